@@ -1,0 +1,24 @@
+// Typed errors of the library. Only cli/ turns them into messages and exit
+// codes; everything in src/ throws these and never prints.
+
+/** Any failure the user can act on (bad input, bad usage). CLI exit code 2. */
+export class MemreplayError extends Error {
+  override name = 'MemreplayError';
+}
+
+/** A record of a trace that does not follow the format: names file and line. */
+export class TraceFormatError extends MemreplayError {
+  override name = 'TraceFormatError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(line > 0 ? `${file}:${line}: ${detail}` : `${file}: ${detail}`);
+  }
+}
+
+/** Wrong command-line or API usage. */
+export class UsageError extends MemreplayError {
+  override name = 'UsageError';
+}

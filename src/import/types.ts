@@ -1,0 +1,32 @@
+// The contract between importers and the rest of the pipeline.
+
+import type { EventBatch } from '../events/event-batch.js';
+import type { ImportContext } from './import-context.js';
+
+/** `# key: value` metadata (CSV) or the keys of the JSONL `meta` line, as text. */
+export type TraceMeta = Record<string, string>;
+
+/** Receives a trace as it is parsed. Both calls are synchronous. */
+export interface TraceSink {
+  /** Called once, before the first batch (with {} when the trace has none). */
+  meta(meta: TraceMeta): void;
+  /**
+   * A full (or, at the end, the last partial) batch. The batch object is
+   * reused after this returns: consume it, do not keep it.
+   */
+  batch(batch: EventBatch): void;
+}
+
+/**
+ * A push parser: bytes in, batches out. Chunks may split lines, fields and
+ * multi-byte characters anywhere; `end()` flushes the last line (which may
+ * lack a newline) and the last partial batch.
+ */
+export interface PushParser {
+  push(chunk: Uint8Array): void;
+  end(): void;
+}
+
+export type TraceFormatName = 'csv' | 'jsonl';
+
+export type ParserFactory = (ctx: ImportContext, sink: TraceSink) => PushParser;
