@@ -1,0 +1,513 @@
+// An exact replay model of CPython's small-object allocator
+// (Objects/obmalloc.c; the algorithm is specified in pymalloc-model.md).
+//
+// Given the same sequence of malloc/free calls and the same arena base
+// addresses, it hands out the same block addresses as CPython and reaches the
+// same arena/pool/block counts. State lives in typed arrays indexed by arena
+// slot (CPython's arena index) and pool slot (arena * poolsPerArena + pool
+// number), so the per-call path allocates nothing:
+// - a pool's free-block stack is a linked list of block numbers threaded
+//   through `blockNext`, as CPython threads it through the freed blocks;
+// - `usedpools[c]` is a doubly linked list through poolNext/poolPrev, and the
+//   same poolNext links an empty pool into its arena's `freepools` stack;
+// - usable_arenas is a doubly linked list through arenaNext/arenaPrev, kept
+//   sorted by nfreepools with the nfp2lasta index (bpo-37029).
+// Requests pymalloc does not serve (size 0, > 512) are not modelled here:
+// `malloc` returns NOT_PYMALLOC and the caller accounts them as system memory.
+//
+// The model also keeps running totals (blocks and pools in use per class,
+// free pools, unaligned arenas) so analyzers can read the stats numbers at any
+// instant in O(size classes); `walkStats` recomputes them the way CPython's
+// _PyObject_DebugMallocStats does, and tests check that the two agree.
+
+import {
+  blockSize,
+  blocksPerPool,
+  type PymallocGeometry,
+} from './geometry.js';
+
+export const NOT_PYMALLOC = -1;
+const NONE = -1;
+const DUMMY_SIZE_IDX = 0xffff;
+
+/** Where the model gets arena base addresses and where it reports releases. */
+export interface ArenaSource {
+  /** Base address (key) of a new arena, as the arena allocator returned it. */
+  allocateArena(): number;
+  /** The model returned the arena at `base` to the OS. */
+  releaseArena(base: number): void;
+}
+
+export interface ArenaCounters {
+  readonly allocatedTotal: number;
+  readonly current: number;
+  readonly highwater: number;
+}
+
+export class PymallocModel {
+  readonly g: PymallocGeometry;
+  private readonly poolsPerArena: number;
+  private readonly poolShift: number;
+  /** Stride of a pool's slice of `blockNext` (>= blocks per pool of class 0). */
+  private readonly blockStride: number;
+  private readonly blockSizes: Int32Array;
+  private readonly numBlocks: Int32Array;
+
+  // Arena objects, by arena slot.
+  private maxArenas = 0;
+  private arenaAddress = new Float64Array(0);
+  private arenaFirstPool = new Float64Array(0);
+  private arenaPoolAddress = new Float64Array(0);
+  private arenaNfree = new Int32Array(0);
+  private arenaNtotal = new Int32Array(0);
+  private arenaFreepools = new Int32Array(0);
+  private arenaNext = new Int32Array(0);
+  private arenaPrev = new Int32Array(0);
+  private unusedArenaObjects = NONE;
+  private usableArenas = NONE;
+  private readonly nfp2lasta: Int32Array;
+
+  // Pools, by pool slot.
+  private poolAddr = new Float64Array(0);
+  private poolSzidx = new Int32Array(0);
+  private poolCount = new Int32Array(0);
+  /** Number of the next never-used block (CPython's nextoffset, in blocks). */
+  private poolVirgin = new Int32Array(0);
+  /** Top of the pool's free-block stack (a block number), NONE when empty. */
+  private poolFreeHead = new Int32Array(0);
+  private poolNext = new Int32Array(0);
+  private poolPrev = new Int32Array(0);
+  private blockNext = new Int16Array(0);
+  private readonly usedpools: Int32Array;
+
+  // Counters CPython keeps.
+  private narenasCurrent = 0;
+  private ntimesArenaAllocated = 0;
+  private narenasHighwater = 0;
+  // Radix tree interior nodes ever created (3.10+): only their counts matter.
+  private readonly radixMid = new Set<number>();
+  private readonly radixBot = new Set<string>();
+
+  // Running totals for analyzers (not in CPython; derived state kept in step).
+  /** Blocks in use per size class. */
+  readonly blocksInUse: Float64Array;
+  /** Pools with at least one block in use, per size class. */
+  readonly poolsInUse: Float64Array;
+  private freePoolsTotal = 0;
+  private unalignedArenas = 0;
+  private blocksTotal = 0;
+  private bytesInBlocks = 0;
+  private poolsInUseTotal = 0;
+
+  /** Pool slot of the block returned by the last `malloc` (or NOT_PYMALLOC). */
+  lastPool = NOT_PYMALLOC;
+
+  constructor(
+    geometry: PymallocGeometry,
+    private readonly arenas: ArenaSource,
+    /** Exact address of a key, for the radix-tree node counts (see address-space.ts). */
+    private readonly decodeAddress: (key: number) => bigint = (k) => BigInt(k),
+  ) {
+    this.g = geometry;
+    this.poolsPerArena = geometry.maxPoolsInArena;
+    this.poolShift = Math.log2(geometry.maxPoolsInArena);
+    this.blockSizes = new Int32Array(geometry.sizeClasses);
+    this.numBlocks = new Int32Array(geometry.sizeClasses);
+    for (let c = 0; c < geometry.sizeClasses; c++) {
+      this.blockSizes[c] = blockSize(geometry, c);
+      this.numBlocks[c] = blocksPerPool(geometry, c);
+    }
+    this.blockStride = this.numBlocks[0]!;
+    this.usedpools = new Int32Array(geometry.sizeClasses).fill(NONE);
+    this.nfp2lasta = new Int32Array(geometry.maxPoolsInArena + 1).fill(NONE);
+    this.blocksInUse = new Float64Array(geometry.sizeClasses);
+    this.poolsInUse = new Float64Array(geometry.sizeClasses);
+  }
+
+  // ---------------------------------------------------------------- malloc
+
+  /**
+   * pymalloc_alloc(n): the address of a block for a request of n bytes, or
+   * NOT_PYMALLOC when pymalloc does not serve it (n == 0 or n > 512). Sets
+   * `lastPool` to the block's pool slot.
+   */
+  malloc(n: number): number {
+    if (n === 0 || n > this.g.smallRequestThreshold) {
+      this.lastPool = NOT_PYMALLOC;
+      return NOT_PYMALLOC;
+    }
+    const c = (n - 1) >> this.g.alignmentShift;
+    this.blocksInUse[c]!++;
+    this.blocksTotal++;
+    this.bytesInBlocks += this.blockSizes[c]!;
+    const pool = this.usedpools[c]!;
+    if (pool === NONE) return this.allocateFromNewPool(c);
+    this.lastPool = pool;
+    this.poolCount[pool]!++;
+    const b = this.poolFreeHead[pool]!;
+    const next = this.blockNext[pool * this.blockStride + b]!;
+    this.poolFreeHead[pool] = next;
+    if (next === NONE) this.extendPool(pool, c);
+    return this.poolAddr[pool]! + this.g.poolOverhead + b * this.blockSizes[c]!;
+  }
+
+  /** pymalloc_pool_extend: push the next virgin block, or unlink the now full pool. */
+  private extendPool(pool: number, c: number): void {
+    const virgin = this.poolVirgin[pool]!;
+    if (virgin < this.numBlocks[c]!) {
+      this.blockNext[pool * this.blockStride + virgin] = NONE;
+      this.poolFreeHead[pool] = virgin;
+      this.poolVirgin[pool] = virgin + 1;
+      return;
+    }
+    // Full: it is the head of usedpools[c]; unlink it.
+    const next = this.poolNext[pool]!;
+    this.usedpools[c] = next;
+    if (next !== NONE) this.poolPrev[next] = NONE;
+  }
+
+  /** allocate_from_new_pool: only called when usedpools[c] is empty. */
+  private allocateFromNewPool(c: number): number {
+    if (this.usableArenas === NONE) {
+      const fresh = this.newArena();
+      this.usableArenas = fresh;
+      this.arenaNext[fresh] = NONE;
+      this.arenaPrev[fresh] = NONE;
+      this.nfp2lasta[this.arenaNfree[fresh]!] = fresh;
+    }
+    const ao = this.usableArenas;
+    const nf = this.arenaNfree[ao]!;
+    if (this.nfp2lasta[nf] === ao) this.nfp2lasta[nf] = NONE;
+    if (nf > 1) this.nfp2lasta[nf - 1] = ao;
+
+    let pool = this.arenaFreepools[ao]!;
+    if (pool !== NONE) {
+      this.arenaFreepools[ao] = this.poolNext[pool]!;
+    } else {
+      // Carve the next never-used pool of the arena.
+      const address = this.arenaPoolAddress[ao]!;
+      pool = (ao << this.poolShift) + (address - this.arenaFirstPool[ao]!) / this.g.poolSize;
+      this.poolAddr[pool] = address;
+      this.poolSzidx[pool] = DUMMY_SIZE_IDX;
+      this.arenaPoolAddress[ao] = address + this.g.poolSize;
+    }
+    this.arenaNfree[ao] = nf - 1;
+    this.freePoolsTotal--;
+    if (nf - 1 === 0) {
+      // Completely allocated: leave usable_arenas (next/prev go stale, as in C).
+      const next = this.arenaNext[ao]!;
+      this.usableArenas = next;
+      if (next !== NONE) this.arenaPrev[next] = NONE;
+    }
+
+    this.usedpools[c] = pool;
+    this.poolNext[pool] = NONE;
+    this.poolPrev[pool] = NONE;
+    this.poolCount[pool] = 1;
+    this.poolsInUse[c]!++;
+    this.poolsInUseTotal++;
+    this.lastPool = pool;
+    const size = this.blockSizes[c]!;
+    if (this.poolSzidx[pool] === c) {
+      // Emptied pool of the same class: its free stack and virgin tail are intact.
+      const b = this.poolFreeHead[pool]!;
+      this.poolFreeHead[pool] = this.blockNext[pool * this.blockStride + b]!;
+      return this.poolAddr[pool]! + this.g.poolOverhead + b * size;
+    }
+    // (Re)initialise: block 0 is returned, block 1 goes on the free stack.
+    this.poolSzidx[pool] = c;
+    this.poolVirgin[pool] = 2;
+    this.poolFreeHead[pool] = 1;
+    this.blockNext[pool * this.blockStride + 1] = NONE;
+    return this.poolAddr[pool]! + this.g.poolOverhead;
+  }
+
+  /** new_arena: take an arena object slot (LIFO) and the next arena base. */
+  private newArena(): number {
+    if (this.unusedArenaObjects === NONE) this.growArenaObjects();
+    const ao = this.unusedArenaObjects;
+    this.unusedArenaObjects = this.arenaNext[ao]!;
+    const base = this.arenas.allocateArena();
+    if (this.g.radix !== null) this.markRadixNodes(base);
+    this.arenaAddress[ao] = base;
+    this.narenasCurrent++;
+    this.ntimesArenaAllocated++;
+    if (this.narenasCurrent > this.narenasHighwater) this.narenasHighwater = this.narenasCurrent;
+    this.arenaFreepools[ao] = NONE;
+    let nfree = this.poolsPerArena;
+    let first = base;
+    const excess = base % this.g.poolSize;
+    if (excess !== 0) {
+      nfree--;
+      first += this.g.poolSize - excess;
+      this.unalignedArenas++;
+    }
+    this.arenaFirstPool[ao] = first;
+    this.arenaPoolAddress[ao] = first;
+    this.arenaNfree[ao] = nfree;
+    this.arenaNtotal[ao] = nfree;
+    this.freePoolsTotal += nfree;
+    return ao;
+  }
+
+  /** The arenas vector grows 16, 32, 64, ... and new slots are chained in index order. */
+  private growArenaObjects(): void {
+    const old = this.maxArenas;
+    const n = old === 0 ? this.g.initialArenaObjects : old * 2;
+    const grow = <T extends Float64Array | Int32Array | Int16Array>(a: T, length: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(length);
+      b.set(a);
+      return b;
+    };
+    this.arenaAddress = grow(this.arenaAddress, n);
+    this.arenaFirstPool = grow(this.arenaFirstPool, n);
+    this.arenaPoolAddress = grow(this.arenaPoolAddress, n);
+    this.arenaNfree = grow(this.arenaNfree, n);
+    this.arenaNtotal = grow(this.arenaNtotal, n);
+    this.arenaFreepools = grow(this.arenaFreepools, n);
+    this.arenaNext = grow(this.arenaNext, n);
+    this.arenaPrev = grow(this.arenaPrev, n);
+    const pools = n * this.poolsPerArena;
+    this.poolAddr = grow(this.poolAddr, pools);
+    this.poolSzidx = grow(this.poolSzidx, pools);
+    this.poolCount = grow(this.poolCount, pools);
+    this.poolVirgin = grow(this.poolVirgin, pools);
+    this.poolFreeHead = grow(this.poolFreeHead, pools);
+    this.poolNext = grow(this.poolNext, pools);
+    this.poolPrev = grow(this.poolPrev, pools);
+    this.blockNext = grow(this.blockNext, pools * this.blockStride);
+    for (let i = old; i < n; i++) {
+      this.arenaAddress[i] = 0;
+      this.arenaNext[i] = i < n - 1 ? i + 1 : NONE;
+    }
+    this.unusedArenaObjects = old;
+    this.maxArenas = n;
+  }
+
+  /** arena_map_mark_used(base, 1): interior nodes are created and never freed. */
+  private markRadixNodes(base: number): void {
+    const radix = this.g.radix!;
+    const mark = (address: bigint): void => {
+      const top = Number((address >> BigInt(radix.topShift)) & ((1n << BigInt(radix.topBits)) - 1n));
+      const mid = Number((address >> BigInt(radix.midShift)) & ((1n << BigInt(radix.midBits)) - 1n));
+      this.radixMid.add(top);
+      this.radixBot.add(`${top}/${mid}`);
+    };
+    const address = this.decodeAddress(base);
+    mark(address);
+    if (address % BigInt(this.g.arenaSize) !== 0n) mark(address + BigInt(this.g.arenaSize));
+  }
+
+  // ------------------------------------------------------------------ free
+
+  /** pymalloc_free of the block at `address` in pool slot `pool`. */
+  free(address: number, pool: number): void {
+    const c = this.poolSzidx[pool]!;
+    const size = this.blockSizes[c]!;
+    const b = (address - this.poolAddr[pool]! - this.g.poolOverhead) / size;
+    const head = this.poolFreeHead[pool]!;
+    this.blockNext[pool * this.blockStride + b] = head;
+    this.poolFreeHead[pool] = b;
+    const count = this.poolCount[pool]! - 1;
+    this.poolCount[pool] = count;
+    this.blocksInUse[c]!--;
+    this.blocksTotal--;
+    this.bytesInBlocks -= size;
+    if (head === NONE) {
+      // The pool was full: it goes back to the head of its class list.
+      const first = this.usedpools[c]!;
+      this.poolNext[pool] = first;
+      this.poolPrev[pool] = NONE;
+      if (first !== NONE) this.poolPrev[first] = pool;
+      this.usedpools[c] = pool;
+      return;
+    }
+    if (count !== 0) return;
+    this.insertToFreepool(pool, c);
+  }
+
+  /** insert_to_freepool: a pool became empty; keep usable_arenas sorted, maybe release the arena. */
+  private insertToFreepool(pool: number, c: number): void {
+    const next = this.poolNext[pool]!;
+    const prev = this.poolPrev[pool]!;
+    if (prev === NONE) this.usedpools[c] = next;
+    else this.poolNext[prev] = next;
+    if (next !== NONE) this.poolPrev[next] = prev;
+    this.poolsInUse[c]!--;
+    this.poolsInUseTotal--;
+
+    const ao = pool >> this.poolShift;
+    this.poolNext[pool] = this.arenaFreepools[ao]!;
+    this.arenaFreepools[ao] = pool;
+    let nf = this.arenaNfree[ao]!;
+    const lastnf = this.nfp2lasta[nf]!;
+    if (lastnf === ao) {
+      const p = this.arenaPrev[ao]!;
+      this.nfp2lasta[nf] = p !== NONE && this.arenaNfree[p] === nf ? p : NONE;
+    }
+    nf = nf + 1;
+    this.arenaNfree[ao] = nf;
+    this.freePoolsTotal++;
+
+    // Case 1: the arena is wholly free. 3.9+ keeps it while it is the last usable arena.
+    if (nf === this.arenaNtotal[ao] && (!this.g.keepOneEmptyArena || this.arenaNext[ao] !== NONE)) {
+      const aprev = this.arenaPrev[ao]!;
+      const anext = this.arenaNext[ao]!;
+      if (aprev === NONE) this.usableArenas = anext;
+      else this.arenaNext[aprev] = anext;
+      if (anext !== NONE) this.arenaPrev[anext] = aprev;
+      this.arenaNext[ao] = this.unusedArenaObjects;
+      this.unusedArenaObjects = ao;
+      const base = this.arenaAddress[ao]!;
+      this.arenaAddress[ao] = 0;
+      this.narenasCurrent--;
+      this.freePoolsTotal -= nf;
+      if (base % this.g.poolSize !== 0) this.unalignedArenas--;
+      this.arenas.releaseArena(base);
+      return;
+    }
+    // Case 2: the arena was full and has its first free pool: push it at the head.
+    if (nf === 1) {
+      const head = this.usableArenas;
+      this.arenaNext[ao] = head;
+      this.arenaPrev[ao] = NONE;
+      if (head !== NONE) this.arenaPrev[head] = ao;
+      this.usableArenas = ao;
+      if (this.nfp2lasta[1] === NONE) this.nfp2lasta[1] = ao;
+      return;
+    }
+    if (this.nfp2lasta[nf] === NONE) this.nfp2lasta[nf] = ao;
+    // Case 4: it was the rightmost arena with the old count: still in order.
+    if (ao === lastnf) return;
+    // Case 3: move it to just after lastnf.
+    const aprev = this.arenaPrev[ao]!;
+    const anext = this.arenaNext[ao]!;
+    if (aprev !== NONE) this.arenaNext[aprev] = anext;
+    else this.usableArenas = anext;
+    this.arenaPrev[anext] = aprev;
+    this.arenaPrev[ao] = lastnf;
+    const after = this.arenaNext[lastnf]!;
+    this.arenaNext[ao] = after;
+    if (after !== NONE) this.arenaPrev[after] = ao;
+    this.arenaNext[lastnf] = ao;
+  }
+
+  // --------------------------------------------------------------- realloc
+
+  /**
+   * True when pymalloc_realloc keeps the block in place: the new size fits
+   * the block's class and is more than 3/4 of it (CPython does not shrink
+   * blocks by less than a quarter).
+   */
+  reallocInPlace(pool: number, n: number): boolean {
+    const size = this.blockSizes[this.poolSzidx[pool]!]!;
+    return n <= size && 4 * n > 3 * size;
+  }
+
+  // ---------------------------------------------------------------- lookup
+
+  /** Size class of the block(s) in a pool slot. */
+  poolSizeClass(pool: number): number {
+    return this.poolSzidx[pool]!;
+  }
+
+  /** Arena slot of a pool slot. */
+  poolArena(pool: number): number {
+    return pool >> this.poolShift;
+  }
+
+  poolAddress(pool: number): number {
+    return this.poolAddr[pool]!;
+  }
+
+  poolBlockCount(pool: number): number {
+    return this.poolCount[pool]!;
+  }
+
+  /** Base address of an arena slot, 0 when the slot holds no arena. */
+  arenaBase(arena: number): number {
+    return this.arenaAddress[arena]!;
+  }
+
+  get arenaSlots(): number {
+    return this.maxArenas;
+  }
+
+  /**
+   * The pool slot whose pool contains `address`, or NOT_PYMALLOC when no live
+   * arena holds a carved pool there (a linear scan over arenas: for
+   * occasional lookups, not the hot path).
+   */
+  poolOf(address: number): number {
+    for (let a = 0; a < this.maxArenas; a++) {
+      const base = this.arenaAddress[a]!;
+      if (base === 0 || address < base || address >= base + this.g.arenaSize) continue;
+      const first = this.arenaFirstPool[a]!;
+      if (address < first || address >= this.arenaPoolAddress[a]!) return NOT_PYMALLOC;
+      return (a << this.poolShift) + Math.floor((address - first) / this.g.poolSize);
+    }
+    return NOT_PYMALLOC;
+  }
+
+  // ---------------------------------------------------------------- totals
+
+  get arenaCounters(): ArenaCounters {
+    return {
+      allocatedTotal: this.ntimesArenaAllocated,
+      current: this.narenasCurrent,
+      highwater: this.narenasHighwater,
+    };
+  }
+
+  get arenasCurrent(): number {
+    return this.narenasCurrent;
+  }
+
+  get blocksInUseTotal(): number {
+    return this.blocksTotal;
+  }
+
+  /** Bytes in allocated blocks (block sizes, not requested sizes). */
+  get allocatedBlockBytes(): number {
+    return this.bytesInBlocks;
+  }
+
+  get poolsInUseCount(): number {
+    return this.poolsInUseTotal;
+  }
+
+  /** Empty pools plus never-carved pools over all live arenas. */
+  get freePools(): number {
+    return this.freePoolsTotal;
+  }
+
+  get unalignedArenaCount(): number {
+    return this.unalignedArenas;
+  }
+
+  get radixMidNodes(): number {
+    return this.radixMid.size;
+  }
+
+  get radixBotNodes(): number {
+    return this.radixBot.size;
+  }
+
+  /** Call `visit(pool)` for every carved pool of every live arena, in arena-slot order. */
+  forEachCarvedPool(visit: (pool: number, arena: number) => void): void {
+    for (let a = 0; a < this.maxArenas; a++) {
+      if (this.arenaAddress[a] === 0) continue;
+      const carved = (this.arenaPoolAddress[a]! - this.arenaFirstPool[a]!) / this.g.poolSize;
+      for (let i = 0; i < carved; i++) visit((a << this.poolShift) + i, a);
+    }
+  }
+
+  /** Free pools (empty + never carved) of an arena slot. */
+  arenaFreePools(arena: number): number {
+    return this.arenaNfree[arena]!;
+  }
+
+  arenaTotalPools(arena: number): number {
+    return this.arenaNtotal[arena]!;
+  }
+}

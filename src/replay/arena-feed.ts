@@ -1,0 +1,131 @@
+// Arena base addresses for the model, and the check of its arena releases.
+//
+// With arena records in the trace (trace-format.md): an `arena_alloc` comes
+// before the call that needs the arena, so its base waits in `pending` until
+// the model asks; an `arena_free` comes after the call that released it, so
+// the model's release waits in `released` until the record confirms it.
+// Without arena records the feed places arenas itself: fresh bases aligned to
+// the arena size (whole pools, none lost to alignment), counting down from a
+// high address, and a released base is reused first, as mmap tends to do.
+
+import type { ArenaSource } from '../models/pymalloc/pymalloc-model.js';
+
+export const MAX_ARENA_EXAMPLES = 5;
+
+export interface ArenaCheckExample {
+  readonly line: number;
+  readonly detail: string;
+}
+
+/** Top of the range where the feed places arenas of its own. */
+const SYNTHETIC_TOP = 0x7e00_0000_0000;
+
+export class ArenaFeed implements ArenaSource {
+  private pending: number[] = [];
+  private pendingHead = 0;
+  private readonly released: number[] = [];
+  private readonly reusable: number[] = [];
+  private nextSynthetic: number;
+  /** True once the trace has shown any arena record. */
+  traceHasArenas = false;
+
+  arenasFromTrace = 0;
+  arenasPlaced = 0;
+  releasesConfirmed = 0;
+  mismatches = 0;
+  readonly examples: ArenaCheckExample[] = [];
+  /** Line of the event being replayed, for examples. */
+  line = 0;
+
+  constructor(
+    private readonly arenaSize: number,
+    private readonly format: (key: number) => string,
+  ) {
+    this.nextSynthetic = SYNTHETIC_TOP;
+  }
+
+  /** An `arena_alloc` record. */
+  announce(base: number): void {
+    this.traceHasArenas = true;
+    this.pending.push(base);
+  }
+
+  /** An `arena_free` record: the model must have just released this arena. */
+  confirmRelease(base: number): void {
+    this.traceHasArenas = true;
+    if (this.released.length === 0) {
+      this.mismatch(`trace releases arena ${this.format(base)}, but the model still holds it`);
+      return;
+    }
+    const mine = this.released.shift()!;
+    if (mine === base) this.releasesConfirmed++;
+    else this.mismatch(`trace releases arena ${this.format(base)}, the model released ${this.format(mine)}`);
+  }
+
+  /**
+   * Before any record other than `arena_free`: a release the trace did not
+   * confirm right after the call that made it means the model diverged.
+   */
+  settleReleases(): void {
+    if (this.released.length === 0) return;
+    if (!this.traceHasArenas) {
+      this.released.length = 0;
+      return;
+    }
+    while (this.released.length > 0) {
+      const base = this.released.shift()!;
+      this.mismatch(`the model released arena ${this.format(base)}, the trace has no arena_free for it here`);
+    }
+  }
+
+  /** After a call: an arena the trace announced for it that the model did not use. */
+  settleAnnounced(): void {
+    if (this.pendingHead < this.pending.length) {
+      const base = this.pending[this.pendingHead++]!;
+      this.mismatch(`trace allocates arena ${this.format(base)}, the model did not need a new arena here`);
+      this.compactPending();
+    }
+  }
+
+  allocateArena(): number {
+    if (this.pendingHead < this.pending.length) {
+      const base = this.pending[this.pendingHead++]!;
+      this.compactPending();
+      this.arenasFromTrace++;
+      return base;
+    }
+    if (this.traceHasArenas) this.mismatch('the model needed a new arena, the trace allocates none here');
+    this.arenasPlaced++;
+    const reused = this.reusable.pop();
+    if (reused !== undefined) return reused;
+    this.nextSynthetic -= this.arenaSize;
+    return this.nextSynthetic;
+  }
+
+  releaseArena(base: number): void {
+    if (this.traceHasArenas) this.released.push(base);
+    else this.reusable.push(base);
+  }
+
+  /** Arenas announced by the trace and never used by the model. */
+  get unusedAnnounced(): number {
+    return this.pending.length - this.pendingHead;
+  }
+
+  /** True when every arena came from the trace and every release matched. */
+  get exact(): boolean {
+    return this.traceHasArenas && this.mismatches === 0 && this.arenasPlaced === 0 && this.unusedAnnounced === 0;
+  }
+
+  private compactPending(): void {
+    if (this.pendingHead === this.pending.length) {
+      this.pending.length = 0;
+      this.pendingHead = 0;
+    }
+  }
+
+  private mismatch(detail: string): void {
+    this.mismatches++;
+    if (this.examples.length < MAX_ARENA_EXAMPLES) this.examples.push({ line: this.line, detail });
+  }
+}
