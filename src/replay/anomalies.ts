@@ -24,7 +24,7 @@ export const MAX_ANOMALY_EXAMPLES = 5;
 export interface AnomalyExample {
   /** Line in the trace file. */
   readonly line: number;
-  /** 0-based index of the event. */
+  /** Number (1-based) of the event. */
   readonly event: number;
   /** Address as 0x hex. */
   readonly address: string;

@@ -25,7 +25,7 @@ const ARENAS = 3;
 
 export interface HighWaterPoint {
   readonly value: number;
-  /** 0-based index of the event after which the peak was first reached (-1: never). */
+  /** Number (1-based) of the event at which the peak was first reached (0: never). */
   readonly event: number;
   /** Timestamp of that event or of the last one before it that had one (null: none). */
   readonly ts: number | null;
@@ -45,7 +45,7 @@ interface ReplayClock {
 
 export class HighWater {
   readonly value = new Float64Array(HIGH_WATER_METRICS.length);
-  readonly event = new Float64Array(HIGH_WATER_METRICS.length).fill(-1);
+  readonly event = new Float64Array(HIGH_WATER_METRICS.length);
   readonly ts = new Float64Array(HIGH_WATER_METRICS.length).fill(NaN);
   readonly line = new Float64Array(HIGH_WATER_METRICS.length);
   readonly mark: (string | null)[] = HIGH_WATER_METRICS.map(() => null);

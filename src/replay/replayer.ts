@@ -75,7 +75,11 @@ export class Replayer implements TraceSink {
   readonly addressCheck: AddressCheck;
   arenas!: ArenaFeed;
 
-  /** Events replayed so far; also the 0-based index of the next one. */
+  /**
+   * Events replayed so far. Events are numbered from 1 in file order (records
+   * after the header, `stack` definitions excluded), so after event N this is N
+   * and `--at-event N` stops here.
+   */
   events = 0;
   /** Calls by op x domain (alloc, calloc, realloc, free) and records by op. */
   readonly counts = new Float64Array(OP_COUNT * DOMAIN_COUNT);
@@ -144,6 +148,7 @@ export class Replayer implements TraceSink {
     const ops = b.op;
     for (let i = 0; i < n; i++) {
       const op = ops[i]!;
+      this.events++;
       this.line = b.line[i]!;
       this.arenas.line = this.line;
       const ts = b.ts[i]!;
@@ -185,7 +190,6 @@ export class Replayer implements TraceSink {
           this.mark(b.label[i]!);
           break;
       }
-      this.events++;
       if (op <= OP_FREE) this.updateHighWater();
       if (this.options.stopAtEvent !== undefined && this.events >= this.options.stopAtEvent) this.stop();
       if (op === OP_MARK && this.options.stopAtMark !== undefined && b.label[i] === this.options.stopAtMark) this.stop();

@@ -1,0 +1,74 @@
+// `memreplay stats TRACE`: the pymalloc part of sys._debugmallocstats() at an
+// instant of the trace, in CPython's exact text (or --json), and --verify.
+
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { verificationOf } from '../../src/analyzers/analyze.js';
+import { UsageError } from '../../src/errors.js';
+import { walkStats } from '../../src/models/pymalloc/stats.js';
+import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js';
+import { replayTrace } from '../../src/replay/replay-trace.js';
+import { formatVerificationText } from '../../src/reports/verification-text.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
+import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
+
+export const STATS_SCHEMA = 'memreplay.stats/1';
+
+interface StatsArgs extends TraceArgs {
+  trace: string;
+  at?: string;
+  atEvent?: number;
+  json: boolean;
+  verify: boolean;
+}
+
+export const statsCommand: CommandModule<object, StatsArgs> = {
+  command: 'stats <trace>',
+  describe: "print what sys._debugmallocstats() printed (pymalloc part) at an instant of the trace",
+  builder: (y: Argv) =>
+    withTraceOptions(y)
+      .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })
+      .option('at', { type: 'string', describe: 'stop at the first mark with this label (default: end of trace)' })
+      .option('at-event', { type: 'number', describe: 'stop after this many events (1-based)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the numbers as one JSON document' })
+      .option('verify', {
+        type: 'boolean',
+        default: false,
+        describe: 'check every block address and arena decision against the trace; exit 1 on a mismatch',
+      })
+      .conflicts('at', 'at-event') as unknown as Argv<StatsArgs>,
+  handler: (args: ArgumentsCamelCase<StatsArgs>) =>
+    runCommand(async () => {
+      if (args.atEvent !== undefined && (!Number.isInteger(args.atEvent) || args.atEvent < 1)) {
+        throw new UsageError(`--at-event ${args.atEvent}: expected a whole number >= 1`);
+      }
+      const { replayer, ctx } = await replayTrace(args.trace, {
+        python: pythonOption(args.python),
+        format: formatOption(args.format),
+        lenient: args.lenient,
+        stopAtMark: args.at,
+        stopAtEvent: args.atEvent,
+      });
+      const stats = walkStats(replayer.model);
+      const verification = verificationOf(replayer);
+      if (args.json) {
+        const doc = {
+          schema: STATS_SCHEMA,
+          file: ctx.fileName,
+          python: replayer.geometry.version,
+          at: { event: replayer.events, mark: args.at ?? null, end: args.at === undefined && args.atEvent === undefined },
+          allocatedBlocks: replayer.allocatedBlocks,
+          stats,
+          skippedRecords: ctx.skippedRecords,
+          ...(args.verify ? { verification } : {}),
+        };
+        writeStdout(JSON.stringify(doc, null, 2) + '\n');
+      } else {
+        writeStdout(formatDebugMallocStats(stats));
+        if (args.verify) process.stderr.write(formatVerificationText(ctx.fileName, verification));
+      }
+      if (ctx.skippedRecords > 0 && !args.json) {
+        process.stderr.write(`memreplay: ${ctx.fileName}: skipped ${ctx.skippedRecords} bad records (--lenient)\n`);
+      }
+      return args.verify && !verification.exact ? EXIT_CHECK_FAILED : EXIT_OK;
+    }),
+};

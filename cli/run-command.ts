@@ -1,0 +1,42 @@
+// The one place where errors become messages and exit codes.
+// Exit codes: 0 success, 1 a check failed (e.g. `stats --verify` found a
+// mismatch), 2 bad usage or bad input, 3 an internal error (a bug: the
+// message asks for a report; MEMREPLAY_DEBUG=1 shows the stack).
+
+import { MemreplayError } from '../src/errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
+
+export function fail(message: string, code = EXIT_USAGE): never {
+  process.stderr.write(`memreplay: ${message}\n`);
+  process.exit(code);
+}
+
+/** Run a command body; map its outcome to an exit code. */
+export async function runCommand(body: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = (await body()) ?? EXIT_OK;
+    process.exitCode = code;
+  } catch (e) {
+    if (e instanceof MemreplayError) fail(e.message, EXIT_USAGE);
+    const err = e as Error;
+    if (process.env['MEMREPLAY_DEBUG']) process.stderr.write(`${err?.stack ?? String(e)}\n`);
+    fail(
+      `internal error: ${err?.message ?? String(e)} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`,
+      EXIT_INTERNAL,
+    );
+  }
+}
+
+/** Write to stdout; a closed pipe (`memreplay ... | head`) ends quietly. */
+export function writeStdout(text: string): void {
+  process.stdout.write(text);
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(EXIT_OK);
+  throw e;
+});

@@ -1,0 +1,175 @@
+// `memreplay analyze`: one streaming replay of a trace, and the summary built
+// from the replayer's state at the end (plus the arena-peak snapshot taken on
+// the way). The result is plain data: reporters render it, --json prints it.
+
+import { DOMAIN_COUNT, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
+import type { BadRecordExample } from '../import/import-context.js';
+import type { PythonVersion } from '../models/pymalloc/geometry.js';
+import { countersStats } from '../models/pymalloc/stats.js';
+import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyExample, type AnomalyKind } from '../replay/anomalies.js';
+import type { ArenaCheckExample } from '../replay/arena-feed.js';
+import type { AddressMismatch } from '../replay/address-check.js';
+import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric, type HighWaterPoint } from '../replay/high-water.js';
+import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { Replayer } from '../replay/replayer.js';
+import { ArenaPeakObserver } from './arena-peak.js';
+import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
+import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
+
+export const ANALYZE_SCHEMA = 'memreplay.analyze/1';
+
+export interface CallCounts {
+  readonly obj: number;
+  readonly mem: number;
+  readonly raw: number;
+  readonly total: number;
+}
+
+export interface AnalyzeResult {
+  readonly file: string;
+  readonly format: string;
+  readonly gzip: boolean;
+  readonly python: { readonly version: PythonVersion; readonly source: 'option' | 'trace' | 'default' };
+  readonly meta: Readonly<Record<string, string>>;
+  readonly events: {
+    readonly total: number;
+    readonly calls: Readonly<Record<'alloc' | 'calloc' | 'realloc' | 'free', CallCounts>>;
+    readonly arenaAlloc: number;
+    readonly arenaFree: number;
+    readonly marks: number;
+    /** free(NULL) and realloc(NULL, n). */
+    readonly nullPointerCalls: number;
+    readonly stacks: number;
+    readonly threads: number;
+  };
+  readonly skippedRecords: { readonly count: number; readonly examples: readonly BadRecordExample[] };
+  readonly anomalies: {
+    readonly total: number;
+    readonly byKind: Readonly<Record<AnomalyKind, { count: number; description: string; examples: readonly AnomalyExample[] }>>;
+  };
+  readonly verification: {
+    /** pymalloc blocks whose address the model predicted, of those checked. */
+    readonly blocksChecked: number;
+    readonly blocksPredicted: number;
+    readonly addressMismatches: number;
+    readonly addressExamples: readonly AddressMismatch[];
+    readonly arenas: {
+      readonly traceHasArenaRecords: boolean;
+      readonly fromTrace: number;
+      readonly placedByModel: number;
+      readonly releasesConfirmed: number;
+      readonly mismatches: number;
+      readonly examples: readonly ArenaCheckExample[];
+    };
+    /** Every block address predicted and every arena decision matched the trace. */
+    readonly exact: boolean;
+  };
+  readonly highWater: Readonly<Record<HighWaterMetric, HighWaterPoint & { description: string }>>;
+  readonly end: {
+    readonly liveBlocks: number;
+    readonly liveRequestedBytes: number;
+    /** What sys.getallocatedblocks() would say. */
+    readonly allocatedBlocks: number;
+    readonly systemBlocks: number;
+    readonly systemBytes: number;
+    readonly footprintBytes: number;
+  };
+  readonly liveBlocks: LiveBlocksSummary;
+  readonly fragmentation: {
+    readonly end: FragmentationSummary;
+    /** At the instant the arena count first reached its peak; null when no arena was used. */
+    readonly arenaPeak: (FragmentationSummary & { event: number; ts: number | null; mark: string | null; line: number }) | null;
+  };
+}
+
+export interface AnalyzeOptions extends ReplayTraceOptions {
+  /** How many live-block groups to list (default 20). */
+  top?: number;
+}
+
+export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const peak = new ArenaPeakObserver();
+  const { replayer: r, ctx, summary } = await replayTrace(path, {
+    ...options,
+    observers: [...(options.observers ?? []), peak],
+  });
+  const calls = (op: number): CallCounts => {
+    const obj = r.counts[op * DOMAIN_COUNT]!;
+    const mem = r.counts[op * DOMAIN_COUNT + 1]!;
+    const raw = r.counts[op * DOMAIN_COUNT + 2]!;
+    return { obj, mem, raw, total: obj + mem + raw };
+  };
+  const stats = countersStats(r.model);
+  const snap = peak.snapshot;
+  const check = r.addressCheck;
+  return {
+    file: ctx.fileName,
+    format: summary?.format ?? 'csv',
+    gzip: summary?.gzip ?? false,
+    python: { version: r.geometry.version, source: r.versionSource },
+    meta: r.traceMeta,
+    events: {
+      total: r.events,
+      calls: { alloc: calls(OP_ALLOC), calloc: calls(OP_CALLOC), realloc: calls(OP_REALLOC), free: calls(OP_FREE) },
+      arenaAlloc: r.counts[OP_ARENA_ALLOC * DOMAIN_COUNT]!,
+      arenaFree: r.counts[OP_ARENA_FREE * DOMAIN_COUNT]!,
+      marks: r.counts[OP_MARK * DOMAIN_COUNT]!,
+      nullPointerCalls: r.nullFrees,
+      stacks: ctx.stacks.stackCount,
+      threads: ctx.threads.count,
+    },
+    skippedRecords: { count: ctx.skippedRecords, examples: ctx.skippedExamples },
+    anomalies: {
+      total: r.anomalies.total,
+      byKind: recordOf(ANOMALY_KINDS, (k) => ({
+        count: r.anomalies.counts[k],
+        description: ANOMALY_DESCRIPTIONS[k],
+        examples: r.anomalies.examples[k],
+      })),
+    },
+    verification: verificationOf(r, check),
+    highWater: recordOf(HIGH_WATER_METRICS, (m) => ({ ...r.highWater.point(m), description: HIGH_WATER_DESCRIPTIONS[m] })),
+    end: {
+      liveBlocks: r.live.live,
+      liveRequestedBytes: r.liveRequestedBytes,
+      allocatedBlocks: r.allocatedBlocks,
+      systemBlocks: r.system.liveBlocks,
+      systemBytes: r.system.liveBytes,
+      footprintBytes: stats.arenaBytes + r.system.liveBytes,
+    },
+    liveBlocks: groupLiveBlocks(r, ctx.stacks, options.top ?? 20),
+    fragmentation: {
+      end: fragmentationOf(stats),
+      arenaPeak:
+        snap === null
+          ? null
+          : { ...fragmentationOf(snap.stats), event: snap.event, ts: snap.ts, mark: snap.mark, line: snap.line },
+    },
+  };
+}
+
+export function verificationOf(r: Replayer, check = r.addressCheck): AnalyzeResult['verification'] {
+  const a = r.arenas;
+  return {
+    blocksChecked: check.checked,
+    blocksPredicted: check.predicted,
+    addressMismatches: check.mismatched,
+    addressExamples: check.examples,
+    arenas: {
+      traceHasArenaRecords: a.traceHasArenas,
+      fromTrace: a.arenasFromTrace,
+      placedByModel: a.arenasPlaced,
+      releasesConfirmed: a.releasesConfirmed,
+      mismatches: a.mismatches + a.unusedAnnounced,
+      examples: a.examples,
+    },
+    exact: check.mismatched === 0 && a.exact,
+  };
+}
+
+/** An object with one property per key. */
+function recordOf<K extends string, V>(keys: readonly K[], value: (key: K) => V): Record<K, V> {
+  const out = {} as Record<K, V>;
+  for (const k of keys) out[k] = value(k);
+  return out;
+}

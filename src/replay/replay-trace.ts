@@ -1,0 +1,45 @@
+// Replay one trace file end to end: import (streaming) -> replayer, stopping
+// early when asked (--at LABEL / --at-event N).
+
+import { MemreplayError } from '../errors.js';
+import { ImportContext } from '../import/import-context.js';
+import { importTrace, type ImportOptions, type ImportSummary } from '../import/index.js';
+import { traceDisplayName } from '../import/source.js';
+import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
+
+export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {}
+
+export interface ReplayedTrace {
+  readonly replayer: Replayer;
+  readonly ctx: ImportContext;
+  /** Null when the replay stopped before the end of the file. */
+  readonly summary: ImportSummary | null;
+  /** True when the replay stopped at the requested mark or event. */
+  readonly stoppedEarly: boolean;
+}
+
+export async function replayTrace(path: string, options: ReplayTraceOptions = {}): Promise<ReplayedTrace> {
+  const ctx = new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const replayer = new Replayer(ctx.addresses, options);
+  let summary: ImportSummary | null = null;
+  try {
+    summary = await importTrace(path, { ...options, context: ctx }, replayer);
+  } catch (e) {
+    if (!(e instanceof ReplayStop)) throw e;
+  }
+  if (replayer.stopped) return { replayer, ctx, summary, stoppedEarly: true };
+  if (replayer.model === undefined) {
+    // No header/meta reached the replayer: an empty trace is reported by the importer; this is a guard.
+    throw new MemreplayError(`${ctx.fileName}: the trace has no events`);
+  }
+  replayer.finish();
+  if (options.stopAtMark !== undefined) {
+    throw new MemreplayError(`${ctx.fileName}: no mark labelled ${JSON.stringify(options.stopAtMark)} in the trace`);
+  }
+  if (options.stopAtEvent !== undefined) {
+    throw new MemreplayError(
+      `${ctx.fileName}: --at-event ${options.stopAtEvent} is past the end of the trace (${replayer.events} events)`,
+    );
+  }
+  return { replayer, ctx, summary, stoppedEarly: false };
+}

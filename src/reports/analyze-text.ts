@@ -1,0 +1,81 @@
+// The terminal summary of `memreplay analyze`: a pure function of the result.
+
+import type { AnalyzeResult } from '../analyzers/analyze.js';
+import type { FragmentationSummary } from '../analyzers/fragmentation.js';
+import { ANOMALY_KINDS } from '../replay/anomalies.js';
+import { HIGH_WATER_METRICS } from '../replay/high-water.js';
+import { bytes, percent, terminalSafe, thousands } from './units.js';
+
+const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
+
+export function formatAnalyzeText(r: AnalyzeResult): string {
+  const out: string[] = [];
+  const e = r.events;
+  out.push(`== ${terminalSafe(r.file)} (${r.format}${r.gzip ? ', gzip' : ''}; CPython ${r.python.version} model, from ${r.python.source})`);
+  out.push('');
+  out.push(`events ${thousands(e.total)}: ${callLine(r)}`);
+  out.push(`  arena_alloc ${thousands(e.arenaAlloc)}, arena_free ${thousands(e.arenaFree)}, marks ${thousands(e.marks)}, NULL free/realloc ${thousands(e.nullPointerCalls)}, stacks ${thousands(e.stacks)}, threads ${thousands(e.threads)}`);
+  if (r.skippedRecords.count > 0) {
+    out.push(`skipped bad records (--lenient): ${thousands(r.skippedRecords.count)}`);
+    for (const x of r.skippedRecords.examples) out.push(`  line ${x.line}: ${terminalSafe(x.message)}`);
+  }
+  out.push('');
+  out.push(`anomalies: ${r.anomalies.total === 0 ? 'none' : thousands(r.anomalies.total)}`);
+  for (const kind of ANOMALY_KINDS) {
+    const a = r.anomalies.byKind[kind];
+    if (a.count === 0) continue;
+    out.push(`  ${kind} ${thousands(a.count)}: ${a.description}`);
+    for (const x of a.examples) out.push(`    ${terminalSafe(r.file, 60)}:${x.line} event ${x.event} ${x.address}${x.detail ? ' ' + terminalSafe(x.detail) : ''}`);
+  }
+  const v = r.verification;
+  out.push(
+    `model check: ${thousands(v.blocksPredicted)} of ${thousands(v.blocksChecked)} pymalloc addresses predicted; ` +
+      (v.arenas.traceHasArenaRecords
+        ? `arenas ${thousands(v.arenas.fromTrace)} from trace, ${thousands(v.arenas.releasesConfirmed)} releases confirmed, ${thousands(v.arenas.mismatches)} mismatches`
+        : `no arena records: ${thousands(v.arenas.placedByModel)} arenas placed by the model`),
+  );
+  out.push('');
+  out.push('high-water marks:');
+  for (const m of HIGH_WATER_METRICS) {
+    const p = r.highWater[m];
+    const value = BYTE_METRICS.has(m) ? bytes(p.value) : thousands(p.value);
+    const when = p.event === 0 ? 'never' : `event ${thousands(p.event)} (line ${thousands(p.line)}${p.ts !== null ? `, ts ${p.ts}` : ''}${p.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(p.mark, 40))}` : ''})`;
+    out.push(`  ${p.description.padEnd(58)} ${value.padStart(11)}  at ${when}`);
+  }
+  out.push('');
+  const end = r.end;
+  out.push(`at the end: ${thousands(end.liveBlocks)} live blocks, ${bytes(end.liveRequestedBytes)} requested; sys.getallocatedblocks() ${thousands(end.allocatedBlocks)}; C library ${thousands(end.systemBlocks)} blocks, ${bytes(end.systemBytes)}; footprint ${bytes(end.footprintBytes)}`);
+  out.push('');
+  const lb = r.liveBlocks;
+  out.push(`live blocks at the end by ${lb.groupedBy === 'call_site' ? 'call site' : 'size class'} (top ${lb.groups.length} of ${thousands(lb.totalGroups)}):`);
+  for (const g of lb.groups) {
+    out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} blocks  ${terminalSafe(g.key, 90)}`);
+  }
+  out.push('');
+  out.push('fragmentation at the end:');
+  out.push(...fragmentationLines(r.fragmentation.end));
+  const peak = r.fragmentation.arenaPeak;
+  if (peak !== null) {
+    out.push(`fragmentation at the arena high-water mark (event ${thousands(peak.event)}${peak.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(peak.mark, 40))}` : ''}):`);
+    out.push(...fragmentationLines(peak));
+  }
+  return out.join('\n') + '\n';
+}
+
+function callLine(r: AnalyzeResult): string {
+  return (['alloc', 'calloc', 'realloc', 'free'] as const)
+    .map((op) => {
+      const c = r.events.calls[op];
+      return `${op} ${thousands(c.total)} (obj ${thousands(c.obj)}, mem ${thousands(c.mem)}, raw ${thousands(c.raw)})`;
+    })
+    .join(', ');
+}
+
+function fragmentationLines(f: FragmentationSummary): string[] {
+  const share = (x: number): string => (f.arenaBytes === 0 ? '' : ` (${percent(x / f.arenaBytes)})`);
+  return [
+    `  ${thousands(f.arenas)} arenas = ${bytes(f.arenaBytes)}; ${thousands(f.poolsInUse)} pools in use, ${thousands(f.unusedPools)} unused; utilisation ${percent(f.utilisation)}`,
+    `  blocks in use ${bytes(f.allocatedBlockBytes)}${share(f.allocatedBlockBytes)}, free blocks in used pools ${bytes(f.availableBlockBytes)}${share(f.availableBlockBytes)}, unused pools ${bytes(f.unusedPoolBytes)}${share(f.unusedPoolBytes)}`,
+    `  pool headers ${bytes(f.poolHeaderBytes)}, quantization ${bytes(f.quantizationBytes)}, arena alignment ${bytes(f.arenaAlignmentBytes)}`,
+  ];
+}

@@ -1,0 +1,26 @@
+// The `--verify` summary: how much of the trace the model predicted exactly.
+
+import type { AnalyzeResult } from '../analyzers/analyze.js';
+import { terminalSafe, thousands } from './units.js';
+
+export function formatVerificationText(file: string, v: AnalyzeResult['verification']): string {
+  const name = terminalSafe(file, 80);
+  const lines: string[] = [];
+  lines.push(
+    `verify ${name}: ${thousands(v.blocksPredicted)} of ${thousands(v.blocksChecked)} pymalloc block addresses predicted exactly` +
+      (v.addressMismatches > 0 ? `, ${thousands(v.addressMismatches)} differ` : ''),
+  );
+  for (const x of v.addressExamples) lines.push(`  ${name}:${x.line}: trace ${x.trace}, model ${x.model}`);
+  const a = v.arenas;
+  if (a.traceHasArenaRecords) {
+    lines.push(
+      `verify ${name}: arenas ${thousands(a.fromTrace)} taken from the trace, ${thousands(a.releasesConfirmed)} releases matched, ${thousands(a.mismatches)} mismatches` +
+        (a.placedByModel > 0 ? `, ${thousands(a.placedByModel)} placed by the model` : ''),
+    );
+  } else {
+    lines.push(`verify ${name}: the trace has no arena records; ${thousands(a.placedByModel)} arenas placed by the model, addresses cannot match`);
+  }
+  for (const x of a.examples) lines.push(`  ${name}:${x.line}: ${x.detail}`);
+  lines.push(`verify ${name}: ${v.exact ? 'EXACT' : 'NOT EXACT'}`);
+  return lines.join('\n') + '\n';
+}
