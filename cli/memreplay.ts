@@ -6,8 +6,9 @@ import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
+import { protectStdinArgument } from './stdin-argument.js';
 
-await yargs(hideBin(process.argv))
+await yargs(protectStdinArgument(hideBin(process.argv)))
   .scriptName('memreplay')
   .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.')
   .command(statsCommand)

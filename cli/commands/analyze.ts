@@ -8,6 +8,7 @@ import { MemreplayError, UsageError } from '../../src/errors.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { EXIT_OK, EXIT_USAGE, runCommand, writeStdout } from '../run-command.js';
+import { traceArgument } from '../stdin-argument.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
 interface AnalyzeArgs extends TraceArgs {
@@ -36,7 +37,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       const failures: { file: string; error: string }[] = [];
       for (const trace of args.traces) {
         try {
-          results.push(await analyzeTrace(trace, { python, format: formatOption(args.format), lenient: args.lenient, top: args.top }));
+          results.push(await analyzeTrace(traceArgument(trace), { python, format: formatOption(args.format), lenient: args.lenient, top: args.top }));
         } catch (e) {
           if (!(e instanceof MemreplayError)) throw e;
           failures.push({ file: trace, error: e.message });

@@ -9,6 +9,7 @@ import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js'
 import { replayTrace } from '../../src/replay/replay-trace.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
+import { traceArgument } from '../stdin-argument.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
 export const STATS_SCHEMA = 'memreplay.stats/1';
@@ -41,7 +42,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       if (args.atEvent !== undefined && (!Number.isInteger(args.atEvent) || args.atEvent < 1)) {
         throw new UsageError(`--at-event ${args.atEvent}: expected a whole number >= 1`);
       }
-      const { replayer, ctx } = await replayTrace(args.trace, {
+      const { replayer, ctx } = await replayTrace(traceArgument(args.trace), {
         python: pythonOption(args.python),
         format: formatOption(args.format),
         lenient: args.lenient,

@@ -1,0 +1,11 @@
+// The library's public entry point.
+
+export { analyzeTrace, ANALYZE_SCHEMA, type AnalyzeResult, type AnalyzeOptions } from './analyzers/analyze.js';
+export { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from './replay/replay-trace.js';
+export { Replayer, ReplayStop, type ReplayObserver, type ReplayOptions } from './replay/replayer.js';
+export { importTrace, parseTraceBytes, type ImportOptions, type ImportSummary } from './import/index.js';
+export { PymallocModel, NOT_PYMALLOC, type ArenaSource } from './models/pymalloc/pymalloc-model.js';
+export { geometryFor, PYTHON_VERSIONS, type PythonVersion, type PymallocGeometry } from './models/pymalloc/geometry.js';
+export { walkStats, countersStats, type PymallocStats } from './models/pymalloc/stats.js';
+export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';
+export { MemreplayError, TraceFormatError, UsageError } from './errors.js';

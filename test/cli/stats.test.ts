@@ -1,0 +1,83 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pymallocPartOf } from '../../src/models/pymalloc/stats-text.js';
+import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
+
+const VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'];
+
+describe('memreplay stats', () => {
+  for (const v of VERSIONS) {
+    it(`prints CPython ${v}'s own stats text at the stats mark, byte for byte`, () => {
+      const r = memreplay(['stats', join(FIXTURES, `startup-${v}.csv.gz`), '--at', 'stats']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(pymallocPartOf(readFileSync(join(FIXTURES, `startup-${v}.stats.txt`), 'utf8')));
+    });
+  }
+
+  it('prints the stats at the end of the trace by default (the final mark is the last record)', () => {
+    const r = memreplay(['stats', join(FIXTURES, 'startup-3.12.csv.gz')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(FIXTURES, 'startup-3.12.final.stats.txt'), 'utf8'));
+  });
+
+  it('--verify reports every address predicted, matching arenas, and exits 0', () => {
+    const r = memreplay(['stats', join(FIXTURES, 'startup-3.8.csv.gz'), '--verify']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/23,673 of 23,673 pymalloc block addresses predicted exactly/);
+    expect(r.stderr).toMatch(/arenas 17 taken from the trace, 11 releases matched, 0 mismatches/);
+    expect(r.stderr).toMatch(/EXACT/);
+  });
+
+  it('--verify exits 1 and names the line when the trace disagrees with the model', () => {
+    const dir = tempDir();
+    const file = join(dir, 'wrong.csv');
+    writeFileSync(
+      file,
+      [
+        '# python: 3.11.7',
+        'op,addr,size,old_addr,domain,label',
+        'arena_alloc,0x7f0000000000,1048576,,,',
+        'alloc,0x7f0000000030,16,,obj,',
+        'alloc,0x7f0000000050,16,,obj,', // the model puts the second 16-byte block at +0x40
+        '',
+      ].join('\n'),
+    );
+    const r = memreplay(['stats', file, '--verify']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('1 of 2 pymalloc block addresses predicted exactly, 1 differ');
+    expect(r.stderr).toContain('wrong.csv:5: trace 0x7f0000000050, model 0x7f0000000040');
+    expect(r.stderr).toContain('NOT EXACT');
+  });
+
+  it('--at-event N gives the same stats as the mark that is event N', () => {
+    const file = join(FIXTURES, 'startup-3.10.csv.gz');
+    const atMark = JSON.parse(memreplay(['stats', file, '--at', 'stats', '--json']).stdout);
+    expect(atMark.schema).toBe('memreplay.stats/1');
+    const atEvent = memreplay(['stats', file, '--at-event', String(atMark.at.event)]);
+    expect(atEvent.code).toBe(0);
+    expect(atEvent.stdout).toBe(pymallocPartOf(readFileSync(join(FIXTURES, 'startup-3.10.stats.txt'), 'utf8')));
+    expect(atMark.allocatedBlocks).toBe(15_087);
+    expect(atMark.stats.arenasCurrent).toBe(2);
+  });
+
+  it('reads a trace from stdin with -', () => {
+    const r = memreplay(['stats', '-', '--at', 'stats'], readFileSync(join(FIXTURES, 'startup-3.9.csv.gz')));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(pymallocPartOf(readFileSync(join(FIXTURES, 'startup-3.9.stats.txt'), 'utf8')));
+  });
+
+  it('fails with exit 2 and a one-line message when the mark does not exist', () => {
+    const r = memreplay(['stats', join(FIXTURES, 'startup-3.11.csv.gz'), '--at', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^memreplay: .*startup-3\.11\.csv\.gz: no mark labelled "nope" in the trace\n$/);
+  });
+
+  it('rejects an unknown --python version with exit 2', () => {
+    const r = memreplay(['stats', join(FIXTURES, 'startup-3.11.csv.gz'), '--python', '3.7']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--python "3.7": expected one of 3.8, 3.9, 3.10, 3.11, 3.12, 3.13');
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+});
