@@ -2,7 +2,7 @@
 // parsing of address / integer text (the slow, general path; the CSV scanner
 // has its own byte-level fast path and falls back to these).
 
-import { AddressSpace, AddressSpaceError } from '../events/address-space.js';
+import { AddressSpace, AddressSpaceError, LOW_SPAN } from '../events/address-space.js';
 import { DOMAIN_MEM, DOMAIN_OBJ, DOMAIN_RAW, OP_NAMES } from '../events/ops.js';
 
 /** Op code by name; `stack` and `meta` are not events and are handled by importers. */
@@ -36,7 +36,10 @@ const DEC_RE = /^[0-9]+$/;
 export function parseAddressText(text: string, addresses: AddressSpace): number | string {
   let value: bigint;
   if (HEX_RE.test(text) || DEC_RE.test(text)) {
-    if (text.length <= 15 && DEC_RE.test(text)) return Number(text);
+    if (text.length <= 15 && DEC_RE.test(text)) {
+      const n = Number(text);
+      if (n < LOW_SPAN) return n;
+    }
     value = BigInt(text);
   } else {
     return `expected an address (0x-prefixed hex or decimal), got ${quoteForMessage(text)}`;

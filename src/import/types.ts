@@ -29,4 +29,4 @@ export interface PushParser {
 
 export type TraceFormatName = 'csv' | 'jsonl';
 
-export type ParserFactory = (ctx: ImportContext, sink: TraceSink) => PushParser;
+export type ParserFactory = (ctx: ImportContext, sink: TraceSink, options?: { batchCapacity?: number }) => PushParser;

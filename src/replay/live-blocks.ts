@@ -1,19 +1,26 @@
 // The replayer's address map: trace address -> what lives there.
 //
-// Open addressing with linear probing over typed arrays (measured ~2-3x
-// faster than Map for this job, and no per-entry objects). Entries are never
-// removed on free, only marked FREED, so a later free of the same address can
-// be told apart: a double free (seen and freed) or an untracked free (never
-// seen). Freed entries are reused when the address is allocated again, which
-// is how allocators behave, so the table grows with distinct addresses, not
-// with trace length. If it still grows past MAX_ENTRIES_BEFORE_FORGET, a
-// rehash drops the freed history (later double frees of those addresses then
-// count as untracked frees).
+// Open addressing with linear probing over one typed array (measured ~2-3x
+// faster than Map for this job, and no per-entry objects). Each entry is a
+// 48-byte record of six float64 words, so a lookup and the update after it
+// touch one or two cache lines instead of one per field:
+//   0 key (trace address)   1 model address   2 requested size
+//   3 allocating event      4 its timestamp   5 two int32: pool slot, tag
+// where tag = (stack + 1) << 4 | domain << 2 | state.
+//
+// Entries are never removed on free, only marked FREED, so a later free of
+// the same address can be told apart: a double free (seen and freed) or an
+// untracked free (never seen). Freed entries are reused when the address is
+// allocated again, which is how allocators behave, so the table grows with
+// distinct addresses, not with trace length. If it still grows past
+// MAX_ENTRIES_BEFORE_FORGET, a rehash drops the freed history (later double
+// frees of those addresses then count as untracked frees).
 
 export const SLOT_EMPTY = 0;
 export const SLOT_LIVE = 1;
 export const SLOT_FREED = 2;
 
+const WORDS = 6;
 const INITIAL_CAPACITY = 1 << 16;
 const MAX_LOAD = 0.7;
 const MAX_ENTRIES_BEFORE_FORGET = 1 << 26;
@@ -22,110 +29,155 @@ export class LiveBlocks {
   private capacity = INITIAL_CAPACITY;
   private mask = INITIAL_CAPACITY - 1;
   private used = 0;
+  /** Live entries. */
   live = 0;
-  state = new Uint8Array(INITIAL_CAPACITY);
-  key = new Float64Array(INITIAL_CAPACITY);
-  /** The model's address of the block (equals the key when predicted exactly). */
-  modelAddr = new Float64Array(INITIAL_CAPACITY);
-  /** Pool slot in the pymalloc model, or -1 for system-malloc blocks. */
-  pool = new Int32Array(INITIAL_CAPACITY);
-  /** Requested size in bytes. */
-  size = new Float64Array(INITIAL_CAPACITY);
-  stack = new Int32Array(INITIAL_CAPACITY);
-  domain = new Uint8Array(INITIAL_CAPACITY);
-  /** Index of the event that allocated the block (0-based). */
-  allocEvent = new Float64Array(INITIAL_CAPACITY);
-  allocTs = new Float64Array(INITIAL_CAPACITY);
+  private f64 = new Float64Array(INITIAL_CAPACITY * WORDS);
+  private i32 = new Int32Array(this.f64.buffer);
 
   /**
    * The slot holding `address` (live or freed), or the negative of (empty
    * slot + 1) where it would go. Allocation free.
    */
   find(address: number): number {
-    // Addresses are 16-byte aligned: drop those bits, fold in the high part.
-    const lo = (address / 16) | 0;
-    const hi = (address / 68719476736) | 0; // 2^36
-    let i = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 0;
-    i = (i ^ (i >>> 15)) & this.mask;
+    // Addresses are mostly 16-byte aligned: drop those bits, fold in the high
+    // part, then murmur3's finalizer so every input bit reaches the low bits
+    // the mask keeps (a bare multiply leaves them depending on low bits only).
+    let h = ((address / 1024) | 0) ^ Math.imul((address / 68719476736) | 0, 0x9e3779b1); // 2^36
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    let i = ((h << 6) | (((address / 16) | 0) & 63)) & this.mask;
+    const f64 = this.f64;
+    const i32 = this.i32;
     for (;;) {
-      const s = this.state[i]!;
-      if (s === SLOT_EMPTY) return -(i + 1);
-      if (this.key[i] === address) return i;
+      if ((i32[i * 12 + 11]! & 3) === SLOT_EMPTY) return -(i + 1);
+      if (f64[i * WORDS] === address) return i;
       i = (i + 1) & this.mask;
     }
   }
 
-  /** Make `address` live at a slot (reusing its freed entry); returns the slot. */
-  insert(address: number, found: number): number {
+  /**
+   * Make `address` live with these fields, at the slot `find` returned
+   * (reusing a freed entry). Returns the slot.
+   */
+  insert(
+    address: number,
+    found: number,
+    modelAddr: number,
+    pool: number,
+    size: number,
+    stack: number,
+    domain: number,
+    event: number,
+    ts: number,
+  ): number {
     let slot: number;
     if (found >= 0) {
       slot = found;
     } else {
       if (this.used + 1 > this.capacity * MAX_LOAD) {
         this.rehash();
-        return this.insert(address, this.find(address));
+        found = this.find(address);
       }
       slot = -found - 1;
-      this.key[slot] = address;
       this.used++;
     }
-    this.state[slot] = SLOT_LIVE;
+    const w = slot * WORDS;
+    const f64 = this.f64;
+    f64[w] = address;
+    f64[w + 1] = modelAddr;
+    f64[w + 2] = size;
+    f64[w + 3] = event;
+    f64[w + 4] = ts;
+    this.i32[w * 2 + 10] = pool;
+    this.i32[w * 2 + 11] = ((stack + 1) << 4) | (domain << 2) | SLOT_LIVE;
     this.live++;
     return slot;
   }
 
   markFreed(slot: number): void {
-    this.state[slot] = SLOT_FREED;
+    const t = slot * 12 + 11;
+    this.i32[t] = (this.i32[t]! & ~3) | SLOT_FREED;
     this.live--;
+  }
+
+  state(slot: number): number {
+    return this.i32[slot * 12 + 11]! & 3;
+  }
+
+  isLive(slot: number): boolean {
+    return (this.i32[slot * 12 + 11]! & 3) === SLOT_LIVE;
+  }
+
+  key(slot: number): number {
+    return this.f64[slot * WORDS]!;
+  }
+
+  modelAddr(slot: number): number {
+    return this.f64[slot * WORDS + 1]!;
+  }
+
+  size(slot: number): number {
+    return this.f64[slot * WORDS + 2]!;
+  }
+
+  setSize(slot: number, size: number): void {
+    this.f64[slot * WORDS + 2] = size;
+  }
+
+  /** Number (1-based) of the event that allocated the block. */
+  allocEvent(slot: number): number {
+    return this.f64[slot * WORDS + 3]!;
+  }
+
+  allocTs(slot: number): number {
+    return this.f64[slot * WORDS + 4]!;
+  }
+
+  /** Pool slot in the pymalloc model, or -1 for C-library blocks. */
+  pool(slot: number): number {
+    return this.i32[slot * 12 + 10]!;
+  }
+
+  /** Interned stack id, or -1. */
+  stack(slot: number): number {
+    return (this.i32[slot * 12 + 11]! >> 4) - 1;
+  }
+
+  setStack(slot: number, stack: number): void {
+    const t = slot * 12 + 11;
+    this.i32[t] = ((stack + 1) << 4) | (this.i32[t]! & 15);
+  }
+
+  domain(slot: number): number {
+    return (this.i32[slot * 12 + 11]! >> 2) & 3;
   }
 
   /** Visit every live slot. */
   forEachLive(visit: (slot: number) => void): void {
-    for (let i = 0; i < this.capacity; i++) if (this.state[i] === SLOT_LIVE) visit(i);
+    for (let i = 0; i < this.capacity; i++) if ((this.i32[i * 12 + 11]! & 3) === SLOT_LIVE) visit(i);
   }
 
   private rehash(): void {
     const forget = this.used >= MAX_ENTRIES_BEFORE_FORGET;
-    const keepCount = forget ? this.live : this.used;
+    const keep = forget ? this.live : this.used;
     let capacity = this.capacity;
-    while (keepCount + 1 > capacity * MAX_LOAD * 0.5) capacity *= 2;
-    const old = {
-      state: this.state,
-      key: this.key,
-      modelAddr: this.modelAddr,
-      pool: this.pool,
-      size: this.size,
-      stack: this.stack,
-      domain: this.domain,
-      allocEvent: this.allocEvent,
-      allocTs: this.allocTs,
-      capacity: this.capacity,
-    };
+    while (keep + 1 > capacity * MAX_LOAD * 0.5) capacity *= 2;
+    const oldF64 = this.f64;
+    const oldI32 = this.i32;
+    const oldCapacity = this.capacity;
     this.capacity = capacity;
     this.mask = capacity - 1;
     this.used = 0;
-    this.state = new Uint8Array(capacity);
-    this.key = new Float64Array(capacity);
-    this.modelAddr = new Float64Array(capacity);
-    this.pool = new Int32Array(capacity);
-    this.size = new Float64Array(capacity);
-    this.stack = new Int32Array(capacity);
-    this.domain = new Uint8Array(capacity);
-    this.allocEvent = new Float64Array(capacity);
-    this.allocTs = new Float64Array(capacity);
-    for (let i = 0; i < old.capacity; i++) {
-      const s = old.state[i]!;
-      if (s === SLOT_EMPTY || (forget && s === SLOT_FREED)) continue;
-      const j = -this.find(old.key[i]!) - 1;
-      this.state[j] = s;
-      this.key[j] = old.key[i]!;
-      this.modelAddr[j] = old.modelAddr[i]!;
-      this.pool[j] = old.pool[i]!;
-      this.size[j] = old.size[i]!;
-      this.stack[j] = old.stack[i]!;
-      this.domain[j] = old.domain[i]!;
-      this.allocEvent[j] = old.allocEvent[i]!;
-      this.allocTs[j] = old.allocTs[i]!;
+    this.f64 = new Float64Array(capacity * WORDS);
+    this.i32 = new Int32Array(this.f64.buffer);
+    for (let i = 0; i < oldCapacity; i++) {
+      const state = oldI32[i * 12 + 11]! & 3;
+      if (state === SLOT_EMPTY || (forget && state === SLOT_FREED)) continue;
+      const j = -this.find(oldF64[i * WORDS]!) - 1;
+      for (let k = 0; k < WORDS; k++) this.f64[j * WORDS + k] = oldF64[i * WORDS + k]!;
       this.used++;
     }
   }

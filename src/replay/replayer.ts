@@ -36,7 +36,7 @@ import { SystemMallocAccount } from '../models/system-malloc.js';
 import { Anomalies } from './anomalies.js';
 import { ArenaFeed } from './arena-feed.js';
 import { HighWater } from './high-water.js';
-import { SLOT_FREED, SLOT_LIVE, LiveBlocks } from './live-blocks.js';
+import { SLOT_FREED, LiveBlocks } from './live-blocks.js';
 import { AddressCheck } from './address-check.js';
 
 /** Thrown from inside the replay to stop it at the requested instant. */
@@ -206,7 +206,7 @@ export class Replayer implements TraceSink {
   private alloc(address: number, n: number, domain: number, stack: number): void {
     const live = this.live;
     const found = live.find(address);
-    if (found >= 0 && live.state[found] === SLOT_LIVE) {
+    if (found >= 0 && live.isLive(found)) {
       this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
       this.release(found);
     }
@@ -226,7 +226,7 @@ export class Replayer implements TraceSink {
   private realloc(address: number, oldAddress: number, n: number, domain: number, stack: number): void {
     const live = this.live;
     const old = live.find(oldAddress);
-    if (old < 0 || live.state[old] !== SLOT_LIVE) {
+    if (old < 0 || !live.isLive(old)) {
       this.anomalies.record(
         'untracked_realloc',
         this.line,
@@ -237,10 +237,10 @@ export class Replayer implements TraceSink {
       this.alloc(address, n, domain, stack);
       return;
     }
-    const oldPool = live.pool[old]!;
-    const oldModel = live.modelAddr[old]!;
-    const keepStack = stack >= 0 ? stack : live.stack[old]!;
-    const oldDomain = live.domain[old]!;
+    const oldPool = live.pool(old);
+    const oldModel = live.modelAddr(old);
+    const keepStack = stack >= 0 ? stack : live.stack(old);
+    const oldDomain = live.domain(old);
     if (oldPool === NOT_PYMALLOC) {
       // A block the C library served stays with it, whatever the new size.
       this.release(old);
@@ -250,9 +250,9 @@ export class Replayer implements TraceSink {
     }
     if (this.model.reallocInPlace(oldPool, n)) {
       this.addressCheck.check(oldModel, address, this.line);
-      this.liveRequestedBytes += n - live.size[old]!;
-      live.size[old] = n;
-      live.stack[old] = keepStack;
+      this.liveRequestedBytes += n - live.size(old);
+      live.setSize(old, n);
+      live.setStack(old, keepStack);
       if (address !== oldAddress) {
         // The trace moved it although the model keeps it: follow the trace's key.
         const size = n;
@@ -284,12 +284,12 @@ export class Replayer implements TraceSink {
       this.anomalies.record('untracked_free', this.line, this.events, () => this.addresses.format(address));
       return;
     }
-    if (live.state[found] === SLOT_FREED) {
+    if (live.state(found) === SLOT_FREED) {
       this.anomalies.record('double_free', this.line, this.events, () => this.addresses.format(address));
       return;
     }
-    if (size === size && size !== live.size[found]) {
-      const allocated = live.size[found]!;
+    if (size === size && size !== live.size(found)) {
+      const allocated = live.size(found);
       this.anomalies.record(
         'free_size_mismatch',
         this.line,
@@ -304,7 +304,7 @@ export class Replayer implements TraceSink {
   /** Slot for a new live block at `address`, releasing a still-live block there (missing free). */
   private findForPlacement(address: number): number {
     const found = this.live.find(address);
-    if (found >= 0 && this.live.state[found] === SLOT_LIVE) {
+    if (found >= 0 && this.live.isLive(found)) {
       this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
       this.release(found);
     }
@@ -314,10 +314,10 @@ export class Replayer implements TraceSink {
   /** Free the block in a live slot, in the model or the system account. */
   private release(slot: number): void {
     const live = this.live;
-    const pool = live.pool[slot]!;
-    const n = live.size[slot]!;
-    if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain[slot] !== DOMAIN_RAW);
-    else this.model.free(live.modelAddr[slot]!, pool);
+    const pool = live.pool(slot);
+    const n = live.size(slot);
+    if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain(slot) !== DOMAIN_RAW);
+    else this.model.free(live.modelAddr(slot), pool);
     this.liveRequestedBytes -= n;
     live.markFreed(slot);
   }
@@ -331,15 +331,7 @@ export class Replayer implements TraceSink {
     domain: number,
     stack: number,
   ): void {
-    const live = this.live;
-    const slot = live.insert(address, found);
-    live.modelAddr[slot] = modelAddr;
-    live.pool[slot] = pool;
-    live.size[slot] = n;
-    live.stack[slot] = stack;
-    live.domain[slot] = domain;
-    live.allocEvent[slot] = this.events;
-    live.allocTs[slot] = this.lastTs;
+    this.live.insert(address, found, modelAddr, pool, n, stack, domain, this.events, this.lastTs);
     if (pool === NOT_PYMALLOC) this.system.add(n, domain !== DOMAIN_RAW);
     this.liveRequestedBytes += n;
   }

@@ -1,0 +1,834 @@
+// CSV trace importer (trace-format.md, "CSV"): a push parser from bytes to
+// event batches, the hot path of every replay.
+//
+// Why it is written by hand: a general CSV library builds a string per field
+// and an array per row, which caps parsing well below the replayer's speed.
+// Here every record goes through one of two paths that share one record model
+// (the `r*` scratch fields) and one `commit()`:
+//
+// - fast path (`fast`): scans the bytes of a clean record once; op names are
+//   recognised by byte comparison, numbers are parsed straight from bytes, and
+//   strings are built only for labels, frames and text thread ids. Anything
+//   unusual (a quote, a NUL, a long or bad number, an unknown op, too many
+//   fields, an over-long line) makes it give up on the record *before* any side
+//   effect, and the slow path parses the same record again.
+// - slow path (`slow`): full RFC 4180 (quoted fields with commas, `""` and
+//   newlines), comments and metadata before the header, the header itself, and
+//   every error message. It accepts exactly what the fast path accepts, with the
+//   same result, so the fast path is only an optimisation.
+//
+// Only the trailing partial record of a chunk is carried to the next one, in a
+// reusable buffer capped at 1 MiB per line so that untrusted input cannot make
+// us allocate without bound. The end of a carried record is found with a small
+// quote-aware state machine (`scanToEnd`) that resumes where the last chunk
+// stopped, so a long line fed in tiny chunks costs linear time.
+
+import { LOW_SPAN } from '../events/address-space.js';
+import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
+import {
+  NO_ID,
+  OP_ALLOC,
+  OP_ARENA_ALLOC,
+  OP_ARENA_FREE,
+  OP_CALLOC,
+  OP_FREE,
+  OP_MARK,
+  OP_NAMES,
+  OP_REALLOC,
+} from '../events/ops.js';
+import { StackLimitError } from '../events/stack-table.js';
+import type { ImportContext } from './import-context.js';
+import {
+  EXPECTED_OPS,
+  OP_BY_NAME,
+  domainCode,
+  parseAddressText,
+  parseIntegerText,
+  parseSizeText,
+  quoteForMessage,
+} from './record-fields.js';
+import type { ParserFactory, PushParser, TraceMeta, TraceSink } from './types.js';
+
+/** Longest accepted line (a record, including quoted newlines), terminator excluded. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+const EXPECTED_HEADER = 'expected a header row naming the columns (op,addr,size,...)';
+const LONG_LINE = `line longer than 1 MiB: expected CSV lines of at most ${MAX_LINE_BYTES} bytes (is this a CSV trace?)`;
+const BINARY = 'binary data (NUL byte) where CSV text was expected (a compressed or binary file?)';
+
+/** Scratch op code of a `stack` record (not an event, never stored in a batch). */
+const OP_STACK_RECORD = 255;
+
+// Column roles, from the header.
+const R_IGNORE = 0;
+const R_OP = 1;
+const R_ADDR = 2;
+const R_SIZE = 3;
+const R_OLD_ADDR = 4;
+const R_DOMAIN = 5;
+const R_TS = 6;
+const R_THREAD = 7;
+const R_STACK = 8;
+const R_FRAMES = 9;
+const R_LABEL = 10;
+const ROLE_NAMES = ['', 'op', 'addr', 'size', 'old_addr', 'domain', 'ts', 'thread', 'stack', 'frames', 'label'];
+
+// Bits of `rHas`: which optional fields a record has (non-empty).
+const H_ADDR = 1;
+const H_SIZE = 2;
+const H_OLD = 4;
+const H_TS = 8;
+const H_THREAD = 16;
+const H_STACK = 32;
+const H_FRAMES = 64;
+
+/** Fields each event op requires, and how to say so. */
+const REQUIRED: readonly number[] = [];
+const NEEDS: string[] = [];
+for (const [op, need, text] of [
+  [OP_ALLOC, H_ADDR | H_SIZE, 'alloc needs addr and size'],
+  [OP_CALLOC, H_ADDR | H_SIZE, 'calloc needs addr and size'],
+  [OP_REALLOC, H_ADDR | H_SIZE, 'realloc needs addr and size (old_addr is optional)'],
+  [OP_FREE, H_ADDR, 'free needs addr'],
+  [OP_ARENA_ALLOC, H_ADDR | H_SIZE, 'arena_alloc needs addr and size'],
+  [OP_ARENA_FREE, H_ADDR, 'arena_free needs addr'],
+  [OP_MARK, 0, 'mark needs nothing but a label'],
+] as const) {
+  (REQUIRED as number[])[op] = need;
+  NEEDS[op] = text;
+}
+
+const BAIL = -1; // fast path: let the slow path handle this record
+const INCOMPLETE = -2; // the record runs past the end of the buffer
+
+// States of the record-end scanner.
+const S_START = 0; // at the start of a field
+const S_UNQUOTED = 1;
+const S_QUOTED = 2;
+const S_QUOTE_SEEN = 3; // a quote inside a quoted field: closes it, or `""`
+const S_COMMENT = 4; // a `#` line before the header: ends at the next newline
+
+/** Hex digit values by byte; 255 for anything else. */
+const HEX = new Uint8Array(256).fill(255);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
+
+/** Op names as bytes, by op code. */
+const OP_BYTES = OP_NAMES.map((name) => Uint8Array.from(name, (ch) => ch.charCodeAt(0)));
+const STACK_BYTES = Uint8Array.from('stack', (ch) => ch.charCodeAt(0));
+
+/**
+ * Op code of the bytes b[s..e), OP_STACK_RECORD, or -1. The length and first
+ * byte pick the only candidate; one compare loop (no calls) confirms it.
+ */
+function matchOp(b: Uint8Array, s: number, e: number): number {
+  let code: number;
+  switch (e - s) {
+    case 4:
+      code = b[s] === 102 ? OP_FREE : OP_MARK;
+      break;
+    case 5:
+      code = b[s] === 97 ? OP_ALLOC : OP_STACK_RECORD;
+      break;
+    case 6:
+      code = OP_CALLOC;
+      break;
+    case 7:
+      code = OP_REALLOC;
+      break;
+    case 10:
+      code = OP_ARENA_FREE;
+      break;
+    case 11:
+      code = OP_ARENA_ALLOC;
+      break;
+    default:
+      return -1;
+  }
+  const name = code === OP_STACK_RECORD ? STACK_BYTES : OP_BYTES[code]!;
+  for (let i = 0; i < name.length; i++) if (b[s + i] !== name[i]) return -1;
+  return code;
+}
+
+/** An integer thread id becomes a number when it is exact, anything else stays text. */
+function threadKey(text: string): number | string {
+  if (/^-?[0-9]+$/.test(text)) {
+    const n = Number(text);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  return text;
+}
+
+class CsvParser implements PushParser {
+  private readonly batch: EventBatch;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  private readonly meta: TraceMeta = {};
+  private inBody = false;
+  private sawComment = false;
+  private ended = false;
+  private roles = new Uint8Array(0);
+  /** Line number of the first line of the next record. */
+  private lineNo = 1;
+  private bomChecked = false;
+  private head: Uint8Array | null = null;
+  private carry = new Uint8Array(4096);
+  private carryLen = 0;
+  private scanState = S_START;
+  private scanNewlines = 0;
+  // Slow-path field texts by role, and the header's names.
+  private readonly texts: string[] = ROLE_NAMES.map(() => '');
+  private readonly names: string[] = [];
+  private problem = '';
+  // The record being committed.
+  private rOp = 0;
+  private rHas = 0;
+  private rAddr = 0;
+  private rOld = 0;
+  private rSize = NaN;
+  private rDomain = 0;
+  private rTs = NaN;
+  private rThreadNum = 0;
+  private rThreadText: string | null = null;
+  private rStack = 0;
+  private rFrames = '';
+  private rLabel = '';
+  // One-entry caches for the thread and stack ids of consecutive events.
+  private lastThreadNum = NaN;
+  private lastThreadId = NO_ID;
+  private lastStackRef = NaN;
+  private lastStackId = NO_ID;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly sink: TraceSink,
+    batchCapacity: number,
+  ) {
+    this.batch = new EventBatch(batchCapacity);
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.ended) throw new Error('CSV parser: push() after end()');
+    let buf = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (!this.bomChecked) {
+      const rest = this.stripBom(buf);
+      if (rest === null) return;
+      buf = rest;
+    }
+    this.feed(buf);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.bomChecked) {
+      this.bomChecked = true;
+      if (this.head !== null) this.feed(this.head);
+      this.head = null;
+    }
+    if (this.carryLen > 0) {
+      // The last line lacks its newline: supply one.
+      this.appendCarry(new Uint8Array([10]), 0, 1, true);
+      const pos = this.processRecords(this.carry, 0, this.carryLen);
+      if (pos < this.carryLen) {
+        this.ctx.fatal(this.lineNo, 'unterminated quoted field: expected a closing quote (") before the end of the input');
+      }
+      this.carryLen = 0;
+    }
+    if (!this.inBody) {
+      if (this.sawComment) this.ctx.fatal(this.lineNo - 1, `no header row after the comments: ${EXPECTED_HEADER}`);
+      this.ctx.fatal(0, `empty trace: ${EXPECTED_HEADER}`);
+    }
+    if (this.batch.length > 0) {
+      this.sink.batch(this.batch);
+      this.batch.length = 0;
+    }
+  }
+
+  /** Drop a leading UTF-8 BOM, which may arrive split over the first chunks. */
+  private stripBom(buf: Uint8Array): Uint8Array | null {
+    let all = buf;
+    if (this.head !== null) {
+      all = new Uint8Array(this.head.length + buf.length);
+      all.set(this.head);
+      all.set(buf, this.head.length);
+    }
+    const bom = [0xef, 0xbb, 0xbf];
+    if (all.length < 3 && all.every((b, i) => b === bom[i])) {
+      this.head = all.slice();
+      return null;
+    }
+    this.bomChecked = true;
+    this.head = null;
+    return all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? all.subarray(3) : all;
+  }
+
+  private feed(buf: Uint8Array): void {
+    let pos = 0;
+    if (this.carryLen > 0) {
+      const nl = this.scanToEnd(buf, 0, buf.length);
+      if (nl < 0) {
+        this.appendCarry(buf, 0, buf.length, false);
+        return;
+      }
+      this.appendCarry(buf, 0, nl + 1, true);
+      this.processRecords(this.carry, 0, this.carryLen);
+      this.carryLen = 0;
+      pos = nl + 1;
+    }
+    pos = this.processRecords(buf, pos, buf.length);
+    if (pos < buf.length) {
+      this.scanState = !this.inBody && buf[pos] === 35 ? S_COMMENT : S_START;
+      this.scanNewlines = 0;
+      this.scanToEnd(buf, pos, buf.length);
+      this.appendCarry(buf, pos, buf.length, false);
+    }
+  }
+
+  /** Copy bytes of the pending record into the carry buffer, within the line cap. */
+  private appendCarry(src: Uint8Array, s: number, e: number, complete: boolean): void {
+    const n = this.carryLen + (e - s);
+    // Incomplete: the line has at least n-1 bytes (the last may be the \r of a
+    // \r\n). Complete: n includes the terminator, at most \r\n.
+    if (n > MAX_LINE_BYTES + (complete ? 2 : 1)) {
+      const open = !complete && this.scanState === S_QUOTED;
+      this.ctx.fatal(this.lineNo, open ? `${LONG_LINE}; it is inside a quoted field: is a closing quote missing?` : LONG_LINE);
+    }
+    if (n > this.carry.length) {
+      const grown = new Uint8Array(Math.min(Math.max(n, this.carry.length * 2), MAX_LINE_BYTES + 2));
+      grown.set(this.carry.subarray(0, this.carryLen));
+      this.carry = grown;
+    }
+    this.carry.set(src.subarray(s, e), this.carryLen);
+    this.carryLen = n;
+  }
+
+  /** Parse the complete records of buf[pos..limit); returns where the incomplete rest starts. */
+  private processRecords(buf: Uint8Array, pos: number, limit: number): number {
+    while (pos < limit) {
+      let next = this.inBody ? this.fast(buf, pos, limit) : BAIL;
+      if (next === BAIL) next = this.slow(buf, pos, limit);
+      if (next === INCOMPLETE) return pos;
+      pos = next;
+    }
+    return pos;
+  }
+
+  /**
+   * Advance the record-end state machine over buf[from..limit). Returns the
+   * index of the newline that ends the record, or -1 (state kept for the next
+   * chunk). Counts newlines inside quoted fields; a NUL byte is fatal.
+   */
+  private scanToEnd(buf: Uint8Array, from: number, limit: number): number {
+    let s = this.scanState;
+    for (let p = from; p < limit; p++) {
+      const c = buf[p]!;
+      if (c === 0) this.ctx.fatal(this.lineNo + this.scanNewlines, BINARY);
+      if (s === S_QUOTED) {
+        if (c === 34) s = S_QUOTE_SEEN;
+        else if (c === 10) this.scanNewlines++;
+        continue;
+      }
+      if (s === S_COMMENT) {
+        if (c === 10) return p;
+        continue;
+      }
+      if (c === 34 && s !== S_UNQUOTED) {
+        // Opens a field (S_START) or is an escaped quote (S_QUOTE_SEEN).
+        s = S_QUOTED;
+      } else if (c === 44) {
+        s = S_START;
+      } else if (c === 10) {
+        return p;
+      } else {
+        s = S_UNQUOTED;
+      }
+    }
+    this.scanState = s;
+    return -1;
+  }
+
+  /**
+   * The fast path: one clean, unquoted record. Returns the index after it,
+   * BAIL or INCOMPLETE; has no side effects unless it returns an index.
+   */
+  private fast(buf: Uint8Array, start: number, limit: number): number {
+    const roles = this.roles;
+    const ncols = roles.length;
+    let p = start;
+    let col = 0;
+    let has = 0;
+    let op = -1;
+    let addr = 0;
+    let old = 0;
+    let size = NaN;
+    let domain = 0;
+    let ts = NaN;
+    let stack = 0;
+    let thS = 0;
+    let thE = 0;
+    let frS = 0;
+    let frE = 0;
+    let lbS = 0;
+    let lbE = 0;
+    let end = 0;
+    let next = 0;
+    for (;;) {
+      const fs = p;
+      const role = roles[col]!;
+      switch (role) {
+        case R_OP:
+          while (p < limit && buf[p]! >= 95 && buf[p]! <= 122) p++;
+          op = matchOp(buf, fs, p);
+          if (op < 0) return BAIL;
+          break;
+        case R_ADDR:
+        case R_OLD_ADDR: {
+          let v = 0;
+          if (p + 1 < limit && buf[p] === 48 && (buf[p + 1]! | 32) === 120) {
+            p += 2;
+            while (p < limit) {
+              const d = HEX[buf[p]!]!;
+              if (d > 15) break;
+              v = v * 16 + d;
+              p++;
+            }
+            if (p === fs + 2) return BAIL;
+          } else {
+            while (p < limit) {
+              const d = buf[p]! - 48;
+              if (d < 0 || d > 9) break;
+              v = v * 10 + d;
+              p++;
+            }
+          }
+          if (p !== fs) {
+            if (v >= LOW_SPAN) return BAIL; // exact only through the slow path
+            if (role === R_ADDR) {
+              addr = v;
+              has |= H_ADDR;
+            } else {
+              old = v;
+              has |= H_OLD;
+            }
+          }
+          break;
+        }
+        case R_SIZE: {
+          let v = 0;
+          while (p < limit) {
+            const d = buf[p]! - 48;
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
+            p++;
+          }
+          if (p !== fs) {
+            if (v > Number.MAX_SAFE_INTEGER) return BAIL;
+            size = v;
+            has |= H_SIZE;
+          }
+          break;
+        }
+        case R_DOMAIN:
+          if (p + 3 <= limit) {
+            const a = buf[p];
+            const b = buf[p + 1];
+            const c = buf[p + 2];
+            if (a === 111 && b === 98 && c === 106) {
+              p += 3; // obj
+            } else if (a === 109 && b === 101 && c === 109) {
+              domain = 1; // mem
+              p += 3;
+            } else if (a === 114 && b === 97 && c === 119) {
+              domain = 2; // raw
+              p += 3;
+            }
+          }
+          break;
+        case R_TS:
+        case R_STACK: {
+          const neg = p < limit && buf[p] === 45;
+          if (neg) p++;
+          const ds = p;
+          let v = 0;
+          while (p < limit) {
+            const d = buf[p]! - 48;
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
+            p++;
+          }
+          if (p - ds > 15 || (neg && p === ds)) return BAIL;
+          if (p !== fs) {
+            if (role === R_TS) {
+              ts = neg ? -v : v;
+              has |= H_TS;
+            } else {
+              stack = neg ? -v : v;
+              has |= H_STACK;
+            }
+          }
+          break;
+        }
+        default:
+          // Text fields (thread, frames, label) and ignored columns.
+          while (p < limit) {
+            const c = buf[p]!;
+            if (c <= 44 && (c === 44 || c === 10 || c === 13 || c === 34 || c === 0)) break;
+            p++;
+          }
+          if (p === fs) break;
+          if (role === R_THREAD) {
+            thS = fs;
+            thE = p;
+            has |= H_THREAD;
+          } else if (role === R_FRAMES) {
+            frS = fs;
+            frE = p;
+            has |= H_FRAMES;
+          } else if (role === R_LABEL) {
+            lbS = fs;
+            lbE = p;
+          }
+      }
+      if (p >= limit) return INCOMPLETE;
+      const c = buf[p];
+      if (c === 44) {
+        p++;
+        if (++col >= ncols) return BAIL;
+        continue;
+      }
+      if (c === 10) {
+        end = p;
+        next = p + 1;
+        break;
+      }
+      if (c === 13) {
+        if (p + 1 >= limit) return INCOMPLETE;
+        if (buf[p + 1] !== 10) return BAIL;
+        end = p;
+        next = p + 2;
+        break;
+      }
+      return BAIL;
+    }
+    if (end === start) {
+      this.lineNo++; // blank line
+      return next;
+    }
+    if (op < 0 || end - start > MAX_LINE_BYTES) return BAIL;
+    this.rOp = op;
+    this.rHas = has;
+    this.rAddr = addr;
+    this.rOld = old;
+    this.rSize = size;
+    this.rDomain = domain;
+    this.rTs = ts;
+    this.rStack = stack;
+    this.rThreadText = null;
+    if (has & H_THREAD) this.threadFromBytes(buf, thS, thE);
+    this.rFrames = has & H_FRAMES ? this.decoder.decode(buf.subarray(frS, frE)) : '';
+    this.rLabel = op === OP_MARK && lbE > lbS ? this.decoder.decode(buf.subarray(lbS, lbE)) : '';
+    this.commit(this.lineNo++);
+    return next;
+  }
+
+  private threadFromBytes(buf: Uint8Array, s: number, e: number): void {
+    const neg = buf[s] === 45;
+    const ds = neg ? s + 1 : s;
+    let v = 0;
+    let p = ds;
+    while (p < e) {
+      const d = buf[p]! - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+      p++;
+    }
+    if (p === e && p > ds && p - ds <= 15) {
+      this.rThreadNum = neg ? -v : v;
+      return;
+    }
+    const key = threadKey(this.decoder.decode(buf.subarray(s, e)));
+    if (typeof key === 'number') this.rThreadNum = key;
+    else this.rThreadText = key;
+  }
+
+  /**
+   * The slow path: any record, before or after the header. Returns the index
+   * after it or INCOMPLETE.
+   */
+  private slow(buf: Uint8Array, start: number, limit: number): number {
+    this.scanState = !this.inBody && buf[start] === 35 ? S_COMMENT : S_START;
+    this.scanNewlines = 0;
+    const nl = this.scanToEnd(buf, start, limit);
+    if (nl < 0) return INCOMPLETE;
+    const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+    const line = this.lineNo;
+    this.lineNo += 1 + this.scanNewlines;
+    if (end - start > MAX_LINE_BYTES) this.ctx.fatal(line, LONG_LINE);
+    if (end === start) return nl + 1; // blank line
+    if (this.inBody) this.slowRecord(buf, start, end, line);
+    else if (buf[start] === 35) this.comment(buf, start, end);
+    else this.header(buf, start, end, line);
+    return nl + 1;
+  }
+
+  /** `# key: value` is metadata; any other `#` line is a comment. */
+  private comment(buf: Uint8Array, start: number, end: number): void {
+    this.sawComment = true;
+    const text = this.decoder.decode(buf.subarray(start + 1, end));
+    const colon = text.indexOf(':');
+    if (colon < 0) return;
+    const key = text.slice(0, colon).trim();
+    if (key === '') return;
+    // defineProperty: a key like `__proto__` stays a plain own property.
+    Object.defineProperty(this.meta, key, {
+      value: text.slice(colon + 1).trim(),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  private header(buf: Uint8Array, start: number, end: number, line: number): void {
+    const n = this.splitFields(buf, start, end, null);
+    if (n < 0) this.ctx.fatal(line, `${this.problem} (in the header row)`);
+    const roles = new Uint8Array(n);
+    const seen = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const name = this.names[i]!.trim().toLowerCase();
+      const role = ROLE_NAMES.indexOf(name);
+      if (role <= 0) continue;
+      if (seen.has(role)) this.ctx.fatal(line, `header names the column ${quoteForMessage(name)} twice: expected each column once`);
+      seen.add(role);
+      roles[i] = role;
+    }
+    if (!seen.has(R_OP)) {
+      const found = quoteForMessage(this.decoder.decode(buf.subarray(start, end)));
+      this.ctx.fatal(line, `header has no \`op\` column: ${EXPECTED_HEADER}, found ${found}`);
+    }
+    this.roles = roles;
+    this.inBody = true;
+    this.sink.meta(this.meta);
+  }
+
+  /**
+   * Split the record buf[start..end) (terminator excluded) into field texts:
+   * by role into `texts` (roles given), or all into `names` (roles null).
+   * Returns the field count, or -1 with `problem` set on broken quoting.
+   */
+  private splitFields(buf: Uint8Array, start: number, end: number, roles: Uint8Array | null): number {
+    let p = start;
+    let n = 0;
+    for (;;) {
+      let text = '';
+      const role = roles === null ? -1 : n < roles.length ? roles[n]! : R_IGNORE;
+      if (p < end && buf[p] === 34) {
+        let q = p + 1;
+        let escaped = false;
+        for (; q < end; q++) {
+          if (buf[q] !== 34) continue;
+          if (q + 1 >= end || buf[q + 1] !== 34) break;
+          escaped = true;
+          q++;
+        }
+        if (q >= end) {
+          this.problem = `unterminated quoted field ${n + 1}: expected a closing quote (")`;
+          return -1;
+        }
+        if (role !== R_IGNORE) {
+          text = this.decoder.decode(buf.subarray(p + 1, q));
+          if (escaped) text = text.replaceAll('""', '"');
+        }
+        p = q + 1;
+        if (p < end && buf[p] !== 44) {
+          const after = this.decoder.decode(buf.subarray(p, Math.min(end, p + 40)));
+          this.problem = `broken quoting: characters after a closing quote in field ${n + 1} (${quoteForMessage(after)}): expected a comma or the end of the line; write a quote inside a quoted field as ""`;
+          return -1;
+        }
+      } else {
+        let q = p;
+        while (q < end && buf[q] !== 44) {
+          if (buf[q] === 34) {
+            const field = this.decoder.decode(buf.subarray(p, Math.min(end, p + 40)));
+            this.problem = `broken quoting: a quote inside the unquoted field ${n + 1} (${quoteForMessage(field)}): expected the whole field in quotes, with inner quotes doubled`;
+            return -1;
+          }
+          q++;
+        }
+        if (role !== R_IGNORE && q > p) text = this.decoder.decode(buf.subarray(p, q));
+        p = q;
+      }
+      if (roles === null) this.names[n] = text;
+      else if (role !== R_IGNORE) this.texts[role] = text;
+      n++;
+      if (p >= end) return n;
+      p++; // the comma
+    }
+  }
+
+  /** Interpret a record through its field texts, with full checks and messages. */
+  private slowRecord(buf: Uint8Array, start: number, end: number, line: number): void {
+    const ctx = this.ctx;
+    const t = this.texts;
+    t.fill('');
+    const n = this.splitFields(buf, start, end, this.roles);
+    if (n < 0) return ctx.bad(line, this.problem);
+    if (n > this.roles.length) {
+      return ctx.bad(
+        line,
+        `${n} fields but the header names ${this.roles.length} columns: expected at most ${this.roles.length} (quote a field that contains commas)`,
+      );
+    }
+    const opText = t[R_OP]!;
+    const op = OP_BY_NAME.get(opText) ?? (opText === 'stack' ? OP_STACK_RECORD : -1);
+    if (op < 0) {
+      if (opText === '') return ctx.bad(line, `missing op: expected ${EXPECTED_OPS}`);
+      if (opText.startsWith('#')) {
+        return ctx.bad(line, `comment after the header (${quoteForMessage(opText)}): expected a record; # lines are allowed only before the header`);
+      }
+      return ctx.bad(line, `unknown op ${quoteForMessage(opText)}: expected ${EXPECTED_OPS}`);
+    }
+    let has = 0;
+    this.rAddr = 0;
+    this.rOld = 0;
+    this.rSize = NaN;
+    this.rDomain = 0;
+    this.rTs = NaN;
+    this.rThreadText = null;
+    if (op !== OP_STACK_RECORD) {
+      if (op !== OP_MARK) {
+        if (t[R_ADDR] !== '') {
+          const a = parseAddressText(t[R_ADDR]!, ctx.addresses);
+          if (typeof a === 'string') return ctx.bad(line, addressProblem('addr', a));
+          this.rAddr = a;
+          has |= H_ADDR;
+        }
+        if (t[R_SIZE] !== '') {
+          const s = parseSizeText(t[R_SIZE]!);
+          if (typeof s === 'string') return ctx.bad(line, s.startsWith('negative') ? `${s}: expected a non-negative integer` : s);
+          this.rSize = s;
+          has |= H_SIZE;
+        }
+      }
+      if (op === OP_REALLOC && t[R_OLD_ADDR] !== '') {
+        const a = parseAddressText(t[R_OLD_ADDR]!, ctx.addresses);
+        if (typeof a === 'string') return ctx.bad(line, addressProblem('old_addr', a));
+        this.rOld = a;
+        has |= H_OLD;
+      }
+      const domain = domainCode(t[R_DOMAIN]!);
+      if (domain === undefined) {
+        return ctx.bad(line, `unknown domain ${quoteForMessage(t[R_DOMAIN]!)}: expected obj, mem or raw (empty means obj)`);
+      }
+      this.rDomain = domain;
+      if (t[R_TS] !== '') {
+        const ts = parseIntegerText(t[R_TS]!, 'a timestamp in ts');
+        if (typeof ts === 'string') return ctx.bad(line, ts);
+        this.rTs = ts;
+        has |= H_TS;
+      }
+      if (t[R_THREAD] !== '') {
+        const key = threadKey(t[R_THREAD]!);
+        if (typeof key === 'number') this.rThreadNum = key;
+        else this.rThreadText = key;
+        has |= H_THREAD;
+      }
+    }
+    if (t[R_STACK] !== '') {
+      const id = parseIntegerText(t[R_STACK]!, 'a stack id');
+      if (typeof id === 'string' || !Number.isSafeInteger(id)) {
+        return ctx.bad(line, typeof id === 'string' ? id : `stack id ${quoteForMessage(t[R_STACK]!)} is too large: expected an integer of at most 2^53-1`);
+      }
+      this.rStack = id;
+      has |= H_STACK;
+    }
+    if (t[R_FRAMES] !== '') has |= H_FRAMES;
+    this.rFrames = t[R_FRAMES]!;
+    this.rLabel = op === OP_MARK ? t[R_LABEL]! : '';
+    this.rOp = op;
+    this.rHas = has;
+    this.commit(line);
+  }
+
+  /** Validate the record in the `r*` fields against its op and add it to the batch. */
+  private commit(line: number): void {
+    const ctx = this.ctx;
+    const op = this.rOp;
+    const has = this.rHas;
+    if (op === OP_STACK_RECORD) {
+      if (!(has & H_STACK)) return ctx.bad(line, 'missing stack: a stack record needs stack (its id) and frames');
+      if (!(has & H_FRAMES)) return ctx.bad(line, 'missing frames: a stack record needs stack (its id) and frames');
+      try {
+        ctx.stacks.define(this.rStack, this.rFrames.split(';'));
+      } catch (e) {
+        this.limitExceeded(line, e);
+      }
+      this.lastStackRef = NaN;
+      return;
+    }
+    const need = REQUIRED[op]!;
+    if ((has & need) !== need) {
+      return ctx.bad(line, `missing ${need & ~has & H_ADDR ? 'addr' : 'size'}: ${NEEDS[op]}`);
+    }
+    let stack = NO_ID;
+    if (has & H_STACK) {
+      if (has & H_FRAMES) {
+        return ctx.bad(line, 'both stack and frames: expected an event to carry a stack id or inline frames, not both');
+      }
+      if (this.rStack === this.lastStackRef) {
+        stack = this.lastStackId;
+      } else {
+        const id = ctx.stacks.resolve(this.rStack);
+        if (id === undefined) return ctx.bad(line, `stack ${this.rStack} is not defined by an earlier stack record`);
+        stack = this.lastStackId = id;
+        this.lastStackRef = this.rStack;
+      }
+    } else if (has & H_FRAMES) {
+      try {
+        stack = ctx.stacks.internJoined(this.rFrames);
+      } catch (e) {
+        this.limitExceeded(line, e);
+      }
+    }
+    let thread = NO_ID;
+    if (has & H_THREAD) {
+      if (this.rThreadText !== null) {
+        thread = ctx.threads.internString(this.rThreadText);
+      } else if (this.rThreadNum === this.lastThreadNum) {
+        thread = this.lastThreadId;
+      } else {
+        thread = this.lastThreadId = ctx.threads.internNumber(this.rThreadNum);
+        this.lastThreadNum = this.rThreadNum;
+      }
+    }
+    const b = this.batch;
+    const i = b.push(op, line);
+    // Every column is written on every event, so that no store first runs
+    // after the JIT has optimised this function (which would deoptimise it).
+    b.domain[i] = this.rDomain;
+    b.addr[i] = op === OP_MARK ? 0 : this.rAddr;
+    b.size[i] = op !== OP_MARK && has & H_SIZE ? this.rSize : NaN;
+    b.oldAddr[i] = op === OP_REALLOC ? this.rOld : 0;
+    b.label[i] = this.rLabel; // '' unless a mark
+    b.ts[i] = this.rTs;
+    b.thread[i] = thread;
+    b.stack[i] = stack;
+    if (b.full) {
+      this.sink.batch(b);
+      b.length = 0;
+    }
+  }
+
+  private limitExceeded(line: number, e: unknown): never {
+    if (e instanceof StackLimitError) this.ctx.fatal(line, `${e.message}: memreplay keeps at most that many`);
+    throw e;
+  }
+}
+
+function addressProblem(column: string, problem: string): string {
+  if (problem.startsWith('address beyond 64 bits')) return `${problem} in ${column}: expected at most 64 bits (16 hex digits)`;
+  return `${column}: ${problem}`;
+}
+
+/** The CSV importer (trace-format.md, "CSV"). */
+export const createCsvParser: ParserFactory = (ctx, sink, options) =>
+  new CsvParser(ctx, sink, options?.batchCapacity ?? DEFAULT_BATCH_CAPACITY);

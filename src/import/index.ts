@@ -1,0 +1,131 @@
+// The importer registry and entry point. Which importer reads a trace is the
+// caller's explicit choice, else content sniffing of the first decoded bytes
+// (sniff.ts) - never the file name. The bytes then stream through that
+// format's push parser into the sink; nothing here holds more than the first
+// SNIFF_BYTES plus one chunk. Even with an explicit format the sniffer's
+// fatal checks (empty, binary, snapshot pickle) run, so a forced format never
+// turns garbage into a silent empty trace.
+
+import type { Readable } from 'node:stream';
+import { createCsvParser } from './csv.js';
+import { ImportContext } from './import-context.js';
+import { createJsonlParser } from './jsonl.js';
+import { quoteForMessage } from './record-fields.js';
+import { SNIFF_BYTES, sniffFormat } from './sniff.js';
+import { gunzipBytes, isGzip, openTrace, traceDisplayName } from './source.js';
+import type { PushParser, TraceFormatName, TraceSink } from './types.js';
+
+/** A ParserFactory that may also take the batch size (extra argument ignored by those that do not). */
+type Factory = (ctx: ImportContext, sink: TraceSink, options?: { batchCapacity?: number }) => PushParser;
+
+const PARSERS: Readonly<Record<TraceFormatName, Factory>> = {
+  csv: createCsvParser,
+  jsonl: createJsonlParser,
+};
+
+export interface ParseOptions {
+  /** Skip sniffing and read the trace as this format. */
+  format?: TraceFormatName;
+  /** Count and skip bad records instead of throwing on the first one. */
+  lenient?: boolean;
+  /** Events per batch handed to the sink. */
+  batchCapacity?: number;
+  /**
+   * Import into this context (for a sink that needs its address space before
+   * the import starts); its file name and lenient flag then apply.
+   */
+  context?: ImportContext;
+}
+
+export interface ImportOptions extends ParseOptions {
+  /** Called after every chunk read, with the bytes read so far and the file size when known. */
+  onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  /** The stream read for the path `-` (default process.stdin). */
+  stdin?: Readable;
+}
+
+export interface ImportSummary {
+  /** The file as given, `<stdin>` for `-`, or the name given to parseTraceBytes. */
+  file: string;
+  format: TraceFormatName;
+  gzip: boolean;
+  /** Bytes of the file or stream (compressed, when gzip). */
+  bytesRead: number;
+  /** Bytes after decompression. */
+  bytesDecoded: number;
+  /** Stacks, threads, addresses and the skipped-record count of this trace. */
+  ctx: ImportContext;
+}
+
+/** Read a trace file (or `-` for stdin) into `sink`. */
+export async function importTrace(path: string, options: ImportOptions, sink: TraceSink): Promise<ImportSummary> {
+  const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const source = await openTrace(path, { stdin: options.stdin });
+  const chunks = source.chunks();
+  const progress = (): void => options.onProgress?.(source.bytesRead, source.totalBytes);
+  try {
+    const head: Uint8Array[] = [];
+    let headBytes = 0;
+    let atEnd = false;
+    while (headBytes < SNIFF_BYTES) {
+      const step = await chunks.next();
+      if (step.done) {
+        atEnd = true;
+        break;
+      }
+      head.push(step.value);
+      headBytes += step.value.length;
+      progress();
+    }
+    const first = head.length === 1 ? head[0]! : Buffer.concat(head);
+    const format = chooseFormat(first, atEnd, ctx, options.format);
+    const parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity });
+    parser.push(withoutBom(first));
+    for (let step = await chunks.next(); !step.done; step = await chunks.next()) {
+      parser.push(step.value);
+      progress();
+    }
+    parser.end();
+    return { file: ctx.fileName, format, gzip: source.gzip, bytesRead: source.bytesRead, bytesDecoded: source.bytesDecoded, ctx };
+  } finally {
+    source.close();
+    await chunks.return(undefined).catch(() => undefined);
+  }
+}
+
+/** Parse a whole trace held in memory (plain or gzip), synchronously. */
+export function parseTraceBytes(
+  bytes: Uint8Array,
+  options: ParseOptions & { fileName?: string },
+  sink: TraceSink,
+): ImportSummary {
+  const ctx = options.context ?? new ImportContext(options.fileName ?? '<memory>', options.lenient ?? false);
+  const gzip = isGzip(bytes);
+  const decoded = gzip ? gunzipBytes(ctx.fileName, bytes) : bytes;
+  const format = chooseFormat(decoded, true, ctx, options.format);
+  const parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity });
+  parser.push(withoutBom(decoded));
+  parser.end();
+  return { file: ctx.fileName, format, gzip, bytesRead: bytes.length, bytesDecoded: decoded.length, ctx };
+}
+
+function chooseFormat(
+  head: Uint8Array,
+  atEnd: boolean,
+  ctx: ImportContext,
+  forced: TraceFormatName | undefined,
+): TraceFormatName {
+  const sniffed = sniffFormat(head, atEnd, ctx);
+  const format = forced ?? sniffed;
+  if (format !== null) return format;
+  const start = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 40)).toString('utf8');
+  return ctx.fatal(
+    0,
+    `unrecognized trace format: it starts with ${quoteForMessage(start)}; ` +
+      'expected CSV (a header row or # comments) or JSONL (one {...} object a line); name the format (csv or jsonl) to force one',
+  );
+}
+
+function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}

@@ -1,0 +1,340 @@
+// JSONL importer (trace-format.md, "JSONL"): one JSON object a line, the same
+// records and field rules as the CSV importer. A push parser: whole lines are
+// cut from the byte chunks before decoding (a line split across chunks is
+// carried, so a multi-byte character is never decoded in halves), then each
+// line goes through JSON.parse - the general parser is fast enough here and
+// gets every JSON escape right.
+//
+// Addresses must stay exact up to 64 bits, but JSON.parse turns every number
+// into a double and rounds above 2^53. So a line with 16 or more digits in a
+// row (a cheap test that almost never fires on real traces, whose addresses
+// are hex strings) first has the number tokens of its `addr` / `old_addr`
+// keys quoted; they then arrive as decimal strings and take the exact text
+// path. A quote inside a JSON string is always escaped, so the pattern
+// `"addr":` can only match a real key.
+
+import { LOW_SPAN } from '../events/address-space.js';
+import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
+import { DOMAIN_OBJ, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_REALLOC } from '../events/ops.js';
+import { StackLimitError } from '../events/stack-table.js';
+import type { ImportContext } from './import-context.js';
+import {
+  EXPECTED_OPS,
+  OP_BY_NAME,
+  domainCode,
+  parseAddressText,
+  parseIntegerText,
+  parseSizeText,
+  quoteForMessage,
+} from './record-fields.js';
+import type { PushParser, TraceMeta, TraceSink } from './types.js';
+
+/** Longer lines are not a JSONL trace (or are an attack on memory): fatal. */
+export const MAX_LINE_BYTES = 1 << 20;
+
+const BIG_ADDRESS_NUMBER = /("(?:old_)?addr"\s*:\s*)([1-9]\d{15,})(?=\s*[,}])/g;
+const SHORT_HEX = /^0[xX][0-9a-fA-F]{1,12}$/;
+const SNAPSHOT_MESSAGE =
+  'this is a tracemalloc snapshot file, not an event trace; replay needs the alloc/free records of trace format v1';
+
+/** Options beyond the ParserFactory contract (index.ts passes them). */
+export interface JsonlParserOptions {
+  batchCapacity?: number;
+}
+
+export function createJsonlParser(
+  ctx: ImportContext,
+  sink: TraceSink,
+  options: JsonlParserOptions = {},
+): PushParser {
+  return new JsonlParser(ctx, sink, options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
+}
+
+type Json = Record<string, unknown>;
+
+class JsonlParser implements PushParser {
+  private readonly batch: EventBatch;
+  private lineNo = 0;
+  private metaSent = false;
+  /** Bytes of a line not yet ended by `\n`. */
+  private carry = new Uint8Array(0);
+  private carryLength = 0;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly sink: TraceSink,
+    capacity: number,
+  ) {
+    this.batch = new EventBatch(capacity);
+  }
+
+  push(chunk: Uint8Array): void {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let start = 0;
+    for (;;) {
+      const nl = bytes.indexOf(0x0a, start);
+      if (nl < 0) {
+        this.appendCarry(bytes, start, bytes.length);
+        return;
+      }
+      if (this.carryLength > 0) {
+        this.appendCarry(bytes, start, nl);
+        const line = Buffer.from(this.carry.buffer, 0, this.carryLength);
+        this.carryLength = 0;
+        this.line(line, 0, line.length);
+      } else {
+        this.line(bytes, start, nl);
+      }
+      start = nl + 1;
+    }
+  }
+
+  end(): void {
+    if (this.carryLength > 0) {
+      const line = Buffer.from(this.carry.buffer, 0, this.carryLength);
+      this.carryLength = 0;
+      this.line(line, 0, line.length);
+    }
+    this.sendMeta({});
+    if (this.batch.length > 0) this.flush();
+  }
+
+  /** Keep a partial line; room for MAX_LINE_BYTES and the `\r` of a `\r\n`. */
+  private appendCarry(bytes: Uint8Array, start: number, end: number): void {
+    const needed = this.carryLength + (end - start);
+    if (needed > MAX_LINE_BYTES + 1) this.tooLong(needed);
+    if (needed > this.carry.length) {
+      const grown = new Uint8Array(Math.min(MAX_LINE_BYTES + 1, Math.max(needed, this.carry.length * 2, 256)));
+      grown.set(this.carry.subarray(0, this.carryLength));
+      this.carry = grown;
+    }
+    this.carry.set(bytes.subarray(start, end), this.carryLength);
+    this.carryLength = needed;
+  }
+
+  private tooLong(bytes: number): never {
+    this.ctx.fatal(
+      this.lineNo + 1,
+      `line longer than 1 MiB (${bytes} bytes or more); a JSONL trace has one short JSON object a line`,
+    );
+  }
+
+  /** One line, bytes[start, end) without its `\n`. */
+  private line(bytes: Buffer, start: number, end: number): void {
+    if (bytes[end - 1] === 0x0d && end > start) end--;
+    if (end - start > MAX_LINE_BYTES) this.tooLong(end - start);
+    this.lineNo++;
+    if (this.lineNo === 1 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) {
+      start += 3; // UTF-8 byte order mark
+    }
+    let first = start;
+    while (first < end && (bytes[first] === 0x20 || bytes[first] === 0x09 || bytes[first] === 0x0d)) first++;
+    if (first === end) return; // blank line
+    this.record(bytes.toString('utf8', first, end));
+  }
+
+  private record(text: string): void {
+    const line = this.lineNo;
+    if (/\d{16}/.test(text)) text = text.replace(BIG_ADDRESS_NUMBER, '$1"$2"');
+    const rec = parseObject(text);
+    // Every non-blank line sends the metadata first, so a meta line after it is late.
+    if (typeof rec !== 'string' && rec.op === 'meta' && !this.metaSent) return this.sendMeta(metaOf(rec));
+    this.sendMeta({});
+    if (typeof rec === 'string') return this.ctx.bad(line, rec);
+    const op = rec.op;
+    if (op === 'meta') return this.ctx.bad(line, 'a meta line is allowed only as the first line');
+    if (op === 'snapshot' || op === 'trace') this.ctx.fatal(line, SNAPSHOT_MESSAGE);
+    const problem = op === 'stack' ? this.stackRecord(rec) : this.event(rec, op, line);
+    if (problem !== undefined) this.ctx.bad(line, problem);
+  }
+
+  /** A `stack` record; returns the problem, if any. */
+  private stackRecord(r: Json): string | undefined {
+    if (!present(r.stack)) return 'missing stack: a stack record needs an integer id in "stack"';
+    const id = readInteger(r.stack, 'a stack id');
+    if (typeof id === 'string') return id;
+    const frames = readFrames(r.frames);
+    if (frames === undefined) return 'missing frames: a stack record needs "frames", an array of strings';
+    if (typeof frames === 'string') return frames;
+    this.guardTables(() => this.ctx.stacks.define(id, frames));
+    return undefined;
+  }
+
+  /** An event record: validated into locals first, then pushed. */
+  private event(r: Json, opName: unknown, line: number): string | undefined {
+    if (!present(opName)) return `missing op: expected ${EXPECTED_OPS}`;
+    const op = typeof opName === 'string' ? OP_BY_NAME.get(opName) : undefined;
+    if (op === undefined) return `unknown op ${found(opName)}: expected ${EXPECTED_OPS}`;
+    let addr = 0;
+    let oldAddr = 0;
+    let size = NaN;
+    let label = '';
+    if (op === OP_MARK) {
+      if (typeof r.label === 'string' || typeof r.label === 'number') label = String(r.label);
+      else if (present(r.label)) return `expected label (text), got ${found(r.label)}`;
+    } else {
+      if (!present(r.addr)) return `missing addr: ${opName as string} needs an address`;
+      const a = readAddress(r.addr, 'addr', this.ctx);
+      if (typeof a === 'string') return a;
+      addr = a;
+      if (op === OP_REALLOC && present(r.old_addr)) {
+        const o = readAddress(r.old_addr, 'old_addr', this.ctx);
+        if (typeof o === 'string') return o;
+        oldAddr = o;
+      }
+      if (present(r.size)) {
+        const s = readSize(r.size);
+        if (typeof s === 'string') return s;
+        size = s;
+      } else if (op === OP_ALLOC || op === OP_CALLOC || op === OP_REALLOC || op === OP_ARENA_ALLOC) {
+        return `missing size: ${opName as string} needs a size (non-negative integer)`;
+      }
+    }
+    const domain = present(r.domain) ? (typeof r.domain === 'string' ? domainCode(r.domain) : undefined) : DOMAIN_OBJ;
+    if (domain === undefined) return `expected domain obj, mem or raw, got ${found(r.domain)}`;
+    const ts = present(r.ts) ? readInteger(r.ts, 'ts') : NaN;
+    if (typeof ts === 'string') return ts;
+    const th = r.thread;
+    if (present(th) && typeof th !== 'string' && !(typeof th === 'number' && Number.isInteger(th))) {
+      return `expected thread (an integer or a string), got ${found(th)}`;
+    }
+    let stack = NO_ID;
+    if (present(r.stack) && present(r.frames)) return 'an event carries either stack or frames, not both';
+    if (present(r.stack)) {
+      const id = readInteger(r.stack, 'a stack id');
+      if (typeof id === 'string') return id;
+      const resolved = this.ctx.stacks.resolve(id);
+      if (resolved === undefined) return `stack ${id} is not defined by an earlier stack record`;
+      stack = resolved;
+    } else if (present(r.frames)) {
+      const frames = readFrames(r.frames);
+      if (typeof frames === 'string') return frames;
+      stack = this.guardTables(() => this.ctx.stacks.intern(frames ?? []));
+    }
+    const b = this.batch;
+    const i = b.push(op, line);
+    b.domain[i] = domain;
+    b.addr[i] = addr;
+    b.oldAddr[i] = oldAddr;
+    b.size[i] = size;
+    b.ts[i] = ts;
+    b.thread[i] = present(th) ? this.thread(th as number | string) : NO_ID;
+    b.stack[i] = stack;
+    if (op === OP_MARK) b.label[i] = label;
+    if (b.full) this.flush();
+    return undefined;
+  }
+
+  /** Like the CSV importer: an exact integer, even as text, is a numeric id. */
+  private thread(th: number | string): number {
+    if (typeof th === 'string' && /^-?[0-9]{1,15}$/.test(th)) th = Number(th);
+    return typeof th === 'number' ? this.ctx.threads.internNumber(th) : this.ctx.threads.internString(th);
+  }
+
+  /** Table overflow makes the rest of the trace unusable: fatal in every mode. */
+  private guardTables<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof StackLimitError) this.ctx.fatal(this.lineNo, e.message);
+      throw e;
+    }
+  }
+
+  private sendMeta(meta: TraceMeta): void {
+    if (this.metaSent) return;
+    this.metaSent = true;
+    this.sink.meta(meta);
+  }
+
+  private flush(): void {
+    this.sendMeta({});
+    this.sink.batch(this.batch);
+    this.batch.length = 0;
+  }
+}
+
+/** One line as a JSON object, or the problem. */
+function parseObject(text: string): Json | string {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(text);
+  } catch (e) {
+    const at = /position (\d+)/.exec((e as Error).message);
+    const where = at ? ` at column ${Number(at[1]) + 1}` : '';
+    return `invalid JSON${where}: expected one JSON object a line, got ${quoteForMessage(text)}`;
+  }
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) return `expected a JSON object, got ${found(rec)}`;
+  return rec as Json;
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/** The keys of a meta line as text: true -> "true", 3 -> "3", null -> "". */
+function metaOf(r: Json): TraceMeta {
+  const meta: TraceMeta = {};
+  for (const [key, value] of Object.entries(r)) {
+    if (key === 'op' || key === '__proto__') continue;
+    meta[key] =
+      typeof value === 'string' ? value : value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  return meta;
+}
+
+/** What was found, for messages: text quoted and bounded, other values by kind. */
+function found(value: unknown): string {
+  if (typeof value === 'string') return quoteForMessage(value);
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+/** An address key, or the problem. Numbers reach here exact (see the header). */
+function readAddress(value: unknown, field: string, ctx: ImportContext): number | string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    if (value < LOW_SPAN) return value;
+    text = String(value);
+  } else {
+    const why =
+      typeof value !== 'number' ? '' : value < 0 ? ' (negative)' : Number.isInteger(value) ? ' (not exact)' : ' (not an integer)';
+    return `${field}: expected an address (0x-prefixed hex, decimal, or a non-negative integer), got ${found(value)}${why}`;
+  }
+  // Below 2^48 an address is its own key: skip the BigInt path for short hex.
+  if (text.length <= 14 && SHORT_HEX.test(text)) return Number(text);
+  // parseAddressText returns short decimal text as the key unchecked, which
+  // is wrong from 2^48 (15 digits) on; encode those here.
+  if (text.length <= 15 && /^[0-9]+$/.test(text) && Number(text) >= LOW_SPAN) text = '0x' + Number(text).toString(16);
+  const key = parseAddressText(text, ctx.addresses);
+  return typeof key === 'string' ? `${field}: ${key}` : key;
+}
+
+function readSize(value: unknown): number | string {
+  if (typeof value === 'string') return parseSizeText(value);
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && value < 0) return `negative size ${value}`;
+    if (Number.isSafeInteger(value)) return value;
+    if (Number.isInteger(value)) return `size ${value} is too large (at most 2^53-1)`;
+  }
+  return `expected a size (non-negative integer), got ${found(value)}`;
+}
+
+function readInteger(value: unknown, what: string): number | string {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string') return parseIntegerText(value, what);
+  return `expected ${what} (an integer), got ${found(value)}`;
+}
+
+/** Frames as an array of strings; undefined when absent; the problem otherwise. */
+function readFrames(value: unknown): string[] | string | undefined {
+  if (!present(value)) return undefined;
+  if (!Array.isArray(value)) return `expected frames (an array of strings), got ${found(value)}`;
+  for (const frame of value) {
+    if (typeof frame !== 'string') return `expected frames (an array of strings), found an element ${found(frame)}`;
+  }
+  return value as string[];
+}

@@ -1,0 +1,215 @@
+// Opening a trace: a file, or `-` for stdin, as an async stream of byte
+// chunks. Compression is detected from the first two bytes (gzip magic
+// 1f 8b), never from the file name: traces get renamed and piped. Everything
+// streams with backpressure (1 MiB reads), so no trace is ever held whole.
+//
+// Failures are typed for cli/: a file that cannot be opened or read is a
+// MemreplayError ("cannot read trace FILE: no such file"); damaged gzip data
+// is a TraceFormatError naming the file. Both print as one line, no stack.
+// Any Readable can stand in for stdin (`options.stdin`), which is how tests
+// and embedders feed data without a file.
+
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { MemreplayError, TraceFormatError } from '../errors.js';
+
+export const READ_CHUNK_BYTES = 1 << 20;
+export const STDIN_NAME = '<stdin>';
+
+export interface TraceSource {
+  /** The file as the user gave it, or `<stdin>`. */
+  readonly name: string;
+  readonly gzip: boolean;
+  /** Size of the file on disk, when known (not for stdin): progress total. */
+  readonly totalBytes: number | undefined;
+  /** Bytes read from the file or stream so far (compressed, when gzip). */
+  readonly bytesRead: number;
+  /** Bytes handed out by `chunks()` so far (after decompression). */
+  readonly bytesDecoded: number;
+  /** The decoded bytes; can be iterated once. */
+  chunks(): AsyncGenerator<Uint8Array, void, undefined>;
+  /** Stop reading and release the file; safe to call more than once. */
+  close(): void;
+}
+
+export interface OpenTraceOptions {
+  /** Stream read for the path `-` (default process.stdin). */
+  stdin?: Readable;
+}
+
+/** How a path is shown in messages: `-` is `<stdin>`. */
+export function traceDisplayName(path: string): string {
+  return path === '-' ? STDIN_NAME : path;
+}
+
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** Open a trace file or `-` (stdin); resolves once compression is known. */
+export async function openTrace(path: string, options: OpenTraceOptions = {}): Promise<TraceSource> {
+  if (path === '-') return openTraceStream(STDIN_NAME, options.stdin ?? process.stdin);
+  let handle: FileHandle | undefined;
+  let size: number;
+  try {
+    handle = await open(path, 'r');
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = stat.size;
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    throw readError(path, e);
+  }
+  return openTraceStream(path, handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), size);
+}
+
+/** Wrap any byte stream (named `name` in messages) as a trace source. */
+export async function openTraceStream(name: string, raw: Readable, totalBytes?: number): Promise<TraceSource> {
+  const source = new StreamSource(name, raw, totalBytes);
+  await source.peek();
+  return source;
+}
+
+/** Gunzip bytes held in memory, with the same error messages as the stream path. */
+export function gunzipBytes(name: string, bytes: Uint8Array): Uint8Array {
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw gzipError(name, e, bytes.length);
+  }
+}
+
+class StreamSource implements TraceSource {
+  gzip = false;
+  bytesRead = 0;
+  bytesDecoded = 0;
+  private readonly head: Uint8Array[] = [];
+  private readonly input: AsyncIterator<unknown>;
+  private ended = false;
+  private gunzip: ReturnType<typeof createGunzip> | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly raw: Readable,
+    readonly totalBytes: number | undefined,
+  ) {
+    this.input = raw[Symbol.asyncIterator]();
+  }
+
+  /** Read until the first two bytes are known (or the stream ends). */
+  async peek(): Promise<void> {
+    let have = 0;
+    while (have < 2) {
+      const chunk = await this.nextRaw();
+      if (chunk === undefined) break;
+      this.head.push(chunk);
+      have += chunk.length;
+    }
+    const first = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head);
+    this.gzip = isGzip(first);
+  }
+
+  async *chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (!this.gzip) {
+      for await (const chunk of this.rawChunks()) {
+        this.bytesDecoded += chunk.length;
+        yield chunk;
+      }
+      return;
+    }
+    const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
+    this.gunzip = gunzip;
+    const input = Readable.from(this.rawChunks(), { objectMode: false });
+    // Errors surface through the gunzip iterator below; the callback only
+    // keeps a stopped pipeline from becoming an unhandled error.
+    pipeline(input, gunzip, () => undefined);
+    try {
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+        this.bytesDecoded += chunk.length;
+        yield chunk;
+      }
+    } catch (e) {
+      if (e instanceof MemreplayError) throw e;
+      throw gzipError(this.name, e, this.bytesRead);
+    } finally {
+      input.destroy();
+      gunzip.destroy();
+    }
+  }
+
+  close(): void {
+    this.gunzip?.destroy();
+    this.releaseInput();
+  }
+
+  private releaseInput(): void {
+    this.ended = true;
+    this.raw.destroy();
+  }
+
+  private async *rawChunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    try {
+      while (this.head.length > 0) yield this.head.shift()!;
+      for (;;) {
+        const chunk = await this.nextRaw();
+        if (chunk === undefined) return;
+        yield chunk;
+      }
+    } finally {
+      this.releaseInput();
+    }
+  }
+
+  private async nextRaw(): Promise<Uint8Array | undefined> {
+    if (this.ended) return undefined;
+    let step: IteratorResult<unknown>;
+    try {
+      step = await this.input.next();
+    } catch (e) {
+      this.releaseInput();
+      throw readError(this.name, e);
+    }
+    if (step.done) {
+      this.ended = true;
+      return undefined;
+    }
+    const chunk = typeof step.value === 'string' ? Buffer.from(step.value) : (step.value as Uint8Array);
+    this.bytesRead += chunk.length;
+    return chunk;
+  }
+}
+
+function readError(name: string, e: unknown): MemreplayError {
+  if (e instanceof MemreplayError) return e;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'is a directory'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'ENOTDIR'
+            ? 'no such file (a parent in the path is not a directory)'
+            : e instanceof Error
+              ? e.message
+              : String(e);
+  return new MemreplayError(`cannot read trace ${name}: ${why}`, { cause: e });
+}
+
+function gzipError(name: string, e: unknown, compressedBytes: number): Error {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'Z_BUF_ERROR') {
+    return new TraceFormatError(
+      name,
+      0,
+      `truncated gzip stream: the compressed data ends early, after ${compressedBytes} bytes (was the file cut off, or still being written?)`,
+    );
+  }
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new TraceFormatError(name, 0, `corrupt gzip data: ${(e as Error).message} (within the first ${compressedBytes} compressed bytes)`);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
