@@ -130,7 +130,7 @@ export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): 
     verification: verificationOf(r, check),
     highWater: recordOf(HIGH_WATER_METRICS, (m) => ({ ...r.highWater.point(m), description: HIGH_WATER_DESCRIPTIONS[m] })),
     end: {
-      liveBlocks: r.live.live,
+      liveBlocks: r.liveBlockCount,
       liveRequestedBytes: r.liveRequestedBytes,
       allocatedBlocks: r.allocatedBlocks,
       systemBlocks: r.system.liveBlocks,

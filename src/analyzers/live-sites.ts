@@ -50,18 +50,14 @@ const NO_STACK_RAW = -2;
 const NO_STACK_CLASS_BASE = -3;
 
 export function groupLiveBlocks(r: Replayer, stacks: StackTable, top: number): LiveBlocksSummary {
-  const live = r.live;
   let withStack = false;
-  live.forEachLive((slot) => {
-    if (live.stack(slot) >= 0) withStack = true;
+  r.forEachLiveBlock((_pool, _size, stack) => {
+    if (stack >= 0) withStack = true;
   });
   const groups = new Map<number, Acc>();
   let totalBlocks = 0;
   let totalRequested = 0;
-  live.forEachLive((slot) => {
-    const pool = live.pool(slot);
-    const size = live.size(slot);
-    const stack = live.stack(slot);
+  r.forEachLiveBlock((pool, size, stack, domain, event) => {
     let id: number;
     if (withStack && stack >= 0) {
       const frames = stacks.frameIdsOf(stack);
@@ -69,10 +65,9 @@ export function groupLiveBlocks(r: Replayer, stacks: StackTable, top: number): L
     } else if (pool !== NOT_PYMALLOC) {
       id = NO_STACK_CLASS_BASE - r.model.poolSizeClass(pool);
     } else {
-      id = live.domain(slot) === DOMAIN_RAW ? NO_STACK_RAW : NO_STACK_SYSTEM;
+      id = domain === DOMAIN_RAW ? NO_STACK_RAW : NO_STACK_SYSTEM;
     }
     const allocated = pool !== NOT_PYMALLOC ? blockSize(r.geometry, r.model.poolSizeClass(pool)) : size === 0 ? 1 : size;
-    const event = live.allocEvent(slot);
     let acc = groups.get(id);
     if (acc === undefined) {
       acc = { blocks: 0, requested: 0, allocated: 0, first: event, last: event, stack };

@@ -6,7 +6,9 @@
 // touch one or two cache lines instead of one per field:
 //   0 key (trace address)   1 model address   2 requested size
 //   3 allocating event      4 its timestamp   5 two int32: pool slot, tag
-// where tag = (stack + 1) << 4 | domain << 2 | state.
+// where tag = (stack + 1) << 5 | inArena << 4 | domain << 2 | state; inArena
+// marks keys that lay inside a live pymalloc arena when inserted, so the
+// replayer can skip this table for arena addresses while there are none.
 //
 // Entries are never removed on free, only marked FREED, so a later free of
 // the same address can be told apart: a double free (seen and freed) or an
@@ -28,9 +30,12 @@ const MAX_ENTRIES_BEFORE_FORGET = 1 << 26;
 export class LiveBlocks {
   private capacity = INITIAL_CAPACITY;
   private mask = INITIAL_CAPACITY - 1;
-  private used = 0;
+  /** Entries in use, live or freed. */
+  used = 0;
   /** Live entries. */
   live = 0;
+  /** Live entries whose key lay inside a live pymalloc arena when inserted. */
+  liveInArenas = 0;
   private f64 = new Float64Array(INITIAL_CAPACITY * WORDS);
   private i32 = new Int32Array(this.f64.buffer);
 
@@ -72,6 +77,7 @@ export class LiveBlocks {
     domain: number,
     event: number,
     ts: number,
+    inArena: boolean,
   ): number {
     let slot: number;
     if (found >= 0) {
@@ -92,15 +98,18 @@ export class LiveBlocks {
     f64[w + 3] = event;
     f64[w + 4] = ts;
     this.i32[w * 2 + 10] = pool;
-    this.i32[w * 2 + 11] = ((stack + 1) << 4) | (domain << 2) | SLOT_LIVE;
+    this.i32[w * 2 + 11] = ((stack + 1) << 5) | (inArena ? 16 : 0) | (domain << 2) | SLOT_LIVE;
     this.live++;
+    if (inArena) this.liveInArenas++;
     return slot;
   }
 
   markFreed(slot: number): void {
     const t = slot * 12 + 11;
-    this.i32[t] = (this.i32[t]! & ~3) | SLOT_FREED;
+    const tag = this.i32[t]!;
+    this.i32[t] = (tag & ~3) | SLOT_FREED;
     this.live--;
+    if ((tag & 16) !== 0) this.liveInArenas--;
   }
 
   state(slot: number): number {
@@ -143,12 +152,12 @@ export class LiveBlocks {
 
   /** Interned stack id, or -1. */
   stack(slot: number): number {
-    return (this.i32[slot * 12 + 11]! >> 4) - 1;
+    return (this.i32[slot * 12 + 11]! >> 5) - 1;
   }
 
   setStack(slot: number, stack: number): void {
     const t = slot * 12 + 11;
-    this.i32[t] = ((stack + 1) << 4) | (this.i32[t]! & 15);
+    this.i32[t] = ((stack + 1) << 5) | (this.i32[t]! & 31);
   }
 
   domain(slot: number): number {

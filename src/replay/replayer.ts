@@ -36,10 +36,15 @@ import { SystemMallocAccount } from '../models/system-malloc.js';
 import { Anomalies } from './anomalies.js';
 import { ArenaFeed } from './arena-feed.js';
 import { HighWater } from './high-water.js';
-import { SLOT_FREED, LiveBlocks } from './live-blocks.js';
+import { SLOT_FREED, SLOT_LIVE, LiveBlocks } from './live-blocks.js';
+import { PoolBlocks } from './pool-blocks.js';
 import { AddressCheck } from './address-check.js';
 
 /** Thrown from inside the replay to stop it at the requested instant. */
+const FOUND_NONE = 0;
+const FOUND_POOL = 1;
+const FOUND_HASH = 2;
+
 export class ReplayStop extends Error {
   constructor() {
     super('replay stopped at the requested instant');
@@ -69,6 +74,9 @@ export class Replayer implements TraceSink {
   versionSource: 'option' | 'trace' | 'default' = 'default';
   traceMeta: TraceMeta = {};
   readonly system = new SystemMallocAccount();
+  /** Live blocks the model placed where the trace says (the usual case). */
+  pool!: PoolBlocks;
+  /** Every other live block, by trace address (C library, diverged replays). */
   readonly live = new LiveBlocks();
   readonly anomalies = new Anomalies();
   readonly highWater = new HighWater();
@@ -141,6 +149,7 @@ export class Replayer implements TraceSink {
     this.geometry = geometryFor(version);
     this.arenas = new ArenaFeed(this.geometry.arenaSize, (k) => this.addresses.format(k));
     this.model = new PymallocModel(this.geometry, this.arenas, (k) => this.addresses.decode(k));
+    this.pool = new PoolBlocks(this.model);
   }
 
   batch(b: EventBatch): void {
@@ -202,138 +211,204 @@ export class Replayer implements TraceSink {
   }
 
   // ------------------------------------------------------------ semantics
+  //
+  // A live block is in one of two stores: `pool` (PoolBlocks, by position)
+  // when the model put it exactly where the trace says, else `live` (the
+  // LiveBlocks hash, by trace address) — C-library blocks and blocks of a
+  // replay that diverged. `lookup` finds an address in either and leaves the
+  // answer in the found* fields (no allocation on the hot path).
+
+  private foundKind = FOUND_NONE;
+  /** Granule (FOUND_POOL) or hash slot (FOUND_HASH). */
+  private foundIndex = 0;
+  /** Pool slot of a FOUND_POOL block. */
+  private foundPool = 0;
+  /** The address was live before and has been freed (for double-free reports). */
+  private foundFreed = false;
+
+  private lookup(address: number): void {
+    this.foundKind = FOUND_NONE;
+    this.foundFreed = false;
+    const pool = this.model.poolAt(address);
+    if (pool !== NOT_PYMALLOC) {
+      const g = this.model.granuleOf(address, pool);
+      const state = this.pool.state(g);
+      if (state === SLOT_LIVE) {
+        this.foundKind = FOUND_POOL;
+        this.foundIndex = g;
+        this.foundPool = pool;
+        return;
+      }
+      this.foundFreed = state === SLOT_FREED;
+      // Inside an arena, the hash can only hold the address if some entry was
+      // keyed inside an arena (a replay that diverged from the trace).
+      if (this.live.liveInArenas === 0) return;
+    }
+    if (this.live.used === 0) return;
+    const slot = this.live.find(address);
+    if (slot < 0) return;
+    if (this.live.isLive(slot)) {
+      this.foundKind = FOUND_HASH;
+      this.foundIndex = slot;
+      this.foundFreed = false;
+    } else {
+      this.foundFreed = true;
+    }
+  }
+
+  /** Free the block `lookup` found, in the model or the system account. */
+  private releaseFound(address: number): void {
+    if (this.foundKind === FOUND_POOL) {
+      const g = this.foundIndex;
+      this.model.free(address, this.foundPool);
+      this.liveRequestedBytes -= this.pool.size(g);
+      this.pool.markFreed(g);
+    } else {
+      const live = this.live;
+      const slot = this.foundIndex;
+      const pool = live.pool(slot);
+      const n = live.size(slot);
+      if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain(slot) !== DOMAIN_RAW);
+      else this.model.free(live.modelAddr(slot), pool);
+      this.liveRequestedBytes -= n;
+      live.markFreed(slot);
+    }
+    this.foundKind = FOUND_NONE;
+  }
+
+  /** A new live block at trace `address`; a block still live there is a missing free. */
+  private store(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
+    if (pool !== NOT_PYMALLOC && modelAddr === address) {
+      // The model just handed out this block, so no pool-store entry is live here;
+      // a hash entry can be (the trace reused an address it never freed).
+      if (this.live.used > 0) this.missingFreeInHash(address);
+      this.pool.store(this.model.granuleOf(address, pool), n, stack, domain, this.events, this.lastTs);
+    } else {
+      this.lookup(address);
+      if (this.foundKind !== FOUND_NONE) {
+        this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
+        this.releaseFound(address);
+      }
+      const inArena = this.model.poolAt(address) !== NOT_PYMALLOC;
+      this.live.insert(address, this.live.find(address), modelAddr, pool, n, stack, domain, this.events, this.lastTs, inArena);
+      if (pool === NOT_PYMALLOC) this.system.add(n, domain !== DOMAIN_RAW);
+    }
+    this.liveRequestedBytes += n;
+  }
+
+  private missingFreeInHash(address: number): void {
+    const slot = this.live.find(address);
+    if (slot >= 0 && this.live.isLive(slot)) {
+      this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
+      this.foundKind = FOUND_HASH;
+      this.foundIndex = slot;
+      this.releaseFound(address);
+    }
+  }
 
   private alloc(address: number, n: number, domain: number, stack: number): void {
-    const live = this.live;
-    const found = live.find(address);
-    if (found >= 0 && live.isLive(found)) {
+    // A block still live at this address was never freed: free it first, so
+    // the model can hand the same block out again, as the allocator did.
+    this.lookup(address);
+    if (this.foundKind !== FOUND_NONE) {
       this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
-      this.release(found);
+      this.releaseFound(address);
     }
-    let modelAddr = address;
-    let pool = NOT_PYMALLOC;
     if (domain !== DOMAIN_RAW) {
       const m = this.model.malloc(n);
       if (m !== NOT_PYMALLOC) {
-        modelAddr = m;
-        pool = this.model.lastPool;
         this.addressCheck.check(m, address, this.line);
+        this.store(address, m, this.model.lastPool, n, domain, stack);
+        return;
       }
     }
-    this.place(address, found, modelAddr, pool, n, domain, stack);
+    this.store(address, address, NOT_PYMALLOC, n, domain, stack);
   }
 
   private realloc(address: number, oldAddress: number, n: number, domain: number, stack: number): void {
-    const live = this.live;
-    const old = live.find(oldAddress);
-    if (old < 0 || !live.isLive(old)) {
+    this.lookup(oldAddress);
+    if (this.foundKind === FOUND_NONE) {
       this.anomalies.record(
         'untracked_realloc',
         this.line,
         this.events,
         () => this.addresses.format(oldAddress),
-        old >= 0 ? 'the block was freed before' : 'the address was never allocated in the trace',
+        this.foundFreed ? 'the block was freed before' : 'the address was never allocated in the trace',
       );
       this.alloc(address, n, domain, stack);
       return;
     }
-    const oldPool = live.pool(old);
-    const oldModel = live.modelAddr(old);
-    const keepStack = stack >= 0 ? stack : live.stack(old);
-    const oldDomain = live.domain(old);
+    let oldPool: number;
+    let oldModel: number;
+    let oldStack: number;
+    let oldDomain: number;
+    let oldSize: number;
+    if (this.foundKind === FOUND_POOL) {
+      const g = this.foundIndex;
+      oldPool = this.foundPool;
+      oldModel = oldAddress;
+      oldStack = this.pool.stack(g);
+      oldDomain = this.pool.domain(g);
+      oldSize = this.pool.size(g);
+    } else {
+      const slot = this.foundIndex;
+      oldPool = this.live.pool(slot);
+      oldModel = this.live.modelAddr(slot);
+      oldStack = this.live.stack(slot);
+      oldDomain = this.live.domain(slot);
+      oldSize = this.live.size(slot);
+    }
+    const keepStack = stack >= 0 ? stack : oldStack;
     if (oldPool === NOT_PYMALLOC) {
       // A block the C library served stays with it, whatever the new size.
-      this.release(old);
-      const found = address === oldAddress ? old : this.findForPlacement(address);
-      this.place(address, found, address, NOT_PYMALLOC, n, oldDomain === DOMAIN_RAW ? DOMAIN_RAW : domain, keepStack);
+      this.releaseFound(oldAddress);
+      this.store(address, address, NOT_PYMALLOC, n, oldDomain === DOMAIN_RAW ? DOMAIN_RAW : domain, keepStack);
       return;
     }
     if (this.model.reallocInPlace(oldPool, n)) {
       this.addressCheck.check(oldModel, address, this.line);
-      this.liveRequestedBytes += n - live.size(old);
-      live.setSize(old, n);
-      live.setStack(old, keepStack);
-      if (address !== oldAddress) {
-        // The trace moved it although the model keeps it: follow the trace's key.
-        const size = n;
-        live.markFreed(old);
-        this.liveRequestedBytes -= size;
-        const found = this.findForPlacement(address);
-        this.place(address, found, oldModel, oldPool, size, domain, keepStack);
+      if (address === oldAddress && this.foundKind === FOUND_POOL) {
+        this.pool.setSize(this.foundIndex, n);
+        this.pool.setStack(this.foundIndex, keepStack);
+        this.liveRequestedBytes += n - oldSize;
+        return;
       }
+      // Keep the model's block; re-key it under the trace's new address.
+      if (this.foundKind === FOUND_POOL) this.pool.markFreed(this.foundIndex);
+      else this.live.markFreed(this.foundIndex);
+      this.liveRequestedBytes -= oldSize;
+      this.store(address, oldModel, oldPool, n, domain, keepStack);
       return;
     }
     // Moves: a new block first (pymalloc or C library), then the old one is freed.
     const m = this.model.malloc(n);
-    let newPool = NOT_PYMALLOC;
-    let newModel = address;
-    if (m !== NOT_PYMALLOC) {
-      newPool = this.model.lastPool;
-      newModel = m;
-      this.addressCheck.check(m, address, this.line);
-    }
-    this.release(old);
-    const found = this.findForPlacement(address);
-    this.place(address, found, newModel, newPool, n, domain, keepStack);
+    const newPool = m === NOT_PYMALLOC ? NOT_PYMALLOC : this.model.lastPool;
+    if (m !== NOT_PYMALLOC) this.addressCheck.check(m, address, this.line);
+    this.releaseFound(oldAddress);
+    this.store(address, m === NOT_PYMALLOC ? address : m, newPool, n, domain, keepStack);
   }
 
   private free(address: number, size: number): void {
-    const live = this.live;
-    const found = live.find(address);
-    if (found < 0) {
-      this.anomalies.record('untracked_free', this.line, this.events, () => this.addresses.format(address));
-      return;
-    }
-    if (live.state(found) === SLOT_FREED) {
-      this.anomalies.record('double_free', this.line, this.events, () => this.addresses.format(address));
-      return;
-    }
-    if (size === size && size !== live.size(found)) {
-      const allocated = live.size(found);
-      this.anomalies.record(
-        'free_size_mismatch',
-        this.line,
-        this.events,
-        () => this.addresses.format(address),
-        `freed with size ${size}, allocated with ${allocated}`,
+    this.lookup(address);
+    if (this.foundKind === FOUND_NONE) {
+      this.anomalies.record(this.foundFreed ? 'double_free' : 'untracked_free', this.line, this.events, () =>
+        this.addresses.format(address),
       );
+      return;
     }
-    this.release(found);
-  }
-
-  /** Slot for a new live block at `address`, releasing a still-live block there (missing free). */
-  private findForPlacement(address: number): number {
-    const found = this.live.find(address);
-    if (found >= 0 && this.live.isLive(found)) {
-      this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
-      this.release(found);
+    if (size === size) {
+      const allocated = this.foundKind === FOUND_POOL ? this.pool.size(this.foundIndex) : this.live.size(this.foundIndex);
+      if (size !== allocated) {
+        this.anomalies.record(
+          'free_size_mismatch',
+          this.line,
+          this.events,
+          () => this.addresses.format(address),
+          `freed with size ${size}, allocated with ${allocated}`,
+        );
+      }
     }
-    return found;
-  }
-
-  /** Free the block in a live slot, in the model or the system account. */
-  private release(slot: number): void {
-    const live = this.live;
-    const pool = live.pool(slot);
-    const n = live.size(slot);
-    if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain(slot) !== DOMAIN_RAW);
-    else this.model.free(live.modelAddr(slot), pool);
-    this.liveRequestedBytes -= n;
-    live.markFreed(slot);
-  }
-
-  private place(
-    address: number,
-    found: number,
-    modelAddr: number,
-    pool: number,
-    n: number,
-    domain: number,
-    stack: number,
-  ): void {
-    this.live.insert(address, found, modelAddr, pool, n, stack, domain, this.events, this.lastTs);
-    if (pool === NOT_PYMALLOC) this.system.add(n, domain !== DOMAIN_RAW);
-    this.liveRequestedBytes += n;
+    this.releaseFound(address);
   }
 
   private mark(label: string): void {
@@ -364,5 +439,18 @@ export class Replayer implements TraceSink {
   /** sys.getallocatedblocks(): pymalloc blocks in use plus OBJ/MEM blocks passed to the C library. */
   get allocatedBlocks(): number {
     return this.model.blocksInUseTotal + this.system.objMemLiveBlocks;
+  }
+
+  /** Visit every live block (both stores): its pool slot (-1: C library), size, stack, domain and allocating event. */
+  forEachLiveBlock(visit: (pool: number, size: number, stack: number, domain: number, event: number) => void): void {
+    const p = this.pool;
+    p.forEachLive((g) => visit(this.model.poolOfGranule(g), p.size(g), p.stack(g), p.domain(g), p.allocEvent(g)));
+    const h = this.live;
+    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s)));
+  }
+
+  /** Live blocks in both stores. */
+  get liveBlockCount(): number {
+    return this.pool.live + this.live.live;
   }
 }

@@ -63,6 +63,16 @@ export class PymallocModel {
   private arenaFreepools = new Int32Array(0);
   private arenaNext = new Int32Array(0);
   private arenaPrev = new Int32Array(0);
+  /** ntimesArenaAllocated when the slot got its current arena: tells reuse of a slot apart. */
+  private arenaSerialOf = new Float64Array(0);
+  /**
+   * Arena directory: arena-size granule of an address -> the (at most two)
+   * live arenas overlapping it, packed as (a + 1) + (b + 1) * 2^26. Arenas
+   * are few and change rarely, so a Map of small integer keys is fine.
+   */
+  private readonly arenaDirectory = new Map<number, number>();
+  /** Arena slot of the last successful poolAt (a cache; validated on use). */
+  private lastArenaLooked = 0;
   private unusedArenaObjects = NONE;
   private usableArenas = NONE;
   private readonly nfp2lasta: Int32Array;
@@ -101,6 +111,10 @@ export class PymallocModel {
 
   /** Pool slot of the block returned by the last `malloc` (or NOT_PYMALLOC). */
   lastPool = NOT_PYMALLOC;
+  /** Called when an arena slot receives a new arena (rare: once per arena). */
+  onArenaAssigned: ((arena: number) => void) | null = null;
+  /** log2 of the 16-byte granules an arena slot spans from its first pool. */
+  readonly granuleShift: number;
 
   constructor(
     geometry: PymallocGeometry,
@@ -118,6 +132,7 @@ export class PymallocModel {
       this.numBlocks[c] = blocksPerPool(geometry, c);
     }
     this.blockStride = this.numBlocks[0]!;
+    this.granuleShift = Math.log2((geometry.maxPoolsInArena * geometry.poolSize) / geometry.alignment);
     this.usedpools = new Int32Array(geometry.sizeClasses).fill(NONE);
     this.nfp2lasta = new Int32Array(geometry.maxPoolsInArena + 1).fill(NONE);
     this.blocksInUse = new Float64Array(geometry.sizeClasses);
@@ -244,6 +259,9 @@ export class PymallocModel {
     }
     this.arenaFirstPool[ao] = first;
     this.arenaPoolAddress[ao] = first;
+    this.arenaSerialOf[ao] = this.ntimesArenaAllocated;
+    this.directoryAdd(base, ao);
+    this.onArenaAssigned?.(ao);
     this.arenaNfree[ao] = nfree;
     this.arenaNtotal[ao] = nfree;
     this.freePoolsTotal += nfree;
@@ -267,6 +285,7 @@ export class PymallocModel {
     this.arenaFreepools = grow(this.arenaFreepools, n);
     this.arenaNext = grow(this.arenaNext, n);
     this.arenaPrev = grow(this.arenaPrev, n);
+    this.arenaSerialOf = grow(this.arenaSerialOf, n);
     const pools = n * this.poolsPerArena;
     this.poolAddr = grow(this.poolAddr, pools);
     this.poolSzidx = grow(this.poolSzidx, pools);
@@ -359,6 +378,7 @@ export class PymallocModel {
       this.arenaNext[ao] = this.unusedArenaObjects;
       this.unusedArenaObjects = ao;
       const base = this.arenaAddress[ao]!;
+      this.directoryRemove(base, ao);
       this.arenaAddress[ao] = 0;
       this.narenasCurrent--;
       this.freePoolsTotal -= nf;
@@ -404,6 +424,82 @@ export class PymallocModel {
     return n <= size && 4 * n > 3 * size;
   }
 
+  // ------------------------------------------------------ arena directory
+
+  private directoryAdd(base: number, arena: number): void {
+    const first = Math.floor(base / this.g.arenaSize);
+    const last = Math.floor((base + this.g.arenaSize - 1) / this.g.arenaSize);
+    for (let g = first; g <= last; g++) {
+      const packed = this.arenaDirectory.get(g) ?? 0;
+      const a = packed % 2 ** 26;
+      this.arenaDirectory.set(g, a === 0 ? arena + 1 : a + (arena + 1) * 2 ** 26);
+    }
+  }
+
+  private directoryRemove(base: number, arena: number): void {
+    const first = Math.floor(base / this.g.arenaSize);
+    const last = Math.floor((base + this.g.arenaSize - 1) / this.g.arenaSize);
+    for (let g = first; g <= last; g++) {
+      const packed = this.arenaDirectory.get(g) ?? 0;
+      const a = (packed % 2 ** 26) - 1;
+      const b = Math.floor(packed / 2 ** 26) - 1;
+      const keep = a === arena ? b : a;
+      if (keep < 0) this.arenaDirectory.delete(g);
+      else this.arenaDirectory.set(g, keep + 1);
+    }
+  }
+
+  /**
+   * The pool slot of a carved pool of a live arena containing `address`, or
+   * NOT_PYMALLOC (CPython's address_in_range, narrowed to carved pools).
+   */
+  poolAt(address: number): number {
+    // Consecutive lookups mostly fall in the same arena: try it first.
+    const cached = this.lastArenaLooked;
+    if (address >= this.arenaFirstPool[cached]! && address < this.arenaPoolAddress[cached]! && this.arenaAddress[cached] !== 0) {
+      return (cached << this.poolShift) + Math.floor((address - this.arenaFirstPool[cached]!) / this.g.poolSize);
+    }
+    const packed = this.arenaDirectory.get(Math.floor(address / this.g.arenaSize));
+    if (packed === undefined) return NOT_PYMALLOC;
+    const pool = this.poolInArena(address, (packed % 67108864) - 1);
+    if (pool !== NOT_PYMALLOC || packed < 67108864) return pool;
+    return this.poolInArena(address, Math.floor(packed / 67108864) - 1);
+  }
+
+  private poolInArena(address: number, a: number): number {
+    const first = this.arenaFirstPool[a]!;
+    if (address < first || address >= this.arenaPoolAddress[a]!) return NOT_PYMALLOC;
+    this.lastArenaLooked = a;
+    return (a << this.poolShift) + Math.floor((address - first) / this.g.poolSize);
+  }
+
+  /**
+   * Index of the 16-byte granule of a block address within all arena slots:
+   * (arena slot << granuleShift) + offset from the arena's first pool / 16.
+   */
+  granuleOf(address: number, pool: number): number {
+    const a = pool >> this.poolShift;
+    return (a << this.granuleShift) + (address - this.arenaFirstPool[a]!) / this.g.alignment;
+  }
+
+  /** Address of a granule index (inverse of granuleOf). */
+  addressOfGranule(granule: number): number {
+    const a = granule >> this.granuleShift;
+    return this.arenaFirstPool[a]! + (granule - (a << this.granuleShift)) * this.g.alignment;
+  }
+
+  /** Pool slot of a granule index. */
+  poolOfGranule(granule: number): number {
+    const a = granule >> this.granuleShift;
+    const offset = (granule - (a << this.granuleShift)) * this.g.alignment;
+    return (a << this.poolShift) + Math.floor(offset / this.g.poolSize);
+  }
+
+  /** Which arena allocation an arena slot holds now (changes when the slot is reused). */
+  arenaSerial(arena: number): number {
+    return this.arenaSerialOf[arena]!;
+  }
+
   // ---------------------------------------------------------------- lookup
 
   /** Size class of the block(s) in a pool slot. */
@@ -431,22 +527,6 @@ export class PymallocModel {
 
   get arenaSlots(): number {
     return this.maxArenas;
-  }
-
-  /**
-   * The pool slot whose pool contains `address`, or NOT_PYMALLOC when no live
-   * arena holds a carved pool there (a linear scan over arenas: for
-   * occasional lookups, not the hot path).
-   */
-  poolOf(address: number): number {
-    for (let a = 0; a < this.maxArenas; a++) {
-      const base = this.arenaAddress[a]!;
-      if (base === 0 || address < base || address >= base + this.g.arenaSize) continue;
-      const first = this.arenaFirstPool[a]!;
-      if (address < first || address >= this.arenaPoolAddress[a]!) return NOT_PYMALLOC;
-      return (a << this.poolShift) + Math.floor((address - first) / this.g.poolSize);
-    }
-    return NOT_PYMALLOC;
   }
 
   // ---------------------------------------------------------------- totals
