@@ -1,8 +1,9 @@
 // The CSV importer (src/import/csv.ts) against the trace contract
-// (/work/shared/trace-format.md, "CSV"): field mapping, exact addresses,
+// (the shared trace-format.md, "CSV"): field mapping, exact addresses,
 // chunk boundaries, csv-parse as an oracle, and the bad-input policy.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse as csvParse } from 'csv-parse/sync';
 import fc from 'fast-check';
@@ -14,7 +15,8 @@ import { MAX_LINE_BYTES, createCsvParser } from '../../src/import/csv.js';
 import { ImportContext } from '../../src/import/import-context.js';
 import type { TraceMeta } from '../../src/import/types.js';
 
-const SHARED_TRACES = '/work/shared/cpython-traces';
+/** Copies of the shared CPython traces (see the README there). */
+const SHARED_TRACES = join(__dirname, '..', 'fixtures', 'cpython-traces');
 
 interface Ev {
   op: string;

@@ -293,9 +293,10 @@ describe('parseTraceBytes reads a trace held in memory, synchronously', () => {
   });
 });
 
-const SHARED_TRACE = '/work/shared/cpython-traces/startup-3.11.csv.gz';
+/** A copy of the shared CPython 3.11 start-up trace (test/fixtures/cpython-traces/README.md). */
+const SHARED_TRACE = join(__dirname, '..', 'fixtures', 'cpython-traces', 'startup-3.11.csv.gz');
 
-describe.runIf(existsSync(SHARED_TRACE))('the shared CPython 3.11 start-up trace', () => {
+describe('the shared CPython 3.11 start-up trace', () => {
   test('imports completely, with the event counts its README gives', async () => {
     const { summary, sink, events } = await imported(SHARED_TRACE);
     expect(summary).toMatchObject({ format: 'csv', gzip: true, bytesRead: statSync(SHARED_TRACE).size });
