@@ -1,0 +1,35 @@
+// What a bench child process measures and reports (shared by bench/child.ts,
+// which runs in the child, and bench/run.ts, which reads its JSON line); kept
+// apart so importing the types does not start a measurement.
+
+export const MODES = ['parse', 'replay', 'replay-only', 'analyze'] as const;
+export type Mode = (typeof MODES)[number] | 'verify';
+
+/** What the replay says about the trace (null for parse). */
+export interface ReplayCheck {
+  anomalies: number;
+  blocksChecked: number;
+  blocksPredicted: number;
+  addressMismatches: number;
+  arenasExact: boolean;
+  arenasFromTrace: number;
+  arenaReleasesConfirmed: number;
+  liveBlocksAtEnd: number;
+}
+
+export interface ChildResult {
+  mode: Mode;
+  trace: string;
+  events: number;
+  seconds: number;
+  /** Peak resident set size of the whole process, bytes. */
+  peakRssBytes: number;
+  bytesRead: number | null;
+  bytesDecoded: number | null;
+  /** replay-only: events pre-parsed into memory before the clock started. */
+  preloadedEvents?: number;
+  preloadSeconds?: number;
+  /** analyze: length of the text report built (built, not printed). */
+  reportChars?: number;
+  check: ReplayCheck | null;
+}

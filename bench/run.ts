@@ -1,0 +1,302 @@
+// `npm run bench`: throughput (events/s) and peak memory of memreplay's
+// stages, each measured in a fresh child process (bench/child.ts), on seeded
+// synthetic traces (bench/synthetic-trace.ts) and on the largest real shared
+// trace, in CSV and gzip.
+//
+// Why it exists: the README promises streaming, bounded memory and a fast
+// byte scanner; this is where those claims get numbers, comparable between
+// commits (the JSON in reports/ records the commit, the machine, the seed and
+// the generator version). It also refuses to report numbers for a synthetic
+// trace that does not replay exactly (anomalies or mispredicted addresses
+// would mean the bench measured error paths, or that the model broke).
+//
+//   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze --formats csv,gz [--seed 1] [--quick] [--skip-real]
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MODES, type ChildResult, type Mode } from './measurement.js';
+import { formatTable, type BenchRow } from './table.js';
+import { CACHE_DIR, ensureCacheDir, ensureDecompressed, ensureSyntheticTrace, estimatedBytes, freeBytes, type SyntheticFiles } from './trace-cache.js';
+import { GENERATOR_VERSION } from './synthetic-trace.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
+const REPO = resolve(HERE, '..', '..');
+const REPLAY_ONLY_LIMIT = 5_000_000;
+const FORMATS = ['csv', 'gz'] as const;
+type Format = (typeof FORMATS)[number];
+const MODE_LABEL: Record<Mode, string> = {
+  parse: 'parse',
+  replay: 'parse+replay',
+  'replay-only': 'replay-only',
+  analyze: 'analyze',
+  verify: 'verify',
+};
+const REAL_TRACE = 'dicts-3.8.csv.gz';
+const REAL_TRACE_DIRS = ['/work/shared/cpython-traces', join(REPO, 'test', 'fixtures', 'cpython-traces')];
+
+interface Input {
+  name: string;
+  synthetic: boolean;
+  files: Record<Format, string>;
+}
+
+interface Measurement extends ChildResult {
+  /** 1-minute load average when the child started (other processes compete for the CPUs). */
+  load1: number;
+  input: string;
+  format: Format;
+  label: string;
+  eventsPerSecond: number;
+}
+
+class SanityError extends Error {}
+
+function listOption(text: string | undefined, fallback: readonly string[], allowed: readonly string[], name: string): string[] {
+  const values = text === undefined ? [...fallback] : text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const v of values) if (!allowed.includes(v)) throw new Error(`--${name} ${v}: expected some of ${allowed.join(',')}`);
+  return values;
+}
+
+function eventCount(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
+  const n = m === null ? NaN : Number(m[1]) * (m[2] === '' ? 1 : /k/i.test(m[2]!) ? 1e3 : 1e6);
+  if (!Number.isInteger(n) || n < 1000) throw new Error(`--events ${text}: expected whole numbers >= 1000 (e.g. 5000000 or 5M)`);
+  return n;
+}
+
+function machine(): Record<string, unknown> {
+  const c = cpus();
+  return {
+    cpuModel: c[0]?.model ?? 'unknown',
+    cpus: c.length,
+    memoryGB: Number((totalmem() / 1e9).toFixed(1)),
+    node: process.version,
+    platform: `${platform()} ${release()} ${arch()}`,
+  };
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A private copy of the compiled code the children run. dist/ is shared: a
+ * colleague's `npm test` rebuilds it, and without the copy a long bench could
+ * measure different code in different rows. src/ and bench/ import only
+ * node: built-ins and each other, so the copy needs no node_modules.
+ */
+function snapshotCode(): { child: string; dir: string } {
+  const dir = join(ensureCacheDir(), `code-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(join(REPO, 'dist', 'src'), join(dir, 'src'), { recursive: true });
+  cpSync(HERE, join(dir, 'bench'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  return { child: join(dir, 'bench', 'child.js'), dir };
+}
+
+let CHILD = '';
+
+function runChild(mode: Mode, trace: string): ChildResult {
+  const r = spawnSync(process.execPath, [CHILD, mode, trace, String(REPLAY_ONLY_LIMIT)], {
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0) {
+    throw new Error(`bench child failed (${mode} ${trace}): exit ${r.status ?? r.signal}\n${r.stderr}`);
+  }
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as ChildResult;
+}
+
+/** A synthetic trace must replay exactly; anything else invalidates the numbers. */
+function checkSynthetic(m: ChildResult, label: string): void {
+  const c = m.check;
+  if (c === null) return;
+  const problems: string[] = [];
+  if (c.anomalies !== 0) problems.push(`${c.anomalies} anomalies`);
+  if (c.addressMismatches !== 0) problems.push(`${c.addressMismatches} mispredicted block addresses`);
+  if (c.blocksChecked === 0 || c.blocksPredicted !== c.blocksChecked) problems.push(`${c.blocksPredicted} of ${c.blocksChecked} addresses predicted`);
+  if (!c.arenasExact) problems.push('arena records not matched exactly');
+  if (problems.length > 0) {
+    throw new SanityError(`SANITY CHECK FAILED for ${label} (${m.mode}): ${problems.join('; ')}; the synthetic trace must replay exactly`);
+  }
+}
+
+function reportPath(): string {
+  const dir = join(REPO, 'reports');
+  mkdirSync(dir, { recursive: true });
+  const date = new Date().toISOString().slice(0, 10);
+  let path = join(dir, `bench-${date}.json`);
+  for (let i = 2; existsSync(path); i++) path = join(dir, `bench-${date}-${i}.json`);
+  return path;
+}
+
+function toRow(m: Measurement): BenchRow {
+  let note = '';
+  if (m.mode === 'replay-only') note = `replays ${m.events.toLocaleString('en-US')} events held in memory`;
+  return { mode: m.label, input: m.input, format: m.format, events: m.events, seconds: m.seconds, eventsPerSecond: m.eventsPerSecond, peakRssBytes: m.peakRssBytes, note };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string' },
+      modes: { type: 'string' },
+      formats: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      quick: { type: 'boolean', default: false },
+      'skip-real': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      'npm run bench -- [--events 5000000,50000000] [--modes parse,replay,replay-only,analyze] [--formats csv,gz] [--seed 1] [--quick] [--skip-real]\n' +
+        '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real shared trace\n',
+    );
+    return 0;
+  }
+  const events = values.quick ? [1_000_000] : (values.events ?? '5000000,50000000').split(',').map(eventCount);
+  const modes = listOption(values.modes, MODES, MODES, 'modes') as Mode[];
+  const formats = listOption(values.formats, FORMATS, FORMATS, 'formats') as Format[];
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed ${values.seed}: expected a 32-bit unsigned integer`);
+  const started = new Date();
+  const log = (line: string): void => void process.stdout.write(line + '\n');
+
+  const code = snapshotCode();
+  CHILD = code.child;
+  process.on('exit', () => rmSync(code.dir, { recursive: true, force: true }));
+  process.on('SIGINT', () => process.exit(130));
+  const mach = machine();
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--', 'src', 'cli']);
+  log(`memreplay bench, ${started.toISOString()}`);
+  log(`machine: ${mach.cpuModel} x ${mach.cpus}, ${mach.memoryGB} GB, node ${mach.node}, ${mach.platform}`);
+  log(`code: commit ${commit ?? 'unknown'}${dirty ? ' + uncommitted changes in src/ or cli/' : ''}; children run a copy of dist/ taken now (${code.dir})`);
+  const load = loadavg()[0]!;
+  log(`load average (1 min): ${load.toFixed(2)}${load > 0.5 ? ` - other processes are using the CPUs; expect noisier numbers` : ''}`);
+  log(`synthetic traces: generator v${GENERATOR_VERSION}, seed ${seed}; cache ${CACHE_DIR} (${(freeBytes() / 1e9).toFixed(1)} GB free)`);
+
+  // ---- inputs
+  ensureCacheDir();
+  const need = events.reduce((a, n) => a + (existsSync(join(CACHE_DIR, `synthetic-g${GENERATOR_VERSION}-s${seed}-n${n}.json`)) ? 0 : estimatedBytes(n)), 0);
+  if (need > freeBytes()) throw new Error(`not enough disk space in ${CACHE_DIR}: ~${(need / 1e9).toFixed(1)} GB needed for the traces`);
+  const inputs: Input[] = [];
+  const traces: SyntheticFiles[] = [];
+  for (const n of [...events].sort((a, b) => a - b)) {
+    const files = await ensureSyntheticTrace(n, seed, log);
+    traces.push(files);
+    const s = files.stats;
+    log(
+      `    ${s.records} records: alloc ${s.alloc}, calloc ${s.calloc}, realloc ${s.realloc} (in place ${s.reallocInPlace}, moved ${s.reallocMoved}, to C library ${s.reallocToCLibrary}, NULL ${s.reallocNull}), ` +
+        `free ${s.free}, arena_alloc ${s.arenaAlloc}, arena_free ${s.arenaFree}, marks ${s.marks}; live blocks peak ${s.peakLiveBlocks}, end ${s.liveBlocksAtEnd}; arenas peak ${s.peakArenas}`,
+    );
+    const name = n % 1_000_000 === 0 ? `synthetic ${n / 1_000_000}M` : `synthetic ${n}`;
+    inputs.push({ name, synthetic: true, files: { csv: files.csv, gz: files.gz } });
+  }
+  let real: { source: string; csv: string } | null = null;
+  if (!values['skip-real']) {
+    const dir = REAL_TRACE_DIRS.find((d) => existsSync(join(d, REAL_TRACE)));
+    if (dir === undefined) {
+      log(`real trace ${REAL_TRACE} not found in ${REAL_TRACE_DIRS.join(' or ')}: skipped`);
+    } else {
+      const gz = join(dir, REAL_TRACE);
+      const csv = await ensureDecompressed(gz, REAL_TRACE.replace(/\.gz$/, ''));
+      real = { source: gz, csv };
+      log(`real trace: ${gz} (decompressed copy ${csv})`);
+      inputs.push({ name: 'dicts-3.8 (real)', synthetic: false, files: { csv, gz } });
+    }
+  }
+
+  // ---- correctness first when no selected mode replays
+  const replays = modes.some((m) => m !== 'parse');
+  if (!replays) {
+    for (const input of inputs.filter((i) => i.synthetic)) {
+      log(`verifying ${input.name} replays exactly ...`);
+      checkSynthetic(runChild('verify', input.files.csv), input.name);
+    }
+  }
+
+  // ---- measurements
+  const results: Measurement[] = [];
+  log('');
+  log(`measuring (each in a fresh process; replay-only holds the first min(N, ${REPLAY_ONLY_LIMIT / 1e6} M) events in memory, cut after a mark):`);
+  let failure: string | null = null;
+  try {
+    for (const input of inputs) {
+      for (const format of formats) {
+        for (const mode of modes) {
+          const load1 = Number(loadavg()[0]!.toFixed(2));
+          const r = runChild(mode, input.files[format]);
+          const m: Measurement = { ...r, load1, input: input.name, format, label: MODE_LABEL[mode], eventsPerSecond: r.events / r.seconds };
+          results.push(m);
+          const c = r.check;
+          log(
+            `  ${m.label.padEnd(12)} ${input.name.padEnd(17)} ${format.padEnd(3)} ${(m.eventsPerSecond / 1e6).toFixed(2).padStart(6)} M events/s  ` +
+              `${r.seconds.toFixed(2).padStart(7)} s  ${(r.peakRssBytes / 1e6).toFixed(0).padStart(5)} MB` +
+              (c === null ? '' : `  anomalies ${c.anomalies}, addresses ${c.blocksPredicted}/${c.blocksChecked}, arenas ${c.arenasExact ? 'exact' : 'NOT exact'}`) +
+              `  (load ${load1.toFixed(2)})`,
+          );
+          if (input.synthetic) checkSynthetic(r, input.name);
+        }
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof SanityError)) throw e;
+    failure = e.message;
+  }
+
+  // ---- report
+  const finished = new Date();
+  const rows = results.map(toRow);
+  const report = {
+    schema: 'memreplay.bench/1',
+    started: started.toISOString(),
+    finished: finished.toISOString(),
+    command: `npm run bench --${process.argv.slice(2).map((a) => ' ' + a).join('')}`,
+    machine: mach,
+    loadAverage1m: { start: Number(load.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)) },
+    code: { commit, uncommittedChangesInSrcOrCli: dirty !== null && dirty !== '' },
+    generator: { version: GENERATOR_VERSION, seed },
+    replayOnlyLimit: REPLAY_ONLY_LIMIT,
+    inputs: {
+      synthetic: traces.map((t) => ({ events: t.events, seed: t.seed, generatorVersion: t.generatorVersion, csv: t.csv, gz: t.gz, csvBytes: t.csvBytes, gzBytes: t.gzBytes, stats: t.stats, cached: t.cached })),
+      real,
+    },
+    rows,
+    measurements: results,
+    sanityFailure: failure,
+  };
+  const path = reportPath();
+  writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
+  log('');
+  log(formatTable(rows));
+  log('');
+  log(`seconds = wall time of the work in the child (not process start); M events/s = events / seconds; peak RSS = maxRSS of that child process.`);
+  log(`generator v${GENERATOR_VERSION}, seed ${seed}; traces cached in ${CACHE_DIR}`);
+  log(`total ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s; wrote ${path}`);
+  if (failure !== null) {
+    process.stderr.write(`\n*** ${failure} ***\n`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const detail = e instanceof Error ? (process.env['MEMREPLAY_DEBUG'] ? (e.stack ?? e.message) : e.message) : String(e);
+    process.stderr.write(`bench: ${detail}\n`);
+    process.exit(1);
+  },
+);

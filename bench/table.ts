@@ -1,0 +1,37 @@
+// Plain-text table of bench results, so the terminal output and the numbers
+// pasted into reviews have one fixed layout (the JSON report holds the same rows).
+
+export interface BenchRow {
+  mode: string;
+  input: string;
+  format: string;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  peakRssBytes: number;
+  note: string;
+}
+
+const COLUMNS: readonly { title: string; right: boolean; cell: (r: BenchRow) => string }[] = [
+  { title: 'mode', right: false, cell: (r) => r.mode },
+  { title: 'input', right: false, cell: (r) => r.input },
+  { title: 'format', right: false, cell: (r) => r.format },
+  { title: 'events', right: true, cell: (r) => r.events.toLocaleString('en-US') },
+  { title: 'seconds', right: true, cell: (r) => r.seconds.toFixed(2) },
+  { title: 'M events/s', right: true, cell: (r) => (r.eventsPerSecond / 1e6).toFixed(2) },
+  { title: 'peak RSS MB', right: true, cell: (r) => (r.peakRssBytes / 1e6).toFixed(0) },
+  { title: 'note', right: false, cell: (r) => r.note },
+];
+
+export function formatTable(rows: readonly BenchRow[]): string {
+  const cells = rows.map((r) => COLUMNS.map((c) => c.cell(r)));
+  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: readonly string[]): string =>
+    values
+      .map((v, i) => (COLUMNS[i]!.right ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const out = [line(COLUMNS.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w)))];
+  for (const row of cells) out.push(line(row));
+  return out.join('\n');
+}
