@@ -40,6 +40,7 @@ import { StackLimitError } from '../events/stack-table.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
+  MAX_LINE_BYTES,
   OP_BY_NAME,
   domainCode,
   parseAddressText,
@@ -49,8 +50,7 @@ import {
 } from './record-fields.js';
 import type { ParserFactory, PushParser, TraceMeta, TraceSink } from './types.js';
 
-/** Longest accepted line (a record, including quoted newlines), terminator excluded. */
-export const MAX_LINE_BYTES = 1 << 20;
+export { MAX_LINE_BYTES };
 
 const EXPECTED_HEADER = 'expected a header row naming the columns (op,addr,size,...)';
 const LONG_LINE = `line longer than 1 MiB: expected CSV lines of at most ${MAX_LINE_BYTES} bytes (is this a CSV trace?)`;

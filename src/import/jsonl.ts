@@ -20,6 +20,7 @@ import { StackLimitError } from '../events/stack-table.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
+  MAX_LINE_BYTES,
   OP_BY_NAME,
   domainCode,
   parseAddressText,
@@ -29,8 +30,7 @@ import {
 } from './record-fields.js';
 import type { PushParser, TraceMeta, TraceSink } from './types.js';
 
-/** Longer lines are not a JSONL trace (or are an attack on memory): fatal. */
-export const MAX_LINE_BYTES = 1 << 20;
+export { MAX_LINE_BYTES };
 
 const BIG_ADDRESS_NUMBER = /("(?:old_)?addr"\s*:\s*)([1-9]\d{15,})(?=\s*[,}])/g;
 const SHORT_HEX = /^0[xX][0-9a-fA-F]{1,12}$/;

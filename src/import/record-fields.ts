@@ -5,6 +5,13 @@
 import { AddressSpace, AddressSpaceError, LOW_SPAN } from '../events/address-space.js';
 import { DOMAIN_MEM, DOMAIN_OBJ, DOMAIN_RAW, OP_NAMES } from '../events/ops.js';
 
+/**
+ * Longest accepted line (a record, including quoted newlines), terminator
+ * excluded: longer input is not a trace line, and bounds what untrusted input
+ * can make an importer buffer.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+
 /** Op code by name; `stack` and `meta` are not events and are handled by importers. */
 export const OP_BY_NAME: ReadonlyMap<string, number> = new Map(OP_NAMES.map((name, code) => [name, code]));
 
