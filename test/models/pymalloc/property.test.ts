@@ -157,6 +157,7 @@ type Op =
   | { kind: 'realloc'; pick: number; size: ReallocSize }
   | { kind: 'freeRun'; pick: number; count: number; order: 'end' | 'start' | 'scattered' }
   | { kind: 'freeArena'; pick: number }
+  | { kind: 'probe'; pick: number; offsets: number[] }
   | { kind: 'check' };
 
 const smallSize = fc.integer({ min: 1, max: 512 });
@@ -210,6 +211,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 3,
   },
   { arbitrary: fc.nat().map((pick): Op => ({ kind: 'freeArena', pick })), weight: 3 },
+  {
+    arbitrary: fc
+      .record({ pick: fc.nat(), offsets: fc.array(fc.integer({ min: -(1 << 20), max: 2 << 20 }), { minLength: 1, maxLength: 8 }) })
+      .map(({ pick, offsets }): Op => ({ kind: 'probe', pick, offsets })),
+    weight: 4,
+  },
   { arbitrary: fc.constant<Op>({ kind: 'check' }), weight: 1 },
 );
 
@@ -230,6 +237,8 @@ interface Coverage {
   unaligned: number;
   movedRealloc: number;
   inPlaceRealloc: number;
+  probeHits: number;
+  probeMisses: number;
 }
 
 class Divergence extends Error {}
@@ -263,6 +272,25 @@ function runOne(version: PythonVersion, ops: readonly Op[], choices: readonly Ar
     }
   };
 
+  /** The replayer's lookups for a block just handed out: poolAt and the granule index round trip. */
+  const checkLookups = (a: number, pool: number): void => {
+    if (fast.poolAt(a) !== pool) diverge(`poolAt(0x${a.toString(16)}) = ${fast.poolAt(a)}, lastPool = ${pool}`);
+    const granule = fast.granuleOf(a, pool);
+    if (fast.addressOfGranule(granule) !== a || fast.poolOfGranule(granule) !== pool) {
+      diverge(`granule ${granule} of 0x${a.toString(16)} does not map back`);
+    }
+  };
+
+  /** poolAt of an arbitrary address against the reference's carved-pool lookup. */
+  const probe = (p: number): void => {
+    const slot = fast.poolAt(p);
+    const expected = ref.carvedPoolAt(p);
+    const got = slot === NOT_PYMALLOC ? -1 : fast.poolAddress(slot);
+    if (got !== expected) diverge(`poolAt(0x${p.toString(16)}) -> pool 0x${got.toString(16)}, reference 0x${expected.toString(16)}`);
+    if (got === -1) cov.probeMisses++;
+    else cov.probeHits++;
+  };
+
   const malloc = (n: number): void => {
     step++;
     const a = fast.malloc(n);
@@ -270,7 +298,10 @@ function runOne(version: PythonVersion, ops: readonly Op[], choices: readonly Ar
     const b = ref.malloc(n);
     if (a !== (b === REF_NOT_PYMALLOC ? NOT_PYMALLOC : b)) diverge(`malloc(${n}) = 0x${a.toString(16)} vs 0x${b.toString(16)}`);
     if (a === NOT_PYMALLOC) live.push({ addr: -++rawIds, pool: NOT_PYMALLOC });
-    else live.push({ addr: a, pool });
+    else {
+      checkLookups(a, pool);
+      live.push({ addr: a, pool });
+    }
     checkReleases();
   };
 
@@ -280,6 +311,7 @@ function runOne(version: PythonVersion, ops: readonly Op[], choices: readonly Ar
     live[i] = live[live.length - 1]!;
     live.pop();
     if (blk.pool === NOT_PYMALLOC) return; // the C library's block: neither model sees it
+    if (fast.poolAt(blk.addr) !== blk.pool) diverge(`poolAt(0x${blk.addr.toString(16)}) is not the block's pool slot`);
     fast.free(blk.addr, blk.pool);
     ref.free(blk.addr);
     checkReleases();
@@ -328,6 +360,7 @@ function runOne(version: PythonVersion, ops: readonly Op[], choices: readonly Ar
     if (m !== (expected === REF_NOT_PYMALLOC ? NOT_PYMALLOC : expected)) {
       diverge(`realloc(0x${blk.addr.toString(16)}, ${n}) = 0x${m.toString(16)} vs 0x${expected.toString(16)}`);
     }
+    if (m !== NOT_PYMALLOC) checkLookups(m, pool);
     live[i] = m === NOT_PYMALLOC ? { addr: -++rawIds, pool: NOT_PYMALLOC } : { addr: m, pool };
     checkReleases();
   };
@@ -384,6 +417,18 @@ function runOne(version: PythonVersion, ops: readonly Op[], choices: readonly Ar
         }
         break;
       }
+      case 'probe': {
+        // Around an arena base ever used (live, released or reused) and around a live block.
+        const bases = fastFeed.allocated;
+        if (bases.length === 0) break;
+        const base = bases[op.pick % bases.length]!;
+        for (const o of op.offsets) probe(base + Math.floor((o * g.arenaSize) / 2 ** 20));
+        const blk = live[op.pick % Math.max(1, live.length)];
+        if (blk !== undefined && blk.pool !== NOT_PYMALLOC) {
+          for (const o of op.offsets) probe(blk.addr + (o % (2 * g.poolSize)));
+        }
+        break;
+      }
       case 'check':
         checkpoint();
         break;
@@ -405,7 +450,17 @@ describe('the fast pymalloc model agrees with the reference model on random oper
   test.each(PYTHON_VERSIONS.map((v, i) => [v, i] as const))(
     'given Python %s, when random mallocs, frees and reallocs run through both models, then every address, arena release and stats text is identical',
     (version, index) => {
-      const cov: Coverage = { steps: 0, arenas: 0, released: 0, reused: 0, unaligned: 0, movedRealloc: 0, inPlaceRealloc: 0 };
+      const cov: Coverage = {
+        steps: 0,
+        arenas: 0,
+        released: 0,
+        reused: 0,
+        unaligned: 0,
+        movedRealloc: 0,
+        inPlaceRealloc: 0,
+        probeHits: 0,
+        probeMisses: 0,
+      };
       fc.assert(
         fc.property(
           fc.array(opArb, { minLength: 1, maxLength: 300, size: 'max' }),
@@ -424,6 +479,8 @@ describe('the fast pymalloc model agrees with the reference model on random oper
       expect(cov.unaligned).toBeGreaterThan(0);
       expect(cov.movedRealloc).toBeGreaterThan(0);
       expect(cov.inPlaceRealloc).toBeGreaterThan(0);
+      expect(cov.probeHits).toBeGreaterThan(0);
+      expect(cov.probeMisses).toBeGreaterThan(0);
     },
   );
 });

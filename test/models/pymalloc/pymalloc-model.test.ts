@@ -511,6 +511,34 @@ describe('arena geometry and alignment (§2.3)', () => {
     },
   );
 
+  test('given two adjacent unaligned arenas, then poolAt finds carved pools only: not the alignment gaps at either end, not uncarved pools', () => {
+    const U1 = BASE + 4096;
+    const U2 = U1 + MiB; // shares an arena-size granule with U1's tail
+    const heap = new Heap('3.11', [U1, U2]);
+    const POOL = 16 * KiB;
+    const first1 = U1 + (POOL - 4096);
+    const first2 = U2 + (POOL - 4096);
+    const poolAt = (p: number): number => {
+      const slot = heap.model.poolAt(p);
+      return slot === NOT_PYMALLOC ? -1 : heap.model.poolAddress(slot);
+    };
+    heap.malloc(16);
+    expect(poolAt(first1 + 48)).toBe(first1);
+    expect(poolAt(first1 + POOL - 1)).toBe(first1);
+    expect(poolAt(first1 + POOL)).toBe(-1); // not carved yet
+    expect(poolAt(U1)).toBe(-1); // alignment gap before the first pool
+    expect(poolAt(first1 - 1)).toBe(-1);
+    for (let k = 1; k < 63; k++) heap.fullPool(); // carve the other 62 pools of U1
+    const x = heap.malloc(512); // U1 is full: U2's first pool
+    expect(x.addr).toBe(first2 + HEADER);
+    expect(poolAt(first1 + 63 * POOL - 1)).toBe(first1 + 62 * POOL); // last pool of U1
+    expect(poolAt(first1 + 63 * POOL)).toBe(-1); // U1's tail: the other part of the lost pool
+    expect(poolAt(U1 + MiB - 1)).toBe(-1);
+    expect(poolAt(U2)).toBe(-1); // U2's head gap
+    expect(poolAt(first2)).toBe(first2);
+    expect(poolAt(U2 + MiB)).toBe(-1); // beyond every arena
+  });
+
   test('given an aligned arena and an unaligned one, then only the unaligned one counts as alignment loss and the totals add up to both arenas', () => {
     const heap = new Heap('3.11', [BASE, BASE + 8 * MiB + 4096]);
     heap.fullArena(BASE);

@@ -313,6 +313,17 @@ export class ReferencePymalloc {
     return null;
   }
 
+  /**
+   * POOL_ADDR(p) when p lies in a carved pool of a live arena, else -1
+   * (address_in_range narrowed to pools that have been carved).
+   */
+  carvedPoolAt(p: number): number {
+    const ao = this.arenaContaining(p);
+    if (ao === null) return -1;
+    const pool = this.POOL_ADDR(p);
+    return pool >= this.firstPoolAddress(ao) && pool < ao.poolAddress ? pool : -1;
+  }
+
   free(p: number): void {
     if (!this.live.delete(p)) throw new Error(`reference: free of 0x${p.toString(16)}, which is not a live block`);
     if (this.arenaContaining(p) === null) throw new Error(`reference: 0x${p.toString(16)} is in no live arena`);
