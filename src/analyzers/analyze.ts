@@ -114,7 +114,7 @@ export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): 
       arenaAlloc: r.counts[OP_ARENA_ALLOC * DOMAIN_COUNT]!,
       arenaFree: r.counts[OP_ARENA_FREE * DOMAIN_COUNT]!,
       marks: r.counts[OP_MARK * DOMAIN_COUNT]!,
-      nullPointerCalls: r.nullFrees,
+      nullPointerCalls: r.nullPointerCalls,
       stacks: ctx.stacks.stackCount,
       threads: ctx.threads.count,
     },

@@ -7,6 +7,7 @@ import { DOMAIN_RAW } from '../events/ops.js';
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
+import { SystemMallocAccount } from '../models/system-malloc.js';
 import type { Replayer } from '../replay/replayer.js';
 
 export type LiveGrouping = 'call_site' | 'size_class';
@@ -67,7 +68,8 @@ export function groupLiveBlocks(r: Replayer, stacks: StackTable, top: number): L
     } else {
       id = domain === DOMAIN_RAW ? NO_STACK_RAW : NO_STACK_SYSTEM;
     }
-    const allocated = pool !== NOT_PYMALLOC ? blockSize(r.geometry, r.model.poolSizeClass(pool)) : size === 0 ? 1 : size;
+    const allocated =
+      pool !== NOT_PYMALLOC ? blockSize(r.geometry, r.model.poolSizeClass(pool)) : SystemMallocAccount.bytesFor(size);
     let acc = groups.get(id);
     if (acc === undefined) {
       acc = { blocks: 0, requested: 0, allocated: 0, first: event, last: event, stack };

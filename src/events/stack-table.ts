@@ -11,14 +11,6 @@ export const MAX_DISTINCT_STACKS = 4_000_000;
 
 export class StackLimitError extends Error {}
 
-export interface ParsedFrame {
-  /** Function name, or '' for a bare `file:line` frame. */
-  readonly function: string;
-  readonly file: string;
-  /** Line number, or 0 when the frame has none. */
-  readonly line: number;
-}
-
 export class StackTable {
   private readonly frameIds = new Map<string, number>();
   private readonly frameText: string[] = [];
@@ -104,23 +96,3 @@ export class StackTable {
   }
 }
 
-/**
- * Split a frame (`function (file:line)` or `file:line`) into its parts. The
- * line number is the digits after the last colon (trace-format.md).
- */
-export function parseFrame(frame: string): ParsedFrame {
-  let fn = '';
-  let location = frame;
-  if (frame.endsWith(')')) {
-    const open = frame.lastIndexOf(' (');
-    if (open > 0) {
-      fn = frame.slice(0, open);
-      location = frame.slice(open + 2, -1);
-    }
-  }
-  const colon = location.lastIndexOf(':');
-  if (colon >= 0 && /^\d+$/.test(location.slice(colon + 1))) {
-    return { function: fn, file: location.slice(0, colon), line: Number(location.slice(colon + 1)) };
-  }
-  return { function: fn, file: location, line: 0 };
-}

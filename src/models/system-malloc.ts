@@ -17,13 +17,13 @@ export class SystemMallocAccount {
 
   add(n: number, objMem: boolean): void {
     this.liveBlocks++;
-    this.liveBytes += n === 0 ? 1 : n;
+    this.liveBytes += SystemMallocAccount.bytesFor(n);
     if (objMem) this.objMemLiveBlocks++;
   }
 
   remove(n: number, objMem: boolean): void {
     this.liveBlocks--;
-    this.liveBytes -= n === 0 ? 1 : n;
+    this.liveBytes -= SystemMallocAccount.bytesFor(n);
     if (objMem) this.objMemLiveBlocks--;
   }
 }

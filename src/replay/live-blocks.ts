@@ -120,10 +120,6 @@ export class LiveBlocks {
     return (this.i32[slot * 12 + 11]! & 3) === SLOT_LIVE;
   }
 
-  key(slot: number): number {
-    return this.f64[slot * WORDS]!;
-  }
-
   modelAddr(slot: number): number {
     return this.f64[slot * WORDS + 1]!;
   }

@@ -92,7 +92,7 @@ export class Replayer implements TraceSink {
   /** Calls by op x domain (alloc, calloc, realloc, free) and records by op. */
   readonly counts = new Float64Array(OP_COUNT * DOMAIN_COUNT);
   /** free(NULL) and realloc(NULL, n) calls. */
-  nullFrees = 0;
+  nullPointerCalls = 0;
   /** Live requested bytes over all domains. */
   liveRequestedBytes = 0;
   /** Timestamp of the last event that had one (NaN before). */
@@ -173,7 +173,7 @@ export class Replayer implements TraceSink {
         case OP_REALLOC:
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           if (b.oldAddr[i] === 0) {
-            this.nullFrees++;
+            this.nullPointerCalls++;
             this.alloc(b.addr[i]!, b.size[i]!, b.domain[i]!, b.stack[i]!);
           } else {
             this.realloc(b.addr[i]!, b.oldAddr[i]!, b.size[i]!, b.domain[i]!, b.stack[i]!);
@@ -182,7 +182,7 @@ export class Replayer implements TraceSink {
           break;
         case OP_FREE:
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
-          if (b.addr[i] === 0) this.nullFrees++;
+          if (b.addr[i] === 0) this.nullPointerCalls++;
           else this.free(b.addr[i]!, b.size[i]!);
           this.arenas.settleAnnounced();
           break;

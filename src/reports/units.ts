@@ -1,9 +1,9 @@
 // Number formatting shared by the text reporters.
 
-/** 1234567 -> "1,234,567". */
-export function thousands(n: number): string {
-  return Math.trunc(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+import { withCommas } from '../models/pymalloc/stats-text.js';
+
+/** 1234567 -> "1,234,567", as CPython's stats print numbers. */
+export const thousands = withCommas;
 
 /** Bytes in binary units with three significant digits: "1.50 MiB". */
 export function bytes(n: number): string {

@@ -48,7 +48,7 @@ describe('the replayer', () => {
     expect(r.anomalies.counts.double_free).toBe(1);
     expect(r.anomalies.examples.untracked_free[0]).toMatchObject({ line: 4, event: 2, address: '0x1234560' });
     expect(r.anomalies.examples.double_free[0]).toMatchObject({ line: 6, event: 4 });
-    expect(r.nullFrees).toBe(1);
+    expect(r.nullPointerCalls).toBe(1);
     expect(r.liveBlockCount).toBe(0);
   });
 

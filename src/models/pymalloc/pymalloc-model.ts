@@ -456,8 +456,10 @@ export class PymallocModel {
   poolAt(address: number): number {
     // Consecutive lookups mostly fall in the same arena: try it first.
     const cached = this.lastArenaLooked;
-    if (address >= this.arenaFirstPool[cached]! && address < this.arenaPoolAddress[cached]! && this.arenaAddress[cached] !== 0) {
-      return (cached << this.poolShift) + Math.floor((address - this.arenaFirstPool[cached]!) / this.g.poolSize);
+    // (> 0 is false for a released slot and for a slot not yet allocated.)
+    if (this.arenaAddress[cached]! > 0) {
+      const pool = this.poolInArena(address, cached);
+      if (pool !== NOT_PYMALLOC) return pool;
     }
     const packed = this.arenaDirectory.get(Math.floor(address / this.g.arenaSize));
     if (packed === undefined) return NOT_PYMALLOC;
@@ -585,9 +587,5 @@ export class PymallocModel {
   /** Free pools (empty + never carved) of an arena slot. */
   arenaFreePools(arena: number): number {
     return this.arenaNfree[arena]!;
-  }
-
-  arenaTotalPools(arena: number): number {
-    return this.arenaNtotal[arena]!;
   }
 }
