@@ -196,6 +196,9 @@ export class SyntheticTrace {
   private phase = Phase.Ramp;
   private phaseLeft = 0;
   private cohortLive = 0;
+  /** Pool slot and C-library chunk of the block mallocAnywhere returned last. */
+  private placedPool = NOT_PYMALLOC;
+  private placedChunk = 0;
   private cohortTarget = 0;
   private scan = 0;
   private nextMark = MARK_EVERY;
@@ -335,15 +338,8 @@ export class SyntheticTrace {
   private alloc(calloc: boolean): void {
     const n = this.requestSize();
     const domain = this.rand() < 0.93 ? 0 : 1;
-    let address = this.model.malloc(n);
-    let pool = this.model.lastPool;
-    let chunk = 0;
-    if (address === NOT_PYMALLOC) {
-      pool = NOT_PYMALLOC;
-      chunk = CLibraryHeap.chunk(n);
-      address = this.heap.malloc(chunk);
-    }
-    this.pushLive(address, pool, n, chunk, domain, this.phase === Phase.Burst ? 1 : 0);
+    const address = this.mallocAnywhere(n);
+    this.pushLive(address, this.placedPool, n, this.placedChunk, domain, this.currentCohort());
     if (calloc) this.stats.calloc++;
     else this.stats.alloc++;
     this.emit(`${calloc ? 'calloc' : 'alloc'},0x${address.toString(16)},${n},,${DOMAIN_TEXT[domain]},\n`);
@@ -364,16 +360,8 @@ export class SyntheticTrace {
     if (this.rand() < 0.03) {
       // realloc(NULL, n) behaves as malloc(n).
       const n = this.requestSize() || 1;
-      const domain = 1;
-      let address = this.model.malloc(n);
-      let pool = this.model.lastPool;
-      let chunk = 0;
-      if (address === NOT_PYMALLOC) {
-        pool = NOT_PYMALLOC;
-        chunk = CLibraryHeap.chunk(n);
-        address = this.heap.malloc(chunk);
-      }
-      this.pushLive(address, pool, n, chunk, domain, this.phase === Phase.Burst ? 1 : 0);
+      const address = this.mallocAnywhere(n);
+      this.pushLive(address, this.placedPool, n, this.placedChunk, 1, this.currentCohort());
       this.stats.realloc++;
       this.stats.reallocNull++;
       this.emit(`realloc,0x${address.toString(16)},${n},0x0,mem,\n`);
@@ -400,21 +388,14 @@ export class SyntheticTrace {
       }
     } else if (!this.model.reallocInPlace(oldPool, n)) {
       // pymalloc_realloc: a new block first (pymalloc or C library), then free the old one.
-      address = this.model.malloc(n);
-      let pool = this.model.lastPool;
-      let chunk = 0;
-      if (address === NOT_PYMALLOC) {
-        pool = NOT_PYMALLOC;
-        chunk = CLibraryHeap.chunk(n);
-        address = this.heap.malloc(chunk);
-      }
+      address = this.mallocAnywhere(n);
       this.model.free(old, oldPool);
       this.addr[i] = address;
-      this.pool[i] = pool;
-      this.chunk[i] = chunk;
+      this.pool[i] = this.placedPool;
+      this.chunk[i] = this.placedChunk;
       // The moved block now lives among this phase's allocations: it dies with
       // them, else an old block would pin every burst arena.
-      const cohort = this.phase === Phase.Burst ? 1 : 0;
+      const cohort = this.currentCohort();
       this.cohortLive += cohort - this.cohort[i]!;
       this.cohort[i] = cohort;
     }
@@ -447,6 +428,28 @@ export class SyntheticTrace {
     }
     const arenas = this.model.arenasCurrent;
     if (arenas > this.stats.peakArenas) this.stats.peakArenas = arenas;
+  }
+
+  /**
+   * PyObject_Malloc(n): a pymalloc block, else a C-library chunk. Returns the
+   * address; the block's pool (or NOT_PYMALLOC) and chunk size are left in
+   * placedPool / placedChunk, so the per-call path allocates nothing.
+   */
+  private mallocAnywhere(n: number): number {
+    const address = this.model.malloc(n);
+    if (address !== NOT_PYMALLOC) {
+      this.placedPool = this.model.lastPool;
+      this.placedChunk = 0;
+      return address;
+    }
+    this.placedPool = NOT_PYMALLOC;
+    this.placedChunk = CLibraryHeap.chunk(n);
+    return this.heap.malloc(this.placedChunk);
+  }
+
+  /** Blocks allocated during a burst belong to its cohort and die with it. */
+  private currentCohort(): number {
+    return this.phase === Phase.Burst ? 1 : 0;
   }
 
   // ------------------------------------------------------------- live set
