@@ -280,8 +280,8 @@ export class Replayer implements TraceSink {
   private store(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
     if (pool !== NOT_PYMALLOC && modelAddr === address) {
       // The model just handed out this block, so no pool-store entry is live here;
-      // a hash entry can be (the trace reused an address it never freed).
-      if (this.live.used > 0) this.missingFreeInHash(address);
+      // a live hash entry can be (the trace reused an address it never freed).
+      if (this.live.live > 0) this.missingFreeInHash(address);
       this.pool.store(this.model.granuleOf(address, pool), n, stack, domain, this.events, this.lastTs);
     } else {
       this.lookup(address);
