@@ -36,7 +36,8 @@ const MODE_LABEL: Record<Mode, string> = {
   verify: 'verify',
 };
 const REAL_TRACE = 'dicts-3.8.csv.gz';
-const REAL_TRACE_DIRS = ['/work/shared/cpython-traces', join(REPO, 'test', 'fixtures', 'cpython-traces')];
+/** The repo's copy of the shared CPython traces (test/fixtures/cpython-traces/README.md). */
+const REAL_TRACE_DIRS = [join(REPO, 'test', 'fixtures', 'cpython-traces')];
 
 interface Input {
   name: string;
