@@ -56,6 +56,11 @@ export interface ReplayObserver {
   onMark?(replayer: Replayer, label: string): void;
   /** The arena count reached a new high (the model state is as of that instant). */
   onArenaPeak?(replayer: Replayer): void;
+  /**
+   * After every event, with its op (OP_*). For analyzers that sample the state
+   * over time; keep it cheap and allocation-free: it runs millions of times.
+   */
+  onEvent?(replayer: Replayer, op: number): void;
 }
 
 export interface ReplayOptions {
@@ -105,12 +110,15 @@ export class Replayer implements TraceSink {
   stopped = false;
 
   private readonly observers: ReplayObserver[];
+  /** Observers with onEvent, apart so that a replay without them pays one length check per event. */
+  private readonly eventObservers: ReplayObserver[];
 
   constructor(
     private readonly addresses: AddressSpace,
     private readonly options: ReplayOptions = {},
   ) {
     this.observers = options.observers ?? [];
+    this.eventObservers = this.observers.filter((o) => o.onEvent !== undefined);
     this.addressCheck = new AddressCheck((key) => addresses.format(key));
   }
 
@@ -200,6 +208,7 @@ export class Replayer implements TraceSink {
           break;
       }
       if (op <= OP_FREE) this.updateHighWater();
+      if (this.eventObservers.length !== 0) for (const o of this.eventObservers) o.onEvent!(this, op);
       if (this.options.stopAtEvent !== undefined && this.events >= this.options.stopAtEvent) this.stop();
       if (op === OP_MARK && this.options.stopAtMark !== undefined && b.label[i] === this.options.stopAtMark) this.stop();
     }

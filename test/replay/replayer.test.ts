@@ -3,15 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { ImportContext } from '../../src/import/import-context.js';
 import { parseTraceBytes } from '../../src/import/index.js';
-import { Replayer } from '../../src/replay/replayer.js';
+import { Replayer, type ReplayOptions } from '../../src/replay/replayer.js';
+import { OP_ALLOC, OP_FREE, OP_MARK } from '../../src/events/ops.js';
 
 const ARENA = '0x7f0000000000'; // 16 KiB aligned: 64 pools, first pool at the base
 const P0 = 0x7f0000000000;
 
-function replay(lines: string[], python = '3.11.7'): Replayer {
+function replay(lines: string[], python = '3.11.7', options: ReplayOptions = {}): Replayer {
   const text = [`# python: ${python}`, 'op,addr,size,old_addr,domain,label', ...lines, ''].join('\n');
   const ctx = new ImportContext('t.csv');
-  const r = new Replayer(ctx.addresses);
+  const r = new Replayer(ctx.addresses, options);
   parseTraceBytes(Buffer.from(text), { context: ctx } as never, r);
   r.finish();
   return r;
@@ -34,6 +35,19 @@ describe('the replayer', () => {
     expect(r.liveBlockCount).toBe(2);
     expect(r.liveRequestedBytes).toBe(26);
     expect(r.model.blocksInUseTotal).toBe(2);
+  });
+
+  it('calls onEvent observers after every event, with the state as of that event', () => {
+    const seen: string[] = [];
+    const observer = {
+      onEvent: (r: Replayer, op: number) => seen.push(`${r.events}:${op}:${r.liveBlockCount}`),
+    };
+    replay(
+      [`arena_alloc,${ARENA},1048576,,,`, `alloc,${hex(P0 + 48)},16,,obj,`, 'mark,,,,,m', `free,${hex(P0 + 48)},,,obj,`],
+      '3.11.7',
+      { observers: [observer] },
+    );
+    expect(seen.slice(1)).toEqual([`2:${OP_ALLOC}:1`, `3:${OP_MARK}:1`, `4:${OP_FREE}:0`]);
   });
 
   it('counts a free of a never-seen address as untracked and a second free as a double free', () => {
