@@ -158,6 +158,14 @@ export class Replayer implements TraceSink {
     this.arenas = new ArenaFeed(this.geometry.arenaSize, (k) => this.addresses.format(k));
     this.model = new PymallocModel(this.geometry, this.arenas, (k) => this.addresses.decode(k));
     this.pool = new PoolBlocks(this.model);
+    this.model.onArenaAssigned = (arena) => {
+      this.pool.resetSlot(arena);
+      // A block the trace left live where an arena now lies (a corrupt trace:
+      // the C library and pymalloc never share addresses) is inside an arena
+      // from now on; the hash must know, or lookups inside arenas skip it.
+      const base = this.model.arenaBase(arena);
+      this.live.flagInside(base, base + this.geometry.arenaSize);
+    };
   }
 
   batch(b: EventBatch): void {
@@ -290,7 +298,7 @@ export class Replayer implements TraceSink {
     if (pool !== NOT_PYMALLOC && modelAddr === address) {
       // The model just handed out this block, so no pool-store entry is live here;
       // a live hash entry can be (the trace reused an address it never freed).
-      if (this.live.live > 0) this.missingFreeInHash(address);
+      if (this.live.liveInArenas > 0) this.missingFreeInHash(address);
       this.pool.store(this.model.granuleOf(address, pool), n, stack, domain, this.events, this.lastTs);
     } else {
       this.lookup(address);
@@ -316,6 +324,15 @@ export class Replayer implements TraceSink {
   }
 
   private alloc(address: number, n: number, domain: number, stack: number): void {
+    // The usual case, a replay in step with the trace: the model is about to
+    // hand out this very address, so no block of the pool store is live there,
+    // and the hash holds none unless some entry was keyed inside an arena.
+    if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && this.model.peekMalloc(n) === address) {
+      const m = this.model.malloc(n);
+      this.addressCheck.check(m, address, this.line);
+      this.store(address, m, this.model.lastPool, n, domain, stack);
+      return;
+    }
     // A block still live at this address was never freed: free it first, so
     // the model can hand the same block out again, as the allocator did.
     this.lookup(address);

@@ -166,6 +166,19 @@ export class PymallocModel {
     return this.poolAddr[pool]! + this.g.poolOverhead + b * this.blockSizes[c]!;
   }
 
+  /**
+   * The address `malloc(n)` would return without changing anything, or
+   * NOT_PYMALLOC when it is not known cheaply (not a pymalloc size, or the
+   * class has no usable pool and a new pool would be taken).
+   */
+  peekMalloc(n: number): number {
+    if (n === 0 || n > this.g.smallRequestThreshold) return NOT_PYMALLOC;
+    const c = (n - 1) >> this.g.alignmentShift;
+    const pool = this.usedpools[c]!;
+    if (pool === NONE) return NOT_PYMALLOC;
+    return this.poolAddr[pool]! + this.g.poolOverhead + this.poolFreeHead[pool]! * this.blockSizes[c]!;
+  }
+
   /** pymalloc_pool_extend: push the next virgin block, or unlink the now full pool. */
   private extendPool(pool: number, c: number): void {
     const virgin = this.poolVirgin[pool]!;
