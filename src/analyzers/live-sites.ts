@@ -36,15 +36,6 @@ export interface LiveBlocksSummary {
   readonly groups: readonly LiveGroup[];
 }
 
-interface Acc {
-  blocks: number;
-  requested: number;
-  allocated: number;
-  first: number;
-  last: number;
-  stack: number;
-}
-
 const NO_STACK_SYSTEM = -1;
 const NO_STACK_RAW = -2;
 /** Groups for pymalloc blocks without a stack: -(3 + size class). */
@@ -109,14 +100,23 @@ export function allocatedBytesOf(r: Replayer, pool: number, size: number): numbe
   return pool !== NOT_PYMALLOC ? blockSize(r.geometry, r.model.poolSizeClass(pool)) : SystemMallocAccount.bytesFor(size);
 }
 
-export function groupLiveBlocks(r: Replayer, stacks: StackTable, top: number): LiveBlocksSummary {
-  const sites = new SiteKeys(r, stacks, SiteKeys.liveBlocksHaveStacks(r));
-  const groups = new Map<number, Acc>();
-  let totalBlocks = 0;
-  let totalRequested = 0;
+/** Live blocks of one site. */
+export interface SiteAcc {
+  blocks: number;
+  requested: number;
+  allocated: number;
+  /** First and last allocating event. */
+  first: number;
+  last: number;
+  /** The stack of one of its blocks. */
+  stack: number;
+}
+
+/** Live blocks by site id, one pass over the live map. */
+export function accumulateLiveSites(r: Replayer, sites: SiteKeys): Map<number, SiteAcc> {
+  const groups = new Map<number, SiteAcc>();
   r.forEachLiveBlock((pool, size, stack, domain, event) => {
     const id = sites.idOf(pool, stack, domain);
-    const allocated = allocatedBytesOf(r, pool, size);
     let acc = groups.get(id);
     if (acc === undefined) {
       acc = { blocks: 0, requested: 0, allocated: 0, first: event, last: event, stack };
@@ -124,13 +124,28 @@ export function groupLiveBlocks(r: Replayer, stacks: StackTable, top: number): L
     }
     acc.blocks++;
     acc.requested += size;
-    acc.allocated += allocated;
+    acc.allocated += allocatedBytesOf(r, pool, size);
     if (event < acc.first) acc.first = event;
     if (event > acc.last) acc.last = event;
-    totalBlocks++;
-    totalRequested += size;
   });
-  const sorted = [...groups.entries()].sort((a, b) => b[1].requested - a[1].requested || b[1].blocks - a[1].blocks || a[0] - b[0]);
+  return groups;
+}
+
+/** Sites by requested bytes, then blocks, then id (a stable order). */
+export function rankLiveSites(groups: Map<number, SiteAcc>): [number, SiteAcc][] {
+  return [...groups.entries()].sort((a, b) => b[1].requested - a[1].requested || b[1].blocks - a[1].blocks || a[0] - b[0]);
+}
+
+export function groupLiveBlocks(r: Replayer, stacks: StackTable, top: number): LiveBlocksSummary {
+  const sites = new SiteKeys(r, stacks, SiteKeys.liveBlocksHaveStacks(r));
+  const groups = accumulateLiveSites(r, sites);
+  let totalBlocks = 0;
+  let totalRequested = 0;
+  for (const acc of groups.values()) {
+    totalBlocks += acc.blocks;
+    totalRequested += acc.requested;
+  }
+  const sorted = rankLiveSites(groups);
   return {
     groupedBy: sites.grouping,
     totalBlocks,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImportContext } from '../../src/import/import-context.js';
 import { parseTraceBytes } from '../../src/import/index.js';
-import { Replayer, type ReplayOptions } from '../../src/replay/replayer.js';
+import { Replayer, ReplayStop, type ReplayOptions } from '../../src/replay/replayer.js';
 
 export const HEADER = 'op,addr,size,old_addr,domain,ts,thread,stack,frames,label';
 
@@ -23,8 +23,12 @@ export function replayText(
 ): { replayer: Replayer; ctx: ImportContext } {
   const ctx = new ImportContext('t.csv');
   const replayer = new Replayer(ctx.addresses, options);
-  parseTraceBytes(Buffer.from(traceText(lines, python)), { context: ctx }, replayer);
-  replayer.finish();
+  try {
+    parseTraceBytes(Buffer.from(traceText(lines, python)), { context: ctx }, replayer);
+    replayer.finish();
+  } catch (e) {
+    if (!(e instanceof ReplayStop)) throw e; // stopAtEvent / stopAtMark
+  }
   return { replayer, ctx };
 }
 

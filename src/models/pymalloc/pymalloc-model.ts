@@ -596,6 +596,21 @@ export class PymallocModel {
     }
   }
 
+  /** Pools an arena slot can hold: maxPoolsInArena, one less when its base is not pool-aligned. */
+  arenaTotalPools(arena: number): number {
+    return this.arenaNtotal[arena]!;
+  }
+
+  /** Pools of an arena slot carved so far: pool slots arenaPoolSlot(arena, 0 .. n-1), in address order. */
+  arenaCarvedPools(arena: number): number {
+    return (this.arenaPoolAddress[arena]! - this.arenaFirstPool[arena]!) / this.g.poolSize;
+  }
+
+  /** Pool slot of the i-th pool of an arena slot. */
+  arenaPoolSlot(arena: number, i: number): number {
+    return (arena << this.poolShift) + i;
+  }
+
   /** Free pools (empty + never carved) of an arena slot. */
   arenaFreePools(arena: number): number {
     return this.arenaNfree[arena]!;
