@@ -26,6 +26,7 @@ interface DiffArgs {
   top?: number;
   oldLabel?: string;
   newLabel?: string;
+  at?: string;
   python?: string;
   lenient: boolean;
   output?: string;
@@ -49,6 +50,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       .option('top', { type: 'number', describe: `statistics to list (default: ${TEXT_TOP} in the table, all with --json or --format tracemalloc)` })
       .option('old-label', { type: 'string', describe: 'the label of the snapshot to read from OLD (a JSONL file with several snapshots)' })
       .option('new-label', { type: 'string', describe: 'the label of the snapshot to read from NEW' })
+      .option('at', { type: 'string', describe: 'event traces: compare at the first mark with this label in each, not at the ends' })
       .option('python', { type: 'string', describe: "event traces: the CPython version to model; default: each trace's metadata, else 3.11" })
       .option('lenient', { type: 'boolean', default: false, describe: 'event traces: skip bad records instead of stopping at the first' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
@@ -69,6 +71,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       const newer = await readDiffInput(newPath, { label: args.newLabel });
       let report: string;
       if (older.kind === 'snapshot' && newer.kind === 'snapshot') {
+        if (args.at !== undefined) throw new UsageError('--at names a mark of an event trace; snapshots are one instant already');
         const d = diffSnapshots(older.snapshot, newer.snapshot, by, args.cumulative);
         report = args.json
           ? JSON.stringify(snapshotDiffDocument(d, top), null, 2) + '\n'
@@ -77,8 +80,13 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
             : formatSnapshotDiffText(d, top);
       } else if (older.kind === 'trace' && newer.kind === 'trace') {
         const replay = (input: typeof older) =>
-          replayForDiff(input.path, { python, lenient: args.lenient, ...(input.stdin !== undefined ? { stdin: input.stdin } : {}) });
-        const d = diffTraces(await replay(older), await replay(newer), by, args.cumulative);
+          replayForDiff(input.path, {
+            python,
+            lenient: args.lenient,
+            ...(args.at !== undefined ? { stopAtMark: args.at } : {}),
+            ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
+          });
+        const d = diffTraces(await replay(older), await replay(newer), by, args.cumulative, args.at ?? null);
         report = args.json
           ? JSON.stringify(traceDiffDocument(d, top), null, 2) + '\n'
           : args.format === 'tracemalloc'

@@ -1,13 +1,14 @@
 // `diff` of two event traces: each is replayed once (the analyze pipeline:
 // replayTrace + summarizeReplay, so every number is the one `analyze`
 // prints), and the two are compared on
-// - the live blocks at the end, summed per stack and then grouped and ordered
+// - the live blocks at the end (or at the first mark with a label, --at),
+//   summed per stack and then grouped and ordered
 //   exactly as tracemalloc's compare_to groups snapshot traces (--by
 //   lineno / filename / traceback, --cumulative): a leak shows up as the
 //   call site whose live bytes grew;
 // - the high-water marks (arenas, pools, footprint, ...) and the live totals
-//   at the end;
-// - fragmentation at the end and at the arena high-water mark.
+//   at that instant;
+// - fragmentation at that instant and at the arena high-water mark.
 // Blocks without a stack are grouped by where the allocator put them (size
 // class, C library, raw domain) under a pseudo frame, as `analyze` groups them.
 
@@ -16,7 +17,7 @@ import { parseFrameText } from '../import/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
-import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS } from '../replay/high-water.js';
+import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import { summarizeReplay, type AnalyzeResult } from './analyze.js';
 import { ArenaPeakObserver } from './arena-peak.js';
@@ -45,6 +46,8 @@ export interface MetricDiff {
 }
 
 export interface TraceDiffResult {
+  /** The mark both traces were compared at; null: at their ends. */
+  readonly at: string | null;
   readonly by: DiffKey;
   readonly cumulative: boolean;
   readonly old: TraceSide;
@@ -54,15 +57,16 @@ export interface TraceDiffResult {
   readonly statistics: readonly StatisticDiff[];
 }
 
-/** Replay one trace for `diff` (a file, or `-` with options.stdin). */
+/** Replay one trace for `diff` (a file, or `-` with options.stdin), to its end or options.stopAtMark. */
 export async function replayForDiff(path: string, options: ReplayTraceOptions = {}): Promise<TraceSide> {
   const peak = new ArenaPeakObserver();
   const replayed = await replayTrace(path, { ...options, observers: [...(options.observers ?? []), peak] });
   return { analysis: summarizeReplay(replayed, peak, 0), live: liveBlocksSnapshot(replayed) };
 }
 
-export function diffTraces(older: TraceSide, newer: TraceSide, by: DiffKey, cumulative: boolean): TraceDiffResult {
+export function diffTraces(older: TraceSide, newer: TraceSide, by: DiffKey, cumulative: boolean, at: string | null = null): TraceDiffResult {
   return {
+    at,
     by,
     cumulative,
     old: older,
@@ -119,6 +123,16 @@ export function liveBlocksSnapshot({ replayer: r, ctx }: ReplayedTrace): Snapsho
 
 const BYTE_METRICS = new Set<string>(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
 
+/** Short names for the table; HIGH_WATER_DESCRIPTIONS (in analyze) says what each one is. */
+const PEAK_LABELS: Readonly<Record<(typeof HIGH_WATER_METRICS)[number], string>> = {
+  live_requested_bytes: 'peak live requested bytes',
+  block_bytes: 'peak bytes in pymalloc blocks',
+  pools_in_use: 'peak pools in use',
+  arenas: 'peak arenas',
+  system_bytes: 'peak C library bytes',
+  footprint_bytes: 'peak footprint',
+};
+
 function compareMetrics(a: AnalyzeResult, b: AnalyzeResult): MetricDiff[] {
   const out: MetricDiff[] = [];
   const metric = (name: string, description: string, unit: MetricUnit, of: (r: AnalyzeResult) => number | null): void => {
@@ -127,18 +141,18 @@ function compareMetrics(a: AnalyzeResult, b: AnalyzeResult): MetricDiff[] {
     out.push({ name, description, unit, old: o, new: n, diff: o === null || n === null ? null : n - o });
   };
   metric('events', 'events replayed', 'count', (r) => r.events.total);
-  metric('end.live_blocks', 'live blocks at the end', 'count', (r) => r.end.liveBlocks);
-  metric('end.live_requested_bytes', 'live requested bytes at the end', 'bytes', (r) => r.end.liveRequestedBytes);
-  metric('end.allocated_blocks', 'sys.getallocatedblocks() at the end', 'count', (r) => r.end.allocatedBlocks);
-  metric('end.footprint_bytes', 'footprint at the end', 'bytes', (r) => r.end.footprintBytes);
+  metric('end.live_blocks', 'live blocks', 'count', (r) => r.end.liveBlocks);
+  metric('end.live_requested_bytes', 'live requested bytes', 'bytes', (r) => r.end.liveRequestedBytes);
+  metric('end.allocated_blocks', 'sys.getallocatedblocks()', 'count', (r) => r.end.allocatedBlocks);
+  metric('end.footprint_bytes', 'footprint', 'bytes', (r) => r.end.footprintBytes);
   for (const m of HIGH_WATER_METRICS) {
-    metric(`high_water.${m}`, `high-water mark: ${HIGH_WATER_DESCRIPTIONS[m]}`, BYTE_METRICS.has(m) ? 'bytes' : 'count', (r) => r.highWater[m].value);
+    metric(`high_water.${m}`, PEAK_LABELS[m], BYTE_METRICS.has(m) ? 'bytes' : 'count', (r) => r.highWater[m].value);
   }
-  for (const [at, label] of [['end', 'at the end'], ['arena_peak', 'at the arena high-water mark']] as const) {
+  for (const [at, label] of [['end', ''], ['arena_peak', ' at peak arenas']] as const) {
     const f = (r: AnalyzeResult) => (at === 'end' ? r.fragmentation.end : r.fragmentation.arenaPeak);
-    metric(`fragmentation.${at}.arenas`, `arenas ${label}`, 'count', (r) => f(r)?.arenas ?? null);
-    metric(`fragmentation.${at}.utilisation`, `arena utilisation ${label} (block bytes / arena bytes)`, 'ratio', (r) => f(r)?.utilisation ?? null);
-    metric(`fragmentation.${at}.free_ratio`, `free share of the arenas ${label} (free blocks and unused pools)`, 'ratio', (r) => f(r)?.freeRatio ?? null);
+    metric(`fragmentation.${at}.arenas`, `arenas${label}`, 'count', (r) => f(r)?.arenas ?? null);
+    metric(`fragmentation.${at}.utilisation`, `arena utilisation${label}`, 'ratio', (r) => f(r)?.utilisation ?? null);
+    metric(`fragmentation.${at}.free_ratio`, `free share of arenas${label}`, 'ratio', (r) => f(r)?.freeRatio ?? null);
   }
   return out;
 }

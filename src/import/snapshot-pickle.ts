@@ -63,7 +63,7 @@ export function snapshotFromPickle(value: PickleValue, file: string): Snapshot {
   for (let i = 0; i < items.length; i++) {
     const trace = items[i]!;
     if (!Array.isArray(trace) || (trace.length !== 3 && trace.length !== 4)) {
-      bad(`traces[${i}] is a ${describe(trace)}, expected (domain, size, traceback[, total_nframe])`);
+      bad(`traces[${i}] is ${describe(trace)}, expected (domain, size, traceback[, total_nframe])`);
     }
     const fields = trace as readonly PickleValue[];
     const [domain, size, tb, total] = fields;

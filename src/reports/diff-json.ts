@@ -22,6 +22,7 @@ export function snapshotDiffDocument(d: SnapshotDiffResult, top: number): object
 export function traceDiffDocument(d: TraceDiffResult, top: number): object {
   return {
     schema: TRACE_DIFF_SCHEMA,
+    at: d.at,
     by: d.by,
     cumulative: d.cumulative,
     old: traceSide(d.old),

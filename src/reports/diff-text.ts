@@ -25,17 +25,18 @@ export function formatSnapshotDiffText(d: SnapshotDiffResult, top: number): stri
 
 export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   const out: string[] = [];
-  out.push(`event traces compared (live blocks at the end by ${d.by}${d.cumulative ? ', cumulative' : ''})`);
-  out.push(`  old  ${traceLine(d.old)}`);
-  out.push(`  new  ${traceLine(d.new)}`);
+  const when = d.at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(d.at, 40))}`;
+  out.push(`event traces compared ${when} (live blocks by ${d.by}${d.cumulative ? ', cumulative' : ''})`);
+  out.push(`  old  ${traceLine(d.old, d.at === null)}`);
+  out.push(`  new  ${traceLine(d.new, d.at === null)}`);
   out.push('');
-  const width = Math.max(...d.metrics.map((m) => m.description.length));
-  out.push(`  ${''.padEnd(width)} ${'old'.padStart(12)} ${'new'.padStart(12)} ${'diff'.padStart(12)}`);
+  const width = Math.max(20, ...d.metrics.map((m) => m.description.length));
+  out.push(`  ${`${when}:`.padEnd(width)} ${'old'.padStart(12)} ${'new'.padStart(12)} ${'diff'.padStart(12)}`);
   for (const m of d.metrics) {
     out.push(`  ${m.description.padEnd(width)} ${metricValue(m, m.old).padStart(12)} ${metricValue(m, m.new).padStart(12)} ${metricDiff(m).padStart(12)}`);
   }
   out.push('');
-  out.push(`live blocks at the end: ${bytes(d.new.live.totalSize)} (${signedBytes(d.new.live.totalSize - d.old.live.totalSize)}) in ${thousands(d.new.live.traceCount)} blocks (${signed(d.new.live.traceCount - d.old.live.traceCount)})`);
+  out.push(`live blocks ${when}: ${bytes(d.new.live.totalSize)} (${signedBytes(d.new.live.totalSize - d.old.live.totalSize)}) in ${thousands(d.new.live.traceCount)} blocks (${signed(d.new.live.traceCount - d.old.live.traceCount)})`);
   out.push(...statisticsTable(d.statistics, d.by, top));
   return out.join('\n') + '\n';
 }
@@ -47,9 +48,10 @@ function snapshotLine(s: Snapshot): string {
   return `${terminalSafe(s.file)}  (${what.join(', ')}; ${thousands(s.traceCount)} blocks, ${bytes(s.totalSize)})`;
 }
 
-function traceLine(s: TraceSide): string {
+/** `withFormat`: the replay read the whole file, so its format and compression are known. */
+function traceLine(s: TraceSide, withFormat: boolean): string {
   const a = s.analysis;
-  return `${terminalSafe(a.file)}  (${a.format}${a.gzip ? ', gzip' : ''}; CPython ${a.python.version} model; ${thousands(a.events.total)} events${a.anomalies.total > 0 ? `, ${thousands(a.anomalies.total)} anomalies` : ''})`;
+  return `${terminalSafe(a.file)}  (${withFormat ? `${a.format}${a.gzip ? ', gzip' : ''}; ` : ''}CPython ${a.python.version} model; ${thousands(a.events.total)} events${a.anomalies.total > 0 ? `, ${thousands(a.anomalies.total)} anomalies` : ''})`;
 }
 
 function statisticsTable(stats: readonly StatisticDiff[], by: string, top: number): string[] {
