@@ -46,11 +46,15 @@ describe('diff --format tracemalloc prints what compare_to prints, byte for byte
         expect(linesOf(dir, key, cumulative)).toBe(expected);
       });
     }
-    it(`CPython ${version}: the command prints the same lines`, () => {
+    it(`CPython ${version}: the command prints the same lines, from the pickles and from the JSONL snapshots`, () => {
       const r = memreplay(['diff', join(dir, 'old.pickle'), join(dir, 'new.pickle'), ...cliArgs('traceback', false)]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(readFileSync(join(dir, expectedName('traceback', false)), 'utf8'));
+      const jsonl = join(dir, 'snapshots.jsonl.gz');
+      const j = memreplay(['diff', jsonl, jsonl, '--old-label', 'old', '--new-label', 'new', ...cliArgs('lineno', true)]);
+      expect(j.stderr).toBe('');
+      expect(j.stdout).toBe(readFileSync(join(dir, expectedName('lineno', true)), 'utf8'));
     });
   }
 
@@ -79,10 +83,13 @@ describe('diff on fresh dumps of every CPython found (workload with the standard
       const protocols = readdirSync(dir).filter((f) => /^new-proto\d\.pickle$/.test(f));
       expect(protocols.length).toBeGreaterThanOrEqual(6);
       for (const file of protocols) expect(linesOf(dir, 'lineno', false, file), file).toBe(lineno);
-      // And the command end to end.
+      // And the command end to end, on a protocol 0 pickle and on the JSONL snapshots.
       const r = memreplay(['diff', join(dir, 'old.pickle'), join(dir, 'new-proto0.pickle'), ...cliArgs('filename', true)]);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(readFileSync(join(dir, expectedName('filename', true)), 'utf8'));
+      const jsonl = join(dir, 'snapshots.jsonl.gz');
+      const j = memreplay(['diff', jsonl, jsonl, '--old-label', 'old', '--new-label', 'new', ...cliArgs('traceback', false)]);
+      expect(j.stdout).toBe(readFileSync(join(dir, expectedName('traceback', false)), 'utf8'));
     });
   }
 });
