@@ -6,8 +6,9 @@
 // else, and every opcode that would call code (REDUCE of anything but the
 // one protocol 0/1 reconstruction helper, INST, OBJ, persistent ids,
 // extension codes, out-of-band buffers), is an error naming the file, the
-// byte offset of the opcode and the global. Python's own pickle.load would
-// import and call whatever the file names; this reader has no way to.
+// byte offset of the opcode and the global (the rules: pickle-policy.ts).
+// Python's own pickle.load would import and call whatever the file names;
+// this reader has no way to.
 //
 // A push interpreter: bytes arrive in chunks (a file, gzip or stdin stream)
 // and each opcode runs once all of its argument bytes are there, so nothing
@@ -28,7 +29,10 @@ import {
   parseFloatText,
   unquoteStringLiteral,
 } from './text-decoding.js';
-import { PickleValueError, PyBytes, PyDict, PyFloat, PyGlobal, PyInstance, PyList, typeName, type PickleValue } from './values.js';
+import { build, instantiate, PickleRefusal, reduce, refusal, resolveGlobal, type PicklePolicy } from './pickle-policy.js';
+import { PickleValueError, PyBytes, PyDict, PyFloat, PyList, typeName, type PickleValue } from './values.js';
+
+export type { PicklePolicy };
 
 export const MAX_STRING_BYTES = 64 * 1024 * 1024;
 export const MAX_LONG_BYTES = 1024;
@@ -46,24 +50,6 @@ export class PickleError extends MemreplayError {
     super(`${file}: byte ${offset}: ${detail}`);
   }
 }
-
-/** Which globals a pickle may name, and what they may do. */
-export interface PicklePolicy {
-  /** What the file should be, for messages ("a tracemalloc Snapshot.dump() file"). */
-  readonly purpose: string;
-  /** `module.name` of the classes whose instances may be built (state only, no constructor runs). */
-  readonly classes: ReadonlySet<string>;
-}
-
-/**
- * The two helpers protocols 0 and 1 use to rebuild any plain object:
- * `copyreg._reconstructor(cls, object, None)` is object.__new__(cls), so it
- * is allowed exactly in that form. Protocols below 3 write the Python 2
- * module names; Python's unpickler maps them (fix_imports), and so do we.
- */
-const RECONSTRUCTOR = 'copyreg._reconstructor';
-const OBJECT = 'builtins.object';
-const PY2_MODULES: Readonly<Record<string, string>> = { copy_reg: 'copyreg', __builtin__: 'builtins' };
 
 const EMPTY = new Uint8Array(0);
 
@@ -130,7 +116,7 @@ export class PickleReader {
         /* one opcode a step */
       }
     } catch (e) {
-      if (e instanceof PickleValueError) this.fail(this.at, e.message);
+      if (e instanceof PickleValueError || e instanceof PickleRefusal) this.fail(this.at, e.message);
       throw e;
     }
   }
@@ -344,7 +330,7 @@ export class PickleReader {
         if (module === null) return false;
         const name = this.textLine(module.length - 1);
         if (name === null) return false;
-        return this.pushValue(this.resolveGlobal(module.text, name.text, true), name.length);
+        return this.pushValue(resolveGlobal(this.policy, module.text, name.text, this.proto), name.length);
       }
       case op.STACK_GLOBAL: {
         const name = this.pop();
@@ -352,27 +338,27 @@ export class PickleReader {
         if (typeof module !== 'string' || typeof name !== 'string') {
           this.fail(this.at, `STACK_GLOBAL needs two str, got ${typeName(module)} and ${typeName(name)}`);
         }
-        return this.pushValue(this.resolveGlobal(module, name, false), 1);
+        return this.pushValue(resolveGlobal(this.policy, module, name, this.proto), 1);
       }
       case op.NEWOBJ: {
         const args = this.pop();
         const cls = this.pop();
-        return this.pushValue(this.instantiate('NEWOBJ', cls, args, null), 1);
+        return this.pushValue(instantiate(this.policy, 'NEWOBJ', cls, args, null), 1);
       }
       case op.NEWOBJ_EX: {
         const kwargs = this.pop();
         const args = this.pop();
         const cls = this.pop();
-        return this.pushValue(this.instantiate('NEWOBJ_EX', cls, args, kwargs), 1);
+        return this.pushValue(instantiate(this.policy, 'NEWOBJ_EX', cls, args, kwargs), 1);
       }
       case op.REDUCE: {
         const args = this.pop();
         const fn = this.pop();
-        return this.pushValue(this.reduce(fn, args), 1);
+        return this.pushValue(reduce(this.policy, fn, args), 1);
       }
       case op.BUILD: {
         const state = this.pop();
-        this.build(this.top(), state);
+        build(this.top(), state);
         return this.advance(1);
       }
 
@@ -547,61 +533,8 @@ export class PickleReader {
 
   // ------------------------------------------------------------ globals
 
-  private resolveGlobal(module: string, name: string, textual: boolean): PyGlobal {
-    const mapped = this.proto < 3 ? (PY2_MODULES[module] ?? module) : module;
-    const qualified = `${mapped}.${name}`;
-    if (this.policy.classes.has(qualified) || qualified === RECONSTRUCTOR || qualified === OBJECT) {
-      return new PyGlobal(mapped, name);
-    }
-    const shown = textual ? `${module}.${name}` : qualified;
-    this.fail(
-      this.at,
-      `forbidden global ${JSON.stringify(shown.slice(0, 120))}: ${this.policy.purpose} may refer only to ` +
-        `${[...this.policy.classes].join(', ')}; nothing was imported or run`,
-    );
-  }
-
-  private allowedClass(v: PickleValue): v is PyGlobal {
-    return v instanceof PyGlobal && this.policy.classes.has(v.qualifiedName);
-  }
-
-  private instantiate(what: string, cls: PickleValue, args: PickleValue, kwargs: PickleValue | null): PyInstance {
-    if (!this.allowedClass(cls)) this.fail(this.at, `${what} of ${typeName(cls)} refused: only ${[...this.policy.classes].join(', ')} may be created`);
-    const noArgs = Array.isArray(args) && args.length === 0;
-    const noKwargs = kwargs === null || (kwargs instanceof PyDict && kwargs.size === 0);
-    if (!noArgs || !noKwargs) this.fail(this.at, `${what} of ${cls.qualifiedName} with arguments refused: its pickles never pass any`);
-    return new PyInstance(cls);
-  }
-
-  /** REDUCE calls fn(*args); the only call allowed is copyreg._reconstructor(AllowedClass, object, None). */
-  private reduce(fn: PickleValue, args: PickleValue): PyInstance {
-    if (fn instanceof PyGlobal && fn.qualifiedName === RECONSTRUCTOR && Array.isArray(args) && args.length === 3) {
-      const [cls, base, state] = args as PickleValue[];
-      if (this.allowedClass(cls) && base instanceof PyGlobal && base.qualifiedName === OBJECT && state === null) {
-        return new PyInstance(cls);
-      }
-    }
-    const callee = fn instanceof PyGlobal ? fn.qualifiedName : typeName(fn);
-    this.refuse(`REDUCE would call ${callee}(...)`);
-  }
-
-  private build(target: PickleValue, state: PickleValue): void {
-    if (!(target instanceof PyInstance)) this.fail(this.at, `BUILD on ${typeName(target)} refused: only instances of allowed classes take state`);
-    let dictState: PickleValue = state;
-    let slotState: PickleValue = null;
-    if (Array.isArray(state) && state.length === 2) [dictState, slotState] = state as PickleValue[];
-    for (const [part, into] of [[dictState, target.dict], [slotState, target.slots]] as const) {
-      if (part === null) continue;
-      if (!(part instanceof PyDict)) this.fail(this.at, `BUILD state of ${typeName(part)} refused: expected a dict`);
-      for (const [k, v] of part.items()) {
-        if (typeof k !== 'string') this.fail(this.at, `BUILD state with a ${typeName(k)} attribute name`);
-        into.set(k, v);
-      }
-    }
-  }
-
   private refuse(what: string): never {
-    this.fail(this.at, `${what}: refused, ${this.policy.purpose} never does this and this reader runs no code`);
+    this.fail(this.at, refusal(this.policy, what).message);
   }
 
   private fail(offset: number, detail: string): never {

@@ -101,7 +101,7 @@ const identities = new WeakMap<object, number>();
 /**
  * A string that is equal for two keys exactly when Python's dict would treat
  * them as the same key: 1, 1.0 and True are one key; str and bytes never
- * equal; tuples compare by items; classes and instances by identity.
+ * equal; tuples compare by items; classes by name, instances by identity.
  */
 export function hashKey(v: PickleValue, depth: number): string {
   if (v === null) return 'N';
@@ -123,7 +123,8 @@ export function hashKey(v: PickleValue, depth: number): string {
     return `t${JSON.stringify(v.map((item) => hashKey(item, depth + 1)))}`;
   }
   if (v instanceof PyBytes && !v.mutable) return `b${Buffer.from(v.bytes).toString('hex')}`;
-  if (v instanceof PyGlobal || v instanceof PyInstance) {
+  if (v instanceof PyGlobal) return `g${v.qualifiedName}`; // a class is one object per name
+  if (v instanceof PyInstance) {
     let id = identities.get(v);
     if (id === undefined) {
       id = nextIdentity++;
