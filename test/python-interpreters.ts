@@ -42,3 +42,23 @@ export function runPython(python: string, args: string[], cwd?: string): string 
   if (r.status !== 0) throw new Error(`${python} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
   return r.stdout;
 }
+
+function executableOf(command: string): string | null {
+  const r = spawnSync(command, ['-c', 'import os, sys; print(os.path.realpath(sys.executable))'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/**
+ * The interpreters to compare with: CPython X.Y for each version found, and
+ * `python3` too when it is another installation than those (on this machine
+ * it is pyenv's 3.11, so it is not run twice).
+ */
+export function pythonsToCompareWith(): { label: string; version: string; command: string | null }[] {
+  const list = CPYTHON_VERSIONS.map((version) => ({ label: `CPython ${version}`, version: version as string, command: findPython(version) }));
+  const python3 = findPython3();
+  if (python3 !== null) {
+    const seen = new Set(list.map((p) => (p.command === null ? null : executableOf(p.command))));
+    if (!seen.has(executableOf(python3))) list.push({ label: `python3 (${versionOf(python3)})`, version: versionOf(python3)!, command: python3 });
+  }
+  return list;
+}

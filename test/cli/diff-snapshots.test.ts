@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compareSnapshots, type DiffKey } from '../../src/analyzers/snapshot-diff.js';
 import { parseSnapshotPickle } from '../../src/import/snapshot-pickle.js';
 import { formatTracemallocLines } from '../../src/reports/diff-tracemalloc.js';
-import { CPYTHON_VERSIONS, findPython, runPython } from '../python-interpreters.js';
+import { pythonsToCompareWith, runPython } from '../python-interpreters.js';
 import { ROOT, hasStackTrace, memreplay, tempDir } from './helpers.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'tracemalloc');
@@ -69,9 +69,8 @@ describe('diff --format tracemalloc prints what compare_to prints, byte for byte
 });
 
 describe('diff on fresh dumps of every CPython found (workload with the standard library frames)', () => {
-  for (const version of CPYTHON_VERSIONS) {
-    const python = findPython(version);
-    it.skipIf(python === null)(`CPython ${version}${python === null ? ' (skipped: no python' + version + ' on PATH or in pyenv)' : ''}: every key, cumulative or not, and pickle protocols 0-5`, () => {
+  for (const { label, version, command: python } of pythonsToCompareWith()) {
+    it.skipIf(python === null)(`${label}${python === null ? ` (skipped: no python${version} on PATH or in pyenv)` : ''}: every key, cumulative or not, and pickle protocols 0-5`, () => {
       const dir = runWorkload(python!);
       for (const [key, cumulative] of COMBOS) {
         const expected = readFileSync(join(dir, expectedName(key, cumulative)), 'utf8');
