@@ -9,3 +9,10 @@ export { geometryFor, PYTHON_VERSIONS, type PythonVersion, type PymallocGeometry
 export { walkStats, countersStats, type PymallocStats } from './models/pymalloc/stats.js';
 export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';
 export { MemreplayError, TraceFormatError, UsageError } from './errors.js';
+export { compareSnapshots, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey, type StatisticDiff, type SnapshotDiffResult } from './analyzers/snapshot-diff.js';
+export { diffTraces, replayForDiff, TRACE_DIFF_SCHEMA, type TraceDiffResult } from './analyzers/trace-diff.js';
+export { readDiffInput, type DiffInput } from './import/snapshot-source.js';
+export { parseSnapshotPickle, readSnapshotPickle } from './import/snapshot-pickle.js';
+export type { Snapshot, SnapshotFrame } from './import/snapshot.js';
+export { readPickle, PickleError, type PicklePolicy } from './import/pickle/pickle-reader.js';
+export { formatTracemallocLines, formatStatisticDiff } from './reports/diff-tracemalloc.js';
