@@ -18,3 +18,8 @@ export { parseSnapshotPickle, readSnapshotPickle } from './import/snapshot-pickl
 export type { Snapshot, SnapshotFrame } from './import/snapshot.js';
 export { readPickle, PickleError, type PicklePolicy } from './import/pickle/pickle-reader.js';
 export { formatTracemallocLines, formatStatisticDiff } from './reports/diff-tracemalloc.js';
+export { runBatch, defaultJobs, type BatchRequest, type BatchProgress } from './batch/pool.js';
+export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
+export { registerTask } from './batch/task-registry.js';
+export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
+export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
