@@ -7,7 +7,10 @@ import { importTrace, type ImportOptions, type ImportSummary } from '../import/i
 import { traceDisplayName } from '../import/source.js';
 import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
 
-export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {}
+export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {
+  /** The import context to fill (its stack table, for observers that read stacks); default: a new one. */
+  importContext?: ImportContext;
+}
 
 export interface ReplayedTrace {
   readonly replayer: Replayer;
@@ -19,7 +22,7 @@ export interface ReplayedTrace {
 }
 
 export async function replayTrace(path: string, options: ReplayTraceOptions = {}): Promise<ReplayedTrace> {
-  const ctx = new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const ctx = options.importContext ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
   const replayer = new Replayer(ctx.addresses, options);
   let summary: ImportSummary | null = null;
   try {
