@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
+import { checkCommand } from './commands/check.js';
 import { leaksCommand } from './commands/leaks.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
@@ -15,6 +16,7 @@ await yargs(protectStdinArgument(hideBin(process.argv)))
   .command(statsCommand)
   .command(analyzeCommand)
   .command(leaksCommand)
+  .command(checkCommand)
   .demandCommand(1, 'name a command: stats, analyze, leaks or check')
   .strict()
   .recommendCommands()

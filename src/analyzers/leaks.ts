@@ -24,8 +24,8 @@ import type { GrowthClass } from './growth-rule.js';
 import { C_LIBRARY_CLASS, SiteTable, walkLiveSites, type SiteGrouping, type SiteTotals } from './live-sites.js';
 
 export const LEAKS_SCHEMA = 'memreplay.leaks/1';
-/** Steady-state leak sites listed at most (the count is always exact). */
-export const MAX_LISTED_LEAK_SITES = 1000;
+/** Steady-state leak sites, and sites over listSitesOver, listed at most (counts are always exact). */
+export const MAX_LISTED_SITES = 1000;
 
 export interface LeaksOptions extends Omit<ReplayTraceOptions, 'observers' | 'stopAtEvent'> {
   by?: SiteGrouping;
@@ -37,6 +37,8 @@ export interface LeaksOptions extends Omit<ReplayTraceOptions, 'observers' | 'st
   /** Glob over mark labels: only those marks are interval boundaries. */
   marks?: string;
   suppressions?: readonly SuppressionRule[];
+  /** List every site with more live bytes than this too (a per-site budget), up to MAX_LISTED_SITES. */
+  listSitesOver?: number;
 }
 
 export interface LeakSite {
@@ -162,11 +164,12 @@ export async function findLeaks(path: string, options: LeaksOptions = {}): Promi
     counts[v.class]++;
   }
   const leaking = [...verdicts.entries()].filter(([, v]) => v.class === 'steady_leak').sort((a, b) => b[1].slope - a[1].slope || a[0] - b[0]);
-  const others = walk.sites
+  const sorted = walk.sites
     .filter((t) => verdicts.get(t.site)?.class !== 'steady_leak')
-    .sort((a, b) => b.requestedBytes - a.requestedBytes || b.blocks - a.blocks || a.site - b.site)
-    .slice(0, options.top ?? 20);
-  const listed = [...leaking.slice(0, MAX_LISTED_LEAK_SITES).map(([s]) => s), ...others.map((t) => t.site)];
+    .sort((a, b) => b.requestedBytes - a.requestedBytes || b.blocks - a.blocks || a.site - b.site);
+  const over = options.listSitesOver === undefined ? 0 : sorted.filter((t) => t.requestedBytes > options.listSitesOver!).length;
+  const others = sorted.slice(0, Math.max(options.top ?? 20, Math.min(over, MAX_LISTED_SITES)));
+  const listed = [...leaking.slice(0, MAX_LISTED_SITES).map(([s]) => s), ...others.map((t) => t.site)];
 
   const geometry = r.geometry;
   const siteOut = (s: number): LeakSite => {

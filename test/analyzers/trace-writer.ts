@@ -15,7 +15,7 @@ export class TraceWriter {
   alloc(size: number, frames: readonly string[] = [], domain = 'obj'): number {
     const addr = this.next;
     this.next += Math.max(16, size + 16 - (size % 16));
-    this.lines.push(`alloc,0x${addr.toString(16)},${size},,${domain},${this.tick()},1,,"${frames.join(';')}",`);
+    this.lines.push(`alloc,0x${addr.toString(16)},${size},,${domain},${this.tick()},1,,"${frames.join(';').replaceAll('"', '""')}",`);
     return addr;
   }
 
