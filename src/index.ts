@@ -9,3 +9,8 @@ export { geometryFor, PYTHON_VERSIONS, type PythonVersion, type PymallocGeometry
 export { walkStats, countersStats, type PymallocStats } from './models/pymalloc/stats.js';
 export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';
 export { MemreplayError, TraceFormatError, UsageError } from './errors.js';
+export { runBatch, defaultJobs, type BatchRequest, type BatchProgress } from './batch/pool.js';
+export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
+export { registerTask } from './batch/task-registry.js';
+export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
+export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
