@@ -9,8 +9,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { readBaseline, DEFAULT_TOLERANCE, type Baseline } from '../../src/check/baseline.js';
 import { BUDGET_NAMES, effectiveBudgets, type BudgetName, type Budgets } from '../../src/check/budgets.js';
 import { budgetExpectation, findConfig, loadConfig, parseBudgetValue, parseTolerance, type CheckConfig } from '../../src/check/config.js';
-import { expandInputs } from '../../src/check/inputs.js';
-import { baselineDocument, CHECK_SCHEMA, runCheck, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
+import type { CheckTaskOptions } from '../../src/batch/tasks/check.js';
+import { baselineDocument, CHECK_SCHEMA, reportOf, traceCheckOf, type checkTrace, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
 import { UsageError } from '../../src/errors.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
@@ -20,8 +20,9 @@ import { formatSarif } from '../../src/reports/sarif.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
 import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, runCommand, writeStdout } from '../run-command.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
+import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withTraceOptions } from '../trace-options.js';
 
 /** Budget flags, by budget. */
@@ -34,7 +35,7 @@ const BUDGET_FLAGS: Record<BudgetName, { flag: string; key: keyof CheckArgs; des
   fragmentation: { flag: 'max-fragmentation', key: 'maxFragmentation', describe: 'free share of the arena bytes at the end (or --at): 0.4 or 40%' },
 };
 
-interface CheckArgs extends LeakArgs {
+interface CheckArgs extends LeakArgs, BatchArgs {
   traces: string[];
   config?: string;
   baseline?: string;
@@ -58,8 +59,13 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <traces..>',
   describe: 'CI gate: fail (exit 1) on steady-state leaks, budgets or baseline increases; JUnit, SARIF and GitHub outputs',
   builder: (y: Argv) => {
-    let b = withLeakOptions(withTraceOptions(y))
-      .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'trace files or globs, or - for stdin' })
+    let b = withBatchOptions(withLeakOptions(withTraceOptions(y)))
+      .positional('traces', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'trace files, directories of traces, globs (quote them: "traces/*.csv.gz"), or - for stdin',
+      })
       .option('config', { type: 'string', describe: 'config file (default: memreplay.config.json here or in a parent directory)' })
       .option('baseline', { type: 'string', describe: 'fail when a figure rose above this earlier --json report by more than --tolerance' })
       .option('tolerance', { type: 'string', describe: `allowed increase over the baseline: 0.05 or 5% (default ${DEFAULT_TOLERANCE * 100}%)` })
@@ -104,8 +110,16 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         configFile: configFile ?? null,
         suppressionFiles: suppressions.files,
       };
-      const report = await runCheck(expandInputs(args.traces.map(traceArgument)), options);
-      for (const f of report.failures) process.stderr.write(`memreplay: ${f.error}\n`);
+      // Failures are printed on stderr as they come, in argument order.
+      const batch = await runTraceBatch<CheckTaskOptions, Awaited<ReturnType<typeof checkTrace>>>(args, 'check', {
+        leaks: options.leaks,
+        budgets: options.budgets,
+      });
+      const report = reportOf(
+        batch.results.map((checked) => traceCheckOf(checked.leaks.file, checked, options)),
+        batch.failures,
+        options,
+      );
 
       const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
       writeOutputs(report, args, sourceRoot);
@@ -119,7 +133,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
         if (summaryFile) appendFileSync(summaryFile, githubSummary(report));
       }
-      if (report.failures.length > 0) return EXIT_USAGE;
+      if (batch.exitCode !== EXIT_OK) return batch.exitCode;
       return report.passed ? EXIT_OK : EXIT_CHECK_FAILED;
     }),
 };
@@ -148,7 +162,7 @@ function budgetsOf(args: CheckArgs, config: CheckConfig | undefined): { budgets:
 function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string): void {
   const write = (file: string, text: string, force: boolean): void => {
     writeReportFile(file, text, { force });
-    process.stderr.write(`Wrote ${file}\n`);
+    if (!args.quiet) process.stderr.write(`Wrote ${file}\n`);
   };
   if (args.junit !== undefined) write(args.junit, formatJunit(report), args.force);
   if (args.sarif !== undefined) write(args.sarif, formatSarif(report, { sourceRoot, toolVersion: toolVersion() }), args.force);

@@ -1,12 +1,11 @@
 // `memreplay check`: each trace's leak analysis against the budgets and the
 // baseline, gathered into one report (memreplay.check/1) that every output
-// (text, --json, --junit, --sarif, GitHub) is rendered from. A trace that
-// cannot be read fails alone with its error; the others go on.
+// (text, --json, --junit, --sarif, GitHub) is rendered from. checkTrace is
+// the per-trace part (the `check` batch task runs it on a worker); a trace
+// that cannot be read fails alone with its error and the others go on.
 
 import { findLeaks, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
-import { MemreplayError } from '../errors.js';
 import { baselineFor, compareWithBaseline, type Baseline, type BaselineOutcome } from './baseline.js';
-import type { TraceInput } from './inputs.js';
 import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type Budgets, type TraceSummary } from './budgets.js';
 
 export const CHECK_SCHEMA = 'memreplay.check/1';
@@ -65,25 +64,6 @@ export function traceCheckOf(file: string, checked: Awaited<ReturnType<typeof ch
   }
   const passed = checked.budgets.every((b) => b.passed) && (baseline?.outcomes ?? []).every((b) => b.passed);
   return { file, passed, summary: checked.summary, budgets: checked.budgets, baseline, leaks: checked.leaks };
-}
-
-/** Check traces one after another, in input order. */
-export async function runCheck(inputs: readonly TraceInput[], options: CheckOptions): Promise<CheckReport> {
-  const traces: TraceCheck[] = [];
-  const failures: { file: string; error: string }[] = [];
-  for (const { file, error } of inputs) {
-    if (error !== undefined) {
-      failures.push({ file, error });
-      continue;
-    }
-    try {
-      traces.push(traceCheckOf(file, await checkTrace(file, options.leaks, options.budgets), options));
-    } catch (e) {
-      if (!(e instanceof MemreplayError)) throw e;
-      failures.push({ file, error: e.message });
-    }
-  }
-  return reportOf(traces, failures, options);
 }
 
 export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['failures'], options: CheckOptions): CheckReport {

@@ -41,13 +41,18 @@ describe('memreplay check', () => {
     expect(r.stderr).toBe('memreplay: --max-peak-footprint "lots": expected a byte count (1048576, "64 MiB", "1.5 GB")\n');
   });
 
-  it('expands globs in sorted order; a glob matching nothing is an error of its own', () => {
+  it('expands globs in sorted order and checks them on worker threads; a glob matching nothing is an error', () => {
     const f = fixture();
-    const r = memreplay(['check', '*.csv', 'nothing/*.csv', '--json'], undefined, f.dir);
-    expect(r.code).toBe(2);
+    const r = memreplay(['check', '*.csv', '--json', '--jobs', '2'], undefined, f.dir);
+    expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc.traces.map((t: { file: string }) => t.file)).toEqual(['clean.csv', 'leaky.csv']);
-    expect(doc.failures).toEqual([{ file: 'nothing/*.csv', error: 'nothing/*.csv: no file matches this pattern' }]);
+    expect(doc.traces.map((t: { file: string; passed: boolean }) => [t.file, t.passed])).toEqual([
+      ['clean.csv', true],
+      ['leaky.csv', false],
+    ]);
+    const none = memreplay(['check', 'nothing/*.csv'], undefined, f.dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^memreplay: .*nothing\/\*\.csv/);
   });
 
   it('takes budgets from memreplay.config.json in a parent directory; flags win', () => {

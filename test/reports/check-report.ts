@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { effectiveBudgets, type Budgets } from '../../src/check/budgets.js';
-import { runCheck, type CheckReport } from '../../src/check/run-check.js';
+import { checkTrace, reportOf as report, traceCheckOf, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
+import { MemreplayError } from '../../src/errors.js';
 import { iterationsTrace, MAIN, TraceWriter } from '../analyzers/trace-writer.js';
 import { tempDir } from '../cli/helpers.js';
 
@@ -23,18 +24,27 @@ export function fixture(): Fixture {
   return { dir, leaky, clean };
 }
 
+/** What `memreplay check` does, in this thread: each trace in turn, failures apart. */
 export async function reportOf(files: string[], given: Budgets = {}): Promise<CheckReport> {
-  return runCheck(
-    files.map((file) => ({ file })),
-    {
-      leaks: {},
-      budgets: effectiveBudgets(given),
-      budgetSources: { steadyLeakSites: 'default' },
-      tolerance: 0.05,
-      configFile: null,
-      suppressionFiles: [],
-    },
-  );
+  const options: CheckOptions = {
+    leaks: {},
+    budgets: effectiveBudgets(given),
+    budgetSources: { steadyLeakSites: 'default' },
+    tolerance: 0.05,
+    configFile: null,
+    suppressionFiles: [],
+  };
+  const traces = [];
+  const failures = [];
+  for (const file of files) {
+    try {
+      traces.push(traceCheckOf(file, await checkTrace(file, options.leaks, options.budgets), options));
+    } catch (e) {
+      if (!(e instanceof MemreplayError)) throw e;
+      failures.push({ file, error: e.message });
+    }
+  }
+  return report(traces, failures, options);
 }
 
 /** A trace whose leak comes through a library frame and has untrusted text in its frames. */
