@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
 import { leaksCommand } from './commands/leaks.js';
+import { recordCommand } from './commands/record.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
 import { protectStdinArgument } from './stdin-argument.js';
@@ -17,7 +18,8 @@ await yargs(protectStdinArgument(hideBin(process.argv)))
   .command(analyzeCommand)
   .command(leaksCommand)
   .command(checkCommand)
-  .demandCommand(1, 'name a command: stats, analyze, leaks or check')
+  .command(recordCommand)
+  .demandCommand(1, 'name a command: stats, analyze, leaks, check or record')
   .strict()
   .recommendCommands()
   .help()
