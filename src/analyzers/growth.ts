@@ -1,8 +1,9 @@
 // Live bytes per site over time, sampled at interval boundaries while the
 // trace streams, for the growth rule (growth-rule.ts).
 //
-// Boundaries are the trace's `mark` records (all of them, or those whose
-// label matches --marks), or, for traces without enough marks, equal windows
+// Boundaries are the trace's `mark` records (all but `stats` and `final`,
+// which the recorder writes at exit, or those whose label matches --marks),
+// or, for traces without enough marks, equal windows
 // of events. The trace length is not known while streaming, so both are
 // sampled as the replay goes (windows stop once the marks are known to be
 // enough), and the choice is made at the end.
@@ -24,6 +25,9 @@ export const FIRST_WINDOW_EVENTS = 16;
 /** Default warm-up: one interval with marks, a quarter of the windows without. */
 export const DEFAULT_WARMUP_MARKS: WarmupSpec = { intervals: 1 };
 export const DEFAULT_WARMUP_WINDOWS: WarmupSpec = { percent: 25 };
+
+/** Marks the recorder writes at exit (trace-format.md): not iterations, so not boundaries by default. */
+export const EXIT_MARKS: readonly string[] = ['stats', 'final'];
 
 export type WarmupSpec = { readonly intervals: number } | { readonly percent: number };
 
@@ -65,7 +69,7 @@ class SampleSeries {
 }
 
 export interface GrowthOptions {
-  /** Marks counted as boundaries (default: every mark). */
+  /** Marks counted as boundaries (default: every mark but EXIT_MARKS). */
   markFilter?: (label: string) => boolean;
   warmup?: WarmupSpec;
 }
@@ -87,7 +91,8 @@ export class GrowthObserver implements ReplayObserver {
   }
 
   onMark(r: Replayer, label: string): void {
-    if (this.options.markFilter !== undefined && !this.options.markFilter(label)) return;
+    const counted = this.options.markFilter !== undefined ? this.options.markFilter(label) : !EXIT_MARKS.includes(label);
+    if (!counted) return;
     this.marks.boundary(r, label);
     // Once the marks are enough, they stay enough: stop paying for windows.
     if (this.windows !== null && enoughIntervals(this.marks.boundaries, this.options.warmup ?? DEFAULT_WARMUP_MARKS)) {

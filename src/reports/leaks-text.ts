@@ -75,10 +75,8 @@ function siteDetail(r: LeaksResult, s: LeakSite, frames: number): string[] {
   const out: string[] = [];
   const g = s.growth;
   out.push(`  ${terminalSafe(s.key, 110)}`);
-  out.push(
-    `    +${bytes(Math.round(g.slope))} per ${unit(r)}; live now ${bytes(s.requestedBytes)} in ${thousands(s.blocks)} blocks; ` +
-      `rose in ${g.rises} of ${r.growth.steadyIntervals} intervals after the warm-up`,
-  );
+  const now = s.blocks > 0 ? `live now ${bytes(s.requestedBytes)} in ${thousands(s.blocks)} blocks` : `all freed ${r.at.end ? 'by the end of the trace' : 'by this mark'}, after the last sample`;
+  out.push(`    +${bytes(Math.round(g.slope))} per ${unit(r)}; ${now}; rose in ${g.rises} of ${r.growth.steadyIntervals} intervals after the warm-up`);
   out.push(`    live bytes per sample: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
   if (s.blocks > 0) {
     const classes = s.sizeClasses.map((c) => `${c.blockSize} B x ${thousands(c.blocks)}`);

@@ -68,6 +68,21 @@ describe('growth sampling', () => {
     expect(r.growth.basis).toBe('windows');
   });
 
+  it('does not count the exit marks (stats, final) as boundaries unless --marks selects them', async () => {
+    const w = new TraceWriter();
+    for (let i = 1; i <= 5; i++) {
+      w.alloc(64, ['leak.py:1']);
+      w.mark(`iteration ${i}`);
+    }
+    w.mark('stats');
+    w.mark('final');
+    const r = await findLeaks(traceFile(w.text()));
+    expect(r.growth.boundaries).toBe(5);
+    expect(r.growth.samples.map((s) => s.mark)).toEqual([null, 'iteration 1', 'iteration 2', 'iteration 3', 'iteration 4', 'iteration 5']);
+    const all = await findLeaks(traceFile(w.text()), { marks: '*' });
+    expect(all.growth.boundaries).toBe(7);
+  });
+
   it('counts the warm-up in intervals or as a share of them', () => {
     expect(warmupIntervals(10, { intervals: 2 })).toBe(2);
     expect(warmupIntervals(10, { percent: 25 })).toBe(3);
