@@ -28,13 +28,13 @@ export function withLeakOptions<T>(y: Argv<T>): Argv<T & LeakArgs> {
       type: 'string',
       describe: 'intervals of warm-up before growth counts: K, or P% of the intervals (default 1 with marks, 25% of windows)',
     })
-    .option('marks', { type: 'string', describe: 'only marks whose label matches this glob are interval boundaries (default all)' })
+    .option('marks', { type: 'string', describe: 'only marks whose label matches this glob are interval boundaries (default: all but stats and final)' })
     .option('suppressions', {
       type: 'string',
       array: true,
       describe: 'suppression file(s) (also read: .memreplay-suppressions in the working directory)',
     })
-    .option('gen-suppressions', { type: 'string', describe: 'write suppression entries for the findings to FILE (- for stdout)' }) as Argv<T & LeakArgs>;
+    .option('gen-suppressions', { type: 'string', describe: 'write suppression entries for the findings to FILE (leaks: - for stdout)' }) as Argv<T & LeakArgs>;
 }
 
 export function parseWarmup(text: string | undefined): WarmupSpec | undefined {

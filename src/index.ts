@@ -22,3 +22,5 @@ export { loadSuppressions } from './suppressions/load.js';
 export { checkTrace, CHECK_SCHEMA, type CheckReport, type TraceCheck } from './check/run-check.js';
 export { BUDGET_NAMES, type Budgets, type BudgetName } from './check/budgets.js';
 export { loadConfig, findConfig, CONFIG_FILE } from './check/config.js';
+export { buildReport, DEFAULT_REPORT_LIMITS } from './analyzers/report.js';
+export * from './analyzers/report-data.js';

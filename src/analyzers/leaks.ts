@@ -139,7 +139,7 @@ export async function findLeaks(path: string, options: LeaksOptions = {}): Promi
   };
   const { replayer: r, stoppedEarly } = await replayTrace(path, {
     ...options,
-    importContext: ctx,
+    context: ctx,
     observers: [
       {
         onEvent: (rep) => ensure(rep).growth.onEvent(rep),

@@ -7,8 +7,9 @@
 //   0 key (trace address)   1 model address   2 requested size
 //   3 allocating event      4 its timestamp   5 two int32: pool slot, tag
 // where tag = (stack + 1) << 5 | inArena << 4 | domain << 2 | state; inArena
-// marks keys that lay inside a live pymalloc arena when inserted, so the
-// replayer can skip this table for arena addresses while there are none.
+// marks keys inside a pymalloc arena (when inserted, or flagged when an arena
+// was later placed over them), so the replayer can skip this table for arena
+// addresses while there are none.
 //
 // Entries are never removed on free, only marked FREED, so a later free of
 // the same address can be told apart: a double free (seen and freed) or an
@@ -26,6 +27,8 @@ const WORDS = 6;
 const INITIAL_CAPACITY = 1 << 16;
 const MAX_LOAD = 0.7;
 const MAX_ENTRIES_BEFORE_FORGET = 1 << 26;
+/** Live entries outside arenas are counted per 1 MiB region of address keys. */
+const REGION = 1048576;
 
 export class LiveBlocks {
   private capacity = INITIAL_CAPACITY;
@@ -36,6 +39,12 @@ export class LiveBlocks {
   live = 0;
   /** Live entries whose key lay inside a live pymalloc arena when inserted. */
   liveInArenas = 0;
+  /**
+   * Live entries not flagged inArena, per REGION of keys: tells in O(1) that
+   * an arena placed somewhere covers none of them (the usual case), so the
+   * table is scanned only when one may lie under it.
+   */
+  private readonly outsideByRegion = new Map<number, number>();
   private f64 = new Float64Array(INITIAL_CAPACITY * WORDS);
   private i32 = new Int32Array(this.f64.buffer);
 
@@ -101,7 +110,33 @@ export class LiveBlocks {
     this.i32[w * 2 + 11] = ((stack + 1) << 5) | (inArena ? 16 : 0) | (domain << 2) | SLOT_LIVE;
     this.live++;
     if (inArena) this.liveInArenas++;
+    else this.countOutside(address, 1);
     return slot;
+  }
+
+  /** Flag the live entries with lo <= key < hi as inside an arena (an arena was placed there). */
+  flagInside(lo: number, hi: number): void {
+    const first = Math.floor(lo / REGION);
+    const last = Math.floor((hi - 1) / REGION);
+    let any = false;
+    for (let r = first; r <= last && !any; r++) any = this.outsideByRegion.has(r);
+    if (!any) return;
+    for (let i = 0; i < this.capacity; i++) {
+      const t = i * 12 + 11;
+      const tag = this.i32[t]!;
+      const key = this.f64[i * WORDS]!;
+      if ((tag & 3) !== SLOT_LIVE || (tag & 16) !== 0 || key < lo || key >= hi) continue;
+      this.i32[t] = tag | 16;
+      this.liveInArenas++;
+      this.countOutside(key, -1);
+    }
+  }
+
+  private countOutside(key: number, delta: number): void {
+    const r = Math.floor(key / REGION);
+    const n = (this.outsideByRegion.get(r) ?? 0) + delta;
+    if (n === 0) this.outsideByRegion.delete(r);
+    else this.outsideByRegion.set(r, n);
   }
 
   markFreed(slot: number): void {
@@ -110,6 +145,7 @@ export class LiveBlocks {
     this.i32[t] = (tag & ~3) | SLOT_FREED;
     this.live--;
     if ((tag & 16) !== 0) this.liveInArenas--;
+    else this.countOutside(this.f64[slot * WORDS]!, -1);
   }
 
   state(slot: number): number {

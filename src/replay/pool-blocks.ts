@@ -9,7 +9,8 @@
 // A granule index g = (arena slot << granuleShift) + granule. Per granule,
 // three float64 words: allocating event, its timestamp, and two int32
 // (size | domain << 16 | state << 18, stack). When the model gives a slot a
-// new arena, the slot's chunk is cleared, so old states never leak into it.
+// new arena, the slot's chunk is cleared (the replayer calls resetSlot from
+// the model's onArenaAssigned), so old states never leak into it.
 
 import type { PymallocModel } from '../models/pymalloc/pymalloc-model.js';
 import { SLOT_FREED, SLOT_LIVE } from './live-blocks.js';
@@ -28,7 +29,6 @@ export class PoolBlocks {
   constructor(private readonly model: PymallocModel) {
     this.shift = model.granuleShift;
     this.mask = (1 << this.shift) - 1;
-    model.onArenaAssigned = (arena) => this.resetSlot(arena);
   }
 
   /** EMPTY, LIVE or FREED for a granule of a live arena. */
@@ -96,7 +96,8 @@ export class PoolBlocks {
   }
 
   /** The model put a new arena in slot `a`: give it an empty chunk. */
-  private resetSlot(a: number): void {
+  /** The model gave arena slot `a` a new arena: start its chunk empty. */
+  resetSlot(a: number): void {
     while (this.words.length <= a) {
       this.words.push(EMPTY_CHUNK);
       this.ints.push(new Int32Array(0));

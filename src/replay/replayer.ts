@@ -71,6 +71,13 @@ export interface ReplayOptions {
   /** Stop right after this many events. */
   stopAtEvent?: number;
   observers?: ReplayObserver[];
+  /**
+   * Count the trace's `arena_alloc` / `arena_free` records but do not use
+   * them: the model places its arenas itself, as for a trace without arena
+   * records. For replaying a trace under another version's geometry, where
+   * the trace's arena addresses cannot apply (what-if).
+   */
+  ignoreArenaRecords?: boolean;
 }
 
 export class Replayer implements TraceSink {
@@ -112,6 +119,7 @@ export class Replayer implements TraceSink {
   private readonly observers: ReplayObserver[];
   /** Observers with onEvent, apart so that a replay without them pays one length check per event. */
   private readonly eventObservers: ReplayObserver[];
+  private readonly useArenaRecords: boolean;
 
   constructor(
     private readonly addresses: AddressSpace,
@@ -119,6 +127,7 @@ export class Replayer implements TraceSink {
   ) {
     this.observers = options.observers ?? [];
     this.eventObservers = this.observers.filter((o) => o.onEvent !== undefined);
+    this.useArenaRecords = options.ignoreArenaRecords !== true;
     this.addressCheck = new AddressCheck((key) => addresses.format(key));
   }
 
@@ -158,6 +167,14 @@ export class Replayer implements TraceSink {
     this.arenas = new ArenaFeed(this.geometry.arenaSize, (k) => this.addresses.format(k));
     this.model = new PymallocModel(this.geometry, this.arenas, (k) => this.addresses.decode(k));
     this.pool = new PoolBlocks(this.model);
+    this.model.onArenaAssigned = (arena) => {
+      this.pool.resetSlot(arena);
+      // A block the trace left live where an arena now lies (a corrupt trace:
+      // the C library and pymalloc never share addresses) is inside an arena
+      // from now on; the hash must know, or lookups inside arenas skip it.
+      const base = this.model.arenaBase(arena);
+      this.live.flagInside(base, base + this.geometry.arenaSize);
+    };
   }
 
   batch(b: EventBatch): void {
@@ -196,11 +213,11 @@ export class Replayer implements TraceSink {
           break;
         case OP_ARENA_ALLOC:
           this.counts[op * DOMAIN_COUNT]!++;
-          this.arenas.announce(b.addr[i]!);
+          if (this.useArenaRecords) this.arenas.announce(b.addr[i]!);
           break;
         case OP_ARENA_FREE:
           this.counts[op * DOMAIN_COUNT]!++;
-          this.arenas.confirmRelease(b.addr[i]!);
+          if (this.useArenaRecords) this.arenas.confirmRelease(b.addr[i]!);
           break;
         case OP_MARK:
           this.counts[op * DOMAIN_COUNT]!++;
@@ -290,7 +307,7 @@ export class Replayer implements TraceSink {
     if (pool !== NOT_PYMALLOC && modelAddr === address) {
       // The model just handed out this block, so no pool-store entry is live here;
       // a live hash entry can be (the trace reused an address it never freed).
-      if (this.live.live > 0) this.missingFreeInHash(address);
+      if (this.live.liveInArenas > 0) this.missingFreeInHash(address);
       this.pool.store(this.model.granuleOf(address, pool), n, stack, domain, this.events, this.lastTs);
     } else {
       this.lookup(address);
@@ -316,6 +333,15 @@ export class Replayer implements TraceSink {
   }
 
   private alloc(address: number, n: number, domain: number, stack: number): void {
+    // The usual case, a replay in step with the trace: the model is about to
+    // hand out this very address, so no block of the pool store is live there,
+    // and the hash holds none unless some entry was keyed inside an arena.
+    if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && this.model.peekMalloc(n) === address) {
+      const m = this.model.malloc(n);
+      this.addressCheck.check(m, address, this.line);
+      this.store(address, m, this.model.lastPool, n, domain, stack);
+      return;
+    }
     // A block still live at this address was never freed: free it first, so
     // the model can hand the same block out again, as the allocator did.
     this.lookup(address);
@@ -459,6 +485,11 @@ export class Replayer implements TraceSink {
     p.forEachLive((g) => visit(this.model.poolOfGranule(g), p.size(g), p.stack(g), p.domain(g), p.allocEvent(g), p.allocTs(g)));
     const h = this.live;
     h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s)));
+  }
+
+  /** An address key as the trace writes it (hex). */
+  formatAddress(key: number): string {
+    return this.addresses.format(key);
   }
 
   /** Live blocks in both stores. */

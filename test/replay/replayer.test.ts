@@ -66,6 +66,20 @@ describe('the replayer', () => {
     expect(r.liveBlockCount).toBe(0);
   });
 
+  it('finds a C-library block that an arena was later placed over (a corrupt trace), on alloc and on free', () => {
+    const cLibraryBlock = `alloc,${hex(P0 + 64)},600,,obj,`; // where the arena's second 16-byte block will be
+    const start = [cLibraryBlock, `arena_alloc,${ARENA},1048576,,,`, `alloc,${hex(P0 + 48)},16,,obj,`];
+    const reused = replay([...start, `alloc,${hex(P0 + 64)},16,,obj,`]);
+    expect(reused.anomalies.counts.missing_free).toBe(1);
+    expect(reused.system.liveBytes).toBe(0);
+    expect(reused.liveBlockCount).toBe(2);
+    expect(reused.addressCheck.mismatched).toBe(0);
+    const freed = replay([...start, `free,${hex(P0 + 64)},,,obj,`]);
+    expect(freed.anomalies.total).toBe(0);
+    expect(freed.system.liveBytes).toBe(0);
+    expect(freed.liveBlockCount).toBe(1);
+  });
+
   it('treats an allocation at a still-live address as a missing free, freeing the old block first', () => {
     const r = replay([
       `arena_alloc,${ARENA},1048576,,,`,
