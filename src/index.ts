@@ -14,7 +14,7 @@ export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
 export { registerTask } from './batch/task-registry.js';
 export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
 export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
-export { findLeaks, LEAKS_SCHEMA, type LeaksOptions, type LeaksResult, type LeakSite } from './analyzers/leaks.js';
+export { findLeaks, LEAKS_SCHEMA, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
 export { SITE_GROUPINGS, type SiteGrouping } from './analyzers/live-sites.js';
 export { classifyGrowth, type GrowthClass, type GrowthVerdict } from './analyzers/growth-rule.js';
 export { parseSuppressions, SuppressionMatcher, type SuppressionRule } from './suppressions/suppressions.js';

@@ -41,7 +41,7 @@ export interface LeaksOptions extends Omit<ReplayTraceOptions, 'observers' | 'st
   listSitesOver?: number;
 }
 
-export interface LeakSite {
+export interface LeaksSite {
   readonly key: string;
   /** The innermost frame of an example stack (null for blocks without a stack). */
   readonly location: { readonly file: string; readonly line: number; readonly function: string } | null;
@@ -107,7 +107,7 @@ export interface LeaksResult {
     readonly sitesUntracked: number;
   };
   /** Steady-state leaks first (largest slope first), then the largest sites by live bytes. */
-  readonly sites: readonly LeakSite[];
+  readonly sites: readonly LeaksSite[];
   readonly memory: {
     readonly peakFootprintBytes: number;
     readonly arenasHighWater: number;
@@ -172,13 +172,13 @@ export async function findLeaks(path: string, options: LeaksOptions = {}): Promi
   const listed = [...leaking.slice(0, MAX_LISTED_SITES).map(([s]) => s), ...others.map((t) => t.site)];
 
   const geometry = r.geometry;
-  const siteOut = (s: number): LeakSite => {
+  const siteOut = (s: number): LeaksSite => {
     const info = sites.info(s);
     const t = totalsBySite.get(s);
     const v = verdicts.get(s)!;
     const stack = info.exampleStack >= 0 ? ctx.stacks.frames(info.exampleStack) : [];
     const innermost: PythonFrame | null = stack.length > 0 ? parseFrame(stack[stack.length - 1]!) : null;
-    const classes: LeakSite['sizeClasses'][number][] = [];
+    const classes: LeaksSite['sizeClasses'][number][] = [];
     t?.classBlocks.forEach((n, c) => {
       if (n !== undefined && n > 0) classes.push({ sizeClass: c, blockSize: blockSize(geometry, c), blocks: n });
     });

@@ -1,6 +1,6 @@
 // The terminal report of `memreplay leaks`: a pure function of the result.
 
-import type { LeakSite, LeaksResult } from '../analyzers/leaks.js';
+import type { LeaksSite, LeaksResult } from '../analyzers/leaks.js';
 import { bytes, terminalSafe, thousands } from './units.js';
 
 const CLASS_NAMES = { steady_leak: 'steady leak', retained_once: 'retained once', transient: 'transient' } as const;
@@ -71,7 +71,7 @@ function unit(r: LeaksResult): string {
   return r.growth.basis === 'marks' ? 'mark' : 'window';
 }
 
-function siteDetail(r: LeaksResult, s: LeakSite, frames: number): string[] {
+function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
   const out: string[] = [];
   const g = s.growth;
   out.push(`  ${terminalSafe(s.key, 110)}`);

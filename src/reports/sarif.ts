@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
-import type { LeakSite } from '../analyzers/leaks.js';
+import type { LeaksSite } from '../analyzers/leaks.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { formatBudgetValue } from './check-text.js';
@@ -120,7 +120,7 @@ function traceResults(t: TraceCheck, root: string): unknown[] {
   return out;
 }
 
-function siteResult(ruleId: RuleId, text: string, site: LeakSite, trace: string, root: string): unknown {
+function siteResult(ruleId: RuleId, text: string, site: LeaksSite, trace: string, root: string): unknown {
   const loc = siteLocation(site.stack, root);
   const location = loc === null ? traceLocation(trace, root) : physical(loc.frame.file, loc.frame.line, root);
   // Without line numbers, so an alert survives edits that move the line.

@@ -4,12 +4,12 @@
 // names become `?`.
 
 import { isAbsolute, relative, sep } from 'node:path';
-import type { LeakSite } from '../analyzers/leaks.js';
+import type { LeaksSite } from '../analyzers/leaks.js';
 import type { SiteGrouping } from '../analyzers/live-sites.js';
 
 const CLASS_NAMES = { steady_leak: 'steady-state leak', retained_once: 'retained once', transient: 'transient' } as const;
 
-export function generateSuppressions(file: string, sites: readonly LeakSite[], by: SiteGrouping, cwd = process.cwd()): string {
+export function generateSuppressions(file: string, sites: readonly LeaksSite[], by: SiteGrouping, cwd = process.cwd()): string {
   const out = [`# memreplay: suppressions for ${sites.length} site(s) of ${oneLine(file)}`, '# Keep the entries you accept; see docs/leaks.md for the pattern syntax.'];
   const seen = new Set<string>();
   for (const s of sites) {
@@ -26,7 +26,7 @@ export function generateSuppressions(file: string, sites: readonly LeakSite[], b
   return out.join('\n') + '\n';
 }
 
-export function patternFor(s: LeakSite, by: SiteGrouping, cwd: string): string | null {
+export function patternFor(s: LeaksSite, by: SiteGrouping, cwd: string): string | null {
   const loc = s.location;
   if (loc === null) return null;
   const file = portablePath(loc.file, cwd);
