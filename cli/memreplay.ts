@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
+import { diffCommand } from './commands/diff.js';
 import { leaksCommand } from './commands/leaks.js';
 import { recordCommand } from './commands/record.js';
 import { statsCommand } from './commands/stats.js';
@@ -18,8 +19,9 @@ await yargs(protectStdinArgument(hideBin(process.argv)))
   .command(analyzeCommand)
   .command(leaksCommand)
   .command(checkCommand)
+  .command(diffCommand)
   .command(recordCommand)
-  .demandCommand(1, 'name a command: stats, analyze, leaks, check or record')
+  .demandCommand(1, 'name a command: stats, analyze, leaks, check, diff or record')
   .strict()
   .recommendCommands()
   .help()

@@ -24,3 +24,10 @@ export { BUDGET_NAMES, type Budgets, type BudgetName } from './check/budgets.js'
 export { loadConfig, findConfig, CONFIG_FILE } from './check/config.js';
 export { buildReport, DEFAULT_REPORT_LIMITS } from './analyzers/report.js';
 export * from './analyzers/report-data.js';
+export { compareSnapshots, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey, type StatisticDiff, type SnapshotDiffResult } from './analyzers/snapshot-diff.js';
+export { diffTraces, replayForDiff, TRACE_DIFF_SCHEMA, type TraceDiffResult } from './analyzers/trace-diff.js';
+export { readDiffInput, type DiffInput } from './import/snapshot-source.js';
+export { parseSnapshotPickle, readSnapshotPickle } from './import/snapshot-pickle.js';
+export type { Snapshot, SnapshotFrame } from './import/snapshot.js';
+export { readPickle, PickleError, type PicklePolicy } from './import/pickle/pickle-reader.js';
+export { formatTracemallocLines, formatStatisticDiff } from './reports/diff-tracemalloc.js';

@@ -98,7 +98,8 @@ export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): 
 
 /**
  * The analyze summary of a finished replay; `peak` must have observed it.
- * (For analyzers that run their own observers in the same pass.)
+ * (For analyzers that run their own observers in the same pass, and for
+ * callers that need the replayer's end state too, e.g. `diff`.)
  */
 export function analyzeReplayed(replayed: ReplayedTrace, peak: ArenaPeakObserver, top: number): AnalyzeResult {
   const { replayer: r, ctx, summary } = replayed;

@@ -35,7 +35,7 @@ export { MAX_LINE_BYTES };
 const BIG_ADDRESS_NUMBER = /("(?:old_)?addr"\s*:\s*)([1-9]\d{15,})(?=\s*[,}])/g;
 const SHORT_HEX = /^0[xX][0-9a-fA-F]{1,12}$/;
 const SNAPSHOT_MESSAGE =
-  'this is a tracemalloc snapshot file, not an event trace; replay needs the alloc/free records of trace format v1';
+  'this is a tracemalloc snapshot file, not an event trace; replay needs the alloc/free records of trace format v1 (compare snapshots with memreplay diff)';
 
 /** Options beyond the ParserFactory contract (index.ts passes them). */
 export interface JsonlParserOptions {

@@ -24,7 +24,7 @@ export function sniffFormat(head: Uint8Array, atEnd: boolean, ctx: ImportContext
   if (head[0] === 0x80 && head.length > 1 && head[1]! >= 2 && head[1]! <= 5) {
     ctx.fatal(
       0,
-      'this looks like a tracemalloc Snapshot.dump() pickle; it holds a snapshot of live blocks, not an event trace, and cannot be replayed',
+      'this looks like a tracemalloc Snapshot.dump() pickle; it holds a snapshot of live blocks, not an event trace, and cannot be replayed (compare snapshots with memreplay diff)',
     );
   }
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {

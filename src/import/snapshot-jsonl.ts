@@ -1,0 +1,170 @@
+// Snapshots in JSONL (trace-format.md, "Snapshots"): a `{"op":"snapshot",
+// "label":...}` line starts a snapshot and each `{"op":"trace","size":N,
+// "domain":D,"frames":[...]}` line after it is one live block of it (frames
+// oldest first, as text `file:line` or `function (file:line)`). A file may
+// hold several snapshots; one is read, chosen by label (or the only one).
+// A push parser over byte chunks with the JSONL importer's line rules (lines
+// cut before decoding, `\r\n`, a BOM, at most MAX_LINE_BYTES a line); traces
+// are summed per traceback as they stream by, so memory follows the distinct
+// tracebacks of the chosen snapshot, not the file.
+
+import { TraceFormatError } from '../errors.js';
+import { parseFrameText } from './frame-text.js';
+import { MAX_LINE_BYTES, quoteForMessage } from './record-fields.js';
+import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from './snapshot.js';
+
+/** Labels listed in the "which snapshot?" message. */
+const MAX_LABELS_SHOWN = 10;
+
+export interface SnapshotJsonlOptions {
+  /** Read the first snapshot with this label; default: the file's only snapshot. */
+  label?: string;
+}
+
+export class SnapshotJsonlParser {
+  private lineNo = 0;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private readonly labels: string[] = [];
+  private snapshots = 0;
+  /** Index (0-based) of the snapshot being read, -1 before the first. */
+  private current = -1;
+  /** Index of the chosen snapshot once seen. */
+  private chosen = -1;
+  private readonly builder: SnapshotBuilder;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: SnapshotJsonlOptions = {},
+  ) {
+    this.builder = new SnapshotBuilder(file);
+  }
+
+  push(chunk: Uint8Array): void {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let start = 0;
+    for (;;) {
+      const nl = bytes.indexOf(0x0a, start);
+      if (nl < 0) {
+        this.keep(bytes.subarray(start));
+        return;
+      }
+      if (this.carryBytes > 0) {
+        this.keep(bytes.subarray(start, nl));
+        const line = Buffer.concat(this.carry);
+        this.carry = [];
+        this.carryBytes = 0;
+        this.line(line);
+      } else {
+        this.line(bytes.subarray(start, nl));
+      }
+      start = nl + 1;
+    }
+  }
+
+  end(): Snapshot {
+    if (this.carryBytes > 0) {
+      const line = Buffer.concat(this.carry);
+      this.carry = [];
+      this.carryBytes = 0;
+      this.line(line);
+    }
+    const wanted = this.options.label;
+    if (this.snapshots === 0) this.fail(0, 'no {"op":"snapshot"} record: this file holds no snapshot');
+    if (wanted !== undefined && this.chosen < 0) {
+      this.fail(0, `no snapshot labelled ${quoteForMessage(wanted)}; the file has ${this.labelList()}`);
+    }
+    if (wanted === undefined && this.snapshots > 1) {
+      this.fail(0, `the file holds ${this.snapshots} snapshots (${this.labelList()}); choose one by its label`);
+    }
+    return this.builder.build('jsonl', this.labels[this.chosen] ?? null, null);
+  }
+
+  private labelList(): string {
+    const shown = this.labels.slice(0, MAX_LABELS_SHOWN).map(quoteForMessage).join(', ');
+    return `labels ${shown}${this.labels.length > MAX_LABELS_SHOWN ? ', …' : ''}`;
+  }
+
+  private keep(part: Buffer): void {
+    if (part.length === 0) return;
+    this.carryBytes += part.length;
+    if (this.carryBytes > MAX_LINE_BYTES + 1) this.tooLong();
+    this.carry.push(Buffer.from(part)); // the chunk may be reused by the source
+  }
+
+  private tooLong(): never {
+    this.fail(this.lineNo + 1, 'line longer than 1 MiB; a snapshot file has one short JSON object a line');
+  }
+
+  private line(bytes: Buffer): void {
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    if (end > MAX_LINE_BYTES) this.tooLong();
+    this.lineNo++;
+    let start = 0;
+    if (this.lineNo === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+    const text = bytes.toString('utf8', start, end).trim();
+    if (text === '') return;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(text);
+    } catch {
+      this.fail(this.lineNo, `not a JSON object: ${quoteForMessage(text)}`);
+    }
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) this.fail(this.lineNo, `not a JSON object: ${quoteForMessage(text)}`);
+    this.record(rec as Record<string, unknown>);
+  }
+
+  private record(rec: Record<string, unknown>): void {
+    const op = rec['op'];
+    if (op === 'meta') {
+      if (this.snapshots > 0) this.fail(this.lineNo, 'a meta record after the first snapshot; it must be the first line');
+      return;
+    }
+    if (op === 'snapshot') {
+      const label = rec['label'] === undefined || rec['label'] === null ? '' : rec['label'];
+      if (typeof label !== 'string') this.fail(this.lineNo, `"label" must be a string, got ${quoteForMessage(JSON.stringify(label))}`);
+      this.current = this.snapshots++;
+      this.labels.push(label);
+      const wanted = this.options.label;
+      if (this.chosen < 0 && (wanted === undefined ? this.current === 0 : label === wanted)) this.chosen = this.current;
+      return;
+    }
+    if (op === 'trace') {
+      if (this.current < 0) this.fail(this.lineNo, 'a trace record before the first snapshot record');
+      this.trace(rec, this.current === this.chosen);
+      return;
+    }
+    this.fail(
+      this.lineNo,
+      `op ${quoteForMessage(String(op))} in a snapshot file: expected "snapshot" or "trace"` +
+        (typeof op === 'string' && op !== '' ? ' (event records and snapshots cannot be mixed in one file)' : ''),
+    );
+  }
+
+  /** One trace line; validated always, counted only for the chosen snapshot. */
+  private trace(rec: Record<string, unknown>, counted: boolean): void {
+    const size = rec['size'];
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+      this.fail(this.lineNo, `"size" must be a whole number >= 0, got ${quoteForMessage(JSON.stringify(size) ?? 'nothing')}`);
+    }
+    const domain = rec['domain'];
+    if (domain !== undefined && (typeof domain !== 'number' || !Number.isSafeInteger(domain) || domain < 0)) {
+      this.fail(this.lineNo, `"domain" must be a whole number >= 0 (tracemalloc's domain), got ${quoteForMessage(JSON.stringify(domain))}`);
+    }
+    const frames = rec['frames'];
+    if (frames !== undefined && !(Array.isArray(frames) && frames.every((f) => typeof f === 'string'))) {
+      this.fail(this.lineNo, '"frames" must be an array of strings ("file:line" or "function (file:line)"), oldest first');
+    }
+    if (!counted) return;
+    const list: SnapshotFrame[] = ((frames as string[] | undefined) ?? []).map((text) => {
+      const f = parseFrameText(text);
+      return this.builder.frame(f.filename, f.lineno, f.name);
+    });
+    this.builder.add(this.builder.traceback(list), size);
+  }
+
+  private fail(line: number, detail: string): never {
+    throw new TraceFormatError(this.file, line, detail);
+  }
+}

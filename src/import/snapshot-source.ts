@@ -1,0 +1,73 @@
+// Opening an input of `diff`: a file or `-`, gzip or not (source.ts), its kind
+// decided from the first bytes (snapshot-sniff.ts), then either read as a
+// snapshot here or handed back - as a stream that still starts at byte 0 -
+// for the event-trace pipeline.
+
+import { Readable } from 'node:stream';
+import { openTrace, traceDisplayName } from './source.js';
+import { readSnapshotPickle } from './snapshot-pickle.js';
+import { SnapshotJsonlParser } from './snapshot-jsonl.js';
+import { DIFF_SNIFF_BYTES, sniffDiffInput } from './snapshot-sniff.js';
+import type { Snapshot } from './snapshot.js';
+import { UsageError } from '../errors.js';
+
+const KIND_NAMES = { 'snapshot-pickle': 'a Snapshot.dump() pickle', 'snapshot-jsonl': 'a JSONL snapshot file', trace: 'an event trace' } as const;
+
+export interface OpenInputOptions {
+  /** The stream read for `-` (default process.stdin). */
+  stdin?: Readable;
+  /** For a JSONL file with several snapshots: the label of the one to read. */
+  label?: string;
+}
+
+export type DiffInput =
+  | { readonly kind: 'snapshot'; readonly snapshot: Snapshot }
+  /** An event trace; `stdin` replays the bytes already read when the path is `-`. */
+  | { readonly kind: 'trace'; readonly path: string; readonly stdin?: Readable };
+
+export async function readDiffInput(path: string, options: OpenInputOptions = {}): Promise<DiffInput> {
+  const name = traceDisplayName(path);
+  const source = await openTrace(path, { stdin: options.stdin });
+  const chunks = source.chunks();
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let atEnd = false;
+  while (headBytes < DIFF_SNIFF_BYTES) {
+    const step = await chunks.next();
+    if (step.done) {
+      atEnd = true;
+      break;
+    }
+    head.push(step.value);
+    headBytes += step.value.length;
+  }
+  const kind = sniffDiffInput(head.length === 1 ? head[0]! : Buffer.concat(head));
+  if (options.label !== undefined && kind !== 'snapshot-jsonl') {
+    source.close();
+    await chunks.return(undefined).catch(() => undefined);
+    throw new UsageError(`${name}: a snapshot label applies only to JSONL snapshot files; this is ${KIND_NAMES[kind]}`);
+  }
+  async function* all(): AsyncGenerator<Uint8Array, void, undefined> {
+    yield* head;
+    if (!atEnd) yield* chunks;
+  }
+  if (kind === 'trace') {
+    if (path !== '-') {
+      source.close();
+      await chunks.return(undefined).catch(() => undefined);
+      return { kind: 'trace', path };
+    }
+    return { kind: 'trace', path, stdin: Readable.from(all(), { objectMode: false }) };
+  }
+  try {
+    if (kind === 'snapshot-pickle') {
+      return { kind: 'snapshot', snapshot: await readSnapshotPickle(all(), name) };
+    }
+    const parser = new SnapshotJsonlParser(name, { label: options.label });
+    for await (const chunk of all()) parser.push(chunk);
+    return { kind: 'snapshot', snapshot: parser.end() };
+  } finally {
+    source.close();
+    await chunks.return(undefined).catch(() => undefined);
+  }
+}

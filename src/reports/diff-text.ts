@@ -1,0 +1,103 @@
+// The terminal report of `memreplay diff` (the default; --format tracemalloc
+// prints Python's own lines instead): a header naming both inputs, totals,
+// and a table of the largest changes in compare_to's order. For event traces
+// also the high-water marks and fragmentation side by side. Text from the
+// inputs (file names, frames) goes through terminalSafe.
+
+import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-diff.js';
+import type { MetricDiff, TraceDiffResult, TraceSide } from '../analyzers/trace-diff.js';
+import { frameText, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
+import { bytes, percent, terminalSafe, thousands } from './units.js';
+
+/** Older frames shown under a --by traceback row. */
+const MAX_CALLER_LINES = 8;
+
+export function formatSnapshotDiffText(d: SnapshotDiffResult, top: number): string {
+  const out: string[] = [];
+  out.push(`snapshots compared by ${d.by}${d.cumulative ? ' (cumulative)' : ''}`);
+  out.push(`  old  ${snapshotLine(d.old)}`);
+  out.push(`  new  ${snapshotLine(d.new)}`);
+  out.push(`  total ${bytes(d.new.totalSize)} (${signedBytes(d.new.totalSize - d.old.totalSize)}) in ${thousands(d.new.traceCount)} blocks (${signed(d.new.traceCount - d.old.traceCount)})`);
+  out.push('');
+  out.push(...statisticsTable(d.statistics, d.by, top));
+  return out.join('\n') + '\n';
+}
+
+export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
+  const out: string[] = [];
+  const when = d.at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(d.at, 40))}`;
+  out.push(`event traces compared ${when} (live blocks by ${d.by}${d.cumulative ? ', cumulative' : ''})`);
+  out.push(`  old  ${traceLine(d.old, d.at === null)}`);
+  out.push(`  new  ${traceLine(d.new, d.at === null)}`);
+  out.push('');
+  const width = Math.max(20, ...d.metrics.map((m) => m.description.length));
+  out.push(`  ${`${when}:`.padEnd(width)} ${'old'.padStart(12)} ${'new'.padStart(12)} ${'diff'.padStart(12)}`);
+  for (const m of d.metrics) {
+    out.push(`  ${m.description.padEnd(width)} ${metricValue(m, m.old).padStart(12)} ${metricValue(m, m.new).padStart(12)} ${metricDiff(m).padStart(12)}`);
+  }
+  out.push('');
+  out.push(`live blocks ${when}: ${bytes(d.new.live.totalSize)} (${signedBytes(d.new.live.totalSize - d.old.live.totalSize)}) in ${thousands(d.new.live.traceCount)} blocks (${signed(d.new.live.traceCount - d.old.live.traceCount)})`);
+  out.push(...statisticsTable(d.statistics, d.by, top));
+  return out.join('\n') + '\n';
+}
+
+function snapshotLine(s: Snapshot): string {
+  const what = [s.format === 'pickle' ? 'Snapshot.dump() pickle' : 'JSONL snapshot'];
+  if (s.label !== null) what.push(`label ${JSON.stringify(terminalSafe(s.label, 40))}`);
+  if (s.tracebackLimit !== null) what.push(`traceback limit ${s.tracebackLimit}`);
+  return `${terminalSafe(s.file)}  (${what.join(', ')}; ${thousands(s.traceCount)} blocks, ${bytes(s.totalSize)})`;
+}
+
+/** `withFormat`: the replay read the whole file, so its format and compression are known. */
+function traceLine(s: TraceSide, withFormat: boolean): string {
+  const a = s.analysis;
+  return `${terminalSafe(a.file)}  (${withFormat ? `${a.format}${a.gzip ? ', gzip' : ''}; ` : ''}CPython ${a.python.version} model; ${thousands(a.events.total)} events${a.anomalies.total > 0 ? `, ${thousands(a.anomalies.total)} anomalies` : ''})`;
+}
+
+function statisticsTable(stats: readonly StatisticDiff[], by: string, top: number): string[] {
+  const out: string[] = [];
+  if (stats.length === 0) {
+    out.push('no blocks in either input');
+    return out;
+  }
+  const shown = stats.slice(0, top);
+  out.push(`largest changes by ${by} (${shown.length} of ${thousands(stats.length)}):`);
+  out.push(`  ${'size'.padStart(10)} ${'diff'.padStart(11)} ${'blocks'.padStart(10)} ${'diff'.padStart(9)}  site`);
+  for (const s of shown) {
+    const innermost = s.frames[s.frames.length - 1]!;
+    out.push(`  ${bytes(s.size).padStart(10)} ${signedBytes(s.sizeDiff).padStart(11)} ${thousands(s.count).padStart(10)} ${signed(s.countDiff).padStart(9)}  ${site(innermost)}`);
+    if (by === 'traceback') {
+      const callers = s.frames.slice(0, -1).reverse();
+      for (const f of callers.slice(0, MAX_CALLER_LINES)) out.push(`  ${''.padStart(43)}  from ${site(f)}`);
+      if (callers.length > MAX_CALLER_LINES) out.push(`  ${''.padStart(43)}  ... ${callers.length - MAX_CALLER_LINES} more`);
+    }
+  }
+  if (shown.length < stats.length) out.push(`(${thousands(stats.length - shown.length)} more; --top N lists more)`);
+  return out;
+}
+
+function site(f: SnapshotFrame): string {
+  return terminalSafe(f.name !== undefined ? `${f.name} (${frameText(f)})` : frameText(f), 100);
+}
+
+function metricValue(m: MetricDiff, v: number | null): string {
+  if (v === null) return '-';
+  if (m.unit === 'bytes') return bytes(v);
+  if (m.unit === 'ratio') return percent(v);
+  return thousands(v);
+}
+
+function metricDiff(m: MetricDiff): string {
+  if (m.diff === null) return '-';
+  if (m.unit === 'bytes') return signedBytes(m.diff);
+  if (m.unit === 'ratio') return `${m.diff >= 0 ? '+' : '-'}${(Math.abs(m.diff) * 100).toFixed(1)} pt`;
+  return signed(m.diff);
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${thousands(n)}` : n < 0 ? `-${thousands(-n)}` : '0';
+}
+
+function signedBytes(n: number): string {
+  return n > 0 ? `+${bytes(n)}` : n < 0 ? `-${bytes(-n)}` : '0 B';
+}

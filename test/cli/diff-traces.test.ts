@@ -1,0 +1,128 @@
+// `memreplay diff` of two event traces: call sites of the live blocks (a
+// planted leak comes first), the same numbers as `analyze`, and the errors.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
+
+const HEADER = '# python: 3.11.7\nop,addr,size,old_addr,domain,frames,label\n';
+
+/** A trace of `iterations` loops: each allocates at app.py:20 and frees it; `leak` also keeps one block from app.py:31. */
+function loopTrace(iterations: number, leak: boolean): string {
+  const rows: string[] = [];
+  let addr = 0x10000;
+  rows.push(`alloc,0x${(addr++).toString(16)}00,300,,obj,"main.py:5;lib/cache.py:12",`);
+  for (let i = 0; i < iterations; i++) {
+    const temp = `0x${(addr++).toString(16)}00`;
+    rows.push(`alloc,${temp},64,,obj,"main.py:9;app.py:20",`);
+    if (leak) rows.push(`alloc,0x${(addr++).toString(16)}00,96,,obj,"main.py:9;app.py:31",`);
+    rows.push(`free,${temp},,,obj,,`);
+    rows.push(`mark,,,,,,iteration ${i + 1}`);
+  }
+  rows.push(`alloc,0x${(addr++).toString(16)}00,40,,obj,,`); // no stack
+  return HEADER + rows.join('\n') + '\n';
+}
+
+function traces(): { dir: string; base: string; leaky: string } {
+  const dir = tempDir();
+  const base = join(dir, 'base.csv');
+  const leaky = join(dir, 'leaky.csv');
+  writeFileSync(base, loopTrace(50, false));
+  writeFileSync(leaky, loopTrace(50, true));
+  return { dir, base, leaky };
+}
+
+describe('diff of two event traces', () => {
+  it('lists the planted leak first, at its file:line, with its bytes and blocks', () => {
+    const { base, leaky } = traces();
+    const r = memreplay(['diff', base, leaky, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.schema).toBe('memreplay.trace-diff/1');
+    expect(doc.at).toBeNull();
+    const [first, ...rest] = doc.liveBlocks.statistics;
+    expect(first).toEqual({ frames: [{ filename: 'app.py', lineno: 31 }], size: 50 * 96, sizeDiff: 50 * 96, count: 50, countDiff: 50 });
+    // The cache and the stackless block are in both: no change.
+    expect(rest.map((s: { sizeDiff: number }) => s.sizeDiff)).toEqual([0, 0]);
+    expect(rest[1].frames).toEqual([{ filename: '(no stack) size class 2 (48-byte blocks)', lineno: 0, pseudo: true }]);
+    expect(doc.liveBlocks.totals).toEqual({ size: 300 + 40 + 50 * 96, sizeDiff: 50 * 96, count: 52, countDiff: 50 });
+    const metric = (name: string) => doc.metrics.find((m: { name: string }) => m.name === name);
+    expect(metric('end.live_blocks')).toMatchObject({ old: 2, new: 52, diff: 50 });
+    expect(metric('end.live_requested_bytes')).toMatchObject({ unit: 'bytes', old: 340, new: 340 + 4800, diff: 4800 });
+    expect(metric('high_water.pools_in_use').diff).toBeGreaterThan(0);
+  });
+
+  it('the table, --by filename and --format tracemalloc say the same', () => {
+    const { base, leaky } = traces();
+    const text = memreplay(['diff', base, leaky]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/event traces compared at the end \(live blocks by lineno\)/);
+    expect(text.stdout).toMatch(/4\.69 KiB\s+\+4\.69 KiB\s+50\s+\+50\s+app\.py:31\n/);
+    expect(text.stdout).toMatch(/live blocks\s+2\s+52\s+\+50/);
+    const byFile = memreplay(['diff', base, leaky, '--by', 'filename', '--format', 'tracemalloc']);
+    expect(byFile.stdout).toBe(
+      'app.py:0: size=4800 B (+4800 B), count=50 (+50), average=96 B\n' +
+        'lib/cache.py:0: size=300 B (+0 B), count=1 (+0), average=300 B\n' +
+        '(no stack) size class 2 (48-byte blocks):0: size=40 B (+0 B), count=1 (+0), average=40 B\n',
+    );
+    const cumulative = memreplay(['diff', base, leaky, '--by', 'filename', '--cumulative', '--format', 'tracemalloc']);
+    expect(cumulative.stdout.split('\n')[0]).toBe('main.py:0: size=5100 B (+4800 B), count=51 (+50), average=100 B'); // the cache's caller too
+  });
+
+  it('--at compares both traces at a mark; a trace can come from standard input', () => {
+    const { base, leaky } = traces();
+    const r = memreplay(['diff', base, '-', '--at', 'iteration 10', '--json'], readFileSync(leaky));
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.at).toBe('iteration 10');
+    expect(doc.new.file).toBe('<stdin>');
+    expect(doc.liveBlocks.statistics[0]).toMatchObject({ size: 960, count: 10, countDiff: 10 });
+  });
+
+  it('reports the same high-water marks and fragmentation as analyze', () => {
+    const older = join(FIXTURES, 'startup-3.11.csv.gz');
+    const newer = join(FIXTURES, 'startup-3.13.csv.gz');
+    const doc = JSON.parse(memreplay(['diff', older, newer, '--json']).stdout);
+    const analyzed = JSON.parse(memreplay(['analyze', older, newer, '--json']).stdout);
+    const metric = (name: string) => doc.metrics.find((m: { name: string }) => m.name === name);
+    for (const [i, side] of [[0, 'old'], [1, 'new']] as const) {
+      const a = analyzed.traces[i];
+      expect(doc[side].python.version).toBe(a.python.version);
+      expect(doc[side].fragmentation).toEqual(a.fragmentation);
+      for (const m of ['arenas', 'pools_in_use', 'footprint_bytes', 'live_requested_bytes']) {
+        expect(metric(`high_water.${m}`)[side]).toBe(a.highWater[m].value);
+      }
+      expect(metric('end.allocated_blocks')[side]).toBe(a.end.allocatedBlocks);
+      expect(metric('fragmentation.arena_peak.utilisation')[side]).toBe(a.fragmentation.arenaPeak.utilisation);
+      expect(doc.liveBlocks.totals.count - (side === 'old' ? doc.liveBlocks.totals.countDiff : 0)).toBe(a.liveBlocks.totalBlocks);
+    }
+  });
+
+  it('writes the report with -o and keeps an existing file without --force', () => {
+    const { dir, base, leaky } = traces();
+    const out = join(dir, 'diff.json');
+    expect(memreplay(['diff', base, leaky, '--json', '-o', out]).stderr).toBe(`Wrote ${out}\n`);
+    const again = memreplay(['diff', base, leaky, '--json', '-o', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/--force/);
+  });
+});
+
+describe('diff usage errors: one line, exit 2', () => {
+  const { base, leaky } = traces();
+  it.each([
+    ['both inputs on standard input', ['diff', '-', '-'], /^memreplay: only one of OLD and NEW can be - \(standard input\)\n$/],
+    ['--json with --format tracemalloc', ['diff', base, leaky, '--json', '--format', 'tracemalloc'], /^memreplay: --json and --format tracemalloc are two different outputs/],
+    ['a label for an event trace', ['diff', base, leaky, '--old-label', 'x'], /a snapshot label applies only to JSONL snapshot files; this is an event trace/],
+    ['a mark that is not there', ['diff', base, leaky, '--at', 'nope'], /no mark labelled "nope" in the trace/],
+    ['a missing file', ['diff', base, join(tempDir(), 'missing.csv')], /cannot read trace .*missing\.csv: no such file/],
+  ])('%s', (_what, args, message) => {
+    const r = memreplay(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+});
