@@ -4,7 +4,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
+import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
+import { leaksCommand } from './commands/leaks.js';
+import { recordCommand } from './commands/record.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
 import { protectStdinArgument } from './stdin-argument.js';
@@ -14,8 +17,11 @@ await yargs(protectStdinArgument(hideBin(process.argv)))
   .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.')
   .command(statsCommand)
   .command(analyzeCommand)
+  .command(leaksCommand)
+  .command(checkCommand)
   .command(diffCommand)
-  .demandCommand(1, 'name a command: stats, analyze or diff')
+  .command(recordCommand)
+  .demandCommand(1, 'name a command: stats, analyze, leaks, check, diff or record')
   .strict()
   .recommendCommands()
   .help()

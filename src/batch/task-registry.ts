@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 const tasks = new Map<string, URL>([
   // `.js` even beside a `.ts` source: module-location.ts maps it to what exists.
   ['analyze', new URL('./tasks/analyze.js', import.meta.url)],
+  ['check', new URL('./tasks/check.js', import.meta.url)],
 ]);
 
 /** Register (or replace) the module that exports the task named `name`. */

@@ -476,12 +476,15 @@ export class Replayer implements TraceSink {
     return this.model.blocksInUseTotal + this.system.objMemLiveBlocks;
   }
 
-  /** Visit every live block (both stores): its pool slot (-1: C library), size, stack, domain and allocating event. */
-  forEachLiveBlock(visit: (pool: number, size: number, stack: number, domain: number, event: number) => void): void {
+  /**
+   * Visit every live block (both stores): its pool slot (-1: C library), size,
+   * stack, domain, allocating event and that event's timestamp (NaN: none).
+   */
+  forEachLiveBlock(visit: (pool: number, size: number, stack: number, domain: number, event: number, ts: number) => void): void {
     const p = this.pool;
-    p.forEachLive((g) => visit(this.model.poolOfGranule(g), p.size(g), p.stack(g), p.domain(g), p.allocEvent(g)));
+    p.forEachLive((g) => visit(this.model.poolOfGranule(g), p.size(g), p.stack(g), p.domain(g), p.allocEvent(g), p.allocTs(g)));
     const h = this.live;
-    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s)));
+    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s)));
   }
 
   /** An address key as the trace writes it (hex). */

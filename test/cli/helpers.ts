@@ -15,12 +15,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function memreplay(args: string[], input?: string | Buffer): CliResult {
+export function memreplay(args: string[], input?: string | Buffer, cwd?: string, env: Record<string, string> = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     input,
+    cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, MEMREPLAY_DEBUG: '' },
+    env: { ...process.env, MEMREPLAY_DEBUG: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,0 +1,56 @@
+// `memreplay leaks TRACE`: the blocks live at the end (or at a mark) by call
+// site, with pools, arenas, size classes and the growth verdict of each site.
+
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { findLeaks, LEAKS_SCHEMA } from '../../src/analyzers/leaks.js';
+import { UsageError } from '../../src/errors.js';
+import { writeReportFile } from '../../src/io/write-report.js';
+import { formatLeaksText } from '../../src/reports/leaks-text.js';
+import { generateSuppressions } from '../../src/suppressions/generate.js';
+import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
+import { runCommand, writeStdout } from '../run-command.js';
+import { traceArgument } from '../stdin-argument.js';
+import { withTraceOptions } from '../trace-options.js';
+
+interface LeaksArgs extends LeakArgs {
+  trace: string;
+  json: boolean;
+  top: number;
+  output?: string;
+  force: boolean;
+}
+
+export const leaksCommand: CommandModule<object, LeaksArgs> = {
+  command: 'leaks <trace>',
+  describe: 'live blocks by call site, with pools/arenas kept alive and growth across marks (steady-state leak, retained once, transient)',
+  builder: (y: Argv) =>
+    withLeakOptions(withTraceOptions(y))
+      .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })
+      .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${LEAKS_SCHEMA})` })
+      .option('top', { type: 'number', default: 20, describe: 'sites to list besides the steady-state leaks' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
+      .option('force', { type: 'boolean', default: false, describe: 'overwrite the --output / --gen-suppressions file if it exists' }) as unknown as Argv<LeaksArgs>,
+  handler: (args: ArgumentsCamelCase<LeaksArgs>) =>
+    runCommand(async () => {
+      if (!Number.isInteger(args.top) || args.top < 0) throw new UsageError(`--top ${args.top}: expected a whole number >= 0`);
+      const suppressions = suppressionsOf(args);
+      const result = await findLeaks(traceArgument(args.trace), { ...leakOptionsOf(args, suppressions), top: args.top });
+      const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result);
+      const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
+      if (gen !== undefined) {
+        if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');
+        const text = generateSuppressions(result.file, result.sites, result.groupedBy);
+        if (gen === '-') writeStdout(text);
+        else {
+          writeReportFile(gen, text, { force: args.force });
+          process.stderr.write(`Wrote ${gen}\n`);
+        }
+      }
+      if (args.output !== undefined) {
+        writeReportFile(args.output, report, { force: args.force });
+        process.stderr.write(`Wrote ${args.output}\n`);
+      } else if (gen !== '-') {
+        writeStdout(report);
+      }
+    }),
+};

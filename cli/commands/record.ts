@@ -1,0 +1,80 @@
+// `memreplay record -o OUT.csv[.gz] -- script.py args`: run a Python program
+// under the recorder and write its allocation trace and CPython's statistics.
+// The exit status is the program's (128 + N when signal N ended it).
+
+import { constants } from 'node:os';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { DEFAULT_FRAMES, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
+import { bytes, thousands } from '../../src/reports/units.js';
+import { EXIT_USAGE, runCommand } from '../run-command.js';
+
+interface RecordArgs {
+  program?: (string | number)[];
+  '--'?: (string | number)[];
+  python?: string;
+  frames: number;
+  stacks: boolean;
+  raw: boolean;
+  output: string;
+  statsOut?: string;
+  force: boolean;
+}
+
+function say(text: string): void {
+  process.stderr.write(`memreplay: ${text}\n`);
+}
+
+export const recordCommand: CommandModule<object, RecordArgs> = {
+  command: 'record [program..]',
+  describe: 'run a Python program and record every allocation, with call stacks and CPython\'s own statistics at exit',
+  builder: (y: Argv) =>
+    y
+      .parserConfiguration({ 'populate--': true })
+      .usage('$0 record -o OUT.csv[.gz] [options] -- script.py [args]\n$0 record -o OUT.csv[.gz] [options] -- -m module [args]')
+      .positional('program', { type: 'string', array: true, describe: 'the interpreter\'s command line (after --): script.py args, -m module args, -c code' })
+      .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the trace to write (CSV; gzip when the name ends in .gz)' })
+      .option('python', { type: 'string', describe: 'the interpreter to run: a command on PATH or a path (default python3); CPython 3.8-3.13' })
+      .option('frames', { type: 'number', default: DEFAULT_FRAMES, describe: `Python frames kept per call stack, innermost first (1-${MAX_FRAMES})` })
+      .option('stacks', { type: 'boolean', default: true, describe: 'record call stacks (--no-stacks: addresses and sizes only)' })
+      .option('raw', { type: 'boolean', default: false, describe: 'also record the RAW domain (PyMem_RawMalloc: the C library\'s malloc)' })
+      .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: OUT with .stats.txt for .csv/.csv.gz)' })
+      .option('force', { type: 'boolean', default: false, describe: 'overwrite the trace and statistics files if they exist' })
+      .example('$0 record -o app.csv.gz -- app.py --port 8080', 'record a script')
+      .example('$0 record -o t.csv --python python3.12 -- -m mypackage.cli', 'record a module with another interpreter') as unknown as Argv<RecordArgs>,
+  handler: (args: ArgumentsCamelCase<RecordArgs>) =>
+    runCommand(async () => {
+      const program = [...(args.program ?? []), ...(args['--'] ?? [])].map(String);
+      const result = await recordProgram({
+        python: args.python,
+        frames: args.stacks ? args.frames : 0,
+        raw: args.raw,
+        output: args.output,
+        statsOut: args.statsOut,
+        force: args.force,
+        program,
+        onLauncher: (info, launcher) => {
+          if (launcher.built) say(`built the recorder for ${info.executable} (CPython ${info.version}): ${launcher.path}`);
+        },
+      });
+      const { status, files } = result;
+      if (status === null) {
+        const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode}) before the recorder could finish`;
+        say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats and final marks`);
+      } else {
+        const stacks = status.stacks > 0 ? ` and ${thousands(status.stacks)} call stacks` : '';
+        say(
+          `recorded ${thousands(status.events)} events${stacks} of CPython ${status.python} in ${files.trace} (${bytes(result.traceBytes)}, ` +
+            `${(status.bytes / Math.max(1, status.events)).toFixed(1)} bytes/event before compression)`,
+        );
+        const sidecars = [result.wroteStats ? files.stats : null, result.wroteFinal ? files.final : null].filter(Boolean);
+        if (sidecars.length > 0) say(`CPython's own statistics at the stats and final marks: ${sidecars.join(', ')}`);
+        if (!status.stats) say('no stats mark: the program ended without running its atexit callbacks (os._exit, a fatal error)');
+        if (!status.complete) say('the trace is not complete: pymalloc had served blocks before the recorder started (# complete: false)');
+        if (status.statsWindowCalls > 0) {
+          say(`warning: ${status.statsWindowCalls} allocator calls happened between a mark and its statistics; those statistics may not match the trace`);
+        }
+      }
+      if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);
+      return result.exitCode ?? EXIT_USAGE;
+    }),
+};

@@ -1,0 +1,48 @@
+/* Reading the Python call stack of the current thread the way tracemalloc
+ * does: straight from the thread state, without creating frame objects or
+ * anything else (sys._getframe() would allocate a frame object in 3.11+).
+ *
+ *   3.8-3.10  tstate->frame, a chain of PyFrameObject (f_back, f_code, f_lasti)
+ *   3.11-3.12 tstate->cframe->current_frame, a chain of _PyInterpreterFrame
+ *   3.13      tstate->current_frame
+ *
+ * In 3.11+ frames still being set up ("incomplete") and the C-stack shim
+ * frames are skipped, as tracemalloc and tracebacks skip them. The layout of
+ * the 3.11+ frames is only in CPython's internal headers, so frames.c is the
+ * one file compiled with Py_BUILD_CORE. */
+#ifndef MEMREPLAY_FRAMES_H
+#define MEMREPLAY_FRAMES_H
+
+#include <Python.h>
+#include <stdint.h>
+
+/* At most this many frames are captured (the importer keeps 256). */
+#define FRAMES_MAX 256
+
+typedef struct {
+    PyObject *code;  /* the frame's code object (borrowed: only valid now) */
+    uint32_t where;  /* instruction offset + 1, or LINE_KNOWN | line when tracing set the line */
+} raw_frame;
+
+#define LINE_KNOWN 0x80000000u
+
+/* The current thread's state when this thread may read its frames (it holds
+ * the GIL, or it is the thread the state belongs to), else NULL. */
+PyThreadState *frames_thread_state(void);
+
+/* Innermost first; at most max frames. */
+int frames_walk(PyThreadState *tstate, raw_frame *out, int max);
+
+/* The line of a frame captured by frames_walk. */
+int frames_line(const raw_frame *f);
+
+PyObject *frames_filename(PyObject *code);
+/* co_qualname in 3.11+ (Class.method), co_name before. */
+PyObject *frames_function(PyObject *code);
+
+/* The code object held by a block about to be freed, or NULL: the cache of
+ * code object -> lines must forget it (its address may be reused). */
+PyObject *frames_code_in_block(const void *block);
+void frames_init(void);
+
+#endif

@@ -1,0 +1,311 @@
+/* memreplay's recording launcher: runs a Python program the way the
+ * `python3` command would, with CPython's allocators wrapped from the first
+ * allocation on, and writes the trace (docs/trace-format.md).
+ *
+ *   memreplay-launcher --trace-fd N [--status-fd N] [--stats PATH]
+ *       [--final-stats PATH] [--frames N] [--raw] -- EXECUTABLE ARGS...
+ *
+ * EXECUTABLE is the interpreter this launcher was built against (it becomes
+ * sys.executable and decides sys.prefix and sys.path); ARGS is its command
+ * line (`script.py a b`, `-m module`, `-c code`, options such as -X or -I).
+ *
+ * Order (see /recorder/README.md):
+ *   1. Py_PreInitializeFromBytesArgs() with allocator = PYMEM_ALLOCATOR_PYMALLOC
+ *      (PYTHONMALLOC and -X dev cannot replace pymalloc); pre-initialization
+ *      only uses the RAW domain. Checked: pymalloc has served no block and
+ *      allocated no arena yet, so the trace is complete.
+ *   2. PyMem_SetAllocator (OBJ, MEM, RAW with --raw), PyObject_SetArenaAllocator.
+ *   3. Py_InitializeFromConfig() with the command line, then Py_RunMain(),
+ *      which runs the program, finalizes and returns its exit status. */
+#include <Python.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cpython-private.h"
+#include "frames.h"
+#include "hooks.h"
+#include "marks.h"
+#include "record.h"
+#include "stacks.h"
+#include "stats.h"
+#include "writer.h"
+
+typedef struct {
+    int trace_fd;
+    int status_fd;
+    const char *stats_path;
+    const char *final_path;
+    int frames; /* 0: no stacks */
+    int raw;
+    int py_argc; /* EXECUTABLE ARGS... */
+    char **py_argv;
+} options;
+
+static options g_opt = {.trace_fd = -1, .status_fd = -1, .frames = 16};
+static pid_t g_pid;
+static char g_python_version[32];
+static int g_complete;
+static long g_preinit_blocks, g_preinit_arenas;
+
+/* ---- status report (read by `memreplay record`) --------------------------- */
+
+static void status_write(const char *text) {
+    if (g_opt.status_fd < 0) return;
+    size_t n = strlen(text), off = 0;
+    while (off < n) {
+        ssize_t w = write(g_opt.status_fd, text + off, n - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return;
+        off += (size_t)w;
+    }
+}
+
+/* JSON string content: the message is ours, but may quote a path. */
+static void json_escape(const char *s, char *out, size_t cap) {
+    size_t n = 0;
+    for (; *s && n + 7 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            out[n++] = '\\';
+            out[n++] = (char)c;
+        } else if (c < 0x20) {
+            n += (size_t)snprintf(out + n, cap - n, "\\u%04x", c);
+        } else {
+            out[n++] = (char)c;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* Setup failed before the program ran: one line, exit status 2. */
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fail(const char *fmt, ...) {
+    char msg[1024], esc[2200], line[2400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (g_opt.status_fd >= 0) {
+        json_escape(msg, esc, sizeof esc);
+        snprintf(line, sizeof line, "{\"error\":\"%s\"}\n", esc);
+        status_write(line);
+    } else {
+        fprintf(stderr, "memreplay: %s\n", msg);
+    }
+    _exit(2);
+}
+
+static void finish_trace(int stats_final_taken) {
+    record_lock();
+    g_rec.recording = 0;
+    writer_flush();
+    record_unlock();
+    char err[300] = "null";
+    if (g_writer.failed) {
+        char esc[256];
+        json_escape(strerror(g_writer.err), esc, sizeof esc);
+        snprintf(err, sizeof err, "\"%s\"", esc);
+    }
+    char line[1024];
+    snprintf(line, sizeof line,
+             "{\"python\":\"%s\",\"complete\":%s,\"events\":%llu,\"stacks\":%u,\"frames\":%u,\"bytes\":%llu,"
+             "\"stats\":%s,\"final\":%s,\"statsWindowCalls\":%llu,\"writeError\":%s}\n",
+             g_python_version, g_complete ? "true" : "false", (unsigned long long)g_rec.events,
+             g_rec.stacks ? stacks_count() : 0u, g_rec.stacks ? stacks_frame_count() : 0u,
+             (unsigned long long)g_writer.bytes, stats_taken() ? "true" : "false",
+             stats_final_taken ? "true" : "false", stats_window_calls(), err);
+    status_write(line);
+}
+
+/* os._exit() (and anything else in libpython calling _exit) ends the process
+ * without returning from Py_RunMain. This definition, exported from the
+ * launcher, takes the place of the C library's for libpython: the trace is
+ * flushed first, so it ends where the program ended. Forked children (where
+ * the recorder is off) exit at once. */
+__attribute__((visibility("default"))) void _exit(int status) {
+    if (getpid() == g_pid && g_rec.recording) finish_trace(0);
+    syscall(SYS_exit_group, status);
+    __builtin_unreachable();
+}
+
+/* ---- arguments ---------------------------------------------------------------- */
+
+static int parse_int(const char *flag, const char *v, int lo, int hi) {
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || end == v || n < lo || n > hi) fail("launcher: %s %s: expected a number from %d to %d", flag, v, lo, hi);
+    return (int)n;
+}
+
+static void parse_args(int argc, char **argv) {
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--raw") == 0) {
+            g_opt.raw = 1;
+            continue;
+        }
+        if (v == NULL) fail("launcher: %s needs a value", a);
+        if (strcmp(a, "--trace-fd") == 0) g_opt.trace_fd = parse_int(a, v, 0, 1 << 20);
+        else if (strcmp(a, "--status-fd") == 0) g_opt.status_fd = parse_int(a, v, 0, 1 << 20);
+        else if (strcmp(a, "--stats") == 0) g_opt.stats_path = v;
+        else if (strcmp(a, "--final-stats") == 0) g_opt.final_path = v;
+        else if (strcmp(a, "--frames") == 0) g_opt.frames = parse_int(a, v, 0, FRAMES_MAX);
+        else fail("launcher: unknown option %s", a);
+        i++;
+    }
+    if (g_opt.trace_fd < 0) fail("launcher: --trace-fd is required");
+    if (i >= argc) fail("launcher: expected -- EXECUTABLE [ARGS...]");
+    g_opt.py_argc = argc - i;
+    g_opt.py_argv = argv + i;
+}
+
+/* ---- pre-initialization check ------------------------------------------------ */
+
+/* pymalloc's blocks and arenas before the hooks go in (both 0 for a complete
+ * trace). Up to 3.11 its state is global: ask it. From 3.12 pymalloc cannot
+ * run before the main interpreter exists (it reaches its state through the
+ * thread state), which Py_InitializeFromConfig() creates: 0 by construction. */
+static void check_preinit(void) {
+#if PY_VERSION_HEX < 0x030C0000
+    g_preinit_blocks = (long)_Py_GetAllocatedBlocks();
+    g_preinit_arenas = -1;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f != NULL) {
+        _PyObject_DebugMallocStats(f);
+        fclose(f);
+        const char *at = text ? strstr(text, "# arenas allocated total") : NULL;
+        if (at != NULL && (at = strchr(at, '=')) != NULL) g_preinit_arenas = strtol(at + 1, NULL, 10);
+        free(text);
+    }
+#else
+    g_preinit_blocks = 0;
+    g_preinit_arenas = 0;
+#endif
+    g_complete = g_preinit_blocks == 0 && g_preinit_arenas == 0;
+}
+
+static void write_header(void) {
+    char line[512];
+    snprintf(line, sizeof line, "# python: %s", g_python_version);
+    record_raw_line(line);
+    record_raw_line("# allocator: pymalloc");
+    snprintf(line, sizeof line,
+             "# recorder: memreplay record, embedding launcher: PyMem_SetAllocator (OBJ, MEM%s) and "
+             "PyObject_SetArenaAllocator after Py_PreInitialize, before Py_InitializeFromConfig",
+             g_opt.raw ? ", RAW" : "");
+    record_raw_line(line);
+    snprintf(line, sizeof line, "# complete: %s", g_complete ? "true" : "false");
+    record_raw_line(line);
+    snprintf(line, sizeof line, "# preinit_allocated_blocks: %ld", g_preinit_blocks);
+    record_raw_line(line);
+    snprintf(line, sizeof line, "# preinit_arenas_allocated: %ld", g_preinit_arenas);
+    record_raw_line(line);
+    snprintf(line, sizeof line, "# arena_size: %zu", g_rec.arena_size);
+    record_raw_line(line);
+    if (g_opt.frames > 0) snprintf(line, sizeof line, "# stack_frames: %d", g_opt.frames);
+    else snprintf(line, sizeof line, "# stack_frames: 0 (--no-stacks)");
+    record_raw_line(line);
+    record_raw_line("# ts: CLOCK_MONOTONIC nanoseconds since the recorder started");
+    record_raw_line("# thread: Linux thread id (threading.get_native_id())");
+    record_raw_line("op,addr,size,old_addr,domain,ts,thread,stack,frames,label");
+}
+
+/* ---- Ctrl-C ----------------------------------------------------------------------- */
+
+/* After an unhandled KeyboardInterrupt, Py_RunMain() ends by killing the
+ * process with SIGINT (so the shell sees it), before returning to us. SIGINT
+ * is blocked from the end of finalization (Py_AtExit) on, so Py_RunMain()
+ * returns; once the trace is complete the signal is unblocked and does what
+ * it would have done. */
+static void block_sigint(void) {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigprocmask(SIG_BLOCK, &s, NULL);
+}
+
+static void unblock_sigint(void) {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &s, NULL);
+}
+
+static void check_status(PyStatus st, const char *what) {
+    if (PyStatus_Exception(st)) fail("%s failed: %s", what, st.err_msg ? st.err_msg : "(no message)");
+}
+
+int main(int argc, char **argv) {
+    g_pid = getpid();
+    parse_args(argc, argv);
+    if (g_opt.status_fd >= 0) fcntl(g_opt.status_fd, F_SETFD, FD_CLOEXEC);
+    fcntl(g_opt.trace_fd, F_SETFD, FD_CLOEXEC);
+
+    const char *v = Py_GetVersion();
+    size_t vn = strcspn(v, " ");
+    if (vn >= sizeof g_python_version) vn = sizeof g_python_version - 1;
+    memcpy(g_python_version, v, vn);
+
+    /* 1. pre-initialization, parsing the command line as python3 does */
+    PyPreConfig pre;
+    PyPreConfig_InitPythonConfig(&pre);
+    pre.allocator = PYMEM_ALLOCATOR_PYMALLOC;
+    PyStatus st = Py_PreInitializeFromBytesArgs(&pre, g_opt.py_argc, g_opt.py_argv);
+    if (PyStatus_Exception(st)) {
+        if (PyStatus_IsExit(st)) exit(st.exitcode);
+        fail("Python pre-initialization failed: %s", st.err_msg ? st.err_msg : "(no message)");
+    }
+    check_preinit();
+
+    if (PyImport_AppendInittab("memreplay_marks", marks_module_init) < 0) fail("cannot add the memreplay_marks module");
+
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    check_status(PyConfig_SetBytesArgv(&config, g_opt.py_argc, g_opt.py_argv), "reading the command line");
+    /* The interpreter's own path: sys.executable, and through it sys.prefix
+     * and sys.path (a virtual environment's pyvenv.cfg is found from it). */
+    check_status(PyConfig_SetBytesString(&config, &config.program_name, g_opt.py_argv[0]), "setting the program name");
+
+    /* 2. the hooks, before the first allocation */
+    size_t arena_size = PY_VERSION_HEX >= 0x030A0000 ? (size_t)1 << 20 : (size_t)256 << 10;
+    record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw, arena_size);
+    write_header();
+    g_rec.recording = 1;
+    hooks_install(g_opt.raw);
+
+    /* 3. initialize and run */
+    st = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(st)) {
+        finish_trace(0);
+        if (PyStatus_IsExit(st)) return st.exitcode;
+        Py_ExitStatusException(st);
+    }
+    if (stats_register(g_opt.stats_path) < 0) fail("cannot register the stats mark with atexit");
+    Py_AtExit(block_sigint);
+
+    int code = Py_RunMain();
+    if (getpid() != g_pid) return code; /* a forked child returning from the program */
+
+    int final_taken = stats_final(g_opt.final_path);
+    finish_trace(final_taken);
+    close(g_opt.trace_fd);
+    unblock_sigint();
+    return code;
+}

@@ -1,0 +1,150 @@
+#include "record.h"
+
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stacks.h"
+#include "text.h"
+#include "writer.h"
+
+record_state g_rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Labels longer than this are cut (the importer caps lines at 1 MiB). */
+#define LABEL_MAX 1024
+
+static const char *const DOMAIN_NAMES[] = {"obj", "mem", "raw"};
+
+/* gettid() costs a system call; each thread asks once. */
+static __thread uint32_t t_tid;
+
+static inline uint32_t thread_id(void) {
+    if (t_tid == 0) t_tid = (uint32_t)syscall(SYS_gettid);
+    return t_tid;
+}
+
+static inline uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The forked child runs without the recorder: its records would interleave
+ * with the parent's in the same file. */
+static void after_fork_in_child(void) {
+    g_rec.recording = 0;
+    g_writer.used = 0;
+    g_writer.failed = 1;
+    t_tid = 0;
+    pthread_mutex_init(&g_rec.lock, NULL);
+}
+
+void record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size) {
+    writer_init(fd);
+    g_rec.stacks = stacks;
+    g_rec.locking = locking;
+    g_rec.arena_size = arena_size;
+    g_rec.t0 = now_ns();
+    if (stacks) stacks_init(max_frames);
+    pthread_atfork(NULL, NULL, after_fork_in_child);
+}
+
+/* ",ts,thread," */
+static inline char *put_when(char *p) {
+    *p++ = ',';
+    p = put_u64(p, now_ns() - g_rec.t0);
+    *p++ = ',';
+    p = put_u64(p, thread_id());
+    *p++ = ',';
+    return p;
+}
+
+/* Room for the longest event line: op, three 64-bit numbers, ts, thread, stack id. */
+#define EVENT_LINE_MAX 160
+
+/* "stack,frames,label\n" of an allocation: its stack id, if any. */
+static inline char *put_stack_tail(char *p, uint32_t stack) {
+    if (stack != 0) p = put_u64(p, stack);
+    return PUT_LIT(p, ",,\n");
+}
+
+void record_alloc(int calloc_op, int domain, const void *addr, size_t size) {
+    /* The stack record (if new) must precede the line that uses it. */
+    uint32_t stack = g_rec.stacks ? stacks_capture() : 0;
+    char *p = writer_reserve(EVENT_LINE_MAX);
+    p = calloc_op ? PUT_LIT(p, "calloc,") : PUT_LIT(p, "alloc,");
+    p = put_hex(p, (uintptr_t)addr);
+    *p++ = ',';
+    p = put_u64(p, size);
+    p = PUT_LIT(p, ",,");
+    p = put_str(p, DOMAIN_NAMES[domain], 3);
+    p = put_when(p);
+    p = put_stack_tail(p, stack);
+    writer_commit(p);
+    g_rec.events++;
+}
+
+void record_realloc(int domain, const void *addr, const void *old, size_t size) {
+    uint32_t stack = g_rec.stacks ? stacks_capture() : 0;
+    char *p = writer_reserve(EVENT_LINE_MAX);
+    p = PUT_LIT(p, "realloc,");
+    p = put_hex(p, (uintptr_t)addr);
+    *p++ = ',';
+    p = put_u64(p, size);
+    *p++ = ',';
+    p = put_hex(p, (uintptr_t)old);
+    *p++ = ',';
+    p = put_str(p, DOMAIN_NAMES[domain], 3);
+    p = put_when(p);
+    p = put_stack_tail(p, stack);
+    writer_commit(p);
+    g_rec.events++;
+}
+
+void record_free(int domain, const void *addr) {
+    char *p = writer_reserve(EVENT_LINE_MAX);
+    p = PUT_LIT(p, "free,");
+    p = put_hex(p, (uintptr_t)addr);
+    p = PUT_LIT(p, ",,,");
+    p = put_str(p, DOMAIN_NAMES[domain], 3);
+    p = put_when(p);
+    p = PUT_LIT(p, ",,\n");
+    writer_commit(p);
+    g_rec.events++;
+}
+
+void record_arena(int alloc_op, const void *addr, size_t size) {
+    char *p = writer_reserve(EVENT_LINE_MAX);
+    p = alloc_op ? PUT_LIT(p, "arena_alloc,") : PUT_LIT(p, "arena_free,");
+    p = put_hex(p, (uintptr_t)addr);
+    *p++ = ',';
+    p = put_u64(p, size);
+    p = PUT_LIT(p, ",,");
+    p = put_when(p);
+    p = PUT_LIT(p, ",,\n");
+    writer_commit(p);
+    g_rec.events++;
+}
+
+static void mark_line(PyObject *label_obj, const char *label_c) {
+    char *p = writer_reserve(EVENT_LINE_MAX + 2 * LABEL_MAX);
+    p = PUT_LIT(p, "mark,,,,");
+    p = put_when(p);
+    p = PUT_LIT(p, ",,\"");
+    p += label_obj ? text_put(label_obj, p, LABEL_MAX, 0) : text_put_c(label_c, p, LABEL_MAX, 0);
+    p = PUT_LIT(p, "\"\n");
+    writer_commit(p);
+    g_rec.events++;
+}
+
+void record_mark_str(PyObject *label) { mark_line(label, NULL); }
+void record_mark(const char *label) { mark_line(NULL, label); }
+
+void record_raw_line(const char *text) {
+    size_t n = strlen(text);
+    char *p = writer_reserve(n + 1);
+    p = put_str(p, text, n);
+    *p++ = '\n';
+    writer_commit(p);
+}

@@ -1,0 +1,50 @@
+/* Trace records (one CSV line each) and the state every hook shares.
+ *
+ * Columns: op,addr,size,old_addr,domain,ts,thread,stack,frames,label
+ * (docs/trace-format.md). `ts` is CLOCK_MONOTONIC nanoseconds since the
+ * recorder started, `thread` the Linux thread id (threading.get_native_id()).
+ *
+ * Callers serialize: the OBJ and MEM hooks run under the GIL; with --raw
+ * every hook takes record_lock() first (RAW calls come without the GIL). */
+#ifndef MEMREPLAY_RECORD_H
+#define MEMREPLAY_RECORD_H
+
+#include <Python.h>
+#include <pthread.h>
+#include <stdint.h>
+
+enum { DOMAIN_OBJ, DOMAIN_MEM, DOMAIN_RAW };
+
+typedef struct {
+    int recording;     /* hooks write records (0 before the header, after the end, in forked children) */
+    int stacks;        /* capture Python stacks */
+    int locking;       /* --raw: a mutex around every record */
+    size_t arena_size; /* pymalloc's arena size for this version */
+    uint64_t events;   /* records written (stack records excluded) */
+    uint64_t t0;       /* CLOCK_MONOTONIC origin of ts */
+    pthread_mutex_t lock;
+} record_state;
+
+extern record_state g_rec;
+
+void record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size);
+
+static inline void record_lock(void) {
+    if (g_rec.locking) pthread_mutex_lock(&g_rec.lock);
+}
+static inline void record_unlock(void) {
+    if (g_rec.locking) pthread_mutex_unlock(&g_rec.lock);
+}
+
+/* alloc / calloc (size = nelem * elsize): the result at addr. */
+void record_alloc(int calloc_op, int domain, const void *addr, size_t size);
+void record_realloc(int domain, const void *addr, const void *old, size_t size);
+void record_free(int domain, const void *addr);
+void record_arena(int alloc_op, const void *addr, size_t size);
+/* A mark with a label from Python (str) or from C (UTF-8). */
+void record_mark_str(PyObject *label);
+void record_mark(const char *label);
+/* Any other line, written as is (the `#` preamble and the header row). */
+void record_raw_line(const char *text);
+
+#endif

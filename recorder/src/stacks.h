@@ -1,0 +1,37 @@
+/* Interned Python call stacks: each distinct stack is written once as a
+ * `stack` record; events then carry its id.
+ *
+ * Per allocation the thread's frames are read (frames.h) as pairs (code
+ * object, instruction offset). Turning a pair into text needs the line number
+ * (a walk of the code's line table) and the strings, so pairs are cached:
+ *
+ *   code set     code object address -> generation (a number never reused)
+ *   frame cache  (generation, offset) -> frame id
+ *   frames       frame text "function (file:line)" -> frame id (canonical)
+ *   stacks       frame ids, innermost first -> stack id
+ *
+ * A code object's address can be reused after it is freed, so the free hook
+ * tells us (stacks_forget_code) and the address gets a new generation: stale
+ * cache entries are never matched again. Consecutive allocations from the
+ * same place are common, so the last stack is also compared pair by pair
+ * before anything is hashed.
+ *
+ * All tables live in C-library memory (malloc), never in the domains we
+ * record. Callers hold the GIL or the writer lock. */
+#ifndef MEMREPLAY_STACKS_H
+#define MEMREPLAY_STACKS_H
+
+#include <stdint.h>
+
+void stacks_init(int max_frames);
+/* The id of the current thread's stack (writing its `stack` record first if
+ * it is new), or 0 when the thread runs no Python code. */
+uint32_t stacks_capture(void);
+/* `block` (about to be freed) may hold a code object: forget its address. */
+void stacks_forget_code(const void *block);
+
+/* Distinct stacks and frames so far. */
+uint32_t stacks_count(void);
+uint32_t stacks_frame_count(void);
+
+#endif

@@ -1,0 +1,68 @@
+#include "writer.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+writer_t g_writer;
+
+void writer_init(int fd) {
+    g_writer.fd = fd;
+    g_writer.used = 0;
+    g_writer.failed = 0;
+    g_writer.err = 0;
+    g_writer.bytes = 0;
+}
+
+void writer_flush(void) {
+    size_t off = 0;
+    while (off < g_writer.used && !g_writer.failed) {
+        ssize_t n = write(g_writer.fd, g_writer.buf + off, g_writer.used - off);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            g_writer.failed = 1;
+            g_writer.err = errno;
+            break;
+        }
+        off += (size_t)n;
+        g_writer.bytes += (uint64_t)n;
+    }
+    g_writer.used = 0;
+}
+
+static const char DIGIT_PAIRS[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+char *put_u64(char *p, uint64_t v) {
+    char tmp[20];
+    int i = 20;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        tmp[--i] = DIGIT_PAIRS[2 * r + 1];
+        tmp[--i] = DIGIT_PAIRS[2 * r];
+    }
+    if (v >= 10) {
+        tmp[--i] = DIGIT_PAIRS[2 * v + 1];
+        tmp[--i] = DIGIT_PAIRS[2 * v];
+    } else {
+        tmp[--i] = (char)('0' + v);
+    }
+    memcpy(p, tmp + i, (size_t)(20 - i));
+    return p + (20 - i);
+}
+
+char *put_hex(char *p, uint64_t v) {
+    static const char HEX[] = "0123456789abcdef";
+    *p++ = '0';
+    *p++ = 'x';
+    if (v == 0) {
+        *p++ = '0';
+        return p;
+    }
+    int nibbles = (64 - __builtin_clzll(v) + 3) / 4;
+    for (int i = nibbles - 1; i >= 0; i--) *p++ = HEX[(v >> (4 * i)) & 0xf];
+    return p;
+}

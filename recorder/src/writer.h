@@ -1,0 +1,52 @@
+/* The trace writer: one fixed buffer, emptied with write(2).
+ *
+ * It runs inside the allocator hooks, so it must never allocate through
+ * Python's allocators (that would change the trace it records) and should not
+ * allocate at all: no stdio, no malloc. Lines are formatted in place with the
+ * small number formatters below. */
+#ifndef MEMREPLAY_WRITER_H
+#define MEMREPLAY_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Large enough for the longest line we ever write (a stack record of 256
+ * frames of at most 1,100 bytes each) with room to spare. */
+#define WRITER_CAPACITY (1u << 20)
+
+typedef struct {
+    int fd;
+    size_t used;
+    int failed;         /* a write(2) failed: errno in err; nothing more is written */
+    int err;
+    uint64_t bytes;     /* bytes handed to write(2) so far */
+    char buf[WRITER_CAPACITY];
+} writer_t;
+
+extern writer_t g_writer;
+
+void writer_init(int fd);
+/* Write out the buffer (called when it is full and at the end). */
+void writer_flush(void);
+
+/* Room for n more bytes (n <= WRITER_CAPACITY); returns where to write. */
+static inline char *writer_reserve(size_t n) {
+    if (g_writer.used + n > WRITER_CAPACITY) writer_flush();
+    return g_writer.buf + g_writer.used;
+}
+
+static inline void writer_commit(const char *end) {
+    g_writer.used = (size_t)(end - g_writer.buf);
+}
+
+static inline char *put_str(char *p, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) p[i] = s[i];
+    return p + n;
+}
+
+#define PUT_LIT(p, lit) put_str((p), (lit), sizeof(lit) - 1)
+
+char *put_u64(char *p, uint64_t v);   /* decimal */
+char *put_hex(char *p, uint64_t v);   /* 0x-prefixed lowercase hex, no leading zeros */
+
+#endif

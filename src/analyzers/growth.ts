@@ -1,0 +1,211 @@
+// Live bytes per site over time, sampled at interval boundaries while the
+// trace streams, for the growth rule (growth-rule.ts).
+//
+// Boundaries are the trace's `mark` records (all but `stats` and `final`,
+// which the recorder writes at exit, or those whose label matches --marks),
+// or, for traces without enough marks, equal windows
+// of events. The trace length is not known while streaming, so both are
+// sampled as the replay goes (windows stop once the marks are known to be
+// enough), and the choice is made at the end.
+//
+// State is bounded: at most MAX_SAMPLES samples per basis, each a walk of the
+// live blocks into one number per site (at most MAX_SITES sites). When the
+// samples fill up, every other one is dropped and the stride between samples
+// doubles, so the kept samples stay evenly spaced (every 2^k-th boundary) and
+// the walks cost about MAX_SAMPLES times the final live set in total.
+
+import type { ReplayObserver, Replayer } from '../replay/replayer.js';
+import { classifyGrowth, MIN_STEADY_INTERVALS, type GrowthVerdict } from './growth-rule.js';
+import { SUPPRESSED, type SiteTable } from './live-sites.js';
+
+export const MAX_SAMPLES = 64;
+export const MAX_SITES = 16_384;
+/** Events per boundary in the window basis before any doubling. */
+export const FIRST_WINDOW_EVENTS = 16;
+/** Default warm-up: one interval with marks, a quarter of the windows without. */
+export const DEFAULT_WARMUP_MARKS: WarmupSpec = { intervals: 1 };
+export const DEFAULT_WARMUP_WINDOWS: WarmupSpec = { percent: 25 };
+
+/** Marks the recorder writes at exit (trace-format.md): not iterations, so not boundaries by default. */
+export const EXIT_MARKS: readonly string[] = ['stats', 'final'];
+
+export type WarmupSpec = { readonly intervals: number } | { readonly percent: number };
+
+export interface GrowthSample {
+  /** Boundaries before this sample: the mark count, or windows of FIRST_WINDOW_EVENTS events (0: start of trace). */
+  readonly ordinal: number;
+  readonly event: number;
+  readonly ts: number | null;
+  /** The label of the mark (marks basis). */
+  readonly mark: string | null;
+}
+
+class SampleSeries {
+  stride = 1;
+  boundaries = 0;
+  readonly samples: GrowthSample[] = [];
+  readonly rows: Float64Array[] = [];
+
+  constructor(private readonly walk: (r: Replayer) => Float64Array) {}
+
+  boundary(r: Replayer, mark: string | null): void {
+    this.boundaries++;
+    if (this.boundaries % this.stride !== 0) return;
+    if (this.samples.length === MAX_SAMPLES) {
+      // Keep the samples at even multiples of the stride (the 2nd, 4th, ...).
+      let k = 0;
+      for (let j = 1; j < MAX_SAMPLES; j += 2, k++) {
+        this.samples[k] = this.samples[j]!;
+        this.rows[k] = this.rows[j]!;
+      }
+      this.samples.length = k;
+      this.rows.length = k;
+      this.stride *= 2;
+      if (this.boundaries % this.stride !== 0) return;
+    }
+    this.samples.push({ ordinal: this.boundaries, event: r.events, ts: Number.isNaN(r.lastTs) ? null : r.lastTs, mark });
+    this.rows.push(this.walk(r));
+  }
+}
+
+export interface GrowthOptions {
+  /** Marks counted as boundaries (default: every mark but EXIT_MARKS). */
+  markFilter?: (label: string) => boolean;
+  warmup?: WarmupSpec;
+}
+
+export class GrowthObserver implements ReplayObserver {
+  private readonly marks: SampleSeries;
+  private windows: SampleSeries | null;
+  private sinceWindow = 0;
+  private scratch = new Float64Array(256);
+  sitesUntracked = 0;
+
+  constructor(
+    private readonly table: SiteTable,
+    private readonly options: GrowthOptions = {},
+  ) {
+    const walk = (r: Replayer): Float64Array => this.walk(r);
+    this.marks = new SampleSeries(walk);
+    this.windows = new SampleSeries(walk);
+  }
+
+  onMark(r: Replayer, label: string): void {
+    const counted = this.options.markFilter !== undefined ? this.options.markFilter(label) : !EXIT_MARKS.includes(label);
+    if (!counted) return;
+    this.marks.boundary(r, label);
+    // Once the marks are enough, they stay enough: stop paying for windows.
+    if (this.windows !== null && enoughIntervals(this.marks.boundaries, this.options.warmup ?? DEFAULT_WARMUP_MARKS)) {
+      this.windows = null;
+    }
+  }
+
+  onEvent(r: Replayer): void {
+    if (++this.sinceWindow === FIRST_WINDOW_EVENTS) {
+      this.sinceWindow = 0;
+      if (this.windows !== null) this.windows.boundary(r, null);
+    }
+  }
+
+  /** Live bytes per tracked site now (sites beyond MAX_SITES are counted, not tracked). */
+  private walk(r: Replayer): Float64Array {
+    const table = this.table;
+    const classOf = (pool: number): number => r.model.poolSizeClass(pool);
+    this.scratch.fill(0);
+    r.forEachLiveBlock((pool, size, stack, domain) => {
+      const site = table.siteOf(stack, domain, pool, classOf);
+      if (site === SUPPRESSED || site >= MAX_SITES) return;
+      if (site >= this.scratch.length) this.growScratch(site);
+      this.scratch[site]! += size;
+    });
+    const tracked = Math.min(table.count, MAX_SITES);
+    this.sitesUntracked = table.count - tracked;
+    return this.scratch.slice(0, tracked);
+  }
+
+  private growScratch(site: number): void {
+    let n = this.scratch.length;
+    while (n <= site) n *= 2;
+    const bigger = new Float64Array(n);
+    bigger.set(this.scratch);
+    this.scratch = bigger;
+  }
+
+  /** The chosen basis and its samples, once the replay is over. */
+  result(): GrowthSeries {
+    const warmupGiven = this.options.warmup;
+    const marksWarmup = warmupGiven ?? DEFAULT_WARMUP_MARKS;
+    const useMarks = enoughIntervals(this.marks.boundaries, marksWarmup) || this.windows === null;
+    const series = useMarks ? this.marks : this.windows!;
+    const warmupSpec = warmupGiven ?? (useMarks ? DEFAULT_WARMUP_MARKS : DEFAULT_WARMUP_WINDOWS);
+    return new GrowthSeries(useMarks ? 'marks' : 'windows', series, warmupIntervals(series.boundaries, warmupSpec), this.sitesUntracked);
+  }
+}
+
+/** Intervals of warm-up for a basis with `boundaries` boundaries. */
+export function warmupIntervals(boundaries: number, spec: WarmupSpec): number {
+  return 'intervals' in spec ? spec.intervals : Math.ceil((boundaries * spec.percent) / 100);
+}
+
+export function enoughIntervals(boundaries: number, spec: WarmupSpec): boolean {
+  return boundaries - warmupIntervals(boundaries, spec) >= MIN_STEADY_INTERVALS;
+}
+
+/** The samples of the chosen basis, and the verdict for any site. */
+export class GrowthSeries {
+  /** Samples with the start of the trace (all sites at 0) first. */
+  readonly samples: GrowthSample[];
+  /** Index in `samples` of the first sample at or after the end of the warm-up. */
+  readonly firstSteady: number;
+  /** Boundaries per kept sample (a power of two). */
+  readonly stride: number;
+  readonly boundaries: number;
+
+  constructor(
+    readonly basis: 'marks' | 'windows',
+    private readonly series: SampleSeries,
+    /** Warm-up in boundaries (marks or base windows). */
+    readonly warmup: number,
+    readonly sitesUntracked: number,
+  ) {
+    this.samples = [{ ordinal: 0, event: 0, ts: null, mark: null }, ...series.samples];
+    this.stride = series.stride;
+    this.boundaries = series.boundaries;
+    const i = this.samples.findIndex((s) => s.ordinal >= warmup);
+    this.firstSteady = i < 0 ? this.samples.length : i;
+  }
+
+  get steadyIntervals(): number {
+    return Math.max(0, this.samples.length - 1 - this.firstSteady);
+  }
+
+  get enough(): boolean {
+    return this.steadyIntervals >= MIN_STEADY_INTERVALS;
+  }
+
+  /** Events per interval in the windows basis (one sample spacing). */
+  get eventsPerWindow(): number {
+    return this.stride * FIRST_WINDOW_EVENTS;
+  }
+
+  /** Live bytes of a site at every sample (0 for sites beyond the tracking limit). */
+  liveBytes(site: number): number[] {
+    return [0, ...this.series.rows.map((row) => (site < row.length ? row[site]! : 0))];
+  }
+
+  /**
+   * Interval position of each sample: marks count one interval per mark,
+   * windows one per sample spacing, so slopes read "per mark" or "per window".
+   */
+  private x(i: number): number {
+    const o = this.samples[i]!.ordinal;
+    return this.basis === 'marks' ? o : o / this.stride;
+  }
+
+  verdict(site: number, liveNow: number): GrowthVerdict {
+    const all = this.liveBytes(site);
+    const steady = all.slice(this.firstSteady);
+    const xs = steady.map((_, k) => this.x(this.firstSteady + k));
+    return classifyGrowth(steady, xs, liveNow);
+  }
+}

@@ -1,0 +1,19 @@
+// The `check` batch task: one trace against the budgets (its leak analysis,
+// summary and budget outcomes), plain data in and out. The baseline is
+// compared on the main thread, where the report is put together.
+
+import type { LeaksOptions } from '../../analyzers/leaks.js';
+import type { Budgets } from '../../check/budgets.js';
+import { checkTrace } from '../../check/run-check.js';
+import { defineTask } from '../task.js';
+
+export interface CheckTaskOptions {
+  readonly leaks: LeaksOptions;
+  readonly budgets: Budgets;
+}
+
+export const checkTask = defineTask<CheckTaskOptions, Awaited<ReturnType<typeof checkTrace>>>({
+  name: 'check',
+  run: (input, options, context) =>
+    checkTrace(input, { ...options.leaks, onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes) }, options.budgets),
+});

@@ -1,0 +1,80 @@
+// The budgets of `memreplay check` and how one trace's result meets them.
+// Every budget is a maximum; a trace passes a budget when its value is at
+// most the limit. With no budget given at all, only steadyLeakSites applies,
+// at 0: a check fails on a steady-state leak and on nothing else.
+
+import type { LeaksResult } from '../analyzers/leaks.js';
+
+export const BUDGET_NAMES = ['steadyLeakSites', 'leakedBytes', 'siteLeakedBytes', 'peakFootprintBytes', 'arenas', 'fragmentation'] as const;
+export type BudgetName = (typeof BUDGET_NAMES)[number];
+export type Budgets = Partial<Record<BudgetName, number>>;
+
+export const BUDGET_DESCRIPTIONS: Record<BudgetName, string> = {
+  steadyLeakSites: 'steady-state leak sites',
+  leakedBytes: 'bytes live at the reported instant, after suppressions',
+  siteLeakedBytes: 'bytes live at one site at the reported instant',
+  peakFootprintBytes: 'peak footprint (arenas + C library bytes)',
+  arenas: 'arena high-water mark',
+  fragmentation: 'fragmentation: free share of the arena bytes at the reported instant',
+};
+
+/** What a budget is measured in, for messages. */
+export const BUDGET_UNITS: Record<BudgetName, 'bytes' | 'count' | 'ratio'> = {
+  steadyLeakSites: 'count',
+  leakedBytes: 'bytes',
+  siteLeakedBytes: 'bytes',
+  peakFootprintBytes: 'bytes',
+  arenas: 'count',
+  fragmentation: 'ratio',
+};
+
+/** The numbers of one trace that budgets and baselines look at. */
+export interface TraceSummary {
+  readonly steadyLeakSites: number;
+  readonly leakedBytes: number;
+  /** The largest site's live bytes (0 when none). */
+  readonly siteLeakedBytes: number;
+  readonly peakFootprintBytes: number;
+  readonly arenas: number;
+  readonly fragmentation: number;
+}
+
+export interface BudgetOutcome {
+  readonly budget: BudgetName;
+  readonly limit: number;
+  readonly actual: number;
+  readonly passed: boolean;
+  /** The sites that broke it (steadyLeakSites, siteLeakedBytes), by key. */
+  readonly sites: readonly string[];
+}
+
+/** The budgets in force: the ones given, and steadyLeakSites 0 unless it was given. */
+export function effectiveBudgets(given: Budgets): Budgets {
+  return { steadyLeakSites: 0, ...given };
+}
+
+export function summaryOf(r: LeaksResult): TraceSummary {
+  return {
+    steadyLeakSites: r.growth.steadyLeakSites,
+    leakedBytes: r.totals.liveRequestedBytes,
+    siteLeakedBytes: r.sites.reduce((m, s) => Math.max(m, s.requestedBytes), 0),
+    peakFootprintBytes: r.memory.peakFootprintBytes,
+    arenas: r.memory.arenasHighWater,
+    fragmentation: r.memory.fragmentation.freeRatio,
+  };
+}
+
+export function evaluateBudgets(r: LeaksResult, budgets: Budgets): BudgetOutcome[] {
+  const summary = summaryOf(r);
+  const out: BudgetOutcome[] = [];
+  for (const budget of BUDGET_NAMES) {
+    const limit = budgets[budget];
+    if (limit === undefined) continue;
+    const actual = summary[budget];
+    let sites: string[] = [];
+    if (budget === 'steadyLeakSites') sites = r.sites.filter((s) => s.growth.class === 'steady_leak').map((s) => s.key);
+    if (budget === 'siteLeakedBytes') sites = r.sites.filter((s) => s.requestedBytes > limit).map((s) => s.key);
+    out.push({ budget, limit, actual, passed: actual <= limit, sites: actual <= limit ? [] : sites });
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+// `memreplay check`: each trace's leak analysis against the budgets and the
+// baseline, gathered into one report (memreplay.check/1) that every output
+// (text, --json, --junit, --sarif, GitHub) is rendered from. checkTrace is
+// the per-trace part (the `check` batch task runs it on a worker); a trace
+// that cannot be read fails alone with its error and the others go on.
+
+import { findLeaks, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
+import { baselineFor, compareWithBaseline, type Baseline, type BaselineOutcome } from './baseline.js';
+import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type Budgets, type TraceSummary } from './budgets.js';
+
+export const CHECK_SCHEMA = 'memreplay.check/1';
+
+export interface CheckOptions {
+  readonly leaks: LeaksOptions;
+  /** The budgets in force (effectiveBudgets). */
+  readonly budgets: Budgets;
+  /** Where each budget came from. */
+  readonly budgetSources: Partial<Record<BudgetName, 'flag' | 'config' | 'default'>>;
+  readonly tolerance: number;
+  readonly baseline?: Baseline;
+  readonly configFile: string | null;
+  readonly suppressionFiles: readonly string[];
+}
+
+export interface TraceCheck {
+  readonly file: string;
+  readonly passed: boolean;
+  readonly summary: TraceSummary;
+  readonly budgets: readonly BudgetOutcome[];
+  /** null without --baseline; `outcomes` null when the baseline has no entry for this trace. */
+  readonly baseline: { readonly file: string; readonly outcomes: readonly BaselineOutcome[] | null } | null;
+  readonly leaks: LeaksResult;
+}
+
+export interface CheckReport {
+  readonly schema: typeof CHECK_SCHEMA;
+  readonly passed: boolean;
+  readonly config: string | null;
+  readonly budgets: Budgets;
+  readonly budgetSources: CheckOptions['budgetSources'];
+  readonly tolerance: number;
+  readonly baseline: string | null;
+  readonly suppressions: readonly string[];
+  readonly traces: readonly TraceCheck[];
+  /** Traces that could not be read, with the error. */
+  readonly failures: readonly { readonly file: string; readonly error: string }[];
+}
+
+/** One trace against the budgets (the part that can run on a worker: plain data in and out). */
+export async function checkTrace(
+  path: string,
+  leaks: LeaksOptions,
+  budgets: Budgets,
+): Promise<{ leaks: LeaksResult; summary: TraceSummary; budgets: BudgetOutcome[] }> {
+  const result = await findLeaks(path, { ...leaks, ...(budgets.siteLeakedBytes !== undefined ? { listSitesOver: budgets.siteLeakedBytes } : {}) });
+  return { leaks: result, summary: summaryOf(result), budgets: evaluateBudgets(result, budgets) };
+}
+
+export function traceCheckOf(file: string, checked: Awaited<ReturnType<typeof checkTrace>>, options: CheckOptions): TraceCheck {
+  let baseline: TraceCheck['baseline'] = null;
+  if (options.baseline !== undefined) {
+    const base = baselineFor(options.baseline, file);
+    baseline = { file: options.baseline.file, outcomes: base === undefined ? null : compareWithBaseline(checked.summary, base, options.tolerance) };
+  }
+  const passed = checked.budgets.every((b) => b.passed) && (baseline?.outcomes ?? []).every((b) => b.passed);
+  return { file, passed, summary: checked.summary, budgets: checked.budgets, baseline, leaks: checked.leaks };
+}
+
+export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['failures'], options: CheckOptions): CheckReport {
+  return {
+    schema: CHECK_SCHEMA,
+    passed: failures.length === 0 && traces.every((t) => t.passed),
+    config: options.configFile,
+    budgets: options.budgets,
+    budgetSources: options.budgetSources,
+    tolerance: options.tolerance,
+    baseline: options.baseline?.file ?? null,
+    suppressions: options.suppressionFiles,
+    traces,
+    failures,
+  };
+}
+
+/** The document --update-baseline writes: the report without per-site details. */
+export function baselineDocument(report: CheckReport): unknown {
+  return { ...report, traces: report.traces.map(({ leaks: _leaks, ...rest }) => rest) };
+}

@@ -1,0 +1,98 @@
+// The launcher binary for one interpreter: built on first use, then reused.
+//
+// Cache: $MEMREPLAY_CACHE_DIR, else $XDG_CACHE_HOME/memreplay, else
+// ~/.cache/memreplay; one directory per build key, the hash of everything the
+// binary depends on (the interpreter's real path, version and build paths,
+// the compiler, the launcher sources). A new interpreter, an upgraded one or a
+// changed source gets its own build; nothing is ever rebuilt in place. The
+// binary is compiled under a temporary name and renamed, so a concurrent or
+// interrupted build never leaves a half-written launcher behind.
+
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { MemreplayError } from '../errors.js';
+import type { InterpreterInfo } from './interpreter.js';
+import { launcherSources } from './launcher-sources.js';
+import { findToolchain, type Toolchain } from './toolchain.js';
+
+export const LAUNCHER_NAME = 'memreplay-launcher';
+
+/** Flags of our own: the launcher's symbols stay private (-fvisibility=hidden)
+ * except its _exit; --export-dynamic lets extension modules of an interpreter
+ * linked statically find libpython's symbols in the launcher, as they find
+ * them in `python3` itself. */
+const CFLAGS = ['-std=gnu11', '-O2', '-pthread', '-fvisibility=hidden', '-fno-strict-aliasing'];
+
+export interface Launcher {
+  path: string;
+  /** Built now (false: found in the cache). */
+  built: boolean;
+}
+
+export function recorderCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const own = env['MEMREPLAY_CACHE_DIR'];
+  if (own) return own;
+  const xdg = env['XDG_CACHE_HOME'];
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'memreplay');
+}
+
+function buildKey(info: InterpreterInfo, tools: Toolchain, sourcesHash: string): string {
+  let real = info.executable;
+  try {
+    real = realpathSync(info.executable);
+  } catch {
+    // keep the path as given
+  }
+  const h = createHash('sha256');
+  h.update(JSON.stringify([real, info.version, info.hexversion, info.includeDir, info.libDir, tools, CFLAGS, sourcesHash]));
+  return h.digest('hex').slice(0, 20);
+}
+
+/** The first line of compiler output that says what went wrong. */
+function firstError(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /error/i.test(l)) ?? lines[0] ?? 'no output';
+}
+
+export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = process.env): Launcher {
+  const sources = launcherSources();
+  const tools = findToolchain(info);
+  const dir = join(recorderCacheDir(env), 'launchers', `cpython-${info.version}-${buildKey(info, tools, sources.hash)}`);
+  const path = join(dir, LAUNCHER_NAME);
+  if (existsSync(path)) return { path, built: false };
+
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new MemreplayError(`cannot create the recorder cache ${dir}: ${(e as Error).message} (set MEMREPLAY_CACHE_DIR)`);
+  }
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const args = [
+    ...tools.cc.slice(1),
+    ...CFLAGS,
+    ...tools.includes,
+    ...sources.cFiles,
+    '-o',
+    tmp,
+    ...tools.ldflags,
+    `-Wl,-rpath,${info.libDir}`,
+    '-Wl,--export-dynamic',
+    '-ldl',
+  ];
+  const r = spawnSync(tools.cc[0]!, args, { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) {
+    rmSync(tmp, { force: true });
+    const log = join(dir, 'build.log');
+    const output = `${r.error ? String(r.error) + '\n' : ''}${r.stdout ?? ''}${r.stderr ?? ''}`;
+    writeFileSync(log, `${[tools.cc[0], ...args].join(' ')}\n\n${output}`);
+    throw new MemreplayError(
+      `cannot build the recorder for ${info.executable} (CPython ${info.version}) with ${tools.cc[0]}: ${firstError(output)} (full log: ${log})`,
+    );
+  }
+  writeFileSync(join(dir, 'build.json'), JSON.stringify({ interpreter: info, toolchain: tools, command: [tools.cc[0], ...args.map((a) => (a === tmp ? path : a))] }, null, 2) + '\n');
+  renameSync(tmp, path);
+  return { path, built: true };
+}

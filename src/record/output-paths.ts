@@ -1,0 +1,42 @@
+// The files a recording writes: the trace, and CPython's statistics at the
+// `stats` and `final` marks beside it.
+
+import { existsSync } from 'node:fs';
+import { MemreplayError } from '../errors.js';
+
+export interface RecordingFiles {
+  trace: string;
+  /** sys._debugmallocstats() at the `stats` mark (at exit, interpreter alive). */
+  stats: string;
+  /** The pymalloc part at the `final` mark (after Py_FinalizeEx). */
+  final: string;
+  /** The trace is written gzip-compressed (its name ends in .gz). */
+  gzip: boolean;
+}
+
+/** OUT.csv and OUT.csv.gz -> OUT.stats.txt; any other name -> NAME.stats.txt. */
+export function recordingFiles(trace: string, statsOut?: string): RecordingFiles {
+  const gzip = trace.endsWith('.gz');
+  const stem = trace.replace(/\.csv(\.gz)?$/, '').replace(/\.gz$/, '');
+  const stats = statsOut ?? `${stem}.stats.txt`;
+  return { trace, stats, final: finalStatsPath(stats), gzip };
+}
+
+/** X.stats.txt -> X.final.stats.txt; X.txt -> X.final.txt; else X.final */
+export function finalStatsPath(stats: string): string {
+  if (stats.endsWith('.stats.txt')) return `${stats.slice(0, -'.stats.txt'.length)}.final.stats.txt`;
+  if (stats.endsWith('.txt')) return `${stats.slice(0, -'.txt'.length)}.final.txt`;
+  return `${stats}.final`;
+}
+
+/** Nothing the user has is overwritten without --force. */
+export function checkWritable(files: RecordingFiles, force: boolean): void {
+  const paths = [files.trace, files.stats, files.final];
+  if (new Set(paths).size !== paths.length) {
+    throw new MemreplayError(`the trace and its statistics files would have the same name (${files.trace}): use --stats-out`);
+  }
+  if (force) return;
+  for (const p of paths) {
+    if (existsSync(p)) throw new MemreplayError(`${p} exists; pass --force to overwrite it`);
+  }
+}

@@ -1,0 +1,207 @@
+// Recording a program: run it under the launcher (built or found in the
+// cache), stream the trace to a temporary file beside the output (through
+// gzip when the name ends in .gz), then rename the trace and the statistics
+// into place. The program keeps the terminal: its stdin, stdout and stderr
+// are ours. The launcher reports on a pipe of its own (fd 4) what it wrote.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, createWriteStream, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants as zlibConstants, createGzip } from 'node:zlib';
+import { MemreplayError, UsageError } from '../errors.js';
+import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
+import { ensureLauncher, type Launcher } from './launcher-cache.js';
+import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
+
+export const DEFAULT_FRAMES = 16;
+export const MAX_FRAMES = 256;
+/** Measured in recorder/README.md: level 1 keeps up with the launcher on
+ * another core; higher levels make the program wait for the compressor. */
+export const GZIP_LEVEL = 1;
+
+export interface RecordOptions {
+  /** The interpreter: a command on PATH or a path. Default python3. */
+  python?: string;
+  /** Frames per stack; 0 records no stacks. */
+  frames: number;
+  /** Also record the RAW domain. */
+  raw: boolean;
+  output: string;
+  statsOut?: string;
+  force: boolean;
+  /** The interpreter's command line after its name: script.py args, -m module args, -c code. */
+  program: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Told once the interpreter is known and the launcher ready. */
+  onLauncher?: (info: InterpreterInfo, launcher: Launcher) => void;
+}
+
+/** What the launcher reports when the program has ended (see recorder/src/main.c). */
+export interface LauncherStatus {
+  python: string;
+  complete: boolean;
+  events: number;
+  stacks: number;
+  frames: number;
+  bytes: number;
+  stats: boolean;
+  final: boolean;
+  statsWindowCalls: number;
+  writeError: string | null;
+}
+
+export interface RecordResult {
+  interpreter: InterpreterInfo;
+  launcher: Launcher;
+  files: RecordingFiles;
+  /** The program's exit status, or the signal that ended it. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** null when the launcher was killed before it could report. */
+  status: LauncherStatus | null;
+  /** Bytes of the trace file as written (compressed when gzip). */
+  traceBytes: number;
+  /** Which statistics files were written. */
+  wroteStats: boolean;
+  wroteFinal: boolean;
+}
+
+function tempBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+function parseStatus(text: string): LauncherStatus | { error: string } | null {
+  const line = text.trim().split('\n').pop();
+  if (!line) return null;
+  try {
+    return JSON.parse(line) as LauncherStatus | { error: string };
+  } catch {
+    return null;
+  }
+}
+
+async function collect(stream: Readable): Promise<string> {
+  let text = '';
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) text += chunk as string;
+  return text;
+}
+
+export function validateRecordOptions(o: RecordOptions): void {
+  if (o.program.length === 0) throw new UsageError('record: name the program to run: memreplay record -o OUT.csv -- script.py [args] (or -- -m module [args])');
+  if (!Number.isInteger(o.frames) || o.frames < 0 || o.frames > MAX_FRAMES) {
+    throw new UsageError(`--frames ${o.frames}: expected a whole number from 1 to ${MAX_FRAMES} (or --no-stacks)`);
+  }
+}
+
+export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
+  validateRecordOptions(o);
+  const files = recordingFiles(o.output, o.statsOut);
+  checkWritable(files, o.force);
+  const env = o.env ?? process.env;
+  const interpreter = probeInterpreter(o.python ?? 'python3');
+  const launcher = ensureLauncher(interpreter, env);
+  o.onLauncher?.(interpreter, launcher);
+
+  for (const p of [files.trace, files.stats, files.final]) mkdirSync(dirname(p), { recursive: true });
+  const tmp = { trace: tempBeside(files.trace), stats: tempBeside(files.stats), final: tempBeside(files.final) };
+  const cleanup = () => {
+    for (const p of Object.values(tmp)) rmSync(p, { force: true });
+  };
+
+  let traceFd: number | null = null;
+  try {
+    if (!files.gzip) traceFd = openSync(tmp.trace, 'wx');
+    const args = [
+      '--trace-fd', '3',
+      '--status-fd', '4',
+      '--stats', tmp.stats,
+      '--final-stats', tmp.final,
+      '--frames', String(o.frames),
+      ...(o.raw ? ['--raw'] : []),
+      '--',
+      interpreter.executable,
+      ...o.program,
+    ];
+    const child = spawn(launcher.path, args, {
+      stdio: ['inherit', 'inherit', 'inherit', traceFd ?? 'pipe', 'pipe'],
+      env,
+    });
+    if (traceFd !== null) {
+      closeSync(traceFd);
+      traceFd = null;
+    }
+    // Ctrl-C reaches the program directly (same process group): it decides
+    // what to do, and we wait for it. Termination requests sent to us alone
+    // are passed on.
+    const ignore = () => {};
+    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', forward);
+    process.on('SIGHUP', forward);
+    try {
+      const compressing = files.gzip
+        ? pipeline(child.stdio[3] as Readable, createGzip({ level: GZIP_LEVEL, strategy: zlibConstants.Z_DEFAULT_STRATEGY }), createWriteStream(tmp.trace, { flags: 'wx' }))
+        : Promise.resolve();
+      const statusText = collect(child.stdio[4] as Readable);
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolve({ code, signal }));
+      });
+      const [{ code, signal }, text] = await Promise.all([exited, statusText, compressing]);
+      const status = parseStatus(text);
+      if (status !== null && 'error' in status) throw new MemreplayError(status.error);
+      if (status?.writeError) {
+        throw new MemreplayError(`writing the trace ${files.trace} failed: ${status.writeError}; nothing was kept`);
+      }
+      return finish(interpreter, launcher, files, tmp, code, signal, status);
+    } finally {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', forward);
+      process.off('SIGHUP', forward);
+    }
+  } catch (e) {
+    if (traceFd !== null) closeSync(traceFd);
+    cleanup();
+    if (e instanceof MemreplayError) throw e;
+    throw new MemreplayError(`recording failed: ${(e as Error).message}`);
+  }
+}
+
+function finish(
+  interpreter: InterpreterInfo,
+  launcher: Launcher,
+  files: RecordingFiles,
+  tmp: { trace: string; stats: string; final: string },
+  exitCode: number | null,
+  signal: NodeJS.Signals | null,
+  status: LauncherStatus | null,
+): RecordResult {
+  const size = (p: string) => {
+    try {
+      return statSync(p).size;
+    } catch {
+      return -1;
+    }
+  };
+  const traceBytes = size(tmp.trace);
+  renameSync(tmp.trace, files.trace);
+  // A statistics file exists only when its mark was reached; an empty one
+  // (the program ended before) is not kept, nor one left from an earlier
+  // recording under the same name (--force): it would describe another trace.
+  const place = (from: string, to: string) => {
+    if (size(from) > 0) {
+      renameSync(from, to);
+      return true;
+    }
+    rmSync(from, { force: true });
+    rmSync(to, { force: true });
+    return false;
+  };
+  const wroteStats = place(tmp.stats, files.stats);
+  const wroteFinal = place(tmp.final, files.final);
+  return { interpreter, launcher, files, exitCode, signal, status, traceBytes, wroteStats, wroteFinal };
+}

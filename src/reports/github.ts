@@ -1,0 +1,132 @@
+// GitHub Actions outputs of `memreplay check` (written when GITHUB_ACTIONS is
+// true): workflow-command annotations, one per broken budget, on the line of
+// the leak site's innermost in-project frame when there is one; and a
+// Markdown job summary for GITHUB_STEP_SUMMARY. Everything from the trace is
+// escaped: `%`, CR and LF (and `:` `,` in properties) for annotations; HTML
+// and table syntax for Markdown.
+
+import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
+import type { CheckReport, TraceCheck } from '../check/run-check.js';
+import { formatBudgetValue } from './check-text.js';
+import { siteLocation } from './source-location.js';
+import { bytes, percent, thousands } from './units.js';
+
+/** Annotations GitHub shows per step and kind; more are dropped, so the rest are summed up in one. */
+const MAX_ANNOTATIONS = 10;
+
+export function githubAnnotations(report: CheckReport, sourceRoot: string): string {
+  const lines: string[] = [];
+  for (const t of report.traces) {
+    const unit = t.leaks.growth.basis === 'marks' ? 'mark' : 'window';
+    if (!t.leaks.growth.enough) {
+      lines.push(command('warning', { title: 'memreplay: growth not measured' }, `${t.file}: only ${t.leaks.growth.steadyIntervals} interval(s) after the warm-up; steady-state leaks need 3`));
+    }
+    for (const b of t.budgets) {
+      if (b.passed) continue;
+      if (b.sites.length > 0) {
+        for (const key of b.sites) {
+          const site = t.leaks.sites.find((s) => s.key === key)!;
+          const loc = siteLocation(site.stack, sourceRoot);
+          const props: Record<string, string> = {
+            title: b.budget === 'steadyLeakSites' ? 'memreplay: steady-state leak' : 'memreplay: site over budget',
+          };
+          if (loc !== null && loc.relativePath !== null && !loc.relativePath.startsWith('../')) {
+            props['file'] = loc.relativePath;
+            if (loc.frame.line > 0) props['line'] = String(loc.frame.line);
+          }
+          const growth = site.growth.class === 'steady_leak' ? `grows by ${bytes(Math.round(site.growth.slope))} per ${unit}, ` : '';
+          lines.push(command('error', props, `${key}: ${growth}${bytes(site.requestedBytes)} live in ${site.blocks} blocks (${t.file})`));
+        }
+      } else {
+        lines.push(
+          command(
+            'error',
+            { title: 'memreplay: budget exceeded' },
+            `${t.file}: ${BUDGET_DESCRIPTIONS[b.budget]} ${formatBudgetValue(b.budget, b.actual)} > ${formatBudgetValue(b.budget, b.limit)}`,
+          ),
+        );
+      }
+    }
+    for (const b of t.baseline?.outcomes ?? []) {
+      if (b.passed) continue;
+      lines.push(
+        command(
+          'error',
+          { title: 'memreplay: above baseline' },
+          `${t.file}: ${BUDGET_DESCRIPTIONS[b.metric]} ${formatBudgetValue(b.metric, b.actual)}, baseline ${formatBudgetValue(b.metric, b.baseline)}`,
+        ),
+      );
+    }
+  }
+  for (const f of report.failures) lines.push(command('error', { title: 'memreplay: cannot read trace' }, f.error));
+  const errors = lines.filter((l) => l.startsWith('::error'));
+  const kept = [...lines.filter((l) => !l.startsWith('::error')), ...errors.slice(0, MAX_ANNOTATIONS)];
+  if (errors.length > MAX_ANNOTATIONS) {
+    kept.push(command('error', { title: 'memreplay' }, `${errors.length - MAX_ANNOTATIONS} more findings: see the job summary or the --sarif report`));
+  }
+  return kept.map((l) => l + '\n').join('');
+}
+
+function command(kind: 'error' | 'warning', props: Record<string, string>, message: string): string {
+  const p = Object.entries(props)
+    .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+    .join(',');
+  return `::${kind}${p === '' ? '' : ' ' + p}::${escapeData(message)}`;
+}
+
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function githubSummary(report: CheckReport): string {
+  const out: string[] = [];
+  out.push(`## memreplay check: ${report.passed ? 'passed' : 'failed'}`);
+  out.push('');
+  out.push('| trace | result | steady-state leak sites | live bytes | largest site | peak footprint | arenas (peak) | fragmentation |');
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const t of report.traces) {
+    const s = t.summary;
+    out.push(
+      `| ${md(t.file)} | ${t.passed ? 'pass' : '**FAIL**'} | ${thousands(s.steadyLeakSites)} | ${bytes(s.leakedBytes)} | ${bytes(s.siteLeakedBytes)} | ${bytes(s.peakFootprintBytes)} | ${thousands(s.arenas)} | ${percent(s.fragmentation)} |`,
+    );
+  }
+  for (const f of report.failures) out.push(`| ${md(f.file)} | **ERROR** | | | | | | |`);
+  for (const t of report.traces.filter((x) => !x.passed)) out.push('', ...failureDetails(t));
+  if (report.failures.length > 0) {
+    out.push('', '### Traces that could not be read', '');
+    for (const f of report.failures) out.push(`- ${md(f.error)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function failureDetails(t: TraceCheck): string[] {
+  const out = [`### ${md(t.file)}`, ''];
+  for (const b of t.budgets) {
+    if (b.passed) continue;
+    out.push(`- ${md(BUDGET_DESCRIPTIONS[b.budget])}: ${formatBudgetValue(b.budget, b.actual)} > ${formatBudgetValue(b.budget, b.limit)}`);
+    for (const key of b.sites.slice(0, 20)) {
+      const site = t.leaks.sites.find((s) => s.key === key)!;
+      const series = site.growth.liveBytes.map((v) => bytes(v)).join(' → ');
+      out.push(`  - ${md(key)}: ${bytes(site.requestedBytes)} live; live bytes per sample: ${md(series.length > 400 ? series.slice(0, 399) + '…' : series)}`);
+    }
+  }
+  for (const b of t.baseline?.outcomes ?? []) {
+    if (b.passed) continue;
+    out.push(`- baseline: ${md(BUDGET_DESCRIPTIONS[b.metric])} ${formatBudgetValue(b.metric, b.actual)}, baseline ${formatBudgetValue(b.metric, b.baseline)}`);
+  }
+  return out;
+}
+
+/** Untrusted text inside Markdown (and the HTML GitHub allows in it): inert, one line. */
+export function md(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
+}

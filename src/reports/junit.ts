@@ -1,0 +1,81 @@
+// --junit: JUnit XML, one test suite per trace and one test case per budget
+// (and per baseline metric when the trace is in the baseline); a trace that
+// could not be read is one test case with an <error>. CI systems show each
+// broken budget as a failed test.
+
+import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
+import type { CheckReport, TraceCheck } from '../check/run-check.js';
+import { formatBudgetValue } from './check-text.js';
+
+interface Case {
+  name: string;
+  failure?: { message: string; detail: string };
+  error?: string;
+}
+
+export function formatJunit(report: CheckReport): string {
+  const suites: { name: string; cases: Case[] }[] = [];
+  for (const t of report.traces) suites.push({ name: t.file, cases: casesOf(t) });
+  for (const f of report.failures) suites.push({ name: f.file, cases: [{ name: 'read the trace', error: f.error }] });
+  const count = (pick: (c: Case) => boolean): number => suites.reduce((n, s) => n + s.cases.filter(pick).length, 0);
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(
+    `<testsuites name="memreplay check" tests="${count(() => true)}" failures="${count((c) => c.failure !== undefined)}" errors="${count((c) => c.error !== undefined)}">`,
+  );
+  for (const s of suites) {
+    out.push(
+      `  <testsuite name="${xml(s.name)}" tests="${s.cases.length}" failures="${s.cases.filter((c) => c.failure).length}" errors="${s.cases.filter((c) => c.error).length}">`,
+    );
+    for (const c of s.cases) {
+      const open = `    <testcase classname="memreplay.check" name="${xml(c.name)}"`;
+      if (c.failure !== undefined) {
+        out.push(`${open}>`, `      <failure type="budget" message="${xml(c.failure.message)}">${xml(c.failure.detail)}</failure>`, '    </testcase>');
+      } else if (c.error !== undefined) {
+        out.push(`${open}>`, `      <error type="input" message="${xml(c.error)}"/>`, '    </testcase>');
+      } else {
+        out.push(`${open}/>`);
+      }
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+function casesOf(t: TraceCheck): Case[] {
+  const cases: Case[] = [];
+  for (const b of t.budgets) {
+    const name = `${BUDGET_DESCRIPTIONS[b.budget]} <= ${formatBudgetValue(b.budget, b.limit)}`;
+    if (b.passed) cases.push({ name });
+    else {
+      const message = `${BUDGET_DESCRIPTIONS[b.budget]}: ${formatBudgetValue(b.budget, b.actual)} > ${formatBudgetValue(b.budget, b.limit)}`;
+      const detail = b.sites
+        .map((key) => {
+          const s = t.leaks.sites.find((x) => x.key === key)!;
+          return `${key}: ${s.requestedBytes} bytes live in ${s.blocks} blocks${s.growth.class === 'steady_leak' ? `, +${Math.round(s.growth.slope)} bytes per interval` : ''}\n${[...s.stack].reverse().map((f) => `    ${f}`).join('\n')}`;
+        })
+        .join('\n');
+      cases.push({ name, failure: { message, detail } });
+    }
+  }
+  for (const b of t.baseline?.outcomes ?? []) {
+    const name = `baseline: ${BUDGET_DESCRIPTIONS[b.metric]} <= ${formatBudgetValue(b.metric, b.limit)}`;
+    if (b.passed) cases.push({ name });
+    else {
+      const message = `${BUDGET_DESCRIPTIONS[b.metric]} rose to ${formatBudgetValue(b.metric, b.actual)} from ${formatBudgetValue(b.metric, b.baseline)}`;
+      cases.push({ name, failure: { message, detail: message } });
+    }
+  }
+  return cases;
+}
+
+/** Escape text for XML attributes and content; drop characters XML 1.0 cannot carry. */
+export function xml(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}

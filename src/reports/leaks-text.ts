@@ -1,0 +1,108 @@
+// The terminal report of `memreplay leaks`: a pure function of the result.
+
+import type { LeaksSite, LeaksResult } from '../analyzers/leaks.js';
+import { bytes, terminalSafe, thousands } from './units.js';
+
+const CLASS_NAMES = { steady_leak: 'steady leak', retained_once: 'retained once', transient: 'transient' } as const;
+/** Evidence values shown per site before eliding the middle. */
+const MAX_SERIES_SHOWN = 14;
+
+export interface LeaksTextOptions {
+  /** Frames of each listed site's stack to show (innermost first); default 5. */
+  frames?: number;
+}
+
+export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}): string {
+  const out: string[] = [];
+  const frames = options.frames ?? 5;
+  out.push(`== ${terminalSafe(r.file)} (CPython ${r.python.version} model, from ${r.python.source})`);
+  const when = r.at.end ? 'at the end of the trace' : `at mark ${JSON.stringify(terminalSafe(r.at.mark ?? '', 40))}`;
+  out.push(
+    `live ${when} (event ${thousands(r.at.event)}): ${thousands(r.totals.liveBlocks)} blocks, ${bytes(r.totals.liveRequestedBytes)} requested, ` +
+      `in ${thousands(r.totals.sites)} sites by ${r.groupedBy}${r.depth !== null ? ` (depth ${r.depth})` : ''}`,
+  );
+  out.push(growthLine(r));
+  if (r.suppressions.length > 0) {
+    out.push(`suppressed: ${thousands(r.totals.suppressedBlocks)} blocks, ${bytes(r.totals.suppressedBytes)}`);
+    for (const s of r.suppressions) {
+      out.push(`  ${thousands(s.blocks).padStart(8)} blocks ${bytes(s.bytes).padStart(10)}  leak:${terminalSafe(s.pattern, 80)}  (${terminalSafe(s.file, 60)}:${s.line})`);
+    }
+  }
+  const leaks = r.sites.filter((s) => s.growth.class === 'steady_leak');
+  const others = r.sites.filter((s) => s.growth.class !== 'steady_leak');
+  out.push('');
+  if (leaks.length === 0) {
+    out.push(r.growth.enough ? 'no steady-state leak' : 'no steady-state leak can be told apart: too few intervals after the warm-up');
+  } else {
+    out.push(`steady-state leaks (${thousands(r.growth.steadyLeakSites)}):`);
+    for (const s of leaks) out.push(...siteDetail(r, s, frames));
+  }
+  if (others.length > 0) {
+    out.push('');
+    out.push(`other live sites by bytes (top ${others.length}):`);
+    out.push(`  ${'live'.padStart(10)} ${'blocks'.padStart(9)} ${'pools'.padStart(11)} ${'arenas'.padStart(9)}  ${'growth'.padEnd(13)}  site`);
+    for (const s of others) {
+      out.push(
+        `  ${bytes(s.requestedBytes).padStart(10)} ${thousands(s.blocks).padStart(9)} ${aloneOf(s.pools, s.poolsAlone).padStart(11)} ${aloneOf(s.arenas, s.arenasAlone).padStart(9)}  ${CLASS_NAMES[s.growth.class].padEnd(13)}  ${terminalSafe(s.key, 90)}`,
+      );
+    }
+    out.push('  (pools, arenas: holding a block of the site / holding only its blocks)');
+  }
+  return out.join('\n') + '\n';
+}
+
+function growthLine(r: LeaksResult): string {
+  const g = r.growth;
+  const basis =
+    g.basis === 'marks'
+      ? `${thousands(g.boundaries)} marks${g.markFilter !== null ? ` matching ${JSON.stringify(terminalSafe(g.markFilter, 40))}` : ''}`
+      : `no usable marks, ${thousands(g.samples.length - 1)} windows of ${thousands(g.eventsPerWindow ?? 0)} events`;
+  return (
+    `growth: ${basis}; warm-up ${count(g.warmup, unit(r))}, ${count(g.steadyIntervals, 'interval')} after it: ` +
+    `${count(g.steadyLeakSites, 'steady-state leak site')}, ${thousands(g.retainedOnceSites)} retained once, ${thousands(g.transientSites)} transient`
+  );
+}
+
+function count(n: number, noun: string): string {
+  return `${thousands(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function unit(r: LeaksResult): string {
+  return r.growth.basis === 'marks' ? 'mark' : 'window';
+}
+
+function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
+  const out: string[] = [];
+  const g = s.growth;
+  out.push(`  ${terminalSafe(s.key, 110)}`);
+  const now = s.blocks > 0 ? `live now ${bytes(s.requestedBytes)} in ${thousands(s.blocks)} blocks` : `all freed ${r.at.end ? 'by the end of the trace' : 'by this mark'}, after the last sample`;
+  out.push(`    +${bytes(Math.round(g.slope))} per ${unit(r)}; ${now}; rose in ${g.rises} of ${r.growth.steadyIntervals} intervals after the warm-up`);
+  out.push(`    live bytes per sample: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
+  if (s.blocks > 0) {
+    const classes = s.sizeClasses.map((c) => `${c.blockSize} B x ${thousands(c.blocks)}`);
+    if (s.systemBlocks > 0) classes.push(`C library x ${thousands(s.systemBlocks)}`);
+    out.push(`    size classes: ${classes.join(', ')}; pools ${aloneOf(s.pools, s.poolsAlone)}, arenas ${aloneOf(s.arenas, s.arenasAlone)} (holding / only this site)`);
+    out.push(`    allocated from event ${thousands(s.first!.event)}${tsText(s.first!.ts)} to event ${thousands(s.last!.event)}${tsText(s.last!.ts)}`);
+  }
+  if (s.stack.length > 0) {
+    const shown = s.stack.slice(-frames).reverse();
+    out.push(`    stack, innermost first${s.stack.length > shown.length ? ` (${shown.length} of ${s.stack.length})` : ''}:`);
+    for (const f of shown) out.push(`      ${terminalSafe(f, 110)}`);
+  }
+  return out;
+}
+
+function seriesText(values: readonly number[], firstSteady: number): string {
+  const cells = values.map((v, i) => (i === firstSteady && i > 0 ? '| ' : '') + bytes(v));
+  if (cells.length <= MAX_SERIES_SHOWN) return cells.join('  ');
+  const half = MAX_SERIES_SHOWN / 2;
+  return [...cells.slice(0, half), '…', ...cells.slice(-half)].join('  ');
+}
+
+function aloneOf(n: number, alone: number): string {
+  return `${thousands(n)}/${thousands(alone)}`;
+}
+
+function tsText(ts: number | null): string {
+  return ts === null ? '' : ` (ts ${ts})`;
+}

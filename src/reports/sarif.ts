@@ -1,0 +1,199 @@
+// --sarif: SARIF 2.1.0 for code scanning. Each leak site that broke a budget
+// (a steady-state leak, or a site over the per-site budget) is a result at
+// its innermost in-project frame, with the whole Python stack as a SARIF
+// stack; trace-level budgets and baseline increases are results at the trace
+// file; traces that could not be read are tool execution notifications.
+// Paths under the source root are relative to %SRCROOT%, so code scanning
+// annotates the line in the repository.
+
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import type { LeaksSite } from '../analyzers/leaks.js';
+import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
+import type { CheckReport, TraceCheck } from '../check/run-check.js';
+import { formatBudgetValue } from './check-text.js';
+import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-location.js';
+import { bytes } from './units.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SRCROOT = 'SRCROOT';
+
+const RULES = [
+  {
+    id: 'memreplay/steady-state-leak',
+    name: 'SteadyStateLeak',
+    short: 'Live memory allocated here keeps growing across iterations',
+    full: 'The bytes still live from allocations at this call site rose in at least half of the intervals after the warm-up and were higher at the last interval than at any point of the first half: memory that is allocated every iteration and never freed.',
+  },
+  {
+    id: 'memreplay/site-over-budget',
+    name: 'SiteOverBudget',
+    short: 'A call site holds more live memory than its budget',
+    full: 'The bytes live from allocations at this call site exceed the per-site budget (siteLeakedBytes).',
+  },
+  {
+    id: 'memreplay/trace-over-budget',
+    name: 'TraceOverBudget',
+    short: 'A trace exceeded a memory budget',
+    full: 'Live bytes, peak footprint, arena high-water mark or fragmentation of the traced program exceeded its budget.',
+  },
+  {
+    id: 'memreplay/baseline-increase',
+    name: 'BaselineIncrease',
+    short: 'A memory figure rose above the baseline',
+    full: 'A figure of the traced program rose above the committed baseline by more than the tolerance.',
+  },
+] as const;
+
+type RuleId = (typeof RULES)[number]['id'];
+
+export interface SarifOptions {
+  /** The directory paths are made relative to (the repository root). */
+  sourceRoot: string;
+  toolVersion: string;
+}
+
+export function formatSarif(report: CheckReport, options: SarifOptions): string {
+  const results: unknown[] = [];
+  for (const t of report.traces) results.push(...traceResults(t, options.sourceRoot));
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'memreplay',
+            version: options.toolVersion,
+            rules: RULES.map((r) => ({
+              id: r.id,
+              name: r.name,
+              shortDescription: { text: r.short },
+              fullDescription: { text: r.full },
+              defaultConfiguration: { level: 'error' },
+            })),
+          },
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.sourceRoot) } },
+        invocations: [
+          {
+            executionSuccessful: report.failures.length === 0,
+            toolExecutionNotifications: report.failures.map((f) => ({ level: 'error', message: { text: f.error } })),
+          },
+        ],
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+function traceResults(t: TraceCheck, root: string): unknown[] {
+  const out: unknown[] = [];
+  const unit = t.leaks.growth.basis === 'marks' ? 'mark' : 'window';
+  const reported = new Set<string>();
+  for (const b of t.budgets) {
+    if (b.passed) continue;
+    if (b.budget === 'steadyLeakSites' || b.budget === 'siteLeakedBytes') {
+      const ruleId: RuleId = b.budget === 'steadyLeakSites' ? 'memreplay/steady-state-leak' : 'memreplay/site-over-budget';
+      for (const key of b.sites) {
+        if (reported.has(`${ruleId}\0${key}`)) continue;
+        reported.add(`${ruleId}\0${key}`);
+        const site = t.leaks.sites.find((s) => s.key === key)!;
+        const text =
+          ruleId === 'memreplay/steady-state-leak'
+            ? `Steady-state leak at ${key}: live bytes grew by ${bytes(Math.round(site.growth.slope))} per ${unit} after the warm-up; ${bytes(site.requestedBytes)} in ${site.blocks} blocks live at the end of ${t.file}.`
+            : `${key} holds ${bytes(site.requestedBytes)} in ${site.blocks} live blocks in ${t.file}, over the per-site budget of ${bytes(b.limit)}.`;
+        out.push(siteResult(ruleId, text, site, t.file, root));
+      }
+      continue;
+    }
+    const text = `${t.file}: ${BUDGET_DESCRIPTIONS[b.budget]} ${formatBudgetValue(b.budget, b.actual)} exceeds the budget of ${formatBudgetValue(b.budget, b.limit)}.`;
+    out.push(traceResult('memreplay/trace-over-budget', text, t.file, root, b.budget));
+  }
+  for (const b of t.baseline?.outcomes ?? []) {
+    if (b.passed) continue;
+    const text = `${t.file}: ${BUDGET_DESCRIPTIONS[b.metric]} rose to ${formatBudgetValue(b.metric, b.actual)} from ${formatBudgetValue(b.metric, b.baseline)} in the baseline (limit ${formatBudgetValue(b.metric, b.limit)}).`;
+    out.push(traceResult('memreplay/baseline-increase', text, t.file, root, b.metric));
+  }
+  return out;
+}
+
+function siteResult(ruleId: RuleId, text: string, site: LeaksSite, trace: string, root: string): unknown {
+  const loc = siteLocation(site.stack, root);
+  const location = loc === null ? traceLocation(trace, root) : physical(loc.frame.file, loc.frame.line, root);
+  // Without line numbers, so an alert survives edits that move the line.
+  const identity = loc === null ? site.key : `${loc.frame.func}\0${loc.relativePath ?? loc.frame.file}`;
+  return {
+    ruleId,
+    ruleIndex: RULES.findIndex((r) => r.id === ruleId),
+    level: 'error',
+    message: { text },
+    locations: [location],
+    partialFingerprints: { 'memreplaySite/v1': fingerprint(ruleId, identity, trace) },
+    ...(site.stack.length > 0
+      ? {
+          stacks: [
+            {
+              message: { text: 'allocating stack, innermost frame first' },
+              frames: [...site.stack].reverse().map((f) => {
+                const l = locate(f, root);
+                const at = physical(l.frame.file, l.frame.line, root) as { physicalLocation?: unknown };
+                return { location: { ...at, message: { text: f } } };
+              }),
+            },
+          ],
+        }
+      : {}),
+    properties: {
+      trace,
+      site: site.key,
+      growth: site.growth.class,
+      slopeBytesPerInterval: site.growth.slope,
+      liveBytes: site.requestedBytes,
+      liveBlocks: site.blocks,
+    },
+  };
+}
+
+function traceResult(ruleId: RuleId, text: string, trace: string, root: string, metric: string): unknown {
+  return {
+    ruleId,
+    ruleIndex: RULES.findIndex((r) => r.id === ruleId),
+    level: 'error',
+    message: { text },
+    locations: [traceLocation(trace, root)],
+    partialFingerprints: { 'memreplaySite/v1': fingerprint(ruleId, metric, trace) },
+    properties: { trace, metric },
+  };
+}
+
+function traceLocation(trace: string, root: string): unknown {
+  return physical(trace === '-' ? 'stdin' : trace, 1, root);
+}
+
+/** A physicalLocation when the file can be named by a URI; else an empty location. */
+function physical(file: string, line: number, root: string): unknown {
+  if (isGeneratedFile(file)) return {};
+  const rel = pathUnderRoot(file, root);
+  const region = line > 0 ? { region: { startLine: line } } : {};
+  if (rel !== null && !rel.startsWith('../')) {
+    return { physicalLocation: { artifactLocation: { uri: encodePath(rel), uriBaseId: SRCROOT }, ...region } };
+  }
+  if (isAbsolute(file)) return { physicalLocation: { artifactLocation: { uri: pathToFileURL(file).href }, ...region } };
+  return {};
+}
+
+function encodePath(rel: string): string {
+  return rel.split('/').map(encodeURIComponent).join('/');
+}
+
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(dir).href;
+  return href.endsWith('/') ? href : href + '/';
+}
+
+function fingerprint(ruleId: string, identity: string, trace: string): string {
+  return createHash('sha256').update(`${ruleId}\0${identity}\0${trace.replace(/\\/g, '/').split('/').pop()}`).digest('hex').slice(0, 32);
+}

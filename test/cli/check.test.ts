@@ -1,0 +1,155 @@
+// `memreplay check` as CI runs it: exit codes 0/1/2, config, baseline, CI files.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { iterationsTrace } from '../analyzers/trace-writer.js';
+import { fixture } from '../reports/check-report.js';
+import { FIXTURES, hasStackTrace, memreplay } from './helpers.js';
+
+describe('memreplay check', () => {
+  it('exits 0 for a leak-free workload whose cache fills in the first iterations, with the defaults', () => {
+    const f = fixture();
+    const r = memreplay(['check', f.clean]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('result: PASS (1 passed, 0 failed)');
+  });
+
+  it('exits 1 on a steady-state leak and names its file:line', () => {
+    const f = fixture();
+    const r = memreplay(['check', f.clean, f.leaky]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`remember (${f.dir}/app/server.py:42): +64 B per mark, 640 B live`);
+  });
+
+  it('exits 2 when a trace cannot be read, after checking the others', () => {
+    const f = fixture();
+    writeFileSync(join(f.dir, 'bad.csv'), 'op,addr,size\nalloc,zz,1\n');
+    const r = memreplay(['check', f.leaky, join(f.dir, 'bad.csv'), f.clean]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^memreplay: .*bad\.csv:2: /);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stdout).toContain(`FAIL  ${f.leaky}`);
+    expect(r.stdout).toContain(`PASS  ${f.clean}`);
+  });
+
+  it('exits 2 on a bad budget value, naming the flag', () => {
+    const f = fixture();
+    const r = memreplay(['check', f.clean, '--max-peak-footprint', 'lots']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('memreplay: --max-peak-footprint "lots": expected a byte count (1048576, "64 MiB", "1.5 GB")\n');
+  });
+
+  it('expands globs in sorted order and checks them on worker threads; a glob matching nothing is an error', () => {
+    const f = fixture();
+    const r = memreplay(['check', '*.csv', '--json', '--jobs', '2'], undefined, f.dir);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.traces.map((t: { file: string; passed: boolean }) => [t.file, t.passed])).toEqual([
+      ['clean.csv', true],
+      ['leaky.csv', false],
+    ]);
+    const none = memreplay(['check', 'nothing/*.csv'], undefined, f.dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^memreplay: .*nothing\/\*\.csv/);
+  });
+
+  it('takes budgets from memreplay.config.json in a parent directory; flags win', () => {
+    const f = fixture();
+    const sub = join(f.dir, 'sub');
+    mkdirSync(sub);
+    writeFileSync(join(f.dir, 'memreplay.config.json'), JSON.stringify({ check: { budgets: { steadyLeakSites: 1, peakFootprintBytes: '1 KiB' } } }));
+    const r = memreplay(['check', f.leaky, '--json'], undefined, sub);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.config).toBe(join(f.dir, 'memreplay.config.json'));
+    expect(doc.budgetSources).toEqual({ steadyLeakSites: 'config', peakFootprintBytes: 'config' });
+    expect(doc.traces[0].budgets.map((b: { budget: string; passed: boolean }) => [b.budget, b.passed])).toEqual([
+      ['steadyLeakSites', true],
+      ['peakFootprintBytes', false],
+    ]);
+    const flagged = memreplay(['check', f.leaky, '--max-peak-footprint', '1 GiB'], undefined, sub);
+    expect(flagged.code).toBe(0);
+  });
+
+  it('reports a bad config file with exit 2, naming file and key', () => {
+    const f = fixture();
+    writeFileSync(join(f.dir, 'memreplay.config.json'), JSON.stringify({ check: { budgets: { arena: 3 } } }));
+    const r = memreplay(['check', f.clean], undefined, f.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^memreplay: .*memreplay\.config\.json: check\.budgets\.arena: expected one of steadyLeakSites/);
+  });
+
+  it('fails against a baseline that a figure rose above, and passes within the tolerance', () => {
+    const f = fixture();
+    const base = join(f.dir, 'baseline.json');
+    const w = memreplay(['check', f.clean, '--update-baseline', base]);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toBe(`Wrote ${base}\n`);
+    const doc = JSON.parse(readFileSync(base, 'utf8'));
+    expect(doc.schema).toBe('memreplay.check/1');
+    expect(doc.traces[0].leaks).toBeUndefined();
+    // The same trace is within its own baseline.
+    expect(memreplay(['check', f.clean, '--baseline', base]).code).toBe(0);
+    // The leaky run under the clean run's name: a steady-state leak where the baseline had none.
+    writeFileSync(f.clean, readFileSync(f.leaky));
+    const r = memreplay(['check', f.clean, '--baseline', base, '--max-leak-sites', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('baseline: steady-state leak sites 1 > 0 (baseline 0)');
+    expect(r.stdout).toMatch(/baseline: bytes live at the reported instant, after suppressions 2\.54 KiB > 2\.\d+ KiB \(baseline 1\.\d+ KiB\)/);
+    // A baseline of 0 allows no increase, whatever the tolerance.
+    expect(memreplay(['check', f.clean, '--baseline', base, '--max-leak-sites', '5', '--tolerance', '100%']).code).toBe(1);
+    // Against a baseline of the leaky run, a longer leaky run has 25-28% more live bytes.
+    expect(memreplay(['check', f.leaky, '--max-leak-sites', '5', '--update-baseline', base, '--force']).code).toBe(0);
+    writeFileSync(f.leaky, iterationsTrace(20, true).replaceAll('app/', `${f.dir}/app/`));
+    expect(memreplay(['check', f.leaky, '--baseline', base, '--max-leak-sites', '5']).code).toBe(1);
+    expect(memreplay(['check', f.leaky, '--baseline', base, '--max-leak-sites', '5', '--tolerance', '30%']).code).toBe(0);
+    // Updating a baseline replaces it; another file is not overwritten without --force.
+    expect(memreplay(['check', f.clean, '--max-leak-sites', '5', '--update-baseline', base]).code).toBe(0);
+    const other = join(f.dir, 'notes.json');
+    writeFileSync(other, '{}');
+    const refused = memreplay(['check', f.clean, '--update-baseline', other]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`memreplay: ${other} exists; pass --force to overwrite it\n`);
+  });
+
+  it('writes JUnit and SARIF files, and GitHub annotations and a job summary under GitHub Actions', () => {
+    const f = fixture();
+    const summary = join(f.dir, 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const r = memreplay(
+      ['check', f.leaky, f.clean, '--junit', join(f.dir, 'out', 'junit.xml'), '--sarif', join(f.dir, 'out', 'memreplay.sarif')],
+      undefined,
+      f.dir,
+      { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_WORKSPACE: f.dir },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error title=memreplay%3A steady-state leak,file=app/server.py,line=42::');
+    expect(readFileSync(summary, 'utf8')).toMatch(/^# earlier step\n## memreplay check: failed\n/);
+    expect(readFileSync(join(f.dir, 'out', 'junit.xml'), 'utf8')).toContain('failures="1"');
+    expect(JSON.parse(readFileSync(join(f.dir, 'out', 'memreplay.sarif'), 'utf8')).runs[0].results).toHaveLength(1);
+  });
+
+  it('keeps stdout a JSON document under GitHub Actions with --json (annotations go to stderr)', () => {
+    const f = fixture();
+    const r = memreplay(['check', f.leaky, '--json'], undefined, f.dir, { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: f.dir });
+    expect(JSON.parse(r.stdout).passed).toBe(false);
+    expect(r.stderr).toContain('::error title=memreplay%3A steady-state leak');
+  });
+
+  it('--gen-suppressions writes entries for the failing sites, which then pass', () => {
+    const f = fixture();
+    const supp = join(f.dir, 'ci.supp');
+    expect(memreplay(['check', f.leaky, '--gen-suppressions', supp], undefined, f.dir).code).toBe(1);
+    expect(readFileSync(supp, 'utf8')).toContain(`leak:app/server.py:42`);
+    expect(existsSync(supp)).toBe(true);
+    expect(memreplay(['check', f.leaky, '--suppressions', supp]).code).toBe(0);
+  });
+
+  it('passes the real CPython start-up traces with the defaults', () => {
+    const r = memreplay(['check', join(FIXTURES, 'startup-3.1*.csv.gz')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('result: PASS (4 passed, 0 failed)');
+  });
+});

@@ -1,0 +1,97 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { iterationsTrace } from '../analyzers/trace-writer.js';
+import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
+
+function leakyTrace(leak = true): { dir: string; file: string } {
+  const dir = tempDir();
+  const file = join(dir, leak ? 'leaky.csv' : 'clean.csv');
+  writeFileSync(file, iterationsTrace(10, leak));
+  return { dir, file };
+}
+
+describe('memreplay leaks', () => {
+  it('names the steady-state leak with its slope, evidence, pools and stack', () => {
+    const { file } = leakyTrace();
+    const r = memreplay(['leaks', file]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('growth: 10 marks; warm-up 1 mark, 9 intervals after it: 1 steady-state leak site, 2 retained once, 1 transient');
+    expect(r.stdout).toContain('steady-state leaks (1):\n  remember (app/server.py:42)\n    +64 B per mark; live now 640 B in 10 blocks; rose in 9 of 9 intervals after the warm-up');
+    expect(r.stdout).toContain('live bytes per sample: 0 B  | 64 B  128 B');
+    expect(r.stdout).toContain('size classes: 64 B x 10; pools 1/1, arenas 1/0');
+    expect(r.stdout).toMatch(/retained once {2}warm \(app\/cache\.py:10\)/);
+  });
+
+  it('--json prints the memreplay.leaks/1 document', () => {
+    const { file } = leakyTrace();
+    const doc = JSON.parse(memreplay(['leaks', file, '--json', '--by', 'function']).stdout);
+    expect(doc.schema).toBe('memreplay.leaks/1');
+    expect(doc.groupedBy).toBe('function');
+    expect(doc.sites[0]).toMatchObject({ key: 'remember (app/server.py)', growth: { class: 'steady_leak', slope: 64 } });
+  });
+
+  it('--gen-suppressions writes entries that then suppress the findings', () => {
+    const { dir, file } = leakyTrace();
+    const supp = join(dir, 'generated.supp');
+    const gen = memreplay(['leaks', file, '--gen-suppressions', supp]);
+    expect(gen.code).toBe(0);
+    expect(gen.stderr).toBe(`Wrote ${supp}\n`);
+    const text = readFileSync(supp, 'utf8');
+    expect(text).toContain('# steady-state leak, 640 bytes live in 10 blocks: remember (app/server.py:42)\nleak:app/server.py:42\n');
+    const again = JSON.parse(memreplay(['leaks', file, '--json', '--suppressions', supp]).stdout);
+    expect(again.sites).toEqual([]);
+    expect(again.totals.suppressedBlocks).toBe(40);
+    // Not overwritten without --force.
+    const twice = memreplay(['leaks', file, '--gen-suppressions', supp]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe(`memreplay: ${supp} exists; pass --force to overwrite it\n`);
+  });
+
+  it('--gen-suppressions - prints the entries instead of the report', () => {
+    const { file } = leakyTrace();
+    const r = memreplay(['leaks', file, '--gen-suppressions', '-']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('# memreplay: suppressions for 3 site(s) of')).toBe(true);
+  });
+
+  it('reads .memreplay-suppressions in the working directory', () => {
+    const { dir, file } = leakyTrace();
+    writeFileSync(join(dir, '.memreplay-suppressions'), '# accepted\nleak:remember\n');
+    const r = memreplay(['leaks', file, '--json'], undefined, dir);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.growth.steadyLeakSites).toBe(0);
+    expect(doc.suppressions).toEqual([{ pattern: 'remember', file: '.memreplay-suppressions', line: 2, blocks: 10, bytes: 640 }]);
+  });
+
+  it('fails with exit 2 and file:line for a bad suppression line', () => {
+    const { dir, file } = leakyTrace();
+    const supp = join(dir, 'bad.supp');
+    writeFileSync(supp, 'leak:ok\nfun:x\n');
+    const r = memreplay(['leaks', file, '--suppressions', supp]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`memreplay: ${supp}:2: expected "leak:PATTERN" (a comment starts with #), got "fun:x"\n`);
+  });
+
+  it('rejects a bad --warmup or --depth with exit 2, no stack trace', () => {
+    const { file } = leakyTrace();
+    const w = memreplay(['leaks', file, '--warmup', 'lots']);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('--warmup "lots": expected a whole number of intervals or a percentage below 100%');
+    const d = memreplay(['leaks', file, '--depth', '2']);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toBe('memreplay: --depth applies to --by traceback only\n');
+    expect(hasStackTrace(w.stderr + d.stderr)).toBe(false);
+  });
+
+  it('on a real CPython trace without stacks, groups by domain and size class and uses event windows', () => {
+    const r = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz'), '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.growth.basis).toBe('windows');
+    // CPython's own stats at the final mark (the last record): 1,558 blocks in use, none left with the C library.
+    expect(doc.totals.liveBlocks).toBe(1_558);
+    expect(doc.sites.every((s: { noStack: unknown }) => s.noStack !== null)).toBe(true);
+  });
+});

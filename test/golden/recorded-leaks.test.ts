@@ -1,0 +1,78 @@
+// Leak detection on real recorded CPython traces (test/fixtures/recorded/,
+// README there): a leak planted in an iteration loop is found at its
+// file:line and fails the check; a leak-free loop whose caches fill in its
+// first iterations passes with the defaults.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findLeaks } from '../../src/analyzers/leaks.js';
+import { pymallocPartOf } from '../../src/models/pymalloc/stats-text.js';
+import { memreplay, tempDir } from '../cli/helpers.js';
+
+const DIR = join(__dirname, '..', 'fixtures', 'recorded');
+const LEAKY = join(DIR, 'planted_leak-3.11.csv.gz');
+const CLEAN = join(DIR, 'warm_caches-3.11.csv.gz');
+const PROJECT = '/home/user/project';
+
+describe('recorded traces', () => {
+  it('replay exactly: CPython\'s own stats at the stats mark, every address', () => {
+    for (const name of ['planted_leak-3.11', 'warm_caches-3.11']) {
+      const r = memreplay(['stats', join(DIR, `${name}.csv.gz`), '--at', 'stats', '--verify']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(pymallocPartOf(readFileSync(join(DIR, `${name}.stats.txt`), 'utf8')));
+      expect(r.stderr).toMatch(/EXACT/);
+    }
+  });
+
+  it('find the planted leak at its lines, growing every iteration', async () => {
+    const r = await findLeaks(LEAKY, { stopAtMark: 'stats' });
+    expect(r.growth.basis).toBe('marks');
+    expect(r.growth.boundaries).toBe(12);
+    const leaks = r.sites.filter((s) => s.growth.class === 'steady_leak');
+    expect(leaks.map((s) => `${s.location!.file}:${s.location!.line}`).sort()).toEqual([
+      `${PROJECT}/planted_leak.py:11`,
+      `${PROJECT}/planted_leak.py:13`,
+    ]);
+    const strings = leaks.find((s) => s.location!.line === 11)!;
+    // Four kept strings of 3 × len(str(i)) characters a request.
+    expect(strings.growth.rises).toBe(11);
+    expect(strings.blocks).toBe(48);
+    expect(strings.growth.liveBytes.slice(1, 4)).toEqual([208, 416, 624]);
+  });
+
+  it('call the caches of the clean loop retained once, and no site a leak', async () => {
+    const r = await findLeaks(CLEAN, { stopAtMark: 'stats', top: 100_000 });
+    expect(r.growth.steadyLeakSites).toBe(0);
+    // The dict's lists of strings, filled for keys 0, 1, 2 in the first three requests.
+    const byKey = r.sites.filter((s) => s.location?.file === `${PROJECT}/warm_caches.py` && s.location.line === 22);
+    expect(byKey.length).toBeGreaterThan(0);
+    for (const s of byKey) {
+      expect(s.growth.class).toBe('retained_once');
+      const steady = s.growth.liveBytes.slice(r.growth.firstSteadySample + 2);
+      expect(new Set(steady).size).toBe(1);
+    }
+  });
+
+  it('memreplay check fails on the leak (exit 1) and passes the clean loop (exit 0) with the defaults', () => {
+    expect(memreplay(['check', CLEAN]).code).toBe(0);
+    const leaky = memreplay(['check', LEAKY, '--source-root', PROJECT, '--sarif', join(tempDir(), 'out.sarif'), '--json']);
+    expect(leaky.code).toBe(1);
+    const doc = JSON.parse(leaky.stdout);
+    expect(doc.traces[0].budgets[0]).toMatchObject({ budget: 'steadyLeakSites', actual: 2, passed: false });
+  });
+
+  it('points SARIF and GitHub annotations at the leaking lines, relative to the source root', () => {
+    const dir = tempDir();
+    const sarif = join(dir, 'out.sarif');
+    const r = memreplay(['check', LEAKY, '--sarif', sarif], undefined, dir, { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: PROJECT });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error title=memreplay%3A steady-state leak,file=planted_leak.py,line=11::');
+    expect(r.stdout).toContain('::error title=memreplay%3A steady-state leak,file=planted_leak.py,line=13::');
+    const results = JSON.parse(readFileSync(sarif, 'utf8')).runs[0].results;
+    expect(results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) => {
+      const p = x.locations[0]!.physicalLocation;
+      return `${p.artifactLocation.uri}:${p.region.startLine}`;
+    })).toEqual(['planted_leak.py:11', 'planted_leak.py:13']);
+  });
+});

@@ -1,0 +1,60 @@
+// Check reports of hand-written traces, for the reporter tests.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { effectiveBudgets, type Budgets } from '../../src/check/budgets.js';
+import { checkTrace, reportOf as report, traceCheckOf, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
+import { MemreplayError } from '../../src/errors.js';
+import { iterationsTrace, MAIN, TraceWriter } from '../analyzers/trace-writer.js';
+import { tempDir } from '../cli/helpers.js';
+
+export interface Fixture {
+  dir: string;
+  leaky: string;
+  clean: string;
+}
+
+/** A project root with a leaky and a clean trace whose frames lie under it. */
+export function fixture(): Fixture {
+  const dir = tempDir();
+  const leaky = join(dir, 'leaky.csv');
+  const clean = join(dir, 'clean.csv');
+  writeFileSync(leaky, iterationsTrace(10, true).replaceAll('app/', `${dir}/app/`));
+  writeFileSync(clean, iterationsTrace(10, false).replaceAll('app/', `${dir}/app/`));
+  return { dir, leaky, clean };
+}
+
+/** What `memreplay check` does, in this thread: each trace in turn, failures apart. */
+export async function reportOf(files: string[], given: Budgets = {}): Promise<CheckReport> {
+  const options: CheckOptions = {
+    leaks: {},
+    budgets: effectiveBudgets(given),
+    budgetSources: { steadyLeakSites: 'default' },
+    tolerance: 0.05,
+    configFile: null,
+    suppressionFiles: [],
+  };
+  const traces = [];
+  const failures = [];
+  for (const file of files) {
+    try {
+      traces.push(traceCheckOf(file, await checkTrace(file, options.leaks, options.budgets), options));
+    } catch (e) {
+      if (!(e instanceof MemreplayError)) throw e;
+      failures.push({ file, error: e.message });
+    }
+  }
+  return report(traces, failures, options);
+}
+
+/** A trace whose leak comes through a library frame and has untrusted text in its frames. */
+export function hostileTrace(dir: string): string {
+  const w = new TraceWriter();
+  for (let i = 1; i <= 6; i++) {
+    w.alloc(64, [MAIN, `h<b>&"x" (${dir}/app/we ird%,:.py:7)`, 'append (/usr/lib/python3.11/json/decoder.py:353)']);
+    w.mark(`i${i}`);
+  }
+  const file = join(dir, 'hostile.csv');
+  writeFileSync(file, w.text());
+  return file;
+}
