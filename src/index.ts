@@ -9,3 +9,5 @@ export { geometryFor, PYTHON_VERSIONS, type PythonVersion, type PymallocGeometry
 export { walkStats, countersStats, type PymallocStats } from './models/pymalloc/stats.js';
 export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';
 export { MemreplayError, TraceFormatError, UsageError } from './errors.js';
+export { buildReport, DEFAULT_REPORT_LIMITS } from './analyzers/report.js';
+export * from './analyzers/report-data.js';

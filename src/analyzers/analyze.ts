@@ -10,7 +10,7 @@ import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyExample, type AnomalyK
 import type { ArenaCheckExample } from '../replay/arena-feed.js';
 import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric, type HighWaterPoint } from '../replay/high-water.js';
-import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer } from '../replay/replayer.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
@@ -89,10 +89,19 @@ export interface AnalyzeOptions extends ReplayTraceOptions {
 
 export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const peak = new ArenaPeakObserver();
-  const { replayer: r, ctx, summary } = await replayTrace(path, {
+  const replayed = await replayTrace(path, {
     ...options,
     observers: [...(options.observers ?? []), peak],
   });
+  return analyzeReplayed(replayed, peak, options.top ?? 20);
+}
+
+/**
+ * The analyze summary of a finished replay; `peak` must have observed it.
+ * (For analyzers that run their own observers in the same pass.)
+ */
+export function analyzeReplayed(replayed: ReplayedTrace, peak: ArenaPeakObserver, top: number): AnalyzeResult {
+  const { replayer: r, ctx, summary } = replayed;
   const calls = (op: number): CallCounts => {
     const obj = r.counts[op * DOMAIN_COUNT]!;
     const mem = r.counts[op * DOMAIN_COUNT + 1]!;
@@ -137,7 +146,7 @@ export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): 
       systemBytes: r.system.liveBytes,
       footprintBytes: stats.arenaBytes + r.system.liveBytes,
     },
-    liveBlocks: groupLiveBlocks(r, ctx.stacks, options.top ?? 20),
+    liveBlocks: groupLiveBlocks(r, ctx.stacks, top),
     fragmentation: {
       end: fragmentationOf(stats),
       arenaPeak:

@@ -7,7 +7,13 @@ import { importTrace, type ImportOptions, type ImportSummary } from '../import/i
 import { traceDisplayName } from '../import/source.js';
 import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
 
-export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {}
+export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {
+  /**
+   * The import context to fill (stack table, address space); default a new
+   * one. Observers that name call sites during the replay pass their own.
+   */
+  context?: ImportContext;
+}
 
 export interface ReplayedTrace {
   readonly replayer: Replayer;
@@ -19,7 +25,7 @@ export interface ReplayedTrace {
 }
 
 export async function replayTrace(path: string, options: ReplayTraceOptions = {}): Promise<ReplayedTrace> {
-  const ctx = new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
   const replayer = new Replayer(ctx.addresses, options);
   let summary: ImportSummary | null = null;
   try {

@@ -71,6 +71,13 @@ export interface ReplayOptions {
   /** Stop right after this many events. */
   stopAtEvent?: number;
   observers?: ReplayObserver[];
+  /**
+   * Count the trace's `arena_alloc` / `arena_free` records but do not use
+   * them: the model places its arenas itself, as for a trace without arena
+   * records. For replaying a trace under another version's geometry, where
+   * the trace's arena addresses cannot apply (what-if).
+   */
+  ignoreArenaRecords?: boolean;
 }
 
 export class Replayer implements TraceSink {
@@ -112,6 +119,7 @@ export class Replayer implements TraceSink {
   private readonly observers: ReplayObserver[];
   /** Observers with onEvent, apart so that a replay without them pays one length check per event. */
   private readonly eventObservers: ReplayObserver[];
+  private readonly useArenaRecords: boolean;
 
   constructor(
     private readonly addresses: AddressSpace,
@@ -119,6 +127,7 @@ export class Replayer implements TraceSink {
   ) {
     this.observers = options.observers ?? [];
     this.eventObservers = this.observers.filter((o) => o.onEvent !== undefined);
+    this.useArenaRecords = options.ignoreArenaRecords !== true;
     this.addressCheck = new AddressCheck((key) => addresses.format(key));
   }
 
@@ -196,11 +205,11 @@ export class Replayer implements TraceSink {
           break;
         case OP_ARENA_ALLOC:
           this.counts[op * DOMAIN_COUNT]!++;
-          this.arenas.announce(b.addr[i]!);
+          if (this.useArenaRecords) this.arenas.announce(b.addr[i]!);
           break;
         case OP_ARENA_FREE:
           this.counts[op * DOMAIN_COUNT]!++;
-          this.arenas.confirmRelease(b.addr[i]!);
+          if (this.useArenaRecords) this.arenas.confirmRelease(b.addr[i]!);
           break;
         case OP_MARK:
           this.counts[op * DOMAIN_COUNT]!++;
@@ -456,6 +465,11 @@ export class Replayer implements TraceSink {
     p.forEachLive((g) => visit(this.model.poolOfGranule(g), p.size(g), p.stack(g), p.domain(g), p.allocEvent(g)));
     const h = this.live;
     h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s)));
+  }
+
+  /** An address key as the trace writes it (hex). */
+  formatAddress(key: number): string {
+    return this.addresses.format(key);
   }
 
   /** Live blocks in both stores. */

@@ -23,6 +23,7 @@
 import {
   blockSize,
   blocksPerPool,
+  quantizationPerPool,
   type PymallocGeometry,
 } from './geometry.js';
 
@@ -52,6 +53,7 @@ export class PymallocModel {
   private readonly blockStride: number;
   private readonly blockSizes: Int32Array;
   private readonly numBlocks: Int32Array;
+  private readonly poolQuantization: Int32Array;
 
   // Arena objects, by arena slot.
   private maxArenas = 0;
@@ -108,6 +110,7 @@ export class PymallocModel {
   private blocksTotal = 0;
   private bytesInBlocks = 0;
   private poolsInUseTotal = 0;
+  private quantizationTotal = 0;
 
   /** Pool slot of the block returned by the last `malloc` (or NOT_PYMALLOC). */
   lastPool = NOT_PYMALLOC;
@@ -127,9 +130,11 @@ export class PymallocModel {
     this.poolShift = Math.log2(geometry.maxPoolsInArena);
     this.blockSizes = new Int32Array(geometry.sizeClasses);
     this.numBlocks = new Int32Array(geometry.sizeClasses);
+    this.poolQuantization = new Int32Array(geometry.sizeClasses);
     for (let c = 0; c < geometry.sizeClasses; c++) {
       this.blockSizes[c] = blockSize(geometry, c);
       this.numBlocks[c] = blocksPerPool(geometry, c);
+      this.poolQuantization[c] = quantizationPerPool(geometry, c);
     }
     this.blockStride = this.numBlocks[0]!;
     this.granuleShift = Math.log2((geometry.maxPoolsInArena * geometry.poolSize) / geometry.alignment);
@@ -221,6 +226,7 @@ export class PymallocModel {
     this.poolCount[pool] = 1;
     this.poolsInUse[c]!++;
     this.poolsInUseTotal++;
+    this.quantizationTotal += this.poolQuantization[c]!;
     this.lastPool = pool;
     const size = this.blockSizes[c]!;
     if (this.poolSzidx[pool] === c) {
@@ -354,6 +360,7 @@ export class PymallocModel {
     if (next !== NONE) this.poolPrev[next] = prev;
     this.poolsInUse[c]!--;
     this.poolsInUseTotal--;
+    this.quantizationTotal -= this.poolQuantization[c]!;
 
     const ao = pool >> this.poolShift;
     this.poolNext[pool] = this.arenaFreepools[ao]!;
@@ -558,6 +565,11 @@ export class PymallocModel {
     return this.poolsInUseTotal;
   }
 
+  /** Bytes at the end of the pools in use too small for one more block (the stats' quantization line). */
+  get quantizationBytes(): number {
+    return this.quantizationTotal;
+  }
+
   /** Empty pools plus never-carved pools over all live arenas. */
   get freePools(): number {
     return this.freePoolsTotal;
@@ -582,6 +594,21 @@ export class PymallocModel {
       const carved = (this.arenaPoolAddress[a]! - this.arenaFirstPool[a]!) / this.g.poolSize;
       for (let i = 0; i < carved; i++) visit((a << this.poolShift) + i, a);
     }
+  }
+
+  /** Pools an arena slot can hold: maxPoolsInArena, one less when its base is not pool-aligned. */
+  arenaTotalPools(arena: number): number {
+    return this.arenaNtotal[arena]!;
+  }
+
+  /** Pools of an arena slot carved so far: pool slots arenaPoolSlot(arena, 0 .. n-1), in address order. */
+  arenaCarvedPools(arena: number): number {
+    return (this.arenaPoolAddress[arena]! - this.arenaFirstPool[arena]!) / this.g.poolSize;
+  }
+
+  /** Pool slot of the i-th pool of an arena slot. */
+  arenaPoolSlot(arena: number, i: number): number {
+    return (arena << this.poolShift) + i;
   }
 
   /** Free pools (empty + never carved) of an arena slot. */

@@ -1,0 +1,171 @@
+// Arena pinning at one instant: pymalloc returns an arena to the OS only when
+// every block in it is free, so a few long-lived blocks can keep whole arenas
+// (and all their free space) from the OS. For each live arena that holds
+// blocks: which sites own them; for each site: how many arenas and pools its
+// blocks keep, how many it keeps alone (freeing its blocks would release
+// them), its share of the bytes those arenas hold but do not use, and its
+// quantization waste (block size minus requested size).
+//
+// One pass over the live blocks; state is one entry per arena, per pool in
+// use, per site and per (arena, site) and (pool, site) pair present, all
+// bounded by the live blocks.
+
+import { blockSize } from '../models/pymalloc/geometry.js';
+import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
+import type { Replayer } from '../replay/replayer.js';
+import { liveArenaSlots } from './arena-map.js';
+import { exampleStackField, type SiteKeys } from './live-sites.js';
+import type { ArenaPinning, PinnedArena, PinningSite, SiteShare, TraceInstant } from './report-data.js';
+
+/** Sites listed per pinned arena. */
+export const SITES_PER_ARENA = 3;
+
+interface ArenaAcc {
+  blocks: number;
+  requested: number;
+  allocated: number;
+  /** site id -> [blocks, allocated bytes] */
+  readonly sites: Map<number, [number, number]>;
+  readonly pools: Set<number>;
+}
+
+interface SiteAcc {
+  blocks: number;
+  requested: number;
+  allocated: number;
+  quantization: number;
+  stack: number;
+  arenas: number;
+  arenasSolely: number;
+  pools: number;
+  poolsSolely: number;
+  kept: number;
+}
+
+const MIXED = Number.NEGATIVE_INFINITY;
+/** Site ids are >= -1001 (see SiteKeys); shifted so a (pool, site) pair packs into one safe integer. */
+const SITE_OFFSET = 2048;
+const SITE_SPAN = 2 ** 23;
+
+export interface PinningLimits {
+  /** Sites per ranking. */
+  readonly top: number;
+  /** Pinned arenas listed. */
+  readonly maxArenas: number;
+}
+
+export function arenaPinning(r: Replayer, sites: SiteKeys, at: TraceInstant, limits: PinningLimits): ArenaPinning {
+  const m = r.model;
+  const g = r.geometry;
+  const arenaAccs = new Map<number, ArenaAcc>();
+  const siteAccs = new Map<number, SiteAcc>();
+  /** pool slot -> its only site, or MIXED */
+  const poolOwner = new Map<number, number>();
+  const poolSitePairs = new Set<number>();
+
+  r.forEachLiveBlock((pool, size, stack, domain) => {
+    if (pool === NOT_PYMALLOC) return;
+    const arena = m.poolArena(pool);
+    const site = sites.idOf(pool, stack, domain);
+    const bytes = blockSize(g, m.poolSizeClass(pool));
+    let a = arenaAccs.get(arena);
+    if (a === undefined) {
+      a = { blocks: 0, requested: 0, allocated: 0, sites: new Map(), pools: new Set() };
+      arenaAccs.set(arena, a);
+    }
+    a.blocks++;
+    a.requested += size;
+    a.allocated += bytes;
+    a.pools.add(pool);
+    const share = a.sites.get(site);
+    if (share === undefined) a.sites.set(site, [1, bytes]);
+    else {
+      share[0]++;
+      share[1] += bytes;
+    }
+    let s = siteAccs.get(site);
+    if (s === undefined) {
+      s = { blocks: 0, requested: 0, allocated: 0, quantization: 0, stack, arenas: 0, arenasSolely: 0, pools: 0, poolsSolely: 0, kept: 0 };
+      siteAccs.set(site, s);
+    }
+    s.blocks++;
+    s.requested += size;
+    s.allocated += bytes;
+    s.quantization += bytes - size;
+    const pair = pool * SITE_SPAN + site + SITE_OFFSET;
+    if (!poolSitePairs.has(pair)) {
+      poolSitePairs.add(pair);
+      s.pools++;
+    }
+    const owner = poolOwner.get(pool);
+    if (owner === undefined) poolOwner.set(pool, site);
+    else if (owner !== site) poolOwner.set(pool, MIXED);
+  });
+
+  for (const owner of poolOwner.values()) if (owner !== MIXED) siteAccs.get(owner)!.poolsSolely++;
+
+  const pinned: (PinnedArena & { slot: number })[] = [];
+  let heldTotal = 0;
+  for (const [slot, a] of arenaAccs) {
+    const held = g.arenaSize - a.allocated;
+    heldTotal += held;
+    for (const [site, [blocks]] of a.sites) {
+      const s = siteAccs.get(site)!;
+      s.arenas++;
+      if (a.sites.size === 1) s.arenasSolely++;
+      s.kept += (held * blocks) / a.blocks;
+    }
+    const shares = [...a.sites.entries()].sort((x, y) => y[1][0] - x[1][0] || y[1][1] - x[1][1] || x[0] - y[0]);
+    pinned.push({
+      slot,
+      base: r.formatAddress(m.arenaBase(slot)),
+      serial: m.arenaSerial(slot),
+      liveBlocks: a.blocks,
+      requestedBytes: a.requested,
+      allocatedBlockBytes: a.allocated,
+      poolsInUse: a.pools.size,
+      heldBytes: held,
+      sites: shares.slice(0, SITES_PER_ARENA).map(([site, [blocks, bytes]]): SiteShare => ({ site: sites.keyOf(site), blocks, allocatedBytes: bytes })),
+      sitesOmitted: Math.max(0, shares.length - SITES_PER_ARENA),
+    });
+  }
+  // Fewest live blocks first: the arenas the program is closest to giving back.
+  pinned.sort((x, y) => x.liveBlocks - y.liveBlocks || y.heldBytes - x.heldBytes || m.arenaBase(x.slot) - m.arenaBase(y.slot));
+
+  const siteList = [...siteAccs.entries()].map(([id, s]): PinningSite & { id: number } => ({
+    id,
+    site: sites.keyOf(id),
+    ...exampleStackField(sites.exampleStack(id, s.stack)),
+    liveBlocks: s.blocks,
+    requestedBytes: s.requested,
+    allocatedBytes: s.allocated,
+    quantizationWasteBytes: s.quantization,
+    arenasPinned: s.arenas,
+    arenasSolelyPinned: s.arenasSolely,
+    poolsPinned: s.pools,
+    poolsSolelyPinned: s.poolsSolely,
+    keptUnusableBytes: Math.round(s.kept),
+  }));
+  const ranked = (compare: (x: PinningSite & { id: number }, y: PinningSite & { id: number }) => number): PinningSite[] =>
+    [...siteList]
+      .sort((x, y) => compare(x, y) || x.id - y.id)
+      .slice(0, limits.top)
+      .map(({ id: _id, ...site }) => site);
+
+  return {
+    ...at,
+    groupedBy: sites.grouping,
+    arenaSizeBytes: g.arenaSize,
+    pinnedArenas: arenaAccs.size,
+    emptyArenas: liveArenaSlots(r).length - arenaAccs.size,
+    heldBytes: heldTotal,
+    arenas: pinned.slice(0, limits.maxArenas).map(({ slot: _slot, ...arena }) => arena),
+    arenasOmitted: Math.max(0, pinned.length - limits.maxArenas),
+    totalSites: siteAccs.size,
+    sitesByArenasPinned: ranked(
+      (x, y) => y.arenasPinned - x.arenasPinned || y.poolsPinned - x.poolsPinned || y.keptUnusableBytes - x.keptUnusableBytes,
+    ),
+    sitesByKeptUnusableBytes: ranked((x, y) => y.keptUnusableBytes - x.keptUnusableBytes || y.arenasPinned - x.arenasPinned),
+    sitesByQuantizationWaste: ranked((x, y) => y.quantizationWasteBytes - x.quantizationWasteBytes || y.liveBlocks - x.liveBlocks),
+  };
+}

@@ -1,0 +1,55 @@
+// What was live at the high-water marks. The first pass only learns when
+// each peak was reached; keeping the live set at every new high would cost a
+// walk of the live map per rise. Instead (as memray does) a second replay
+// runs up to the last of those instants and, at each one, groups the live
+// blocks by site and hands the replayer to `atPeak` for anything else
+// (arena map, pinning). One pass serves every peak.
+
+import type { ImportContext } from '../import/import-context.js';
+import type { Replayer, ReplayObserver } from '../replay/replayer.js';
+import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
+
+export class PeakCapture implements ReplayObserver {
+  private readonly targets: number[];
+  private next = 0;
+  readonly live = new Map<number, LiveBlocksSummary>();
+
+  constructor(
+    events: readonly number[],
+    private readonly ctx: ImportContext,
+    private readonly top: number,
+    private readonly atPeak: (r: Replayer, ctx: ImportContext) => void,
+  ) {
+    this.targets = [...new Set(events.filter((e) => e > 0))].sort((a, b) => a - b);
+  }
+
+  get lastEvent(): number {
+    return this.targets.at(-1) ?? 0;
+  }
+
+  onEvent(r: Replayer): void {
+    if (r.events !== this.targets[this.next]) return;
+    this.next++;
+    this.live.set(r.events, groupLiveBlocks(r, this.ctx.stacks, this.top));
+    this.atPeak(r, this.ctx);
+  }
+}
+
+/**
+ * Replay `path` again up to the last of `events`, calling `atPeak` and
+ * grouping the live blocks at each. `ctx` must be a fresh import context.
+ */
+export async function captureAtEvents(
+  path: string,
+  events: readonly number[],
+  ctx: ImportContext,
+  options: ReplayTraceOptions,
+  top: number,
+  atPeak: (r: Replayer, ctx: ImportContext) => void,
+): Promise<Map<number, LiveBlocksSummary>> {
+  const capture = new PeakCapture(events, ctx, top, atPeak);
+  if (capture.lastEvent === 0) return capture.live;
+  await replayTrace(path, { ...options, context: ctx, stopAtEvent: capture.lastEvent, observers: [capture] });
+  return capture.live;
+}

@@ -1,0 +1,152 @@
+// buildReport: everything `memreplay report` shows about one trace.
+//
+// 1. One streaming replay with the timeline and arena-peak observers; at its
+//    end, the analyze summary, size-class occupancy, arena map, arena pinning
+//    and leak sites are read from the final state.
+// 2. A second replay up to the last high-water instant (bytes, pools, arenas,
+//    footprint) for what was live at each, and the arena map and pinning at
+//    the arena peak.
+// 3. One replay per other `whatIf` version, arenas placed by the model.
+// The result is plain JSON-serialisable data (report-data.ts), so a worker
+// thread can build it and post it back.
+
+import { MemreplayError } from '../errors.js';
+import { ImportContext } from '../import/import-context.js';
+import { traceDisplayName } from '../import/source.js';
+import { countersStats } from '../models/pymalloc/stats.js';
+import { HIGH_WATER_DESCRIPTIONS } from '../replay/high-water.js';
+import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { Replayer } from '../replay/replayer.js';
+import { analyzeReplayed } from './analyze.js';
+import { arenaMapOf } from './arena-map.js';
+import { ArenaPeakObserver } from './arena-peak.js';
+import { arenaPinning } from './arena-pinning.js';
+import { instantOf } from './instant.js';
+import { leakSites } from './leak-sites.js';
+import { SiteKeys } from './live-sites.js';
+import { captureAtEvents } from './peak-sites.js';
+import {
+  PEAK_SITE_METRICS,
+  REPORT_SCHEMA,
+  type ArenaMap,
+  type ArenaPinning,
+  type PeakSiteMetric,
+  type PeakSites,
+  type ReportData,
+  type ReportLimits,
+  type ReportOptions,
+  type WhatIfVersion,
+} from './report-data.js';
+import { sizeClassOccupancy } from './size-class-occupancy.js';
+import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver } from './timeline.js';
+import { whatIfOfReplay, whatIfReplay } from './what-if.js';
+
+export const DEFAULT_REPORT_LIMITS: ReportLimits = {
+  maxBuckets: DEFAULT_MAX_BUCKETS,
+  maxMarks: DEFAULT_MAX_MARKS,
+  top: 20,
+  maxArenas: 256,
+  growthPoints: 32,
+};
+
+export async function buildReport(path: string, options: ReportOptions = {}): Promise<ReportData> {
+  if (path === '-') {
+    throw new MemreplayError('a report reads the trace more than once (to look again at its peaks); give a file, not standard input');
+  }
+  const limits: ReportLimits = { ...DEFAULT_REPORT_LIMITS, ...options.limits };
+  const replayOptions: ReplayTraceOptions = {
+    ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(options.format !== undefined ? { format: options.format } : {}),
+    lenient: options.lenient ?? false,
+  };
+  const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), options.lenient ?? false);
+
+  const first = await firstPass(path, replayOptions, newContext(), limits, options.whatIf ?? []);
+  const { analyze } = first;
+
+  // Pass 2: back to the peaks.
+  const arenaPeakEvent = analyze.highWater.arenas.event;
+  const atArenaPeak: { map: ArenaMap | null; pinning: ArenaPinning | null } = { map: null, pinning: null };
+  const liveAtPeaks = await captureAtEvents(
+    path,
+    PEAK_SITE_METRICS.map((m) => analyze.highWater[m].event),
+    newContext(),
+    { ...replayOptions, python: analyze.python.version },
+    limits.top,
+    (at: Replayer, atCtx: ImportContext) => {
+      if (at.events !== arenaPeakEvent) return;
+      const instant = instantOf(at);
+      atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
+      atArenaPeak.pinning = arenaPinning(at, new SiteKeys(at, atCtx.stacks, SiteKeys.liveBlocksHaveStacks(at)), instant, limits);
+    },
+  );
+  const highWater = {} as Record<PeakSiteMetric, PeakSites>;
+  for (const metric of PEAK_SITE_METRICS) {
+    const p = analyze.highWater[metric];
+    highWater[metric] = {
+      metric,
+      description: HIGH_WATER_DESCRIPTIONS[metric],
+      value: p.value,
+      event: p.event,
+      ts: p.ts,
+      line: p.line,
+      mark: p.mark,
+      live: liveAtPeaks.get(p.event) ?? { groupedBy: 'size_class', totalBlocks: 0, totalRequestedBytes: 0, totalGroups: 0, groups: [] },
+    };
+  }
+
+  // Pass 3: other geometries.
+  let whatIf: WhatIfVersion[] | null = null;
+  if (options.whatIf !== undefined && options.whatIf.length > 0) {
+    whatIf = [];
+    for (const version of options.whatIf) {
+      whatIf.push(version === analyze.python.version ? first.ownWhatIf! : await whatIfReplay(path, version, replayOptions));
+    }
+  }
+
+  return {
+    schema: REPORT_SCHEMA,
+    analyze,
+    timeline: first.timeline,
+    sizeClasses: first.sizeClasses,
+    arenaMap: { end: first.arenaMapEnd, arenaPeak: atArenaPeak.map },
+    pinning: { end: first.pinningEnd, arenaPeak: atArenaPeak.pinning },
+    highWater,
+    leakSites: first.leakSites,
+    whatIf,
+    limits,
+  };
+}
+
+/**
+ * The whole trace, once; everything read from its final state is taken here
+ * so the replayer (the live map, the model) can be collected before pass 2.
+ */
+async function firstPass(
+  path: string,
+  replayOptions: ReplayTraceOptions,
+  ctx: ImportContext,
+  limits: ReportLimits,
+  whatIf: readonly string[],
+) {
+  const timeline = new TimelineObserver({ maxBuckets: limits.maxBuckets, maxMarks: limits.maxMarks });
+  const peak = new ArenaPeakObserver();
+  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak] });
+  const r = replayed.replayer;
+  const end = instantOf(r);
+  const sites = new SiteKeys(r, ctx.stacks, SiteKeys.liveBlocksHaveStacks(r));
+  const snap = peak.snapshot;
+  return {
+    analyze: analyzeReplayed(replayed, peak, limits.top),
+    timeline: timeline.result(),
+    sizeClasses: {
+      end: sizeClassOccupancy(countersStats(r.model), end),
+      arenaPeak:
+        snap === null ? null : sizeClassOccupancy(snap.stats, { event: snap.event, ts: snap.ts, line: snap.line, mark: snap.mark }),
+    },
+    arenaMapEnd: arenaMapOf(r, end, limits.maxArenas),
+    pinningEnd: arenaPinning(r, sites, end, limits),
+    leakSites: leakSites(r, sites, limits.top, limits.growthPoints),
+    ownWhatIf: whatIf.includes(r.geometry.version) ? whatIfOfReplay(r, peak) : null,
+  };
+}

@@ -1,0 +1,56 @@
+// What-if geometry: the same trace under another CPython version's pymalloc
+// (pool size, arena size, arena release rules). The trace's arena addresses
+// belong to the geometry it was recorded with, so under another version the
+// replay ignores its arena records and the model places arenas itself
+// (aligned to the arena size); the block sizes, order of calls and lifetimes
+// are the trace's. For the trace's own version the real replay is used.
+
+import type { PythonVersion } from '../models/pymalloc/geometry.js';
+import { countersStats } from '../models/pymalloc/stats.js';
+import type { HighWaterMetric } from '../replay/high-water.js';
+import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { Replayer } from '../replay/replayer.js';
+import { ArenaPeakObserver } from './arena-peak.js';
+import { fragmentationOf } from './fragmentation.js';
+import type { TraceInstant, WhatIfVersion } from './report-data.js';
+
+/** The what-if figures of a finished replay that `peak` observed. */
+export function whatIfOfReplay(r: Replayer, peak: ArenaPeakObserver): WhatIfVersion {
+  const g = r.geometry;
+  const point = (m: HighWaterMetric): TraceInstant & { value: number } => {
+    const { value, event, ts, line, mark } = r.highWater.point(m);
+    return { value, event, ts, line, mark };
+  };
+  const stats = countersStats(r.model);
+  const snap = peak.snapshot;
+  return {
+    version: g.version,
+    arenaSizeBytes: g.arenaSize,
+    poolSizeBytes: g.poolSize,
+    arenasFromTrace: r.arenas.arenasFromTrace > 0,
+    footprintPeak: point('footprint_bytes'),
+    arenasPeak: point('arenas'),
+    poolsPeak: point('pools_in_use'),
+    blockBytesPeak: point('block_bytes'),
+    end: {
+      ...fragmentationOf(stats),
+      footprintBytes: stats.arenaBytes + r.system.liveBytes,
+      blocksInUse: r.model.blocksInUseTotal,
+    },
+    arenaPeak:
+      snap === null
+        ? null
+        : { ...fragmentationOf(snap.stats), event: snap.event, ts: snap.ts, line: snap.line, mark: snap.mark },
+  };
+}
+
+/** Replay the trace under `version` with arenas placed by the model. */
+export async function whatIfReplay(
+  path: string,
+  version: PythonVersion,
+  options: Omit<ReplayTraceOptions, 'python' | 'ignoreArenaRecords' | 'observers' | 'context'> = {},
+): Promise<WhatIfVersion> {
+  const peak = new ArenaPeakObserver();
+  const { replayer } = await replayTrace(path, { ...options, python: version, ignoreArenaRecords: true, observers: [peak] });
+  return whatIfOfReplay(replayer, peak);
+}

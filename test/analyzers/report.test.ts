@@ -1,0 +1,98 @@
+// buildReport end to end: on the hand-written pinning trace (known sites,
+// known peaks) and on a real CPython trace (agreement with analyze, stats
+// and a replay stopped at the peak).
+
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeTrace } from '../../src/analyzers/analyze.js';
+import { REPORT_SCHEMA, TIMELINE_METRICS } from '../../src/analyzers/report-data.js';
+import { buildReport } from '../../src/analyzers/report.js';
+import { countersStats } from '../../src/models/pymalloc/stats.js';
+import { replayTrace } from '../../src/replay/replay-trace.js';
+import { BYTES_PEAK_EVENT, LEAK_EVENT, pinningTrace, TOTAL_EVENTS } from './pinning-trace.js';
+import { writeTrace } from './trace-text.js';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
+
+describe('buildReport on a trace where one block pins an arena', () => {
+  const path = writeTrace(pinningTrace(), '3.8.18');
+
+  it('finds the peaks, what was live at each, the pinning site and its growth', async () => {
+    const d = await buildReport(path, { limits: { growthPoints: 4, maxBuckets: 16 } });
+    expect(d.schema).toBe(REPORT_SCHEMA);
+    expect(d.highWater.arenas).toMatchObject({ value: 2, event: LEAK_EVENT, ts: LEAK_EVENT });
+    expect(d.highWater.arenas.live.groups.map((g) => [g.key, g.blocks])).toEqual([
+      ['app.py:10', 448],
+      ['leak.py:5', 1],
+    ]);
+    expect(d.highWater.live_requested_bytes).toMatchObject({ value: 548 * 512 + 10, event: BYTES_PEAK_EVENT });
+    expect(d.highWater.live_requested_bytes.live.groups[0]).toMatchObject({ key: 'app.py:10', blocks: 548 });
+    expect(d.pinning.end.sitesByArenasPinned[0]).toMatchObject({ site: 'leak.py:5', arenasSolelyPinned: 1 });
+    expect(d.pinning.arenaPeak).toMatchObject({ event: LEAK_EVENT, pinnedArenas: 2 });
+    expect(d.arenaMap.arenaPeak).toMatchObject({ event: LEAK_EVENT, totalArenas: 2 });
+    expect(d.arenaMap.end.totalArenas).toBe(1);
+    expect(d.sizeClasses.arenaPeak!.classes.map((c) => [c.sizeClass, c.pools, c.blocksInUse, c.blockCapacity])).toEqual([
+      [0, 1, 1, 253],
+      [31, 64, 448, 448],
+    ]);
+    expect(d.sizeClasses.end.classes).toEqual([
+      { sizeClass: 0, blockSizeBytes: 16, pools: 1, blocksInUse: 1, blockCapacity: 253, utilisation: 1 / 253, availableBlockBytes: 252 * 16, quantizationBytes: 0 },
+    ]);
+    expect(d.leakSites.growthEvents).toEqual([274, 549, 823, TOTAL_EVENTS]);
+    expect(d.leakSites.sites).toEqual([
+      expect.objectContaining({ site: 'leak.py:5', blocks: 1, requestedBytes: 10, growthBytes: [0, 10, 10, 10] }),
+    ]);
+    expect(d.timeline.buckets.at(-1)!.event).toBe(TOTAL_EVENTS);
+    expect(Math.max(...d.timeline.buckets.map((b) => b.max.arenas))).toBe(2);
+    expect(d.whatIf).toBeNull();
+  });
+
+  it('puts the what-if versions side by side, in the order asked', async () => {
+    const d = await buildReport(path, { whatIf: ['3.11', '3.8'] });
+    expect(d.whatIf!.map((w) => [w.version, w.arenasPeak.value, w.end.arenas])).toEqual([
+      ['3.11', 1, 1],
+      ['3.8', 2, 1],
+    ]);
+    const { value, event } = d.analyze.highWater.footprint_bytes;
+    expect(d.whatIf![1]!.footprintPeak).toMatchObject({ value, event });
+    expect(d.whatIf![1]!.arenasFromTrace).toBe(false); // the trace has no arena records
+  });
+
+  it('refuses standard input, which it could not read twice', async () => {
+    await expect(buildReport('-')).rejects.toThrow(/more than once/);
+  });
+});
+
+describe('buildReport on a real CPython trace (startup-3.11)', () => {
+  const path = join(FIXTURES, 'startup-3.11.csv.gz');
+
+  it('agrees with analyze, with the stats at the end and with a replay stopped at the arena peak', async () => {
+    const [d, analyze] = await Promise.all([buildReport(path, { whatIf: ['3.11'] }), analyzeTrace(path)]);
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d); // plain data, as a worker posts it
+    expect(d.analyze).toEqual(analyze);
+    for (const m of TIMELINE_METRICS) {
+      const max = Math.max(...d.timeline.buckets.map((b) => b.max[m]));
+      if (m === 'arenas') expect(max).toBe(analyze.highWater.arenas.value);
+      if (m === 'footprintBytes') expect(max).toBe(analyze.highWater.footprint_bytes.value);
+    }
+    const { replayer: end } = await replayTrace(path);
+    const stats = countersStats(end.model);
+    expect(d.sizeClasses.end.classes.map((c) => [c.sizeClass, c.pools, c.blocksInUse])).toEqual(
+      stats.classes.map((c) => [c.sizeClass, c.pools, c.blocksInUse]),
+    );
+    expect(d.arenaMap.end.totalArenas).toBe(stats.arenasCurrent);
+    expect(d.arenaMap.end.arenas.reduce((n, a) => n + a.liveBlocks, 0)).toBe(end.model.blocksInUseTotal);
+    expect(d.arenaMap.end.arenas.reduce((n, a) => n + a.poolsInUse, 0)).toBe(d.timeline.buckets.at(-1)!.at.poolsInUse);
+    expect(d.pinning.end.pinnedArenas + d.pinning.end.emptyArenas).toBe(stats.arenasCurrent);
+
+    const peakEvent = analyze.highWater.arenas.event;
+    const { replayer: atPeak } = await replayTrace(path, { stopAtEvent: peakEvent });
+    expect(d.highWater.arenas.live.totalBlocks).toBe(atPeak.liveBlockCount);
+    expect(d.pinning.arenaPeak!.pinnedArenas + d.pinning.arenaPeak!.emptyArenas).toBe(analyze.highWater.arenas.value);
+    expect(d.arenaMap.arenaPeak!.arenas.reduce((n, a) => n + a.liveBlocks, 0)).toBe(atPeak.model.blocksInUseTotal);
+    expect(d.sizeClasses.arenaPeak!.classes.map((c) => c.blocksInUse)).toEqual(
+      countersStats(atPeak.model).classes.map((c) => c.blocksInUse),
+    );
+    expect(d.whatIf![0]).toMatchObject({ version: '3.11', arenasFromTrace: true, arenasPeak: { value: analyze.highWater.arenas.value } });
+  });
+});

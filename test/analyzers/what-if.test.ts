@@ -1,0 +1,62 @@
+// What-if geometry: replaying a trace with arenas placed by the model must
+// not change what the allocator does, only where; across versions the block
+// sizes (and so the bytes in blocks) cannot change.
+
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ArenaPeakObserver } from '../../src/analyzers/arena-peak.js';
+import { whatIfOfReplay, whatIfReplay } from '../../src/analyzers/what-if.js';
+import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayText } from './trace-text.js';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
+
+describe('ignoring arena records', () => {
+  it('counts the records but lets the model place every arena', () => {
+    const lines = ['arena_alloc,0x7f0000000000,1048576,,,,,,,', 'alloc,0x7f0000000030,16,,obj,,,,,'];
+    const used = replayText(lines).replayer;
+    expect(used.arenas.arenasFromTrace).toBe(1);
+    const ignored = replayText(lines, '3.11.7', { ignoreArenaRecords: true }).replayer;
+    expect(ignored.counts.some((n) => n > 0)).toBe(true);
+    expect(ignored.arenas.arenasFromTrace).toBe(0);
+    expect(ignored.arenas.arenasPlaced).toBe(1);
+    expect(ignored.arenas.mismatches).toBe(0);
+    expect(ignored.model.blocksInUseTotal).toBe(1);
+    expect(ignored.liveBlockCount).toBe(1);
+  });
+});
+
+describe('what-if geometry', () => {
+  it('under the trace’s own version with arenas placed by the model, gives the real replay’s counts (reclaim-3.8)', async () => {
+    const path = join(FIXTURES, 'reclaim-3.8.csv.gz');
+    const peak = new ArenaPeakObserver();
+    const { replayer } = await replayTrace(path, { observers: [peak] });
+    const real = whatIfOfReplay(replayer, peak);
+    expect(real.arenasFromTrace).toBe(true);
+    const placed = await whatIfReplay(path, '3.8');
+    expect(placed.arenasFromTrace).toBe(false);
+    // 3.8 arenas are 4 KiB aligned, as are the model's, so nothing may differ but the addresses.
+    const { arenasFromTrace: _a, ...realRest } = real;
+    const { arenasFromTrace: _b, ...placedRest } = placed;
+    expect(placedRest).toEqual(realRest);
+    expect(real.arenasPeak.value).toBeGreaterThan(10);
+    expect(real.end.blocksInUse).toBeGreaterThan(1000);
+  });
+
+  it('under other versions keeps the bytes in blocks and changes arenas and pools by the geometry (startup-3.11)', async () => {
+    const path = join(FIXTURES, 'startup-3.11.csv.gz');
+    const [v38, v311, v313] = await Promise.all([whatIfReplay(path, '3.8'), whatIfReplay(path, '3.11'), whatIfReplay(path, '3.13')]);
+    expect(v38!.arenaSizeBytes).toBe(262_144);
+    expect(v38!.poolSizeBytes).toBe(4096);
+    expect(v311!.arenaSizeBytes).toBe(1_048_576);
+    for (const w of [v38!, v313!]) {
+      expect(w.blockBytesPeak.value).toBe(v311!.blockBytesPeak.value);
+      expect(w.blockBytesPeak.event).toBe(v311!.blockBytesPeak.event);
+      expect(w.end.blocksInUse).toBe(v311!.end.blocksInUse);
+      expect(w.end.allocatedBlockBytes).toBe(v311!.end.allocatedBlockBytes);
+    }
+    // Four times smaller pools need more of them.
+    expect(v38!.poolsPeak.value).toBeGreaterThan(v311!.poolsPeak.value);
+    expect(v38!.end.arenaBytes).toBe(v38!.end.arenas * 262_144);
+  });
+});
