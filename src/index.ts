@@ -11,3 +11,8 @@ export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';
 export { MemreplayError, TraceFormatError, UsageError } from './errors.js';
 export { buildReport, DEFAULT_REPORT_LIMITS } from './analyzers/report.js';
 export * from './analyzers/report-data.js';
+export { runBatch, defaultJobs, type BatchRequest, type BatchProgress } from './batch/pool.js';
+export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
+export { registerTask } from './batch/task-registry.js';
+export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
+export type { BatchOutcome, BatchFailure } from './batch/outcome.js';

@@ -1,17 +1,22 @@
 // `memreplay analyze TRACE...`: replay each trace and summarise it.
-// Traces are analysed one after another; a trace that fails is reported on
-// stderr and the others still run (exit 2 at the end if any failed).
+// Traces (files, directories, globs) run on a worker pool (--jobs); results
+// are printed in argument order. A trace that fails is reported on stderr and
+// the others still run: exit 2 at the end if any failed, 3 if one failed
+// from a bug.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { analyzeTrace, ANALYZE_SCHEMA, type AnalyzeResult } from '../../src/analyzers/analyze.js';
-import { MemreplayError, UsageError } from '../../src/errors.js';
+import { ANALYZE_SCHEMA, type AnalyzeResult } from '../../src/analyzers/analyze.js';
+import { runBatch } from '../../src/batch/pool.js';
+import type { AnalyzeTaskOptions } from '../../src/batch/tasks/analyze.js';
+import { UsageError } from '../../src/errors.js';
+import { traceDisplayName } from '../../src/import/source.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
-import { EXIT_OK, EXIT_USAGE, runCommand, writeStdout } from '../run-command.js';
-import { traceArgument } from '../stdin-argument.js';
+import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand, writeStdout } from '../run-command.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
-interface AnalyzeArgs extends TraceArgs {
+interface AnalyzeArgs extends TraceArgs, BatchArgs {
   traces: string[];
   json: boolean;
   top: number;
@@ -23,8 +28,13 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <traces..>',
   describe: 'replay traces and summarise events, anomalies, high-water marks, live blocks and fragmentation',
   builder: (y: Argv) =>
-    withTraceOptions(y)
-      .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'trace files, or - for stdin' })
+    withBatchOptions(withTraceOptions(y))
+      .positional('traces', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'trace files, directories of traces, globs (quote them: "traces/*.csv.gz"), or - for stdin',
+      })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${ANALYZE_SCHEMA})` })
       .option('top', { type: 'number', default: 20, describe: 'live-block groups to list per trace' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
@@ -32,27 +42,46 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   handler: (args: ArgumentsCamelCase<AnalyzeArgs>) =>
     runCommand(async () => {
       if (!Number.isInteger(args.top) || args.top < 0) throw new UsageError(`--top ${args.top}: expected a whole number >= 0`);
-      const python = pythonOption(args.python);
+      const options: AnalyzeTaskOptions = {
+        python: pythonOption(args.python),
+        format: formatOption(args.format),
+        lenient: args.lenient,
+        top: args.top,
+      };
+      const jobs = jobsOption(args.jobs);
+      const inputs = await traceInputs(args.traces);
+      const progress = progressLine(args, 'analyze');
       const results: AnalyzeResult[] = [];
       const failures: { file: string; error: string }[] = [];
-      for (const trace of args.traces) {
-        try {
-          results.push(await analyzeTrace(traceArgument(trace), { python, format: formatOption(args.format), lenient: args.lenient, top: args.top }));
-        } catch (e) {
-          if (!(e instanceof MemreplayError)) throw e;
-          failures.push({ file: trace, error: e.message });
-          process.stderr.write(`memreplay: ${e.message}\n`);
-        }
-      }
+      let internal = false;
+      await runBatch<AnalyzeTaskOptions, AnalyzeResult>({
+        task: 'analyze',
+        inputs,
+        options,
+        jobs,
+        progress,
+        onOutcome: (outcome) => {
+          if (outcome.ok) {
+            results.push(outcome.result as AnalyzeResult);
+            return;
+          }
+          const { message, stack } = outcome.error;
+          failures.push({ file: traceDisplayName(outcome.input), error: message });
+          internal ||= outcome.error.internal;
+          if (!outcome.error.internal) return printError(progress, message);
+          if (process.env['MEMREPLAY_DEBUG'] && stack) printError(progress, stack);
+          printError(progress, `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`);
+        },
+      });
       const report = args.json
         ? JSON.stringify({ schema: ANALYZE_SCHEMA, traces: results, failures }, null, 2) + '\n'
         : results.map(formatAnalyzeText).join('\n');
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force });
-        process.stderr.write(`Wrote ${args.output}\n`);
+        if (!args.quiet) process.stderr.write(`Wrote ${args.output}\n`);
       } else {
         writeStdout(report);
       }
-      return failures.length > 0 ? EXIT_USAGE : EXIT_OK;
+      return internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK;
     }),
 };

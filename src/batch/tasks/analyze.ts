@@ -1,0 +1,20 @@
+// The `analyze` batch task: one trace in, its AnalyzeResult out (plain data,
+// so it crosses from a worker by structured clone unchanged).
+
+import { analyzeTrace, type AnalyzeOptions, type AnalyzeResult } from '../../analyzers/analyze.js';
+import { defineTask } from '../task.js';
+
+/** The options that can cross to a worker: analyzeTrace's, without callbacks and observers. */
+export type AnalyzeTaskOptions = Pick<AnalyzeOptions, 'python' | 'format' | 'lenient' | 'top'>;
+
+export const analyzeTask = defineTask<AnalyzeTaskOptions, AnalyzeResult>({
+  name: 'analyze',
+  run: (input, options, context) =>
+    analyzeTrace(input, {
+      python: options.python,
+      format: options.format,
+      lenient: options.lenient,
+      top: options.top,
+      onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes),
+    }),
+});
