@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
+import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
 import { protectStdinArgument } from './stdin-argument.js';
@@ -13,7 +14,8 @@ await yargs(protectStdinArgument(hideBin(process.argv)))
   .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.')
   .command(statsCommand)
   .command(analyzeCommand)
-  .demandCommand(1, 'name a command: stats or analyze')
+  .command(reportCommand)
+  .demandCommand(1, 'name a command: stats, analyze or report')
   .strict()
   .recommendCommands()
   .help()

@@ -49,7 +49,8 @@ export function arenaMapChart(name: string, title: string, map: ArenaMap): Chart
     spec: vegaLiteSpec('Arena occupancy: one row per arena in address order, one cell per pool, coloured by the share of its blocks in use.', {
       width: FULL_WIDTH - 160,
       height: Math.max(40, rows * rowHeight),
-      data: { values: poolRuns(map).map((run) => ({ ...run, r1: run.r + 1 })) },
+      // Sorted by bin: neighbouring rectangles of one colour merge into one SVG path (render-chart.ts).
+      data: { values: poolRuns(map).map((run) => ({ ...run, r1: run.r + 1 })).sort((a, b) => POOL_BINS.indexOf(a.bin) - POOL_BINS.indexOf(b.bin)) },
       mark: { type: 'rect' },
       encoding: {
         x: { field: 'p0', type: 'quantitative', title: 'pool (address order within the arena)', scale: { domain: [0, map.poolsPerArena], nice: false } },

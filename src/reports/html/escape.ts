@@ -33,13 +33,3 @@ export function clip(text: string, max = 160): string {
 export function traceText(text: string, max = 160): string {
   return escapeHtml(clip(text, max));
 }
-
-/**
- * JSON that can sit inside a <script> element or an HTML attribute: `<`, `>`
- * and `&` are written as \u escapes (so `</script>` and `<!--` cannot end or
- * change the element), and U+2028/U+2029, valid in JSON but line terminators
- * in older JavaScript, are escaped too. JSON.parse reads it back unchanged.
- */
-export function jsonForHtml(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}

@@ -19,3 +19,8 @@ export function instantHtml(i: TraceInstant): string {
 export function shareOf(part: number, whole: number): string {
   return whole === 0 ? '' : percent(part / whole);
 }
+
+/** "1 arena", "3 arenas": a count with its noun (our nouns: plural adds "s"). */
+export function count(n: number, noun: string): string {
+  return `${thousands(n)} ${n === 1 ? noun : noun + 's'}`;
+}

@@ -55,13 +55,14 @@ p { margin: 6px 0; }
 .muted, figcaption { color: var(--muted); }
 .lead { font-size: 16px; margin: 12px 0; }
 .warn { color: var(--warn); }
-code, .site { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
+code, .site { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: break-word; }
 table { border-collapse: collapse; margin: 8px 0 12px; width: 100%; font-size: 13px; }
 caption { text-align: left; color: var(--muted); padding: 2px 0; caption-side: top; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: baseline; }
 td.spark, td:has(> .spark) { vertical-align: middle; }
 th { background: var(--bg-alt); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 tr:hover td { background: #fafbfc; }
 figure { margin: 10px 0 16px; overflow-x: auto; }
 figure svg { display: block; max-width: 100%; height: auto; }

@@ -9,8 +9,13 @@
 // expressions, and data values are read as plain strings (vega's SVG writer
 // escapes them as text and attributes).
 
+import * as vega from 'vega';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { textWidth } from './text-width.js';
+
+// Lay text out with the widths of the font the reader will see (text-width.ts).
+(vega as unknown as { textMetrics: { width: typeof textWidth } }).textMetrics.width = textWidth;
 
 /** A chart of a report: its vega-lite spec, and a name unique within the report (used for its .vl.json file). */
 export interface ChartSpec {
@@ -52,21 +57,31 @@ export async function renderChartSvg(chart: ChartSpec, idPrefix: string): Promis
   const view = new View(parse(vega), { renderer: 'none', logger: collectingLogger(warnings) });
   try {
     const svg = await view.toSVG();
-    return { ...chart, svg: roundPaths(prefixIds(svg, idPrefix)), warnings };
+    return { ...chart, svg: mergeAdjacentPaths(roundPaths(prefixIds(svg, idPrefix))), warnings };
   } finally {
     view.finalize();
   }
 }
 
 /**
- * Rename every id="X" to id="P-X" and every attribute reference url(#X) to
- * url(#P-X). Only attribute values are touched: in vega's SVG, text content
- * has its quotes escaped, so `="` never occurs outside an attribute.
+ * Apply `edit` to every tag of vega's SVG, never to text. vega escapes `<`
+ * and `>` in text and in attribute values, so `<...>` is always a tag; but it
+ * leaves quotes in text unescaped, so text may look like `id="x"`.
+ */
+function inTags(svg: string, edit: (tag: string) => string): string {
+  return svg.replace(/<[^<>]*>/g, edit);
+}
+
+/**
+ * Rename every id="X" to id="P-X" and every reference url(#X) to
+ * url(#P-X), in tags only.
  */
 export function prefixIds(svg: string, prefix: string): string {
-  return svg
-    .replace(/ id="([^"]+)"/g, (_m, id: string) => ` id="${prefix}-${id}"`)
-    .replace(/="url\(#([^)"]+)\)"/g, (_m, id: string) => `="url(#${prefix}-${id})"`);
+  return inTags(svg, (tag) =>
+    tag
+      .replace(/ id="([^"]+)"/g, (_m, id: string) => ` id="${prefix}-${id}"`)
+      .replace(/="url\(#([^)"]+)\)"/g, (_m, id: string) => `="url(#${prefix}-${id})"`),
+  );
 }
 
 /**
@@ -75,7 +90,34 @@ export function prefixIds(svg: string, prefix: string): string {
  * below what a screen shows. Only `d` attributes are touched.
  */
 export function roundPaths(svg: string): string {
-  return svg.replace(/ d="([^"]*)"/g, (_m, d: string) => ` d="${d.replace(/-?\d*\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`);
+  return inTags(svg, (tag) =>
+    tag.replace(/ d="([^"]*)"/g, (_m, d: string) => ` d="${d.replace(/-?\d*\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`),
+  );
+}
+
+/**
+ * Neighbouring `<path d="..." fill="F"/>` elements with the same fill become
+ * one path with both outlines. The paint order is kept (only neighbours
+ * merge) and, without any opacity, painting two outlines in one path looks
+ * the same as painting them one after the other. An arena map of thousands of
+ * pools, sorted by colour, shrinks to one path per colour.
+ */
+export function mergeAdjacentPaths(svg: string): string {
+  return svg.replace(/(?:<path d="[^"]*" fill="#[0-9a-f]{3,6}"\/>){2,}/g, (run) => {
+    const out: string[] = [];
+    let fill = '';
+    let d = '';
+    for (const m of run.matchAll(/<path d="([^"]*)" fill="([^"]*)"\/>/g)) {
+      if (m[2] !== fill && d !== '') {
+        out.push(`<path d="${d}" fill="${fill}"/>`);
+        d = '';
+      }
+      fill = m[2]!;
+      d += m[1]!;
+    }
+    out.push(`<path d="${d}" fill="${fill}"/>`);
+    return out.join('');
+  });
 }
 
 type Logger = NonNullable<Parameters<typeof compile>[1]>['logger'] & object;

@@ -2,8 +2,8 @@
 // each on a shared event axis. Each bucket of events is drawn as a band from
 // its minimum to its maximum (so a peak inside a bucket still shows) with the
 // value at the bucket's end as the line; the high-water marks are pinned with
-// their value, and the trace's marks are vertical rules (labelled while there
-// are few enough to read).
+// their value, and the trace's marks are labelled vertical rules (or, when
+// there are too many to read, a short tick each).
 
 import type { AnalyzeResult } from '../../analyzers/analyze.js';
 import type { Timeline, TimelineMetric } from '../../analyzers/report-data.js';
@@ -13,7 +13,7 @@ import { BYTES_LABEL, COUNT_LABEL, FULL_WIDTH, vegaLiteSpec } from './chart-them
 import { clip } from './escape.js';
 import type { ChartSpec } from './render-chart.js';
 
-/** More marks than this are drawn as rules without labels (labels would overlap). */
+/** More marks than this are drawn as ticks without labels (labels would overlap). */
 export const MAX_LABELLED_MARKS = 30;
 /** Mark labels are cut to this many characters on the chart (the marks table has them in full). */
 const MARK_LABEL_CHARS = 24;
@@ -70,7 +70,7 @@ export function timelineChart(timeline: Timeline, analyze: AnalyzeResult): Chart
     name: 'timeline',
     title: 'Live bytes, pools and arenas over the trace',
     spec: vegaLiteSpec('Timeline of live bytes, pools and arenas, with high-water marks and the trace marks.', {
-      vconcat: PANELS.map((p, i) => panelSpec(p, timeline, analyze, marks, lastEvent, i === 0 && labelled)),
+      vconcat: PANELS.map((p, i) => panelSpec(p, timeline, analyze, marks, lastEvent, i === 0)),
       spacing: 14,
       resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     }),
@@ -83,7 +83,7 @@ function panelSpec(
   analyze: AnalyzeResult,
   marks: { e: number; n: number; label: string }[],
   lastEvent: number,
-  showMarkLabels: boolean,
+  firstPanel: boolean,
 ) {
   const rows = [];
   for (const b of timeline.buckets) {
@@ -120,33 +120,43 @@ function panelSpec(
       encoding: { x, y: { ...y, field: 'v' }, color: colour },
     },
   ];
-  if (marks.length > 0) {
+  if (marks.length > 0 && marks.length <= MAX_LABELLED_MARKS) {
     layers.push({
       data: { values: marks },
       mark: { type: 'rule', color: '#999', strokeDash: [3, 3], strokeWidth: 1 },
       encoding: { x },
     });
-    if (showMarkLabels) {
+    if (firstPanel) {
       layers.push({
         data: { values: marks },
         mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', dx: -3, dy: -2, fontSize: 9, color: '#555' },
         encoding: { x, y: { value: 0 }, text: { field: 'label' } },
       });
     }
+  } else if (marks.length > 0 && firstPanel) {
+    // Many marks: a short tick each at the top of the first panel (a rule
+    // through every panel would be thousands of lines of SVG).
+    layers.push({
+      data: { values: marks },
+      mark: { type: 'tick', orient: 'vertical', color: '#999', size: 8, thickness: 1 },
+      encoding: { x, y: { value: 4 } },
+    });
   }
   if (peaks.length > 0) {
-    layers.push(
-      {
-        data: { values: peaks },
-        mark: { type: 'point', filled: true, size: 40, stroke: 'white', strokeWidth: 1 },
-        encoding: { x, y: { ...y, field: 'v' }, color: colour },
-      },
-      {
-        data: { values: peaks },
-        mark: { type: 'text', align: 'left', dx: 5, dy: -6, fontSize: 10, fontWeight: 'bold' },
+    layers.push({
+      data: { values: peaks },
+      mark: { type: 'point', filled: true, size: 40, stroke: 'white', strokeWidth: 1 },
+      encoding: { x, y: { ...y, field: 'v' }, color: colour },
+    });
+    // One label layer per peak, each a line higher: the peaks of one panel
+    // are often at nearly the same instant and their labels would overlap.
+    for (const [k, peak] of peaks.entries()) {
+      layers.push({
+        data: { values: [peak] },
+        mark: { type: 'text', align: 'left', dx: 5, dy: -6 - 12 * k, fontSize: 10, fontWeight: 'bold' },
         encoding: { x, y: { ...y, field: 'v' }, text: { field: 'text' }, color: colour },
-      },
-    );
+      });
+    }
   }
   return {
     width: FULL_WIDTH,

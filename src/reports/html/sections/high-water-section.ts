@@ -24,7 +24,7 @@ function peakHtml(p: PeakSites): string {
   const live = p.live;
   const by = live.groupedBy === 'call_site' ? 'call site' : 'size class';
   return [
-    `<h3>${escapeHtml(p.description)}: ${value}</h3>`,
+    `<h3>${escapeHtml(p.description[0]!.toUpperCase() + p.description.slice(1))}: ${value}</h3>`,
     `<p>Reached at ${instantHtml(p)}. Then ${thousands(live.totalBlocks)} blocks (${bytes(live.totalRequestedBytes)} requested) were live, in ${thousands(live.totalGroups)} groups by ${by}; the largest:</p>`,
     htmlTable(live.groups.slice(0, ROWS), [
       { header: by, cell: (g) => siteCell(g.key, g.exampleStack) },

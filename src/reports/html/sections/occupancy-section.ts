@@ -3,7 +3,7 @@
 
 import type { SizeClassOccupancyAt } from '../../../analyzers/report-data.js';
 import { arenaMapChart } from '../arena-map-chart.js';
-import { bytes, instantHtml, percent, thousands } from '../format.js';
+import { bytes, count, instantHtml, percent, thousands } from '../format.js';
 import { htmlTable } from '../html-table.js';
 import type { ReportSection } from '../section.js';
 import { sizeClassChart } from '../size-class-chart.js';
@@ -72,7 +72,7 @@ export const arenaMapSection: ReportSection = {
     instants(data.arenaMap.arenaPeak, data.arenaMap.end)
       .map((i) => {
         const m = i.value;
-        const head = `${heading(i.label)}: ${thousands(m.totalArenas)} arenas</h3>`;
+        const head = `${heading(i.label)}: ${count(m.totalArenas, 'arena')}</h3>`;
         if (m.arenas.length === 0) return `${head}<p class="muted">No arena.</p>`;
         const shown = m.arenasOmitted > 0 ? `${thousands(m.arenas.length)} of the ${thousands(m.totalArenas)} arenas, spread evenly over the address order` : 'Every arena';
         return [

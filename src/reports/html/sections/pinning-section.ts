@@ -5,7 +5,7 @@
 
 import type { ArenaPinning, PinningSite } from '../../../analyzers/report-data.js';
 import { escapeHtml } from '../escape.js';
-import { bytes, instantHtml, thousands } from '../format.js';
+import { bytes, count, instantHtml, thousands } from '../format.js';
 import { htmlTable, siteCell, type Column } from '../html-table.js';
 import type { ReportSection } from '../section.js';
 
@@ -43,8 +43,8 @@ function pinningHtml(p: ArenaPinning, label: string): string {
   const by = p.groupedBy === 'call_site' ? 'call site' : 'size class';
   const out = [
     `<h3>${escapeHtml(label)}</h3>`,
-    `<p>${instantHtml(p)}: <b>${thousands(p.pinnedArenas)}</b> arenas hold at least one live block and cannot be released; ` +
-      `besides their blocks in use they hold <b>${bytes(p.heldBytes)}</b> (free blocks, empty pools, headers, quantization, alignment)` +
+    `<p>At ${instantHtml(p)}: <b>${count(p.pinnedArenas, 'arena')}</b> ${p.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released; ` +
+      `besides blocks in use ${p.pinnedArenas === 1 ? 'it holds' : 'they hold'} <b>${bytes(p.heldBytes)}</b> (free blocks, empty pools, headers, quantization, alignment)` +
       `${p.emptyArenas > 0 ? `; ${thousands(p.emptyArenas)} live ${p.emptyArenas === 1 ? 'arena is' : 'arenas are'} empty` : ''}. ` +
       `“Alone”: the arenas or pools whose live blocks all belong to that ${by}, which freeing them would release. ` +
       `“Kept unusable”: its share, in proportion to its blocks, of the bytes the arenas it pins hold beyond their blocks in use.</p>`,

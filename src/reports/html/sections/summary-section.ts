@@ -4,7 +4,7 @@
 
 import type { ReportData } from '../../../analyzers/report-data.js';
 import { escapeHtml, traceText } from '../escape.js';
-import { bytes, instantHtml, percent, shareOf, thousands } from '../format.js';
+import { bytes, count, instantHtml, percent, shareOf, thousands } from '../format.js';
 import { htmlTable } from '../html-table.js';
 import type { ReportSection } from '../section.js';
 
@@ -28,7 +28,7 @@ function lead(d: ReportData): string {
   } else {
     const held = peak.arenaBytes - peak.allocatedBlockBytes;
     out.push(
-      `<p class="lead">At the arena high-water mark, ${instantHtml(peak)}, pymalloc held <b>${bytes(peak.arenaBytes)}</b> in ${thousands(peak.arenas)} arenas, ` +
+      `<p class="lead">At the arena high-water mark, ${instantHtml(peak)}, pymalloc held <b>${bytes(peak.arenaBytes)}</b> in ${count(peak.arenas, 'arena')}, ` +
         `of which <b>${bytes(peak.allocatedBlockBytes)}</b> (${percent(peak.utilisation)}) were blocks in use; ` +
         `the other ${bytes(held)} were free blocks in used pools (${bytes(peak.availableBlockBytes)}), unused pools (${bytes(peak.unusedPoolBytes)}), ` +
         `quantization (${bytes(peak.quantizationBytes)}), pool headers (${bytes(peak.poolHeaderBytes)}) and arena alignment (${bytes(peak.arenaAlignmentBytes)}).</p>`,
@@ -36,8 +36,8 @@ function lead(d: ReportData): string {
     const end = a.fragmentation.end;
     const pin = d.pinning.end;
     out.push(
-      `<p class="lead">At the end, ${thousands(end.arenas)} arenas (${bytes(end.arenaBytes)}) were still held, ${percent(end.utilisation)} of their bytes in blocks in use; ` +
-        `${thousands(pin.pinnedArenas)} of them hold at least one live block and cannot be released${pin.emptyArenas > 0 ? `, ${thousands(pin.emptyArenas)} ${pin.emptyArenas === 1 ? 'is' : 'are'} empty` : ''}.</p>`,
+      `<p class="lead">At the end, ${count(end.arenas, 'arena')} (${bytes(end.arenaBytes)}) ${end.arenas === 1 ? 'was' : 'were'} still held, ${percent(end.utilisation)} of the bytes in blocks in use; ` +
+        `${thousands(pin.pinnedArenas)} ${pin.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released${pin.emptyArenas > 0 ? `, ${thousands(pin.emptyArenas)} ${pin.emptyArenas === 1 ? 'is' : 'are'} empty` : ''}.</p>`,
     );
   }
   return out.join('\n');
