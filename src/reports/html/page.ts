@@ -53,6 +53,7 @@ h2 { font-size: 18px; margin: 32px 0 8px; padding-top: 8px; border-top: 2px soli
 h3 { font-size: 15px; margin: 20px 0 6px; }
 p { margin: 6px 0; }
 .muted, figcaption { color: var(--muted); }
+.key { white-space: nowrap; }
 .lead { font-size: 16px; margin: 12px 0; }
 .warn { color: var(--warn); }
 code, .site { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: break-word; }

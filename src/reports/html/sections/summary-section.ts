@@ -70,7 +70,7 @@ function replayed(d: ReportData): string {
     ['trace', `<code>${traceText(a.file, 300)}</code> (${escapeHtml(a.format)}${a.gzip ? ', gzip' : ''})`],
     ['model', `CPython ${escapeHtml(a.python.version)} pymalloc (${a.python.source === 'option' ? 'from --python' : a.python.source === 'trace' ? 'from the trace’s metadata' : 'the default'})`],
     ['events', `${thousands(a.events.total)}: ${thousands(a.events.calls.alloc.total)} alloc, ${thousands(a.events.calls.calloc.total)} calloc, ${thousands(a.events.calls.realloc.total)} realloc, ${thousands(a.events.calls.free.total)} free, ${thousands(a.events.arenaAlloc)} arena_alloc, ${thousands(a.events.arenaFree)} arena_free, ${thousands(a.events.marks)} marks`],
-    ['stacks, threads', `${thousands(a.events.stacks)} distinct stacks, ${thousands(a.events.threads)} threads`],
+    ['stacks, threads', `${count(a.events.stacks, 'distinct stack')}, ${count(a.events.threads, 'thread')}`],
     ['model check', check],
     ['at the end', `${thousands(a.end.liveBlocks)} live blocks, ${bytes(a.end.liveRequestedBytes)} requested; C library ${thousands(a.end.systemBlocks)} blocks, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)} (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)`],
   ];
@@ -79,7 +79,7 @@ function replayed(d: ReportData): string {
   for (const [k, value] of meta.slice(0, MAX_META)) rows.push([`# ${k}`, traceText(value, 200)]);
   if (meta.length > MAX_META) rows.push(['', `… ${thousands(meta.length - MAX_META)} more metadata entries`]);
   return htmlTable(rows, [
-    { header: 'replayed', cell: (r) => (r[0].startsWith('# ') ? `<code>${traceText(r[0], 60)}</code>` : escapeHtml(r[0])) },
+    { header: 'replayed', cell: (r) => (r[0].startsWith('# ') ? `<code>${traceText(r[0], 60)}</code>` : `<span class="key">${escapeHtml(r[0])}</span>`) },
     { header: '', cell: (r) => r[1] },
   ]);
 }
