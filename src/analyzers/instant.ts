@@ -3,11 +3,20 @@
 import type { Replayer } from '../replay/replayer.js';
 import type { TraceInstant } from './report-data.js';
 
+/**
+ * Mark labels come from the trace and can be up to a line long (1 MiB); a
+ * report repeats them per bucket and per mark, so they are cut here.
+ */
+export const MAX_REPORT_LABEL_CHARS = 256;
+
+export function reportLabel(label: string): string {
+  return label.length > MAX_REPORT_LABEL_CHARS ? label.slice(0, MAX_REPORT_LABEL_CHARS - 1) + '…' : label;
+}
+
+export function instantAt(event: number, ts: number, line: number, mark: string | null): TraceInstant {
+  return { event, ts: Number.isNaN(ts) ? null : ts, line, mark: mark === null ? null : reportLabel(mark) };
+}
+
 export function instantOf(r: Replayer): TraceInstant {
-  return {
-    event: r.events,
-    ts: Number.isNaN(r.lastTs) ? null : r.lastTs,
-    line: r.line,
-    mark: r.marks > 0 ? r.lastMark : null,
-  };
+  return instantAt(r.events, r.lastTs, r.line, r.marks > 0 ? r.lastMark : null);
 }

@@ -21,7 +21,7 @@ import { analyzeReplayed } from './analyze.js';
 import { arenaMapOf } from './arena-map.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { arenaPinning } from './arena-pinning.js';
-import { instantOf } from './instant.js';
+import { instantAt, instantOf } from './instant.js';
 import { leakSites } from './leak-sites.js';
 import { SiteKeys } from './live-sites.js';
 import { captureAtEvents } from './peak-sites.js';
@@ -87,10 +87,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
       metric,
       description: HIGH_WATER_DESCRIPTIONS[metric],
       value: p.value,
-      event: p.event,
-      ts: p.ts,
-      line: p.line,
-      mark: p.mark,
+      ...instantAt(p.event, p.ts ?? NaN, p.line, p.mark),
       live: liveAtPeaks.get(p.event) ?? { groupedBy: 'size_class', totalBlocks: 0, totalRequestedBytes: 0, totalGroups: 0, groups: [] },
     };
   }
@@ -142,7 +139,7 @@ async function firstPass(
     sizeClasses: {
       end: sizeClassOccupancy(countersStats(r.model), end),
       arenaPeak:
-        snap === null ? null : sizeClassOccupancy(snap.stats, { event: snap.event, ts: snap.ts, line: snap.line, mark: snap.mark }),
+        snap === null ? null : sizeClassOccupancy(snap.stats, instantAt(snap.event, snap.ts ?? NaN, snap.line, snap.mark)),
     },
     arenaMapEnd: arenaMapOf(r, end, limits.maxArenas),
     pinningEnd: arenaPinning(r, sites, end, limits),

@@ -14,6 +14,7 @@
 // written into typed arrays; nothing is allocated.
 
 import type { Replayer, ReplayObserver } from '../replay/replayer.js';
+import { instantAt } from './instant.js';
 import {
   TIMELINE_METRICS,
   type Timeline,
@@ -147,7 +148,7 @@ export class TimelineObserver implements ReplayObserver {
     if (this.markSamples.length >= this.maxMarks) return;
     const values = new Float64Array(M);
     readTimelineMetrics(r, values);
-    this.markSamples.push({ ...instant(r.events, r.lastTs, r.line, label), at: valuesOf(values, 0) });
+    this.markSamples.push({ ...instantAt(r.events, r.lastTs, r.line, label), at: valuesOf(values, 0) });
   }
 
   /** All buckets full: bucket i becomes buckets 2i and 2i+1 together. */
@@ -178,7 +179,7 @@ export class TimelineObserver implements ReplayObserver {
     const buckets: TimelineBucket[] = [];
     for (let i = 0; i < n; i++) {
       buckets.push({
-        ...instant(this.lastEvent[i]!, this.ts[i]!, this.line[i]!, this.mark[i]!),
+        ...instantAt(this.lastEvent[i]!, this.ts[i]!, this.line[i]!, this.mark[i]!),
         firstEvent: this.firstEvent[i]!,
         at: valuesOf(this.at, i * M),
         min: valuesOf(this.min, i * M),
@@ -196,6 +197,3 @@ export class TimelineObserver implements ReplayObserver {
   }
 }
 
-function instant(event: number, ts: number, line: number, mark: string | null) {
-  return { event, ts: Number.isNaN(ts) ? null : ts, line, mark };
-}

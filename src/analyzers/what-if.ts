@@ -12,6 +12,7 @@ import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js'
 import type { Replayer } from '../replay/replayer.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { fragmentationOf } from './fragmentation.js';
+import { instantAt } from './instant.js';
 import type { TraceInstant, WhatIfVersion } from './report-data.js';
 
 /** The what-if figures of a finished replay that `peak` observed. */
@@ -19,7 +20,7 @@ export function whatIfOfReplay(r: Replayer, peak: ArenaPeakObserver): WhatIfVers
   const g = r.geometry;
   const point = (m: HighWaterMetric): TraceInstant & { value: number } => {
     const { value, event, ts, line, mark } = r.highWater.point(m);
-    return { value, event, ts, line, mark };
+    return { value, ...instantAt(event, ts ?? NaN, line, mark) };
   };
   const stats = countersStats(r.model);
   const snap = peak.snapshot;
@@ -40,7 +41,7 @@ export function whatIfOfReplay(r: Replayer, peak: ArenaPeakObserver): WhatIfVers
     arenaPeak:
       snap === null
         ? null
-        : { ...fragmentationOf(snap.stats), event: snap.event, ts: snap.ts, line: snap.line, mark: snap.mark },
+        : { ...fragmentationOf(snap.stats), ...instantAt(snap.event, snap.ts ?? NaN, snap.line, snap.mark) },
   };
 }
 

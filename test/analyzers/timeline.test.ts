@@ -40,28 +40,33 @@ class EveryEvent {
 }
 
 describe('the timeline', () => {
-  it('keeps at most maxBuckets equal buckets that cover every event, with the exact min and max of each', () => {
-    const timeline = new TimelineObserver({ maxBuckets: 8 });
-    const oracle = new EveryEvent();
-    replayText(rampWithSpike(), '3.11.7', { observers: [timeline, oracle] });
-    const t = timeline.result();
-    expect(t.buckets.length).toBeLessThanOrEqual(8);
-    expect(t.buckets.length).toBeGreaterThanOrEqual(4);
-    expect(t.bucketEvents).toBe(128); // 1000 events in at most 8 buckets of a power-of-two width
-    let next = 1;
-    for (const b of t.buckets) {
-      expect(b.firstEvent).toBe(next);
-      if (b !== t.buckets.at(-1)) expect(b.event - b.firstEvent + 1).toBe(t.bucketEvents);
-      const rows = oracle.rows.slice(b.firstEvent - 1, b.event);
-      TIMELINE_METRICS.forEach((m, k) => {
-        expect(b.min[m], `min ${m}`).toBe(Math.min(...rows.map((r) => r[k]!)));
-        expect(b.max[m], `max ${m}`).toBe(Math.max(...rows.map((r) => r[k]!)));
-        expect(b.at[m], `at ${m}`).toBe(rows.at(-1)![k]);
-      });
-      next = b.event + 1;
-    }
-    expect(next).toBe(1001);
-  });
+  for (const maxBuckets of [2, 6, 8, 64, 2048]) {
+    it(`keeps at most ${maxBuckets} equal buckets that cover every event, with the exact min and max of each`, () => {
+      const timeline = new TimelineObserver({ maxBuckets });
+      const oracle = new EveryEvent();
+      replayText(rampWithSpike(), '3.11.7', { observers: [timeline, oracle] });
+      const t = timeline.result();
+      expect(t.buckets.length).toBeLessThanOrEqual(maxBuckets);
+      expect(t.buckets.length).toBeGreaterThanOrEqual(Math.min(1000, maxBuckets / 2));
+      // The narrowest power-of-two width that fits 1000 events in maxBuckets buckets.
+      let width = 1;
+      while (Math.ceil(1000 / width) > maxBuckets) width *= 2;
+      expect(t.bucketEvents).toBe(width);
+      let next = 1;
+      for (const b of t.buckets) {
+        expect(b.firstEvent).toBe(next);
+        if (b !== t.buckets.at(-1)) expect(b.event - b.firstEvent + 1).toBe(t.bucketEvents);
+        const rows = oracle.rows.slice(b.firstEvent - 1, b.event);
+        TIMELINE_METRICS.forEach((m, k) => {
+          expect(b.min[m], `min ${m}`).toBe(Math.min(...rows.map((r) => r[k]!)));
+          expect(b.max[m], `max ${m}`).toBe(Math.max(...rows.map((r) => r[k]!)));
+          expect(b.at[m], `at ${m}`).toBe(rows.at(-1)![k]);
+        });
+        next = b.event + 1;
+      }
+      expect(next).toBe(1001);
+    });
+  }
 
   it('keeps a one-event spike in the max of its bucket however wide the buckets get', () => {
     const timeline = new TimelineObserver({ maxBuckets: 2 });
@@ -84,6 +89,14 @@ describe('the timeline', () => {
     TIMELINE_METRICS.forEach((m, k) => expect(t.marks[0]!.at[m]).toBe(oracle.rows[100]![k]));
     // Buckets after the mark name it as their last mark.
     expect(t.buckets.at(-1)!.mark).toBe('m400');
+  });
+
+  it('cuts long mark labels from the trace, which it repeats per bucket and per mark', () => {
+    const timeline = new TimelineObserver({ maxBuckets: 2 });
+    replayText([alloc(BASE, 16), mark('x'.repeat(5000)), alloc(BASE + 16, 16)], '3.11.7', { observers: [timeline] });
+    const t = timeline.result();
+    expect(t.marks[0]!.mark).toBe('x'.repeat(255) + '…');
+    expect(t.buckets.at(-1)!.mark).toBe('x'.repeat(255) + '…');
   });
 
   it('refuses a bucket count that cannot be halved', () => {
