@@ -1,10 +1,14 @@
 // Options of commands that take many traces (--jobs, --quiet), the expansion
-// of their trace arguments, and the progress line on stderr.
+// of their trace arguments, the progress line on stderr, and `runTraceBatch`,
+// which puts them together for a command.
 
 import type { Argv } from 'yargs';
 import { expandInputs } from '../src/batch/expand-inputs.js';
+import { runBatch } from '../src/batch/pool.js';
 import { ProgressLine } from '../src/batch/progress-line.js';
 import { UsageError } from '../src/errors.js';
+import { traceDisplayName } from '../src/import/source.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './run-command.js';
 import { traceArgument } from './stdin-argument.js';
 
 export interface BatchArgs {
@@ -61,4 +65,52 @@ export function printError(progress: ProgressLine | undefined, message: string):
   const text = `memreplay: ${message}\n`;
   if (progress) progress.print(text);
   else process.stderr.write(text);
+}
+
+export interface TraceBatch<Result> {
+  /** The results of the traces that succeeded, in argument order. */
+  readonly results: Result[];
+  /** The traces that failed, in argument order (already reported on stderr). */
+  readonly failures: { file: string; error: string }[];
+  /** 0 when every trace succeeded, 2 when one failed, 3 when one failed from a bug. */
+  readonly exitCode: number;
+}
+
+/**
+ * Run a registered batch task over a command's trace arguments: expand them,
+ * run with --jobs and a progress line, and report each failure on stderr as
+ * it comes (one line, in argument order; an internal error asks for a bug
+ * report and shows its stack with MEMREPLAY_DEBUG).
+ */
+export async function runTraceBatch<Options, Result>(
+  args: BatchArgs & { traces: readonly string[] },
+  task: string,
+  options: Options,
+): Promise<TraceBatch<Result>> {
+  const jobs = jobsOption(args.jobs);
+  const inputs = await traceInputs(args.traces);
+  const progress = progressLine(args, task);
+  const results: Result[] = [];
+  const failures: { file: string; error: string }[] = [];
+  let internal = false;
+  await runBatch<Options, Result>({
+    task,
+    inputs,
+    options,
+    jobs,
+    progress,
+    onOutcome: (outcome) => {
+      if (outcome.ok) {
+        results.push(outcome.result as Result);
+        return;
+      }
+      const { message, stack } = outcome.error;
+      failures.push({ file: traceDisplayName(outcome.input), error: message });
+      if (!outcome.error.internal) return printError(progress, message);
+      internal = true;
+      if (process.env['MEMREPLAY_DEBUG'] && stack) printError(progress, stack);
+      printError(progress, `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`);
+    },
+  });
+  return { results, failures, exitCode: internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK };
 }

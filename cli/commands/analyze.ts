@@ -6,14 +6,12 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ANALYZE_SCHEMA, type AnalyzeResult } from '../../src/analyzers/analyze.js';
-import { runBatch } from '../../src/batch/pool.js';
 import type { AnalyzeTaskOptions } from '../../src/batch/tasks/analyze.js';
 import { UsageError } from '../../src/errors.js';
-import { traceDisplayName } from '../../src/import/source.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
-import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand, writeStdout } from '../run-command.js';
+import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { runCommand, writeStdout } from '../run-command.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
 interface AnalyzeArgs extends TraceArgs, BatchArgs {
@@ -48,31 +46,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         lenient: args.lenient,
         top: args.top,
       };
-      const jobs = jobsOption(args.jobs);
-      const inputs = await traceInputs(args.traces);
-      const progress = progressLine(args, 'analyze');
-      const results: AnalyzeResult[] = [];
-      const failures: { file: string; error: string }[] = [];
-      let internal = false;
-      await runBatch<AnalyzeTaskOptions, AnalyzeResult>({
-        task: 'analyze',
-        inputs,
-        options,
-        jobs,
-        progress,
-        onOutcome: (outcome) => {
-          if (outcome.ok) {
-            results.push(outcome.result as AnalyzeResult);
-            return;
-          }
-          const { message, stack } = outcome.error;
-          failures.push({ file: traceDisplayName(outcome.input), error: message });
-          internal ||= outcome.error.internal;
-          if (!outcome.error.internal) return printError(progress, message);
-          if (process.env['MEMREPLAY_DEBUG'] && stack) printError(progress, stack);
-          printError(progress, `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`);
-        },
-      });
+      const { results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options);
       const report = args.json
         ? JSON.stringify({ schema: ANALYZE_SCHEMA, traces: results, failures }, null, 2) + '\n'
         : results.map(formatAnalyzeText).join('\n');
@@ -82,6 +56,6 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       } else {
         writeStdout(report);
       }
-      return internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK;
+      return exitCode;
     }),
 };

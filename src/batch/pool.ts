@@ -5,8 +5,10 @@
 // alone and the others go on.
 //
 // `-` (stdin) always runs in this thread: only it reads the process's
-// standard input.
+// standard input. Workers take the biggest files first (size on disk): a big
+// trace started last would keep one core busy while the others sit idle.
 
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadTask } from './load-task.js';
 import { sourceModuleUrl } from './module-location.js';
@@ -61,7 +63,7 @@ export async function runBatch<Options, Result>(request: BatchRequest<Options>):
   const task = here.length > 0 ? await loadTask(sourceModuleUrl(moduleUrl), request.task) : undefined;
   const pool =
     workers > 1
-      ? new WorkerPool(request.task, moduleUrl, request.options, inputs, viaWorkers, {
+      ? new WorkerPool(request.task, moduleUrl, request.options, inputs, biggestFirst(inputs, viaWorkers), {
           started: (i) => progress?.taskStarted(i),
           progress: (i, read, total) => progress?.taskProgress(i, read, total),
           finished: settle,
@@ -85,6 +87,19 @@ export async function runBatch<Options, Result>(request: BatchRequest<Options>):
     progress?.finish();
   }
   return inOrder.all() as BatchOutcome<Result>[];
+}
+
+/** The indices ordered by decreasing file size; unknown sizes last, ties in input order. */
+function biggestFirst(inputs: readonly string[], indices: readonly number[]): number[] {
+  const size = (i: number): number => {
+    try {
+      return statSync(inputs[i]!).size;
+    } catch {
+      return -1; // fails soon anyway, and quickly
+    }
+  };
+  const sizes = new Map(indices.map((i) => [i, size(i)]));
+  return indices.slice().sort((a, b) => sizes.get(b)! - sizes.get(a)!);
 }
 
 /** Outcomes by input index, handed on in input order as soon as a prefix is complete. */

@@ -10,6 +10,9 @@ import { internalFailure, type BatchOutcome } from './outcome.js';
 import type { RunMessage, WorkerMessage, WorkerSetup } from './worker-protocol.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+// Workers inherit node's options, but one run as `node --input-type=module -e`
+// (a script embedding the library) would refuse to start a worker from a file.
+const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--input-type'));
 
 export interface WorkerPoolEvents {
   started(index: number): void;
@@ -80,7 +83,7 @@ export class WorkerPool {
   }
 
   private startWorker(): void {
-    const worker = new Worker(this.workerUrl, { workerData: this.setup });
+    const worker = new Worker(this.workerUrl, { workerData: this.setup, execArgv: WORKER_EXEC_ARGV });
     this.live.add(worker);
     let ready = false;
     let running: number | undefined;

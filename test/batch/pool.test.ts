@@ -2,7 +2,7 @@
 // failing input fails alone, in-process and worker runs agree, and worker
 // trouble surfaces as clear errors.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,19 @@ describe('runBatch', () => {
       expect(o.ok && (o.result as Echo).threadId).not.toBe(0); // ran on a worker thread
       expect(o.ok && (o.result as Echo).options).toEqual({ top: 3 });
     }
+  });
+
+  it('gives workers the biggest files first, and still returns outcomes in input order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memreplay-pool-'));
+    const inputs = [10, 3000, 0, 200, 3000].map((n, i) => {
+      const file = join(dir, `f${i}`);
+      writeFileSync(file, Buffer.alloc(n));
+      return file;
+    });
+    const progress = recorder();
+    const outcomes = await runBatch<object, Echo>({ task: 'test-echo', inputs: [...inputs, join(dir, 'missing')], options: {}, jobs: 2, progress });
+    expect(progress.started).toEqual([1, 4, 3, 0, 2, 5]);
+    expect(outcomes.map((o) => o.input)).toEqual([...inputs, join(dir, 'missing')]);
   });
 
   it('runs in this thread with jobs=1, in input order', async () => {
