@@ -16,3 +16,6 @@ export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
 export { registerTask } from './batch/task-registry.js';
 export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
 export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
+export { renderHtmlReport, reportCharts, type HtmlReport, type HtmlReportOptions } from './reports/report-html.js';
+export { formatReportMarkdown } from './reports/report-md.js';
+export { formatReportJson } from './reports/report-json.js';

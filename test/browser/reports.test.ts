@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Open generated reports in a real browser, as a user would: Debian's
 // Chromium (installed by scripts/ensure-chromium.cjs, run before the tests),
 // driven by playwright-core, pages loaded from file:// with the network off.
