@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, traceText } from '../../src/reports/html/escape.js';
+import { count } from '../../src/reports/html/format.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/reports/html/page.js';
 import { renderHtmlReport, REPORT_SECTIONS } from '../../src/reports/report-html.js';
 import { expectInertHtml } from './hostile.js';
@@ -16,6 +17,12 @@ describe('escaping trace text for HTML', () => {
 
   it('bounds trace text before escaping it', () => {
     expect(traceText('<'.repeat(500), 10)).toBe('&lt;'.repeat(9) + '…');
+  });
+});
+
+describe('counting in our words', () => {
+  it('puts the noun in the plural unless there is exactly one', () => {
+    expect([count(0, 'arena'), count(1, 'arena'), count(2, 'size class'), count(1234, 'call site')]).toEqual(['0 arenas', '1 arena', '2 size classes', '1,234 call sites']);
   });
 });
 

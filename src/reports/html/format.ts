@@ -20,7 +20,11 @@ export function shareOf(part: number, whole: number): string {
   return whole === 0 ? '' : percent(part / whole);
 }
 
-/** "1 arena", "3 arenas": a count with its noun (our nouns: plural adds "s"). */
+/** "1 arena", "3 arenas", "2 size classes": a count with its noun (one of ours). */
 export function count(n: number, noun: string): string {
-  return `${thousands(n)} ${n === 1 ? noun : noun + 's'}`;
+  return `${thousands(n)} ${n === 1 ? noun : plural(noun)}`;
+}
+
+export function plural(noun: string): string {
+  return /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`;
 }

@@ -44,7 +44,7 @@ export function arenaSplitTimelineChart(timeline: Timeline, lastEvent: number): 
       data: { values: rows },
       mark: { type: 'area', interpolate: 'linear' },
       encoding: {
-        x: { field: 'e', type: 'quantitative', title: 'event', scale: { domain: [0, Math.max(1, lastEvent)], nice: false }, axis: { labelExpr: COUNT_LABEL } },
+        x: { field: 'e', type: 'quantitative', title: 'event', scale: { domain: [0, Math.max(1, lastEvent)], nice: false }, axis: { labelExpr: COUNT_LABEL, tickMinStep: 1 } },
         y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'arena bytes', axis: { labelExpr: BYTES_LABEL } },
         color: colour,
         order,

@@ -101,7 +101,7 @@ function panelSpec(
     type: 'quantitative' as const,
     title: 'event',
     scale: { domain: [0, lastEvent], nice: false },
-    axis: { format: '~s', labelExpr: COUNT_LABEL },
+    axis: { labelExpr: COUNT_LABEL, tickMinStep: 1 },
   };
   const y = { type: 'quantitative' as const, title: panel.title, axis: { labelExpr: panel.unit === 'bytes' ? BYTES_LABEL : COUNT_LABEL } };
   const colour = {

@@ -4,7 +4,7 @@
 
 import { PEAK_SITE_METRICS, type PeakSites } from '../../../analyzers/report-data.js';
 import { escapeHtml } from '../escape.js';
-import { bytes, instantHtml, shareOf, thousands } from '../format.js';
+import { bytes, count, instantHtml, shareOf, thousands } from '../format.js';
 import { htmlTable, siteCell } from '../html-table.js';
 import type { ReportSection } from '../section.js';
 
@@ -25,7 +25,7 @@ function peakHtml(p: PeakSites): string {
   const by = live.groupedBy === 'call_site' ? 'call site' : 'size class';
   return [
     `<h3>${escapeHtml(p.description[0]!.toUpperCase() + p.description.slice(1))}: ${value}</h3>`,
-    `<p>Reached at ${instantHtml(p)}. Then ${thousands(live.totalBlocks)} blocks (${bytes(live.totalRequestedBytes)} requested) were live, in ${thousands(live.totalGroups)} groups by ${by}; the largest:</p>`,
+    `<p>Reached at ${instantHtml(p)}. Then ${count(live.totalBlocks, 'block')} (${bytes(live.totalRequestedBytes)} requested) ${live.totalBlocks === 1 ? 'was' : 'were'} live, in ${count(live.totalGroups, 'group')} by ${by}; the largest:</p>`,
     htmlTable(live.groups.slice(0, ROWS), [
       { header: by, cell: (g) => siteCell(g.key, g.exampleStack) },
       { header: 'blocks', numeric: true, cell: (g) => thousands(g.blocks) },

@@ -1,7 +1,7 @@
 // Leak candidates: the call sites (or size classes) with the most bytes still
 // live at the end, each with a sparkline of when those bytes were allocated.
 
-import { bytes, thousands } from '../format.js';
+import { bytes, count, thousands } from '../format.js';
 import { htmlTable, siteCell } from '../html-table.js';
 import type { ReportSection } from '../section.js';
 import { leakSparklineChart } from '../sparkline-chart.js';
@@ -22,7 +22,7 @@ export const leaksSection: ReportSection = {
     const by = l.groupedBy === 'call_site' ? 'call site' : 'size class';
     const rows = l.sites.slice(0, LEAK_ROWS);
     return [
-      `<p>The ${thousands(rows.length)} ${by}s (of ${thousands(l.totalSites)}) with the most requested bytes still live at the end of the trace. ` +
+      `<p>The ${count(rows.length, by)} (of ${thousands(l.totalSites)}) with the most requested bytes still live at the end of the trace. ` +
         `The sparkline shows, over the trace, how many of those bytes had been allocated by then: a steady ramp grows with the run (a leak, or a cache without bound); a single step was filled once.</p>`,
       htmlTable(rows, [
         { header: '#', numeric: true, cell: (_s, i) => String(i + 1) },

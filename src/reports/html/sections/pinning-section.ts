@@ -5,7 +5,7 @@
 
 import type { ArenaPinning, PinningSite } from '../../../analyzers/report-data.js';
 import { escapeHtml } from '../escape.js';
-import { bytes, count, instantHtml, thousands } from '../format.js';
+import { bytes, count, instantHtml, plural, thousands } from '../format.js';
 import { htmlTable, siteCell, type Column } from '../html-table.js';
 import type { ReportSection } from '../section.js';
 
@@ -50,10 +50,10 @@ function pinningHtml(p: ArenaPinning, label: string): string {
       `“Kept unusable”: its share, in proportion to its blocks, of the bytes the arenas it pins hold beyond their blocks in use.</p>`,
   ];
   if (p.sitesByArenasPinned.length > 0) {
-    out.push(htmlTable(p.sitesByArenasPinned.slice(0, SITE_ROWS), siteColumns(by), `${by}s by arenas pinned (of ${thousands(p.totalSites)})`));
+    out.push(htmlTable(p.sitesByArenasPinned.slice(0, SITE_ROWS), siteColumns(by), `${plural(by)} by arenas pinned (of ${thousands(p.totalSites)})`));
   }
   if (p.sitesByKeptUnusableBytes.length > 0) {
-    out.push(htmlTable(p.sitesByKeptUnusableBytes.slice(0, SITE_ROWS), siteColumns(by), `${by}s by bytes kept unusable`));
+    out.push(htmlTable(p.sitesByKeptUnusableBytes.slice(0, SITE_ROWS), siteColumns(by), `${plural(by)} by bytes kept unusable`));
   }
   if (p.arenas.length > 0) {
     const rows = p.arenas.slice(0, ARENA_ROWS);
@@ -67,7 +67,7 @@ function pinningHtml(p: ArenaPinning, label: string): string {
           { header: 'pools in use', numeric: true, cell: (a) => thousands(a.poolsInUse) },
           { header: 'held', numeric: true, cell: (a) => bytes(a.heldBytes) },
           {
-            header: `owning ${by}s`,
+            header: `owning ${plural(by)}`,
             cell: (a) =>
               a.sites.map((s) => `${siteCell(s.site)} <span class="muted">${thousands(s.blocks)} blocks</span>`).join('<br>') +
               (a.sitesOmitted > 0 ? `<br><span class="muted">… ${thousands(a.sitesOmitted)} more</span>` : ''),

@@ -23,8 +23,10 @@ function lead(d: ReportData): string {
   const a = d.analyze;
   const out: string[] = [];
   const peak = a.fragmentation.arenaPeak;
-  if (peak === null) {
-    out.push(`<p class="lead">The trace never used a pymalloc arena: its ${thousands(a.events.total)} events went to the C library (${bytes(a.highWater.system_bytes.value)} at most).</p>`);
+  if (a.events.total === 0) {
+    out.push('<p class="lead">The trace has no event.</p>');
+  } else if (peak === null) {
+    out.push(`<p class="lead">The trace never used a pymalloc arena: its ${count(a.events.total, 'event')} went to the C library (${bytes(a.highWater.system_bytes.value)} at most).</p>`);
   } else {
     const held = peak.arenaBytes - peak.allocatedBlockBytes;
     out.push(
@@ -72,7 +74,7 @@ function replayed(d: ReportData): string {
     ['events', `${thousands(a.events.total)}: ${thousands(a.events.calls.alloc.total)} alloc, ${thousands(a.events.calls.calloc.total)} calloc, ${thousands(a.events.calls.realloc.total)} realloc, ${thousands(a.events.calls.free.total)} free, ${thousands(a.events.arenaAlloc)} arena_alloc, ${thousands(a.events.arenaFree)} arena_free, ${thousands(a.events.marks)} marks`],
     ['stacks, threads', `${count(a.events.stacks, 'distinct stack')}, ${count(a.events.threads, 'thread')}`],
     ['model check', check],
-    ['at the end', `${thousands(a.end.liveBlocks)} live blocks, ${bytes(a.end.liveRequestedBytes)} requested; C library ${thousands(a.end.systemBlocks)} blocks, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)} (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)`],
+    ['at the end', `${thousands(a.end.liveBlocks)} live blocks, ${bytes(a.end.liveRequestedBytes)} requested; C library ${thousands(a.end.systemBlocks)} blocks, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)}${a.highWater.footprint_bytes.value > 0 ? ` (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)` : ''}`],
   ];
   if (a.skippedRecords.count > 0) rows.push(['skipped records', `<span class="warn">${thousands(a.skippedRecords.count)} bad records skipped (--lenient)</span>`]);
   const meta = Object.entries(a.meta);
