@@ -69,7 +69,7 @@ function pinningHtml(p: ArenaPinning, label: string): string {
           {
             header: `owning ${plural(by)}`,
             cell: (a) =>
-              a.sites.map((s) => `${siteCell(s.site)} <span class="muted">${thousands(s.blocks)} blocks</span>`).join('<br>') +
+              a.sites.map((s) => `${siteCell(s.site)} <span class="muted">${count(s.blocks, 'block')}</span>`).join('<br>') +
               (a.sitesOmitted > 0 ? `<br><span class="muted">… ${thousands(a.sitesOmitted)} more</span>` : ''),
           },
         ],
