@@ -8,6 +8,7 @@ import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
 import { leaksCommand } from './commands/leaks.js';
 import { recordCommand } from './commands/record.js';
+import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
 import { protectStdinArgument } from './stdin-argument.js';
@@ -19,9 +20,10 @@ await yargs(protectStdinArgument(hideBin(process.argv)))
   .command(analyzeCommand)
   .command(leaksCommand)
   .command(checkCommand)
+  .command(reportCommand)
   .command(diffCommand)
   .command(recordCommand)
-  .demandCommand(1, 'name a command: stats, analyze, leaks, check, diff or record')
+  .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff or record')
   .strict()
   .recommendCommands()
   .help()

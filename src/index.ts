@@ -9,6 +9,8 @@ export { geometryFor, PYTHON_VERSIONS, type PythonVersion, type PymallocGeometry
 export { walkStats, countersStats, type PymallocStats } from './models/pymalloc/stats.js';
 export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';
 export { MemreplayError, TraceFormatError, UsageError } from './errors.js';
+export { buildReport, DEFAULT_REPORT_LIMITS } from './analyzers/report.js';
+export * from './analyzers/report-data.js';
 export { runBatch, defaultJobs, type BatchRequest, type BatchProgress } from './batch/pool.js';
 export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
 export { registerTask } from './batch/task-registry.js';
@@ -22,8 +24,6 @@ export { loadSuppressions } from './suppressions/load.js';
 export { checkTrace, CHECK_SCHEMA, type CheckReport, type TraceCheck } from './check/run-check.js';
 export { BUDGET_NAMES, type Budgets, type BudgetName } from './check/budgets.js';
 export { loadConfig, findConfig, CONFIG_FILE } from './check/config.js';
-export { buildReport, DEFAULT_REPORT_LIMITS } from './analyzers/report.js';
-export * from './analyzers/report-data.js';
 export { compareSnapshots, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey, type StatisticDiff, type SnapshotDiffResult } from './analyzers/snapshot-diff.js';
 export { diffTraces, replayForDiff, TRACE_DIFF_SCHEMA, type TraceDiffResult } from './analyzers/trace-diff.js';
 export { readDiffInput, type DiffInput } from './import/snapshot-source.js';
@@ -31,3 +31,6 @@ export { parseSnapshotPickle, readSnapshotPickle } from './import/snapshot-pickl
 export type { Snapshot, SnapshotFrame } from './import/snapshot.js';
 export { readPickle, PickleError, type PicklePolicy } from './import/pickle/pickle-reader.js';
 export { formatTracemallocLines, formatStatisticDiff } from './reports/diff-tracemalloc.js';
+export { renderHtmlReport, reportCharts, type HtmlReport, type HtmlReportOptions } from './reports/report-html.js';
+export { formatReportMarkdown } from './reports/report-md.js';
+export { formatReportJson } from './reports/report-json.js';

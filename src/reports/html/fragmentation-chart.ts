@@ -1,0 +1,84 @@
+// Where the arena bytes go: the split of sys._debugmallocstats() (blocks in
+// use, free blocks in used pools, unused pools, quantization, pool headers,
+// arena alignment), over the whole trace as stacked areas, and at chosen
+// instants as stacked bars. Together they answer "my objects need X, why do
+// the arenas hold Y".
+
+import type { FragmentationSummary } from '../../analyzers/fragmentation.js';
+import type { Timeline } from '../../analyzers/report-data.js';
+import { BYTES_LABEL, COUNT_LABEL, FULL_WIDTH, SPLIT_COLOURS, vegaLiteSpec } from './chart-theme.js';
+import type { ChartSpec } from './render-chart.js';
+
+type SplitPart = keyof typeof SPLIT_COLOURS;
+
+export const SPLIT_PARTS: readonly { readonly part: SplitPart; readonly label: string }[] = [
+  { part: 'allocatedBlockBytes', label: 'blocks in use' },
+  { part: 'availableBlockBytes', label: 'free blocks in used pools' },
+  { part: 'unusedPoolBytes', label: 'unused pools' },
+  { part: 'quantizationBytes', label: 'quantization' },
+  { part: 'poolHeaderBytes', label: 'pool headers' },
+  { part: 'arenaAlignmentBytes', label: 'arena alignment' },
+];
+
+const colour = {
+  field: 'part',
+  type: 'nominal' as const,
+  title: null,
+  scale: { domain: SPLIT_PARTS.map((p) => p.label), range: SPLIT_PARTS.map((p) => SPLIT_COLOURS[p.part]) },
+  sort: SPLIT_PARTS.map((p) => p.label),
+};
+const order = { field: 'k', type: 'quantitative' as const };
+
+/** The six parts of the arena bytes at the end of each timeline bucket, stacked. */
+export function arenaSplitTimelineChart(timeline: Timeline, lastEvent: number): ChartSpec {
+  const rows = [];
+  for (const b of timeline.buckets) {
+    for (const [k, p] of SPLIT_PARTS.entries()) rows.push({ e: b.event, part: p.label, k, v: b.at[p.part] });
+  }
+  return {
+    name: 'arena-split-timeline',
+    title: 'Arena bytes by use over the trace',
+    spec: vegaLiteSpec('How the bytes of the pymalloc arenas were used over the trace, stacked.', {
+      width: FULL_WIDTH,
+      height: 200,
+      data: { values: rows },
+      mark: { type: 'area', interpolate: 'linear' },
+      encoding: {
+        x: { field: 'e', type: 'quantitative', title: 'event', scale: { domain: [0, Math.max(1, lastEvent)], nice: false }, axis: { labelExpr: COUNT_LABEL, tickMinStep: 1 } },
+        y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'arena bytes', axis: { labelExpr: BYTES_LABEL } },
+        color: colour,
+        order,
+      },
+    }),
+  };
+}
+
+export interface SplitRow {
+  /** Our words for the instant ("arena high-water mark", "end", "CPython 3.8 at its arena peak"). */
+  readonly label: string;
+  readonly split: FragmentationSummary;
+}
+
+/** One stacked bar per instant (or per version). */
+export function arenaSplitBarsChart(name: string, title: string, rows: readonly SplitRow[]): ChartSpec {
+  const values = [];
+  for (const [r, row] of rows.entries()) {
+    for (const [k, p] of SPLIT_PARTS.entries()) values.push({ row: row.label, r, part: p.label, k, v: row.split[p.part] });
+  }
+  return {
+    name,
+    title,
+    spec: vegaLiteSpec('The split of the pymalloc arena bytes at chosen instants, stacked.', {
+      width: FULL_WIDTH - 240,
+      height: { step: 26 },
+      data: { values },
+      mark: { type: 'bar' },
+      encoding: {
+        y: { field: 'row', type: 'nominal', title: null, sort: rows.map((r) => r.label), axis: { labelLimit: 240 } },
+        x: { field: 'v', type: 'quantitative', stack: 'zero', title: 'arena bytes', axis: { labelExpr: BYTES_LABEL } },
+        color: colour,
+        order,
+      },
+    }),
+  };
+}

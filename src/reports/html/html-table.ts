@@ -1,0 +1,35 @@
+// Tables and small pieces of markup shared by the report sections. Cells are
+// markup: callers build them from escapeHtml/traceText and our own numbers.
+
+import { escapeHtml, traceText } from './escape.js';
+
+export interface Column<R> {
+  /** Our words; escaped here. */
+  readonly header: string;
+  /** The cell's markup. */
+  readonly cell: (row: R, index: number) => string;
+  /** Right-aligned, tabular digits. */
+  readonly numeric?: boolean;
+}
+
+export function htmlTable<R>(rows: readonly R[], columns: readonly Column<R>[], caption?: string): string {
+  const cls = (c: Column<R>) => (c.numeric ? ' class="num"' : '');
+  const head = columns.map((c) => `<th${cls(c)}>${escapeHtml(c.header)}</th>`).join('');
+  const body = rows.map((r, i) => `<tr>${columns.map((c) => `<td${cls(c)}>${c.cell(r, i)}</td>`).join('')}</tr>`).join('\n');
+  return `<table>${caption === undefined ? '' : `<caption>${escapeHtml(caption)}</caption>`}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+/** A call site (or any trace text) in monospace, with its full stack behind a disclosure when there is one. */
+export function siteCell(site: string, stack?: readonly string[]): string {
+  const name = `<span class="site">${traceText(site, 200)}</span>`;
+  if (stack === undefined || stack.length <= 1) return name;
+  // Innermost frame first, as tracebacks read from the allocation outwards; at most 12 frames.
+  const frames = [...stack].reverse().slice(0, 12);
+  const more = stack.length - frames.length;
+  return `<details><summary>${name}</summary><ol class="stack">${frames.map((f) => `<li class="site">${traceText(f, 200)}</li>`).join('')}${more > 0 ? `<li class="muted">… ${more} more frames</li>` : ''}</ol></details>`;
+}
+
+/** A paragraph of our own text (escaped). */
+export function para(text: string, cls?: string): string {
+  return `<p${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</p>`;
+}

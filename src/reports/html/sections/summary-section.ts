@@ -1,0 +1,87 @@
+// The summary: the answer in one paragraph (what the arenas held against what
+// the program's blocks needed, at the arena peak and at the end), the key
+// numbers as cards, and what was replayed (file, model, check, metadata).
+
+import type { ReportData } from '../../../analyzers/report-data.js';
+import { escapeHtml, traceText } from '../escape.js';
+import { bytes, count, instantHtml, percent, shareOf, thousands } from '../format.js';
+import { htmlTable } from '../html-table.js';
+import type { ReportSection } from '../section.js';
+
+/** Metadata entries listed (a trace may carry any number). */
+const MAX_META = 24;
+
+export const summarySection: ReportSection = {
+  id: 'summary',
+  title: 'Summary',
+  applies: () => true,
+  charts: () => [],
+  html: ({ data }) => [lead(data), cards(data), replayed(data)].join('\n'),
+};
+
+function lead(d: ReportData): string {
+  const a = d.analyze;
+  const out: string[] = [];
+  const peak = a.fragmentation.arenaPeak;
+  if (a.events.total === 0) {
+    out.push('<p class="lead">The trace has no event.</p>');
+  } else if (peak === null) {
+    out.push(`<p class="lead">The trace never used a pymalloc arena: its ${count(a.events.total, 'event')} went to the C library (${bytes(a.highWater.system_bytes.value)} at most).</p>`);
+  } else {
+    const held = peak.arenaBytes - peak.allocatedBlockBytes;
+    out.push(
+      `<p class="lead">At the arena high-water mark, ${instantHtml(peak)}, pymalloc held <b>${bytes(peak.arenaBytes)}</b> in ${count(peak.arenas, 'arena')}, ` +
+        `of which <b>${bytes(peak.allocatedBlockBytes)}</b> (${percent(peak.utilisation)}) were blocks in use; ` +
+        `the other ${bytes(held)} were free blocks in used pools (${bytes(peak.availableBlockBytes)}), unused pools (${bytes(peak.unusedPoolBytes)}), ` +
+        `quantization (${bytes(peak.quantizationBytes)}), pool headers (${bytes(peak.poolHeaderBytes)}) and arena alignment (${bytes(peak.arenaAlignmentBytes)}).</p>`,
+    );
+    const end = a.fragmentation.end;
+    const pin = d.pinning.end;
+    out.push(
+      `<p class="lead">At the end, ${count(end.arenas, 'arena')} (${bytes(end.arenaBytes)}) ${end.arenas === 1 ? 'was' : 'were'} still held, ${percent(end.utilisation)} of the bytes in blocks in use; ` +
+        `${thousands(pin.pinnedArenas)} ${pin.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released${pin.emptyArenas > 0 ? `, ${thousands(pin.emptyArenas)} ${pin.emptyArenas === 1 ? 'is' : 'are'} empty` : ''}.</p>`,
+    );
+  }
+  return out.join('\n');
+}
+
+function cards(d: ReportData): string {
+  const a = d.analyze;
+  const hw = a.highWater;
+  const card = (value: string, label: string) => `<div class="card"><div class="value">${value}</div><div class="label">${escapeHtml(label)}</div></div>`;
+  const peak = a.fragmentation.arenaPeak;
+  return `<div class="cards">${[
+    card(bytes(hw.footprint_bytes.value), 'peak footprint (arenas + C library)'),
+    card(bytes(hw.live_requested_bytes.value), 'peak live requested bytes'),
+    card(thousands(hw.arenas.value), `arena high-water mark (${bytes(peak?.arenaBytes ?? 0)})`),
+    card(thousands(hw.pools_in_use.value), 'peak pools in use'),
+    card(peak === null ? '–' : percent(peak.utilisation), 'arena utilisation at the arena peak'),
+    card(bytes(a.end.footprintBytes), 'footprint at the end'),
+    card(bytes(a.end.liveRequestedBytes), `live at the end (${thousands(a.end.liveBlocks)} blocks)`),
+    card(thousands(a.anomalies.total), 'trace anomalies'),
+  ].join('')}</div>`;
+}
+
+function replayed(d: ReportData): string {
+  const a = d.analyze;
+  const v = a.verification;
+  const check = v.arenas.traceHasArenaRecords
+    ? `${thousands(v.blocksPredicted)} of ${thousands(v.blocksChecked)} pymalloc block addresses predicted exactly; ${thousands(v.arenas.fromTrace)} arenas from the trace, ${thousands(v.arenas.releasesConfirmed)} releases confirmed, ${thousands(v.arenas.mismatches)} mismatches${v.exact ? ' — the replay is exact' : ''}`
+    : `no arena records in the trace: the model placed ${thousands(v.arenas.placedByModel)} arenas itself (counts, pools and fragmentation are the modelled allocator’s; block addresses cannot match)`;
+  const rows: [string, string][] = [
+    ['trace', `<code>${traceText(a.file, 300)}</code> (${escapeHtml(a.format)}${a.gzip ? ', gzip' : ''})`],
+    ['model', `CPython ${escapeHtml(a.python.version)} pymalloc (${a.python.source === 'option' ? 'from --python' : a.python.source === 'trace' ? 'from the trace’s metadata' : 'the default'})`],
+    ['events', `${thousands(a.events.total)}: ${thousands(a.events.calls.alloc.total)} alloc, ${thousands(a.events.calls.calloc.total)} calloc, ${thousands(a.events.calls.realloc.total)} realloc, ${thousands(a.events.calls.free.total)} free, ${thousands(a.events.arenaAlloc)} arena_alloc, ${thousands(a.events.arenaFree)} arena_free, ${thousands(a.events.marks)} marks`],
+    ['stacks, threads', `${count(a.events.stacks, 'distinct stack')}, ${count(a.events.threads, 'thread')}`],
+    ['model check', check],
+    ['at the end', `${thousands(a.end.liveBlocks)} live blocks, ${bytes(a.end.liveRequestedBytes)} requested; C library ${thousands(a.end.systemBlocks)} blocks, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)}${a.highWater.footprint_bytes.value > 0 ? ` (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)` : ''}`],
+  ];
+  if (a.skippedRecords.count > 0) rows.push(['skipped records', `<span class="warn">${thousands(a.skippedRecords.count)} bad records skipped (--lenient)</span>`]);
+  const meta = Object.entries(a.meta);
+  for (const [k, value] of meta.slice(0, MAX_META)) rows.push([`# ${k}`, traceText(value, 200)]);
+  if (meta.length > MAX_META) rows.push(['', `… ${thousands(meta.length - MAX_META)} more metadata entries`]);
+  return htmlTable(rows, [
+    { header: 'replayed', cell: (r) => (r[0].startsWith('# ') ? `<code>${traceText(r[0], 60)}</code>` : `<span class="key">${escapeHtml(r[0])}</span>`) },
+    { header: '', cell: (r) => r[1] },
+  ]);
+}

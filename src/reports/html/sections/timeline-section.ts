@@ -1,0 +1,58 @@
+// The timeline chart, the high-water marks it pins, and the trace's marks
+// with the state at each.
+
+import { HIGH_WATER_METRICS } from '../../../replay/high-water.js';
+import { escapeHtml, traceText } from '../escape.js';
+import { bytes, instantHtml, thousands } from '../format.js';
+import { htmlTable, para } from '../html-table.js';
+import type { ReportSection } from '../section.js';
+import { timelineChart } from '../timeline-chart.js';
+
+/** Marks listed in the table (the chart shows up to the analyzer's cap). */
+export const MAX_MARK_ROWS = 100;
+const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
+
+export const timelineSection: ReportSection = {
+  id: 'timeline',
+  title: 'Timeline',
+  applies: (d) => d.timeline.buckets.length > 0,
+  charts: (d) => [timelineChart(d.timeline, d.analyze)],
+  html: ({ data, figure }) => {
+    const t = data.timeline;
+    const a = data.analyze;
+    const out = [
+      figure(
+        'timeline',
+        `${thousands(t.buckets.length)} points of ${thousands(t.bucketEvents)} events each: the line is the value at the end of each run of events, the band its minimum and maximum within it. Dashed rules are the trace’s marks.`,
+      ),
+      '<h3>High-water marks</h3>',
+      htmlTable(
+        HIGH_WATER_METRICS.map((m) => ({ m, p: a.highWater[m] })),
+        [
+          { header: 'quantity', cell: (r) => escapeHtml(r.p.description) },
+          { header: 'peak', numeric: true, cell: (r) => (BYTE_METRICS.has(r.m) ? bytes(r.p.value) : thousands(r.p.value)) },
+          { header: 'first reached at', cell: (r) => instantHtml(r.p) },
+        ],
+      ),
+    ];
+    if (t.marks.length > 0) {
+      const rows = t.marks.slice(0, MAX_MARK_ROWS);
+      const omitted = t.marks.length - rows.length + t.marksOmitted;
+      out.push(
+        '<h3>Marks</h3>',
+        htmlTable(rows, [
+          { header: '#', numeric: true, cell: (_m, i) => String(i + 1) },
+          { header: 'label', cell: (m) => `<span class="site">${traceText(m.mark ?? '', 120)}</span>` },
+          { header: 'event', numeric: true, cell: (m) => thousands(m.event) },
+          { header: 'live requested', numeric: true, cell: (m) => bytes(m.at.liveRequestedBytes) },
+          { header: 'blocks in use', numeric: true, cell: (m) => bytes(m.at.allocatedBlockBytes) },
+          { header: 'arenas', numeric: true, cell: (m) => thousands(m.at.arenas) },
+          { header: 'pools in use', numeric: true, cell: (m) => thousands(m.at.poolsInUse) },
+          { header: 'footprint', numeric: true, cell: (m) => bytes(m.at.footprintBytes) },
+        ]),
+      );
+      if (omitted > 0) out.push(para(`${thousands(omitted)} later marks are not listed.`, 'muted'));
+    }
+    return out.join('\n');
+  },
+};

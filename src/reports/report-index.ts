@@ -1,0 +1,74 @@
+// The index of a batch of reports: one entry per trace with the numbers that
+// compare runs (peaks, utilisation, what stayed live, anomalies) and the file
+// of its report; traces that failed are listed with their error. Rendered as
+// index.html (html/index-page.ts), index.md or index.json.
+
+import type { ReportData } from '../analyzers/report-data.js';
+import { mdText } from './report-md.js';
+import { bytes, percent, thousands } from './units.js';
+
+export const REPORT_INDEX_SCHEMA = 'memreplay.report-index/1';
+
+export interface IndexEntry {
+  /** The trace as the user named it. */
+  readonly file: string;
+  /** The report's file, relative to the index. */
+  readonly report: string;
+  readonly python: string;
+  readonly events: number;
+  readonly peakFootprintBytes: number;
+  readonly peakLiveRequestedBytes: number;
+  readonly arenaHighWater: number;
+  /** Arena utilisation at the arena high-water mark; null when no arena was used. */
+  readonly utilisationAtArenaPeak: number | null;
+  readonly endFootprintBytes: number;
+  readonly endLiveRequestedBytes: number;
+  readonly pinnedArenasAtEnd: number;
+  readonly anomalies: number;
+  /** The replay matched every address and arena record of the trace. */
+  readonly exact: boolean;
+}
+
+export interface IndexFailure {
+  readonly file: string;
+  readonly error: string;
+}
+
+export function indexEntryOf(data: ReportData, report: string): IndexEntry {
+  const a = data.analyze;
+  return {
+    file: a.file,
+    report,
+    python: a.python.version,
+    events: a.events.total,
+    peakFootprintBytes: a.highWater.footprint_bytes.value,
+    peakLiveRequestedBytes: a.highWater.live_requested_bytes.value,
+    arenaHighWater: a.highWater.arenas.value,
+    utilisationAtArenaPeak: a.fragmentation.arenaPeak?.utilisation ?? null,
+    endFootprintBytes: a.end.footprintBytes,
+    endLiveRequestedBytes: a.end.liveRequestedBytes,
+    pinnedArenasAtEnd: data.pinning.end.pinnedArenas,
+    anomalies: a.anomalies.total,
+    exact: a.verification.exact,
+  };
+}
+
+export function formatIndexJson(entries: readonly IndexEntry[], failures: readonly IndexFailure[]): string {
+  return JSON.stringify({ schema: REPORT_INDEX_SCHEMA, traces: entries, failures }, null, 2) + '\n';
+}
+
+export function formatIndexMarkdown(entries: readonly IndexEntry[], failures: readonly IndexFailure[]): string {
+  const out = ['# memreplay reports', ''];
+  out.push('| trace | CPython | events | peak footprint | peak live | arena peak | utilisation at arena peak | footprint at end | live at end | pinned arenas | anomalies |');
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const e of entries) {
+    out.push(
+      `| [${mdText(e.file)}](${encodeURI(e.report)}) | ${e.python} | ${thousands(e.events)} | ${bytes(e.peakFootprintBytes)} | ${bytes(e.peakLiveRequestedBytes)} | ${thousands(e.arenaHighWater)} | ${e.utilisationAtArenaPeak === null ? '–' : percent(e.utilisationAtArenaPeak)} | ${bytes(e.endFootprintBytes)} | ${bytes(e.endLiveRequestedBytes)} | ${thousands(e.pinnedArenasAtEnd)} | ${thousands(e.anomalies)} |`,
+    );
+  }
+  if (failures.length > 0) {
+    out.push('', '## Failed', '');
+    for (const f of failures) out.push(`- ${mdText(f.file)}: ${mdText(f.error, 300)}`);
+  }
+  return out.join('\n') + '\n';
+}

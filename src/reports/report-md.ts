@@ -1,0 +1,180 @@
+// `memreplay report --format md`: the report as Markdown, for a pull request,
+// an issue or a terminal. A pure function of ReportData; the numbers of the
+// HTML report, with tables instead of charts and text sparklines for growth.
+
+import type { FragmentationSummary } from '../analyzers/fragmentation.js';
+import { PEAK_SITE_METRICS, type ReportData } from '../analyzers/report-data.js';
+import { ANOMALY_KINDS } from '../replay/anomalies.js';
+import { HIGH_WATER_METRICS } from '../replay/high-water.js';
+import type { TraceInstant } from '../analyzers/report-data.js';
+import { bytes, percent, thousands } from './units.js';
+
+const ROWS = 10;
+const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
+const SPARK = '▁▂▃▄▅▆▇█';
+
+/**
+ * Trace text made inert in Markdown: HTML-escaped (many renderers pass HTML
+ * through), Markdown punctuation backslash-escaped, one line, bounded.
+ */
+export function mdText(text: string, max = 120): string {
+  const clipped = text.length > max ? text.slice(0, max - 1) + '…' : text;
+  return clipped
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]{}()#+!|~])/g, '\\$1');
+}
+
+/** A sparkline of `values` in eight block heights, scaled to their maximum. */
+export function textSparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => SPARK[max === 0 ? 0 : Math.min(7, Math.floor((v / max) * 7.999))]).join('');
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[] = []): string {
+  const align = header.map((_, i) => (numeric[i] ? '---:' : '---'));
+  return [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function when(i: TraceInstant): string {
+  if (i.event === 0) return 'never';
+  return `event ${thousands(i.event)} (line ${thousands(i.line)}${i.ts !== null ? `, ts ${i.ts}` : ''}${i.mark !== null ? `, after mark “${mdText(i.mark, 60)}”` : ''})`;
+}
+
+export function formatReportMarkdown(d: ReportData): string {
+  const a = d.analyze;
+  const out: string[] = [];
+  out.push(`# memreplay report: \`${a.file.replace(/`/g, "'").replace(/[\r\n]/g, ' ')}\``, '');
+  out.push(
+    `CPython ${a.python.version} pymalloc model (${a.python.source}); ${thousands(a.events.total)} events, ${thousands(a.events.marks)} marks; ` +
+      (a.verification.arenas.traceHasArenaRecords
+        ? `${thousands(a.verification.blocksPredicted)} of ${thousands(a.verification.blocksChecked)} block addresses predicted${a.verification.exact ? ' (exact replay)' : ''}.`
+        : `no arena records: arenas placed by the model.`),
+    '',
+  );
+  const peak = a.fragmentation.arenaPeak;
+  out.push('## Summary', '');
+  if (peak === null) {
+    out.push('The trace never used a pymalloc arena.', '');
+  } else {
+    out.push(
+      `At the arena high-water mark, ${when(peak)}, pymalloc held **${bytes(peak.arenaBytes)}** in ${thousands(peak.arenas)} arenas, of which **${bytes(peak.allocatedBlockBytes)}** (${percent(peak.utilisation)}) were blocks in use.`,
+      `At the end, ${thousands(a.fragmentation.end.arenas)} arenas (${bytes(a.fragmentation.end.arenaBytes)}) were held, ${percent(a.fragmentation.end.utilisation)} in blocks in use; ${thousands(d.pinning.end.pinnedArenas)} pinned by live blocks.`,
+      '',
+    );
+  }
+  out.push('## High-water marks', '');
+  out.push(
+    table(
+      ['quantity', 'peak', 'first reached at'],
+      HIGH_WATER_METRICS.map((m) => {
+        const p = a.highWater[m];
+        return [p.description, BYTE_METRICS.has(m) ? bytes(p.value) : thousands(p.value), when(p)];
+      }),
+      [false, true, false],
+    ),
+    '',
+  );
+  for (const m of PEAK_SITE_METRICS) {
+    const p = d.highWater[m];
+    if (p.event === 0) continue;
+    const by = p.live.groupedBy === 'call_site' ? 'call site' : 'size class';
+    out.push(`### Live at the peak of ${p.description}`, '', `${when(p)}: ${thousands(p.live.totalBlocks)} blocks, ${bytes(p.live.totalRequestedBytes)} requested.`, '');
+    out.push(table([by, 'blocks', 'requested'], p.live.groups.slice(0, ROWS).map((g) => [mdText(g.key), thousands(g.blocks), bytes(g.requestedBytes)]), [false, true, true]), '');
+  }
+  if (d.timeline.marks.length > 0) {
+    out.push('## Marks', '');
+    out.push(
+      table(
+        ['#', 'label', 'event', 'live requested', 'arenas', 'footprint'],
+        d.timeline.marks.slice(0, 30).map((m, i) => [String(i + 1), mdText(m.mark ?? ''), thousands(m.event), bytes(m.at.liveRequestedBytes), thousands(m.at.arenas), bytes(m.at.footprintBytes)]),
+        [true, false, true, true, true, true],
+      ),
+      '',
+    );
+  }
+  out.push('## Fragmentation', '');
+  const splits: [string, FragmentationSummary][] = [...(peak === null ? [] : [['arena peak', peak] as [string, FragmentationSummary]]), ['end', a.fragmentation.end]];
+  const parts: [string, keyof FragmentationSummary][] = [
+    ['blocks in use', 'allocatedBlockBytes'],
+    ['free blocks in used pools', 'availableBlockBytes'],
+    ['unused pools', 'unusedPoolBytes'],
+    ['quantization', 'quantizationBytes'],
+    ['pool headers', 'poolHeaderBytes'],
+    ['arena alignment', 'arenaAlignmentBytes'],
+    ['arena bytes', 'arenaBytes'],
+  ];
+  out.push(table(['', ...splits.map((s) => s[0])], parts.map(([label, key]) => [label, ...splits.map((s) => bytes(s[1][key] as number))]), [false, ...splits.map(() => true)]), '');
+  const sc = d.sizeClasses.arenaPeak ?? d.sizeClasses.end;
+  if (sc.classes.length > 0) {
+    out.push(`## Size classes (${d.sizeClasses.arenaPeak !== null ? 'at the arena peak' : 'at the end'})`, '');
+    out.push(
+      table(
+        ['block size', 'pools', 'blocks in use', 'capacity', 'used'],
+        sc.classes.map((c) => [`${c.blockSizeBytes} B`, thousands(c.pools), thousands(c.blocksInUse), thousands(c.blockCapacity), percent(c.utilisation)]),
+        [true, true, true, true, true],
+      ),
+      '',
+    );
+  }
+  const pin = d.pinning.end;
+  if (pin.sitesByArenasPinned.length > 0) {
+    out.push('## Arena pinning at the end', '', `${thousands(pin.pinnedArenas)} arenas hold live blocks; besides them they hold ${bytes(pin.heldBytes)}.`, '');
+    out.push(
+      table(
+        [pin.groupedBy === 'call_site' ? 'call site' : 'size class', 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
+        pin.sitesByArenasPinned.slice(0, ROWS).map((s) => [mdText(s.site), thousands(s.arenasPinned), thousands(s.arenasSolelyPinned), thousands(s.poolsPinned), bytes(s.keptUnusableBytes), bytes(s.quantizationWasteBytes)]),
+        [false, true, true, true, true, true],
+      ),
+      '',
+    );
+  }
+  if (d.leakSites.sites.length > 0) {
+    out.push('## Live at the end', '');
+    out.push(
+      table(
+        [d.leakSites.groupedBy === 'call_site' ? 'call site' : 'size class', 'growth', 'blocks', 'requested'],
+        d.leakSites.sites.slice(0, ROWS).map((s) => [mdText(s.site), textSparkline(s.growthBytes), thousands(s.blocks), bytes(s.requestedBytes)]),
+        [false, false, true, true],
+      ),
+      '',
+    );
+  }
+  if (d.whatIf !== null && d.whatIf.length > 0) {
+    out.push('## What if', '');
+    out.push(
+      table(
+        ['version', 'arena / pool', 'peak footprint', 'arena peak', 'utilisation at arena peak', 'footprint at end'],
+        d.whatIf.map((v) => [
+          `CPython ${v.version}`,
+          `${bytes(v.arenaSizeBytes)} / ${bytes(v.poolSizeBytes)}`,
+          bytes(v.footprintPeak.value),
+          thousands(v.arenasPeak.value),
+          v.arenaPeak === null ? '–' : percent(v.arenaPeak.utilisation),
+          bytes(v.end.footprintBytes),
+        ]),
+        [false, true, true, true, true, true],
+      ),
+      '',
+    );
+  }
+  out.push('## Anomalies', '');
+  if (a.anomalies.total === 0 && a.skippedRecords.count === 0) out.push('None.', '');
+  else {
+    const kinds = ANOMALY_KINDS.filter((k) => a.anomalies.byKind[k].count > 0);
+    if (kinds.length > 0) {
+      out.push(
+        table(
+          ['kind', 'count', 'first at'],
+          kinds.map((k) => [k, thousands(a.anomalies.byKind[k].count), a.anomalies.byKind[k].examples.map((x) => `line ${x.line}`).join(', ')]),
+          [false, true, false],
+        ),
+        '',
+      );
+    }
+    if (a.skippedRecords.count > 0) out.push(`${thousands(a.skippedRecords.count)} bad records skipped (--lenient).`, '');
+  }
+  return out.join('\n');
+}

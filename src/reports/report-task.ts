@@ -1,0 +1,69 @@
+// The `report` batch task: one trace in; its report files out, as text to be
+// written by the caller (which owns --force and atomic writes), and the
+// entry for the batch index. Building the data (several replays) and drawing
+// the charts both run on the worker, so traces are reported in parallel.
+
+import type { PythonVersion } from '../models/pymalloc/geometry.js';
+import { buildReport } from '../analyzers/report.js';
+import { defineTask } from '../batch/task.js';
+import { indexEntryOf, type IndexEntry } from './report-index.js';
+import { renderHtmlReport } from './report-html.js';
+import { formatReportJson } from './report-json.js';
+import { formatReportMarkdown } from './report-md.js';
+
+export type ReportFormat = 'html' | 'json' | 'md';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'md'];
+
+export interface ReportTaskOptions {
+  readonly format: ReportFormat;
+  readonly python?: PythonVersion;
+  readonly traceFormat?: 'csv' | 'jsonl';
+  readonly lenient: boolean;
+  readonly whatIf?: readonly PythonVersion[];
+  /** The report name (file name without extension) of each input. */
+  readonly names: Readonly<Record<string, string>>;
+}
+
+export interface ReportFile {
+  /** Relative to the output directory, '/'-separated. */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface ReportTaskResult {
+  readonly entry: IndexEntry;
+  /** The files of this trace's report; the main page last (it links to the others). */
+  readonly files: readonly ReportFile[];
+}
+
+/** The folder beside an HTML report that holds its charts' vega-lite specs. */
+export function chartsFolder(name: string): string {
+  return `${name}.charts`;
+}
+
+export const reportTask = defineTask<ReportTaskOptions, ReportTaskResult>({
+  name: 'report',
+  run: async (input, options) => {
+    const name = options.names[input];
+    if (name === undefined) throw new Error(`no report name for ${input}`);
+    const data = await buildReport(input, {
+      ...(options.python !== undefined ? { python: options.python } : {}),
+      ...(options.traceFormat !== undefined ? { format: options.traceFormat } : {}),
+      lenient: options.lenient,
+      ...(options.whatIf !== undefined ? { whatIf: options.whatIf } : {}),
+    });
+    const main = `${name}.${options.format}`;
+    const entry = indexEntryOf(data, main);
+    if (options.format === 'json') return { entry, files: [{ path: main, content: formatReportJson(data) }] };
+    if (options.format === 'md') return { entry, files: [{ path: main, content: formatReportMarkdown(data) }] };
+    const folder = chartsFolder(name);
+    const report = await renderHtmlReport(data, { chartsHref: folder });
+    return {
+      entry,
+      files: [
+        ...report.charts.map((c) => ({ path: `${folder}/${c.name}.vl.json`, content: JSON.stringify(c.spec) + '\n' })),
+        { path: main, content: report.html },
+      ],
+    };
+  },
+});

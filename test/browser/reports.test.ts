@@ -1,0 +1,145 @@
+/// <reference lib="dom" />
+// Open generated reports in a real browser, as a user would: Debian's
+// Chromium (installed by scripts/ensure-chromium.cjs, run before the tests),
+// driven by playwright-core, pages loaded from file:// with the network off.
+// Every page must load without a console error or a single request beyond
+// itself, every chart must have drawn its marks, and trace text must stay
+// text. Screenshots go to test/.artifacts/browser/ (ignored by git) for a
+// person to look at.
+
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, memreplay, ROOT, tempDir } from '../cli/helpers.js';
+import { HOSTILE_STRINGS, writeHostileTrace } from './hostile-trace.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test', '.artifacts', 'browser');
+const haveChromium = existsSync(CHROMIUM);
+const why = `${CHROMIUM} is missing: scripts/ensure-chromium.cjs (npm test runs it) installs Debian's chromium when run as root`;
+
+interface PageCheck {
+  readonly errors: string[];
+  readonly requests: string[];
+  /** Per chart (data-chart): mark items drawn with a non-empty box. */
+  readonly charts: Record<string, number>;
+  readonly activeElements: number;
+  readonly eventAttributes: number;
+  readonly text: string;
+}
+
+describe('reports in a browser', () => {
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let out = '';
+  let hostileName = '';
+
+  beforeAll(async () => {
+    if (!haveChromium) return;
+    const dir = tempDir();
+    const hostile = writeHostileTrace(dir);
+    out = join(dir, 'reports');
+    const r = memreplay(['report', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.8.csv.gz'), hostile, '-o', out, '--python', '3.8,3.13', '-q']);
+    if (r.code !== 0) throw new Error(`memreplay report failed (${r.code}): ${r.stderr}`);
+    hostileName = readdirSync(out).find((f) => f.startsWith('hostile') && f.endsWith('.html'))!;
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    // offline: the network is off; any request a page still tries is recorded and refused.
+    context = await browser.newContext({ offline: true, viewport: { width: 1100, height: 900 } });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(file: string): Promise<PageCheck> {
+    const page = await context!.newPage();
+    const url = pathToFileURL(join(out, file)).href;
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    await page.route('**/*', (route) => {
+      const u = route.request().url();
+      requests.push(u);
+      return u === url ? route.continue() : route.abort();
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    const result = await page.evaluate(() => {
+      const charts: Record<string, number> = {};
+      for (const chart of Array.from(document.querySelectorAll('[data-chart]'))) {
+        let drawn = 0;
+        for (const group of Array.from(chart.querySelectorAll('g.role-mark'))) {
+          for (const item of Array.from(group.children)) {
+            const box = (item as SVGGraphicsElement).getBBox();
+            if (box.width > 0 || box.height > 0) drawn++;
+          }
+        }
+        charts[chart.getAttribute('data-chart')!] = drawn;
+      }
+      let eventAttributes = 0;
+      for (const el of Array.from(document.querySelectorAll('*'))) {
+        for (const a of Array.from(el.attributes)) if (a.name.toLowerCase().startsWith('on')) eventAttributes++;
+      }
+      return {
+        charts,
+        activeElements: document.querySelectorAll('script, img, iframe, object, embed, link, base, form').length,
+        eventAttributes,
+        text: document.body.innerText,
+      };
+    });
+    await page.screenshot({ path: join(ARTIFACTS, file.replace(/[^A-Za-z0-9.-]+/g, '_') + '.png'), fullPage: true });
+    await page.close();
+    return { ...result, errors, requests: requests.filter((u) => u !== url) };
+  }
+
+  /** The charts whose specs the report wrote beside it. */
+  function specsOf(file: string): string[] {
+    return readdirSync(join(out, file.replace(/\.html$/, '.charts'))).map((f) => f.replace(/\.vl\.json$/, ''));
+  }
+
+  it('Chromium is there to run them', (ctx) => {
+    if (!haveChromium) {
+      if (process.env['CI']) throw new Error(why);
+      ctx.skip(why);
+    }
+    expect(browser?.isConnected()).toBe(true);
+  });
+
+  it.skipIf(!haveChromium)('each report loads from disk offline, with no console error and no request, and every chart drew its marks', async () => {
+    for (const file of ['startup-3.11.html', 'startup-3.8.html']) {
+      const page = await open(file);
+      expect(page.errors, file).toEqual([]);
+      expect(page.requests, file).toEqual([]);
+      const specs = specsOf(file);
+      expect(Object.keys(page.charts).sort(), file).toEqual(specs.sort());
+      for (const [name, drawn] of Object.entries(page.charts)) expect(drawn, `${file}: ${name}`).toBeGreaterThan(0);
+      expect(specs).toEqual(expect.arrayContaining(['timeline', 'arena-map-peak', 'arena-split', 'what-if', 'size-classes-peak']));
+      expect(page.text).toContain('High-water marks');
+    }
+  });
+
+  it.skipIf(!haveChromium)('the index loads the same way, links every report and draws its comparison', async () => {
+    const page = await open('index.html');
+    expect(page.errors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.charts['index']).toBeGreaterThanOrEqual(6); // two bars per trace
+    expect(page.text).toContain('startup-3.11.csv.gz');
+    expect(page.text).toContain('startup-3.8.csv.gz');
+  });
+
+  it.skipIf(!haveChromium)('a hostile trace’s text shows as text: no element, attribute or request comes from it', async () => {
+    const page = await open(hostileName);
+    expect(page.errors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.activeElements).toBe(0);
+    expect(page.eventAttributes).toBe(0);
+    for (const s of HOSTILE_STRINGS.slice(0, 5)) expect(page.text).toContain(s);
+    for (const [name, drawn] of Object.entries(page.charts)) expect(drawn, name).toBeGreaterThan(0);
+    expect(Object.keys(page.charts)).toEqual(expect.arrayContaining(['timeline', 'arena-map-end', 'leak-growth-1']));
+  });
+});

@@ -1,0 +1,141 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
+
+const STARTUP = join(FIXTURES, 'startup-3.11.csv.gz');
+const STARTUP_38 = join(FIXTURES, 'startup-3.8.csv.gz');
+
+describe('memreplay report', () => {
+  it('writes one self-contained HTML report and every chart’s vega-lite spec beside it', () => {
+    const out = join(tempDir(), 'reports');
+    const r = memreplay(['report', STARTUP, '-o', out]);
+    expect(r.stderr).toBe(`Wrote ${join(out, 'startup-3.11.html')}\n`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(out).sort()).toEqual(['startup-3.11.charts', 'startup-3.11.html']);
+    const html = readFileSync(join(out, 'startup-3.11.html'), 'utf8');
+    expect(html).toContain('<h1>memreplay report: <code>');
+    const specs = readdirSync(join(out, 'startup-3.11.charts'));
+    expect(specs).toContain('timeline.vl.json');
+    for (const f of specs) {
+      const spec = JSON.parse(readFileSync(join(out, 'startup-3.11.charts', f), 'utf8')) as { $schema: string };
+      expect(spec.$schema).toMatch(/vega-lite\/v6\.json$/);
+      expect(html).toContain(`data-chart="${f.replace('.vl.json', '')}"`);
+    }
+    expect(statSync(join(out, 'startup-3.11.html')).size).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('never overwrites a report without --force, and names what is in the way before doing any work', () => {
+    const out = tempDir();
+    expect(memreplay(['report', STARTUP, '-o', out, '-q']).code).toBe(0);
+    const page = join(out, 'startup-3.11.html');
+    writeFileSync(page, 'mine');
+    const again = memreplay(['report', STARTUP, '-o', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`memreplay: ${page}, ${join(out, 'startup-3.11.charts')} exist; pass --force to overwrite, or -o another directory\n`);
+    expect(readFileSync(page, 'utf8')).toBe('mine');
+    const forced = memreplay(['report', STARTUP, '-o', out, '--force', '-q']);
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).toBe('');
+    expect(readFileSync(page, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('with --force removes chart specs an earlier report left that this one does not have', () => {
+    const out = tempDir();
+    mkdirSync(join(out, 'startup-3.11.charts'));
+    writeFileSync(join(out, 'startup-3.11.charts', 'what-if.vl.json'), '{}');
+    writeFileSync(join(out, 'startup-3.11.charts', 'notes.txt'), 'mine');
+    expect(memreplay(['report', STARTUP, '-o', out, '--force', '-q']).code).toBe(0);
+    const left = readdirSync(join(out, 'startup-3.11.charts'));
+    expect(left).not.toContain('what-if.vl.json');
+    expect(left).toContain('notes.txt');
+  });
+
+  it('reports a batch with an index linking every report; same-named traces get distinct names', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    copyFileSync(STARTUP, join(dir, 'a', 'run.csv.gz'));
+    copyFileSync(STARTUP_38, join(dir, 'b', 'run.csv.gz'));
+    const out = join(dir, 'out');
+    const r = memreplay(['report', join(dir, '*/run.csv.gz'), '-o', out, '--jobs', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('Wrote'))).toEqual([
+      `Wrote ${join(out, 'run.html')}`,
+      `Wrote ${join(out, 'run-2.html')}`,
+      `Wrote ${join(out, 'index.html')} (2 of 2 traces)`,
+    ]);
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(index).toContain('href="run.html"');
+    expect(index).toContain('href="run-2.html"');
+    expect(index).toContain('data-chart="index"');
+    expect(existsSync(join(out, 'index.charts', 'index.vl.json'))).toBe(true);
+    expect(readFileSync(join(out, 'run-2.html'), 'utf8')).toContain('CPython 3.8 pymalloc');
+  });
+
+  it('goes on past a trace that fails, lists it in the index and exits 2', () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, '# python: 3.11.7\nop,addr,size\nalloc,zzz,8\n');
+    const out = join(dir, 'out');
+    const r = memreplay(['report', bad, STARTUP, '-o', out, '--format', 'md', '--jobs', '1']);
+    expect(r.code).toBe(2);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stderr).toMatch(new RegExp(`^memreplay: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: `, 'm'));
+    expect(existsSync(join(out, 'startup-3.11.md'))).toBe(true);
+    expect(existsSync(join(out, 'bad.md'))).toBe(false);
+    const index = readFileSync(join(out, 'index.md'), 'utf8');
+    expect(index).toContain('startup-3.11.csv.gz](startup-3.11.md)');
+    expect(index).toMatch(/## Failed\n\n- .*bad\.csv: /);
+  });
+
+  it('--format json writes the memreplay.report/1 document, and a batch index memreplay.report-index/1', () => {
+    const out = tempDir();
+    const r = memreplay(['report', STARTUP, STARTUP_38, '-o', out, '--format', 'json', '-q']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'startup-3.11.json'), 'utf8')) as { schema: string; analyze: { events: { total: number } } };
+    expect(doc.schema).toBe('memreplay.report/1');
+    expect(doc.analyze.events.total).toBe(36_282);
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { schema: string; traces: { report: string }[] };
+    expect(index.schema).toBe('memreplay.report-index/1');
+    expect(index.traces.map((t) => t.report)).toEqual(['startup-3.11.json', 'startup-3.8.json']);
+  });
+
+  it('--python with several versions adds the what-if comparison', () => {
+    const out = tempDir();
+    const r = memreplay(['report', STARTUP, '-o', out, '--python', '3.8,3.13', '-q']);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(out, 'startup-3.11.html'), 'utf8');
+    expect(html).toContain('<section id="what-if">');
+    expect(html).toContain('CPython 3.8</th>');
+    expect(html).toContain('CPython 3.13</th>');
+    expect(existsSync(join(out, 'startup-3.11.charts', 'what-if.vl.json'))).toBe(true);
+  });
+
+  it('rejects a bad --python, --format or --jobs with one line and exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['--python', '3.8,2.7'], /^memreplay: --python "3.8,2.7": "2.7" is not one of 3.8, 3.9, 3.10, 3.11, 3.12, 3.13\n$/],
+      [['--format', 'pdf'], /^memreplay: Invalid values:/],
+      [['--jobs', '0'], /^memreplay: --jobs "0": expected a whole number >= 1\n$/],
+    ];
+    for (const [args, message] of cases) {
+      const r = memreplay(['report', STARTUP, '-o', tempDir(), ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+
+  it('says why a report cannot read standard input', () => {
+    const r = memreplay(['report', '-', '-o', tempDir()], 'op,addr,size\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^memreplay: a report reads the trace more than once .*give a file, not standard input\n$/);
+  });
+
+  it('names a glob that matches nothing', () => {
+    const r = memreplay(['report', join(tempDir(), '*.csv.gz')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^memreplay: no file matches ".*\*\.csv\.gz"\n$/);
+  });
+});

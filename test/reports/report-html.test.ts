@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, traceText } from '../../src/reports/html/escape.js';
+import { count } from '../../src/reports/html/format.js';
+import { CONTENT_SECURITY_POLICY } from '../../src/reports/html/page.js';
+import { renderHtmlReport, REPORT_SECTIONS } from '../../src/reports/report-html.js';
+import { expectInertHtml } from './hostile.js';
+import { HOSTILE, hostileText, sampleReportData } from './sample-report-data.js';
+
+describe('escaping trace text for HTML', () => {
+  it('escapes the five HTML metacharacters, for text and quoted attributes alike', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+  });
+
+  it('replaces control characters and keeps tabs, newlines and all other text', () => {
+    expect(escapeHtml('a\u0000b\u001bc\td\ne\u2028f\u00e9')).toBe('a\ufffdb\ufffdc\td\ne\u2028f\u00e9');
+  });
+
+  it('bounds trace text before escaping it', () => {
+    expect(traceText('<'.repeat(500), 10)).toBe('&lt;'.repeat(9) + '…');
+  });
+});
+
+describe('counting in our words', () => {
+  it('puts the noun in the plural unless there is exactly one', () => {
+    expect([count(0, 'arena'), count(1, 'arena'), count(2, 'size class'), count(1234, 'call site')]).toEqual(['0 arenas', '1 arena', '2 size classes', '1,234 call sites']);
+  });
+});
+
+describe('the HTML report', () => {
+  it('renders every section of a full report, each chart linked to its vega-lite spec', async () => {
+    const data = sampleReportData({ whatIf: ['3.8', '3.13'] });
+    const r = await renderHtmlReport(data, { chartsHref: 'my report.charts' });
+    for (const s of REPORT_SECTIONS) expect(r.html).toContain(`<section id="${s.id}">`);
+    expect(r.charts.length).toBeGreaterThan(10);
+    for (const c of r.charts) {
+      expect(r.html).toContain(`data-chart="${c.name}"`);
+    }
+    // Sparklines sit in the table; every other chart has a figure with a link to its spec.
+    for (const c of r.charts.filter((c) => !c.name.startsWith('leak-growth'))) {
+      expect(r.html).toContain(`href="my%20report.charts/${c.name}.vl.json"`);
+    }
+  });
+
+  it('is one file with no script, no external resource and a CSP that forbids both', async () => {
+    const r = await renderHtmlReport(sampleReportData(), { chartsHref: 'x.charts' });
+    expect(r.html).toContain(`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`);
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+    expect(r.html).not.toMatch(/<script|<link|\ssrc=|@import|url\(http/i);
+    expectInertHtml(r.html);
+  });
+
+  it('shows hostile trace text as text everywhere: file name, sites, stacks, marks, metadata, anomalies', async () => {
+    const data = sampleReportData({ text: hostileText, file: '</title><script>alert(0)</script>.csv', whatIf: ['3.11'] });
+    const r = await renderHtmlReport(data, { chartsHref: 'x.charts' });
+    expectInertHtml(r.html);
+    expect(r.html).toContain('&lt;/title&gt;&lt;script&gt;alert(0)&lt;/script&gt;.csv');
+    for (const h of HOSTILE.slice(0, 4)) expect(r.html).toContain(escapeHtml(h));
+    // No raw line or paragraph separators from the trace reach the markup.
+    expect(r.html).not.toMatch(/<[^>]*[\u2028\u2029][^>]*>/);
+  });
+
+  it('leaves out the sections a trace without arenas cannot fill, and still renders', async () => {
+    const r = await renderHtmlReport(sampleReportData({ empty: true }), { chartsHref: 'x.charts' });
+    expect(r.html).toContain('never used a pymalloc arena');
+    expect(r.html).not.toContain('<section id="arena-map">');
+    expect(r.html).not.toContain('<section id="what-if">');
+    expectInertHtml(r.html);
+  });
+
+  it('stays under 2 MB at every limit of the report data at once', async () => {
+    // The analyzers bound what a trace of any length gives: 512 timeline
+    // buckets, 1,000 marks, 256 arenas per map, the top 20 sites per table.
+    const data = sampleReportData({ buckets: 512, marks: 1000, arenas: 256, sites: 20, whatIf: ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] });
+    expect(data.arenaMap.arenaPeak!.arenas.length).toBe(256);
+    const r = await renderHtmlReport(data, { chartsHref: 'x.charts' });
+    expect(Buffer.byteLength(r.html)).toBeLessThan(2 * 1024 * 1024);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { formatReportMarkdown, mdText, textSparkline } from '../../src/reports/report-md.js';
+import { formatIndexMarkdown, indexEntryOf } from '../../src/reports/report-index.js';
+import { hostileText, sampleReportData } from './sample-report-data.js';
+
+describe('the Markdown report', () => {
+  it('has a heading per section and tables of the numbers', () => {
+    const md = formatReportMarkdown(sampleReportData({ whatIf: ['3.8', '3.13'] }));
+    for (const h of ['## Summary', '## High-water marks', '## Marks', '## Fragmentation', '## Size classes (at the arena peak)', '## Arena pinning at the end', '## Live at the end', '## What if', '## Anomalies']) {
+      expect(md).toContain(`\n${h}\n`);
+    }
+    expect(md).toMatch(/\| CPython 3\.8 \| 256 KiB \/ 4\.00 KiB \|/);
+  });
+
+  it('makes hostile trace text inert: no HTML, no table breaks, no links, one line', () => {
+    const md = formatReportMarkdown(sampleReportData({ text: hostileText }));
+    expect(md).not.toMatch(/<img|<script|<\/script|<svg/i);
+    expect(mdText('a|b<i>[x](javascript:y)\nz')).toBe('a\\|b&lt;i&gt;\\[x\\]\\(javascript:y\\) z');
+    // Every table row keeps its column count.
+    for (const table of md.split('\n\n').filter((b) => b.startsWith('| '))) {
+      const rows = table.split('\n');
+      const cols = (rows[0]!.match(/(?<!\\)\|/g) ?? []).length;
+      for (const r of rows) expect((r.match(/(?<!\\)\|/g) ?? []).length, r).toBe(cols);
+    }
+  });
+
+  it('draws growth as a text sparkline scaled to its maximum', () => {
+    expect(textSparkline([0, 1, 2, 4, 8])).toBe('▁▁▂▄█');
+    expect(textSparkline([0, 0])).toBe('▁▁');
+  });
+
+  it('indexes a batch with a link per report and lists the failures', () => {
+    const entry = indexEntryOf(sampleReportData({ file: 'a b|c.csv' }), 'a_b_c.md');
+    const md = formatIndexMarkdown([entry], [{ file: 'bad.csv', error: 'bad.csv:3: expected <op>' }]);
+    expect(md).toContain('| [a b\\|c.csv](a_b_c.md) | 3.11 |');
+    expect(md).toContain('- bad.csv: bad.csv:3: expected &lt;op&gt;');
+  });
+});

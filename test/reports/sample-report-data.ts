@@ -1,0 +1,387 @@
+// A synthetic ReportData for the renderer tests: shaped like a real report
+// (every section filled, consistent sums) but built in microseconds, with
+// every string that would come from a trace replaced by `text(i)` so a test
+// can put hostile text everywhere at once. The CLI and browser tests render
+// reports of real traces; this one covers what real traces rarely have.
+
+import type { AnalyzeResult } from '../../src/analyzers/analyze.js';
+import type { FragmentationSummary } from '../../src/analyzers/fragmentation.js';
+import type { LiveBlocksSummary } from '../../src/analyzers/live-sites.js';
+import {
+  PEAK_SITE_METRICS,
+  REPORT_SCHEMA,
+  TIMELINE_METRICS,
+  type ArenaMap,
+  type ArenaPinning,
+  type PeakSites,
+  type PinningSite,
+  type ReportData,
+  type SizeClassOccupancyAt,
+  type TimelineBucket,
+  type TimelineMetric,
+  type TimelineValues,
+  type TraceInstant,
+  type WhatIfVersion,
+} from '../../src/analyzers/report-data.js';
+import type { PythonVersion } from '../../src/models/pymalloc/geometry.js';
+import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS } from '../../src/replay/anomalies.js';
+import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS } from '../../src/replay/high-water.js';
+
+export const HOSTILE = [
+  '<img src=x onerror=alert(1)>',
+  '</script><script>alert(2)</script>',
+  '"><svg onload=alert(3)>',
+  "'; alert(4); '",
+  '\u2028\u2029</style>&amp;',
+  '{{constructor.constructor("alert(5)")()}}',
+  'datum["x"] + alert(6)',
+];
+
+export interface SampleOptions {
+  /** Trace text number i (file names, sites, marks, labels). */
+  text?: (i: number) => string;
+  file?: string;
+  buckets?: number;
+  marks?: number;
+  arenas?: number;
+  sites?: number;
+  whatIf?: readonly PythonVersion[] | null;
+  /** A trace with no pymalloc activity at all. */
+  empty?: boolean;
+}
+
+const ARENA = 1 << 20;
+const POOL = 16 << 10;
+const POOLS_PER_ARENA = 64;
+
+export function sampleReportData(o: SampleOptions = {}): ReportData {
+  const text = o.text ?? ((i: number) => `app/module_${i}.py:${10 + i}`);
+  const empty = o.empty ?? false;
+  const bucketCount = empty ? 1 : (o.buckets ?? 300);
+  const bucketEvents = 64;
+  const events = bucketCount * bucketEvents;
+  const markCount = empty ? 0 : (o.marks ?? 6);
+  const arenaCount = empty ? 0 : (o.arenas ?? 24);
+  const siteCount = empty ? 0 : (o.sites ?? 12);
+
+  const valuesAt = (x: number): TimelineValues => {
+    // A rise to a peak two thirds in, then a partial release that leaves arenas pinned.
+    const load = empty ? 0 : x < 0.66 ? x / 0.66 : 1 - 0.6 * ((x - 0.66) / 0.34);
+    const arenas = Math.round(arenaCount * Math.min(1, x < 0.66 ? x / 0.66 : 1 - 0.2 * ((x - 0.66) / 0.34)));
+    const arenaBytes = arenas * ARENA;
+    const allocated = Math.round(arenaBytes * 0.85 * load);
+    const poolHeaders = arenas * POOLS_PER_ARENA * 48;
+    const quantization = Math.round(allocated * 0.02);
+    const alignment = arenas * 4096;
+    const poolsInUse = Math.min(arenas * (POOLS_PER_ARENA - 1), Math.round(allocated / (POOL * 0.9)));
+    const unusedPools = Math.max(0, arenas * (POOLS_PER_ARENA - 1) - poolsInUse);
+    const unusedPoolBytes = unusedPools * POOL;
+    const available = Math.max(0, arenaBytes - allocated - poolHeaders - quantization - alignment - unusedPoolBytes);
+    const systemBytes = empty ? 0 : 200_000 + Math.round(50_000 * x);
+    return {
+      arenas,
+      poolsInUse,
+      unusedPools,
+      liveBlocks: Math.round(allocated / 40),
+      liveRequestedBytes: Math.round(allocated * 0.9) + systemBytes,
+      allocatedBlockBytes: allocated,
+      utilisation: arenaBytes === 0 ? 0 : allocated / arenaBytes,
+      availableBlockBytes: available,
+      unusedPoolBytes,
+      quantizationBytes: quantization,
+      poolHeaderBytes: poolHeaders,
+      arenaAlignmentBytes: alignment,
+      arenaBytes,
+      systemBytes,
+      footprintBytes: arenaBytes + systemBytes,
+    };
+  };
+  const scale = (v: TimelineValues, f: number): TimelineValues => {
+    const out = {} as Record<TimelineMetric, number>;
+    for (const m of TIMELINE_METRICS) out[m] = m === 'utilisation' ? v[m] : Math.round(v[m] * f);
+    return out;
+  };
+  const instant = (event: number, markIndex: number | null): TraceInstant => ({
+    event,
+    ts: event * 1000,
+    line: event + 3,
+    mark: markIndex === null ? null : text(100 + markIndex),
+  });
+  const markAt = (event: number): number | null => {
+    const k = Math.floor((event / events) * markCount) - 1;
+    return k < 0 ? null : k;
+  };
+  const buckets: TimelineBucket[] = [];
+  for (let b = 0; b < bucketCount; b++) {
+    const last = (b + 1) * bucketEvents;
+    const at = valuesAt((b + 1) / bucketCount);
+    buckets.push({
+      ...instant(last, markAt(last)),
+      firstEvent: b * bucketEvents + 1,
+      at,
+      min: scale(at, 0.97),
+      max: scale(at, 1.03),
+    });
+  }
+  const marks = Array.from({ length: markCount }, (_, k) => {
+    const event = Math.round(((k + 1) / markCount) * events * 0.98);
+    return { ...instant(event, k), at: valuesAt(event / events) };
+  });
+
+  const peakEvent = Math.round(events * 0.66);
+  const peakInstant = instant(peakEvent, markAt(peakEvent));
+  const endInstant = instant(events, markAt(events));
+  const frag = (v: TimelineValues): FragmentationSummary => ({
+    arenas: v.arenas,
+    arenaBytes: v.arenaBytes,
+    poolsInUse: v.poolsInUse,
+    unusedPools: v.unusedPools,
+    allocatedBlockBytes: v.allocatedBlockBytes,
+    availableBlockBytes: v.availableBlockBytes,
+    unusedPoolBytes: v.unusedPoolBytes,
+    poolHeaderBytes: v.poolHeaderBytes,
+    quantizationBytes: v.quantizationBytes,
+    arenaAlignmentBytes: v.arenaAlignmentBytes,
+    utilisation: v.utilisation,
+    freeRatio: v.arenaBytes === 0 ? 0 : (v.availableBlockBytes + v.unusedPoolBytes) / v.arenaBytes,
+  });
+  const peakValues = valuesAt(0.66);
+  const endValues = valuesAt(1);
+
+  const live = (n: number, shift: number): LiveBlocksSummary => ({
+    groupedBy: 'call_site',
+    totalBlocks: 1000 * n,
+    totalRequestedBytes: 40_000 * n,
+    totalGroups: n,
+    groups: Array.from({ length: Math.min(n, 10) }, (_, i) => ({
+      key: text(i + shift),
+      blocks: 1000 - i * 50,
+      requestedBytes: 40_000 - i * 2000,
+      allocatedBytes: 48_000 - i * 2000,
+      firstEvent: 10 + i,
+      lastEvent: events - i,
+      exampleStack: [text(50 + i), text(i + shift)],
+    })),
+  });
+
+  const sizeClasses = (at: TraceInstant, load: number): SizeClassOccupancyAt => ({
+    ...at,
+    classes: empty
+      ? []
+      : Array.from({ length: 20 }, (_, c) => {
+          const blockSize = (c + 1) * 16;
+          const perPool = Math.floor((POOL - 48) / blockSize);
+          const pools = 1 + ((c * 7) % 11);
+          const capacity = pools * perPool;
+          const inUse = Math.round(capacity * load * (0.3 + 0.7 * ((c * 13) % 10) / 10));
+          return {
+            sizeClass: c,
+            blockSizeBytes: blockSize,
+            pools,
+            blocksInUse: inUse,
+            blockCapacity: capacity,
+            utilisation: inUse / capacity,
+            availableBlockBytes: (capacity - inUse) * blockSize,
+            quantizationBytes: pools * ((POOL - 48) % blockSize),
+          };
+        }),
+  });
+
+  const arenaMap = (at: TraceInstant, fill: number, count: number): ArenaMap => ({
+    ...at,
+    arenaSizeBytes: ARENA,
+    poolSizeBytes: POOL,
+    poolsPerArena: POOLS_PER_ARENA,
+    totalArenas: count,
+    arenasOmitted: 0,
+    arenas: Array.from({ length: count }, (_, a) => {
+      const pools = Array.from({ length: POOLS_PER_ARENA - 1 }, (_, p): number | null => {
+        if (p > 50 + (a % 10)) return null;
+        const u = ((a * 31 + p * 17) % 100) / 100;
+        return u > fill ? 0 : Math.round(u * 10_000) / 10_000;
+      });
+      const classes = pools.map((u, p) => (u === null || u === 0 ? -1 : (a + p) % 20));
+      return {
+        base: `0x7f${(0x1000 + a).toString(16)}00000`,
+        serial: a + 1,
+        poolsInUse: classes.filter((c) => c >= 0).length,
+        liveBlocks: 100 * a,
+        allocatedBlockBytes: Math.round(ARENA * fill * 0.8),
+        utilisation: fill * 0.8,
+        pools,
+        poolSizeClasses: classes,
+      };
+    }),
+  });
+
+  const pinningSite = (i: number): PinningSite => ({
+    site: text(i),
+    exampleStack: [text(50 + i), text(i)],
+    liveBlocks: 500 - i * 20,
+    requestedBytes: 20_000 - i * 500,
+    allocatedBytes: 24_000 - i * 500,
+    quantizationWasteBytes: 4000 - i * 100,
+    arenasPinned: Math.max(1, siteCount - i),
+    arenasSolelyPinned: i % 3 === 0 ? 1 : 0,
+    poolsPinned: 3 * (siteCount - i),
+    poolsSolelyPinned: siteCount - i,
+    keptUnusableBytes: 900_000 - i * 40_000,
+  });
+  const pinning = (at: TraceInstant, arenas: number): ArenaPinning => {
+    const sites = Array.from({ length: siteCount }, (_, i) => pinningSite(i));
+    return {
+      ...at,
+      groupedBy: 'call_site',
+      arenaSizeBytes: ARENA,
+      pinnedArenas: arenas,
+      emptyArenas: empty ? 0 : 1,
+      heldBytes: arenas * 600_000,
+      arenas: Array.from({ length: Math.min(arenas, 10) }, (_, a) => ({
+        base: `0x7f${(0x1000 + a).toString(16)}00000`,
+        serial: a + 1,
+        liveBlocks: 1 + a * 3,
+        requestedBytes: 40 + a * 100,
+        allocatedBlockBytes: 48 + a * 120,
+        poolsInUse: 1 + a,
+        heldBytes: ARENA - 48 - a * 120,
+        sites: [{ site: text(a), blocks: 1 + a * 3, allocatedBytes: 48 + a * 120 }],
+        sitesOmitted: a % 2,
+      })),
+      arenasOmitted: Math.max(0, arenas - 10),
+      totalSites: siteCount,
+      sitesByArenasPinned: sites,
+      sitesByKeptUnusableBytes: [...sites].sort((x, y) => y.keptUnusableBytes - x.keptUnusableBytes),
+      sitesByQuantizationWaste: [...sites].sort((x, y) => y.quantizationWasteBytes - x.quantizationWasteBytes),
+    };
+  };
+
+  const peakSites = {} as Record<(typeof PEAK_SITE_METRICS)[number], PeakSites>;
+  for (const m of PEAK_SITE_METRICS) {
+    const value =
+      m === 'arenas' ? peakValues.arenas : m === 'pools_in_use' ? peakValues.poolsInUse : m === 'footprint_bytes' ? peakValues.footprintBytes : peakValues.liveRequestedBytes;
+    peakSites[m] = { ...peakInstant, metric: m, description: HIGH_WATER_DESCRIPTIONS[m], value: empty ? 0 : value, live: live(siteCount, 0) };
+  }
+
+  const growthPoints = 32;
+  const growthEvents = Array.from({ length: growthPoints }, (_, k) => Math.round(((k + 1) / growthPoints) * events));
+  const leakSites = Array.from({ length: Math.min(siteCount, 10) }, (_, i) => {
+    const total = 50_000 - i * 4000;
+    return {
+      site: text(i),
+      exampleStack: [text(50 + i), text(i)],
+      blocks: 900 - i * 40,
+      requestedBytes: total,
+      allocatedBytes: total + 5000,
+      firstEvent: 5 + i,
+      lastEvent: events - i,
+      // Site i grows linearly, in steps, or all at once, so sparklines differ.
+      growthBytes: growthEvents.map((_, k) => {
+        const x = (k + 1) / growthPoints;
+        return Math.round(total * (i % 3 === 0 ? x : i % 3 === 1 ? Math.floor(x * 4) / 4 : x > 0.5 ? 1 : 0.1));
+      }),
+    };
+  });
+
+  const whatIf = (o.whatIf ?? null)?.map((version, k): WhatIfVersion => {
+    const f = 1 + 0.1 * k;
+    const arena = version === '3.8' || version === '3.9' ? 256 << 10 : ARENA;
+    const pv = (v: number) => ({ ...peakInstant, value: Math.round(v * f) });
+    return {
+      version,
+      arenaSizeBytes: arena,
+      poolSizeBytes: arena === ARENA ? POOL : 4096,
+      arenasFromTrace: k === 0,
+      footprintPeak: pv(peakValues.footprintBytes),
+      arenasPeak: pv(peakValues.arenas),
+      poolsPeak: pv(peakValues.poolsInUse),
+      blockBytesPeak: pv(peakValues.allocatedBlockBytes),
+      end: { ...frag(endValues), footprintBytes: endValues.footprintBytes, blocksInUse: endValues.liveBlocks },
+      arenaPeak: { ...frag(peakValues), ...peakInstant },
+    };
+  });
+
+  const file = o.file ?? 'traces/sample.csv.gz';
+  const hw = {} as Record<(typeof HIGH_WATER_METRICS)[number], AnalyzeResult['highWater'][(typeof HIGH_WATER_METRICS)[number]]>;
+  const hwValue: Record<(typeof HIGH_WATER_METRICS)[number], number> = {
+    live_requested_bytes: peakValues.liveRequestedBytes,
+    block_bytes: peakValues.allocatedBlockBytes,
+    pools_in_use: peakValues.poolsInUse,
+    arenas: peakValues.arenas,
+    system_bytes: endValues.systemBytes,
+    footprint_bytes: peakValues.footprintBytes,
+  };
+  for (const m of HIGH_WATER_METRICS) {
+    hw[m] = empty
+      ? { value: 0, event: 0, ts: null, mark: null, line: 0, description: HIGH_WATER_DESCRIPTIONS[m] }
+      : { ...(m === 'system_bytes' ? endInstant : peakInstant), value: hwValue[m], description: HIGH_WATER_DESCRIPTIONS[m] };
+  }
+  const calls = (n: number) => ({ obj: n, mem: Math.round(n / 2), raw: 3, total: n + Math.round(n / 2) + 3 });
+  const byKind = {} as Record<(typeof ANOMALY_KINDS)[number], AnalyzeResult['anomalies']['byKind'][(typeof ANOMALY_KINDS)[number]]>;
+  for (const [k, kind] of ANOMALY_KINDS.entries()) {
+    const count = empty ? 0 : k === 0 ? 3 : k === 2 ? 1 : 0;
+    byKind[kind] = {
+      count,
+      description: ANOMALY_DESCRIPTIONS[kind],
+      examples: Array.from({ length: count }, (_, j) => ({ line: 100 + j, event: 97 + j, address: `0x7f00000${j}`, detail: text(200 + j) })),
+    };
+  }
+  const analyze: AnalyzeResult = {
+    file,
+    format: 'csv',
+    gzip: true,
+    python: { version: '3.11', source: 'trace' },
+    meta: { python: '3.11.7', complete: 'true', comment: text(300) },
+    events: {
+      total: events,
+      calls: { alloc: calls(Math.round(events * 0.45)), calloc: calls(10), realloc: calls(100), free: calls(Math.round(events * 0.45)) },
+      arenaAlloc: arenaCount,
+      arenaFree: Math.round(arenaCount * 0.2),
+      marks: markCount,
+      nullPointerCalls: 2,
+      stacks: siteCount * 3,
+      threads: 2,
+    },
+    skippedRecords: { count: empty ? 0 : 1, examples: empty ? [] : [{ line: 7, message: text(400) }] },
+    anomalies: { total: empty ? 0 : 4, byKind },
+    verification: {
+      blocksChecked: Math.round(events * 0.4),
+      blocksPredicted: Math.round(events * 0.4),
+      addressMismatches: 0,
+      addressExamples: [],
+      arenas: { traceHasArenaRecords: true, fromTrace: arenaCount, placedByModel: 0, releasesConfirmed: Math.round(arenaCount * 0.2), mismatches: 0, examples: [] },
+      exact: true,
+    },
+    highWater: hw,
+    end: {
+      liveBlocks: endValues.liveBlocks,
+      liveRequestedBytes: endValues.liveRequestedBytes,
+      allocatedBlocks: endValues.liveBlocks,
+      systemBlocks: empty ? 0 : 12,
+      systemBytes: endValues.systemBytes,
+      footprintBytes: endValues.footprintBytes,
+    },
+    liveBlocks: live(siteCount, 0),
+    fragmentation: { end: frag(endValues), arenaPeak: empty ? null : { ...frag(peakValues), ...peakInstant } },
+  };
+
+  return {
+    schema: REPORT_SCHEMA,
+    analyze,
+    timeline: { bucketEvents, maxBuckets: 512, buckets, marks, maxMarks: 1000, marksOmitted: 0 },
+    sizeClasses: { end: sizeClasses(endInstant, 0.5), arenaPeak: empty ? null : sizeClasses(peakInstant, 0.9) },
+    arenaMap: {
+      end: arenaMap(endInstant, 0.4, endValues.arenas),
+      arenaPeak: empty ? null : arenaMap(peakInstant, 0.9, peakValues.arenas),
+    },
+    pinning: { end: pinning(endInstant, endValues.arenas), arenaPeak: empty ? null : pinning(peakInstant, peakValues.arenas) },
+    highWater: peakSites,
+    leakSites: { groupedBy: 'call_site', growthEvents, totalSites: siteCount, sites: leakSites },
+    whatIf: whatIf ?? null,
+    limits: { maxBuckets: 512, maxMarks: 1000, top: 20, maxArenas: 256, growthPoints },
+  };
+}
+
+/** Hostile text for every trace string: cycles through HOSTILE, numbered so strings stay distinct. */
+export function hostileText(i: number): string {
+  return `${HOSTILE[i % HOSTILE.length]}#${i}`;
+}
