@@ -12,7 +12,7 @@ import { ImportContext } from './import-context.js';
 import { createJsonlParser } from './jsonl.js';
 import { quoteForMessage } from './record-fields.js';
 import { SNIFF_BYTES, sniffFormat } from './sniff.js';
-import { gunzipBytes, isGzip, openTrace, traceDisplayName } from './source.js';
+import { gunzipBytes, isGzip, openTrace, readHead, traceDisplayName } from './source.js';
 import type { PushParser, TraceFormatName, TraceSink } from './types.js';
 
 /** A ParserFactory that may also take the batch size (extra argument ignored by those that do not). */
@@ -64,20 +64,7 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
   const chunks = source.chunks();
   const progress = (): void => options.onProgress?.(source.bytesRead, source.totalBytes);
   try {
-    const head: Uint8Array[] = [];
-    let headBytes = 0;
-    let atEnd = false;
-    while (headBytes < SNIFF_BYTES) {
-      const step = await chunks.next();
-      if (step.done) {
-        atEnd = true;
-        break;
-      }
-      head.push(step.value);
-      headBytes += step.value.length;
-      progress();
-    }
-    const first = head.length === 1 ? head[0]! : Buffer.concat(head);
+    const { bytes: first, atEnd } = await readHead(chunks, SNIFF_BYTES, progress);
     const format = chooseFormat(first, atEnd, ctx, options.format);
     const parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity });
     parser.push(withoutBom(first));

@@ -13,6 +13,7 @@
 // path. A quote inside a JSON string is always escaped, so the pattern
 // `"addr":` can only match a real key.
 
+import { LineSplitter } from './line-splitter.js';
 import { LOW_SPAN } from '../events/address-space.js';
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { DOMAIN_OBJ, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_REALLOC } from '../events/ops.js';
@@ -57,8 +58,11 @@ class JsonlParser implements PushParser {
   private lineNo = 0;
   private metaSent = false;
   /** Bytes of a line not yet ended by `\n`. */
-  private carry = new Uint8Array(0);
-  private carryLength = 0;
+  private readonly lines = new LineSplitter(
+    MAX_LINE_BYTES,
+    (bytes) => this.tooLong(bytes),
+    (bytes, start, end) => this.line(bytes, start, end),
+  );
 
   constructor(
     private readonly ctx: ImportContext,
@@ -69,47 +73,13 @@ class JsonlParser implements PushParser {
   }
 
   push(chunk: Uint8Array): void {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let start = 0;
-    for (;;) {
-      const nl = bytes.indexOf(0x0a, start);
-      if (nl < 0) {
-        this.appendCarry(bytes, start, bytes.length);
-        return;
-      }
-      if (this.carryLength > 0) {
-        this.appendCarry(bytes, start, nl);
-        const line = Buffer.from(this.carry.buffer, 0, this.carryLength);
-        this.carryLength = 0;
-        this.line(line, 0, line.length);
-      } else {
-        this.line(bytes, start, nl);
-      }
-      start = nl + 1;
-    }
+    this.lines.push(chunk);
   }
 
   end(): void {
-    if (this.carryLength > 0) {
-      const line = Buffer.from(this.carry.buffer, 0, this.carryLength);
-      this.carryLength = 0;
-      this.line(line, 0, line.length);
-    }
+    this.lines.end();
     this.sendMeta({});
     if (this.batch.length > 0) this.flush();
-  }
-
-  /** Keep a partial line; room for MAX_LINE_BYTES and the `\r` of a `\r\n`. */
-  private appendCarry(bytes: Uint8Array, start: number, end: number): void {
-    const needed = this.carryLength + (end - start);
-    if (needed > MAX_LINE_BYTES + 1) this.tooLong(needed);
-    if (needed > this.carry.length) {
-      const grown = new Uint8Array(Math.min(MAX_LINE_BYTES + 1, Math.max(needed, this.carry.length * 2, 256)));
-      grown.set(this.carry.subarray(0, this.carryLength));
-      this.carry = grown;
-    }
-    this.carry.set(bytes.subarray(start, end), this.carryLength);
-    this.carryLength = needed;
   }
 
   private tooLong(bytes: number): never {

@@ -8,6 +8,7 @@
 // are summed per traceback as they stream by, so memory follows the distinct
 // tracebacks of the chosen snapshot, not the file.
 
+import { LineSplitter } from './line-splitter.js';
 import { TraceFormatError } from '../errors.js';
 import { parseFrameText } from './frame-text.js';
 import { MAX_LINE_BYTES, quoteForMessage } from './record-fields.js';
@@ -23,8 +24,11 @@ export interface SnapshotJsonlOptions {
 
 export class SnapshotJsonlParser {
   private lineNo = 0;
-  private carry: Buffer[] = [];
-  private carryBytes = 0;
+  private readonly lines = new LineSplitter(
+    MAX_LINE_BYTES,
+    () => this.tooLong(),
+    (bytes, start, end) => this.line(bytes.subarray(start, end)),
+  );
   private readonly labels: string[] = [];
   private snapshots = 0;
   /** Index (0-based) of the snapshot being read, -1 before the first. */
@@ -41,34 +45,11 @@ export class SnapshotJsonlParser {
   }
 
   push(chunk: Uint8Array): void {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let start = 0;
-    for (;;) {
-      const nl = bytes.indexOf(0x0a, start);
-      if (nl < 0) {
-        this.keep(bytes.subarray(start));
-        return;
-      }
-      if (this.carryBytes > 0) {
-        this.keep(bytes.subarray(start, nl));
-        const line = Buffer.concat(this.carry);
-        this.carry = [];
-        this.carryBytes = 0;
-        this.line(line);
-      } else {
-        this.line(bytes.subarray(start, nl));
-      }
-      start = nl + 1;
-    }
+    this.lines.push(chunk);
   }
 
   end(): Snapshot {
-    if (this.carryBytes > 0) {
-      const line = Buffer.concat(this.carry);
-      this.carry = [];
-      this.carryBytes = 0;
-      this.line(line);
-    }
+    this.lines.end();
     const wanted = this.options.label;
     if (this.snapshots === 0) this.fail(0, 'no {"op":"snapshot"} record: this file holds no snapshot');
     if (wanted !== undefined && this.chosen < 0) {
@@ -83,13 +64,6 @@ export class SnapshotJsonlParser {
   private labelList(): string {
     const shown = this.labels.slice(0, MAX_LABELS_SHOWN).map(quoteForMessage).join(', ');
     return `labels ${shown}${this.labels.length > MAX_LABELS_SHOWN ? ', …' : ''}`;
-  }
-
-  private keep(part: Buffer): void {
-    if (part.length === 0) return;
-    this.carryBytes += part.length;
-    if (this.carryBytes > MAX_LINE_BYTES + 1) this.tooLong();
-    this.carry.push(Buffer.from(part)); // the chunk may be reused by the source
   }
 
   private tooLong(): never {

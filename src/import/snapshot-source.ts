@@ -4,7 +4,7 @@
 // for the event-trace pipeline.
 
 import { Readable } from 'node:stream';
-import { openTrace, traceDisplayName } from './source.js';
+import { openTrace, readHead, traceDisplayName } from './source.js';
 import { readSnapshotPickle } from './snapshot-pickle.js';
 import { SnapshotJsonlParser } from './snapshot-jsonl.js';
 import { DIFF_SNIFF_BYTES, sniffDiffInput } from './snapshot-sniff.js';
@@ -29,19 +29,8 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
   const name = traceDisplayName(path);
   const source = await openTrace(path, { stdin: options.stdin });
   const chunks = source.chunks();
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
-  let atEnd = false;
-  while (headBytes < DIFF_SNIFF_BYTES) {
-    const step = await chunks.next();
-    if (step.done) {
-      atEnd = true;
-      break;
-    }
-    head.push(step.value);
-    headBytes += step.value.length;
-  }
-  const kind = sniffDiffInput(head.length === 1 ? head[0]! : Buffer.concat(head));
+  const { chunks: head, bytes: first, atEnd } = await readHead(chunks, DIFF_SNIFF_BYTES);
+  const kind = sniffDiffInput(first);
   if (options.label !== undefined && kind !== 'snapshot-jsonl') {
     source.close();
     await chunks.return(undefined).catch(() => undefined);

@@ -213,3 +213,34 @@ function gzipError(name: string, e: unknown, compressedBytes: number): Error {
   }
   return e instanceof Error ? e : new Error(String(e));
 }
+
+/** The first chunks of a stream, at least `limit` bytes of them unless it ends first. */
+export interface StreamHead {
+  readonly chunks: Uint8Array[];
+  /** The chunks joined (no copy when there is one). */
+  readonly bytes: Uint8Array;
+  /** True when the stream ended within the head. */
+  readonly atEnd: boolean;
+}
+
+/** Read chunks until `limit` bytes are in hand (for sniffing the content); `onChunk` runs after each. */
+export async function readHead(
+  chunks: AsyncIterator<Uint8Array>,
+  limit: number,
+  onChunk?: () => void,
+): Promise<StreamHead> {
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let atEnd = false;
+  while (headBytes < limit) {
+    const step = await chunks.next();
+    if (step.done) {
+      atEnd = true;
+      break;
+    }
+    head.push(step.value);
+    headBytes += step.value.length;
+    onChunk?.();
+  }
+  return { chunks: head, bytes: head.length === 1 ? head[0]! : Buffer.concat(head), atEnd };
+}
