@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // memreplay's command line: argument parsing only; the work is in src/.
 
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
@@ -12,6 +13,18 @@ import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
 import { protectStdinArgument } from './stdin-argument.js';
+
+// yargs 17's ES-module build lays out help with cliui's stand-in wrapper,
+// which cuts lines every N characters, mid-word (yargs/yargs#2112); its
+// CommonJS build wraps at word boundaries (wrap-ansi). Same API, same version.
+const yargs = createRequire(import.meta.url)('yargs') as (args: string[]) => Argv;
+
+/** Help width: $COLUMNS when set (as Python's shutil reads it), else the terminal's; 100 in a pipe; at most 110. */
+function helpWidth(): number {
+  const columns = Number(process.env['COLUMNS']);
+  const width = Number.isInteger(columns) && columns > 0 ? columns : (process.stdout.columns ?? 100);
+  return Math.min(110, width);
+}
 
 await yargs(protectStdinArgument(hideBin(process.argv)))
   .scriptName('memreplay')
@@ -29,7 +42,7 @@ await yargs(protectStdinArgument(hideBin(process.argv)))
   .help()
   .alias('h', 'help')
   .version()
-  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .wrap(helpWidth())
   .fail((message, error) => {
     if (error) throw error;
     process.stderr.write(`memreplay: ${message}\nRun 'memreplay --help' for usage.\n`);

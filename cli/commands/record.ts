@@ -24,13 +24,25 @@ function say(text: string): void {
   process.stderr.write(`memreplay: ${text}\n`);
 }
 
+const RECORD_DESCRIPTION = "run a Python program and record every allocation, with call stacks and CPython's own statistics at exit";
+
+// The examples are longer than yargs' example column (half the width), which
+// would wrap them; as an epilogue each command has a line of its own.
+const RECORD_EXAMPLES = [
+  'Examples:',
+  '  $0 record -o app.csv.gz -- app.py --port 8080',
+  '      record a script',
+  '  $0 record -o t.csv --python python3.12 -- -m mypackage.cli',
+  '      record a module with another interpreter',
+].join('\n');
+
 export const recordCommand: CommandModule<object, RecordArgs> = {
   command: 'record [program..]',
-  describe: 'run a Python program and record every allocation, with call stacks and CPython\'s own statistics at exit',
+  describe: RECORD_DESCRIPTION,
   builder: (y: Argv) =>
     y
       .parserConfiguration({ 'populate--': true })
-      .usage('$0 record -o OUT.csv[.gz] [options] -- script.py [args]\n$0 record -o OUT.csv[.gz] [options] -- -m module [args]')
+      .usage(`$0 record -o OUT.csv[.gz] [options] -- script.py [args]\n$0 record -o OUT.csv[.gz] [options] -- -m module [args]\n\n${RECORD_DESCRIPTION}`)
       .positional('program', { type: 'string', array: true, describe: 'the interpreter\'s command line (after --): script.py args, -m module args, -c code' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the trace to write (CSV; gzip when the name ends in .gz)' })
       .option('python', { type: 'string', describe: 'the interpreter to run: a command on PATH or a path (default python3); CPython 3.8-3.13' })
@@ -39,8 +51,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       .option('raw', { type: 'boolean', default: false, describe: 'also record the RAW domain (PyMem_RawMalloc: the C library\'s malloc)' })
       .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: OUT with .stats.txt for .csv/.csv.gz)' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the trace and statistics files if they exist' })
-      .example('$0 record -o app.csv.gz -- app.py --port 8080', 'record a script')
-      .example('$0 record -o t.csv --python python3.12 -- -m mypackage.cli', 'record a module with another interpreter') as unknown as Argv<RecordArgs>,
+      .epilogue(RECORD_EXAMPLES) as unknown as Argv<RecordArgs>,
   handler: (args: ArgumentsCamelCase<RecordArgs>) =>
     runCommand(async () => {
       const program = [...(args.program ?? []), ...(args['--'] ?? [])].map(String);
