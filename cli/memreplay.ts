@@ -2,7 +2,7 @@
 // memreplay's command line: argument parsing only; the work is in src/.
 
 import { createRequire } from 'node:module';
-import type { Argv } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
@@ -26,16 +26,22 @@ function helpWidth(): number {
   return Math.min(110, width);
 }
 
-await yargs(protectStdinArgument(hideBin(process.argv)))
+const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand];
+
+/** The help to point a usage error at: the command's own when one was named. */
+function helpFor(argv: readonly string[]): string {
+  // Options before the command are --help and --version only, neither with a value.
+  const first = argv.find((a) => !a.startsWith('-'));
+  const named = COMMANDS.some((c) => String(c.command).split(' ')[0] === first);
+  return named ? `memreplay ${first} --help` : 'memreplay --help';
+}
+
+const argv = protectStdinArgument(hideBin(process.argv));
+let cli = yargs(argv)
   .scriptName('memreplay')
-  .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.')
-  .command(statsCommand)
-  .command(analyzeCommand)
-  .command(leaksCommand)
-  .command(checkCommand)
-  .command(reportCommand)
-  .command(diffCommand)
-  .command(recordCommand)
+  .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.');
+for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+await cli
   .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff or record')
   .strict()
   .recommendCommands()
@@ -45,7 +51,7 @@ await yargs(protectStdinArgument(hideBin(process.argv)))
   .wrap(helpWidth())
   .fail((message, error) => {
     if (error) throw error;
-    process.stderr.write(`memreplay: ${message}\nRun 'memreplay --help' for usage.\n`);
+    process.stderr.write(`memreplay: ${message}\nRun '${helpFor(argv)}' for usage.\n`);
     process.exit(EXIT_USAGE);
   })
   .parseAsync();
