@@ -6,8 +6,8 @@ import type { Argv } from 'yargs';
 import { expandInputs } from '../src/batch/expand-inputs.js';
 import { runBatch } from '../src/batch/pool.js';
 import { ProgressLine } from '../src/batch/progress-line.js';
-import { UsageError } from '../src/errors.js';
 import { traceDisplayName } from '../src/import/source.js';
+import { wholeNumberOption } from './number-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './run-command.js';
 import { traceArgument } from './stdin-argument.js';
 
@@ -33,11 +33,7 @@ export function withBatchOptions<T>(y: Argv<T>): Argv<T & BatchArgs> {
 
 /** --jobs as a number; undefined for the default (one per core). */
 export function jobsOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1) {
-    throw new UsageError(`--jobs ${JSON.stringify(value)}: expected a whole number >= 1`);
-  }
-  return Number(value);
+  return wholeNumberOption('jobs', value, 1);
 }
 
 /** The trace arguments as inputs: `-` for stdin, globs and directories expanded. */

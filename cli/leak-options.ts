@@ -7,12 +7,13 @@ import { SITE_GROUPINGS, type SiteGrouping } from '../src/analyzers/live-sites.j
 import type { WarmupSpec } from '../src/analyzers/growth.js';
 import { UsageError } from '../src/errors.js';
 import { loadSuppressions, type LoadedSuppressions } from '../src/suppressions/load.js';
+import { wholeNumberOption } from './number-options.js';
 import { formatOption, pythonOption, type TraceArgs } from './trace-options.js';
 
 export interface LeakArgs extends TraceArgs {
   at?: string;
   by?: string;
-  depth?: number;
+  depth?: string;
   warmup?: string;
   marks?: string;
   suppressions?: string[];
@@ -23,7 +24,7 @@ export function withLeakOptions<T>(y: Argv<T>): Argv<T & LeakArgs> {
   return y
     .option('at', { type: 'string', describe: 'report the blocks live at the first mark with this label (default: the end)' })
     .option('by', { type: 'string', choices: [...SITE_GROUPINGS], describe: 'group blocks by innermost line, function, file or traceback (default lineno)' })
-    .option('depth', { type: 'number', describe: 'with --by traceback: innermost frames per site (default all)' })
+    .option('depth', { type: 'string', describe: 'with --by traceback: innermost frames per site (default all)' })
     .option('warmup', {
       type: 'string',
       describe: 'intervals of warm-up before growth counts: K, or P% of the intervals (default 1 with marks, 25% of windows)',
@@ -46,17 +47,15 @@ export function parseWarmup(text: string | undefined): WarmupSpec | undefined {
 }
 
 export function leakOptionsOf(args: LeakArgs, suppressions: LoadedSuppressions): LeaksOptions {
-  if (args.depth !== undefined && (!Number.isInteger(args.depth) || args.depth < 1)) {
-    throw new UsageError(`--depth ${args.depth}: expected a whole number >= 1`);
-  }
-  if (args.depth !== undefined && args.by !== 'traceback') throw new UsageError('--depth applies to --by traceback only');
+  const depth = wholeNumberOption('depth', args.depth, 1);
+  if (depth !== undefined && args.by !== 'traceback') throw new UsageError('--depth applies to --by traceback only');
   const warmup = parseWarmup(args.warmup);
   return {
     python: pythonOption(args.python),
     format: formatOption(args.format),
     lenient: args.lenient,
     by: (args.by ?? 'lineno') as SiteGrouping,
-    ...(args.depth !== undefined ? { depth: args.depth } : {}),
+    ...(depth !== undefined ? { depth } : {}),
     ...(args.at !== undefined ? { stopAtMark: args.at } : {}),
     ...(warmup !== undefined ? { warmup } : {}),
     ...(args.marks !== undefined ? { marks: args.marks } : {}),

@@ -20,6 +20,7 @@ import { formatSarif } from '../../src/reports/sarif.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
 import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
+import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
@@ -51,9 +52,12 @@ interface CheckArgs extends LeakArgs, BatchArgs {
   junit?: string;
   sarif?: string;
   sourceRoot?: string;
-  top: number;
+  top?: string;
   force: boolean;
 }
+
+/** Sites per trace in --json besides the failing ones unless --top says otherwise. */
+const DEFAULT_TOP = 20;
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <traces..>',
@@ -74,14 +78,14 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('junit', { type: 'string', describe: 'write JUnit XML to FILE (a test case per trace and budget)' })
       .option('sarif', { type: 'string', describe: 'write SARIF 2.1.0 to FILE (a result per leak site, at its line)' })
       .option('source-root', { type: 'string', describe: 'repository root for SARIF and annotation paths (default: $GITHUB_WORKSPACE, else the working directory)' })
-      .option('top', { type: 'number', default: 20, describe: 'sites per trace in --json besides the failing ones' })
+      .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'sites per trace in --json besides the failing ones' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite existing --junit / --sarif / --gen-suppressions files' });
     for (const name of BUDGET_NAMES) b = b.option(BUDGET_FLAGS[name].flag, { type: 'string', describe: BUDGET_FLAGS[name].describe });
     return b as unknown as Argv<CheckArgs>;
   },
   handler: (args: ArgumentsCamelCase<CheckArgs>) =>
     runCommand(async () => {
-      if (!Number.isInteger(args.top) || args.top < 0) throw new UsageError(`--top ${args.top}: expected a whole number >= 0`);
+      const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const configFile = args.config ?? findConfig(process.cwd());
       if (args.config !== undefined && !existsSync(args.config)) throw new UsageError(`--config ${args.config}: no such file`);
       const config: CheckConfig | undefined = configFile === undefined ? undefined : loadConfig(configFile);
@@ -102,7 +106,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       };
       const suppressions = loadSuppressions([...(config?.suppressions ?? []), ...(args.suppressions ?? [])]);
       const options: CheckOptions = {
-        leaks: { ...leakOptionsOf(merged, suppressions), top: args.top },
+        leaks: { ...leakOptionsOf(merged, suppressions), top },
         budgets,
         budgetSources: sources,
         tolerance,

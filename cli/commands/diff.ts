@@ -12,6 +12,7 @@ import { writeReportFile } from '../../src/io/write-report.js';
 import { snapshotDiffDocument, traceDiffDocument } from '../../src/reports/diff-json.js';
 import { formatSnapshotDiffText, formatTraceDiffText } from '../../src/reports/diff-text.js';
 import { formatTracemallocLines } from '../../src/reports/diff-tracemalloc.js';
+import { wholeNumberOption } from '../number-options.js';
 import { runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { pythonOption } from '../trace-options.js';
@@ -23,7 +24,7 @@ interface DiffArgs {
   cumulative: boolean;
   json: boolean;
   format: string;
-  top?: number;
+  top?: string;
   oldLabel?: string;
   newLabel?: string;
   at?: string;
@@ -47,7 +48,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       .option('cumulative', { type: 'boolean', default: false, describe: 'count each block under every frame of its traceback (with --by lineno or filename)' })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (${SNAPSHOT_DIFF_SCHEMA} or ${TRACE_DIFF_SCHEMA})` })
       .option('format', { type: 'string', choices: ['text', 'tracemalloc'], default: 'text', describe: "output: a table, or exactly the lines Python prints for each of compare_to's statistics" })
-      .option('top', { type: 'number', describe: `statistics to list (default: ${TEXT_TOP} in the table, all with --json or --format tracemalloc)` })
+      .option('top', { type: 'string', describe: `statistics to list (default: ${TEXT_TOP} in the table, all with --json or --format tracemalloc)` })
       .option('old-label', { type: 'string', describe: 'the label of the snapshot to read from OLD (a JSONL file with several snapshots)' })
       .option('new-label', { type: 'string', describe: 'the label of the snapshot to read from NEW' })
       .option('at', { type: 'string', describe: 'event traces: compare at the first mark with this label in each, not at the ends' })
@@ -60,12 +61,11 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       const by = args.by as DiffKey;
       if (args.cumulative && by === 'traceback') throw new UsageError('--cumulative works with --by lineno or --by filename, not traceback (as in tracemalloc)');
       if (args.json && args.format !== 'text') throw new UsageError('--json and --format tracemalloc are two different outputs: choose one');
-      if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 0)) throw new UsageError(`--top ${args.top}: expected a whole number >= 0`);
       const oldPath = traceArgument(args.old);
       const newPath = traceArgument(args.new);
       if (oldPath === '-' && newPath === '-') throw new UsageError('only one of OLD and NEW can be - (standard input)');
       const python = pythonOption(args.python);
-      const top = args.top ?? (args.json || args.format === 'tracemalloc' ? Infinity : TEXT_TOP);
+      const top = wholeNumberOption('top', args.top, 0) ?? (args.json || args.format === 'tracemalloc' ? Infinity : TEXT_TOP);
 
       const older = await readDiffInput(oldPath, { label: args.oldLabel });
       const newer = await readDiffInput(newPath, { label: args.newLabel });

@@ -28,4 +28,18 @@ describe('memreplay usage errors', () => {
     expect(usageError([])[1]).toBe("Run 'memreplay --help' for usage.");
     expect(usageError(['lekas', TRACE])[1]).toBe("Run 'memreplay --help' for usage.");
   });
+
+  it('echo a whole-number option as the user typed it', () => {
+    const cases: [string[], string][] = [
+      [['stats', TRACE, '--at-event', 'abc'], '--at-event "abc": expected a whole number >= 1'],
+      [['stats', TRACE, '--at-event', '0'], '--at-event "0": expected a whole number >= 1'],
+      [['analyze', TRACE, '--top', '1.5'], '--top "1.5": expected a whole number >= 0'],
+      [['leaks', TRACE, '--top', 'ten'], '--top "ten": expected a whole number >= 0'],
+      [['leaks', TRACE, '--by', 'traceback', '--depth', '2x'], '--depth "2x": expected a whole number >= 1'],
+      [['check', TRACE, '--top', '-1'], '--top "-1": expected a whole number >= 0'],
+      [['diff', TRACE, TRACE, '--top', '1e3'], '--top "1e3": expected a whole number >= 0'],
+      [['analyze', TRACE, '--top', '1', '--top', '2'], '--top was given 2 times: give it once'],
+    ];
+    for (const [args, message] of cases) expect(usageError(args), args.join(' ')).toEqual([`memreplay: ${message}`]);
+  });
 });
