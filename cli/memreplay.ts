@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // memreplay's command line: argument parsing only; the work is in src/.
 
-import { createRequire } from 'node:module';
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
@@ -12,12 +11,8 @@ import { recordCommand } from './commands/record.js';
 import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
+import { yargs } from './load-yargs.js';
 import { protectStdinArgument } from './stdin-argument.js';
-
-// yargs 17's ES-module build lays out help with cliui's stand-in wrapper,
-// which cuts lines every N characters, mid-word (yargs/yargs#2112); its
-// CommonJS build wraps at word boundaries (wrap-ansi). Same API, same version.
-const yargs = createRequire(import.meta.url)('yargs') as (args: string[]) => Argv;
 
 /** Help width: $COLUMNS when set (as Python's shutil reads it), else the terminal's; 100 in a pipe; at most 110. */
 function helpWidth(): number {
