@@ -11,6 +11,7 @@ import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { wholeNumberOption } from '../number-options.js';
+import { reportWrote } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
@@ -55,7 +56,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         : results.map(formatAnalyzeText).join('\n');
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force });
-        if (!args.quiet) process.stderr.write(`Wrote ${args.output}\n`);
+        reportWrote(args, args.output);
       } else {
         writeStdout(report);
       }

@@ -21,6 +21,7 @@ import { generateSuppressions } from '../../src/suppressions/generate.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
 import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
 import { wholeNumberOption } from '../number-options.js';
+import { reportWrote } from '../quiet-option.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
@@ -166,7 +167,7 @@ function budgetsOf(args: CheckArgs, config: CheckConfig | undefined): { budgets:
 function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string): void {
   const write = (file: string, text: string, force: boolean): void => {
     writeReportFile(file, text, { force });
-    if (!args.quiet) process.stderr.write(`Wrote ${file}\n`);
+    reportWrote(args, file);
   };
   if (args.junit !== undefined) write(args.junit, formatJunit(report), args.force);
   if (args.sarif !== undefined) write(args.sarif, formatSarif(report, { sourceRoot, toolVersion: toolVersion() }), args.force);

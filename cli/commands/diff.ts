@@ -13,11 +13,12 @@ import { snapshotDiffDocument, traceDiffDocument } from '../../src/reports/diff-
 import { formatSnapshotDiffText, formatTraceDiffText } from '../../src/reports/diff-text.js';
 import { formatTracemallocLines } from '../../src/reports/diff-tracemalloc.js';
 import { wholeNumberOption } from '../number-options.js';
+import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { pythonOption } from '../trace-options.js';
 
-interface DiffArgs {
+interface DiffArgs extends QuietArgs {
   old: string;
   new: string;
   by: string;
@@ -41,7 +42,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
   command: 'diff <old> <new>',
   describe: 'compare two tracemalloc snapshots (as Snapshot.compare_to) or two event traces',
   builder: (y: Argv) =>
-    y
+    withQuietOption(y)
       .positional('old', { type: 'string', demandOption: true, describe: 'the earlier snapshot or trace, or - for stdin' })
       .positional('new', { type: 'string', demandOption: true, describe: 'the later snapshot or trace, or - for stdin' })
       .option('by', { type: 'string', choices: DIFF_KEYS, default: 'lineno', describe: "group by the innermost frame's line, its file, or the whole traceback (compare_to's key_type)" })
@@ -97,7 +98,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       }
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force });
-        process.stderr.write(`Wrote ${args.output}\n`);
+        reportWrote(args, args.output);
       } else {
         writeStdout(report);
       }

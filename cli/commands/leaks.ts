@@ -9,11 +9,12 @@ import { formatLeaksText } from '../../src/reports/leaks-text.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
 import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
 import { wholeNumberOption } from '../number-options.js';
+import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { withTraceOptions } from '../trace-options.js';
 
-interface LeaksArgs extends LeakArgs {
+interface LeaksArgs extends LeakArgs, QuietArgs {
   trace: string;
   json: boolean;
   top?: string;
@@ -28,7 +29,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
   command: 'leaks <trace>',
   describe: 'live blocks by call site, with pools/arenas kept alive and growth across marks (steady-state leak, retained once, transient)',
   builder: (y: Argv) =>
-    withLeakOptions(withTraceOptions(y))
+    withQuietOption(withLeakOptions(withTraceOptions(y)))
       .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${LEAKS_SCHEMA})` })
       .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'sites to list besides the steady-state leaks' })
@@ -47,12 +48,12 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
         if (gen === '-') writeStdout(text);
         else {
           writeReportFile(gen, text, { force: args.force });
-          process.stderr.write(`Wrote ${gen}\n`);
+          reportWrote(args, gen);
         }
       }
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force });
-        process.stderr.write(`Wrote ${args.output}\n`);
+        reportWrote(args, args.output);
       } else if (gen !== '-') {
         writeStdout(report);
       }

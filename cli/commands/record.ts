@@ -6,9 +6,10 @@ import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_FRAMES, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
 import { bytes, thousands } from '../../src/reports/units.js';
+import { withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
 
-interface RecordArgs {
+interface RecordArgs extends QuietArgs {
   program?: (string | number)[];
   '--'?: (string | number)[];
   python?: string;
@@ -40,7 +41,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
   command: 'record [program..]',
   describe: RECORD_DESCRIPTION,
   builder: (y: Argv) =>
-    y
+    withQuietOption(y, 'only warnings and errors on stderr: nothing about the recorder built or the files written')
       .parserConfiguration({ 'populate--': true })
       .usage(`$0 record -o OUT.csv[.gz] [options] -- script.py [args]\n$0 record -o OUT.csv[.gz] [options] -- -m module [args]\n\n${RECORD_DESCRIPTION}`)
       .positional('program', { type: 'string', array: true, describe: 'the interpreter\'s command line (after --): script.py args, -m module args, -c code' })
@@ -54,6 +55,9 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       .epilogue(RECORD_EXAMPLES) as unknown as Argv<RecordArgs>,
   handler: (args: ArgumentsCamelCase<RecordArgs>) =>
     runCommand(async () => {
+      const news = (text: string): void => {
+        if (!args.quiet) say(text);
+      };
       const program = [...(args.program ?? []), ...(args['--'] ?? [])].map(String);
       const result = await recordProgram({
         python: args.python,
@@ -64,7 +68,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         force: args.force,
         program,
         onLauncher: (info, launcher) => {
-          if (launcher.built) say(`built the recorder for ${info.executable} (CPython ${info.version}): ${launcher.path}`);
+          if (launcher.built) news(`built the recorder for ${info.executable} (CPython ${info.version}): ${launcher.path}`);
         },
       });
       const { status, files } = result;
@@ -73,12 +77,12 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats and final marks`);
       } else {
         const stacks = status.stacks > 0 ? ` and ${thousands(status.stacks)} call stacks` : '';
-        say(
+        news(
           `recorded ${thousands(status.events)} events${stacks} of CPython ${status.python} in ${files.trace} (${bytes(result.traceBytes)}, ` +
             `${(status.bytes / Math.max(1, status.events)).toFixed(1)} bytes/event before compression)`,
         );
         const sidecars = [result.wroteStats ? files.stats : null, result.wroteFinal ? files.final : null].filter(Boolean);
-        if (sidecars.length > 0) say(`CPython's own statistics at the stats and final marks: ${sidecars.join(', ')}`);
+        if (sidecars.length > 0) news(`CPython's own statistics at the stats and final marks: ${sidecars.join(', ')}`);
         if (!status.stats) say('no stats mark: the program ended without running its atexit callbacks (os._exit, a fatal error)');
         if (!status.complete) say('the trace is not complete: pymalloc had served blocks before the recorder started (# complete: false)');
         if (status.statsWindowCalls > 0) {
