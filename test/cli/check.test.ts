@@ -28,8 +28,10 @@ describe('memreplay check', () => {
     writeFileSync(join(f.dir, 'bad.csv'), 'op,addr,size\nalloc,zz,1\n');
     const r = memreplay(['check', f.leaky, join(f.dir, 'bad.csv'), f.clean]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^memreplay: .*bad\.csv:2: /);
+    expect(r.stderr).toMatch(/^memreplay: .*bad\.csv:2: [^\n]*\n$/);
     expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stdout).toContain(`ERROR ${join(f.dir, 'bad.csv')}: could not be read (the error is on stderr)\n`);
+    expect(r.stdout).not.toContain('bad.csv:2');
     expect(r.stdout).toContain(`FAIL  ${f.leaky}`);
     expect(r.stdout).toContain(`PASS  ${f.clean}`);
   });
