@@ -9,7 +9,10 @@ import { readSnapshotPickle } from './snapshot-pickle.js';
 import { SnapshotJsonlParser } from './snapshot-jsonl.js';
 import { DIFF_SNIFF_BYTES, sniffDiffInput } from './snapshot-sniff.js';
 import type { Snapshot } from './snapshot.js';
-import { UsageError } from '../errors.js';
+import { TraceFormatError, UsageError } from '../errors.js';
+import { ImportContext } from './import-context.js';
+import { quoteForMessage } from './record-fields.js';
+import { SNIFF_BYTES, sniffFormat } from './sniff.js';
 
 const KIND_NAMES = { 'snapshot-pickle': 'a Snapshot.dump() pickle', 'snapshot-jsonl': 'a JSONL snapshot file', trace: 'an event trace' } as const;
 
@@ -41,6 +44,13 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
     if (!atEnd) yield* chunks;
   }
   if (kind === 'trace') {
+    try {
+      checkTraceStart(first, atEnd, name);
+    } catch (e) {
+      source.close();
+      await chunks.return(undefined).catch(() => undefined);
+      throw e;
+    }
     if (path !== '-') {
       source.close();
       await chunks.return(undefined).catch(() => undefined);
@@ -59,4 +69,22 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
     source.close();
     await chunks.return(undefined).catch(() => undefined);
   }
+}
+
+/**
+ * What is not a snapshot must start like a trace before it is called one:
+ * the trace importer's checks (empty, binary, UTF-16) and the start of a CSV
+ * or JSONL trace, so that garbage is reported as such and not as "an event
+ * trace" when OLD and NEW are compared by kind.
+ */
+function checkTraceStart(head: Uint8Array, atEnd: boolean, name: string): void {
+  const window = head.subarray(0, SNIFF_BYTES);
+  if (sniffFormat(window, atEnd && head.length <= SNIFF_BYTES, new ImportContext(name)) !== null) return;
+  const start = Buffer.from(window.buffer, window.byteOffset, Math.min(window.length, 40)).toString('utf8');
+  throw new TraceFormatError(
+    name,
+    0,
+    `not a tracemalloc snapshot or an event trace: it starts with ${quoteForMessage(start)}; ` +
+      'expected a Snapshot.dump() pickle, a JSONL snapshot file, or a CSV or JSONL trace',
+  );
 }

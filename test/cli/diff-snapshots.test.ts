@@ -159,4 +159,26 @@ describe('diff of snapshots: the other outputs', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is a snapshot and .* is an event trace: diff compares two snapshots or two event traces/);
   });
+
+  it('random bytes or an unknown start are neither a snapshot nor a trace, said as the trace importer says it', () => {
+    const dir = tempDir();
+    const garbage = join(dir, 'garbage.bin');
+    writeFileSync(garbage, Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919 + 13) % 251)));
+    const numbers = join(dir, 'numbers.txt');
+    writeFileSync(numbers, '12345\n67890\n');
+    const cases: [string[], string][] = [
+      [['diff', garbage, old], `memreplay: ${garbage}: binary file: not a CSV or JSONL trace\n`],
+      [['diff', old, garbage], `memreplay: ${garbage}: binary file: not a CSV or JSONL trace\n`],
+      [
+        ['diff', numbers, old],
+        `memreplay: ${numbers}: not a tracemalloc snapshot or an event trace: it starts with "12345\\n67890\\n"; ` +
+          'expected a Snapshot.dump() pickle, a JSONL snapshot file, or a CSV or JSONL trace\n',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = memreplay(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+  });
 });
