@@ -68,8 +68,8 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       const python = pythonOption(args.python);
       const top = wholeNumberOption('top', args.top, 0) ?? (args.json || args.format === 'tracemalloc' ? Infinity : TEXT_TOP);
 
-      const older = await readDiffInput(oldPath, { label: args.oldLabel });
-      const newer = await readDiffInput(newPath, { label: args.newLabel });
+      const older = await readDiffInput(oldPath, { label: args.oldLabel, labelOption: '--old-label' });
+      const newer = await readDiffInput(newPath, { label: args.newLabel, labelOption: '--new-label' });
       let report: string;
       if (older.kind === 'snapshot' && newer.kind === 'snapshot') {
         if (args.at !== undefined) throw new UsageError('--at names a mark of an event trace; snapshots are one instant already');

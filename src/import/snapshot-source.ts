@@ -21,6 +21,8 @@ export interface OpenInputOptions {
   stdin?: Readable;
   /** For a JSONL file with several snapshots: the label of the one to read. */
   label?: string;
+  /** How the user gives the label (e.g. `--old-label`), named in messages. */
+  labelOption?: string;
 }
 
 export type DiffInput =
@@ -37,7 +39,8 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
   if (options.label !== undefined && kind !== 'snapshot-jsonl') {
     source.close();
     await chunks.return(undefined).catch(() => undefined);
-    throw new UsageError(`${name}: a snapshot label applies only to JSONL snapshot files; this is ${KIND_NAMES[kind]}`);
+    const what = options.labelOption ?? 'a snapshot label';
+    throw new UsageError(`${name}: ${what} applies only to JSONL snapshot files; this is ${KIND_NAMES[kind]}`);
   }
   async function* all(): AsyncGenerator<Uint8Array, void, undefined> {
     yield* head;
@@ -62,7 +65,7 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
     if (kind === 'snapshot-pickle') {
       return { kind: 'snapshot', snapshot: await readSnapshotPickle(all(), name) };
     }
-    const parser = new SnapshotJsonlParser(name, { label: options.label });
+    const parser = new SnapshotJsonlParser(name, { label: options.label, labelOption: options.labelOption });
     for await (const chunk of all()) parser.push(chunk);
     return { kind: 'snapshot', snapshot: parser.end() };
   } finally {

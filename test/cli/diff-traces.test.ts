@@ -115,7 +115,7 @@ describe('diff usage errors: one line, exit 2', () => {
   it.each([
     ['both inputs on standard input', ['diff', '-', '-'], /^memreplay: only one of OLD and NEW can be - \(standard input\)\n$/],
     ['--json with --format tracemalloc', ['diff', base, leaky, '--json', '--format', 'tracemalloc'], /^memreplay: --json and --format tracemalloc are two different outputs/],
-    ['a label for an event trace', ['diff', base, leaky, '--old-label', 'x'], /a snapshot label applies only to JSONL snapshot files; this is an event trace/],
+    ['a label for an event trace', ['diff', base, leaky, '--old-label', 'x'], /base\.csv: --old-label applies only to JSONL snapshot files; this is an event trace$/m],
     ['a mark that is not there', ['diff', base, leaky, '--at', 'nope'], /no mark labelled "nope" in the trace/],
     ['a missing file', ['diff', base, join(tempDir(), 'missing.csv')], /cannot read trace .*missing\.csv: no such file/],
   ])('%s', (_what, args, message) => {
