@@ -4,6 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { MemreplayError } from '../errors.js';
+import { probeFailureText } from './probe-failure.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../models/pymalloc/geometry.js';
 
 export interface InterpreterInfo {
@@ -62,7 +63,7 @@ export function probeInterpreter(requested = 'python3'): InterpreterInfo {
     throw new MemreplayError(`--python ${requested}: cannot run it: ${r.error.message}`);
   }
   if (r.status !== 0) {
-    const why = (r.stderr || '').trim().split('\n').pop() ?? '';
+    const why = probeFailureText(r.stderr || '');
     throw new MemreplayError(`--python ${requested}: asking it for its version failed (exit ${r.status ?? r.signal}): ${why}`);
   }
   let a: ProbeAnswer;
