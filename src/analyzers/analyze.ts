@@ -102,7 +102,7 @@ export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): 
  * callers that need the replayer's end state too, e.g. `diff`.)
  */
 export function analyzeReplayed(replayed: ReplayedTrace, peak: ArenaPeakObserver, top: number): AnalyzeResult {
-  const { replayer: r, ctx, summary } = replayed;
+  const { replayer: r, ctx, source } = replayed;
   const calls = (op: number): CallCounts => {
     const obj = r.counts[op * DOMAIN_COUNT]!;
     const mem = r.counts[op * DOMAIN_COUNT + 1]!;
@@ -114,8 +114,8 @@ export function analyzeReplayed(replayed: ReplayedTrace, peak: ArenaPeakObserver
   const check = r.addressCheck;
   return {
     file: ctx.fileName,
-    format: summary?.format ?? 'csv',
-    gzip: summary?.gzip ?? false,
+    format: source.format,
+    gzip: source.gzip,
     python: { version: r.geometry.version, source: r.versionSource },
     meta: r.traceMeta,
     events: {

@@ -3,6 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
 
@@ -79,6 +80,17 @@ describe('diff of two event traces', () => {
     expect(doc.at).toBe('iteration 10');
     expect(doc.new.file).toBe('<stdin>');
     expect(doc.liveBlocks.statistics[0]).toMatchObject({ size: 960, count: 10, countDiff: 10 });
+  });
+
+  it('--at keeps each input\'s format and gzip, in the JSON and the header', () => {
+    const { dir, base, leaky } = traces();
+    const zipped = join(dir, 'leaky.csv.gz');
+    writeFileSync(zipped, gzipSync(readFileSync(leaky)));
+    const doc = JSON.parse(memreplay(['diff', base, zipped, '--at', 'iteration 10', '--json']).stdout);
+    expect([doc.old.format, doc.old.gzip, doc.new.format, doc.new.gzip]).toEqual(['csv', false, 'csv', true]);
+    const text = memreplay(['diff', base, zipped, '--at', 'iteration 10']).stdout;
+    expect(text).toContain(`  old  ${base}  (csv; CPython 3.11 model; `);
+    expect(text).toContain(`  new  ${zipped}  (csv, gzip; CPython 3.11 model; `);
   });
 
   it('reports the same high-water marks and fragmentation as analyze', () => {
