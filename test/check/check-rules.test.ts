@@ -71,8 +71,11 @@ describe('the config file', () => {
   });
 
   it('names the file and the key of anything it does not know or cannot read', () => {
-    expect(() => parseConfig({ check: { budget: {} } }, 'm.json')).toThrow('m.json: check.budget: expected one of budgets, baseline');
-    expect(() => parseConfig({ check: { budgets: { leaks: 0 } } }, 'm.json')).toThrow('m.json: check.budgets.leaks: expected one of steadyLeakSites');
+    expect(() => parseConfig({ check: { budget: {} } }, 'm.json')).toThrow('m.json: check: unknown key "budget"; expected one of budgets, baseline');
+    expect(() => parseConfig({ check: { budgets: { leakBytes: 5 } } }, 'm.json')).toThrow(
+      'm.json: check.budgets: unknown key "leakBytes"; expected one of steadyLeakSites, leakedBytes, siteLeakedBytes, peakFootprintBytes, arenas, fragmentation',
+    );
+    expect(() => parseConfig({ chek: {} }, 'm.json')).toThrow('m.json: the top level: unknown key "chek"; expected one of check, $schema');
     expect(() => parseConfig({ check: { budgets: { arenas: -1 } } }, 'm.json')).toThrow('m.json: check.budgets.arenas: expected a whole number >= 0, got -1');
     expect(() => parseConfig({ check: { budgets: { leakedBytes: '4 MB!' } } }, 'm.json')).toThrow('expected a byte count');
     expect(() => parseConfig([], 'm.json')).toThrow('m.json: the top level: expected an object, got []');
