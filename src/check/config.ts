@@ -143,7 +143,7 @@ export function parseBudgetValue(name: (typeof BUDGET_NAMES)[number], v: string 
 export function budgetExpectation(name: (typeof BUDGET_NAMES)[number]): string {
   switch (BUDGET_UNITS[name]) {
     case 'bytes':
-      return 'a byte count (1048576, "64 MiB", "1.5 GB")';
+      return 'a whole number of bytes (1048576, "64 MiB", "1.5 GB")';
     case 'count':
       return 'a whole number >= 0';
     case 'ratio':

@@ -28,6 +28,13 @@ describe('byte sizes', () => {
     expect(parseByteSize('1.5kb')).toBe(1500);
     expect(parseByteSize('2GiB')).toBe(2 * 1024 ** 3);
     expect(parseByteSize('12')).toBe(12);
+    expect(parseByteSize('1.1 GB')).toBe(1_100_000_000);
+    expect(parseByteSize('0.5 KiB')).toBe(512);
+    expect(parseByteSize('7.000')).toBe(7);
+  });
+
+  it('refuses a fraction of a byte rather than round it', () => {
+    for (const bad of ['0.5', '1.5 B', '0.3 KiB', '1.0000001 kB']) expect(parseByteSize(bad), bad).toBeUndefined();
   });
 
   it('rejects anything else', () => {
@@ -77,7 +84,7 @@ describe('the config file', () => {
     );
     expect(() => parseConfig({ chek: {} }, 'm.json')).toThrow('m.json: the top level: unknown key "chek"; expected one of check, $schema');
     expect(() => parseConfig({ check: { budgets: { arenas: -1 } } }, 'm.json')).toThrow('m.json: check.budgets.arenas: expected a whole number >= 0, got -1');
-    expect(() => parseConfig({ check: { budgets: { leakedBytes: '4 MB!' } } }, 'm.json')).toThrow('expected a byte count');
+    expect(() => parseConfig({ check: { budgets: { leakedBytes: '4 MB!' } } }, 'm.json')).toThrow('expected a whole number of bytes');
     expect(() => parseConfig([], 'm.json')).toThrow('m.json: the top level: expected an object, got []');
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), '{"check": ');

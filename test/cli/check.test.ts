@@ -40,7 +40,10 @@ describe('memreplay check', () => {
     const f = fixture();
     const r = memreplay(['check', f.clean, '--max-peak-footprint', 'lots']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('memreplay: --max-peak-footprint "lots": expected a byte count (1048576, "64 MiB", "1.5 GB")\n');
+    expect(r.stderr).toBe('memreplay: --max-peak-footprint "lots": expected a whole number of bytes (1048576, "64 MiB", "1.5 GB")\n');
+    const half = memreplay(['check', f.clean, '--max-leaked-bytes', '0.5']);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toBe('memreplay: --max-leaked-bytes "0.5": expected a whole number of bytes (1048576, "64 MiB", "1.5 GB")\n');
   });
 
   it('expands globs in sorted order and checks them on worker threads; a glob matching nothing is an error', () => {
