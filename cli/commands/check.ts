@@ -74,7 +74,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('config', { type: 'string', describe: 'config file (default: memreplay.config.json here or in a parent directory)' })
       .option('baseline', { type: 'string', describe: 'fail when a figure rose above this earlier --json report by more than --tolerance' })
       .option('tolerance', { type: 'string', describe: `allowed increase over the baseline: 0.05 or 5% (default ${DEFAULT_TOLERANCE * 100}%)` })
-      .option('update-baseline', { type: 'string', describe: 'write this run as the baseline to FILE' })
+      .option('update-baseline', {
+        type: 'string',
+        describe: 'write this run as the baseline to FILE: an earlier baseline there is replaced; any other existing file needs --force',
+      })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${CHECK_SCHEMA})` })
       .option('junit', { type: 'string', describe: 'write JUnit XML to FILE (a test case per trace and budget)' })
       .option('sarif', { type: 'string', describe: 'write SARIF 2.1.0 to FILE (a result per leak site, at its line)' })
@@ -173,7 +176,14 @@ function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string):
   if (args.sarif !== undefined) write(args.sarif, formatSarif(report, { sourceRoot, toolVersion: toolVersion() }), args.force);
   if (args.updateBaseline !== undefined) {
     // Replacing a baseline is what the option is for; anything else needs --force.
-    write(args.updateBaseline, JSON.stringify(baselineDocument(report), null, 2) + '\n', args.force || isBaseline(args.updateBaseline));
+    const file = args.updateBaseline;
+    const exists = existsSync(file);
+    const replacing = exists && isBaseline(file);
+    if (exists && !replacing && !args.force) {
+      throw new UsageError(`--update-baseline ${file}: the file exists and is not a memreplay check baseline; pass --force to overwrite it`);
+    }
+    writeReportFile(file, JSON.stringify(baselineDocument(report), null, 2) + '\n', { force: true });
+    if (!args.quiet) process.stderr.write(`Wrote ${file}${replacing ? ' (replaced the baseline that was there)' : ''}\n`);
   }
   const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
   if (gen !== undefined) {
@@ -189,7 +199,7 @@ function isBaseline(file: string): boolean {
   try {
     return (JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown }).schema === CHECK_SCHEMA;
   } catch {
-    return !existsSync(file);
+    return false;
   }
 }
 

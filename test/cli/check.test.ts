@@ -110,13 +110,20 @@ describe('memreplay check', () => {
     writeFileSync(f.leaky, iterationsTrace(20, true).replaceAll('app/', `${f.dir}/app/`));
     expect(memreplay(['check', f.leaky, '--baseline', base, '--max-leak-sites', '5']).code).toBe(1);
     expect(memreplay(['check', f.leaky, '--baseline', base, '--max-leak-sites', '5', '--tolerance', '30%']).code).toBe(0);
-    // Updating a baseline replaces it; another file is not overwritten without --force.
-    expect(memreplay(['check', f.clean, '--max-leak-sites', '5', '--update-baseline', base]).code).toBe(0);
+    // Updating a baseline replaces it, and says so; another file is not overwritten without --force.
+    const replaced = memreplay(['check', f.clean, '--max-leak-sites', '5', '--update-baseline', base]);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stderr).toBe(`Wrote ${base} (replaced the baseline that was there)\n`);
     const other = join(f.dir, 'notes.json');
     writeFileSync(other, '{}');
     const refused = memreplay(['check', f.clean, '--update-baseline', other]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`memreplay: ${other} exists; pass --force to overwrite it\n`);
+    expect(refused.stderr).toBe(
+      `memreplay: --update-baseline ${other}: the file exists and is not a memreplay check baseline; pass --force to overwrite it\n`,
+    );
+    expect(readFileSync(other, 'utf8')).toBe('{}');
+    expect(memreplay(['check', f.clean, '--max-leak-sites', '5', '--update-baseline', other, '--force']).code).toBe(0);
+    expect(JSON.parse(readFileSync(other, 'utf8')).schema).toBe('memreplay.check/1');
   });
 
   it('writes JUnit and SARIF files, and GitHub annotations and a job summary under GitHub Actions', () => {
