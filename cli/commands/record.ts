@@ -6,6 +6,7 @@ import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_FRAMES, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
 import { bytes, thousands } from '../../src/reports/units.js';
+import { wholeNumberOption } from '../number-options.js';
 import { withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
 
@@ -13,7 +14,7 @@ interface RecordArgs extends QuietArgs {
   program?: (string | number)[];
   '--'?: (string | number)[];
   python?: string;
-  frames: number;
+  frames?: string;
   stacks: boolean;
   raw: boolean;
   output: string;
@@ -47,7 +48,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       .positional('program', { type: 'string', array: true, describe: 'the interpreter\'s command line (after --): script.py args, -m module args, -c code' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the trace to write (CSV; gzip when the name ends in .gz)' })
       .option('python', { type: 'string', describe: 'the interpreter to run: a command on PATH or a path (default python3); CPython 3.8-3.13' })
-      .option('frames', { type: 'number', default: DEFAULT_FRAMES, describe: `Python frames kept per call stack, innermost first (1-${MAX_FRAMES})` })
+      .option('frames', { type: 'string', defaultDescription: String(DEFAULT_FRAMES), describe: `Python frames kept per call stack, innermost first (1-${MAX_FRAMES})` })
       .option('stacks', { type: 'boolean', default: true, describe: 'record call stacks (--no-stacks: addresses and sizes only)' })
       .option('raw', { type: 'boolean', default: false, describe: 'also record the RAW domain (PyMem_RawMalloc: the C library\'s malloc)' })
       .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: OUT with .stats.txt for .csv/.csv.gz)' })
@@ -61,7 +62,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       const program = [...(args.program ?? []), ...(args['--'] ?? [])].map(String);
       const result = await recordProgram({
         python: args.python,
-        frames: args.stacks ? args.frames : 0,
+        frames: args.stacks ? (wholeNumberOption('frames', args.frames, 1) ?? DEFAULT_FRAMES) : 0,
         raw: args.raw,
         output: args.output,
         statsOut: args.statsOut,

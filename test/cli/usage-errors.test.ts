@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, hasStackTrace, memreplay } from './helpers.js';
+import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
 
 const TRACE = join(FIXTURES, 'dicts-3.11.csv.gz');
 
@@ -39,6 +39,7 @@ describe('memreplay usage errors', () => {
       [['check', TRACE, '--top', '-1'], '--top "-1": expected a whole number >= 0'],
       [['diff', TRACE, TRACE, '--top', '1e3'], '--top "1e3": expected a whole number >= 0'],
       [['analyze', TRACE, '--top', '1', '--top', '2'], '--top was given 2 times: give it once'],
+      [['record', '--frames', 'abc', '-o', join(tempDir(), 'never-written.csv'), '--', 'app.py'], '--frames "abc": expected a whole number >= 1'],
     ];
     for (const [args, message] of cases) expect(usageError(args), args.join(' ')).toEqual([`memreplay: ${message}`]);
   });
