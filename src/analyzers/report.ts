@@ -97,7 +97,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
   if (options.whatIf !== undefined && options.whatIf.length > 0) {
     whatIf = [];
     for (const version of options.whatIf) {
-      whatIf.push(version === analyze.python.version ? first.ownWhatIf! : await whatIfReplay(path, version, replayOptions));
+      whatIf.push(version === analyze.python.version ? first.ownWhatIf! : await whatIfReplay(path, version, analyze.python.version, replayOptions));
     }
   }
 
