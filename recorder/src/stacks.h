@@ -16,8 +16,8 @@
  * same place are common, so the last stack is also compared pair by pair
  * before anything is hashed.
  *
- * All tables live in C-library memory (malloc), never in the domains we
- * record. Callers hold the GIL or the writer lock. */
+ * All tables live in the recorder's own memory (own-memory.h), never in the
+ * domains we record nor in the C library's heap. Callers hold the GIL or the writer lock. */
 #ifndef MEMREPLAY_STACKS_H
 #define MEMREPLAY_STACKS_H
 
