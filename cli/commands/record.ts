@@ -4,7 +4,8 @@
 
 import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { DEFAULT_FRAMES, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
+import { UsageError } from '../../src/errors.js';
+import { DEFAULT_FRAMES, framesMessage, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
 import { bytes, thousands } from '../../src/reports/units.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
 
@@ -44,6 +45,9 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
   handler: (args: ArgumentsCamelCase<RecordArgs>) =>
     runCommand(async () => {
       const program = [...(args.program ?? []), ...(args['--'] ?? [])].map(String);
+      if (args.stacks && !(Number.isInteger(args.frames) && args.frames >= 1 && args.frames <= MAX_FRAMES)) {
+        throw new UsageError(framesMessage(args.frames));
+      }
       const result = await recordProgram({
         python: args.python,
         frames: args.stacks ? args.frames : 0,

@@ -129,8 +129,23 @@ static void finish_trace(int stats_final_taken) {
  * launcher, takes the place of the C library's for libpython: the trace is
  * flushed first, so it ends where the program ended. Forked children (where
  * the recorder is off) exit at once. */
+static int g_finished;
+
+/* The end of a run: the `final` mark and its statistics, then the status.
+ * Reached when Py_RunMain() returns, or from exit() when the interpreter
+ * ends the process itself after finalizing (Py_Exit: sys.exit() in a script
+ * or -c code ends there). Not in a forked child. */
+static void finish_run(void) {
+    if (g_finished || getpid() != g_pid) return;
+    g_finished = 1;
+    finish_trace(stats_final(g_opt.final_path));
+}
+
 __attribute__((visibility("default"))) void _exit(int status) {
-    if (getpid() == g_pid && g_rec.recording) finish_trace(0);
+    if (!g_finished && getpid() == g_pid && g_rec.recording) {
+        g_finished = 1;
+        finish_trace(0);
+    }
     syscall(SYS_exit_group, status);
     __builtin_unreachable();
 }
@@ -275,19 +290,22 @@ int main(int argc, char **argv) {
 
     if (PyImport_AppendInittab("memreplay_marks", marks_module_init) < 0) fail("cannot add the memreplay_marks module");
 
-    PyConfig config;
-    PyConfig_InitPythonConfig(&config);
-    check_status(PyConfig_SetBytesArgv(&config, g_opt.py_argc, g_opt.py_argv), "reading the command line");
-    /* The interpreter's own path: sys.executable, and through it sys.prefix
-     * and sys.path (a virtual environment's pyvenv.cfg is found from it). */
-    check_status(PyConfig_SetBytesString(&config, &config.program_name, g_opt.py_argv[0]), "setting the program name");
-
     /* 2. the hooks, before the first allocation */
     size_t arena_size = PY_VERSION_HEX >= 0x030A0000 ? (size_t)1 << 20 : (size_t)256 << 10;
     record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw, arena_size);
     write_header();
     g_rec.recording = 1;
     hooks_install(g_opt.raw);
+
+    /* The configuration is built with the hooks in place: its RAW blocks are
+     * freed once the interpreter has copied it, and with --raw the trace
+     * must have seen them allocated. */
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    check_status(PyConfig_SetBytesArgv(&config, g_opt.py_argc, g_opt.py_argv), "reading the command line");
+    /* The interpreter's own path: sys.executable, and through it sys.prefix
+     * and sys.path (a virtual environment's pyvenv.cfg is found from it). */
+    check_status(PyConfig_SetBytesString(&config, &config.program_name, g_opt.py_argv[0]), "setting the program name");
 
     /* 3. initialize and run */
     st = Py_InitializeFromConfig(&config);
@@ -299,12 +317,11 @@ int main(int argc, char **argv) {
     }
     if (stats_register(g_opt.stats_path) < 0) fail("cannot register the stats mark with atexit");
     Py_AtExit(block_sigint);
+    atexit(finish_run);
 
     int code = Py_RunMain();
     if (getpid() != g_pid) return code; /* a forked child returning from the program */
-
-    int final_taken = stats_final(g_opt.final_path);
-    finish_trace(final_taken);
+    finish_run();
     close(g_opt.trace_fd);
     unblock_sigint();
     return code;

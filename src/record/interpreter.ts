@@ -62,6 +62,10 @@ export function probeInterpreter(requested = 'python3'): InterpreterInfo {
     throw new MemreplayError(`--python ${requested}: cannot run it: ${r.error.message}`);
   }
   if (r.status !== 0) {
+    // Python 2 knows neither -I nor the probe; --version still answers.
+    const v = spawnSync(requested, ['--version'], { encoding: 'utf8', timeout: 60_000 });
+    const version = /Python (\d+\.\d+\.\d+)/.exec(`${v.stdout ?? ''}${v.stderr ?? ''}`);
+    if (version) throw new MemreplayError(`--python ${requested}: is Python ${version[1]}; memreplay records CPython ${PYTHON_VERSIONS.join(', ')}`);
     const why = (r.stderr || '').trim().split('\n').pop() ?? '';
     throw new MemreplayError(`--python ${requested}: asking it for its version failed (exit ${r.status ?? r.signal}): ${why}`);
   }

@@ -25,7 +25,7 @@ export const GZIP_LEVEL = 1;
 export interface RecordOptions {
   /** The interpreter: a command on PATH or a path. Default python3. */
   python?: string;
-  /** Frames per stack; 0 records no stacks. */
+  /** Frames per stack (1-256); 0 records no stacks. */
   frames: number;
   /** Also record the RAW domain. */
   raw: boolean;
@@ -90,10 +90,14 @@ async function collect(stream: Readable): Promise<string> {
   return text;
 }
 
+export function framesMessage(frames: number): string {
+  return `--frames ${frames}: expected a whole number from 1 to ${MAX_FRAMES} (or --no-stacks)`;
+}
+
 export function validateRecordOptions(o: RecordOptions): void {
   if (o.program.length === 0) throw new UsageError('record: name the program to run: memreplay record -o OUT.csv -- script.py [args] (or -- -m module [args])');
   if (!Number.isInteger(o.frames) || o.frames < 0 || o.frames > MAX_FRAMES) {
-    throw new UsageError(`--frames ${o.frames}: expected a whole number from 1 to ${MAX_FRAMES} (or --no-stacks)`);
+    throw new UsageError(framesMessage(o.frames));
   }
 }
 
