@@ -17,6 +17,7 @@
  *   2. PyMem_SetAllocator (OBJ, MEM, RAW with --raw), PyObject_SetArenaAllocator.
  *   3. Py_InitializeFromConfig() with the command line, then Py_RunMain(),
  *      which runs the program, finalizes and returns its exit status. */
+#define _GNU_SOURCE 1 /* F_SETPIPE_SZ */
 #include <Python.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -271,6 +272,9 @@ int main(int argc, char **argv) {
     parse_args(argc, argv);
     if (g_opt.status_fd >= 0) fcntl(g_opt.status_fd, F_SETFD, FD_CLOEXEC);
     fcntl(g_opt.trace_fd, F_SETFD, FD_CLOEXEC);
+    /* A pipe (to the compressor) as large as the write buffer: one write
+     * rarely waits for the reader. Fails harmlessly on a file. */
+    fcntl(g_opt.trace_fd, F_SETPIPE_SZ, (int)WRITER_CAPACITY);
 
     const char *v = Py_GetVersion();
     size_t vn = strcspn(v, " ");

@@ -21,7 +21,6 @@ typedef struct {
     int locking;       /* --raw: a mutex around every record */
     size_t arena_size; /* pymalloc's arena size for this version */
     uint64_t events;   /* records written (stack records excluded) */
-    uint64_t t0;       /* CLOCK_MONOTONIC origin of ts */
     pthread_mutex_t lock;
 } record_state;
 

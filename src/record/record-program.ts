@@ -10,7 +10,7 @@ import { closeSync, createWriteStream, mkdirSync, openSync, renameSync, rmSync, 
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { constants as zlibConstants, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import { MemreplayError, UsageError } from '../errors.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
@@ -148,7 +148,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
     process.on('SIGHUP', forward);
     try {
       const compressing = files.gzip
-        ? pipeline(child.stdio[3] as Readable, createGzip({ level: GZIP_LEVEL, strategy: zlibConstants.Z_DEFAULT_STRATEGY }), createWriteStream(tmp.trace, { flags: 'wx' }))
+        ? pipeline(child.stdio[3] as Readable, createGzip({ level: GZIP_LEVEL, chunkSize: 1 << 20 }), createWriteStream(tmp.trace, { flags: 'wx' }))
         : Promise.resolve();
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
