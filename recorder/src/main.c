@@ -85,6 +85,10 @@ static void json_escape(const char *s, char *out, size_t cap) {
     out[n] = '\0';
 }
 
+static void close_status_in_child(void) {
+    if (g_opt.status_fd >= 0) close(g_opt.status_fd);
+}
+
 /* Setup failed before the program ran: one line, exit status 2. */
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void fail(const char *fmt, ...) {
@@ -296,7 +300,9 @@ int main(int argc, char **argv) {
 
     /* 2. the hooks, before the first allocation */
     size_t arena_size = PY_VERSION_HEX >= 0x030A0000 ? (size_t)1 << 20 : (size_t)256 << 10;
-    record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw, arena_size);
+    if (!record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw, arena_size))
+        fail("this CPython tracks code objects in its garbage collector; the recorder cannot capture its stacks (use --no-stacks)");
+    pthread_atfork(NULL, NULL, close_status_in_child);
     write_header();
     g_rec.recording = 1;
     hooks_install(g_opt.raw);

@@ -33,18 +33,22 @@ static void after_fork_in_child(void) {
     g_rec.recording = 0;
     g_writer.used = 0;
     g_writer.failed = 1;
+    /* Nor does it keep the trace open: a long-lived child would otherwise
+     * hold the pipe to the compressor open after the recording ended. */
+    close(g_writer.fd);
     t_tid_len = 0;
     pthread_mutex_init(&g_rec.lock, NULL);
 }
 
-void record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size) {
+int record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size) {
     writer_init(fd);
     g_rec.stacks = stacks;
     g_rec.locking = locking;
     g_rec.arena_size = arena_size;
     clock_init();
-    if (stacks) stacks_init(max_frames);
+    if (stacks && !stacks_init(max_frames)) return 0;
     pthread_atfork(NULL, NULL, after_fork_in_child);
+    return 1;
 }
 
 /* ",ts,thread," */

@@ -26,7 +26,8 @@ typedef struct {
 
 extern record_state g_rec;
 
-void record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size);
+/* 0 when stacks were asked for and cannot be captured. */
+int record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size);
 
 static inline void record_lock(void) {
     if (g_rec.locking) pthread_mutex_lock(&g_rec.lock);

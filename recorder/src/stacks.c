@@ -334,9 +334,9 @@ static inline int same_frames(const raw_frame *a, const raw_frame *b, int n) {
     return 1;
 }
 
-void stacks_init(int max_frames) {
+int stacks_init(int max_frames) {
     g_max_frames = max_frames < 1 ? 1 : max_frames > FRAMES_MAX ? FRAMES_MAX : max_frames;
-    frames_init();
+    if (!frames_init()) return 0;
     codes_alloc(1024);
     cache_alloc(4096);
     g_text_cap = 1 << 16;
@@ -353,6 +353,7 @@ void stacks_init(int max_frames) {
     g_stack_n = own_alloc(g_stacks_cap * sizeof *g_stack_n);
     g_stack_slots_cap = 2048;
     g_stack_slots = own_alloc(g_stack_slots_cap * sizeof(stack_slot));
+    return 1;
 }
 
 uint32_t stacks_capture(void) {

@@ -23,7 +23,8 @@
 
 #include <stdint.h>
 
-void stacks_init(int max_frames);
+/* 0 when stacks cannot be captured safely with this interpreter. */
+int stacks_init(int max_frames);
 /* The id of the current thread's stack (writing its `stack` record first if
  * it is new), or 0 when the thread runs no Python code. */
 uint32_t stacks_capture(void);

@@ -155,8 +155,15 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
         child.on('error', reject);
         child.on('close', (code, signal) => resolve({ code, signal }));
       });
-      const [{ code, signal }, text] = await Promise.all([exited, statusText, compressing]);
-      const status = parseStatus(text);
+      // Wait for everything, even when the compressor failed: the program
+      // runs on (its trace lost) and is not left behind.
+      const [exit, text, compressed] = await Promise.allSettled([exited, statusText, compressing]);
+      if (exit.status === 'rejected') throw exit.reason;
+      if (compressed.status === 'rejected') {
+        throw new MemreplayError(`writing the trace ${files.trace} failed: ${(compressed.reason as Error).message}; nothing was kept`);
+      }
+      const { code, signal } = exit.value;
+      const status = parseStatus(text.status === 'fulfilled' ? text.value : '');
       if (status !== null && 'error' in status) throw new MemreplayError(status.error);
       if (status?.writeError) {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${status.writeError}; nothing was kept`);

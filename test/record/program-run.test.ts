@@ -105,6 +105,33 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     expect(replayer.addressCheck.mismatched).toBe(0);
   });
 
+  it(t('a child that outlives the program does not keep the recording open'), () => {
+    const dir = tempDir();
+    const flag = join(dir, 'child-finished');
+    const code = [
+      'import os, time',
+      'pid = os.fork()',
+      'if pid == 0:',
+      '    null = os.open(os.devnull, os.O_RDWR)',
+      '    for fd in (0, 1, 2):',
+      '        os.dup2(null, fd)  # like a daemon: the test harness waits for its own pipes',
+      '    time.sleep(30)',
+      `    open(${JSON.stringify(flag)}, "w").close()`,
+      '    os._exit(0)',
+      'print(pid)',
+    ].join('\n');
+    const r = memreplay(['record', '--python', python!, '-o', join(dir, 'daemon.csv.gz'), '--', '-c', code]);
+    const child = Number(r.stdout.trim());
+    try {
+      expect(r.code).toBe(0);
+      // had the record command waited for the child, the child would have finished
+      expect(existsSync(flag)).toBe(false);
+      expect(readTrace(join(dir, 'daemon.csv.gz'))).toMatch(/^mark,.*"final"$/m);
+    } finally {
+      if (child > 0) process.kill(child, 'SIGKILL');
+    }
+  });
+
   it(t('memreplay_marks.mark() writes its label as given (quotes, commas, semicolons kept; control characters replaced)'), async () => {
     const dir = tempDir();
     const out = join(dir, 'marks.csv');
