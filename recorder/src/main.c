@@ -54,6 +54,8 @@ static pid_t g_pid;
 static char g_python_version[32];
 static int g_complete;
 static long g_preinit_blocks, g_preinit_arenas;
+/* The status has been reported (or a failure was): nothing more is written. */
+static int g_finished;
 
 /* ---- status report (read by `memreplay record`) --------------------------- */
 
@@ -97,6 +99,7 @@ static void fail(const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    g_finished = 1; /* the error is the status, not what was recorded so far */
     if (g_opt.status_fd >= 0) {
         json_escape(msg, esc, sizeof esc);
         snprintf(line, sizeof line, "{\"error\":\"%s\"}\n", esc);
@@ -134,8 +137,6 @@ static void finish_trace(int stats_final_taken) {
  * launcher, takes the place of the C library's for libpython: the trace is
  * flushed first, so it ends where the program ended. Forked children (where
  * the recorder is off) exit at once. */
-static int g_finished;
-
 /* The end of a run: the `final` mark and its statistics, then the status.
  * Reached when Py_RunMain() returns, or from exit() when the interpreter
  * ends the process itself after finalizing (Py_Exit: sys.exit() in a script
@@ -321,6 +322,7 @@ int main(int argc, char **argv) {
     st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(st)) {
+        g_finished = 1;
         finish_trace(0);
         if (PyStatus_IsExit(st)) return st.exitcode;
         Py_ExitStatusException(st);

@@ -11,7 +11,7 @@ export interface InterpreterInfo {
   requested: string;
   /** sys.executable: the path the launcher gives the interpreter as its own. */
   executable: string;
-  /** platform.python_version(), e.g. 3.11.7 */
+  /** X.Y.Z, e.g. 3.11.7 */
   version: string;
   /** X.Y */
   series: PythonVersion;
@@ -30,12 +30,12 @@ export interface InterpreterInfo {
 // Run isolated (-I: no environment variables, no user site) and without site
 // (-S): the answers come from the interpreter's own build configuration.
 const PROBE = `
-import json, platform, sys, sysconfig
+import json, sys, sysconfig
 v = sysconfig.get_config_var
 print(json.dumps({
   "implementation": sys.implementation.name,
   "executable": sys.executable,
-  "version": platform.python_version(),
+  "version": "%d.%d.%d" % sys.version_info[:3],
   "hexversion": sys.hexversion,
   "includeDir": v("INCLUDEPY") or "",
   "libDir": v("LIBDIR") or "",

@@ -64,6 +64,8 @@ export interface RecordResult {
   status: LauncherStatus | null;
   /** Bytes of the trace file as written (compressed when gzip). */
   traceBytes: number;
+  /** False when the interpreter ended before its first allocation (nothing kept). */
+  wroteTrace: boolean;
   /** Which statistics files were written. */
   wroteStats: boolean;
   wroteFinal: boolean;
@@ -198,6 +200,12 @@ function finish(
       return -1;
     }
   };
+  if (status !== null && status.events === 0) {
+    // The interpreter stopped while reading its command line (-V, --help, a
+    // bad option): it never allocated, there is no trace to keep.
+    for (const p of Object.values(tmp)) rmSync(p, { force: true });
+    return { interpreter, launcher, files, exitCode, signal, status, traceBytes: 0, wroteTrace: false, wroteStats: false, wroteFinal: false };
+  }
   const traceBytes = size(tmp.trace);
   renameSync(tmp.trace, files.trace);
   // A statistics file exists only when its mark was reached; an empty one
@@ -214,5 +222,5 @@ function finish(
   };
   const wroteStats = place(tmp.stats, files.stats);
   const wroteFinal = place(tmp.final, files.final);
-  return { interpreter, launcher, files, exitCode, signal, status, traceBytes, wroteStats, wroteFinal };
+  return { interpreter, launcher, files, exitCode, signal, status, traceBytes, wroteTrace: true, wroteStats, wroteFinal };
 }

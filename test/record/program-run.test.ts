@@ -2,7 +2,7 @@
 // sys.argv, sys.executable, sys.path; its exit status; stdin and stdout;
 // -m and -c; Ctrl-C, os._exit, fork and subprocesses; and its marks.
 
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayTrace } from '../../src/replay/replay-trace.js';
@@ -49,6 +49,18 @@ describe.skipIf(!python)('a program under memreplay record', () => {
       expect(r.stderr).toMatch(stderr);
       expect(readTrace(out)).toMatch(/^mark,.*"final"$/m);
     }
+  });
+
+  it(t('keeps nothing when the interpreter stops at its command line (-V, a bad option), and keeps its status'), () => {
+    const dir = tempDir();
+    const version = memreplay(['record', '--python', python!, '-o', join(dir, 'v.csv'), '--', '-V']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^Python 3\.11\.\d+\n$/);
+    expect(version.stderr).toContain('memreplay: the interpreter ended before its first allocation (exit 0); nothing was recorded');
+    const bad = memreplay(['record', '--python', python!, '-o', join(dir, 'b.csv'), '--', '--no-such-option']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown option --no-such-option/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it(t('passes stdin and stdout through'), () => {
