@@ -1,25 +1,24 @@
 // Recording a program: run it under the launcher (built or found in the
 // cache), stream the trace to a temporary file beside the output (through
-// gzip when the name ends in .gz), then rename the trace and the statistics
-// into place. The program keeps the terminal: its stdin, stdout and stderr
+// gzip, in blocks on spare CPUs, when the name ends in .gz), then rename the
+// trace and the statistics into place. The program keeps the terminal: its stdin, stdout and stderr
 // are ours. The launcher reports on a pipe of its own (fd 4) what it wrote.
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { MemreplayError, UsageError } from '../errors.js';
+import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 
 export const DEFAULT_FRAMES = 16;
 export const MAX_FRAMES = 256;
-/** Measured in recorder/README.md: level 1 keeps up with the launcher on
- * another core; higher levels make the program wait for the compressor. */
+/** Measured in recorder/README.md: the fastest level; the compressor is
+ * still slower than the recorder, higher levels only more so. */
 export const GZIP_LEVEL = 1;
 
 export interface RecordOptions {
@@ -149,9 +148,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
     process.on('SIGTERM', forward);
     process.on('SIGHUP', forward);
     try {
-      const compressing = files.gzip
-        ? pipeline(child.stdio[3] as Readable, createGzip({ level: GZIP_LEVEL, chunkSize: 1 << 20 }), createWriteStream(tmp.trace, { flags: 'wx' }))
-        : Promise.resolve();
+      const compressing = files.gzip ? gzipInBlocks(child.stdio[3] as Readable, tmp.trace, { level: GZIP_LEVEL }) : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
         child.on('error', reject);

@@ -177,8 +177,11 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     expect(r.code).toBe(0);
     // in the file: CSV quoting doubles the quote; ; (the frame separator) becomes ,
     expect(readTrace(out)).toContain(`;make (${dir}/odd,na,me""q.py:2)"`);
-    const { replayer } = await replay(out);
+    // and the importer reads it back as two frames, the innermost one intact
+    const { replayer, ctx } = await replayTrace(out);
     expect(replayer.anomalies.total).toBe(0);
+    const stacks = Array.from({ length: ctx.stacks.stackCount }, (_, id) => ctx.stacks.frames(id));
+    expect(stacks).toContainEqual([`<module> (${dir}/odd,na,me"q.py:4)`, `make (${dir}/odd,na,me"q.py:2)`]);
   });
 
   it(t('--raw also records the RAW domain, still with no anomaly and every address predicted'), async () => {
