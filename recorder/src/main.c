@@ -268,6 +268,20 @@ static void unblock_sigint(void) {
     sigprocmask(SIG_UNBLOCK, &s, NULL);
 }
 
+/* Our descriptors move to high numbers (and close on exec): the program
+ * finds 3, 4, ... free, as under python3, and a program that takes fd 3 for
+ * itself cannot write into the trace. */
+static int move_out_of_the_way(int fd) {
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, 1000);
+    if (high < 0) high = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+    if (high < 0) {
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        return fd;
+    }
+    close(fd);
+    return high;
+}
+
 static void check_status(PyStatus st, const char *what) {
     if (PyStatus_Exception(st)) fail("%s failed: %s", what, st.err_msg ? st.err_msg : "(no message)");
 }
@@ -275,8 +289,8 @@ static void check_status(PyStatus st, const char *what) {
 int main(int argc, char **argv) {
     g_pid = getpid();
     parse_args(argc, argv);
-    if (g_opt.status_fd >= 0) fcntl(g_opt.status_fd, F_SETFD, FD_CLOEXEC);
-    fcntl(g_opt.trace_fd, F_SETFD, FD_CLOEXEC);
+    g_opt.trace_fd = move_out_of_the_way(g_opt.trace_fd);
+    if (g_opt.status_fd >= 0) g_opt.status_fd = move_out_of_the_way(g_opt.status_fd);
     /* A pipe (to the compressor) as large as the write buffer: one write
      * rarely waits for the reader. Fails harmlessly on a file. */
     fcntl(g_opt.trace_fd, F_SETPIPE_SZ, (int)WRITER_CAPACITY);

@@ -34,6 +34,21 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     }
   });
 
+  it(t('an interpreter of a virtual environment stays in its environment (sys.prefix, site-packages)'), () => {
+    const dir = tempDir();
+    const made = run(python!, ['-m', 'venv', '--without-pip', join(dir, 'venv')]);
+    expect(made.code).toBe(0);
+    const venvPython = join(dir, 'venv', 'bin', 'python');
+    copyFileSync(join(WORKLOADS, 'show_sys.py'), join(dir, 'show_sys.py'));
+    const plain = run(venvPython, ['show_sys.py'], { cwd: dir });
+    const rec = memreplay(['record', '--python', venvPython, '-o', join(dir, 'v.csv'), '--', 'show_sys.py'], { cwd: dir });
+    expect(rec.code).toBe(0);
+    const seen = JSON.parse(rec.stdout);
+    expect(seen).toEqual(JSON.parse(plain.stdout));
+    expect(seen.prefix).toBe(join(dir, 'venv'));
+    expect(seen.path).toContain(join(dir, 'venv', 'lib', `python${SERIES}`, 'site-packages'));
+  });
+
   it(t('exits with the program\'s status: sys.exit(n), SystemExit with a message, an uncaught exception'), () => {
     const dir = tempDir();
     const cases: [string, number, RegExp][] = [

@@ -1,5 +1,6 @@
 """Prints what a program sees of how it was started, as JSON: compared
-between a plain interpreter and the recorder."""
+between a plain interpreter and the recorder (the first free file
+descriptor included: the recorder's own are out of the way)."""
 import json
 import os
 import sys
@@ -16,4 +17,5 @@ print(json.dumps({
     "spec": getattr(getattr(sys.modules["__main__"], "__spec__", None), "name", None),
     "cwd": os.getcwd(),
     "stdin_isatty": sys.stdin.isatty(),
+    "first_free_fd": os.open(os.devnull, os.O_RDONLY),
 }))
