@@ -214,6 +214,34 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     expect(replayer.arenas.mismatches).toBe(0);
   });
 
+  for (const series of ['3.8', '3.11', '3.13']) {
+    const py = findPython(series);
+    it.skipIf(!py)(titleFor(series, `CPython ${series}: stacks name the same lines as tracemalloc for the same live blocks`), async () => {
+      const dir = tempDir();
+      const out = join(dir, 'vs.csv');
+      const r = memreplay(['record', '--python', py!, '-o', out, '--', join(WORKLOADS, 'vs_tracemalloc.py')]);
+      expect(r.code).toBe(0);
+      // Lines between tracemalloc.start() and the mark (tracemalloc also sees
+      // what take_snapshot() itself allocates, after the mark).
+      const lines = readFileSync(join(WORKLOADS, 'vs_tracemalloc.py'), 'utf8').split('\n');
+      const first = lines.findIndex((l) => l.startsWith('tracemalloc.start(')) + 2;
+      const last = lines.findIndex((l) => l.startsWith('memreplay_marks.mark(')) + 1;
+      const between = (line: string) => Number(line) > first - 1 && Number(line) < last;
+      const expected = Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, number>).filter(([line]) => between(line)));
+      expect(Object.keys(expected).length).toBeGreaterThanOrEqual(4);
+      const { replayer, ctx } = await replayTrace(out, { stopAtMark: 'measured' });
+      const counts: Record<string, number> = {};
+      const script = join(WORKLOADS, 'vs_tracemalloc.py');
+      replayer.forEachLiveBlock((_pool, _size, stack) => {
+        if (stack < 0) return;
+        const frames = ctx.stacks.frames(stack);
+        const m = /\((.*):(\d+)\)$/.exec(frames[frames.length - 1] ?? '');
+        if (m && m[1] === script && between(m[2]!)) counts[m[2]!] = (counts[m[2]!] ?? 0) + 1;
+      });
+      expect(counts).toEqual(expected);
+    });
+  }
+
   it(t('--frames 1 keeps only the innermost frame'), () => {
     const dir = tempDir();
     const out = join(dir, 'f1.csv');
