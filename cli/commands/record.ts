@@ -61,11 +61,12 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         },
       });
       const { status, files } = result;
-      if (status === null) {
+      if (!result.wroteTrace) {
+        const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode})`;
+        say(`the interpreter ${how} before its first allocation; nothing was recorded`);
+      } else if (status === null) {
         const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode}) before the recorder could finish`;
         say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats and final marks`);
-      } else if (!result.wroteTrace) {
-        say(`the interpreter ended before its first allocation (exit ${result.exitCode}); nothing was recorded`);
       } else {
         const stacks = status.stacks > 0 ? ` and ${thousands(status.stacks)} call stacks` : '';
         say(

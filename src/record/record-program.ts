@@ -197,9 +197,9 @@ function finish(
       return -1;
     }
   };
-  if (status !== null && status.events === 0) {
+  if ((status !== null && status.events === 0) || (status === null && size(tmp.trace) <= 0)) {
     // The interpreter stopped while reading its command line (-V, --help, a
-    // bad option): it never allocated, there is no trace to keep.
+    // bad option) or before the recording began: there is no trace to keep.
     for (const p of Object.values(tmp)) rmSync(p, { force: true });
     return { interpreter, launcher, files, exitCode, signal, status, traceBytes: 0, wroteTrace: false, wroteStats: false, wroteFinal: false };
   }

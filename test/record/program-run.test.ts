@@ -71,7 +71,7 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     const version = memreplay(['record', '--python', python!, '-o', join(dir, 'v.csv'), '--', '-V']);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^Python 3\.11\.\d+\n$/);
-    expect(version.stderr).toContain('memreplay: the interpreter ended before its first allocation (exit 0); nothing was recorded');
+    expect(version.stderr).toContain('memreplay: the interpreter ended (exit 0) before its first allocation; nothing was recorded');
     const bad = memreplay(['record', '--python', python!, '-o', join(dir, 'b.csv'), '--', '--no-such-option']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option --no-such-option/);
@@ -98,6 +98,19 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     expect(marks).toEqual([]);
     expect(replayer.anomalies.total).toBe(0);
     expect(replayer.events).toBeGreaterThan(10_000);
+  });
+
+  it(t('a program killed by a signal: status 128 + N, the trace kept up to its last full write'), async () => {
+    const dir = tempDir();
+    const out = join(dir, 'killed.csv');
+    // enough allocations to fill the 1 MiB buffer a few times before the kill
+    const code = 'import os, signal\nx = [str(i) for i in range(100000)]\nos.kill(os.getpid(), signal.SIGKILL)';
+    const r = memreplay(['record', '--python', python!, '--no-stacks', '-o', out, '--', '-c', code]);
+    expect(r.code).toBe(137);
+    expect(r.stderr).toMatch(/the program was killed by SIGKILL; .*killed\.csv holds the trace up to its last complete write/);
+    const { replayer } = await replayTrace(out);
+    expect(replayer.anomalies.total).toBe(0);
+    expect(replayer.events).toBeGreaterThan(50_000);
   });
 
   it(t('an uncaught KeyboardInterrupt ends the run by SIGINT (status 130) after the trace is complete'), async () => {
