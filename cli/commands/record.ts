@@ -4,7 +4,8 @@
 
 import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { DEFAULT_FRAMES, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
+import { UsageError } from '../../src/errors.js';
+import { DEFAULT_FRAMES, framesMessage, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
 import { bytes, thousands } from '../../src/reports/units.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
 
@@ -30,7 +31,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
   builder: (y: Argv) =>
     y
       .parserConfiguration({ 'populate--': true })
-      .usage('$0 record -o OUT.csv[.gz] [options] -- script.py [args]\n$0 record -o OUT.csv[.gz] [options] -- -m module [args]')
+      .usage('$0 record -o OUT.csv[.gz] [options] -- (script.py | -m module | -c code) [args]')
       .positional('program', { type: 'string', array: true, describe: 'the interpreter\'s command line (after --): script.py args, -m module args, -c code' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the trace to write (CSV; gzip when the name ends in .gz)' })
       .option('python', { type: 'string', describe: 'the interpreter to run: a command on PATH or a path (default python3); CPython 3.8-3.13' })
@@ -39,11 +40,14 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       .option('raw', { type: 'boolean', default: false, describe: 'also record the RAW domain (PyMem_RawMalloc: the C library\'s malloc)' })
       .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: OUT with .stats.txt for .csv/.csv.gz)' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the trace and statistics files if they exist' })
-      .example('$0 record -o app.csv.gz -- app.py --port 8080', 'record a script')
-      .example('$0 record -o t.csv --python python3.12 -- -m mypackage.cli', 'record a module with another interpreter') as unknown as Argv<RecordArgs>,
+      .example('$0 record -o app.csv.gz -- app.py --fast', 'record a script')
+      .example('$0 record -o t.csv -- -m pkg.cli', 'record a module') as unknown as Argv<RecordArgs>,
   handler: (args: ArgumentsCamelCase<RecordArgs>) =>
     runCommand(async () => {
       const program = [...(args.program ?? []), ...(args['--'] ?? [])].map(String);
+      if (args.stacks && !(Number.isInteger(args.frames) && args.frames >= 1 && args.frames <= MAX_FRAMES)) {
+        throw new UsageError(framesMessage(args.frames));
+      }
       const result = await recordProgram({
         python: args.python,
         frames: args.stacks ? args.frames : 0,
@@ -57,7 +61,10 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         },
       });
       const { status, files } = result;
-      if (status === null) {
+      if (!result.wroteTrace) {
+        const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode})`;
+        say(`the interpreter ${how} before its first allocation; nothing was recorded`);
+      } else if (status === null) {
         const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode}) before the recorder could finish`;
         say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats and final marks`);
       } else {
