@@ -1,7 +1,7 @@
 // The terminal report of `memreplay leaks`: a pure function of the result.
 
 import type { LeaksSite, LeaksResult } from '../analyzers/leaks.js';
-import { GROWTH_CLASS_NAMES, growthSummary, slopeText } from './growth-text.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, slopeText } from './growth-text.js';
 import { bytes, terminalSafe, thousands } from './units.js';
 /** Evidence values shown per site before eliding the middle. */
 const MAX_SERIES_SHOWN = 14;
@@ -54,7 +54,7 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
   const out: string[] = [];
   const g = s.growth;
   out.push(`  ${terminalSafe(s.key, 110)}`);
-  const now = s.blocks > 0 ? `live now ${bytes(s.requestedBytes)} in ${thousands(s.blocks)} blocks` : `all freed ${r.at.end ? 'by the end of the trace' : 'by this mark'}, after the last sample`;
+  const now = freedNote(r, s) ?? `live now ${bytes(s.requestedBytes)} in ${thousands(s.blocks)} blocks`;
   out.push(`    ${slopeText(r, g.slope)}; ${now}; rose in ${g.rises} of ${r.growth.steadyIntervals} intervals after the warm-up`);
   out.push(`    live bytes per sample: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
   if (s.blocks > 0) {
