@@ -12,9 +12,10 @@ import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { runCommand, writeStdout } from '../run-command.js';
+import { siteGroupingOf, withSiteOptions, type SiteArgs } from '../site-options.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
-interface AnalyzeArgs extends TraceArgs, BatchArgs {
+interface AnalyzeArgs extends TraceArgs, BatchArgs, SiteArgs {
   traces: string[];
   json: boolean;
   top: number;
@@ -26,7 +27,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <traces..>',
   describe: 'replay traces and summarise events, anomalies, high-water marks, live blocks and fragmentation',
   builder: (y: Argv) =>
-    withBatchOptions(withTraceOptions(y))
+    withBatchOptions(withSiteOptions(withTraceOptions(y)))
       .positional('traces', {
         type: 'string',
         array: true,
@@ -34,7 +35,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         describe: 'trace files, directories of traces, globs (quote them: "traces/*.csv.gz"), or - for stdin',
       })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${ANALYZE_SCHEMA})` })
-      .option('top', { type: 'number', default: 20, describe: 'live-block groups to list per trace' })
+      .option('top', { type: 'number', default: 20, describe: 'sites of live blocks to list per trace' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the --output file if it exists' }) as unknown as Argv<AnalyzeArgs>,
   handler: (args: ArgumentsCamelCase<AnalyzeArgs>) =>
@@ -45,6 +46,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         format: formatOption(args.format),
         lenient: args.lenient,
         top: args.top,
+        ...siteGroupingOf(args),
       };
       const { results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options);
       const report = args.json

@@ -19,6 +19,7 @@ import { renderIndexHtml } from '../../src/reports/html/index-page.js';
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFile, type ReportFormat, type ReportTaskOptions, type ReportTaskResult } from '../../src/reports/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
 
 registerTask('report', new URL('../../src/reports/report-task.js', import.meta.url));
@@ -26,7 +27,7 @@ registerTask('report', new URL('../../src/reports/report-task.js', import.meta.u
 export const DEFAULT_REPORT_DIR = 'reports';
 const INDEX = 'index';
 
-interface ReportArgs extends BatchArgs {
+interface ReportArgs extends BatchArgs, GrowthArgs {
   traces: string[];
   output: string;
   format: ReportFormat;
@@ -40,7 +41,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <traces..>',
   describe: 'write a report per trace (HTML with charts, Markdown or JSON) and, for several traces, an index comparing them',
   builder: (y: Argv) =>
-    withBatchOptions(y)
+    withGrowthOptions(withBatchOptions(y))
       .positional('traces', {
         type: 'string',
         array: true,
@@ -68,6 +69,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       if (!args.force) refuseToOverwrite(outDir, [...names, ...(batch ? [INDEX] : [])], format);
 
       const options: ReportTaskOptions = {
+        ...growthOptionsOf(args, suppressionsOf(args)),
         format,
         ...(versions.length === 1 ? { python: versions[0]! } : {}),
         ...(versions.length > 1 ? { whatIf: versions } : {}),

@@ -11,12 +11,14 @@
 // State is bounded: at most MAX_SAMPLES samples per basis, each a walk of the
 // live blocks into one number per site (at most MAX_SITES sites). When the
 // samples fill up, every other one is dropped and the stride between samples
-// doubles, so the kept samples stay evenly spaced (every 2^k-th boundary) and
-// the walks cost about MAX_SAMPLES times the final live set in total.
+// doubles, so the kept samples stay evenly spaced (every 2^k-th boundary).
+// A walk is taken per sample: MAX_SAMPLES, then MAX_SAMPLES / 2 more per
+// doubling, each costing the blocks live then (Replayer.forEachLiveBlock
+// visits the pools in use, not whole arenas).
 
 import type { ReplayObserver, Replayer } from '../replay/replayer.js';
 import { classifyGrowth, MIN_STEADY_INTERVALS, type GrowthVerdict } from './growth-rule.js';
-import { SUPPRESSED, type SiteTable } from './live-sites.js';
+import { SUPPRESSED, type SiteTable } from './site-table.js';
 
 export const MAX_SAMPLES = 64;
 export const MAX_SITES = 16_384;

@@ -1,8 +1,9 @@
 // buildReport: everything `memreplay report` shows about one trace.
 //
-// 1. One streaming replay with the timeline and arena-peak observers; at its
-//    end, the analyze summary, size-class occupancy, arena map, arena pinning
-//    and leak sites are read from the final state.
+// 1. One streaming replay with the timeline, arena-peak and leaks observers;
+//    at its end, the analyze summary, size-class occupancy, arena map, arena
+//    pinning and the leaks result (growth sampled on the way, as `memreplay
+//    leaks` does) are read from the final state.
 // 2. A second replay up to the last high-water instant (bytes, pools, arenas,
 //    footprint) for what was live at each, and the arena map and pinning at
 //    the arena peak.
@@ -22,8 +23,8 @@ import { arenaMapOf } from './arena-map.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { arenaPinning } from './arena-pinning.js';
 import { instantAt, instantOf } from './instant.js';
-import { leakSites } from './leak-sites.js';
-import { SiteKeys } from './live-sites.js';
+import { LeaksAnalysis } from './leaks.js';
+import { SiteTable, type SiteGroupingOptions } from './site-table.js';
 import { captureAtEvents } from './peak-sites.js';
 import {
   PEAK_SITE_METRICS,
@@ -46,7 +47,6 @@ export const DEFAULT_REPORT_LIMITS: ReportLimits = {
   maxMarks: DEFAULT_MAX_MARKS,
   top: 20,
   maxArenas: 256,
-  growthPoints: 32,
 };
 
 export async function buildReport(path: string, options: ReportOptions = {}): Promise<ReportData> {
@@ -60,8 +60,9 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     lenient: options.lenient ?? false,
   };
   const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const grouping: SiteGroupingOptions = { by: options.by ?? 'lineno', ...(options.depth !== undefined ? { depth: options.depth } : {}) };
 
-  const first = await firstPass(path, replayOptions, newContext(), limits, options.whatIf ?? []);
+  const first = await firstPass(path, replayOptions, newContext(), limits, grouping, options);
   const { analyze } = first;
 
   // Pass 2: back to the peaks.
@@ -73,11 +74,12 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     newContext(),
     { ...replayOptions, python: analyze.python.version },
     limits.top,
+    grouping,
     (at: Replayer, atCtx: ImportContext) => {
       if (at.events !== arenaPeakEvent) return;
       const instant = instantOf(at);
       atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
-      atArenaPeak.pinning = arenaPinning(at, new SiteKeys(at, atCtx.stacks, SiteKeys.liveBlocksHaveStacks(at)), instant, limits);
+      atArenaPeak.pinning = arenaPinning(at, new SiteTable(atCtx.stacks, at.geometry, grouping), instant, limits);
     },
   );
   const highWater = {} as Record<PeakSiteMetric, PeakSites>;
@@ -88,7 +90,14 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
       description: HIGH_WATER_DESCRIPTIONS[metric],
       value: p.value,
       ...instantAt(p.event, p.ts ?? NaN, p.line, p.mark),
-      live: liveAtPeaks.get(p.event) ?? { groupedBy: 'size_class', totalBlocks: 0, totalRequestedBytes: 0, totalGroups: 0, groups: [] },
+      live: liveAtPeaks.get(p.event) ?? {
+        groupedBy: grouping.by,
+        depth: grouping.depth ?? null,
+        totalBlocks: 0,
+        totalRequestedBytes: 0,
+        totalGroups: 0,
+        groups: [],
+      },
     };
   }
 
@@ -109,7 +118,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     arenaMap: { end: first.arenaMapEnd, arenaPeak: atArenaPeak.map },
     pinning: { end: first.pinningEnd, arenaPeak: atArenaPeak.pinning },
     highWater,
-    leakSites: first.leakSites,
+    leaks: first.leaks,
     whatIf,
     limits,
   };
@@ -124,17 +133,26 @@ async function firstPass(
   replayOptions: ReplayTraceOptions,
   ctx: ImportContext,
   limits: ReportLimits,
-  whatIf: readonly string[],
+  grouping: SiteGroupingOptions,
+  options: ReportOptions,
 ) {
   const timeline = new TimelineObserver({ maxBuckets: limits.maxBuckets, maxMarks: limits.maxMarks });
   const peak = new ArenaPeakObserver();
-  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak] });
+  const leaks = new LeaksAnalysis(ctx, {
+    ...grouping,
+    top: limits.top,
+    maxListedLeaks: limits.top,
+    ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
+    ...(options.marks !== undefined ? { marks: options.marks } : {}),
+    ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),
+  });
+  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks] });
   const r = replayed.replayer;
   const end = instantOf(r);
-  const sites = new SiteKeys(r, ctx.stacks, SiteKeys.liveBlocksHaveStacks(r));
+  const sites = new SiteTable(ctx.stacks, r.geometry, grouping);
   const snap = peak.snapshot;
   return {
-    analyze: analyzeReplayed(replayed, peak, limits.top),
+    analyze: analyzeReplayed(replayed, peak, limits.top, grouping),
     timeline: timeline.result(),
     sizeClasses: {
       end: sizeClassOccupancy(countersStats(r.model), end),
@@ -143,7 +161,7 @@ async function firstPass(
     },
     arenaMapEnd: arenaMapOf(r, end, limits.maxArenas),
     pinningEnd: arenaPinning(r, sites, end, limits),
-    leakSites: leakSites(r, sites, limits.top, limits.growthPoints),
-    ownWhatIf: whatIf.includes(r.geometry.version) ? whatIfOfReplay(r, peak) : null,
+    leaks: leaks.result(r, null),
+    ownWhatIf: (options.whatIf ?? []).includes(r.geometry.version) ? whatIfOfReplay(r, peak) : null,
   };
 }

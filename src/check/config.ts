@@ -17,7 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MemreplayError } from '../errors.js';
-import { SITE_GROUPINGS, type SiteGrouping } from '../analyzers/live-sites.js';
+import { SITE_GROUPINGS, type SiteGrouping } from '../analyzers/site-table.js';
 import { BUDGET_NAMES, BUDGET_UNITS, type Budgets } from './budgets.js';
 import { parseByteSize } from './byte-size.js';
 

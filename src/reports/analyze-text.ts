@@ -5,6 +5,7 @@ import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { bytes, percent, terminalSafe, thousands } from './units.js';
+import { groupingText } from './site-words.js';
 
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
 
@@ -47,7 +48,7 @@ export function formatAnalyzeText(r: AnalyzeResult): string {
   out.push(`at the end: ${thousands(end.liveBlocks)} live blocks, ${bytes(end.liveRequestedBytes)} requested; sys.getallocatedblocks() ${thousands(end.allocatedBlocks)}; C library ${thousands(end.systemBlocks)} blocks, ${bytes(end.systemBytes)}; footprint ${bytes(end.footprintBytes)}`);
   out.push('');
   const lb = r.liveBlocks;
-  out.push(`live blocks at the end by ${lb.groupedBy === 'call_site' ? 'call site' : 'size class'} (top ${lb.groups.length} of ${thousands(lb.totalGroups)}):`);
+  out.push(`live blocks at the end ${groupingText(lb.groupedBy, lb.depth)} (top ${lb.groups.length} of ${thousands(lb.totalGroups)} sites):`);
   for (const g of lb.groups) {
     out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} blocks  ${terminalSafe(g.key, 90)}`);
   }

@@ -7,6 +7,8 @@ import { PEAK_SITE_METRICS, type ReportData } from '../analyzers/report-data.js'
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import type { TraceInstant } from '../analyzers/report-data.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, slopeText } from './growth-text.js';
+import { siteNoun } from './site-words.js';
 import { bytes, percent, thousands } from './units.js';
 
 const ROWS = 10;
@@ -80,7 +82,7 @@ export function formatReportMarkdown(d: ReportData): string {
   for (const m of PEAK_SITE_METRICS) {
     const p = d.highWater[m];
     if (p.event === 0) continue;
-    const by = p.live.groupedBy === 'call_site' ? 'call site' : 'size class';
+    const by = siteNoun(p.live.groupedBy);
     out.push(`### Live at the peak of ${p.description}`, '', `${when(p)}: ${thousands(p.live.totalBlocks)} blocks, ${bytes(p.live.totalRequestedBytes)} requested.`, '');
     out.push(table([by, 'blocks', 'requested'], p.live.groups.slice(0, ROWS).map((g) => [mdText(g.key), thousands(g.blocks), bytes(g.requestedBytes)]), [false, true, true]), '');
   }
@@ -124,20 +126,28 @@ export function formatReportMarkdown(d: ReportData): string {
     out.push('## Arena pinning at the end', '', `${thousands(pin.pinnedArenas)} arenas hold live blocks; besides them they hold ${bytes(pin.heldBytes)}.`, '');
     out.push(
       table(
-        [pin.groupedBy === 'call_site' ? 'call site' : 'size class', 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
+        [siteNoun(pin.groupedBy), 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
         pin.sitesByArenasPinned.slice(0, ROWS).map((s) => [mdText(s.site), thousands(s.arenasPinned), thousands(s.arenasSolelyPinned), thousands(s.poolsPinned), bytes(s.keptUnusableBytes), bytes(s.quantizationWasteBytes)]),
         [false, true, true, true, true, true],
       ),
       '',
     );
   }
-  if (d.leakSites.sites.length > 0) {
-    out.push('## Live at the end', '');
+  const leaks = d.leaks;
+  if (leaks.sites.length > 0) {
+    out.push('## Leaks', '', `Growth: ${mdText(growthSummary(leaks, (glob) => `“${glob}”`), 400)}.`, '');
+    if (!leaks.growth.enough) out.push('Too few intervals after the warm-up to call any site a steady-state leak.', '');
     out.push(
       table(
-        [d.leakSites.groupedBy === 'call_site' ? 'call site' : 'size class', 'growth', 'blocks', 'requested'],
-        d.leakSites.sites.slice(0, ROWS).map((s) => [mdText(s.site), textSparkline(s.growthBytes), thousands(s.blocks), bytes(s.requestedBytes)]),
-        [false, false, true, true],
+        [siteNoun(leaks.groupedBy), 'verdict', 'live bytes per sample', 'slope', 'live at the end', 'blocks'],
+        leaks.sites
+          .slice(0, ROWS)
+          .map((s) => {
+            const note = freedNote(leaks, s);
+            const live = bytes(s.requestedBytes) + (note === null ? '' : ` (${note})`);
+            return [mdText(s.key), GROWTH_CLASS_NAMES[s.growth.class], textSparkline(s.growth.liveBytes), slopeText(leaks, s.growth.slope), live, thousands(s.blocks)];
+          }),
+        [false, false, false, true, true, true],
       ),
       '',
     );

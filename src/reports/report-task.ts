@@ -5,6 +5,7 @@
 
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { buildReport } from '../analyzers/report.js';
+import type { ReportOptions } from '../analyzers/report-data.js';
 import { defineTask } from '../batch/task.js';
 import { indexEntryOf, type IndexEntry } from './report-index.js';
 import { renderHtmlReport } from './report-html.js';
@@ -14,7 +15,8 @@ import { formatReportMarkdown } from './report-md.js';
 export type ReportFormat = 'html' | 'json' | 'md';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'md'];
 
-export interface ReportTaskOptions {
+/** Plain data, so it crosses to a worker: buildReport's site and leak options, and how to write. */
+export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'warmup' | 'marks' | 'suppressions'> {
   readonly format: ReportFormat;
   readonly python?: PythonVersion;
   readonly traceFormat?: 'csv' | 'jsonl';
@@ -51,6 +53,11 @@ export const reportTask = defineTask<ReportTaskOptions, ReportTaskResult>({
       ...(options.traceFormat !== undefined ? { format: options.traceFormat } : {}),
       lenient: options.lenient,
       ...(options.whatIf !== undefined ? { whatIf: options.whatIf } : {}),
+      ...(options.by !== undefined ? { by: options.by } : {}),
+      ...(options.depth !== undefined ? { depth: options.depth } : {}),
+      ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
+      ...(options.marks !== undefined ? { marks: options.marks } : {}),
+      ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),
     });
     const main = `${name}.${options.format}`;
     const entry = indexEntryOf(data, main);

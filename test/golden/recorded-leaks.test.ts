@@ -54,6 +54,24 @@ describe('recorded traces', () => {
     }
   });
 
+  it('the report says what memreplay leaks says, with the same --by and growth options: verdicts, evidence, pools', () => {
+    const dir = tempDir();
+    const options = ['--by', 'function', '--warmup', '2', '--marks', 'iteration*'];
+    const leaks = JSON.parse(memreplay(['leaks', LEAKY, '--json', ...options]).stdout);
+    expect(memreplay(['report', LEAKY, '-o', dir, '--format', 'json', '-q', ...options]).code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'planted_leak-3.11.json'), 'utf8'));
+    const { schema: _schema, ...result } = leaks;
+    expect(report.leaks).toEqual(result);
+    expect(report.leaks.sites.filter((s: { growth: { class: string } }) => s.growth.class === 'steady_leak').map((s: { key: string }) => s.key)).toEqual([
+      `handle.<locals>.<listcomp> (${PROJECT}/planted_leak.py)`,
+      `handle (${PROJECT}/planted_leak.py)`,
+    ]);
+    expect(report.analyze.liveBlocks.groupedBy).toBe('function');
+    expect(memreplay(['report', LEAKY, '-o', dir, '--format', 'md', '-q', ...options]).code).toBe(0);
+    const md = readFileSync(join(dir, 'planted_leak-3.11.md'), 'utf8');
+    expect(md).toMatch(/\| handle\.&lt;locals&gt;\.&lt;listcomp&gt; \\\(\/home\/user\/project\/planted\\_leak\.py\\\) \| steady leak \| ▁+▂/);
+  });
+
   it('memreplay check fails on the leak (exit 1) and passes the clean loop (exit 0) with the defaults', () => {
     expect(memreplay(['check', CLEAN]).code).toBe(0);
     const leaky = memreplay(['check', LEAKY, '--source-root', PROJECT, '--sarif', join(tempDir(), 'out.sarif'), '--json']);

@@ -6,10 +6,24 @@ import { hostileText, sampleReportData } from './sample-report-data.js';
 describe('the Markdown report', () => {
   it('has a heading per section and tables of the numbers', () => {
     const md = formatReportMarkdown(sampleReportData({ whatIf: ['3.8', '3.13'] }));
-    for (const h of ['## Summary', '## High-water marks', '## Marks', '## Fragmentation', '## Size classes (at the arena peak)', '## Arena pinning at the end', '## Live at the end', '## What if', '## Anomalies']) {
+    for (const h of ['## Summary', '## High-water marks', '## Marks', '## Fragmentation', '## Size classes (at the arena peak)', '## Arena pinning at the end', '## Leaks', '## What if', '## Anomalies']) {
       expect(md).toContain(`\n${h}\n`);
     }
     expect(md).toMatch(/\| CPython 3\.8 \| 256 KiB \/ 4\.00 KiB \|/);
+  });
+
+  it('shows the leak verdicts of memreplay leaks: steady leaks first, with their evidence, slope and live bytes', () => {
+    const md = formatReportMarkdown(sampleReportData({ sites: 3 }));
+    const leaks = md.slice(md.indexOf('\n## Leaks\n'), md.indexOf('\n## What if') < 0 ? undefined : md.indexOf('\n## What if'));
+    expect(leaks).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it: 3 steady-state leak sites, 2 retained once, 1 transient.');
+    const rows = leaks.split('\n').filter((l) => l.startsWith('| app'));
+    expect(rows[0]!.split(' | ')).toEqual(['| app/module\\_0.py:10', 'steady leak', textSparkline(sampleReportData({ sites: 3 }).leaks.sites[0]!.growth.liveBytes), '+781 B per mark', '48.8 KiB', '900 |']);
+    expect(rows[0]).toContain('▁▁▁▂▂▂');
+    const data = sampleReportData({ sites: 1 });
+    const freed = { ...data.leaks.sites[0]!, blocks: 0, requestedBytes: 0 };
+    const md2 = formatReportMarkdown({ ...data, leaks: { ...data.leaks, sites: [freed] } });
+    expect(md2).toContain('| 0 B (all freed by the end of the trace, after the last sample) | 0 |');
+    expect(rows.map((r) => r.split(' | ')[1])).toEqual(['steady leak', 'steady leak', 'steady leak', 'retained once', 'transient', 'retained once']);
   });
 
   it('makes hostile trace text inert: no HTML, no table breaks, no links, one line', () => {

@@ -1,5 +1,5 @@
 // Arena pinning: pymalloc releases an arena only when its last block is
-// freed. These tables name the call sites whose live blocks keep arenas (and
+// freed. These tables name the sites whose live blocks keep arenas (and
 // the bytes around them) from going back to the system, and the arenas that
 // are cheapest to set free (fewest live blocks).
 
@@ -8,6 +8,7 @@ import { escapeHtml } from '../escape.js';
 import { bytes, count, instantHtml, plural, thousands } from '../format.js';
 import { htmlTable, siteCell, type Column } from '../html-table.js';
 import type { ReportSection } from '../section.js';
+import { siteNoun } from '../../site-words.js';
 
 const SITE_ROWS = 15;
 const ARENA_ROWS = 15;
@@ -40,7 +41,7 @@ function siteColumns(by: string): Column<PinningSite>[] {
 }
 
 function pinningHtml(p: ArenaPinning, label: string): string {
-  const by = p.groupedBy === 'call_site' ? 'call site' : 'size class';
+  const by = siteNoun(p.groupedBy);
   const out = [
     `<h3>${escapeHtml(label)}</h3>`,
     `<p>At ${instantHtml(p)}: <b>${count(p.pinnedArenas, 'arena')}</b> ${p.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released; ` +
