@@ -19,7 +19,7 @@ const SPARK = '▁▂▃▄▅▆▇█';
  * extensions) would read as syntax in a table cell or a list item — `\`,
  * backticks, emphasis (`*`, `_`, `~`), brackets (links, images), `<` (HTML
  * and autolinks), `|` (table cells), an `&` that starts an entity, and the
- * `://`, `www.` and `@` of bare links GitHub would turn into links (and a
+ * `://`, `//`, `www.` and `@` of bare links GitHub would turn into links (and a
  * leading `-`, `+`, `#`, `>`, `=` or `1.` that would start a block). No HTML
  * entities: "C library (size 0 or > 512)" stays as it is.
  */
@@ -30,6 +30,7 @@ export function mdText(text: string, max = 120): string {
     .replace(/[\\`*_~[\]<|@]/g, '\\$&')
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
     .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\/(?=\/)/g, '/\\')
     .replace(/\b(www)\./gi, '$1\\.')
     // At the start of a list item's text, these would open a nested list, quote or heading.
     .replace(/^([-+#>=])/, '\\$1')

@@ -22,7 +22,7 @@ describe('report charts', () => {
     const names = charts.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(CHART_NAME);
-    for (const kind of ['timeline', 'size-classes-peak', 'size-classes-end', 'arena-map-peak', 'arena-map-end', 'leak-growth-1', 'arena-split', 'arena-split-timeline', 'what-if']) {
+    for (const kind of ['timeline', 'timeline-marks', 'size-classes-peak', 'size-classes-end', 'arena-map-peak', 'arena-map-end', 'leak-growth-1', 'arena-split', 'arena-split-timeline', 'what-if']) {
       expect(names).toContain(kind);
     }
   });

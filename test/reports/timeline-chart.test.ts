@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportData, TimelineMarkSample } from '../../src/analyzers/report-data.js';
 import { placePeakLabels, placeStripLabels, summarizeMarkLabels } from '../../src/reports/html/timeline-layout.js';
-import { timelineChart, TIMELINE_PANELS } from '../../src/reports/html/timeline-chart.js';
+import { timelineChart, timelineWindowChart, TIMELINE_PANELS, WINDOW_PANELS } from '../../src/reports/html/timeline-chart.js';
 import { drawnTexts, overlapping, sceneItems } from './chart-scene.js';
 import { hostileText, sampleReportData } from './sample-report-data.js';
 
@@ -30,9 +30,8 @@ function withPeaksFromBuckets(data: ReportData): ReportData {
   return { ...data, analyze: { ...data.analyze, highWater: hw } };
 }
 
-/** A request loop: twelve iterations and a stats mark within 1% of the trace, and a final mark at its end. */
-function requestLoop(events: number): [number, string][] {
-  const start = Math.round(events * 0.75);
+/** A request loop: twelve iterations and a stats mark within 1% of the trace (from `start`, 12 events apart), and a final mark at its end. */
+function requestLoop(events: number, start = Math.round(events * 0.75)): [number, string][] {
   return [...Array.from({ length: 12 }, (_, i): [number, string] => [start + i * 12, `iteration ${i + 1}`]), [start + 150, 'stats'], [events, 'final']];
 }
 
@@ -119,6 +118,39 @@ describe('the timeline chart', () => {
       expect(s.item['strokeOpacity'] ?? 1).toBe(1);
       expect(colours).toContain(s.item['stroke']);
     }
+  });
+});
+
+describe('the close-up of crowded marks', () => {
+  const base = sampleReportData();
+  const w = base.markWindow!;
+  const looped = withMarks(base, requestLoop(base.analyze.events.total, w.firstEvent + 10));
+
+  it('draws each mark of the stretch apart, with its own label, over one small panel per quantity', async () => {
+    const chart = timelineWindowChart(w, looped.timeline, looped.analyze);
+    const scene = await sceneItems(chart.spec);
+    const texts = drawnTexts(scene);
+    expect(overlapping(texts).map(([a, b]) => `"${a.text}" / "${b.text}"`)).toEqual([]);
+    const labels = texts.map((t) => t.text);
+    for (let i = 1; i <= 12; i++) expect(labels).toContain(`iteration ${i}`);
+    expect(labels).toContain('stats');
+    expect(labels).not.toContain('final'); // outside the stretch
+    for (const p of WINDOW_PANELS) expect(labels).toContain(p.title);
+  });
+
+  it('fits each quantity’s axis to the stretch, at round ticks, instead of starting at zero', () => {
+    const chart = timelineWindowChart(w, looped.timeline, looped.analyze);
+    const spec = chart.spec as unknown as { vconcat: { layer?: { mark: { type: string }; encoding?: { y?: { scale?: { domain?: number[] }; axis?: { values?: number[] } } } }[] }[] };
+    const live = spec.vconcat[1]!.layer!.find((l) => l.mark.type === 'line')!.encoding!.y!;
+    // Fitted to the values from the loop's first mark to its last (the padding around it may leave the plot).
+    const marks = looped.timeline.marks.filter((m) => m.event >= w.firstEvent && m.event <= w.lastEvent);
+    const loop = w.buckets.filter((b) => b.event >= marks[0]!.event && b.firstEvent <= marks.at(-1)!.event);
+    expect(loop.length).toBeGreaterThan(100);
+    expect(live.scale!.domain![0]).toBeGreaterThan(0);
+    expect(live.scale!.domain![0]).toBeLessThanOrEqual(Math.min(...loop.map((b) => b.min.liveRequestedBytes)));
+    expect(live.scale!.domain![1]).toBeGreaterThanOrEqual(Math.max(...loop.map((b) => b.max.liveRequestedBytes)));
+    expect(live.scale!.domain![1] - live.scale!.domain![0]).toBeLessThan(Math.max(...loop.map((b) => b.max.liveRequestedBytes)) / 2);
+    expect(live.axis!.values!.length).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -13,7 +13,7 @@
 // (axis-ticks.ts).
 
 import type { AnalyzeResult } from '../../analyzers/analyze.js';
-import type { Timeline, TimelineBucket, TimelineMetric } from '../../analyzers/report-data.js';
+import type { Timeline, TimelineBucket, TimelineMetric, TimelineWindow } from '../../analyzers/report-data.js';
 import type { HighWaterMetric } from '../../replay/high-water.js';
 import { bytes, thousands } from '../units.js';
 import { byteTicks, countTicks, maxTicksFor, type AxisTicks } from './axis-ticks.js';
@@ -57,6 +57,8 @@ interface Panel {
   readonly unit: 'bytes' | 'count';
   readonly height: number;
   readonly series: readonly Series[];
+  /** The y axis starts at 0 (the whole timeline), or just below the values shown (a close look at a stretch). */
+  readonly zero?: false;
 }
 
 export const TIMELINE_PANELS: readonly Panel[] = [
@@ -88,26 +90,91 @@ export const TIMELINE_PANELS: readonly Panel[] = [
   },
 ];
 
-/** A mark as the chart sees it: its event and its label, cut short. */
+/** The close look at a stretch: one small panel per quantity, each on its own scale, so a creep of a few KiB shows. */
+export const WINDOW_PANELS: readonly Panel[] = [
+  { title: 'live requested bytes', unit: 'bytes', height: 72, zero: false, series: [{ metric: 'liveRequestedBytes', label: 'live requested bytes', colour: '#2ca02c', peak: 'live_requested_bytes' }] },
+  { title: 'pymalloc blocks in use', unit: 'bytes', height: 72, zero: false, series: [{ metric: 'allocatedBlockBytes', label: 'pymalloc blocks in use', colour: '#2f6db5', peak: 'block_bytes' }] },
+  { title: 'pools in use', unit: 'count', height: 72, zero: false, series: [{ metric: 'poolsInUse', label: 'pools in use', colour: '#6a51a3', peak: 'pools_in_use' }] },
+  { title: 'footprint (arenas + C library)', unit: 'bytes', height: 72, zero: false, series: [{ metric: 'footprintBytes', label: 'footprint (arenas + C library)', colour: '#d62728', peak: 'footprint_bytes' }] },
+];
+
+/** A mark as the chart sees it: its event, its number in the marks table and its label, cut short. */
 interface ChartMark {
   readonly e: number;
+  readonly n: number;
   readonly label: string;
 }
 
+/** A high-water mark to pin: drawn at `e`, the end of the bucket holding it. */
+interface Peak {
+  readonly e: number;
+  readonly v: number;
+  readonly s: string;
+  readonly text: string;
+}
+
+function chartMarks(timeline: Timeline): ChartMark[] {
+  return timeline.marks.map((m, i) => ({ e: m.event, n: i + 1, label: clip(m.mark ?? '', MARK_LABEL_CHARS) }));
+}
+
+function peaksOf(panel: Panel, buckets: readonly TimelineBucket[], analyze: AnalyzeResult, from: number, to: number): Peak[] {
+  return panel.series
+    .filter((s) => s.peak !== undefined && analyze.highWater[s.peak].event >= from && analyze.highWater[s.peak].event <= to && analyze.highWater[s.peak].event > 0)
+    .map((s) => {
+      const p = analyze.highWater[s.peak!];
+      // Drawn at the end of its bucket, where the line takes the bucket's maximum: the peak.
+      return { e: bucketEnd(buckets, p.event), v: p.value, s: s.label, text: `peak ${panel.unit === 'bytes' ? bytes(p.value) : thousands(p.value)}` };
+    });
+}
+
 export function timelineChart(timeline: Timeline, analyze: AnalyzeResult): ChartSpec {
-  const x: Axis = { domain: [0, Math.max(1, analyze.events.total)], pixels: FULL_WIDTH };
-  const marks = timeline.marks.map((m) => ({ e: m.event, label: clip(m.mark ?? '', MARK_LABEL_CHARS) }));
+  const last = Math.max(1, analyze.events.total);
+  const x: Axis = { domain: [0, last], pixels: FULL_WIDTH };
+  const marks = chartMarks(timeline);
   const groups = groupMarks(
     marks.map((m) => m.e),
     x,
   );
-  const panels = TIMELINE_PANELS.map((p, i) => panelSpec(p, timeline.buckets, analyze, x, groups, i === TIMELINE_PANELS.length - 1));
+  const panels = TIMELINE_PANELS.map((p, i) =>
+    panelSpec(p, timeline.buckets, peaksOf(p, timeline.buckets, analyze, 0, last), x, groups, { lastPanel: i === TIMELINE_PANELS.length - 1, legend: true }),
+  );
   return {
     name: 'timeline',
     title: 'Live bytes, pools and arenas over the trace',
     spec: vegaLiteSpec('Timeline of live bytes, pools and arenas, with high-water marks and the trace marks.', {
       vconcat: marks.length > 0 ? [markStripSpec(marks, groups, x), ...panels] : panels,
       spacing: 10,
+      resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
+    }),
+  };
+}
+
+/**
+ * The stretch where the marks crowd together, sampled finely: small panels
+ * on their own scales under the same strip of mark labels, now far enough
+ * apart to read.
+ */
+export function timelineWindowChart(window: TimelineWindow, timeline: Timeline, analyze: AnalyzeResult): ChartSpec {
+  const x: Axis = { domain: [window.firstEvent, Math.max(window.lastEvent, window.firstEvent + 1)], pixels: FULL_WIDTH };
+  const marks = chartMarks(timeline).filter((m) => m.e >= window.firstEvent && m.e <= window.lastEvent);
+  const groups = groupMarks(
+    marks.map((m) => m.e),
+    x,
+  );
+  const panels = WINDOW_PANELS.map((p, i) =>
+    panelSpec(p, window.buckets, peaksOf(p, window.buckets, analyze, window.firstEvent, window.lastEvent), x, groups, {
+      lastPanel: i === WINDOW_PANELS.length - 1,
+      legend: false,
+      ...(marks.length > 1 ? { fitEvents: [marks[0]!.e, marks.at(-1)!.e] as const } : {}),
+      eventLabel: "format(datum.value, ',')",
+    }),
+  );
+  return {
+    name: 'timeline-marks',
+    title: 'The stretch where the marks crowd together, close up',
+    spec: vegaLiteSpec('Close-up of the stretch of the trace holding most of its marks: live bytes, blocks in use, pools in use and footprint, each on its own scale.', {
+      vconcat: marks.length > 0 ? [markStripSpec(marks, groups, x), ...panels] : panels,
+      spacing: 6,
       resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     }),
   };
@@ -126,7 +193,7 @@ function markStripSpec(marks: readonly ChartMark[], groups: readonly MarkGroup[]
     groups.map((g) => ({
       x: toPixel(x, g.e0),
       text: g.first === g.last ? marks[g.first]!.label : summarizeMarkLabels(marks.slice(g.first, g.last + 1).map((m) => m.label)),
-      short: g.first === g.last ? `#${g.first + 1}` : `#${g.first + 1}–${g.last + 1}`,
+      short: g.first === g.last ? `#${marks[g.first]!.n}` : `#${marks[g.first]!.n}–${marks[g.last]!.n}`,
     })),
     x.pixels,
     STRIP_ROWS,
@@ -165,28 +232,53 @@ function widened(g: MarkGroup, x: Axis, minPx: number): { e: number; e2: number 
   return { e: fromPixel(x, mid - minPx / 2), e2: fromPixel(x, mid + minPx / 2) };
 }
 
-function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], analyze: AnalyzeResult, x: Axis, groups: readonly MarkGroup[], lastPanel: boolean) {
+interface PanelOptions {
+  /** The bottom panel: the only one whose x axis is titled. */
+  readonly lastPanel: boolean;
+  /** A legend above the panel (several series), or the series named in the panel's title. */
+  readonly legend: boolean;
+  /**
+   * Fit the y axis to the values of these events only (the stretch between
+   * the first and last mark); lines leaving that range are cut at the plot's
+   * edge. Without it, the axis covers every value.
+   */
+  readonly fitEvents?: readonly [number, number];
+  /** The vega expression printing the event numbers. */
+  readonly eventLabel?: string;
+}
+
+function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], peaks: readonly Peak[], x: Axis, groups: readonly MarkGroup[], options: PanelOptions) {
+  const { lastPanel } = options;
   const rows: { e: number; s: string; lo: number; hi: number }[] = [];
   let top = 0;
+  let bottom = Infinity;
+  const [fit0, fit1] = options.fitEvents ?? [-Infinity, Infinity];
   for (const s of panel.series) {
     for (const b of buckets) {
       rows.push({ e: b.event, s: s.label, lo: b.min[s.metric], hi: b.max[s.metric] });
+      if (b.event < fit0 || b.firstEvent > fit1) continue;
       top = Math.max(top, b.max[s.metric]);
+      bottom = Math.min(bottom, b.min[s.metric]);
     }
   }
-  const tickOptions = { maxTicks: maxTicksFor(panel.height), headroom: 0.08 };
-  const ticks: AxisTicks = panel.unit === 'bytes' ? byteTicks(0, top, tickOptions) : countTicks(0, top, tickOptions);
+  for (const p of peaks) top = Math.max(top, p.v);
+  const zero = panel.zero ?? true;
+  const tickOptions = { maxTicks: maxTicksFor(panel.height), headroom: zero ? 0.08 : 0.3, zero };
+  const low = zero || bottom === Infinity ? 0 : bottom;
+  const ticks: AxisTicks = panel.unit === 'bytes' ? byteTicks(low, top, tickOptions) : countTicks(low, top, tickOptions);
   const yAxis: Axis = { domain: [ticks.min, ticks.max], pixels: panel.height, upwards: true };
 
-  const xe = xEncoding(x, { labelExpr: COUNT_LABEL, tickMinStep: 1, title: lastPanel ? 'event' : null });
-  const y = { type: 'quantitative' as const, title: panel.title, scale: { domain: [ticks.min, ticks.max], nice: false, zero: false }, axis: { values: ticks.values, labelExpr: ticks.labelExpr } };
+  // Small stacked panels share the bottom one's event labels.
+  const xe = xEncoding(x, lastPanel || options.legend ? { labelExpr: options.eventLabel ?? COUNT_LABEL, tickMinStep: 1, title: lastPanel ? 'event' : null } : { labels: false, ticks: false, title: null });
+  const clip = options.fitEvents === undefined ? {} : { clip: true };
+  const y = { type: 'quantitative' as const, title: options.legend ? panel.title : null, scale: { domain: [ticks.min, ticks.max], nice: false, zero: false }, axis: { values: ticks.values, labelExpr: ticks.labelExpr } };
   const colour = {
     field: 's',
     type: 'nominal' as const,
     title: null,
     scale: { domain: panel.series.map((s) => s.label), range: panel.series.map((s) => s.colour) },
     // A short line in the series' colour, as the series is drawn (not the pale band).
-    legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1, symbolSize: 180 },
+    legend: options.legend ? { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1, symbolSize: 180 } : null,
   };
 
   const layers: object[] = [];
@@ -204,22 +296,15 @@ function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], analyze: An
   }
   layers.push(
     {
-      mark: { type: 'area', opacity: 0.25, interpolate: 'linear' },
+      mark: { type: 'area', opacity: 0.25, interpolate: 'linear', ...clip },
       encoding: { x: xe, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: colour },
     },
     {
-      mark: { type: 'line', strokeWidth: 1.5, interpolate: 'linear' },
+      mark: { type: 'line', strokeWidth: 1.5, interpolate: 'linear', ...clip },
       encoding: { x: xe, y: { ...y, field: 'hi' }, color: colour },
     },
   );
 
-  const peaks = panel.series
-    .filter((s) => s.peak !== undefined && analyze.highWater[s.peak].event > 0)
-    .map((s) => {
-      const p = analyze.highWater[s.peak!];
-      // Drawn at the end of its bucket, where the line takes the bucket's maximum: the peak.
-      return { e: bucketEnd(buckets, p.event), v: p.value, s: s.label, text: `peak ${panel.unit === 'bytes' ? bytes(p.value) : thousands(p.value)}` };
-    });
   if (peaks.length > 0) {
     const placed = placePeakLabels(
       peaks.map((p) => ({ x: toPixel(x, p.e), y: toPixel(yAxis, p.v), text: p.text })),
@@ -253,7 +338,8 @@ function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], analyze: An
       });
     }
   }
-  return { width: x.pixels, height: panel.height, data: { values: rows }, layer: layers };
+  const title = options.legend ? {} : { title: { text: panel.title, color: panel.series[0]!.colour, fontSize: 11, fontWeight: 'bold', anchor: 'start', offset: 3 } };
+  return { ...title, width: x.pixels, height: panel.height, data: { values: rows }, layer: layers };
 }
 
 /**

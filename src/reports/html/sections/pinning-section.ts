@@ -36,7 +36,7 @@ function siteColumns(by: string): Column<PinningSite>[] {
     { header: 'kept unusable', numeric: true, cell: (s) => bytes(s.keptUnusableBytes) },
     // Only pymalloc blocks live in arenas: a site's C-library blocks are left out here (the caption says so).
     { header: 'pymalloc blocks', numeric: true, cell: (s) => thousands(s.liveBlocks) },
-    { header: 'their requested bytes', numeric: true, cell: (s) => bytes(s.requestedBytes) },
+    { header: 'requested (pymalloc)', numeric: true, cell: (s) => bytes(s.requestedBytes) },
   ];
 }
 
