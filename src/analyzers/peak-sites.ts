@@ -38,9 +38,16 @@ export class PeakCapture implements ReplayObserver {
   }
 }
 
+/** Other observers riding along the second replay, and the event they need it to reach. */
+export interface AlongTheWay {
+  readonly observers: readonly ReplayObserver[];
+  readonly untilEvent: number;
+}
+
 /**
- * Replay `path` again up to the last of `events`, calling `atPeak` and
- * grouping the live blocks at each. `ctx` must be a fresh import context.
+ * Replay `path` again up to the last of `events` (or `along.untilEvent`, if
+ * later), calling `atPeak` and grouping the live blocks at each. `ctx` must
+ * be a fresh import context.
  */
 export async function captureAtEvents(
   path: string,
@@ -50,9 +57,11 @@ export async function captureAtEvents(
   top: number,
   sites: SiteGroupingOptions,
   atPeak: (r: Replayer, ctx: ImportContext) => void,
+  along: AlongTheWay = { observers: [], untilEvent: 0 },
 ): Promise<Map<number, LiveBlocksSummary>> {
   const capture = new PeakCapture(events, ctx, top, sites, atPeak);
-  if (capture.lastEvent === 0) return capture.live;
-  await replayTrace(path, { ...options, context: ctx, stopAtEvent: capture.lastEvent, observers: [capture] });
+  const stop = Math.max(capture.lastEvent, along.untilEvent);
+  if (stop === 0) return capture.live;
+  await replayTrace(path, { ...options, context: ctx, stopAtEvent: stop, observers: [capture, ...along.observers] });
   return capture.live;
 }

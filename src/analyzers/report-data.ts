@@ -108,6 +108,19 @@ export interface Timeline {
   readonly marksOmitted: number;
 }
 
+/**
+ * A stretch of the trace sampled again, finely: where its marks crowd
+ * together (a request loop marking each request), too close to tell apart on
+ * the whole timeline. Its buckets are as in `Timeline`, over these events only.
+ */
+export interface TimelineWindow {
+  /** First and last event of the stretch (inclusive). */
+  readonly firstEvent: number;
+  readonly lastEvent: number;
+  readonly bucketEvents: number;
+  readonly buckets: readonly TimelineBucket[];
+}
+
 // -------------------------------------------------------- size-class occupancy
 
 export interface SizeClassOccupancy {
@@ -290,6 +303,8 @@ export interface ReportData {
   /** Everything `memreplay analyze --json` says about the trace. */
   readonly analyze: AnalyzeResult;
   readonly timeline: Timeline;
+  /** The stretch where the trace's marks crowd together, sampled finely; null when they do not (mark-window.ts). */
+  readonly markWindow: TimelineWindow | null;
   readonly sizeClasses: {
     readonly end: SizeClassOccupancyAt;
     /** At the arena high-water mark; null when no arena was used. */

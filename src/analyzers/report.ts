@@ -6,7 +6,8 @@
 //    leaks` does) are read from the final state.
 // 2. A second replay up to the last high-water instant (bytes, pools, arenas,
 //    footprint) for what was live at each, and the arena map and pinning at
-//    the arena peak.
+//    the arena peak; and, where the trace's marks crowd together, a fine
+//    timeline of that stretch (mark-window.ts).
 // 3. One replay per other `whatIf` version, arenas placed by the model.
 // The result is plain JSON-serialisable data (report-data.ts), so a worker
 // thread can build it and post it back.
@@ -25,6 +26,7 @@ import { arenaPinning } from './arena-pinning.js';
 import { instantAt, instantOf } from './instant.js';
 import { LeaksAnalysis } from './leaks.js';
 import { SiteTable, type SiteGroupingOptions } from './site-table.js';
+import { denseMarkWindow } from './mark-window.js';
 import { captureAtEvents } from './peak-sites.js';
 import {
   PEAK_SITE_METRICS,
@@ -39,7 +41,7 @@ import {
   type WhatIfVersion,
 } from './report-data.js';
 import { sizeClassOccupancy } from './size-class-occupancy.js';
-import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver } from './timeline.js';
+import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from './timeline.js';
 import { whatIfOfReplay, whatIfReplay } from './what-if.js';
 
 export const DEFAULT_REPORT_LIMITS: ReportLimits = {
@@ -68,6 +70,11 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
   // Pass 2: back to the peaks.
   const arenaPeakEvent = analyze.highWater.arenas.event;
   const atArenaPeak: { map: ArenaMap | null; pinning: ArenaPinning | null } = { map: null, pinning: null };
+  const dense = denseMarkWindow(
+    first.timeline.marks.map((m) => m.event),
+    analyze.events.total,
+  );
+  const window = dense === null ? null : new TimelineWindowObserver(dense.firstEvent, dense.lastEvent, limits.maxBuckets);
   const liveAtPeaks = await captureAtEvents(
     path,
     PEAK_SITE_METRICS.map((m) => analyze.highWater[m].event),
@@ -81,6 +88,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
       atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
       atArenaPeak.pinning = arenaPinning(at, new SiteTable(atCtx.stacks, at.geometry, grouping), instant, limits);
     },
+    window === null ? undefined : { observers: [window], untilEvent: window.lastEvent },
   );
   const highWater = {} as Record<PeakSiteMetric, PeakSites>;
   for (const metric of PEAK_SITE_METRICS) {
@@ -114,6 +122,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     schema: REPORT_SCHEMA,
     analyze,
     timeline: first.timeline,
+    markWindow: window?.result() ?? null,
     sizeClasses: first.sizeClasses,
     arenaMap: { end: first.arenaMapEnd, arenaPeak: atArenaPeak.map },
     pinning: { end: first.pinningEnd, arenaPeak: atArenaPeak.pinning },

@@ -16,17 +16,27 @@ const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_byt
 const SPARK = '▁▂▃▄▅▆▇█';
 
 /**
- * Trace text made inert in Markdown: HTML-escaped (many renderers pass HTML
- * through), Markdown punctuation backslash-escaped, one line, bounded.
+ * Trace text made inert in Markdown, and shown as it is: one line, bounded,
+ * with a backslash before exactly what Markdown (CommonMark and GitHub's
+ * extensions) would read as syntax in a table cell or a list item — `\`,
+ * backticks, emphasis (`*`, `_`, `~`), brackets (links, images), `<` (HTML
+ * and autolinks), `|` (table cells), an `&` that starts an entity, and the
+ * `://`, `//`, `www.` and `@` of bare links GitHub would turn into links (and a
+ * leading `-`, `+`, `#`, `>`, `=` or `1.` that would start a block). No HTML
+ * entities: "C library (size 0 or > 512)" stays as it is.
  */
 export function mdText(text: string, max = 120): string {
   const clipped = text.length > max ? text.slice(0, max - 1) + '…' : text;
   return clipped
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]{}()#+!|~])/g, '\\$1');
+    .replace(/[\\`*_~[\]<|@]/g, '\\$&')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\/(?=\/)/g, '/\\')
+    .replace(/\b(www)\./gi, '$1\\.')
+    // At the start of a list item's text, these would open a nested list, quote or heading.
+    .replace(/^([-+#>=])/, '\\$1')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** A sparkline of `values` in eight block heights, scaled to their maximum. */

@@ -69,7 +69,7 @@ describe('recorded traces', () => {
     expect(report.analyze.liveBlocks.groupedBy).toBe('function');
     expect(memreplay(['report', LEAKY, '-o', dir, '--format', 'md', '-q', ...options]).code).toBe(0);
     const md = readFileSync(join(dir, 'planted_leak-3.11.md'), 'utf8');
-    expect(md).toMatch(/\| handle\.&lt;locals&gt;\.&lt;listcomp&gt; \\\(\/home\/user\/project\/planted\\_leak\.py\\\) \| steady leak \| ▁+▂/);
+    expect(md).toMatch(/\| handle\.\\<locals>\.\\<listcomp> \(\/home\/user\/project\/planted\\_leak\.py\) \| steady leak \| ▁+▂/);
   });
 
   it('memreplay check fails on the leak (exit 1) and passes the clean loop (exit 0) with the defaults', () => {

@@ -50,6 +50,8 @@ export interface SampleOptions {
   whatIf?: readonly PythonVersion[] | null;
   /** A trace with no pymalloc activity at all. */
   empty?: boolean;
+  /** Points of the finely sampled stretch of crowded marks (240 by default), or false for none. */
+  markWindow?: false | number;
 }
 
 const ARENA = 1 << 20;
@@ -129,6 +131,18 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     const event = Math.round(((k + 1) / markCount) * events * 0.98);
     return { ...instant(event, k), at: valuesAt(event / events) };
   });
+
+  // A request loop sampled event by event: a sawtooth that creeps up.
+  const markWindow = () => {
+    const first = Math.round(events * 0.5);
+    const n = typeof o.markWindow === 'number' ? o.markWindow : 240;
+    const windowBuckets: TimelineBucket[] = Array.from({ length: n }, (_, k) => {
+      const event = first + k;
+      const at = scale(valuesAt(event / events), 1 + 0.002 * (k % 20) + 0.0005 * k);
+      return { ...instant(event, markAt(event)), firstEvent: event, at, min: at, max: at };
+    });
+    return { firstEvent: first, lastEvent: first + n - 1, bucketEvents: 1, buckets: windowBuckets };
+  };
 
   const peakEvent = Math.round(events * 0.66);
   const peakInstant = instant(peakEvent, markAt(peakEvent));
@@ -430,6 +444,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     schema: REPORT_SCHEMA,
     analyze,
     timeline: { bucketEvents, maxBuckets: 512, buckets, marks, maxMarks: 1000, marksOmitted: 0 },
+    markWindow: o.markWindow === false || empty ? null : markWindow(),
     sizeClasses: { end: sizeClasses(endInstant, 0.5), arenaPeak: empty ? null : sizeClasses(peakInstant, 0.9) },
     arenaMap: {
       end: arenaMap(endInstant, 0.4, endValues.arenas),
