@@ -1,8 +1,11 @@
 // `memreplay leaks`: one streaming replay of a trace; live bytes per site are
 // sampled at interval boundaries on the way (growth.ts), and at the end (or
 // at the --at mark) the live blocks are grouped into sites with their pools,
-// arenas and size classes, and each site gets its growth verdict. Suppressed
-// blocks are left out of sites and growth alike, and counted per rule.
+// arenas and size classes, and each site gets its growth verdict — or none
+// for any site, said why, when too few intervals follow the warm-up. A
+// --marks glob that matches no mark is a usage error, never a quiet switch
+// to windows. Suppressed blocks are left out of sites and growth alike, and
+// counted per rule.
 //
 // Options and result are plain data, so the same function can run on a
 // worker thread for `memreplay check` over many traces.

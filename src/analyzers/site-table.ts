@@ -8,7 +8,9 @@
 // A block is mapped to its site once per distinct stack (a cached typed-array
 // lookup afterwards), so a walk of the live blocks costs one array read per
 // block; a suppression hook decides per stack whether its blocks are left out
-// (counted per rule). Site ids are small integers from 0, in first-seen order.
+// (counted per rule), and each site remembers whether any of its stacks ran
+// outside the import machinery (the windows growth rule asks). Site ids are
+// small integers from 0, in first-seen order.
 
 import { DOMAIN_NAMES, DOMAIN_RAW } from '../events/ops.js';
 import type { StackTable } from '../events/stack-table.js';
