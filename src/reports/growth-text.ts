@@ -3,7 +3,7 @@
 // leak section in HTML and Markdown — so they say the same thing alike.
 // Plain text: callers escape it for their medium.
 
-import type { LeaksResult } from '../analyzers/leaks.js';
+import type { LeaksResult, LeaksSite } from '../analyzers/leaks.js';
 import type { GrowthClass } from '../analyzers/growth-rule.js';
 import { bytes, thousands } from './units.js';
 
@@ -12,6 +12,17 @@ export const GROWTH_CLASS_NAMES: Readonly<Record<GrowthClass, string>> = {
   retained_once: 'retained once',
   transient: 'transient',
 };
+
+/**
+ * Why a listed site holds nothing at the reported instant: everything it
+ * allocated was freed after the last growth sample (Python frees module
+ * globals at exit, after the last mark); null when it holds blocks or is
+ * transient.
+ */
+export function freedNote(r: LeaksResult, site: LeaksSite): string | null {
+  if (site.blocks > 0 || site.growth.class === 'transient') return null;
+  return freedAfterSamplesText(r);
+}
 
 /** What one interval is: a mark or a window of events. */
 export function intervalUnit(r: LeaksResult): 'mark' | 'window' {

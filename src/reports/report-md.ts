@@ -7,7 +7,7 @@ import { PEAK_SITE_METRICS, type ReportData } from '../analyzers/report-data.js'
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import type { TraceInstant } from '../analyzers/report-data.js';
-import { GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
 import { siteNoun } from './site-words.js';
 import { bytes, percent, thousands } from './units.js';
 
@@ -145,7 +145,11 @@ export function formatReportMarkdown(d: ReportData): string {
         [siteNoun(leaks.groupedBy), 'verdict', 'live bytes per sample', 'slope', mdText(`live ${instantText(leaks, quote)}`, 80), 'blocks'],
         leaks.sites
           .slice(0, ROWS)
-          .map((s) => [mdText(s.key), GROWTH_CLASS_NAMES[s.growth.class], textSparkline(s.growth.liveBytes), slopeText(leaks, s.growth.slope), bytes(s.requestedBytes), thousands(s.blocks)]),
+          .map((s) => {
+            const note = freedNote(leaks, s);
+            const live = bytes(s.requestedBytes) + (note === null ? '' : ` (${note})`);
+            return [mdText(s.key), GROWTH_CLASS_NAMES[s.growth.class], textSparkline(s.growth.liveBytes), slopeText(leaks, s.growth.slope), live, thousands(s.blocks)];
+          }),
         [false, false, false, true, true, true],
       ),
       '',

@@ -49,9 +49,17 @@ describe('the HTML report', () => {
     expect(section).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it: 20 steady-state leak sites, 10 retained once, 10 transient.');
     const rows = section.split('<tr>').slice(2);
     expect(rows).toHaveLength(LEAK_ROWS);
-    expect(rows[0]).toContain('<b>steady leak</b>');
+    expect(rows[0]).toContain('<b>steady&nbsp;leak</b>');
     expect(rows[0]).toContain('+781 B per mark');
     expect(section).toContain('Suppressed: 7 blocks, 700 B');
+    // A steady leak that holds nothing at the end was freed after the last sample, and says so; a transient site does not.
+    const few = sampleReportData({ sites: 2 });
+    const freed = { ...few.leaks.sites[0]!, blocks: 0, requestedBytes: 0 };
+    const html = (await renderHtmlReport({ ...few, leaks: { ...few.leaks, sites: [freed, ...few.leaks.sites.slice(1)] } }, { chartsHref: 'x.charts' })).html;
+    const fewRows = html.slice(html.indexOf('<section id="leaks">')).split('<tr>').slice(2, 2 + 4);
+    expect(fewRows[0]).toContain('freed after the last sample');
+    expect(fewRows[1]).not.toContain('after the last sample');
+    expect(fewRows.find((r) => r.includes('>transient<'))).not.toContain('after the last sample');
     for (let i = 1; i <= LEAK_ROWS; i++) expect(rows[i - 1]).toContain(`data-chart="leak-growth-${i}"`);
     const spark = r.charts.find((c) => c.name === 'leak-growth-1')!;
     // One point per growth sample, and the dashed rule at the end of the warm-up.

@@ -19,6 +19,10 @@ describe('the Markdown report', () => {
     const rows = leaks.split('\n').filter((l) => l.startsWith('| app'));
     expect(rows[0]!.split(' | ')).toEqual(['| app/module\\_0.py:10', 'steady leak', textSparkline(sampleReportData({ sites: 3 }).leaks.sites[0]!.growth.liveBytes), '+781 B per mark', '48.8 KiB', '900 |']);
     expect(rows[0]).toContain('▁▁▁▂▂▂');
+    const data = sampleReportData({ sites: 1 });
+    const freed = { ...data.leaks.sites[0]!, blocks: 0, requestedBytes: 0 };
+    const md2 = formatReportMarkdown({ ...data, leaks: { ...data.leaks, sites: [freed] } });
+    expect(md2).toContain('| 0 B (freed after the last sample) | 0 |');
     expect(rows.map((r) => r.split(' | ')[1])).toEqual(['steady leak', 'steady leak', 'steady leak', 'retained once', 'transient', 'retained once']);
   });
 

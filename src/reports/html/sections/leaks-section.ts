@@ -5,7 +5,7 @@
 // live at the section's instant: the `stats` mark when the trace has one
 // (report.ts), else the end.
 
-import { GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from '../../growth-text.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from '../../growth-text.js';
 import { siteNoun } from '../../site-words.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, count, plural, thousands } from '../format.js';
@@ -48,10 +48,23 @@ export const leaksSection: ReportSection = {
       htmlTable(rows, [
         { header: '#', numeric: true, cell: (_s, i) => String(i + 1) },
         { header: by, cell: (s) => siteCell(s.key, s.stack.length > 0 ? s.stack : undefined) },
-        { header: 'verdict', cell: (s) => (s.growth.class === 'steady_leak' ? `<b>${GROWTH_CLASS_NAMES[s.growth.class]}</b>` : GROWTH_CLASS_NAMES[s.growth.class]) },
+        {
+          header: 'verdict',
+          cell: (s) => {
+            const name = GROWTH_CLASS_NAMES[s.growth.class].replace(/ /g, '&nbsp;');
+            return s.growth.class === 'steady_leak' ? `<b>${name}</b>` : name;
+          },
+        },
         { header: 'live bytes per sample', cell: (_s, i) => `<div class="spark">${svg(`leak-growth-${i + 1}`)}</div>` },
         { header: 'slope', numeric: true, cell: (s) => escapeHtml(slopeText(l, s.growth.slope)) },
-        { header: `live ${when}`, numeric: true, cell: (s) => bytes(s.requestedBytes) },
+        {
+          header: `live ${when}`,
+          numeric: true,
+          cell: (s) => {
+            const note = freedNote(l, s);
+            return bytes(s.requestedBytes) + (note === null ? '' : `<br><span class="muted">${escapeHtml(note)}</span>`);
+          },
+        },
         { header: 'blocks', numeric: true, cell: (s) => thousands(s.blocks) },
         { header: 'pools (alone)', numeric: true, cell: (s) => `${thousands(s.pools)} (${thousands(s.poolsAlone)})` },
         { header: 'arenas (alone)', numeric: true, cell: (s) => `${thousands(s.arenas)} (${thousands(s.arenasAlone)})` },
