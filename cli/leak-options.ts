@@ -34,7 +34,10 @@ export function withGrowthOptions<T>(y: Argv<T>): Argv<T & GrowthArgs> {
       type: 'string',
       describe: 'intervals of warm-up before growth counts: K, or P% of the intervals (default 1 with marks, 25% of windows)',
     })
-    .option('marks', { type: 'string', describe: 'only marks whose label matches this glob are interval boundaries (default: all but stats and final)' })
+    .option('marks', {
+      type: 'string',
+      describe: 'only marks whose label matches this glob are interval boundaries (default: all but stats and final); matching none is an error',
+    })
     .option('suppressions', {
       type: 'string',
       array: true,

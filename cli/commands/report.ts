@@ -33,6 +33,7 @@ interface ReportArgs extends BatchArgs, GrowthArgs {
   format: ReportFormat;
   python?: string;
   traceFormat?: string;
+  at?: string;
   lenient: boolean;
   force: boolean;
 }
@@ -54,6 +55,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         type: 'string',
         describe: `CPython version to model (${PYTHON_VERSIONS.join(', ')}); several, comma-separated (3.8,3.11,3.13), replay each trace under each version's geometry side by side`,
       })
+      .option('at', {
+        type: 'string',
+        describe: 'the leak section shows the blocks live at the first mark with this label (default: stats when the trace has it, else the end)',
+      })
       .option('trace-format', { type: 'string', choices: ['csv', 'jsonl'], describe: 'trace format; default: detected from the content' })
       .option('lenient', { type: 'boolean', default: false, describe: 'skip bad records (counted, first few shown) instead of stopping at the first' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite reports that exist' }) as unknown as Argv<ReportArgs>,
@@ -71,6 +76,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       const options: ReportTaskOptions = {
         ...growthOptionsOf(args, suppressionsOf(args)),
         format,
+        ...(args.at !== undefined ? { at: args.at } : {}),
         ...(versions.length === 1 ? { python: versions[0]! } : {}),
         ...(versions.length > 1 ? { whatIf: versions } : {}),
         ...(args.traceFormat !== undefined ? { traceFormat: args.traceFormat as 'csv' | 'jsonl' } : {}),

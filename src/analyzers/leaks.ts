@@ -1,8 +1,11 @@
 // `memreplay leaks`: one streaming replay of a trace; live bytes per site are
 // sampled at interval boundaries on the way (growth.ts), and at the end (or
 // at the --at mark) the live blocks are grouped into sites with their pools,
-// arenas and size classes, and each site gets its growth verdict. Suppressed
-// blocks are left out of sites and growth alike, and counted per rule.
+// arenas and size classes, and each site gets its growth verdict — or none
+// for any site, said why, when too few intervals follow the warm-up. A
+// --marks glob that matches no mark is a usage error, never a quiet switch
+// to windows. Suppressed blocks are left out of sites and growth alike, and
+// counted per rule.
 //
 // Options and result are plain data, so the same function can run on a
 // worker thread for `memreplay check` over many traces.
@@ -19,8 +22,10 @@ import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppre
 import { globMatcher } from '../suppressions/glob.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { parseFrame, type PythonFrame } from './frame-text.js';
+import { UsageError } from '../errors.js';
 import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from './growth.js';
 import type { GrowthClass } from './growth-rule.js';
+import type { MarkCensus } from './mark-census.js';
 import { rankSites, walkLiveSites, type SiteTotals } from './live-sites.js';
 import { C_LIBRARY_CLASS, SiteTable, type SiteGrouping } from './site-table.js';
 
@@ -72,6 +77,11 @@ export interface LeaksSite {
     readonly rises: number;
     /** Live bytes at each growth sample (the evidence). */
     readonly liveBytes: readonly number[];
+    /**
+     * Windows basis only: why the site cannot be a steady-state leak whatever
+     * its growth — blocks without a stack, or allocated only inside imports.
+     */
+    readonly excluded: 'no-stack' | 'import-time' | null;
   };
 }
 
@@ -79,6 +89,8 @@ export interface LeaksResult {
   readonly file: string;
   readonly python: { readonly version: PythonVersion; readonly source: 'option' | 'trace' | 'default' };
   readonly at: { readonly event: number; readonly ts: number | null; readonly mark: string | null; readonly end: boolean };
+  /** The marks seen up to the reported instant, by label shape (`iteration *`). */
+  readonly marks: MarkCensus;
   readonly groupedBy: SiteGrouping;
   readonly depth: number | null;
   readonly totals: {
@@ -97,13 +109,19 @@ export interface LeaksResult {
     readonly marksPerSample: number | null;
     /** Events per interval (windows), or null. */
     readonly eventsPerWindow: number | null;
-    /** Warm-up, in intervals (marks or windows). */
+    /** Warm-up, in intervals (marks or windows), as asked for. */
     readonly warmup: number;
+    /** The share asked for with --warmup P%, or null. */
+    readonly warmupPercent: number | null;
     readonly samples: readonly GrowthSample[];
     readonly firstSteadySample: number;
     readonly steadyIntervals: number;
-    /** At least MIN_STEADY_INTERVALS intervals after the warm-up: verdicts of steady_leak are possible. */
+    /** Intervals after the warm-up the rule needs for a verdict: 3 with marks, 8 with windows. */
+    readonly minSteadyIntervals: number;
+    /** At least minSteadyIntervals intervals after the warm-up: verdicts of steady_leak are possible. */
     readonly enough: boolean;
+    /** Why there is no leak verdict (too few intervals after the warm-up), or null when there is one. */
+    readonly noVerdict: string | null;
     readonly steadyLeakSites: number;
     readonly retainedOnceSites: number;
     readonly transientSites: number;
@@ -128,7 +146,13 @@ export async function findLeaks(path: string, options: LeaksOptions = {}): Promi
 }
 
 /** What LeaksAnalysis needs: LeaksOptions without the replay's. */
-export type LeakAnalysisOptions = Pick<LeaksOptions, 'by' | 'depth' | 'top' | 'warmup' | 'marks' | 'suppressions' | 'listSitesOver' | 'maxListedLeaks'>;
+export type LeakAnalysisOptions = Pick<LeaksOptions, 'by' | 'depth' | 'top' | 'warmup' | 'marks' | 'suppressions' | 'listSitesOver' | 'maxListedLeaks'> & {
+  /**
+   * Take the result at the first mark with this label, as `--at` would, while
+   * the replay goes on for other observers (the report); `resultAt` gives it.
+   */
+  atMark?: string;
+};
 
 /**
  * The leaks analysis of one replay: observe the replay with it (it samples
@@ -139,6 +163,9 @@ export class LeaksAnalysis implements ReplayObserver {
   private readonly matcher: SuppressionMatcher;
   /** Built at the first event, when the header has given the model version. */
   private state: { table: SiteTable; growth: GrowthObserver } | undefined;
+  /** With atMark: the mark was seen and the result is due after its event; then the result. */
+  private atMarkDue = false;
+  private atMarkResult: LeaksResult | undefined;
 
   constructor(
     private readonly ctx: ImportContext,
@@ -149,10 +176,21 @@ export class LeaksAnalysis implements ReplayObserver {
 
   onEvent(r: Replayer): void {
     this.ensure(r).growth.onEvent(r);
+    // After the mark's own event, as a replay stopped by --at would see it.
+    if (this.atMarkDue) {
+      this.atMarkDue = false;
+      this.atMarkResult = this.result(r, this.options.atMark!);
+    }
   }
 
   onMark(r: Replayer, label: string): void {
     this.ensure(r).growth.onMark(r, label);
+    if (label === this.options.atMark && this.atMarkResult === undefined) this.atMarkDue = true;
+  }
+
+  /** With atMark: the result at that mark when the trace has one, else at the replayer's instant (the end). */
+  resultAt(r: Replayer): LeaksResult {
+    return this.atMarkResult ?? this.result(r, null);
   }
 
   private ensure(r: Replayer): { table: SiteTable; growth: GrowthObserver } {
@@ -178,6 +216,8 @@ export class LeaksAnalysis implements ReplayObserver {
     const by = options.by ?? 'lineno';
     const { table: sites, growth } = this.ensure(r);
     const series = growth.result();
+    const marks = growth.marksSeen();
+    if (options.marks !== undefined && series.basis === 'windows') throw noMarkMatches(ctx.fileName, options.marks, marks, mark);
     const walk = walkLiveSites(r, sites);
     const totalsBySite = new Map<number, SiteTotals>(walk.sites.map((t) => [t.site, t]));
 
@@ -185,10 +225,12 @@ export class LeaksAnalysis implements ReplayObserver {
     const verdicts = new Map<number, ReturnType<typeof series.verdict>>();
     const counts = { steady_leak: 0, retained_once: 0, transient: 0 };
     const seen = Math.min(sites.count, MAX_SITES);
+    const excluded = (s: number): LeaksSite['growth']['excluded'] =>
+      series.basis !== 'windows' ? null : sites.info(s).noStack !== null ? 'no-stack' : sites.importOnly(s) ? 'import-time' : null;
     for (let s = 0; s < sites.count; s++) {
       const live = totalsBySite.get(s)?.requestedBytes ?? 0;
       if (s >= seen && live === 0) continue;
-      const v = series.verdict(s, live);
+      const v = series.verdict(s, live, excluded(s) === null);
       verdicts.set(s, v);
       counts[v.class]++;
     }
@@ -228,7 +270,7 @@ export class LeaksAnalysis implements ReplayObserver {
         arenasAlone: t?.arenasAlone ?? 0,
         first: t === undefined ? null : { event: t.firstEvent, ts: Number.isNaN(t.firstTs) ? null : t.firstTs },
         last: t === undefined ? null : { event: t.lastEvent, ts: Number.isNaN(t.lastTs) ? null : t.lastTs },
-        growth: { class: v.class, slope: v.slope, rises: v.rises, liveBytes: series.liveBytes(s) },
+        growth: { class: v.class, slope: v.slope, rises: v.rises, liveBytes: series.liveBytes(s), excluded: excluded(s) },
       };
     };
 
@@ -248,6 +290,7 @@ export class LeaksAnalysis implements ReplayObserver {
         mark,
         end: mark === null,
       },
+      marks,
       groupedBy: by,
       depth: options.depth ?? null,
       totals: {
@@ -263,11 +306,14 @@ export class LeaksAnalysis implements ReplayObserver {
         boundaries: series.boundaries,
         marksPerSample: series.basis === 'marks' ? series.stride : null,
         eventsPerWindow: series.basis === 'windows' ? series.eventsPerWindow : null,
-        warmup: series.basis === 'marks' ? series.warmup : Math.ceil(series.warmup / series.stride),
+        warmup: series.warmup,
+        warmupPercent: series.warmupPercent,
         samples: series.samples,
         firstSteadySample: series.firstSteady,
         steadyIntervals: series.steadyIntervals,
+        minSteadyIntervals: series.minSteadyIntervals,
         enough: series.enough,
+        noVerdict: series.noVerdict,
         steadyLeakSites: counts.steady_leak,
         retainedOnceSites: counts.retained_once,
         transientSites: counts.transient,
@@ -288,4 +334,20 @@ export class LeaksAnalysis implements ReplayObserver {
       })),
     };
   }
+}
+
+/** The marks of a census for a message: `14 marks: "iteration *" x12, "stats", "final"`, bounded. */
+export function marksText(m: MarkCensus): string {
+  if (m.count === 0) return 'no marks';
+  const shapes = m.labels.map((l) => `${JSON.stringify(l.label)}${l.count > 1 ? ` x${l.count}` : ''}`);
+  return `${m.count} mark${m.count === 1 ? '' : 's'}: ${shapes.join(', ')}${m.more ? ', and others' : ''}`;
+}
+
+/** --marks GLOB matched no mark of the trace: a usage error that says which marks it has. */
+function noMarkMatches(file: string, glob: string, marks: MarkCensus, at: string | null): UsageError {
+  const where = at === null ? 'the trace' : `the trace before mark ${JSON.stringify(at.slice(0, 40))}`;
+  return new UsageError(
+    `${file}: --marks ${JSON.stringify(glob.slice(0, 60))} matches no mark; ${where} has ${marksText(marks)}` +
+      `${marks.count === 0 ? ' (leave --marks out to measure growth over windows of events)' : ''}`,
+  );
 }

@@ -314,8 +314,9 @@ export interface ReportData {
   readonly pinning: { readonly end: ArenaPinning; readonly arenaPeak: ArenaPinning | null };
   readonly highWater: Readonly<Record<PeakSiteMetric, PeakSites>>;
   /**
-   * What `memreplay leaks` says about the trace at its end (memreplay.leaks/1
-   * without `schema`), from the same analysis: growth verdicts, evidence per
+   * What `memreplay leaks --at stats` says about the trace (memreplay.leaks/1
+   * without `schema`) when it has a `stats` mark, else `memreplay leaks` at
+   * its end, or at ReportOptions.at; from the same analysis: growth verdicts, evidence per
    * sample, pools and arenas per site. At most `limits.top` steady-state
    * leaks and `limits.top` other sites are listed; the counts are exact.
    */
@@ -341,6 +342,13 @@ export interface ReportOptions {
   readonly by?: SiteGrouping;
   /** With `by: 'traceback'`: innermost frames per site (default all). */
   readonly depth?: number;
+  /**
+   * The instant of the leak section: the first mark with this label, as
+   * `memreplay leaks --at` (an error when the trace has none). Default: the
+   * recorder's exit mark `stats` when the trace has one (the interpreter is
+   * still alive there), else the end.
+   */
+  readonly at?: string;
   /** The leak section's growth options, as `memreplay leaks` takes them. */
   readonly warmup?: WarmupSpec;
   readonly marks?: string;

@@ -2,8 +2,10 @@
 //
 // 1. One streaming replay with the timeline, arena-peak and leaks observers;
 //    at its end, the analyze summary, size-class occupancy, arena map, arena
-//    pinning and the leaks result (growth sampled on the way, as `memreplay
-//    leaks` does) are read from the final state.
+//    pinning are read from the final state; the leaks result (growth sampled
+//    on the way, as `memreplay leaks` does) at the `stats` mark when the
+//    trace has one (a recorded trace frees nearly everything at shutdown,
+//    after it) or the `at` mark, else at the end.
 // 2. A second replay up to the last high-water instant (bytes, pools, arenas,
 //    footprint) for what was live at each, and the arena map and pinning at
 //    the arena peak; and, where the trace's marks crowd together, a fine
@@ -24,7 +26,7 @@ import { arenaMapOf } from './arena-map.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { arenaPinning } from './arena-pinning.js';
 import { instantAt, instantOf } from './instant.js';
-import { LeaksAnalysis } from './leaks.js';
+import { LeaksAnalysis, type LeaksResult } from './leaks.js';
 import { SiteTable, type SiteGroupingOptions } from './site-table.js';
 import { denseMarkWindow } from './mark-window.js';
 import { captureAtEvents } from './peak-sites.js';
@@ -43,6 +45,15 @@ import {
 import { sizeClassOccupancy } from './size-class-occupancy.js';
 import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from './timeline.js';
 import { whatIfOfReplay, whatIfReplay } from './what-if.js';
+
+/** The leak section's default instant: the recorder's exit mark, interpreter alive (else the end). */
+export const REPORT_LEAKS_AT = 'stats';
+
+function leaksResultOf(leaks: LeaksAnalysis, r: Replayer, at: string | undefined, file: string): LeaksResult {
+  const result = leaks.resultAt(r);
+  if (at !== undefined && result.at.end) throw new MemreplayError(`${file}: no mark labelled ${JSON.stringify(at)} in the trace`);
+  return result;
+}
 
 export const DEFAULT_REPORT_LIMITS: ReportLimits = {
   maxBuckets: DEFAULT_MAX_BUCKETS,
@@ -154,6 +165,7 @@ async function firstPass(
     ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
     ...(options.marks !== undefined ? { marks: options.marks } : {}),
     ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),
+    atMark: options.at ?? REPORT_LEAKS_AT,
   });
   const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks] });
   const r = replayed.replayer;
@@ -170,7 +182,7 @@ async function firstPass(
     },
     arenaMapEnd: arenaMapOf(r, end, limits.maxArenas),
     pinningEnd: arenaPinning(r, sites, end, limits),
-    leaks: leaks.result(r, null),
+    leaks: leaksResultOf(leaks, r, options.at, ctx.fileName),
     ownWhatIf: (options.whatIf ?? []).includes(r.geometry.version) ? whatIfOfReplay(r, peak) : null,
   };
 }

@@ -8,7 +8,9 @@
 // A block is mapped to its site once per distinct stack (a cached typed-array
 // lookup afterwards), so a walk of the live blocks costs one array read per
 // block; a suppression hook decides per stack whether its blocks are left out
-// (counted per rule). Site ids are small integers from 0, in first-seen order.
+// (counted per rule), and each site remembers whether any of its stacks ran
+// outside the import machinery (the windows growth rule asks). Site ids are
+// small integers from 0, in first-seen order.
 
 import { DOMAIN_NAMES, DOMAIN_RAW } from '../events/ops.js';
 import type { StackTable } from '../events/stack-table.js';
@@ -61,9 +63,19 @@ export function noStackSiteKey(domain: number, sizeClass: number, g: PymallocGeo
   return `(no stack) ${d} size class ${sizeClass} (${blockSize(g, sizeClass)}-byte blocks)`;
 }
 
+/**
+ * A frame of the import machinery: importlib's bootstrap (frozen, as CPython
+ * names it in tracebacks, or from its source file) or zipimport.
+ */
+export function isImportFrame(frame: string): boolean {
+  return frame.includes('importlib._bootstrap') || frame.includes('importlib/_bootstrap') || frame.includes('<frozen zipimport>');
+}
+
 export class SiteTable {
   private readonly ids = new Map<string, number>();
   private readonly infos: SiteInfo[] = [];
+  /** Per site: 1 once a stack outside the import machinery maps to it. */
+  private outsideImport = new Uint8Array(256);
   private stackSite = new Int32Array(1024);
   private stackRule = new Int32Array(1024).fill(-1);
   private readonly noStackSite = new Int32Array(3 * CLASS_SLOTS).fill(-1);
@@ -80,6 +92,15 @@ export class SiteTable {
 
   info(site: number): SiteInfo {
     return this.infos[site]!;
+  }
+
+  /**
+   * True when every stack seen for this site runs inside the import
+   * machinery (a frame of importlib's bootstrap): allocations made while a
+   * module is imported, once per import. False for no-stack sites.
+   */
+  importOnly(site: number): boolean {
+    return this.infos[site]!.noStack === null && (site >= this.outsideImport.length || this.outsideImport[site] === 0);
   }
 
   /** The frames of the site's example stack, oldest first ([] for blocks without a stack). */
@@ -127,6 +148,7 @@ export class SiteTable {
     }
     const site = this.intern(this.keyOf(ids), stack);
     this.stackSite[stack] = site + OFFSET;
+    if (!this.underImport(ids)) this.markOutsideImport(site);
     return site;
   }
 
@@ -149,6 +171,22 @@ export class SiteTable {
         return parts.join('; ');
       }
     }
+  }
+
+  private underImport(ids: Int32Array): boolean {
+    for (let i = 0; i < ids.length; i++) if (isImportFrame(this.stacks.frameString(ids[i]!))) return true;
+    return false;
+  }
+
+  private markOutsideImport(site: number): void {
+    if (site >= this.outsideImport.length) {
+      let n = this.outsideImport.length;
+      while (n <= site) n *= 2;
+      const bigger = new Uint8Array(n);
+      bigger.set(this.outsideImport);
+      this.outsideImport = bigger;
+    }
+    this.outsideImport[site] = 1;
   }
 
   private intern(key: string, exampleStack: number): number {

@@ -7,7 +7,7 @@ import { PEAK_SITE_METRICS, type ReportData } from '../analyzers/report-data.js'
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import type { TraceInstant } from '../analyzers/report-data.js';
-import { freedNote, GROWTH_CLASS_NAMES, growthSummary, slopeText } from './growth-text.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
 import { siteNoun } from './site-words.js';
 import { bytes, percent, thousands } from './units.js';
 
@@ -145,11 +145,14 @@ export function formatReportMarkdown(d: ReportData): string {
   }
   const leaks = d.leaks;
   if (leaks.sites.length > 0) {
-    out.push('## Leaks', '', `Growth: ${mdText(growthSummary(leaks, (glob) => `“${glob}”`), 400)}.`, '');
-    if (!leaks.growth.enough) out.push('Too few intervals after the warm-up to call any site a steady-state leak.', '');
+    const quote = (text: string): string => `“${text.slice(0, 40)}”`;
+    out.push('## Leaks', '', `Growth: ${mdText(growthSummary(leaks, quote), 400)}. ${mdText(leakInstantSentence(leaks, quote), 400)}`, '');
+    if (leaks.growth.basis === 'windows') out.push(`Windows basis: ${mdText(WINDOWS_RULE_TEXT, 400)}.`, '');
+    const noVerdict = noVerdictText(leaks);
+    if (noVerdict !== null) out.push(`**${mdText(noVerdict, 400)}**: no site can be called a steady-state leak.`, '');
     out.push(
       table(
-        [siteNoun(leaks.groupedBy), 'verdict', 'live bytes per sample', 'slope', 'live at the end', 'blocks'],
+        [siteNoun(leaks.groupedBy), 'verdict', 'live bytes per sample', 'slope', mdText(`live ${instantText(leaks, quote)}`, 80), 'blocks'],
         leaks.sites
           .slice(0, ROWS)
           .map((s) => {

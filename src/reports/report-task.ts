@@ -16,7 +16,7 @@ export type ReportFormat = 'html' | 'json' | 'md';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'md'];
 
 /** Plain data, so it crosses to a worker: buildReport's site and leak options, and how to write. */
-export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'warmup' | 'marks' | 'suppressions'> {
+export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'at' | 'warmup' | 'marks' | 'suppressions'> {
   readonly format: ReportFormat;
   readonly python?: PythonVersion;
   readonly traceFormat?: 'csv' | 'jsonl';
@@ -55,6 +55,7 @@ export const reportTask = defineTask<ReportTaskOptions, ReportTaskResult>({
       ...(options.whatIf !== undefined ? { whatIf: options.whatIf } : {}),
       ...(options.by !== undefined ? { by: options.by } : {}),
       ...(options.depth !== undefined ? { depth: options.depth } : {}),
+      ...(options.at !== undefined ? { at: options.at } : {}),
       ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
       ...(options.marks !== undefined ? { marks: options.marks } : {}),
       ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),

@@ -316,7 +316,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
       arenasAlone: i % 2,
       first: blocks === 0 ? null : { event: 5 + i, ts: (5 + i) * 1000 },
       last: blocks === 0 ? null : { event: events - i, ts: (events - i) * 1000 },
-      growth: { class: cls, slope: cls === 'steady_leak' ? total / SAMPLES : 0, rises: cls === 'steady_leak' ? SAMPLES - 1 : 1, liveBytes },
+      growth: { class: cls, slope: cls === 'steady_leak' ? total / SAMPLES : 0, rises: cls === 'steady_leak' ? SAMPLES - 1 : 1, liveBytes, excluded: null },
     };
   };
   const leakClasses: GrowthClass[] = ['retained_once', 'transient'];
@@ -328,6 +328,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     file: o.file ?? 'traces/sample.csv.gz',
     python: { version: '3.11', source: 'trace' },
     at: { event: events, ts: events * 1000, mark: null, end: true },
+    marks: { count: markCount, labels: markCount === 0 ? [] : [{ label: text(60), count: markCount }], more: false },
     groupedBy: 'lineno',
     depth: null,
     totals: {
@@ -344,10 +345,13 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
       marksPerSample: markCount >= 4 ? 1 : null,
       eventsPerWindow: markCount >= 4 ? null : Math.round(events / SAMPLES),
       warmup: 2,
+      warmupPercent: null,
       samples,
       firstSteadySample: 2,
       steadyIntervals: SAMPLES - 2,
+      minSteadyIntervals: markCount >= 4 ? 3 : 8,
       enough: true,
+      noVerdict: null,
       steadyLeakSites: siteCount,
       retainedOnceSites: Math.ceil(siteCount / 2),
       transientSites: Math.floor(siteCount / 2),

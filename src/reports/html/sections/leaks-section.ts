@@ -2,9 +2,10 @@
 // retained once, transient), from the same analysis (ReportData.leaks), with
 // each site's evidence — its live bytes at every growth sample — as a
 // sparkline. Steady-state leaks first, then the sites with the most bytes
-// live at the end.
+// live at the section's instant: the `stats` mark when the trace has one
+// (report.ts), else the end.
 
-import { freedNote, GROWTH_CLASS_NAMES, growthSummary, slopeText } from '../../growth-text.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from '../../growth-text.js';
 import { siteNoun } from '../../site-words.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, count, plural, thousands } from '../format.js';
@@ -24,15 +25,21 @@ export const leaksSection: ReportSection = {
     const l = data.leaks;
     const by = siteNoun(l.groupedBy);
     const rows = l.sites.slice(0, LEAK_ROWS);
+    const quote = (text: string): string => JSON.stringify(text.slice(0, 40));
+    const when = instantText(l, quote);
     const out = [
-      `<p>Growth: ${escapeHtml(growthSummary(l, (glob) => JSON.stringify(glob.slice(0, 40))))}.</p>`,
+      `<p>Growth: ${escapeHtml(growthSummary(l, quote))}. ${escapeHtml(leakInstantSentence(l, quote))}</p>`,
       `<p>The live bytes of each ${escapeHtml(by)} at every growth sample, as <code>memreplay leaks</code> reports them (the dashed rule ends the warm-up). ` +
         `A <b>steady leak</b> kept growing after the warm-up to the last sample; <b>retained once</b> holds bytes it allocated once (a cache filled during warm-up, an import); ` +
-        `<b>transient</b> freed everything. Steady leaks come first, largest slope first, then the ${escapeHtml(plural(by))} with the most bytes live at the end ` +
-        `(${count(rows.length, 'row')}; ${count(l.totals.sites, by)} live at the end).</p>`,
+        `<b>transient</b> freed everything. Steady leaks come first, largest slope first, then the ${escapeHtml(plural(by))} with the most bytes live ${escapeHtml(when)} ` +
+        `(${count(rows.length, 'row')}; ${count(l.totals.sites, by)} live ${escapeHtml(when)}).</p>`,
     ];
-    if (!l.growth.enough) {
-      out.push('<p class="muted">Too few intervals after the warm-up to call any site a steady-state leak: record more iterations, or pass fewer <code>--warmup</code> intervals.</p>');
+    if (l.growth.basis === 'windows') out.push(`<p class="muted">Windows basis: ${escapeHtml(WINDOWS_RULE_TEXT)}.</p>`);
+    const noVerdict = noVerdictText(l);
+    if (noVerdict !== null) {
+      out.push(
+        `<p class="muted"><b>${escapeHtml(noVerdict)}</b>: no site can be called a steady-state leak. Record more iterations (a mark after each), or pass fewer <code>--warmup</code> intervals.</p>`,
+      );
     }
     if (l.totals.suppressedBlocks > 0) {
       out.push(`<p class="muted">Suppressed: ${count(l.totals.suppressedBlocks, 'block')}, ${bytes(l.totals.suppressedBytes)} (left out of the sites and their growth).</p>`);
@@ -51,7 +58,7 @@ export const leaksSection: ReportSection = {
         { header: 'live bytes per sample', cell: (_s, i) => `<div class="spark">${svg(`leak-growth-${i + 1}`)}</div>` },
         { header: 'slope', numeric: true, cell: (s) => escapeHtml(slopeText(l, s.growth.slope)) },
         {
-          header: 'live at the end',
+          header: `live ${when}`,
           numeric: true,
           cell: (s) => {
             const note = freedNote(l, s);
