@@ -6,38 +6,28 @@ import type { Argv } from 'yargs';
 import { expandInputs } from '../src/batch/expand-inputs.js';
 import { runBatch } from '../src/batch/pool.js';
 import { ProgressLine } from '../src/batch/progress-line.js';
-import { UsageError } from '../src/errors.js';
 import { traceDisplayName } from '../src/import/source.js';
+import { wholeNumberOption } from './number-options.js';
+import { withQuietOption, type QuietArgs } from './quiet-option.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './run-command.js';
 import { traceArgument } from './stdin-argument.js';
 
-export interface BatchArgs {
+export interface BatchArgs extends QuietArgs {
   jobs?: string;
-  quiet: boolean;
 }
 
 export function withBatchOptions<T>(y: Argv<T>): Argv<T & BatchArgs> {
-  return y
-    .option('jobs', {
-      alias: 'j',
-      type: 'string',
-      describe: 'traces processed at once, each on its own worker thread (default: one per CPU core; 1: no workers)',
-    })
-    .option('quiet', {
-      alias: 'q',
-      type: 'boolean',
-      default: false,
-      describe: 'no progress line and no "Wrote FILE" message on stderr (errors are still printed)',
-    }) as Argv<T & BatchArgs>;
+  const withJobs = y.option('jobs', {
+    alias: 'j',
+    type: 'string',
+    describe: 'traces processed at once, each on its own worker thread (default: one per CPU core; 1: no workers)',
+  });
+  return withQuietOption(withJobs, 'no progress line and no "Wrote FILE" message on stderr (errors are still printed)') as Argv<T & BatchArgs>;
 }
 
 /** --jobs as a number; undefined for the default (one per core). */
 export function jobsOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1) {
-    throw new UsageError(`--jobs ${JSON.stringify(value)}: expected a whole number >= 1`);
-  }
-  return Number(value);
+  return wholeNumberOption('jobs', value, 1);
 }
 
 /** The trace arguments as inputs: `-` for stdin, globs and directories expanded. */

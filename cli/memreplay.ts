@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // memreplay's command line: argument parsing only; the work is in src/.
 
-import yargs from 'yargs';
+import type { CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
@@ -11,28 +11,42 @@ import { recordCommand } from './commands/record.js';
 import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT_USAGE } from './run-command.js';
+import { yargs } from './load-yargs.js';
 import { protectStdinArgument } from './stdin-argument.js';
 
-await yargs(protectStdinArgument(hideBin(process.argv)))
+/** Help width: $COLUMNS when set (as Python's shutil reads it), else the terminal's; 100 in a pipe; at most 110. */
+function helpWidth(): number {
+  const columns = Number(process.env['COLUMNS']);
+  const width = Number.isInteger(columns) && columns > 0 ? columns : (process.stdout.columns ?? 100);
+  return Math.min(110, width);
+}
+
+const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand];
+
+/** The help to point a usage error at: the command's own when one was named. */
+function helpFor(argv: readonly string[]): string {
+  // Options before the command are --help and --version only, neither with a value.
+  const first = argv.find((a) => !a.startsWith('-'));
+  const named = COMMANDS.some((c) => String(c.command).split(' ')[0] === first);
+  return named ? `memreplay ${first} --help` : 'memreplay --help';
+}
+
+const argv = protectStdinArgument(hideBin(process.argv));
+let cli = yargs(argv)
   .scriptName('memreplay')
-  .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.')
-  .command(statsCommand)
-  .command(analyzeCommand)
-  .command(leaksCommand)
-  .command(checkCommand)
-  .command(reportCommand)
-  .command(diffCommand)
-  .command(recordCommand)
+  .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.');
+for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+await cli
   .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff or record')
   .strict()
   .recommendCommands()
   .help()
   .alias('h', 'help')
   .version()
-  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .wrap(helpWidth())
   .fail((message, error) => {
     if (error) throw error;
-    process.stderr.write(`memreplay: ${message}\nRun 'memreplay --help' for usage.\n`);
+    process.stderr.write(`memreplay: ${message}\nRun '${helpFor(argv)}' for usage.\n`);
     process.exit(EXIT_USAGE);
   })
   .parseAsync();

@@ -31,12 +31,18 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
   }
 }
 
-/** Write to stdout; a closed pipe (`memreplay ... | head`) ends quietly. */
+/** Write to stdout (a closed pipe is no error: see below). */
 export function writeStdout(text: string): void {
   process.stdout.write(text);
 }
 
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(EXIT_OK);
-  throw e;
-});
+// A reader that went away (`memreplay ... 2>&1 | head -1`) is no error of
+// ours: what is written to it after that is dropped, and the command runs to
+// its end, so its exit code (2 for a trace that failed) is the one the shell
+// sees - not 0 or a crash from whichever stream hit the closed pipe first.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+    throw e;
+  });
+}

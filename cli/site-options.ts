@@ -4,26 +4,26 @@
 import type { Argv } from 'yargs';
 import { SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from '../src/analyzers/site-table.js';
 import { UsageError } from '../src/errors.js';
+import { wholeNumberOption } from './number-options.js';
 
 export interface SiteArgs {
   by?: string;
-  depth?: number;
+  depth?: string;
 }
 
 export function withSiteOptions<T>(y: Argv<T>): Argv<T & SiteArgs> {
   return y
     .option('by', { type: 'string', choices: [...SITE_GROUPINGS], describe: 'group blocks by innermost line, function, file or traceback (default lineno)' })
-    .option('depth', { type: 'number', describe: 'with --by traceback: innermost frames per site (default all)' }) as Argv<T & SiteArgs>;
+    .option('depth', { type: 'string', describe: 'with --by traceback: innermost frames per site (default all)' }) as Argv<T & SiteArgs>;
 }
 
 export function siteGroupingOf(args: SiteArgs): SiteGroupingOptions {
-  if (args.depth !== undefined) depthOption(args.depth);
-  if (args.depth !== undefined && args.by !== 'traceback') throw new UsageError('--depth applies to --by traceback only');
-  return { by: (args.by ?? 'lineno') as SiteGrouping, ...(args.depth !== undefined ? { depth: args.depth } : {}) };
+  const depth = depthOption(args.depth);
+  if (depth !== undefined && args.by !== 'traceback') throw new UsageError('--depth applies to --by traceback only');
+  return { by: (args.by ?? 'lineno') as SiteGrouping, ...(depth !== undefined ? { depth } : {}) };
 }
 
-/** A --depth value: a whole number >= 1. */
-export function depthOption(depth: number): number {
-  if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`--depth ${depth}: expected a whole number >= 1`);
-  return depth;
+/** A --depth value as typed: a whole number >= 1 (undefined when not given). */
+export function depthOption(depth: string | undefined): number | undefined {
+  return wholeNumberOption('depth', depth, 1);
 }

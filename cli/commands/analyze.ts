@@ -7,10 +7,11 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ANALYZE_SCHEMA, type AnalyzeResult } from '../../src/analyzers/analyze.js';
 import type { AnalyzeTaskOptions } from '../../src/batch/tasks/analyze.js';
-import { UsageError } from '../../src/errors.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { wholeNumberOption } from '../number-options.js';
+import { reportWrote } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
 import { siteGroupingOf, withSiteOptions, type SiteArgs } from '../site-options.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
@@ -18,10 +19,13 @@ import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '..
 interface AnalyzeArgs extends TraceArgs, BatchArgs, SiteArgs {
   traces: string[];
   json: boolean;
-  top: number;
+  top?: string;
   output?: string;
   force: boolean;
 }
+
+/** Live-block groups listed per trace unless --top says otherwise. */
+const DEFAULT_TOP = 20;
 
 export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <traces..>',
@@ -35,17 +39,17 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         describe: 'trace files, directories of traces, globs (quote them: "traces/*.csv.gz"), or - for stdin',
       })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${ANALYZE_SCHEMA})` })
-      .option('top', { type: 'number', default: 20, describe: 'sites of live blocks to list per trace' })
+      .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'live-block groups to list per trace' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the --output file if it exists' }) as unknown as Argv<AnalyzeArgs>,
   handler: (args: ArgumentsCamelCase<AnalyzeArgs>) =>
     runCommand(async () => {
-      if (!Number.isInteger(args.top) || args.top < 0) throw new UsageError(`--top ${args.top}: expected a whole number >= 0`);
+      const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const options: AnalyzeTaskOptions = {
         python: pythonOption(args.python),
         format: formatOption(args.format),
         lenient: args.lenient,
-        top: args.top,
+        top,
         ...siteGroupingOf(args),
       };
       const { results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options);
@@ -54,7 +58,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         : results.map(formatAnalyzeText).join('\n');
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force });
-        if (!args.quiet) process.stderr.write(`Wrote ${args.output}\n`);
+        reportWrote(args, args.output);
       } else {
         writeStdout(report);
       }

@@ -20,6 +20,8 @@ import { formatSarif } from '../../src/reports/sarif.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
 import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
+import { wholeNumberOption } from '../number-options.js';
+import { reportWrote } from '../quiet-option.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
@@ -51,10 +53,13 @@ interface CheckArgs extends LeakArgs, BatchArgs {
   junit?: string;
   sarif?: string;
   sourceRoot?: string;
-  top: number;
+  top?: string;
   allowNoVerdict?: boolean;
   force: boolean;
 }
+
+/** Sites per trace in --json besides the failing ones unless --top says otherwise. */
+const DEFAULT_TOP = 20;
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <traces..>',
@@ -70,12 +75,15 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('config', { type: 'string', describe: 'config file (default: memreplay.config.json here or in a parent directory)' })
       .option('baseline', { type: 'string', describe: 'fail when a figure rose above this earlier --json report by more than --tolerance' })
       .option('tolerance', { type: 'string', describe: `allowed increase over the baseline: 0.05 or 5% (default ${DEFAULT_TOLERANCE * 100}%)` })
-      .option('update-baseline', { type: 'string', describe: 'write this run as the baseline to FILE' })
+      .option('update-baseline', {
+        type: 'string',
+        describe: 'write this run as the baseline to FILE: an earlier baseline there is replaced; any other existing file needs --force',
+      })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${CHECK_SCHEMA})` })
       .option('junit', { type: 'string', describe: 'write JUnit XML to FILE (a test case per trace and budget)' })
       .option('sarif', { type: 'string', describe: 'write SARIF 2.1.0 to FILE (a result per leak site, at its line)' })
       .option('source-root', { type: 'string', describe: 'repository root for SARIF and annotation paths (default: $GITHUB_WORKSPACE, else the working directory)' })
-      .option('top', { type: 'number', default: 20, describe: 'sites per trace in --json besides the failing ones' })
+      .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'sites per trace in --json besides the failing ones' })
       .option('allow-no-verdict', {
         type: 'boolean',
         describe: 'pass a trace with too few intervals after the warm-up for a leak verdict (with a warning) instead of failing it',
@@ -86,7 +94,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   },
   handler: (args: ArgumentsCamelCase<CheckArgs>) =>
     runCommand(async () => {
-      if (!Number.isInteger(args.top) || args.top < 0) throw new UsageError(`--top ${args.top}: expected a whole number >= 0`);
+      const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const configFile = args.config ?? findConfig(process.cwd());
       if (args.config !== undefined && !existsSync(args.config)) throw new UsageError(`--config ${args.config}: no such file`);
       const config: CheckConfig | undefined = configFile === undefined ? undefined : loadConfig(configFile);
@@ -107,7 +115,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       };
       const suppressions = loadSuppressions([...(config?.suppressions ?? []), ...(args.suppressions ?? [])]);
       const options: CheckOptions = {
-        leaks: { ...leakOptionsOf(merged, suppressions), top: args.top },
+        leaks: { ...leakOptionsOf(merged, suppressions), top },
         budgets,
         budgetSources: sources,
         allowNoVerdict: args.allowNoVerdict ?? config?.allowNoVerdict ?? false,
@@ -169,13 +177,20 @@ function budgetsOf(args: CheckArgs, config: CheckConfig | undefined): { budgets:
 function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string): void {
   const write = (file: string, text: string, force: boolean): void => {
     writeReportFile(file, text, { force });
-    if (!args.quiet) process.stderr.write(`Wrote ${file}\n`);
+    reportWrote(args, file);
   };
   if (args.junit !== undefined) write(args.junit, formatJunit(report), args.force);
   if (args.sarif !== undefined) write(args.sarif, formatSarif(report, { sourceRoot, toolVersion: toolVersion() }), args.force);
   if (args.updateBaseline !== undefined) {
     // Replacing a baseline is what the option is for; anything else needs --force.
-    write(args.updateBaseline, JSON.stringify(baselineDocument(report), null, 2) + '\n', args.force || isBaseline(args.updateBaseline));
+    const file = args.updateBaseline;
+    const exists = existsSync(file);
+    const replacing = exists && isBaseline(file);
+    if (exists && !replacing && !args.force) {
+      throw new UsageError(`--update-baseline ${file}: the file exists and is not a memreplay check baseline; pass --force to overwrite it`);
+    }
+    writeReportFile(file, JSON.stringify(baselineDocument(report), null, 2) + '\n', { force: true });
+    if (!args.quiet) process.stderr.write(`Wrote ${file}${replacing ? ' (replaced the baseline that was there)' : ''}\n`);
   }
   const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
   if (gen !== undefined) {
@@ -191,7 +206,7 @@ function isBaseline(file: string): boolean {
   try {
     return (JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown }).schema === CHECK_SCHEMA;
   } catch {
-    return !existsSync(file);
+    return false;
   }
 }
 

@@ -12,20 +12,22 @@ import { writeReportFile } from '../../src/io/write-report.js';
 import { snapshotDiffDocument, traceDiffDocument } from '../../src/reports/diff-json.js';
 import { formatSnapshotDiffText, formatTraceDiffText } from '../../src/reports/diff-text.js';
 import { formatTracemallocLines } from '../../src/reports/diff-tracemalloc.js';
+import { wholeNumberOption } from '../number-options.js';
+import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
 import { depthOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { pythonOption } from '../trace-options.js';
 
-interface DiffArgs {
+interface DiffArgs extends QuietArgs {
   old: string;
   new: string;
   by: string;
   cumulative: boolean;
   json: boolean;
   format: string;
-  top?: number;
-  depth?: number;
+  top?: string;
+  depth?: string;
   oldLabel?: string;
   newLabel?: string;
   at?: string;
@@ -42,15 +44,15 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
   command: 'diff <old> <new>',
   describe: 'compare two tracemalloc snapshots (as Snapshot.compare_to) or two event traces',
   builder: (y: Argv) =>
-    y
+    withQuietOption(y)
       .positional('old', { type: 'string', demandOption: true, describe: 'the earlier snapshot or trace, or - for stdin' })
       .positional('new', { type: 'string', demandOption: true, describe: 'the later snapshot or trace, or - for stdin' })
       .option('by', { type: 'string', choices: DIFF_KEYS, default: 'lineno', describe: "group by the innermost frame's line, its file, or the whole traceback (compare_to's key_type)" })
       .option('cumulative', { type: 'boolean', default: false, describe: 'count each block under every frame of its traceback (with --by lineno or filename)' })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (${SNAPSHOT_DIFF_SCHEMA} or ${TRACE_DIFF_SCHEMA})` })
       .option('format', { type: 'string', choices: ['text', 'tracemalloc'], default: 'text', describe: "output: a table, or exactly the lines Python prints for each of compare_to's statistics" })
-      .option('top', { type: 'number', describe: `statistics to list (default: ${TEXT_TOP} in the table, all with --json or --format tracemalloc)` })
-      .option('depth', { type: 'number', describe: "event traces: keep the innermost N frames of each stack (as tracemalloc's traceback_limit)" })
+      .option('top', { type: 'string', describe: `statistics to list (default: ${TEXT_TOP} in the table, all with --json or --format tracemalloc)` })
+      .option('depth', { type: 'string', describe: "event traces: keep the innermost N frames of each stack (as tracemalloc's traceback_limit)" })
       .option('old-label', { type: 'string', describe: 'the label of the snapshot to read from OLD (a JSONL file with several snapshots)' })
       .option('new-label', { type: 'string', describe: 'the label of the snapshot to read from NEW' })
       .option('at', { type: 'string', describe: 'event traces: compare at the first mark with this label in each, not at the ends' })
@@ -63,16 +65,15 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       const by = args.by as DiffKey;
       if (args.cumulative && by === 'traceback') throw new UsageError('--cumulative works with --by lineno or --by filename, not traceback (as in tracemalloc)');
       if (args.json && args.format !== 'text') throw new UsageError('--json and --format tracemalloc are two different outputs: choose one');
-      if (args.top !== undefined && (!Number.isInteger(args.top) || args.top < 0)) throw new UsageError(`--top ${args.top}: expected a whole number >= 0`);
-      const depth = args.depth === undefined ? undefined : depthOption(args.depth);
+      const depth = depthOption(args.depth);
       const oldPath = traceArgument(args.old);
       const newPath = traceArgument(args.new);
       if (oldPath === '-' && newPath === '-') throw new UsageError('only one of OLD and NEW can be - (standard input)');
       const python = pythonOption(args.python);
-      const top = args.top ?? (args.json || args.format === 'tracemalloc' ? Infinity : TEXT_TOP);
+      const top = wholeNumberOption('top', args.top, 0) ?? (args.json || args.format === 'tracemalloc' ? Infinity : TEXT_TOP);
 
-      const older = await readDiffInput(oldPath, { label: args.oldLabel });
-      const newer = await readDiffInput(newPath, { label: args.newLabel });
+      const older = await readDiffInput(oldPath, { label: args.oldLabel, labelOption: '--old-label' });
+      const newer = await readDiffInput(newPath, { label: args.newLabel, labelOption: '--new-label' });
       let report: string;
       if (older.kind === 'snapshot' && newer.kind === 'snapshot') {
         if (args.at !== undefined) throw new UsageError('--at names a mark of an event trace; snapshots are one instant already');
@@ -103,7 +104,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       }
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force });
-        process.stderr.write(`Wrote ${args.output}\n`);
+        reportWrote(args, args.output);
       } else {
         writeStdout(report);
       }

@@ -8,33 +8,38 @@ import { writeReportFile } from '../../src/io/write-report.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
 import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
+import { wholeNumberOption } from '../number-options.js';
+import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { withTraceOptions } from '../trace-options.js';
 
-interface LeaksArgs extends LeakArgs {
+interface LeaksArgs extends LeakArgs, QuietArgs {
   trace: string;
   json: boolean;
-  top: number;
+  top?: string;
   output?: string;
   force: boolean;
 }
+
+/** Sites listed besides the steady-state leaks unless --top says otherwise. */
+const DEFAULT_TOP = 20;
 
 export const leaksCommand: CommandModule<object, LeaksArgs> = {
   command: 'leaks <trace>',
   describe: 'live blocks by call site, with pools/arenas kept alive and growth across marks (steady-state leak, retained once, transient)',
   builder: (y: Argv) =>
-    withLeakOptions(withTraceOptions(y))
+    withQuietOption(withLeakOptions(withTraceOptions(y)))
       .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${LEAKS_SCHEMA})` })
-      .option('top', { type: 'number', default: 20, describe: 'sites to list besides the steady-state leaks' })
+      .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'sites to list besides the steady-state leaks' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the --output / --gen-suppressions file if it exists' }) as unknown as Argv<LeaksArgs>,
   handler: (args: ArgumentsCamelCase<LeaksArgs>) =>
     runCommand(async () => {
-      if (!Number.isInteger(args.top) || args.top < 0) throw new UsageError(`--top ${args.top}: expected a whole number >= 0`);
+      const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const suppressions = suppressionsOf(args);
-      const result = await findLeaks(traceArgument(args.trace), { ...leakOptionsOf(args, suppressions), top: args.top });
+      const result = await findLeaks(traceArgument(args.trace), { ...leakOptionsOf(args, suppressions), top });
       const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result);
       const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
       if (gen !== undefined) {
@@ -43,12 +48,12 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
         if (gen === '-') writeStdout(text);
         else {
           writeReportFile(gen, text, { force: args.force });
-          process.stderr.write(`Wrote ${gen}\n`);
+          reportWrote(args, gen);
         }
       }
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force });
-        process.stderr.write(`Wrote ${args.output}\n`);
+        reportWrote(args, args.output);
       } else if (gen !== '-') {
         writeStdout(report);
       }

@@ -7,9 +7,10 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../src/errors.js';
 import { DEFAULT_FRAMES, framesMessage, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
 import { bytes, thousands } from '../../src/reports/units.js';
+import { withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
 
-interface RecordArgs {
+interface RecordArgs extends QuietArgs {
   program?: (string | number)[];
   '--'?: (string | number)[];
   python?: string;
@@ -25,13 +26,25 @@ function say(text: string): void {
   process.stderr.write(`memreplay: ${text}\n`);
 }
 
+const RECORD_DESCRIPTION = "run a Python program and record every allocation, with call stacks and CPython's own statistics at exit";
+
+// The examples are longer than yargs' example column (half the width), which
+// would wrap them; as an epilogue each command has a line of its own.
+const RECORD_EXAMPLES = [
+  'Examples:',
+  '  $0 record -o app.csv.gz -- app.py --port 8080',
+  '      record a script',
+  '  $0 record -o t.csv --python python3.12 -- -m mypackage.cli',
+  '      record a module with another interpreter',
+].join('\n');
+
 export const recordCommand: CommandModule<object, RecordArgs> = {
   command: 'record [program..]',
-  describe: 'run a Python program and record every allocation, with call stacks and CPython\'s own statistics at exit',
+  describe: RECORD_DESCRIPTION,
   builder: (y: Argv) =>
-    y
+    withQuietOption(y, 'only warnings and errors on stderr: nothing about the recorder built or the files written')
       .parserConfiguration({ 'populate--': true })
-      .usage('$0 record -o OUT.csv[.gz] [options] -- (script.py | -m module | -c code) [args]')
+      .usage(`$0 record -o OUT.csv[.gz] [options] -- script.py [args]\n$0 record -o OUT.csv[.gz] [options] -- -m module [args]\n\n${RECORD_DESCRIPTION}`)
       .positional('program', { type: 'string', array: true, describe: 'the interpreter\'s command line (after --): script.py args, -m module args, -c code' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'the trace to write (CSV; gzip when the name ends in .gz)' })
       .option('python', { type: 'string', describe: 'the interpreter to run: a command on PATH or a path (default python3); CPython 3.8-3.13' })
@@ -40,10 +53,12 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       .option('raw', { type: 'boolean', default: false, describe: 'also record the RAW domain (PyMem_RawMalloc: the C library\'s malloc)' })
       .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: OUT with .stats.txt for .csv/.csv.gz)' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the trace and statistics files if they exist' })
-      .example('$0 record -o app.csv.gz -- app.py --fast', 'record a script')
-      .example('$0 record -o t.csv -- -m pkg.cli', 'record a module') as unknown as Argv<RecordArgs>,
+      .epilogue(RECORD_EXAMPLES) as unknown as Argv<RecordArgs>,
   handler: (args: ArgumentsCamelCase<RecordArgs>) =>
     runCommand(async () => {
+      const news = (text: string): void => {
+        if (!args.quiet) say(text);
+      };
       const program = [...(args.program ?? []), ...(args['--'] ?? [])].map(String);
       if (args.stacks && !(Number.isInteger(args.frames) && args.frames >= 1 && args.frames <= MAX_FRAMES)) {
         throw new UsageError(framesMessage(args.frames));
@@ -57,7 +72,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         force: args.force,
         program,
         onLauncher: (info, launcher) => {
-          if (launcher.built) say(`built the recorder for ${info.executable} (CPython ${info.version}): ${launcher.path}`);
+          if (launcher.built) news(`built the recorder for ${info.executable} (CPython ${info.version}): ${launcher.path}`);
         },
       });
       const { status, files } = result;
@@ -69,12 +84,12 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats and final marks`);
       } else {
         const stacks = status.stacks > 0 ? ` and ${thousands(status.stacks)} call stacks` : '';
-        say(
+        news(
           `recorded ${thousands(status.events)} events${stacks} of CPython ${status.python} in ${files.trace} (${bytes(result.traceBytes)}, ` +
             `${(status.bytes / Math.max(1, status.events)).toFixed(1)} bytes/event before compression)`,
         );
         const sidecars = [result.wroteStats ? files.stats : null, result.wroteFinal ? files.final : null].filter(Boolean);
-        if (sidecars.length > 0) say(`CPython's own statistics at the stats and final marks: ${sidecars.join(', ')}`);
+        if (sidecars.length > 0) news(`CPython's own statistics at the stats and final marks: ${sidecars.join(', ')}`);
         if (!status.stats) say('no stats mark: the program ended without running its atexit callbacks (os._exit, a fatal error)');
         if (!status.complete) say('the trace is not complete: pymalloc had served blocks before the recorder started (# complete: false)');
         if (status.statsWindowCalls > 0) {

@@ -3,11 +3,11 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { verificationOf } from '../../src/analyzers/analyze.js';
-import { UsageError } from '../../src/errors.js';
 import { walkStats } from '../../src/models/pymalloc/stats.js';
 import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
+import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
@@ -17,7 +17,7 @@ export const STATS_SCHEMA = 'memreplay.stats/1';
 interface StatsArgs extends TraceArgs {
   trace: string;
   at?: string;
-  atEvent?: number;
+  atEvent?: string;
   json: boolean;
   verify: boolean;
 }
@@ -29,7 +29,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     withTraceOptions(y)
       .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })
       .option('at', { type: 'string', describe: 'stop at the first mark with this label (default: end of trace)' })
-      .option('at-event', { type: 'number', describe: 'stop after this many events (1-based)' })
+      .option('at-event', { type: 'string', describe: 'stop after this many events (1-based)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the numbers as one JSON document' })
       .option('verify', {
         type: 'boolean',
@@ -39,15 +39,13 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       .conflicts('at', 'at-event') as unknown as Argv<StatsArgs>,
   handler: (args: ArgumentsCamelCase<StatsArgs>) =>
     runCommand(async () => {
-      if (args.atEvent !== undefined && (!Number.isInteger(args.atEvent) || args.atEvent < 1)) {
-        throw new UsageError(`--at-event ${args.atEvent}: expected a whole number >= 1`);
-      }
+      const atEvent = wholeNumberOption('at-event', args.atEvent, 1);
       const { replayer, ctx } = await replayTrace(traceArgument(args.trace), {
         python: pythonOption(args.python),
         format: formatOption(args.format),
         lenient: args.lenient,
         stopAtMark: args.at,
-        stopAtEvent: args.atEvent,
+        stopAtEvent: atEvent,
       });
       const stats = walkStats(replayer.model);
       const verification = verificationOf(replayer);
@@ -56,7 +54,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
           schema: STATS_SCHEMA,
           file: ctx.fileName,
           python: replayer.geometry.version,
-          at: { event: replayer.events, mark: args.at ?? null, end: args.at === undefined && args.atEvent === undefined },
+          at: { event: replayer.events, mark: args.at ?? null, end: args.at === undefined && atEvent === undefined },
           allocatedBlocks: replayer.allocatedBlocks,
           stats,
           skippedRecords: ctx.skippedRecords,

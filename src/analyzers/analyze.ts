@@ -115,7 +115,7 @@ export function analyzeReplayed(
   top: number,
   sites: SiteGroupingOptions = DEFAULT_SITE_GROUPING,
 ): AnalyzeResult {
-  const { replayer: r, ctx, summary } = replayed;
+  const { replayer: r, ctx, source } = replayed;
   const calls = (op: number): CallCounts => {
     const obj = r.counts[op * DOMAIN_COUNT]!;
     const mem = r.counts[op * DOMAIN_COUNT + 1]!;
@@ -127,8 +127,8 @@ export function analyzeReplayed(
   const check = r.addressCheck;
   return {
     file: ctx.fileName,
-    format: summary?.format ?? 'csv',
-    gzip: summary?.gzip ?? false,
+    format: source.format,
+    gzip: source.gzip,
     python: { version: r.geometry.version, source: r.versionSource },
     meta: r.traceMeta,
     events: {

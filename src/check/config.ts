@@ -71,18 +71,22 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   const bad = (key: string, expected: string, got: unknown): never => {
     throw new MemreplayError(`${file}: ${key}: expected ${expected}, got ${shown(got)}`);
   };
+  // An unknown key is named, not its value: it is the key that is wrong (a typo, most often).
+  const unknown = (where: string, key: string, known: readonly string[]): never => {
+    throw new MemreplayError(`${file}: ${where}: unknown key ${JSON.stringify(key)}; expected one of ${known.join(', ')}`);
+  };
   const top = objectAt(doc, 'the top level', file);
-  for (const k of Object.keys(top)) if (k !== 'check' && k !== '$schema') bad(k, 'only "check" at the top level', top[k]);
+  for (const k of Object.keys(top)) if (k !== 'check' && k !== '$schema') unknown('the top level', k, ['check', '$schema']);
   const check = top['check'] === undefined ? {} : objectAt(top['check'], 'check', file);
   const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'allowNoVerdict', 'suppressions'];
-  for (const k of Object.keys(check)) if (!known.includes(k)) bad(`check.${k}`, `one of ${known.join(', ')}`, check[k]);
+  for (const k of Object.keys(check)) if (!known.includes(k)) unknown('check', k, known);
   const base = dirname(resolve(file));
 
   const budgets: Budgets = {};
   const b = check['budgets'] === undefined ? {} : objectAt(check['budgets'], 'check.budgets', file);
   for (const [k, v] of Object.entries(b)) {
     const name = BUDGET_NAMES.find((n) => n === k);
-    if (name === undefined) bad(`check.budgets.${k}`, `one of ${BUDGET_NAMES.join(', ')}`, v);
+    if (name === undefined) unknown('check.budgets', k, BUDGET_NAMES);
     const parsed = parseBudgetValue(name!, v as string | number);
     if (parsed === undefined) bad(`check.budgets.${k}`, budgetExpectation(name!), v);
     budgets[name!] = parsed!;
@@ -144,7 +148,7 @@ export function parseBudgetValue(name: (typeof BUDGET_NAMES)[number], v: string 
 export function budgetExpectation(name: (typeof BUDGET_NAMES)[number]): string {
   switch (BUDGET_UNITS[name]) {
     case 'bytes':
-      return 'a byte count (1048576, "64 MiB", "1.5 GB")';
+      return 'a whole number of bytes (1048576, "64 MiB", "1.5 GB")';
     case 'count':
       return 'a whole number >= 0';
     case 'ratio':

@@ -42,6 +42,11 @@ export interface ImportOptions extends ParseOptions {
   onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
   /** The stream read for the path `-` (default process.stdin). */
   stdin?: Readable;
+  /**
+   * Called once the format is chosen, before any record is parsed: what a
+   * caller whose sink stops the import early (a replay to a mark) still needs.
+   */
+  onFormat?: (format: TraceFormatName, gzip: boolean) => void;
 }
 
 export interface ImportSummary {
@@ -66,6 +71,7 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
   try {
     const { bytes: first, atEnd } = await readHead(chunks, SNIFF_BYTES, progress);
     const format = chooseFormat(first, atEnd, ctx, options.format);
+    options.onFormat?.(format, source.gzip);
     const parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity });
     parser.push(withoutBom(first));
     for (let step = await chunks.next(); !step.done; step = await chunks.next()) {

@@ -20,6 +20,8 @@ const MAX_LABELS_SHOWN = 10;
 export interface SnapshotJsonlOptions {
   /** Read the first snapshot with this label; default: the file's only snapshot. */
   label?: string;
+  /** How the user gives the label (e.g. the option `--old-label`), for the "which snapshot?" message. */
+  labelOption?: string;
 }
 
 export class SnapshotJsonlParser {
@@ -56,7 +58,8 @@ export class SnapshotJsonlParser {
       this.fail(0, `no snapshot labelled ${quoteForMessage(wanted)}; the file has ${this.labelList()}`);
     }
     if (wanted === undefined && this.snapshots > 1) {
-      this.fail(0, `the file holds ${this.snapshots} snapshots (${this.labelList()}); choose one by its label`);
+      const how = this.options.labelOption === undefined ? 'by its label' : `with ${this.options.labelOption} LABEL`;
+      this.fail(0, `the file holds ${this.snapshots} snapshots (${this.labelList()}); choose one ${how}`);
     }
     return this.builder.build('jsonl', this.labels[this.chosen] ?? null, null);
   }

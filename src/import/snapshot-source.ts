@@ -9,7 +9,10 @@ import { readSnapshotPickle } from './snapshot-pickle.js';
 import { SnapshotJsonlParser } from './snapshot-jsonl.js';
 import { DIFF_SNIFF_BYTES, sniffDiffInput } from './snapshot-sniff.js';
 import type { Snapshot } from './snapshot.js';
-import { UsageError } from '../errors.js';
+import { TraceFormatError, UsageError } from '../errors.js';
+import { ImportContext } from './import-context.js';
+import { quoteForMessage } from './record-fields.js';
+import { SNIFF_BYTES, sniffFormat } from './sniff.js';
 
 const KIND_NAMES = { 'snapshot-pickle': 'a Snapshot.dump() pickle', 'snapshot-jsonl': 'a JSONL snapshot file', trace: 'an event trace' } as const;
 
@@ -18,6 +21,8 @@ export interface OpenInputOptions {
   stdin?: Readable;
   /** For a JSONL file with several snapshots: the label of the one to read. */
   label?: string;
+  /** How the user gives the label (e.g. `--old-label`), named in messages. */
+  labelOption?: string;
 }
 
 export type DiffInput =
@@ -34,13 +39,21 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
   if (options.label !== undefined && kind !== 'snapshot-jsonl') {
     source.close();
     await chunks.return(undefined).catch(() => undefined);
-    throw new UsageError(`${name}: a snapshot label applies only to JSONL snapshot files; this is ${KIND_NAMES[kind]}`);
+    const what = options.labelOption ?? 'a snapshot label';
+    throw new UsageError(`${name}: ${what} applies only to JSONL snapshot files; this is ${KIND_NAMES[kind]}`);
   }
   async function* all(): AsyncGenerator<Uint8Array, void, undefined> {
     yield* head;
     if (!atEnd) yield* chunks;
   }
   if (kind === 'trace') {
+    try {
+      checkTraceStart(first, atEnd, name);
+    } catch (e) {
+      source.close();
+      await chunks.return(undefined).catch(() => undefined);
+      throw e;
+    }
     if (path !== '-') {
       source.close();
       await chunks.return(undefined).catch(() => undefined);
@@ -52,11 +65,29 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
     if (kind === 'snapshot-pickle') {
       return { kind: 'snapshot', snapshot: await readSnapshotPickle(all(), name) };
     }
-    const parser = new SnapshotJsonlParser(name, { label: options.label });
+    const parser = new SnapshotJsonlParser(name, { label: options.label, labelOption: options.labelOption });
     for await (const chunk of all()) parser.push(chunk);
     return { kind: 'snapshot', snapshot: parser.end() };
   } finally {
     source.close();
     await chunks.return(undefined).catch(() => undefined);
   }
+}
+
+/**
+ * What is not a snapshot must start like a trace before it is called one:
+ * the trace importer's checks (empty, binary, UTF-16) and the start of a CSV
+ * or JSONL trace, so that garbage is reported as such and not as "an event
+ * trace" when OLD and NEW are compared by kind.
+ */
+function checkTraceStart(head: Uint8Array, atEnd: boolean, name: string): void {
+  const window = head.subarray(0, SNIFF_BYTES);
+  if (sniffFormat(window, atEnd && head.length <= SNIFF_BYTES, new ImportContext(name)) !== null) return;
+  const start = Buffer.from(window.buffer, window.byteOffset, Math.min(window.length, 40)).toString('utf8');
+  throw new TraceFormatError(
+    name,
+    0,
+    `not a tracemalloc snapshot or an event trace: it starts with ${quoteForMessage(start)}; ` +
+      'expected a Snapshot.dump() pickle, a JSONL snapshot file, or a CSV or JSONL trace',
+  );
 }

@@ -4,6 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { MemreplayError } from '../errors.js';
+import { probeFailureText } from './probe-failure.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../models/pymalloc/geometry.js';
 
 export interface InterpreterInfo {
@@ -66,7 +67,7 @@ export function probeInterpreter(requested = 'python3'): InterpreterInfo {
     const v = spawnSync(requested, ['--version'], { encoding: 'utf8', timeout: 60_000 });
     const version = /Python (\d+\.\d+\.\d+)/.exec(`${v.stdout ?? ''}${v.stderr ?? ''}`);
     if (version) throw new MemreplayError(`--python ${requested}: is Python ${version[1]}; memreplay records CPython ${PYTHON_VERSIONS.join(', ')}`);
-    const why = (r.stderr || '').trim().split('\n').pop() ?? '';
+    const why = probeFailureText(r.stderr || '');
     throw new MemreplayError(`--python ${requested}: asking it for its version failed (exit ${r.status ?? r.signal}): ${why}`);
   }
   let a: ProbeAnswer;

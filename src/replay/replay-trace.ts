@@ -5,6 +5,7 @@ import { MemreplayError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
 import { importTrace, type ImportOptions, type ImportSummary } from '../import/index.js';
 import { traceDisplayName } from '../import/source.js';
+import type { TraceFormatName } from '../import/types.js';
 import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
 
 export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {
@@ -20,6 +21,8 @@ export interface ReplayedTrace {
   readonly ctx: ImportContext;
   /** Null when the replay stopped before the end of the file. */
   readonly summary: ImportSummary | null;
+  /** The format read and whether the file was gzip, known however early the replay stopped. */
+  readonly source: { readonly format: TraceFormatName; readonly gzip: boolean };
   /** True when the replay stopped at the requested mark or event. */
   readonly stoppedEarly: boolean;
 }
@@ -28,12 +31,19 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
   const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
   const replayer = new Replayer(ctx.addresses, options);
   let summary: ImportSummary | null = null;
+  let source: ReplayedTrace['source'] | undefined;
+  const onFormat = (format: TraceFormatName, gzip: boolean): void => {
+    source = { format, gzip };
+    options.onFormat?.(format, gzip);
+  };
   try {
-    summary = await importTrace(path, { ...options, context: ctx }, replayer);
+    summary = await importTrace(path, { ...options, context: ctx, onFormat }, replayer);
   } catch (e) {
     if (!(e instanceof ReplayStop)) throw e;
   }
-  if (replayer.stopped) return { replayer, ctx, summary, stoppedEarly: true };
+  // A replay stops only on a record, so the format was chosen before.
+  if (source === undefined) throw new Error(`${ctx.fileName}: the import ended without choosing a format`);
+  if (replayer.stopped) return { replayer, ctx, summary, source, stoppedEarly: true };
   if (replayer.model === undefined) {
     // No header/meta reached the replayer: an empty trace is reported by the importer; this is a guard.
     throw new MemreplayError(`${ctx.fileName}: the trace has no events`);
@@ -47,5 +57,5 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
       `${ctx.fileName}: --at-event ${options.stopAtEvent} is past the end of the trace (${replayer.events} events)`,
     );
   }
-  return { replayer, ctx, summary, stoppedEarly: false };
+  return { replayer, ctx, summary, source, stoppedEarly: false };
 }

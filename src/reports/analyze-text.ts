@@ -4,7 +4,7 @@ import type { AnalyzeResult } from '../analyzers/analyze.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
-import { bytes, percent, terminalSafe, thousands } from './units.js';
+import { bytes, count, percent, terminalSafe, thousands } from './units.js';
 import { groupingText } from './site-words.js';
 
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
@@ -32,25 +32,29 @@ export function formatAnalyzeText(r: AnalyzeResult): string {
   out.push(
     `model check: ${thousands(v.blocksPredicted)} of ${thousands(v.blocksChecked)} pymalloc addresses predicted; ` +
       (v.arenas.traceHasArenaRecords
-        ? `arenas ${thousands(v.arenas.fromTrace)} from trace, ${thousands(v.arenas.releasesConfirmed)} releases confirmed, ${thousands(v.arenas.mismatches)} mismatches`
-        : `no arena records: ${thousands(v.arenas.placedByModel)} arenas placed by the model`),
+        ? `arenas ${thousands(v.arenas.fromTrace)} from trace, ${count(v.arenas.releasesConfirmed, 'release')} confirmed, ${count(v.arenas.mismatches, 'mismatch')}`
+        : `no arena records: ${count(v.arenas.placedByModel, 'arena')} placed by the model`),
   );
   out.push('');
   out.push('high-water marks:');
   for (const m of HIGH_WATER_METRICS) {
     const p = r.highWater[m];
     const value = BYTE_METRICS.has(m) ? bytes(p.value) : thousands(p.value);
-    const when = p.event === 0 ? 'never' : `event ${thousands(p.event)} (line ${thousands(p.line)}${p.ts !== null ? `, ts ${p.ts}` : ''}${p.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(p.mark, 40))}` : ''})`;
-    out.push(`  ${p.description.padEnd(58)} ${value.padStart(11)}  at ${when}`);
+    const when = p.event === 0 ? 'never reached' : `at event ${thousands(p.event)} (line ${thousands(p.line)}${p.ts !== null ? `, ts ${p.ts}` : ''}${p.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(p.mark, 40))}` : ''})`;
+    out.push(`  ${p.description.padEnd(58)} ${value.padStart(11)}  ${when}`);
   }
   out.push('');
   const end = r.end;
-  out.push(`at the end: ${thousands(end.liveBlocks)} live blocks, ${bytes(end.liveRequestedBytes)} requested; sys.getallocatedblocks() ${thousands(end.allocatedBlocks)}; C library ${thousands(end.systemBlocks)} blocks, ${bytes(end.systemBytes)}; footprint ${bytes(end.footprintBytes)}`);
+  out.push(
+    `at the end: ${count(end.liveBlocks, 'live block')}, ${bytes(end.liveRequestedBytes)} requested; sys.getallocatedblocks() ${thousands(end.allocatedBlocks)}; ` +
+      `C library ${count(end.systemBlocks, 'block')}, ${bytes(end.systemBytes)}; footprint ${bytes(end.footprintBytes)}`,
+  );
   out.push('');
   const lb = r.liveBlocks;
-  out.push(`live blocks at the end ${groupingText(lb.groupedBy, lb.depth)} (top ${lb.groups.length} of ${thousands(lb.totalGroups)} sites):`);
+  if (lb.totalGroups === 0) out.push('no live blocks at the end');
+  else out.push(`live blocks at the end ${groupingText(lb.groupedBy, lb.depth)} (top ${lb.groups.length} of ${thousands(lb.totalGroups)} sites):`);
   for (const g of lb.groups) {
-    out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} blocks  ${terminalSafe(g.key, 90)}`);
+    out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${g.blocks === 1 ? 'block ' : 'blocks'}  ${terminalSafe(g.key, 90)}`);
   }
   out.push('');
   out.push('fragmentation at the end:');
@@ -75,7 +79,7 @@ function callLine(r: AnalyzeResult): string {
 function fragmentationLines(f: FragmentationSummary): string[] {
   const share = (x: number): string => (f.arenaBytes === 0 ? '' : ` (${percent(x / f.arenaBytes)})`);
   return [
-    `  ${thousands(f.arenas)} arenas = ${bytes(f.arenaBytes)}; ${thousands(f.poolsInUse)} pools in use, ${thousands(f.unusedPools)} unused; utilisation ${percent(f.utilisation)}`,
+    `  ${count(f.arenas, 'arena')} = ${bytes(f.arenaBytes)}; ${count(f.poolsInUse, 'pool')} in use, ${thousands(f.unusedPools)} unused; utilisation ${percent(f.utilisation)}`,
     `  blocks in use ${bytes(f.allocatedBlockBytes)}${share(f.allocatedBlockBytes)}, free blocks in used pools ${bytes(f.availableBlockBytes)}${share(f.availableBlockBytes)}, unused pools ${bytes(f.unusedPoolBytes)}${share(f.unusedPoolBytes)}`,
     `  pool headers ${bytes(f.poolHeaderBytes)}, quantization ${bytes(f.quantizationBytes)}, arena alignment ${bytes(f.arenaAlignmentBytes)}`,
   ];

@@ -32,7 +32,9 @@ export function formatCheckText(report: CheckReport): string {
   if (report.suppressions.length > 0) out.push(`suppressions: ${report.suppressions.map((s) => terminalSafe(s, 80)).join(', ')}`);
   out.push('');
   for (const t of report.traces) out.push(...traceLines(t));
-  for (const f of report.failures) out.push(`ERROR ${terminalSafe(f.file)}: ${terminalSafe(f.error, 300)}`);
+  // The error itself went to stderr as the trace failed; saying it again here
+  // would show it twice in a terminal.
+  for (const f of report.failures) out.push(`ERROR ${terminalSafe(f.file)}: could not be read (the error is on stderr)`);
   const failed = report.traces.filter((t) => !t.passed).length;
   const noVerdict = report.traces.filter((t) => t.leaks.growth.noVerdict !== null).length;
   out.push('');

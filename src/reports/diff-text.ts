@@ -27,8 +27,8 @@ export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   const out: string[] = [];
   const when = d.at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(d.at, 40))}`;
   out.push(`event traces compared ${when} (live blocks by ${d.by}${d.depth !== null ? `, innermost ${d.depth} frames per stack` : ''}${d.cumulative ? ', cumulative' : ''})`);
-  out.push(`  old  ${traceLine(d.old, d.at === null)}`);
-  out.push(`  new  ${traceLine(d.new, d.at === null)}`);
+  out.push(`  old  ${traceLine(d.old)}`);
+  out.push(`  new  ${traceLine(d.new)}`);
   out.push('');
   const width = Math.max(20, ...d.metrics.map((m) => m.description.length));
   out.push(`  ${`${when}:`.padEnd(width)} ${'old'.padStart(12)} ${'new'.padStart(12)} ${'diff'.padStart(12)}`);
@@ -48,10 +48,9 @@ function snapshotLine(s: Snapshot): string {
   return `${terminalSafe(s.file)}  (${what.join(', ')}; ${thousands(s.traceCount)} blocks, ${bytes(s.totalSize)})`;
 }
 
-/** `withFormat`: the replay read the whole file, so its format and compression are known. */
-function traceLine(s: TraceSide, withFormat: boolean): string {
+function traceLine(s: TraceSide): string {
   const a = s.analysis;
-  return `${terminalSafe(a.file)}  (${withFormat ? `${a.format}${a.gzip ? ', gzip' : ''}; ` : ''}CPython ${a.python.version} model; ${thousands(a.events.total)} events${a.anomalies.total > 0 ? `, ${thousands(a.anomalies.total)} anomalies` : ''})`;
+  return `${terminalSafe(a.file)}  (${a.format}${a.gzip ? ', gzip' : ''}; CPython ${a.python.version} model; ${thousands(a.events.total)} events${a.anomalies.total > 0 ? `, ${thousands(a.anomalies.total)} anomalies` : ''})`;
 }
 
 function statisticsTable(stats: readonly StatisticDiff[], by: string, top: number): string[] {

@@ -18,6 +18,11 @@ export function bytes(n: number): string {
   return `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
 }
 
+/** "1 arena", "3 arenas", "1 mismatch", "2 mismatches": a count with its noun. */
+export function count(n: number, noun: string): string {
+  return `${thousands(n)} ${n === 1 ? noun : /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`}`;
+}
+
 export function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(1)}%`;
 }

@@ -28,6 +28,13 @@ describe('byte sizes', () => {
     expect(parseByteSize('1.5kb')).toBe(1500);
     expect(parseByteSize('2GiB')).toBe(2 * 1024 ** 3);
     expect(parseByteSize('12')).toBe(12);
+    expect(parseByteSize('1.1 GB')).toBe(1_100_000_000);
+    expect(parseByteSize('0.5 KiB')).toBe(512);
+    expect(parseByteSize('7.000')).toBe(7);
+  });
+
+  it('refuses a fraction of a byte rather than round it', () => {
+    for (const bad of ['0.5', '1.5 B', '0.3 KiB', '1.0000001 kB']) expect(parseByteSize(bad), bad).toBeUndefined();
   });
 
   it('rejects anything else', () => {
@@ -71,10 +78,13 @@ describe('the config file', () => {
   });
 
   it('names the file and the key of anything it does not know or cannot read', () => {
-    expect(() => parseConfig({ check: { budget: {} } }, 'm.json')).toThrow('m.json: check.budget: expected one of budgets, baseline');
-    expect(() => parseConfig({ check: { budgets: { leaks: 0 } } }, 'm.json')).toThrow('m.json: check.budgets.leaks: expected one of steadyLeakSites');
+    expect(() => parseConfig({ check: { budget: {} } }, 'm.json')).toThrow('m.json: check: unknown key "budget"; expected one of budgets, baseline');
+    expect(() => parseConfig({ check: { budgets: { leakBytes: 5 } } }, 'm.json')).toThrow(
+      'm.json: check.budgets: unknown key "leakBytes"; expected one of steadyLeakSites, leakedBytes, siteLeakedBytes, peakFootprintBytes, arenas, fragmentation',
+    );
+    expect(() => parseConfig({ chek: {} }, 'm.json')).toThrow('m.json: the top level: unknown key "chek"; expected one of check, $schema');
     expect(() => parseConfig({ check: { budgets: { arenas: -1 } } }, 'm.json')).toThrow('m.json: check.budgets.arenas: expected a whole number >= 0, got -1');
-    expect(() => parseConfig({ check: { budgets: { leakedBytes: '4 MB!' } } }, 'm.json')).toThrow('expected a byte count');
+    expect(() => parseConfig({ check: { budgets: { leakedBytes: '4 MB!' } } }, 'm.json')).toThrow('expected a whole number of bytes');
     expect(() => parseConfig({ check: { allowNoVerdict: 'yes' } }, 'm.json')).toThrow('m.json: check.allowNoVerdict: expected true or false, got "yes"');
     expect(parseConfig({ check: { allowNoVerdict: true } }, 'm.json').allowNoVerdict).toBe(true);
     expect(() => parseConfig([], 'm.json')).toThrow('m.json: the top level: expected an object, got []');

@@ -28,8 +28,10 @@ describe('memreplay check', () => {
     writeFileSync(join(f.dir, 'bad.csv'), 'op,addr,size\nalloc,zz,1\n');
     const r = memreplay(['check', f.leaky, join(f.dir, 'bad.csv'), f.clean]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^memreplay: .*bad\.csv:2: /);
+    expect(r.stderr).toMatch(/^memreplay: .*bad\.csv:2: [^\n]*\n$/);
     expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stdout).toContain(`ERROR ${join(f.dir, 'bad.csv')}: could not be read (the error is on stderr)\n`);
+    expect(r.stdout).not.toContain('bad.csv:2');
     expect(r.stdout).toContain(`FAIL  ${f.leaky}`);
     expect(r.stdout).toContain(`PASS  ${f.clean}`);
   });
@@ -38,7 +40,10 @@ describe('memreplay check', () => {
     const f = fixture();
     const r = memreplay(['check', f.clean, '--max-peak-footprint', 'lots']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('memreplay: --max-peak-footprint "lots": expected a byte count (1048576, "64 MiB", "1.5 GB")\n');
+    expect(r.stderr).toBe('memreplay: --max-peak-footprint "lots": expected a whole number of bytes (1048576, "64 MiB", "1.5 GB")\n');
+    const half = memreplay(['check', f.clean, '--max-leaked-bytes', '0.5']);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toBe('memreplay: --max-leaked-bytes "0.5": expected a whole number of bytes (1048576, "64 MiB", "1.5 GB")\n');
   });
 
   it('expands globs in sorted order and checks them on worker threads; a glob matching nothing is an error', () => {
@@ -78,7 +83,7 @@ describe('memreplay check', () => {
     writeFileSync(join(f.dir, 'memreplay.config.json'), JSON.stringify({ check: { budgets: { arena: 3 } } }));
     const r = memreplay(['check', f.clean], undefined, f.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^memreplay: .*memreplay\.config\.json: check\.budgets\.arena: expected one of steadyLeakSites/);
+    expect(r.stderr).toMatch(/^memreplay: .*memreplay\.config\.json: check\.budgets: unknown key "arena"; expected one of steadyLeakSites, .*arenas, fragmentation\n$/);
   });
 
   it('fails against a baseline that a figure rose above, and passes within the tolerance', () => {
@@ -105,13 +110,20 @@ describe('memreplay check', () => {
     writeFileSync(f.leaky, iterationsTrace(20, true).replaceAll('app/', `${f.dir}/app/`));
     expect(memreplay(['check', f.leaky, '--baseline', base, '--max-leak-sites', '5']).code).toBe(1);
     expect(memreplay(['check', f.leaky, '--baseline', base, '--max-leak-sites', '5', '--tolerance', '30%']).code).toBe(0);
-    // Updating a baseline replaces it; another file is not overwritten without --force.
-    expect(memreplay(['check', f.clean, '--max-leak-sites', '5', '--update-baseline', base]).code).toBe(0);
+    // Updating a baseline replaces it, and says so; another file is not overwritten without --force.
+    const replaced = memreplay(['check', f.clean, '--max-leak-sites', '5', '--update-baseline', base]);
+    expect(replaced.code).toBe(0);
+    expect(replaced.stderr).toBe(`Wrote ${base} (replaced the baseline that was there)\n`);
     const other = join(f.dir, 'notes.json');
     writeFileSync(other, '{}');
     const refused = memreplay(['check', f.clean, '--update-baseline', other]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`memreplay: ${other} exists; pass --force to overwrite it\n`);
+    expect(refused.stderr).toBe(
+      `memreplay: --update-baseline ${other}: the file exists and is not a memreplay check baseline; pass --force to overwrite it\n`,
+    );
+    expect(readFileSync(other, 'utf8')).toBe('{}');
+    expect(memreplay(['check', f.clean, '--max-leak-sites', '5', '--update-baseline', other, '--force']).code).toBe(0);
+    expect(JSON.parse(readFileSync(other, 'utf8')).schema).toBe('memreplay.check/1');
   });
 
   it('writes JUnit and SARIF files, and GitHub annotations and a job summary under GitHub Actions', () => {

@@ -165,4 +165,38 @@ describe('diff of snapshots: the other outputs', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is a snapshot and .* is an event trace: diff compares two snapshots or two event traces/);
   });
+
+  it('a JSONL file with several snapshots needs --old-label / --new-label, and the message names them', () => {
+    const jsonl = join(FIXTURES, '3.13', 'snapshots.jsonl.gz');
+    const several = '(labels "old", "new")';
+    const o = memreplay(['diff', jsonl, old]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toBe(`memreplay: ${jsonl}: the file holds 2 snapshots ${several}; choose one with --old-label LABEL\n`);
+    const n = memreplay(['diff', old, jsonl]);
+    expect(n.stderr).toBe(`memreplay: ${jsonl}: the file holds 2 snapshots ${several}; choose one with --new-label LABEL\n`);
+    const wrong = memreplay(['diff', old, old, '--new-label', 'x']);
+    expect(wrong.stderr).toBe(`memreplay: ${old}: --new-label applies only to JSONL snapshot files; this is a Snapshot.dump() pickle\n`);
+  });
+
+  it('random bytes or an unknown start are neither a snapshot nor a trace, said as the trace importer says it', () => {
+    const dir = tempDir();
+    const garbage = join(dir, 'garbage.bin');
+    writeFileSync(garbage, Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919 + 13) % 251)));
+    const numbers = join(dir, 'numbers.txt');
+    writeFileSync(numbers, '12345\n67890\n');
+    const cases: [string[], string][] = [
+      [['diff', garbage, old], `memreplay: ${garbage}: binary file: not a CSV or JSONL trace\n`],
+      [['diff', old, garbage], `memreplay: ${garbage}: binary file: not a CSV or JSONL trace\n`],
+      [
+        ['diff', numbers, old],
+        `memreplay: ${numbers}: not a tracemalloc snapshot or an event trace: it starts with "12345\\n67890\\n"; ` +
+          'expected a Snapshot.dump() pickle, a JSONL snapshot file, or a CSV or JSONL trace\n',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = memreplay(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+  });
 });

@@ -3,6 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
 
@@ -89,7 +90,7 @@ describe('diff of two event traces', () => {
     const text = memreplay(['diff', base, leaky, '--depth', '2']);
     expect(text.stdout).toMatch(/live blocks by lineno, innermost 2 frames per stack/);
     const bad = memreplay(['diff', base, leaky, '--depth', '0']);
-    expect([bad.code, bad.stderr]).toEqual([2, 'memreplay: --depth 0: expected a whole number >= 1\n']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'memreplay: --depth "0": expected a whole number >= 1\n']);
   });
 
   it('--at compares both traces at a mark; a trace can come from standard input', () => {
@@ -100,6 +101,17 @@ describe('diff of two event traces', () => {
     expect(doc.at).toBe('iteration 10');
     expect(doc.new.file).toBe('<stdin>');
     expect(doc.liveBlocks.statistics[0]).toMatchObject({ size: 960, count: 10, countDiff: 10 });
+  });
+
+  it('--at keeps each input\'s format and gzip, in the JSON and the header', () => {
+    const { dir, base, leaky } = traces();
+    const zipped = join(dir, 'leaky.csv.gz');
+    writeFileSync(zipped, gzipSync(readFileSync(leaky)));
+    const doc = JSON.parse(memreplay(['diff', base, zipped, '--at', 'iteration 10', '--json']).stdout);
+    expect([doc.old.format, doc.old.gzip, doc.new.format, doc.new.gzip]).toEqual(['csv', false, 'csv', true]);
+    const text = memreplay(['diff', base, zipped, '--at', 'iteration 10']).stdout;
+    expect(text).toContain(`  old  ${base}  (csv; CPython 3.11 model; `);
+    expect(text).toContain(`  new  ${zipped}  (csv, gzip; CPython 3.11 model; `);
   });
 
   it('reports the same high-water marks and fragmentation as analyze', () => {
@@ -136,7 +148,7 @@ describe('diff usage errors: one line, exit 2', () => {
   it.each([
     ['both inputs on standard input', ['diff', '-', '-'], /^memreplay: only one of OLD and NEW can be - \(standard input\)\n$/],
     ['--json with --format tracemalloc', ['diff', base, leaky, '--json', '--format', 'tracemalloc'], /^memreplay: --json and --format tracemalloc are two different outputs/],
-    ['a label for an event trace', ['diff', base, leaky, '--old-label', 'x'], /a snapshot label applies only to JSONL snapshot files; this is an event trace/],
+    ['a label for an event trace', ['diff', base, leaky, '--old-label', 'x'], /base\.csv: --old-label applies only to JSONL snapshot files; this is an event trace$/m],
     ['a mark that is not there', ['diff', base, leaky, '--at', 'nope'], /no mark labelled "nope" in the trace/],
     ['a missing file', ['diff', base, join(tempDir(), 'missing.csv')], /cannot read trace .*missing\.csv: no such file/],
   ])('%s', (_what, args, message) => {

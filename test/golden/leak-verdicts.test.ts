@@ -153,7 +153,7 @@ describe('the warm-up and --marks from the command line', () => {
     );
     const check = memreplay(['check', LEAKY, '--marks', 'nomatch']);
     expect(check.code).toBe(2);
-    expect(check.stdout).toContain('--marks "nomatch" matches no mark');
+    expect(check.stderr).toContain('--marks "nomatch" matches no mark');
     expect(check.stdout).not.toContain('PASS');
   });
 

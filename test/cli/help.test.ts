@@ -1,0 +1,40 @@
+// `--help` of every command, laid out at terminal widths: lines are wrapped
+// between words, never inside one. The unwrapped help (YARGS_DISABLE_WRAP)
+// is the reference: wrapping may only change whitespace, so both must hold
+// the same words in the same order.
+
+import { describe, expect, it } from 'vitest';
+import { memreplay } from './helpers.js';
+
+const COMMANDS = ['', 'stats', 'analyze', 'leaks', 'check', 'report', 'diff', 'record'];
+const WIDTHS = [80, 110];
+
+function help(command: string, env: Record<string, string>): string {
+  const r = memreplay([...(command ? [command] : []), '--help'], undefined, undefined, env);
+  expect(r.code).toBe(0);
+  return r.stdout;
+}
+
+const words = (text: string): string[] => text.split(/\s+/).filter((w) => w !== '');
+
+describe('memreplay --help', () => {
+  for (const command of COMMANDS) {
+    it(`${command || '(no command)'}: wraps between words at widths ${WIDTHS.join(' and ')}`, () => {
+      const unwrapped = help(command, { YARGS_DISABLE_WRAP: '1' });
+      for (const width of WIDTHS) {
+        const text = help(command, { COLUMNS: String(width) });
+        expect(words(text), `width ${width}`).toEqual(words(unwrapped));
+        for (const line of text.split('\n')) expect(line.length, `width ${width}: ${line}`).toBeLessThanOrEqual(width);
+      }
+    });
+  }
+
+  it('record: the usage keeps [options] whole and says what the command does', () => {
+    const text = help('record', { COLUMNS: '80' });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('memreplay record -o OUT.csv[.gz] [options] -- script.py [args]');
+    expect(lines[1]).toBe('memreplay record -o OUT.csv[.gz] [options] -- -m module [args]');
+    expect(text).toMatch(/^run a Python program and record every allocation/m);
+    expect(lines).toContain('  memreplay record -o t.csv --python python3.12 -- -m mypackage.cli');
+  });
+});

@@ -1,0 +1,40 @@
+// The analyze summary reads as English: singular and plural counts, and a
+// plain sentence when nothing is live at the end.
+
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeTrace } from '../../src/analyzers/analyze.js';
+import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
+import { count } from '../../src/reports/units.js';
+import { writeTrace } from '../analyzers/trace-text.js';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
+
+describe('formatAnalyzeText', () => {
+  it('says "no live blocks at the end" instead of an empty table', async () => {
+    const text = formatAnalyzeText(await analyzeTrace(writeTrace(['alloc,0x10030,48,,obj,,,,,', 'free,0x10030,,,obj,,,,,'])));
+    expect(text).toContain('\nno live blocks at the end\n\nfragmentation at the end:\n');
+    expect(text).toContain('at the end: 0 live blocks,');
+    expect(text).toContain('no arena records: 1 arena placed by the model');
+    expect(text).toMatch(/bytes from the C library .* 0 B {2}never reached\n/);
+    expect(text).toContain('  1 arena = 1.00 MiB; 0 pools in use, 64 unused;');
+  });
+
+  it('counts one of a thing in the singular (startup-3.11: one arena released, one left)', async () => {
+    const text = formatAnalyzeText(await analyzeTrace(join(FIXTURES, 'startup-3.11.csv.gz')));
+    expect(text).toContain('arenas 2 from trace, 1 release confirmed, 0 mismatches');
+    expect(text).toMatch(/^ {2}1 arena = 1\.00 MiB; 0 pools in use, 63 unused;/m);
+    expect(text).not.toMatch(/\b1 (arenas|releases|blocks|pools|mismatches)\b/);
+  });
+
+  it('lists one live block as "1 block"', async () => {
+    const text = formatAnalyzeText(await analyzeTrace(writeTrace(['alloc,0x10030,48,,obj,,,,,'])));
+    expect(text).toContain('at the end: 1 live block, 48 B requested;');
+    expect(text).toContain('live blocks at the end by lineno (top 1 of 1 sites):\n        48 B          1 block   (no stack) obj size class 2 (48-byte blocks)\n');
+  });
+
+  it('count() picks the plural of our nouns', () => {
+    expect([count(0, 'arena'), count(1, 'arena'), count(1234, 'block')]).toEqual(['0 arenas', '1 arena', '1,234 blocks']);
+    expect([count(1, 'mismatch'), count(2, 'mismatch'), count(3, 'size class')]).toEqual(['1 mismatch', '2 mismatches', '3 size classes']);
+  });
+});
