@@ -81,7 +81,7 @@ describe('--by and --depth in analyze and report', () => {
       const r = memreplay([cmd, file, ...extra, '--depth', '2']);
       expect([r.code, r.stderr]).toEqual([2, 'memreplay: --depth applies to --by traceback only\n']);
       const zero = memreplay([cmd, file, ...extra, '--by', 'traceback', '--depth', '0']);
-      expect([zero.code, zero.stderr]).toEqual([2, 'memreplay: --depth 0: expected a whole number >= 1\n']);
+      expect([zero.code, zero.stderr]).toEqual([2, 'memreplay: --depth "0": expected a whole number >= 1\n']);
       expect(hasStackTrace(zero.stderr)).toBe(false);
     }
   });
