@@ -15,9 +15,9 @@ import { traceDisplayName } from '../../src/import/source.js';
 import { uniqueReportNames } from '../../src/io/report-names.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
-import { renderIndexHtml } from '../../src/reports/html/index-page.js';
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
-import { chartsFolder, REPORT_FORMATS, type ReportFile, type ReportFormat, type ReportTaskOptions, type ReportTaskResult } from '../../src/reports/report-task.js';
+import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
+import type { ReportFile, ReportTaskOptions, ReportTaskResult } from '../../src/reports/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
@@ -172,6 +172,8 @@ async function indexFiles(entries: readonly IndexEntry[], failures: readonly Ind
   if (format === 'json') return [{ path: `${INDEX}.json`, content: formatIndexJson(entries, failures) }];
   if (format === 'md') return [{ path: `${INDEX}.md`, content: formatIndexMarkdown(entries, failures) }];
   const folder = chartsFolder(INDEX);
+  // Loaded here, not at start-up: it brings vega, which no other command needs.
+  const { renderIndexHtml } = await import('../../src/reports/html/index-page.js');
   const page = await renderIndexHtml(entries, failures, folder);
   return [
     ...(page.chart === null ? [] : [{ path: `${folder}/${page.chart.name}.vl.json`, content: JSON.stringify(page.chart.spec) + '\n' }]),

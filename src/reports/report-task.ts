@@ -12,8 +12,9 @@ import { renderHtmlReport } from './report-html.js';
 import { formatReportJson } from './report-json.js';
 import { formatReportMarkdown } from './report-md.js';
 
-export type ReportFormat = 'html' | 'json' | 'md';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'md'];
+import { chartsFolder, type ReportFormat } from './report-files.js';
+
+export { chartsFolder, REPORT_FORMATS, type ReportFormat } from './report-files.js';
 
 /** Plain data, so it crosses to a worker: buildReport's site and leak options, and how to write. */
 export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'at' | 'warmup' | 'marks' | 'suppressions'> {
@@ -38,10 +39,6 @@ export interface ReportTaskResult {
   readonly files: readonly ReportFile[];
 }
 
-/** The folder beside an HTML report that holds its charts' vega-lite specs. */
-export function chartsFolder(name: string): string {
-  return `${name}.charts`;
-}
 
 export const reportTask = defineTask<ReportTaskOptions, ReportTaskResult>({
   name: 'report',
