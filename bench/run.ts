@@ -13,7 +13,7 @@
 //   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze --formats csv,gz [--seed 1] [--quick] [--skip-real]
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,8 +91,8 @@ function git(args: string[]): string | null {
 /**
  * A private copy of the compiled code the children run. dist/ is shared: a
  * colleague's `npm test` rebuilds it, and without the copy a long bench could
- * measure different code in different rows. src/ and bench/ import only
- * node: built-ins and each other, so the copy needs no node_modules.
+ * measure different code in different rows. src/ imports packages too
+ * (fast-glob, vega...), so the copy links the repo's node_modules.
  */
 function snapshotCode(): { child: string; dir: string } {
   const dir = join(ensureCacheDir(), `code-${process.pid}`);
@@ -100,6 +100,7 @@ function snapshotCode(): { child: string; dir: string } {
   cpSync(join(REPO, 'dist', 'src'), join(dir, 'src'), { recursive: true });
   cpSync(HERE, join(dir, 'bench'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { child: join(dir, 'bench', 'child.js'), dir };
 }
 

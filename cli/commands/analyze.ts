@@ -13,9 +13,10 @@ import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-option
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
+import { siteGroupingOf, withSiteOptions, type SiteArgs } from '../site-options.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
-interface AnalyzeArgs extends TraceArgs, BatchArgs {
+interface AnalyzeArgs extends TraceArgs, BatchArgs, SiteArgs {
   traces: string[];
   json: boolean;
   top?: string;
@@ -30,7 +31,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <traces..>',
   describe: 'replay traces and summarise events, anomalies, high-water marks, live blocks and fragmentation',
   builder: (y: Argv) =>
-    withBatchOptions(withTraceOptions(y))
+    withBatchOptions(withSiteOptions(withTraceOptions(y)))
       .positional('traces', {
         type: 'string',
         array: true,
@@ -49,6 +50,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         format: formatOption(args.format),
         lenient: args.lenient,
         top,
+        ...siteGroupingOf(args),
       };
       const { results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options);
       const report = args.json

@@ -54,6 +54,7 @@ interface CheckArgs extends LeakArgs, BatchArgs {
   sarif?: string;
   sourceRoot?: string;
   top?: string;
+  allowNoVerdict?: boolean;
   force: boolean;
 }
 
@@ -83,6 +84,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('sarif', { type: 'string', describe: 'write SARIF 2.1.0 to FILE (a result per leak site, at its line)' })
       .option('source-root', { type: 'string', describe: 'repository root for SARIF and annotation paths (default: $GITHUB_WORKSPACE, else the working directory)' })
       .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'sites per trace in --json besides the failing ones' })
+      .option('allow-no-verdict', {
+        type: 'boolean',
+        describe: 'pass a trace with too few intervals after the warm-up for a leak verdict (with a warning) instead of failing it',
+      })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite existing --junit / --sarif / --gen-suppressions files' });
     for (const name of BUDGET_NAMES) b = b.option(BUDGET_FLAGS[name].flag, { type: 'string', describe: BUDGET_FLAGS[name].describe });
     return b as unknown as Argv<CheckArgs>;
@@ -113,6 +118,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         leaks: { ...leakOptionsOf(merged, suppressions), top },
         budgets,
         budgetSources: sources,
+        allowNoVerdict: args.allowNoVerdict ?? config?.allowNoVerdict ?? false,
         tolerance,
         ...(baseline !== undefined ? { baseline } : {}),
         configFile: configFile ?? null,
@@ -122,6 +128,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       const batch = await runTraceBatch<CheckTaskOptions, Awaited<ReturnType<typeof checkTrace>>>(args, 'check', {
         leaks: options.leaks,
         budgets: options.budgets,
+        rules: { allowNoVerdict: options.allowNoVerdict },
       });
       const report = reportOf(
         batch.results.map((checked) => traceCheckOf(checked.leaks.file, checked, options)),

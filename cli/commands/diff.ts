@@ -15,6 +15,7 @@ import { formatTracemallocLines } from '../../src/reports/diff-tracemalloc.js';
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
+import { depthOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { pythonOption } from '../trace-options.js';
 
@@ -26,6 +27,7 @@ interface DiffArgs extends QuietArgs {
   json: boolean;
   format: string;
   top?: string;
+  depth?: string;
   oldLabel?: string;
   newLabel?: string;
   at?: string;
@@ -50,6 +52,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (${SNAPSHOT_DIFF_SCHEMA} or ${TRACE_DIFF_SCHEMA})` })
       .option('format', { type: 'string', choices: ['text', 'tracemalloc'], default: 'text', describe: "output: a table, or exactly the lines Python prints for each of compare_to's statistics" })
       .option('top', { type: 'string', describe: `statistics to list (default: ${TEXT_TOP} in the table, all with --json or --format tracemalloc)` })
+      .option('depth', { type: 'string', describe: "event traces: keep the innermost N frames of each stack (as tracemalloc's traceback_limit)" })
       .option('old-label', { type: 'string', describe: 'the label of the snapshot to read from OLD (a JSONL file with several snapshots)' })
       .option('new-label', { type: 'string', describe: 'the label of the snapshot to read from NEW' })
       .option('at', { type: 'string', describe: 'event traces: compare at the first mark with this label in each, not at the ends' })
@@ -62,6 +65,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       const by = args.by as DiffKey;
       if (args.cumulative && by === 'traceback') throw new UsageError('--cumulative works with --by lineno or --by filename, not traceback (as in tracemalloc)');
       if (args.json && args.format !== 'text') throw new UsageError('--json and --format tracemalloc are two different outputs: choose one');
+      const depth = depthOption(args.depth);
       const oldPath = traceArgument(args.old);
       const newPath = traceArgument(args.new);
       if (oldPath === '-' && newPath === '-') throw new UsageError('only one of OLD and NEW can be - (standard input)');
@@ -73,6 +77,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       let report: string;
       if (older.kind === 'snapshot' && newer.kind === 'snapshot') {
         if (args.at !== undefined) throw new UsageError('--at names a mark of an event trace; snapshots are one instant already');
+        if (depth !== undefined) throw new UsageError('--depth applies to event traces; a snapshot kept the frames tracemalloc was asked for (its traceback_limit)');
         const d = diffSnapshots(older.snapshot, newer.snapshot, by, args.cumulative);
         report = args.json
           ? JSON.stringify(snapshotDiffDocument(d, top), null, 2) + '\n'
@@ -85,6 +90,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
             python,
             lenient: args.lenient,
             ...(args.at !== undefined ? { stopAtMark: args.at } : {}),
+            ...(depth !== undefined ? { depth } : {}),
             ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
           });
         const d = diffTraces(await replay(older), await replay(newer), by, args.cumulative, args.at ?? null);

@@ -4,9 +4,9 @@
 
 import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { DEFAULT_FRAMES, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
+import { UsageError } from '../../src/errors.js';
+import { DEFAULT_FRAMES, framesMessage, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
 import { bytes, thousands } from '../../src/reports/units.js';
-import { wholeNumberOption } from '../number-options.js';
 import { withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
 
@@ -60,9 +60,14 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         if (!args.quiet) say(text);
       };
       const program = [...(args.program ?? []), ...(args['--'] ?? [])].map(String);
+      // --frames is a string option so that the message shows what was typed (see number-options.ts).
+      const frames = args.frames === undefined ? DEFAULT_FRAMES : /^[0-9]+$/.test(args.frames) ? Number(args.frames) : NaN;
+      if (args.stacks && !(Number.isInteger(frames) && frames >= 1 && frames <= MAX_FRAMES)) {
+        throw new UsageError(framesMessage(JSON.stringify(args.frames)));
+      }
       const result = await recordProgram({
         python: args.python,
-        frames: args.stacks ? (wholeNumberOption('frames', args.frames, 1) ?? DEFAULT_FRAMES) : 0,
+        frames: args.stacks ? frames : 0,
         raw: args.raw,
         output: args.output,
         statsOut: args.statsOut,
@@ -73,7 +78,10 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         },
       });
       const { status, files } = result;
-      if (status === null) {
+      if (!result.wroteTrace) {
+        const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode})`;
+        say(`the interpreter ${how} before its first allocation; nothing was recorded`);
+      } else if (status === null) {
         const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode}) before the recorder could finish`;
         say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats and final marks`);
       } else {

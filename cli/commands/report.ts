@@ -15,10 +15,11 @@ import { traceDisplayName } from '../../src/import/source.js';
 import { uniqueReportNames } from '../../src/io/report-names.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
-import { renderIndexHtml } from '../../src/reports/html/index-page.js';
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
-import { chartsFolder, REPORT_FORMATS, type ReportFile, type ReportFormat, type ReportTaskOptions, type ReportTaskResult } from '../../src/reports/report-task.js';
+import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
+import type { ReportFile, ReportTaskOptions, ReportTaskResult } from '../../src/reports/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
 
 registerTask('report', new URL('../../src/reports/report-task.js', import.meta.url));
@@ -26,12 +27,13 @@ registerTask('report', new URL('../../src/reports/report-task.js', import.meta.u
 export const DEFAULT_REPORT_DIR = 'reports';
 const INDEX = 'index';
 
-interface ReportArgs extends BatchArgs {
+interface ReportArgs extends BatchArgs, GrowthArgs {
   traces: string[];
   output: string;
   format: ReportFormat;
   python?: string;
   traceFormat?: string;
+  at?: string;
   lenient: boolean;
   force: boolean;
 }
@@ -40,7 +42,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <traces..>',
   describe: 'write a report per trace (HTML with charts, Markdown or JSON) and, for several traces, an index comparing them',
   builder: (y: Argv) =>
-    withBatchOptions(y)
+    withGrowthOptions(withBatchOptions(y))
       .positional('traces', {
         type: 'string',
         array: true,
@@ -52,6 +54,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('python', {
         type: 'string',
         describe: `CPython version to model (${PYTHON_VERSIONS.join(', ')}); several, comma-separated (3.8,3.11,3.13), replay each trace under each version's geometry side by side`,
+      })
+      .option('at', {
+        type: 'string',
+        describe: 'the leak section shows the blocks live at the first mark with this label (default: stats when the trace has it, else the end)',
       })
       .option('trace-format', { type: 'string', choices: ['csv', 'jsonl'], describe: 'trace format; default: detected from the content' })
       .option('lenient', { type: 'boolean', default: false, describe: 'skip bad records (counted, first few shown) instead of stopping at the first' })
@@ -68,7 +74,9 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       if (!args.force) refuseToOverwrite(outDir, [...names, ...(batch ? [INDEX] : [])], format);
 
       const options: ReportTaskOptions = {
+        ...growthOptionsOf(args, suppressionsOf(args)),
         format,
+        ...(args.at !== undefined ? { at: args.at } : {}),
         ...(versions.length === 1 ? { python: versions[0]! } : {}),
         ...(versions.length > 1 ? { whatIf: versions } : {}),
         ...(args.traceFormat !== undefined ? { traceFormat: args.traceFormat as 'csv' | 'jsonl' } : {}),
@@ -164,6 +172,8 @@ async function indexFiles(entries: readonly IndexEntry[], failures: readonly Ind
   if (format === 'json') return [{ path: `${INDEX}.json`, content: formatIndexJson(entries, failures) }];
   if (format === 'md') return [{ path: `${INDEX}.md`, content: formatIndexMarkdown(entries, failures) }];
   const folder = chartsFolder(INDEX);
+  // Loaded here, not at start-up: it brings vega, which no other command needs.
+  const { renderIndexHtml } = await import('../../src/reports/html/index-page.js');
   const page = await renderIndexHtml(entries, failures, folder);
   return [
     ...(page.chart === null ? [] : [{ path: `${folder}/${page.chart.name}.vl.json`, content: JSON.stringify(page.chart.spec) + '\n' }]),

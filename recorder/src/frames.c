@@ -13,16 +13,17 @@
 
 #include "frames.h"
 
-/* Where the PyObject header sits in a code object's block: after the GC
- * header when code objects are GC-tracked. */
-static size_t g_code_offset;
-
-void frames_init(void) {
-    g_code_offset = (PyCode_Type.tp_flags & Py_TPFLAGS_HAVE_GC) ? 2 * sizeof(void *) : 0;
+int frames_init(void) {
+    /* Code objects are not GC-tracked in 3.8-3.13: a code object's block
+     * starts with its PyObject header. (Were it tracked, the header would sit
+     * after the GC header, past the end of the smallest blocks.) */
+    return (PyCode_Type.tp_flags & Py_TPFLAGS_HAVE_GC) == 0;
 }
 
 PyObject *frames_code_in_block(const void *block) {
-    PyObject *o = (PyObject *)((char *)block + g_code_offset);
+    /* Every block is at least 16 bytes (pymalloc's smallest class; the C
+     * library's smallest chunk holds 24), so ob_type can be read. */
+    PyObject *o = (PyObject *)block;
     return o->ob_type == &PyCode_Type ? o : NULL;
 }
 

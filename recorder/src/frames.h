@@ -43,6 +43,7 @@ PyObject *frames_function(PyObject *code);
 /* The code object held by a block about to be freed, or NULL: the cache of
  * code object -> lines must forget it (its address may be reused). */
 PyObject *frames_code_in_block(const void *block);
-void frames_init(void);
+/* 0 when this interpreter's code objects cannot be recognised that way. */
+int frames_init(void);
 
 #endif

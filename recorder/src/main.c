@@ -17,6 +17,7 @@
  *   2. PyMem_SetAllocator (OBJ, MEM, RAW with --raw), PyObject_SetArenaAllocator.
  *   3. Py_InitializeFromConfig() with the command line, then Py_RunMain(),
  *      which runs the program, finalizes and returns its exit status. */
+#define _GNU_SOURCE 1 /* F_SETPIPE_SZ */
 #include <Python.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +54,8 @@ static pid_t g_pid;
 static char g_python_version[32];
 static int g_complete;
 static long g_preinit_blocks, g_preinit_arenas;
+/* The status has been reported (or a failure was): nothing more is written. */
+static int g_finished;
 
 /* ---- status report (read by `memreplay record`) --------------------------- */
 
@@ -84,6 +87,10 @@ static void json_escape(const char *s, char *out, size_t cap) {
     out[n] = '\0';
 }
 
+static void close_status_in_child(void) {
+    if (g_opt.status_fd >= 0) close(g_opt.status_fd);
+}
+
 /* Setup failed before the program ran: one line, exit status 2. */
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void fail(const char *fmt, ...) {
@@ -92,6 +99,7 @@ static void fail(const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    g_finished = 1; /* the error is the status, not what was recorded so far */
     if (g_opt.status_fd >= 0) {
         json_escape(msg, esc, sizeof esc);
         snprintf(line, sizeof line, "{\"error\":\"%s\"}\n", esc);
@@ -129,8 +137,21 @@ static void finish_trace(int stats_final_taken) {
  * launcher, takes the place of the C library's for libpython: the trace is
  * flushed first, so it ends where the program ended. Forked children (where
  * the recorder is off) exit at once. */
+/* The end of a run: the `final` mark and its statistics, then the status.
+ * Reached when Py_RunMain() returns, or from exit() when the interpreter
+ * ends the process itself after finalizing (Py_Exit: sys.exit() in a script
+ * or -c code ends there). Not in a forked child. */
+static void finish_run(void) {
+    if (g_finished || getpid() != g_pid) return;
+    g_finished = 1;
+    finish_trace(stats_final(g_opt.final_path));
+}
+
 __attribute__((visibility("default"))) void _exit(int status) {
-    if (getpid() == g_pid && g_rec.recording) finish_trace(0);
+    if (!g_finished && getpid() == g_pid && g_rec.recording) {
+        g_finished = 1;
+        finish_trace(0);
+    }
     syscall(SYS_exit_group, status);
     __builtin_unreachable();
 }
@@ -247,6 +268,20 @@ static void unblock_sigint(void) {
     sigprocmask(SIG_UNBLOCK, &s, NULL);
 }
 
+/* Our descriptors move to high numbers (and close on exec): the program
+ * finds 3, 4, ... free, as under python3, and a program that takes fd 3 for
+ * itself cannot write into the trace. */
+static int move_out_of_the_way(int fd) {
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, 1000);
+    if (high < 0) high = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+    if (high < 0) {
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        return fd;
+    }
+    close(fd);
+    return high;
+}
+
 static void check_status(PyStatus st, const char *what) {
     if (PyStatus_Exception(st)) fail("%s failed: %s", what, st.err_msg ? st.err_msg : "(no message)");
 }
@@ -254,8 +289,11 @@ static void check_status(PyStatus st, const char *what) {
 int main(int argc, char **argv) {
     g_pid = getpid();
     parse_args(argc, argv);
-    if (g_opt.status_fd >= 0) fcntl(g_opt.status_fd, F_SETFD, FD_CLOEXEC);
-    fcntl(g_opt.trace_fd, F_SETFD, FD_CLOEXEC);
+    g_opt.trace_fd = move_out_of_the_way(g_opt.trace_fd);
+    if (g_opt.status_fd >= 0) g_opt.status_fd = move_out_of_the_way(g_opt.status_fd);
+    /* A pipe (to the compressor) as large as the write buffer: one write
+     * rarely waits for the reader. Fails harmlessly on a file. */
+    fcntl(g_opt.trace_fd, F_SETPIPE_SZ, (int)WRITER_CAPACITY);
 
     const char *v = Py_GetVersion();
     size_t vn = strcspn(v, " ");
@@ -275,6 +313,18 @@ int main(int argc, char **argv) {
 
     if (PyImport_AppendInittab("memreplay_marks", marks_module_init) < 0) fail("cannot add the memreplay_marks module");
 
+    /* 2. the hooks, before the first allocation */
+    size_t arena_size = PY_VERSION_HEX >= 0x030A0000 ? (size_t)1 << 20 : (size_t)256 << 10;
+    if (!record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw, arena_size))
+        fail("this CPython tracks code objects in its garbage collector; the recorder cannot capture its stacks (use --no-stacks)");
+    pthread_atfork(NULL, NULL, close_status_in_child);
+    write_header();
+    g_rec.recording = 1;
+    hooks_install(g_opt.raw);
+
+    /* The configuration is built with the hooks in place: its RAW blocks are
+     * freed once the interpreter has copied it, and with --raw the trace
+     * must have seen them allocated. */
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
     check_status(PyConfig_SetBytesArgv(&config, g_opt.py_argc, g_opt.py_argv), "reading the command line");
@@ -282,29 +332,22 @@ int main(int argc, char **argv) {
      * and sys.path (a virtual environment's pyvenv.cfg is found from it). */
     check_status(PyConfig_SetBytesString(&config, &config.program_name, g_opt.py_argv[0]), "setting the program name");
 
-    /* 2. the hooks, before the first allocation */
-    size_t arena_size = PY_VERSION_HEX >= 0x030A0000 ? (size_t)1 << 20 : (size_t)256 << 10;
-    record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw, arena_size);
-    write_header();
-    g_rec.recording = 1;
-    hooks_install(g_opt.raw);
-
     /* 3. initialize and run */
     st = Py_InitializeFromConfig(&config);
     PyConfig_Clear(&config);
     if (PyStatus_Exception(st)) {
+        g_finished = 1;
         finish_trace(0);
         if (PyStatus_IsExit(st)) return st.exitcode;
         Py_ExitStatusException(st);
     }
     if (stats_register(g_opt.stats_path) < 0) fail("cannot register the stats mark with atexit");
     Py_AtExit(block_sigint);
+    atexit(finish_run);
 
     int code = Py_RunMain();
     if (getpid() != g_pid) return code; /* a forked child returning from the program */
-
-    int final_taken = stats_final(g_opt.final_path);
-    finish_trace(final_taken);
+    finish_run();
     close(g_opt.trace_fd);
     unblock_sigint();
     return code;

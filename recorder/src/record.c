@@ -2,9 +2,9 @@
 
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "stacks.h"
 #include "text.h"
 #include "writer.h"
@@ -16,19 +16,16 @@ record_state g_rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static const char *const DOMAIN_NAMES[] = {"obj", "mem", "raw"};
 
-/* gettid() costs a system call; each thread asks once. */
-static __thread uint32_t t_tid;
+/* gettid() costs a system call: each thread asks once and keeps its id as
+ * text, ready to copy. */
+static __thread char t_tid[16];
+static __thread uint8_t t_tid_len;
 
-static inline uint32_t thread_id(void) {
-    if (t_tid == 0) t_tid = (uint32_t)syscall(SYS_gettid);
-    return t_tid;
+static inline char *put_thread(char *p) {
+    if (t_tid_len == 0) t_tid_len = (uint8_t)(put_u64(t_tid, (uint64_t)syscall(SYS_gettid)) - t_tid);
+    return put_str(p, t_tid, t_tid_len);
 }
 
-static inline uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* The forked child runs without the recorder: its records would interleave
  * with the parent's in the same file. */
@@ -36,26 +33,30 @@ static void after_fork_in_child(void) {
     g_rec.recording = 0;
     g_writer.used = 0;
     g_writer.failed = 1;
-    t_tid = 0;
+    /* Nor does it keep the trace open: a long-lived child would otherwise
+     * hold the pipe to the compressor open after the recording ended. */
+    close(g_writer.fd);
+    t_tid_len = 0;
     pthread_mutex_init(&g_rec.lock, NULL);
 }
 
-void record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size) {
+int record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size) {
     writer_init(fd);
     g_rec.stacks = stacks;
     g_rec.locking = locking;
     g_rec.arena_size = arena_size;
-    g_rec.t0 = now_ns();
-    if (stacks) stacks_init(max_frames);
+    clock_init();
+    if (stacks && !stacks_init(max_frames)) return 0;
     pthread_atfork(NULL, NULL, after_fork_in_child);
+    return 1;
 }
 
 /* ",ts,thread," */
 static inline char *put_when(char *p) {
     *p++ = ',';
-    p = put_u64(p, now_ns() - g_rec.t0);
+    p = put_u64(p, clock_ns());
     *p++ = ',';
-    p = put_u64(p, thread_id());
+    p = put_thread(p);
     *p++ = ',';
     return p;
 }

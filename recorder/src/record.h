@@ -21,13 +21,13 @@ typedef struct {
     int locking;       /* --raw: a mutex around every record */
     size_t arena_size; /* pymalloc's arena size for this version */
     uint64_t events;   /* records written (stack records excluded) */
-    uint64_t t0;       /* CLOCK_MONOTONIC origin of ts */
     pthread_mutex_t lock;
 } record_state;
 
 extern record_state g_rec;
 
-void record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size);
+/* 0 when stacks were asked for and cannot be captured. */
+int record_init(int fd, int stacks, int max_frames, int locking, size_t arena_size);
 
 static inline void record_lock(void) {
     if (g_rec.locking) pthread_mutex_lock(&g_rec.lock);

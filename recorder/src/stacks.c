@@ -1,9 +1,9 @@
 #include "stacks.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "frames.h"
+#include "own-memory.h"
 #include "text.h"
 #include "writer.h"
 
@@ -17,12 +17,6 @@
 #define FRAME_CACHE_LIMIT (1u << 22)
 
 static int g_max_frames;
-
-static void *xrealloc(void *p, size_t n) {
-    void *q = realloc(p, n);
-    if (q == NULL) abort(); /* out of C-library memory: nothing sensible left to do */
-    return q;
-}
 
 static inline uint64_t mix64(uint64_t x) {
     x ^= x >> 33;
@@ -51,8 +45,7 @@ static uint32_t g_next_gen = 1;
 static uint64_t g_code_epoch;
 
 static void codes_alloc(size_t cap) {
-    g_codes = calloc(cap, sizeof(code_slot));
-    if (g_codes == NULL) abort();
+    g_codes = own_alloc(cap * sizeof(code_slot));
     g_codes_cap = cap;
     g_codes_used = 0;
 }
@@ -68,7 +61,7 @@ static void codes_grow(void) {
         g_codes[j] = old[i];
         g_codes_used++;
     }
-    free(old);
+    own_free(old, old_cap * sizeof(code_slot));
 }
 
 static uint32_t code_gen(PyObject *code) {
@@ -113,8 +106,7 @@ static cache_slot *g_cache;
 static size_t g_cache_cap, g_cache_used;
 
 static void cache_alloc(size_t cap) {
-    g_cache = calloc(cap, sizeof(cache_slot));
-    if (g_cache == NULL) abort();
+    g_cache = own_alloc(cap * sizeof(cache_slot));
     g_cache_cap = cap;
     g_cache_used = 0;
 }
@@ -133,13 +125,13 @@ static void cache_grow(void) {
     cache_alloc(old_cap * 2);
     for (size_t i = 0; i < old_cap; i++)
         if (old[i].key != 0) cache_insert(old[i].key, old[i].id);
-    free(old);
+    own_free(old, old_cap * sizeof(cache_slot));
 }
 
 /* Start both caches over (they only speed things up). */
 static void caches_reset(void) {
-    free(g_codes);
-    free(g_cache);
+    own_free(g_codes, g_codes_cap * sizeof(code_slot));
+    own_free(g_cache, g_cache_cap * sizeof(cache_slot));
     codes_alloc(1024);
     cache_alloc(4096);
     g_code_epoch++;
@@ -190,23 +182,24 @@ static uint32_t frame_for_text(const char *s, size_t n) {
     }
     uint32_t id = ++g_frames;
     if (id >= g_frames_cap) {
+        g_frame_off = own_realloc(g_frame_off, g_frames_cap * sizeof *g_frame_off, 2 * g_frames_cap * sizeof *g_frame_off);
+        g_frame_len = own_realloc(g_frame_len, g_frames_cap * sizeof *g_frame_len, 2 * g_frames_cap * sizeof *g_frame_len);
         g_frames_cap *= 2;
-        g_frame_off = xrealloc(g_frame_off, g_frames_cap * sizeof *g_frame_off);
-        g_frame_len = xrealloc(g_frame_len, g_frames_cap * sizeof *g_frame_len);
     }
     if (g_text_len + n > g_text_cap) {
-        while (g_text_len + n > g_text_cap) g_text_cap *= 2;
-        g_text = xrealloc(g_text, g_text_cap);
+        size_t cap = g_text_cap;
+        while (g_text_len + n > cap) cap *= 2;
+        g_text = own_realloc(g_text, g_text_cap, cap);
+        g_text_cap = cap;
     }
     memcpy(g_text + g_text_len, s, n);
     g_frame_off[id] = g_text_len;
     g_frame_len[id] = (uint32_t)n;
     g_text_len += n;
     if ((size_t)g_frames * 2 > g_texts_cap) {
-        free(g_texts);
+        own_free(g_texts, g_texts_cap * sizeof(text_slot));
         g_texts_cap *= 2;
-        g_texts = calloc(g_texts_cap, sizeof(text_slot));
-        if (g_texts == NULL) abort();
+        g_texts = own_alloc(g_texts_cap * sizeof(text_slot));
         for (uint32_t k = 1; k <= g_frames; k++)
             texts_insert(hash_bytes(g_text + g_frame_off[k], g_frame_len[k]), k);
     } else {
@@ -301,23 +294,24 @@ static uint32_t stack_for_ids(const uint32_t *ids, int n) {
     }
     uint32_t id = ++g_stacks;
     if (id >= g_stacks_cap) {
+        g_stack_off = own_realloc(g_stack_off, g_stacks_cap * sizeof *g_stack_off, 2 * g_stacks_cap * sizeof *g_stack_off);
+        g_stack_n = own_realloc(g_stack_n, g_stacks_cap * sizeof *g_stack_n, 2 * g_stacks_cap * sizeof *g_stack_n);
         g_stacks_cap *= 2;
-        g_stack_off = xrealloc(g_stack_off, g_stacks_cap * sizeof *g_stack_off);
-        g_stack_n = xrealloc(g_stack_n, g_stacks_cap * sizeof *g_stack_n);
     }
     if (g_ids_len + (size_t)n > g_ids_cap) {
-        while (g_ids_len + (size_t)n > g_ids_cap) g_ids_cap *= 2;
-        g_ids = xrealloc(g_ids, g_ids_cap * sizeof *g_ids);
+        size_t cap = g_ids_cap;
+        while (g_ids_len + (size_t)n > cap) cap *= 2;
+        g_ids = own_realloc(g_ids, g_ids_cap * sizeof *g_ids, cap * sizeof *g_ids);
+        g_ids_cap = cap;
     }
     memcpy(g_ids + g_ids_len, ids, (size_t)n * sizeof *ids);
     g_stack_off[id] = g_ids_len;
     g_stack_n[id] = (uint16_t)n;
     g_ids_len += (size_t)n;
     if ((size_t)g_stacks * 2 > g_stack_slots_cap) {
-        free(g_stack_slots);
+        own_free(g_stack_slots, g_stack_slots_cap * sizeof(stack_slot));
         g_stack_slots_cap *= 2;
-        g_stack_slots = calloc(g_stack_slots_cap, sizeof(stack_slot));
-        if (g_stack_slots == NULL) abort();
+        g_stack_slots = own_alloc(g_stack_slots_cap * sizeof(stack_slot));
         for (uint32_t k = 1; k <= g_stacks; k++)
             stack_slots_insert(hash_ids(g_ids + g_stack_off[k], g_stack_n[k]), k);
     } else {
@@ -340,26 +334,26 @@ static inline int same_frames(const raw_frame *a, const raw_frame *b, int n) {
     return 1;
 }
 
-void stacks_init(int max_frames) {
+int stacks_init(int max_frames) {
     g_max_frames = max_frames < 1 ? 1 : max_frames > FRAMES_MAX ? FRAMES_MAX : max_frames;
-    frames_init();
+    if (!frames_init()) return 0;
     codes_alloc(1024);
     cache_alloc(4096);
     g_text_cap = 1 << 16;
-    g_text = xrealloc(NULL, g_text_cap);
+    g_text = own_alloc(g_text_cap);
     g_frames_cap = 1024;
-    g_frame_off = xrealloc(NULL, g_frames_cap * sizeof *g_frame_off);
-    g_frame_len = xrealloc(NULL, g_frames_cap * sizeof *g_frame_len);
+    g_frame_off = own_alloc(g_frames_cap * sizeof *g_frame_off);
+    g_frame_len = own_alloc(g_frames_cap * sizeof *g_frame_len);
     g_texts_cap = 2048;
-    g_texts = calloc(g_texts_cap, sizeof(text_slot));
+    g_texts = own_alloc(g_texts_cap * sizeof(text_slot));
     g_ids_cap = 1 << 14;
-    g_ids = xrealloc(NULL, g_ids_cap * sizeof *g_ids);
+    g_ids = own_alloc(g_ids_cap * sizeof *g_ids);
     g_stacks_cap = 1024;
-    g_stack_off = xrealloc(NULL, g_stacks_cap * sizeof *g_stack_off);
-    g_stack_n = xrealloc(NULL, g_stacks_cap * sizeof *g_stack_n);
+    g_stack_off = own_alloc(g_stacks_cap * sizeof *g_stack_off);
+    g_stack_n = own_alloc(g_stacks_cap * sizeof *g_stack_n);
     g_stack_slots_cap = 2048;
-    g_stack_slots = calloc(g_stack_slots_cap, sizeof(stack_slot));
-    if (g_texts == NULL || g_stack_slots == NULL) abort();
+    g_stack_slots = own_alloc(g_stack_slots_cap * sizeof(stack_slot));
+    return 1;
 }
 
 uint32_t stacks_capture(void) {

@@ -16,14 +16,15 @@
  * same place are common, so the last stack is also compared pair by pair
  * before anything is hashed.
  *
- * All tables live in C-library memory (malloc), never in the domains we
- * record. Callers hold the GIL or the writer lock. */
+ * All tables live in the recorder's own memory (own-memory.h), never in the
+ * domains we record nor in the C library's heap. Callers hold the GIL or the writer lock. */
 #ifndef MEMREPLAY_STACKS_H
 #define MEMREPLAY_STACKS_H
 
 #include <stdint.h>
 
-void stacks_init(int max_frames);
+/* 0 when stacks cannot be captured safely with this interpreter. */
+int stacks_init(int max_frames);
 /* The id of the current thread's stack (writing its `stack` record first if
  * it is new), or 0 when the thread runs no Python code. */
 uint32_t stacks_capture(void);

@@ -1,5 +1,7 @@
 #include "writer.h"
 
+#include "clock.h"
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,31 +30,13 @@ void writer_flush(void) {
         g_writer.bytes += (uint64_t)n;
     }
     g_writer.used = 0;
+    clock_calibrate();
 }
 
-static const char DIGIT_PAIRS[201] =
+const char WRITER_DIGIT_PAIRS[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
-
-char *put_u64(char *p, uint64_t v) {
-    char tmp[20];
-    int i = 20;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        tmp[--i] = DIGIT_PAIRS[2 * r + 1];
-        tmp[--i] = DIGIT_PAIRS[2 * r];
-    }
-    if (v >= 10) {
-        tmp[--i] = DIGIT_PAIRS[2 * v + 1];
-        tmp[--i] = DIGIT_PAIRS[2 * v];
-    } else {
-        tmp[--i] = (char)('0' + v);
-    }
-    memcpy(p, tmp + i, (size_t)(20 - i));
-    return p + (20 - i);
-}
 
 char *put_hex(char *p, uint64_t v) {
     static const char HEX[] = "0123456789abcdef";

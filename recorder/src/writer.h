@@ -46,7 +46,40 @@ static inline char *put_str(char *p, const char *s, size_t n) {
 
 #define PUT_LIT(p, lit) put_str((p), (lit), sizeof(lit) - 1)
 
-char *put_u64(char *p, uint64_t v);   /* decimal */
+extern const char WRITER_DIGIT_PAIRS[201];
+
+/* Decimal, written straight into place: the digit count first (from the bit
+ * length), then two digits at a time from the end. */
+static inline char *put_u64(char *p, uint64_t v) {
+    static const uint64_t POW10[20] = {
+        1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+        1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+        100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+        1000000000000000000ull, 10000000000000000000ull,
+    };
+    if (v < 10) {
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    int t = ((64 - __builtin_clzll(v)) * 1233) >> 12; /* log10 estimate: exact or one too many */
+    int n = t + 1 - (v < POW10[t]);
+    char *q = p + n;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        q -= 2;
+        q[0] = WRITER_DIGIT_PAIRS[2 * r];
+        q[1] = WRITER_DIGIT_PAIRS[2 * r + 1];
+    }
+    if (v >= 10) {
+        q -= 2;
+        q[0] = WRITER_DIGIT_PAIRS[2 * v];
+        q[1] = WRITER_DIGIT_PAIRS[2 * v + 1];
+    } else {
+        *--q = (char)('0' + v);
+    }
+    return p + n;
+}
 char *put_hex(char *p, uint64_t v);   /* 0x-prefixed lowercase hex, no leading zeros */
 
 #endif

@@ -15,8 +15,9 @@ import type { Replayer } from '../replay/replayer.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
+import { DEFAULT_SITE_GROUPING, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
 
-export const ANALYZE_SCHEMA = 'memreplay.analyze/1';
+export const ANALYZE_SCHEMA = 'memreplay.analyze/2';
 
 export interface CallCounts {
   readonly obj: number;
@@ -85,6 +86,10 @@ export interface AnalyzeResult {
 export interface AnalyzeOptions extends ReplayTraceOptions {
   /** How many live-block groups to list (default 20). */
   top?: number;
+  /** What a site of the live blocks is (default: the innermost line). */
+  by?: SiteGrouping;
+  /** With `by: 'traceback'`: innermost frames per site (default all). */
+  depth?: number;
 }
 
 export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
@@ -93,7 +98,10 @@ export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): 
     ...options,
     observers: [...(options.observers ?? []), peak],
   });
-  return analyzeReplayed(replayed, peak, options.top ?? 20);
+  return analyzeReplayed(replayed, peak, options.top ?? 20, {
+    by: options.by ?? 'lineno',
+    ...(options.depth !== undefined ? { depth: options.depth } : {}),
+  });
 }
 
 /**
@@ -101,7 +109,12 @@ export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): 
  * (For analyzers that run their own observers in the same pass, and for
  * callers that need the replayer's end state too, e.g. `diff`.)
  */
-export function analyzeReplayed(replayed: ReplayedTrace, peak: ArenaPeakObserver, top: number): AnalyzeResult {
+export function analyzeReplayed(
+  replayed: ReplayedTrace,
+  peak: ArenaPeakObserver,
+  top: number,
+  sites: SiteGroupingOptions = DEFAULT_SITE_GROUPING,
+): AnalyzeResult {
   const { replayer: r, ctx, source } = replayed;
   const calls = (op: number): CallCounts => {
     const obj = r.counts[op * DOMAIN_COUNT]!;
@@ -147,7 +160,7 @@ export function analyzeReplayed(replayed: ReplayedTrace, peak: ArenaPeakObserver
       systemBytes: r.system.liveBytes,
       footprintBytes: stats.arenaBytes + r.system.liveBytes,
     },
-    liveBlocks: groupLiveBlocks(r, ctx.stacks, top),
+    liveBlocks: groupLiveBlocks(r, ctx.stacks, sites, top),
     fragmentation: {
       end: fragmentationOf(stats),
       arenaPeak:

@@ -14,7 +14,8 @@ import { blockSize } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
 import type { Replayer } from '../replay/replayer.js';
 import { liveArenaSlots } from './arena-map.js';
-import { exampleStackField, type SiteKeys } from './live-sites.js';
+import { exampleStackField } from './live-sites.js';
+import type { SiteTable } from './site-table.js';
 import type { ArenaPinning, PinnedArena, PinningSite, SiteShare, TraceInstant } from './report-data.js';
 
 /** Sites listed per pinned arena. */
@@ -34,7 +35,6 @@ interface SiteAcc {
   requested: number;
   allocated: number;
   quantization: number;
-  stack: number;
   arenas: number;
   arenasSolely: number;
   pools: number;
@@ -43,9 +43,8 @@ interface SiteAcc {
 }
 
 const MIXED = Number.NEGATIVE_INFINITY;
-/** Site ids are >= -1001 (see SiteKeys); shifted so a (pool, site) pair packs into one safe integer. */
-const SITE_OFFSET = 2048;
-const SITE_SPAN = 2 ** 23;
+/** Site ids stay below 2^22 (StackTable caps stacks at 4 M), so a (pool, site) pair packs into one safe integer. */
+const SITE_SPAN = 2 ** 22;
 
 export interface PinningLimits {
   /** Sites per ranking. */
@@ -54,7 +53,7 @@ export interface PinningLimits {
   readonly maxArenas: number;
 }
 
-export function arenaPinning(r: Replayer, sites: SiteKeys, at: TraceInstant, limits: PinningLimits): ArenaPinning {
+export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, limits: PinningLimits): ArenaPinning {
   const m = r.model;
   const g = r.geometry;
   const arenaAccs = new Map<number, ArenaAcc>();
@@ -62,11 +61,12 @@ export function arenaPinning(r: Replayer, sites: SiteKeys, at: TraceInstant, lim
   /** pool slot -> its only site, or MIXED */
   const poolOwner = new Map<number, number>();
   const poolSitePairs = new Set<number>();
+  const classOf = (pool: number): number => m.poolSizeClass(pool);
 
   r.forEachLiveBlock((pool, size, stack, domain) => {
     if (pool === NOT_PYMALLOC) return;
     const arena = m.poolArena(pool);
-    const site = sites.idOf(pool, stack, domain);
+    const site = sites.siteOf(stack, domain, pool, classOf);
     const bytes = blockSize(g, m.poolSizeClass(pool));
     let a = arenaAccs.get(arena);
     if (a === undefined) {
@@ -85,14 +85,14 @@ export function arenaPinning(r: Replayer, sites: SiteKeys, at: TraceInstant, lim
     }
     let s = siteAccs.get(site);
     if (s === undefined) {
-      s = { blocks: 0, requested: 0, allocated: 0, quantization: 0, stack, arenas: 0, arenasSolely: 0, pools: 0, poolsSolely: 0, kept: 0 };
+      s = { blocks: 0, requested: 0, allocated: 0, quantization: 0, arenas: 0, arenasSolely: 0, pools: 0, poolsSolely: 0, kept: 0 };
       siteAccs.set(site, s);
     }
     s.blocks++;
     s.requested += size;
     s.allocated += bytes;
     s.quantization += bytes - size;
-    const pair = pool * SITE_SPAN + site + SITE_OFFSET;
+    const pair = pool * SITE_SPAN + site;
     if (!poolSitePairs.has(pair)) {
       poolSitePairs.add(pair);
       s.pools++;
@@ -125,7 +125,7 @@ export function arenaPinning(r: Replayer, sites: SiteKeys, at: TraceInstant, lim
       allocatedBlockBytes: a.allocated,
       poolsInUse: a.pools.size,
       heldBytes: held,
-      sites: shares.slice(0, SITES_PER_ARENA).map(([site, [blocks, bytes]]): SiteShare => ({ site: sites.keyOf(site), blocks, allocatedBytes: bytes })),
+      sites: shares.slice(0, SITES_PER_ARENA).map(([site, [blocks, bytes]]): SiteShare => ({ site: sites.info(site).key, blocks, allocatedBytes: bytes })),
       sitesOmitted: Math.max(0, shares.length - SITES_PER_ARENA),
     });
   }
@@ -134,8 +134,8 @@ export function arenaPinning(r: Replayer, sites: SiteKeys, at: TraceInstant, lim
 
   const siteList = [...siteAccs.entries()].map(([id, s]): PinningSite & { id: number } => ({
     id,
-    site: sites.keyOf(id),
-    ...exampleStackField(sites.exampleStack(id, s.stack)),
+    site: sites.info(id).key,
+    ...exampleStackField(sites.exampleFrames(id)),
     liveBlocks: s.blocks,
     requestedBytes: s.requested,
     allocatedBytes: s.allocated,
@@ -154,7 +154,8 @@ export function arenaPinning(r: Replayer, sites: SiteKeys, at: TraceInstant, lim
 
   return {
     ...at,
-    groupedBy: sites.grouping,
+    groupedBy: sites.options.by,
+    depth: sites.options.depth ?? null,
     arenaSizeBytes: g.arenaSize,
     pinnedArenas: arenaAccs.size,
     emptyArenas: liveArenaSlots(r).length - arenaAccs.size,

@@ -2,21 +2,32 @@
 // trace streams, for the growth rule (growth-rule.ts).
 //
 // Boundaries are the trace's `mark` records (all but `stats` and `final`,
-// which the recorder writes at exit, or those whose label matches --marks),
-// or, for traces without enough marks, equal windows
-// of events. The trace length is not known while streaming, so both are
-// sampled as the replay goes (windows stop once the marks are known to be
-// enough), and the choice is made at the end.
+// which the recorder writes at exit, or those whose label matches --marks).
+// Only a trace with no such mark at all falls back to equal windows of
+// events, judged by the stricter windows rule: a trace with too few marks
+// after the warm-up gets no verdict rather than another basis. The trace
+// length is not known while streaming, so windows are sampled from the start
+// and dropped at the first usable mark.
 //
 // State is bounded: at most MAX_SAMPLES samples per basis, each a walk of the
 // live blocks into one number per site (at most MAX_SITES sites). When the
 // samples fill up, every other one is dropped and the stride between samples
-// doubles, so the kept samples stay evenly spaced (every 2^k-th boundary) and
-// the walks cost about MAX_SAMPLES times the final live set in total.
+// doubles, so the kept samples stay evenly spaced (every 2^k-th boundary).
+// A walk is taken per sample: MAX_SAMPLES, then MAX_SAMPLES / 2 more per
+// doubling, each costing the blocks live then (Replayer.forEachLiveBlock
+// visits the pools in use, not whole arenas). The marks seen are counted by
+// label shape (mark-census.ts), a bounded list, for messages.
 
 import type { ReplayObserver, Replayer } from '../replay/replayer.js';
-import { classifyGrowth, MIN_STEADY_INTERVALS, type GrowthVerdict } from './growth-rule.js';
-import { SUPPRESSED, type SiteTable } from './live-sites.js';
+import {
+  classifyGrowth,
+  classifyWindowGrowth,
+  MIN_STEADY_INTERVALS,
+  MIN_WINDOW_STEADY_INTERVALS,
+  type GrowthVerdict,
+} from './growth-rule.js';
+import { MarkCounter, type MarkCensus } from './mark-census.js';
+import { SUPPRESSED, type SiteTable } from './site-table.js';
 
 export const MAX_SAMPLES = 64;
 export const MAX_SITES = 16_384;
@@ -77,6 +88,7 @@ export interface GrowthOptions {
 export class GrowthObserver implements ReplayObserver {
   private readonly marks: SampleSeries;
   private windows: SampleSeries | null;
+  private readonly census = new MarkCounter(EXIT_MARKS);
   private sinceWindow = 0;
   private scratch = new Float64Array(256);
   sitesUntracked = 0;
@@ -91,13 +103,12 @@ export class GrowthObserver implements ReplayObserver {
   }
 
   onMark(r: Replayer, label: string): void {
+    this.census.add(label);
     const counted = this.options.markFilter !== undefined ? this.options.markFilter(label) : !EXIT_MARKS.includes(label);
     if (!counted) return;
     this.marks.boundary(r, label);
-    // Once the marks are enough, they stay enough: stop paying for windows.
-    if (this.windows !== null && enoughIntervals(this.marks.boundaries, this.options.warmup ?? DEFAULT_WARMUP_MARKS)) {
-      this.windows = null;
-    }
+    // A usable mark makes marks the basis: stop paying for windows.
+    this.windows = null;
   }
 
   onEvent(r: Replayer): void {
@@ -105,6 +116,11 @@ export class GrowthObserver implements ReplayObserver {
       this.sinceWindow = 0;
       if (this.windows !== null) this.windows.boundary(r, null);
     }
+  }
+
+  /** Marks seen so far, by label shape. */
+  marksSeen(): MarkCensus {
+    return this.census.census();
   }
 
   /** Live bytes per tracked site now (sites beyond MAX_SITES are counted, not tracked). */
@@ -131,24 +147,18 @@ export class GrowthObserver implements ReplayObserver {
     this.scratch = bigger;
   }
 
-  /** The chosen basis and its samples, once the replay is over. */
+  /** The basis and its samples so far: marks when any mark counted, else windows. */
   result(): GrowthSeries {
-    const warmupGiven = this.options.warmup;
-    const marksWarmup = warmupGiven ?? DEFAULT_WARMUP_MARKS;
-    const useMarks = enoughIntervals(this.marks.boundaries, marksWarmup) || this.windows === null;
-    const series = useMarks ? this.marks : this.windows!;
-    const warmupSpec = warmupGiven ?? (useMarks ? DEFAULT_WARMUP_MARKS : DEFAULT_WARMUP_WINDOWS);
-    return new GrowthSeries(useMarks ? 'marks' : 'windows', series, warmupIntervals(series.boundaries, warmupSpec), this.sitesUntracked);
+    const useMarks = this.marks.boundaries > 0;
+    const basis = useMarks ? 'marks' : 'windows';
+    const spec = this.options.warmup ?? (useMarks ? DEFAULT_WARMUP_MARKS : DEFAULT_WARMUP_WINDOWS);
+    return new GrowthSeries(basis, useMarks ? this.marks : this.windows!, spec, this.sitesUntracked);
   }
 }
 
-/** Intervals of warm-up for a basis with `boundaries` boundaries. */
-export function warmupIntervals(boundaries: number, spec: WarmupSpec): number {
-  return 'intervals' in spec ? spec.intervals : Math.ceil((boundaries * spec.percent) / 100);
-}
-
-export function enoughIntervals(boundaries: number, spec: WarmupSpec): boolean {
-  return boundaries - warmupIntervals(boundaries, spec) >= MIN_STEADY_INTERVALS;
+/** Intervals of warm-up out of `intervals` (rounded up for a share). */
+export function warmupIntervals(intervals: number, spec: WarmupSpec): number {
+  return 'intervals' in spec ? spec.intervals : Math.ceil((intervals * spec.percent) / 100);
 }
 
 /** The samples of the chosen basis, and the verdict for any site. */
@@ -160,18 +170,26 @@ export class GrowthSeries {
   /** Boundaries per kept sample (a power of two). */
   readonly stride: number;
   readonly boundaries: number;
+  /** Warm-up in intervals of the basis (marks, or windows of the final spacing), as asked. */
+  readonly warmup: number;
+  /** The warm-up share asked for (--warmup P%), or null. */
+  readonly warmupPercent: number | null;
 
   constructor(
     readonly basis: 'marks' | 'windows',
     private readonly series: SampleSeries,
-    /** Warm-up in boundaries (marks or base windows). */
-    readonly warmup: number,
+    spec: WarmupSpec,
     readonly sitesUntracked: number,
   ) {
     this.samples = [{ ordinal: 0, event: 0, ts: null, mark: null }, ...series.samples];
     this.stride = series.stride;
     this.boundaries = series.boundaries;
-    const i = this.samples.findIndex((s) => s.ordinal >= warmup);
+    // Marks: one interval per mark. Windows: one per sample spacing, counted at the end.
+    const intervals = basis === 'marks' ? series.boundaries : this.samples.length - 1;
+    this.warmup = warmupIntervals(intervals, spec);
+    this.warmupPercent = 'percent' in spec ? spec.percent : null;
+    const warmupBoundaries = basis === 'marks' ? this.warmup : this.warmup * this.stride;
+    const i = this.samples.findIndex((s) => s.ordinal >= warmupBoundaries);
     this.firstSteady = i < 0 ? this.samples.length : i;
   }
 
@@ -179,8 +197,32 @@ export class GrowthSeries {
     return Math.max(0, this.samples.length - 1 - this.firstSteady);
   }
 
+  /** Intervals after the warm-up the basis's rule needs for a verdict. */
+  get minSteadyIntervals(): number {
+    return this.basis === 'marks' ? MIN_STEADY_INTERVALS : MIN_WINDOW_STEADY_INTERVALS;
+  }
+
   get enough(): boolean {
-    return this.steadyIntervals >= MIN_STEADY_INTERVALS;
+    return this.steadyIntervals >= this.minSteadyIntervals;
+  }
+
+  /** Why no site can be called a steady-state leak (too few intervals after the warm-up), or null. */
+  get noVerdict(): string | null {
+    if (this.enough) return null;
+    const n = this.steadyIntervals;
+    const warm = `${this.warmup}${this.warmupPercent !== null ? ` (${this.warmupPercent}%)` : ''}`;
+    if (this.basis === 'marks') {
+      return (
+        `only ${n} interval${n === 1 ? '' : 's'} after the warm-up of ${warm} mark${this.warmup === 1 ? '' : 's'} ` +
+        `(${this.boundaries} mark${this.boundaries === 1 ? '' : 's'} counted); a verdict needs ${this.minSteadyIntervals}`
+      );
+    }
+    const windows = this.samples.length - 1;
+    return (
+      `only ${n} window${n === 1 ? '' : 's'} after the warm-up of ${warm} window${this.warmup === 1 ? '' : 's'} ` +
+      `(${windows} window${windows === 1 ? '' : 's'} of ${this.eventsPerWindow} events; the trace has no usable marks); ` +
+      `a verdict from windows needs ${this.minSteadyIntervals}`
+    );
   }
 
   /** Events per interval in the windows basis (one sample spacing). */
@@ -202,10 +244,11 @@ export class GrowthSeries {
     return this.basis === 'marks' ? o : o / this.stride;
   }
 
-  verdict(site: number, liveNow: number): GrowthVerdict {
+  /** @param eligible for windows: the site has Python frames other than the import machinery's */
+  verdict(site: number, liveNow: number, eligible: boolean): GrowthVerdict {
     const all = this.liveBytes(site);
     const steady = all.slice(this.firstSteady);
     const xs = steady.map((_, k) => this.x(this.firstSteady + k));
-    return classifyGrowth(steady, xs, liveNow);
+    return this.basis === 'marks' ? classifyGrowth(steady, xs, liveNow) : classifyWindowGrowth(steady, xs, liveNow, eligible);
   }
 }

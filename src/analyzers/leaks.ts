@@ -1,8 +1,11 @@
 // `memreplay leaks`: one streaming replay of a trace; live bytes per site are
 // sampled at interval boundaries on the way (growth.ts), and at the end (or
 // at the --at mark) the live blocks are grouped into sites with their pools,
-// arenas and size classes, and each site gets its growth verdict. Suppressed
-// blocks are left out of sites and growth alike, and counted per rule.
+// arenas and size classes, and each site gets its growth verdict — or none
+// for any site, said why, when too few intervals follow the warm-up. A
+// --marks glob that matches no mark is a usage error, never a quiet switch
+// to windows. Suppressed blocks are left out of sites and growth alike, and
+// counted per rule.
 //
 // Options and result are plain data, so the same function can run on a
 // worker thread for `memreplay check` over many traces.
@@ -14,14 +17,17 @@ import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
-import type { Replayer } from '../replay/replayer.js';
+import type { Replayer, ReplayObserver } from '../replay/replayer.js';
 import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
 import { globMatcher } from '../suppressions/glob.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { parseFrame, type PythonFrame } from './frame-text.js';
+import { UsageError } from '../errors.js';
 import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from './growth.js';
 import type { GrowthClass } from './growth-rule.js';
-import { C_LIBRARY_CLASS, SiteTable, walkLiveSites, type SiteGrouping, type SiteTotals } from './live-sites.js';
+import type { MarkCensus } from './mark-census.js';
+import { rankSites, walkLiveSites, type SiteTotals } from './live-sites.js';
+import { C_LIBRARY_CLASS, SiteTable, type SiteGrouping } from './site-table.js';
 
 export const LEAKS_SCHEMA = 'memreplay.leaks/1';
 /** Steady-state leak sites, and sites over listSitesOver, listed at most (counts are always exact). */
@@ -39,6 +45,8 @@ export interface LeaksOptions extends Omit<ReplayTraceOptions, 'observers' | 'st
   suppressions?: readonly SuppressionRule[];
   /** List every site with more live bytes than this too (a per-site budget), up to MAX_LISTED_SITES. */
   listSitesOver?: number;
+  /** Steady-state leak sites listed at most (default MAX_LISTED_SITES; the count stays exact). */
+  maxListedLeaks?: number;
 }
 
 export interface LeaksSite {
@@ -69,6 +77,11 @@ export interface LeaksSite {
     readonly rises: number;
     /** Live bytes at each growth sample (the evidence). */
     readonly liveBytes: readonly number[];
+    /**
+     * Windows basis only: why the site cannot be a steady-state leak whatever
+     * its growth — blocks without a stack, or allocated only inside imports.
+     */
+    readonly excluded: 'no-stack' | 'import-time' | null;
   };
 }
 
@@ -76,6 +89,8 @@ export interface LeaksResult {
   readonly file: string;
   readonly python: { readonly version: PythonVersion; readonly source: 'option' | 'trace' | 'default' };
   readonly at: { readonly event: number; readonly ts: number | null; readonly mark: string | null; readonly end: boolean };
+  /** The marks seen up to the reported instant, by label shape (`iteration *`). */
+  readonly marks: MarkCensus;
   readonly groupedBy: SiteGrouping;
   readonly depth: number | null;
   readonly totals: {
@@ -94,13 +109,19 @@ export interface LeaksResult {
     readonly marksPerSample: number | null;
     /** Events per interval (windows), or null. */
     readonly eventsPerWindow: number | null;
-    /** Warm-up, in intervals (marks or windows). */
+    /** Warm-up, in intervals (marks or windows), as asked for. */
     readonly warmup: number;
+    /** The share asked for with --warmup P%, or null. */
+    readonly warmupPercent: number | null;
     readonly samples: readonly GrowthSample[];
     readonly firstSteadySample: number;
     readonly steadyIntervals: number;
-    /** At least MIN_STEADY_INTERVALS intervals after the warm-up: verdicts of steady_leak are possible. */
+    /** Intervals after the warm-up the rule needs for a verdict: 3 with marks, 8 with windows. */
+    readonly minSteadyIntervals: number;
+    /** At least minSteadyIntervals intervals after the warm-up: verdicts of steady_leak are possible. */
     readonly enough: boolean;
+    /** Why there is no leak verdict (too few intervals after the warm-up), or null when there is one. */
+    readonly noVerdict: string | null;
     readonly steadyLeakSites: number;
     readonly retainedOnceSites: number;
     readonly transientSites: number;
@@ -118,146 +139,215 @@ export interface LeaksResult {
 }
 
 export async function findLeaks(path: string, options: LeaksOptions = {}): Promise<LeaksResult> {
-  const by = options.by ?? 'lineno';
-  const matcher = new SuppressionMatcher(options.suppressions ?? []);
   const ctx = new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  // Built at the first event, when the header has given the model version.
-  let state: { table: SiteTable; growth: GrowthObserver } | undefined;
-  const ensure = (rep: Replayer): { table: SiteTable; growth: GrowthObserver } => {
-    if (state !== undefined) return state;
-    const table = new SiteTable(ctx.stacks, rep.geometry, {
-      by,
+  const analysis = new LeaksAnalysis(ctx, options);
+  const { replayer, stoppedEarly } = await replayTrace(path, { ...options, context: ctx, observers: [analysis] });
+  return analysis.result(replayer, stoppedEarly ? (options.stopAtMark ?? null) : null);
+}
+
+/** What LeaksAnalysis needs: LeaksOptions without the replay's. */
+export type LeakAnalysisOptions = Pick<LeaksOptions, 'by' | 'depth' | 'top' | 'warmup' | 'marks' | 'suppressions' | 'listSitesOver' | 'maxListedLeaks'> & {
+  /**
+   * Take the result at the first mark with this label, as `--at` would, while
+   * the replay goes on for other observers (the report); `resultAt` gives it.
+   */
+  atMark?: string;
+};
+
+/**
+ * The leaks analysis of one replay: observe the replay with it (it samples
+ * growth on the way), then take `result` from the replayer where it stopped.
+ * `memreplay leaks` and the report's leak section both run it, so they agree.
+ */
+export class LeaksAnalysis implements ReplayObserver {
+  private readonly matcher: SuppressionMatcher;
+  /** Built at the first event, when the header has given the model version. */
+  private state: { table: SiteTable; growth: GrowthObserver } | undefined;
+  /** With atMark: the mark was seen and the result is due after its event; then the result. */
+  private atMarkDue = false;
+  private atMarkResult: LeaksResult | undefined;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly options: LeakAnalysisOptions = {},
+  ) {
+    this.matcher = new SuppressionMatcher(options.suppressions ?? []);
+  }
+
+  onEvent(r: Replayer): void {
+    this.ensure(r).growth.onEvent(r);
+    // After the mark's own event, as a replay stopped by --at would see it.
+    if (this.atMarkDue) {
+      this.atMarkDue = false;
+      this.atMarkResult = this.result(r, this.options.atMark!);
+    }
+  }
+
+  onMark(r: Replayer, label: string): void {
+    this.ensure(r).growth.onMark(r, label);
+    if (label === this.options.atMark && this.atMarkResult === undefined) this.atMarkDue = true;
+  }
+
+  /** With atMark: the result at that mark when the trace has one, else at the replayer's instant (the end). */
+  resultAt(r: Replayer): LeaksResult {
+    return this.atMarkResult ?? this.result(r, null);
+  }
+
+  private ensure(r: Replayer): { table: SiteTable; growth: GrowthObserver } {
+    if (this.state !== undefined) return this.state;
+    const options = this.options;
+    const table = new SiteTable(this.ctx.stacks, r.geometry, {
+      by: options.by ?? 'lineno',
       ...(options.depth !== undefined ? { depth: options.depth } : {}),
-      suppressionOf: (frames) => matcher.match(frames),
+      suppressionOf: (frames) => this.matcher.match(frames),
     });
     const growth = new GrowthObserver(table, {
       ...(options.marks !== undefined ? { markFilter: globMatcher(options.marks) } : {}),
       ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
     });
-    state = { table, growth };
-    return state;
-  };
-  const { replayer: r, stoppedEarly } = await replayTrace(path, {
-    ...options,
-    context: ctx,
-    observers: [
-      {
-        onEvent: (rep) => ensure(rep).growth.onEvent(rep),
-        onMark: (rep, label) => ensure(rep).growth.onMark(rep, label),
-      },
-    ],
-  });
-  const { table: sites, growth } = ensure(r);
-  const series = growth.result();
-  const walk = walkLiveSites(r, sites);
-  const totalsBySite = new Map<number, SiteTotals>(walk.sites.map((t) => [t.site, t]));
-
-  // Verdicts for every site seen at a sample or live now.
-  const verdicts = new Map<number, ReturnType<typeof series.verdict>>();
-  const counts = { steady_leak: 0, retained_once: 0, transient: 0 };
-  const seen = Math.min(sites.count, MAX_SITES);
-  for (let s = 0; s < sites.count; s++) {
-    const live = totalsBySite.get(s)?.requestedBytes ?? 0;
-    if (s >= seen && live === 0) continue;
-    const v = series.verdict(s, live);
-    verdicts.set(s, v);
-    counts[v.class]++;
+    this.state = { table, growth };
+    return this.state;
   }
-  const leaking = [...verdicts.entries()].filter(([, v]) => v.class === 'steady_leak').sort((a, b) => b[1].slope - a[1].slope || a[0] - b[0]);
-  const sorted = walk.sites
-    .filter((t) => verdicts.get(t.site)?.class !== 'steady_leak')
-    .sort((a, b) => b.requestedBytes - a.requestedBytes || b.blocks - a.blocks || a.site - b.site);
-  const over = options.listSitesOver === undefined ? 0 : sorted.filter((t) => t.requestedBytes > options.listSitesOver!).length;
-  const others = sorted.slice(0, Math.max(options.top ?? 20, Math.min(over, MAX_LISTED_SITES)));
-  const listed = [...leaking.slice(0, MAX_LISTED_SITES).map(([s]) => s), ...others.map((t) => t.site)];
 
-  const geometry = r.geometry;
-  const siteOut = (s: number): LeaksSite => {
-    const info = sites.info(s);
-    const t = totalsBySite.get(s);
-    const v = verdicts.get(s)!;
-    const stack = info.exampleStack >= 0 ? ctx.stacks.frames(info.exampleStack) : [];
-    const innermost: PythonFrame | null = stack.length > 0 ? parseFrame(stack[stack.length - 1]!) : null;
-    const classes: LeaksSite['sizeClasses'][number][] = [];
-    t?.classBlocks.forEach((n, c) => {
-      if (n !== undefined && n > 0) classes.push({ sizeClass: c, blockSize: blockSize(geometry, c), blocks: n });
-    });
-    return {
-      key: info.key,
-      location: innermost === null ? null : { file: innermost.file, line: innermost.line, function: innermost.func },
-      stack,
-      noStack:
-        info.noStack === null
-          ? null
-          : { domain: DOMAIN_NAMES[info.noStack.domain] ?? 'obj', sizeClass: info.noStack.sizeClass === C_LIBRARY_CLASS ? null : info.noStack.sizeClass },
-      blocks: t?.blocks ?? 0,
-      requestedBytes: t?.requestedBytes ?? 0,
-      allocatedBytes: t?.allocatedBytes ?? 0,
-      sizeClasses: classes,
-      systemBlocks: t?.systemBlocks ?? 0,
-      pools: t?.pools ?? 0,
-      poolsAlone: t?.poolsAlone ?? 0,
-      arenas: t?.arenas ?? 0,
-      arenasAlone: t?.arenasAlone ?? 0,
-      first: t === undefined ? null : { event: t.firstEvent, ts: Number.isNaN(t.firstTs) ? null : t.firstTs },
-      last: t === undefined ? null : { event: t.lastEvent, ts: Number.isNaN(t.lastTs) ? null : t.lastTs },
-      growth: { class: v.class, slope: v.slope, rises: v.rises, liveBytes: series.liveBytes(s) },
+  /** The result at the replayer's current instant: `mark` is the --at label it stopped at, null at the end. */
+  result(r: Replayer, mark: string | null): LeaksResult {
+    const options = this.options;
+    const ctx = this.ctx;
+    const by = options.by ?? 'lineno';
+    const { table: sites, growth } = this.ensure(r);
+    const series = growth.result();
+    const marks = growth.marksSeen();
+    if (options.marks !== undefined && series.basis === 'windows') throw noMarkMatches(ctx.fileName, options.marks, marks, mark);
+    const walk = walkLiveSites(r, sites);
+    const totalsBySite = new Map<number, SiteTotals>(walk.sites.map((t) => [t.site, t]));
+
+    // Verdicts for every site seen at a sample or live now.
+    const verdicts = new Map<number, ReturnType<typeof series.verdict>>();
+    const counts = { steady_leak: 0, retained_once: 0, transient: 0 };
+    const seen = Math.min(sites.count, MAX_SITES);
+    const excluded = (s: number): LeaksSite['growth']['excluded'] =>
+      series.basis !== 'windows' ? null : sites.info(s).noStack !== null ? 'no-stack' : sites.importOnly(s) ? 'import-time' : null;
+    for (let s = 0; s < sites.count; s++) {
+      const live = totalsBySite.get(s)?.requestedBytes ?? 0;
+      if (s >= seen && live === 0) continue;
+      const v = series.verdict(s, live, excluded(s) === null);
+      verdicts.set(s, v);
+      counts[v.class]++;
+    }
+    const leaking = [...verdicts.entries()].filter(([, v]) => v.class === 'steady_leak').sort((a, b) => b[1].slope - a[1].slope || a[0] - b[0]);
+    const sorted = rankSites(walk.sites.filter((t) => verdicts.get(t.site)?.class !== 'steady_leak'));
+    const over = options.listSitesOver === undefined ? 0 : sorted.filter((t) => t.requestedBytes > options.listSitesOver!).length;
+    const others = sorted.slice(0, Math.max(options.top ?? 20, Math.min(over, MAX_LISTED_SITES)));
+    const listed = [...leaking.slice(0, options.maxListedLeaks ?? MAX_LISTED_SITES).map(([s]) => s), ...others.map((t) => t.site)];
+
+    const geometry = r.geometry;
+    const siteOut = (s: number): LeaksSite => {
+      const info = sites.info(s);
+      const t = totalsBySite.get(s);
+      const v = verdicts.get(s)!;
+      const stack = info.exampleStack >= 0 ? ctx.stacks.frames(info.exampleStack) : [];
+      const innermost: PythonFrame | null = stack.length > 0 ? parseFrame(stack[stack.length - 1]!) : null;
+      const classes: LeaksSite['sizeClasses'][number][] = [];
+      t?.classBlocks.forEach((n, c) => {
+        if (n !== undefined && n > 0) classes.push({ sizeClass: c, blockSize: blockSize(geometry, c), blocks: n });
+      });
+      return {
+        key: info.key,
+        location: innermost === null ? null : { file: innermost.file, line: innermost.line, function: innermost.func },
+        stack,
+        noStack:
+          info.noStack === null
+            ? null
+            : { domain: DOMAIN_NAMES[info.noStack.domain] ?? 'obj', sizeClass: info.noStack.sizeClass === C_LIBRARY_CLASS ? null : info.noStack.sizeClass },
+        blocks: t?.blocks ?? 0,
+        requestedBytes: t?.requestedBytes ?? 0,
+        allocatedBytes: t?.allocatedBytes ?? 0,
+        sizeClasses: classes,
+        systemBlocks: t?.systemBlocks ?? 0,
+        pools: t?.pools ?? 0,
+        poolsAlone: t?.poolsAlone ?? 0,
+        arenas: t?.arenas ?? 0,
+        arenasAlone: t?.arenasAlone ?? 0,
+        first: t === undefined ? null : { event: t.firstEvent, ts: Number.isNaN(t.firstTs) ? null : t.firstTs },
+        last: t === undefined ? null : { event: t.lastEvent, ts: Number.isNaN(t.lastTs) ? null : t.lastTs },
+        growth: { class: v.class, slope: v.slope, rises: v.rises, liveBytes: series.liveBytes(s), excluded: excluded(s) },
+      };
     };
-  };
 
-  let suppressedBlocks = 0;
-  let suppressedBytes = 0;
-  for (const x of walk.suppressed.values()) {
-    suppressedBlocks += x.blocks;
-    suppressedBytes += x.bytes;
+    let suppressedBlocks = 0;
+    let suppressedBytes = 0;
+    for (const x of walk.suppressed.values()) {
+      suppressedBlocks += x.blocks;
+      suppressedBytes += x.bytes;
+    }
+    const hw = r.highWater;
+    return {
+      file: ctx.fileName,
+      python: { version: r.geometry.version, source: r.versionSource },
+      at: {
+        event: r.events,
+        ts: Number.isNaN(r.lastTs) ? null : r.lastTs,
+        mark,
+        end: mark === null,
+      },
+      marks,
+      groupedBy: by,
+      depth: options.depth ?? null,
+      totals: {
+        liveBlocks: walk.totalBlocks,
+        liveRequestedBytes: walk.totalRequestedBytes,
+        sites: walk.sites.length,
+        suppressedBlocks,
+        suppressedBytes,
+      },
+      growth: {
+        basis: series.basis,
+        markFilter: options.marks ?? null,
+        boundaries: series.boundaries,
+        marksPerSample: series.basis === 'marks' ? series.stride : null,
+        eventsPerWindow: series.basis === 'windows' ? series.eventsPerWindow : null,
+        warmup: series.warmup,
+        warmupPercent: series.warmupPercent,
+        samples: series.samples,
+        firstSteadySample: series.firstSteady,
+        steadyIntervals: series.steadyIntervals,
+        minSteadyIntervals: series.minSteadyIntervals,
+        enough: series.enough,
+        noVerdict: series.noVerdict,
+        steadyLeakSites: counts.steady_leak,
+        retainedOnceSites: counts.retained_once,
+        transientSites: counts.transient,
+        sitesUntracked: series.sitesUntracked,
+      },
+      sites: listed.map(siteOut),
+      memory: {
+        peakFootprintBytes: hw.point('footprint_bytes').value,
+        arenasHighWater: hw.point('arenas').value,
+        fragmentation: fragmentationOf(countersStats(r.model)),
+      },
+      suppressions: (options.suppressions ?? []).map((rule, i) => ({
+        pattern: rule.pattern,
+        file: rule.file,
+        line: rule.line,
+        blocks: walk.suppressed.get(i)?.blocks ?? 0,
+        bytes: walk.suppressed.get(i)?.bytes ?? 0,
+      })),
+    };
   }
-  const hw = r.highWater;
-  return {
-    file: ctx.fileName,
-    python: { version: r.geometry.version, source: r.versionSource },
-    at: {
-      event: r.events,
-      ts: Number.isNaN(r.lastTs) ? null : r.lastTs,
-      mark: stoppedEarly ? (options.stopAtMark ?? null) : null,
-      end: !stoppedEarly,
-    },
-    groupedBy: by,
-    depth: options.depth ?? null,
-    totals: {
-      liveBlocks: walk.totalBlocks,
-      liveRequestedBytes: walk.totalRequestedBytes,
-      sites: walk.sites.length,
-      suppressedBlocks,
-      suppressedBytes,
-    },
-    growth: {
-      basis: series.basis,
-      markFilter: options.marks ?? null,
-      boundaries: series.boundaries,
-      marksPerSample: series.basis === 'marks' ? series.stride : null,
-      eventsPerWindow: series.basis === 'windows' ? series.eventsPerWindow : null,
-      warmup: series.basis === 'marks' ? series.warmup : Math.ceil(series.warmup / series.stride),
-      samples: series.samples,
-      firstSteadySample: series.firstSteady,
-      steadyIntervals: series.steadyIntervals,
-      enough: series.enough,
-      steadyLeakSites: counts.steady_leak,
-      retainedOnceSites: counts.retained_once,
-      transientSites: counts.transient,
-      sitesUntracked: series.sitesUntracked,
-    },
-    sites: listed.map(siteOut),
-    memory: {
-      peakFootprintBytes: hw.point('footprint_bytes').value,
-      arenasHighWater: hw.point('arenas').value,
-      fragmentation: fragmentationOf(countersStats(r.model)),
-    },
-    suppressions: (options.suppressions ?? []).map((rule, i) => ({
-      pattern: rule.pattern,
-      file: rule.file,
-      line: rule.line,
-      blocks: walk.suppressed.get(i)?.blocks ?? 0,
-      bytes: walk.suppressed.get(i)?.bytes ?? 0,
-    })),
-  };
+}
+
+/** The marks of a census for a message: `14 marks: "iteration *" x12, "stats", "final"`, bounded. */
+export function marksText(m: MarkCensus): string {
+  if (m.count === 0) return 'no marks';
+  const shapes = m.labels.map((l) => `${JSON.stringify(l.label)}${l.count > 1 ? ` x${l.count}` : ''}`);
+  return `${m.count} mark${m.count === 1 ? '' : 's'}: ${shapes.join(', ')}${m.more ? ', and others' : ''}`;
+}
+
+/** --marks GLOB matched no mark of the trace: a usage error that says which marks it has. */
+function noMarkMatches(file: string, glob: string, marks: MarkCensus, at: string | null): UsageError {
+  const where = at === null ? 'the trace' : `the trace before mark ${JSON.stringify(at.slice(0, 40))}`;
+  return new UsageError(
+    `${file}: --marks ${JSON.stringify(glob.slice(0, 60))} matches no mark; ${where} has ${marksText(marks)}` +
+      `${marks.count === 0 ? ' (leave --marks out to measure growth over windows of events)' : ''}`,
+  );
 }

@@ -9,6 +9,7 @@ import type { ImportContext } from '../import/import-context.js';
 import type { Replayer, ReplayObserver } from '../replay/replayer.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
+import type { SiteGroupingOptions } from './site-table.js';
 
 export class PeakCapture implements ReplayObserver {
   private readonly targets: number[];
@@ -19,6 +20,7 @@ export class PeakCapture implements ReplayObserver {
     events: readonly number[],
     private readonly ctx: ImportContext,
     private readonly top: number,
+    private readonly sites: SiteGroupingOptions,
     private readonly atPeak: (r: Replayer, ctx: ImportContext) => void,
   ) {
     this.targets = [...new Set(events.filter((e) => e > 0))].sort((a, b) => a - b);
@@ -31,14 +33,21 @@ export class PeakCapture implements ReplayObserver {
   onEvent(r: Replayer): void {
     if (r.events !== this.targets[this.next]) return;
     this.next++;
-    this.live.set(r.events, groupLiveBlocks(r, this.ctx.stacks, this.top));
+    this.live.set(r.events, groupLiveBlocks(r, this.ctx.stacks, this.sites, this.top));
     this.atPeak(r, this.ctx);
   }
 }
 
+/** Other observers riding along the second replay, and the event they need it to reach. */
+export interface AlongTheWay {
+  readonly observers: readonly ReplayObserver[];
+  readonly untilEvent: number;
+}
+
 /**
- * Replay `path` again up to the last of `events`, calling `atPeak` and
- * grouping the live blocks at each. `ctx` must be a fresh import context.
+ * Replay `path` again up to the last of `events` (or `along.untilEvent`, if
+ * later), calling `atPeak` and grouping the live blocks at each. `ctx` must
+ * be a fresh import context.
  */
 export async function captureAtEvents(
   path: string,
@@ -46,10 +55,13 @@ export async function captureAtEvents(
   ctx: ImportContext,
   options: ReplayTraceOptions,
   top: number,
+  sites: SiteGroupingOptions,
   atPeak: (r: Replayer, ctx: ImportContext) => void,
+  along: AlongTheWay = { observers: [], untilEvent: 0 },
 ): Promise<Map<number, LiveBlocksSummary>> {
-  const capture = new PeakCapture(events, ctx, top, atPeak);
-  if (capture.lastEvent === 0) return capture.live;
-  await replayTrace(path, { ...options, context: ctx, stopAtEvent: capture.lastEvent, observers: [capture] });
+  const capture = new PeakCapture(events, ctx, top, sites, atPeak);
+  const stop = Math.max(capture.lastEvent, along.untilEvent);
+  if (stop === 0) return capture.live;
+  await replayTrace(path, { ...options, context: ctx, stopAtEvent: stop, observers: [capture, ...along.observers] });
   return capture.live;
 }

@@ -6,16 +6,21 @@
 // Units are in the field names (`...Bytes`, `...Events`); counts of blocks,
 // pools and arenas are plain numbers; ratios are fractions in [0, 1].
 // Event numbers count the trace's records after the header from 1 (`stack`
-// definitions excluded), as everywhere in memreplay. The schema
-// `memreplay.report/1` only grows: fields are added, never renamed.
+// definitions excluded), as everywhere in memreplay. Within a version the
+// schema only grows: fields are added, never renamed. Sites are named as
+// everywhere (site-table.ts), by the report's --by / --depth.
 
 import type { AnalyzeResult } from './analyze.js';
 import type { FragmentationSummary } from './fragmentation.js';
-import type { LiveBlocksSummary, LiveGrouping } from './live-sites.js';
+import type { LeaksResult } from './leaks.js';
+import type { LiveBlocksSummary } from './live-sites.js';
+import type { SiteGrouping } from './site-table.js';
+import type { WarmupSpec } from './growth.js';
+import type { SuppressionRule } from '../suppressions/suppressions.js';
 import type { HighWaterMetric } from '../replay/high-water.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 
-export const REPORT_SCHEMA = 'memreplay.report/1';
+export const REPORT_SCHEMA = 'memreplay.report/2';
 
 /** An instant of the trace. */
 export interface TraceInstant {
@@ -103,6 +108,19 @@ export interface Timeline {
   readonly marksOmitted: number;
 }
 
+/**
+ * A stretch of the trace sampled again, finely: where its marks crowd
+ * together (a request loop marking each request), too close to tell apart on
+ * the whole timeline. Its buckets are as in `Timeline`, over these events only.
+ */
+export interface TimelineWindow {
+  /** First and last event of the stretch (inclusive). */
+  readonly firstEvent: number;
+  readonly lastEvent: number;
+  readonly bucketEvents: number;
+  readonly buckets: readonly TimelineBucket[];
+}
+
 // -------------------------------------------------------- size-class occupancy
 
 export interface SizeClassOccupancy {
@@ -187,10 +205,10 @@ export interface PinnedArena {
   readonly sitesOmitted: number;
 }
 
-/** A call site (innermost frame; a size class when the trace has no stacks) and the arenas its live blocks keep. */
+/** A site (as --by names it; blocks without a stack by domain and size class) and the arenas its live blocks keep. */
 export interface PinningSite {
   readonly site: string;
-  /** One full stack of its blocks, oldest frame first (traces with stacks only). */
+  /** One full stack of its blocks, oldest frame first (sites with a stack only). */
   readonly exampleStack?: readonly string[];
   readonly liveBlocks: number;
   readonly requestedBytes: number;
@@ -210,7 +228,9 @@ export interface PinningSite {
 }
 
 export interface ArenaPinning extends TraceInstant {
-  readonly groupedBy: LiveGrouping;
+  readonly groupedBy: SiteGrouping;
+  /** With `traceback`: innermost frames per site; null: all. */
+  readonly depth: number | null;
   readonly arenaSizeBytes: number;
   /** Live arenas with at least one live block. */
   readonly pinnedArenas: number;
@@ -242,35 +262,8 @@ export interface PeakSites extends TraceInstant {
   readonly description: string;
   /** The peak value (bytes, pools or arenas); event 0 means it was never above 0. */
   readonly value: number;
-  /** The live blocks at that instant, grouped by call site (or size class), largest first. */
+  /** The live blocks at that instant, by site, largest first. */
   readonly live: LiveBlocksSummary;
-}
-
-// ------------------------------------------------------------------ leak sites
-
-export interface LeakSite {
-  readonly site: string;
-  readonly exampleStack?: readonly string[];
-  readonly blocks: number;
-  readonly requestedBytes: number;
-  readonly allocatedBytes: number;
-  readonly firstEvent: number;
-  readonly lastEvent: number;
-  /**
-   * Growth: requested bytes of this site's blocks live at the end that had
-   * been allocated by each of `LeakSites.growthEvents` (cumulative; the last
-   * value is requestedBytes).
-   */
-  readonly growthBytes: readonly number[];
-}
-
-export interface LeakSites {
-  readonly groupedBy: LiveGrouping;
-  /** The event numbers of the growth points (evenly spaced, the last is the end of the trace). */
-  readonly growthEvents: readonly number[];
-  readonly totalSites: number;
-  /** The sites with the most requested bytes live at the end. */
-  readonly sites: readonly LeakSite[];
 }
 
 // ------------------------------------------------------------------- what-if
@@ -299,12 +292,10 @@ export interface WhatIfVersion {
 export interface ReportLimits {
   readonly maxBuckets: number;
   readonly maxMarks: number;
-  /** Sites listed in each ranking. */
+  /** Sites listed in each ranking; also the steady-state leak sites and the other sites the leak section lists. */
   readonly top: number;
   /** Arenas shown in an arena map / listed in a pinning table. */
   readonly maxArenas: number;
-  /** Points of a leak site's growth line. */
-  readonly growthPoints: number;
 }
 
 export interface ReportData {
@@ -312,6 +303,8 @@ export interface ReportData {
   /** Everything `memreplay analyze --json` says about the trace. */
   readonly analyze: AnalyzeResult;
   readonly timeline: Timeline;
+  /** The stretch where the trace's marks crowd together, sampled finely; null when they do not (mark-window.ts). */
+  readonly markWindow: TimelineWindow | null;
   readonly sizeClasses: {
     readonly end: SizeClassOccupancyAt;
     /** At the arena high-water mark; null when no arena was used. */
@@ -320,7 +313,14 @@ export interface ReportData {
   readonly arenaMap: { readonly end: ArenaMap; readonly arenaPeak: ArenaMap | null };
   readonly pinning: { readonly end: ArenaPinning; readonly arenaPeak: ArenaPinning | null };
   readonly highWater: Readonly<Record<PeakSiteMetric, PeakSites>>;
-  readonly leakSites: LeakSites;
+  /**
+   * What `memreplay leaks --at stats` says about the trace (memreplay.leaks/1
+   * without `schema`) when it has a `stats` mark, else `memreplay leaks` at
+   * its end, or at ReportOptions.at; from the same analysis: growth verdicts, evidence per
+   * sample, pools and arenas per site. At most `limits.top` steady-state
+   * leaks and `limits.top` other sites are listed; the counts are exact.
+   */
+  readonly leaks: LeaksResult;
   /** One entry per `--python` version asked for, in that order; null when none was asked for. */
   readonly whatIf: readonly WhatIfVersion[] | null;
   readonly limits: ReportLimits;
@@ -336,6 +336,22 @@ export interface ReportOptions {
   readonly lenient?: boolean;
   /** Versions to replay the trace under for the what-if comparison (`--python 3.8,3.11,3.13`). */
   readonly whatIf?: readonly PythonVersion[];
-  /** Defaults: maxBuckets 512, maxMarks 1000, top 20, maxArenas 256, growthPoints 32. */
+  /** Defaults: maxBuckets 512, maxMarks 1000, top 20, maxArenas 256. */
   readonly limits?: Partial<ReportLimits>;
+  /** What a site is, in every table of the report (default: by innermost line). */
+  readonly by?: SiteGrouping;
+  /** With `by: 'traceback'`: innermost frames per site (default all). */
+  readonly depth?: number;
+  /**
+   * The instant of the leak section: the first mark with this label, as
+   * `memreplay leaks --at` (an error when the trace has none). Default: the
+   * recorder's exit mark `stats` when the trace has one (the interpreter is
+   * still alive there), else the end.
+   */
+  readonly at?: string;
+  /** The leak section's growth options, as `memreplay leaks` takes them. */
+  readonly warmup?: WarmupSpec;
+  readonly marks?: string;
+  /** Suppression rules for the leak section (the other sections show every block). */
+  readonly suppressions?: readonly SuppressionRule[];
 }

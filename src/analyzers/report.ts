@@ -1,11 +1,15 @@
 // buildReport: everything `memreplay report` shows about one trace.
 //
-// 1. One streaming replay with the timeline and arena-peak observers; at its
-//    end, the analyze summary, size-class occupancy, arena map, arena pinning
-//    and leak sites are read from the final state.
+// 1. One streaming replay with the timeline, arena-peak and leaks observers;
+//    at its end, the analyze summary, size-class occupancy, arena map, arena
+//    pinning are read from the final state; the leaks result (growth sampled
+//    on the way, as `memreplay leaks` does) at the `stats` mark when the
+//    trace has one (a recorded trace frees nearly everything at shutdown,
+//    after it) or the `at` mark, else at the end.
 // 2. A second replay up to the last high-water instant (bytes, pools, arenas,
 //    footprint) for what was live at each, and the arena map and pinning at
-//    the arena peak.
+//    the arena peak; and, where the trace's marks crowd together, a fine
+//    timeline of that stretch (mark-window.ts).
 // 3. One replay per other `whatIf` version, arenas placed by the model.
 // The result is plain JSON-serialisable data (report-data.ts), so a worker
 // thread can build it and post it back.
@@ -22,8 +26,9 @@ import { arenaMapOf } from './arena-map.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { arenaPinning } from './arena-pinning.js';
 import { instantAt, instantOf } from './instant.js';
-import { leakSites } from './leak-sites.js';
-import { SiteKeys } from './live-sites.js';
+import { LeaksAnalysis, type LeaksResult } from './leaks.js';
+import { SiteTable, type SiteGroupingOptions } from './site-table.js';
+import { denseMarkWindow } from './mark-window.js';
 import { captureAtEvents } from './peak-sites.js';
 import {
   PEAK_SITE_METRICS,
@@ -38,15 +43,23 @@ import {
   type WhatIfVersion,
 } from './report-data.js';
 import { sizeClassOccupancy } from './size-class-occupancy.js';
-import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver } from './timeline.js';
+import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from './timeline.js';
 import { whatIfOfReplay, whatIfReplay } from './what-if.js';
+
+/** The leak section's default instant: the recorder's exit mark, interpreter alive (else the end). */
+export const REPORT_LEAKS_AT = 'stats';
+
+function leaksResultOf(leaks: LeaksAnalysis, r: Replayer, at: string | undefined, file: string): LeaksResult {
+  const result = leaks.resultAt(r);
+  if (at !== undefined && result.at.end) throw new MemreplayError(`${file}: no mark labelled ${JSON.stringify(at)} in the trace`);
+  return result;
+}
 
 export const DEFAULT_REPORT_LIMITS: ReportLimits = {
   maxBuckets: DEFAULT_MAX_BUCKETS,
   maxMarks: DEFAULT_MAX_MARKS,
   top: 20,
   maxArenas: 256,
-  growthPoints: 32,
 };
 
 export async function buildReport(path: string, options: ReportOptions = {}): Promise<ReportData> {
@@ -60,25 +73,33 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     lenient: options.lenient ?? false,
   };
   const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const grouping: SiteGroupingOptions = { by: options.by ?? 'lineno', ...(options.depth !== undefined ? { depth: options.depth } : {}) };
 
-  const first = await firstPass(path, replayOptions, newContext(), limits, options.whatIf ?? []);
+  const first = await firstPass(path, replayOptions, newContext(), limits, grouping, options);
   const { analyze } = first;
 
   // Pass 2: back to the peaks.
   const arenaPeakEvent = analyze.highWater.arenas.event;
   const atArenaPeak: { map: ArenaMap | null; pinning: ArenaPinning | null } = { map: null, pinning: null };
+  const dense = denseMarkWindow(
+    first.timeline.marks.map((m) => m.event),
+    analyze.events.total,
+  );
+  const window = dense === null ? null : new TimelineWindowObserver(dense.firstEvent, dense.lastEvent, limits.maxBuckets);
   const liveAtPeaks = await captureAtEvents(
     path,
     PEAK_SITE_METRICS.map((m) => analyze.highWater[m].event),
     newContext(),
     { ...replayOptions, python: analyze.python.version },
     limits.top,
+    grouping,
     (at: Replayer, atCtx: ImportContext) => {
       if (at.events !== arenaPeakEvent) return;
       const instant = instantOf(at);
       atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
-      atArenaPeak.pinning = arenaPinning(at, new SiteKeys(at, atCtx.stacks, SiteKeys.liveBlocksHaveStacks(at)), instant, limits);
+      atArenaPeak.pinning = arenaPinning(at, new SiteTable(atCtx.stacks, at.geometry, grouping), instant, limits);
     },
+    window === null ? undefined : { observers: [window], untilEvent: window.lastEvent },
   );
   const highWater = {} as Record<PeakSiteMetric, PeakSites>;
   for (const metric of PEAK_SITE_METRICS) {
@@ -88,7 +109,14 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
       description: HIGH_WATER_DESCRIPTIONS[metric],
       value: p.value,
       ...instantAt(p.event, p.ts ?? NaN, p.line, p.mark),
-      live: liveAtPeaks.get(p.event) ?? { groupedBy: 'size_class', totalBlocks: 0, totalRequestedBytes: 0, totalGroups: 0, groups: [] },
+      live: liveAtPeaks.get(p.event) ?? {
+        groupedBy: grouping.by,
+        depth: grouping.depth ?? null,
+        totalBlocks: 0,
+        totalRequestedBytes: 0,
+        totalGroups: 0,
+        groups: [],
+      },
     };
   }
 
@@ -97,7 +125,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
   if (options.whatIf !== undefined && options.whatIf.length > 0) {
     whatIf = [];
     for (const version of options.whatIf) {
-      whatIf.push(version === analyze.python.version ? first.ownWhatIf! : await whatIfReplay(path, version, replayOptions));
+      whatIf.push(version === analyze.python.version ? first.ownWhatIf! : await whatIfReplay(path, version, analyze.python.version, replayOptions));
     }
   }
 
@@ -105,11 +133,12 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     schema: REPORT_SCHEMA,
     analyze,
     timeline: first.timeline,
+    markWindow: window?.result() ?? null,
     sizeClasses: first.sizeClasses,
     arenaMap: { end: first.arenaMapEnd, arenaPeak: atArenaPeak.map },
     pinning: { end: first.pinningEnd, arenaPeak: atArenaPeak.pinning },
     highWater,
-    leakSites: first.leakSites,
+    leaks: first.leaks,
     whatIf,
     limits,
   };
@@ -124,17 +153,27 @@ async function firstPass(
   replayOptions: ReplayTraceOptions,
   ctx: ImportContext,
   limits: ReportLimits,
-  whatIf: readonly string[],
+  grouping: SiteGroupingOptions,
+  options: ReportOptions,
 ) {
   const timeline = new TimelineObserver({ maxBuckets: limits.maxBuckets, maxMarks: limits.maxMarks });
   const peak = new ArenaPeakObserver();
-  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak] });
+  const leaks = new LeaksAnalysis(ctx, {
+    ...grouping,
+    top: limits.top,
+    maxListedLeaks: limits.top,
+    ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
+    ...(options.marks !== undefined ? { marks: options.marks } : {}),
+    ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),
+    atMark: options.at ?? REPORT_LEAKS_AT,
+  });
+  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks] });
   const r = replayed.replayer;
   const end = instantOf(r);
-  const sites = new SiteKeys(r, ctx.stacks, SiteKeys.liveBlocksHaveStacks(r));
+  const sites = new SiteTable(ctx.stacks, r.geometry, grouping);
   const snap = peak.snapshot;
   return {
-    analyze: analyzeReplayed(replayed, peak, limits.top),
+    analyze: analyzeReplayed(replayed, peak, limits.top, grouping),
     timeline: timeline.result(),
     sizeClasses: {
       end: sizeClassOccupancy(countersStats(r.model), end),
@@ -143,7 +182,7 @@ async function firstPass(
     },
     arenaMapEnd: arenaMapOf(r, end, limits.maxArenas),
     pinningEnd: arenaPinning(r, sites, end, limits),
-    leakSites: leakSites(r, sites, limits.top, limits.growthPoints),
-    ownWhatIf: whatIf.includes(r.geometry.version) ? whatIfOfReplay(r, peak) : null,
+    leaks: leaksResultOf(leaks, r, options.at, ctx.fileName),
+    ownWhatIf: (options.whatIf ?? []).includes(r.geometry.version) ? whatIfOfReplay(r, peak) : null,
   };
 }

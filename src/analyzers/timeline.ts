@@ -22,6 +22,7 @@ import {
   type TimelineMarkSample,
   type TimelineMetric,
   type TimelineValues,
+  type TimelineWindow,
 } from './report-data.js';
 
 export const DEFAULT_MAX_BUCKETS = 512;
@@ -197,3 +198,29 @@ export class TimelineObserver implements ReplayObserver {
   }
 }
 
+
+/**
+ * A timeline of one stretch of the trace, [firstEvent, lastEvent]: the same
+ * buckets, over those events only (so a stretch of 2,000 events is sampled
+ * every 4 events where the whole trace is sampled every few hundred).
+ */
+export class TimelineWindowObserver implements ReplayObserver {
+  private readonly inner: TimelineObserver;
+
+  constructor(
+    readonly firstEvent: number,
+    readonly lastEvent: number,
+    maxBuckets: number,
+  ) {
+    this.inner = new TimelineObserver({ maxBuckets, maxMarks: 0 });
+  }
+
+  onEvent(r: Replayer): void {
+    if (r.events >= this.firstEvent && r.events <= this.lastEvent) this.inner.onEvent(r);
+  }
+
+  result(): TimelineWindow {
+    const t = this.inner.result();
+    return { firstEvent: this.firstEvent, lastEvent: this.lastEvent, bucketEvents: t.bucketEvents, buckets: t.buckets };
+  }
+}

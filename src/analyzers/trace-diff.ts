@@ -9,27 +9,35 @@
 // - the high-water marks (arenas, pools, footprint, ...) and the live totals
 //   at that instant;
 // - fragmentation at that instant and at the arena high-water mark.
-// Blocks without a stack are grouped by where the allocator put them (size
-// class, C library, raw domain) under a pseudo frame, as `analyze` groups them.
+// Blocks without a stack are grouped by domain and where the allocator put
+// them (size class, C library) under a pseudo frame, named as every command
+// names such sites (site-table.ts). --depth keeps the innermost N frames of
+// every stack, as tracemalloc's traceback_limit does.
 
-import { DOMAIN_RAW } from '../events/ops.js';
 import { parseFrameText } from '../import/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
-import { blockSize } from '../models/pymalloc/geometry.js';
-import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import { analyzeReplayed, type AnalyzeResult } from './analyze.js';
 import { ArenaPeakObserver } from './arena-peak.js';
+import { walkLiveSites } from './live-sites.js';
+import { SiteTable } from './site-table.js';
 import { compareSnapshots, type DiffKey, type StatisticDiff } from './snapshot-diff.js';
 
-export const TRACE_DIFF_SCHEMA = 'memreplay.trace-diff/1';
+export const TRACE_DIFF_SCHEMA = 'memreplay.trace-diff/2';
 
 /** One replayed side of the comparison. */
 export interface TraceSide {
   readonly analysis: AnalyzeResult;
   /** The live blocks at the end, as a snapshot summed per stack. */
   readonly live: Snapshot;
+  /** Innermost frames kept per stack; null: all. */
+  readonly depth: number | null;
+}
+
+export interface TraceDiffReplayOptions extends ReplayTraceOptions {
+  /** Keep the innermost N frames of each stack (tracemalloc's traceback_limit). */
+  depth?: number;
 }
 
 export type MetricUnit = 'bytes' | 'count' | 'ratio';
@@ -49,6 +57,8 @@ export interface TraceDiffResult {
   /** The mark both traces were compared at; null: at their ends. */
   readonly at: string | null;
   readonly by: DiffKey;
+  /** Innermost frames kept per stack; null: all. */
+  readonly depth: number | null;
   readonly cumulative: boolean;
   readonly old: TraceSide;
   readonly new: TraceSide;
@@ -58,16 +68,18 @@ export interface TraceDiffResult {
 }
 
 /** Replay one trace for `diff` (a file, or `-` with options.stdin), to its end or options.stopAtMark. */
-export async function replayForDiff(path: string, options: ReplayTraceOptions = {}): Promise<TraceSide> {
+export async function replayForDiff(path: string, options: TraceDiffReplayOptions = {}): Promise<TraceSide> {
   const peak = new ArenaPeakObserver();
   const replayed = await replayTrace(path, { ...options, observers: [...(options.observers ?? []), peak] });
-  return { analysis: analyzeReplayed(replayed, peak, 0), live: liveBlocksSnapshot(replayed) };
+  return { analysis: analyzeReplayed(replayed, peak, 0), live: liveBlocksSnapshot(replayed, options.depth), depth: options.depth ?? null };
 }
 
 export function diffTraces(older: TraceSide, newer: TraceSide, by: DiffKey, cumulative: boolean, at: string | null = null): TraceDiffResult {
+  if (older.depth !== newer.depth) throw new Error('both sides of a trace diff must keep the same frames per stack');
   return {
     at,
     by,
+    depth: newer.depth,
     cumulative,
     old: older,
     new: newer,
@@ -76,47 +88,29 @@ export function diffTraces(older: TraceSide, newer: TraceSide, by: DiffKey, cumu
   };
 }
 
-/** The live blocks of a finished replay, summed per stack (or per allocator place without one). */
-export function liveBlocksSnapshot({ replayer: r, ctx }: ReplayedTrace): Snapshot {
-  // Negative ids: blocks without a stack, by where they live.
-  const NO_STACK_SYSTEM = -1;
-  const NO_STACK_RAW = -2;
-  const NO_STACK_CLASS_BASE = -3;
-  const perStack = new Map<number, { size: number; count: number }>();
-  r.forEachLiveBlock((pool, size, stack, domain) => {
-    const id =
-      stack >= 0
-        ? stack
-        : pool !== NOT_PYMALLOC
-          ? NO_STACK_CLASS_BASE - r.model.poolSizeClass(pool)
-          : domain === DOMAIN_RAW
-            ? NO_STACK_RAW
-            : NO_STACK_SYSTEM;
-    const acc = perStack.get(id);
-    if (acc === undefined) perStack.set(id, { size, count: 1 });
-    else {
-      acc.size += size;
-      acc.count++;
-    }
-  });
+/**
+ * The live blocks of a finished replay as a snapshot: one traceback per site
+ * of a SiteTable by traceback (a distinct stack, or its innermost `depth`
+ * frames, as tracemalloc's traceback_limit keeps them); blocks without a
+ * stack under one pseudo frame per site, named as every command names them.
+ */
+export function liveBlocksSnapshot({ replayer: r, ctx }: ReplayedTrace, depth?: number): Snapshot {
+  const table = new SiteTable(ctx.stacks, r.geometry, { by: 'traceback', ...(depth !== undefined ? { depth } : {}) });
+  const walk = walkLiveSites(r, table);
   const builder = new SnapshotBuilder(ctx.fileName);
-  const pseudo = (label: string): SnapshotFrame[] => [builder.frame(`(no stack) ${label}`, 0, undefined, true)];
-  for (const [id, acc] of perStack) {
-    let frames: SnapshotFrame[];
-    if (id >= 0) {
-      frames = ctx.stacks.frames(id).map((text) => {
-        const f = parseFrameText(text);
-        return builder.frame(f.filename, f.lineno, f.name);
-      });
-    } else if (id === NO_STACK_SYSTEM) {
-      frames = pseudo('C library (size 0 or > 512)');
-    } else if (id === NO_STACK_RAW) {
-      frames = pseudo('raw domain');
-    } else {
-      const c = NO_STACK_CLASS_BASE - id;
-      frames = pseudo(`size class ${c} (${blockSize(r.geometry, c)}-byte blocks)`);
-    }
-    builder.add(builder.traceback(frames), acc.size, acc.count);
+  for (const t of walk.sites) {
+    const info = table.info(t.site);
+    const frames: SnapshotFrame[] =
+      info.noStack !== null
+        ? [builder.frame(info.key, 0, undefined, true)]
+        : table
+            .exampleFrames(t.site)
+            .slice(depth === undefined ? 0 : -depth)
+            .map((text) => {
+              const f = parseFrameText(text);
+              return builder.frame(f.filename, f.lineno, f.name);
+            });
+    builder.add(builder.traceback(frames), t.requestedBytes, t.blocks);
   }
   return builder.build('trace', null, null);
 }

@@ -1,11 +1,13 @@
 // What-if geometry: the same trace under another CPython version's pymalloc
 // (pool size, arena size, arena release rules). The trace's arena addresses
-// belong to the geometry it was recorded with, so under another version the
-// replay ignores its arena records and the model places arenas itself
-// (aligned to the arena size); the block sizes, order of calls and lifetimes
-// are the trace's. For the trace's own version the real replay is used.
+// belong to the geometry it was recorded with: a version that places blocks
+// and arenas alike (3.10 to 3.13 differ only in the radix tree) replays with
+// them; under any other the replay ignores its arena records and the model
+// places arenas itself (aligned to the arena size). The block sizes, order of
+// calls and lifetimes are the trace's. For the trace's own version the real
+// replay is used.
 
-import type { PythonVersion } from '../models/pymalloc/geometry.js';
+import { geometryFor, sameBlockPlacement, type PythonVersion } from '../models/pymalloc/geometry.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import type { HighWaterMetric } from '../replay/high-water.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
@@ -45,13 +47,18 @@ export function whatIfOfReplay(r: Replayer, peak: ArenaPeakObserver): WhatIfVers
   };
 }
 
-/** Replay the trace under `version` with arenas placed by the model. */
+/**
+ * Replay the trace, recorded under `traceVersion`, as `version` would place
+ * its blocks: with the trace's arenas when they fit, else arenas placed by the model.
+ */
 export async function whatIfReplay(
   path: string,
   version: PythonVersion,
+  traceVersion: PythonVersion,
   options: Omit<ReplayTraceOptions, 'python' | 'ignoreArenaRecords' | 'observers' | 'context'> = {},
 ): Promise<WhatIfVersion> {
   const peak = new ArenaPeakObserver();
-  const { replayer } = await replayTrace(path, { ...options, python: version, ignoreArenaRecords: true, observers: [peak] });
+  const ignoreArenaRecords = !sameBlockPlacement(geometryFor(version), geometryFor(traceVersion));
+  const { replayer } = await replayTrace(path, { ...options, python: version, ignoreArenaRecords, observers: [peak] });
   return whatIfOfReplay(replayer, peak);
 }

@@ -1,7 +1,10 @@
 // The budgets of `memreplay check` and how one trace's result meets them.
 // Every budget is a maximum; a trace passes a budget when its value is at
 // most the limit. With no budget given at all, only steadyLeakSites applies,
-// at 0: a check fails on a steady-state leak and on nothing else.
+// at 0: a check fails on a steady-state leak and on nothing else. A trace
+// whose growth gives no leak verdict (too few intervals after the warm-up)
+// cannot be held to steadyLeakSites: that budget fails, saying why, unless
+// no verdict is allowed (--allow-no-verdict), when it passes with a warning.
 
 import type { LeaksResult } from '../analyzers/leaks.js';
 
@@ -46,6 +49,13 @@ export interface BudgetOutcome {
   readonly passed: boolean;
   /** The sites that broke it (steadyLeakSites, siteLeakedBytes), by key. */
   readonly sites: readonly string[];
+  /** steadyLeakSites only: why there is no leak verdict (the budget could not be checked), else null. */
+  readonly noVerdict: string | null;
+}
+
+export interface BudgetRules {
+  /** A trace without a leak verdict passes steadyLeakSites (with a warning) instead of failing it. */
+  readonly allowNoVerdict?: boolean;
 }
 
 /** The budgets in force: the ones given, and steadyLeakSites 0 unless it was given. */
@@ -64,7 +74,7 @@ export function summaryOf(r: LeaksResult): TraceSummary {
   };
 }
 
-export function evaluateBudgets(r: LeaksResult, budgets: Budgets): BudgetOutcome[] {
+export function evaluateBudgets(r: LeaksResult, budgets: Budgets, rules: BudgetRules = {}): BudgetOutcome[] {
   const summary = summaryOf(r);
   const out: BudgetOutcome[] = [];
   for (const budget of BUDGET_NAMES) {
@@ -74,7 +84,9 @@ export function evaluateBudgets(r: LeaksResult, budgets: Budgets): BudgetOutcome
     let sites: string[] = [];
     if (budget === 'steadyLeakSites') sites = r.sites.filter((s) => s.growth.class === 'steady_leak').map((s) => s.key);
     if (budget === 'siteLeakedBytes') sites = r.sites.filter((s) => s.requestedBytes > limit).map((s) => s.key);
-    out.push({ budget, limit, actual, passed: actual <= limit, sites: actual <= limit ? [] : sites });
+    const noVerdict = budget === 'steadyLeakSites' ? r.growth.noVerdict : null;
+    const passed = actual <= limit && (noVerdict === null || rules.allowNoVerdict === true);
+    out.push({ budget, limit, actual, passed, sites: actual <= limit ? [] : sites, noVerdict });
   }
   return out;
 }

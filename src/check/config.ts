@@ -9,7 +9,7 @@
 //       "budgets": { "steadyLeakSites": 0, "leakedBytes": "4 MiB", "siteLeakedBytes": "512 KiB",
 //                    "peakFootprintBytes": "64 MiB", "arenas": 40, "fragmentation": 0.6 },
 //       "baseline": "ci/memreplay-baseline.json", "tolerance": "5%",
-//       "warmup": 2, "marks": "iteration *", "by": "lineno", "at": "done",
+//       "warmup": 2, "marks": "iteration *", "by": "lineno", "at": "done", "allowNoVerdict": false,
 //       "suppressions": ["ci/memreplay.supp"]
 //     }
 //   }
@@ -17,7 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MemreplayError } from '../errors.js';
-import { SITE_GROUPINGS, type SiteGrouping } from '../analyzers/live-sites.js';
+import { SITE_GROUPINGS, type SiteGrouping } from '../analyzers/site-table.js';
 import { BUDGET_NAMES, BUDGET_UNITS, type Budgets } from './budgets.js';
 import { parseByteSize } from './byte-size.js';
 
@@ -36,6 +36,8 @@ export interface CheckConfig {
   readonly marks?: string;
   readonly by?: SiteGrouping;
   readonly at?: string;
+  /** Pass (with a warning) a trace whose growth gives no leak verdict, instead of failing it. */
+  readonly allowNoVerdict?: boolean;
   readonly suppressions: readonly string[];
 }
 
@@ -76,7 +78,7 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   const top = objectAt(doc, 'the top level', file);
   for (const k of Object.keys(top)) if (k !== 'check' && k !== '$schema') unknown('the top level', k, ['check', '$schema']);
   const check = top['check'] === undefined ? {} : objectAt(top['check'], 'check', file);
-  const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'suppressions'];
+  const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'allowNoVerdict', 'suppressions'];
   for (const k of Object.keys(check)) if (!known.includes(k)) unknown('check', k, known);
   const base = dirname(resolve(file));
 
@@ -110,6 +112,8 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   if (supp !== undefined && !(Array.isArray(supp) && supp.every((s) => typeof s === 'string' && s !== ''))) {
     bad('check.suppressions', 'an array of file names', supp);
   }
+  const allowNoVerdict = check['allowNoVerdict'];
+  if (allowNoVerdict !== undefined && typeof allowNoVerdict !== 'boolean') bad('check.allowNoVerdict', 'true or false', allowNoVerdict);
   const baseline = str('baseline');
   const marks = str('marks');
   const at = str('at');
@@ -122,6 +126,7 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
     ...(marks !== undefined ? { marks } : {}),
     ...(by !== undefined ? { by: by as SiteGrouping } : {}),
     ...(at !== undefined ? { at } : {}),
+    ...(allowNoVerdict !== undefined ? { allowNoVerdict: allowNoVerdict as boolean } : {}),
     suppressions: ((supp as string[] | undefined) ?? []).map((s) => resolve(base, s)),
   };
 }

@@ -6,7 +6,7 @@
 
 import { findLeaks, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
 import { baselineFor, compareWithBaseline, type Baseline, type BaselineOutcome } from './baseline.js';
-import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type Budgets, type TraceSummary } from './budgets.js';
+import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type BudgetRules, type Budgets, type TraceSummary } from './budgets.js';
 
 export const CHECK_SCHEMA = 'memreplay.check/1';
 
@@ -16,6 +16,8 @@ export interface CheckOptions {
   readonly budgets: Budgets;
   /** Where each budget came from. */
   readonly budgetSources: Partial<Record<BudgetName, 'flag' | 'config' | 'default'>>;
+  /** A trace without a leak verdict passes with a warning (--allow-no-verdict) instead of failing. */
+  readonly allowNoVerdict: boolean;
   readonly tolerance: number;
   readonly baseline?: Baseline;
   readonly configFile: string | null;
@@ -38,6 +40,7 @@ export interface CheckReport {
   readonly config: string | null;
   readonly budgets: Budgets;
   readonly budgetSources: CheckOptions['budgetSources'];
+  readonly allowNoVerdict: boolean;
   readonly tolerance: number;
   readonly baseline: string | null;
   readonly suppressions: readonly string[];
@@ -51,9 +54,10 @@ export async function checkTrace(
   path: string,
   leaks: LeaksOptions,
   budgets: Budgets,
+  rules: BudgetRules = {},
 ): Promise<{ leaks: LeaksResult; summary: TraceSummary; budgets: BudgetOutcome[] }> {
   const result = await findLeaks(path, { ...leaks, ...(budgets.siteLeakedBytes !== undefined ? { listSitesOver: budgets.siteLeakedBytes } : {}) });
-  return { leaks: result, summary: summaryOf(result), budgets: evaluateBudgets(result, budgets) };
+  return { leaks: result, summary: summaryOf(result), budgets: evaluateBudgets(result, budgets, rules) };
 }
 
 export function traceCheckOf(file: string, checked: Awaited<ReturnType<typeof checkTrace>>, options: CheckOptions): TraceCheck {
@@ -73,6 +77,7 @@ export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['f
     config: options.configFile,
     budgets: options.budgets,
     budgetSources: options.budgetSources,
+    allowNoVerdict: options.allowNoVerdict,
     tolerance: options.tolerance,
     baseline: options.baseline?.file ?? null,
     suppressions: options.suppressionFiles,

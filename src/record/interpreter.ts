@@ -12,7 +12,7 @@ export interface InterpreterInfo {
   requested: string;
   /** sys.executable: the path the launcher gives the interpreter as its own. */
   executable: string;
-  /** platform.python_version(), e.g. 3.11.7 */
+  /** X.Y.Z, e.g. 3.11.7 */
   version: string;
   /** X.Y */
   series: PythonVersion;
@@ -31,12 +31,12 @@ export interface InterpreterInfo {
 // Run isolated (-I: no environment variables, no user site) and without site
 // (-S): the answers come from the interpreter's own build configuration.
 const PROBE = `
-import json, platform, sys, sysconfig
+import json, sys, sysconfig
 v = sysconfig.get_config_var
 print(json.dumps({
   "implementation": sys.implementation.name,
   "executable": sys.executable,
-  "version": platform.python_version(),
+  "version": "%d.%d.%d" % sys.version_info[:3],
   "hexversion": sys.hexversion,
   "includeDir": v("INCLUDEPY") or "",
   "libDir": v("LIBDIR") or "",
@@ -63,6 +63,10 @@ export function probeInterpreter(requested = 'python3'): InterpreterInfo {
     throw new MemreplayError(`--python ${requested}: cannot run it: ${r.error.message}`);
   }
   if (r.status !== 0) {
+    // Python 2 knows neither -I nor the probe; --version still answers.
+    const v = spawnSync(requested, ['--version'], { encoding: 'utf8', timeout: 60_000 });
+    const version = /Python (\d+\.\d+\.\d+)/.exec(`${v.stdout ?? ''}${v.stderr ?? ''}`);
+    if (version) throw new MemreplayError(`--python ${requested}: is Python ${version[1]}; memreplay records CPython ${PYTHON_VERSIONS.join(', ')}`);
     const why = probeFailureText(r.stderr || '');
     throw new MemreplayError(`--python ${requested}: asking it for its version failed (exit ${r.status ?? r.signal}): ${why}`);
   }

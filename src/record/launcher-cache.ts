@@ -3,7 +3,7 @@
 // Cache: $MEMREPLAY_CACHE_DIR, else $XDG_CACHE_HOME/memreplay, else
 // ~/.cache/memreplay; one directory per build key, the hash of everything the
 // binary depends on (the interpreter's real path, version and build paths,
-// the compiler, the launcher sources). A new interpreter, an upgraded one or a
+// $CC, the flags, the launcher sources). A new interpreter, an upgraded one or a
 // changed source gets its own build; nothing is ever rebuilt in place. The
 // binary is compiled under a temporary name and renamed, so a concurrent or
 // interrupted build never leaves a half-written launcher behind.
@@ -39,7 +39,9 @@ export function recorderCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'memreplay');
 }
 
-function buildKey(info: InterpreterInfo, tools: Toolchain, sourcesHash: string): string {
+/** Everything the binary depends on that is known without running anything
+ * (a cached launcher is found without asking pythonX.Y-config again). */
+function buildKey(info: InterpreterInfo, sourcesHash: string, env: NodeJS.ProcessEnv): string {
   let real = info.executable;
   try {
     real = realpathSync(info.executable);
@@ -47,7 +49,7 @@ function buildKey(info: InterpreterInfo, tools: Toolchain, sourcesHash: string):
     // keep the path as given
   }
   const h = createHash('sha256');
-  h.update(JSON.stringify([real, info.version, info.hexversion, info.includeDir, info.libDir, tools, CFLAGS, sourcesHash]));
+  h.update(JSON.stringify([real, info.version, info.hexversion, info.includeDir, info.libDir, info.binDir, info.ldVersion, env['CC'] ?? '', CFLAGS, sourcesHash]));
   return h.digest('hex').slice(0, 20);
 }
 
@@ -59,10 +61,10 @@ function firstError(output: string): string {
 
 export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = process.env): Launcher {
   const sources = launcherSources();
-  const tools = findToolchain(info);
-  const dir = join(recorderCacheDir(env), 'launchers', `cpython-${info.version}-${buildKey(info, tools, sources.hash)}`);
+  const dir = join(recorderCacheDir(env), 'launchers', `cpython-${info.version}-${buildKey(info, sources.hash, env)}`);
   const path = join(dir, LAUNCHER_NAME);
   if (existsSync(path)) return { path, built: false };
+  const tools: Toolchain = findToolchain(info);
 
   try {
     mkdirSync(dir, { recursive: true });

@@ -1,31 +1,30 @@
 // Recording a program: run it under the launcher (built or found in the
 // cache), stream the trace to a temporary file beside the output (through
-// gzip when the name ends in .gz), then rename the trace and the statistics
-// into place. The program keeps the terminal: its stdin, stdout and stderr
+// gzip, in blocks on spare CPUs, when the name ends in .gz), then rename the
+// trace and the statistics into place. The program keeps the terminal: its stdin, stdout and stderr
 // are ours. The launcher reports on a pipe of its own (fd 4) what it wrote.
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { constants as zlibConstants, createGzip } from 'node:zlib';
 import { MemreplayError, UsageError } from '../errors.js';
+import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 
 export const DEFAULT_FRAMES = 16;
 export const MAX_FRAMES = 256;
-/** Measured in recorder/README.md: level 1 keeps up with the launcher on
- * another core; higher levels make the program wait for the compressor. */
+/** Measured in recorder/README.md: the fastest level; the compressor is
+ * still slower than the recorder, higher levels only more so. */
 export const GZIP_LEVEL = 1;
 
 export interface RecordOptions {
   /** The interpreter: a command on PATH or a path. Default python3. */
   python?: string;
-  /** Frames per stack; 0 records no stacks. */
+  /** Frames per stack (1-256); 0 records no stacks. */
   frames: number;
   /** Also record the RAW domain. */
   raw: boolean;
@@ -64,6 +63,8 @@ export interface RecordResult {
   status: LauncherStatus | null;
   /** Bytes of the trace file as written (compressed when gzip). */
   traceBytes: number;
+  /** False when the interpreter ended before its first allocation (nothing kept). */
+  wroteTrace: boolean;
   /** Which statistics files were written. */
   wroteStats: boolean;
   wroteFinal: boolean;
@@ -90,10 +91,14 @@ async function collect(stream: Readable): Promise<string> {
   return text;
 }
 
+export function framesMessage(frames: number | string): string {
+  return `--frames ${frames}: expected a whole number from 1 to ${MAX_FRAMES} (or --no-stacks)`;
+}
+
 export function validateRecordOptions(o: RecordOptions): void {
   if (o.program.length === 0) throw new UsageError('record: name the program to run: memreplay record -o OUT.csv -- script.py [args] (or -- -m module [args])');
   if (!Number.isInteger(o.frames) || o.frames < 0 || o.frames > MAX_FRAMES) {
-    throw new UsageError(`--frames ${o.frames}: expected a whole number from 1 to ${MAX_FRAMES} (or --no-stacks)`);
+    throw new UsageError(framesMessage(o.frames));
   }
 }
 
@@ -143,16 +148,21 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
     process.on('SIGTERM', forward);
     process.on('SIGHUP', forward);
     try {
-      const compressing = files.gzip
-        ? pipeline(child.stdio[3] as Readable, createGzip({ level: GZIP_LEVEL, strategy: zlibConstants.Z_DEFAULT_STRATEGY }), createWriteStream(tmp.trace, { flags: 'wx' }))
-        : Promise.resolve();
+      const compressing = files.gzip ? gzipInBlocks(child.stdio[3] as Readable, tmp.trace, { level: GZIP_LEVEL }) : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
         child.on('error', reject);
         child.on('close', (code, signal) => resolve({ code, signal }));
       });
-      const [{ code, signal }, text] = await Promise.all([exited, statusText, compressing]);
-      const status = parseStatus(text);
+      // Wait for everything, even when the compressor failed: the program
+      // runs on (its trace lost) and is not left behind.
+      const [exit, text, compressed] = await Promise.allSettled([exited, statusText, compressing]);
+      if (exit.status === 'rejected') throw exit.reason;
+      if (compressed.status === 'rejected') {
+        throw new MemreplayError(`writing the trace ${files.trace} failed: ${(compressed.reason as Error).message}; nothing was kept`);
+      }
+      const { code, signal } = exit.value;
+      const status = parseStatus(text.status === 'fulfilled' ? text.value : '');
       if (status !== null && 'error' in status) throw new MemreplayError(status.error);
       if (status?.writeError) {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${status.writeError}; nothing was kept`);
@@ -187,6 +197,12 @@ function finish(
       return -1;
     }
   };
+  if ((status !== null && status.events === 0) || (status === null && size(tmp.trace) <= 0)) {
+    // The interpreter stopped while reading its command line (-V, --help, a
+    // bad option) or before the recording began: there is no trace to keep.
+    for (const p of Object.values(tmp)) rmSync(p, { force: true });
+    return { interpreter, launcher, files, exitCode, signal, status, traceBytes: 0, wroteTrace: false, wroteStats: false, wroteFinal: false };
+  }
   const traceBytes = size(tmp.trace);
   renameSync(tmp.trace, files.trace);
   // A statistics file exists only when its mark was reached; an empty one
@@ -203,5 +219,5 @@ function finish(
   };
   const wroteStats = place(tmp.stats, files.stats);
   const wroteFinal = place(tmp.final, files.final);
-  return { interpreter, launcher, files, exitCode, signal, status, traceBytes, wroteStats, wroteFinal };
+  return { interpreter, launcher, files, exitCode, signal, status, traceBytes, wroteTrace: true, wroteStats, wroteFinal };
 }

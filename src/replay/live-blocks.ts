@@ -198,6 +198,7 @@ export class LiveBlocks {
 
   /** Visit every live slot. */
   forEachLive(visit: (slot: number) => void): void {
+    if (this.live === 0) return;
     for (let i = 0; i < this.capacity; i++) if ((this.i32[i * 12 + 11]! & 3) === SLOT_LIVE) visit(i);
   }
 

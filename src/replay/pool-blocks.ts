@@ -12,6 +12,7 @@
 // new arena, the slot's chunk is cleared (the replayer calls resetSlot from
 // the model's onArenaAssigned), so old states never leak into it.
 
+import { blockSize } from '../models/pymalloc/geometry.js';
 import type { PymallocModel } from '../models/pymalloc/pymalloc-model.js';
 import { SLOT_FREED, SLOT_LIVE } from './live-blocks.js';
 
@@ -85,17 +86,40 @@ export class PoolBlocks {
     return this.words[g >> this.shift]![(g & this.mask) * WORDS + 1]!;
   }
 
-  /** Visit every live granule of every live arena. */
-  forEachLive(visit: (g: number) => void): void {
+  /**
+   * Visit every live granule (with its pool slot), in address order within
+   * each arena slot.
+   * Only the blocks the model has carved in its pools in use can be live
+   * here (a block is stored when the model hands it out and marked freed
+   * before its pool is emptied and reused), so the walk costs the carved
+   * pools of the live arenas plus their carved blocks, not every granule of
+   * every arena: `leaks` walks the live blocks at every growth sample.
+   */
+  forEachLive(visit: (g: number, pool: number) => void): void {
+    if (this.live === 0) return;
+    const m = this.model;
+    const geometry = m.g;
+    const granulesPerPool = geometry.poolSize / geometry.alignment;
+    const headerGranules = geometry.poolOverhead / geometry.alignment;
     for (let a = 0; a < this.ints.length; a++) {
       const ints = this.ints[a]!;
-      if (this.model.arenaBase(a) === 0 || ints.length === 0) continue;
+      if (m.arenaBase(a) === 0 || ints.length === 0) continue;
       const base = a << this.shift;
-      for (let i = 0; i <= this.mask; i++) if (((ints[i * 6 + 4]! >>> 18) & 3) === SLOT_LIVE) visit(base + i);
+      const carved = m.arenaCarvedPools(a);
+      for (let i = 0; i < carved; i++) {
+        const pool = m.arenaPoolSlot(a, i);
+        if (m.poolBlockCount(pool) === 0) continue;
+        // Granules are `alignment` bytes, so a block spans blockSize / alignment of them.
+        const step = blockSize(geometry, m.poolSizeClass(pool)) / geometry.alignment;
+        let i6 = ((i * granulesPerPool + headerGranules) * 6) + 4;
+        let g = base + i * granulesPerPool + headerGranules;
+        for (let b = m.poolCarvedBlocks(pool); b > 0; b--, g += step, i6 += step * 6) {
+          if (((ints[i6]! >>> 18) & 3) === SLOT_LIVE) visit(g, pool);
+        }
+      }
     }
   }
 
-  /** The model put a new arena in slot `a`: give it an empty chunk. */
   /** The model gave arena slot `a` a new arena: start its chunk empty. */
   resetSlot(a: number): void {
     while (this.words.length <= a) {

@@ -482,7 +482,7 @@ export class Replayer implements TraceSink {
    */
   forEachLiveBlock(visit: (pool: number, size: number, stack: number, domain: number, event: number, ts: number) => void): void {
     const p = this.pool;
-    p.forEachLive((g) => visit(this.model.poolOfGranule(g), p.size(g), p.stack(g), p.domain(g), p.allocEvent(g), p.allocTs(g)));
+    p.forEachLive((g, pool) => visit(pool, p.size(g), p.stack(g), p.domain(g), p.allocEvent(g), p.allocTs(g)));
     const h = this.live;
     h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s)));
   }

@@ -5,6 +5,7 @@ import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { bytes, count, percent, terminalSafe, thousands } from './units.js';
+import { groupingText } from './site-words.js';
 
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
 
@@ -51,7 +52,7 @@ export function formatAnalyzeText(r: AnalyzeResult): string {
   out.push('');
   const lb = r.liveBlocks;
   if (lb.totalGroups === 0) out.push('no live blocks at the end');
-  else out.push(`live blocks at the end by ${lb.groupedBy === 'call_site' ? 'call site' : 'size class'} (top ${lb.groups.length} of ${thousands(lb.totalGroups)}):`);
+  else out.push(`live blocks at the end ${groupingText(lb.groupedBy, lb.depth)} (top ${lb.groups.length} of ${thousands(lb.totalGroups)} sites):`);
   for (const g of lb.groups) {
     out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${g.blocks === 1 ? 'block ' : 'blocks'}  ${terminalSafe(g.key, 90)}`);
   }

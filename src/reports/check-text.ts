@@ -1,7 +1,9 @@
 // The terminal report of `memreplay check`: a pure function of the report.
 
 import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from '../check/budgets.js';
+import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
+import { freedAfterSamplesText, instantText, noVerdictAdvice, slopeText } from './growth-text.js';
 import { bytes, percent, terminalSafe, thousands } from './units.js';
 
 /** Sites named per broken budget before "and N more". */
@@ -34,29 +36,68 @@ export function formatCheckText(report: CheckReport): string {
   // would show it twice in a terminal.
   for (const f of report.failures) out.push(`ERROR ${terminalSafe(f.file)}: could not be read (the error is on stderr)`);
   const failed = report.traces.filter((t) => !t.passed).length;
+  const noVerdict = report.traces.filter((t) => t.leaks.growth.noVerdict !== null).length;
   out.push('');
   out.push(
     `result: ${report.passed ? 'PASS' : 'FAIL'} (${thousands(report.traces.length - failed)} passed, ${thousands(failed)} failed` +
-      `${report.failures.length > 0 ? `, ${thousands(report.failures.length)} could not be read` : ''})`,
+      `${report.failures.length > 0 ? `, ${thousands(report.failures.length)} could not be read` : ''}` +
+      `${noVerdict > 0 ? `; ${thousands(noVerdict)} without a leak verdict${report.allowNoVerdict ? ', allowed' : ''}` : ''})`,
   );
   return out.join('\n') + '\n';
 }
 
+/** Budgets measured at the reported instant (the others are high-water marks or counts of sites). */
+export const INSTANT_BUDGETS: readonly BudgetName[] = ['leakedBytes', 'siteLeakedBytes', 'fragmentation'];
+
+/** " (at mark "stats")" after the description of a figure taken at the reported instant; "" for the others. */
+export function instantSuffix(t: TraceCheck, budget: BudgetName, quote: (text: string) => string): string {
+  return INSTANT_BUDGETS.includes(budget) ? ` (${instantText(t.leaks, quote)})` : '';
+}
+
+/** "bytes live at the reported instant, after suppressions (at mark "stats"): 5 MiB > 4 MiB" */
+export function budgetFailureText(t: TraceCheck, b: BudgetOutcome, quote: (text: string) => string): string {
+  if (b.noVerdict !== null) return `${BUDGET_DESCRIPTIONS[b.budget]}: no leak verdict: ${b.noVerdict}`;
+  return `${BUDGET_DESCRIPTIONS[b.budget]}${instantSuffix(t, b.budget, quote)}: ${formatBudgetValue(b.budget, b.actual)} > ${formatBudgetValue(b.budget, b.limit)}`;
+}
+
+/**
+ * One site of a broken budget: "+209 B per mark, 0 B live at the end of the
+ * trace" — its growth when it is a steady-state leak, and its live bytes with
+ * the instant they are from.
+ */
+export function siteFindingText(t: TraceCheck, key: string, quote: (text: string) => string): string {
+  const site = t.leaks.sites.find((s) => s.key === key)!;
+  const growth = site.growth.class === 'steady_leak' ? `${slopeText(t.leaks, site.growth.slope)}, ` : '';
+  return `${growth}${bytes(site.requestedBytes)} live${site.blocks > 0 ? ` in ${thousands(site.blocks)} blocks` : ''} ${instantText(t.leaks, quote)}`;
+}
+
+/** A steady-state leak among these sites holds nothing at the instant: say why, once. */
+export function freedLeaksNote(t: TraceCheck, keys: readonly string[]): string | null {
+  const freed = keys.some((k) => {
+    const s = t.leaks.sites.find((x) => x.key === k);
+    return s !== undefined && s.growth.class === 'steady_leak' && s.blocks === 0;
+  });
+  return freed ? `0 B live: ${freedAfterSamplesText(t.leaks)}` : null;
+}
+
+function quoteLabel(text: string): string {
+  return JSON.stringify(terminalSafe(text, 40));
+}
+
 function traceLines(t: TraceCheck): string[] {
-  const out = [`${t.passed ? 'PASS ' : 'FAIL '} ${terminalSafe(t.file)}`];
-  const g = t.leaks.growth;
-  if (!g.enough) {
-    out.push(`  note: only ${g.steadyIntervals} interval(s) after the warm-up: steady-state leaks cannot be told apart (need 3)`);
-  }
+  const noVerdict = t.leaks.growth.noVerdict;
+  const out = [`${t.passed ? 'PASS ' : 'FAIL '} ${terminalSafe(t.file)}${noVerdict !== null && t.passed ? ' (no leak verdict)' : ''}`];
   for (const b of t.budgets) {
-    if (b.passed) continue;
-    out.push(`  ${BUDGET_DESCRIPTIONS[b.budget]}: ${formatBudgetValue(b.budget, b.actual)} > ${formatBudgetValue(b.budget, b.limit)}`);
-    for (const key of b.sites.slice(0, MAX_SITES_SHOWN)) {
-      const site = t.leaks.sites.find((s) => s.key === key)!;
-      const growth = site.growth.class === 'steady_leak' ? `+${bytes(Math.round(site.growth.slope))} per ${g.basis === 'marks' ? 'mark' : 'window'}, ` : '';
-      out.push(`    ${terminalSafe(key, 100)}: ${growth}${bytes(site.requestedBytes)} live`);
+    if (b.noVerdict !== null && b.passed) {
+      out.push(`  warning: no leak verdict: ${b.noVerdict} (allowed: --allow-no-verdict); ${noVerdictAdvice(t.leaks)}`);
     }
+    if (b.passed) continue;
+    out.push(`  ${budgetFailureText(t, b, quoteLabel)}`);
+    if (b.noVerdict !== null) out.push(`    ${noVerdictAdvice(t.leaks)}; or pass --allow-no-verdict to let it pass with a warning`);
+    for (const key of b.sites.slice(0, MAX_SITES_SHOWN)) out.push(`    ${terminalSafe(key, 100)}: ${siteFindingText(t, key, quoteLabel)}`);
     if (b.sites.length > MAX_SITES_SHOWN) out.push(`    and ${thousands(b.sites.length - MAX_SITES_SHOWN)} more`);
+    const note = freedLeaksNote(t, b.sites.slice(0, MAX_SITES_SHOWN));
+    if (note !== null) out.push(`    (${note})`);
   }
   if (t.baseline !== null) {
     if (t.baseline.outcomes === null) out.push('  baseline: no entry for this trace (not compared)');
@@ -64,7 +105,7 @@ function traceLines(t: TraceCheck): string[] {
       for (const b of t.baseline.outcomes) {
         if (b.passed) continue;
         out.push(
-          `  baseline: ${BUDGET_DESCRIPTIONS[b.metric]} ${formatBudgetValue(b.metric, b.actual)} > ${formatBudgetValue(b.metric, b.limit)} ` +
+          `  baseline: ${BUDGET_DESCRIPTIONS[b.metric]}${instantSuffix(t, b.metric, quoteLabel)} ${formatBudgetValue(b.metric, b.actual)} > ${formatBudgetValue(b.metric, b.limit)} ` +
             `(baseline ${formatBudgetValue(b.metric, b.baseline)})`,
         );
       }

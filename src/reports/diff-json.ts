@@ -1,5 +1,5 @@
 // The --json documents of `memreplay diff` (docs/json-output.md):
-// `memreplay.snapshot-diff/1` for two snapshots, `memreplay.trace-diff/1`
+// `memreplay.snapshot-diff/1` for two snapshots, `memreplay.trace-diff/2`
 // for two event traces. Pure functions of the results.
 
 import { SNAPSHOT_DIFF_SCHEMA, type SnapshotDiffResult, type StatisticDiff } from '../analyzers/snapshot-diff.js';
@@ -24,6 +24,7 @@ export function traceDiffDocument(d: TraceDiffResult, top: number): object {
     schema: TRACE_DIFF_SCHEMA,
     at: d.at,
     by: d.by,
+    depth: d.depth,
     cumulative: d.cumulative,
     old: traceSide(d.old),
     new: traceSide(d.new),

@@ -26,7 +26,7 @@ export function formatSnapshotDiffText(d: SnapshotDiffResult, top: number): stri
 export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   const out: string[] = [];
   const when = d.at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(d.at, 40))}`;
-  out.push(`event traces compared ${when} (live blocks by ${d.by}${d.cumulative ? ', cumulative' : ''})`);
+  out.push(`event traces compared ${when} (live blocks by ${d.by}${d.depth !== null ? `, innermost ${d.depth} frames per stack` : ''}${d.cumulative ? ', cumulative' : ''})`);
   out.push(`  old  ${traceLine(d.old)}`);
   out.push(`  new  ${traceLine(d.new)}`);
   out.push('');

@@ -7,7 +7,8 @@
 
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
-import { formatBudgetValue } from './check-text.js';
+import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
+import { instantText } from './growth-text.js';
 import { siteLocation } from './source-location.js';
 import { bytes, percent, thousands } from './units.js';
 
@@ -16,12 +17,18 @@ const MAX_ANNOTATIONS = 10;
 
 export function githubAnnotations(report: CheckReport, sourceRoot: string): string {
   const lines: string[] = [];
+  const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const t of report.traces) {
-    const unit = t.leaks.growth.basis === 'marks' ? 'mark' : 'window';
-    if (!t.leaks.growth.enough) {
-      lines.push(command('warning', { title: 'memreplay: growth not measured' }, `${t.file}: only ${t.leaks.growth.steadyIntervals} interval(s) after the warm-up; steady-state leaks need 3`));
-    }
     for (const b of t.budgets) {
+      if (b.noVerdict !== null) {
+        lines.push(
+          command(
+            b.passed ? 'warning' : 'error',
+            { title: 'memreplay: no leak verdict' },
+            `${t.file}: no leak verdict: ${b.noVerdict}${b.passed ? ' (allowed)' : '; lower --warmup, record more iterations, or pass --allow-no-verdict'}`,
+          ),
+        );
+      }
       if (b.passed) continue;
       if (b.sites.length > 0) {
         for (const key of b.sites) {
@@ -34,17 +41,11 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
             props['file'] = loc.relativePath;
             if (loc.frame.line > 0) props['line'] = String(loc.frame.line);
           }
-          const growth = site.growth.class === 'steady_leak' ? `grows by ${bytes(Math.round(site.growth.slope))} per ${unit}, ` : '';
-          lines.push(command('error', props, `${key}: ${growth}${bytes(site.requestedBytes)} live in ${site.blocks} blocks (${t.file})`));
+          const note = freedLeaksNote(t, [key]);
+          lines.push(command('error', props, `${key}: ${siteFindingText(t, key, quote)} (${t.file})${note !== null ? `; ${note}` : ''}`));
         }
-      } else {
-        lines.push(
-          command(
-            'error',
-            { title: 'memreplay: budget exceeded' },
-            `${t.file}: ${BUDGET_DESCRIPTIONS[b.budget]} ${formatBudgetValue(b.budget, b.actual)} > ${formatBudgetValue(b.budget, b.limit)}`,
-          ),
-        );
+      } else if (b.noVerdict === null) {
+        lines.push(command('error', { title: 'memreplay: budget exceeded' }, `${t.file}: ${budgetFailureText(t, b, quote)}`));
       }
     }
     for (const b of t.baseline?.outcomes ?? []) {
@@ -53,7 +54,7 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
         command(
           'error',
           { title: 'memreplay: above baseline' },
-          `${t.file}: ${BUDGET_DESCRIPTIONS[b.metric]} ${formatBudgetValue(b.metric, b.actual)}, baseline ${formatBudgetValue(b.metric, b.baseline)}`,
+          `${t.file}: ${BUDGET_DESCRIPTIONS[b.metric]}${instantSuffix(t, b.metric, quote)} ${formatBudgetValue(b.metric, b.actual)}, baseline ${formatBudgetValue(b.metric, b.baseline)}`,
         ),
       );
     }
@@ -86,15 +87,17 @@ export function githubSummary(report: CheckReport): string {
   const out: string[] = [];
   out.push(`## memreplay check: ${report.passed ? 'passed' : 'failed'}`);
   out.push('');
-  out.push('| trace | result | steady-state leak sites | live bytes | largest site | peak footprint | arenas (peak) | fragmentation |');
-  out.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  out.push('| trace | result | steady-state leak sites | instant | live bytes | largest site | peak footprint | arenas (peak) | fragmentation |');
+  out.push('|---|---|---:|---|---:|---:|---:|---:|---:|');
   for (const t of report.traces) {
     const s = t.summary;
+    const noVerdict = t.leaks.growth.noVerdict !== null;
     out.push(
-      `| ${md(t.file)} | ${t.passed ? 'pass' : '**FAIL**'} | ${thousands(s.steadyLeakSites)} | ${bytes(s.leakedBytes)} | ${bytes(s.siteLeakedBytes)} | ${bytes(s.peakFootprintBytes)} | ${thousands(s.arenas)} | ${percent(s.fragmentation)} |`,
+      `| ${md(t.file)} | ${t.passed ? (noVerdict ? 'pass (no leak verdict)' : 'pass') : '**FAIL**'} | ${noVerdict ? 'no verdict' : thousands(s.steadyLeakSites)} | ` +
+        `${md(instantText(t.leaks, (x) => JSON.stringify(x.slice(0, 40))))} | ${bytes(s.leakedBytes)} | ${bytes(s.siteLeakedBytes)} | ${bytes(s.peakFootprintBytes)} | ${thousands(s.arenas)} | ${percent(s.fragmentation)} |`,
     );
   }
-  for (const f of report.failures) out.push(`| ${md(f.file)} | **ERROR** | | | | | | |`);
+  for (const f of report.failures) out.push(`| ${md(f.file)} | **ERROR** | | | | | | | |`);
   for (const t of report.traces.filter((x) => !x.passed)) out.push('', ...failureDetails(t));
   if (report.failures.length > 0) {
     out.push('', '### Traces that could not be read', '');
@@ -105,18 +108,21 @@ export function githubSummary(report: CheckReport): string {
 
 function failureDetails(t: TraceCheck): string[] {
   const out = [`### ${md(t.file)}`, ''];
+  const quote = (text: string): string => JSON.stringify(text.slice(0, 40));
   for (const b of t.budgets) {
     if (b.passed) continue;
-    out.push(`- ${md(BUDGET_DESCRIPTIONS[b.budget])}: ${formatBudgetValue(b.budget, b.actual)} > ${formatBudgetValue(b.budget, b.limit)}`);
+    out.push(`- ${md(budgetFailureText(t, b, quote))}`);
     for (const key of b.sites.slice(0, 20)) {
       const site = t.leaks.sites.find((s) => s.key === key)!;
       const series = site.growth.liveBytes.map((v) => bytes(v)).join(' → ');
-      out.push(`  - ${md(key)}: ${bytes(site.requestedBytes)} live; live bytes per sample: ${md(series.length > 400 ? series.slice(0, 399) + '…' : series)}`);
+      out.push(`  - ${md(key)}: ${md(siteFindingText(t, key, quote))}; live bytes per sample: ${md(series.length > 400 ? series.slice(0, 399) + '…' : series)}`);
     }
+    const note = freedLeaksNote(t, b.sites.slice(0, 20));
+    if (note !== null) out.push(`  - ${md(note)}`);
   }
   for (const b of t.baseline?.outcomes ?? []) {
     if (b.passed) continue;
-    out.push(`- baseline: ${md(BUDGET_DESCRIPTIONS[b.metric])} ${formatBudgetValue(b.metric, b.actual)}, baseline ${formatBudgetValue(b.metric, b.baseline)}`);
+    out.push(`- baseline: ${md(BUDGET_DESCRIPTIONS[b.metric] + instantSuffix(t, b.metric, quote))} ${formatBudgetValue(b.metric, b.actual)}, baseline ${formatBudgetValue(b.metric, b.baseline)}`);
   }
   return out;
 }

@@ -1,16 +1,20 @@
 // --junit: JUnit XML, one test suite per trace and one test case per budget
 // (and per baseline metric when the trace is in the baseline); a trace that
 // could not be read is one test case with an <error>. CI systems show each
-// broken budget as a failed test.
+// broken budget as a failed test. Without a leak verdict the steady-state
+// leak case fails saying why, or, when that is allowed, is <skipped> with the
+// reason (CI shows it as skipped, not passed). Messages name the instant
+// their figures are from.
 
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
-import { formatBudgetValue } from './check-text.js';
+import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
 
 interface Case {
   name: string;
   failure?: { message: string; detail: string };
   error?: string;
+  skipped?: string;
 }
 
 export function formatJunit(report: CheckReport): string {
@@ -20,11 +24,11 @@ export function formatJunit(report: CheckReport): string {
   const count = (pick: (c: Case) => boolean): number => suites.reduce((n, s) => n + s.cases.filter(pick).length, 0);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
-    `<testsuites name="memreplay check" tests="${count(() => true)}" failures="${count((c) => c.failure !== undefined)}" errors="${count((c) => c.error !== undefined)}">`,
+    `<testsuites name="memreplay check" tests="${count(() => true)}" failures="${count((c) => c.failure !== undefined)}" errors="${count((c) => c.error !== undefined)}" skipped="${count((c) => c.skipped !== undefined)}">`,
   );
   for (const s of suites) {
     out.push(
-      `  <testsuite name="${xml(s.name)}" tests="${s.cases.length}" failures="${s.cases.filter((c) => c.failure).length}" errors="${s.cases.filter((c) => c.error).length}">`,
+      `  <testsuite name="${xml(s.name)}" tests="${s.cases.length}" failures="${s.cases.filter((c) => c.failure).length}" errors="${s.cases.filter((c) => c.error).length}" skipped="${s.cases.filter((c) => c.skipped).length}">`,
     );
     for (const c of s.cases) {
       const open = `    <testcase classname="memreplay.check" name="${xml(c.name)}"`;
@@ -32,6 +36,8 @@ export function formatJunit(report: CheckReport): string {
         out.push(`${open}>`, `      <failure type="budget" message="${xml(c.failure.message)}">${xml(c.failure.detail)}</failure>`, '    </testcase>');
       } else if (c.error !== undefined) {
         out.push(`${open}>`, `      <error type="input" message="${xml(c.error)}"/>`, '    </testcase>');
+      } else if (c.skipped !== undefined) {
+        out.push(`${open}>`, `      <skipped message="${xml(c.skipped)}"/>`, '    </testcase>');
       } else {
         out.push(`${open}/>`);
       }
@@ -44,25 +50,27 @@ export function formatJunit(report: CheckReport): string {
 
 function casesOf(t: TraceCheck): Case[] {
   const cases: Case[] = [];
+  const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const b of t.budgets) {
     const name = `${BUDGET_DESCRIPTIONS[b.budget]} <= ${formatBudgetValue(b.budget, b.limit)}`;
-    if (b.passed) cases.push({ name });
+    if (b.passed && b.noVerdict !== null) cases.push({ name, skipped: `no leak verdict (allowed): ${b.noVerdict}` });
+    else if (b.passed) cases.push({ name });
     else {
-      const message = `${BUDGET_DESCRIPTIONS[b.budget]}: ${formatBudgetValue(b.budget, b.actual)} > ${formatBudgetValue(b.budget, b.limit)}`;
-      const detail = b.sites
-        .map((key) => {
-          const s = t.leaks.sites.find((x) => x.key === key)!;
-          return `${key}: ${s.requestedBytes} bytes live in ${s.blocks} blocks${s.growth.class === 'steady_leak' ? `, +${Math.round(s.growth.slope)} bytes per interval` : ''}\n${[...s.stack].reverse().map((f) => `    ${f}`).join('\n')}`;
-        })
-        .join('\n');
-      cases.push({ name, failure: { message, detail } });
+      const message = budgetFailureText(t, b, quote);
+      const sites = b.sites.map((key) => {
+        const s = t.leaks.sites.find((x) => x.key === key)!;
+        return `${key}: ${siteFindingText(t, key, quote)}\n${[...s.stack].reverse().map((f) => `    ${f}`).join('\n')}`;
+      });
+      const note = freedLeaksNote(t, b.sites);
+      const advice = b.noVerdict !== null ? ['lower --warmup, record more iterations, or pass --allow-no-verdict'] : [];
+      cases.push({ name, failure: { message, detail: [...advice, ...sites, ...(note !== null ? [`(${note})`] : [])].join('\n') } });
     }
   }
   for (const b of t.baseline?.outcomes ?? []) {
     const name = `baseline: ${BUDGET_DESCRIPTIONS[b.metric]} <= ${formatBudgetValue(b.metric, b.limit)}`;
     if (b.passed) cases.push({ name });
     else {
-      const message = `${BUDGET_DESCRIPTIONS[b.metric]} rose to ${formatBudgetValue(b.metric, b.actual)} from ${formatBudgetValue(b.metric, b.baseline)}`;
+      const message = `${BUDGET_DESCRIPTIONS[b.metric]}${instantSuffix(t, b.metric, quote)} rose to ${formatBudgetValue(b.metric, b.actual)} from ${formatBudgetValue(b.metric, b.baseline)}`;
       cases.push({ name, failure: { message, detail: message } });
     }
   }

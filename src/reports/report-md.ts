@@ -7,6 +7,8 @@ import { PEAK_SITE_METRICS, type ReportData } from '../analyzers/report-data.js'
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import type { TraceInstant } from '../analyzers/report-data.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
+import { siteNoun } from './site-words.js';
 import { bytes, percent, thousands } from './units.js';
 
 const ROWS = 10;
@@ -14,17 +16,27 @@ const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_byt
 const SPARK = '▁▂▃▄▅▆▇█';
 
 /**
- * Trace text made inert in Markdown: HTML-escaped (many renderers pass HTML
- * through), Markdown punctuation backslash-escaped, one line, bounded.
+ * Trace text made inert in Markdown, and shown as it is: one line, bounded,
+ * with a backslash before exactly what Markdown (CommonMark and GitHub's
+ * extensions) would read as syntax in a table cell or a list item — `\`,
+ * backticks, emphasis (`*`, `_`, `~`), brackets (links, images), `<` (HTML
+ * and autolinks), `|` (table cells), an `&` that starts an entity, and the
+ * `://`, `//`, `www.` and `@` of bare links GitHub would turn into links (and a
+ * leading `-`, `+`, `#`, `>`, `=` or `1.` that would start a block). No HTML
+ * entities: "C library (size 0 or > 512)" stays as it is.
  */
 export function mdText(text: string, max = 120): string {
   const clipped = text.length > max ? text.slice(0, max - 1) + '…' : text;
   return clipped
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]{}()#+!|~])/g, '\\$1');
+    .replace(/[\\`*_~[\]<|@]/g, '\\$&')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\/(?=\/)/g, '/\\')
+    .replace(/\b(www)\./gi, '$1\\.')
+    // At the start of a list item's text, these would open a nested list, quote or heading.
+    .replace(/^([-+#>=])/, '\\$1')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** A sparkline of `values` in eight block heights, scaled to their maximum. */
@@ -80,7 +92,7 @@ export function formatReportMarkdown(d: ReportData): string {
   for (const m of PEAK_SITE_METRICS) {
     const p = d.highWater[m];
     if (p.event === 0) continue;
-    const by = p.live.groupedBy === 'call_site' ? 'call site' : 'size class';
+    const by = siteNoun(p.live.groupedBy);
     out.push(`### Live at the peak of ${p.description}`, '', `${when(p)}: ${thousands(p.live.totalBlocks)} blocks, ${bytes(p.live.totalRequestedBytes)} requested.`, '');
     out.push(table([by, 'blocks', 'requested'], p.live.groups.slice(0, ROWS).map((g) => [mdText(g.key), thousands(g.blocks), bytes(g.requestedBytes)]), [false, true, true]), '');
   }
@@ -124,20 +136,31 @@ export function formatReportMarkdown(d: ReportData): string {
     out.push('## Arena pinning at the end', '', `${thousands(pin.pinnedArenas)} arenas hold live blocks; besides them they hold ${bytes(pin.heldBytes)}.`, '');
     out.push(
       table(
-        [pin.groupedBy === 'call_site' ? 'call site' : 'size class', 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
+        [siteNoun(pin.groupedBy), 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
         pin.sitesByArenasPinned.slice(0, ROWS).map((s) => [mdText(s.site), thousands(s.arenasPinned), thousands(s.arenasSolelyPinned), thousands(s.poolsPinned), bytes(s.keptUnusableBytes), bytes(s.quantizationWasteBytes)]),
         [false, true, true, true, true, true],
       ),
       '',
     );
   }
-  if (d.leakSites.sites.length > 0) {
-    out.push('## Live at the end', '');
+  const leaks = d.leaks;
+  if (leaks.sites.length > 0) {
+    const quote = (text: string): string => `“${text.slice(0, 40)}”`;
+    out.push('## Leaks', '', `Growth: ${mdText(growthSummary(leaks, quote), 400)}. ${mdText(leakInstantSentence(leaks, quote), 400)}`, '');
+    if (leaks.growth.basis === 'windows') out.push(`Windows basis: ${mdText(WINDOWS_RULE_TEXT, 400)}.`, '');
+    const noVerdict = noVerdictText(leaks);
+    if (noVerdict !== null) out.push(`**${mdText(noVerdict, 400)}**: no site can be called a steady-state leak.`, '');
     out.push(
       table(
-        [d.leakSites.groupedBy === 'call_site' ? 'call site' : 'size class', 'growth', 'blocks', 'requested'],
-        d.leakSites.sites.slice(0, ROWS).map((s) => [mdText(s.site), textSparkline(s.growthBytes), thousands(s.blocks), bytes(s.requestedBytes)]),
-        [false, false, true, true],
+        [siteNoun(leaks.groupedBy), 'verdict', 'live bytes per sample', 'slope', mdText(`live ${instantText(leaks, quote)}`, 80), 'blocks'],
+        leaks.sites
+          .slice(0, ROWS)
+          .map((s) => {
+            const note = freedNote(leaks, s);
+            const live = bytes(s.requestedBytes) + (note === null ? '' : ` (${note})`);
+            return [mdText(s.key), GROWTH_CLASS_NAMES[s.growth.class], textSparkline(s.growth.liveBytes), slopeText(leaks, s.growth.slope), live, thousands(s.blocks)];
+          }),
+        [false, false, false, true, true, true],
       ),
       '',
     );

@@ -5,16 +5,19 @@
 
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { buildReport } from '../analyzers/report.js';
+import type { ReportOptions } from '../analyzers/report-data.js';
 import { defineTask } from '../batch/task.js';
 import { indexEntryOf, type IndexEntry } from './report-index.js';
 import { renderHtmlReport } from './report-html.js';
 import { formatReportJson } from './report-json.js';
 import { formatReportMarkdown } from './report-md.js';
 
-export type ReportFormat = 'html' | 'json' | 'md';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'json', 'md'];
+import { chartsFolder, type ReportFormat } from './report-files.js';
 
-export interface ReportTaskOptions {
+export { chartsFolder, REPORT_FORMATS, type ReportFormat } from './report-files.js';
+
+/** Plain data, so it crosses to a worker: buildReport's site and leak options, and how to write. */
+export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'at' | 'warmup' | 'marks' | 'suppressions'> {
   readonly format: ReportFormat;
   readonly python?: PythonVersion;
   readonly traceFormat?: 'csv' | 'jsonl';
@@ -36,10 +39,6 @@ export interface ReportTaskResult {
   readonly files: readonly ReportFile[];
 }
 
-/** The folder beside an HTML report that holds its charts' vega-lite specs. */
-export function chartsFolder(name: string): string {
-  return `${name}.charts`;
-}
 
 export const reportTask = defineTask<ReportTaskOptions, ReportTaskResult>({
   name: 'report',
@@ -51,6 +50,12 @@ export const reportTask = defineTask<ReportTaskOptions, ReportTaskResult>({
       ...(options.traceFormat !== undefined ? { format: options.traceFormat } : {}),
       lenient: options.lenient,
       ...(options.whatIf !== undefined ? { whatIf: options.whatIf } : {}),
+      ...(options.by !== undefined ? { by: options.by } : {}),
+      ...(options.depth !== undefined ? { depth: options.depth } : {}),
+      ...(options.at !== undefined ? { at: options.at } : {}),
+      ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
+      ...(options.marks !== undefined ? { marks: options.marks } : {}),
+      ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),
     });
     const main = `${name}.${options.format}`;
     const entry = indexEntryOf(data, main);

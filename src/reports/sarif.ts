@@ -2,7 +2,10 @@
 // (a steady-state leak, or a site over the per-site budget) is a result at
 // its innermost in-project frame, with the whole Python stack as a SARIF
 // stack; trace-level budgets and baseline increases are results at the trace
-// file; traces that could not be read are tool execution notifications.
+// file; a trace without a leak verdict is a result at the trace file (or,
+// when no verdict is allowed, a warning notification); traces that could not
+// be read are tool execution notifications. Every message names the instant
+// its figures are from (the end of the trace, or the --at mark).
 // Paths under the source root are relative to %SRCROOT%, so code scanning
 // annotates the line in the repository.
 
@@ -12,7 +15,8 @@ import { isAbsolute } from 'node:path';
 import type { LeaksSite } from '../analyzers/leaks.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
-import { formatBudgetValue } from './check-text.js';
+import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
+import { instantText, intervalUnit } from './growth-text.js';
 import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-location.js';
 import { bytes } from './units.js';
 
@@ -37,6 +41,12 @@ const RULES = [
     name: 'TraceOverBudget',
     short: 'A trace exceeded a memory budget',
     full: 'Live bytes, peak footprint, arena high-water mark or fragmentation of the traced program exceeded its budget.',
+  },
+  {
+    id: 'memreplay/no-leak-verdict',
+    name: 'NoLeakVerdict',
+    short: 'Too few intervals after the warm-up to tell whether memory leaks',
+    full: 'The trace has too few marked iterations (or windows of events) after the warm-up for the growth rule to call any site a steady-state leak, so the steady-state leak budget could not be checked. Lower the warm-up, record more iterations, or allow it with --allow-no-verdict.',
   },
   {
     id: 'memreplay/baseline-increase',
@@ -79,7 +89,14 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
         invocations: [
           {
             executionSuccessful: report.failures.length === 0,
-            toolExecutionNotifications: report.failures.map((f) => ({ level: 'error', message: { text: f.error } })),
+            toolExecutionNotifications: [
+              ...report.failures.map((f) => ({ level: 'error', message: { text: f.error } })),
+              ...report.traces.flatMap((t) =>
+                t.budgets
+                  .filter((b) => b.noVerdict !== null && b.passed)
+                  .map((b) => ({ level: 'warning', message: { text: `${t.file}: no leak verdict (allowed): ${b.noVerdict}.` } })),
+              ),
+            ],
           },
         ],
         results,
@@ -91,30 +108,37 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
 
 function traceResults(t: TraceCheck, root: string): unknown[] {
   const out: unknown[] = [];
-  const unit = t.leaks.growth.basis === 'marks' ? 'mark' : 'window';
+  const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
+  const when = instantText(t.leaks, quote);
   const reported = new Set<string>();
   for (const b of t.budgets) {
     if (b.passed) continue;
+    if (b.noVerdict !== null) {
+      const text = `${t.file}: no leak verdict: ${b.noVerdict}. The steady-state leak budget could not be checked; lower --warmup, record more iterations, or pass --allow-no-verdict.`;
+      out.push(traceResult('memreplay/no-leak-verdict', text, t.file, root, 'leakVerdict'));
+      if (b.actual <= b.limit) continue;
+    }
     if (b.budget === 'steadyLeakSites' || b.budget === 'siteLeakedBytes') {
       const ruleId: RuleId = b.budget === 'steadyLeakSites' ? 'memreplay/steady-state-leak' : 'memreplay/site-over-budget';
       for (const key of b.sites) {
         if (reported.has(`${ruleId}\0${key}`)) continue;
         reported.add(`${ruleId}\0${key}`);
         const site = t.leaks.sites.find((s) => s.key === key)!;
+        const freed = site.blocks === 0 ? ` (${freedLeaksNote(t, [key]) ?? 'freed after the last sample'})` : '';
         const text =
           ruleId === 'memreplay/steady-state-leak'
-            ? `Steady-state leak at ${key}: live bytes grew by ${bytes(Math.round(site.growth.slope))} per ${unit} after the warm-up; ${bytes(site.requestedBytes)} in ${site.blocks} blocks live at the end of ${t.file}.`
-            : `${key} holds ${bytes(site.requestedBytes)} in ${site.blocks} live blocks in ${t.file}, over the per-site budget of ${bytes(b.limit)}.`;
+            ? `Steady-state leak at ${key}: live bytes grew by ${bytes(Math.round(site.growth.slope))} per ${intervalUnit(t.leaks)} after the warm-up; ${bytes(site.requestedBytes)} in ${site.blocks} blocks live ${when} of ${t.file}${freed}.`
+            : `${key} holds ${bytes(site.requestedBytes)} in ${site.blocks} live blocks ${when} of ${t.file}, over the per-site budget of ${bytes(b.limit)}.`;
         out.push(siteResult(ruleId, text, site, t.file, root));
       }
       continue;
     }
-    const text = `${t.file}: ${BUDGET_DESCRIPTIONS[b.budget]} ${formatBudgetValue(b.budget, b.actual)} exceeds the budget of ${formatBudgetValue(b.budget, b.limit)}.`;
+    const text = `${t.file}: ${budgetFailureText(t, b, quote)}.`;
     out.push(traceResult('memreplay/trace-over-budget', text, t.file, root, b.budget));
   }
   for (const b of t.baseline?.outcomes ?? []) {
     if (b.passed) continue;
-    const text = `${t.file}: ${BUDGET_DESCRIPTIONS[b.metric]} rose to ${formatBudgetValue(b.metric, b.actual)} from ${formatBudgetValue(b.metric, b.baseline)} in the baseline (limit ${formatBudgetValue(b.metric, b.limit)}).`;
+    const text = `${t.file}: ${BUDGET_DESCRIPTIONS[b.metric]}${instantSuffix(t, b.metric, quote)} rose to ${formatBudgetValue(b.metric, b.actual)} from ${formatBudgetValue(b.metric, b.baseline)} in the baseline (limit ${formatBudgetValue(b.metric, b.limit)}).`;
     out.push(traceResult('memreplay/baseline-increase', text, t.file, root, b.metric));
   }
   return out;

@@ -5,7 +5,7 @@
 
 import { isAbsolute, relative, sep } from 'node:path';
 import type { LeaksSite } from '../analyzers/leaks.js';
-import type { SiteGrouping } from '../analyzers/live-sites.js';
+import type { SiteGrouping } from '../analyzers/site-table.js';
 
 const CLASS_NAMES = { steady_leak: 'steady-state leak', retained_once: 'retained once', transient: 'transient' } as const;
 

@@ -5,18 +5,24 @@ import { describe, expect, it } from 'vitest';
 import { arenaMapOf, spread } from '../../src/analyzers/arena-map.js';
 import { arenaPinning } from '../../src/analyzers/arena-pinning.js';
 import { instantOf } from '../../src/analyzers/instant.js';
-import { SiteKeys } from '../../src/analyzers/live-sites.js';
+import { SiteTable, type SiteGroupingOptions } from '../../src/analyzers/site-table.js';
+import type { Replayer } from '../../src/replay/replayer.js';
+import type { ImportContext } from '../../src/import/import-context.js';
 import { replayText } from './trace-text.js';
 import { pinningTrace, TOTAL_EVENTS } from './pinning-trace.js';
 
 const LIMITS = { top: 10, maxArenas: 10 };
 
+function sitesOf(r: Replayer, ctx: ImportContext, grouping: SiteGroupingOptions = { by: 'lineno' }): SiteTable {
+  return new SiteTable(ctx.stacks, r.geometry, grouping);
+}
+
 describe('arena pinning', () => {
   it('given one live 10-byte block of leak.py:5 in an arena, names that site as what keeps the arena', () => {
     const { replayer: r, ctx } = replayText(pinningTrace(), '3.8.18');
     expect(r.events).toBe(TOTAL_EVENTS);
-    const p = arenaPinning(r, new SiteKeys(r, ctx.stacks, true), instantOf(r), LIMITS);
-    expect(p.groupedBy).toBe('call_site');
+    const p = arenaPinning(r, sitesOf(r, ctx), instantOf(r), LIMITS);
+    expect(p.groupedBy).toBe('lineno');
     expect(p.pinnedArenas).toBe(1);
     expect(p.emptyArenas).toBe(0);
     expect(p.arenas).toHaveLength(1);
@@ -51,7 +57,7 @@ describe('arena pinning', () => {
   it('at the arena peak, lists the nearly empty arena first and shares held bytes by blocks', () => {
     const { replayer: r, ctx } = replayText(pinningTrace(), '3.8.18', { stopAtEvent: 449 });
     expect(r.model.arenasCurrent).toBe(2);
-    const p = arenaPinning(r, new SiteKeys(r, ctx.stacks, true), instantOf(r), LIMITS);
+    const p = arenaPinning(r, sitesOf(r, ctx), instantOf(r), LIMITS);
     expect(p.pinnedArenas).toBe(2);
     expect(p.arenas.map((a) => [a.serial, a.liveBlocks, a.sites[0]!.site])).toEqual([
       [2, 1, 'leak.py:5'],
@@ -68,19 +74,30 @@ describe('arena pinning', () => {
 
   it('caps the arenas listed and says how many it left out', () => {
     const { replayer: r, ctx } = replayText(pinningTrace(), '3.8.18', { stopAtEvent: 449 });
-    const p = arenaPinning(r, new SiteKeys(r, ctx.stacks, true), instantOf(r), { top: 1, maxArenas: 1 });
+    const p = arenaPinning(r, sitesOf(r, ctx), instantOf(r), { top: 1, maxArenas: 1 });
     expect(p.arenas).toHaveLength(1);
     expect(p.arenasOmitted).toBe(1);
     expect(p.sitesByArenasPinned).toHaveLength(1);
     expect(p.totalSites).toBe(2);
   });
 
-  it('groups by size class when the trace has no stacks', () => {
+  it('names sites as --by asks: the function, the file, or the innermost frames of the traceback', () => {
+    const { replayer: r, ctx } = replayText(pinningTrace(), '3.8.18');
+    const site = (grouping: SiteGroupingOptions) => arenaPinning(r, sitesOf(r, ctx, grouping), instantOf(r), LIMITS).sitesByArenasPinned[0]!.site;
+    expect(site({ by: 'filename' })).toBe('leak.py');
+    expect(site({ by: 'traceback' })).toBe('main.py:2; leak.py:5');
+    expect(site({ by: 'traceback', depth: 1 })).toBe('leak.py:5');
+    const p = arenaPinning(r, sitesOf(r, ctx, { by: 'traceback', depth: 1 }), instantOf(r), LIMITS);
+    expect([p.groupedBy, p.depth]).toEqual(['traceback', 1]);
+  });
+
+  it('groups blocks without a stack by domain and size class when the trace has no stacks', () => {
     const lines = pinningTrace().map((l) => l.replace(/"[^"]*"/, ''));
     const { replayer: r, ctx } = replayText(lines, '3.8.18');
-    const p = arenaPinning(r, new SiteKeys(r, ctx.stacks, SiteKeys.liveBlocksHaveStacks(r)), instantOf(r), LIMITS);
-    expect(p.groupedBy).toBe('size_class');
-    expect(p.arenas[0]!.sites[0]!.site).toBe('size class 0 (16-byte blocks)');
+    const p = arenaPinning(r, sitesOf(r, ctx), instantOf(r), LIMITS);
+    expect(p.groupedBy).toBe('lineno');
+    expect(p.arenas[0]!.sites[0]!.site).toBe('(no stack) obj size class 0 (16-byte blocks)');
+    expect(p.sitesByArenasPinned[0]).not.toHaveProperty('exampleStack');
   });
 });
 

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { enoughIntervals, FIRST_WINDOW_EVENTS, MAX_SAMPLES, warmupIntervals } from '../../src/analyzers/growth.js';
+import { FIRST_WINDOW_EVENTS, MAX_SAMPLES, warmupIntervals } from '../../src/analyzers/growth.js';
 import { findLeaks } from '../../src/analyzers/leaks.js';
 import { tempDir } from '../cli/helpers.js';
 import { TraceWriter } from './trace-writer.js';
@@ -51,21 +51,99 @@ describe('growth sampling', () => {
     expect(g.boundaries).toBe(Math.floor(4200 / FIRST_WINDOW_EVENTS));
     expect(g.samples.length - 1).toBeLessThanOrEqual(MAX_SAMPLES);
     expect(g.eventsPerWindow).toBe(FIRST_WINDOW_EVENTS * 8);
-    // A quarter of the 262 base windows (66) ends inside the 9th window of 128 events.
-    expect(g.warmup).toBe(9);
-    expect(g.firstSteadySample).toBe(9);
+    // 32 windows of 128 events (the last 6 base windows make no whole window): a quarter is 8.
+    expect(g.samples.length - 1).toBe(32);
+    expect(g.warmup).toBe(8);
+    expect(g.warmupPercent).toBe(25);
+    expect(g.firstSteadySample).toBe(8);
+    expect(g.minSteadyIntervals).toBe(8);
+    expect(g.noVerdict).toBeNull();
     expect(r.sites[0]!.key).toBe('leak.py:9');
     expect(r.sites[0]!.growth.class).toBe('steady_leak');
     expect(r.sites.map((s) => s.key)).toEqual(['leak.py:9']);
   });
 
-  it('falls back to windows when there are too few marks after the warm-up', async () => {
+  it('uses windows only when the trace has no usable mark (the exit marks are not)', async () => {
     const w = new TraceWriter();
     for (let i = 0; i < 200; i++) w.alloc(16, ['x.py:1']);
     w.mark('stats');
     w.mark('final');
     const r = await findLeaks(traceFile(w.text()));
     expect(r.growth.basis).toBe('windows');
+    expect(r.marks).toEqual({ count: 2, labels: [{ label: 'stats', count: 1 }, { label: 'final', count: 1 }], more: false });
+  });
+
+  it('gives no verdict, not another basis, when the warm-up leaves fewer than 3 marked intervals', async () => {
+    const w = new TraceWriter();
+    for (let i = 1; i <= 12; i++) {
+      for (let k = 0; k < 50; k++) w.alloc(16, ['leak.py:1']);
+      w.mark(`iteration ${i}`);
+    }
+    const nine = await findLeaks(traceFile(w.text()), { warmup: { intervals: 9 } });
+    expect(nine.growth.noVerdict).toBeNull();
+    expect(nine.growth.steadyLeakSites).toBe(1);
+    for (const k of [10, 11, 30, 100]) {
+      const r = await findLeaks(traceFile(w.text()), { warmup: { intervals: k } });
+      expect(r.growth.basis).toBe('marks');
+      expect(r.growth.warmup).toBe(k);
+      expect(r.growth.enough).toBe(false);
+      expect(r.growth.steadyLeakSites).toBe(0);
+      expect(r.growth.noVerdict).toBe(
+        `only ${Math.max(0, 12 - k)} interval${12 - k === 1 ? '' : 's'} after the warm-up of ${k} marks (12 marks counted); a verdict needs 3`,
+      );
+    }
+  });
+
+  it('honours --warmup K on windows: K windows of the final spacing, and no verdict when too few are left', async () => {
+    const w = new TraceWriter();
+    for (let i = 0; i < 2000; i++) w.alloc(48, ['leak.py:9']);
+    const ten = await findLeaks(traceFile(w.text()), { warmup: { intervals: 10 } });
+    expect(ten.growth.basis).toBe('windows');
+    // 125 base windows of 16 events: 62 windows of 32 events.
+    expect(ten.growth.eventsPerWindow).toBe(32);
+    expect(ten.growth.samples.length - 1).toBe(62);
+    expect(ten.growth.warmup).toBe(10);
+    expect(ten.growth.samples[ten.growth.firstSteadySample]!.event).toBe(320);
+    expect(ten.growth.steadyLeakSites).toBe(1);
+    const most = await findLeaks(traceFile(w.text()), { warmup: { intervals: 56 } });
+    expect(most.growth.steadyIntervals).toBe(6);
+    expect(most.growth.steadyLeakSites).toBe(0);
+    expect(most.growth.noVerdict).toBe(
+      'only 6 windows after the warm-up of 56 windows (62 windows of 32 events; the trace has no usable marks); a verdict from windows needs 8',
+    );
+  });
+
+  it('refuses a --marks glob that matches no mark, naming the marks the trace has by shape', async () => {
+    const w = new TraceWriter();
+    for (let i = 1; i <= 12; i++) {
+      w.alloc(16, ['leak.py:1']);
+      w.mark(`iteration ${i}`);
+    }
+    w.mark('stats');
+    w.mark('final');
+    const file = traceFile(w.text());
+    await expect(findLeaks(file, { marks: 'nomatch' })).rejects.toThrow(
+      `${file}: --marks "nomatch" matches no mark; the trace has 14 marks: "iteration *" x12, "stats", "final"`,
+    );
+    await expect(findLeaks(file, { marks: 'iteration*', stopAtMark: 'iteration 1' })).resolves.toBeDefined();
+    await expect(findLeaks(file, { marks: 'stats', stopAtMark: 'iteration 3' })).rejects.toThrow(
+      '--marks "stats" matches no mark; the trace before mark "iteration 3" has 3 marks: "iteration *" x3',
+    );
+    const bare = new TraceWriter();
+    for (let i = 0; i < 100; i++) bare.alloc(16, ['x.py:1']);
+    await expect(findLeaks(traceFile(bare.text()), { marks: 'iteration *' })).rejects.toThrow('matches no mark; the trace has no marks');
+  });
+
+  it('bounds the marks it names: label shapes are cut, at most 8 kept', async () => {
+    const w = new TraceWriter();
+    for (let i = 0; i < 20; i++) w.mark(`${String.fromCharCode(97 + i)}${'x'.repeat(100)}`);
+    w.mark('stats');
+    const r = await findLeaks(traceFile(w.text()), { marks: 'a*' });
+    expect(r.marks.count).toBe(21);
+    expect(r.marks.labels).toHaveLength(9);
+    expect(r.marks.labels.every((l) => l.label.length <= 61)).toBe(true);
+    expect(r.marks.labels[8]).toEqual({ label: 'stats', count: 1 });
+    expect(r.marks.more).toBe(true);
   });
 
   it('does not count the exit marks (stats, final) as boundaries unless --marks selects them', async () => {
@@ -86,8 +164,6 @@ describe('growth sampling', () => {
   it('counts the warm-up in intervals or as a share of them', () => {
     expect(warmupIntervals(10, { intervals: 2 })).toBe(2);
     expect(warmupIntervals(10, { percent: 25 })).toBe(3);
-    expect(enoughIntervals(4, { intervals: 1 })).toBe(true);
-    expect(enoughIntervals(3, { intervals: 1 })).toBe(false);
   });
 
   it('with --warmup K, the first steady sample is the K-th mark', async () => {

@@ -79,6 +79,18 @@ describe('findLeaks', () => {
     expect(r.sites[0]!.noStack).toEqual({ domain: 'obj', sizeClass: null });
   });
 
+  it('keeps blocks of a frame spelled like a no-stack key apart from the blocks without a stack', async () => {
+    const w = new TraceWriter();
+    w.alloc(20);
+    w.alloc(20, ['(no stack) obj size class 1 (32-byte blocks)']);
+    w.alloc(20, ['(no stack) obj size class 1 (32-byte blocks)']);
+    const r = await findLeaks(traceFile(w.text()));
+    expect(r.sites.map((s) => [s.key, s.blocks, s.noStack === null])).toEqual([
+      ['(no stack) obj size class 1 (32-byte blocks)', 2, true],
+      ['(no stack) obj size class 1 (32-byte blocks)', 1, false],
+    ]);
+  });
+
   it('reports the blocks live at a mark with --at, and growth up to it', async () => {
     const r = await findLeaks(traceFile(iterationsTrace(10, true)), { stopAtMark: 'iteration 5' });
     expect(r.at).toMatchObject({ mark: 'iteration 5', end: false });

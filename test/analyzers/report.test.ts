@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyzers/analyze.js';
 import { REPORT_SCHEMA, TIMELINE_METRICS } from '../../src/analyzers/report-data.js';
 import { buildReport } from '../../src/analyzers/report.js';
+import { findLeaks } from '../../src/analyzers/leaks.js';
+import { parseSuppressions } from '../../src/suppressions/suppressions.js';
 import { countersStats } from '../../src/models/pymalloc/stats.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
 import { BYTES_PEAK_EVENT, LEAK_EVENT, pinningTrace, TOTAL_EVENTS } from './pinning-trace.js';
@@ -18,7 +20,7 @@ describe('buildReport on a trace where one block pins an arena', () => {
   const path = writeTrace(pinningTrace(), '3.8.18');
 
   it('finds the peaks, what was live at each, the pinning site and its growth', async () => {
-    const d = await buildReport(path, { limits: { growthPoints: 4, maxBuckets: 16 } });
+    const d = await buildReport(path, { limits: { maxBuckets: 16 } });
     expect(d.schema).toBe(REPORT_SCHEMA);
     expect(d.highWater.arenas).toMatchObject({ value: 2, event: LEAK_EVENT, ts: LEAK_EVENT });
     expect(d.highWater.arenas.live.groups.map((g) => [g.key, g.blocks])).toEqual([
@@ -38,13 +40,32 @@ describe('buildReport on a trace where one block pins an arena', () => {
     expect(d.sizeClasses.end.classes).toEqual([
       { sizeClass: 0, blockSizeBytes: 16, pools: 1, blocksInUse: 1, blockCapacity: 253, utilisation: 1 / 253, availableBlockBytes: 252 * 16, quantizationBytes: 0 },
     ]);
-    expect(d.leakSites.growthEvents).toEqual([274, 549, 823, TOTAL_EVENTS]);
-    expect(d.leakSites.sites).toEqual([
-      expect.objectContaining({ site: 'leak.py:5', blocks: 1, requestedBytes: 10, growthBytes: [0, 10, 10, 10] }),
-    ]);
+    // The leak section is what `memreplay leaks` says: one site live at the end, held since event 449.
+    expect(d.leaks).toEqual(await findLeaks(path));
+    expect(d.leaks.sites.map((s) => [s.key, s.blocks, s.requestedBytes, s.growth.class, s.arenasAlone])).toEqual([['leak.py:5', 1, 10, 'retained_once', 1]]);
+    expect(d.leaks.sites[0]!.first).toEqual({ event: LEAK_EVENT, ts: LEAK_EVENT });
     expect(d.timeline.buckets.at(-1)!.event).toBe(TOTAL_EVENTS);
     expect(Math.max(...d.timeline.buckets.map((b) => b.max.arenas))).toBe(2);
     expect(d.whatIf).toBeNull();
+  });
+
+  it('names sites as --by asks in every table, and passes the growth options to the leak section', async () => {
+    const d = await buildReport(path, { by: 'traceback', depth: 2, warmup: { percent: 50 } });
+    expect(d.analyze.liveBlocks).toMatchObject({ groupedBy: 'traceback', depth: 2 });
+    expect(d.analyze.liveBlocks.groups.map((g) => g.key)).toEqual(['main.py:2; leak.py:5']);
+    expect(d.highWater.arenas.live.groups.map((g) => g.key)).toEqual(['main.py:1; app.py:10', 'main.py:2; leak.py:5']);
+    expect(d.pinning.end).toMatchObject({ groupedBy: 'traceback', depth: 2 });
+    expect(d.pinning.end.sitesByArenasPinned[0]!.site).toBe('main.py:2; leak.py:5');
+    expect(d.leaks).toEqual(await findLeaks(path, { by: 'traceback', depth: 2, warmup: { percent: 50 } }));
+    expect(d.leaks.growth.warmup).toBeGreaterThan((await findLeaks(path)).growth.warmup);
+  });
+
+  it('leaves suppressed blocks out of the leak section only: the allocator sections still show them', async () => {
+    const d = await buildReport(path, { suppressions: parseSuppressions('leak:leak.py:5\n', 'accepted.supp') });
+    expect(d.leaks.sites).toEqual([]);
+    expect(d.leaks.suppressions).toEqual([{ pattern: 'leak.py:5', file: 'accepted.supp', line: 1, blocks: 1, bytes: 10 }]);
+    expect(d.pinning.end.sitesByArenasPinned[0]!.site).toBe('leak.py:5');
+    expect(d.analyze.liveBlocks.groups[0]!.key).toBe('leak.py:5');
   });
 
   it('puts the what-if versions side by side, in the order asked', async () => {
@@ -70,6 +91,9 @@ describe('buildReport on a real CPython trace (startup-3.11)', () => {
     const [d, analyze] = await Promise.all([buildReport(path, { whatIf: ['3.11'] }), analyzeTrace(path)]);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d); // plain data, as a worker posts it
     expect(d.analyze).toEqual(analyze);
+    // The leak section is at the recorder's `stats` mark (interpreter alive), as `leaks --at stats`, from the same replay.
+    expect(d.leaks).toEqual(await findLeaks(path, { stopAtMark: 'stats' }));
+    expect(d.leaks.at.mark).toBe('stats');
     for (const m of TIMELINE_METRICS) {
       const max = Math.max(...d.timeline.buckets.map((b) => b.max[m]));
       if (m === 'arenas') expect(max).toBe(analyze.highWater.arenas.value);

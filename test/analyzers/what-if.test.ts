@@ -33,7 +33,9 @@ describe('what-if geometry', () => {
     const { replayer } = await replayTrace(path, { observers: [peak] });
     const real = whatIfOfReplay(replayer, peak);
     expect(real.arenasFromTrace).toBe(true);
-    const placed = await whatIfReplay(path, '3.8');
+    const placedPeak = new ArenaPeakObserver();
+    const placedReplay = await replayTrace(path, { ignoreArenaRecords: true, observers: [placedPeak] });
+    const placed = whatIfOfReplay(placedReplay.replayer, placedPeak);
     expect(placed.arenasFromTrace).toBe(false);
     // 3.8 arenas are 4 KiB aligned, as are the model's, so nothing may differ but the addresses.
     const { arenasFromTrace: _a, ...realRest } = real;
@@ -45,7 +47,12 @@ describe('what-if geometry', () => {
 
   it('under other versions keeps the bytes in blocks and changes arenas and pools by the geometry (startup-3.11)', async () => {
     const path = join(FIXTURES, 'startup-3.11.csv.gz');
-    const [v38, v311, v313] = await Promise.all([whatIfReplay(path, '3.8'), whatIfReplay(path, '3.11'), whatIfReplay(path, '3.13')]);
+    const [v38, v311, v313] = await Promise.all([
+      whatIfReplay(path, '3.8', '3.11'),
+      whatIfReplay(path, '3.11', '3.11'),
+      whatIfReplay(path, '3.13', '3.11'),
+    ]);
+    expect(v38!.arenasFromTrace).toBe(false);
     expect(v38!.arenaSizeBytes).toBe(262_144);
     expect(v38!.poolSizeBytes).toBe(4096);
     expect(v311!.arenaSizeBytes).toBe(1_048_576);
@@ -58,5 +65,16 @@ describe('what-if geometry', () => {
     // Four times smaller pools need more of them.
     expect(v38!.poolsPeak.value).toBeGreaterThan(v311!.poolsPeak.value);
     expect(v38!.end.arenaBytes).toBe(v38!.end.arenas * 262_144);
+  });
+
+  it('replays a version that places blocks alike with the trace’s own arenas: the same figures (startup-3.11 as 3.13)', async () => {
+    const path = join(FIXTURES, 'startup-3.11.csv.gz');
+    const peak = new ArenaPeakObserver();
+    const { replayer } = await replayTrace(path, { observers: [peak] });
+    const { version: _own, ...real } = whatIfOfReplay(replayer, peak);
+    const { version, ...as313 } = await whatIfReplay(path, '3.13', '3.11');
+    expect(version).toBe('3.13');
+    expect(as313.arenasFromTrace).toBe(true);
+    expect(as313).toEqual(real);
   });
 });

@@ -41,10 +41,17 @@ const names = (outcomes: BatchOutcome<unknown>[]): string[] => outcomes.map((o) 
 
 describe('runBatch', () => {
   it('returns outcomes in input order when later inputs finish first', async () => {
-    // a and b wait for c's file: they cannot finish before c, whatever the timing.
-    const flag = join(mkdtempSync(join(tmpdir(), 'memreplay-pool-')), 'c-ran');
-    const inputs = [`a:await=${flag}`, `b:await=${flag}`, `c:touch=${flag}`, 'd'];
+    // a and b wait for a file the main thread writes once it has seen c done:
+    // they cannot be seen finishing before c, whatever the timing. (c writing
+    // the file itself would race: a's "done" may reach the main thread first.)
+    const flag = join(mkdtempSync(join(tmpdir(), 'memreplay-pool-')), 'c-done');
+    const inputs = [`a:await=${flag}`, `b:await=${flag}`, 'c', 'd'];
     const progress = recorder();
+    const taskDone = progress.taskDone;
+    progress.taskDone = (i, outcome) => {
+      taskDone(i, outcome);
+      if (i === 2) writeFileSync(flag, '');
+    };
     const inOrder: number[] = [];
     const outcomes = await runBatch<object, Echo>({
       task: 'test-echo',

@@ -13,6 +13,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, memreplay, ROOT, tempDir } from '../cli/helpers.js';
+
+/** A recorded trace with a request loop: twelve marks within 1% of the trace. */
+const PLANTED_LEAK = join(ROOT, 'test', 'fixtures', 'recorded', 'planted_leak-3.11.csv.gz');
 import { HOSTILE_STRINGS, writeHostileTrace } from './hostile-trace.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -25,6 +28,8 @@ interface PageCheck {
   readonly requests: string[];
   /** Per chart (data-chart): mark items drawn with a non-empty box. */
   readonly charts: Record<string, number>;
+  /** Per chart: pairs of its texts whose boxes, as the browser laid them out, overlap. */
+  readonly overlaps: Record<string, string[]>;
   readonly activeElements: number;
   readonly eventAttributes: number;
   readonly text: string;
@@ -41,7 +46,7 @@ describe('reports in a browser', () => {
     const dir = tempDir();
     const hostile = writeHostileTrace(dir);
     out = join(dir, 'reports');
-    const r = memreplay(['report', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.8.csv.gz'), hostile, '-o', out, '--python', '3.8,3.13', '-q']);
+    const r = memreplay(['report', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.8.csv.gz'), PLANTED_LEAK, hostile, '-o', out, '--python', '3.8,3.13', '-q']);
     if (r.code !== 0) throw new Error(`memreplay report failed (${r.code}): ${r.stderr}`);
     hostileName = readdirSync(out).find((f) => f.startsWith('hostile') && f.endsWith('.html'))!;
     browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -54,8 +59,9 @@ describe('reports in a browser', () => {
     await browser?.close();
   });
 
-  async function open(file: string): Promise<PageCheck> {
+  async function open(file: string, width = 1100): Promise<PageCheck & { scrollWidth: number }> {
     const page = await context!.newPage();
+    await page.setViewportSize({ width, height: 900 });
     const url = pathToFileURL(join(out, file)).href;
     const errors: string[] = [];
     const requests: string[] = [];
@@ -71,7 +77,23 @@ describe('reports in a browser', () => {
     await page.goto(url, { waitUntil: 'load' });
     const result = await page.evaluate(() => {
       const charts: Record<string, number> = {};
+      const overlaps: Record<string, string[]> = {};
       for (const chart of Array.from(document.querySelectorAll('[data-chart]'))) {
+        // Every text the chart shows, as laid out here with the page's fonts: no two may overlap.
+        const texts = Array.from(chart.querySelectorAll('text'))
+          .filter((t) => (t.textContent ?? '').trim() !== '' && getComputedStyle(t).opacity !== '0')
+          .map((t) => ({ text: t.textContent!, box: t.getBoundingClientRect() }));
+        const pairs: string[] = [];
+        for (let i = 0; i < texts.length; i++) {
+          for (let j = i + 1; j < texts.length; j++) {
+            const a = texts[i]!.box;
+            const b = texts[j]!.box;
+            if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5) {
+              pairs.push(`"${texts[i]!.text}" / "${texts[j]!.text}"`);
+            }
+          }
+        }
+        overlaps[chart.getAttribute('data-chart')!] = pairs;
         let drawn = 0;
         for (const group of Array.from(chart.querySelectorAll('g.role-mark'))) {
           for (const item of Array.from(group.children)) {
@@ -87,12 +109,14 @@ describe('reports in a browser', () => {
       }
       return {
         charts,
+        overlaps,
+        scrollWidth: document.documentElement.scrollWidth,
         activeElements: document.querySelectorAll('script, img, iframe, object, embed, link, base, form').length,
         eventAttributes,
         text: document.body.innerText,
       };
     });
-    await page.screenshot({ path: join(ARTIFACTS, file.replace(/[^A-Za-z0-9.-]+/g, '_') + '.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, file.replace(/[^A-Za-z0-9.-]+/g, '_') + (width === 1100 ? '' : `-${width}`) + '.png'), fullPage: true });
     await page.close();
     return { ...result, errors, requests: requests.filter((u) => u !== url) };
   }
@@ -111,7 +135,7 @@ describe('reports in a browser', () => {
   });
 
   it.skipIf(!haveChromium)('each report loads from disk offline, with no console error and no request, and every chart drew its marks', async () => {
-    for (const file of ['startup-3.11.html', 'startup-3.8.html']) {
+    for (const file of ['startup-3.11.html', 'startup-3.8.html', 'planted_leak-3.11.html']) {
       const page = await open(file);
       expect(page.errors, file).toEqual([]);
       expect(page.requests, file).toEqual([]);
@@ -120,6 +144,15 @@ describe('reports in a browser', () => {
       for (const [name, drawn] of Object.entries(page.charts)) expect(drawn, `${file}: ${name}`).toBeGreaterThan(0);
       expect(specs).toEqual(expect.arrayContaining(['timeline', 'arena-map-peak', 'arena-split', 'what-if', 'size-classes-peak']));
       expect(page.text).toContain('High-water marks');
+      for (const [name, pairs] of Object.entries(page.overlaps)) expect(pairs, `${file}: ${name}: texts drawn over each other`).toEqual([]);
+    }
+  });
+
+  it.skipIf(!haveChromium)('the index and a report fit a 700-pixel window: wide tables scroll in their own box', async () => {
+    for (const file of ['index.html', 'planted_leak-3.11.html']) {
+      const page = await open(file, 700);
+      expect(page.errors).toEqual([]);
+      expect(page.scrollWidth, file).toBeLessThanOrEqual(700);
     }
   });
 
@@ -127,7 +160,7 @@ describe('reports in a browser', () => {
     const page = await open('index.html');
     expect(page.errors).toEqual([]);
     expect(page.requests).toEqual([]);
-    expect(page.charts['index']).toBeGreaterThanOrEqual(6); // two bars per trace
+    expect(page.charts['index']).toBeGreaterThanOrEqual(8); // two bars per trace
     expect(page.text).toContain('startup-3.11.csv.gz');
     expect(page.text).toContain('startup-3.8.csv.gz');
   });
@@ -140,6 +173,7 @@ describe('reports in a browser', () => {
     expect(page.eventAttributes).toBe(0);
     for (const s of HOSTILE_STRINGS.slice(0, 5)) expect(page.text).toContain(s);
     for (const [name, drawn] of Object.entries(page.charts)) expect(drawn, name).toBeGreaterThan(0);
+    for (const [name, pairs] of Object.entries(page.overlaps)) expect(pairs, `${name}: texts drawn over each other`).toEqual([]);
     expect(Object.keys(page.charts)).toEqual(expect.arrayContaining(['timeline', 'arena-map-end', 'leak-growth-1']));
   });
 });

@@ -85,6 +85,8 @@ describe('the config file', () => {
     expect(() => parseConfig({ chek: {} }, 'm.json')).toThrow('m.json: the top level: unknown key "chek"; expected one of check, $schema');
     expect(() => parseConfig({ check: { budgets: { arenas: -1 } } }, 'm.json')).toThrow('m.json: check.budgets.arenas: expected a whole number >= 0, got -1');
     expect(() => parseConfig({ check: { budgets: { leakedBytes: '4 MB!' } } }, 'm.json')).toThrow('expected a whole number of bytes');
+    expect(() => parseConfig({ check: { allowNoVerdict: 'yes' } }, 'm.json')).toThrow('m.json: check.allowNoVerdict: expected true or false, got "yes"');
+    expect(parseConfig({ check: { allowNoVerdict: true } }, 'm.json').allowNoVerdict).toBe(true);
     expect(() => parseConfig([], 'm.json')).toThrow('m.json: the top level: expected an object, got []');
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), '{"check": ');

@@ -132,6 +132,12 @@ describe('diff of snapshots: the other outputs', () => {
     expect(r.stderr).toMatch(/^memreplay: --cumulative works with --by lineno or --by filename/);
   });
 
+  it('refuses --depth: a snapshot kept the frames tracemalloc was asked for', () => {
+    const r = memreplay(['diff', old, neu, '--depth', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^memreplay: --depth applies to event traces/);
+  });
+
   it('rejects a pickle that names another global, without running it, as one line with the byte offset', () => {
     const dir = tempDir();
     const marker = join(dir, 'ran');

@@ -41,13 +41,14 @@ describe('diff of two event traces', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.schema).toBe('memreplay.trace-diff/1');
+    expect(doc.schema).toBe('memreplay.trace-diff/2');
+    expect(doc.depth).toBeNull();
     expect(doc.at).toBeNull();
     const [first, ...rest] = doc.liveBlocks.statistics;
     expect(first).toEqual({ frames: [{ filename: 'app.py', lineno: 31 }], size: 50 * 96, sizeDiff: 50 * 96, count: 50, countDiff: 50 });
     // The cache and the stackless block are in both: no change.
     expect(rest.map((s: { sizeDiff: number }) => s.sizeDiff)).toEqual([0, 0]);
-    expect(rest[1].frames).toEqual([{ filename: '(no stack) size class 2 (48-byte blocks)', lineno: 0, pseudo: true }]);
+    expect(rest[1].frames).toEqual([{ filename: '(no stack) obj size class 2 (48-byte blocks)', lineno: 0, pseudo: true }]);
     expect(doc.liveBlocks.totals).toEqual({ size: 300 + 40 + 50 * 96, sizeDiff: 50 * 96, count: 52, countDiff: 50 });
     const metric = (name: string) => doc.metrics.find((m: { name: string }) => m.name === name);
     expect(metric('end.live_blocks')).toMatchObject({ old: 2, new: 52, diff: 50 });
@@ -66,10 +67,30 @@ describe('diff of two event traces', () => {
     expect(byFile.stdout).toBe(
       'app.py:0: size=4800 B (+4800 B), count=50 (+50), average=96 B\n' +
         'lib/cache.py:0: size=300 B (+0 B), count=1 (+0), average=300 B\n' +
-        '(no stack) size class 2 (48-byte blocks):0: size=40 B (+0 B), count=1 (+0), average=40 B\n',
+        '(no stack) obj size class 2 (48-byte blocks):0: size=40 B (+0 B), count=1 (+0), average=40 B\n',
     );
     const cumulative = memreplay(['diff', base, leaky, '--by', 'filename', '--cumulative', '--format', 'tracemalloc']);
     expect(cumulative.stdout.split('\n')[0]).toBe('main.py:0: size=5100 B (+4800 B), count=51 (+50), average=100 B'); // the cache's caller too
+  });
+
+  it('--depth keeps the innermost frames of each stack, as tracemalloc\'s traceback_limit', () => {
+    const { base, leaky } = traces();
+    const doc = JSON.parse(memreplay(['diff', base, leaky, '--by', 'traceback', '--depth', '1', '--json']).stdout);
+    expect(doc.depth).toBe(1);
+    expect(doc.liveBlocks.statistics[0]).toMatchObject({ frames: [{ filename: 'app.py', lineno: 31 }], sizeDiff: 50 * 96 });
+    const full = JSON.parse(memreplay(['diff', base, leaky, '--by', 'traceback', '--json']).stdout);
+    expect(full.liveBlocks.statistics[0].frames).toEqual([
+      { filename: 'main.py', lineno: 9 },
+      { filename: 'app.py', lineno: 31 },
+    ]);
+    // Cumulative counts only the frames kept: main.py is gone at depth 1.
+    const cumulative = memreplay(['diff', base, leaky, '--by', 'filename', '--cumulative', '--depth', '1', '--format', 'tracemalloc']);
+    expect(cumulative.stdout.split('\n')[0]).toBe('app.py:0: size=4800 B (+4800 B), count=50 (+50), average=96 B');
+    expect(cumulative.stdout).not.toContain('main.py');
+    const text = memreplay(['diff', base, leaky, '--depth', '2']);
+    expect(text.stdout).toMatch(/live blocks by lineno, innermost 2 frames per stack/);
+    const bad = memreplay(['diff', base, leaky, '--depth', '0']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'memreplay: --depth "0": expected a whole number >= 1\n']);
   });
 
   it('--at compares both traces at a mark; a trace can come from standard input', () => {

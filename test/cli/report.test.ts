@@ -90,12 +90,12 @@ describe('memreplay report', () => {
     expect(index).toMatch(/## Failed\n\n- .*bad\.csv: /);
   });
 
-  it('--format json writes the memreplay.report/1 document, and a batch index memreplay.report-index/1', () => {
+  it('--format json writes the memreplay.report/2 document, and a batch index memreplay.report-index/1', () => {
     const out = tempDir();
     const r = memreplay(['report', STARTUP, STARTUP_38, '-o', out, '--format', 'json', '-q']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'startup-3.11.json'), 'utf8')) as { schema: string; analyze: { events: { total: number } } };
-    expect(doc.schema).toBe('memreplay.report/1');
+    expect(doc.schema).toBe('memreplay.report/2');
     expect(doc.analyze.events.total).toBe(36_282);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { schema: string; traces: { report: string }[] };
     expect(index.schema).toBe('memreplay.report-index/1');

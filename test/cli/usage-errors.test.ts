@@ -39,7 +39,7 @@ describe('memreplay usage errors', () => {
       [['check', TRACE, '--top', '-1'], '--top "-1": expected a whole number >= 0'],
       [['diff', TRACE, TRACE, '--top', '1e3'], '--top "1e3": expected a whole number >= 0'],
       [['analyze', TRACE, '--top', '1', '--top', '2'], '--top was given 2 times: give it once'],
-      [['record', '--frames', 'abc', '-o', join(tempDir(), 'never-written.csv'), '--', 'app.py'], '--frames "abc": expected a whole number >= 1'],
+      [['record', '--frames', 'abc', '-o', join(tempDir(), 'never-written.csv'), '--', 'app.py'], '--frames "abc": expected a whole number from 1 to 256 (or --no-stacks)'],
     ];
     for (const [args, message] of cases) expect(usageError(args), args.join(' ')).toEqual([`memreplay: ${message}`]);
   });

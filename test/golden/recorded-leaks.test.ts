@@ -54,6 +54,42 @@ describe('recorded traces', () => {
     }
   });
 
+  it('the report says what memreplay leaks --at stats says, with the same --by and growth options: verdicts, evidence, pools', () => {
+    const dir = tempDir();
+    const options = ['--by', 'function', '--warmup', '2', '--marks', 'iteration*'];
+    const leaks = JSON.parse(memreplay(['leaks', LEAKY, '--json', '--at', 'stats', ...options]).stdout);
+    expect(memreplay(['report', LEAKY, '-o', dir, '--format', 'json', '-q', ...options]).code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'planted_leak-3.11.json'), 'utf8'));
+    const { schema: _schema, ...result } = leaks;
+    expect(report.leaks).toEqual(result);
+    expect(report.leaks.sites.filter((s: { growth: { class: string } }) => s.growth.class === 'steady_leak').map((s: { key: string }) => s.key)).toEqual([
+      `handle.<locals>.<listcomp> (${PROJECT}/planted_leak.py)`,
+      `handle (${PROJECT}/planted_leak.py)`,
+    ]);
+    expect(report.analyze.liveBlocks.groupedBy).toBe('function');
+    expect(memreplay(['report', LEAKY, '-o', dir, '--format', 'md', '-q', ...options]).code).toBe(0);
+    const md = readFileSync(join(dir, 'planted_leak-3.11.md'), 'utf8');
+    expect(md).toMatch(/\| handle\.\\<locals>\.\\<listcomp> \(\/home\/user\/project\/planted\\_leak\.py\) \| steady leak \| ▁+▂/);
+  });
+
+  it("the report's leak section shows the planted leak live at the stats mark, or at --at's mark", () => {
+    const dir = tempDir();
+    expect(memreplay(['report', LEAKY, '-o', dir, '--format', 'md', '-q']).code).toBe(0);
+    const md = readFileSync(join(dir, 'planted_leak-3.11.md'), 'utf8');
+    expect(md).toContain('Live bytes are those at mark “stats” (the recorder');
+    // Both planted lines, with the 12 requests' blocks live (2.46 KiB and 920 B), not the 0 B left after shutdown.
+    expect(md).toMatch(/\| handle\.\\<locals>\.\\<listcomp> \(\/home\/user\/project\/planted\\_leak\.py:11\) \| steady leak \| [▁-█]+ \| \+209 B per mark \| 2\.46 KiB \| 48 \|/);
+    expect(md).toMatch(/\| handle \(\/home\/user\/project\/planted\\_leak\.py:13\) \| steady leak \| [▁-█]+ \| \+83 B per mark \| 920 B \| 12 \|/);
+    expect(md).toContain('| live at mark “stats” |');
+    expect(memreplay(['report', LEAKY, '-o', dir, '--format', 'json', '-q', '--at', 'iteration 6']).code).toBe(0);
+    const at6 = JSON.parse(readFileSync(join(dir, 'planted_leak-3.11.json'), 'utf8'));
+    expect(at6.leaks.at.mark).toBe('iteration 6');
+    expect(at6.leaks.growth.boundaries).toBe(6);
+    const missing = memreplay(['report', LEAKY, '-o', dir, '--format', 'json', '-q', '--force', '--at', 'nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no mark labelled "nope"');
+  });
+
   it('memreplay check fails on the leak (exit 1) and passes the clean loop (exit 0) with the defaults', () => {
     expect(memreplay(['check', CLEAN]).code).toBe(0);
     const leaky = memreplay(['check', LEAKY, '--source-root', PROJECT, '--sarif', join(tempDir(), 'out.sarif'), '--json']);

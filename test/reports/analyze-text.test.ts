@@ -30,7 +30,7 @@ describe('formatAnalyzeText', () => {
   it('lists one live block as "1 block"', async () => {
     const text = formatAnalyzeText(await analyzeTrace(writeTrace(['alloc,0x10030,48,,obj,,,,,'])));
     expect(text).toContain('at the end: 1 live block, 48 B requested;');
-    expect(text).toContain('live blocks at the end by size class (top 1 of 1):\n        48 B          1 block   size class 2 (48-byte blocks)\n');
+    expect(text).toContain('live blocks at the end by lineno (top 1 of 1 sites):\n        48 B          1 block   (no stack) obj size class 2 (48-byte blocks)\n');
   });
 
   it('count() picks the plural of our nouns', () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compileChart, CHART_NAME, prefixIds, renderChartSvg, roundPaths } from '../../src/reports/html/render-chart.js';
-import { poolBin, poolRuns, POOL_BINS } from '../../src/reports/html/arena-map-chart.js';
+import { arenaMapChart, poolBin, poolRuns, POOL_BINS } from '../../src/reports/html/arena-map-chart.js';
 import { measureText, textWidth } from '../../src/reports/html/text-width.js';
 import { indexChart } from '../../src/reports/html/index-chart.js';
 import { reportCharts } from '../../src/reports/report-html.js';
 import { HOSTILE, hostileText, sampleReportData } from './sample-report-data.js';
+import { drawnTexts, sceneItems } from './chart-scene.js';
 
 /** The compiled vega spec without its inline data: everything vega would parse as spec or expression. */
 function specWithoutData(vega: unknown): string {
@@ -21,7 +22,7 @@ describe('report charts', () => {
     const names = charts.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) expect(n).toMatch(CHART_NAME);
-    for (const kind of ['timeline', 'size-classes-peak', 'size-classes-end', 'arena-map-peak', 'arena-map-end', 'leak-growth-1', 'arena-split', 'arena-split-timeline', 'what-if']) {
+    for (const kind of ['timeline', 'timeline-marks', 'size-classes-peak', 'size-classes-end', 'arena-map-peak', 'arena-map-end', 'leak-growth-1', 'arena-split', 'arena-split-timeline', 'what-if']) {
       expect(names).toContain(kind);
     }
   });
@@ -100,6 +101,30 @@ describe('arena map runs', () => {
       { r: 0, p0: 4, p1: 6, bin: 'not carved' },
       { r: 1, p0: 0, p1: 1, bin: '1–25% used' },
     ]);
+  });
+});
+
+describe('the arena map', () => {
+  it('draws one arena as one row of readable height, named like the pinning tables, with a title no taller than the map', async () => {
+    const map = sampleReportData({ arenas: 1 }).arenaMap.end;
+    expect(map.arenas.length).toBe(1);
+    const scene = await sceneItems(arenaMapChart('arena-map-end', 'x', map).spec);
+    const cells = scene.filter((i) => i.marktype === 'rect' && i.role === 'mark');
+    expect(cells.length).toBeGreaterThan(0);
+    const rowTop = Math.min(...cells.map((c) => c.y1));
+    const rowBottom = Math.max(...cells.map((c) => c.y2));
+    for (const c of cells) expect([c.y1, c.y2]).toEqual([rowTop, rowBottom]);
+    expect(rowBottom - rowTop).toBeGreaterThanOrEqual(16);
+    const texts = drawnTexts(scene);
+    expect(texts.filter((t) => t.role === 'axis-label').map((t) => t.text)).toContain(`#${map.arenas[0]!.serial}`);
+    for (const t of texts.filter((t) => t.role === 'axis-title')) expect(t.y2 - t.y1, t.text!).toBeLessThan(rowBottom - rowTop);
+  });
+
+  it('gives each of many arenas its own row, in address order', async () => {
+    const map = sampleReportData({ arenas: 40 }).arenaMap.end;
+    const scene = await sceneItems(arenaMapChart('arena-map-end', 'x', map).spec);
+    const rows = new Set(scene.filter((i) => i.marktype === 'rect' && i.role === 'mark').map((c) => Math.round(c.y1)));
+    expect(rows.size).toBe(map.arenas.length);
   });
 });
 

@@ -2,6 +2,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LeaksOptions } from '../../src/analyzers/leaks.js';
 import { effectiveBudgets, type Budgets } from '../../src/check/budgets.js';
 import { checkTrace, reportOf as report, traceCheckOf, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
 import { MemreplayError } from '../../src/errors.js';
@@ -25,11 +26,12 @@ export function fixture(): Fixture {
 }
 
 /** What `memreplay check` does, in this thread: each trace in turn, failures apart. */
-export async function reportOf(files: string[], given: Budgets = {}): Promise<CheckReport> {
+export async function reportOf(files: string[], given: Budgets = {}, more: { leaks?: LeaksOptions; allowNoVerdict?: boolean } = {}): Promise<CheckReport> {
   const options: CheckOptions = {
-    leaks: {},
+    leaks: more.leaks ?? {},
     budgets: effectiveBudgets(given),
     budgetSources: { steadyLeakSites: 'default' },
+    allowNoVerdict: more.allowNoVerdict ?? false,
     tolerance: 0.05,
     configFile: null,
     suppressionFiles: [],
@@ -38,13 +40,33 @@ export async function reportOf(files: string[], given: Budgets = {}): Promise<Ch
   const failures = [];
   for (const file of files) {
     try {
-      traces.push(traceCheckOf(file, await checkTrace(file, options.leaks, options.budgets), options));
+      traces.push(traceCheckOf(file, await checkTrace(file, options.leaks, options.budgets, { allowNoVerdict: options.allowNoVerdict }), options));
     } catch (e) {
       if (!(e instanceof MemreplayError)) throw e;
       failures.push({ file, error: e.message });
     }
   }
   return report(traces, failures, options);
+}
+
+/**
+ * A recorded program's shape: 10 iterations each keeping 64 bytes at
+ * app/server.py:42, then the recorder's `stats` mark (interpreter alive),
+ * then shutdown freeing them all, then `final`.
+ */
+export function shutdownTrace(dir: string): string {
+  const w = new TraceWriter();
+  const kept: number[] = [];
+  for (let i = 1; i <= 10; i++) {
+    kept.push(w.alloc(64, [MAIN, `handle (${dir}/app/server.py:30)`, `remember (${dir}/app/server.py:42)`]));
+    w.mark(`iteration ${i}`);
+  }
+  w.mark('stats');
+  for (const a of kept) w.free(a);
+  w.mark('final');
+  const file = join(dir, 'shutdown.csv');
+  writeFileSync(file, w.text());
+  return file;
 }
 
 /** A trace whose leak comes through a library frame and has untrusted text in its frames. */

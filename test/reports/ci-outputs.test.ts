@@ -5,16 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { formatCheckText } from '../../src/reports/check-text.js';
 import { escapeData, escapeProperty, githubAnnotations, githubSummary, md } from '../../src/reports/github.js';
 import { formatJunit, xml } from '../../src/reports/junit.js';
-import { fixture, hostileTrace, reportOf } from './check-report.js';
+import { formatSarif } from '../../src/reports/sarif.js';
+import { fixture, hostileTrace, reportOf, shutdownTrace } from './check-report.js';
 
 describe('JUnit output', () => {
   it('has one test case per trace and budget, a failure per broken budget, an error per unreadable trace', async () => {
     const f = fixture();
     const report = await reportOf([f.leaky, f.clean, join(f.dir, 'missing.csv')], { arenas: 100 });
     const x = formatJunit(report);
-    expect(x).toContain('<testsuites name="memreplay check" tests="5" failures="1" errors="1">');
-    expect(x).toContain(`<testsuite name="${f.leaky}" tests="2" failures="1" errors="0">`);
-    expect(x).toContain('<failure type="budget" message="steady-state leak sites: 1 &gt; 0">');
+    expect(x).toContain('<testsuites name="memreplay check" tests="5" failures="1" errors="1" skipped="0">');
+    expect(x).toContain(`<testsuite name="${f.leaky}" tests="2" failures="1" errors="0" skipped="0">`);
+    expect(x).toContain(
+      `<failure type="budget" message="steady-state leak sites: 1 &gt; 0">remember (${f.dir}/app/server.py:42): +64 B per mark, 640 B live in 10 blocks at the end of the trace`,
+    );
     expect(x).toContain('<testcase classname="memreplay.check" name="arena high-water mark &lt;= 100"/>');
     expect(x).toContain(`<error type="input" message="cannot read trace ${f.dir}/missing.csv: no such file"/>`);
   });
@@ -31,7 +34,7 @@ describe('GitHub Actions outputs', () => {
     const report = await reportOf([f.leaky, hostile]);
     const lines = githubAnnotations(report, f.dir).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      `::error title=memreplay%3A steady-state leak,file=app/server.py,line=42::remember (${f.dir}/app/server.py:42): grows by 64 B per mark, 640 B live in 10 blocks (${f.leaky})`,
+      `::error title=memreplay%3A steady-state leak,file=app/server.py,line=42::remember (${f.dir}/app/server.py:42): +64 B per mark, 640 B live in 10 blocks at the end of the trace (${f.leaky})`,
     );
     expect(lines[1]).toMatch(/^::error title=memreplay%3A steady-state leak,file=app\/we ird%25%2C%3A\.py,line=7::/);
     expect(lines).toHaveLength(2);
@@ -47,7 +50,7 @@ describe('GitHub Actions outputs', () => {
     const report = await reportOf([f.leaky, f.clean]);
     const s = githubSummary(report);
     expect(s).toContain('## memreplay check: failed');
-    expect(s).toMatch(/\| .*leaky\.csv \| \*\*FAIL\*\* \| 1 \|/);
+    expect(s).toMatch(/\| .*leaky\.csv \| \*\*FAIL\*\* \| 1 \| at the end of the trace \|/);
     expect(s).toMatch(/\| .*clean\.csv \| pass \| 0 \|/);
     expect(s).toContain('live bytes per sample: 0 B → 64 B → 128 B');
   });
@@ -65,5 +68,89 @@ describe('check text', () => {
     expect(text).toContain(`FAIL  ${f.leaky}\n  steady-state leak sites: 1 > 0\n    remember (${f.dir}/app/server.py:42): +64 B per mark, 640 B live`);
     expect(text).toContain(`PASS  ${f.clean}`);
     expect(text).toContain('result: FAIL (1 passed, 1 failed)');
+  });
+});
+
+describe('the instant of every figure', () => {
+  it('is the --at mark when there is one, in text, JUnit, SARIF and GitHub outputs alike', async () => {
+    const f = fixture();
+    const trace = shutdownTrace(f.dir);
+    const report = await reportOf([trace], { siteLeakedBytes: 100, leakedBytes: 100 }, { leaks: { stopAtMark: 'stats' } });
+    const text = formatCheckText(report);
+    expect(text).toContain(`remember (${f.dir}/app/server.py:42): +64 B per mark, 640 B live in 10 blocks at mark "stats"`);
+    expect(text).toContain('bytes live at the reported instant, after suppressions (at mark "stats"): 640 B > 100 B');
+    expect(text).not.toContain('at the end');
+    const junit = formatJunit(report);
+    expect(junit).toContain('640 B live in 10 blocks at mark &quot;stats&quot;');
+    expect(junit).not.toContain('at the end');
+    const sarif = JSON.parse(formatSarif(report, { sourceRoot: f.dir, toolVersion: '0.1.0' }));
+    const messages: string[] = sarif.runs[0].results.map((r: { message: { text: string } }) => r.message.text);
+    expect(messages.find((m) => m.startsWith('Steady-state leak'))).toContain(`640 B in 10 blocks live at mark "stats" of ${trace}.`);
+    expect(messages.find((m) => m.includes('per-site budget'))).toContain('in 10 live blocks at mark "stats" of');
+    expect(messages.find((m) => m.includes('after suppressions'))).toContain('(at mark "stats"): 640 B > 100 B');
+    expect(messages.join('\n')).not.toContain('at the end');
+    const github = githubAnnotations(report, f.dir);
+    expect(github).toContain('640 B live in 10 blocks at mark "stats"');
+    expect(github).not.toContain('at the end');
+    expect(githubSummary(report)).toContain('| at mark "stats" |');
+  });
+
+  it('is the end otherwise, and a leak freed at shutdown says so and points to --at stats', async () => {
+    const f = fixture();
+    const trace = shutdownTrace(f.dir);
+    const report = await reportOf([trace]);
+    const text = formatCheckText(report);
+    expect(text).toContain(`remember (${f.dir}/app/server.py:42): +64 B per mark, 0 B live at the end of the trace`);
+    expect(text).toContain('(0 B live: freed after the last sample, at interpreter shutdown: --at stats shows the blocks while the interpreter is alive)');
+    const sarif = JSON.parse(formatSarif(report, { sourceRoot: f.dir, toolVersion: '0.1.0' }));
+    expect(sarif.runs[0].results[0].message.text).toContain('0 B in 0 blocks live at the end of the trace of');
+    expect(sarif.runs[0].results[0].message.text).toContain('at interpreter shutdown: --at stats shows the blocks');
+    expect(formatJunit(report)).toContain('at interpreter shutdown');
+    expect(githubAnnotations(report, f.dir)).toContain('0 B live at the end of the trace');
+  });
+});
+
+describe('a trace without a leak verdict', () => {
+  // 10 marks with a warm-up of 9 leave one interval: the rule needs 3.
+  const tooFew = { leaks: { warmup: { intervals: 9 } } };
+
+  it('fails the steady-state leak budget in every output, saying why', async () => {
+    const f = fixture();
+    const report = await reportOf([f.clean], {}, tooFew);
+    expect(report.passed).toBe(false);
+    const reason = 'only 1 interval after the warm-up of 9 marks (10 marks counted); a verdict needs 3';
+    expect(report.traces[0]!.budgets[0]).toMatchObject({ budget: 'steadyLeakSites', actual: 0, passed: false, noVerdict: reason });
+    const text = formatCheckText(report);
+    expect(text).toContain(`FAIL  ${f.clean}\n  steady-state leak sites: no leak verdict: ${reason}\n`);
+    expect(text).toContain('or pass --allow-no-verdict');
+    expect(text).toContain('result: FAIL (0 passed, 1 failed; 1 without a leak verdict)');
+    expect(formatJunit(report)).toContain(`<failure type="budget" message="steady-state leak sites: no leak verdict: ${reason}">`);
+    const sarif = JSON.parse(formatSarif(report, { sourceRoot: f.dir, toolVersion: '0.1.0' }));
+    expect(sarif.runs[0].results).toHaveLength(1);
+    expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'memreplay/no-leak-verdict', level: 'error' });
+    expect(githubAnnotations(report, f.dir)).toContain(`::error title=memreplay%3A no leak verdict::${f.clean}: no leak verdict: ${reason}`);
+    expect(githubSummary(report)).toMatch(/\| \*\*FAIL\*\* \| no verdict \|/);
+  });
+
+  it('passes with a visible warning when allowed', async () => {
+    const f = fixture();
+    const report = await reportOf([f.clean], {}, { ...tooFew, allowNoVerdict: true });
+    expect(report.passed).toBe(true);
+    const text = formatCheckText(report);
+    expect(text).toContain(`PASS  ${f.clean} (no leak verdict)\n  warning: no leak verdict: only 1 interval`);
+    expect(text).toContain('result: PASS (1 passed, 0 failed; 1 without a leak verdict, allowed)');
+    expect(formatJunit(report)).toMatch(/<testcase classname="memreplay.check" name="steady-state leak sites &lt;= 0">\n\s+<skipped message="no leak verdict \(allowed\): only 1 interval/);
+    const sarif = JSON.parse(formatSarif(report, { sourceRoot: f.dir, toolVersion: '0.1.0' }));
+    expect(sarif.runs[0].results).toEqual([]);
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0]).toMatchObject({ level: 'warning' });
+    expect(githubAnnotations(report, f.dir)).toMatch(/^::warning title=memreplay%3A no leak verdict::.*\(allowed\)$/m);
+    expect(githubSummary(report)).toContain('| pass (no leak verdict) | no verdict |');
+  });
+
+  it('still fails a real leak found besides', async () => {
+    const f = fixture();
+    const report = await reportOf([f.leaky], {}, { leaks: { warmup: { intervals: 2 } }, allowNoVerdict: true });
+    expect(report.traces[0]!.leaks.growth.noVerdict).toBeNull();
+    expect(report.passed).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { escapeHtml, traceText } from '../../src/reports/html/escape.js';
 import { count } from '../../src/reports/html/format.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/reports/html/page.js';
 import { renderHtmlReport, REPORT_SECTIONS } from '../../src/reports/report-html.js';
+import { LEAK_ROWS } from '../../src/reports/html/sections/leaks-section.js';
 import { expectInertHtml } from './hostile.js';
 import { HOSTILE, hostileText, sampleReportData } from './sample-report-data.js';
 
@@ -41,6 +42,31 @@ describe('the HTML report', () => {
     }
   });
 
+  it('shows the leak verdicts of memreplay leaks, each site with its evidence as a sparkline and the warm-up marked', async () => {
+    const data = sampleReportData({ sites: 20 });
+    const r = await renderHtmlReport(data, { chartsHref: 'x.charts' });
+    const section = r.html.slice(r.html.indexOf('<section id="leaks">'), r.html.indexOf('</section>', r.html.indexOf('<section id="leaks">')));
+    expect(section).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it: 20 steady-state leak sites, 10 retained once, 10 transient.');
+    const rows = section.split('<tr>').slice(2);
+    expect(rows).toHaveLength(LEAK_ROWS);
+    expect(rows[0]).toContain('<b>steady&nbsp;leak</b>');
+    expect(rows[0]).toContain('+781 B per mark');
+    expect(section).toContain('Suppressed: 7 blocks, 700 B');
+    // A steady leak that holds nothing at the end was freed after the last sample, and says so; a transient site does not.
+    const few = sampleReportData({ sites: 2 });
+    const freed = { ...few.leaks.sites[0]!, blocks: 0, requestedBytes: 0 };
+    const html = (await renderHtmlReport({ ...few, leaks: { ...few.leaks, sites: [freed, ...few.leaks.sites.slice(1)] } }, { chartsHref: 'x.charts' })).html;
+    const fewRows = html.slice(html.indexOf('<section id="leaks">')).split('<tr>').slice(2, 2 + 4);
+    expect(fewRows[0]).toContain('freed after the last sample');
+    expect(fewRows[1]).not.toContain('after the last sample');
+    expect(fewRows.find((r) => r.includes('>transient<'))).not.toContain('after the last sample');
+    for (let i = 1; i <= LEAK_ROWS; i++) expect(rows[i - 1]).toContain(`data-chart="leak-growth-${i}"`);
+    const spark = r.charts.find((c) => c.name === 'leak-growth-1')!;
+    // One point per growth sample, and the dashed rule at the end of the warm-up.
+    expect((spark.spec as { data: { values: unknown[] } }).data.values).toHaveLength(65);
+    expect(spark.svg).toContain('stroke-dasharray');
+  });
+
   it('is one file with no script, no external resource and a CSP that forbids both', async () => {
     const r = await renderHtmlReport(sampleReportData(), { chartsHref: 'x.charts' });
     expect(r.html).toContain(`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`);
@@ -69,10 +95,12 @@ describe('the HTML report', () => {
 
   it('stays under 2 MB at every limit of the report data at once', async () => {
     // The analyzers bound what a trace of any length gives: 512 timeline
-    // buckets, 1,000 marks, 256 arenas per map, the top 20 sites per table.
-    const data = sampleReportData({ buckets: 512, marks: 1000, arenas: 256, sites: 20, whatIf: ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] });
+    // buckets (and as many for the close-up of crowded marks), 1,000 marks,
+    // 256 arenas per map, the top 20 sites per table.
+    const data = sampleReportData({ buckets: 512, marks: 1000, markWindow: 512, arenas: 256, sites: 20, whatIf: ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] });
     expect(data.arenaMap.arenaPeak!.arenas.length).toBe(256);
     const r = await renderHtmlReport(data, { chartsHref: 'x.charts' });
+    expect(r.charts.map((c) => c.name)).toContain('timeline-marks');
     expect(Buffer.byteLength(r.html)).toBeLessThan(2 * 1024 * 1024);
   });
 });

@@ -6,6 +6,8 @@
 
 import type { AnalyzeResult } from '../../src/analyzers/analyze.js';
 import type { FragmentationSummary } from '../../src/analyzers/fragmentation.js';
+import type { LeaksResult, LeaksSite } from '../../src/analyzers/leaks.js';
+import type { GrowthClass } from '../../src/analyzers/growth-rule.js';
 import type { LiveBlocksSummary } from '../../src/analyzers/live-sites.js';
 import {
   PEAK_SITE_METRICS,
@@ -48,6 +50,8 @@ export interface SampleOptions {
   whatIf?: readonly PythonVersion[] | null;
   /** A trace with no pymalloc activity at all. */
   empty?: boolean;
+  /** Points of the finely sampled stretch of crowded marks (240 by default), or false for none. */
+  markWindow?: false | number;
 }
 
 const ARENA = 1 << 20;
@@ -128,6 +132,18 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     return { ...instant(event, k), at: valuesAt(event / events) };
   });
 
+  // A request loop sampled event by event: a sawtooth that creeps up.
+  const markWindow = () => {
+    const first = Math.round(events * 0.5);
+    const n = typeof o.markWindow === 'number' ? o.markWindow : 240;
+    const windowBuckets: TimelineBucket[] = Array.from({ length: n }, (_, k) => {
+      const event = first + k;
+      const at = scale(valuesAt(event / events), 1 + 0.002 * (k % 20) + 0.0005 * k);
+      return { ...instant(event, markAt(event)), firstEvent: event, at, min: at, max: at };
+    });
+    return { firstEvent: first, lastEvent: first + n - 1, bucketEvents: 1, buckets: windowBuckets };
+  };
+
   const peakEvent = Math.round(events * 0.66);
   const peakInstant = instant(peakEvent, markAt(peakEvent));
   const endInstant = instant(events, markAt(events));
@@ -149,7 +165,8 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
   const endValues = valuesAt(1);
 
   const live = (n: number, shift: number): LiveBlocksSummary => ({
-    groupedBy: 'call_site',
+    groupedBy: 'lineno',
+    depth: null,
     totalBlocks: 1000 * n,
     totalRequestedBytes: 40_000 * n,
     totalGroups: n,
@@ -231,7 +248,8 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     const sites = Array.from({ length: siteCount }, (_, i) => pinningSite(i));
     return {
       ...at,
-      groupedBy: 'call_site',
+      groupedBy: 'lineno',
+      depth: null,
       arenaSizeBytes: ARENA,
       pinnedArenas: arenas,
       emptyArenas: empty ? 0 : 1,
@@ -262,25 +280,87 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     peakSites[m] = { ...peakInstant, metric: m, description: HIGH_WATER_DESCRIPTIONS[m], value: empty ? 0 : value, live: live(siteCount, 0) };
   }
 
-  const growthPoints = 32;
-  const growthEvents = Array.from({ length: growthPoints }, (_, k) => Math.round(((k + 1) / growthPoints) * events));
-  const leakSites = Array.from({ length: Math.min(siteCount, 10) }, (_, i) => {
-    const total = 50_000 - i * 4000;
-    return {
-      site: text(i),
-      exampleStack: [text(50 + i), text(i)],
-      blocks: 900 - i * 40,
-      requestedBytes: total,
-      allocatedBytes: total + 5000,
-      firstEvent: 5 + i,
-      lastEvent: events - i,
-      // Site i grows linearly, in steps, or all at once, so sparklines differ.
-      growthBytes: growthEvents.map((_, k) => {
-        const x = (k + 1) / growthPoints;
-        return Math.round(total * (i % 3 === 0 ? x : i % 3 === 1 ? Math.floor(x * 4) / 4 : x > 0.5 ? 1 : 0.1));
-      }),
+  // The leak section: `siteCount` steady-state leaks and as many other sites
+  // (the report lists at most `top` of each), 64 growth samples each — the
+  // most the growth sampling keeps — shaped as a ramp, a step or a sawtooth.
+  const SAMPLES = 64;
+  const samples = Array.from({ length: SAMPLES + 1 }, (_, k) => ({
+    ordinal: k,
+    event: Math.round((k / SAMPLES) * events),
+    ts: k * 1000,
+    mark: k === 0 ? null : text(100 + (k % Math.max(1, markCount))),
+  }));
+  const leakSite = (i: number, cls: GrowthClass): LeaksSite => {
+    const total = 50_000 - i * 1000;
+    const shape = (k: number): number => {
+      const x = k / SAMPLES;
+      if (cls === 'steady_leak') return Math.round(total * x);
+      if (cls === 'retained_once') return k === 0 ? 0 : Math.round(total * (k > 2 ? 1 : k / 3));
+      return Math.round(total * 0.3 * (k % 4 === 0 ? 0 : 1));
     };
-  });
+    const liveBytes = samples.map((_, k) => shape(k));
+    const blocks = cls === 'transient' ? 0 : 900 - i * 20;
+    return {
+      key: text(i),
+      location: { file: text(i), line: 10 + i, function: text(60 + i) },
+      stack: [text(50 + i), text(i)],
+      noStack: null,
+      blocks,
+      requestedBytes: cls === 'transient' ? 0 : liveBytes[SAMPLES]!,
+      allocatedBytes: cls === 'transient' ? 0 : liveBytes[SAMPLES]! + 5000,
+      sizeClasses: blocks === 0 ? [] : [{ sizeClass: i % 32, blockSize: ((i % 32) + 1) * 16, blocks }],
+      systemBlocks: 0,
+      pools: 3 + i,
+      poolsAlone: i % 3,
+      arenas: 1 + (i % 4),
+      arenasAlone: i % 2,
+      first: blocks === 0 ? null : { event: 5 + i, ts: (5 + i) * 1000 },
+      last: blocks === 0 ? null : { event: events - i, ts: (events - i) * 1000 },
+      growth: { class: cls, slope: cls === 'steady_leak' ? total / SAMPLES : 0, rises: cls === 'steady_leak' ? SAMPLES - 1 : 1, liveBytes, excluded: null },
+    };
+  };
+  const leakClasses: GrowthClass[] = ['retained_once', 'transient'];
+  const leakSites = [
+    ...Array.from({ length: siteCount }, (_, i) => leakSite(i, 'steady_leak')),
+    ...Array.from({ length: siteCount }, (_, i) => leakSite(siteCount + i, leakClasses[i % 2]!)),
+  ];
+  const leaks: LeaksResult = {
+    file: o.file ?? 'traces/sample.csv.gz',
+    python: { version: '3.11', source: 'trace' },
+    at: { event: events, ts: events * 1000, mark: null, end: true },
+    marks: { count: markCount, labels: markCount === 0 ? [] : [{ label: text(60), count: markCount }], more: false },
+    groupedBy: 'lineno',
+    depth: null,
+    totals: {
+      liveBlocks: leakSites.reduce((n, x) => n + x.blocks, 0),
+      liveRequestedBytes: leakSites.reduce((n, x) => n + x.requestedBytes, 0),
+      sites: leakSites.filter((x) => x.blocks > 0).length,
+      suppressedBlocks: empty ? 0 : 7,
+      suppressedBytes: empty ? 0 : 700,
+    },
+    growth: {
+      basis: markCount >= 4 ? 'marks' : 'windows',
+      markFilter: null,
+      boundaries: SAMPLES,
+      marksPerSample: markCount >= 4 ? 1 : null,
+      eventsPerWindow: markCount >= 4 ? null : Math.round(events / SAMPLES),
+      warmup: 2,
+      warmupPercent: null,
+      samples,
+      firstSteadySample: 2,
+      steadyIntervals: SAMPLES - 2,
+      minSteadyIntervals: markCount >= 4 ? 3 : 8,
+      enough: true,
+      noVerdict: null,
+      steadyLeakSites: siteCount,
+      retainedOnceSites: Math.ceil(siteCount / 2),
+      transientSites: Math.floor(siteCount / 2),
+      sitesUntracked: 0,
+    },
+    sites: leakSites,
+    memory: { peakFootprintBytes: peakValues.footprintBytes, arenasHighWater: peakValues.arenas, fragmentation: frag(endValues) },
+    suppressions: empty ? [] : [{ pattern: text(500), file: '.memreplay-suppressions', line: 1, blocks: 7, bytes: 700 }],
+  };
 
   const whatIf = (o.whatIf ?? null)?.map((version, k): WhatIfVersion => {
     const f = 1 + 0.1 * k;
@@ -368,6 +448,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     schema: REPORT_SCHEMA,
     analyze,
     timeline: { bucketEvents, maxBuckets: 512, buckets, marks, maxMarks: 1000, marksOmitted: 0 },
+    markWindow: o.markWindow === false || empty ? null : markWindow(),
     sizeClasses: { end: sizeClasses(endInstant, 0.5), arenaPeak: empty ? null : sizeClasses(peakInstant, 0.9) },
     arenaMap: {
       end: arenaMap(endInstant, 0.4, endValues.arenas),
@@ -375,9 +456,9 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     },
     pinning: { end: pinning(endInstant, endValues.arenas), arenaPeak: empty ? null : pinning(peakInstant, peakValues.arenas) },
     highWater: peakSites,
-    leakSites: { groupedBy: 'call_site', growthEvents, totalSites: siteCount, sites: leakSites },
+    leaks,
     whatIf: whatIf ?? null,
-    limits: { maxBuckets: 512, maxMarks: 1000, top: 20, maxArenas: 256, growthPoints },
+    limits: { maxBuckets: 512, maxMarks: 1000, top: 20, maxArenas: 256 },
   };
 }
 

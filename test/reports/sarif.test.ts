@@ -62,4 +62,18 @@ describe('SARIF output', () => {
     expect(validate(log)).toBe(true);
     expect(log.runs[0].results).toEqual([]);
   });
+
+  it('stays valid with a trace without a leak verdict: an error result at the trace, or a warning when allowed', async () => {
+    const f = fixture();
+    const tooFew = { leaks: { warmup: { intervals: 9 } } };
+    for (const allowNoVerdict of [false, true]) {
+      const log = JSON.parse(formatSarif(await reportOf([f.clean], {}, { ...tooFew, allowNoVerdict }), { sourceRoot: f.dir, toolVersion: '0.1.0' }));
+      expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+      const run = log.runs[0];
+      const messages = [...run.results, ...run.invocations[0].toolExecutionNotifications].map((r: { message: { text: string } }) => r.message.text);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain('no leak verdict');
+      if (!allowNoVerdict) expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('clean.csv');
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { analyzeTrace, type AnalyzeOptions, type AnalyzeResult } from '../../ana
 import { defineTask } from '../task.js';
 
 /** The options that can cross to a worker: analyzeTrace's, without callbacks and observers. */
-export type AnalyzeTaskOptions = Pick<AnalyzeOptions, 'python' | 'format' | 'lenient' | 'top'>;
+export type AnalyzeTaskOptions = Pick<AnalyzeOptions, 'python' | 'format' | 'lenient' | 'top' | 'by' | 'depth'>;
 
 export const analyzeTask = defineTask<AnalyzeTaskOptions, AnalyzeResult>({
   name: 'analyze',
@@ -15,6 +15,8 @@ export const analyzeTask = defineTask<AnalyzeTaskOptions, AnalyzeResult>({
       format: options.format,
       lenient: options.lenient,
       top: options.top,
+      ...(options.by !== undefined ? { by: options.by } : {}),
+      ...(options.depth !== undefined ? { depth: options.depth } : {}),
       onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes),
     }),
 });

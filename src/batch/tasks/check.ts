@@ -3,17 +3,18 @@
 // compared on the main thread, where the report is put together.
 
 import type { LeaksOptions } from '../../analyzers/leaks.js';
-import type { Budgets } from '../../check/budgets.js';
+import type { BudgetRules, Budgets } from '../../check/budgets.js';
 import { checkTrace } from '../../check/run-check.js';
 import { defineTask } from '../task.js';
 
 export interface CheckTaskOptions {
   readonly leaks: LeaksOptions;
   readonly budgets: Budgets;
+  readonly rules: BudgetRules;
 }
 
 export const checkTask = defineTask<CheckTaskOptions, Awaited<ReturnType<typeof checkTrace>>>({
   name: 'check',
   run: (input, options, context) =>
-    checkTrace(input, { ...options.leaks, onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes) }, options.budgets),
+    checkTrace(input, { ...options.leaks, onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes) }, options.budgets, options.rules),
 });

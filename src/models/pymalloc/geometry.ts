@@ -90,6 +90,24 @@ export function geometryFor(version: PythonVersion): PymallocGeometry {
 }
 
 /**
+ * True when two geometries place every block, pool and arena alike: all but
+ * the radix tree (which changes only the stats' node counts) is the same.
+ * A trace's arena addresses then fit the other version as well as its own.
+ */
+export function sameBlockPlacement(a: PymallocGeometry, b: PymallocGeometry): boolean {
+  return (
+    a.alignmentShift === b.alignmentShift &&
+    a.smallRequestThreshold === b.smallRequestThreshold &&
+    a.sizeClasses === b.sizeClasses &&
+    a.poolSize === b.poolSize &&
+    a.arenaSize === b.arenaSize &&
+    a.poolOverhead === b.poolOverhead &&
+    a.initialArenaObjects === b.initialArenaObjects &&
+    a.keepOneEmptyArena === b.keepOneEmptyArena
+  );
+}
+
+/**
  * The model version for a trace's `# python:` metadata ("3.11.7" -> "3.11"),
  * or undefined when it names no supported version.
  */

@@ -542,6 +542,14 @@ export class PymallocModel {
     return this.poolCount[pool]!;
   }
 
+  /**
+   * Blocks of a pool in use carved so far (CPython's nextoffset, in blocks):
+   * every block handed out since the pool was last initialised lies below it.
+   */
+  poolCarvedBlocks(pool: number): number {
+    return this.poolVirgin[pool]!;
+  }
+
   /** Base address of an arena slot, 0 when the slot holds no arena. */
   arenaBase(arena: number): number {
     return this.arenaAddress[arena]!;

@@ -40,23 +40,39 @@ export function poolRuns(map: ArenaMap): PoolRun[] {
   return runs;
 }
 
+/** Row height in pixels: small maps get rows tall enough to read, big ones fit 256 rows in ~512 px. */
+function rowHeight(rows: number): number {
+  return rows <= 4 ? 18 : rows <= 32 ? 10 : rows <= 96 ? 5 : rows <= 160 ? 3 : 2;
+}
+
 export function arenaMapChart(name: string, title: string, map: ArenaMap): ChartSpec {
   const rows = map.arenas.length;
-  const rowHeight = rows <= 32 ? 8 : rows <= 96 ? 5 : rows <= 160 ? 3 : 2;
+  const step = rowHeight(rows);
+  // Rows are arenas, named by serial number (#n, the order pymalloc
+  // allocated them, as in the pinning tables) and ordered by address. An
+  // ordinal axis, so one arena is one row, not a 0..1 range.
+  const label = (r: number) => `#${map.arenas[r]!.serial}`;
+  const labelEvery = Math.max(1, Math.ceil(12 / step));
   return {
     name,
     title,
     spec: vegaLiteSpec('Arena occupancy: one row per arena in address order, one cell per pool, coloured by the share of its blocks in use.', {
       width: FULL_WIDTH - 160,
-      height: Math.max(40, rows * rowHeight),
+      height: { step },
       // Sorted by bin: neighbouring rectangles of one colour merge into one SVG path (render-chart.ts).
-      data: { values: poolRuns(map).map((run) => ({ ...run, r1: run.r + 1 })).sort((a, b) => POOL_BINS.indexOf(a.bin) - POOL_BINS.indexOf(b.bin)) },
+      data: { values: poolRuns(map).map((run) => ({ ...run, arena: label(run.r) })).sort((a, b) => POOL_BINS.indexOf(a.bin) - POOL_BINS.indexOf(b.bin)) },
       mark: { type: 'rect' },
       encoding: {
         x: { field: 'p0', type: 'quantitative', title: 'pool (address order within the arena)', scale: { domain: [0, map.poolsPerArena], nice: false } },
         x2: { field: 'p1' },
-        y: { field: 'r', type: 'quantitative', title: 'arena (address order)', scale: { domain: [0, Math.max(1, rows)], nice: false, reverse: true }, axis: { format: 'd', tickMinStep: 1 } },
-        y2: { field: 'r1' },
+        y: {
+          field: 'arena',
+          type: 'ordinal',
+          title: rows === 1 ? 'arena' : 'arenas by address',
+          sort: map.arenas.map((_, r) => label(r)),
+          scale: { paddingInner: 0, paddingOuter: 0 },
+          axis: { values: map.arenas.flatMap((_, r) => (r % labelEvery === 0 ? [label(r)] : [])), labelFontSize: 10, ticks: false, titleAngle: 0, titleAlign: 'left', titleAnchor: 'start', titleY: -6, titleX: -40 },
+        },
         color: { field: 'bin', type: 'ordinal', title: null, scale: { domain: [...POOL_BINS], range: BIN_COLOURS } },
       },
     }),

@@ -1,7 +1,8 @@
 // What every chart of a report shares: the vega-lite config (fonts, colours,
 // no per-mark ARIA text: the tables beside each chart carry the numbers for
 // screen readers, and per-point labels would multiply the SVG's size), the
-// schema URL, and the axis label expressions for bytes and counts.
+// schema URL, and the axis label expression for counts (byte axes are
+// ticked in axis-ticks.ts).
 
 import type { Config, TopLevelSpec } from 'vega-lite';
 
@@ -30,14 +31,6 @@ export const SPLIT_COLOURS = {
   poolHeaderBytes: '#9aa5b1',
   arenaAlignmentBytes: '#c9ced6',
 } as const;
-
-/** Vega expression formatting `datum.value` (bytes) in binary units: "512 B", "1.5 KiB", "2 GiB". */
-export const BYTES_LABEL =
-  "abs(datum.value) >= 1099511627776 ? format(datum.value / 1099511627776, '.3~') + ' TiB'" +
-  " : abs(datum.value) >= 1073741824 ? format(datum.value / 1073741824, '.3~') + ' GiB'" +
-  " : abs(datum.value) >= 1048576 ? format(datum.value / 1048576, '.3~') + ' MiB'" +
-  " : abs(datum.value) >= 1024 ? format(datum.value / 1024, '.3~') + ' KiB'" +
-  " : format(datum.value, '~') + ' B'";
 
 /** Vega expression formatting `datum.value` as a count with SI suffixes ("12k", "3.4M"). */
 export const COUNT_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '.3~s') : format(datum.value, '~')";

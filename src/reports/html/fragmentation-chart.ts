@@ -6,7 +6,8 @@
 
 import type { FragmentationSummary } from '../../analyzers/fragmentation.js';
 import type { Timeline } from '../../analyzers/report-data.js';
-import { BYTES_LABEL, COUNT_LABEL, FULL_WIDTH, SPLIT_COLOURS, vegaLiteSpec } from './chart-theme.js';
+import { byteAxis } from './axis-ticks.js';
+import { COUNT_LABEL, FULL_WIDTH, SPLIT_COLOURS, vegaLiteSpec } from './chart-theme.js';
 import type { ChartSpec } from './render-chart.js';
 
 type SplitPart = keyof typeof SPLIT_COLOURS;
@@ -32,8 +33,10 @@ const order = { field: 'k', type: 'quantitative' as const };
 /** The six parts of the arena bytes at the end of each timeline bucket, stacked. */
 export function arenaSplitTimelineChart(timeline: Timeline, lastEvent: number): ChartSpec {
   const rows = [];
+  let maxBytes = 0;
   for (const b of timeline.buckets) {
     for (const [k, p] of SPLIT_PARTS.entries()) rows.push({ e: b.event, part: p.label, k, v: b.at[p.part] });
+    maxBytes = Math.max(maxBytes, b.at.arenaBytes);
   }
   return {
     name: 'arena-split-timeline',
@@ -45,7 +48,7 @@ export function arenaSplitTimelineChart(timeline: Timeline, lastEvent: number): 
       mark: { type: 'area', interpolate: 'linear' },
       encoding: {
         x: { field: 'e', type: 'quantitative', title: 'event', scale: { domain: [0, Math.max(1, lastEvent)], nice: false }, axis: { labelExpr: COUNT_LABEL, tickMinStep: 1 } },
-        y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'arena bytes', axis: { labelExpr: BYTES_LABEL } },
+        y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'arena bytes', ...byteAxis(maxBytes, 200) },
         color: colour,
         order,
       },
@@ -62,6 +65,8 @@ export interface SplitRow {
 /** One stacked bar per instant (or per version). */
 export function arenaSplitBarsChart(name: string, title: string, rows: readonly SplitRow[]): ChartSpec {
   const values = [];
+  const width = FULL_WIDTH - 240;
+  const maxBytes = Math.max(0, ...rows.map((r) => r.split.arenaBytes));
   for (const [r, row] of rows.entries()) {
     for (const [k, p] of SPLIT_PARTS.entries()) values.push({ row: row.label, r, part: p.label, k, v: row.split[p.part] });
   }
@@ -69,13 +74,13 @@ export function arenaSplitBarsChart(name: string, title: string, rows: readonly 
     name,
     title,
     spec: vegaLiteSpec('The split of the pymalloc arena bytes at chosen instants, stacked.', {
-      width: FULL_WIDTH - 240,
+      width,
       height: { step: 26 },
       data: { values },
       mark: { type: 'bar' },
       encoding: {
         y: { field: 'row', type: 'nominal', title: null, sort: rows.map((r) => r.label), axis: { labelLimit: 240 } },
-        x: { field: 'v', type: 'quantitative', stack: 'zero', title: 'arena bytes', axis: { labelExpr: BYTES_LABEL } },
+        x: { field: 'v', type: 'quantitative', stack: 'zero', title: 'arena bytes', ...byteAxis(maxBytes, width / 3) },
         color: colour,
         order,
       },

@@ -1,7 +1,7 @@
 // Tables and small pieces of markup shared by the report sections. Cells are
 // markup: callers build them from escapeHtml/traceText and our own numbers.
 
-import { escapeHtml, traceText } from './escape.js';
+import { clip, escapeHtml, traceText } from './escape.js';
 
 export interface Column<R> {
   /** Our words; escaped here. */
@@ -16,7 +16,8 @@ export function htmlTable<R>(rows: readonly R[], columns: readonly Column<R>[], 
   const cls = (c: Column<R>) => (c.numeric ? ' class="num"' : '');
   const head = columns.map((c) => `<th${cls(c)}>${escapeHtml(c.header)}</th>`).join('');
   const body = rows.map((r, i) => `<tr>${columns.map((c) => `<td${cls(c)}>${c.cell(r, i)}</td>`).join('')}</tr>`).join('\n');
-  return `<table>${caption === undefined ? '' : `<caption>${escapeHtml(caption)}</caption>`}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+  // In a box of its own that scrolls sideways: a wide table never widens the page.
+  return `<div class="table-wrap"><table>${caption === undefined ? '' : `<caption>${escapeHtml(caption)}</caption>`}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** A call site (or any trace text) in monospace, with its full stack behind a disclosure when there is one. */
@@ -27,6 +28,17 @@ export function siteCell(site: string, stack?: readonly string[]): string {
   const frames = [...stack].reverse().slice(0, 12);
   const more = stack.length - frames.length;
   return `<details><summary>${name}</summary><ol class="stack">${frames.map((f) => `<li class="site">${traceText(f, 200)}</li>`).join('')}${more > 0 ? `<li class="muted">… ${more} more frames</li>` : ''}</ol></details>`;
+}
+
+/**
+ * A file path (trace text) that wraps only after a slash: each part between
+ * slashes is kept whole, so "reclaim-3.11.csv.gz" never splits at its hyphen.
+ */
+export function pathHtml(path: string, max = 160): string {
+  return clip(path, max)
+    .split('/')
+    .map((part) => (part === '' ? '' : `<span class="nowrap">${escapeHtml(part)}</span>`))
+    .join('/<wbr>');
 }
 
 /** A paragraph of our own text (escaped). */

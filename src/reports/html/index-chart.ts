@@ -2,7 +2,8 @@
 // the peak of live requested bytes, the gap being what the allocators held
 // beyond what the program asked for.
 
-import { BYTES_LABEL, FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';
+import { byteAxis } from './axis-ticks.js';
+import { FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';
 import { clip } from './escape.js';
 import type { ChartSpec } from './render-chart.js';
 
@@ -24,18 +25,20 @@ export function indexChart(rows: readonly IndexChartRow[]): ChartSpec {
     { trace: label(i, r), what: SERIES[0], v: r.peakFootprintBytes },
     { trace: label(i, r), what: SERIES[1], v: r.peakLiveRequestedBytes },
   ]);
+  const width = FULL_WIDTH - 320;
+  const maxBytes = Math.max(0, ...rows.flatMap((r) => [r.peakFootprintBytes, r.peakLiveRequestedBytes]));
   return {
     name: 'index',
     title: 'Peak footprint against peak live bytes, per trace',
     spec: vegaLiteSpec('Per trace: the peak footprint (arenas and C library) and the peak of the bytes the program asked for.', {
-      width: FULL_WIDTH - 320,
+      width,
       height: { step: 12 },
       data: { values },
       mark: { type: 'bar' },
       encoding: {
         y: { field: 'trace', type: 'nominal', title: null, sort: null, axis: { labelLimit: 300 } },
         yOffset: { field: 'what', sort: SERIES },
-        x: { field: 'v', type: 'quantitative', title: 'bytes', axis: { labelExpr: BYTES_LABEL } },
+        x: { field: 'v', type: 'quantitative', title: 'bytes', ...byteAxis(maxBytes, width / 3) },
         color: { field: 'what', type: 'nominal', title: null, sort: SERIES, scale: { domain: SERIES, range: ['#d62728', '#2ca02c'] } },
       },
     }),

@@ -6,7 +6,7 @@ import { MEMREPLAY_VERSION } from '../../version.js';
 import type { IndexEntry, IndexFailure } from '../report-index.js';
 import { escapeHtml, traceText } from './escape.js';
 import { bytes, percent, thousands } from './format.js';
-import { htmlTable } from './html-table.js';
+import { htmlTable, pathHtml } from './html-table.js';
 import { indexChart } from './index-chart.js';
 import { htmlPage } from './page.js';
 import { renderChartSvg, type RenderedChart } from './render-chart.js';
@@ -32,7 +32,7 @@ export async function renderIndexHtml(entries: readonly IndexEntry[], failures: 
       ? ''
       : htmlTable(entries, [
           { header: '#', numeric: true, cell: (_e, i) => String(i + 1) },
-          { header: 'trace', cell: (e) => `<a href="${escapeHtml(encodeURI(e.report))}"><code>${traceText(e.file, 120)}</code></a>` },
+          { header: 'trace', cell: (e) => `<a href="${escapeHtml(encodeURI(e.report))}"><code>${pathHtml(e.file, 120)}</code></a>` },
           { header: 'CPython', cell: (e) => escapeHtml(e.python) },
           { header: 'events', numeric: true, cell: (e) => thousands(e.events) },
           { header: 'peak footprint', numeric: true, cell: (e) => bytes(e.peakFootprintBytes) },
@@ -51,7 +51,7 @@ export async function renderIndexHtml(entries: readonly IndexEntry[], failures: 
     failures.length === 0
       ? ''
       : `<h2>Failed</h2>${htmlTable(failures, [
-          { header: 'trace', cell: (f) => `<code>${traceText(f.file, 160)}</code>` },
+          { header: 'trace', cell: (f) => `<code>${pathHtml(f.file, 160)}</code>` },
           { header: 'error', cell: (f) => traceText(f.error, 400) },
         ])}`,
   ].join('\n');

@@ -57,7 +57,9 @@ p { margin: 6px 0; }
 .lead { font-size: 16px; margin: 12px 0; }
 .warn { color: var(--warn); }
 code, .site { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: break-word; }
-table { border-collapse: collapse; margin: 8px 0 12px; width: 100%; font-size: 13px; }
+.table-wrap { overflow-x: auto; margin: 8px 0 12px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+.nowrap { white-space: nowrap; }
 caption { text-align: left; color: var(--muted); padding: 2px 0; caption-side: top; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: baseline; }
 td.spark, td:has(> .spark) { vertical-align: middle; }

@@ -1,22 +1,48 @@
 // The timeline: live bytes, pools and arenas over the whole trace, one panel
-// each on a shared event axis. Each bucket of events is drawn as a band from
-// its minimum to its maximum (so a peak inside a bucket still shows) with the
-// value at the bucket's end as the line; the high-water marks are pinned with
-// their value, and the trace's marks are labelled vertical rules (or, when
-// there are too many to read, a short tick each).
+// each on a shared event axis, under a strip naming the trace's marks.
+//
+// Each bucket of events is a point at its last event: the line goes through
+// the buckets' maxima (so a peak is always on the line, never above it) and
+// a band reaches down to their minima. The high-water marks are dots on
+// those lines, at the end of the bucket that holds them, with their value beside them, placed where they touch no other
+// label and, where there is room, no line (timeline-layout.ts). The marks are
+// dashed rules through every panel; marks a few pixels apart become one
+// shaded group ("13 marks: iteration 1–12, stats"). Their labels are written
+// horizontally in the strip above the panels, in as many rows as they need.
+// The y axes are ticked at round numbers of the unit they print in
+// (axis-ticks.ts).
 
 import type { AnalyzeResult } from '../../analyzers/analyze.js';
-import type { Timeline, TimelineMetric } from '../../analyzers/report-data.js';
+import type { Timeline, TimelineBucket, TimelineMetric, TimelineWindow } from '../../analyzers/report-data.js';
 import type { HighWaterMetric } from '../../replay/high-water.js';
 import { bytes, thousands } from '../units.js';
-import { BYTES_LABEL, COUNT_LABEL, FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';
+import { byteTicks, countTicks, maxTicksFor, type AxisTicks } from './axis-ticks.js';
+import { COUNT_LABEL, FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';
 import { clip } from './escape.js';
 import type { ChartSpec } from './render-chart.js';
+import {
+  fromPixel,
+  groupMarks,
+  placePeakLabels,
+  placeStripLabels,
+  summarizeMarkLabels,
+  toPixel,
+  type Axis,
+  type MarkGroup,
+  type SeriesPixels,
+} from './timeline-layout.js';
 
-/** More marks than this are drawn as ticks without labels (labels would overlap). */
-export const MAX_LABELLED_MARKS = 30;
 /** Mark labels are cut to this many characters on the chart (the marks table has them in full). */
 const MARK_LABEL_CHARS = 24;
+/** Rows of mark labels in the strip; labels that fit in none are left to the marks table. */
+const STRIP_ROWS = 3;
+const STRIP_ROW_PX = 13;
+const STRIP_TICK_PX = 6;
+const MARK_FONT = 10;
+const PEAK_FONT = 10;
+/** A group of marks is shaded in the panels unless it spans more of the axis than this (it would shade everything). */
+const MAX_SHADED_GROUP = 0.25;
+const MARK_COLOUR = '#8a8a8a';
 
 interface Series {
   readonly metric: TimelineMetric;
@@ -31,9 +57,11 @@ interface Panel {
   readonly unit: 'bytes' | 'count';
   readonly height: number;
   readonly series: readonly Series[];
+  /** The y axis starts at 0 (the whole timeline), or just below the values shown (a close look at a stretch). */
+  readonly zero?: false;
 }
 
-const PANELS: readonly Panel[] = [
+export const TIMELINE_PANELS: readonly Panel[] = [
   {
     title: 'bytes',
     unit: 'bytes',
@@ -62,106 +90,284 @@ const PANELS: readonly Panel[] = [
   },
 ];
 
+/** The close look at a stretch: one small panel per quantity, each on its own scale, so a creep of a few KiB shows. */
+export const WINDOW_PANELS: readonly Panel[] = [
+  { title: 'live requested bytes', unit: 'bytes', height: 72, zero: false, series: [{ metric: 'liveRequestedBytes', label: 'live requested bytes', colour: '#2ca02c', peak: 'live_requested_bytes' }] },
+  { title: 'pymalloc blocks in use', unit: 'bytes', height: 72, zero: false, series: [{ metric: 'allocatedBlockBytes', label: 'pymalloc blocks in use', colour: '#2f6db5', peak: 'block_bytes' }] },
+  { title: 'pools in use', unit: 'count', height: 72, zero: false, series: [{ metric: 'poolsInUse', label: 'pools in use', colour: '#6a51a3', peak: 'pools_in_use' }] },
+  { title: 'footprint (arenas + C library)', unit: 'bytes', height: 72, zero: false, series: [{ metric: 'footprintBytes', label: 'footprint (arenas + C library)', colour: '#d62728', peak: 'footprint_bytes' }] },
+];
+
+/** A mark as the chart sees it: its event, its number in the marks table and its label, cut short. */
+interface ChartMark {
+  readonly e: number;
+  readonly n: number;
+  readonly label: string;
+}
+
+/** A high-water mark to pin: drawn at `e`, the end of the bucket holding it. */
+interface Peak {
+  readonly e: number;
+  readonly v: number;
+  readonly s: string;
+  readonly text: string;
+}
+
+function chartMarks(timeline: Timeline): ChartMark[] {
+  return timeline.marks.map((m, i) => ({ e: m.event, n: i + 1, label: clip(m.mark ?? '', MARK_LABEL_CHARS) }));
+}
+
+function peaksOf(panel: Panel, buckets: readonly TimelineBucket[], analyze: AnalyzeResult, from: number, to: number): Peak[] {
+  return panel.series
+    .filter((s) => s.peak !== undefined && analyze.highWater[s.peak].event >= from && analyze.highWater[s.peak].event <= to && analyze.highWater[s.peak].event > 0)
+    .map((s) => {
+      const p = analyze.highWater[s.peak!];
+      // Drawn at the end of its bucket, where the line takes the bucket's maximum: the peak.
+      return { e: bucketEnd(buckets, p.event), v: p.value, s: s.label, text: `peak ${panel.unit === 'bytes' ? bytes(p.value) : thousands(p.value)}` };
+    });
+}
+
 export function timelineChart(timeline: Timeline, analyze: AnalyzeResult): ChartSpec {
-  const lastEvent = Math.max(1, analyze.events.total);
-  const labelled = timeline.marks.length <= MAX_LABELLED_MARKS;
-  const marks = timeline.marks.map((m, i) => ({ e: m.event, n: i + 1, label: labelled ? clip(m.mark ?? '', MARK_LABEL_CHARS) : '' }));
+  const last = Math.max(1, analyze.events.total);
+  const x: Axis = { domain: [0, last], pixels: FULL_WIDTH };
+  const marks = chartMarks(timeline);
+  const groups = groupMarks(
+    marks.map((m) => m.e),
+    x,
+  );
+  const panels = TIMELINE_PANELS.map((p, i) =>
+    panelSpec(p, timeline.buckets, peaksOf(p, timeline.buckets, analyze, 0, last), x, groups, { lastPanel: i === TIMELINE_PANELS.length - 1, legend: true }),
+  );
   return {
     name: 'timeline',
     title: 'Live bytes, pools and arenas over the trace',
     spec: vegaLiteSpec('Timeline of live bytes, pools and arenas, with high-water marks and the trace marks.', {
-      vconcat: PANELS.map((p, i) => panelSpec(p, timeline, analyze, marks, lastEvent, i === 0)),
-      spacing: 14,
+      vconcat: marks.length > 0 ? [markStripSpec(marks, groups, x), ...panels] : panels,
+      spacing: 10,
       resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     }),
   };
 }
 
-function panelSpec(
-  panel: Panel,
-  timeline: Timeline,
-  analyze: AnalyzeResult,
-  marks: { e: number; n: number; label: string }[],
-  lastEvent: number,
-  firstPanel: boolean,
-) {
-  const rows = [];
-  for (const b of timeline.buckets) {
-    for (const s of panel.series) rows.push({ e: b.event, s: s.label, v: b.at[s.metric], lo: b.min[s.metric], hi: b.max[s.metric] });
-  }
-  const peaks = panel.series
-    .filter((s) => s.peak !== undefined && analyze.highWater[s.peak].event > 0)
-    .map((s) => {
-      const p = analyze.highWater[s.peak!];
-      const value = panel.unit === 'bytes' ? bytes(p.value) : thousands(p.value);
-      return { e: p.event, v: p.value, s: s.label, text: `peak ${value}` };
-    });
-  const x = {
-    field: 'e',
-    type: 'quantitative' as const,
-    title: 'event',
-    scale: { domain: [0, lastEvent], nice: false },
-    axis: { labelExpr: COUNT_LABEL, tickMinStep: 1 },
+/**
+ * The stretch where the marks crowd together, sampled finely: small panels
+ * on their own scales under the same strip of mark labels, now far enough
+ * apart to read.
+ */
+export function timelineWindowChart(window: TimelineWindow, timeline: Timeline, analyze: AnalyzeResult): ChartSpec {
+  const x: Axis = { domain: [window.firstEvent, Math.max(window.lastEvent, window.firstEvent + 1)], pixels: FULL_WIDTH };
+  const marks = chartMarks(timeline).filter((m) => m.e >= window.firstEvent && m.e <= window.lastEvent);
+  const groups = groupMarks(
+    marks.map((m) => m.e),
+    x,
+  );
+  const panels = WINDOW_PANELS.map((p, i) =>
+    panelSpec(p, window.buckets, peaksOf(p, window.buckets, analyze, window.firstEvent, window.lastEvent), x, groups, {
+      lastPanel: i === WINDOW_PANELS.length - 1,
+      legend: false,
+      ...(marks.length > 1 ? { fitEvents: [marks[0]!.e, marks.at(-1)!.e] as const } : {}),
+      eventLabel: "format(datum.value, ',')",
+    }),
+  );
+  return {
+    name: 'timeline-marks',
+    title: 'The stretch where the marks crowd together, close up',
+    spec: vegaLiteSpec('Close-up of the stretch of the trace holding most of its marks: live bytes, blocks in use, pools in use and footprint, each on its own scale.', {
+      vconcat: marks.length > 0 ? [markStripSpec(marks, groups, x), ...panels] : panels,
+      spacing: 6,
+      resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
+    }),
   };
-  const y = { type: 'quantitative' as const, title: panel.title, axis: { labelExpr: panel.unit === 'bytes' ? BYTES_LABEL : COUNT_LABEL } };
+}
+
+function xEncoding(x: Axis, axis: object | null) {
+  return { field: 'e', type: 'quantitative' as const, title: null, scale: { domain: [...x.domain], nice: false, zero: false }, axis };
+}
+
+/**
+ * The strip above the panels: a tick per mark (all of them, up to the
+ * analyzer's cap) and the labels of the mark groups, in rows.
+ */
+function markStripSpec(marks: readonly ChartMark[], groups: readonly MarkGroup[], x: Axis) {
+  const labels = placeStripLabels(
+    groups.map((g) => ({
+      x: toPixel(x, g.e0),
+      text: g.first === g.last ? marks[g.first]!.label : summarizeMarkLabels(marks.slice(g.first, g.last + 1).map((m) => m.label)),
+      short: g.first === g.last ? `#${marks[g.first]!.n}` : `#${marks[g.first]!.n}–${marks[g.last]!.n}`,
+    })),
+    x.pixels,
+    STRIP_ROWS,
+    MARK_FONT,
+  );
+  const rows = Math.max(1, ...labels.map((l) => l.row + 1));
+  const height = rows * STRIP_ROW_PX + STRIP_TICK_PX + 2;
+  const xe = xEncoding(x, null);
+  const y = { field: 'y', type: 'quantitative' as const, scale: { domain: [0, height], nice: false }, axis: null };
+  const layers: object[] = [
+    {
+      data: { values: groups.filter((g) => g.first !== g.last).map((g) => widened(g, x, 0)) },
+      mark: { type: 'rect', color: '#e3e3e3' },
+      encoding: { x: xe, x2: { field: 'e2' }, y: { value: height - STRIP_TICK_PX }, y2: { value: height } },
+    },
+    {
+      data: { values: marks.map((m) => ({ e: m.e })) },
+      mark: { type: 'rule', color: MARK_COLOUR, strokeWidth: 1 },
+      encoding: { x: xe, y: { value: height - STRIP_TICK_PX }, y2: { value: height } },
+    },
+    {
+      data: { values: labels.map((l) => ({ e: fromPixel(x, l.x), y: STRIP_TICK_PX + 2 + STRIP_ROW_PX * (l.row + 0.5), t: l.text })) },
+      mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: MARK_FONT, color: '#444' },
+      encoding: { x: xe, y, text: { field: 't' } },
+    },
+  ];
+  return { width: x.pixels, height, view: { stroke: null }, layer: layers };
+}
+
+/** A group's span as data, at least `minPx` wide (centred on it). */
+function widened(g: MarkGroup, x: Axis, minPx: number): { e: number; e2: number } {
+  const p0 = toPixel(x, g.e0);
+  const p1 = toPixel(x, g.e1);
+  if (p1 - p0 >= minPx) return { e: g.e0, e2: g.e1 };
+  const mid = (p0 + p1) / 2;
+  return { e: fromPixel(x, mid - minPx / 2), e2: fromPixel(x, mid + minPx / 2) };
+}
+
+interface PanelOptions {
+  /** The bottom panel: the only one whose x axis is titled. */
+  readonly lastPanel: boolean;
+  /** A legend above the panel (several series), or the series named in the panel's title. */
+  readonly legend: boolean;
+  /**
+   * Fit the y axis to the values of these events only (the stretch between
+   * the first and last mark); lines leaving that range are cut at the plot's
+   * edge. Without it, the axis covers every value.
+   */
+  readonly fitEvents?: readonly [number, number];
+  /** The vega expression printing the event numbers. */
+  readonly eventLabel?: string;
+}
+
+function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], peaks: readonly Peak[], x: Axis, groups: readonly MarkGroup[], options: PanelOptions) {
+  const { lastPanel } = options;
+  const rows: { e: number; s: string; lo: number; hi: number }[] = [];
+  let top = 0;
+  let bottom = Infinity;
+  const [fit0, fit1] = options.fitEvents ?? [-Infinity, Infinity];
+  for (const s of panel.series) {
+    for (const b of buckets) {
+      rows.push({ e: b.event, s: s.label, lo: b.min[s.metric], hi: b.max[s.metric] });
+      if (b.event < fit0 || b.firstEvent > fit1) continue;
+      top = Math.max(top, b.max[s.metric]);
+      bottom = Math.min(bottom, b.min[s.metric]);
+    }
+  }
+  for (const p of peaks) top = Math.max(top, p.v);
+  const zero = panel.zero ?? true;
+  const tickOptions = { maxTicks: maxTicksFor(panel.height), headroom: zero ? 0.08 : 0.3, zero };
+  const low = zero || bottom === Infinity ? 0 : bottom;
+  const ticks: AxisTicks = panel.unit === 'bytes' ? byteTicks(low, top, tickOptions) : countTicks(low, top, tickOptions);
+  const yAxis: Axis = { domain: [ticks.min, ticks.max], pixels: panel.height, upwards: true };
+
+  // Small stacked panels share the bottom one's event labels.
+  const xe = xEncoding(x, lastPanel || options.legend ? { labelExpr: options.eventLabel ?? COUNT_LABEL, tickMinStep: 1, title: lastPanel ? 'event' : null } : { labels: false, ticks: false, title: null });
+  const clip = options.fitEvents === undefined ? {} : { clip: true };
+  const y = { type: 'quantitative' as const, title: options.legend ? panel.title : null, scale: { domain: [ticks.min, ticks.max], nice: false, zero: false }, axis: { values: ticks.values, labelExpr: ticks.labelExpr } };
   const colour = {
     field: 's',
     type: 'nominal' as const,
     title: null,
     scale: { domain: panel.series.map((s) => s.label), range: panel.series.map((s) => s.colour) },
+    // A short line in the series' colour, as the series is drawn (not the pale band).
+    legend: options.legend ? { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1, symbolSize: 180 } : null,
   };
-  const layers: object[] = [
-    {
-      mark: { type: 'area', opacity: 0.18, interpolate: 'linear' },
-      encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: colour },
-    },
-    {
-      mark: { type: 'line', strokeWidth: 1.4, interpolate: 'linear' },
-      encoding: { x, y: { ...y, field: 'v' }, color: colour },
-    },
-  ];
-  if (marks.length > 0 && marks.length <= MAX_LABELLED_MARKS) {
+
+  const layers: object[] = [];
+  const shaded = groups.filter((g) => g.first !== g.last && toPixel(x, g.e1) - toPixel(x, g.e0) <= MAX_SHADED_GROUP * x.pixels);
+  if (shaded.length > 0) {
+    layers.push({ data: { values: shaded.map((g) => widened(g, x, 3)) }, mark: { type: 'rect', color: '#d9d9d9', opacity: 0.55 }, encoding: { x: xe, x2: { field: 'e2' } } });
+  }
+  const singles = groups.filter((g) => g.first === g.last);
+  if (singles.length > 0) {
     layers.push({
-      data: { values: marks },
-      mark: { type: 'rule', color: '#999', strokeDash: [3, 3], strokeWidth: 1 },
-      encoding: { x },
-    });
-    if (firstPanel) {
-      layers.push({
-        data: { values: marks },
-        mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', dx: -3, dy: -2, fontSize: 9, color: '#555' },
-        encoding: { x, y: { value: 0 }, text: { field: 'label' } },
-      });
-    }
-  } else if (marks.length > 0 && firstPanel) {
-    // Many marks: a short tick each at the top of the first panel (a rule
-    // through every panel would be thousands of lines of SVG).
-    layers.push({
-      data: { values: marks },
-      mark: { type: 'tick', orient: 'vertical', color: '#999', size: 8, thickness: 1 },
-      encoding: { x, y: { value: 4 } },
+      data: { values: singles.map((g) => ({ e: g.e0 })) },
+      mark: { type: 'rule', color: MARK_COLOUR, strokeDash: [3, 3], strokeWidth: 1 },
+      encoding: { x: xe },
     });
   }
+  layers.push(
+    {
+      mark: { type: 'area', opacity: 0.25, interpolate: 'linear', ...clip },
+      encoding: { x: xe, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: colour },
+    },
+    {
+      mark: { type: 'line', strokeWidth: 1.5, interpolate: 'linear', ...clip },
+      encoding: { x: xe, y: { ...y, field: 'hi' }, color: colour },
+    },
+  );
+
   if (peaks.length > 0) {
+    const placed = placePeakLabels(
+      peaks.map((p) => ({ x: toPixel(x, p.e), y: toPixel(yAxis, p.v), text: p.text })),
+      panel.series.map((s) => seriesPixels(buckets, s.metric, x, yAxis)),
+      x.pixels,
+      panel.height,
+      PEAK_FONT,
+    );
+    const labels = peaks.flatMap((p, i) => {
+      const l = placed[i];
+      return l === null || l === undefined ? [] : [{ ...p, lx: fromPixel(x, l.cx), ly: fromPixel(yAxis, l.cy), leader: l.leader }];
+    });
+    const leaders = labels.flatMap((l) => (l.leader === null ? [] : [{ e: l.e, v: l.v, e2: fromPixel(x, l.leader.x), v2: fromPixel(yAxis, l.leader.y), s: l.s }]));
+    if (leaders.length > 0) {
+      layers.push({
+        data: { values: leaders },
+        mark: { type: 'rule', strokeWidth: 1 },
+        encoding: { x: xe, y: { ...y, field: 'v' }, x2: { field: 'e2' }, y2: { field: 'v2' }, color: colour },
+      });
+    }
     layers.push({
       data: { values: peaks },
-      mark: { type: 'point', filled: true, size: 40, stroke: 'white', strokeWidth: 1 },
-      encoding: { x, y: { ...y, field: 'v' }, color: colour },
+      mark: { type: 'point', filled: true, size: 40, stroke: 'white', strokeWidth: 1, opacity: 1 },
+      encoding: { x: xe, y: { ...y, field: 'v' }, color: colour },
     });
-    // One label layer per peak, each a line higher: the peaks of one panel
-    // are often at nearly the same instant and their labels would overlap.
-    for (const [k, peak] of peaks.entries()) {
+    if (labels.length > 0) {
       layers.push({
-        data: { values: [peak] },
-        mark: { type: 'text', align: 'left', dx: 5, dy: -6 - 12 * k, fontSize: 10, fontWeight: 'bold' },
-        encoding: { x, y: { ...y, field: 'v' }, text: { field: 'text' }, color: colour },
+        data: { values: labels.map((l) => ({ e: l.lx, v: l.ly, s: l.s, text: l.text })) },
+        mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: PEAK_FONT, fontWeight: 'bold' },
+        encoding: { x: xe, y: { ...y, field: 'v' }, text: { field: 'text' }, color: colour },
       });
     }
   }
-  return {
-    width: FULL_WIDTH,
-    height: panel.height,
-    data: { values: rows },
-    layer: layers,
-  };
+  const title = options.legend ? {} : { title: { text: panel.title, color: panel.series[0]!.colour, fontSize: 11, fontWeight: 'bold', anchor: 'start', offset: 3 } };
+  return { ...title, width: x.pixels, height: panel.height, data: { values: rows }, layer: layers };
+}
+
+/**
+ * A series in plot pixels, for placing labels clear of it: each bucket's
+ * maximum and minimum, over the span from the previous bucket's end to the
+ * next one's (the line reaches it from both sides).
+ */
+function seriesPixels(buckets: readonly TimelineBucket[], metric: TimelineMetric, x: Axis, y: Axis): SeriesPixels {
+  const n = buckets.length;
+  const s = { x0: new Float64Array(n), x1: new Float64Array(n), yHi: new Float64Array(n), yLo: new Float64Array(n) };
+  buckets.forEach((b, k) => {
+    s.x0[k] = toPixel(x, buckets[Math.max(0, k - 1)]!.event);
+    s.x1[k] = toPixel(x, buckets[Math.min(n - 1, k + 1)]!.event);
+    s.yHi[k] = toPixel(y, b.max[metric]);
+    s.yLo[k] = toPixel(y, b.min[metric]);
+  });
+  return s;
+}
+
+/** The last event of the bucket holding `event` (buckets are in order and cover every event). */
+export function bucketEnd(buckets: readonly TimelineBucket[], event: number): number {
+  let lo = 0;
+  let hi = buckets.length - 1;
+  if (hi < 0) return event;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (buckets[mid]!.event < event) lo = mid + 1;
+    else hi = mid;
+  }
+  return buckets[lo]!.event;
 }

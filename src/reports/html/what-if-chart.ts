@@ -4,7 +4,8 @@
 // the version's peak footprint beside it as a tick.
 
 import type { WhatIfVersion } from '../../analyzers/report-data.js';
-import { BYTES_LABEL, FULL_WIDTH, SPLIT_COLOURS, vegaLiteSpec } from './chart-theme.js';
+import { byteAxis } from './axis-ticks.js';
+import { FULL_WIDTH, SPLIT_COLOURS, vegaLiteSpec } from './chart-theme.js';
 import { SPLIT_PARTS } from './fragmentation-chart.js';
 import type { ChartSpec } from './render-chart.js';
 
@@ -16,12 +17,15 @@ export function whatIfChart(versions: readonly WhatIfVersion[]): ChartSpec {
     for (const [k, p] of SPLIT_PARTS.entries()) bars.push({ version: label(v), part: p.label, k, v: v.arenaPeak[p.part] });
   }
   const ticks = versions.map((v) => ({ version: label(v), v: v.footprintPeak.value, what: 'peak footprint' }));
+  const width = FULL_WIDTH - 200;
+  // The stacked bars sum to each version's arena bytes at its arena peak; the ticks are its footprint peaks.
+  const maxBytes = Math.max(0, ...versions.map((v) => Math.max(v.footprintPeak.value, v.arenaPeak?.arenaBytes ?? 0)));
   const y = { field: 'version', type: 'nominal' as const, title: null, sort: versions.map(label) };
   return {
     name: 'what-if',
     title: 'The trace under each version’s pymalloc geometry',
     spec: vegaLiteSpec('Arena bytes at each version’s arena high-water mark, split by use, and each version’s peak footprint.', {
-      width: FULL_WIDTH - 200,
+      width,
       height: { step: 30 },
       layer: [
         {
@@ -29,7 +33,7 @@ export function whatIfChart(versions: readonly WhatIfVersion[]): ChartSpec {
           mark: { type: 'bar' },
           encoding: {
             y,
-            x: { field: 'v', type: 'quantitative', stack: 'zero', title: 'bytes', axis: { labelExpr: BYTES_LABEL } },
+            x: { field: 'v', type: 'quantitative', stack: 'zero', title: 'bytes', ...byteAxis(maxBytes, width / 3) },
             color: {
               field: 'part',
               type: 'nominal',

@@ -8,6 +8,7 @@ import { bytes, shareOf, thousands } from '../format.js';
 import { htmlTable, siteCell } from '../html-table.js';
 import type { ReportData } from '../../../analyzers/report-data.js';
 import type { ReportSection } from '../section.js';
+import { siteNoun } from '../../site-words.js';
 
 const WASTE_ROWS = 15;
 
@@ -45,7 +46,7 @@ export const fragmentationSection: ReportSection = {
     ];
     const waste = data.pinning.end.sitesByQuantizationWaste.filter((s) => s.quantizationWasteBytes > 0).slice(0, WASTE_ROWS);
     if (waste.length > 0) {
-      const by = data.pinning.end.groupedBy === 'call_site' ? 'call site' : 'size class';
+      const by = siteNoun(data.pinning.end.groupedBy);
       out.push(
         '<h3>Quantization waste by site at the end</h3>',
         '<p>Every request is rounded up to its size class’s block size; these live blocks waste the most to that rounding.</p>',

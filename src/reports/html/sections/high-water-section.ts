@@ -1,12 +1,12 @@
 // What was live at each peak: for the high-water marks the report replays up
-// to, the largest groups of live blocks (call sites, or size classes when the
-// trace has no stacks) at that instant.
+// to, the largest sites of live blocks at that instant.
 
 import { PEAK_SITE_METRICS, type PeakSites } from '../../../analyzers/report-data.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, count, instantHtml, shareOf, thousands } from '../format.js';
 import { htmlTable, siteCell } from '../html-table.js';
 import type { ReportSection } from '../section.js';
+import { siteNoun } from '../../site-words.js';
 
 /** Groups listed per peak. */
 const ROWS = 10;
@@ -22,10 +22,10 @@ export const highWaterSection: ReportSection = {
 function peakHtml(p: PeakSites): string {
   const value = p.metric.endsWith('bytes') ? bytes(p.value) : thousands(p.value);
   const live = p.live;
-  const by = live.groupedBy === 'call_site' ? 'call site' : 'size class';
+  const by = siteNoun(live.groupedBy);
   return [
     `<h3>${escapeHtml(p.description[0]!.toUpperCase() + p.description.slice(1))}: ${value}</h3>`,
-    `<p>Reached at ${instantHtml(p)}. Then ${count(live.totalBlocks, 'block')} (${bytes(live.totalRequestedBytes)} requested) ${live.totalBlocks === 1 ? 'was' : 'were'} live, in ${count(live.totalGroups, 'group')} by ${by}; the largest:</p>`,
+    `<p>Reached at ${instantHtml(p)}. Then ${count(live.totalBlocks, 'block')} (${bytes(live.totalRequestedBytes)} requested) ${live.totalBlocks === 1 ? 'was' : 'were'} live, in ${count(live.totalGroups, by)}; the largest:</p>`,
     htmlTable(live.groups.slice(0, ROWS), [
       { header: by, cell: (g) => siteCell(g.key, g.exampleStack) },
       { header: 'blocks', numeric: true, cell: (g) => thousands(g.blocks) },

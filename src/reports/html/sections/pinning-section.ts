@@ -1,5 +1,5 @@
 // Arena pinning: pymalloc releases an arena only when its last block is
-// freed. These tables name the call sites whose live blocks keep arenas (and
+// freed. These tables name the sites whose live blocks keep arenas (and
 // the bytes around them) from going back to the system, and the arenas that
 // are cheapest to set free (fewest live blocks).
 
@@ -8,6 +8,7 @@ import { escapeHtml } from '../escape.js';
 import { bytes, count, instantHtml, plural, thousands } from '../format.js';
 import { htmlTable, siteCell, type Column } from '../html-table.js';
 import type { ReportSection } from '../section.js';
+import { siteNoun } from '../../site-words.js';
 
 const SITE_ROWS = 15;
 const ARENA_ROWS = 15;
@@ -34,23 +35,25 @@ function siteColumns(by: string): Column<PinningSite>[] {
     { header: 'pools pinned', numeric: true, cell: (s) => thousands(s.poolsPinned) },
     { header: 'alone', numeric: true, cell: (s) => thousands(s.poolsSolelyPinned) },
     { header: 'kept unusable', numeric: true, cell: (s) => bytes(s.keptUnusableBytes) },
-    { header: 'live blocks', numeric: true, cell: (s) => thousands(s.liveBlocks) },
-    { header: 'requested', numeric: true, cell: (s) => bytes(s.requestedBytes) },
+    // Only pymalloc blocks live in arenas: a site's C-library blocks are left out here (the caption says so).
+    { header: 'pymalloc blocks', numeric: true, cell: (s) => thousands(s.liveBlocks) },
+    { header: 'requested (pymalloc)', numeric: true, cell: (s) => bytes(s.requestedBytes) },
   ];
 }
 
 function pinningHtml(p: ArenaPinning, label: string): string {
-  const by = p.groupedBy === 'call_site' ? 'call site' : 'size class';
+  const by = siteNoun(p.groupedBy);
   const out = [
     `<h3>${escapeHtml(label)}</h3>`,
     `<p>At ${instantHtml(p)}: <b>${count(p.pinnedArenas, 'arena')}</b> ${p.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released; ` +
       `besides blocks in use ${p.pinnedArenas === 1 ? 'it holds' : 'they hold'} <b>${bytes(p.heldBytes)}</b> (free blocks, empty pools, headers, quantization, alignment)` +
       `${p.emptyArenas > 0 ? `; ${thousands(p.emptyArenas)} live ${p.emptyArenas === 1 ? 'arena is' : 'arenas are'} empty` : ''}. ` +
       `“Alone”: the arenas or pools whose live blocks all belong to that ${by}, which freeing them would release. ` +
-      `“Kept unusable”: its share, in proportion to its blocks, of the bytes the arenas it pins hold beyond their blocks in use.</p>`,
+      `“Kept unusable”: its share, in proportion to its blocks, of the bytes the arenas it pins hold beyond their blocks in use. ` +
+      `Only pymalloc blocks live in arenas, so the blocks and bytes here leave out each ${by}’s C-library blocks (size 0 or over 512 bytes, and the raw domain), which “Live at the end” counts too.</p>`,
   ];
   if (p.sitesByArenasPinned.length > 0) {
-    out.push(htmlTable(p.sitesByArenasPinned.slice(0, SITE_ROWS), siteColumns(by), `${plural(by)} by arenas pinned (of ${thousands(p.totalSites)})`));
+    out.push(htmlTable(p.sitesByArenasPinned.slice(0, SITE_ROWS), siteColumns(by), `${plural(by)} by arenas pinned (of ${thousands(p.totalSites)} with pymalloc blocks live)`));
   }
   if (p.sitesByKeptUnusableBytes.length > 0) {
     out.push(htmlTable(p.sitesByKeptUnusableBytes.slice(0, SITE_ROWS), siteColumns(by), `${plural(by)} by bytes kept unusable`));

@@ -3,28 +3,46 @@
 
 import { HIGH_WATER_METRICS } from '../../../replay/high-water.js';
 import { escapeHtml, traceText } from '../escape.js';
-import { bytes, instantHtml, thousands } from '../format.js';
+import { bytes, count, instantHtml, percent, thousands } from '../format.js';
 import { htmlTable, para } from '../html-table.js';
-import type { ReportSection } from '../section.js';
-import { timelineChart } from '../timeline-chart.js';
+import type { ReportData } from '../../../analyzers/report-data.js';
+import type { ReportSection, SectionContext } from '../section.js';
+import { timelineChart, timelineWindowChart } from '../timeline-chart.js';
 
 /** Marks listed in the table (the chart shows up to the analyzer's cap). */
 export const MAX_MARK_ROWS = 100;
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
 
+function windowHtml(data: ReportData, figure: SectionContext['figure']): string[] {
+  const w = data.markWindow;
+  if (w === null) return [];
+  const marks = data.timeline.marks.filter((m) => m.event >= w.firstEvent && m.event <= w.lastEvent).length;
+  const events = w.lastEvent - w.firstEvent + 1;
+  return [
+    '<h3>Where the marks crowd together</h3>',
+    figure(
+      'timeline-marks',
+      `Events ${thousands(w.firstEvent)} to ${thousands(w.lastEvent)}: ${count(marks, 'mark')} within ${count(events, 'event')} (${percent(events / Math.max(1, data.analyze.events.total))} of the trace), ` +
+        `sampled every ${count(w.bucketEvents, 'event')}. Each quantity has its own scale, not starting at zero, so that a small change from one mark to the next shows.`,
+    ),
+  ];
+}
+
 export const timelineSection: ReportSection = {
   id: 'timeline',
   title: 'Timeline',
   applies: (d) => d.timeline.buckets.length > 0,
-  charts: (d) => [timelineChart(d.timeline, d.analyze)],
+  charts: (d) => [timelineChart(d.timeline, d.analyze), ...(d.markWindow === null ? [] : [timelineWindowChart(d.markWindow, d.timeline, d.analyze)])],
   html: ({ data, figure }) => {
     const t = data.timeline;
     const a = data.analyze;
     const out = [
       figure(
         'timeline',
-        `${thousands(t.buckets.length)} points of ${thousands(t.bucketEvents)} events each: the line is the value at the end of each run of events, the band its minimum and maximum within it. Dashed rules are the trace’s marks.`,
+        `${thousands(t.buckets.length)} points of ${thousands(t.bucketEvents)} ${t.bucketEvents === 1 ? 'event' : 'events'} each: the line is the highest value within each run of events (so every peak is on it), the pale band reaches down to the lowest. ` +
+          `Dashed rules are the trace’s marks; marks too close to tell apart are one shaded group, named in the strip above (the table below lists every mark).`,
       ),
+      ...windowHtml(data, figure),
       '<h3>High-water marks</h3>',
       htmlTable(
         HIGH_WATER_METRICS.map((m) => ({ m, p: a.highWater[m] })),

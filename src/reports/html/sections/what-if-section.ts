@@ -33,7 +33,7 @@ export const whatIfSection: ReportSection = {
       ...versions.map((v) => ({ header: `CPython ${v.version}`, numeric: true, cell: (r: (typeof rows)[number]) => r.cell(v) })),
     ];
     return [
-      '<p>The trace replayed under each version’s pymalloc geometry (arena and pool sizes, size classes). Where the trace’s arena addresses do not fit a version’s arena size, the model places arenas itself.</p>',
+      '<p>The trace replayed under each version’s pymalloc geometry (arena and pool sizes, size classes). A version that places blocks and arenas as the trace’s own does (3.10 to 3.13 differ only in the radix tree) replays with the trace’s arena addresses; under any other the model places arenas itself, aligned to the arena size.</p>',
       figure('what-if', 'Arena bytes at each version’s own arena high-water mark, split by use; the red tick is the version’s peak footprint.'),
       htmlTable(rows, columns),
     ].join('\n');

@@ -1,0 +1,211 @@
+// What a "site" is, for every command that groups live blocks (analyze,
+// leaks, check, report, diff): what `--by` asks for — the innermost frame,
+// its function, its file, or the innermost `--depth` frames of the traceback.
+// Blocks without a stack (the trace has none, or the block was allocated
+// before the interpreter had Python frames) are grouped by domain and size
+// class, so they still say where they live.
+//
+// A block is mapped to its site once per distinct stack (a cached typed-array
+// lookup afterwards), so a walk of the live blocks costs one array read per
+// block; a suppression hook decides per stack whether its blocks are left out
+// (counted per rule), and each site remembers whether any of its stacks ran
+// outside the import machinery (the windows growth rule asks). Site ids are
+// small integers from 0, in first-seen order.
+
+import { DOMAIN_NAMES, DOMAIN_RAW } from '../events/ops.js';
+import type { StackTable } from '../events/stack-table.js';
+import { blockSize, type PymallocGeometry } from '../models/pymalloc/geometry.js';
+import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
+import { parseFrame } from './frame-text.js';
+
+export const SITE_GROUPINGS = ['lineno', 'function', 'filename', 'traceback'] as const;
+export type SiteGrouping = (typeof SITE_GROUPINGS)[number];
+
+/** How sites are named: `--by`, and with `traceback` the `--depth`. */
+export interface SiteGroupingOptions {
+  readonly by: SiteGrouping;
+  /** With `traceback`: how many innermost frames make the key (default: all). */
+  readonly depth?: number;
+}
+
+export const DEFAULT_SITE_GROUPING: SiteGroupingOptions = { by: 'lineno' };
+
+/** siteOf() for a block whose stack a suppression rule matched. */
+export const SUPPRESSED = -1;
+
+/** The pseudo size class of blocks the C library served (sizes 0 and > 512, raw domain). */
+export const C_LIBRARY_CLASS = -1;
+
+export interface SiteTableOptions extends SiteGroupingOptions {
+  /** The index of the suppression rule matching a stack (frames oldest first), or -1. */
+  readonly suppressionOf?: (frames: readonly string[]) => number;
+}
+
+export interface SiteInfo {
+  readonly key: string;
+  /** A stack of one of the site's blocks (the first seen), or -1 for no-stack sites. */
+  readonly exampleStack: number;
+  /** For no-stack sites: the domain and size class (C_LIBRARY_CLASS for the C library). */
+  readonly noStack: { readonly domain: number; readonly sizeClass: number } | null;
+}
+
+/** stackSite entries: 0 not seen yet, IS_SUPPRESSED, or site + OFFSET. */
+const IS_SUPPRESSED = 1;
+const OFFSET = 2;
+/** No-stack cache slots per domain: 32 size classes at most (3.8+: 32) plus the C library. */
+const CLASS_SLOTS = 65;
+
+/** The key of the site of blocks without a stack: `(no stack) obj size class 3 (64-byte blocks)`. */
+export function noStackSiteKey(domain: number, sizeClass: number, g: PymallocGeometry): string {
+  if (domain === DOMAIN_RAW) return '(no stack) raw domain';
+  const d = DOMAIN_NAMES[domain] ?? 'obj';
+  if (sizeClass === C_LIBRARY_CLASS) return `(no stack) ${d} C library (size 0 or > 512)`;
+  return `(no stack) ${d} size class ${sizeClass} (${blockSize(g, sizeClass)}-byte blocks)`;
+}
+
+/**
+ * A frame of the import machinery: importlib's bootstrap (frozen, as CPython
+ * names it in tracebacks, or from its source file) or zipimport.
+ */
+export function isImportFrame(frame: string): boolean {
+  return frame.includes('importlib._bootstrap') || frame.includes('importlib/_bootstrap') || frame.includes('<frozen zipimport>');
+}
+
+export class SiteTable {
+  private readonly ids = new Map<string, number>();
+  private readonly infos: SiteInfo[] = [];
+  /** Per site: 1 once a stack outside the import machinery maps to it. */
+  private outsideImport = new Uint8Array(256);
+  private stackSite = new Int32Array(1024);
+  private stackRule = new Int32Array(1024).fill(-1);
+  private readonly noStackSite = new Int32Array(3 * CLASS_SLOTS).fill(-1);
+
+  constructor(
+    private readonly stacks: StackTable,
+    private readonly geometry: PymallocGeometry,
+    readonly options: SiteTableOptions,
+  ) {}
+
+  get count(): number {
+    return this.infos.length;
+  }
+
+  info(site: number): SiteInfo {
+    return this.infos[site]!;
+  }
+
+  /**
+   * True when every stack seen for this site runs inside the import
+   * machinery (a frame of importlib's bootstrap): allocations made while a
+   * module is imported, once per import. False for no-stack sites.
+   */
+  importOnly(site: number): boolean {
+    return this.infos[site]!.noStack === null && (site >= this.outsideImport.length || this.outsideImport[site] === 0);
+  }
+
+  /** The frames of the site's example stack, oldest first ([] for blocks without a stack). */
+  exampleFrames(site: number): string[] {
+    const stack = this.infos[site]!.exampleStack;
+    return stack >= 0 ? this.stacks.frames(stack) : [];
+  }
+
+  /** The site of a live block, or SUPPRESSED. `pool` is its pool slot (NOT_PYMALLOC: C library). */
+  siteOf(stack: number, domain: number, pool: number, sizeClassOfPool: (pool: number) => number): number {
+    if (stack >= 0) {
+      if (stack >= this.stackSite.length) this.growStacks(stack);
+      const cached = this.stackSite[stack]!;
+      if (cached >= OFFSET) return cached - OFFSET;
+      if (cached === IS_SUPPRESSED) return SUPPRESSED;
+      const site = this.siteOfStack(stack);
+      if (site !== undefined) return site;
+    }
+    const cls = pool === NOT_PYMALLOC || domain === DOMAIN_RAW ? C_LIBRARY_CLASS : sizeClassOfPool(pool);
+    const slot = domain * CLASS_SLOTS + cls + 1;
+    const known = this.noStackSite[slot]!;
+    if (known >= 0) return known;
+    // Not interned by key: a frame of a (hostile) trace spelled like this key
+    // must not merge its blocks with these. The cache keeps it unique.
+    const site = this.infos.length;
+    this.infos.push({ key: noStackSiteKey(domain, cls, this.geometry), exampleStack: -1, noStack: { domain, sizeClass: cls } });
+    this.noStackSite[slot] = site;
+    return site;
+  }
+
+  /** The suppression rule that matched a stack, or -1. */
+  suppressionOfStack(stack: number): number {
+    return stack >= 0 && stack < this.stackRule.length ? this.stackRule[stack]! : -1;
+  }
+
+  /** First look at a stack: its site, SUPPRESSED, or undefined when it has no frames. */
+  private siteOfStack(stack: number): number | undefined {
+    const ids = this.stacks.frameIdsOf(stack);
+    if (ids.length === 0) return undefined;
+    const rule = this.options.suppressionOf?.(this.stacks.frames(stack)) ?? -1;
+    if (rule >= 0) {
+      this.stackSite[stack] = IS_SUPPRESSED;
+      this.stackRule[stack] = rule;
+      return SUPPRESSED;
+    }
+    const site = this.intern(this.keyOf(ids), stack);
+    this.stackSite[stack] = site + OFFSET;
+    if (!this.underImport(ids)) this.markOutsideImport(site);
+    return site;
+  }
+
+  private keyOf(ids: Int32Array): string {
+    const innermost = this.stacks.frameString(ids[ids.length - 1]!);
+    switch (this.options.by) {
+      case 'lineno':
+        return innermost;
+      case 'function': {
+        const f = parseFrame(innermost);
+        return f.func === '' ? innermost : `${f.func} (${f.file})`;
+      }
+      case 'filename':
+        return parseFrame(innermost).file;
+      case 'traceback': {
+        const depth = this.options.depth ?? ids.length;
+        const from = Math.max(0, ids.length - depth);
+        const parts: string[] = [];
+        for (let i = from; i < ids.length; i++) parts.push(this.stacks.frameString(ids[i]!));
+        return parts.join('; ');
+      }
+    }
+  }
+
+  private underImport(ids: Int32Array): boolean {
+    for (let i = 0; i < ids.length; i++) if (isImportFrame(this.stacks.frameString(ids[i]!))) return true;
+    return false;
+  }
+
+  private markOutsideImport(site: number): void {
+    if (site >= this.outsideImport.length) {
+      let n = this.outsideImport.length;
+      while (n <= site) n *= 2;
+      const bigger = new Uint8Array(n);
+      bigger.set(this.outsideImport);
+      this.outsideImport = bigger;
+    }
+    this.outsideImport[site] = 1;
+  }
+
+  private intern(key: string, exampleStack: number): number {
+    const known = this.ids.get(key);
+    if (known !== undefined) return known;
+    const site = this.infos.length;
+    this.infos.push({ key, exampleStack, noStack: null });
+    this.ids.set(key, site);
+    return site;
+  }
+
+  private growStacks(stack: number): void {
+    let n = this.stackSite.length;
+    while (n <= stack) n *= 2;
+    const sites = new Int32Array(n);
+    sites.set(this.stackSite);
+    this.stackSite = sites;
+    const rules = new Int32Array(n).fill(-1);
+    rules.set(this.stackRule);
+    this.stackRule = rules;
+  }
+}

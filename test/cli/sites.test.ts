@@ -1,0 +1,88 @@
+// --by and --depth name the sites of analyze and report as they name those of
+// leaks: one grouping everywhere, on workers too, with the same errors.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, memreplay, tempDir } from './helpers.js';
+
+/** Two call sites in one function and file, reached from two callers; one block without a stack. */
+function trace(dir: string, name = 'sites.csv'): string {
+  const file = join(dir, name);
+  const rows = [
+    '# python: 3.11.7',
+    'op,addr,size,old_addr,domain,frames,label',
+    'alloc,0x10000,100,,obj,"main (main.py:1);load (app/io.py:10)",',
+    'alloc,0x20000,200,,obj,"main (main.py:2);load (app/io.py:12)",',
+    'alloc,0x30000,300,,obj,"main (main.py:3);parse (app/io.py:30)",',
+    'alloc,0x40000,40,,mem,,',
+  ];
+  writeFileSync(file, rows.join('\n') + '\n');
+  return file;
+}
+
+interface Group {
+  key: string;
+  blocks: number;
+  requestedBytes: number;
+}
+
+function groupsOf(args: string[]): Group[] {
+  const r = memreplay(['analyze', ...args, '--json']);
+  expect(r.stderr).toBe('');
+  const doc = JSON.parse(r.stdout);
+  expect(doc.schema).toBe('memreplay.analyze/2');
+  return doc.traces[0].liveBlocks.groups.map((g: Group) => [g.key, g.blocks, g.requestedBytes]);
+}
+
+describe('--by and --depth in analyze and report', () => {
+  it('analyze names sites by line (default), function, file or the innermost frames of the traceback', () => {
+    const file = trace(tempDir());
+    const noStack = ['(no stack) mem size class 2 (48-byte blocks)', 1, 40];
+    expect(groupsOf([file])).toEqual([['parse (app/io.py:30)', 1, 300], ['load (app/io.py:12)', 1, 200], ['load (app/io.py:10)', 1, 100], noStack]);
+    expect(groupsOf([file, '--by', 'function'])).toEqual([['load (app/io.py)', 2, 300], ['parse (app/io.py)', 1, 300], noStack]);
+    expect(groupsOf([file, '--by', 'filename'])).toEqual([['app/io.py', 3, 600], noStack]);
+    expect(groupsOf([file, '--by', 'traceback', '--depth', '2'])[0]).toEqual(['main (main.py:3); parse (app/io.py:30)', 1, 300]);
+    const text = memreplay(['analyze', file, '--by', 'traceback', '--depth', '1']);
+    expect(text.stdout).toContain('live blocks at the end by traceback (depth 1) (top 4 of 4 sites):');
+  });
+
+  it('analyze passes --by to its workers: the same groups with --jobs 2', () => {
+    const dir = tempDir();
+    const a = trace(dir, 'a.csv');
+    const b = trace(dir, 'b.csv');
+    const one = memreplay(['analyze', a, b, '--by', 'filename', '--json', '-j', '1']);
+    const two = memreplay(['analyze', a, b, '--by', 'filename', '--json', '-j', '2']);
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(two.stdout).traces[1].liveBlocks.groups[0].key).toBe('app/io.py');
+  });
+
+  it('report names the sites of every table by --by', () => {
+    const dir = tempDir();
+    const file = trace(dir);
+    const r = memreplay(['report', file, '-o', dir, '--format', 'json', '--by', 'filename', '-q']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, 'sites.json'), 'utf8'));
+    expect(doc.schema).toBe('memreplay.report/2');
+    expect(doc.analyze.liveBlocks.groups[0].key).toBe('app/io.py');
+    expect(doc.pinning.end.sitesByArenasPinned[0].site).toBe('app/io.py');
+    expect(doc.highWater.live_requested_bytes.live.groups[0].key).toBe('app/io.py');
+    expect(doc.leaks.groupedBy).toBe('filename');
+    expect(doc.leaks.sites[0]).toMatchObject({ key: 'app/io.py', blocks: 3, requestedBytes: 600 });
+  });
+
+  it('rejects --depth without --by traceback, or below 1, with exit 2 and one line', () => {
+    const dir = tempDir();
+    const file = trace(dir);
+    for (const [cmd, extra] of [
+      ['analyze', []],
+      ['report', ['-o', dir]],
+    ] as const) {
+      const r = memreplay([cmd, file, ...extra, '--depth', '2']);
+      expect([r.code, r.stderr]).toEqual([2, 'memreplay: --depth applies to --by traceback only\n']);
+      const zero = memreplay([cmd, file, ...extra, '--by', 'traceback', '--depth', '0']);
+      expect([zero.code, zero.stderr]).toEqual([2, 'memreplay: --depth "0": expected a whole number >= 1\n']);
+      expect(hasStackTrace(zero.stderr)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { finalStatsPath, recordingFiles } from '../../src/record/output-paths.js';
+
+describe('the files a recording writes', () => {
+  it('puts the statistics beside the trace, named after it', () => {
+    expect(recordingFiles('out/app.csv')).toEqual({ trace: 'out/app.csv', stats: 'out/app.stats.txt', final: 'out/app.final.stats.txt', gzip: false });
+    expect(recordingFiles('app.csv.gz')).toEqual({ trace: 'app.csv.gz', stats: 'app.stats.txt', final: 'app.final.stats.txt', gzip: true });
+    expect(recordingFiles('trace')).toMatchObject({ stats: 'trace.stats.txt', final: 'trace.final.stats.txt', gzip: false });
+    expect(recordingFiles('trace.gz')).toMatchObject({ stats: 'trace.stats.txt', gzip: true });
+  });
+
+  it('--stats-out names the stats file; the final one is derived from it', () => {
+    expect(recordingFiles('a.csv', 's/run1.stats.txt')).toMatchObject({ stats: 's/run1.stats.txt', final: 's/run1.final.stats.txt' });
+    expect(finalStatsPath('mallocstats.txt')).toBe('mallocstats.final.txt');
+    expect(finalStatsPath('stats')).toBe('stats.final');
+  });
+});
