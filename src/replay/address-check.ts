@@ -17,10 +17,12 @@ export class AddressCheck {
   constructor(private readonly format: (key: number) => string) {}
 
   check(model: number, trace: number, line: number): void {
-    if (model === trace) {
-      this.predicted++;
-      return;
-    }
+    if (model === trace) this.predicted++;
+    else this.mismatch(model, trace, line);
+  }
+
+  /** The model placed a block elsewhere than the trace says. */
+  mismatch(model: number, trace: number, line: number): void {
     this.mismatched++;
     if (this.examples.length < MAX_ADDRESS_EXAMPLES) {
       this.examples.push({ line, trace: this.format(trace), model: this.format(model) });

@@ -36,7 +36,11 @@ export class PoolBlocks {
   /** Live blocks stored here. */
   live = 0;
 
-  constructor(private readonly model: PymallocModel) {
+  constructor(
+    private readonly model: PymallocModel,
+    /** The replay's clock: a stored block records the event and timestamp current now. */
+    private readonly clock: { readonly events: number; readonly lastTs: number },
+  ) {
     this.shift = model.granuleShift;
     this.mask = (1 << this.shift) - 1;
   }
@@ -46,15 +50,19 @@ export class PoolBlocks {
     return this.hot[g >> this.shift]![g & this.mask]! >>> STATE_SHIFT;
   }
 
-  /** A block of `size` bytes (1..512: pymalloc serves no other) goes live. */
-  store(g: number, size: number, stack: number, domain: number, event: number, ts: number): void {
+  /**
+   * A block of `size` bytes (1..512: pymalloc serves no other) goes live, at
+   * the clock's event. (The clock is read here, not passed: a timestamp is a
+   * double that V8 would box on a call it did not inline.)
+   */
+  store(g: number, size: number, stack: number, domain: number): void {
     const a = g >> this.shift;
     const i = g & this.mask;
     this.hot[a]![i] = size | (domain << DOMAIN_SHIFT) | (SLOT_LIVE << STATE_SHIFT);
     const cold = this.cold[a]!;
     const w = i * COLD_WORDS;
-    cold[w] = event;
-    cold[w + 1] = ts;
+    cold[w] = this.clock.events;
+    cold[w + 1] = this.clock.lastTs;
     cold[w + 2] = stack;
     this.live++;
   }

@@ -166,7 +166,7 @@ export class Replayer implements TraceSink {
     this.geometry = geometryFor(version);
     this.arenas = new ArenaFeed(this.geometry.arenaSize, (k) => this.addresses.format(k));
     this.model = new PymallocModel(this.geometry, this.arenas, (k) => this.addresses.decode(k));
-    this.pool = new PoolBlocks(this.model);
+    this.pool = new PoolBlocks(this.model, this);
     this.model.onArenaAssigned = (arena) => {
       this.pool.resetSlot(arena);
       // A block the trace left live where an arena now lies (a corrupt trace:
@@ -192,23 +192,23 @@ export class Replayer implements TraceSink {
         case OP_ALLOC:
         case OP_CALLOC:
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
-          this.alloc(b.addr[i]!, b.size[i]!, b.domain[i]!, b.stack[i]!);
+          this.alloc(b, i);
           this.arenas.settleAnnounced();
           break;
         case OP_REALLOC:
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           if (b.oldAddr[i] === 0) {
             this.nullPointerCalls++;
-            this.alloc(b.addr[i]!, b.size[i]!, b.domain[i]!, b.stack[i]!);
+            this.alloc(b, i);
           } else {
-            this.realloc(b.addr[i]!, b.oldAddr[i]!, b.size[i]!, b.domain[i]!, b.stack[i]!);
+            this.realloc(b, i);
           }
           this.arenas.settleAnnounced();
           break;
         case OP_FREE:
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           if (b.addr[i] === 0) this.nullPointerCalls++;
-          else this.free(b.addr[i]!, b.size[i]!);
+          else this.free(b, i);
           this.arenas.settleAnnounced();
           break;
         case OP_ARENA_ALLOC:
@@ -242,7 +242,15 @@ export class Replayer implements TraceSink {
   // when the model put it exactly where the trace says, else `live` (the
   // LiveBlocks hash, by trace address) — C-library blocks and blocks of a
   // replay that diverged. `lookup` finds an address in either and leaves the
-  // answer in the found* fields (no allocation on the hot path).
+  // answer in the found* fields.
+  //
+  // Nothing here allocates per event. Addresses are doubles beyond 2^31, and
+  // V8 boxes a double passed to or returned from a call it did not inline (a
+  // heap object per call: it was 50 bytes of garbage per event). So the event
+  // methods take the batch and an index and read their doubles themselves,
+  // and the model hands addresses back in fields (mallocBlock, lastAddress,
+  // lastGranule). Only rare paths (anomalies, C-library blocks, a diverged
+  // replay) pass addresses as arguments.
 
   private foundKind = FOUND_NONE;
   /** Granule (FOUND_POOL) or hash slot (FOUND_HASH). */
@@ -252,6 +260,31 @@ export class Replayer implements TraceSink {
   /** The address was live before and has been freed (for double-free reports). */
   private foundFreed = false;
 
+  /** Look up the event's `addr` (or `old_addr` when `old`). */
+  private lookupEvent(b: EventBatch, i: number, old: boolean): void {
+    const addresses = old ? b.oldAddr : b.addr;
+    this.foundKind = FOUND_NONE;
+    this.foundFreed = false;
+    const pool = this.model.locate(addresses, i);
+    if (pool !== NOT_PYMALLOC) {
+      const g = this.model.locatedGranule;
+      const state = this.pool.state(g);
+      if (state === SLOT_LIVE) {
+        this.foundKind = FOUND_POOL;
+        this.foundIndex = g;
+        this.foundPool = pool;
+        return;
+      }
+      this.foundFreed = state === SLOT_FREED;
+      // Inside an arena, the hash can only hold the address if some entry was
+      // keyed inside an arena (a replay that diverged from the trace).
+      if (this.live.liveInArenas === 0) return;
+    }
+    if (this.live.used === 0) return;
+    this.lookupHash(addresses[i]!);
+  }
+
+  /** lookupEvent for any address (rare paths). */
   private lookup(address: number): void {
     this.foundKind = FOUND_NONE;
     this.foundFreed = false;
@@ -266,11 +299,13 @@ export class Replayer implements TraceSink {
         return;
       }
       this.foundFreed = state === SLOT_FREED;
-      // Inside an arena, the hash can only hold the address if some entry was
-      // keyed inside an arena (a replay that diverged from the trace).
       if (this.live.liveInArenas === 0) return;
     }
     if (this.live.used === 0) return;
+    this.lookupHash(address);
+  }
+
+  private lookupHash(address: number): void {
     const slot = this.live.find(address);
     if (slot < 0) return;
     if (this.live.isLive(slot)) {
@@ -283,10 +318,10 @@ export class Replayer implements TraceSink {
   }
 
   /** Free the block `lookup` found, in the model or the system account. */
-  private releaseFound(address: number): void {
+  private releaseFound(): void {
     if (this.foundKind === FOUND_POOL) {
       const g = this.foundIndex;
-      this.model.free(address, this.foundPool);
+      this.model.freeGranule(g, this.foundPool);
       this.liveRequestedBytes -= this.pool.size(g);
       this.pool.markFreed(g);
     } else {
@@ -302,18 +337,28 @@ export class Replayer implements TraceSink {
     this.foundKind = FOUND_NONE;
   }
 
+  /**
+   * The block the model just handed out (mallocBlock) goes live at the
+   * event's address, which is the model's: it lives in the pool store.
+   */
+  private storeHandedOut(b: EventBatch, i: number, n: number, domain: number, stack: number): void {
+    // The model just handed out this block, so no pool-store entry is live here;
+    // a live hash entry can be (the trace reused an address it never freed).
+    if (this.live.liveInArenas > 0) this.missingFreeInHash(b.addr[i]!);
+    this.pool.store(this.model.lastGranule, n, stack, domain);
+    this.liveRequestedBytes += n;
+  }
+
   /** A new live block at trace `address`; a block still live there is a missing free. */
   private store(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
     if (pool !== NOT_PYMALLOC && modelAddr === address) {
-      // The model just handed out this block, so no pool-store entry is live here;
-      // a live hash entry can be (the trace reused an address it never freed).
       if (this.live.liveInArenas > 0) this.missingFreeInHash(address);
-      this.pool.store(this.model.granuleOf(address, pool), n, stack, domain, this.events, this.lastTs);
+      this.pool.store(this.model.granuleOf(address, pool), n, stack, domain);
     } else {
       this.lookup(address);
       if (this.foundKind !== FOUND_NONE) {
         this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
-        this.releaseFound(address);
+        this.releaseFound();
       }
       const inArena = this.model.poolAt(address) !== NOT_PYMALLOC;
       this.live.insert(address, this.live.find(address), modelAddr, pool, n, stack, domain, this.events, this.lastTs, inArena);
@@ -328,41 +373,54 @@ export class Replayer implements TraceSink {
       this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
       this.foundKind = FOUND_HASH;
       this.foundIndex = slot;
-      this.releaseFound(address);
+      this.releaseFound();
     }
   }
 
-  private alloc(address: number, n: number, domain: number, stack: number): void {
+  /** alloc, calloc, realloc(NULL, n), and a realloc of an untracked block: a new block at the event's addr. */
+  private alloc(b: EventBatch, i: number): void {
+    const address = b.addr[i]!;
+    const n = b.size[i]!;
+    const domain = b.domain[i]!;
+    const stack = b.stack[i]!;
+    const model = this.model;
     // The usual case, a replay in step with the trace: the model is about to
     // hand out this very address, so no block of the pool store is live there,
     // and the hash holds none unless some entry was keyed inside an arena.
-    if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && this.model.peekMalloc(n) === address) {
-      const m = this.model.malloc(n);
-      this.addressCheck.check(m, address, this.line);
-      this.store(address, m, this.model.lastPool, n, domain, stack);
+    if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && model.wouldHandOut(n, b.addr, i)) {
+      model.mallocBlock(n);
+      this.addressCheck.predicted++;
+      this.pool.store(model.lastGranule, n, stack, domain);
+      this.liveRequestedBytes += n;
       return;
     }
     // A block still live at this address was never freed: free it first, so
     // the model can hand the same block out again, as the allocator did.
-    this.lookup(address);
+    this.lookupEvent(b, i, false);
     if (this.foundKind !== FOUND_NONE) {
       this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
-      this.releaseFound(address);
+      this.releaseFound();
     }
-    if (domain !== DOMAIN_RAW) {
-      const m = this.model.malloc(n);
-      if (m !== NOT_PYMALLOC) {
-        this.addressCheck.check(m, address, this.line);
-        this.store(address, m, this.model.lastPool, n, domain, stack);
-        return;
-      }
+    if (domain !== DOMAIN_RAW && model.mallocBlock(n) !== NOT_PYMALLOC) {
+      this.checkAddress(b, i);
+      if (model.lastAddress === address) this.storeHandedOut(b, i, n, domain, stack);
+      else this.store(address, model.lastAddress, model.lastPool, n, domain, stack);
+      return;
     }
     this.store(address, address, NOT_PYMALLOC, n, domain, stack);
   }
 
-  private realloc(address: number, oldAddress: number, n: number, domain: number, stack: number): void {
-    this.lookup(oldAddress);
+  /** --verify: the model's last block against the event's addr. */
+  private checkAddress(b: EventBatch, i: number): void {
+    const check = this.addressCheck;
+    if (this.model.lastAddress === b.addr[i]) check.predicted++;
+    else check.mismatch(this.model.lastAddress, b.addr[i]!, this.line);
+  }
+
+  private realloc(b: EventBatch, i: number): void {
+    this.lookupEvent(b, i, true);
     if (this.foundKind === FOUND_NONE) {
+      const oldAddress = b.oldAddr[i]!;
       this.anomalies.record(
         'untracked_realloc',
         this.line,
@@ -370,25 +428,25 @@ export class Replayer implements TraceSink {
         () => this.addresses.format(oldAddress),
         this.foundFreed ? 'the block was freed before' : 'the address was never allocated in the trace',
       );
-      this.alloc(address, n, domain, stack);
+      this.alloc(b, i);
       return;
     }
+    const n = b.size[i]!;
+    const domain = b.domain[i]!;
+    const stack = b.stack[i]!;
     let oldPool: number;
-    let oldModel: number;
     let oldStack: number;
     let oldDomain: number;
     let oldSize: number;
     if (this.foundKind === FOUND_POOL) {
       const g = this.foundIndex;
       oldPool = this.foundPool;
-      oldModel = oldAddress;
       oldStack = this.pool.stack(g);
       oldDomain = this.pool.domain(g);
       oldSize = this.pool.size(g);
     } else {
       const slot = this.foundIndex;
       oldPool = this.live.pool(slot);
-      oldModel = this.live.modelAddr(slot);
       oldStack = this.live.stack(slot);
       oldDomain = this.live.domain(slot);
       oldSize = this.live.size(slot);
@@ -396,54 +454,69 @@ export class Replayer implements TraceSink {
     const keepStack = stack >= 0 ? stack : oldStack;
     if (oldPool === NOT_PYMALLOC) {
       // A block the C library served stays with it, whatever the new size.
-      this.releaseFound(oldAddress);
-      this.store(address, address, NOT_PYMALLOC, n, oldDomain === DOMAIN_RAW ? DOMAIN_RAW : domain, keepStack);
+      this.releaseFound();
+      this.store(b.addr[i]!, b.addr[i]!, NOT_PYMALLOC, n, oldDomain === DOMAIN_RAW ? DOMAIN_RAW : domain, keepStack);
       return;
     }
     if (this.model.reallocInPlace(oldPool, n)) {
-      this.addressCheck.check(oldModel, address, this.line);
-      if (address === oldAddress && this.foundKind === FOUND_POOL) {
-        this.pool.setSize(this.foundIndex, n);
-        this.pool.setStack(this.foundIndex, keepStack);
-        this.liveRequestedBytes += n - oldSize;
-        return;
-      }
-      // Keep the model's block; re-key it under the trace's new address.
-      if (this.foundKind === FOUND_POOL) this.pool.markFreed(this.foundIndex);
-      else this.live.markFreed(this.foundIndex);
-      this.liveRequestedBytes -= oldSize;
-      this.store(address, oldModel, oldPool, n, domain, keepStack);
+      this.reallocInPlace(b, i, n, domain, keepStack, oldSize);
       return;
     }
     // Moves: a new block first (pymalloc or C library), then the old one is freed.
-    const m = this.model.malloc(n);
-    const newPool = m === NOT_PYMALLOC ? NOT_PYMALLOC : this.model.lastPool;
-    if (m !== NOT_PYMALLOC) this.addressCheck.check(m, address, this.line);
-    this.releaseFound(oldAddress);
-    this.store(address, m === NOT_PYMALLOC ? address : m, newPool, n, domain, keepStack);
+    const model = this.model;
+    const newPool = model.mallocBlock(n);
+    if (newPool !== NOT_PYMALLOC) this.checkAddress(b, i);
+    this.releaseFound();
+    if (newPool !== NOT_PYMALLOC && model.lastAddress === b.addr[i]) this.storeHandedOut(b, i, n, domain, keepStack);
+    else this.store(b.addr[i]!, newPool === NOT_PYMALLOC ? b.addr[i]! : model.lastAddress, newPool, n, domain, keepStack);
   }
 
-  private free(address: number, size: number): void {
-    this.lookup(address);
+  /** The block found by lookup stays where it is (pymalloc_realloc in place). */
+  private reallocInPlace(b: EventBatch, i: number, n: number, domain: number, stack: number, oldSize: number): void {
+    const address = b.addr[i]!;
+    const oldModel = this.foundKind === FOUND_POOL ? b.oldAddr[i]! : this.live.modelAddr(this.foundIndex);
+    const check = this.addressCheck;
+    if (oldModel === address) check.predicted++;
+    else check.mismatch(oldModel, address, this.line);
+    if (address === b.oldAddr[i] && this.foundKind === FOUND_POOL) {
+      this.pool.setSize(this.foundIndex, n);
+      this.pool.setStack(this.foundIndex, stack);
+      this.liveRequestedBytes += n - oldSize;
+      return;
+    }
+    // Keep the model's block; re-key it under the trace's new address.
+    const pool = this.foundKind === FOUND_POOL ? this.foundPool : this.live.pool(this.foundIndex);
+    if (this.foundKind === FOUND_POOL) this.pool.markFreed(this.foundIndex);
+    else this.live.markFreed(this.foundIndex);
+    this.liveRequestedBytes -= oldSize;
+    this.store(address, oldModel, pool, n, domain, stack);
+  }
+
+  private free(b: EventBatch, i: number): void {
+    this.lookupEvent(b, i, false);
     if (this.foundKind === FOUND_NONE) {
+      const address = b.addr[i]!;
       this.anomalies.record(this.foundFreed ? 'double_free' : 'untracked_free', this.line, this.events, () =>
         this.addresses.format(address),
       );
       return;
     }
+    const size = b.size[i]!;
     if (size === size) {
       const allocated = this.foundKind === FOUND_POOL ? this.pool.size(this.foundIndex) : this.live.size(this.foundIndex);
-      if (size !== allocated) {
-        this.anomalies.record(
-          'free_size_mismatch',
-          this.line,
-          this.events,
-          () => this.addresses.format(address),
-          `freed with size ${size}, allocated with ${allocated}`,
-        );
-      }
+      if (size !== allocated) this.freeSizeMismatch(b.addr[i]!, size, allocated);
     }
-    this.releaseFound(address);
+    this.releaseFound();
+  }
+
+  private freeSizeMismatch(address: number, size: number, allocated: number): void {
+    this.anomalies.record(
+      'free_size_mismatch',
+      this.line,
+      this.events,
+      () => this.addresses.format(address),
+      `freed with size ${size}, allocated with ${allocated}`,
+    );
   }
 
   private mark(label: string): void {

@@ -114,10 +114,18 @@ export class PymallocModel {
 
   /** Pool slot of the block returned by the last `malloc` (or NOT_PYMALLOC). */
   lastPool = NOT_PYMALLOC;
+  /** Address of the block the last successful malloc handed out. */
+  lastAddress = NaN;
+  /** Its granule index (granuleOf). */
+  lastGranule = 0;
+  /** Granule of the address the last successful `locate` found. */
+  locatedGranule = 0;
   /** Called when an arena slot receives a new arena (rare: once per arena). */
   onArenaAssigned: ((arena: number) => void) | null = null;
   /** log2 of the 16-byte granules an arena slot spans from its first pool. */
   readonly granuleShift: number;
+  private readonly granuleMask: number;
+  private readonly poolMask: number;
 
   constructor(
     geometry: PymallocGeometry,
@@ -138,6 +146,8 @@ export class PymallocModel {
     }
     this.blockStride = this.numBlocks[0]!;
     this.granuleShift = Math.log2((geometry.maxPoolsInArena * geometry.poolSize) / geometry.alignment);
+    this.granuleMask = (1 << this.granuleShift) - 1;
+    this.poolMask = geometry.maxPoolsInArena - 1;
     this.usedpools = new Int32Array(geometry.sizeClasses).fill(NONE);
     this.nfp2lasta = new Int32Array(geometry.maxPoolsInArena + 1).fill(NONE);
     this.blocksInUse = new Float64Array(geometry.sizeClasses);
@@ -152,6 +162,16 @@ export class PymallocModel {
    * `lastPool` to the block's pool slot.
    */
   malloc(n: number): number {
+    return this.mallocBlock(n) === NOT_PYMALLOC ? NOT_PYMALLOC : this.lastAddress;
+  }
+
+  /**
+   * pymalloc_alloc(n) for the replay's hot path: returns the block's pool slot
+   * (or NOT_PYMALLOC) and leaves its address in `lastAddress` and its granule
+   * in `lastGranule`. Addresses are doubles beyond 2^31, and V8 boxes a
+   * double returned from a call it did not inline; a field is written in place.
+   */
+  mallocBlock(n: number): number {
     if (n === 0 || n > this.g.smallRequestThreshold) {
       this.lastPool = NOT_PYMALLOC;
       return NOT_PYMALLOC;
@@ -162,26 +182,36 @@ export class PymallocModel {
     this.bytesInBlocks += this.blockSizes[c]!;
     const pool = this.usedpools[c]!;
     if (pool === NONE) return this.allocateFromNewPool(c);
-    this.lastPool = pool;
     this.poolCount[pool]!++;
     const b = this.poolFreeHead[pool]!;
     const next = this.blockNext[pool * this.blockStride + b]!;
     this.poolFreeHead[pool] = next;
     if (next === NONE) this.extendPool(pool, c);
-    return this.poolAddr[pool]! + this.g.poolOverhead + b * this.blockSizes[c]!;
+    return this.handOut(pool, b, c);
+  }
+
+  /** Record block b of `pool` (class c) as the one just handed out. */
+  private handOut(pool: number, b: number, c: number): number {
+    const offset = this.g.poolOverhead + b * this.blockSizes[c]!;
+    this.lastPool = pool;
+    this.lastAddress = this.poolAddr[pool]! + offset;
+    this.lastGranule =
+      ((pool >> this.poolShift) << this.granuleShift) + ((pool & this.poolMask) * this.g.poolSize + offset) / this.g.alignment;
+    return pool;
   }
 
   /**
-   * The address `malloc(n)` would return without changing anything, or
-   * NOT_PYMALLOC when it is not known cheaply (not a pymalloc size, or the
-   * class has no usable pool and a new pool would be taken).
+   * True when `malloc(n)` would hand out exactly the address addresses[i]
+   * (false also when that is not known cheaply: not a pymalloc size, or the
+   * class has no usable pool and a new pool would be taken). The address is
+   * read from the array rather than passed: see mallocBlock.
    */
-  peekMalloc(n: number): number {
-    if (n === 0 || n > this.g.smallRequestThreshold) return NOT_PYMALLOC;
+  wouldHandOut(n: number, addresses: Float64Array, i: number): boolean {
+    if (n === 0 || n > this.g.smallRequestThreshold) return false;
     const c = (n - 1) >> this.g.alignmentShift;
     const pool = this.usedpools[c]!;
-    if (pool === NONE) return NOT_PYMALLOC;
-    return this.poolAddr[pool]! + this.g.poolOverhead + this.poolFreeHead[pool]! * this.blockSizes[c]!;
+    if (pool === NONE) return false;
+    return this.poolAddr[pool]! + this.g.poolOverhead + this.poolFreeHead[pool]! * this.blockSizes[c]! === addresses[i];
   }
 
   /** pymalloc_pool_extend: push the next virgin block, or unlink the now full pool. */
@@ -199,7 +229,7 @@ export class PymallocModel {
     if (next !== NONE) this.poolPrev[next] = NONE;
   }
 
-  /** allocate_from_new_pool: only called when usedpools[c] is empty. */
+  /** allocate_from_new_pool: only called when usedpools[c] is empty; returns the pool slot. */
   private allocateFromNewPool(c: number): number {
     if (this.usableArenas === NONE) {
       const fresh = this.newArena();
@@ -240,20 +270,18 @@ export class PymallocModel {
     this.poolsInUse[c]!++;
     this.poolsInUseTotal++;
     this.quantizationTotal += this.poolQuantization[c]!;
-    this.lastPool = pool;
-    const size = this.blockSizes[c]!;
     if (this.poolSzidx[pool] === c) {
       // Emptied pool of the same class: its free stack and virgin tail are intact.
       const b = this.poolFreeHead[pool]!;
       this.poolFreeHead[pool] = this.blockNext[pool * this.blockStride + b]!;
-      return this.poolAddr[pool]! + this.g.poolOverhead + b * size;
+      return this.handOut(pool, b, c);
     }
     // (Re)initialise: block 0 is returned, block 1 goes on the free stack.
     this.poolSzidx[pool] = c;
     this.poolVirgin[pool] = 2;
     this.poolFreeHead[pool] = 1;
     this.blockNext[pool * this.blockStride + 1] = NONE;
-    return this.poolAddr[pool]! + this.g.poolOverhead;
+    return this.handOut(pool, 0, c);
   }
 
   /** new_arena: take an arena object slot (LIFO) and the next arena base. */
@@ -340,9 +368,19 @@ export class PymallocModel {
 
   /** pymalloc_free of the block at `address` in pool slot `pool`. */
   free(address: number, pool: number): void {
+    const size = this.blockSizes[this.poolSzidx[pool]!]!;
+    this.freeBlock(pool, (address - this.poolAddr[pool]! - this.g.poolOverhead) / size);
+  }
+
+  /** pymalloc_free of the block at granule `g` (see granuleOf) in pool slot `pool`: no address to box. */
+  freeGranule(g: number, pool: number): void {
+    const size = this.blockSizes[this.poolSzidx[pool]!]!;
+    const offset = (g & this.granuleMask) * this.g.alignment - (pool & this.poolMask) * this.g.poolSize;
+    this.freeBlock(pool, (offset - this.g.poolOverhead) / size);
+  }
+
+  private freeBlock(pool: number, b: number): void {
     const c = this.poolSzidx[pool]!;
-    const size = this.blockSizes[c]!;
-    const b = (address - this.poolAddr[pool]! - this.g.poolOverhead) / size;
     const head = this.poolFreeHead[pool]!;
     this.blockNext[pool * this.blockStride + b] = head;
     this.poolFreeHead[pool] = b;
@@ -350,7 +388,7 @@ export class PymallocModel {
     this.poolCount[pool] = count;
     this.blocksInUse[c]!--;
     this.blocksTotal--;
-    this.bytesInBlocks -= size;
+    this.bytesInBlocks -= this.blockSizes[c]!;
     if (head === NONE) {
       // The pool was full: it goes back to the head of its class list.
       const first = this.usedpools[c]!;
@@ -486,6 +524,32 @@ export class PymallocModel {
     const pool = this.poolInArena(address, (packed % 67108864) - 1);
     if (pool !== NOT_PYMALLOC || packed < 67108864) return pool;
     return this.poolInArena(address, Math.floor(packed / 67108864) - 1);
+  }
+
+  /**
+   * poolAt(addresses[i]), also leaving the address's granule (granuleOf) in
+   * `locatedGranule` when it lies in a carved pool. The replay's lookups go
+   * through here: the address is read from the array, not passed (see
+   * mallocBlock), and the arena search is written out so that no call takes
+   * the double. poolAt is the same search for callers holding an address.
+   */
+  locate(addresses: Float64Array, i: number): number {
+    const address = addresses[i]!;
+    let a = this.lastArenaLooked;
+    if (!(this.arenaAddress[a]! > 0 && address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) {
+      const packed = this.arenaDirectory.get(Math.floor(address / this.g.arenaSize));
+      if (packed === undefined) return NOT_PYMALLOC;
+      a = (packed % 67108864) - 1;
+      if (!(address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) {
+        if (packed < 67108864) return NOT_PYMALLOC;
+        a = Math.floor(packed / 67108864) - 1;
+        if (!(address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) return NOT_PYMALLOC;
+      }
+      this.lastArenaLooked = a;
+    }
+    const offset = address - this.arenaFirstPool[a]!;
+    this.locatedGranule = (a << this.granuleShift) + offset / this.g.alignment;
+    return (a << this.poolShift) + Math.floor(offset / this.g.poolSize);
   }
 
   private poolInArena(address: number, a: number): number {
