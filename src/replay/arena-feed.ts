@@ -34,12 +34,12 @@ export class ArenaFeed implements ArenaSource {
   releasesConfirmed = 0;
   mismatches = 0;
   readonly examples: ArenaCheckExample[] = [];
-  /** Line of the event being replayed, for examples. */
-  line = 0;
 
   constructor(
     private readonly arenaSize: number,
     private readonly format: (key: number) => string,
+    /** Line of the event being replayed, for examples (asked only when one is kept). */
+    private readonly currentLine: () => number = () => 0,
   ) {
     this.nextSynthetic = SYNTHETIC_TOP;
   }
@@ -126,6 +126,6 @@ export class ArenaFeed implements ArenaSource {
 
   private mismatch(detail: string): void {
     this.mismatches++;
-    if (this.examples.length < MAX_ARENA_EXAMPLES) this.examples.push({ line: this.line, detail });
+    if (this.examples.length < MAX_ARENA_EXAMPLES) this.examples.push({ line: this.currentLine(), detail });
   }
 }

@@ -120,6 +120,8 @@ export class Replayer implements TraceSink {
   /** Observers with onEvent, apart so that a replay without them pays one length check per event. */
   private readonly eventObservers: ReplayObserver[];
   private readonly useArenaRecords: boolean;
+  /** options.stopAtEvent, or Infinity: one compare per event. */
+  private readonly stopAtEvent: number;
 
   constructor(
     private readonly addresses: AddressSpace,
@@ -128,6 +130,7 @@ export class Replayer implements TraceSink {
     this.observers = options.observers ?? [];
     this.eventObservers = this.observers.filter((o) => o.onEvent !== undefined);
     this.useArenaRecords = options.ignoreArenaRecords !== true;
+    this.stopAtEvent = options.stopAtEvent ?? Infinity;
     this.addressCheck = new AddressCheck((key) => addresses.format(key));
   }
 
@@ -164,7 +167,7 @@ export class Replayer implements TraceSink {
   start(version: PythonVersion): void {
     if (!isPythonVersion(version)) throw new MemreplayError(`unknown python version ${version}`);
     this.geometry = geometryFor(version);
-    this.arenas = new ArenaFeed(this.geometry.arenaSize, (k) => this.addresses.format(k));
+    this.arenas = new ArenaFeed(this.geometry.arenaSize, (k) => this.addresses.format(k), () => this.line);
     this.model = new PymallocModel(this.geometry, this.arenas, (k) => this.addresses.decode(k));
     this.pool = new PoolBlocks(this.model, this);
     this.model.onArenaAssigned = (arena) => {
@@ -180,11 +183,11 @@ export class Replayer implements TraceSink {
   batch(b: EventBatch): void {
     const n = b.length;
     const ops = b.op;
+    const stopAtEvent = this.stopAtEvent;
     for (let i = 0; i < n; i++) {
       const op = ops[i]!;
       this.events++;
       this.line = b.line[i]!;
-      this.arenas.line = this.line;
       const ts = b.ts[i]!;
       if (ts === ts) this.lastTs = ts; // not NaN
       if (op !== OP_ARENA_FREE) this.arenas.settleReleases();
@@ -194,6 +197,7 @@ export class Replayer implements TraceSink {
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           this.alloc(b, i);
           this.arenas.settleAnnounced();
+          this.updateHighWater();
           break;
         case OP_REALLOC:
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
@@ -204,8 +208,10 @@ export class Replayer implements TraceSink {
             this.realloc(b, i);
           }
           this.arenas.settleAnnounced();
+          this.updateHighWater();
           break;
         case OP_FREE:
+          // (A free lowers every high-water metric or leaves it: no update.)
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           if (b.addr[i] === 0) this.nullPointerCalls++;
           else this.free(b, i);
@@ -224,10 +230,9 @@ export class Replayer implements TraceSink {
           this.mark(b.label[i]!);
           break;
       }
-      if (op <= OP_FREE) this.updateHighWater();
       if (this.eventObservers.length !== 0) for (const o of this.eventObservers) o.onEvent!(this, op);
-      if (this.options.stopAtEvent !== undefined && this.events >= this.options.stopAtEvent) this.stop();
-      if (op === OP_MARK && this.options.stopAtMark !== undefined && b.label[i] === this.options.stopAtMark) this.stop();
+      if (this.events >= stopAtEvent) this.stop();
+      if (op === OP_MARK && b.label[i] === this.options.stopAtMark) this.stop();
     }
   }
 

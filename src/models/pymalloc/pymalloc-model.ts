@@ -20,6 +20,7 @@
 // instant in O(size classes); `walkStats` recomputes them the way CPython's
 // _PyObject_DebugMallocStats does, and tests check that the two agree.
 
+import { ArenaDirectory, SECOND_ARENA } from './arena-directory.js';
 import {
   blockSize,
   blocksPerPool,
@@ -67,12 +68,8 @@ export class PymallocModel {
   private arenaPrev = new Int32Array(0);
   /** ntimesArenaAllocated when the slot got its current arena: tells reuse of a slot apart. */
   private arenaSerialOf = new Float64Array(0);
-  /**
-   * Arena directory: arena-size granule of an address -> the (at most two)
-   * live arenas overlapping it, packed as (a + 1) + (b + 1) * 2^26. Arenas
-   * are few and change rarely, so a Map of small integer keys is fine.
-   */
-  private readonly arenaDirectory = new Map<number, number>();
+  /** Arena directory: arena-size granule of an address -> the (at most two) live arenas overlapping it. */
+  private readonly arenaDirectory = new ArenaDirectory();
   /** Arena slot of the last successful poolAt (a cache; validated on use). */
   private lastArenaLooked = 0;
   private unusedArenaObjects = NONE;
@@ -487,24 +484,13 @@ export class PymallocModel {
   private directoryAdd(base: number, arena: number): void {
     const first = Math.floor(base / this.g.arenaSize);
     const last = Math.floor((base + this.g.arenaSize - 1) / this.g.arenaSize);
-    for (let g = first; g <= last; g++) {
-      const packed = this.arenaDirectory.get(g) ?? 0;
-      const a = packed % 2 ** 26;
-      this.arenaDirectory.set(g, a === 0 ? arena + 1 : a + (arena + 1) * 2 ** 26);
-    }
+    for (let g = first; g <= last; g++) this.arenaDirectory.add(g, arena);
   }
 
   private directoryRemove(base: number, arena: number): void {
     const first = Math.floor(base / this.g.arenaSize);
     const last = Math.floor((base + this.g.arenaSize - 1) / this.g.arenaSize);
-    for (let g = first; g <= last; g++) {
-      const packed = this.arenaDirectory.get(g) ?? 0;
-      const a = (packed % 2 ** 26) - 1;
-      const b = Math.floor(packed / 2 ** 26) - 1;
-      const keep = a === arena ? b : a;
-      if (keep < 0) this.arenaDirectory.delete(g);
-      else this.arenaDirectory.set(g, keep + 1);
-    }
+    for (let g = first; g <= last; g++) this.arenaDirectory.remove(g, arena);
   }
 
   /**
@@ -520,10 +506,10 @@ export class PymallocModel {
       if (pool !== NOT_PYMALLOC) return pool;
     }
     const packed = this.arenaDirectory.get(Math.floor(address / this.g.arenaSize));
-    if (packed === undefined) return NOT_PYMALLOC;
-    const pool = this.poolInArena(address, (packed % 67108864) - 1);
-    if (pool !== NOT_PYMALLOC || packed < 67108864) return pool;
-    return this.poolInArena(address, Math.floor(packed / 67108864) - 1);
+    if (packed === 0) return NOT_PYMALLOC;
+    const pool = this.poolInArena(address, (packed % SECOND_ARENA) - 1);
+    if (pool !== NOT_PYMALLOC || packed < SECOND_ARENA) return pool;
+    return this.poolInArena(address, Math.floor(packed / SECOND_ARENA) - 1);
   }
 
   /**
@@ -538,11 +524,11 @@ export class PymallocModel {
     let a = this.lastArenaLooked;
     if (!(this.arenaAddress[a]! > 0 && address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) {
       const packed = this.arenaDirectory.get(Math.floor(address / this.g.arenaSize));
-      if (packed === undefined) return NOT_PYMALLOC;
-      a = (packed % 67108864) - 1;
+      if (packed === 0) return NOT_PYMALLOC;
+      a = (packed % SECOND_ARENA) - 1;
       if (!(address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) {
-        if (packed < 67108864) return NOT_PYMALLOC;
-        a = Math.floor(packed / 67108864) - 1;
+        if (packed < SECOND_ARENA) return NOT_PYMALLOC;
+        a = Math.floor(packed / SECOND_ARENA) - 1;
         if (!(address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) return NOT_PYMALLOC;
       }
       this.lastArenaLooked = a;
