@@ -5,7 +5,6 @@ import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { bytes, count, percent, terminalSafe, thousands } from './units.js';
-import { groupingText } from './site-words.js';
 
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
 
@@ -52,7 +51,7 @@ export function formatAnalyzeText(r: AnalyzeResult): string {
   out.push('');
   const lb = r.liveBlocks;
   if (lb.totalGroups === 0) out.push('no live blocks at the end');
-  else out.push(`live blocks at the end ${groupingText(lb.groupedBy, lb.depth)} (top ${lb.groups.length} of ${thousands(lb.totalGroups)} sites):`);
+  else out.push(`live blocks at the end ${liveGroupingText(r)}:`);
   for (const g of lb.groups) {
     out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${g.blocks === 1 ? 'block ' : 'blocks'}  ${terminalSafe(g.key, 90)}`);
   }
@@ -65,6 +64,21 @@ export function formatAnalyzeText(r: AnalyzeResult): string {
     out.push(...fragmentationLines(peak));
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * What the live blocks are grouped by, and how many groups are listed. A
+ * trace without call stacks has no sites: its blocks are grouped by domain and
+ * size class (analyzers/site-table.ts), whatever --by asked for.
+ */
+function liveGroupingText(r: AnalyzeResult): string {
+  const lb = r.liveBlocks;
+  const stackless = r.events.stacks === 0;
+  const groups = count(lb.totalGroups, stackless ? 'group' : 'site');
+  const listed = lb.groups.length < lb.totalGroups ? `top ${thousands(lb.groups.length)} of ${groups}` : groups;
+  return stackless
+    ? `by domain and size class (the trace has no call stacks; ${listed})`
+    : `by ${lb.groupedBy} (${lb.depth !== null ? `depth ${lb.depth}; ` : ''}${listed})`;
 }
 
 function callLine(r: AnalyzeResult): string {

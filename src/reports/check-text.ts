@@ -4,7 +4,7 @@ import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from
 import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { freedAfterSamplesText, instantText, noVerdictAdvice, slopeText } from './growth-text.js';
-import { bytes, percent, terminalSafe, thousands } from './units.js';
+import { bytes, count, percent, terminalSafe, thousands } from './units.js';
 
 /** Sites named per broken budget before "and N more". */
 const MAX_SITES_SHOWN = 10;
@@ -25,7 +25,7 @@ export function formatCheckText(report: CheckReport): string {
   const budgets = BUDGET_NAMES.filter((b) => report.budgets[b] !== undefined).map(
     (b) => `${BUDGET_DESCRIPTIONS[b]} <= ${formatBudgetValue(b, report.budgets[b]!)} (${report.budgetSources[b] ?? 'flag'})`,
   );
-  out.push(`memreplay check: ${thousands(report.traces.length + report.failures.length)} trace(s)`);
+  out.push(`memreplay check: ${count(report.traces.length + report.failures.length, 'trace')}`);
   out.push(`budgets: ${budgets.join('; ')}`);
   if (report.config !== null) out.push(`config: ${terminalSafe(report.config)}`);
   if (report.baseline !== null) out.push(`baseline: ${terminalSafe(report.baseline)} (tolerance ${percent(report.tolerance)})`);
@@ -68,7 +68,7 @@ export function budgetFailureText(t: TraceCheck, b: BudgetOutcome, quote: (text:
 export function siteFindingText(t: TraceCheck, key: string, quote: (text: string) => string): string {
   const site = t.leaks.sites.find((s) => s.key === key)!;
   const growth = site.growth.class === 'steady_leak' ? `${slopeText(t.leaks, site.growth.slope)}, ` : '';
-  return `${growth}${bytes(site.requestedBytes)} live${site.blocks > 0 ? ` in ${thousands(site.blocks)} blocks` : ''} ${instantText(t.leaks, quote)}`;
+  return `${growth}${bytes(site.requestedBytes)} live${site.blocks > 0 ? ` in ${count(site.blocks, 'block')}` : ''} ${instantText(t.leaks, quote)}`;
 }
 
 /** A steady-state leak among these sites holds nothing at the instant: say why, once. */

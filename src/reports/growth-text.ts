@@ -5,7 +5,7 @@
 
 import type { LeaksResult, LeaksSite } from '../analyzers/leaks.js';
 import type { GrowthClass } from '../analyzers/growth-rule.js';
-import { bytes, thousands } from './units.js';
+import { bytes, count, thousands } from './units.js';
 
 export const GROWTH_CLASS_NAMES: Readonly<Record<GrowthClass, string>> = {
   steady_leak: 'steady leak',
@@ -47,18 +47,18 @@ export function growthSummary(r: LeaksResult, quote: Quote): string {
   const g = r.growth;
   const basis =
     g.basis === 'marks'
-      ? `${thousands(g.boundaries)} marks${g.markFilter !== null ? ` matching ${quote(g.markFilter)}` : ''}`
-      : `no usable marks, ${thousands(g.samples.length - 1)} windows of ${thousands(g.eventsPerWindow ?? 0)} events`;
-  const leaks = g.noVerdict !== null ? `no verdict (a verdict needs ${g.minSteadyIntervals})` : counted(g.steadyLeakSites, 'steady-state leak site');
+      ? `${count(g.boundaries, 'mark')}${g.markFilter !== null ? ` matching ${quote(g.markFilter)}` : ''}`
+      : `no usable marks, ${count(g.samples.length - 1, 'window')} of ${count(g.eventsPerWindow ?? 0, 'event')}`;
+  const leaks = g.noVerdict !== null ? `no verdict (a verdict needs ${g.minSteadyIntervals})` : count(g.steadyLeakSites, 'steady-state leak site');
   return (
-    `${basis}; warm-up ${warmupText(r)}, ${counted(g.steadyIntervals, 'interval')} after it: ` +
+    `${basis}; warm-up ${warmupText(r)}, ${count(g.steadyIntervals, 'interval')} after it: ` +
     `${leaks}, ${thousands(g.retainedOnceSites)} retained once, ${thousands(g.transientSites)} transient`
   );
 }
 
 /** "10 marks", "25% (10 windows)": the warm-up as it was asked for. */
 export function warmupText(r: LeaksResult): string {
-  const n = counted(r.growth.warmup, intervalUnit(r));
+  const n = count(r.growth.warmup, intervalUnit(r));
   return r.growth.warmupPercent === null ? n : `${r.growth.warmupPercent}% (${n})`;
 }
 
@@ -107,7 +107,3 @@ export function leakInstantSentence(r: LeaksResult, quote: Quote): string {
 export const WINDOWS_RULE_TEXT =
   'the trace has no usable marks, so growth is measured over windows of events; windows are not iterations, so a site is a steady-state leak ' +
   'only if it has Python frames outside imports and grew in 9 of 10 windows after the warm-up, steadily to the end';
-
-function counted(n: number, noun: string): string {
-  return `${thousands(n)} ${noun}${n === 1 ? '' : 's'}`;
-}

@@ -11,7 +11,7 @@ import {
   slopeText,
   WINDOWS_RULE_TEXT,
 } from './growth-text.js';
-import { bytes, terminalSafe, thousands } from './units.js';
+import { bytes, count, terminalSafe, thousands } from './units.js';
 /** Evidence values shown per site before eliding the middle. */
 const MAX_SERIES_SHOWN = 14;
 
@@ -26,13 +26,13 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   out.push(`== ${terminalSafe(r.file)} (CPython ${r.python.version} model, from ${r.python.source})`);
   const when = instantText(r, quote);
   out.push(
-    `live ${when} (event ${thousands(r.at.event)}): ${thousands(r.totals.liveBlocks)} blocks, ${bytes(r.totals.liveRequestedBytes)} requested, ` +
-      `in ${thousands(r.totals.sites)} sites by ${r.groupedBy}${r.depth !== null ? ` (depth ${r.depth})` : ''}`,
+    `live ${when} (event ${thousands(r.at.event)}): ${count(r.totals.liveBlocks, 'block')}, ${bytes(r.totals.liveRequestedBytes)} requested, ` +
+      `in ${count(r.totals.sites, 'site')} by ${r.groupedBy}${r.depth !== null ? ` (depth ${r.depth})` : ''}`,
   );
   out.push(`growth: ${growthSummary(r, quote)}`);
   if (r.growth.basis === 'windows') out.push(`  (${WINDOWS_RULE_TEXT})`);
   if (r.suppressions.length > 0) {
-    out.push(`suppressed: ${thousands(r.totals.suppressedBlocks)} blocks, ${bytes(r.totals.suppressedBytes)}`);
+    out.push(`suppressed: ${count(r.totals.suppressedBlocks, 'block')}, ${bytes(r.totals.suppressedBytes)}`);
     for (const s of r.suppressions) {
       out.push(`  ${thousands(s.blocks).padStart(8)} blocks ${bytes(s.bytes).padStart(10)}  leak:${terminalSafe(s.pattern, 80)}  (${terminalSafe(s.file, 60)}:${s.line})`);
     }
@@ -68,8 +68,8 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
   const g = s.growth;
   out.push(`  ${terminalSafe(s.key, 110)}`);
   const when = instantText(r, quote);
-  const now = s.blocks > 0 ? `${bytes(s.requestedBytes)} in ${thousands(s.blocks)} blocks live ${when}` : `0 B live ${when}: ${freedAfterSamplesText(r)}`;
-  out.push(`    ${slopeText(r, g.slope)}; ${now}; rose in ${g.rises} of ${r.growth.steadyIntervals} intervals after the warm-up`);
+  const now = s.blocks > 0 ? `${bytes(s.requestedBytes)} in ${count(s.blocks, 'block')} live ${when}` : `0 B live ${when}: ${freedAfterSamplesText(r)}`;
+  out.push(`    ${slopeText(r, g.slope)}; ${now}; rose in ${g.rises} of ${count(r.growth.steadyIntervals, 'interval')} after the warm-up`);
   out.push(`    live bytes per sample: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
   if (s.blocks > 0) {
     const classes = s.sizeClasses.map((c) => `${c.blockSize} B x ${thousands(c.blocks)}`);

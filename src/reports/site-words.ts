@@ -15,7 +15,3 @@ export function siteNoun(by: SiteGrouping): string {
   return NOUNS[by];
 }
 
-/** "by lineno", "by traceback (depth 3)": the grouping as the --by option names it. */
-export function groupingText(by: SiteGrouping, depth: number | null): string {
-  return `by ${by}${depth !== null ? ` (depth ${depth})` : ''}`;
-}

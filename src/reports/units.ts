@@ -18,9 +18,18 @@ export function bytes(n: number): string {
   return `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
 }
 
-/** "1 arena", "3 arenas", "1 mismatch", "2 mismatches": a count with its noun. */
+/**
+ * "1 arena", "3 arenas", "1 mismatch", "2 size classes": a count with its
+ * noun, for every report (text, Markdown, HTML). Nouns are ours, never from a
+ * trace, so the English rule below is enough for them.
+ */
 export function count(n: number, noun: string): string {
-  return `${thousands(n)} ${n === 1 ? noun : /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`}`;
+  return `${thousands(n)} ${n === 1 ? noun : plural(noun)}`;
+}
+
+/** "arenas", "mismatches", "size classes": the plural of one of our nouns. */
+export function plural(noun: string): string {
+  return /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`;
 }
 
 export function percent(ratio: number): string {

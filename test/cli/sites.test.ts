@@ -44,7 +44,7 @@ describe('--by and --depth in analyze and report', () => {
     expect(groupsOf([file, '--by', 'filename'])).toEqual([['app/io.py', 3, 600], noStack]);
     expect(groupsOf([file, '--by', 'traceback', '--depth', '2'])[0]).toEqual(['main (main.py:3); parse (app/io.py:30)', 1, 300]);
     const text = memreplay(['analyze', file, '--by', 'traceback', '--depth', '1']);
-    expect(text.stdout).toContain('live blocks at the end by traceback (depth 1) (top 4 of 4 sites):');
+    expect(text.stdout).toContain('live blocks at the end by traceback (depth 1; 4 sites):');
   });
 
   it('analyze passes --by to its workers: the same groups with --jobs 2', () => {

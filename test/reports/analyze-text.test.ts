@@ -1,12 +1,16 @@
-// The analyze summary reads as English: singular and plural counts, and a
-// plain sentence when nothing is live at the end.
+// The analyze summary reads as English: singular and plural counts, a plain
+// sentence when nothing is live at the end, and live blocks grouped by what
+// the groups really are.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyzers/analyze.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
-import { count } from '../../src/reports/units.js';
+import { count, plural } from '../../src/reports/units.js';
 import { writeTrace } from '../analyzers/trace-text.js';
+import { MAIN, TraceWriter } from '../analyzers/trace-writer.js';
+import { tempDir } from '../cli/helpers.js';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
 
@@ -30,11 +34,33 @@ describe('formatAnalyzeText', () => {
   it('lists one live block as "1 block"', async () => {
     const text = formatAnalyzeText(await analyzeTrace(writeTrace(['alloc,0x10030,48,,obj,,,,,'])));
     expect(text).toContain('at the end: 1 live block, 48 B requested;');
-    expect(text).toContain('live blocks at the end by lineno (top 1 of 1 sites):\n        48 B          1 block   (no stack) obj size class 2 (48-byte blocks)\n');
+    expect(text).toContain(
+      'live blocks at the end by domain and size class (the trace has no call stacks; 1 group):\n        48 B          1 block   (no stack) obj size class 2 (48-byte blocks)\n',
+    );
+  });
+
+  it('groups the live blocks of a trace without stacks by domain and size class, and says so instead of "by lineno"', async () => {
+    const text = formatAnalyzeText(await analyzeTrace(join(FIXTURES, 'startup-3.8.csv.gz')));
+    expect(text).toMatch(/^live blocks at the end by domain and size class \(the trace has no call stacks; top 20 of \d+ groups\):$/m);
+    expect(text).not.toContain('by lineno');
+  });
+
+  it('names the --by grouping of a trace with stacks, and counts its sites', async () => {
+    const w = new TraceWriter();
+    w.alloc(100, [MAIN, 'load (app/io.py:10)']);
+    w.alloc(200, [MAIN, 'load (app/io.py:12)']);
+    w.alloc(40, [], 'mem');
+    const file = join(tempDir(), 'stacks.csv');
+    writeFileSync(file, w.text());
+    expect(formatAnalyzeText(await analyzeTrace(file))).toContain('\nlive blocks at the end by lineno (3 sites):\n');
+    expect(formatAnalyzeText(await analyzeTrace(file, { top: 1, by: 'traceback', depth: 1 }))).toContain(
+      '\nlive blocks at the end by traceback (depth 1; top 1 of 3 sites):\n',
+    );
   });
 
   it('count() picks the plural of our nouns', () => {
     expect([count(0, 'arena'), count(1, 'arena'), count(1234, 'block')]).toEqual(['0 arenas', '1 arena', '1,234 blocks']);
     expect([count(1, 'mismatch'), count(2, 'mismatch'), count(3, 'size class')]).toEqual(['1 mismatch', '2 mismatches', '3 size classes']);
+    expect([plural('traceback'), plural('call site'), plural('group')]).toEqual(['tracebacks', 'call sites', 'groups']);
   });
 });

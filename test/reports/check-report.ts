@@ -69,6 +69,24 @@ export function shutdownTrace(dir: string): string {
   return file;
 }
 
+/**
+ * A leak in one block: every iteration a cache at app/cache.py:7 moves to a
+ * block 64 bytes larger (as a dict resizes) and frees the old one.
+ */
+export function oneBlockTrace(dir: string): string {
+  const w = new TraceWriter();
+  let block = -1;
+  for (let i = 1; i <= 6; i++) {
+    const grown = w.alloc(64 * i, [MAIN, `grow (${dir}/app/cache.py:7)`]);
+    if (block >= 0) w.free(block);
+    block = grown;
+    w.mark(`iteration ${i}`);
+  }
+  const file = join(dir, 'one-block.csv');
+  writeFileSync(file, w.text());
+  return file;
+}
+
 /** A trace whose leak comes through a library frame and has untrusted text in its frames. */
 export function hostileTrace(dir: string): string {
   const w = new TraceWriter();

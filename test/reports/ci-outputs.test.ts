@@ -6,7 +6,7 @@ import { formatCheckText } from '../../src/reports/check-text.js';
 import { escapeData, escapeProperty, githubAnnotations, githubSummary, md } from '../../src/reports/github.js';
 import { formatJunit, xml } from '../../src/reports/junit.js';
 import { formatSarif } from '../../src/reports/sarif.js';
-import { fixture, hostileTrace, reportOf, shutdownTrace } from './check-report.js';
+import { fixture, hostileTrace, oneBlockTrace, reportOf, shutdownTrace } from './check-report.js';
 
 describe('JUnit output', () => {
   it('has one test case per trace and budget, a failure per broken budget, an error per unreadable trace', async () => {
@@ -68,6 +68,15 @@ describe('check text', () => {
     expect(text).toContain(`FAIL  ${f.leaky}\n  steady-state leak sites: 1 > 0\n    remember (${f.dir}/app/server.py:42): +64 B per mark, 640 B live`);
     expect(text).toContain(`PASS  ${f.clean}`);
     expect(text).toContain('result: FAIL (1 passed, 1 failed)');
+  });
+
+  it('counts traces and blocks in the singular and the plural', async () => {
+    const f = fixture();
+    const one = formatCheckText(await reportOf([oneBlockTrace(f.dir)]));
+    expect(one).toMatch(/^memreplay check: 1 trace\n/);
+    expect(one).toContain(`grow (${f.dir}/app/cache.py:7): +64 B per mark, 384 B live in 1 block at the end of the trace\n`);
+    expect(one).not.toMatch(/\(s\)|\b1 (traces|blocks)\b/);
+    expect(formatCheckText(await reportOf([f.leaky, f.clean]))).toMatch(/^memreplay check: 2 traces\n/);
   });
 });
 

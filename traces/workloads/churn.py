@@ -1,20 +1,23 @@
-"""churn: short-lived small objects. Each of 1,500 requests builds a dict, a
-string and a list, keeps one request in ten in a bounded window of recent
-ones, and drops the rest at once: pools fill and empty continuously."""
+"""churn: short-lived small objects, no leak. Ten iterations of 200 requests
+(marks `iteration 0` .. `iteration 9`, then `done`); every request builds a
+dict, a string and a list, one request in ten is kept in a window of the 20
+most recent, and the rest is dropped at once: pools fill and empty all the
+time while what the program keeps stays the same size."""
 import memreplay_marks
 
 
 def make(i):
-    return {"id": i, "name": "item%d" % i, "tags": [i, i + 1]}
+    return {"id": i, "name": "item%05d" % i, "tags": [i, i + 1]}
 
 
 recent = []
-for i in range(1500):
-    d = make(i)
-    if i % 10 == 0:
-        recent.append(d)
-    if len(recent) > 100:
-        del recent[:50]
-    if i % 500 == 499:
-        memreplay_marks.mark("after %d requests" % (i + 1))
+for iteration in range(10):
+    memreplay_marks.mark("iteration %d" % iteration)
+    for i in range(iteration * 200, (iteration + 1) * 200):
+        d = make(i)
+        if i % 10 == 0:
+            recent.append(d)
+            if len(recent) > 20:
+                del recent[0]
+memreplay_marks.mark("done")
 print("churn: kept", len(recent))

@@ -1,10 +1,10 @@
 // Numbers and instants as the HTML report writes them (markup, escaped).
 
 import type { TraceInstant } from '../../analyzers/report-data.js';
-import { bytes, percent, thousands } from '../units.js';
+import { bytes, count, percent, plural, thousands } from '../units.js';
 import { escapeHtml, traceText } from './escape.js';
 
-export { bytes, percent, thousands };
+export { bytes, count, percent, plural, thousands };
 
 /** "event 1,234 (line 1,240, ts 99, after mark “warm-up”)": when something happened. */
 export function instantHtml(i: TraceInstant): string {
@@ -18,13 +18,4 @@ export function instantHtml(i: TraceInstant): string {
 /** `part` of `whole` as a percentage, or an empty string when the whole is 0. */
 export function shareOf(part: number, whole: number): string {
   return whole === 0 ? '' : percent(part / whole);
-}
-
-/** "1 arena", "3 arenas", "2 size classes": a count with its noun (one of ours). */
-export function count(n: number, noun: string): string {
-  return `${thousands(n)} ${n === 1 ? noun : plural(noun)}`;
-}
-
-export function plural(noun: string): string {
-  return /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`;
 }
