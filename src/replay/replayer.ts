@@ -392,8 +392,7 @@ export class Replayer implements TraceSink {
     // The usual case, a replay in step with the trace: the model is about to
     // hand out this very address, so no block of the pool store is live there,
     // and the hash holds none unless some entry was keyed inside an arena.
-    if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && model.wouldHandOut(n, b.addr, i)) {
-      model.mallocBlock(n);
+    if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && model.mallocAt(n, b.addr, i) !== NOT_PYMALLOC) {
       this.addressCheck.predicted++;
       this.pool.store(model.lastGranule, n, stack, domain);
       this.liveRequestedBytes += n;

@@ -174,11 +174,41 @@ export class PymallocModel {
       return NOT_PYMALLOC;
     }
     const c = (n - 1) >> this.g.alignmentShift;
+    const pool = this.usedpools[c]!;
+    if (pool === NONE) {
+      this.countBlock(c);
+      return this.allocateFromNewPool(c);
+    }
+    return this.takeHead(pool, c);
+  }
+
+  /**
+   * mallocBlock(n) if it would hand out exactly addresses[i] (the replay in
+   * step with its trace, nearly every call); otherwise NOT_PYMALLOC, with
+   * nothing changed (also when not known cheaply: not a pymalloc size, or no
+   * usable pool of the class, so a new pool would be taken). The address is
+   * read from the array rather than passed: see mallocBlock.
+   */
+  mallocAt(n: number, addresses: Float64Array, i: number): number {
+    if (n === 0 || n > this.g.smallRequestThreshold) return NOT_PYMALLOC;
+    const c = (n - 1) >> this.g.alignmentShift;
+    const pool = this.usedpools[c]!;
+    if (pool === NONE) return NOT_PYMALLOC;
+    if (this.poolAddr[pool]! + this.g.poolOverhead + this.poolFreeHead[pool]! * this.blockSizes[c]! !== addresses[i]) {
+      return NOT_PYMALLOC;
+    }
+    return this.takeHead(pool, c);
+  }
+
+  private countBlock(c: number): void {
     this.blocksInUse[c]!++;
     this.blocksTotal++;
     this.bytesInBlocks += this.blockSizes[c]!;
-    const pool = this.usedpools[c]!;
-    if (pool === NONE) return this.allocateFromNewPool(c);
+  }
+
+  /** Hand out the top of a used pool's free-block stack. */
+  private takeHead(pool: number, c: number): number {
+    this.countBlock(c);
     this.poolCount[pool]!++;
     const b = this.poolFreeHead[pool]!;
     const next = this.blockNext[pool * this.blockStride + b]!;
@@ -195,20 +225,6 @@ export class PymallocModel {
     this.lastGranule =
       ((pool >> this.poolShift) << this.granuleShift) + ((pool & this.poolMask) * this.g.poolSize + offset) / this.g.alignment;
     return pool;
-  }
-
-  /**
-   * True when `malloc(n)` would hand out exactly the address addresses[i]
-   * (false also when that is not known cheaply: not a pymalloc size, or the
-   * class has no usable pool and a new pool would be taken). The address is
-   * read from the array rather than passed: see mallocBlock.
-   */
-  wouldHandOut(n: number, addresses: Float64Array, i: number): boolean {
-    if (n === 0 || n > this.g.smallRequestThreshold) return false;
-    const c = (n - 1) >> this.g.alignmentShift;
-    const pool = this.usedpools[c]!;
-    if (pool === NONE) return false;
-    return this.poolAddr[pool]! + this.g.poolOverhead + this.poolFreeHead[pool]! * this.blockSizes[c]! === addresses[i];
   }
 
   /** pymalloc_pool_extend: push the next virgin block, or unlink the now full pool. */
