@@ -27,8 +27,13 @@ const WORDS = 6;
 const INITIAL_CAPACITY = 1 << 16;
 const MAX_LOAD = 0.7;
 const MAX_ENTRIES_BEFORE_FORGET = 1 << 26;
-/** Live entries outside arenas are counted per 1 MiB region of address keys. */
-const REGION = 1048576;
+/**
+ * Live entries outside arenas are counted per 64 KiB region of address keys,
+ * in REGION_BUCKETS counters (regions sharing a counter only cost a
+ * needless scan when an arena is placed, never a missed entry).
+ */
+const REGION = 65536;
+const REGION_BUCKETS = 1 << 16;
 
 export class LiveBlocks {
   private capacity = INITIAL_CAPACITY;
@@ -40,11 +45,15 @@ export class LiveBlocks {
   /** Live entries whose key lay inside a live pymalloc arena when inserted. */
   liveInArenas = 0;
   /**
-   * Live entries not flagged inArena, per REGION of keys: tells in O(1) that
-   * an arena placed somewhere covers none of them (the usual case), so the
-   * table is scanned only when one may lie under it.
+   * Live entries not flagged inArena, per REGION of keys (hashed into
+   * buckets): tells in O(1) that an arena placed somewhere covers none of
+   * them (the usual case), so the table is scanned only when one may lie
+   * under it. Counted on every insert and free of a C-library block, so a
+   * typed array rather than a Map.
    */
-  private readonly outsideByRegion = new Map<number, number>();
+  private readonly outsideByRegion = new Int32Array(REGION_BUCKETS);
+  /** find()'s address, handed to findAt without boxing it (see findAt). */
+  private readonly scratch = new Float64Array(1);
   private f64 = new Float64Array(INITIAL_CAPACITY * WORDS);
   private i32 = new Int32Array(this.f64.buffer);
 
@@ -53,6 +62,17 @@ export class LiveBlocks {
    * slot + 1) where it would go. Allocation free.
    */
   find(address: number): number {
+    this.scratch[0] = address;
+    return this.findAt(this.scratch, 0);
+  }
+
+  /**
+   * find(addresses[i]). The replay's hot path calls this: V8 boxes a double
+   * passed to a call it did not inline, and an index into a typed array is
+   * not a double.
+   */
+  findAt(addresses: Float64Array, index: number): number {
+    const address = addresses[index]!;
     // Addresses are mostly 16-byte aligned: drop those bits, fold in the high
     // part, then murmur3's finalizer so every input bit reaches the low bits
     // the mask keeps (a bare multiply leaves them depending on low bits only).
@@ -119,7 +139,7 @@ export class LiveBlocks {
     const first = Math.floor(lo / REGION);
     const last = Math.floor((hi - 1) / REGION);
     let any = false;
-    for (let r = first; r <= last && !any; r++) any = this.outsideByRegion.has(r);
+    for (let r = first; r <= last && !any; r++) any = this.outsideByRegion[regionBucket(r)] !== 0;
     if (!any) return;
     for (let i = 0; i < this.capacity; i++) {
       const t = i * 12 + 11;
@@ -133,10 +153,7 @@ export class LiveBlocks {
   }
 
   private countOutside(key: number, delta: number): void {
-    const r = Math.floor(key / REGION);
-    const n = (this.outsideByRegion.get(r) ?? 0) + delta;
-    if (n === 0) this.outsideByRegion.delete(r);
-    else this.outsideByRegion.set(r, n);
+    this.outsideByRegion[regionBucket(Math.floor(key / REGION))] += delta;
   }
 
   markFreed(slot: number): void {
@@ -223,4 +240,9 @@ export class LiveBlocks {
       this.used++;
     }
   }
+}
+
+/** Counter of a region (ToInt32 keeps the low 32 bits of regions beyond 2^31). */
+function regionBucket(region: number): number {
+  return (region | 0) & (REGION_BUCKETS - 1);
 }

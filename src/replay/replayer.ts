@@ -286,7 +286,7 @@ export class Replayer implements TraceSink {
       if (this.live.liveInArenas === 0) return;
     }
     if (this.live.used === 0) return;
-    this.lookupHash(addresses[i]!);
+    this.lookupHashAt(this.live.findAt(addresses, i));
   }
 
   /** lookupEvent for any address (rare paths). */
@@ -311,7 +311,11 @@ export class Replayer implements TraceSink {
   }
 
   private lookupHash(address: number): void {
-    const slot = this.live.find(address);
+    this.lookupHashAt(this.live.find(address));
+  }
+
+  /** The hash slot find() returned for the address looked up. */
+  private lookupHashAt(slot: number): void {
     if (slot < 0) return;
     if (this.live.isLive(slot)) {
       this.foundKind = FOUND_HASH;

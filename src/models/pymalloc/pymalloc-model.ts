@@ -20,7 +20,7 @@
 // instant in O(size classes); `walkStats` recomputes them the way CPython's
 // _PyObject_DebugMallocStats does, and tests check that the two agree.
 
-import { ArenaDirectory, SECOND_ARENA } from './arena-directory.js';
+import { ArenaDirectory } from './arena-directory.js';
 import {
   blockSize,
   blocksPerPool,
@@ -58,9 +58,12 @@ export class PymallocModel {
 
   // Arena objects, by arena slot.
   private maxArenas = 0;
-  private arenaAddress = new Float64Array(0);
-  private arenaFirstPool = new Float64Array(0);
-  private arenaPoolAddress = new Float64Array(0);
+  // (One slot before the first arena, so that poolAt/locate's look at the
+  // arena asked last stays in bounds: an out-of-bounds typed-array read
+  // deoptimises them, and the code V8 makes next boxes every value read.)
+  private arenaAddress = new Float64Array(1);
+  private arenaFirstPool = new Float64Array(1);
+  private arenaPoolAddress = new Float64Array(1);
   private arenaNfree = new Int32Array(0);
   private arenaNtotal = new Int32Array(0);
   private arenaFreepools = new Int32Array(0);
@@ -521,11 +524,12 @@ export class PymallocModel {
       const pool = this.poolInArena(address, cached);
       if (pool !== NOT_PYMALLOC) return pool;
     }
-    const packed = this.arenaDirectory.get(Math.floor(address / this.g.arenaSize));
-    if (packed === 0) return NOT_PYMALLOC;
-    const pool = this.poolInArena(address, (packed % SECOND_ARENA) - 1);
-    if (pool !== NOT_PYMALLOC || packed < SECOND_ARENA) return pool;
-    return this.poolInArena(address, Math.floor(packed / SECOND_ARENA) - 1);
+    const dir = this.arenaDirectory;
+    const entry = dir.find(Math.floor(address / this.g.arenaSize));
+    if (entry < 0) return NOT_PYMALLOC;
+    const pool = this.poolInArena(address, dir.first(entry));
+    if (pool !== NOT_PYMALLOC || dir.second(entry) < 0) return pool;
+    return this.poolInArena(address, dir.second(entry));
   }
 
   /**
@@ -539,12 +543,13 @@ export class PymallocModel {
     const address = addresses[i]!;
     let a = this.lastArenaLooked;
     if (!(this.arenaAddress[a]! > 0 && address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) {
-      const packed = this.arenaDirectory.get(Math.floor(address / this.g.arenaSize));
-      if (packed === 0) return NOT_PYMALLOC;
-      a = (packed % SECOND_ARENA) - 1;
+      const dir = this.arenaDirectory;
+      const entry = dir.find(Math.floor(address / this.g.arenaSize));
+      if (entry < 0) return NOT_PYMALLOC;
+      a = dir.first(entry);
       if (!(address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) {
-        if (packed < SECOND_ARENA) return NOT_PYMALLOC;
-        a = Math.floor(packed / SECOND_ARENA) - 1;
+        a = dir.second(entry);
+        if (a < 0) return NOT_PYMALLOC;
         if (!(address >= this.arenaFirstPool[a]! && address < this.arenaPoolAddress[a]!)) return NOT_PYMALLOC;
       }
       this.lastArenaLooked = a;
