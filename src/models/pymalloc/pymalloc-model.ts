@@ -196,11 +196,31 @@ export class PymallocModel {
     if (n === 0 || n > this.g.smallRequestThreshold) return NOT_PYMALLOC;
     const c = (n - 1) >> this.g.alignmentShift;
     const pool = this.usedpools[c]!;
-    if (pool === NONE) return NOT_PYMALLOC;
+    if (pool === NONE) {
+      if (!this.newPoolWouldHandOut(c, addresses, i)) return NOT_PYMALLOC;
+      this.countBlock(c);
+      return this.allocateFromNewPool(c);
+    }
     if (this.poolAddr[pool]! + this.g.poolOverhead + this.poolFreeHead[pool]! * this.blockSizes[c]! !== addresses[i]) {
       return NOT_PYMALLOC;
     }
     return this.takeHead(pool, c);
+  }
+
+  /**
+   * Whether allocate_from_new_pool(c) would hand out addresses[i], worked out
+   * without changing anything; false when it would need a new arena.
+   */
+  private newPoolWouldHandOut(c: number, addresses: Float64Array, i: number): boolean {
+    const ao = this.usableArenas;
+    if (ao === NONE) return false;
+    const pool = this.arenaFreepools[ao]!;
+    // A never-used pool is carved next, or an empty pool is reused: block 0
+    // of a (re)initialised pool, or the free-stack top of an emptied pool of
+    // the same class, exactly as allocateFromNewPool chooses.
+    if (pool === NONE) return this.arenaPoolAddress[ao]! + this.g.poolOverhead === addresses[i];
+    const b = this.poolSzidx[pool] === c ? this.poolFreeHead[pool]! : 0;
+    return this.poolAddr[pool]! + this.g.poolOverhead + b * this.blockSizes[c]! === addresses[i];
   }
 
   private countBlock(c: number): void {

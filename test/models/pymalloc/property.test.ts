@@ -239,6 +239,11 @@ interface Coverage {
   inPlaceRealloc: number;
   probeHits: number;
   probeMisses: number;
+  /** mallocs served by mallocAt (the replay's fast path), from a used pool or a new one. */
+  mallocAtUsedPool: number;
+  mallocAtNewPool: number;
+  /** mallocs mallocAt declined (a new arena was needed), served by malloc. */
+  mallocAtDeclined: number;
 }
 
 class Divergence extends Error {}
@@ -291,12 +296,30 @@ function runOne(version: PythonVersion, ops: readonly Op[], choices: readonly Ar
     else cov.probeHits++;
   };
 
+  // As the replayer does it: mallocAt with the address the trace (here the
+  // reference) says, which must hand out that block or change nothing, then
+  // malloc when it declines. A wrong address first: it must change nothing.
   const malloc = (n: number): void => {
     step++;
-    const a = fast.malloc(n);
-    const pool = fast.lastPool;
     const b = ref.malloc(n);
-    if (a !== (b === REF_NOT_PYMALLOC ? NOT_PYMALLOC : b)) diverge(`malloc(${n}) = 0x${a.toString(16)} vs 0x${b.toString(16)}`);
+    const expected = b === REF_NOT_PYMALLOC ? NOT_PYMALLOC : b;
+    const usedPoolBefore = fast.poolsInUseCount;
+    if (fast.mallocAt(n, Float64Array.of(expected + g.alignment), 0) !== NOT_PYMALLOC) diverge(`mallocAt(${n}) took a wrong address`);
+    let a: number;
+    let pool: number;
+    const at = expected === NOT_PYMALLOC ? NOT_PYMALLOC : fast.mallocAt(n, Float64Array.of(expected), 0);
+    if (at !== NOT_PYMALLOC) {
+      if (fast.lastPool !== at) diverge(`mallocAt(${n}) returned pool ${at}, lastPool ${fast.lastPool}`);
+      a = fast.lastAddress;
+      pool = at;
+      if (fast.poolsInUseCount > usedPoolBefore) cov.mallocAtNewPool++;
+      else cov.mallocAtUsedPool++;
+    } else {
+      a = fast.malloc(n);
+      pool = fast.lastPool;
+      if (a !== NOT_PYMALLOC) cov.mallocAtDeclined++;
+    }
+    if (a !== expected) diverge(`malloc(${n}) = 0x${a.toString(16)} vs 0x${b.toString(16)}`);
     if (a === NOT_PYMALLOC) live.push({ addr: -++rawIds, pool: NOT_PYMALLOC });
     else {
       checkLookups(a, pool);
@@ -460,6 +483,9 @@ describe('the fast pymalloc model agrees with the reference model on random oper
         inPlaceRealloc: 0,
         probeHits: 0,
         probeMisses: 0,
+        mallocAtUsedPool: 0,
+        mallocAtNewPool: 0,
+        mallocAtDeclined: 0,
       };
       fc.assert(
         fc.property(
@@ -481,6 +507,9 @@ describe('the fast pymalloc model agrees with the reference model on random oper
       expect(cov.inPlaceRealloc).toBeGreaterThan(0);
       expect(cov.probeHits).toBeGreaterThan(0);
       expect(cov.probeMisses).toBeGreaterThan(0);
+      expect(cov.mallocAtUsedPool).toBeGreaterThan(0);
+      expect(cov.mallocAtNewPool).toBeGreaterThan(0);
+      expect(cov.mallocAtDeclined).toBeGreaterThan(0);
     },
   );
 });
