@@ -36,7 +36,7 @@ import { SystemMallocAccount } from '../models/system-malloc.js';
 import { Anomalies } from './anomalies.js';
 import { ArenaFeed } from './arena-feed.js';
 import { HighWater } from './high-water.js';
-import { SLOT_FREED, SLOT_LIVE, LiveBlocks } from './live-blocks.js';
+import { SLOT_EMPTY, SLOT_FREED, SLOT_LIVE, LiveBlocks } from './live-blocks.js';
 import { PoolBlocks } from './pool-blocks.js';
 import { AddressCheck } from './address-check.js';
 
@@ -254,11 +254,11 @@ export class Replayer implements TraceSink {
   // heap object per call: it was 50 bytes of garbage per event). So the event
   // methods take the batch and an index and read their doubles themselves,
   // and the model hands addresses back in fields (mallocBlock, lastAddress,
-  // lastGranule). Only rare paths (anomalies, C-library blocks, a diverged
+  // lastBlock). Only rare paths (anomalies, C-library blocks, a diverged
   // replay) pass addresses as arguments.
 
   private foundKind = FOUND_NONE;
-  /** Granule (FOUND_POOL) or hash slot (FOUND_HASH). */
+  /** Block index (FOUND_POOL) or hash slot (FOUND_HASH). */
   private foundIndex = 0;
   /** Pool slot of a FOUND_POOL block. */
   private foundPool = 0;
@@ -272,11 +272,11 @@ export class Replayer implements TraceSink {
     this.foundFreed = false;
     const pool = this.model.locate(addresses, i);
     if (pool !== NOT_PYMALLOC) {
-      const g = this.model.locatedGranule;
-      const state = this.pool.state(g);
+      const k = this.model.locatedBlock;
+      const state = k < 0 ? SLOT_EMPTY : this.pool.state(k);
       if (state === SLOT_LIVE) {
         this.foundKind = FOUND_POOL;
-        this.foundIndex = g;
+        this.foundIndex = k;
         this.foundPool = pool;
         return;
       }
@@ -295,11 +295,11 @@ export class Replayer implements TraceSink {
     this.foundFreed = false;
     const pool = this.model.poolAt(address);
     if (pool !== NOT_PYMALLOC) {
-      const g = this.model.granuleOf(address, pool);
-      const state = this.pool.state(g);
+      const k = this.model.blockIndexOf(address, pool);
+      const state = k < 0 ? SLOT_EMPTY : this.pool.state(k);
       if (state === SLOT_LIVE) {
         this.foundKind = FOUND_POOL;
-        this.foundIndex = g;
+        this.foundIndex = k;
         this.foundPool = pool;
         return;
       }
@@ -329,10 +329,10 @@ export class Replayer implements TraceSink {
   /** Free the block `lookup` found, in the model or the system account. */
   private releaseFound(): void {
     if (this.foundKind === FOUND_POOL) {
-      const g = this.foundIndex;
-      this.model.freeGranule(g, this.foundPool);
-      this.liveRequestedBytes -= this.pool.size(g);
-      this.pool.markFreed(g);
+      const k = this.foundIndex;
+      this.model.freeBlockIndex(k, this.foundPool);
+      this.liveRequestedBytes -= this.pool.size(k);
+      this.pool.markFreed(k);
     } else {
       const live = this.live;
       const slot = this.foundIndex;
@@ -354,7 +354,7 @@ export class Replayer implements TraceSink {
     // The model just handed out this block, so no pool-store entry is live here;
     // a live hash entry can be (the trace reused an address it never freed).
     if (this.live.liveInArenas > 0) this.missingFreeInHash(b.addr[i]!);
-    this.pool.store(this.model.lastGranule, n, stack, domain);
+    this.pool.store(this.model.lastBlock, n, stack, domain);
     this.liveRequestedBytes += n;
   }
 
@@ -362,7 +362,7 @@ export class Replayer implements TraceSink {
   private store(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
     if (pool !== NOT_PYMALLOC && modelAddr === address) {
       if (this.live.liveInArenas > 0) this.missingFreeInHash(address);
-      this.pool.store(this.model.granuleOf(address, pool), n, stack, domain);
+      this.pool.store(this.model.blockIndexOf(address, pool), n, stack, domain);
     } else {
       this.lookup(address);
       if (this.foundKind !== FOUND_NONE) {
@@ -398,7 +398,7 @@ export class Replayer implements TraceSink {
     // and the hash holds none unless some entry was keyed inside an arena.
     if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && model.mallocAt(n, b.addr, i) !== NOT_PYMALLOC) {
       this.addressCheck.predicted++;
-      this.pool.store(model.lastGranule, n, stack, domain);
+      this.pool.store(model.lastBlock, n, stack, domain);
       this.liveRequestedBytes += n;
       return;
     }
@@ -447,11 +447,11 @@ export class Replayer implements TraceSink {
     let oldDomain: number;
     let oldSize: number;
     if (this.foundKind === FOUND_POOL) {
-      const g = this.foundIndex;
+      const k = this.foundIndex;
       oldPool = this.foundPool;
-      oldStack = this.pool.stack(g);
-      oldDomain = this.pool.domain(g);
-      oldSize = this.pool.size(g);
+      oldStack = this.pool.stack(k);
+      oldDomain = this.pool.domain(k);
+      oldSize = this.pool.size(k);
     } else {
       const slot = this.foundIndex;
       oldPool = this.live.pool(slot);
@@ -563,7 +563,7 @@ export class Replayer implements TraceSink {
    */
   forEachLiveBlock(visit: (pool: number, size: number, stack: number, domain: number, event: number, ts: number) => void): void {
     const p = this.pool;
-    p.forEachLive((g, pool) => visit(pool, p.size(g), p.stack(g), p.domain(g), p.allocEvent(g), p.allocTs(g)));
+    p.forEachLive((k, pool) => visit(pool, p.size(k), p.stack(k), p.domain(k), p.allocEvent(k), p.allocTs(k)));
     const h = this.live;
     h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s)));
   }

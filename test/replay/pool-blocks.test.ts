@@ -1,8 +1,8 @@
 // The walk of the pool store visits only the carved blocks of the pools in
-// use; a scan of every granule of every arena slot (the slow, obviously
+// use; a scan of every block index of every arena slot (the slow, obviously
 // complete way) must find exactly the same blocks, in the same order, at any
 // instant of real traces — including after pools were emptied and reused for
-// another size class (reclaim), where old granule states lie around.
+// another size class (reclaim), where old block states lie around.
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,14 +12,14 @@ import type { Replayer } from '../../src/replay/replayer.js';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
 
-function everyGranule(r: Replayer): number[] {
+function everyBlockIndex(r: Replayer): number[] {
   const out: number[] = [];
-  const granules = 1 << r.model.granuleShift;
+  const perSlot = 1 << r.model.blockIndexShift;
   for (let a = 0; a < r.model.arenaSlots; a++) {
     if (r.model.arenaBase(a) === 0) continue;
-    for (let i = 0; i < granules; i++) {
-      const g = (a << r.model.granuleShift) + i;
-      if (r.pool.state(g) === SLOT_LIVE) out.push(g);
+    for (let i = 0; i < perSlot; i++) {
+      const k = (a << r.model.blockIndexShift) + i;
+      if (r.pool.state(k) === SLOT_LIVE) out.push(k);
     }
   }
   return out;
@@ -27,7 +27,7 @@ function everyGranule(r: Replayer): number[] {
 
 function walked(r: Replayer): number[] {
   const out: number[] = [];
-  r.pool.forEachLive((g) => out.push(g));
+  r.pool.forEachLive((k) => out.push(k));
   return out;
 }
 
@@ -41,7 +41,7 @@ describe('the pool store walk', () => {
       let checks = 0;
       let blocksSeen = 0;
       const check = (r: Replayer): void => {
-        const expected = everyGranule(r);
+        const expected = everyBlockIndex(r);
         expect(walked(r)).toEqual(expected);
         expect(expected.length).toBe(r.pool.live);
         let blocks = 0;

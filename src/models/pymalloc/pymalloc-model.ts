@@ -50,7 +50,11 @@ export class PymallocModel {
   readonly g: PymallocGeometry;
   private readonly poolsPerArena: number;
   private readonly poolShift: number;
-  /** Stride of a pool's slice of `blockNext` (>= blocks per pool of class 0). */
+  /**
+   * Stride of a pool's slice of `blockNext`: the power of two at or above the
+   * blocks per pool of class 0, so that a block index (see blockIndexShift)
+   * splits into arena, pool and block with shifts.
+   */
   private readonly blockStride: number;
   private readonly blockSizes: Int32Array;
   private readonly numBlocks: Int32Array;
@@ -116,16 +120,19 @@ export class PymallocModel {
   lastPool = NOT_PYMALLOC;
   /** Address of the block the last successful malloc handed out. */
   lastAddress = NaN;
-  /** Its granule index (granuleOf). */
-  lastGranule = 0;
-  /** Granule of the address the last successful `locate` found. */
-  locatedGranule = 0;
+  /** Its block index (blockIndexOf). */
+  lastBlock = 0;
+  /** Block index of the address the last `locate` found in a pool, or -1 when it is no block's start. */
+  locatedBlock = -1;
   /** Called when an arena slot receives a new arena (rare: once per arena). */
   onArenaAssigned: ((arena: number) => void) | null = null;
-  /** log2 of the 16-byte granules an arena slot spans from its first pool. */
-  readonly granuleShift: number;
-  private readonly granuleMask: number;
-  private readonly poolMask: number;
+  /**
+   * Block index of a block: (pool slot << log2(blockStride)) + its number in
+   * the pool, so (arena slot << blockIndexShift) + ... : every block of every
+   * arena slot, dense within a pool, in address order.
+   */
+  readonly blockIndexShift: number;
+  private readonly strideShift: number;
 
   constructor(
     geometry: PymallocGeometry,
@@ -144,10 +151,9 @@ export class PymallocModel {
       this.numBlocks[c] = blocksPerPool(geometry, c);
       this.poolQuantization[c] = quantizationPerPool(geometry, c);
     }
-    this.blockStride = this.numBlocks[0]!;
-    this.granuleShift = Math.log2((geometry.maxPoolsInArena * geometry.poolSize) / geometry.alignment);
-    this.granuleMask = (1 << this.granuleShift) - 1;
-    this.poolMask = geometry.maxPoolsInArena - 1;
+    this.strideShift = Math.ceil(Math.log2(this.numBlocks[0]!));
+    this.blockStride = 1 << this.strideShift;
+    this.blockIndexShift = this.poolShift + this.strideShift;
     this.usedpools = new Int32Array(geometry.sizeClasses).fill(NONE);
     this.nfp2lasta = new Int32Array(geometry.maxPoolsInArena + 1).fill(NONE);
     this.blocksInUse = new Float64Array(geometry.sizeClasses);
@@ -167,8 +173,8 @@ export class PymallocModel {
 
   /**
    * pymalloc_alloc(n) for the replay's hot path: returns the block's pool slot
-   * (or NOT_PYMALLOC) and leaves its address in `lastAddress` and its granule
-   * in `lastGranule`. Addresses are doubles beyond 2^31, and V8 boxes a
+   * (or NOT_PYMALLOC) and leaves its address in `lastAddress` and its block
+   * index in `lastBlock`. Addresses are doubles beyond 2^31, and V8 boxes a
    * double returned from a call it did not inline; a field is written in place.
    */
   mallocBlock(n: number): number {
@@ -234,7 +240,7 @@ export class PymallocModel {
     this.countBlock(c);
     this.poolCount[pool]!++;
     const b = this.poolFreeHead[pool]!;
-    const next = this.blockNext[pool * this.blockStride + b]!;
+    const next = this.blockNext[(pool << this.strideShift) + b]!;
     this.poolFreeHead[pool] = next;
     if (next === NONE) this.extendPool(pool, c);
     return this.handOut(pool, b, c);
@@ -245,8 +251,7 @@ export class PymallocModel {
     const offset = this.g.poolOverhead + b * this.blockSizes[c]!;
     this.lastPool = pool;
     this.lastAddress = this.poolAddr[pool]! + offset;
-    this.lastGranule =
-      ((pool >> this.poolShift) << this.granuleShift) + ((pool & this.poolMask) * this.g.poolSize + offset) / this.g.alignment;
+    this.lastBlock = (pool << this.strideShift) + b;
     return pool;
   }
 
@@ -254,7 +259,7 @@ export class PymallocModel {
   private extendPool(pool: number, c: number): void {
     const virgin = this.poolVirgin[pool]!;
     if (virgin < this.numBlocks[c]!) {
-      this.blockNext[pool * this.blockStride + virgin] = NONE;
+      this.blockNext[(pool << this.strideShift) + virgin] = NONE;
       this.poolFreeHead[pool] = virgin;
       this.poolVirgin[pool] = virgin + 1;
       return;
@@ -309,14 +314,14 @@ export class PymallocModel {
     if (this.poolSzidx[pool] === c) {
       // Emptied pool of the same class: its free stack and virgin tail are intact.
       const b = this.poolFreeHead[pool]!;
-      this.poolFreeHead[pool] = this.blockNext[pool * this.blockStride + b]!;
+      this.poolFreeHead[pool] = this.blockNext[(pool << this.strideShift) + b]!;
       return this.handOut(pool, b, c);
     }
     // (Re)initialise: block 0 is returned, block 1 goes on the free stack.
     this.poolSzidx[pool] = c;
     this.poolVirgin[pool] = 2;
     this.poolFreeHead[pool] = 1;
-    this.blockNext[pool * this.blockStride + 1] = NONE;
+    this.blockNext[(pool << this.strideShift) + 1] = NONE;
     return this.handOut(pool, 0, c);
   }
 
@@ -408,17 +413,15 @@ export class PymallocModel {
     this.freeBlock(pool, (address - this.poolAddr[pool]! - this.g.poolOverhead) / size);
   }
 
-  /** pymalloc_free of the block at granule `g` (see granuleOf) in pool slot `pool`: no address to box. */
-  freeGranule(g: number, pool: number): void {
-    const size = this.blockSizes[this.poolSzidx[pool]!]!;
-    const offset = (g & this.granuleMask) * this.g.alignment - (pool & this.poolMask) * this.g.poolSize;
-    this.freeBlock(pool, (offset - this.g.poolOverhead) / size);
+  /** pymalloc_free of the block with block index `k` (blockIndexOf) in pool slot `pool`: no address to box. */
+  freeBlockIndex(k: number, pool: number): void {
+    this.freeBlock(pool, k - (pool << this.strideShift));
   }
 
   private freeBlock(pool: number, b: number): void {
     const c = this.poolSzidx[pool]!;
     const head = this.poolFreeHead[pool]!;
-    this.blockNext[pool * this.blockStride + b] = head;
+    this.blockNext[(pool << this.strideShift) + b] = head;
     this.poolFreeHead[pool] = b;
     const count = this.poolCount[pool]! - 1;
     this.poolCount[pool] = count;
@@ -553,8 +556,9 @@ export class PymallocModel {
   }
 
   /**
-   * poolAt(addresses[i]), also leaving the address's granule (granuleOf) in
-   * `locatedGranule` when it lies in a carved pool. The replay's lookups go
+   * poolAt(addresses[i]), also leaving in `locatedBlock` the block index of
+   * the block starting there (-1 when the address is inside a pool but at no
+   * block's start: a pool header, the middle of a block, the pool's tail). The replay's lookups go
    * through here: the address is read from the array, not passed (see
    * mallocBlock), and the arena search is written out so that no call takes
    * the double. poolAt is the same search for callers holding an address.
@@ -575,8 +579,10 @@ export class PymallocModel {
       this.lastArenaLooked = a;
     }
     const offset = address - this.arenaFirstPool[a]!;
-    this.locatedGranule = (a << this.granuleShift) + offset / this.g.alignment;
-    return (a << this.poolShift) + Math.floor(offset / this.g.poolSize);
+    const inArena = Math.floor(offset / this.g.poolSize);
+    const pool = (a << this.poolShift) + inArena;
+    this.locatedBlock = this.blockAt(pool, offset - inArena * this.g.poolSize);
+    return pool;
   }
 
   private poolInArena(address: number, a: number): number {
@@ -587,25 +593,32 @@ export class PymallocModel {
   }
 
   /**
-   * Index of the 16-byte granule of a block address within all arena slots:
-   * (arena slot << granuleShift) + offset from the arena's first pool / 16.
+   * Block index of the block starting at `address` in pool slot `pool` (a
+   * carved pool, as poolAt returned): (pool << log2(blockStride)) + block
+   * number; -1 when no block of the pool starts there.
    */
-  granuleOf(address: number, pool: number): number {
-    const a = pool >> this.poolShift;
-    return (a << this.granuleShift) + (address - this.arenaFirstPool[a]!) / this.g.alignment;
+  blockIndexOf(address: number, pool: number): number {
+    return this.blockAt(pool, address - this.poolAddr[pool]!);
   }
 
-  /** Address of a granule index (inverse of granuleOf). */
-  addressOfGranule(granule: number): number {
-    const a = granule >> this.granuleShift;
-    return this.arenaFirstPool[a]! + (granule - (a << this.granuleShift)) * this.g.alignment;
+  /** Block index of the block starting `offset` bytes into pool slot `pool`, or -1. */
+  private blockAt(pool: number, offset: number): number {
+    const c = this.poolSzidx[pool]!;
+    const b = (offset - this.g.poolOverhead) / this.blockSizes[c]!;
+    // (A whole number below the class's block count only at a block's start.)
+    return b >= 0 && b < this.numBlocks[c]! && b === Math.floor(b) ? (pool << this.strideShift) + b : -1;
   }
 
-  /** Pool slot of a granule index. */
-  poolOfGranule(granule: number): number {
-    const a = granule >> this.granuleShift;
-    const offset = (granule - (a << this.granuleShift)) * this.g.alignment;
-    return (a << this.poolShift) + Math.floor(offset / this.g.poolSize);
+  /** Address of a block index (inverse of blockIndexOf). */
+  addressOfBlock(k: number): number {
+    const pool = k >> this.strideShift;
+    const b = k - (pool << this.strideShift);
+    return this.poolAddr[pool]! + this.g.poolOverhead + b * this.blockSizes[this.poolSzidx[pool]!]!;
+  }
+
+  /** Pool slot of a block index. */
+  poolOfBlock(k: number): number {
+    return k >> this.strideShift;
   }
 
   /** Which arena allocation an arena slot holds now (changes when the slot is reused). */

@@ -277,13 +277,23 @@ function runOne(version: PythonVersion, ops: readonly Op[], choices: readonly Ar
     }
   };
 
-  /** The replayer's lookups for a block just handed out: poolAt and the granule index round trip. */
+  /**
+   * The replayer's lookups for a block just handed out: poolAt, locate and
+   * the block index round trip; an address inside the block (or in the pool
+   * header) is no block's start.
+   */
   const checkLookups = (a: number, pool: number): void => {
     if (fast.poolAt(a) !== pool) diverge(`poolAt(0x${a.toString(16)}) = ${fast.poolAt(a)}, lastPool = ${pool}`);
-    const granule = fast.granuleOf(a, pool);
-    if (fast.addressOfGranule(granule) !== a || fast.poolOfGranule(granule) !== pool) {
-      diverge(`granule ${granule} of 0x${a.toString(16)} does not map back`);
+    const k = fast.blockIndexOf(a, pool);
+    if (k < 0 || fast.addressOfBlock(k) !== a || fast.poolOfBlock(k) !== pool) {
+      diverge(`block index ${k} of 0x${a.toString(16)} does not map back`);
     }
+    if (fast.locate(Float64Array.of(a), 0) !== pool || fast.locatedBlock !== k) diverge(`locate(0x${a.toString(16)}) is not block ${k}`);
+    if (fast.blockIndexOf(a + g.alignment / 2, pool) !== -1) diverge(`0x${(a + 8).toString(16)} is taken for a block start`);
+    const inside = a + g.alignment; // a block start only when the class is one granule
+    if (fast.poolSizeClass(pool) > 0 && fast.blockIndexOf(inside, pool) !== -1) diverge(`0x${inside.toString(16)}, inside a block, is taken for a block start`);
+    const header = fast.poolAddress(pool) + g.poolOverhead - g.alignment;
+    if (fast.blockIndexOf(header, pool) !== -1) diverge(`the pool header at 0x${header.toString(16)} is taken for a block start`);
   };
 
   /** poolAt of an arbitrary address against the reference's carved-pool lookup. */
