@@ -19,9 +19,10 @@ export const pinningSection: ReportSection = {
   applies: (d) => d.pinning.end.pinnedArenas > 0 || (d.pinning.arenaPeak?.pinnedArenas ?? 0) > 0,
   charts: () => [],
   html: ({ data }) => {
-    const out = [pinningHtml(data.pinning.end, 'At the end')];
+    const hasStacks = data.analyze.events.stacks > 0;
+    const out = [pinningHtml(data.pinning.end, 'At the end', hasStacks)];
     if (data.pinning.arenaPeak !== null) {
-      out.push(`<details><summary>At the arena high-water mark</summary>${pinningHtml(data.pinning.arenaPeak, 'At the arena high-water mark')}</details>`);
+      out.push(`<details><summary>At the arena high-water mark</summary>${pinningHtml(data.pinning.arenaPeak, 'At the arena high-water mark', hasStacks)}</details>`);
     }
     return out.join('\n');
   },
@@ -41,8 +42,8 @@ function siteColumns(by: string): Column<PinningSite>[] {
   ];
 }
 
-function pinningHtml(p: ArenaPinning, label: string): string {
-  const by = siteNoun(p.groupedBy);
+function pinningHtml(p: ArenaPinning, label: string, hasStacks: boolean): string {
+  const by = siteNoun(p.groupedBy, hasStacks);
   const out = [
     `<h3>${escapeHtml(label)}</h3>`,
     `<p>At ${instantHtml(p)}: <b>${count(p.pinnedArenas, 'arena')}</b> ${p.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released; ` +
