@@ -33,7 +33,7 @@ describe('counting in our words', () => {
     const stack = Array.from({ length: 13 }, (_, i) => `f${i} (app.py:${i})`);
     expect(siteCell('f12 (app.py:12)', stack)).toContain('<li class="muted">… 1 more frame</li>');
     expect(siteCell('f13 (app.py:13)', [...stack, 'f13 (app.py:13)'])).toContain('<li class="muted">… 2 more frames</li>');
-    // 101 marks: the table lists 100. The sample has one bad record skipped.
+    // 101 marks: the table lists 100. The sample skipped one bad record.
     const data = sampleReportData({ marks: 101 });
     const meta = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`key${i}`, `value ${i}`]));
     const html = (await renderHtmlReport({ ...data, analyze: { ...data.analyze, meta } }, { chartsHref: 'x.charts' })).html;
@@ -41,6 +41,8 @@ describe('counting in our words', () => {
     expect(html).toContain('<p class="muted">1 later mark is not listed.</p>');
     expect(html).toContain('… 1 more metadata entry');
     expect(html).toContain('<span class="warn">1 bad record skipped (--lenient)</span>');
+    // The sample has one empty arena among those live.
+    expect(html).toContain('; 1 live arena is empty. ');
     const index = await renderIndexHtml([indexEntryOf(data, 'sample.html')], [], 'index.charts');
     expect(index.html).toContain('<h1>memreplay reports: 1 trace</h1>');
   });

@@ -48,7 +48,7 @@ function pinningHtml(p: ArenaPinning, label: string, hasStacks: boolean): string
     `<h3>${escapeHtml(label)}</h3>`,
     `<p>At ${instantHtml(p)}: <b>${count(p.pinnedArenas, 'arena')}</b> ${p.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released; ` +
       `besides blocks in use ${p.pinnedArenas === 1 ? 'it holds' : 'they hold'} <b>${bytes(p.heldBytes)}</b> (free blocks, empty pools, headers, quantization, alignment)` +
-      `${p.emptyArenas > 0 ? `; ${thousands(p.emptyArenas)} live ${p.emptyArenas === 1 ? 'arena is' : 'arenas are'} empty` : ''}. ` +
+      `${p.emptyArenas > 0 ? `; ${count(p.emptyArenas, 'live arena')} ${p.emptyArenas === 1 ? 'is' : 'are'} empty` : ''}. ` +
       `“Alone”: the arenas or pools whose live blocks all belong to that ${by}, which freeing them would release. ` +
       `“Kept unusable”: its share, in proportion to its blocks, of the bytes the arenas it pins hold beyond their blocks in use. ` +
       `Only pymalloc blocks live in arenas, so the blocks and bytes here leave out each ${by}’s C-library blocks (size 0 or over 512 bytes, and the raw domain), which “Live at the end” counts too.</p>`,
