@@ -41,7 +41,7 @@ export function withGrowthOptions<T>(y: Argv<T>): Argv<T & GrowthArgs> {
     .option('suppressions', {
       type: 'string',
       array: true,
-      describe: 'suppression file(s) (also read: .memreplay-suppressions in the working directory)',
+      describe: 'a suppression file; give it again for more (also read: .memreplay-suppressions in the working directory)',
     }) as Argv<T & GrowthArgs>;
 }
 

@@ -6,7 +6,7 @@ import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../src/errors.js';
 import { DEFAULT_FRAMES, framesMessage, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
-import { bytes, thousands } from '../../src/reports/units.js';
+import { bytes, count } from '../../src/reports/units.js';
 import { withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
 
@@ -85,9 +85,9 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode}) before the recorder could finish`;
         say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats and final marks`);
       } else {
-        const stacks = status.stacks > 0 ? ` and ${thousands(status.stacks)} call stacks` : '';
+        const stacks = status.stacks > 0 ? ` and ${count(status.stacks, 'call stack')}` : '';
         news(
-          `recorded ${thousands(status.events)} events${stacks} of CPython ${status.python} in ${files.trace} (${bytes(result.traceBytes)}, ` +
+          `recorded ${count(status.events, 'event')}${stacks} of CPython ${status.python} in ${files.trace} (${bytes(result.traceBytes)}, ` +
             `${(status.bytes / Math.max(1, status.events)).toFixed(1)} bytes/event before compression)`,
         );
         const sidecars = [result.wroteStats ? files.stats : null, result.wroteFinal ? files.final : null].filter(Boolean);
@@ -95,7 +95,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         if (!status.stats) say('no stats mark: the program ended without running its atexit callbacks (os._exit, a fatal error)');
         if (!status.complete) say('the trace is not complete: pymalloc had served blocks before the recorder started (# complete: false)');
         if (status.statsWindowCalls > 0) {
-          say(`warning: ${status.statsWindowCalls} allocator calls happened between a mark and its statistics; those statistics may not match the trace`);
+          say(`warning: ${count(status.statsWindowCalls, 'allocator call')} happened between a mark and its statistics; those statistics may not match the trace`);
         }
       }
       if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);

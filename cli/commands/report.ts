@@ -17,6 +17,7 @@ import { writeReportFile } from '../../src/io/write-report.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
+import { count, thousands } from '../../src/reports/units.js';
 import type { ReportFile, ReportTaskOptions, ReportTaskResult } from '../../src/reports/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
@@ -125,7 +126,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       if (batch) {
         const files = await indexFiles(entries, failures, format);
         writeFiles(outDir, files, args.force, format === 'html' ? chartsFolder(INDEX) : undefined);
-        say(`Wrote ${join(outDir, `${INDEX}.${format}`)} (${entries.length} of ${inputs.length} traces)\n`);
+        say(`Wrote ${join(outDir, `${INDEX}.${format}`)} (${thousands(entries.length)} of ${count(inputs.length, 'trace')})\n`);
       }
       return internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK;
     }),

@@ -6,6 +6,7 @@ import { verificationOf } from '../../src/analyzers/analyze.js';
 import { walkStats } from '../../src/models/pymalloc/stats.js';
 import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
+import { count } from '../../src/reports/units.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
 import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
@@ -66,7 +67,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         if (args.verify) process.stderr.write(formatVerificationText(ctx.fileName, verification));
       }
       if (ctx.skippedRecords > 0 && !args.json) {
-        process.stderr.write(`memreplay: ${ctx.fileName}: skipped ${ctx.skippedRecords} bad records (--lenient)\n`);
+        process.stderr.write(`memreplay: ${ctx.fileName}: skipped ${count(ctx.skippedRecords, 'bad record')} (--lenient)\n`);
       }
       return args.verify && !verification.exact ? EXIT_CHECK_FAILED : EXIT_OK;
     }),

@@ -19,6 +19,7 @@
 // label shape (mark-census.ts), a bounded list, for messages.
 
 import type { ReplayObserver, Replayer } from '../replay/replayer.js';
+import { count } from '../reports/units.js';
 import {
   classifyGrowth,
   classifyWindowGrowth,
@@ -210,17 +211,17 @@ export class GrowthSeries {
   get noVerdict(): string | null {
     if (this.enough) return null;
     const n = this.steadyIntervals;
-    const warm = `${this.warmup}${this.warmupPercent !== null ? ` (${this.warmupPercent}%)` : ''}`;
+    // "(25% of 12 marks counted)": the share asked for with --warmup P%, of what it was taken of.
+    const share = this.warmupPercent !== null ? `${this.warmupPercent}% of ` : '';
     if (this.basis === 'marks') {
       return (
-        `only ${n} interval${n === 1 ? '' : 's'} after the warm-up of ${warm} mark${this.warmup === 1 ? '' : 's'} ` +
-        `(${this.boundaries} mark${this.boundaries === 1 ? '' : 's'} counted); a verdict needs ${this.minSteadyIntervals}`
+        `only ${count(n, 'interval')} after the warm-up of ${count(this.warmup, 'mark')} ` +
+        `(${share}${count(this.boundaries, 'mark')} counted); a verdict needs ${this.minSteadyIntervals}`
       );
     }
-    const windows = this.samples.length - 1;
     return (
-      `only ${n} window${n === 1 ? '' : 's'} after the warm-up of ${warm} window${this.warmup === 1 ? '' : 's'} ` +
-      `(${windows} window${windows === 1 ? '' : 's'} of ${this.eventsPerWindow} events; the trace has no usable marks); ` +
+      `only ${count(n, 'window')} after the warm-up of ${count(this.warmup, 'window')} ` +
+      `(${share}${count(this.samples.length - 1, 'window')} of ${count(this.eventsPerWindow, 'event')}; the trace has no usable marks); ` +
       `a verdict from windows needs ${this.minSteadyIntervals}`
     );
   }

@@ -23,6 +23,7 @@ import { globMatcher } from '../suppressions/glob.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { parseFrame, type PythonFrame } from './frame-text.js';
 import { UsageError } from '../errors.js';
+import { count } from '../reports/units.js';
 import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from './growth.js';
 import type { GrowthClass } from './growth-rule.js';
 import type { MarkCensus } from './mark-census.js';
@@ -93,6 +94,12 @@ export interface LeaksResult {
   readonly marks: MarkCensus;
   readonly groupedBy: SiteGrouping;
   readonly depth: number | null;
+  /**
+   * A call stack with a frame was seen up to the reported instant. False:
+   * every site is a `(no stack)` group by domain and size class, whatever
+   * groupedBy says.
+   */
+  readonly hasStacks: boolean;
   readonly totals: {
     readonly liveBlocks: number;
     readonly liveRequestedBytes: number;
@@ -293,6 +300,8 @@ export class LeaksAnalysis implements ReplayObserver {
       marks,
       groupedBy: by,
       depth: options.depth ?? null,
+      // Frames, not stacks: an event with an empty frame list interns a stack without any.
+      hasStacks: ctx.stacks.frameCount > 0,
       totals: {
         liveBlocks: walk.totalBlocks,
         liveRequestedBytes: walk.totalRequestedBytes,
@@ -340,7 +349,7 @@ export class LeaksAnalysis implements ReplayObserver {
 export function marksText(m: MarkCensus): string {
   if (m.count === 0) return 'no marks';
   const shapes = m.labels.map((l) => `${JSON.stringify(l.label)}${l.count > 1 ? ` x${l.count}` : ''}`);
-  return `${m.count} mark${m.count === 1 ? '' : 's'}: ${shapes.join(', ')}${m.more ? ', and others' : ''}`;
+  return `${count(m.count, 'mark')}: ${shapes.join(', ')}${m.more ? ', and others' : ''}`;
 }
 
 /** --marks GLOB matched no mark of the trace: a usage error that says which marks it has. */

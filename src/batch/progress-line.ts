@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { traceDisplayName } from '../import/source.js';
-import { bytes, terminalSafe } from '../reports/units.js';
+import { bytes, count, terminalSafe } from '../reports/units.js';
 import type { BatchOutcome } from './outcome.js';
 import type { BatchProgress } from './pool.js';
 
@@ -88,7 +88,7 @@ export class ProgressLine implements BatchProgress {
     let readBytes = 0;
     for (const r of this.read) readBytes += r;
     const seconds = (this.now() - this.startedAt) / 1000;
-    const parts = [`${this.label}: ${this.done}/${this.inputs.length} traces${this.failed > 0 ? ` (${this.failed} failed)` : ''}`];
+    const parts = [`${this.label}: ${this.done}/${count(this.inputs.length, 'trace')}${this.failed > 0 ? ` (${this.failed} failed)` : ''}`];
     if (this.totalBytes !== undefined && this.totalBytes > 0) {
       parts.push(`${bytes(readBytes)} of ${bytes(this.totalBytes)} (${Math.floor((100 * readBytes) / this.totalBytes)}%)`);
     } else {

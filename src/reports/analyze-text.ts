@@ -4,7 +4,8 @@ import type { AnalyzeResult } from '../analyzers/analyze.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
-import { bytes, count, percent, terminalSafe, thousands } from './units.js';
+import { STACKLESS_GROUPING } from './site-words.js';
+import { bytes, count, nounFor, percent, terminalSafe, thousands } from './units.js';
 
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
 
@@ -53,7 +54,7 @@ export function formatAnalyzeText(r: AnalyzeResult): string {
   if (lb.totalGroups === 0) out.push('no live blocks at the end');
   else out.push(`live blocks at the end ${liveGroupingText(r)}:`);
   for (const g of lb.groups) {
-    out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${g.blocks === 1 ? 'block ' : 'blocks'}  ${terminalSafe(g.key, 90)}`);
+    out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${nounFor(g.blocks, 'block').padEnd(6)}  ${terminalSafe(g.key, 90)}`);
   }
   out.push('');
   out.push('fragmentation at the end:');
@@ -77,7 +78,7 @@ function liveGroupingText(r: AnalyzeResult): string {
   const groups = count(lb.totalGroups, stackless ? 'group' : 'site');
   const listed = lb.groups.length < lb.totalGroups ? `top ${thousands(lb.groups.length)} of ${groups}` : groups;
   return stackless
-    ? `by domain and size class (the trace has no call stacks; ${listed})`
+    ? `${STACKLESS_GROUPING} (the trace has no call stacks; ${listed})`
     : `by ${lb.groupedBy} (${lb.depth !== null ? `depth ${lb.depth}; ` : ''}${listed})`;
 }
 

@@ -7,7 +7,8 @@
 import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-diff.js';
 import type { MetricDiff, TraceDiffResult, TraceSide } from '../analyzers/trace-diff.js';
 import { frameText, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
-import { bytes, percent, terminalSafe, thousands } from './units.js';
+import { STACKLESS_GROUPING } from './site-words.js';
+import { bytes, count, percent, terminalSafe, thousands } from './units.js';
 
 /** Older frames shown under a --by traceback row. */
 const MAX_CALLER_LINES = 8;
@@ -17,16 +18,19 @@ export function formatSnapshotDiffText(d: SnapshotDiffResult, top: number): stri
   out.push(`snapshots compared by ${d.by}${d.cumulative ? ' (cumulative)' : ''}`);
   out.push(`  old  ${snapshotLine(d.old)}`);
   out.push(`  new  ${snapshotLine(d.new)}`);
-  out.push(`  total ${bytes(d.new.totalSize)} (${signedBytes(d.new.totalSize - d.old.totalSize)}) in ${thousands(d.new.traceCount)} blocks (${signed(d.new.traceCount - d.old.traceCount)})`);
+  out.push(`  total ${bytes(d.new.totalSize)} (${signedBytes(d.new.totalSize - d.old.totalSize)}) in ${count(d.new.traceCount, 'block')} (${signed(d.new.traceCount - d.old.traceCount)})`);
   out.push('');
-  out.push(...statisticsTable(d.statistics, d.by, top));
+  out.push(...statisticsTable(d.statistics, d.by, top, { grouping: `by ${d.by}`, site: 'site' }));
   return out.join('\n') + '\n';
 }
 
 export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   const out: string[] = [];
   const when = d.at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(d.at, 40))}`;
-  out.push(`event traces compared ${when} (live blocks by ${d.by}${d.depth !== null ? `, innermost ${d.depth} frames per stack` : ''}${d.cumulative ? ', cumulative' : ''})`);
+  // Without a call stack on either side, every block is in a (no stack) group by domain and size class, whatever --by says.
+  const stackless = d.old.analysis.events.stacks === 0 && d.new.analysis.events.stacks === 0;
+  const words = stackless ? { grouping: STACKLESS_GROUPING, site: 'group' } : { grouping: `by ${d.by}`, site: 'site' };
+  out.push(`event traces compared ${when} (live blocks ${stackless ? `${words.grouping}: neither trace has call stacks` : words.grouping}${d.depth !== null ? `, innermost ${count(d.depth, 'frame')} per stack` : ''}${d.cumulative ? ', cumulative' : ''})`);
   out.push(`  old  ${traceLine(d.old)}`);
   out.push(`  new  ${traceLine(d.new)}`);
   out.push('');
@@ -36,8 +40,8 @@ export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
     out.push(`  ${m.description.padEnd(width)} ${metricValue(m, m.old).padStart(12)} ${metricValue(m, m.new).padStart(12)} ${metricDiff(m).padStart(12)}`);
   }
   out.push('');
-  out.push(`live blocks ${when}: ${bytes(d.new.live.totalSize)} (${signedBytes(d.new.live.totalSize - d.old.live.totalSize)}) in ${thousands(d.new.live.traceCount)} blocks (${signed(d.new.live.traceCount - d.old.live.traceCount)})`);
-  out.push(...statisticsTable(d.statistics, d.by, top));
+  out.push(`live blocks ${when}: ${bytes(d.new.live.totalSize)} (${signedBytes(d.new.live.totalSize - d.old.live.totalSize)}) in ${count(d.new.live.traceCount, 'block')} (${signed(d.new.live.traceCount - d.old.live.traceCount)})`);
+  out.push(...statisticsTable(d.statistics, d.by, top, words));
   return out.join('\n') + '\n';
 }
 
@@ -45,23 +49,24 @@ function snapshotLine(s: Snapshot): string {
   const what = [s.format === 'pickle' ? 'Snapshot.dump() pickle' : 'JSONL snapshot'];
   if (s.label !== null) what.push(`label ${JSON.stringify(terminalSafe(s.label, 40))}`);
   if (s.tracebackLimit !== null) what.push(`traceback limit ${s.tracebackLimit}`);
-  return `${terminalSafe(s.file)}  (${what.join(', ')}; ${thousands(s.traceCount)} blocks, ${bytes(s.totalSize)})`;
+  return `${terminalSafe(s.file)}  (${what.join(', ')}; ${count(s.traceCount, 'block')}, ${bytes(s.totalSize)})`;
 }
 
 function traceLine(s: TraceSide): string {
   const a = s.analysis;
-  return `${terminalSafe(a.file)}  (${a.format}${a.gzip ? ', gzip' : ''}; CPython ${a.python.version} model; ${thousands(a.events.total)} events${a.anomalies.total > 0 ? `, ${thousands(a.anomalies.total)} anomalies` : ''})`;
+  return `${terminalSafe(a.file)}  (${a.format}${a.gzip ? ', gzip' : ''}; CPython ${a.python.version} model; ${count(a.events.total, 'event')}${a.anomalies.total > 0 ? `, ${count(a.anomalies.total, 'anomaly')}` : ''})`;
 }
 
-function statisticsTable(stats: readonly StatisticDiff[], by: string, top: number): string[] {
+/** `words`: "by lineno" and "site", or for blocks without any stack "by domain and size class" and "group". */
+function statisticsTable(stats: readonly StatisticDiff[], by: string, top: number, words: { grouping: string; site: string }): string[] {
   const out: string[] = [];
   if (stats.length === 0) {
     out.push('no blocks in either input');
     return out;
   }
   const shown = stats.slice(0, top);
-  out.push(`largest changes by ${by} (${shown.length} of ${thousands(stats.length)}):`);
-  out.push(`  ${'size'.padStart(10)} ${'diff'.padStart(11)} ${'blocks'.padStart(10)} ${'diff'.padStart(9)}  site`);
+  out.push(`largest changes ${words.grouping} (${thousands(shown.length)} of ${thousands(stats.length)}):`);
+  out.push(`  ${'size'.padStart(10)} ${'diff'.padStart(11)} ${'blocks'.padStart(10)} ${'diff'.padStart(9)}  ${words.site}`);
   for (const s of shown) {
     const innermost = s.frames[s.frames.length - 1]!;
     out.push(`  ${bytes(s.size).padStart(10)} ${signedBytes(s.sizeDiff).padStart(11)} ${thousands(s.count).padStart(10)} ${signed(s.countDiff).padStart(9)}  ${site(innermost)}`);

@@ -10,7 +10,7 @@ import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
 import { instantText } from './growth-text.js';
 import { siteLocation } from './source-location.js';
-import { bytes, percent, thousands } from './units.js';
+import { bytes, count, percent, thousands } from './units.js';
 
 /** Annotations GitHub shows per step and kind; more are dropped, so the rest are summed up in one. */
 const MAX_ANNOTATIONS = 10;
@@ -63,7 +63,7 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
   const errors = lines.filter((l) => l.startsWith('::error'));
   const kept = [...lines.filter((l) => !l.startsWith('::error')), ...errors.slice(0, MAX_ANNOTATIONS)];
   if (errors.length > MAX_ANNOTATIONS) {
-    kept.push(command('error', { title: 'memreplay' }, `${errors.length - MAX_ANNOTATIONS} more findings: see the job summary or the --sarif report`));
+    kept.push(command('error', { title: 'memreplay' }, `${count(errors.length - MAX_ANNOTATIONS, 'more finding')}: see the job summary or the --sarif report`));
   }
   return kept.map((l) => l + '\n').join('');
 }

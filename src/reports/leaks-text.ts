@@ -11,7 +11,8 @@ import {
   slopeText,
   WINDOWS_RULE_TEXT,
 } from './growth-text.js';
-import { bytes, count, terminalSafe, thousands } from './units.js';
+import { STACKLESS_GROUPING } from './site-words.js';
+import { bytes, count, nounFor, plural, terminalSafe, thousands } from './units.js';
 /** Evidence values shown per site before eliding the middle. */
 const MAX_SERIES_SHOWN = 14;
 
@@ -25,16 +26,17 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   const frames = options.frames ?? 5;
   out.push(`== ${terminalSafe(r.file)} (CPython ${r.python.version} model, from ${r.python.source})`);
   const when = instantText(r, quote);
+  const site = siteWord(r);
   out.push(
     `live ${when} (event ${thousands(r.at.event)}): ${count(r.totals.liveBlocks, 'block')}, ${bytes(r.totals.liveRequestedBytes)} requested, ` +
-      `in ${count(r.totals.sites, 'site')} by ${r.groupedBy}${r.depth !== null ? ` (depth ${r.depth})` : ''}`,
+      `in ${count(r.totals.sites, site)} ${groupingText(r)}`,
   );
   out.push(`growth: ${growthSummary(r, quote)}`);
   if (r.growth.basis === 'windows') out.push(`  (${WINDOWS_RULE_TEXT})`);
   if (r.suppressions.length > 0) {
     out.push(`suppressed: ${count(r.totals.suppressedBlocks, 'block')}, ${bytes(r.totals.suppressedBytes)}`);
     for (const s of r.suppressions) {
-      out.push(`  ${thousands(s.blocks).padStart(8)} blocks ${bytes(s.bytes).padStart(10)}  leak:${terminalSafe(s.pattern, 80)}  (${terminalSafe(s.file, 60)}:${s.line})`);
+      out.push(`  ${thousands(s.blocks).padStart(8)} ${nounFor(s.blocks, 'block').padEnd(6)} ${bytes(s.bytes).padStart(10)}  leak:${terminalSafe(s.pattern, 80)}  (${terminalSafe(s.file, 60)}:${s.line})`);
     }
   }
   const leaks = r.sites.filter((s) => s.growth.class === 'steady_leak');
@@ -51,14 +53,14 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   }
   if (others.length > 0) {
     out.push('');
-    out.push(`other live sites by bytes (top ${others.length}):`);
-    out.push(`  ${'live'.padStart(10)} ${'blocks'.padStart(9)} ${'pools'.padStart(11)} ${'arenas'.padStart(9)}  ${'growth'.padEnd(13)}  site`);
+    out.push(`other live ${plural(site)} by bytes (top ${thousands(others.length)}):`);
+    out.push(`  ${'live'.padStart(10)} ${'blocks'.padStart(9)} ${'pools'.padStart(11)} ${'arenas'.padStart(9)}  ${'growth'.padEnd(13)}  ${site}`);
     for (const s of others) {
       out.push(
         `  ${bytes(s.requestedBytes).padStart(10)} ${thousands(s.blocks).padStart(9)} ${aloneOf(s.pools, s.poolsAlone).padStart(11)} ${aloneOf(s.arenas, s.arenasAlone).padStart(9)}  ${GROWTH_CLASS_NAMES[s.growth.class].padEnd(13)}  ${terminalSafe(s.key, 90)}`,
       );
     }
-    out.push('  (pools, arenas: holding a block of the site / holding only its blocks)');
+    out.push(`  (pools, arenas: holding a block of the ${site} / holding only its blocks)`);
   }
   return out.join('\n') + '\n';
 }
@@ -74,7 +76,7 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
   if (s.blocks > 0) {
     const classes = s.sizeClasses.map((c) => `${c.blockSize} B x ${thousands(c.blocks)}`);
     if (s.systemBlocks > 0) classes.push(`C library x ${thousands(s.systemBlocks)}`);
-    out.push(`    size classes: ${classes.join(', ')}; pools ${aloneOf(s.pools, s.poolsAlone)}, arenas ${aloneOf(s.arenas, s.arenasAlone)} (holding / only this site)`);
+    out.push(`    size classes: ${classes.join(', ')}; pools ${aloneOf(s.pools, s.poolsAlone)}, arenas ${aloneOf(s.arenas, s.arenasAlone)} (holding / only this ${siteWord(r)})`);
     out.push(`    allocated from event ${thousands(s.first!.event)}${tsText(s.first!.ts)} to event ${thousands(s.last!.event)}${tsText(s.last!.ts)}`);
   }
   if (s.stack.length > 0) {
@@ -83,6 +85,20 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
     for (const f of shown) out.push(`      ${terminalSafe(f, 110)}`);
   }
   return out;
+}
+
+/** What this text calls a site: "group" when there is no call stack to name sites by. */
+function siteWord(r: LeaksResult): string {
+  return r.hasStacks ? 'site' : 'group';
+}
+
+/**
+ * "by lineno", "by traceback (depth 3)"; for blocks without any call stack
+ * "by domain and size class", with why: --by has no frames to go by.
+ */
+function groupingText(r: LeaksResult): string {
+  if (!r.hasStacks) return `${STACKLESS_GROUPING} (${r.at.end ? 'the trace has no call stacks' : 'no call stacks up to this mark'})`;
+  return `by ${r.groupedBy}${r.depth !== null ? ` (depth ${r.depth})` : ''}`;
 }
 
 function quote(text: string): string {

@@ -8,8 +8,8 @@ import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import type { TraceInstant } from '../analyzers/report-data.js';
 import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
-import { siteNoun } from './site-words.js';
-import { bytes, percent, thousands } from './units.js';
+import { siteNoun, STACKLESS_GROUPING } from './site-words.js';
+import { bytes, count, percent, thousands } from './units.js';
 
 const ROWS = 10;
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
@@ -60,7 +60,7 @@ export function formatReportMarkdown(d: ReportData): string {
   const out: string[] = [];
   out.push(`# memreplay report: \`${a.file.replace(/`/g, "'").replace(/[\r\n]/g, ' ')}\``, '');
   out.push(
-    `CPython ${a.python.version} pymalloc model (${a.python.source}); ${thousands(a.events.total)} events, ${thousands(a.events.marks)} marks; ` +
+    `CPython ${a.python.version} pymalloc model (${a.python.source}); ${count(a.events.total, 'event')}, ${count(a.events.marks, 'mark')}; ` +
       (a.verification.arenas.traceHasArenaRecords
         ? `${thousands(a.verification.blocksPredicted)} of ${thousands(a.verification.blocksChecked)} block addresses predicted${a.verification.exact ? ' (exact replay)' : ''}.`
         : `no arena records: arenas placed by the model.`),
@@ -72,8 +72,8 @@ export function formatReportMarkdown(d: ReportData): string {
     out.push('The trace never used a pymalloc arena.', '');
   } else {
     out.push(
-      `At the arena high-water mark, ${when(peak)}, pymalloc held **${bytes(peak.arenaBytes)}** in ${thousands(peak.arenas)} arenas, of which **${bytes(peak.allocatedBlockBytes)}** (${percent(peak.utilisation)}) were blocks in use.`,
-      `At the end, ${thousands(a.fragmentation.end.arenas)} arenas (${bytes(a.fragmentation.end.arenaBytes)}) were held, ${percent(a.fragmentation.end.utilisation)} in blocks in use; ${thousands(d.pinning.end.pinnedArenas)} pinned by live blocks.`,
+      `At the arena high-water mark, ${when(peak)}, pymalloc held **${bytes(peak.arenaBytes)}** in ${count(peak.arenas, 'arena')}, of which **${bytes(peak.allocatedBlockBytes)}** (${percent(peak.utilisation)}) were blocks in use.`,
+      `At the end, ${count(a.fragmentation.end.arenas, 'arena')} (${bytes(a.fragmentation.end.arenaBytes)}) ${a.fragmentation.end.arenas === 1 ? 'was' : 'were'} held, ${percent(a.fragmentation.end.utilisation)} in blocks in use; ${thousands(d.pinning.end.pinnedArenas)} pinned by live blocks.`,
       '',
     );
   }
@@ -89,11 +89,18 @@ export function formatReportMarkdown(d: ReportData): string {
     ),
     '',
   );
+  // A trace without call stacks has groups by domain and size class, not sites (site-words.ts).
+  const hasStacks = a.events.stacks > 0;
   for (const m of PEAK_SITE_METRICS) {
     const p = d.highWater[m];
     if (p.event === 0) continue;
-    const by = siteNoun(p.live.groupedBy);
-    out.push(`### Live at the peak of ${p.description}`, '', `${when(p)}: ${thousands(p.live.totalBlocks)} blocks, ${bytes(p.live.totalRequestedBytes)} requested.`, '');
+    const by = siteNoun(p.live.groupedBy, hasStacks);
+    out.push(
+      `### Live at the peak of ${p.description}`,
+      '',
+      `${when(p)}: ${count(p.live.totalBlocks, 'block')}, ${bytes(p.live.totalRequestedBytes)} requested, in ${count(p.live.totalGroups, by)}${hasStacks ? '' : ` ${STACKLESS_GROUPING} (the trace has no call stacks)`}.`,
+      '',
+    );
     out.push(table([by, 'blocks', 'requested'], p.live.groups.slice(0, ROWS).map((g) => [mdText(g.key), thousands(g.blocks), bytes(g.requestedBytes)]), [false, true, true]), '');
   }
   if (d.timeline.marks.length > 0) {
@@ -133,10 +140,10 @@ export function formatReportMarkdown(d: ReportData): string {
   }
   const pin = d.pinning.end;
   if (pin.sitesByArenasPinned.length > 0) {
-    out.push('## Arena pinning at the end', '', `${thousands(pin.pinnedArenas)} arenas hold live blocks; besides them they hold ${bytes(pin.heldBytes)}.`, '');
+    out.push('## Arena pinning at the end', '', `${count(pin.pinnedArenas, 'arena')} ${pin.pinnedArenas === 1 ? 'holds' : 'hold'} live blocks; besides them ${pin.pinnedArenas === 1 ? 'it holds' : 'they hold'} ${bytes(pin.heldBytes)}.`, '');
     out.push(
       table(
-        [siteNoun(pin.groupedBy), 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
+        [siteNoun(pin.groupedBy, hasStacks), 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
         pin.sitesByArenasPinned.slice(0, ROWS).map((s) => [mdText(s.site), thousands(s.arenasPinned), thousands(s.arenasSolelyPinned), thousands(s.poolsPinned), bytes(s.keptUnusableBytes), bytes(s.quantizationWasteBytes)]),
         [false, true, true, true, true, true],
       ),
@@ -152,7 +159,7 @@ export function formatReportMarkdown(d: ReportData): string {
     if (noVerdict !== null) out.push(`**${mdText(noVerdict, 400)}**: no site can be called a steady-state leak.`, '');
     out.push(
       table(
-        [siteNoun(leaks.groupedBy), 'verdict', 'live bytes per sample', 'slope', mdText(`live ${instantText(leaks, quote)}`, 80), 'blocks'],
+        [siteNoun(leaks.groupedBy, leaks.hasStacks), 'verdict', 'live bytes per sample', 'slope', mdText(`live ${instantText(leaks, quote)}`, 80), 'blocks'],
         leaks.sites
           .slice(0, ROWS)
           .map((s) => {
@@ -197,7 +204,7 @@ export function formatReportMarkdown(d: ReportData): string {
         '',
       );
     }
-    if (a.skippedRecords.count > 0) out.push(`${thousands(a.skippedRecords.count)} bad records skipped (--lenient).`, '');
+    if (a.skippedRecords.count > 0) out.push(`${count(a.skippedRecords.count, 'bad record')} skipped (--lenient).`, '');
   }
   return out.join('\n');
 }

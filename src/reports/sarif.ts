@@ -18,7 +18,7 @@ import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
 import { instantText, intervalUnit } from './growth-text.js';
 import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-location.js';
-import { bytes } from './units.js';
+import { bytes, count } from './units.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = 'SRCROOT';
@@ -127,8 +127,8 @@ function traceResults(t: TraceCheck, root: string): unknown[] {
         const freed = site.blocks === 0 ? ` (${freedLeaksNote(t, [key]) ?? 'freed after the last sample'})` : '';
         const text =
           ruleId === 'memreplay/steady-state-leak'
-            ? `Steady-state leak at ${key}: live bytes grew by ${bytes(Math.round(site.growth.slope))} per ${intervalUnit(t.leaks)} after the warm-up; ${bytes(site.requestedBytes)} in ${site.blocks} blocks live ${when} of ${t.file}${freed}.`
-            : `${key} holds ${bytes(site.requestedBytes)} in ${site.blocks} live blocks ${when} of ${t.file}, over the per-site budget of ${bytes(b.limit)}.`;
+            ? `Steady-state leak at ${key}: live bytes grew by ${bytes(Math.round(site.growth.slope))} per ${intervalUnit(t.leaks)} after the warm-up; ${bytes(site.requestedBytes)} in ${count(site.blocks, 'block')} live ${when} of ${t.file}${freed}.`
+            : `${key} holds ${bytes(site.requestedBytes)} in ${count(site.blocks, 'live block')} ${when} of ${t.file}, over the per-site budget of ${bytes(b.limit)}.`;
         out.push(siteResult(ruleId, text, site, t.file, root));
       }
       continue;

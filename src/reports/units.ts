@@ -24,11 +24,17 @@ export function bytes(n: number): string {
  * trace, so the English rule below is enough for them.
  */
 export function count(n: number, noun: string): string {
-  return `${thousands(n)} ${n === 1 ? noun : plural(noun)}`;
+  return `${thousands(n)} ${nounFor(n, noun)}`;
 }
 
-/** "arenas", "mismatches", "size classes": the plural of one of our nouns. */
+/** "block" for 1, "blocks" for any other number: the noun alone, for a column or a sentence that puts the number elsewhere. */
+export function nounFor(n: number, noun: string): string {
+  return n === 1 ? noun : plural(noun);
+}
+
+/** "arenas", "mismatches", "size classes", "entries": the plural of one of our nouns. */
 export function plural(noun: string): string {
+  if (/[^aeiou]y$/.test(noun)) return `${noun.slice(0, -1)}ies`;
   return /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`;
 }
 

@@ -1,7 +1,7 @@
 // The `--verify` summary: how much of the trace the model predicted exactly.
 
 import type { AnalyzeResult } from '../analyzers/analyze.js';
-import { terminalSafe, thousands } from './units.js';
+import { count, terminalSafe, thousands } from './units.js';
 
 export function formatVerificationText(file: string, v: AnalyzeResult['verification']): string {
   const name = terminalSafe(file, 80);
@@ -14,11 +14,11 @@ export function formatVerificationText(file: string, v: AnalyzeResult['verificat
   const a = v.arenas;
   if (a.traceHasArenaRecords) {
     lines.push(
-      `verify ${name}: arenas ${thousands(a.fromTrace)} taken from the trace, ${thousands(a.releasesConfirmed)} releases matched, ${thousands(a.mismatches)} mismatches` +
+      `verify ${name}: arenas ${thousands(a.fromTrace)} taken from the trace, ${count(a.releasesConfirmed, 'release')} matched, ${count(a.mismatches, 'mismatch')}` +
         (a.placedByModel > 0 ? `, ${thousands(a.placedByModel)} placed by the model` : ''),
     );
   } else {
-    lines.push(`verify ${name}: the trace has no arena records; ${thousands(a.placedByModel)} arenas placed by the model, addresses cannot match`);
+    lines.push(`verify ${name}: the trace has no arena records; ${count(a.placedByModel, 'arena')} placed by the model, addresses cannot match`);
   }
   for (const x of a.examples) lines.push(`  ${name}:${x.line}: ${x.detail}`);
   lines.push(`verify ${name}: ${v.exact ? 'EXACT' : 'NOT EXACT'}`);

@@ -6,14 +6,15 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { LeaksSite } from '../analyzers/leaks.js';
 import type { SiteGrouping } from '../analyzers/site-table.js';
+import { count } from '../reports/units.js';
 
 const CLASS_NAMES = { steady_leak: 'steady-state leak', retained_once: 'retained once', transient: 'transient' } as const;
 
 export function generateSuppressions(file: string, sites: readonly LeaksSite[], by: SiteGrouping, cwd = process.cwd()): string {
-  const out = [`# memreplay: suppressions for ${sites.length} site(s) of ${oneLine(file)}`, '# Keep the entries you accept; see docs/leaks.md for the pattern syntax.'];
+  const out = [`# memreplay: suppressions for ${count(sites.length, 'site')} of ${oneLine(file)}`, '# Keep the entries you accept; see docs/leaks.md for the pattern syntax.'];
   const seen = new Set<string>();
   for (const s of sites) {
-    out.push(`# ${CLASS_NAMES[s.growth.class]}, ${s.requestedBytes} bytes live in ${s.blocks} blocks: ${oneLine(s.key)}`);
+    out.push(`# ${CLASS_NAMES[s.growth.class]}, ${count(s.requestedBytes, 'byte')} live in ${count(s.blocks, 'block')}: ${oneLine(s.key)}`);
     const pattern = patternFor(s, by, cwd);
     if (pattern === null) {
       out.push('#   (no stack: nothing to match; suppressions match Python frames)');

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRST_WINDOW_EVENTS, MAX_SAMPLES, warmupIntervals } from '../../src/analyzers/growth.js';
 import { findLeaks } from '../../src/analyzers/leaks.js';
-import { tempDir } from '../cli/helpers.js';
+import { FIXTURES, ROOT, tempDir } from '../cli/helpers.js';
 import { TraceWriter } from './trace-writer.js';
+
+const SAMPLE_TRACES = join(ROOT, 'traces');
 
 function traceFile(text: string): string {
   const file = join(tempDir(), 't.csv');
@@ -132,6 +134,31 @@ describe('growth sampling', () => {
     const bare = new TraceWriter();
     for (let i = 0; i < 100; i++) bare.alloc(16, ['x.py:1']);
     await expect(findLeaks(traceFile(bare.text()), { marks: 'iteration *' })).rejects.toThrow('matches no mark; the trace has no marks');
+  });
+
+  it('names a single mark in the singular when refusing --marks', async () => {
+    // A real CPython 3.11 start-up: up to its stats mark, that mark is the only one.
+    await expect(findLeaks(join(FIXTURES, 'startup-3.11.csv.gz'), { marks: 'iteration *', stopAtMark: 'stats' })).rejects.toThrow(
+      '--marks "iteration *" matches no mark; the trace before mark "stats" has 1 mark: "stats"',
+    );
+  });
+
+  it('says why there is no verdict in the singular for one mark, one interval and one window', async () => {
+    // The sample trace reclaim-3.11 marks each of its 3 rounds "round N filled" and "round N freed".
+    const reclaim = join(SAMPLE_TRACES, 'reclaim-3.11.csv.gz');
+    expect((await findLeaks(reclaim, { marks: 'round 0 filled' })).growth.noVerdict).toBe(
+      'only 0 intervals after the warm-up of 1 mark (1 mark counted); a verdict needs 3',
+    );
+    expect((await findLeaks(reclaim, { marks: 'round 0 *' })).growth.noVerdict).toBe('only 1 interval after the warm-up of 1 mark (2 marks counted); a verdict needs 3');
+    expect((await findLeaks(reclaim, { marks: 'round 0 *', warmup: { percent: 50 } })).growth.noVerdict).toBe(
+      'only 1 interval after the warm-up of 1 mark (50% of 2 marks counted); a verdict needs 3',
+    );
+    const w = new TraceWriter();
+    for (let i = 0; i < 2000; i++) w.alloc(48, ['leak.py:9']);
+    // 62 windows of 32 events (as above); a warm-up of 61 leaves one.
+    expect((await findLeaks(traceFile(w.text()), { warmup: { intervals: 61 } })).growth.noVerdict).toBe(
+      'only 1 window after the warm-up of 61 windows (62 windows of 32 events; the trace has no usable marks); a verdict from windows needs 8',
+    );
   });
 
   it('bounds the marks it names: label shapes are cut, at most 8 kept', async () => {

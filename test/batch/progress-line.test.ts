@@ -55,7 +55,7 @@ describe('ProgressLine', () => {
     line.start(inputs);
     writes.length = 0;
     line.print('memreplay: bad.csv:2: unknown op\n');
-    expect(writes).toEqual([CLEAR, 'memreplay: bad.csv:2: unknown op\n', `${CLEAR}analyze: 0/1 traces · 0 B of 100 B (0%)`]);
+    expect(writes).toEqual([CLEAR, 'memreplay: bad.csv:2: unknown op\n', `${CLEAR}analyze: 0/1 trace · 0 B of 100 B (0%)`]);
   });
 
   it('clears itself at the end and draws nothing after', () => {

@@ -133,6 +133,29 @@ describe('diff of two event traces', () => {
     }
   });
 
+  it('counts one event, one block, one anomaly and one frame in the singular', () => {
+    const dir = tempDir();
+    const one = join(dir, 'one.csv');
+    const two = join(dir, 'two.csv');
+    writeFileSync(one, HEADER + 'alloc,0x10000,16,,obj,"main.py:1;app.py:2",\n');
+    writeFileSync(two, HEADER + 'alloc,0x10000,16,,obj,"main.py:1;app.py:2",\nfree,0x99000,,,obj,,\n');
+    const r = memreplay(['diff', one, two, '--by', 'traceback', '--depth', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(live blocks by traceback, innermost 1 frame per stack)\n');
+    expect(r.stdout).toContain(`  old  ${one}  (csv; CPython 3.11 model; 1 event)\n`);
+    expect(r.stdout).toContain(`  new  ${two}  (csv; CPython 3.11 model; 2 events, 1 anomaly)\n`);
+    expect(r.stdout).toContain('\nlive blocks at the end: 16 B (0 B) in 1 block (0)\n');
+  });
+
+  it('groups the blocks of traces without call stacks by domain and size class, and says so instead of the --by key', () => {
+    const r = memreplay(['diff', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.12.csv.gz')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('event traces compared at the end (live blocks by domain and size class: neither trace has call stacks)');
+    expect(r.stdout).toContain('\nlive blocks at the end: 78.5 KiB (+78.5 KiB) in 1,558 blocks (+1,558)\nlargest changes by domain and size class (3 of 3):\n');
+    expect(r.stdout).toMatch(/ +size +diff +blocks +diff {2}group\n/);
+    expect(r.stdout).not.toContain('by lineno');
+  });
+
   it('writes the report with -o and keeps an existing file without --force', () => {
     const { dir, base, leaky } = traces();
     const out = join(dir, 'diff.json');

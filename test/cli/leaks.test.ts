@@ -29,6 +29,7 @@ describe('memreplay leaks', () => {
     const doc = JSON.parse(memreplay(['leaks', file, '--json', '--by', 'function']).stdout);
     expect(doc.schema).toBe('memreplay.leaks/1');
     expect(doc.groupedBy).toBe('function');
+    expect(doc.hasStacks).toBe(true);
     expect(doc.sites[0]).toMatchObject({ key: 'remember (app/server.py)', growth: { class: 'steady_leak', slope: 64 } });
   });
 
@@ -53,7 +54,7 @@ describe('memreplay leaks', () => {
     const { file } = leakyTrace();
     const r = memreplay(['leaks', file, '--gen-suppressions', '-']);
     expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('# memreplay: suppressions for 3 site(s) of')).toBe(true);
+    expect(r.stdout.startsWith('# memreplay: suppressions for 3 sites of')).toBe(true);
   });
 
   it('reads .memreplay-suppressions in the working directory', () => {
@@ -93,5 +94,13 @@ describe('memreplay leaks', () => {
     // CPython's own stats at the final mark (the last record): 1,558 blocks in use, none left with the C library.
     expect(doc.totals.liveBlocks).toBe(1_558);
     expect(doc.sites.every((s: { noStack: unknown }) => s.noStack !== null)).toBe(true);
+    expect(doc.hasStacks).toBe(false);
+    // The text names the groups for what they are, not by the --by it could not apply.
+    const text = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz')]).stdout;
+    expect(text).toContain('1,558 blocks, 78.5 KiB requested, in 3 groups by domain and size class (the trace has no call stacks)\n');
+    expect(text).toMatch(/\nother live groups by bytes \(top 3\):\n +live +blocks +pools +arenas +growth +group\n/);
+    expect(text).not.toMatch(/by lineno|live sites|\d sites? by/);
+    const atStats = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz'), '--at', 'stats']).stdout;
+    expect(atStats).toContain('in 54 groups by domain and size class (no call stacks up to this mark)\n');
   });
 });

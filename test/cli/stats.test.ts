@@ -30,6 +30,22 @@ describe('memreplay stats', () => {
     expect(r.stderr).toMatch(/EXACT/);
   });
 
+  it('--lenient counts one skipped record in the singular', () => {
+    const dir = tempDir();
+    const file = join(dir, 'one-bad.csv');
+    writeFileSync(file, '# python: 3.11.7\nop,addr,size,old_addr,domain,label\nalloc,0x10000,16,,obj,\nallok,0x20000,16,,obj,\n');
+    const r = memreplay(['stats', file, '--lenient']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`memreplay: ${file}: skipped 1 bad record (--lenient)\n`);
+  });
+
+  it('--verify counts one arena release in the singular', () => {
+    // CPython 3.11's start-up gives back one of its two arenas at finalization.
+    const r = memreplay(['stats', join(FIXTURES, 'startup-3.11.csv.gz'), '--verify']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(': arenas 2 taken from the trace, 1 release matched, 0 mismatches\n');
+  });
+
   it('--verify exits 1 and names the line when the trace disagrees with the model', () => {
     const dir = tempDir();
     const file = join(dir, 'wrong.csv');

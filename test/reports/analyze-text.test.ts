@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyzers/analyze.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
-import { count, plural } from '../../src/reports/units.js';
+import { count, nounFor, plural } from '../../src/reports/units.js';
 import { writeTrace } from '../analyzers/trace-text.js';
 import { MAIN, TraceWriter } from '../analyzers/trace-writer.js';
 import { tempDir } from '../cli/helpers.js';
@@ -62,5 +62,12 @@ describe('formatAnalyzeText', () => {
     expect([count(0, 'arena'), count(1, 'arena'), count(1234, 'block')]).toEqual(['0 arenas', '1 arena', '1,234 blocks']);
     expect([count(1, 'mismatch'), count(2, 'mismatch'), count(3, 'size class')]).toEqual(['1 mismatch', '2 mismatches', '3 size classes']);
     expect([plural('traceback'), plural('call site'), plural('group')]).toEqual(['tracebacks', 'call sites', 'groups']);
+    expect([plural('anomaly'), plural('more metadata entry'), plural('day'), plural('pymalloc block address')]).toEqual([
+      'anomalies',
+      'more metadata entries',
+      'days',
+      'pymalloc block addresses',
+    ]);
+    expect([nounFor(1, 'block'), nounFor(0, 'block'), nounFor(2, 'mismatch')]).toEqual(['block', 'blocks', 'mismatches']);
   });
 });

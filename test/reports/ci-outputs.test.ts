@@ -78,6 +78,20 @@ describe('check text', () => {
     expect(one).not.toMatch(/\(s\)|\b1 (traces|blocks)\b/);
     expect(formatCheckText(await reportOf([f.leaky, f.clean]))).toMatch(/^memreplay check: 2 traces\n/);
   });
+
+  it('counts one block in SARIF and one finding over the annotation limit in the singular', async () => {
+    const f = fixture();
+    const file = oneBlockTrace(f.dir);
+    const sarif = JSON.parse(formatSarif(await reportOf([file], { siteLeakedBytes: 100 }), { sourceRoot: f.dir, toolVersion: '0.1.0' }));
+    const messages: string[] = sarif.runs[0].results.map((r: { message: { text: string } }) => r.message.text);
+    expect(messages.find((m) => m.startsWith('Steady-state leak'))).toContain(`384 B in 1 block live at the end of the trace of ${file}.`);
+    expect(messages.find((m) => m.includes('per-site budget'))).toContain('holds 384 B in 1 live block at the end of the trace of');
+    // Eleven traces each with one steady-state leak: ten annotations, and one said to be left out.
+    const annotations = githubAnnotations(await reportOf(Array.from({ length: 11 }, () => file)), f.dir);
+    expect(annotations).toContain('::error title=memreplay::1 more finding: see the job summary or the --sarif report\n');
+    const twelve = githubAnnotations(await reportOf(Array.from({ length: 12 }, () => file)), f.dir);
+    expect(twelve).toContain('::error title=memreplay::2 more findings: see');
+  });
 });
 
 describe('the instant of every figure', () => {

@@ -1,10 +1,12 @@
 // The `memreplay leaks` text counts in English: one block, one site, one
-// interval in the singular.
+// interval in the singular; and names its groups for what they are.
 
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLeaks } from '../../src/analyzers/leaks.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
-import { tempDir } from '../cli/helpers.js';
+import { parseSuppressions } from '../../src/suppressions/suppressions.js';
+import { ROOT, tempDir } from '../cli/helpers.js';
 import { oneBlockTrace } from './check-report.js';
 
 describe('formatLeaksText', () => {
@@ -15,5 +17,20 @@ describe('formatLeaksText', () => {
     expect(text).toContain(`  grow (${dir}/app/cache.py:7)\n    +64 B per mark; 384 B in 1 block live at the end of the trace; rose in 5 of 5 intervals after the warm-up\n`);
     expect(text).toContain('growth: 6 marks; warm-up 1 mark, 5 intervals after it: 1 steady-state leak site, 0 retained once, 0 transient\n');
     expect(text).not.toMatch(/\b1 (blocks|sites|marks|intervals)\b/);
+  });
+
+  it('counts a suppression rule that left out one block in the singular', async () => {
+    // The sample trace leak-3.11: at its stats mark, leak.py:12 holds one list of 4,624 bytes.
+    const rules = parseSuppressions('leak:/srv/app/leak.py:12\nleak:/srv/app/leak.py:29\n', 'accepted.supp');
+    const text = formatLeaksText(await findLeaks(join(ROOT, 'traces', 'leak-3.11.csv.gz'), { stopAtMark: 'stats', suppressions: rules }));
+    expect(text).toContain('\nsuppressed: 101 blocks, 7.64 KiB\n');
+    expect(text).toContain('\n         1 block    4.52 KiB  leak:/srv/app/leak.py:12  (accepted.supp:1)\n');
+    expect(text).toContain('\n       100 blocks   3.13 KiB  leak:/srv/app/leak.py:29  (accepted.supp:2)\n');
+  });
+
+  it('names the --by grouping of a trace with stacks', async () => {
+    const text = formatLeaksText(await findLeaks(join(ROOT, 'traces', 'leak-3.11.csv.gz'), { stopAtMark: 'stats', by: 'traceback', depth: 2, top: 1 }));
+    expect(text).toMatch(/^live at mark "stats" \(event 44,389\): 10,386 blocks, 1\.15 MiB requested, in [\d,]+ sites by traceback \(depth 2\)$/m);
+    expect(text).toContain('\nother live sites by bytes (top 1):\n');
   });
 });

@@ -3,6 +3,9 @@ import { escapeHtml, traceText } from '../../src/reports/html/escape.js';
 import { count } from '../../src/reports/html/format.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/reports/html/page.js';
 import { renderHtmlReport, REPORT_SECTIONS } from '../../src/reports/report-html.js';
+import { renderIndexHtml } from '../../src/reports/html/index-page.js';
+import { siteCell } from '../../src/reports/html/html-table.js';
+import { indexEntryOf } from '../../src/reports/report-index.js';
 import { LEAK_ROWS } from '../../src/reports/html/sections/leaks-section.js';
 import { expectInertHtml } from './hostile.js';
 import { HOSTILE, hostileText, sampleReportData } from './sample-report-data.js';
@@ -24,6 +27,24 @@ describe('escaping trace text for HTML', () => {
 describe('counting in our words', () => {
   it('puts the noun in the plural unless there is exactly one', () => {
     expect([count(0, 'arena'), count(1, 'arena'), count(2, 'size class'), count(1234, 'call site')]).toEqual(['0 arenas', '1 arena', '2 size classes', '1,234 call sites']);
+  });
+
+  it('says one frame, one later mark, one metadata entry, one bad record and one trace in the singular', async () => {
+    const stack = Array.from({ length: 13 }, (_, i) => `f${i} (app.py:${i})`);
+    expect(siteCell('f12 (app.py:12)', stack)).toContain('<li class="muted">… 1 more frame</li>');
+    expect(siteCell('f13 (app.py:13)', [...stack, 'f13 (app.py:13)'])).toContain('<li class="muted">… 2 more frames</li>');
+    // 101 marks: the table lists 100. The sample skipped one bad record.
+    const data = sampleReportData({ marks: 101 });
+    const meta = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`key${i}`, `value ${i}`]));
+    const html = (await renderHtmlReport({ ...data, analyze: { ...data.analyze, meta } }, { chartsHref: 'x.charts' })).html;
+    expect(data.analyze.skippedRecords.count).toBe(1);
+    expect(html).toContain('<p class="muted">1 later mark is not listed.</p>');
+    expect(html).toContain('… 1 more metadata entry');
+    expect(html).toContain('<span class="warn">1 bad record skipped (--lenient)</span>');
+    // The sample has one empty arena among those live.
+    expect(html).toContain('; 1 live arena is empty. ');
+    const index = await renderIndexHtml([indexEntryOf(data, 'sample.html')], [], 'index.charts');
+    expect(index.html).toContain('<h1>memreplay reports: 1 trace</h1>');
   });
 });
 

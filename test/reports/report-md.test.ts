@@ -12,6 +12,8 @@ describe('the Markdown report', () => {
       expect(md).toContain(`\n${h}\n`);
     }
     expect(md).toMatch(/\| CPython 3\.8 \| 256 KiB \/ 4\.00 KiB \|/);
+    // The sample skipped one bad record.
+    expect(md).toContain('\n1 bad record skipped (--lenient).\n');
   });
 
   it('shows the leak verdicts of memreplay leaks: steady leaks first, with their evidence, slope and live bytes', () => {

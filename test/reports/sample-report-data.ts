@@ -331,6 +331,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     marks: { count: markCount, labels: markCount === 0 ? [] : [{ label: text(60), count: markCount }], more: false },
     groupedBy: 'lineno',
     depth: null,
+    hasStacks: siteCount > 0,
     totals: {
       liveBlocks: leakSites.reduce((n, x) => n + x.blocks, 0),
       liveRequestedBytes: leakSites.reduce((n, x) => n + x.requestedBytes, 0),

@@ -2,6 +2,7 @@
 // markup: callers build them from escapeHtml/traceText and our own numbers.
 
 import { clip, escapeHtml, traceText } from './escape.js';
+import { count } from './format.js';
 
 export interface Column<R> {
   /** Our words; escaped here. */
@@ -27,7 +28,7 @@ export function siteCell(site: string, stack?: readonly string[]): string {
   // Innermost frame first, as tracebacks read from the allocation outwards; at most 12 frames.
   const frames = [...stack].reverse().slice(0, 12);
   const more = stack.length - frames.length;
-  return `<details><summary>${name}</summary><ol class="stack">${frames.map((f) => `<li class="site">${traceText(f, 200)}</li>`).join('')}${more > 0 ? `<li class="muted">… ${more} more frames</li>` : ''}</ol></details>`;
+  return `<details><summary>${name}</summary><ol class="stack">${frames.map((f) => `<li class="site">${traceText(f, 200)}</li>`).join('')}${more > 0 ? `<li class="muted">… ${count(more, 'more frame')}</li>` : ''}</ol></details>`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { MEMREPLAY_VERSION } from '../../version.js';
 import type { IndexEntry, IndexFailure } from '../report-index.js';
 import { escapeHtml, traceText } from './escape.js';
-import { bytes, percent, thousands } from './format.js';
+import { bytes, count, percent, thousands } from './format.js';
 import { htmlTable, pathHtml } from './html-table.js';
 import { indexChart } from './index-chart.js';
 import { htmlPage } from './page.js';
@@ -27,7 +27,7 @@ export async function renderIndexHtml(entries: readonly IndexEntry[], failures: 
           'c0',
         );
   const body = [
-    `<h1>memreplay reports: ${thousands(entries.length)} ${entries.length === 1 ? 'trace' : 'traces'}${failures.length > 0 ? `, <span class="warn">${thousands(failures.length)} failed</span>` : ''}</h1>`,
+    `<h1>memreplay reports: ${count(entries.length, 'trace')}${failures.length > 0 ? `, <span class="warn">${thousands(failures.length)} failed</span>` : ''}</h1>`,
     entries.length === 0
       ? ''
       : htmlTable(entries, [

@@ -7,6 +7,7 @@
 // geometry on our own numbers and measured text widths (text-width.ts);
 // nothing here looks at what a label says beyond its width.
 
+import { count } from '../units.js';
 import { measureText } from './text-width.js';
 
 /** A rectangle in plot pixels, y downwards. */
@@ -96,7 +97,7 @@ export function summarizeMarkLabels(labels: readonly string[], maxChars = 40): s
   }
   const all = parts.join(', ');
   const text = all.length <= maxChars ? all : `${labels[0]} … ${labels[labels.length - 1]}`;
-  return `${labels.length} marks: ${text}`;
+  return `${count(labels.length, 'mark')}: ${text}`;
 }
 
 export interface StripLabel {

@@ -46,9 +46,9 @@ export const fragmentationSection: ReportSection = {
     ];
     const waste = data.pinning.end.sitesByQuantizationWaste.filter((s) => s.quantizationWasteBytes > 0).slice(0, WASTE_ROWS);
     if (waste.length > 0) {
-      const by = siteNoun(data.pinning.end.groupedBy);
+      const by = siteNoun(data.pinning.end.groupedBy, data.analyze.events.stacks > 0);
       out.push(
-        '<h3>Quantization waste by site at the end</h3>',
+        `<h3>Quantization waste by ${escapeHtml(by)} at the end</h3>`,
         '<p>Every request is rounded up to its size class’s block size; these live blocks waste the most to that rounding.</p>',
         htmlTable(waste, [
           { header: by, cell: (s) => siteCell(s.site, s.exampleStack) },

@@ -23,7 +23,7 @@ export const leaksSection: ReportSection = {
   charts: (d) => d.leaks.sites.slice(0, LEAK_ROWS).map((s, i) => leakSparklineChart(i, s, d.leaks.growth)),
   html: ({ data, svg }) => {
     const l = data.leaks;
-    const by = siteNoun(l.groupedBy);
+    const by = siteNoun(l.groupedBy, l.hasStacks);
     const rows = l.sites.slice(0, LEAK_ROWS);
     const quote = (text: string): string => JSON.stringify(text.slice(0, 40));
     const when = instantText(l, quote);

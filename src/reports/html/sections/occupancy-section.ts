@@ -74,7 +74,7 @@ export const arenaMapSection: ReportSection = {
         const m = i.value;
         const head = `${heading(i.label)}: ${count(m.totalArenas, 'arena')}</h3>`;
         if (m.arenas.length === 0) return `${head}<p class="muted">No arena.</p>`;
-        const shown = m.arenasOmitted > 0 ? `${thousands(m.arenas.length)} of the ${thousands(m.totalArenas)} arenas, spread evenly over the address order` : 'Every arena';
+        const shown = m.arenasOmitted > 0 ? `${thousands(m.arenas.length)} of the ${count(m.totalArenas, 'arena')}, spread evenly over the address order` : 'Every arena';
         return [
           head,
           figure(

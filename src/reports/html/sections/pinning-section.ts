@@ -19,9 +19,10 @@ export const pinningSection: ReportSection = {
   applies: (d) => d.pinning.end.pinnedArenas > 0 || (d.pinning.arenaPeak?.pinnedArenas ?? 0) > 0,
   charts: () => [],
   html: ({ data }) => {
-    const out = [pinningHtml(data.pinning.end, 'At the end')];
+    const hasStacks = data.analyze.events.stacks > 0;
+    const out = [pinningHtml(data.pinning.end, 'At the end', hasStacks)];
     if (data.pinning.arenaPeak !== null) {
-      out.push(`<details><summary>At the arena high-water mark</summary>${pinningHtml(data.pinning.arenaPeak, 'At the arena high-water mark')}</details>`);
+      out.push(`<details><summary>At the arena high-water mark</summary>${pinningHtml(data.pinning.arenaPeak, 'At the arena high-water mark', hasStacks)}</details>`);
     }
     return out.join('\n');
   },
@@ -41,13 +42,13 @@ function siteColumns(by: string): Column<PinningSite>[] {
   ];
 }
 
-function pinningHtml(p: ArenaPinning, label: string): string {
-  const by = siteNoun(p.groupedBy);
+function pinningHtml(p: ArenaPinning, label: string, hasStacks: boolean): string {
+  const by = siteNoun(p.groupedBy, hasStacks);
   const out = [
     `<h3>${escapeHtml(label)}</h3>`,
     `<p>At ${instantHtml(p)}: <b>${count(p.pinnedArenas, 'arena')}</b> ${p.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released; ` +
       `besides blocks in use ${p.pinnedArenas === 1 ? 'it holds' : 'they hold'} <b>${bytes(p.heldBytes)}</b> (free blocks, empty pools, headers, quantization, alignment)` +
-      `${p.emptyArenas > 0 ? `; ${thousands(p.emptyArenas)} live ${p.emptyArenas === 1 ? 'arena is' : 'arenas are'} empty` : ''}. ` +
+      `${p.emptyArenas > 0 ? `; ${count(p.emptyArenas, 'live arena')} ${p.emptyArenas === 1 ? 'is' : 'are'} empty` : ''}. ` +
       `“Alone”: the arenas or pools whose live blocks all belong to that ${by}, which freeing them would release. ` +
       `“Kept unusable”: its share, in proportion to its blocks, of the bytes the arenas it pins hold beyond their blocks in use. ` +
       `Only pymalloc blocks live in arenas, so the blocks and bytes here leave out each ${by}’s C-library blocks (size 0 or over 512 bytes, and the raw domain), which “Live at the end” counts too.</p>`,

@@ -57,7 +57,7 @@ function cards(d: ReportData): string {
     card(thousands(hw.pools_in_use.value), 'peak pools in use'),
     card(peak === null ? '–' : percent(peak.utilisation), 'arena utilisation at the arena peak'),
     card(bytes(a.end.footprintBytes), 'footprint at the end'),
-    card(bytes(a.end.liveRequestedBytes), `live at the end (${thousands(a.end.liveBlocks)} blocks)`),
+    card(bytes(a.end.liveRequestedBytes), `live at the end (${count(a.end.liveBlocks, 'block')})`),
     card(thousands(a.anomalies.total), 'trace anomalies'),
   ].join('')}</div>`;
 }
@@ -66,20 +66,20 @@ function replayed(d: ReportData): string {
   const a = d.analyze;
   const v = a.verification;
   const check = v.arenas.traceHasArenaRecords
-    ? `${thousands(v.blocksPredicted)} of ${thousands(v.blocksChecked)} pymalloc block addresses predicted exactly; ${thousands(v.arenas.fromTrace)} arenas from the trace, ${thousands(v.arenas.releasesConfirmed)} releases confirmed, ${thousands(v.arenas.mismatches)} mismatches${v.exact ? ' — the replay is exact' : ''}`
-    : `no arena records in the trace: the model placed ${thousands(v.arenas.placedByModel)} arenas itself (counts, pools and fragmentation are the modelled allocator’s; block addresses cannot match)`;
+    ? `${thousands(v.blocksPredicted)} of ${count(v.blocksChecked, 'pymalloc block address')} predicted exactly; ${count(v.arenas.fromTrace, 'arena')} from the trace, ${count(v.arenas.releasesConfirmed, 'release')} confirmed, ${count(v.arenas.mismatches, 'mismatch')}${v.exact ? ' — the replay is exact' : ''}`
+    : `no arena records in the trace: the model placed ${count(v.arenas.placedByModel, 'arena')} itself (counts, pools and fragmentation are the modelled allocator’s; block addresses cannot match)`;
   const rows: [string, string][] = [
     ['trace', `<code>${traceText(a.file, 300)}</code> (${escapeHtml(a.format)}${a.gzip ? ', gzip' : ''})`],
     ['model', `CPython ${escapeHtml(a.python.version)} pymalloc (${a.python.source === 'option' ? 'from --python' : a.python.source === 'trace' ? 'from the trace’s metadata' : 'the default'})`],
-    ['events', `${thousands(a.events.total)}: ${thousands(a.events.calls.alloc.total)} alloc, ${thousands(a.events.calls.calloc.total)} calloc, ${thousands(a.events.calls.realloc.total)} realloc, ${thousands(a.events.calls.free.total)} free, ${thousands(a.events.arenaAlloc)} arena_alloc, ${thousands(a.events.arenaFree)} arena_free, ${thousands(a.events.marks)} marks`],
+    ['events', `${thousands(a.events.total)}: ${thousands(a.events.calls.alloc.total)} alloc, ${thousands(a.events.calls.calloc.total)} calloc, ${thousands(a.events.calls.realloc.total)} realloc, ${thousands(a.events.calls.free.total)} free, ${thousands(a.events.arenaAlloc)} arena_alloc, ${thousands(a.events.arenaFree)} arena_free, ${count(a.events.marks, 'mark')}`],
     ['stacks, threads', `${count(a.events.stacks, 'distinct stack')}, ${count(a.events.threads, 'thread')}`],
     ['model check', check],
-    ['at the end', `${thousands(a.end.liveBlocks)} live blocks, ${bytes(a.end.liveRequestedBytes)} requested; C library ${thousands(a.end.systemBlocks)} blocks, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)}${a.highWater.footprint_bytes.value > 0 ? ` (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)` : ''}`],
+    ['at the end', `${count(a.end.liveBlocks, 'live block')}, ${bytes(a.end.liveRequestedBytes)} requested; C library ${count(a.end.systemBlocks, 'block')}, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)}${a.highWater.footprint_bytes.value > 0 ? ` (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)` : ''}`],
   ];
-  if (a.skippedRecords.count > 0) rows.push(['skipped records', `<span class="warn">${thousands(a.skippedRecords.count)} bad records skipped (--lenient)</span>`]);
+  if (a.skippedRecords.count > 0) rows.push(['skipped records', `<span class="warn">${count(a.skippedRecords.count, 'bad record')} skipped (--lenient)</span>`]);
   const meta = Object.entries(a.meta);
   for (const [k, value] of meta.slice(0, MAX_META)) rows.push([`# ${k}`, traceText(value, 200)]);
-  if (meta.length > MAX_META) rows.push(['', `… ${thousands(meta.length - MAX_META)} more metadata entries`]);
+  if (meta.length > MAX_META) rows.push(['', `… ${count(meta.length - MAX_META, 'more metadata entry')}`]);
   return htmlTable(rows, [
     { header: 'replayed', cell: (r) => (r[0].startsWith('# ') ? `<code>${traceText(r[0], 60)}</code>` : `<span class="key">${escapeHtml(r[0])}</span>`) },
     { header: '', cell: (r) => r[1] },

@@ -39,7 +39,7 @@ export const timelineSection: ReportSection = {
     const out = [
       figure(
         'timeline',
-        `${thousands(t.buckets.length)} points of ${thousands(t.bucketEvents)} ${t.bucketEvents === 1 ? 'event' : 'events'} each: the line is the highest value within each run of events (so every peak is on it), the pale band reaches down to the lowest. ` +
+        `${count(t.buckets.length, 'point')} of ${count(t.bucketEvents, 'event')} each: the line is the highest value within each run of events (so every peak is on it), the pale band reaches down to the lowest. ` +
           `Dashed rules are the trace’s marks; marks too close to tell apart are one shaded group, named in the strip above (the table below lists every mark).`,
       ),
       ...windowHtml(data, figure),
@@ -69,7 +69,7 @@ export const timelineSection: ReportSection = {
           { header: 'footprint', numeric: true, cell: (m) => bytes(m.at.footprintBytes) },
         ]),
       );
-      if (omitted > 0) out.push(para(`${thousands(omitted)} later marks are not listed.`, 'muted'));
+      if (omitted > 0) out.push(para(`${count(omitted, 'later mark')} ${omitted === 1 ? 'is' : 'are'} not listed.`, 'muted'));
     }
     return out.join('\n');
   },

@@ -1,0 +1,28 @@
+// --gen-suppressions writes a comment per site that counts in English: one
+// site, one block, and the bytes with separators.
+
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findLeaks } from '../../src/analyzers/leaks.js';
+import { generateSuppressions } from '../../src/suppressions/generate.js';
+import { ROOT } from '../cli/helpers.js';
+
+describe('generateSuppressions', () => {
+  it('counts one site and its one block in the singular', async () => {
+    // The sample trace leak-3.11: at its stats mark, leak.py:12 holds one list of 4,624 bytes.
+    const file = join(ROOT, 'traces', 'leak-3.11.csv.gz');
+    const r = await findLeaks(file, { stopAtMark: 'stats' });
+    const site = r.sites.find((s) => s.key === 'remember (/srv/app/leak.py:12)')!;
+    expect(site.blocks).toBe(1);
+    const text = generateSuppressions('traces/leak-3.11.csv.gz', [site], r.groupedBy, ROOT);
+    expect(text).toBe(
+      '# memreplay: suppressions for 1 site of traces/leak-3.11.csv.gz\n' +
+        '# Keep the entries you accept; see docs/leaks.md for the pattern syntax.\n' +
+        '# steady-state leak, 4,624 bytes live in 1 block: remember (/srv/app/leak.py:12)\n' +
+        'leak:/srv/app/leak.py:12\n',
+    );
+    const two = generateSuppressions('traces/leak-3.11.csv.gz', r.sites.slice(0, 2), r.groupedBy, ROOT);
+    expect(two).toMatch(/^# memreplay: suppressions for 2 sites of /);
+    expect(two).toMatch(/^# steady-state leak, [\d,]+ bytes live in [\d,]+ blocks: /m);
+  });
+});
