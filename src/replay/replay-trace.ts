@@ -1,6 +1,7 @@
 // Replay one trace file end to end: import (streaming) -> replayer, stopping
 // early when asked (--at LABEL / --at-event N).
 
+import { count } from '../reports/units.js';
 import { MemreplayError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
 import { importTrace, type ImportOptions, type ImportSummary } from '../import/index.js';
@@ -54,7 +55,7 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
   }
   if (options.stopAtEvent !== undefined) {
     throw new MemreplayError(
-      `${ctx.fileName}: --at-event ${options.stopAtEvent} is past the end of the trace (${replayer.events} events)`,
+      `${ctx.fileName}: --at-event ${options.stopAtEvent} is past the end of the trace (${count(replayer.events, 'event')})`,
     );
   }
   return { replayer, ctx, summary, source, stoppedEarly: false };

@@ -20,6 +20,7 @@
 // array of 4e9).
 
 import { MemreplayError } from '../../errors.js';
+import { count } from '../../reports/units.js';
 import * as op from './opcodes.js';
 import {
   decodeAscii,
@@ -96,7 +97,7 @@ export class PickleReader {
       const code = this.buf[this.pos]!;
       this.fail(
         this.base + this.pos,
-        `the pickle is cut off: opcode ${op.opcodeName(code)} needs ${this.need} more byte(s) than the ${endOffset} the file has`,
+        `the pickle is cut off: opcode ${op.opcodeName(code)} needs ${count(this.need, 'more byte')} than the ${endOffset} the file has`,
       );
     }
     if (endOffset === 0) this.fail(0, 'empty file: no pickle data');

@@ -216,7 +216,7 @@ describe('refused: damaged input and hostile sizes, before any large allocation'
   test('a string cut short by the end of the file says so and where', () => {
     const e = errorOf(pk(0x80, 4, 0x8c, 10, 'abc'));
     expect(e.offset).toBe(2);
-    expect(e.detail).toBe('the pickle is cut off: opcode SHORT_BINUNICODE needs 7 more byte(s) than the 7 the file has');
+    expect(e.detail).toBe('the pickle is cut off: opcode SHORT_BINUNICODE needs 7 more bytes than the 7 the file has');
   });
 
   test('a pickle without STOP, an empty file, an unknown opcode, an unknown protocol', () => {
