@@ -78,6 +78,17 @@ describe('memreplay stats', () => {
     expect(atMark.stats.arenasCurrent).toBe(2);
   });
 
+  it('--at-event past the end of the trace says how many events it has (singular for one)', () => {
+    const dir = tempDir();
+    const one = join(dir, 'one.csv');
+    writeFileSync(one, 'op,addr,size,old_addr,domain,label\nmark,,,,,only\n');
+    const r = memreplay(['stats', one, '--at-event', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--at-event 2 is past the end of the trace (1 event)');
+    const big = memreplay(['stats', join(FIXTURES, 'startup-3.10.csv.gz'), '--at-event', '99999999']);
+    expect(big.stderr).toMatch(/--at-event 99999999 is past the end of the trace \(\d{1,3}(,\d{3})+ events\)/);
+  });
+
   it('reads a trace from stdin with -', () => {
     const r = memreplay(['stats', '-', '--at', 'stats'], readFileSync(join(FIXTURES, 'startup-3.9.csv.gz')));
     expect(r.code).toBe(0);
