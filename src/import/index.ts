@@ -74,6 +74,8 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
     options.onFormat?.(format, source.gzip);
     const parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity });
     parser.push(withoutBom(first));
+    // The parsers copy what they keep of a chunk (a record cut at its end).
+    source.recycleChunks();
     for (let step = await chunks.next(); !step.done; step = await chunks.next()) {
       parser.push(step.value);
       progress();

@@ -1,7 +1,8 @@
 // Opening a trace: a file, or `-` for stdin, as an async stream of byte
 // chunks. Compression is detected from the first two bytes (gzip magic
 // 1f 8b), never from the file name: traces get renamed and piped. Everything
-// streams with backpressure (1 MiB reads), so no trace is ever held whole.
+// streams with backpressure (1 MiB reads, one ahead), so no trace is ever held
+// whole.
 //
 // Failures are typed for cli/: a file that cannot be opened or read is a
 // MemreplayError ("cannot read trace FILE: no such file"); damaged gzip data
@@ -30,6 +31,13 @@ export interface TraceSource {
   readonly bytesDecoded: number;
   /** The decoded bytes; can be iterated once. */
   chunks(): AsyncGenerator<Uint8Array, void, undefined>;
+  /**
+   * The caller promises to keep nothing of a chunk once it asks for the next
+   * one, so reads of a plain file may reuse their buffers from now on (no
+   * fresh megabyte to allocate and fault in per read). Chunks already handed
+   * out are unaffected. No effect on gzip or stdin.
+   */
+  recycleChunks(): void;
   /** Stop reading and release the file; safe to call more than once. */
   close(): void;
 }
@@ -62,14 +70,96 @@ export async function openTrace(path: string, options: OpenTraceOptions = {}): P
     await handle?.close().catch(() => undefined);
     throw readError(path, e);
   }
-  return openTraceStream(path, handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), size);
+  const source = new StreamSource(path, new FileInput(handle), size);
+  await source.peek();
+  return source;
 }
 
 /** Wrap any byte stream (named `name` in messages) as a trace source. */
 export async function openTraceStream(name: string, raw: Readable, totalBytes?: number): Promise<TraceSource> {
-  const source = new StreamSource(name, raw, totalBytes);
+  const source = new StreamSource(name, new StreamInput(raw), totalBytes);
   await source.peek();
   return source;
+}
+
+/** Where a source's raw (maybe compressed) bytes come from. */
+interface RawInput {
+  /** The next chunk, or undefined at the end; rejects with the read error. */
+  next(): Promise<Uint8Array | undefined>;
+  /** See TraceSource.recycleChunks. */
+  recycle(): void;
+  destroy(): void;
+}
+
+class StreamInput implements RawInput {
+  private readonly input: AsyncIterator<unknown>;
+
+  constructor(private readonly raw: Readable) {
+    this.input = raw[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<Uint8Array | undefined> {
+    const step = await this.input.next();
+    if (step.done) return undefined;
+    return typeof step.value === 'string' ? Buffer.from(step.value) : (step.value as Uint8Array);
+  }
+
+  recycle(): void {}
+
+  destroy(): void {
+    this.raw.destroy();
+  }
+}
+
+/**
+ * A file read READ_CHUNK_BYTES at a time, one read ahead of the consumer (so
+ * the disk or page-cache copy overlaps the parsing). Once recycling, two
+ * buffers take turns: the chunk handed out last is read into again only
+ * after the consumer asked for the next one.
+ */
+class FileInput implements RawInput {
+  private ahead: Promise<{ buffer: Buffer; bytes: number }> | null = null;
+  private handedOut: Buffer | null = null;
+  private spare: Buffer | null = null;
+  private recycling = false;
+  private closed = false;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async next(): Promise<Uint8Array | undefined> {
+    if (this.recycling && this.handedOut !== null) this.spare = this.handedOut;
+    this.handedOut = null;
+    const { buffer, bytes } = await (this.ahead ?? this.read());
+    this.ahead = null;
+    if (bytes === 0) return undefined;
+    this.handedOut = buffer;
+    this.ahead = this.read();
+    // A failed read-ahead is reported by the next call; until then it must
+    // not count as unhandled.
+    this.ahead.catch(() => undefined);
+    return buffer.subarray(0, bytes);
+  }
+
+  recycle(): void {
+    this.recycling = true;
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const close = (): void => void this.handle.close().catch(() => undefined);
+    // Close after a read in flight settles, so it never runs on a closed descriptor.
+    if (this.ahead !== null) void this.ahead.then(close, close);
+    else close();
+  }
+
+  private async read(): Promise<{ buffer: Buffer; bytes: number }> {
+    const buffer = this.spare ?? Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+    this.spare = null;
+    if (this.closed) return { buffer, bytes: 0 };
+    const { bytesRead } = await this.handle.read(buffer, 0, READ_CHUNK_BYTES, null);
+    return { buffer, bytes: bytesRead };
+  }
 }
 
 /** Gunzip bytes held in memory, with the same error messages as the stream path. */
@@ -86,16 +176,18 @@ class StreamSource implements TraceSource {
   bytesRead = 0;
   bytesDecoded = 0;
   private readonly head: Uint8Array[] = [];
-  private readonly input: AsyncIterator<unknown>;
   private ended = false;
   private gunzip: ReturnType<typeof createGunzip> | undefined;
 
   constructor(
     readonly name: string,
-    private readonly raw: Readable,
+    private readonly raw: RawInput,
     readonly totalBytes: number | undefined,
-  ) {
-    this.input = raw[Symbol.asyncIterator]();
+  ) {}
+
+  recycleChunks(): void {
+    // zlib may still hold a compressed chunk when the next is read.
+    if (!this.gzip) this.raw.recycle();
   }
 
   /** Read until the first two bytes are known (or the stream ends). */
@@ -164,18 +256,17 @@ class StreamSource implements TraceSource {
 
   private async nextRaw(): Promise<Uint8Array | undefined> {
     if (this.ended) return undefined;
-    let step: IteratorResult<unknown>;
+    let chunk: Uint8Array | undefined;
     try {
-      step = await this.input.next();
+      chunk = await this.raw.next();
     } catch (e) {
       this.releaseInput();
       throw readError(this.name, e);
     }
-    if (step.done) {
+    if (chunk === undefined) {
       this.ended = true;
       return undefined;
     }
-    const chunk = typeof step.value === 'string' ? Buffer.from(step.value) : (step.value as Uint8Array);
     this.bytesRead += chunk.length;
     return chunk;
   }
