@@ -190,13 +190,13 @@ export class Replayer implements TraceSink {
       this.line = b.line[i]!;
       const ts = b.ts[i]!;
       if (ts === ts) this.lastTs = ts; // not NaN
-      if (op !== OP_ARENA_FREE) this.arenas.settleReleases();
+      if (op !== OP_ARENA_FREE && this.arenas.waiting !== 0) this.arenas.settleReleases();
       switch (op) {
         case OP_ALLOC:
         case OP_CALLOC:
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           this.alloc(b, i);
-          this.arenas.settleAnnounced();
+          if (this.arenas.waiting !== 0) this.arenas.settleAnnounced();
           this.updateHighWater();
           break;
         case OP_REALLOC:
@@ -207,7 +207,7 @@ export class Replayer implements TraceSink {
           } else {
             this.realloc(b, i);
           }
-          this.arenas.settleAnnounced();
+          if (this.arenas.waiting !== 0) this.arenas.settleAnnounced();
           this.updateHighWater();
           break;
         case OP_FREE:
@@ -215,7 +215,7 @@ export class Replayer implements TraceSink {
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           if (b.addr[i] === 0) this.nullPointerCalls++;
           else this.free(b, i);
-          this.arenas.settleAnnounced();
+          if (this.arenas.waiting !== 0) this.arenas.settleAnnounced();
           break;
         case OP_ARENA_ALLOC:
           this.counts[op * DOMAIN_COUNT]!++;
