@@ -22,6 +22,11 @@ export interface ChildResult {
   trace: string;
   events: number;
   seconds: number;
+  /**
+   * CPU time of the whole process over the same work (user + system, every
+   * thread: zlib's inflate and V8's GC helpers run off the main thread).
+   */
+  cpuSeconds: number;
   /** Peak resident set size of the whole process, bytes. */
   peakRssBytes: number;
   bytesRead: number | null;

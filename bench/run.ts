@@ -10,7 +10,10 @@
 // trace that does not replay exactly (anomalies or mispredicted addresses
 // would mean the bench measured error paths, or that the model broke).
 //
-//   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze --formats csv,gz [--seed 1] [--quick] [--skip-real]
+//   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze --formats csv,gz [--repeat 3] [--seed 1] [--quick] [--skip-real]
+//
+// Each measurement runs --repeat times (fresh processes) and the table shows
+// the median run, with the spread: on a shared machine one run says little.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -142,10 +145,26 @@ function reportPath(): string {
   return path;
 }
 
-function toRow(m: Measurement): BenchRow {
+/** The row for the runs of one measurement: the median run by time, the spread, the highest peak RSS. */
+function toRow(runs: readonly Measurement[]): BenchRow {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  const m = sorted[(sorted.length - 1) >> 1]!;
   let note = '';
   if (m.mode === 'replay-only') note = `replays ${m.events.toLocaleString('en-US')} events held in memory`;
-  return { mode: m.label, input: m.input, format: m.format, events: m.events, seconds: m.seconds, eventsPerSecond: m.eventsPerSecond, peakRssBytes: m.peakRssBytes, note };
+  return {
+    mode: m.label,
+    input: m.input,
+    format: m.format,
+    events: m.events,
+    runs: runs.length,
+    seconds: m.seconds,
+    eventsPerSecond: m.eventsPerSecond,
+    slowest: sorted[sorted.length - 1]!.eventsPerSecond,
+    fastest: sorted[0]!.eventsPerSecond,
+    cpuSeconds: m.cpuSeconds,
+    peakRssBytes: Math.max(...runs.map((r) => r.peakRssBytes)),
+    note,
+  };
 }
 
 async function main(): Promise<number> {
@@ -155,6 +174,7 @@ async function main(): Promise<number> {
       modes: { type: 'string' },
       formats: { type: 'string' },
       seed: { type: 'string', default: '1' },
+      repeat: { type: 'string', default: '3' },
       quick: { type: 'boolean', default: false },
       'skip-real': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -162,7 +182,8 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench -- [--events 5000000,50000000] [--modes parse,replay,replay-only,analyze] [--formats csv,gz] [--seed 1] [--quick] [--skip-real]\n' +
+      'npm run bench -- [--events 5000000,50000000] [--modes parse,replay,replay-only,analyze] [--formats csv,gz] [--repeat 3] [--seed 1] [--quick] [--skip-real]\n' +
+        '  --repeat N   runs per measurement; the table shows the median run and the spread\n' +
         '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real shared trace\n',
     );
     return 0;
@@ -170,6 +191,8 @@ async function main(): Promise<number> {
   const events = values.quick ? [1_000_000] : (values.events ?? '5000000,50000000').split(',').map(eventCount);
   const modes = listOption(values.modes, MODES, MODES, 'modes') as Mode[];
   const formats = listOption(values.formats, FORMATS, FORMATS, 'formats') as Format[];
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 99) throw new Error(`--repeat ${values.repeat}: expected a whole number from 1 to 99`);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed ${values.seed}: expected a 32-bit unsigned integer`);
   const started = new Date();
@@ -231,25 +254,34 @@ async function main(): Promise<number> {
 
   // ---- measurements
   const results: Measurement[] = [];
+  const rows: BenchRow[] = [];
   log('');
-  log(`measuring (each in a fresh process; replay-only holds the first min(N, ${REPLAY_ONLY_LIMIT / 1e6} M) events in memory, cut after a mark):`);
+  log(
+    `measuring ${repeat} time${repeat === 1 ? '' : 's'} each, each run in a fresh process ` +
+      `(replay-only holds the first min(N, ${REPLAY_ONLY_LIMIT / 1e6} M) events in memory, cut after a mark):`,
+  );
   let failure: string | null = null;
   try {
     for (const input of inputs) {
       for (const format of formats) {
         for (const mode of modes) {
-          const load1 = Number(loadavg()[0]!.toFixed(2));
-          const r = runChild(mode, input.files[format]);
-          const m: Measurement = { ...r, load1, input: input.name, format, label: MODE_LABEL[mode], eventsPerSecond: r.events / r.seconds };
-          results.push(m);
-          const c = r.check;
-          log(
-            `  ${m.label.padEnd(12)} ${input.name.padEnd(17)} ${format.padEnd(3)} ${(m.eventsPerSecond / 1e6).toFixed(2).padStart(6)} M events/s  ` +
-              `${r.seconds.toFixed(2).padStart(7)} s  ${(r.peakRssBytes / 1e6).toFixed(0).padStart(5)} MB` +
-              (c === null ? '' : `  anomalies ${c.anomalies}, addresses ${c.blocksPredicted}/${c.blocksChecked}, arenas ${c.arenasExact ? 'exact' : 'NOT exact'}`) +
-              `  (load ${load1.toFixed(2)})`,
-          );
-          if (input.synthetic) checkSynthetic(r, input.name);
+          const runs: Measurement[] = [];
+          for (let k = 0; k < repeat; k++) {
+            const load1 = Number(loadavg()[0]!.toFixed(2));
+            const r = runChild(mode, input.files[format]);
+            const m: Measurement = { ...r, load1, input: input.name, format, label: MODE_LABEL[mode], eventsPerSecond: r.events / r.seconds };
+            runs.push(m);
+            results.push(m);
+            const c = r.check;
+            log(
+              `  ${m.label.padEnd(12)} ${input.name.padEnd(17)} ${format.padEnd(3)} ${(m.eventsPerSecond / 1e6).toFixed(2).padStart(6)} M events/s  ` +
+                `${r.seconds.toFixed(2).padStart(7)} s  CPU ${r.cpuSeconds.toFixed(2).padStart(6)} s  ${(r.peakRssBytes / 1e6).toFixed(0).padStart(5)} MB` +
+                (c === null ? '' : `  anomalies ${c.anomalies}, addresses ${c.blocksPredicted}/${c.blocksChecked}, arenas ${c.arenasExact ? 'exact' : 'NOT exact'}`) +
+                `  (load ${load1.toFixed(2)})`,
+            );
+            if (input.synthetic) checkSynthetic(r, input.name);
+          }
+          rows.push(toRow(runs));
         }
       }
     }
@@ -260,9 +292,9 @@ async function main(): Promise<number> {
 
   // ---- report
   const finished = new Date();
-  const rows = results.map(toRow);
   const report = {
-    schema: 'memreplay.bench/1',
+    schema: 'memreplay.bench/2',
+    repeat,
     started: started.toISOString(),
     finished: finished.toISOString(),
     command: `npm run bench --${process.argv.slice(2).map((a) => ' ' + a).join('')}`,
@@ -284,7 +316,11 @@ async function main(): Promise<number> {
   log('');
   log(formatTable(rows));
   log('');
-  log(`seconds = wall time of the work in the child (not process start); M events/s = events / seconds; peak RSS = maxRSS of that child process.`);
+  log(
+    `seconds = wall time of the work in the child (not process start), median of ${repeat} run${repeat === 1 ? '' : 's'}; M events/s = events / seconds, ` +
+      `with the slowest and fastest run; CPU s = CPU time of the whole child over that work, all threads (gzip inflates on one of Node's, GC helpers run on others); ` +
+      `peak RSS = the highest maxRSS of those child processes.`,
+  );
   log(`generator v${GENERATOR_VERSION}, seed ${seed}; traces cached in ${CACHE_DIR}`);
   log(`total ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s; wrote ${path}`);
   if (failure !== null) {

@@ -6,8 +6,14 @@ export interface BenchRow {
   input: string;
   format: string;
   events: number;
+  /** Runs measured; the row shows the median one. */
+  runs: number;
   seconds: number;
   eventsPerSecond: number;
+  /** Events/s of the slowest and the fastest run. */
+  slowest: number;
+  fastest: number;
+  cpuSeconds: number;
   peakRssBytes: number;
   note: string;
 }
@@ -19,6 +25,8 @@ const COLUMNS: readonly { title: string; right: boolean; cell: (r: BenchRow) => 
   { title: 'events', right: true, cell: (r) => r.events.toLocaleString('en-US') },
   { title: 'seconds', right: true, cell: (r) => r.seconds.toFixed(2) },
   { title: 'M events/s', right: true, cell: (r) => (r.eventsPerSecond / 1e6).toFixed(2) },
+  { title: 'runs: slowest-fastest', right: true, cell: (r) => `${r.runs}: ${(r.slowest / 1e6).toFixed(2)}-${(r.fastest / 1e6).toFixed(2)}` },
+  { title: 'CPU s', right: true, cell: (r) => r.cpuSeconds.toFixed(2) },
   { title: 'peak RSS MB', right: true, cell: (r) => (r.peakRssBytes / 1e6).toFixed(0) },
   { title: 'note', right: false, cell: (r) => r.note },
 ];
