@@ -228,3 +228,19 @@ export function scanText(b: Uint8Array, p: number): number {
     if (c <= 44 && (c === 44 || c === 10 || c === 13 || c === 34 || c === 0)) return q;
   }
 }
+
+/**
+ * A quoted text field at b[p] (the opening quote) that is simple: no `""`
+ * inside and on one line. Returns the index after the closing quote (the
+ * text is between the quotes), or -1 for anything else, which is left to the
+ * slow path (escaped quotes, quoted newlines and their line numbers, NULs).
+ */
+export function scanQuoted(b: Uint8Array, p: number): number {
+  let q = p;
+  for (;;) {
+    const c = b[++q]!;
+    if (c === 34) break;
+    if (c === 10 || c === 0) return -1;
+  }
+  return b[q + 1] === 34 ? -1 : q + 1;
+}

@@ -29,7 +29,7 @@
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
 import { StackLimitError } from '../events/stack-table.js';
-import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanSigned, scanSize, scanText } from './csv-fields.js';
+import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
@@ -107,6 +107,12 @@ for (const [op, need, text] of [
   NEEDS[op] = text;
 }
 
+/** How the recorder's stack records start (fastStackRecord). */
+const STACK_RECORD_PREFIX = Uint8Array.from('stack,,,,,,,', (ch) => ch.charCodeAt(0));
+
+/** Stack refs below this have their interned ids in an array (4 bytes each). */
+const STACK_REF_CACHE = 1 << 20;
+
 /** commit(): the event's stack was bad and has been reported. */
 const BAD_STACK = -2;
 
@@ -175,6 +181,12 @@ class CsvParser implements PushParser {
   private lastThreadId = NO_ID;
   private lastStackRef = NaN;
   private lastStackId = NO_ID;
+  /**
+   * Interned stack ids by stack ref, NO_ID where not known yet: recorders
+   * number their stacks 1, 2, ..., so this saves a map lookup per event.
+   * Refs from STACK_REF_CACHE on use the map and the one-entry cache above.
+   */
+  private stackByRef = new Int32Array(0);
 
   constructor(
     private readonly ctx: ImportContext,
@@ -361,11 +373,18 @@ class CsvParser implements PushParser {
     while (pos < end && batch.length < batch.capacity) {
       const start = pos;
       const op = opAt(buf, start);
+      if (op === OP_STACK_RECORD && recorder) {
+        const next = this.fastStackRecord(buf, start);
+        if (next === BAIL) return start;
+        pos = next;
+        continue;
+      }
       if (op < 0 || op === OP_MARK || op === OP_STACK_RECORD) return start;
       let p = start + opLength(op);
       let has = 0;
       let q: number;
       this.rDomain = 0;
+      this.rThreadText = null;
       // Each field is looked at only when it is not empty (the byte after
       // the comma before it is not the next comma).
       fields: {
@@ -420,12 +439,19 @@ class CsvParser implements PushParser {
           }
           if (buf[p] !== 44) break fields;
           if (buf[++p] !== 44) {
-            q = scanText(buf, p);
-            if (q > p) {
-              this.thS = p;
-              this.thE = q;
+            // A thread id is nearly always an integer: read as one at once.
+            q = scanSigned(buf, p);
+            if (q > p && (buf[q] === 44 || buf[q] === 10 || buf[q] === 13)) {
+              this.rThreadNum = NUM[0]!;
               has |= H_THREAD;
               p = q;
+            } else {
+              q = scanText(buf, p);
+              if (q > p) {
+                this.threadFromBytes(buf, p, q);
+                has |= H_THREAD;
+                p = q;
+              }
             }
           }
           if (buf[p] !== 44) break fields;
@@ -461,8 +487,6 @@ class CsvParser implements PushParser {
       if (p - start > MAX_LINE_BYTES) return start;
       this.rOp = op;
       this.rHas = has;
-      this.rThreadText = null;
-      if (has & H_THREAD) this.threadFromBytes(buf, this.thS, this.thE);
       this.rFrames = has & H_FRAMES ? this.decoder.decode(buf.subarray(this.frS, this.frE)) : '';
       this.commit(this.lineNo++);
       pos = next;
@@ -471,8 +495,39 @@ class CsvParser implements PushParser {
   }
 
   /**
-   * The fast path for any column order: one clean, unquoted record, one field
-   * at a time by its role. Same contract as fastKnown.
+   * A stack record as the recorder writes it, `stack,,,,,,,ID,"FRAMES",`,
+   * checked against that shape byte by byte: no field loop, and the frames
+   * (hundreds of bytes) scanned once. Anything else is BAIL, before any
+   * side effect.
+   */
+  private fastStackRecord(buf: Uint8Array, start: number): number {
+    for (let i = 0; i < STACK_RECORD_PREFIX.length; i++) if (buf[start + i] !== STACK_RECORD_PREFIX[i]) return BAIL;
+    const ids = start + STACK_RECORD_PREFIX.length;
+    const q = scanSigned(buf, ids);
+    if (q <= ids || buf[q] !== 44 || buf[q + 1] !== 34) return BAIL;
+    const ref = NUM[0]!;
+    const after = scanQuoted(buf, q + 1);
+    // Then an empty label and the line end.
+    if (after < 0 || after === q + 3 || buf[after] !== 44) return BAIL;
+    let next = after + 2;
+    if (buf[after + 1] !== 10) {
+      if (buf[after + 1] !== 13 || buf[after + 2] !== 10) return BAIL;
+      next = after + 3;
+    }
+    if (after + 1 - start > MAX_LINE_BYTES) return BAIL;
+    this.rOp = OP_STACK_RECORD;
+    this.rHas = H_STACK | H_FRAMES;
+    this.rStack = ref;
+    this.rFrames = this.decoder.decode(buf.subarray(q + 2, after - 1));
+    this.commit(this.lineNo++);
+    return next;
+  }
+
+  /**
+   * The fast path for any column order: one clean record (text fields may be
+   * in simple quotes), one field at a time by its role. Takes the records
+   * fastKnown leaves (marks, stack records) and those of any other header.
+   * Returns the index after the record, or BAIL.
    */
   private fast(buf: Uint8Array, start: number, end: number): number {
     const roles = this.roles;
@@ -533,23 +588,34 @@ class CsvParser implements PushParser {
             has |= H_STACK;
           }
           break;
-        default:
-          // Text fields (thread, frames, label) and ignored columns.
-          q = scanText(buf, p);
-          if (q === p) break;
+        default: {
+          // Text fields (thread, frames, label) and ignored columns, plain
+          // or in simple quotes (as the recorder writes a stack's frames).
+          let s = p;
+          let e: number;
+          if (buf[p] === 34) {
+            q = scanQuoted(buf, p);
+            if (q < 0) return BAIL;
+            s = p + 1;
+            e = q - 1;
+          } else {
+            q = e = scanText(buf, p);
+          }
+          if (e === s) break;
           if (role === R_THREAD) {
-            this.thS = p;
-            this.thE = q;
+            this.thS = s;
+            this.thE = e;
             has |= H_THREAD;
           } else if (role === R_FRAMES) {
-            this.frS = p;
-            this.frE = q;
+            this.frS = s;
+            this.frE = e;
             has |= H_FRAMES;
           } else if (role === R_LABEL) {
-            this.lbS = p;
-            this.lbE = q;
+            this.lbS = s;
+            this.lbE = e;
             has |= H_LABEL;
           }
+        }
       }
       p = q;
       if (buf[p] !== 44) break;
@@ -814,8 +880,10 @@ class CsvParser implements PushParser {
     // usual ones.
     let stack = NO_ID;
     if (has & (H_STACK | H_FRAMES)) {
-      const cached = (has & (H_STACK | H_FRAMES)) === H_STACK && this.rStack === this.lastStackRef;
-      stack = cached ? this.lastStackId : this.stackOf(line, has);
+      const ref = this.rStack;
+      const cache = this.stackByRef;
+      const known = (has & (H_STACK | H_FRAMES)) === H_STACK && ref >= 0 && ref < cache.length ? cache[ref]! : NO_ID;
+      stack = known !== NO_ID ? known : this.stackOf(line, has);
       if (stack === BAD_STACK) return;
     }
     let thread = NO_ID;
@@ -852,6 +920,7 @@ class CsvParser implements PushParser {
       this.limitExceeded(line, e);
     }
     this.lastStackRef = NaN;
+    if (this.rStack >= 0 && this.rStack < this.stackByRef.length) this.stackByRef[this.rStack] = NO_ID;
   }
 
   /** The stack id of an event with a stack ref or inline frames; BAD_STACK once reported as bad. */
@@ -862,19 +931,35 @@ class CsvParser implements PushParser {
         ctx.bad(line, 'both stack and frames: expected an event to carry a stack id or inline frames, not both');
         return BAD_STACK;
       }
-      const id = ctx.stacks.resolve(this.rStack);
+      const ref = this.rStack;
+      if (ref === this.lastStackRef) return this.lastStackId;
+      const id = ctx.stacks.resolve(ref);
       if (id === undefined) {
-        ctx.bad(line, `stack ${this.rStack} is not defined by an earlier stack record`);
+        ctx.bad(line, `stack ${ref} is not defined by an earlier stack record`);
         return BAD_STACK;
       }
-      this.lastStackRef = this.rStack;
-      return (this.lastStackId = id);
+      if (ref >= 0 && ref < STACK_REF_CACHE) {
+        if (ref >= this.stackByRef.length) this.growStackCache(ref);
+        this.stackByRef[ref] = id;
+      } else {
+        this.lastStackRef = ref;
+        this.lastStackId = id;
+      }
+      return id;
     }
     try {
       return ctx.stacks.internJoined(this.rFrames);
     } catch (e) {
       return this.limitExceeded(line, e);
     }
+  }
+
+  private growStackCache(ref: number): void {
+    let n = Math.max(1024, this.stackByRef.length);
+    while (n <= ref) n *= 2;
+    const grown = new Int32Array(Math.min(n, STACK_REF_CACHE)).fill(NO_ID);
+    grown.set(this.stackByRef);
+    this.stackByRef = grown;
   }
 
   private threadOf(): number {

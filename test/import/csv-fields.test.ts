@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOW_SPAN } from '../../src/events/address-space.js';
 import { DOMAIN_NAMES, OP_NAMES } from '../../src/events/ops.js';
-import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanSigned, scanSize, scanText } from '../../src/import/csv-fields.js';
+import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from '../../src/import/csv-fields.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -151,5 +151,23 @@ describe('names and text', () => {
       expect(scanText(bytes(text + ',\n'), 0), text).toBe(end);
       expect(scanText(bytes(text + '\n'), 0), text).toBe(end);
     }
+  });
+
+  it('takes simple quoted text and leaves escaped quotes, quoted newlines and NULs to the slow path', () => {
+    for (const [text, end] of [
+      ['""', 2],
+      ['"a"', 3],
+      ['"a,b;c (d.py:1)"', 16],
+      ['"é, 日本"', bytes('"é, 日本"').length],
+      ['"a\rb"', 5],
+      ['"a""b"', -1],
+      ['""""', -1],
+      ['"a\u0000b"', -1],
+    ] as const) {
+      expect(scanQuoted(bytes(text + ',\n'), 0), text).toBe(end);
+      expect(scanQuoted(bytes(text + '\n'), 0), text).toBe(end);
+    }
+    expect(scanQuoted(bytes('"two\nlines",\n'), 0)).toBe(-1);
+    expect(scanQuoted(bytes('"never closed\n'), 0)).toBe(-1);
   });
 });

@@ -267,6 +267,21 @@ describe('CSV importer: reading valid traces', () => {
     expect(ctx.stacks.stackCount).toBe(3);
   });
 
+  it('resolves stack refs of any size, each to its latest definition', () => {
+    const refs = ['1', '0', '-4', '2000000', '9007199254740991'];
+    const lines = ['op,addr,size,old_addr,domain,ts,thread,stack,frames,label'];
+    for (const ref of refs) lines.push(`stack,,,,,,,${ref},"first ${ref}",`);
+    for (const ref of refs) lines.push(`alloc,0x10,1,,,,,${ref},,`, `alloc,0x20,1,,,,,${ref},,`);
+    for (const ref of refs) lines.push(`stack,,,,,,,${ref},"second ${ref}",`, `alloc,0x30,1,,,,,${ref},,`);
+    lines.push('alloc,0x40,1,,,,,3,,');
+    const { events, ctx } = parseTrace(lines.join('\n') + '\n', { lenient: true });
+    expect(events.map((e) => e.stack![0])).toEqual([
+      ...refs.flatMap((ref) => [`first ${ref}`, `first ${ref}`]),
+      ...refs.map((ref) => `second ${ref}`),
+    ]);
+    expect(ctx.skippedExamples).toEqual([{ line: lines.length, message: 'stack 3 is not defined by an earlier stack record' }]);
+  });
+
   it('fills full batches and flushes the last partial one at the end', () => {
     const n = DEFAULT_BATCH_CAPACITY * 2 + 5;
     const rows = Array.from({ length: n }, (_, i) => `alloc,0x${(0x1000 + i * 16).toString(16)},16`);
@@ -430,7 +445,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
     ts: ['', '0', '1203', '-5', '-', '123456789012345', '1234567890123456', '1.5', 'x'],
     thread: ['', '1', '140234', 'MainThread', '-3', '99999999999999999999', '1-2', 'é'],
     stack: ['', '1', '7', '-1', 'seven', '123456789012345', '1234567890123456'],
-    frames: ['', 'a.py:1;b.py:2', 'é (日本.py:1)', 'x'],
+    frames: ['', 'a.py:1;b.py:2', 'é (日本.py:1)', 'x', '"<module> (a.py:1);f (b.py:2)"', '"g, h (c.py:3)"'],
     label: ['', 'iteration 1', 'é', ' '],
   };
   const EXTRA = ['', 'x', '1'];
@@ -449,14 +464,14 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
   /** The stack records every trace here starts with, so that stack refs 1 and 7 resolve. */
   const stacks = (columns: string[]): string =>
     columns.includes('frames')
-      ? [1, 7].map((id) => columns.map((c) => (c === 'op' ? 'stack' : c === 'stack' ? String(id) : c === 'frames' ? `f${id}.py:1` : '')).join(',') + '\n').join('')
+      ? [1, 7].map((id) => columns.map((c) => (c === 'op' ? 'stack' : c === 'stack' ? String(id) : c === 'frames' ? `"f${id} (a.py:${id})"` : '')).join(',') + '\n').join('')
       : '';
 
   const text = (header: string, columns: string[], rows: Array<[string[], number, string]>, quote: boolean): string =>
     header +
     '\n' +
     stacks(columns) +
-    rows.map(([values, n, eol]) => values.slice(0, n).map((v) => (quote && v !== '' ? `"${v}"` : v)).join(',') + eol).join('');
+    rows.map(([values, n, eol]) => values.slice(0, n).map((v) => (quote && v !== '' && !v.startsWith('"') ? `"${v}"` : v)).join(',') + eol).join('');
 
   for (const [name, columns] of [
     ['short', SHORT],
@@ -499,6 +514,40 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
       );
     });
   }
+
+  it('reads the stack records the recorder writes as the slow path does, and leaves it every other shape', () => {
+    const header = RECORDER.join(',') + '\n';
+    const use = 'alloc,0x10,16,,,,,7,,\n';
+    for (const record of [
+      'stack,,,,,,,7,"a.py:1;b (c.py:2)",',
+      'stack,,,,,,,7,"é; 日本 (x.py:1)",\r',
+      'stack,,,,,,,-3,"a",',
+      'stack,,,,,,,7,"",',
+      'stack,,,,,,,7,"a""b",',
+      'stack,,,,,,,7,"a",x',
+      'stack,,,,,,,7,"a"x',
+      'stack,,,,,,,7,"a"x,',
+      'stack,,,,,,,7,"a","b",',
+      'stack,,,,,,,7,"a",,',
+      'stack,,,,,,,7,"a,\nb",',
+      'stack,,,,,,,7,"a\r",',
+      'stack,,,,,,,7,"a\u0000",',
+      'stack,,,,,,,1234567890123456,"a",',
+      'stack,,,,,,,,"a",',
+      'stack,,,,,,,7,a,',
+      'stack,,,,,,,7,",',
+      'stack,,,,,,,7,"",\n",',
+      'stack,,,,,,,7,"a"",\nb",',
+      'stack,,,,,,0,7,"a",',
+      'stack,,,,,,,7 ,"a",',
+      'stack,,,,,,,7,"a"',
+    ]) {
+      const plain = header + record + '\n' + use;
+      const slow = header + record.replace(/^stack/, '"stack"') + '\n' + use;
+      expect(outcome(plain), JSON.stringify(record)).toEqual(outcome(slow));
+      for (const chunk of [1, 5, 16]) expect(outcome(plain, chunk), JSON.stringify(record)).toEqual(outcome(plain));
+    }
+  });
 
   it('reads every field of both layouts, with the line of every record', () => {
     const short = parseTrace(
