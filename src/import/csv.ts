@@ -363,9 +363,9 @@ class CsvParser implements PushParser {
    * present, read by commit() under `has`.
    *
    * What V8 optimises here is what it has seen run: code that only rare
-   * records would reach (a mark's label, a stack record, flushing a batch)
-   * is left to the other paths, so that it cannot throw this function's
-   * optimised code away halfway through a trace.
+   * records would reach (a mark's label, flushing a batch) is left to the
+   * other paths, so that it cannot throw this function's optimised code
+   * away halfway through a trace.
    */
   private fastKnown(buf: Uint8Array, pos: number, end: number): number {
     const recorder = this.layout === L_RECORDER;
@@ -875,9 +875,8 @@ class CsvParser implements PushParser {
     if ((has & need) !== need) {
       return this.ctx.bad(line, `missing ${need & ~has & H_ADDR ? 'addr' : 'size'}: ${NEEDS[op]}`);
     }
-    // The rare cases are calls, so that this stays small enough to inline
-    // into the fast paths; the stack and thread of the event before are the
-    // usual ones.
+    // The usual stack and thread are known already (see stackByRef and
+    // lastThreadNum); resolving any other is a call.
     let stack = NO_ID;
     if (has & (H_STACK | H_FRAMES)) {
       const ref = this.rStack;

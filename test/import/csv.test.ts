@@ -640,6 +640,31 @@ describe('CSV importer: csv-parse as the oracle', () => {
     expect(actual(events, false)).toEqual(expectedFrom(rows));
   });
 
+  it('agrees with csv-parse on a trace of the recorder: stack records, stack refs, threads, timestamps (churn-3.11)', () => {
+    const text = gunzipSync(readFileSync(join(__dirname, '..', '..', 'traces', 'churn-3.11.csv.gz'))).toString('utf8');
+    const rows = oracleRows(text) as Array<Row & { ts: string; stack: string }>;
+    const stacks = new Map<string, string[]>();
+    const expected: unknown[] = [];
+    for (const row of rows) {
+      if (row.op === 'stack') {
+        stacks.set(row.stack, row.frames!.split(';'));
+        continue;
+      }
+      expected.push({
+        op: row.op,
+        addr: row.op === 'mark' ? '0x0' : '0x' + BigInt(row.addr).toString(16),
+        size: row.op === 'mark' || row.size === '' ? NaN : Number(row.size),
+        ts: row.ts === '' ? NaN : Number(row.ts),
+        thread: row.thread === '' ? null : row.thread,
+        stack: row.stack === '' ? null : stacks.get(row.stack)!,
+        label: row.op === 'mark' ? row.label : undefined,
+      });
+    }
+    expect(stacks.size).toBeGreaterThan(2000);
+    const { events } = parseTrace(text, { chunk: 65536 });
+    expect(events.map((e) => ({ op: e.op, addr: e.addr, size: e.size, ts: e.ts, thread: e.thread, stack: e.stack, label: e.label }))).toEqual(expected);
+  });
+
   /** A deterministic generator of valid but awkward traces. */
   function generateTrace(seed: number, rows: number, eol: string): string {
     let state = seed >>> 0;
