@@ -3,15 +3,18 @@
 //
 // Why it is written by hand: a general CSV library builds a string per field
 // and an array per row, which caps parsing well below the replayer's speed.
-// Here every record goes through one of two paths that share one record model
-// (the `r*` scratch fields) and one `commit()`:
+// Here every record goes through one of the paths below, which share one
+// record model (the `r*` scratch fields) and one `commit()`:
 //
-// - fast path (`fast`): scans the bytes of a clean record once; op names are
-//   recognised by byte comparison, numbers are parsed straight from bytes, and
-//   strings are built only for labels, frames and text thread ids. Anything
-//   unusual (a quote, a NUL, a long or bad number, an unknown op, too many
-//   fields, an over-long line) makes it give up on the record *before* any side
-//   effect, and the slow path parses the same record again.
+// - fast paths: scan the bytes of a clean record once with the field scanners
+//   of csv-fields.ts; op names are recognised by byte comparison, numbers are
+//   parsed straight from bytes, and strings are built only for labels, frames
+//   and text thread ids. `fastKnown` is straight-line code for the two column
+//   layouts nearly every trace has (the recorder's and the short one of the
+//   shared traces); `fast` takes any column order, one field role at a time.
+//   Anything unusual (a quote, a NUL, a long or bad number, an unknown op, too
+//   many fields, an over-long line) makes them give up on the record *before*
+//   any side effect, and the next path parses the same record again.
 // - slow path (`slow`): full RFC 4180 (quoted fields with commas, `""` and
 //   newlines), comments and metadata before the header, the header itself, and
 //   every error message. It accepts exactly what the fast path accepts, with the
@@ -23,20 +26,10 @@
 // quote-aware state machine (`scanToEnd`) that resumes where the last chunk
 // stopped, so a long line fed in tiny chunks costs linear time.
 
-import { LOW_SPAN } from '../events/address-space.js';
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
-import {
-  NO_ID,
-  OP_ALLOC,
-  OP_ARENA_ALLOC,
-  OP_ARENA_FREE,
-  OP_CALLOC,
-  OP_FREE,
-  OP_MARK,
-  OP_NAMES,
-  OP_REALLOC,
-} from '../events/ops.js';
+import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
 import { StackLimitError } from '../events/stack-table.js';
+import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
@@ -56,9 +49,6 @@ const EXPECTED_HEADER = 'expected a header row naming the columns (op,addr,size,
 const LONG_LINE = `line longer than 1 MiB: expected CSV lines of at most ${MAX_LINE_BYTES} bytes (is this a CSV trace?)`;
 const BINARY = 'binary data (NUL byte) where CSV text was expected (a compressed or binary file?)';
 
-/** Scratch op code of a `stack` record (not an event, never stored in a batch). */
-const OP_STACK_RECORD = 255;
-
 // Column roles, from the header.
 const R_IGNORE = 0;
 const R_OP = 1;
@@ -73,6 +63,24 @@ const R_FRAMES = 9;
 const R_LABEL = 10;
 const ROLE_NAMES = ['', 'op', 'addr', 'size', 'old_addr', 'domain', 'ts', 'thread', 'stack', 'frames', 'label'];
 
+// Column layouts with a fast path of their own (`fastKnown`).
+const L_OTHER = 0;
+/** `op,addr,size,old_addr,domain,label`: the shared and synthetic traces. */
+const L_SHORT = 1;
+/** `op,addr,size,old_addr,domain,ts,thread,stack,frames,label`: what `memreplay record` writes. */
+const L_RECORDER = 2;
+const LAYOUTS: ReadonlyArray<readonly [number, readonly number[]]> = [
+  [L_SHORT, [R_OP, R_ADDR, R_SIZE, R_OLD_ADDR, R_DOMAIN, R_LABEL]],
+  [L_RECORDER, [R_OP, R_ADDR, R_SIZE, R_OLD_ADDR, R_DOMAIN, R_TS, R_THREAD, R_STACK, R_FRAMES, R_LABEL]],
+];
+
+function layoutOf(roles: Uint8Array): number {
+  for (const [layout, known] of LAYOUTS) {
+    if (roles.length === known.length && known.every((role, i) => roles[i] === role)) return layout;
+  }
+  return L_OTHER;
+}
+
 // Bits of `rHas`: which optional fields a record has (non-empty).
 const H_ADDR = 1;
 const H_SIZE = 2;
@@ -81,6 +89,7 @@ const H_TS = 8;
 const H_THREAD = 16;
 const H_STACK = 32;
 const H_FRAMES = 64;
+const H_LABEL = 128; // `fast` only: the label's bytes are at lbS..lbE
 
 /** Fields each event op requires, and how to say so. */
 const REQUIRED: readonly number[] = [];
@@ -98,7 +107,16 @@ for (const [op, need, text] of [
   NEEDS[op] = text;
 }
 
-const BAIL = -1; // fast path: let the slow path handle this record
+/** How the recorder's stack records start (fastStackRecord). */
+const STACK_RECORD_PREFIX = Uint8Array.from('stack,,,,,,,', (ch) => ch.charCodeAt(0));
+
+/** Stack refs below this have their interned ids in an array (4 bytes each). */
+const STACK_REF_CACHE = 1 << 20;
+
+/** commit(): the event's stack was bad and has been reported. */
+const BAD_STACK = -2;
+
+const BAIL = -1; // fast path: let the next path handle this record
 const INCOMPLETE = -2; // the record runs past the end of the buffer
 
 // States of the record-end scanner.
@@ -107,48 +125,6 @@ const S_UNQUOTED = 1;
 const S_QUOTED = 2;
 const S_QUOTE_SEEN = 3; // a quote inside a quoted field: closes it, or `""`
 const S_COMMENT = 4; // a `#` line before the header: ends at the next newline
-
-/** Hex digit values by byte; 255 for anything else. */
-const HEX = new Uint8Array(256).fill(255);
-for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
-
-/** Op names as bytes, by op code. */
-const OP_BYTES = OP_NAMES.map((name) => Uint8Array.from(name, (ch) => ch.charCodeAt(0)));
-const STACK_BYTES = Uint8Array.from('stack', (ch) => ch.charCodeAt(0));
-
-/**
- * Op code of the bytes b[s..e), OP_STACK_RECORD, or -1. The length and first
- * byte pick the only candidate; one compare loop (no calls) confirms it.
- */
-function matchOp(b: Uint8Array, s: number, e: number): number {
-  let code: number;
-  switch (e - s) {
-    case 4:
-      code = b[s] === 102 ? OP_FREE : OP_MARK;
-      break;
-    case 5:
-      code = b[s] === 97 ? OP_ALLOC : OP_STACK_RECORD;
-      break;
-    case 6:
-      code = OP_CALLOC;
-      break;
-    case 7:
-      code = OP_REALLOC;
-      break;
-    case 10:
-      code = OP_ARENA_FREE;
-      break;
-    case 11:
-      code = OP_ARENA_ALLOC;
-      break;
-    default:
-      return -1;
-  }
-  const name = code === OP_STACK_RECORD ? STACK_BYTES : OP_BYTES[code]!;
-  for (let i = 0; i < name.length; i++) if (b[s + i] !== name[i]) return -1;
-  return code;
-}
 
 /** An integer thread id becomes a number when it is exact, anything else stays text. */
 function threadKey(text: string): number | string {
@@ -167,6 +143,7 @@ class CsvParser implements PushParser {
   private sawComment = false;
   private ended = false;
   private roles = new Uint8Array(0);
+  private layout = L_OTHER;
   /** Line number of the first line of the next record. */
   private lineNo = 1;
   private bomChecked = false;
@@ -192,11 +169,24 @@ class CsvParser implements PushParser {
   private rStack = 0;
   private rFrames = '';
   private rLabel = '';
+  // Fast paths: where the text fields of the record are, as byte offsets.
+  private thS = 0;
+  private thE = 0;
+  private frS = 0;
+  private frE = 0;
+  private lbS = 0;
+  private lbE = 0;
   // One-entry caches for the thread and stack ids of consecutive events.
   private lastThreadNum = NaN;
   private lastThreadId = NO_ID;
   private lastStackRef = NaN;
   private lastStackId = NO_ID;
+  /**
+   * Interned stack ids by stack ref, NO_ID where not known yet: recorders
+   * number their stacks 1, 2, ..., so this saves a map lookup per event.
+   * Refs from STACK_REF_CACHE on use the map and the one-entry cache above.
+   */
+  private stackByRef = new Int32Array(0);
 
   constructor(
     private readonly ctx: ImportContext,
@@ -238,10 +228,7 @@ class CsvParser implements PushParser {
       if (this.sawComment) this.ctx.fatal(this.lineNo - 1, `no header row after the comments: ${EXPECTED_HEADER}`);
       this.ctx.fatal(0, `empty trace: ${EXPECTED_HEADER}`);
     }
-    if (this.batch.length > 0) {
-      this.sink.batch(this.batch);
-      this.batch.length = 0;
-    }
+    if (this.batch.length > 0) this.flush();
   }
 
   /** Drop a leading UTF-8 BOM, which may arrive split over the first chunks. */
@@ -304,13 +291,32 @@ class CsvParser implements PushParser {
 
   /** Parse the complete records of buf[pos..limit); returns where the incomplete rest starts. */
   private processRecords(buf: Uint8Array, pos: number, limit: number): number {
+    // Records that start before the end of the last line are what the fast
+    // paths may take: each of them has its newline in the buffer.
+    const fastEnd = pos < limit ? buf.lastIndexOf(10, limit - 1) + 1 : pos;
     while (pos < limit) {
-      let next = this.inBody ? this.fast(buf, pos, limit) : BAIL;
+      // Full batches go out here, before the next record, rather than from
+      // commit(): the fast paths then have no rare call in them.
+      if (this.batch.full) this.flush();
+      let next = BAIL;
+      if (pos < fastEnd && this.inBody) {
+        if (this.layout !== L_OTHER) {
+          pos = this.fastKnown(buf, pos, fastEnd);
+          if (pos === fastEnd || this.batch.full) continue;
+        }
+        next = this.fast(buf, pos, fastEnd);
+      }
       if (next === BAIL) next = this.slow(buf, pos, limit);
       if (next === INCOMPLETE) return pos;
       pos = next;
     }
+    if (this.batch.full) this.flush();
     return pos;
+  }
+
+  private flush(): void {
+    this.sink.batch(this.batch);
+    this.batch.length = 0;
   }
 
   /**
@@ -348,185 +354,295 @@ class CsvParser implements PushParser {
   }
 
   /**
-   * The fast path: one clean, unquoted record. Returns the index after it,
-   * BAIL or INCOMPLETE; has no side effects unless it returns an index.
+   * The fast path for the layouts in LAYOUTS: the fields in their order, with
+   * no dispatch on column roles. A record may end after any field (the rest
+   * is empty). Takes records from `pos` on until one of them is for the next
+   * path, `end` (the end of the complete lines) or a full batch, and returns
+   * where it stopped: one call per run of records, as nearly all records
+   * are such records. The `r*` fields are scratch: written only when
+   * present, read by commit() under `has`.
+   *
+   * What V8 optimises here is what it has seen run: code that only rare
+   * records would reach (a mark's label, flushing a batch) is left to the
+   * other paths, so that it cannot throw this function's optimised code
+   * away halfway through a trace.
    */
-  private fast(buf: Uint8Array, start: number, limit: number): number {
+  private fastKnown(buf: Uint8Array, pos: number, end: number): number {
+    const recorder = this.layout === L_RECORDER;
+    const batch = this.batch;
+    while (pos < end && batch.length < batch.capacity) {
+      const start = pos;
+      const op = opAt(buf, start);
+      if (op === OP_STACK_RECORD && recorder) {
+        const next = this.fastStackRecord(buf, start);
+        if (next === BAIL) return start;
+        pos = next;
+        continue;
+      }
+      if (op < 0 || op === OP_MARK || op === OP_STACK_RECORD) return start;
+      let p = start + opLength(op);
+      let has = 0;
+      let q: number;
+      this.rDomain = 0;
+      this.rThreadText = null;
+      // Each field is looked at only when it is not empty (the byte after
+      // the comma before it is not the next comma).
+      fields: {
+        if (buf[p] !== 44) break fields;
+        if (buf[++p] !== 44) {
+          q = scanAddress(buf, p, end);
+          if (q < 0) return start;
+          if (q > p) {
+            this.rAddr = NUM[0]!;
+            has |= H_ADDR;
+            p = q;
+          }
+        }
+        if (buf[p] !== 44) break fields;
+        if (buf[++p] !== 44) {
+          q = scanSize(buf, p);
+          if (q < 0) return start;
+          if (q > p) {
+            this.rSize = NUM[0]!;
+            has |= H_SIZE;
+            p = q;
+          }
+        }
+        if (buf[p] !== 44) break fields;
+        if (buf[++p] !== 44) {
+          q = scanAddress(buf, p, end);
+          if (q < 0) return start;
+          if (q > p) {
+            this.rOld = NUM[0]!;
+            has |= H_OLD;
+            p = q;
+          }
+        }
+        if (buf[p] !== 44) break fields;
+        if (buf[++p] !== 44) {
+          const domain = domainAt(buf, p);
+          if (domain >= 0) {
+            this.rDomain = domain;
+            p += 3;
+          }
+        }
+        if (buf[p] !== 44) break fields;
+        if (recorder) {
+          if (buf[++p] !== 44) {
+            q = scanSigned(buf, p);
+            if (q < 0) return start;
+            if (q > p) {
+              this.rTs = NUM[0]!;
+              has |= H_TS;
+              p = q;
+            }
+          }
+          if (buf[p] !== 44) break fields;
+          if (buf[++p] !== 44) {
+            // A thread id is nearly always an integer: read as one at once.
+            q = scanSigned(buf, p);
+            if (q > p && (buf[q] === 44 || buf[q] === 10 || buf[q] === 13)) {
+              this.rThreadNum = NUM[0]!;
+              has |= H_THREAD;
+              p = q;
+            } else {
+              q = scanText(buf, p);
+              if (q > p) {
+                this.threadFromBytes(buf, p, q);
+                has |= H_THREAD;
+                p = q;
+              }
+            }
+          }
+          if (buf[p] !== 44) break fields;
+          if (buf[++p] !== 44) {
+            q = scanSigned(buf, p);
+            if (q < 0) return start;
+            if (q > p) {
+              this.rStack = NUM[0]!;
+              has |= H_STACK;
+              p = q;
+            }
+          }
+          if (buf[p] !== 44) break fields;
+          if (buf[++p] !== 44) {
+            q = scanText(buf, p);
+            if (q > p) {
+              this.frS = p;
+              this.frE = q;
+              has |= H_FRAMES;
+              p = q;
+            }
+          }
+          if (buf[p] !== 44) break fields;
+        }
+        // The label: only marks have one, so it is only checked.
+        p = scanText(buf, p + 1);
+      }
+      let next: number;
+      const c = buf[p];
+      if (c === 10) next = p + 1;
+      else if (c === 13 && buf[p + 1] === 10) next = p + 2;
+      else return start;
+      if (p - start > MAX_LINE_BYTES) return start;
+      this.rOp = op;
+      this.rHas = has;
+      this.rFrames = has & H_FRAMES ? this.decoder.decode(buf.subarray(this.frS, this.frE)) : '';
+      this.commit(this.lineNo++);
+      pos = next;
+    }
+    return pos;
+  }
+
+  /**
+   * A stack record as the recorder writes it, `stack,,,,,,,ID,"FRAMES",`,
+   * checked against that shape byte by byte: no field loop, and the frames
+   * (hundreds of bytes) scanned once. Anything else is BAIL, before any
+   * side effect.
+   */
+  private fastStackRecord(buf: Uint8Array, start: number): number {
+    for (let i = 0; i < STACK_RECORD_PREFIX.length; i++) if (buf[start + i] !== STACK_RECORD_PREFIX[i]) return BAIL;
+    const ids = start + STACK_RECORD_PREFIX.length;
+    const q = scanSigned(buf, ids);
+    if (q <= ids || buf[q] !== 44 || buf[q + 1] !== 34) return BAIL;
+    const ref = NUM[0]!;
+    const after = scanQuoted(buf, q + 1);
+    // Then an empty label and the line end.
+    if (after < 0 || after === q + 3 || buf[after] !== 44) return BAIL;
+    let next = after + 2;
+    if (buf[after + 1] !== 10) {
+      if (buf[after + 1] !== 13 || buf[after + 2] !== 10) return BAIL;
+      next = after + 3;
+    }
+    if (after + 1 - start > MAX_LINE_BYTES) return BAIL;
+    this.rOp = OP_STACK_RECORD;
+    this.rHas = H_STACK | H_FRAMES;
+    this.rStack = ref;
+    this.rFrames = this.decoder.decode(buf.subarray(q + 2, after - 1));
+    this.commit(this.lineNo++);
+    return next;
+  }
+
+  /**
+   * The fast path for any column order: one clean record (text fields may be
+   * in simple quotes), one field at a time by its role. Takes the records
+   * fastKnown leaves (marks, stack records) and those of any other header.
+   * Returns the index after the record, or BAIL.
+   */
+  private fast(buf: Uint8Array, start: number, end: number): number {
     const roles = this.roles;
     const ncols = roles.length;
     let p = start;
     let col = 0;
     let has = 0;
     let op = -1;
-    let addr = 0;
-    let old = 0;
-    let size = NaN;
-    let domain = 0;
-    let ts = NaN;
-    let stack = 0;
-    let thS = 0;
-    let thE = 0;
-    let frS = 0;
-    let frE = 0;
-    let lbS = 0;
-    let lbE = 0;
-    let end = 0;
-    let next = 0;
+    this.rDomain = 0;
     for (;;) {
-      const fs = p;
       const role = roles[col]!;
+      let q: number;
       switch (role) {
         case R_OP:
-          while (p < limit && buf[p]! >= 95 && buf[p]! <= 122) p++;
-          op = matchOp(buf, fs, p);
+          op = opAt(buf, p);
           if (op < 0) return BAIL;
+          q = p + opLength(op);
           break;
         case R_ADDR:
-        case R_OLD_ADDR: {
-          let v = 0;
-          if (p + 1 < limit && buf[p] === 48 && (buf[p + 1]! | 32) === 120) {
-            p += 2;
-            while (p < limit) {
-              const d = HEX[buf[p]!]!;
-              if (d > 15) break;
-              v = v * 16 + d;
-              p++;
-            }
-            if (p === fs + 2) return BAIL;
+        case R_OLD_ADDR:
+          q = scanAddress(buf, p, end);
+          if (q < 0) return BAIL;
+          if (q === p) break;
+          if (role === R_ADDR) {
+            this.rAddr = NUM[0]!;
+            has |= H_ADDR;
           } else {
-            while (p < limit) {
-              const d = buf[p]! - 48;
-              if (d < 0 || d > 9) break;
-              v = v * 10 + d;
-              p++;
-            }
+            this.rOld = NUM[0]!;
+            has |= H_OLD;
           }
-          if (p !== fs) {
-            if (v >= LOW_SPAN) return BAIL; // exact only through the slow path
-            if (role === R_ADDR) {
-              addr = v;
-              has |= H_ADDR;
-            } else {
-              old = v;
-              has |= H_OLD;
-            }
+          break;
+        case R_SIZE:
+          q = scanSize(buf, p);
+          if (q < 0) return BAIL;
+          if (q === p) break;
+          this.rSize = NUM[0]!;
+          has |= H_SIZE;
+          break;
+        case R_DOMAIN: {
+          const domain = domainAt(buf, p);
+          q = p;
+          if (domain >= 0) {
+            this.rDomain = domain;
+            q += 3;
           }
           break;
         }
-        case R_SIZE: {
-          let v = 0;
-          while (p < limit) {
-            const d = buf[p]! - 48;
-            if (d < 0 || d > 9) break;
-            v = v * 10 + d;
-            p++;
-          }
-          if (p !== fs) {
-            if (v > Number.MAX_SAFE_INTEGER) return BAIL;
-            size = v;
-            has |= H_SIZE;
-          }
-          break;
-        }
-        case R_DOMAIN:
-          if (p + 3 <= limit) {
-            const a = buf[p];
-            const b = buf[p + 1];
-            const c = buf[p + 2];
-            if (a === 111 && b === 98 && c === 106) {
-              p += 3; // obj
-            } else if (a === 109 && b === 101 && c === 109) {
-              domain = 1; // mem
-              p += 3;
-            } else if (a === 114 && b === 97 && c === 119) {
-              domain = 2; // raw
-              p += 3;
-            }
-          }
-          break;
         case R_TS:
-        case R_STACK: {
-          const neg = p < limit && buf[p] === 45;
-          if (neg) p++;
-          const ds = p;
-          let v = 0;
-          while (p < limit) {
-            const d = buf[p]! - 48;
-            if (d < 0 || d > 9) break;
-            v = v * 10 + d;
-            p++;
-          }
-          if (p - ds > 15 || (neg && p === ds)) return BAIL;
-          if (p !== fs) {
-            if (role === R_TS) {
-              ts = neg ? -v : v;
-              has |= H_TS;
-            } else {
-              stack = neg ? -v : v;
-              has |= H_STACK;
-            }
+        case R_STACK:
+          q = scanSigned(buf, p);
+          if (q < 0) return BAIL;
+          if (q === p) break;
+          if (role === R_TS) {
+            this.rTs = NUM[0]!;
+            has |= H_TS;
+          } else {
+            this.rStack = NUM[0]!;
+            has |= H_STACK;
           }
           break;
-        }
-        default:
-          // Text fields (thread, frames, label) and ignored columns.
-          while (p < limit) {
-            const c = buf[p]!;
-            if (c <= 44 && (c === 44 || c === 10 || c === 13 || c === 34 || c === 0)) break;
-            p++;
+        default: {
+          // Text fields (thread, frames, label) and ignored columns, plain
+          // or in simple quotes (as the recorder writes a stack's frames).
+          let s = p;
+          let e: number;
+          if (buf[p] === 34) {
+            q = scanQuoted(buf, p);
+            if (q < 0) return BAIL;
+            s = p + 1;
+            e = q - 1;
+          } else {
+            q = e = scanText(buf, p);
           }
-          if (p === fs) break;
+          if (e === s) break;
           if (role === R_THREAD) {
-            thS = fs;
-            thE = p;
+            this.thS = s;
+            this.thE = e;
             has |= H_THREAD;
           } else if (role === R_FRAMES) {
-            frS = fs;
-            frE = p;
+            this.frS = s;
+            this.frE = e;
             has |= H_FRAMES;
           } else if (role === R_LABEL) {
-            lbS = fs;
-            lbE = p;
+            this.lbS = s;
+            this.lbE = e;
+            has |= H_LABEL;
           }
+        }
       }
-      if (p >= limit) return INCOMPLETE;
-      const c = buf[p];
-      if (c === 44) {
-        p++;
-        if (++col >= ncols) return BAIL;
-        continue;
-      }
-      if (c === 10) {
-        end = p;
-        next = p + 1;
-        break;
-      }
-      if (c === 13) {
-        if (p + 1 >= limit) return INCOMPLETE;
-        if (buf[p + 1] !== 10) return BAIL;
-        end = p;
-        next = p + 2;
-        break;
-      }
-      return BAIL;
+      p = q;
+      if (buf[p] !== 44) break;
+      p++;
+      if (++col >= ncols) return BAIL;
     }
-    if (end === start) {
-      this.lineNo++; // blank line
-      return next;
-    }
-    if (op < 0 || end - start > MAX_LINE_BYTES) return BAIL;
+    return this.finish(buf, start, p, op, has);
+  }
+
+  /**
+   * A fast path's record ends at p: take it when a line end is there (and it
+   * names an op), building the strings it needs, and commit it. Returns the
+   * index after the line end, or BAIL.
+   */
+  private finish(buf: Uint8Array, start: number, p: number, op: number, has: number): number {
+    let next: number;
+    const c = buf[p];
+    if (c === 10) next = p + 1;
+    else if (c === 13 && buf[p + 1] === 10) next = p + 2;
+    else return BAIL;
+    if (op < 0 || p - start > MAX_LINE_BYTES) return BAIL;
     this.rOp = op;
-    this.rHas = has;
-    this.rAddr = addr;
-    this.rOld = old;
-    this.rSize = size;
-    this.rDomain = domain;
-    this.rTs = ts;
-    this.rStack = stack;
+    this.rHas = has & ~H_LABEL;
     this.rThreadText = null;
-    if (has & H_THREAD) this.threadFromBytes(buf, thS, thE);
-    this.rFrames = has & H_FRAMES ? this.decoder.decode(buf.subarray(frS, frE)) : '';
-    this.rLabel = op === OP_MARK && lbE > lbS ? this.decoder.decode(buf.subarray(lbS, lbE)) : '';
+    if (has & H_THREAD) this.threadFromBytes(buf, this.thS, this.thE);
+    this.rFrames = has & H_FRAMES ? this.decoder.decode(buf.subarray(this.frS, this.frE)) : '';
+    this.rLabel = op === OP_MARK && has & H_LABEL ? this.decoder.decode(buf.subarray(this.lbS, this.lbE)) : '';
     this.commit(this.lineNo++);
     return next;
   }
@@ -606,6 +722,7 @@ class CsvParser implements PushParser {
       this.ctx.fatal(line, `header has no \`op\` column: ${EXPECTED_HEADER}, found ${found}`);
     }
     this.roles = roles;
+    this.layout = layoutOf(roles);
     this.inBody = true;
     this.sink.meta(this.meta);
   }
@@ -751,71 +868,103 @@ class CsvParser implements PushParser {
 
   /** Validate the record in the `r*` fields against its op and add it to the batch. */
   private commit(line: number): void {
-    const ctx = this.ctx;
     const op = this.rOp;
     const has = this.rHas;
-    if (op === OP_STACK_RECORD) {
-      if (!(has & H_STACK)) return ctx.bad(line, 'missing stack: a stack record needs stack (its id) and frames');
-      if (!(has & H_FRAMES)) return ctx.bad(line, 'missing frames: a stack record needs stack (its id) and frames');
-      try {
-        ctx.stacks.define(this.rStack, this.rFrames.split(';'));
-      } catch (e) {
-        this.limitExceeded(line, e);
-      }
-      this.lastStackRef = NaN;
-      return;
-    }
+    if (op === OP_STACK_RECORD) return this.defineStack(line);
     const need = REQUIRED[op]!;
     if ((has & need) !== need) {
-      return ctx.bad(line, `missing ${need & ~has & H_ADDR ? 'addr' : 'size'}: ${NEEDS[op]}`);
+      return this.ctx.bad(line, `missing ${need & ~has & H_ADDR ? 'addr' : 'size'}: ${NEEDS[op]}`);
     }
+    // The usual stack and thread are known already (see stackByRef and
+    // lastThreadNum); resolving any other is a call.
     let stack = NO_ID;
-    if (has & H_STACK) {
-      if (has & H_FRAMES) {
-        return ctx.bad(line, 'both stack and frames: expected an event to carry a stack id or inline frames, not both');
-      }
-      if (this.rStack === this.lastStackRef) {
-        stack = this.lastStackId;
-      } else {
-        const id = ctx.stacks.resolve(this.rStack);
-        if (id === undefined) return ctx.bad(line, `stack ${this.rStack} is not defined by an earlier stack record`);
-        stack = this.lastStackId = id;
-        this.lastStackRef = this.rStack;
-      }
-    } else if (has & H_FRAMES) {
-      try {
-        stack = ctx.stacks.internJoined(this.rFrames);
-      } catch (e) {
-        this.limitExceeded(line, e);
-      }
+    if (has & (H_STACK | H_FRAMES)) {
+      const ref = this.rStack;
+      const cache = this.stackByRef;
+      const known = (has & (H_STACK | H_FRAMES)) === H_STACK && ref >= 0 && ref < cache.length ? cache[ref]! : NO_ID;
+      stack = known !== NO_ID ? known : this.stackOf(line, has);
+      if (stack === BAD_STACK) return;
     }
     let thread = NO_ID;
     if (has & H_THREAD) {
-      if (this.rThreadText !== null) {
-        thread = ctx.threads.internString(this.rThreadText);
-      } else if (this.rThreadNum === this.lastThreadNum) {
-        thread = this.lastThreadId;
-      } else {
-        thread = this.lastThreadId = ctx.threads.internNumber(this.rThreadNum);
-        this.lastThreadNum = this.rThreadNum;
-      }
+      const cached = this.rThreadText === null && this.rThreadNum === this.lastThreadNum;
+      thread = cached ? this.lastThreadId : this.threadOf();
     }
+    // Every column of the event is written here, once (not through
+    // EventBatch.push, which would first write each one's absent value).
+    // Labels only for marks: other events' entries are stale by contract.
     const b = this.batch;
-    const i = b.push(op, line);
-    // Every column is written on every event, so that no store first runs
-    // after the JIT has optimised this function (which would deoptimise it).
+    const i = b.length;
+    b.op[i] = op;
+    b.line[i] = line;
     b.domain[i] = this.rDomain;
     b.addr[i] = op === OP_MARK ? 0 : this.rAddr;
     b.size[i] = op !== OP_MARK && has & H_SIZE ? this.rSize : NaN;
-    b.oldAddr[i] = op === OP_REALLOC ? this.rOld : 0;
-    b.label[i] = this.rLabel; // '' unless a mark
-    b.ts[i] = this.rTs;
+    b.oldAddr[i] = op === OP_REALLOC && has & H_OLD ? this.rOld : 0;
+    b.ts[i] = has & H_TS ? this.rTs : NaN;
     b.thread[i] = thread;
     b.stack[i] = stack;
-    if (b.full) {
-      this.sink.batch(b);
-      b.length = 0;
+    if (op === OP_MARK) b.label[i] = this.rLabel;
+    b.length = i + 1;
+  }
+
+  private defineStack(line: number): void {
+    const ctx = this.ctx;
+    const has = this.rHas;
+    if (!(has & H_STACK)) return ctx.bad(line, 'missing stack: a stack record needs stack (its id) and frames');
+    if (!(has & H_FRAMES)) return ctx.bad(line, 'missing frames: a stack record needs stack (its id) and frames');
+    try {
+      ctx.stacks.define(this.rStack, this.rFrames.split(';'));
+    } catch (e) {
+      this.limitExceeded(line, e);
     }
+    this.lastStackRef = NaN;
+    if (this.rStack >= 0 && this.rStack < this.stackByRef.length) this.stackByRef[this.rStack] = NO_ID;
+  }
+
+  /** The stack id of an event with a stack ref or inline frames; BAD_STACK once reported as bad. */
+  private stackOf(line: number, has: number): number {
+    const ctx = this.ctx;
+    if (has & H_STACK) {
+      if (has & H_FRAMES) {
+        ctx.bad(line, 'both stack and frames: expected an event to carry a stack id or inline frames, not both');
+        return BAD_STACK;
+      }
+      const ref = this.rStack;
+      if (ref === this.lastStackRef) return this.lastStackId;
+      const id = ctx.stacks.resolve(ref);
+      if (id === undefined) {
+        ctx.bad(line, `stack ${ref} is not defined by an earlier stack record`);
+        return BAD_STACK;
+      }
+      if (ref >= 0 && ref < STACK_REF_CACHE) {
+        if (ref >= this.stackByRef.length) this.growStackCache(ref);
+        this.stackByRef[ref] = id;
+      } else {
+        this.lastStackRef = ref;
+        this.lastStackId = id;
+      }
+      return id;
+    }
+    try {
+      return ctx.stacks.internJoined(this.rFrames);
+    } catch (e) {
+      return this.limitExceeded(line, e);
+    }
+  }
+
+  private growStackCache(ref: number): void {
+    let n = Math.max(1024, this.stackByRef.length);
+    while (n <= ref) n *= 2;
+    const grown = new Int32Array(Math.min(n, STACK_REF_CACHE)).fill(NO_ID);
+    grown.set(this.stackByRef);
+    this.stackByRef = grown;
+  }
+
+  private threadOf(): number {
+    if (this.rThreadText !== null) return this.ctx.threads.internString(this.rThreadText);
+    this.lastThreadNum = this.rThreadNum;
+    return (this.lastThreadId = this.ctx.threads.internNumber(this.rThreadNum));
   }
 
   private limitExceeded(line: number, e: unknown): never {

@@ -267,6 +267,21 @@ describe('CSV importer: reading valid traces', () => {
     expect(ctx.stacks.stackCount).toBe(3);
   });
 
+  it('resolves stack refs of any size, each to its latest definition', () => {
+    const refs = ['1', '0', '-4', '2000000', '9007199254740991'];
+    const lines = ['op,addr,size,old_addr,domain,ts,thread,stack,frames,label'];
+    for (const ref of refs) lines.push(`stack,,,,,,,${ref},"first ${ref}",`);
+    for (const ref of refs) lines.push(`alloc,0x10,1,,,,,${ref},,`, `alloc,0x20,1,,,,,${ref},,`);
+    for (const ref of refs) lines.push(`stack,,,,,,,${ref},"second ${ref}",`, `alloc,0x30,1,,,,,${ref},,`);
+    lines.push('alloc,0x40,1,,,,,3,,');
+    const { events, ctx } = parseTrace(lines.join('\n') + '\n', { lenient: true });
+    expect(events.map((e) => e.stack![0])).toEqual([
+      ...refs.flatMap((ref) => [`first ${ref}`, `first ${ref}`]),
+      ...refs.map((ref) => `second ${ref}`),
+    ]);
+    expect(ctx.skippedExamples).toEqual([{ line: lines.length, message: 'stack 3 is not defined by an earlier stack record' }]);
+  });
+
   it('fills full batches and flushes the last partial one at the end', () => {
     const n = DEFAULT_BATCH_CAPACITY * 2 + 5;
     const rows = Array.from({ length: n }, (_, i) => `alloc,0x${(0x1000 + i * 16).toString(16)},16`);
@@ -362,18 +377,18 @@ describe('CSV importer: chunk boundaries', () => {
   });
 });
 
-describe('CSV importer: arbitrary input', () => {
-  /** Events, skipped records and the fatal error (if any) of a lenient parse. */
-  function outcome(bytes: Uint8Array, chunk?: number): unknown {
-    try {
-      const { events, meta, ctx } = parseTrace(bytes, { lenient: true, ...(chunk ? { chunk } : {}) });
-      return { events, meta, skipped: ctx.skippedRecords, examples: ctx.skippedExamples };
-    } catch (e) {
-      if (!(e instanceof TraceFormatError)) throw e;
-      return { error: e.message };
-    }
+/** Events, skipped records and the fatal error (if any) of a lenient parse. */
+function outcome(input: string | Uint8Array, chunk?: number): unknown {
+  try {
+    const { events, meta, ctx } = parseTrace(input, { lenient: true, ...(chunk ? { chunk } : {}) });
+    return { events, meta, skipped: ctx.skippedRecords, examples: ctx.skippedExamples };
+  } catch (e) {
+    if (!(e instanceof TraceFormatError)) throw e;
+    return { error: e.message };
   }
+}
 
+describe('CSV importer: arbitrary input', () => {
   const piece = fc.constantFrom(
     'op,addr,size,old_addr,domain,ts,thread,stack,frames,label\n',
     'alloc', 'free', 'mark', 'stack', 'realloc', 'arena_alloc', 'allok',
@@ -404,6 +419,165 @@ describe('CSV importer: arbitrary input', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('CSV importer: the column layouts with a fast path of their own', () => {
+  // `op,addr,size,old_addr,domain,label` (shared and synthetic traces) and the
+  // recorder's `op,addr,size,old_addr,domain,ts,thread,stack,frames,label`
+  // are read by straight-line code; any other header by the per-column loop,
+  // and anything unusual by the slow path. All three must agree.
+  const SHORT = ['op', 'addr', 'size', 'old_addr', 'domain', 'label'];
+  const RECORDER = ['op', 'addr', 'size', 'old_addr', 'domain', 'ts', 'thread', 'stack', 'frames', 'label'];
+
+  const address = [
+    '', '0x7f2c1a004030', '0x7F2C1A00403a', '0X7f2c1a004030', '0x55d0c0ffee00', '0xffffffffffff', '0x000000000010',
+    '0x7f2c1a00403', '0x7f2c1a0040301', '0x1000000000000', '0x0000ffffffffffff', '0xffffffffffffffff',
+    '0x1ffffffffffffffff', '0x10', '0x0', '0x', '0xg', '0x7f2c1a00403g', '140737488355328', '281474976710656',
+    '18446744073709551615', '18446744073709551616', '00012', '-1', 'é',
+  ];
+  const VALUES: Record<string, readonly string[]> = {
+    op: ['alloc', 'alloc', 'free', 'free', 'calloc', 'realloc', 'arena_alloc', 'arena_free', 'mark', 'stack', 'allok', 'alloc_', 'fre', 'frees', 'ALLOC', 'arena_', 'arena_x', 'a', ''],
+    addr: address,
+    size: ['', '0', '16', '1048576', '9007199254740991', '9007199254740992', '99999999999999999999', '-5', '1.5', 'big', '00012'],
+    old_addr: address,
+    domain: ['', 'obj', 'mem', 'raw', 'heap', 'ob', 'objx', 'OBJ', 'r'],
+    ts: ['', '0', '1203', '-5', '-', '123456789012345', '1234567890123456', '1.5', 'x'],
+    thread: ['', '1', '140234', 'MainThread', '-3', '99999999999999999999', '1-2', 'é'],
+    stack: ['', '1', '7', '-1', 'seven', '123456789012345', '1234567890123456'],
+    frames: ['', 'a.py:1;b.py:2', 'é (日本.py:1)', 'x', '"<module> (a.py:1);f (b.py:2)"', '"g, h (c.py:3)"'],
+    label: ['', 'iteration 1', 'é', ' '],
+  };
+  const EXTRA = ['', 'x', '1'];
+
+  /** Rows of a layout: values by column, at most one field too many, any line end, blank lines. */
+  const rowsOf = (columns: string[], maxFields: number) =>
+    fc.array(
+      fc.tuple(
+        fc.tuple(...columns.map((c) => fc.constantFrom(...VALUES[c]!)), fc.constantFrom(...EXTRA)),
+        fc.integer({ min: 1, max: maxFields }),
+        fc.constantFrom('\n', '\n', '\r\n', '\n\n', '\r\n\r\n'),
+      ),
+      { maxLength: 25 },
+    );
+
+  /** The stack records every trace here starts with, so that stack refs 1 and 7 resolve. */
+  const stacks = (columns: string[]): string =>
+    columns.includes('frames')
+      ? [1, 7].map((id) => columns.map((c) => (c === 'op' ? 'stack' : c === 'stack' ? String(id) : c === 'frames' ? `"f${id} (a.py:${id})"` : '')).join(',') + '\n').join('')
+      : '';
+
+  const text = (header: string, columns: string[], rows: Array<[string[], number, string]>, quote: boolean): string =>
+    header +
+    '\n' +
+    stacks(columns) +
+    rows.map(([values, n, eol]) => values.slice(0, n).map((v) => (quote && v !== '' && !v.startsWith('"') ? `"${v}"` : v)).join(',') + eol).join('');
+
+  for (const [name, columns] of [
+    ['short', SHORT],
+    ['recorder', RECORDER],
+  ] as const) {
+    it(`reads the ${name} layout as the slow path does (every field quoted), record by record`, () => {
+      fc.assert(
+        fc.property(rowsOf(columns, columns.length + 1), (rows) => {
+          const header = columns.join(',');
+          expect(outcome(text(header, columns, rows, false))).toEqual(outcome(text(header, columns, rows, true)));
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it(`reads the ${name} layout as the per-column path does (same columns, one more in the header)`, () => {
+      fc.assert(
+        fc.property(rowsOf(columns, columns.length), (rows) => {
+          const known = outcome(text(columns.join(','), columns, rows, false));
+          expect(outcome(text(columns.join(',') + ',note', columns, rows, false))).toEqual(known);
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it(`gives the same outcome for any chunking of the ${name} layout, bad and quoted records included`, () => {
+      const awkward = fc.constantFrom('', '"a,b"', '"x""y"', '"two\nlines"', '"', '\u0000', '\r', '#');
+      fc.assert(
+        fc.property(
+          rowsOf(columns, columns.length + 1),
+          fc.array(fc.tuple(fc.nat(30), fc.nat(columns.length), awkward), { maxLength: 4 }),
+          fc.integer({ min: 1, max: 100 }),
+          (rows, changes, chunk) => {
+            for (const [row, column, value] of changes) if (row < rows.length) rows[row]![0][column] = value;
+            const bytes = new TextEncoder().encode(text(columns.join(','), columns, rows, false));
+            expect(outcome(bytes, chunk)).toEqual(outcome(bytes));
+          },
+        ),
+        { numRuns: 400 },
+      );
+    });
+  }
+
+  it('reads the stack records the recorder writes as the slow path does, and leaves it every other shape', () => {
+    const header = RECORDER.join(',') + '\n';
+    const use = 'alloc,0x10,16,,,,,7,,\n';
+    for (const record of [
+      'stack,,,,,,,7,"a.py:1;b (c.py:2)",',
+      'stack,,,,,,,7,"é; 日本 (x.py:1)",\r',
+      'stack,,,,,,,-3,"a",',
+      'stack,,,,,,,7,"",',
+      'stack,,,,,,,7,"a""b",',
+      'stack,,,,,,,7,"a",x',
+      'stack,,,,,,,7,"a"x',
+      'stack,,,,,,,7,"a"x,',
+      'stack,,,,,,,7,"a","b",',
+      'stack,,,,,,,7,"a",,',
+      'stack,,,,,,,7,"a,\nb",',
+      'stack,,,,,,,7,"a\r",',
+      'stack,,,,,,,7,"a\u0000",',
+      'stack,,,,,,,1234567890123456,"a",',
+      'stack,,,,,,,,"a",',
+      'stack,,,,,,,7,a,',
+      'stack,,,,,,,7,",',
+      'stack,,,,,,,7,"",\n",',
+      'stack,,,,,,,7,"a"",\nb",',
+      'stack,,,,,,0,7,"a",',
+      'stack,,,,,,,7 ,"a",',
+      'stack,,,,,,,7,"a"',
+    ]) {
+      const plain = header + record + '\n' + use;
+      const slow = header + record.replace(/^stack/, '"stack"') + '\n' + use;
+      expect(outcome(plain), JSON.stringify(record)).toEqual(outcome(slow));
+      for (const chunk of [1, 5, 16]) expect(outcome(plain, chunk), JSON.stringify(record)).toEqual(outcome(plain));
+    }
+  });
+
+  it('reads every field of both layouts, with the line of every record', () => {
+    const short = parseTrace(
+      ['op,addr,size,old_addr,domain,label', 'alloc,0x7f2c1a004030,48,,obj,', 'realloc,0x7f2c1a005010,200,0x7f2c1a004030,mem,', 'free,0x7f2c1a005010,,,mem,', 'mark,,,,,phase 2', 'calloc,0x10,8,,raw,'].join('\r\n'),
+    );
+    expect(short.events).toEqual([
+      { ...BASE, op: 'alloc', line: 2, addr: '0x7f2c1a004030', size: 48 },
+      { ...BASE, op: 'realloc', line: 3, addr: '0x7f2c1a005010', size: 200, oldAddr: '0x7f2c1a004030', domain: 'mem' },
+      { ...BASE, op: 'free', line: 4, addr: '0x7f2c1a005010', domain: 'mem' },
+      { ...BASE, op: 'mark', line: 5, addr: '0x0', label: 'phase 2' },
+      { ...BASE, op: 'calloc', line: 6, addr: '0x10', size: 8, domain: 'raw' },
+    ]);
+    const recorder = parseTrace(
+      [
+        'op,addr,size,old_addr,domain,ts,thread,stack,frames,label',
+        'arena_alloc,0x7f8ce6de7000,1048576,,,144946,31673,,,',
+        'stack,,,,,,,3,"<module> (a.py:1)",',
+        'alloc,0x7f8ce6de8030,56,,obj,160910,31673,3,,',
+        'alloc,0x56202142dda0,768,,obj,201961,31674,,b.py:2;c.py:3,',
+        'free,0x7f8ce6de8030,,,obj,-7,MainThread,3,,',
+        'arena_free,0x7f8ce6de7000,,,,,,,,',
+      ].join('\n'),
+    );
+    expect(recorder.events).toEqual([
+      { ...BASE, op: 'arena_alloc', line: 2, addr: '0x7f8ce6de7000', size: 1048576, ts: 144946, thread: '31673' },
+      { ...BASE, op: 'alloc', line: 4, addr: '0x7f8ce6de8030', size: 56, ts: 160910, thread: '31673', stack: ['<module> (a.py:1)'] },
+      { ...BASE, op: 'alloc', line: 5, addr: '0x56202142dda0', size: 768, ts: 201961, thread: '31674', stack: ['b.py:2', 'c.py:3'] },
+      { ...BASE, op: 'free', line: 6, addr: '0x7f8ce6de8030', ts: -7, thread: 'MainThread', stack: ['<module> (a.py:1)'] },
+      { ...BASE, op: 'arena_free', line: 7, addr: '0x7f8ce6de7000' },
+    ]);
   });
 });
 
@@ -464,6 +638,31 @@ describe('CSV importer: csv-parse as the oracle', () => {
     const { events, meta } = parseTrace(text, { chunk: 65536 });
     expect(meta).toMatchObject({ python: '3.11.7', complete: 'true', arena_size: '1048576' });
     expect(actual(events, false)).toEqual(expectedFrom(rows));
+  });
+
+  it('agrees with csv-parse on a trace of the recorder: stack records, stack refs, threads, timestamps (churn-3.11)', () => {
+    const text = gunzipSync(readFileSync(join(__dirname, '..', '..', 'traces', 'churn-3.11.csv.gz'))).toString('utf8');
+    const rows = oracleRows(text) as Array<Row & { ts: string; stack: string }>;
+    const stacks = new Map<string, string[]>();
+    const expected: unknown[] = [];
+    for (const row of rows) {
+      if (row.op === 'stack') {
+        stacks.set(row.stack, row.frames!.split(';'));
+        continue;
+      }
+      expected.push({
+        op: row.op,
+        addr: row.op === 'mark' ? '0x0' : '0x' + BigInt(row.addr).toString(16),
+        size: row.op === 'mark' || row.size === '' ? NaN : Number(row.size),
+        ts: row.ts === '' ? NaN : Number(row.ts),
+        thread: row.thread === '' ? null : row.thread,
+        stack: row.stack === '' ? null : stacks.get(row.stack)!,
+        label: row.op === 'mark' ? row.label : undefined,
+      });
+    }
+    expect(stacks.size).toBeGreaterThan(2000);
+    const { events } = parseTrace(text, { chunk: 65536 });
+    expect(events.map((e) => ({ op: e.op, addr: e.addr, size: e.size, ts: e.ts, thread: e.thread, stack: e.stack, label: e.label }))).toEqual(expected);
   });
 
   /** A deterministic generator of valid but awkward traces. */
