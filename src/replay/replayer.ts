@@ -369,10 +369,17 @@ export class Replayer implements TraceSink {
         this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
         this.releaseFound();
       }
-      const inArena = this.model.poolAt(address) !== NOT_PYMALLOC;
-      this.live.insert(address, this.live.find(address), modelAddr, pool, n, stack, domain, this.events, this.lastTs, inArena);
-      if (pool === NOT_PYMALLOC) this.system.add(n, domain !== DOMAIN_RAW);
+      this.storeInHash(address, modelAddr, pool, n, domain, stack);
+      return;
     }
+    this.liveRequestedBytes += n;
+  }
+
+  /** A new live block in the hash, at a trace address the caller made sure holds no live block. */
+  private storeInHash(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
+    const inArena = this.model.poolAt(address) !== NOT_PYMALLOC;
+    this.live.insert(address, this.live.find(address), modelAddr, pool, n, stack, domain, this.events, this.lastTs, inArena);
+    if (pool === NOT_PYMALLOC) this.system.add(n, domain !== DOMAIN_RAW);
     this.liveRequestedBytes += n;
   }
 
@@ -409,13 +416,14 @@ export class Replayer implements TraceSink {
       this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
       this.releaseFound();
     }
+    // (Nothing is live at the address now, so the block goes straight to its store.)
     if (domain !== DOMAIN_RAW && model.mallocBlock(n) !== NOT_PYMALLOC) {
       this.checkAddress(b, i);
       if (model.lastAddress === address) this.storeHandedOut(b, i, n, domain, stack);
-      else this.store(address, model.lastAddress, model.lastPool, n, domain, stack);
+      else this.storeInHash(address, model.lastAddress, model.lastPool, n, domain, stack);
       return;
     }
-    this.store(address, address, NOT_PYMALLOC, n, domain, stack);
+    this.storeInHash(address, address, NOT_PYMALLOC, n, domain, stack);
   }
 
   /** --verify: the model's last block against the event's addr. */
