@@ -108,9 +108,13 @@ function snapshotCode(): { child: string; dir: string } {
 }
 
 let CHILD = '';
+/** `--one-core`: the CPU every child is pinned to with taskset (null: not pinned). */
+let PIN: number | null = null;
 
 function runChild(mode: Mode, trace: string): ChildResult {
-  const r = spawnSync(process.execPath, [CHILD, mode, trace, String(REPLAY_ONLY_LIMIT)], {
+  const args = [CHILD, mode, trace, String(REPLAY_ONLY_LIMIT)];
+  const [command, argv] = PIN === null ? [process.execPath, args] : ['taskset', ['-c', String(PIN), process.execPath, ...args]];
+  const r = spawnSync(command, argv, {
     encoding: 'utf8',
     maxBuffer: 16 << 20,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -120,6 +124,18 @@ function runChild(mode: Mode, trace: string): ChildResult {
   }
   const last = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as ChildResult;
+}
+
+/**
+ * The CPU for --one-core: the last one this process may run on (taskset must
+ * exist; it is util-linux's, on every Linux we know).
+ */
+function oneCore(): number {
+  const probe = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) throw new Error('--one-core needs taskset (util-linux), which was not found');
+  const cpus = /:\s*([\d,-]+)\s*$/.exec(probe.stdout.trim())?.[1] ?? '0';
+  const last = cpus.split(',').pop()!.split('-').pop()!;
+  return Number(last);
 }
 
 /** A synthetic trace must replay exactly; anything else invalidates the numbers. */
@@ -175,6 +191,7 @@ async function main(): Promise<number> {
       formats: { type: 'string' },
       seed: { type: 'string', default: '1' },
       repeat: { type: 'string', default: '3' },
+      'one-core': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       'skip-real': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -184,6 +201,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       'npm run bench -- [--events 5000000,50000000] [--modes parse,replay,replay-only,analyze] [--formats csv,gz] [--repeat 3] [--seed 1] [--quick] [--skip-real]\n' +
         '  --repeat N   runs per measurement; the table shows the median run and the spread\n' +
+        '  --one-core   pin each child, all its threads, to one CPU (taskset): throughput on one core\n' +
         '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real shared trace\n',
     );
     return 0;
@@ -191,6 +209,7 @@ async function main(): Promise<number> {
   const events = values.quick ? [1_000_000] : (values.events ?? '5000000,50000000').split(',').map(eventCount);
   const modes = listOption(values.modes, MODES, MODES, 'modes') as Mode[];
   const formats = listOption(values.formats, FORMATS, FORMATS, 'formats') as Format[];
+  if (values['one-core']) PIN = oneCore();
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 99) throw new Error(`--repeat ${values.repeat}: expected a whole number from 1 to 99`);
   const seed = Number(values.seed);
@@ -209,6 +228,7 @@ async function main(): Promise<number> {
   log(`machine: ${mach.cpuModel} x ${mach.cpus}, ${mach.memoryGB} GB, node ${mach.node}, ${mach.platform}`);
   log(`code: commit ${commit ?? 'unknown'}${dirty ? ' + uncommitted changes in src/ or cli/' : ''}; children run a copy of dist/ taken now (${code.dir})`);
   const load = loadavg()[0]!;
+  if (PIN !== null) log(`one core: every child and all its threads pinned to CPU ${PIN} (taskset)`);
   log(`load average (1 min): ${load.toFixed(2)}${load > 0.5 ? ` - other processes are using the CPUs; expect noisier numbers` : ''}`);
   log(`synthetic traces: generator v${GENERATOR_VERSION}, seed ${seed}; cache ${CACHE_DIR} (${(freeBytes() / 1e9).toFixed(1)} GB free)`);
 
@@ -295,6 +315,7 @@ async function main(): Promise<number> {
   const report = {
     schema: 'memreplay.bench/2',
     repeat,
+    pinnedToCpu: PIN,
     started: started.toISOString(),
     finished: finished.toISOString(),
     command: `npm run bench --${process.argv.slice(2).map((a) => ' ' + a).join('')}`,
