@@ -24,8 +24,11 @@ export const SLOT_LIVE = 1;
 export const SLOT_FREED = 2;
 
 const WORDS = 6;
-const INITIAL_CAPACITY = 1 << 16;
-const MAX_LOAD = 0.7;
+// Small to start: the table is probed at random, so a big empty one costs a
+// cache miss per probe; it doubles as entries come (most live blocks are in
+// the pool store, not here).
+const INITIAL_CAPACITY = 1 << 12;
+const MAX_LOAD = 0.5;
 const MAX_ENTRIES_BEFORE_FORGET = 1 << 26;
 /**
  * Live entries outside arenas are counted per 64 KiB region of address keys,
