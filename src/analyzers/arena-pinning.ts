@@ -63,7 +63,7 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
   const poolSitePairs = new Set<number>();
   const classOf = (pool: number): number => m.poolSizeClass(pool);
 
-  r.forEachLiveBlock((pool, size, stack, domain) => {
+  r.forEachLiveBlockBrief((pool, size, stack, domain) => {
     if (pool === NOT_PYMALLOC) return;
     const arena = m.poolArena(pool);
     const site = sites.siteOf(stack, domain, pool, classOf);

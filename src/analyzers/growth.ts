@@ -14,7 +14,7 @@
 // samples fill up, every other one is dropped and the stride between samples
 // doubles, so the kept samples stay evenly spaced (every 2^k-th boundary).
 // A walk is taken per sample: MAX_SAMPLES, then MAX_SAMPLES / 2 more per
-// doubling, each costing the blocks live then (Replayer.forEachLiveBlock
+// doubling, each costing the blocks live then (Replayer.forEachLiveBlockBrief
 // visits the pools in use, not whole arenas). The marks seen are counted by
 // label shape (mark-census.ts), a bounded list, for messages.
 
@@ -129,7 +129,7 @@ export class GrowthObserver implements ReplayObserver {
     const table = this.table;
     const classOf = (pool: number): number => r.model.poolSizeClass(pool);
     this.scratch.fill(0);
-    r.forEachLiveBlock((pool, size, stack, domain) => {
+    r.forEachLiveBlockBrief((pool, size, stack, domain) => {
       const site = table.siteOf(stack, domain, pool, classOf);
       if (site === SUPPRESSED || site >= MAX_SITES) return;
       if (site >= this.scratch.length) this.growScratch(site);

@@ -106,13 +106,40 @@ export class PoolBlocks {
   /**
    * Visit every live block (its block index and pool slot), in address order
    * within each arena slot.
-   * Only the blocks the model has carved in its pools in use can be live
-   * here (a block is stored when the model hands it out and marked freed
-   * before its pool is emptied and reused), so the walk costs the carved
-   * pools of the live arenas plus their carved blocks, not every block of
-   * every arena: `leaks` walks the live blocks at every growth sample.
    */
   forEachLive(visit: (k: number, pool: number) => void): void {
+    const mask = this.mask;
+    this.forEachPoolInUse((pool, first, end, hot) => {
+      for (let k = first; k < end; k++) if (hot[k & mask]! >>> STATE_SHIFT === SLOT_LIVE) visit(k, pool);
+    });
+  }
+
+  /**
+   * forEachLive with what most walks need, read here: pool slot, requested
+   * size, stack and domain. All are small integers, so nothing is boxed per
+   * block (an allocating event or a timestamp would be): `leaks` walks every
+   * live block at each of its growth samples.
+   */
+  forEachLiveBrief(visit: (pool: number, size: number, stack: number, domain: number) => void): void {
+    const mask = this.mask;
+    this.forEachPoolInUse((pool, first, end, hot, cold) => {
+      for (let k = first; k < end; k++) {
+        const h = hot[k & mask]!;
+        if (h >>> STATE_SHIFT === SLOT_LIVE) visit(pool, h & SIZE_MASK, cold[(k & mask) * COLD_WORDS + 2]!, (h >>> DOMAIN_SHIFT) & 3);
+      }
+    });
+  }
+
+  /**
+   * Each pool in use with the block indexes [first, end) of its carved
+   * blocks and its arena slot's records.
+   * Only the blocks the model has carved in its pools in use can be live
+   * here (a block is stored when the model hands it out and marked freed
+   * before its pool is emptied and reused), so a walk costs the carved pools
+   * of the live arenas plus their carved blocks, not every block of every
+   * arena.
+   */
+  private forEachPoolInUse(visit: (pool: number, first: number, end: number, hot: Uint16Array, cold: Float64Array) => void): void {
     if (this.live === 0) return;
     const m = this.model;
     for (let a = 0; a < this.hot.length; a++) {
@@ -123,10 +150,7 @@ export class PoolBlocks {
         const pool = m.arenaPoolSlot(a, i);
         if (m.poolBlockCount(pool) === 0) continue;
         const first = m.blockIndexOf(m.poolAddress(pool) + m.g.poolOverhead, pool);
-        const end = first + m.poolCarvedBlocks(pool);
-        for (let k = first; k < end; k++) {
-          if (hot[k & this.mask]! >>> STATE_SHIFT === SLOT_LIVE) visit(k, pool);
-        }
+        visit(pool, first, first + m.poolCarvedBlocks(pool), hot, this.cold[a]!);
       }
     }
   }

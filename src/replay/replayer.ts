@@ -576,6 +576,16 @@ export class Replayer implements TraceSink {
     h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s)));
   }
 
+  /**
+   * forEachLiveBlock without the allocating event and timestamp, for walks
+   * that need only these (growth samples, arena pinning): cheaper per block.
+   */
+  forEachLiveBlockBrief(visit: (pool: number, size: number, stack: number, domain: number) => void): void {
+    this.pool.forEachLiveBrief(visit);
+    const h = this.live;
+    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s)));
+  }
+
   /** An address key as the trace writes it (hex). */
   formatAddress(key: number): string {
     return this.addresses.format(key);
