@@ -4,7 +4,7 @@ import { count } from '../../src/reports/html/format.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/reports/html/page.js';
 import { renderHtmlReport, REPORT_SECTIONS } from '../../src/reports/report-html.js';
 import { renderIndexHtml } from '../../src/reports/html/index-page.js';
-import { siteCell } from '../../src/reports/html/html-table.js';
+import { siteCell, slashWrapText } from '../../src/reports/html/html-table.js';
 import { indexEntryOf } from '../../src/reports/report-index.js';
 import { LEAK_ROWS } from '../../src/reports/html/sections/leaks-section.js';
 import { expectInertHtml } from './hostile.js';
@@ -21,6 +21,21 @@ describe('escaping trace text for HTML', () => {
 
   it('bounds trace text before escaping it', () => {
     expect(traceText('<'.repeat(500), 10)).toBe('&lt;'.repeat(9) + '…');
+  });
+});
+
+describe('call sites in tables', () => {
+  it('may wrap after each slash of a path, and only there, with the text around it escaped', () => {
+    expect(slashWrapText('handle (/srv/app/handlers/requests.py:142)')).toBe('handle (/<wbr>srv/<wbr>app/<wbr>handlers/<wbr>requests.py:142)');
+    expect(slashWrapText('<b>/x&"y\'')).toBe('&lt;b&gt;/<wbr>x&amp;&quot;y&#39;');
+    // The whole stack behind the disclosure wraps the same way.
+    const cell = siteCell('f (/a/b.py:1)', ['main (/a/main.py:3)', 'f (/a/b.py:1)']);
+    expect(cell).toContain('<span class="site">f (/<wbr>a/<wbr>b.py:1)</span>');
+    expect(cell).toContain('<li class="site">main (/<wbr>a/<wbr>main.py:3)</li>');
+  });
+
+  it('is clipped before it is split, so a hostile path cannot make unbounded markup', () => {
+    expect(slashWrapText('/'.repeat(10_000), 200)).toBe('/<wbr>'.repeat(199) + '…');
   });
 });
 
@@ -70,8 +85,9 @@ describe('the HTML report', () => {
     expect(section).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it: 20 steady-state leak sites, 10 retained once, 10 transient.');
     const rows = section.split('<tr>').slice(2);
     expect(rows).toHaveLength(LEAK_ROWS);
-    expect(rows[0]).toContain('<b>steady&nbsp;leak</b>');
-    expect(rows[0]).toContain('+781 B per mark');
+    expect(rows[0]).toContain('<b>steady leak</b>');
+    // The slope keeps its number and unit together and may wrap before "per", for narrow windows.
+    expect(rows[0]).toContain('<span class="wraps">+781&nbsp;B per&nbsp;mark</span>');
     expect(section).toContain('Suppressed: 7 blocks, 700 B');
     // A steady leak that holds nothing at the end was freed after the last sample, and says so; a transient site does not.
     const few = sampleReportData({ sites: 2 });

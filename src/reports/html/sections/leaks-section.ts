@@ -51,18 +51,19 @@ export const leaksSection: ReportSection = {
         {
           header: 'verdict',
           cell: (s) => {
-            const name = GROWTH_CLASS_NAMES[s.growth.class].replace(/ /g, '&nbsp;');
+            const name = GROWTH_CLASS_NAMES[s.growth.class];
             return s.growth.class === 'steady_leak' ? `<b>${name}</b>` : name;
           },
         },
         { header: 'live bytes per sample', cell: (_s, i) => `<div class="spark">${svg(`leak-growth-${i + 1}`)}</div>` },
-        { header: 'slope', numeric: true, cell: (s) => escapeHtml(slopeText(l, s.growth.slope)) },
+        // "+37.5 KiB / per mark": may wrap before "per", so a narrow window still fits the table.
+        { header: 'slope', numeric: true, cell: (s) => `<span class="wraps">${escapeHtml(slopeText(l, s.growth.slope)).replace(/ /g, '&nbsp;').replace('&nbsp;per&nbsp;', ' per&nbsp;')}</span>` },
         {
           header: `live ${when}`,
           numeric: true,
           cell: (s) => {
             const note = freedNote(l, s);
-            return bytes(s.requestedBytes) + (note === null ? '' : `<br><span class="muted">${escapeHtml(note)}</span>`);
+            return bytes(s.requestedBytes) + (note === null ? '' : `<br><span class="muted wraps">${escapeHtml(note)}</span>`);
           },
         },
         { header: 'blocks', numeric: true, cell: (s) => thousands(s.blocks) },
