@@ -187,6 +187,11 @@ describe('reports in a browser', () => {
     expect(page.charts['index']).toBeGreaterThanOrEqual(8); // two bars per trace
     expect(page.text).toContain('startup-3.11.csv.gz');
     expect(page.text).toContain('startup-3.8.csv.gz');
+    // Each trace's leak verdict: the recorded request loop with its planted leak stands out.
+    const row = (name: string) => page.text.split('\n').find((l) => l.includes(name)) ?? '';
+    expect(row('planted_leak-3.11.csv.gz')).toMatch(/\tsteady leak \(\d+ sites?\)$/);
+    expect(row('long-paths.csv')).toMatch(/\tsteady leak \(1 site\)$/);
+    expect(row('startup-3.8.csv.gz')).toMatch(/\t(no leak|no verdict)$/);
   });
 
   it.skipIf(!haveChromium)('a hostile trace’s text shows as text: no element, attribute or request comes from it', async () => {

@@ -5,7 +5,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/reports/html/page.js';
 import { renderHtmlReport, REPORT_SECTIONS } from '../../src/reports/report-html.js';
 import { renderIndexHtml } from '../../src/reports/html/index-page.js';
 import { siteCell, slashWrapText } from '../../src/reports/html/html-table.js';
-import { indexEntryOf } from '../../src/reports/report-index.js';
+import { formatIndexJson, formatIndexMarkdown, indexEntryOf } from '../../src/reports/report-index.js';
 import { LEAK_ROWS } from '../../src/reports/html/sections/leaks-section.js';
 import { expectInertHtml } from './hostile.js';
 import { HOSTILE, hostileText, sampleReportData } from './sample-report-data.js';
@@ -60,6 +60,47 @@ describe('counting in our words', () => {
     expect(html).toContain('; 1 live arena is empty. ');
     const index = await renderIndexHtml([indexEntryOf(data, 'sample.html')], [], 'index.charts');
     expect(index.html).toContain('<h1>memreplay reports: 1 trace</h1>');
+  });
+});
+
+describe('the leak verdict of each trace', () => {
+  /** The sample with its growth verdict replaced: steady leak (sites), no leak, or no verdict. */
+  function withVerdict(file: string, steadyLeakSites: number, noVerdict: string | null = null) {
+    const d = sampleReportData({ file });
+    return { ...d, leaks: { ...d.leaks, growth: { ...d.leaks.growth, steadyLeakSites, noVerdict } } };
+  }
+  const traces = [
+    withVerdict('leak.csv', 3),
+    withVerdict('churn.csv', 0),
+    withVerdict('startup.csv', 0, 'only 1 interval after the warm-up of 1 mark; a verdict needs 3'),
+  ];
+
+  it('is a column of the index, in the words of each trace’s report', async () => {
+    const entries = traces.map((d, i) => indexEntryOf(d, `r${i}.html`));
+    expect(entries.map((e) => [e.leakVerdict, e.steadyLeakSites])).toEqual([
+      ['steady_leak', 3],
+      ['no_leak', 0],
+      ['no_verdict', 0],
+    ]);
+    const index = (await renderIndexHtml(entries, [], 'index.charts')).html;
+    expect(index).toContain('<th>leak verdict</th>');
+    const rows = index.slice(index.indexOf('<tbody>')).split('<tr>').slice(1);
+    expect(rows[0]).toContain('<td><b class="warn">steady leak (3 sites)</b></td></tr>');
+    expect(rows[1]).toContain('<td>no leak</td></tr>');
+    expect(rows[2]).toContain('<td>no verdict</td></tr>');
+    // The report of each says the same, in its summary cards (and in its leak section).
+    const reports = await Promise.all(traces.map((d) => renderHtmlReport(d, { chartsHref: 'x.charts' })));
+    const card = (html: string) => html.match(/<div class="value">((?:(?!<\/div>).)*)<\/div><div class="label">leak verdict/)?.[1];
+    expect(reports.map((r) => card(r.html))).toEqual(['<b class="warn">steady leak (3 sites)</b>', 'no leak', 'no verdict']);
+    expect(reports[0]!.html).toContain('<p>Leak verdict: <b class="warn">steady leak (3 sites)</b>. Growth: ');
+  });
+
+  it('is in the Markdown index and in JSON', () => {
+    const entries = traces.map((d, i) => indexEntryOf(d, `r${i}.md`));
+    const md = formatIndexMarkdown(entries, []);
+    expect(md).toContain('| anomalies | leak verdict |');
+    expect(md.split('\n').filter((l) => l.startsWith('| [')).map((l) => l.split(' | ').at(-1))).toEqual(['**steady leak (3 sites)** |', 'no leak |', 'no verdict |']);
+    expect(JSON.parse(formatIndexJson(entries, [])).traces.map((t: { leakVerdict: string }) => t.leakVerdict)).toEqual(['steady_leak', 'no_leak', 'no_verdict']);
   });
 });
 

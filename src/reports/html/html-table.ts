@@ -3,6 +3,7 @@
 
 import { clip, escapeHtml } from './escape.js';
 import { count } from './format.js';
+import { leakVerdictText, type LeakVerdict } from '../leak-verdict.js';
 
 export interface Column<R> {
   /** Our words; escaped here. */
@@ -56,4 +57,10 @@ export function pathHtml(path: string, max = 160): string {
 /** A paragraph of our own text (escaped). */
 export function para(text: string, cls?: string): string {
   return `<p${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</p>`;
+}
+
+/** A trace's leak verdict, as the index and the report's summary say it: a steady leak in bold red. */
+export function leakVerdictHtml(verdict: LeakVerdict, steadyLeakSites: number): string {
+  const text = escapeHtml(leakVerdictText(verdict, steadyLeakSites));
+  return verdict === 'steady_leak' ? `<b class="warn">${text}</b>` : text;
 }
