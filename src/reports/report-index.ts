@@ -4,6 +4,7 @@
 // index.html (html/index-page.ts), index.md or index.json.
 
 import type { ReportData } from '../analyzers/report-data.js';
+import { leakVerdictOf, leakVerdictText, type LeakVerdict } from './leak-verdict.js';
 import { mdText } from './report-md.js';
 import { bytes, percent, thousands } from './units.js';
 
@@ -25,6 +26,10 @@ export interface IndexEntry {
   readonly endLiveRequestedBytes: number;
   readonly pinnedArenasAtEnd: number;
   readonly anomalies: number;
+  /** The growth rule's verdict on the trace, as its report's leak section gives it (--at, --warmup, --marks, suppressions). */
+  readonly leakVerdict: LeakVerdict;
+  /** Sites the growth rule calls steady-state leaks (0 with no verdict). */
+  readonly steadyLeakSites: number;
   /** The replay matched every address and arena record of the trace. */
   readonly exact: boolean;
 }
@@ -49,6 +54,8 @@ export function indexEntryOf(data: ReportData, report: string): IndexEntry {
     endLiveRequestedBytes: a.end.liveRequestedBytes,
     pinnedArenasAtEnd: data.pinning.end.pinnedArenas,
     anomalies: a.anomalies.total,
+    leakVerdict: leakVerdictOf(data.leaks),
+    steadyLeakSites: data.leaks.growth.noVerdict === null ? data.leaks.growth.steadyLeakSites : 0,
     exact: a.verification.exact,
   };
 }
@@ -59,11 +66,11 @@ export function formatIndexJson(entries: readonly IndexEntry[], failures: readon
 
 export function formatIndexMarkdown(entries: readonly IndexEntry[], failures: readonly IndexFailure[]): string {
   const out = ['# memreplay reports', ''];
-  out.push('| trace | CPython | events | peak footprint | peak live | arena peak | utilisation at arena peak | footprint at end | live at end | pinned arenas | anomalies |');
-  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push('| trace | CPython | events | peak footprint | peak live | arena peak | utilisation at arena peak | footprint at end | live at end | pinned arenas | anomalies | leak verdict |');
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const e of entries) {
     out.push(
-      `| [${mdText(e.file)}](${encodeURI(e.report)}) | ${e.python} | ${thousands(e.events)} | ${bytes(e.peakFootprintBytes)} | ${bytes(e.peakLiveRequestedBytes)} | ${thousands(e.arenaHighWater)} | ${e.utilisationAtArenaPeak === null ? '–' : percent(e.utilisationAtArenaPeak)} | ${bytes(e.endFootprintBytes)} | ${bytes(e.endLiveRequestedBytes)} | ${thousands(e.pinnedArenasAtEnd)} | ${thousands(e.anomalies)} |`,
+      `| [${mdText(e.file)}](${encodeURI(e.report)}) | ${e.python} | ${thousands(e.events)} | ${bytes(e.peakFootprintBytes)} | ${bytes(e.peakLiveRequestedBytes)} | ${thousands(e.arenaHighWater)} | ${e.utilisationAtArenaPeak === null ? '–' : percent(e.utilisationAtArenaPeak)} | ${bytes(e.endFootprintBytes)} | ${bytes(e.endLiveRequestedBytes)} | ${thousands(e.pinnedArenasAtEnd)} | ${thousands(e.anomalies)} | ${e.leakVerdict === 'steady_leak' ? `**${leakVerdictText(e.leakVerdict, e.steadyLeakSites)}**` : leakVerdictText(e.leakVerdict, 0)} |`,
     );
   }
   if (failures.length > 0) {

@@ -8,6 +8,7 @@ import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import type { TraceInstant } from '../analyzers/report-data.js';
 import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
+import { leakVerdictOf, leakVerdictText } from './leak-verdict.js';
 import { siteNoun, STACKLESS_GROUPING } from './site-words.js';
 import { bytes, count, percent, thousands } from './units.js';
 
@@ -77,6 +78,7 @@ export function formatReportMarkdown(d: ReportData): string {
       '',
     );
   }
+  out.push(`Leak verdict: **${leakVerdictText(leakVerdictOf(d.leaks), d.leaks.growth.steadyLeakSites)}** (see Leaks).`, '');
   out.push('## High-water marks', '');
   out.push(
     table(
@@ -153,7 +155,7 @@ export function formatReportMarkdown(d: ReportData): string {
   const leaks = d.leaks;
   if (leaks.sites.length > 0) {
     const quote = (text: string): string => `“${text.slice(0, 40)}”`;
-    out.push('## Leaks', '', `Growth: ${mdText(growthSummary(leaks, quote), 400)}. ${mdText(leakInstantSentence(leaks, quote), 400)}`, '');
+    out.push('## Leaks', '', `Leak verdict: **${leakVerdictText(leakVerdictOf(leaks), leaks.growth.steadyLeakSites)}**. Growth: ${mdText(growthSummary(leaks, quote), 400)}. ${mdText(leakInstantSentence(leaks, quote), 400)}`, '');
     if (leaks.growth.basis === 'windows') out.push(`Windows basis: ${mdText(WINDOWS_RULE_TEXT, 400)}.`, '');
     const noVerdict = noVerdictText(leaks);
     if (noVerdict !== null) out.push(`**${mdText(noVerdict, 400)}**: no site can be called a steady-state leak.`, '');

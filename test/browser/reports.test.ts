@@ -17,6 +17,7 @@ import { FIXTURES, memreplay, ROOT, tempDir } from '../cli/helpers.js';
 /** A recorded trace with a request loop: twelve marks within 1% of the trace. */
 const PLANTED_LEAK = join(ROOT, 'test', 'fixtures', 'recorded', 'planted_leak-3.11.csv.gz');
 import { HOSTILE_STRINGS, writeHostileTrace } from './hostile-trace.js';
+import { writeLongPathsTrace } from './long-paths-trace.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test', '.artifacts', 'browser');
@@ -33,6 +34,8 @@ interface PageCheck {
   readonly activeElements: number;
   readonly eventAttributes: number;
   readonly text: string;
+  /** Tables wider than the box they sit in (which would make the reader scroll sideways). */
+  readonly overflowingTables: string[];
 }
 
 describe('reports in a browser', () => {
@@ -45,8 +48,9 @@ describe('reports in a browser', () => {
     if (!haveChromium) return;
     const dir = tempDir();
     const hostile = writeHostileTrace(dir);
+    const longPaths = writeLongPathsTrace(dir);
     out = join(dir, 'reports');
-    const r = memreplay(['report', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.8.csv.gz'), PLANTED_LEAK, hostile, '-o', out, '--python', '3.8,3.13', '-q']);
+    const r = memreplay(['report', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.8.csv.gz'), PLANTED_LEAK, hostile, longPaths, '-o', out, '--python', '3.8,3.13', '-q']);
     if (r.code !== 0) throw new Error(`memreplay report failed (${r.code}): ${r.stderr}`);
     hostileName = readdirSync(out).find((f) => f.startsWith('hostile') && f.endsWith('.html'))!;
     browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -107,9 +111,17 @@ describe('reports in a browser', () => {
       for (const el of Array.from(document.querySelectorAll('*'))) {
         for (const a of Array.from(el.attributes)) if (a.name.toLowerCase().startsWith('on')) eventAttributes++;
       }
+      // A table wider than its scrolling box: the reader would have to scroll to see its last columns.
+      const overflowingTables = Array.from(document.querySelectorAll('.table-wrap'))
+        .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 0.5)
+        .map((wrap) => {
+          const heads = Array.from(wrap.querySelectorAll('th')).map((th) => th.textContent).join(' | ');
+          return `${wrap.closest('section')?.id ?? 'page'}: table ${wrap.scrollWidth} px in ${wrap.clientWidth} px (${heads})`;
+        });
       return {
         charts,
         overlaps,
+        overflowingTables,
         scrollWidth: document.documentElement.scrollWidth,
         activeElements: document.querySelectorAll('script, img, iframe, object, embed, link, base, form').length,
         eventAttributes,
@@ -156,6 +168,18 @@ describe('reports in a browser', () => {
     }
   });
 
+  it.skipIf(!haveChromium)('site tables with long file paths fit their column at 1400 and 800 pixels: paths wrap after a slash', async () => {
+    for (const width of [1400, 800]) {
+      const page = await open('long-paths.html', width);
+      expect(page.errors).toEqual([]);
+      expect(page.overflowingTables, `${width} px`).toEqual([]);
+      expect(page.scrollWidth, `${width} px`).toBeLessThanOrEqual(width);
+      // The sites are there, whole, in the leak table (a steady leak) and the others.
+      expect(page.text).toContain('remember_response_payload (/home/user/projects/service/src/package/module/handlers/caching/response_payload_cache.py:88)');
+      expect(page.text).toContain('steady leak');
+    }
+  });
+
   it.skipIf(!haveChromium)('the index loads the same way, links every report and draws its comparison', async () => {
     const page = await open('index.html');
     expect(page.errors).toEqual([]);
@@ -163,6 +187,11 @@ describe('reports in a browser', () => {
     expect(page.charts['index']).toBeGreaterThanOrEqual(8); // two bars per trace
     expect(page.text).toContain('startup-3.11.csv.gz');
     expect(page.text).toContain('startup-3.8.csv.gz');
+    // Each trace's leak verdict: the recorded request loop with its planted leak stands out.
+    const row = (name: string) => page.text.split('\n').find((l) => l.includes(name)) ?? '';
+    expect(row('planted_leak-3.11.csv.gz')).toMatch(/\tsteady leak \(\d+ sites?\)$/);
+    expect(row('long-paths.csv')).toMatch(/\tsteady leak \(1 site\)$/);
+    expect(row('startup-3.8.csv.gz')).toMatch(/\t(no leak|no verdict)$/);
   });
 
   it.skipIf(!haveChromium)('a hostile trace’s text shows as text: no element, attribute or request comes from it', async () => {

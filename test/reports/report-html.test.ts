@@ -4,8 +4,8 @@ import { count } from '../../src/reports/html/format.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/reports/html/page.js';
 import { renderHtmlReport, REPORT_SECTIONS } from '../../src/reports/report-html.js';
 import { renderIndexHtml } from '../../src/reports/html/index-page.js';
-import { siteCell } from '../../src/reports/html/html-table.js';
-import { indexEntryOf } from '../../src/reports/report-index.js';
+import { siteCell, slashWrapText } from '../../src/reports/html/html-table.js';
+import { formatIndexJson, formatIndexMarkdown, indexEntryOf } from '../../src/reports/report-index.js';
 import { LEAK_ROWS } from '../../src/reports/html/sections/leaks-section.js';
 import { expectInertHtml } from './hostile.js';
 import { HOSTILE, hostileText, sampleReportData } from './sample-report-data.js';
@@ -21,6 +21,21 @@ describe('escaping trace text for HTML', () => {
 
   it('bounds trace text before escaping it', () => {
     expect(traceText('<'.repeat(500), 10)).toBe('&lt;'.repeat(9) + '…');
+  });
+});
+
+describe('call sites in tables', () => {
+  it('may wrap after each slash of a path, and only there, with the text around it escaped', () => {
+    expect(slashWrapText('handle (/srv/app/handlers/requests.py:142)')).toBe('handle (/<wbr>srv/<wbr>app/<wbr>handlers/<wbr>requests.py:142)');
+    expect(slashWrapText('<b>/x&"y\'')).toBe('&lt;b&gt;/<wbr>x&amp;&quot;y&#39;');
+    // The whole stack behind the disclosure wraps the same way.
+    const cell = siteCell('f (/a/b.py:1)', ['main (/a/main.py:3)', 'f (/a/b.py:1)']);
+    expect(cell).toContain('<span class="site">f (/<wbr>a/<wbr>b.py:1)</span>');
+    expect(cell).toContain('<li class="site">main (/<wbr>a/<wbr>main.py:3)</li>');
+  });
+
+  it('is clipped before it is split, so a hostile path cannot make unbounded markup', () => {
+    expect(slashWrapText('/'.repeat(10_000), 200)).toBe('/<wbr>'.repeat(199) + '…');
   });
 });
 
@@ -48,6 +63,47 @@ describe('counting in our words', () => {
   });
 });
 
+describe('the leak verdict of each trace', () => {
+  /** The sample with its growth verdict replaced: steady leak (sites), no leak, or no verdict. */
+  function withVerdict(file: string, steadyLeakSites: number, noVerdict: string | null = null) {
+    const d = sampleReportData({ file });
+    return { ...d, leaks: { ...d.leaks, growth: { ...d.leaks.growth, steadyLeakSites, noVerdict } } };
+  }
+  const traces = [
+    withVerdict('leak.csv', 3),
+    withVerdict('churn.csv', 0),
+    withVerdict('startup.csv', 0, 'only 1 interval after the warm-up of 1 mark; a verdict needs 3'),
+  ];
+
+  it('is a column of the index, in the words of each trace’s report', async () => {
+    const entries = traces.map((d, i) => indexEntryOf(d, `r${i}.html`));
+    expect(entries.map((e) => [e.leakVerdict, e.steadyLeakSites])).toEqual([
+      ['steady_leak', 3],
+      ['no_leak', 0],
+      ['no_verdict', 0],
+    ]);
+    const index = (await renderIndexHtml(entries, [], 'index.charts')).html;
+    expect(index).toContain('<th>leak verdict</th>');
+    const rows = index.slice(index.indexOf('<tbody>')).split('<tr>').slice(1);
+    expect(rows[0]).toContain('<td><b class="warn">steady leak (3 sites)</b></td></tr>');
+    expect(rows[1]).toContain('<td>no leak</td></tr>');
+    expect(rows[2]).toContain('<td>no verdict</td></tr>');
+    // The report of each says the same, in its summary cards (and in its leak section).
+    const reports = await Promise.all(traces.map((d) => renderHtmlReport(d, { chartsHref: 'x.charts' })));
+    const card = (html: string) => html.match(/<div class="value">((?:(?!<\/div>).)*)<\/div><div class="label">leak verdict/)?.[1];
+    expect(reports.map((r) => card(r.html))).toEqual(['<b class="warn">steady leak (3 sites)</b>', 'no leak', 'no verdict']);
+    expect(reports[0]!.html).toContain('<p>Leak verdict: <b class="warn">steady leak (3 sites)</b>. Growth: ');
+  });
+
+  it('is in the Markdown index and in JSON', () => {
+    const entries = traces.map((d, i) => indexEntryOf(d, `r${i}.md`));
+    const md = formatIndexMarkdown(entries, []);
+    expect(md).toContain('| anomalies | leak verdict |');
+    expect(md.split('\n').filter((l) => l.startsWith('| [')).map((l) => l.split(' | ').at(-1))).toEqual(['**steady leak (3 sites)** |', 'no leak |', 'no verdict |']);
+    expect(JSON.parse(formatIndexJson(entries, [])).traces.map((t: { leakVerdict: string }) => t.leakVerdict)).toEqual(['steady_leak', 'no_leak', 'no_verdict']);
+  });
+});
+
 describe('the HTML report', () => {
   it('renders every section of a full report, each chart linked to its vega-lite spec', async () => {
     const data = sampleReportData({ whatIf: ['3.8', '3.13'] });
@@ -70,8 +126,9 @@ describe('the HTML report', () => {
     expect(section).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it: 20 steady-state leak sites, 10 retained once, 10 transient.');
     const rows = section.split('<tr>').slice(2);
     expect(rows).toHaveLength(LEAK_ROWS);
-    expect(rows[0]).toContain('<b>steady&nbsp;leak</b>');
-    expect(rows[0]).toContain('+781 B per mark');
+    expect(rows[0]).toContain('<b>steady leak</b>');
+    // The slope keeps its number and unit together and may wrap before "per", for narrow windows.
+    expect(rows[0]).toContain('<span class="wraps">+781&nbsp;B per&nbsp;mark</span>');
     expect(section).toContain('Suppressed: 7 blocks, 700 B');
     // A steady leak that holds nothing at the end was freed after the last sample, and says so; a transient site does not.
     const few = sampleReportData({ sites: 2 });

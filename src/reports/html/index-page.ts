@@ -6,7 +6,7 @@ import { MEMREPLAY_VERSION } from '../../version.js';
 import type { IndexEntry, IndexFailure } from '../report-index.js';
 import { escapeHtml, traceText } from './escape.js';
 import { bytes, count, percent, thousands } from './format.js';
-import { htmlTable, pathHtml } from './html-table.js';
+import { htmlTable, leakVerdictHtml, pathHtml } from './html-table.js';
 import { indexChart } from './index-chart.js';
 import { htmlPage } from './page.js';
 import { renderChartSvg, type RenderedChart } from './render-chart.js';
@@ -43,6 +43,7 @@ export async function renderIndexHtml(entries: readonly IndexEntry[], failures: 
           { header: 'live at end', numeric: true, cell: (e) => bytes(e.endLiveRequestedBytes) },
           { header: 'pinned arenas', numeric: true, cell: (e) => thousands(e.pinnedArenasAtEnd) },
           { header: 'anomalies', numeric: true, cell: (e) => (e.anomalies > 0 ? `<span class="warn">${thousands(e.anomalies)}</span>` : '0') },
+          { header: 'leak verdict', cell: (e) => leakVerdictHtml(e.leakVerdict, e.steadyLeakSites) },
         ]),
     chart === null
       ? ''

@@ -66,6 +66,8 @@ td.spark, td:has(> .spark) { vertical-align: middle; }
 th { background: var(--bg-alt); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
+td.num .wraps { white-space: normal; }
+@media (max-width: 900px) { th, td { padding: 3px 5px; } }
 tr:hover td { background: #fafbfc; }
 figure { margin: 10px 0 16px; overflow-x: auto; }
 figure svg { display: block; max-width: 100%; height: auto; }

@@ -9,7 +9,8 @@ import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantS
 import { siteNoun } from '../../site-words.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, count, plural, thousands } from '../format.js';
-import { htmlTable, siteCell } from '../html-table.js';
+import { htmlTable, leakVerdictHtml, siteCell } from '../html-table.js';
+import { leakVerdictOf } from '../../leak-verdict.js';
 import type { ReportSection } from '../section.js';
 import { leakSparklineChart } from '../sparkline-chart.js';
 
@@ -28,7 +29,7 @@ export const leaksSection: ReportSection = {
     const quote = (text: string): string => JSON.stringify(text.slice(0, 40));
     const when = instantText(l, quote);
     const out = [
-      `<p>Growth: ${escapeHtml(growthSummary(l, quote))}. ${escapeHtml(leakInstantSentence(l, quote))}</p>`,
+      `<p>Leak verdict: ${leakVerdictHtml(leakVerdictOf(l), l.growth.steadyLeakSites)}. Growth: ${escapeHtml(growthSummary(l, quote))}. ${escapeHtml(leakInstantSentence(l, quote))}</p>`,
       `<p>The live bytes of each ${escapeHtml(by)} at every growth sample, as <code>memreplay leaks</code> reports them (the dashed rule ends the warm-up). ` +
         `A <b>steady leak</b> kept growing after the warm-up to the last sample; <b>retained once</b> holds bytes it allocated once (a cache filled during warm-up, an import); ` +
         `<b>transient</b> freed everything. Steady leaks come first, largest slope first, then the ${escapeHtml(plural(by))} with the most bytes live ${escapeHtml(when)} ` +
@@ -51,18 +52,19 @@ export const leaksSection: ReportSection = {
         {
           header: 'verdict',
           cell: (s) => {
-            const name = GROWTH_CLASS_NAMES[s.growth.class].replace(/ /g, '&nbsp;');
+            const name = GROWTH_CLASS_NAMES[s.growth.class];
             return s.growth.class === 'steady_leak' ? `<b>${name}</b>` : name;
           },
         },
         { header: 'live bytes per sample', cell: (_s, i) => `<div class="spark">${svg(`leak-growth-${i + 1}`)}</div>` },
-        { header: 'slope', numeric: true, cell: (s) => escapeHtml(slopeText(l, s.growth.slope)) },
+        // "+37.5 KiB / per mark": may wrap before "per", so a narrow window still fits the table.
+        { header: 'slope', numeric: true, cell: (s) => `<span class="wraps">${escapeHtml(slopeText(l, s.growth.slope)).replace(/ /g, '&nbsp;').replace('&nbsp;per&nbsp;', ' per&nbsp;')}</span>` },
         {
           header: `live ${when}`,
           numeric: true,
           cell: (s) => {
             const note = freedNote(l, s);
-            return bytes(s.requestedBytes) + (note === null ? '' : `<br><span class="muted">${escapeHtml(note)}</span>`);
+            return bytes(s.requestedBytes) + (note === null ? '' : `<br><span class="muted wraps">${escapeHtml(note)}</span>`);
           },
         },
         { header: 'blocks', numeric: true, cell: (s) => thousands(s.blocks) },

@@ -5,7 +5,8 @@
 import type { ReportData } from '../../../analyzers/report-data.js';
 import { escapeHtml, traceText } from '../escape.js';
 import { bytes, count, instantHtml, percent, shareOf, thousands } from '../format.js';
-import { htmlTable } from '../html-table.js';
+import { htmlTable, leakVerdictHtml } from '../html-table.js';
+import { leakVerdictOf } from '../../leak-verdict.js';
 import type { ReportSection } from '../section.js';
 
 /** Metadata entries listed (a trace may carry any number). */
@@ -59,6 +60,7 @@ function cards(d: ReportData): string {
     card(bytes(a.end.footprintBytes), 'footprint at the end'),
     card(bytes(a.end.liveRequestedBytes), `live at the end (${count(a.end.liveBlocks, 'block')})`),
     card(thousands(a.anomalies.total), 'trace anomalies'),
+    card(leakVerdictHtml(leakVerdictOf(d.leaks), d.leaks.growth.steadyLeakSites), 'leak verdict (see Leaks)'),
   ].join('')}</div>`;
 }
 
