@@ -9,6 +9,7 @@ import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
 import { instantText } from './growth-text.js';
+import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
 import { bytes, count, percent, thousands } from './units.js';
 
@@ -19,6 +20,11 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
   const lines: string[] = [];
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const t of report.traces) {
+    const skipped = skippedRecordsText(t.leaks);
+    if (skipped !== null) {
+      const first = skippedExampleTexts(t.leaks, (s) => s.slice(0, 120), 1)[0];
+      lines.push(command('warning', { title: 'memreplay: bad records skipped' }, `${t.file}: ${skipped}${first !== undefined ? `, first at ${first}` : ''}`));
+    }
     for (const b of t.budgets) {
       if (b.noVerdict !== null) {
         lines.push(
@@ -98,6 +104,14 @@ export function githubSummary(report: CheckReport): string {
     );
   }
   for (const f of report.failures) out.push(`| ${md(f.file)} | **ERROR** | | | | | | | |`);
+  const skipped = report.traces.filter((t) => t.leaks.skippedRecords.count > 0);
+  if (skipped.length > 0) {
+    out.push('', '### Bad records skipped (--lenient)', '');
+    for (const t of skipped) {
+      const first = skippedExampleTexts(t.leaks, (s) => s.slice(0, 200), 1)[0];
+      out.push(`- ${md(t.file)}: ${md(skippedRecordsText(t.leaks)!)}${first !== undefined ? `, first at ${md(first)}` : ''}`);
+    }
+  }
   for (const t of report.traces.filter((x) => !x.passed)) out.push('', ...failureDetails(t));
   if (report.failures.length > 0) {
     out.push('', '### Traces that could not be read', '');

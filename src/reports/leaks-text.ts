@@ -11,6 +11,7 @@ import {
   slopeText,
   WINDOWS_RULE_TEXT,
 } from './growth-text.js';
+import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { bytes, count, nounFor, plural, terminalSafe, thousands } from './units.js';
 /** Evidence values shown per site before eliding the middle. */
@@ -25,6 +26,11 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   const out: string[] = [];
   const frames = options.frames ?? 5;
   out.push(`== ${terminalSafe(r.file)} (CPython ${r.python.version} model, from ${r.python.source})`);
+  const skipped = skippedRecordsText(r);
+  if (skipped !== null) {
+    out.push(`warning: ${skipped}; the figures below leave them out`);
+    for (const x of skippedExampleTexts(r, (t) => terminalSafe(t))) out.push(`  ${x}`);
+  }
   const when = instantText(r, quote);
   const site = siteWord(r);
   out.push(

@@ -60,6 +60,35 @@ describe('memreplay check', () => {
     expect(none.stderr).toMatch(/^memreplay: .*nothing\/\*\.csv/);
   });
 
+  it('--lenient says how many bad records it skipped, and the first ones, in every output', () => {
+    const f = fixture();
+    // Two corrupted records after the header: a bad address and an unknown op.
+    const lines = readFileSync(f.clean, 'utf8').split('\n');
+    lines.splice(2, 0, 'alloc,zz,1,,obj,1,1,,,', 'allok,0x10,1,,obj,1,1,,,');
+    writeFileSync(f.clean, lines.join('\n'));
+    expect(memreplay(['check', f.clean]).code).toBe(2);
+    const junit = join(f.dir, 'out.xml');
+    const sarif = join(f.dir, 'out.sarif');
+    const summary = join(f.dir, 'summary.md');
+    writeFileSync(summary, '');
+    const r = memreplay(['check', f.clean, '--lenient', '--junit', junit, '--sarif', sarif], undefined, f.dir, {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`PASS  ${f.clean}\n  warning: skipped 2 bad records (--lenient): the figures leave them out\n    line 3: `);
+    expect(r.stdout).toMatch(/\n {4}line 4: [^\n]*allok/);
+    expect(r.stdout).toContain('result: PASS (1 passed, 0 failed; 1 with bad records skipped (--lenient))');
+    expect(r.stdout).toMatch(/^::warning title=memreplay%3A bad records skipped::.*clean\.csv: skipped 2 bad records \(--lenient\), first at line 3: /m);
+    expect(readFileSync(summary, 'utf8')).toContain('### Bad records skipped (--lenient)');
+    expect(readFileSync(junit, 'utf8')).toMatch(/<system-err>warning: skipped 2 bad records \(--lenient\)\nline 3: /);
+    const notes = JSON.parse(readFileSync(sarif, 'utf8')).runs[0].invocations[0].toolExecutionNotifications;
+    expect(notes).toEqual([{ level: 'warning', message: { text: expect.stringMatching(/clean\.csv: skipped 2 bad records \(--lenient\), first at line 3: /) } }]);
+    const doc = JSON.parse(memreplay(['check', f.clean, '--lenient', '--json']).stdout);
+    expect(doc.traces[0].leaks.skippedRecords.count).toBe(2);
+    expect(doc.traces[0].leaks.skippedRecords.examples.map((x: { line: number }) => x.line)).toEqual([3, 4]);
+  });
+
   it('takes budgets from memreplay.config.json in a parent directory; flags win', () => {
     const f = fixture();
     const sub = join(f.dir, 'sub');

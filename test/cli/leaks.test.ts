@@ -24,6 +24,19 @@ describe('memreplay leaks', () => {
     expect(r.stdout).toMatch(/retained once {2}warm \(app\/cache\.py:10\)/);
   });
 
+  it('--lenient says how many bad records it skipped, with the first ones, in text and --json', () => {
+    const { file } = leakyTrace();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.splice(2, 0, 'alloc,zz,1,,obj,1,1,,,');
+    writeFileSync(file, lines.join('\n'));
+    const r = memreplay(['leaks', file, '--lenient']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^== .*\nwarning: skipped 1 bad record \(--lenient\); the figures below leave them out\n {2}line 3: /);
+    const doc = JSON.parse(memreplay(['leaks', file, '--lenient', '--json']).stdout);
+    expect(doc.skippedRecords).toMatchObject({ count: 1, examples: [{ line: 3 }] });
+    expect(JSON.parse(memreplay(['leaks', leakyTrace().file, '--json']).stdout).skippedRecords).toEqual({ count: 0, examples: [] });
+  });
+
   it('--json prints the memreplay.leaks/1 document', () => {
     const { file } = leakyTrace();
     const doc = JSON.parse(memreplay(['leaks', file, '--json', '--by', 'function']).stdout);
