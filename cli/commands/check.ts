@@ -34,7 +34,7 @@ const BUDGET_FLAGS: Record<BudgetName, { flag: string; key: keyof CheckArgs; des
   siteLeakedBytes: { flag: 'max-site-leaked-bytes', key: 'maxSiteLeakedBytes', describe: 'bytes live at any one site' },
   peakFootprintBytes: { flag: 'max-peak-footprint', key: 'maxPeakFootprint', describe: 'peak footprint: arenas plus C-library bytes' },
   arenas: { flag: 'max-arenas', key: 'maxArenas', describe: 'arena high-water mark' },
-  fragmentation: { flag: 'max-fragmentation', key: 'maxFragmentation', describe: 'free share of the arena bytes at the end (or --at): 0.4 or 40%' },
+  fragmentation: { flag: 'max-fragmentation', key: 'maxFragmentation', describe: 'free share of the arena bytes at the end (or --at): 0.4 or 40%, at most 1 (100%)' },
 };
 
 interface CheckArgs extends LeakArgs, BatchArgs {

@@ -41,6 +41,12 @@ describe('memreplay check', () => {
     const r = memreplay(['check', f.clean, '--max-peak-footprint', 'lots']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('memreplay: --max-peak-footprint "lots": expected a whole number of bytes (1048576, "64 MiB", "1.5 GB")\n');
+    for (const v of ['40', '1.5', '140%']) {
+      const frag = memreplay(['check', f.clean, '--max-fragmentation', v]);
+      expect(frag.code).toBe(2);
+      expect(frag.stderr).toBe(`memreplay: --max-fragmentation "${v}": expected a share from 0 to 1 (0.4) or a percentage up to 100% ("40%")\n`);
+    }
+    expect(JSON.parse(memreplay(['check', f.clean, '--max-fragmentation', '40%', '--json']).stdout).budgets.fragmentation).toBe(0.4);
     const half = memreplay(['check', f.clean, '--max-leaked-bytes', '0.5']);
     expect(half.code).toBe(2);
     expect(half.stderr).toBe('memreplay: --max-leaked-bytes "0.5": expected a whole number of bytes (1048576, "64 MiB", "1.5 GB")\n');
