@@ -32,7 +32,12 @@ export function formatCheckText(report: CheckReport): string {
   out.push(`memreplay check: ${count(report.traces.length + report.failures.length, 'trace')}`);
   out.push(`budgets: ${budgets.join('; ')}`);
   if (report.config !== null) out.push(`config: ${terminalSafe(report.config)}`);
-  if (report.baseline !== null) out.push(`baseline: ${terminalSafe(report.baseline)} (tolerance ${percent(report.tolerance)})`);
+  if (report.baseline !== null) {
+    out.push(`baseline: ${terminalSafe(report.baseline)} (tolerance ${percent(report.tolerance)})`);
+    if (report.baselineRecordsInstant === false) {
+      out.push('  note: the baseline does not say which instant (--at) its figures are from (an earlier memreplay wrote it): they are compared as if from this run\'s; --update-baseline records it');
+    }
+  }
   if (report.suppressions.length > 0) out.push(`suppressions: ${report.suppressions.map((s) => terminalSafe(s, 80)).join(', ')}`);
   out.push('');
   for (const t of report.traces) out.push(...traceLines(t));

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { iterationsTrace } from '../analyzers/trace-writer.js';
-import { fixture } from '../reports/check-report.js';
+import { fixture, shutdownTrace } from '../reports/check-report.js';
 import { FIXTURES, hasStackTrace, memreplay } from './helpers.js';
 
 describe('memreplay check', () => {
@@ -159,6 +159,35 @@ describe('memreplay check', () => {
     expect(readFileSync(other, 'utf8')).toBe('{}');
     expect(memreplay(['check', f.clean, '--max-leak-sites', '5', '--update-baseline', other, '--force']).code).toBe(0);
     expect(JSON.parse(readFileSync(other, 'utf8')).schema).toBe('memreplay.check/1');
+  });
+
+  it('records the instant (--at) of a baseline and refuses to compare figures of another instant', () => {
+    const f = fixture();
+    const trace = shutdownTrace(f.dir);
+    const base = join(f.dir, 'baseline.json');
+    const budgets = ['--max-leak-sites', '5'];
+    expect(memreplay(['check', trace, ...budgets, '--at', 'stats', '--update-baseline', base]).code).toBe(0);
+    expect(JSON.parse(readFileSync(base, 'utf8')).traces[0].at).toBe('stats');
+    // At the end the blocks are freed: a comparison would pass while comparing 640 B at "stats" with 0 B at the end.
+    const end = memreplay(['check', trace, ...budgets, '--baseline', base]);
+    expect(end.code).toBe(2);
+    expect(end.stderr).toBe(
+      `memreplay: ${base}: the baseline of ${trace} is at mark "stats", this run at the end of the trace: pass --at stats to compare like with like, or write a new baseline with --update-baseline\n`,
+    );
+    expect(memreplay(['check', trace, ...budgets, '--baseline', base, '--at', 'stats']).code).toBe(0);
+    expect(memreplay(['check', trace, ...budgets, '--update-baseline', base]).code).toBe(0);
+    expect(JSON.parse(readFileSync(base, 'utf8')).traces[0].at).toBeNull();
+    const atStats = memreplay(['check', trace, ...budgets, '--baseline', base, '--at', 'stats']);
+    expect(atStats.code).toBe(2);
+    expect(atStats.stderr).toContain(`is at the end of the trace, this run at mark "stats": leave out --at (and the config's "at") to compare`);
+    // A baseline written before instants were recorded is still read, compared as it is, with a note.
+    const doc = JSON.parse(readFileSync(base, 'utf8'));
+    for (const t of doc.traces) delete t.at;
+    writeFileSync(base, JSON.stringify(doc));
+    const old = memreplay(['check', trace, ...budgets, '--baseline', base]);
+    expect(old.code).toBe(0);
+    expect(old.stdout).toContain("note: the baseline does not say which instant (--at) its figures are from (an earlier memreplay wrote it)");
+    expect(JSON.parse(memreplay(['check', trace, ...budgets, '--baseline', base, '--json']).stdout).baselineRecordsInstant).toBe(false);
   });
 
   it('writes JUnit and SARIF files, and GitHub annotations and a job summary under GitHub Actions', () => {
