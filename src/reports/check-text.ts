@@ -4,6 +4,7 @@ import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from
 import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { freedAfterSamplesText, instantText, noVerdictAdvice, slopeText } from './growth-text.js';
+import { suppressedLines } from './leaks-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { bytes, count, percent, terminalSafe, thousands } from './units.js';
 
@@ -103,6 +104,8 @@ function traceLines(t: TraceCheck): string[] {
     out.push(`  warning: ${skipped}: the figures leave them out`);
     for (const x of skippedExampleTexts(t.leaks, (s) => terminalSafe(s), MAX_SKIPPED_SHOWN)) out.push(`    ${x}`);
   }
+  // A suppression hides blocks from every budget: say what it hid, so a pass is never a quiet one.
+  out.push(...suppressedLines(t.leaks, '  '));
   for (const b of t.budgets) {
     if (b.noVerdict !== null && b.passed) {
       out.push(`  warning: no leak verdict: ${b.noVerdict} (allowed: --allow-no-verdict); ${noVerdictAdvice(t.leaks)}`);

@@ -39,12 +39,7 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   );
   out.push(`growth: ${growthSummary(r, quote)}`);
   if (r.growth.basis === 'windows') out.push(`  (${WINDOWS_RULE_TEXT})`);
-  if (r.suppressions.length > 0) {
-    out.push(`suppressed: ${count(r.totals.suppressedBlocks, 'block')}, ${bytes(r.totals.suppressedBytes)}`);
-    for (const s of r.suppressions) {
-      out.push(`  ${thousands(s.blocks).padStart(8)} ${nounFor(s.blocks, 'block').padEnd(6)} ${bytes(s.bytes).padStart(10)}  leak:${terminalSafe(s.pattern, 80)}  (${terminalSafe(s.file, 60)}:${s.line})`);
-    }
-  }
+  out.push(...suppressedLines(r, ''));
   const leaks = r.sites.filter((s) => s.growth.class === 'steady_leak');
   const others = r.sites.filter((s) => s.growth.class !== 'steady_leak');
   out.push('');
@@ -69,6 +64,22 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
     out.push(`  (pools, arenas: holding a block of the ${site} / holding only its blocks)`);
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * What the suppressions hid: "suppressed: 10 blocks, 640 B", then every rule
+ * with its blocks and bytes (shared with `check`, which indents it under its
+ * trace); nothing when no suppression rule was read.
+ */
+export function suppressedLines(r: LeaksResult, indent: string): string[] {
+  if (r.suppressions.length === 0) return [];
+  const out = [`${indent}suppressed: ${count(r.totals.suppressedBlocks, 'block')}, ${bytes(r.totals.suppressedBytes)}`];
+  for (const s of r.suppressions) {
+    out.push(
+      `${indent}  ${thousands(s.blocks).padStart(8)} ${nounFor(s.blocks, 'block').padEnd(6)} ${bytes(s.bytes).padStart(10)}  leak:${terminalSafe(s.pattern, 80)}  (${terminalSafe(s.file, 60)}:${s.line})`,
+    );
+  }
+  return out;
 }
 
 function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {

@@ -220,7 +220,14 @@ describe('memreplay check', () => {
     expect(memreplay(['check', f.leaky, '--gen-suppressions', supp], undefined, f.dir).code).toBe(1);
     expect(readFileSync(supp, 'utf8')).toContain(`leak:app/server.py:42`);
     expect(existsSync(supp)).toBe(true);
-    expect(memreplay(['check', f.leaky, '--suppressions', supp]).code).toBe(0);
+    const passed = memreplay(['check', f.leaky, '--suppressions', supp]);
+    expect(passed.code).toBe(0);
+    // A pass through suppressions says what they hid, per trace and per rule.
+    expect(passed.stdout).toContain(`PASS  ${f.leaky}\n  suppressed: 10 blocks, 640 B\n          10 blocks      640 B  leak:app/server.py:42  (${supp}:`);
+    expect(passed.stdout).toContain(`(${supp}:`);
+    const doc = JSON.parse(memreplay(['check', f.leaky, '--suppressions', supp, '--json']).stdout);
+    expect(doc.traces[0].leaks.totals).toMatchObject({ suppressedBlocks: 10, suppressedBytes: 640 });
+    expect(doc.traces[0].leaks.suppressions).toEqual([expect.objectContaining({ file: supp, blocks: 10, bytes: 640 })]);
   });
 
   it('passes the real CPython start-up traces with the defaults', () => {
