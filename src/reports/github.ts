@@ -129,7 +129,7 @@ function failureDetails(t: TraceCheck): string[] {
     for (const key of b.sites.slice(0, 20)) {
       const site = t.leaks.sites.find((s) => s.key === key)!;
       const series = site.growth.liveBytes.map((v) => bytes(v)).join(' → ');
-      out.push(`  - ${md(key)}: ${md(siteFindingText(t, key, quote))}; live bytes per sample: ${md(series.length > 400 ? series.slice(0, 399) + '…' : series)}`);
+      out.push(`  - ${md(key)}: ${md(siteFindingText(t, key, quote))}; live bytes per sample from the start of the trace: ${md(series.length > 400 ? series.slice(0, 399) + '…' : series)}`);
     }
     const note = freedLeaksNote(t, b.sites.slice(0, 20));
     if (note !== null) out.push(`  - ${md(note)}`);

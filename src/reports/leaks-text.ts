@@ -89,7 +89,8 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
   const when = instantText(r, quote);
   const now = s.blocks > 0 ? `${bytes(s.requestedBytes)} in ${count(s.blocks, 'block')} live ${when}` : `0 B live ${when}: ${freedAfterSamplesText(r)}`;
   out.push(`    ${slopeText(r, g.slope)}; ${now}; rose in ${g.rises} of ${count(r.growth.steadyIntervals, 'interval')} after the warm-up`);
-  out.push(`    live bytes per sample: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
+  // The first sample is the start of the trace (event 0), where nothing is live yet: said, so a leading 0 B reads as a start, not a reading.
+  out.push(`    live bytes per sample, from the start of the trace${r.growth.firstSteadySample > 0 ? ' (| ends the warm-up)' : ''}: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
   if (s.blocks > 0) {
     const classes = s.sizeClasses.map((c) => `${c.blockSize} B x ${thousands(c.blocks)}`);
     if (s.systemBlocks > 0) classes.push(`C library x ${thousands(s.systemBlocks)}`);

@@ -52,7 +52,7 @@ describe('GitHub Actions outputs', () => {
     expect(s).toContain('## memreplay check: failed');
     expect(s).toMatch(/\| .*leaky\.csv \| \*\*FAIL\*\* \| 1 \| at the end of the trace \|/);
     expect(s).toMatch(/\| .*clean\.csv \| pass \| 0 \|/);
-    expect(s).toContain('live bytes per sample: 0 B → 64 B → 128 B');
+    expect(s).toContain('live bytes per sample from the start of the trace: 0 B → 64 B → 128 B');
   });
 
   it('makes trace text inert in Markdown', () => {
