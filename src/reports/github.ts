@@ -8,7 +8,7 @@
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
-import { instantText } from './growth-text.js';
+import { instantText, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
 import { bytes, count, percent, thousands } from './units.js';
@@ -31,7 +31,7 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
           command(
             b.passed ? 'warning' : 'error',
             { title: 'memreplay: no leak verdict' },
-            `${t.file}: no leak verdict: ${b.noVerdict}${b.passed ? ' (allowed)' : '; lower --warmup, record more iterations, or pass --allow-no-verdict'}`,
+            `${t.file}: no leak verdict: ${b.noVerdict}${b.passed ? ' (allowed)' : `; ${noVerdictAdvice(t.leaks)}; or pass --allow-no-verdict`}`,
           ),
         );
       }

@@ -9,6 +9,7 @@
 
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
+import { noVerdictAdvice } from './growth-text.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, MAX_SKIPPED_SHOWN, siteFindingText } from './check-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 
@@ -70,7 +71,7 @@ function casesOf(t: TraceCheck): Case[] {
         return `${key}: ${siteFindingText(t, key, quote)}\n${[...s.stack].reverse().map((f) => `    ${f}`).join('\n')}`;
       });
       const note = freedLeaksNote(t, b.sites);
-      const advice = b.noVerdict !== null ? ['lower --warmup, record more iterations, or pass --allow-no-verdict'] : [];
+      const advice = b.noVerdict !== null ? [`${noVerdictAdvice(t.leaks)}; or pass --allow-no-verdict`] : [];
       cases.push({ name, failure: { message, detail: [...advice, ...sites, ...(note !== null ? [`(${note})`] : [])].join('\n') } });
     }
   }

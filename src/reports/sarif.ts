@@ -17,7 +17,7 @@ import type { LeaksSite } from '../analyzers/leaks.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
-import { instantText, intervalUnit } from './growth-text.js';
+import { instantText, intervalUnit, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-location.js';
 import { bytes, count } from './units.js';
@@ -122,7 +122,7 @@ function traceResults(t: TraceCheck, root: string): unknown[] {
   for (const b of t.budgets) {
     if (b.passed) continue;
     if (b.noVerdict !== null) {
-      const text = `${t.file}: no leak verdict: ${b.noVerdict}. The steady-state leak budget could not be checked; lower --warmup, record more iterations, or pass --allow-no-verdict.`;
+      const text = `${t.file}: no leak verdict: ${b.noVerdict}. The steady-state leak budget could not be checked; ${noVerdictAdvice(t.leaks)}; or pass --allow-no-verdict.`;
       out.push(traceResult('memreplay/no-leak-verdict', text, t.file, root, 'leakVerdict'));
       if (b.actual <= b.limit) continue;
     }
