@@ -22,9 +22,14 @@ export interface LeakArgs extends TraceArgs, GrowthArgs {
   genSuppressions?: string;
 }
 
-export function withLeakOptions<T>(y: Argv<T>): Argv<T & LeakArgs> {
+/**
+ * --at, --gen-suppressions and the growth options. `genSuppressionsHelp` says
+ * where the entries may go for this command (`leaks` can print them, `check`
+ * cannot: its stdout carries the report).
+ */
+export function withLeakOptions<T>(y: Argv<T>, genSuppressionsHelp: string): Argv<T & LeakArgs> {
   return withGrowthOptions(y.option('at', { type: 'string', describe: 'report the blocks live at the first mark with this label (default: the end)' }))
-    .option('gen-suppressions', { type: 'string', describe: 'write suppression entries for the findings to FILE (leaks: - for stdout)' }) as Argv<T & LeakArgs>;
+    .option('gen-suppressions', { type: 'string', describe: genSuppressionsHelp }) as Argv<T & LeakArgs>;
 }
 
 /** --by, --depth, --warmup, --marks, --suppressions. */

@@ -27,14 +27,17 @@ import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withTraceOptions } from '../trace-options.js';
 
+/** How byte budgets may be written (src/check/byte-size.ts). */
+const BYTES_SYNTAX = '1048576, 64MiB, 1.5GB';
+
 /** Budget flags, by budget. */
 const BUDGET_FLAGS: Record<BudgetName, { flag: string; key: keyof CheckArgs; describe: string }> = {
   steadyLeakSites: { flag: 'max-leak-sites', key: 'maxLeakSites', describe: 'steady-state leak sites allowed (default 0)' },
-  leakedBytes: { flag: 'max-leaked-bytes', key: 'maxLeakedBytes', describe: 'bytes live at the end (or --at), after suppressions' },
-  siteLeakedBytes: { flag: 'max-site-leaked-bytes', key: 'maxSiteLeakedBytes', describe: 'bytes live at any one site' },
-  peakFootprintBytes: { flag: 'max-peak-footprint', key: 'maxPeakFootprint', describe: 'peak footprint: arenas plus C-library bytes' },
+  leakedBytes: { flag: 'max-leaked-bytes', key: 'maxLeakedBytes', describe: `bytes live at the end (or --at), after suppressions: ${BYTES_SYNTAX}` },
+  siteLeakedBytes: { flag: 'max-site-leaked-bytes', key: 'maxSiteLeakedBytes', describe: `bytes live at any one site: ${BYTES_SYNTAX}` },
+  peakFootprintBytes: { flag: 'max-peak-footprint', key: 'maxPeakFootprint', describe: `peak footprint, arenas plus C-library bytes: ${BYTES_SYNTAX}` },
   arenas: { flag: 'max-arenas', key: 'maxArenas', describe: 'arena high-water mark' },
-  fragmentation: { flag: 'max-fragmentation', key: 'maxFragmentation', describe: 'free share of the arena bytes at the end (or --at): 0.4 or 40%' },
+  fragmentation: { flag: 'max-fragmentation', key: 'maxFragmentation', describe: 'free share of the arena bytes at the end (or --at): 0.4 or 40%, at most 1 (100%)' },
 };
 
 interface CheckArgs extends LeakArgs, BatchArgs {
@@ -65,7 +68,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <traces..>',
   describe: 'CI gate: fail (exit 1) on steady-state leaks, budgets or baseline increases; JUnit, SARIF and GitHub outputs',
   builder: (y: Argv) => {
-    let b = withBatchOptions(withLeakOptions(withTraceOptions(y)))
+    let b = withBatchOptions(withLeakOptions(withTraceOptions(y), 'write suppression entries for the sites that failed a budget to FILE'))
       .positional('traces', {
         type: 'string',
         array: true,

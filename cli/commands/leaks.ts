@@ -29,7 +29,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
   command: 'leaks <trace>',
   describe: 'live blocks by call site, with pools/arenas kept alive and growth across marks (steady-state leak, retained once, transient)',
   builder: (y: Argv) =>
-    withQuietOption(withLeakOptions(withTraceOptions(y)))
+    withQuietOption(withLeakOptions(withTraceOptions(y), 'write suppression entries for the findings to FILE, or - for stdout'))
       .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${LEAKS_SCHEMA})` })
       .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'sites to list besides the steady-state leaks' })

@@ -14,7 +14,7 @@ import { blockSize } from '../models/pymalloc/geometry.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { DOMAIN_NAMES } from '../events/ops.js';
-import { ImportContext } from '../import/import-context.js';
+import { ImportContext, type BadRecordExample } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer, ReplayObserver } from '../replay/replayer.js';
@@ -143,6 +143,11 @@ export interface LeaksResult {
     readonly fragmentation: FragmentationSummary;
   };
   readonly suppressions: readonly { readonly pattern: string; readonly file: string; readonly line: number; readonly blocks: number; readonly bytes: number }[];
+  /**
+   * Bad records skipped with --lenient up to the reported instant, with the
+   * first few: a gate must never pass corrupted input without saying so.
+   */
+  readonly skippedRecords: { readonly count: number; readonly examples: readonly BadRecordExample[] };
 }
 
 export async function findLeaks(path: string, options: LeaksOptions = {}): Promise<LeaksResult> {
@@ -341,6 +346,8 @@ export class LeaksAnalysis implements ReplayObserver {
         blocks: walk.suppressed.get(i)?.blocks ?? 0,
         bytes: walk.suppressed.get(i)?.bytes ?? 0,
       })),
+      // A copy: the context keeps counting while a report's replay goes on past --at.
+      skippedRecords: { count: ctx.skippedRecords, examples: [...ctx.skippedExamples] },
     };
   }
 }

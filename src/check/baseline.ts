@@ -3,6 +3,10 @@
 // baseline's by more than the tolerance (a share: 0.05 allows 5% more), so a
 // baseline of 0 allows no increase at all. Traces are matched by the file
 // name as given on the command line, else by base name when that is unique.
+// Each trace's entry records the instant its figures are from (`at`: the
+// --at mark, null for the end of the trace), since figures of two instants
+// are not comparable; baselines written before that have no `at` and are
+// compared as they are, with a note.
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -20,9 +24,17 @@ export interface BaselineOutcome {
   readonly passed: boolean;
 }
 
+/** One trace's entry: its figures, and the instant they are from (undefined: not recorded, an older file). */
+export interface BaselineEntry {
+  readonly summary: TraceSummary;
+  readonly at: string | null | undefined;
+}
+
 export interface Baseline {
   readonly file: string;
-  readonly traces: ReadonlyMap<string, TraceSummary>;
+  readonly traces: ReadonlyMap<string, BaselineEntry>;
+  /** Every entry records its instant (false for files written before baselines did). */
+  readonly recordsInstant: boolean;
 }
 
 export function readBaseline(file: string, schema: string): Baseline {
@@ -37,19 +49,46 @@ export function readBaseline(file: string, schema: string): Baseline {
   if (typeof d !== 'object' || d === null || d.schema !== schema || !Array.isArray(d.traces)) {
     throw new MemreplayError(`${file}: expected a baseline written by memreplay check (schema ${schema}); write one with --update-baseline`);
   }
-  const traces = new Map<string, TraceSummary>();
-  d.traces.forEach((t: { file?: unknown; summary?: Record<string, unknown> }, i: number) => {
+  const traces = new Map<string, BaselineEntry>();
+  let recordsInstant = true;
+  d.traces.forEach((t: { file?: unknown; summary?: Record<string, unknown>; at?: unknown }, i: number) => {
     const s = t?.summary;
     if (typeof t?.file !== 'string' || typeof s !== 'object' || s === null || !BUDGET_NAMES.every((k) => typeof s[k] === 'number')) {
       throw new MemreplayError(`${file}: traces[${i}]: expected "file" and a "summary" with ${BUDGET_NAMES.join(', ')}`);
     }
-    traces.set(t.file, s as unknown as TraceSummary);
+    const at = t.at;
+    if (at !== undefined && at !== null && typeof at !== 'string') {
+      throw new MemreplayError(`${file}: traces[${i}].at: expected a mark label or null (the end of the trace)`);
+    }
+    if (at === undefined) recordsInstant = false;
+    traces.set(t.file, { summary: s as unknown as TraceSummary, at });
   });
-  return { file, traces };
+  return { file, traces, recordsInstant };
 }
 
-/** The baseline numbers of a trace, or undefined when the baseline has none. */
-export function baselineFor(b: Baseline, file: string): TraceSummary | undefined {
+/** "at mark "stats"" or "at the end of the trace": an entry's instant, for messages. */
+export function baselineInstantText(at: string | null): string {
+  return at === null ? 'at the end of the trace' : `at mark ${JSON.stringify(at.slice(0, 60))}`;
+}
+
+/**
+ * The baseline's figures of a trace were taken at another instant than this
+ * run's: refuse to compare them, saying which --at gives the baseline's.
+ */
+export function instantMismatch(b: Baseline, trace: string, baselineAt: string | null, runAt: string | null): MemreplayError {
+  const fix = baselineAt === null ? 'leave out --at (and the config\'s "at")' : `pass --at ${shellWord(baselineAt)}`;
+  return new MemreplayError(
+    `${b.file}: the baseline of ${trace} is ${baselineInstantText(baselineAt)}, this run ${baselineInstantText(runAt)}: ` +
+      `${fix} to compare like with like, or write a new baseline with --update-baseline`,
+  );
+}
+
+function shellWord(s: string): string {
+  return /^[\w.,:@%+=/-]+$/.test(s) ? s : `'${s.slice(0, 60).replace(/'/g, `'\\''`)}'`;
+}
+
+/** The baseline entry of a trace, or undefined when the baseline has none. */
+export function baselineFor(b: Baseline, file: string): BaselineEntry | undefined {
   const exact = b.traces.get(file);
   if (exact !== undefined) return exact;
   const name = basename(file);

@@ -141,7 +141,7 @@ export function parseBudgetValue(name: (typeof BUDGET_NAMES)[number], v: string 
       return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
     }
     case 'ratio':
-      return parseTolerance(v);
+      return parseShare(v);
   }
 }
 
@@ -152,11 +152,21 @@ export function budgetExpectation(name: (typeof BUDGET_NAMES)[number]): string {
     case 'count':
       return 'a whole number >= 0';
     case 'ratio':
-      return 'a ratio >= 0 (0.5) or a percentage ("50%")';
+      return 'a share from 0 to 1 (0.4) or a percentage up to 100% ("40%")';
   }
 }
 
-/** 0.05 or "5%" -> 0.05. */
+/**
+ * A share of a whole (fragmentation): 0.4 or "40%" -> 0.4. Nothing can be
+ * more than all of it, so a value above 1 is refused unless written with %
+ * — and then above 100% too: "40" is a slip for "40%" (or 0.4), never 4000%.
+ */
+export function parseShare(v: string | number): number | undefined {
+  const share = parseTolerance(v);
+  return share !== undefined && share <= 1 ? share : undefined;
+}
+
+/** 0.05 or "5%" -> 0.05 (an increase may be any size: 2 or "200%" allows three times the baseline). */
 export function parseTolerance(v: string | number): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(v);

@@ -5,7 +5,7 @@
 // that cannot be read fails alone with its error and the others go on.
 
 import { findLeaks, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
-import { baselineFor, compareWithBaseline, type Baseline, type BaselineOutcome } from './baseline.js';
+import { baselineFor, compareWithBaseline, instantMismatch, type Baseline, type BaselineOutcome } from './baseline.js';
 import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type BudgetRules, type Budgets, type TraceSummary } from './budgets.js';
 
 export const CHECK_SCHEMA = 'memreplay.check/1';
@@ -27,6 +27,8 @@ export interface CheckOptions {
 export interface TraceCheck {
   readonly file: string;
   readonly passed: boolean;
+  /** The instant of the figures: the --at mark, or null for the end of the trace (also when the trace has no such mark). */
+  readonly at: string | null;
   readonly summary: TraceSummary;
   readonly budgets: readonly BudgetOutcome[];
   /** null without --baseline; `outcomes` null when the baseline has no entry for this trace. */
@@ -43,6 +45,8 @@ export interface CheckReport {
   readonly allowNoVerdict: boolean;
   readonly tolerance: number;
   readonly baseline: string | null;
+  /** False when the baseline file does not record the instant of its figures (written by an earlier memreplay); null without one. */
+  readonly baselineRecordsInstant: boolean | null;
   readonly suppressions: readonly string[];
   readonly traces: readonly TraceCheck[];
   /** Traces that could not be read, with the error. */
@@ -61,13 +65,16 @@ export async function checkTrace(
 }
 
 export function traceCheckOf(file: string, checked: Awaited<ReturnType<typeof checkTrace>>, options: CheckOptions): TraceCheck {
+  const at = checked.leaks.at.mark;
   let baseline: TraceCheck['baseline'] = null;
   if (options.baseline !== undefined) {
     const base = baselineFor(options.baseline, file);
-    baseline = { file: options.baseline.file, outcomes: base === undefined ? null : compareWithBaseline(checked.summary, base, options.tolerance) };
+    // Figures of two instants (mark "stats" and the end, most often) are not comparable: refuse, never compare quietly.
+    if (base !== undefined && base.at !== undefined && base.at !== at) throw instantMismatch(options.baseline, file, base.at, at);
+    baseline = { file: options.baseline.file, outcomes: base === undefined ? null : compareWithBaseline(checked.summary, base.summary, options.tolerance) };
   }
   const passed = checked.budgets.every((b) => b.passed) && (baseline?.outcomes ?? []).every((b) => b.passed);
-  return { file, passed, summary: checked.summary, budgets: checked.budgets, baseline, leaks: checked.leaks };
+  return { file, passed, at, summary: checked.summary, budgets: checked.budgets, baseline, leaks: checked.leaks };
 }
 
 export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['failures'], options: CheckOptions): CheckReport {
@@ -80,13 +87,14 @@ export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['f
     allowNoVerdict: options.allowNoVerdict,
     tolerance: options.tolerance,
     baseline: options.baseline?.file ?? null,
+    baselineRecordsInstant: options.baseline?.recordsInstant ?? null,
     suppressions: options.suppressionFiles,
     traces,
     failures,
   };
 }
 
-/** The document --update-baseline writes: the report without per-site details. */
+/** The document --update-baseline writes: the report without per-site details (each trace keeps `at`, its instant). */
 export function baselineDocument(report: CheckReport): unknown {
   return { ...report, traces: report.traces.map(({ leaks: _leaks, ...rest }) => rest) };
 }

@@ -2,6 +2,7 @@
 
 import type { AnalyzeResult } from '../analyzers/analyze.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
+import { versionFromMeta } from '../models/pymalloc/geometry.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { STACKLESS_GROUPING } from './site-words.js';
@@ -35,6 +36,8 @@ export function formatAnalyzeText(r: AnalyzeResult): string {
         ? `arenas ${thousands(v.arenas.fromTrace)} from trace, ${count(v.arenas.releasesConfirmed, 'release')} confirmed, ${count(v.arenas.mismatches, 'mismatch')}`
         : `no arena records: ${count(v.arenas.placedByModel, 'arena')} placed by the model`),
   );
+  const overridden = versionOverride(r);
+  if (overridden !== null) out.push(`  ${overridden}`);
   out.push('');
   out.push('high-water marks:');
   for (const m of HIGH_WATER_METRICS) {
@@ -80,6 +83,18 @@ function liveGroupingText(r: AnalyzeResult): string {
   return stackless
     ? `${STACKLESS_GROUPING} (the trace has no call stacks; ${listed})`
     : `by ${lb.groupedBy} (${lb.depth !== null ? `depth ${lb.depth}; ` : ''}${listed})`;
+}
+
+/**
+ * "the trace says python 3.11.2, but --python 3.8 chose the model": a model
+ * check with mismatches most often means the wrong version was asked for, so
+ * it is said next to the check; null when --python agrees with the trace or
+ * the trace does not say.
+ */
+function versionOverride(r: AnalyzeResult): string | null {
+  const said = r.meta['python'];
+  if (r.python.source !== 'option' || said === undefined || versionFromMeta(said) === r.python.version) return null;
+  return `the trace says python ${terminalSafe(said, 20)}, but --python ${r.python.version} chose the model: mismatches may come from the version, not the trace`;
 }
 
 function callLine(r: AnalyzeResult): string {

@@ -4,7 +4,12 @@ import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from
 import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { freedAfterSamplesText, instantText, noVerdictAdvice, slopeText } from './growth-text.js';
+import { suppressedLines } from './leaks-text.js';
+import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { bytes, count, percent, terminalSafe, thousands } from './units.js';
+
+/** Skipped bad records shown per trace; the count is always exact. */
+export const MAX_SKIPPED_SHOWN = 3;
 
 /** Sites named per broken budget before "and N more". */
 const MAX_SITES_SHOWN = 10;
@@ -28,7 +33,12 @@ export function formatCheckText(report: CheckReport): string {
   out.push(`memreplay check: ${count(report.traces.length + report.failures.length, 'trace')}`);
   out.push(`budgets: ${budgets.join('; ')}`);
   if (report.config !== null) out.push(`config: ${terminalSafe(report.config)}`);
-  if (report.baseline !== null) out.push(`baseline: ${terminalSafe(report.baseline)} (tolerance ${percent(report.tolerance)})`);
+  if (report.baseline !== null) {
+    out.push(`baseline: ${terminalSafe(report.baseline)} (tolerance ${percent(report.tolerance)})`);
+    if (report.baselineRecordsInstant === false) {
+      out.push('  note: the baseline does not say which instant (--at) its figures are from (an earlier memreplay wrote it): they are compared as if from this run\'s; --update-baseline records it');
+    }
+  }
   if (report.suppressions.length > 0) out.push(`suppressions: ${report.suppressions.map((s) => terminalSafe(s, 80)).join(', ')}`);
   out.push('');
   for (const t of report.traces) out.push(...traceLines(t));
@@ -37,11 +47,13 @@ export function formatCheckText(report: CheckReport): string {
   for (const f of report.failures) out.push(`ERROR ${terminalSafe(f.file)}: could not be read (the error is on stderr)`);
   const failed = report.traces.filter((t) => !t.passed).length;
   const noVerdict = report.traces.filter((t) => t.leaks.growth.noVerdict !== null).length;
+  const skipped = report.traces.filter((t) => t.leaks.skippedRecords.count > 0).length;
   out.push('');
   out.push(
     `result: ${report.passed ? 'PASS' : 'FAIL'} (${thousands(report.traces.length - failed)} passed, ${thousands(failed)} failed` +
       `${report.failures.length > 0 ? `, ${thousands(report.failures.length)} could not be read` : ''}` +
-      `${noVerdict > 0 ? `; ${thousands(noVerdict)} without a leak verdict${report.allowNoVerdict ? ', allowed' : ''}` : ''})`,
+      `${noVerdict > 0 ? `; ${thousands(noVerdict)} without a leak verdict${report.allowNoVerdict ? ', allowed' : ''}` : ''}` +
+      `${skipped > 0 ? `; ${thousands(skipped)} with bad records skipped (--lenient)` : ''})`,
   );
   return out.join('\n') + '\n';
 }
@@ -87,6 +99,13 @@ function quoteLabel(text: string): string {
 function traceLines(t: TraceCheck): string[] {
   const noVerdict = t.leaks.growth.noVerdict;
   const out = [`${t.passed ? 'PASS ' : 'FAIL '} ${terminalSafe(t.file)}${noVerdict !== null && t.passed ? ' (no leak verdict)' : ''}`];
+  const skipped = skippedRecordsText(t.leaks);
+  if (skipped !== null) {
+    out.push(`  warning: ${skipped}: the figures leave them out`);
+    for (const x of skippedExampleTexts(t.leaks, (s) => terminalSafe(s), MAX_SKIPPED_SHOWN)) out.push(`    ${x}`);
+  }
+  // A suppression hides blocks from every budget: say what it hid, so a pass is never a quiet one.
+  out.push(...suppressedLines(t.leaks, '  '));
   for (const b of t.budgets) {
     if (b.noVerdict !== null && b.passed) {
       out.push(`  warning: no leak verdict: ${b.noVerdict} (allowed: --allow-no-verdict); ${noVerdictAdvice(t.leaks)}`);

@@ -8,7 +8,8 @@
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
-import { instantText } from './growth-text.js';
+import { instantText, noVerdictAdvice } from './growth-text.js';
+import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
 import { bytes, count, percent, thousands } from './units.js';
 
@@ -19,13 +20,18 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
   const lines: string[] = [];
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const t of report.traces) {
+    const skipped = skippedRecordsText(t.leaks);
+    if (skipped !== null) {
+      const first = skippedExampleTexts(t.leaks, (s) => s.slice(0, 120), 1)[0];
+      lines.push(command('warning', { title: 'memreplay: bad records skipped' }, `${t.file}: ${skipped}${first !== undefined ? `, first at ${first}` : ''}`));
+    }
     for (const b of t.budgets) {
       if (b.noVerdict !== null) {
         lines.push(
           command(
             b.passed ? 'warning' : 'error',
             { title: 'memreplay: no leak verdict' },
-            `${t.file}: no leak verdict: ${b.noVerdict}${b.passed ? ' (allowed)' : '; lower --warmup, record more iterations, or pass --allow-no-verdict'}`,
+            `${t.file}: no leak verdict: ${b.noVerdict}${b.passed ? ' (allowed)' : `; ${noVerdictAdvice(t.leaks)}; or pass --allow-no-verdict`}`,
           ),
         );
       }
@@ -98,6 +104,14 @@ export function githubSummary(report: CheckReport): string {
     );
   }
   for (const f of report.failures) out.push(`| ${md(f.file)} | **ERROR** | | | | | | | |`);
+  const skipped = report.traces.filter((t) => t.leaks.skippedRecords.count > 0);
+  if (skipped.length > 0) {
+    out.push('', '### Bad records skipped (--lenient)', '');
+    for (const t of skipped) {
+      const first = skippedExampleTexts(t.leaks, (s) => s.slice(0, 200), 1)[0];
+      out.push(`- ${md(t.file)}: ${md(skippedRecordsText(t.leaks)!)}${first !== undefined ? `, first at ${md(first)}` : ''}`);
+    }
+  }
   for (const t of report.traces.filter((x) => !x.passed)) out.push('', ...failureDetails(t));
   if (report.failures.length > 0) {
     out.push('', '### Traces that could not be read', '');
@@ -115,7 +129,7 @@ function failureDetails(t: TraceCheck): string[] {
     for (const key of b.sites.slice(0, 20)) {
       const site = t.leaks.sites.find((s) => s.key === key)!;
       const series = site.growth.liveBytes.map((v) => bytes(v)).join(' → ');
-      out.push(`  - ${md(key)}: ${md(siteFindingText(t, key, quote))}; live bytes per sample: ${md(series.length > 400 ? series.slice(0, 399) + '…' : series)}`);
+      out.push(`  - ${md(key)}: ${md(siteFindingText(t, key, quote))}; live bytes per sample from the start of the trace: ${md(series.length > 400 ? series.slice(0, 399) + '…' : series)}`);
     }
     const note = freedLeaksNote(t, b.sites.slice(0, 20));
     if (note !== null) out.push(`  - ${md(note)}`);

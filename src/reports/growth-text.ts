@@ -67,11 +67,17 @@ export function noVerdictText(r: LeaksResult): string | null {
   return r.growth.noVerdict === null ? null : `no leak verdict: ${r.growth.noVerdict}`;
 }
 
-/** What to do about no verdict, for the command line. */
+/**
+ * What to do about no verdict, for the command line. A lower --warmup is
+ * offered only when it can help: when there is a warm-up to lower and the
+ * trace has enough intervals without one (a single mark never gives 3).
+ */
 export function noVerdictAdvice(r: LeaksResult): string {
-  return r.growth.basis === 'marks'
-    ? 'lower --warmup, or run more iterations (a mark after each)'
-    : 'lower --warmup, run longer, or mark each iteration (memreplay_marks.mark)';
+  const g = r.growth;
+  const lower = g.firstSteadySample > 0 && g.samples.length - 1 >= g.minSteadyIntervals ? 'lower --warmup, ' : '';
+  return g.basis === 'marks'
+    ? `${lower}${lower === '' ? 'run' : 'or run'} more iterations (a mark after each)`
+    : `${lower}run longer, or mark each iteration (memreplay_marks.mark)`;
 }
 
 /** The instant a result's live figures are from: "at the end of the trace" or `at mark "stats"`. */

@@ -4,11 +4,14 @@
 // broken budget as a failed test. Without a leak verdict the steady-state
 // leak case fails saying why, or, when that is allowed, is <skipped> with the
 // reason (CI shows it as skipped, not passed). Messages name the instant
-// their figures are from.
+// their figures are from. Bad records skipped with --lenient are a warning in
+// the suite's <system-err>.
 
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
-import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
+import { noVerdictAdvice } from './growth-text.js';
+import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, MAX_SKIPPED_SHOWN, siteFindingText } from './check-text.js';
+import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 
 interface Case {
   name: string;
@@ -18,8 +21,13 @@ interface Case {
 }
 
 export function formatJunit(report: CheckReport): string {
-  const suites: { name: string; cases: Case[] }[] = [];
-  for (const t of report.traces) suites.push({ name: t.file, cases: casesOf(t) });
+  const suites: { name: string; cases: Case[]; systemErr?: string }[] = [];
+  for (const t of report.traces) {
+    // JUnit has no warnings: bad records skipped with --lenient go to the suite's <system-err>, which CI systems show.
+    const skipped = skippedRecordsText(t.leaks);
+    const systemErr = skipped === null ? undefined : [`warning: ${skipped}`, ...skippedExampleTexts(t.leaks, (s) => s, MAX_SKIPPED_SHOWN)].join('\n');
+    suites.push({ name: t.file, cases: casesOf(t), ...(systemErr !== undefined ? { systemErr } : {}) });
+  }
   for (const f of report.failures) suites.push({ name: f.file, cases: [{ name: 'read the trace', error: f.error }] });
   const count = (pick: (c: Case) => boolean): number => suites.reduce((n, s) => n + s.cases.filter(pick).length, 0);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -42,6 +50,7 @@ export function formatJunit(report: CheckReport): string {
         out.push(`${open}/>`);
       }
     }
+    if (s.systemErr !== undefined) out.push(`    <system-err>${xml(s.systemErr)}</system-err>`);
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');
@@ -62,7 +71,7 @@ function casesOf(t: TraceCheck): Case[] {
         return `${key}: ${siteFindingText(t, key, quote)}\n${[...s.stack].reverse().map((f) => `    ${f}`).join('\n')}`;
       });
       const note = freedLeaksNote(t, b.sites);
-      const advice = b.noVerdict !== null ? ['lower --warmup, record more iterations, or pass --allow-no-verdict'] : [];
+      const advice = b.noVerdict !== null ? [`${noVerdictAdvice(t.leaks)}; or pass --allow-no-verdict`] : [];
       cases.push({ name, failure: { message, detail: [...advice, ...sites, ...(note !== null ? [`(${note})`] : [])].join('\n') } });
     }
   }

@@ -11,6 +11,7 @@ import {
   slopeText,
   WINDOWS_RULE_TEXT,
 } from './growth-text.js';
+import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { bytes, count, nounFor, plural, terminalSafe, thousands } from './units.js';
 /** Evidence values shown per site before eliding the middle. */
@@ -25,6 +26,11 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   const out: string[] = [];
   const frames = options.frames ?? 5;
   out.push(`== ${terminalSafe(r.file)} (CPython ${r.python.version} model, from ${r.python.source})`);
+  const skipped = skippedRecordsText(r);
+  if (skipped !== null) {
+    out.push(`warning: ${skipped}; the figures below leave them out`);
+    for (const x of skippedExampleTexts(r, (t) => terminalSafe(t))) out.push(`  ${x}`);
+  }
   const when = instantText(r, quote);
   const site = siteWord(r);
   out.push(
@@ -33,12 +39,7 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   );
   out.push(`growth: ${growthSummary(r, quote)}`);
   if (r.growth.basis === 'windows') out.push(`  (${WINDOWS_RULE_TEXT})`);
-  if (r.suppressions.length > 0) {
-    out.push(`suppressed: ${count(r.totals.suppressedBlocks, 'block')}, ${bytes(r.totals.suppressedBytes)}`);
-    for (const s of r.suppressions) {
-      out.push(`  ${thousands(s.blocks).padStart(8)} ${nounFor(s.blocks, 'block').padEnd(6)} ${bytes(s.bytes).padStart(10)}  leak:${terminalSafe(s.pattern, 80)}  (${terminalSafe(s.file, 60)}:${s.line})`);
-    }
-  }
+  out.push(...suppressedLines(r, ''));
   const leaks = r.sites.filter((s) => s.growth.class === 'steady_leak');
   const others = r.sites.filter((s) => s.growth.class !== 'steady_leak');
   out.push('');
@@ -65,6 +66,22 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   return out.join('\n') + '\n';
 }
 
+/**
+ * What the suppressions hid: "suppressed: 10 blocks, 640 B", then every rule
+ * with its blocks and bytes (shared with `check`, which indents it under its
+ * trace); nothing when no suppression rule was read.
+ */
+export function suppressedLines(r: LeaksResult, indent: string): string[] {
+  if (r.suppressions.length === 0) return [];
+  const out = [`${indent}suppressed: ${count(r.totals.suppressedBlocks, 'block')}, ${bytes(r.totals.suppressedBytes)}`];
+  for (const s of r.suppressions) {
+    out.push(
+      `${indent}  ${thousands(s.blocks).padStart(8)} ${nounFor(s.blocks, 'block').padEnd(6)} ${bytes(s.bytes).padStart(10)}  leak:${terminalSafe(s.pattern, 80)}  (${terminalSafe(s.file, 60)}:${s.line})`,
+    );
+  }
+  return out;
+}
+
 function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
   const out: string[] = [];
   const g = s.growth;
@@ -72,7 +89,8 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
   const when = instantText(r, quote);
   const now = s.blocks > 0 ? `${bytes(s.requestedBytes)} in ${count(s.blocks, 'block')} live ${when}` : `0 B live ${when}: ${freedAfterSamplesText(r)}`;
   out.push(`    ${slopeText(r, g.slope)}; ${now}; rose in ${g.rises} of ${count(r.growth.steadyIntervals, 'interval')} after the warm-up`);
-  out.push(`    live bytes per sample: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
+  // The first sample is the start of the trace (event 0), where nothing is live yet: said, so a leading 0 B reads as a start, not a reading.
+  out.push(`    live bytes per sample, from the start of the trace${r.growth.firstSteadySample > 0 ? ' (| ends the warm-up)' : ''}: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
   if (s.blocks > 0) {
     const classes = s.sizeClasses.map((c) => `${c.blockSize} B x ${thousands(c.blocks)}`);
     if (s.systemBlocks > 0) classes.push(`C library x ${thousands(s.systemBlocks)}`);

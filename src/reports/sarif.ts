@@ -4,7 +4,8 @@
 // stack; trace-level budgets and baseline increases are results at the trace
 // file; a trace without a leak verdict is a result at the trace file (or,
 // when no verdict is allowed, a warning notification); traces that could not
-// be read are tool execution notifications. Every message names the instant
+// be read are tool execution notifications, and so are (as warnings) bad
+// records skipped with --lenient. Every message names the instant
 // its figures are from (the end of the trace, or the --at mark).
 // Paths under the source root are relative to %SRCROOT%, so code scanning
 // annotates the line in the repository.
@@ -16,7 +17,8 @@ import type { LeaksSite } from '../analyzers/leaks.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
-import { instantText, intervalUnit } from './growth-text.js';
+import { instantText, intervalUnit, noVerdictAdvice } from './growth-text.js';
+import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-location.js';
 import { bytes, count } from './units.js';
 
@@ -96,6 +98,12 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
                   .filter((b) => b.noVerdict !== null && b.passed)
                   .map((b) => ({ level: 'warning', message: { text: `${t.file}: no leak verdict (allowed): ${b.noVerdict}.` } })),
               ),
+              ...report.traces.flatMap((t) => {
+                const skipped = skippedRecordsText(t.leaks);
+                if (skipped === null) return [];
+                const first = skippedExampleTexts(t.leaks, (s) => s, 1)[0];
+                return [{ level: 'warning', message: { text: `${t.file}: ${skipped}${first !== undefined ? `, first at ${first}` : ''}.` } }];
+              }),
             ],
           },
         ],
@@ -114,7 +122,7 @@ function traceResults(t: TraceCheck, root: string): unknown[] {
   for (const b of t.budgets) {
     if (b.passed) continue;
     if (b.noVerdict !== null) {
-      const text = `${t.file}: no leak verdict: ${b.noVerdict}. The steady-state leak budget could not be checked; lower --warmup, record more iterations, or pass --allow-no-verdict.`;
+      const text = `${t.file}: no leak verdict: ${b.noVerdict}. The steady-state leak budget could not be checked; ${noVerdictAdvice(t.leaks)}; or pass --allow-no-verdict.`;
       out.push(traceResult('memreplay/no-leak-verdict', text, t.file, root, 'leakVerdict'));
       if (b.actual <= b.limit) continue;
     }

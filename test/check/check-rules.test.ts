@@ -87,6 +87,15 @@ describe('the config file', () => {
     expect(() => parseConfig({ check: { budgets: { leakedBytes: '4 MB!' } } }, 'm.json')).toThrow('expected a whole number of bytes');
     expect(() => parseConfig({ check: { allowNoVerdict: 'yes' } }, 'm.json')).toThrow('m.json: check.allowNoVerdict: expected true or false, got "yes"');
     expect(parseConfig({ check: { allowNoVerdict: true } }, 'm.json').allowNoVerdict).toBe(true);
+    // A share above 1 is a slip for a percentage, never 4000%.
+    for (const v of [40, '40', 1.5, '140%']) {
+      expect(() => parseConfig({ check: { budgets: { fragmentation: v } } }, 'm.json')).toThrow(
+        `m.json: check.budgets.fragmentation: expected a share from 0 to 1 (0.4) or a percentage up to 100% ("40%"), got ${JSON.stringify(v)}`,
+      );
+    }
+    expect(parseConfig({ check: { budgets: { fragmentation: 1 } } }, 'm.json').budgets.fragmentation).toBe(1);
+    expect(parseConfig({ check: { budgets: { fragmentation: '40%' } } }, 'm.json').budgets.fragmentation).toBe(0.4);
+    expect(parseConfig({ check: { tolerance: 2 } }, 'm.json').tolerance).toBe(2);
     expect(() => parseConfig([], 'm.json')).toThrow('m.json: the top level: expected an object, got []');
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.json'), '{"check": ');

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { iterationsTrace } from '../analyzers/trace-writer.js';
-import { fixture } from '../reports/check-report.js';
+import { fixture, shutdownTrace } from '../reports/check-report.js';
 import { FIXTURES, hasStackTrace, memreplay } from './helpers.js';
 
 describe('memreplay check', () => {
@@ -41,6 +41,12 @@ describe('memreplay check', () => {
     const r = memreplay(['check', f.clean, '--max-peak-footprint', 'lots']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('memreplay: --max-peak-footprint "lots": expected a whole number of bytes (1048576, "64 MiB", "1.5 GB")\n');
+    for (const v of ['40', '1.5', '140%']) {
+      const frag = memreplay(['check', f.clean, '--max-fragmentation', v]);
+      expect(frag.code).toBe(2);
+      expect(frag.stderr).toBe(`memreplay: --max-fragmentation "${v}": expected a share from 0 to 1 (0.4) or a percentage up to 100% ("40%")\n`);
+    }
+    expect(JSON.parse(memreplay(['check', f.clean, '--max-fragmentation', '40%', '--json']).stdout).budgets.fragmentation).toBe(0.4);
     const half = memreplay(['check', f.clean, '--max-leaked-bytes', '0.5']);
     expect(half.code).toBe(2);
     expect(half.stderr).toBe('memreplay: --max-leaked-bytes "0.5": expected a whole number of bytes (1048576, "64 MiB", "1.5 GB")\n');
@@ -58,6 +64,35 @@ describe('memreplay check', () => {
     const none = memreplay(['check', 'nothing/*.csv'], undefined, f.dir);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^memreplay: .*nothing\/\*\.csv/);
+  });
+
+  it('--lenient says how many bad records it skipped, and the first ones, in every output', () => {
+    const f = fixture();
+    // Two corrupted records after the header: a bad address and an unknown op.
+    const lines = readFileSync(f.clean, 'utf8').split('\n');
+    lines.splice(2, 0, 'alloc,zz,1,,obj,1,1,,,', 'allok,0x10,1,,obj,1,1,,,');
+    writeFileSync(f.clean, lines.join('\n'));
+    expect(memreplay(['check', f.clean]).code).toBe(2);
+    const junit = join(f.dir, 'out.xml');
+    const sarif = join(f.dir, 'out.sarif');
+    const summary = join(f.dir, 'summary.md');
+    writeFileSync(summary, '');
+    const r = memreplay(['check', f.clean, '--lenient', '--junit', junit, '--sarif', sarif], undefined, f.dir, {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`PASS  ${f.clean}\n  warning: skipped 2 bad records (--lenient): the figures leave them out\n    line 3: `);
+    expect(r.stdout).toMatch(/\n {4}line 4: [^\n]*allok/);
+    expect(r.stdout).toContain('result: PASS (1 passed, 0 failed; 1 with bad records skipped (--lenient))');
+    expect(r.stdout).toMatch(/^::warning title=memreplay%3A bad records skipped::.*clean\.csv: skipped 2 bad records \(--lenient\), first at line 3: /m);
+    expect(readFileSync(summary, 'utf8')).toContain('### Bad records skipped (--lenient)');
+    expect(readFileSync(junit, 'utf8')).toMatch(/<system-err>warning: skipped 2 bad records \(--lenient\)\nline 3: /);
+    const notes = JSON.parse(readFileSync(sarif, 'utf8')).runs[0].invocations[0].toolExecutionNotifications;
+    expect(notes).toEqual([{ level: 'warning', message: { text: expect.stringMatching(/clean\.csv: skipped 2 bad records \(--lenient\), first at line 3: /) } }]);
+    const doc = JSON.parse(memreplay(['check', f.clean, '--lenient', '--json']).stdout);
+    expect(doc.traces[0].leaks.skippedRecords.count).toBe(2);
+    expect(doc.traces[0].leaks.skippedRecords.examples.map((x: { line: number }) => x.line)).toEqual([3, 4]);
   });
 
   it('takes budgets from memreplay.config.json in a parent directory; flags win', () => {
@@ -126,6 +161,35 @@ describe('memreplay check', () => {
     expect(JSON.parse(readFileSync(other, 'utf8')).schema).toBe('memreplay.check/1');
   });
 
+  it('records the instant (--at) of a baseline and refuses to compare figures of another instant', () => {
+    const f = fixture();
+    const trace = shutdownTrace(f.dir);
+    const base = join(f.dir, 'baseline.json');
+    const budgets = ['--max-leak-sites', '5'];
+    expect(memreplay(['check', trace, ...budgets, '--at', 'stats', '--update-baseline', base]).code).toBe(0);
+    expect(JSON.parse(readFileSync(base, 'utf8')).traces[0].at).toBe('stats');
+    // At the end the blocks are freed: a comparison would pass while comparing 640 B at "stats" with 0 B at the end.
+    const end = memreplay(['check', trace, ...budgets, '--baseline', base]);
+    expect(end.code).toBe(2);
+    expect(end.stderr).toBe(
+      `memreplay: ${base}: the baseline of ${trace} is at mark "stats", this run at the end of the trace: pass --at stats to compare like with like, or write a new baseline with --update-baseline\n`,
+    );
+    expect(memreplay(['check', trace, ...budgets, '--baseline', base, '--at', 'stats']).code).toBe(0);
+    expect(memreplay(['check', trace, ...budgets, '--update-baseline', base]).code).toBe(0);
+    expect(JSON.parse(readFileSync(base, 'utf8')).traces[0].at).toBeNull();
+    const atStats = memreplay(['check', trace, ...budgets, '--baseline', base, '--at', 'stats']);
+    expect(atStats.code).toBe(2);
+    expect(atStats.stderr).toContain(`is at the end of the trace, this run at mark "stats": leave out --at (and the config's "at") to compare`);
+    // A baseline written before instants were recorded is still read, compared as it is, with a note.
+    const doc = JSON.parse(readFileSync(base, 'utf8'));
+    for (const t of doc.traces) delete t.at;
+    writeFileSync(base, JSON.stringify(doc));
+    const old = memreplay(['check', trace, ...budgets, '--baseline', base]);
+    expect(old.code).toBe(0);
+    expect(old.stdout).toContain("note: the baseline does not say which instant (--at) its figures are from (an earlier memreplay wrote it)");
+    expect(JSON.parse(memreplay(['check', trace, ...budgets, '--baseline', base, '--json']).stdout).baselineRecordsInstant).toBe(false);
+  });
+
   it('writes JUnit and SARIF files, and GitHub annotations and a job summary under GitHub Actions', () => {
     const f = fixture();
     const summary = join(f.dir, 'summary.md');
@@ -156,7 +220,14 @@ describe('memreplay check', () => {
     expect(memreplay(['check', f.leaky, '--gen-suppressions', supp], undefined, f.dir).code).toBe(1);
     expect(readFileSync(supp, 'utf8')).toContain(`leak:app/server.py:42`);
     expect(existsSync(supp)).toBe(true);
-    expect(memreplay(['check', f.leaky, '--suppressions', supp]).code).toBe(0);
+    const passed = memreplay(['check', f.leaky, '--suppressions', supp]);
+    expect(passed.code).toBe(0);
+    // A pass through suppressions says what they hid, per trace and per rule.
+    expect(passed.stdout).toContain(`PASS  ${f.leaky}\n  suppressed: 10 blocks, 640 B\n          10 blocks      640 B  leak:app/server.py:42  (${supp}:`);
+    expect(passed.stdout).toContain(`(${supp}:`);
+    const doc = JSON.parse(memreplay(['check', f.leaky, '--suppressions', supp, '--json']).stdout);
+    expect(doc.traces[0].leaks.totals).toMatchObject({ suppressedBlocks: 10, suppressedBytes: 640 });
+    expect(doc.traces[0].leaks.suppressions).toEqual([expect.objectContaining({ file: supp, blocks: 10, bytes: 640 })]);
   });
 
   it('passes the real CPython start-up traces with the defaults', () => {

@@ -18,6 +18,16 @@ function help(command: string, env: Record<string, string>): string {
 const words = (text: string): string[] => text.split(/\s+/).filter((w) => w !== '');
 
 describe('memreplay --help', () => {
+  it('says where --gen-suppressions may write per command, and how byte budgets are written', () => {
+    const check = help('check', { YARGS_DISABLE_WRAP: '1' });
+    expect(check).toContain('write suppression entries for the sites that failed a budget to FILE');
+    expect(check).not.toContain('- for stdout');
+    expect(check).toMatch(/--max-peak-footprint +peak footprint, arenas plus C-library bytes: 1048576, 64MiB, 1\.5GB/);
+    expect(check).toMatch(/--max-leaked-bytes +[^\n]*: 1048576, 64MiB, 1\.5GB/);
+    expect(check).toMatch(/--max-fragmentation +[^\n]*at most 1 \(100%\)/);
+    expect(help('leaks', { YARGS_DISABLE_WRAP: '1' })).toContain('write suppression entries for the findings to FILE, or - for stdout');
+  });
+
   for (const command of COMMANDS) {
     it(`${command || '(no command)'}: wraps between words at widths ${WIDTHS.join(' and ')}`, () => {
       const unwrapped = help(command, { YARGS_DISABLE_WRAP: '1' });

@@ -19,9 +19,22 @@ describe('memreplay leaks', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('growth: 10 marks; warm-up 1 mark, 9 intervals after it: 1 steady-state leak site, 2 retained once, 1 transient');
     expect(r.stdout).toContain('steady-state leaks (1):\n  remember (app/server.py:42)\n    +64 B per mark; 640 B in 10 blocks live at the end of the trace; rose in 9 of 9 intervals after the warm-up');
-    expect(r.stdout).toContain('live bytes per sample: 0 B  | 64 B  128 B');
+    expect(r.stdout).toContain('live bytes per sample, from the start of the trace (| ends the warm-up): 0 B  | 64 B  128 B');
     expect(r.stdout).toContain('size classes: 64 B x 10; pools 1/1, arenas 1/0');
     expect(r.stdout).toMatch(/retained once {2}warm \(app\/cache\.py:10\)/);
+  });
+
+  it('--lenient says how many bad records it skipped, with the first ones, in text and --json', () => {
+    const { file } = leakyTrace();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.splice(2, 0, 'alloc,zz,1,,obj,1,1,,,');
+    writeFileSync(file, lines.join('\n'));
+    const r = memreplay(['leaks', file, '--lenient']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^== .*\nwarning: skipped 1 bad record \(--lenient\); the figures below leave them out\n {2}line 3: /);
+    const doc = JSON.parse(memreplay(['leaks', file, '--lenient', '--json']).stdout);
+    expect(doc.skippedRecords).toMatchObject({ count: 1, examples: [{ line: 3 }] });
+    expect(JSON.parse(memreplay(['leaks', leakyTrace().file, '--json']).stdout).skippedRecords).toEqual({ count: 0, examples: [] });
   });
 
   it('--json prints the memreplay.leaks/1 document', () => {

@@ -24,6 +24,14 @@ describe('formatAnalyzeText', () => {
     expect(text).toContain('  1 arena = 1.00 MiB; 0 pools in use, 64 unused;');
   });
 
+  it('says next to the model check when --python overrides the version the trace says', async () => {
+    const trace = join(FIXTURES, 'startup-3.11.csv.gz');
+    const other = formatAnalyzeText(await analyzeTrace(trace, { python: '3.8' }));
+    expect(other).toMatch(/\nmodel check: [^\n]*\n {2}the trace says python 3\.11\.\d+, but --python 3\.8 chose the model: mismatches may come from the version, not the trace\n/);
+    expect(formatAnalyzeText(await analyzeTrace(trace, { python: '3.11' }))).not.toContain('the trace says python');
+    expect(formatAnalyzeText(await analyzeTrace(trace))).not.toContain('the trace says python');
+  });
+
   it('counts one of a thing in the singular (startup-3.11: one arena released, one left)', async () => {
     const text = formatAnalyzeText(await analyzeTrace(join(FIXTURES, 'startup-3.11.csv.gz')));
     expect(text).toContain('arenas 2 from trace, 1 release confirmed, 0 mismatches');

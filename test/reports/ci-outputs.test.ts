@@ -1,11 +1,14 @@
 // JUnit XML, GitHub annotations and the Markdown job summary.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatCheckText } from '../../src/reports/check-text.js';
 import { escapeData, escapeProperty, githubAnnotations, githubSummary, md } from '../../src/reports/github.js';
 import { formatJunit, xml } from '../../src/reports/junit.js';
 import { formatSarif } from '../../src/reports/sarif.js';
+import { iterationsTrace } from '../analyzers/trace-writer.js';
+import { tempDir } from '../cli/helpers.js';
 import { fixture, hostileTrace, oneBlockTrace, reportOf, shutdownTrace } from './check-report.js';
 
 describe('JUnit output', () => {
@@ -52,7 +55,7 @@ describe('GitHub Actions outputs', () => {
     expect(s).toContain('## memreplay check: failed');
     expect(s).toMatch(/\| .*leaky\.csv \| \*\*FAIL\*\* \| 1 \| at the end of the trace \|/);
     expect(s).toMatch(/\| .*clean\.csv \| pass \| 0 \|/);
-    expect(s).toContain('live bytes per sample: 0 B → 64 B → 128 B');
+    expect(s).toContain('live bytes per sample from the start of the trace: 0 B → 64 B → 128 B');
   });
 
   it('makes trace text inert in Markdown', () => {
@@ -145,7 +148,7 @@ describe('a trace without a leak verdict', () => {
     expect(report.traces[0]!.budgets[0]).toMatchObject({ budget: 'steadyLeakSites', actual: 0, passed: false, noVerdict: reason });
     const text = formatCheckText(report);
     expect(text).toContain(`FAIL  ${f.clean}\n  steady-state leak sites: no leak verdict: ${reason}\n`);
-    expect(text).toContain('or pass --allow-no-verdict');
+    expect(text).toContain('    lower --warmup, or run more iterations (a mark after each); or pass --allow-no-verdict');
     expect(text).toContain('result: FAIL (0 passed, 1 failed; 1 without a leak verdict)');
     expect(formatJunit(report)).toContain(`<failure type="budget" message="steady-state leak sites: no leak verdict: ${reason}">`);
     const sarif = JSON.parse(formatSarif(report, { sourceRoot: f.dir, toolVersion: '0.1.0' }));
@@ -153,6 +156,25 @@ describe('a trace without a leak verdict', () => {
     expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'memreplay/no-leak-verdict', level: 'error' });
     expect(githubAnnotations(report, f.dir)).toContain(`::error title=memreplay%3A no leak verdict::${f.clean}: no leak verdict: ${reason}`);
     expect(githubSummary(report)).toMatch(/\| \*\*FAIL\*\* \| no verdict \|/);
+  });
+
+  it('does not advise a lower --warmup where it cannot help: a trace with a single mark', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'one-mark.csv');
+    writeFileSync(file, iterationsTrace(1, false));
+    const report = await reportOf([file]);
+    expect(report.traces[0]!.leaks.growth.noVerdict).toBe('only 0 intervals after the warm-up of 1 mark (1 mark counted); a verdict needs 3');
+    const advice = 'run more iterations (a mark after each); or pass --allow-no-verdict';
+    expect(formatCheckText(report)).toContain(`\n    ${advice} to let it pass with a warning\n`);
+    expect(formatJunit(report)).toContain(advice);
+    expect(githubAnnotations(report, dir)).toContain(advice);
+    expect(formatSarif(report, { sourceRoot: dir, toolVersion: '0.1.0' })).toContain(advice);
+    for (const out of [formatCheckText(report), formatJunit(report), githubAnnotations(report, dir), formatSarif(report, { sourceRoot: dir, toolVersion: '0.1.0' })]) {
+      expect(out).not.toContain('--warmup');
+    }
+    // With no warm-up at all there is nothing to lower either.
+    const noWarmup = await reportOf([file], {}, { leaks: { warmup: { intervals: 0 } } });
+    expect(formatCheckText(noWarmup)).not.toContain('--warmup');
   });
 
   it('passes with a visible warning when allowed', async () => {

@@ -361,6 +361,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     sites: leakSites,
     memory: { peakFootprintBytes: peakValues.footprintBytes, arenasHighWater: peakValues.arenas, fragmentation: frag(endValues) },
     suppressions: empty ? [] : [{ pattern: text(500), file: '.memreplay-suppressions', line: 1, blocks: 7, bytes: 700 }],
+    skippedRecords: { count: 0, examples: [] },
   };
 
   const whatIf = (o.whatIf ?? null)?.map((version, k): WhatIfVersion => {
