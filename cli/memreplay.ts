@@ -10,6 +10,7 @@ import { leaksCommand } from './commands/leaks.js';
 import { recordCommand } from './commands/record.js';
 import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
+import { MEMREPLAY_VERSION } from '../src/version.js';
 import { EXIT_USAGE } from './run-command.js';
 import { yargs } from './load-yargs.js';
 import { protectStdinArgument } from './stdin-argument.js';
@@ -42,7 +43,8 @@ await cli
   .recommendCommands()
   .help()
   .alias('h', 'help')
-  .version()
+  // memreplay's own version: yargs' default reads the package.json nearest the working directory.
+  .version(MEMREPLAY_VERSION)
   .wrap(helpWidth())
   .fail((message, error) => {
     if (error) throw error;
