@@ -41,6 +41,22 @@ describe('memreplay report', () => {
     expect(readFileSync(page, 'utf8')).toMatch(/^<!DOCTYPE html>/);
   });
 
+  it('-o naming a regular file: one line saying the output directory is a file, exit 2, the file left alone', () => {
+    const file = join(tempDir(), 'exists.txt');
+    writeFileSync(file, 'mine');
+    for (const [out, message] of [
+      [file, `-o ${file}: the output directory is a file; give a directory for the reports`],
+      [join(file, 'sub'), `-o ${join(file, 'sub')}: ${file} is a file; give a directory for the reports`],
+    ]) {
+      for (const force of [[], ['--force']]) {
+        const r = memreplay(['report', STARTUP, '-o', out!, ...force]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`memreplay: ${message}\n`);
+      }
+    }
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
   it('with --force removes chart specs an earlier report left that this one does not have', () => {
     const out = tempDir();
     mkdirSync(join(out, 'startup-3.11.charts'));
