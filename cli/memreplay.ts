@@ -14,6 +14,7 @@ import { MEMREPLAY_VERSION } from '../src/version.js';
 import { EXIT_USAGE } from './run-command.js';
 import { yargs } from './load-yargs.js';
 import { protectStdinArgument } from './stdin-argument.js';
+import { joinDashValues, valueOptionsOf } from './dash-values.js';
 
 /** Help width: $COLUMNS when set (as Python's shutil reads it), else the terminal's; 100 in a pipe; at most 110. */
 function helpWidth(): number {
@@ -24,15 +25,22 @@ function helpWidth(): number {
 
 const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand];
 
-/** The help to point a usage error at: the command's own when one was named. */
-function helpFor(argv: readonly string[]): string {
+/** The command named on the command line, if any. */
+function commandIn(argv: readonly string[]): CommandModule | undefined {
   // Options before the command are --help and --version only, neither with a value.
   const first = argv.find((a) => !a.startsWith('-'));
-  const named = COMMANDS.some((c) => String(c.command).split(' ')[0] === first);
-  return named ? `memreplay ${first} --help` : 'memreplay --help';
+  return COMMANDS.find((c) => String(c.command).split(' ')[0] === first) as CommandModule | undefined;
 }
 
-const argv = protectStdinArgument(hideBin(process.argv));
+/** The help to point a usage error at: the command's own when one was named. */
+function helpFor(command: CommandModule | undefined): string {
+  return command ? `memreplay ${String(command.command).split(' ')[0]} --help` : 'memreplay --help';
+}
+
+const given = protectStdinArgument(hideBin(process.argv));
+const named = commandIn(given);
+const valueOptions = named ? valueOptionsOf(named) : new Set<string>();
+const argv = joinDashValues(given, (name) => valueOptions.has(name));
 let cli = yargs(argv)
   .scriptName('memreplay')
   .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.');
@@ -48,7 +56,7 @@ await cli
   .wrap(helpWidth())
   .fail((message, error) => {
     if (error) throw error;
-    process.stderr.write(`memreplay: ${message}\nRun '${helpFor(argv)}' for usage.\n`);
+    process.stderr.write(`memreplay: ${message}\nRun '${helpFor(named)}' for usage.\n`);
     process.exit(EXIT_USAGE);
   })
   .parseAsync();
