@@ -14,6 +14,7 @@ import { MEMREPLAY_VERSION } from '../src/version.js';
 import { EXIT_USAGE } from './run-command.js';
 import { yargs } from './load-yargs.js';
 import { protectStdinArgument } from './stdin-argument.js';
+import { usageMessage } from './usage-message.js';
 import { joinDashValues, valueOptionsOf } from './dash-values.js';
 
 /** Help width: $COLUMNS when set (as Python's shutil reads it), else the terminal's; 100 in a pipe; at most 110. */
@@ -29,12 +30,16 @@ const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, repo
 function commandIn(argv: readonly string[]): CommandModule | undefined {
   // Options before the command are --help and --version only, neither with a value.
   const first = argv.find((a) => !a.startsWith('-'));
-  return COMMANDS.find((c) => String(c.command).split(' ')[0] === first) as CommandModule | undefined;
+  return COMMANDS.find((c) => commandName(c as CommandModule) === first) as CommandModule | undefined;
 }
 
 /** The help to point a usage error at: the command's own when one was named. */
 function helpFor(command: CommandModule | undefined): string {
-  return command ? `memreplay ${String(command.command).split(' ')[0]} --help` : 'memreplay --help';
+  return command ? `memreplay ${commandName(command)} --help` : 'memreplay --help';
+}
+
+function commandName(command: CommandModule): string {
+  return String(command.command).split(' ')[0]!;
 }
 
 const given = protectStdinArgument(hideBin(process.argv));
@@ -56,7 +61,7 @@ await cli
   .wrap(helpWidth())
   .fail((message, error) => {
     if (error) throw error;
-    process.stderr.write(`memreplay: ${message}\nRun '${helpFor(named)}' for usage.\n`);
+    process.stderr.write(`memreplay: ${usageMessage(message, named && commandName(named))}\nRun '${helpFor(named)}' for usage.\n`);
     process.exit(EXIT_USAGE);
   })
   .parseAsync();

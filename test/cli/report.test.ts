@@ -132,7 +132,11 @@ describe('memreplay report', () => {
   it('rejects a bad --python, --format or --jobs with one line and exit 2', () => {
     const cases: [string[], RegExp][] = [
       [['--python', '3.8,2.7'], /^memreplay: --python "3.8,2.7": "2.7" is not one of 3.8, 3.9, 3.10, 3.11, 3.12, 3.13\n$/],
-      [['--format', 'pdf'], /^memreplay: Invalid values:/],
+      [['--format', 'pdf'], /^memreplay: --format "pdf": expected one of html, json, md\nRun 'memreplay report --help' for usage\.\n$/],
+      [
+        ['--format', 'csv'],
+        /^memreplay: --format "csv": expected one of html, json, md \(the report's format; --trace-format csv is for the input format\)\n[^\n]*\n$/,
+      ],
       [['--jobs', '0'], /^memreplay: --jobs "0": expected a whole number >= 1\n$/],
     ];
     for (const [args, message] of cases) {

@@ -57,4 +57,11 @@ describe('memreplay usage errors', () => {
   it('leave a dash-led token after a flag (no value) to be reported as the stray argument it is', () => {
     expect(usageError(['stats', TRACE, '--json', '-5'])[0]).toBe('memreplay: Unknown argument: -5');
   });
+
+  it('name the choices of an option on one line, one part per bad value', () => {
+    expect(usageError(['analyze', TRACE, '--format', 'html', '--by', 'nope'])).toEqual([
+      'memreplay: --format "html": expected one of csv, jsonl; --by "nope": expected one of lineno, function, filename, traceback',
+      "Run 'memreplay analyze --help' for usage.",
+    ]);
+  });
 });
