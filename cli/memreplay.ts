@@ -14,6 +14,7 @@ import { MEMREPLAY_VERSION } from '../src/version.js';
 import { EXIT_USAGE } from './run-command.js';
 import { yargs } from './load-yargs.js';
 import { protectStdinArgument } from './stdin-argument.js';
+import { withHonestHelp } from './honest-help.js';
 import { usageMessage } from './usage-message.js';
 import { joinDashValues, valueOptionsOf } from './dash-values.js';
 
@@ -49,7 +50,7 @@ const argv = joinDashValues(given, (name) => valueOptions.has(name));
 let cli = yargs(argv)
   .scriptName('memreplay')
   .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.');
-for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+for (const command of COMMANDS) cli = cli.command(withHonestHelp(command as CommandModule));
 await cli
   .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff or record')
   .strict()
