@@ -10,9 +10,13 @@ import { leaksCommand } from './commands/leaks.js';
 import { recordCommand } from './commands/record.js';
 import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
+import { MEMREPLAY_VERSION } from '../src/version.js';
 import { EXIT_USAGE } from './run-command.js';
 import { yargs } from './load-yargs.js';
 import { protectStdinArgument } from './stdin-argument.js';
+import { withHonestHelp } from './honest-help.js';
+import { usageMessage } from './usage-message.js';
+import { joinDashValues, valueOptionsOf } from './dash-values.js';
 
 /** Help width: $COLUMNS when set (as Python's shutil reads it), else the terminal's; 100 in a pipe; at most 110. */
 function helpWidth(): number {
@@ -23,30 +27,42 @@ function helpWidth(): number {
 
 const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand];
 
-/** The help to point a usage error at: the command's own when one was named. */
-function helpFor(argv: readonly string[]): string {
+/** The command named on the command line, if any. */
+function commandIn(argv: readonly string[]): CommandModule | undefined {
   // Options before the command are --help and --version only, neither with a value.
   const first = argv.find((a) => !a.startsWith('-'));
-  const named = COMMANDS.some((c) => String(c.command).split(' ')[0] === first);
-  return named ? `memreplay ${first} --help` : 'memreplay --help';
+  return COMMANDS.find((c) => commandName(c as CommandModule) === first) as CommandModule | undefined;
 }
 
-const argv = protectStdinArgument(hideBin(process.argv));
+/** The help to point a usage error at: the command's own when one was named. */
+function helpFor(command: CommandModule | undefined): string {
+  return command ? `memreplay ${commandName(command)} --help` : 'memreplay --help';
+}
+
+function commandName(command: CommandModule): string {
+  return String(command.command).split(' ')[0]!;
+}
+
+const given = protectStdinArgument(hideBin(process.argv));
+const named = commandIn(given);
+const valueOptions = named ? valueOptionsOf(named) : new Set<string>();
+const argv = joinDashValues(given, (name) => valueOptions.has(name));
 let cli = yargs(argv)
   .scriptName('memreplay')
   .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.');
-for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+for (const command of COMMANDS) cli = cli.command(withHonestHelp(command as CommandModule));
 await cli
   .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff or record')
   .strict()
   .recommendCommands()
   .help()
   .alias('h', 'help')
-  .version()
+  // memreplay's own version: yargs' default reads the package.json nearest the working directory.
+  .version(MEMREPLAY_VERSION)
   .wrap(helpWidth())
   .fail((message, error) => {
     if (error) throw error;
-    process.stderr.write(`memreplay: ${message}\nRun '${helpFor(argv)}' for usage.\n`);
+    process.stderr.write(`memreplay: ${usageMessage(message, named && commandName(named))}\nRun '${helpFor(named)}' for usage.\n`);
     process.exit(EXIT_USAGE);
   })
   .parseAsync();

@@ -12,6 +12,7 @@ import { runBatch } from '../../src/batch/pool.js';
 import { registerTask } from '../../src/batch/task-registry.js';
 import { MemreplayError, UsageError } from '../../src/errors.js';
 import { traceDisplayName } from '../../src/import/source.js';
+import { fileInTheWay } from '../../src/io/output-directory.js';
 import { uniqueReportNames } from '../../src/io/report-names.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
@@ -72,6 +73,10 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       const names = uniqueReportNames(inputs, batch ? [INDEX] : []);
       const outDir = args.output;
       const format = args.format;
+      const blocker = fileInTheWay(outDir);
+      if (blocker !== undefined) {
+        throw new UsageError(`-o ${outDir}: ${blocker === outDir ? 'the output directory is a file' : `${blocker} is a file`}; give a directory for the reports`);
+      }
       if (!args.force) refuseToOverwrite(outDir, [...names, ...(batch ? [INDEX] : [])], format);
 
       const options: ReportTaskOptions = {

@@ -30,6 +30,7 @@ import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
 import { StackLimitError } from '../events/stack-table.js';
 import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
+import { TraceFormatError } from '../errors.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
@@ -218,7 +219,7 @@ class CsvParser implements PushParser {
     if (this.carryLen > 0) {
       // The last line lacks its newline: supply one.
       this.appendCarry(new Uint8Array([10]), 0, 1, true);
-      const pos = this.processRecords(this.carry, 0, this.carryLen);
+      const pos = this.endMidRecordCheck(this.lineNo, () => this.processRecords(this.carry, 0, this.carryLen));
       if (pos < this.carryLen) {
         this.ctx.fatal(this.lineNo, 'unterminated quoted field: expected a closing quote (") before the end of the input');
       }
@@ -229,6 +230,25 @@ class CsvParser implements PushParser {
       this.ctx.fatal(0, `empty trace: ${EXPECTED_HEADER}`);
     }
     if (this.batch.length > 0) this.flush();
+  }
+
+  /**
+   * Parse the input's last line, which had no newline. When it does not
+   * parse, the likely cause is that the file was cut there (a copy or a
+   * recording interrupted): say so, as for a truncated gzip stream, with
+   * what was wrong with the line. Only an error about that line is recast.
+   */
+  private endMidRecordCheck(line: number, parse: () => number): number {
+    try {
+      return parse();
+    } catch (e) {
+      if (!(e instanceof TraceFormatError) || e.line !== line) throw e;
+      throw new TraceFormatError(
+        e.file,
+        line,
+        `the file ends mid-record: its last line has no newline and does not parse (${e.detail}); was the file cut off, or still being written?`,
+      );
+    }
   }
 
   /** Drop a leading UTF-8 BOM, which may arrive split over the first chunks. */

@@ -1,8 +1,10 @@
 // The files a recording writes: the trace, and CPython's statistics at the
 // `stats` and `final` marks beside it.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { MemreplayError } from '../errors.js';
+import { fileInTheWay } from '../io/output-directory.js';
 
 export interface RecordingFiles {
   trace: string;
@@ -34,6 +36,11 @@ export function checkWritable(files: RecordingFiles, force: boolean): void {
   const paths = [files.trace, files.stats, files.final];
   if (new Set(paths).size !== paths.length) {
     throw new MemreplayError(`the trace and its statistics files would have the same name (${files.trace}): use --stats-out`);
+  }
+  for (const p of paths) {
+    const blocker = fileInTheWay(dirname(p));
+    if (blocker !== undefined) throw new MemreplayError(`cannot write ${p}: ${blocker} is a file, not a directory`);
+    if (existsSync(p) && statSync(p).isDirectory()) throw new MemreplayError(`${p} is a directory; give a file name to write to`);
   }
   if (force) return;
   for (const p of paths) {

@@ -7,6 +7,7 @@ import { ImportContext } from '../import/import-context.js';
 import { importTrace, type ImportOptions, type ImportSummary } from '../import/index.js';
 import { traceDisplayName } from '../import/source.js';
 import type { TraceFormatName } from '../import/types.js';
+import { markCensusObserver, noMarkLabelled } from './missing-mark.js';
 import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
 
 export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {
@@ -30,7 +31,9 @@ export interface ReplayedTrace {
 
 export async function replayTrace(path: string, options: ReplayTraceOptions = {}): Promise<ReplayedTrace> {
   const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  const replayer = new Replayer(ctx.addresses, options);
+  // With --at, the marks are counted, so that a label not found can be answered with those there are.
+  const marks = options.stopAtMark !== undefined ? markCensusObserver() : undefined;
+  const replayer = new Replayer(ctx.addresses, marks ? { ...options, observers: [...(options.observers ?? []), marks] } : options);
   let summary: ImportSummary | null = null;
   let source: ReplayedTrace['source'] | undefined;
   const onFormat = (format: TraceFormatName, gzip: boolean): void => {
@@ -50,9 +53,7 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
     throw new MemreplayError(`${ctx.fileName}: the trace has no events`);
   }
   replayer.finish();
-  if (options.stopAtMark !== undefined) {
-    throw new MemreplayError(`${ctx.fileName}: no mark labelled ${JSON.stringify(options.stopAtMark)} in the trace`);
-  }
+  if (options.stopAtMark !== undefined) throw noMarkLabelled(ctx.fileName, options.stopAtMark, marks!.census());
   if (options.stopAtEvent !== undefined) {
     throw new MemreplayError(
       `${ctx.fileName}: --at-event ${options.stopAtEvent} is past the end of the trace (${count(replayer.events, 'event')})`,

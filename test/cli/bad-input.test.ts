@@ -33,6 +33,11 @@ const CASES: [string, string | Buffer, RegExp][] = [
   ['a binary file', Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x10, 0x20]), /bad\.csv: .*binary/],
   ['a header without op', 'addr,size\n0x10,16\n', /bad\.csv:1: .*op/],
   ['a truncated gzip stream', truncatedGzip(), /bad\.csv: .*truncated gzip/],
+  [
+    'a plain CSV cut mid-line',
+    HEADER + 'alloc,0x10,16,,obj,\nfree,0x10,,,obj,\nfree,0x',
+    /bad\.csv:4: the file ends mid-record: its last line has no newline and does not parse \(.*addr.*\); was the file cut off/,
+  ],
 ];
 
 describe('memreplay on bad input', () => {
@@ -45,6 +50,12 @@ describe('memreplay on bad input', () => {
       expect(hasStackTrace(r.stderr)).toBe(false);
     });
   }
+
+  it('reads a last line without its newline when it parses', () => {
+    const r = memreplay(['analyze', traceFile('ok.csv', HEADER + 'alloc,0x10,16,,obj,\nfree,0x10,,,obj,'), '--json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).traces[0].events.calls.free.total).toBe(1);
+  });
 
   it('names a missing file', () => {
     const r = memreplay(['analyze', '/nonexistent/trace.csv']);

@@ -47,4 +47,31 @@ describe('memreplay --help', () => {
     expect(text).toMatch(/^run a Python program and record every allocation/m);
     expect(lines).toContain('  memreplay record -o t.csv --python python3.12 -- -m mypackage.cli');
   });
+
+  it('--version is listed by memreplay, not by its commands', () => {
+    expect(help('', { COLUMNS: '110' })).toMatch(/^\s+--version\s/m);
+    for (const command of COMMANDS.filter((c) => c !== '')) expect(help(command, { COLUMNS: '110' }), command).not.toMatch(/--version/);
+  });
+
+  it('labels whole-number options [number] and gives required variadic positionals no [] default', () => {
+    const numbers: Record<string, string[]> = {
+      stats: ['--at-event'],
+      analyze: ['--top', '--jobs', '--depth'],
+      leaks: ['--top', '--depth'],
+      check: ['--top', '--jobs', '--depth'],
+      report: ['--jobs', '--depth'],
+      diff: ['--top', '--depth'],
+      record: ['--frames'],
+    };
+    for (const [command, options] of Object.entries(numbers)) {
+      // Unwrapped, an option's tags end its line.
+      const lines = help(command, { YARGS_DISABLE_WRAP: '1' }).split('\n');
+      for (const option of options) {
+        const line = lines.find((l) => new RegExp(`^\\s+(-\\w, )?${option}\\s`).test(l));
+        expect(line, `${command} ${option}`).toMatch(/\[number\]( \[default: \d+\])?$/);
+      }
+      // Required variadic positionals (<traces..>); record's [program..] is optional and empty by default.
+      if (command !== 'record') expect(lines.join('\n'), command).not.toContain('[default: []]');
+    }
+  });
 });

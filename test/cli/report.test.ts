@@ -41,6 +41,22 @@ describe('memreplay report', () => {
     expect(readFileSync(page, 'utf8')).toMatch(/^<!DOCTYPE html>/);
   });
 
+  it('-o naming a regular file: one line saying the output directory is a file, exit 2, the file left alone', () => {
+    const file = join(tempDir(), 'exists.txt');
+    writeFileSync(file, 'mine');
+    for (const [out, message] of [
+      [file, `-o ${file}: the output directory is a file; give a directory for the reports`],
+      [join(file, 'sub'), `-o ${join(file, 'sub')}: ${file} is a file; give a directory for the reports`],
+    ]) {
+      for (const force of [[], ['--force']]) {
+        const r = memreplay(['report', STARTUP, '-o', out!, ...force]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`memreplay: ${message}\n`);
+      }
+    }
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
   it('with --force removes chart specs an earlier report left that this one does not have', () => {
     const out = tempDir();
     mkdirSync(join(out, 'startup-3.11.charts'));
@@ -116,7 +132,11 @@ describe('memreplay report', () => {
   it('rejects a bad --python, --format or --jobs with one line and exit 2', () => {
     const cases: [string[], RegExp][] = [
       [['--python', '3.8,2.7'], /^memreplay: --python "3.8,2.7": "2.7" is not one of 3.8, 3.9, 3.10, 3.11, 3.12, 3.13\n$/],
-      [['--format', 'pdf'], /^memreplay: Invalid values:/],
+      [['--format', 'pdf'], /^memreplay: --format "pdf": expected one of html, json, md\nRun 'memreplay report --help' for usage\.\n$/],
+      [
+        ['--format', 'csv'],
+        /^memreplay: --format "csv": expected one of html, json, md \(the report's format; --trace-format csv is for the input format\)\n[^\n]*\n$/,
+      ],
       [['--jobs', '0'], /^memreplay: --jobs "0": expected a whole number >= 1\n$/],
     ];
     for (const [args, message] of cases) {

@@ -95,10 +95,18 @@ describe('memreplay stats', () => {
     expect(r.stdout).toBe(pymallocPartOf(readFileSync(join(FIXTURES, 'startup-3.9.stats.txt'), 'utf8')));
   });
 
-  it('fails with exit 2 and a one-line message when the mark does not exist', () => {
+  it('fails with exit 2 and a one-line message naming the marks the trace has when the mark does not exist', () => {
     const r = memreplay(['stats', join(FIXTURES, 'startup-3.11.csv.gz'), '--at', 'nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^memreplay: .*startup-3\.11\.csv\.gz: no mark labelled "nope" in the trace\n$/);
+    expect(r.stderr).toMatch(/^memreplay: .*startup-3\.11\.csv\.gz: no mark labelled "nope" in the trace; it has 2 marks: "stats", "final"\n$/);
+  });
+
+  it('lists many marks by label shape, a few then how many more', () => {
+    const labels = ['iteration 1', 'iteration 2', 'warm', 'a', 'b', 'c', 'd', 'e'];
+    const trace = 'op,addr,size,label\n' + labels.map((l) => `mark,,,${l}\n`).join('');
+    const r = memreplay(['stats', '-', '--at', 'iteration'], trace);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('memreplay: <stdin>: no mark labelled "iteration" in the trace; it has 8 marks: "iteration *" x2, "warm", "a", "b" and 3 more\n');
   });
 
   it('rejects an unknown --python version with exit 2', () => {

@@ -43,4 +43,25 @@ describe('memreplay usage errors', () => {
     ];
     for (const [args, message] of cases) expect(usageError(args), args.join(' ')).toEqual([`memreplay: ${message}`]);
   });
+
+  it('read a value that starts with - as the value of the option before it, and check it there', () => {
+    const cases: [string[], string][] = [
+      [['check', TRACE, '--tolerance', '-5%'], '--tolerance "-5%": expected a ratio >= 0 (0.05) or a percentage (5%)'],
+      [['check', TRACE, '--max-fragmentation', '-0.5'], '--max-fragmentation "-0.5": expected a ratio >= 0 (0.5) or a percentage ("50%")'],
+      [['stats', TRACE, '--at-event', '-5e3'], '--at-event "-5e3": expected a whole number >= 1'],
+      [['analyze', TRACE, '-j', '-.5'], '--jobs "-.5": expected a whole number >= 1'],
+    ];
+    for (const [args, message] of cases) expect(usageError(args), args.join(' ')).toEqual([`memreplay: ${message}`]);
+  });
+
+  it('leave a dash-led token after a flag (no value) to be reported as the stray argument it is', () => {
+    expect(usageError(['stats', TRACE, '--json', '-5'])[0]).toBe('memreplay: Unknown argument: -5');
+  });
+
+  it('name the choices of an option on one line, one part per bad value', () => {
+    expect(usageError(['analyze', TRACE, '--format', 'html', '--by', 'nope'])).toEqual([
+      'memreplay: --format "html": expected one of csv, jsonl; --by "nope": expected one of lineno, function, filename, traceback',
+      "Run 'memreplay analyze --help' for usage.",
+    ]);
+  });
 });
