@@ -221,6 +221,11 @@ export class LeaksAnalysis implements ReplayObserver {
     return this.state;
   }
 
+  /** The marks replayed so far, counted by label shape (for messages). */
+  marksSeen(r: Replayer): MarkCensus {
+    return this.ensure(r).growth.marksSeen();
+  }
+
   /** The result at the replayer's current instant: `mark` is the --at label it stopped at, null at the end. */
   result(r: Replayer, mark: string | null): LeaksResult {
     const options = this.options;

@@ -42,6 +42,7 @@ import {
   type ReportOptions,
   type WhatIfVersion,
 } from './report-data.js';
+import { noMarkLabelled } from '../replay/missing-mark.js';
 import { sizeClassOccupancy } from './size-class-occupancy.js';
 import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from './timeline.js';
 import { whatIfOfReplay, whatIfReplay } from './what-if.js';
@@ -51,7 +52,7 @@ export const REPORT_LEAKS_AT = 'stats';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: Replayer, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);
-  if (at !== undefined && result.at.end) throw new MemreplayError(`${file}: no mark labelled ${JSON.stringify(at)} in the trace`);
+  if (at !== undefined && result.at.end) throw noMarkLabelled(file, at, leaks.marksSeen(r));
   return result;
 }
 

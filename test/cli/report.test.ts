@@ -26,6 +26,12 @@ describe('memreplay report', () => {
     expect(statSync(join(out, 'startup-3.11.html')).size).toBeLessThan(2 * 1024 * 1024);
   });
 
+  it('--at with a label the trace lacks lists the marks it has', () => {
+    const r = memreplay(['report', STARTUP, '-o', join(tempDir(), 'reports'), '--at', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/startup-3\.11\.csv\.gz: no mark labelled "nope" in the trace; it has 2 marks: "stats", "final"\n$/);
+  });
+
   it('never overwrites a report without --force, and names what is in the way before doing any work', () => {
     const out = tempDir();
     expect(memreplay(['report', STARTUP, '-o', out, '-q']).code).toBe(0);

@@ -47,7 +47,7 @@ describe('memreplay usage errors', () => {
   it('read a value that starts with - as the value of the option before it, and check it there', () => {
     const cases: [string[], string][] = [
       [['check', TRACE, '--tolerance', '-5%'], '--tolerance "-5%": expected a ratio >= 0 (0.05) or a percentage (5%)'],
-      [['check', TRACE, '--max-fragmentation', '-0.5'], '--max-fragmentation "-0.5": expected a ratio >= 0 (0.5) or a percentage ("50%")'],
+      [['check', TRACE, '--max-fragmentation', '-0.5'], '--max-fragmentation "-0.5": expected a share from 0 to 1 (0.4) or a percentage up to 100% ("40%")'],
       [['stats', TRACE, '--at-event', '-5e3'], '--at-event "-5e3": expected a whole number >= 1'],
       [['analyze', TRACE, '-j', '-.5'], '--jobs "-.5": expected a whole number >= 1'],
     ];
