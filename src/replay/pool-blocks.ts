@@ -26,12 +26,18 @@ const DOMAIN_SHIFT = 10;
 const STATE_SHIFT = 12;
 const EMPTY_HOT = new Uint16Array(0);
 const EMPTY_COLD = new Float64Array(0);
+/** Arena slots' records allocated at once, at most (see allocateGroup). */
+const MAX_GROUP_SLOTS = 16;
 
 export class PoolBlocks {
   private readonly hot: Uint16Array[] = [];
   private readonly cold: Float64Array[] = [];
   private readonly shift: number;
   private readonly mask: number;
+  /** Records allocated for slots that have not had an arena yet. */
+  private readonly unusedHot: Uint16Array[] = [];
+  private readonly unusedCold: Float64Array[] = [];
+  private groups = 0;
   /** Live blocks stored here. */
   live = 0;
 
@@ -162,11 +168,30 @@ export class PoolBlocks {
       this.cold.push(EMPTY_COLD);
     }
     if (this.hot[a]!.length === 0) {
-      this.hot[a] = new Uint16Array(this.mask + 1);
-      this.cold[a] = new Float64Array((this.mask + 1) * COLD_WORDS);
+      if (this.unusedHot.length === 0) this.allocateGroup();
+      this.hot[a] = this.unusedHot.pop()!;
+      this.cold[a] = this.unusedCold.pop()!;
     } else {
       // Only the states matter: cold records are written before they are read.
       this.hot[a]!.fill(0);
+    }
+  }
+
+  /**
+   * Records for the next arena slots, allocated a group at a time (1, 2, 4,
+   * then 16 slots) as views into one buffer each: a trace of many small
+   * arenas (256 KiB before 3.10) would otherwise pay one large zeroed
+   * allocation per arena. Memory is only touched, so only resident, where
+   * blocks are stored.
+   */
+  private allocateGroup(): void {
+    const n = Math.min(MAX_GROUP_SLOTS, 1 << this.groups++);
+    const perSlot = this.mask + 1;
+    const hot = new Uint16Array(n * perSlot);
+    const cold = new Float64Array(n * perSlot * COLD_WORDS);
+    for (let i = n - 1; i >= 0; i--) {
+      this.unusedHot.push(hot.subarray(i * perSlot, (i + 1) * perSlot));
+      this.unusedCold.push(cold.subarray(i * perSlot * COLD_WORDS, (i + 1) * perSlot * COLD_WORDS));
     }
   }
 }
