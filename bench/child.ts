@@ -16,7 +16,13 @@
 //   analyze      analyzeTrace plus the text report, as `memreplay analyze` does
 //   verify       replayTrace, for the correctness check only
 
-import { analyzeTrace, importTrace, replayTrace, Replayer } from '../src/index.js';
+// The modules each mode runs, not the library's index: `memreplay analyze`
+// loads only these too, and the index would also load the report renderers
+// (vega), whose heap every garbage collection in the measured work must mark.
+import { analyzeTrace } from '../src/analyzers/analyze.js';
+import { importTrace } from '../src/import/index.js';
+import { replayTrace } from '../src/replay/replay-trace.js';
+import { Replayer } from '../src/replay/replayer.js';
 import { EventBatch } from '../src/events/event-batch.js';
 import { OP_MARK } from '../src/events/ops.js';
 import { ImportContext } from '../src/import/import-context.js';
