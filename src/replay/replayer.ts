@@ -264,10 +264,21 @@ export class Replayer implements TraceSink {
   private foundPool = 0;
   /** The address was live before and has been freed (for double-free reports). */
   private foundFreed = false;
+  /** lookup()'s address, handed to lookupAt in an array. */
+  private readonly scratch = new Float64Array(1);
 
   /** Look up the event's `addr` (or `old_addr` when `old`). */
   private lookupEvent(b: EventBatch, i: number, old: boolean): void {
-    const addresses = old ? b.oldAddr : b.addr;
+    this.lookupAt(old ? b.oldAddr : b.addr, i);
+  }
+
+  /** lookupEvent for any address (rare paths), through a one-slot array: no boxing, one code path. */
+  private lookup(address: number): void {
+    this.scratch[0] = address;
+    this.lookupAt(this.scratch, 0);
+  }
+
+  private lookupAt(addresses: Float64Array, i: number): void {
     this.foundKind = FOUND_NONE;
     this.foundFreed = false;
     const pool = this.model.locate(addresses, i);
@@ -287,31 +298,6 @@ export class Replayer implements TraceSink {
     }
     if (this.live.used === 0) return;
     this.lookupHashAt(this.live.findAt(addresses, i));
-  }
-
-  /** lookupEvent for any address (rare paths). */
-  private lookup(address: number): void {
-    this.foundKind = FOUND_NONE;
-    this.foundFreed = false;
-    const pool = this.model.poolAt(address);
-    if (pool !== NOT_PYMALLOC) {
-      const k = this.model.blockIndexOf(address, pool);
-      const state = k < 0 ? SLOT_EMPTY : this.pool.state(k);
-      if (state === SLOT_LIVE) {
-        this.foundKind = FOUND_POOL;
-        this.foundIndex = k;
-        this.foundPool = pool;
-        return;
-      }
-      this.foundFreed = state === SLOT_FREED;
-      if (this.live.liveInArenas === 0) return;
-    }
-    if (this.live.used === 0) return;
-    this.lookupHash(address);
-  }
-
-  private lookupHash(address: number): void {
-    this.lookupHashAt(this.live.find(address));
   }
 
   /** The hash slot find() returned for the address looked up. */
