@@ -22,7 +22,7 @@ export class AddressCheck {
   }
 
   /** The model placed a block elsewhere than the trace says. */
-  mismatch(model: number, trace: number, line: number): void {
+  private mismatch(model: number, trace: number, line: number): void {
     this.mismatched++;
     if (this.examples.length < MAX_ADDRESS_EXAMPLES) {
       this.examples.push({ line, trace: this.format(trace), model: this.format(model) });

@@ -414,9 +414,7 @@ export class Replayer implements TraceSink {
 
   /** --verify: the model's last block against the event's addr. */
   private checkAddress(b: EventBatch, i: number): void {
-    const check = this.addressCheck;
-    if (this.model.lastAddress === b.addr[i]) check.predicted++;
-    else check.mismatch(this.model.lastAddress, b.addr[i]!, this.line);
+    this.addressCheck.check(this.model.lastAddress, b.addr[i]!, this.line);
   }
 
   private realloc(b: EventBatch, i: number): void {
@@ -477,9 +475,7 @@ export class Replayer implements TraceSink {
   private reallocInPlace(b: EventBatch, i: number, n: number, domain: number, stack: number, oldSize: number): void {
     const address = b.addr[i]!;
     const oldModel = this.foundKind === FOUND_POOL ? b.oldAddr[i]! : this.live.modelAddr(this.foundIndex);
-    const check = this.addressCheck;
-    if (oldModel === address) check.predicted++;
-    else check.mismatch(oldModel, address, this.line);
+    this.addressCheck.check(oldModel, address, this.line);
     if (address === b.oldAddr[i] && this.foundKind === FOUND_POOL) {
       this.pool.setSize(this.foundIndex, n);
       this.pool.setStack(this.foundIndex, stack);

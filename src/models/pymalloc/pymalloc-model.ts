@@ -124,6 +124,8 @@ export class PymallocModel {
   lastBlock = 0;
   /** Block index of the address the last `locate` found in a pool, or -1 when it is no block's start. */
   locatedBlock = -1;
+  /** poolAt's address, handed to locate in an array. */
+  private readonly scratch = new Float64Array(1);
   /** Called when an arena slot receives a new arena (rare: once per arena). */
   onArenaAssigned: ((arena: number) => void) | null = null;
   /**
@@ -538,30 +540,21 @@ export class PymallocModel {
   /**
    * The pool slot of a carved pool of a live arena containing `address`, or
    * NOT_PYMALLOC (CPython's address_in_range, narrowed to carved pools).
+   * The search is locate's, through a one-slot array.
    */
   poolAt(address: number): number {
-    // Consecutive lookups mostly fall in the same arena: try it first.
-    const cached = this.lastArenaLooked;
-    // (> 0 is false for a released slot and for a slot not yet allocated.)
-    if (this.arenaAddress[cached]! > 0) {
-      const pool = this.poolInArena(address, cached);
-      if (pool !== NOT_PYMALLOC) return pool;
-    }
-    const dir = this.arenaDirectory;
-    const entry = dir.find(Math.floor(address / this.g.arenaSize));
-    if (entry < 0) return NOT_PYMALLOC;
-    const pool = this.poolInArena(address, dir.first(entry));
-    if (pool !== NOT_PYMALLOC || dir.second(entry) < 0) return pool;
-    return this.poolInArena(address, dir.second(entry));
+    this.scratch[0] = address;
+    return this.locate(this.scratch, 0);
   }
 
   /**
    * poolAt(addresses[i]), also leaving in `locatedBlock` the block index of
    * the block starting there (-1 when the address is inside a pool but at no
-   * block's start: a pool header, the middle of a block, the pool's tail). The replay's lookups go
-   * through here: the address is read from the array, not passed (see
-   * mallocBlock), and the arena search is written out so that no call takes
-   * the double. poolAt is the same search for callers holding an address.
+   * block's start: a pool header, the middle of a block, the pool's tail).
+   * The replay's lookups go through here: the address is read from the
+   * array, not passed (see mallocBlock), and the arena search is written out
+   * so that no call takes the double. Consecutive lookups mostly fall in the
+   * arena looked at last, so that one is tried first.
    */
   locate(addresses: Float64Array, i: number): number {
     const address = addresses[i]!;
@@ -583,13 +576,6 @@ export class PymallocModel {
     const pool = (a << this.poolShift) + inArena;
     this.locatedBlock = this.blockAt(pool, offset - inArena * this.g.poolSize);
     return pool;
-  }
-
-  private poolInArena(address: number, a: number): number {
-    const first = this.arenaFirstPool[a]!;
-    if (address < first || address >= this.arenaPoolAddress[a]!) return NOT_PYMALLOC;
-    this.lastArenaLooked = a;
-    return (a << this.poolShift) + Math.floor((address - first) / this.g.poolSize);
   }
 
   /**

@@ -138,15 +138,12 @@ export function timelineChart(timeline: Timeline, analyze: AnalyzeResult): Chart
   const panels = TIMELINE_PANELS.map((p, i) =>
     panelSpec(p, timeline.buckets, peaksOf(p, timeline.buckets, analyze, 0, last), x, groups, { lastPanel: i === TIMELINE_PANELS.length - 1, legend: true }),
   );
-  return {
-    name: 'timeline',
-    title: 'Live bytes, pools and arenas over the trace',
-    spec: vegaLiteSpec('Timeline of live bytes, pools and arenas, with high-water marks and the trace marks.', {
-      vconcat: marks.length > 0 ? [markStripSpec(marks, groups, x), ...panels] : panels,
-      spacing: 10,
-      resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
-    }),
-  };
+  return stackedChart(
+    'timeline',
+    'Live bytes, pools and arenas over the trace',
+    'Timeline of live bytes, pools and arenas, with high-water marks and the trace marks.',
+    { marks, groups, x, panels, spacing: 10 },
+  );
 }
 
 /**
@@ -169,12 +166,28 @@ export function timelineWindowChart(window: TimelineWindow, timeline: Timeline, 
       eventLabel: "format(datum.value, ',')",
     }),
   );
+  return stackedChart(
+    'timeline-marks',
+    'The stretch where the marks crowd together, close up',
+    'Close-up of the stretch of the trace holding most of its marks: live bytes, blocks in use, pools in use and footprint, each on its own scale.',
+    { marks, groups, x, panels, spacing: 6 },
+  );
+}
+
+/** Panels stacked under the strip of mark labels (when there are marks), each with its own colours and legend. */
+function stackedChart(
+  name: string,
+  title: string,
+  description: string,
+  stack: { marks: readonly ChartMark[]; groups: readonly MarkGroup[]; x: Axis; panels: readonly object[]; spacing: number },
+): ChartSpec {
+  const { marks, groups, x, panels, spacing } = stack;
   return {
-    name: 'timeline-marks',
-    title: 'The stretch where the marks crowd together, close up',
-    spec: vegaLiteSpec('Close-up of the stretch of the trace holding most of its marks: live bytes, blocks in use, pools in use and footprint, each on its own scale.', {
-      vconcat: marks.length > 0 ? [markStripSpec(marks, groups, x), ...panels] : panels,
-      spacing: 6,
+    name,
+    title,
+    spec: vegaLiteSpec(description, {
+      vconcat: marks.length > 0 ? [markStripSpec(marks, groups, x), ...panels] : [...panels],
+      spacing,
       resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     }),
   };
