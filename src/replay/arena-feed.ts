@@ -34,6 +34,14 @@ export class ArenaFeed implements ArenaSource {
   releasesConfirmed = 0;
   mismatches = 0;
   readonly examples: ArenaCheckExample[] = [];
+  /**
+   * Arena records and releases still waiting to be settled (announced bases
+   * not yet used, releases not yet confirmed): the replayer calls the settle
+   * methods only while this is non-zero, one field read per event otherwise.
+   * (Kept in step by recount() rather than derived in a getter: the getter,
+   * read twice per event, made analyze about 5% slower, measured A/B.)
+   */
+  waiting = 0;
 
   constructor(
     private readonly arenaSize: number,
@@ -48,6 +56,7 @@ export class ArenaFeed implements ArenaSource {
   announce(base: number): void {
     this.traceHasArenas = true;
     this.pending.push(base);
+    this.recount();
   }
 
   /** An `arena_free` record: the model must have just released this arena. */
@@ -58,6 +67,7 @@ export class ArenaFeed implements ArenaSource {
       return;
     }
     const mine = this.released.shift()!;
+    this.recount();
     if (mine === base) this.releasesConfirmed++;
     else this.mismatch(`trace releases arena ${this.format(base)}, the model released ${this.format(mine)}`);
   }
@@ -70,12 +80,14 @@ export class ArenaFeed implements ArenaSource {
     if (this.released.length === 0) return;
     if (!this.traceHasArenas) {
       this.released.length = 0;
+      this.recount();
       return;
     }
     while (this.released.length > 0) {
       const base = this.released.shift()!;
       this.mismatch(`the model released arena ${this.format(base)}, the trace has no arena_free for it here`);
     }
+    this.recount();
   }
 
   /** After a call: an arena the trace announced for it that the model did not use. */
@@ -105,15 +117,7 @@ export class ArenaFeed implements ArenaSource {
   releaseArena(base: number): void {
     if (this.traceHasArenas) this.released.push(base);
     else this.reusable.push(base);
-  }
-
-  /**
-   * Arena records and releases still waiting to be settled (announced bases
-   * not yet used, releases not yet confirmed): the replayer calls the settle
-   * methods only while this is non-zero.
-   */
-  get waiting(): number {
-    return this.released.length + this.unusedAnnounced;
+    this.recount();
   }
 
   /** Arenas announced by the trace and never used by the model. */
@@ -131,6 +135,11 @@ export class ArenaFeed implements ArenaSource {
       this.pending.length = 0;
       this.pendingHead = 0;
     }
+    this.recount();
+  }
+
+  private recount(): void {
+    this.waiting = this.released.length + this.pending.length - this.pendingHead;
   }
 
   private mismatch(detail: string): void {
