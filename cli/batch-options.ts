@@ -58,6 +58,8 @@ export function printError(progress: ProgressLine | undefined, message: string):
 }
 
 export interface TraceBatch<Result> {
+  /** The trace files read (arguments expanded), in order; `-` for stdin. */
+  readonly inputs: readonly string[];
   /** The results of the traces that succeeded, in argument order. */
   readonly results: Result[];
   /** The traces that failed, in argument order (already reported on stderr). */
@@ -70,15 +72,19 @@ export interface TraceBatch<Result> {
  * Run a registered batch task over a command's trace arguments: expand them,
  * run with --jobs and a progress line, and report each failure on stderr as
  * it comes (one line, in argument order; an internal error asks for a bug
- * report and shows its stack with MEMREPLAY_DEBUG).
+ * report and shows its stack with MEMREPLAY_DEBUG). `beforeRun` sees the
+ * expanded inputs before any work: where a command refuses outputs that are
+ * inputs.
  */
 export async function runTraceBatch<Options, Result>(
   args: BatchArgs & { traces: readonly string[] },
   task: string,
   options: Options,
+  beforeRun: (inputs: readonly string[]) => void = () => undefined,
 ): Promise<TraceBatch<Result>> {
   const jobs = jobsOption(args.jobs);
   const inputs = await traceInputs(args.traces);
+  beforeRun(inputs);
   const progress = progressLine(args, task);
   const results: Result[] = [];
   const failures: { file: string; error: string }[] = [];
@@ -102,5 +108,5 @@ export async function runTraceBatch<Options, Result>(
       printError(progress, `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`);
     },
   });
-  return { results, failures, exitCode: internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK };
+  return { inputs, results, failures, exitCode: internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK };
 }

@@ -7,6 +7,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ANALYZE_SCHEMA, type AnalyzeResult } from '../../src/analyzers/analyze.js';
 import type { AnalyzeTaskOptions } from '../../src/batch/tasks/analyze.js';
+import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
@@ -52,12 +53,14 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         top,
         ...siteGroupingOf(args),
       };
-      const { results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options);
+      const { inputs, results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options, (inputs) =>
+        refuseInputsAsOutputs([args.output], inputs),
+      );
       const report = args.json
         ? JSON.stringify({ schema: ANALYZE_SCHEMA, traces: results, failures }, null, 2) + '\n'
         : results.map(formatAnalyzeText).join('\n');
       if (args.output !== undefined) {
-        writeReportFile(args.output, report, { force: args.force });
+        writeReportFile(args.output, report, { force: args.force, inputs });
         reportWrote(args, args.output);
       } else {
         writeStdout(report);

@@ -12,6 +12,7 @@ import { budgetExpectation, findConfig, loadConfig, parseBudgetValue, parseToler
 import type { CheckTaskOptions } from '../../src/batch/tasks/check.js';
 import { baselineDocument, CHECK_SCHEMA, reportOf, traceCheckOf, type checkTrace, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
 import { UsageError } from '../../src/errors.js';
+import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
@@ -127,12 +128,20 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         configFile: configFile ?? null,
         suppressionFiles: suppressions.files,
       };
+      // What the run reads is never written over, not even with --force; but
+      // --update-baseline may replace the --baseline it compared with.
+      const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
+      const readFiles = [...(configFile !== undefined ? [configFile] : []), ...suppressions.files];
       // Failures are printed on stderr as they come, in argument order.
-      const batch = await runTraceBatch<CheckTaskOptions, Awaited<ReturnType<typeof checkTrace>>>(args, 'check', {
-        leaks: options.leaks,
-        budgets: options.budgets,
-        rules: { allowNoVerdict: options.allowNoVerdict },
-      });
+      const batch = await runTraceBatch<CheckTaskOptions, Awaited<ReturnType<typeof checkTrace>>>(
+        args,
+        'check',
+        { leaks: options.leaks, budgets: options.budgets, rules: { allowNoVerdict: options.allowNoVerdict } },
+        (traces) => {
+          refuseInputsAsOutputs([args.junit, args.sarif, gen], [...traces, ...readFiles, ...(baselineFile !== undefined ? [baselineFile] : [])]);
+          refuseInputsAsOutputs([args.updateBaseline], [...traces, ...readFiles]);
+        },
+      );
       const report = reportOf(
         batch.results.map((checked) => traceCheckOf(checked.leaks.file, checked, options)),
         batch.failures,
@@ -140,7 +149,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       );
 
       const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
-      writeOutputs(report, args, sourceRoot);
+      writeOutputs(report, args, sourceRoot, { inputs: [...batch.inputs, ...readFiles], baseline: baselineFile });
       if (args.json) writeStdout(JSON.stringify(report, null, 2) + '\n');
       else writeStdout(formatCheckText(report));
       if (process.env['GITHUB_ACTIONS'] === 'true') {
@@ -177,9 +186,16 @@ function budgetsOf(args: CheckArgs, config: CheckConfig | undefined): { budgets:
   return { budgets, sources };
 }
 
-function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string): void {
+/** The files a check run read: `inputs` besides the `baseline`, which only --update-baseline may replace. */
+interface ReadFiles {
+  readonly inputs: readonly string[];
+  readonly baseline: string | undefined;
+}
+
+function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string, read: ReadFiles): void {
+  const allInputs = [...read.inputs, ...(read.baseline !== undefined ? [read.baseline] : [])];
   const write = (file: string, text: string, force: boolean): void => {
-    writeReportFile(file, text, { force });
+    writeReportFile(file, text, { force, inputs: allInputs });
     reportWrote(args, file);
   };
   if (args.junit !== undefined) write(args.junit, formatJunit(report), args.force);
@@ -192,7 +208,7 @@ function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string):
     if (exists && !replacing && !args.force) {
       throw new UsageError(`--update-baseline ${file}: the file exists and is not a memreplay check baseline; pass --force to overwrite it`);
     }
-    writeReportFile(file, JSON.stringify(baselineDocument(report), null, 2) + '\n', { force: true });
+    writeReportFile(file, JSON.stringify(baselineDocument(report), null, 2) + '\n', { force: true, inputs: read.inputs });
     if (!args.quiet) process.stderr.write(`Wrote ${file}${replacing ? ' (replaced the baseline that was there)' : ''}\n`);
   }
   const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);

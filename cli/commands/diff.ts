@@ -8,6 +8,7 @@ import { DIFF_KEYS, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey } from '..
 import { diffTraces, replayForDiff, TRACE_DIFF_SCHEMA } from '../../src/analyzers/trace-diff.js';
 import { UsageError } from '../../src/errors.js';
 import { readDiffInput, type DiffInput } from '../../src/import/snapshot-source.js';
+import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { snapshotDiffDocument, traceDiffDocument } from '../../src/reports/diff-json.js';
 import { formatSnapshotDiffText, formatTraceDiffText } from '../../src/reports/diff-text.js';
@@ -72,6 +73,9 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       const python = pythonOption(args.python);
       const top = wholeNumberOption('top', args.top, 0) ?? (args.json || args.format === 'tracemalloc' ? Infinity : TEXT_TOP);
 
+      // OLD and NEW are never written over, not even with --force.
+      const inputs = [oldPath, newPath];
+      refuseInputsAsOutputs([args.output], inputs);
       const older = await readDiffInput(oldPath, { label: args.oldLabel, labelOption: '--old-label' });
       const newer = await readDiffInput(newPath, { label: args.newLabel, labelOption: '--new-label' });
       let report: string;
@@ -103,7 +107,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
         throw new UsageError(`${args.old} is ${kindName(older)} and ${args.new} is ${kindName(newer)}: diff compares two snapshots or two event traces`);
       }
       if (args.output !== undefined) {
-        writeReportFile(args.output, report, { force: args.force });
+        writeReportFile(args.output, report, { force: args.force, inputs });
         reportWrote(args, args.output);
       } else {
         writeStdout(report);

@@ -4,6 +4,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { findLeaks, LEAKS_SCHEMA } from '../../src/analyzers/leaks.js';
 import { UsageError } from '../../src/errors.js';
+import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
@@ -39,20 +40,24 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
     runCommand(async () => {
       const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const suppressions = suppressionsOf(args);
-      const result = await findLeaks(traceArgument(args.trace), { ...leakOptionsOf(args, suppressions), top });
-      const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result);
+      const trace = traceArgument(args.trace);
       const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
+      // The trace and the suppression files read are never written over, not even with --force.
+      const inputs = [trace, ...suppressions.files];
+      refuseInputsAsOutputs([args.output, gen], inputs);
+      const result = await findLeaks(trace, { ...leakOptionsOf(args, suppressions), top });
+      const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result);
       if (gen !== undefined) {
         if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');
         const text = generateSuppressions(result.file, result.sites, result.groupedBy);
         if (gen === '-') writeStdout(text);
         else {
-          writeReportFile(gen, text, { force: args.force });
+          writeReportFile(gen, text, { force: args.force, inputs });
           reportWrote(args, gen);
         }
       }
       if (args.output !== undefined) {
-        writeReportFile(args.output, report, { force: args.force });
+        writeReportFile(args.output, report, { force: args.force, inputs });
         reportWrote(args, args.output);
       } else if (gen !== '-') {
         writeStdout(report);

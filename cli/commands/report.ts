@@ -5,16 +5,14 @@
 // (checked before any work starts). A trace that fails is listed in the index
 // and on stderr; the others still get their reports (exit 2 at the end).
 
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { runBatch } from '../../src/batch/pool.js';
 import { registerTask } from '../../src/batch/task-registry.js';
-import { MemreplayError, UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { traceDisplayName } from '../../src/import/source.js';
 import { fileInTheWay } from '../../src/io/output-directory.js';
 import { uniqueReportNames } from '../../src/io/report-names.js';
-import { writeReportFile } from '../../src/io/write-report.js';
+import { ReportDirectory } from '../../src/io/report-directory.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
@@ -77,10 +75,14 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       if (blocker !== undefined) {
         throw new UsageError(`-o ${outDir}: ${blocker === outDir ? 'the output directory is a file' : `${blocker} is a file`}; give a directory for the reports`);
       }
-      if (!args.force) refuseToOverwrite(outDir, [...names, ...(batch ? [INDEX] : [])], format);
+      const suppressions = suppressionsOf(args);
+      // The traces and suppression files read are never written over, not even with --force.
+      const directory = new ReportDirectory({ dir: outDir, force: args.force, inputs: [...inputs, ...suppressions.files] });
+      // Before any work: no planned page is an input, nor (without --force) there already.
+      directory.refuseClashes([...names, ...(batch ? [INDEX] : [])].flatMap((n) => [`${n}.${format}`, ...(format === 'html' ? [chartsFolder(n)] : [])]));
 
       const options: ReportTaskOptions = {
-        ...growthOptionsOf(args, suppressionsOf(args)),
+        ...growthOptionsOf(args, suppressions),
         format,
         ...(args.at !== undefined ? { at: args.at } : {}),
         ...(versions.length === 1 ? { python: versions[0]! } : {}),
@@ -95,8 +97,6 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         if (progress) progress.print(text);
         else process.stderr.write(text);
       };
-      const entries: IndexEntry[] = [];
-      const failures: IndexFailure[] = [];
       let internal = false;
       await runBatch<ReportTaskOptions, ReportTaskResult>({
         task: 'report',
@@ -105,22 +105,16 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         jobs,
         progress,
         onOutcome: (outcome, index) => {
+          const file = traceDisplayName(outcome.input);
           if (outcome.ok) {
-            const result = outcome.result as ReportTaskResult;
-            try {
-              writeFiles(outDir, result.files, args.force, format === 'html' ? chartsFolder(names[index]!) : undefined);
-            } catch (e) {
-              if (!(e instanceof MemreplayError)) throw e;
-              failures.push({ file: traceDisplayName(outcome.input), error: e.message });
-              printError(progress, e.message);
-              return;
-            }
-            entries.push(result.entry);
-            say(`Wrote ${join(outDir, result.files[result.files.length - 1]!.path)}\n`);
+            const { entry, files } = outcome.result as ReportTaskResult;
+            const wrote = directory.write({ file, entry, files, ...(format === 'html' ? { charts: chartsFolder(names[index]!) } : {}) });
+            if ('error' in wrote) printError(progress, wrote.error.message);
+            else say(`Wrote ${wrote.path}\n`);
             return;
           }
           const { message, stack } = outcome.error;
-          failures.push({ file: traceDisplayName(outcome.input), error: message });
+          directory.fail(file, message);
           internal ||= outcome.error.internal;
           if (!outcome.error.internal) return printError(progress, message);
           if (process.env['MEMREPLAY_DEBUG'] && stack) printError(progress, stack);
@@ -129,11 +123,13 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       });
 
       if (batch) {
-        const files = await indexFiles(entries, failures, format);
-        writeFiles(outDir, files, args.force, format === 'html' ? chartsFolder(INDEX) : undefined);
-        say(`Wrote ${join(outDir, `${INDEX}.${format}`)} (${thousands(entries.length)} of ${count(inputs.length, 'trace')})\n`);
+        const index = await directory.writeIndex((entries, failures) => indexFiles(entries, failures, format), format === 'html' ? chartsFolder(INDEX) : undefined);
+        const written = `${thousands(directory.entries.length)} of ${count(inputs.length, 'trace')}`;
+        if (index !== undefined) say(`Wrote ${index} (${written})\n`);
+        else printError(progress, `no report was written (${written}), so no index either`);
       }
-      return internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK;
+      const failed = directory.failures.length > 0;
+      return internal ? EXIT_INTERNAL : failed ? EXIT_USAGE : EXIT_OK;
     }),
 };
 
@@ -148,30 +144,6 @@ export function pythonList(value: string | undefined): PythonVersion[] {
     if (!out.includes(part)) out.push(part);
   }
   return out;
-}
-
-/** Before any work: stop if a report (or its charts folder) would be overwritten. */
-function refuseToOverwrite(outDir: string, names: readonly string[], format: ReportFormat): void {
-  const clashes = names.flatMap((n) => [`${n}.${format}`, ...(format === 'html' ? [chartsFolder(n)] : [])]).map((f) => join(outDir, f)).filter((p) => existsSync(p));
-  if (clashes.length === 0) return;
-  const shown = clashes.slice(0, 3).join(', ') + (clashes.length > 3 ? ` and ${clashes.length - 3} more` : '');
-  throw new MemreplayError(`${shown} ${clashes.length === 1 ? 'exists' : 'exist'}; pass --force to overwrite, or -o another directory`);
-}
-
-/**
- * Write a report's files, each atomically, the main page last. With --force,
- * specs left in its charts folder by an earlier report (charts this one does
- * not have) are removed, so the folder always matches the page.
- */
-function writeFiles(outDir: string, files: readonly ReportFile[], force: boolean, charts: string | undefined): void {
-  for (const f of files) writeReportFile(join(outDir, ...f.path.split('/')), f.content, { force });
-  if (!force || charts === undefined) return;
-  const dir = join(outDir, charts);
-  if (!existsSync(dir)) return;
-  const keep = new Set(files.map((f) => f.path));
-  for (const name of readdirSync(dir)) {
-    if (name.endsWith('.vl.json') && !keep.has(`${charts}/${name}`)) rmSync(join(dir, name), { force: true });
-  }
 }
 
 async function indexFiles(entries: readonly IndexEntry[], failures: readonly IndexFailure[], format: ReportFormat): Promise<ReportFile[]> {

@@ -1,27 +1,38 @@
-// Writing reports: never over an existing file unless asked (--force), and
+// Writing reports: never over an input of the run (not even with --force:
+// same-file.ts), never over an existing file unless asked (--force), and
 // atomically (a temporary file beside the target, then rename), so a reader
 // never sees half a report and an interrupted run leaves the old file intact.
+// Temporary files left by writers that were killed are removed on the next
+// write to their directory (temp-files.ts).
 
-import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { dirname } from 'node:path';
 import { MemreplayError } from '../errors.js';
 import { ensureParentDirectory } from './output-directory.js';
+import { refuseInputAsOutput } from './same-file.js';
+import { sweepStaleTempsOnce, tempPathFor } from './temp-files.js';
 
 export interface WriteOptions {
-  /** Replace an existing file. */
+  /** Replace an existing file (never an input). */
   force?: boolean;
+  /**
+   * Every file the run reads (traces, snapshots, suppression files, config,
+   * baseline; `-` for stdin is skipped): the output may be none of them.
+   * Required, so that no writer can forget them.
+   */
+  inputs: readonly string[];
 }
 
-export function writeReportFile(path: string, content: string | Uint8Array, options: WriteOptions = {}): void {
+export function writeReportFile(path: string, content: string | Uint8Array, options: WriteOptions): void {
+  refuseInputAsOutput(path, options.inputs);
   if (existsSync(path)) {
     // --force replaces a file, never a directory: say so rather than suggest it.
     if (statSync(path).isDirectory()) throw new MemreplayError(`${path} is a directory; give a file name to write the report to`);
     if (!options.force) throw new MemreplayError(`${path} exists; pass --force to overwrite it`);
   }
-  const dir = dirname(path);
   ensureParentDirectory(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  sweepStaleTempsOnce(dirname(path));
+  const tmp = tempPathFor(path);
   try {
     writeFileSync(tmp, content);
     renameSync(tmp, path);

@@ -50,13 +50,13 @@ describe('ensureParentDirectory', () => {
 describe('writeReportFile into a file or a directory', () => {
   it('a file where its directory should be: a MemreplayError naming it', () => {
     const { file } = layout();
-    expect(() => writeReportFile(join(file, 'r.txt'), 'x')).toThrow(`${file} is a file, not a directory`);
+    expect(() => writeReportFile(join(file, 'r.txt'), 'x', { inputs: [] })).toThrow(`${file} is a file, not a directory`);
   });
 
   it('a directory where the file should be: --force does not help, so it is not suggested', () => {
     const { dir } = layout();
     for (const force of [false, true]) {
-      expect(() => writeReportFile(join(dir, 'sub'), 'x', { force })).toThrow(/sub is a directory; give a file name/);
+      expect(() => writeReportFile(join(dir, 'sub'), 'x', { force, inputs: [] })).toThrow(/sub is a directory; give a file name/);
     }
   });
 });

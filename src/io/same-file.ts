@@ -1,0 +1,64 @@
+// An input is never an output. `analyze t.csv -o t.csv --force` would
+// replace the trace with its own report; the same through `./t.csv` and
+// `../dir/t.csv`, a symbolic link or a hard link. --force means "replace a
+// report that is there", never "replace what I asked you to read", so every
+// writer refuses an output that is the same file as one of the run's inputs
+// (traces, snapshots, suppression files, config, baseline), with or without
+// --force.
+//
+// Two files are the same when their real paths are equal (symbolic links and
+// `..` resolved) or when they are one inode on one device (hard links, and
+// file systems whose real paths differ in spelling only, like a
+// case-insensitive disk). An output that does not exist yet cannot be an
+// input: inputs were there to be read.
+
+import { realpathSync, statSync, type Stats } from 'node:fs';
+import { UsageError } from '../errors.js';
+
+/** `-` names standard input, not a file. */
+const STDIN = '-';
+
+/** The input that `output` is the same file as; undefined when it is none of them. */
+export function inputAt(output: string, inputs: readonly string[]): string | undefined {
+  const out = identity(output);
+  if (out === undefined) return undefined;
+  for (const input of inputs) {
+    if (input === STDIN) continue;
+    const id = identity(input);
+    if (id !== undefined && sameFile(out, id)) return input;
+  }
+  return undefined;
+}
+
+/** Throw, naming both, when `output` is the same file as one of `inputs`. */
+export function refuseInputAsOutput(output: string, inputs: readonly string[]): void {
+  const input = inputAt(output, inputs);
+  if (input === undefined) return;
+  throw new UsageError(
+    `cannot write ${output}: it is the input ${input} (the same file); write to another path (--force never replaces an input)`,
+  );
+}
+
+/** Before any work: refuse each output (undefined: not asked for) that is an input. */
+export function refuseInputsAsOutputs(outputs: readonly (string | undefined)[], inputs: readonly string[]): void {
+  for (const output of outputs) if (output !== undefined && output !== STDIN) refuseInputAsOutput(output, inputs);
+}
+
+interface Identity {
+  readonly real: string;
+  readonly stats: Stats;
+}
+
+function identity(path: string): Identity | undefined {
+  try {
+    return { stats: statSync(path), real: realpathSync(path) };
+  } catch {
+    return undefined; // missing (or unreadable): nothing there to lose
+  }
+}
+
+function sameFile(a: Identity, b: Identity): boolean {
+  if (a.real === b.real) return true;
+  // Some file systems report inode 0 for every file: then only paths can tell.
+  return a.stats.ino !== 0 && a.stats.ino === b.stats.ino && a.stats.dev === b.stats.dev;
+}
