@@ -16,7 +16,7 @@
 
 import { MemreplayError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
-import { traceDisplayName } from '../import/source.js';
+import { requireRegularFile, traceDisplayName } from '../import/source.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import { HIGH_WATER_DESCRIPTIONS } from '../replay/high-water.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
@@ -64,9 +64,9 @@ export const DEFAULT_REPORT_LIMITS: ReportLimits = {
 };
 
 export async function buildReport(path: string, options: ReportOptions = {}): Promise<ReportData> {
-  if (path === '-') {
-    throw new MemreplayError('a report reads the trace more than once (to look again at its peaks); give a file, not standard input');
-  }
+  const twice = 'a report reads the trace more than once (to look again at its peaks)';
+  if (path === '-') throw new MemreplayError(`${twice}; give a file, not standard input`);
+  requireRegularFile(path, twice);
   const limits: ReportLimits = { ...DEFAULT_REPORT_LIMITS, ...options.limits };
   const replayOptions: ReplayTraceOptions = {
     ...(options.python !== undefined ? { python: options.python } : {}),

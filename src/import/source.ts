@@ -10,6 +10,7 @@
 // Any Readable can stand in for stdin (`options.stdin`), which is how tests
 // and embedders feed data without a file.
 
+import { statSync, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
@@ -54,6 +55,25 @@ export function traceDisplayName(path: string): string {
 
 export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * For readers that need a second pass: throw unless `path` is a regular file
+ * (through links). A FIFO (`<(zcat t.gz)`, `mkfifo`), socket or device is
+ * read once and then gone, and opening a FIFO nobody writes to waits for
+ * ever; `stat` answers without opening. A path that cannot be stat'ed is
+ * left to the open that follows, whose error says why.
+ */
+export function requireRegularFile(path: string, why: string): void {
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch {
+    return;
+  }
+  if (stat.isFile() || stat.isDirectory()) return;
+  const kind = stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : 'a device';
+  throw new MemreplayError(`${path} is ${kind}, not a regular file: ${why}; give a regular file`);
 }
 
 /** Open a trace file or `-` (stdin); resolves once compression is known. */

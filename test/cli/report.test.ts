@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -157,6 +158,22 @@ describe('memreplay report', () => {
     const r = memreplay(['report', '-', '-o', tempDir()], 'op,addr,size\n');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^memreplay: a report reads the trace more than once .*give a file, not standard input\n$/);
+  });
+
+  it('refuses a FIFO at once, as it does standard input (it would wait for a writer, then get one pass)', () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'piped.csv');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = Date.now();
+    const r = memreplay(['report', fifo, STARTUP, '-o', join(dir, 'out'), '--format', 'md']);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `memreplay: ${fifo} is a FIFO (named pipe), not a regular file: a report reads the trace more than once (to look again at its peaks); give a regular file\n`,
+    );
+    // The other trace is still reported, and the index lists both.
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['index.md', 'startup-3.11.md']);
+    expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
   it('names a glob that matches nothing', () => {
