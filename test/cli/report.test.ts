@@ -113,6 +113,17 @@ describe('memreplay report', () => {
     expect(index).toMatch(/## Failed\n\n- .*bad\.csv: /);
   });
 
+  it('writes no index for a batch in which no report was written, and says so', () => {
+    const dir = tempDir();
+    const bad = [join(dir, 'bad1.csv'), join(dir, 'bad2.csv')];
+    for (const f of bad) writeFileSync(f, '# python: 3.11.7\nop,addr,size\nalloc,zzz,8\n');
+    const out = join(dir, 'out');
+    const r = memreplay(['report', ...bad, '-o', out, '--jobs', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(-2)).toEqual(['memreplay: no report was written (0 of 2 traces), so no index either', '']);
+    expect(existsSync(join(out, 'index.html'))).toBe(false);
+  });
+
   it('--format json writes the memreplay.report/2 document, and a batch index memreplay.report-index/1', () => {
     const out = tempDir();
     const r = memreplay(['report', STARTUP, STARTUP_38, '-o', out, '--format', 'json', '-q']);
