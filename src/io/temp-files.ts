@@ -4,42 +4,54 @@
 // write to that directory removes the ones whose writer is surely gone.
 //
 // Only memreplay's own files are touched, recognised by their name
-// (`.NAME~memreplay-PID-HOST-RANDOM.tmp`), and only when their writer cannot
-// still be running: its process is not alive on this host, or the file is
-// older than any write takes (a process id can be reused; a writer on another
-// host sharing the directory cannot be asked). A concurrent writer's file is
-// never removed under it.
+// (`.NAME~memreplay-PID-WRITER-RANDOM.tmp`, WRITER naming the host and, on
+// Linux, the process-id namespace, so that a pid is only ever asked about
+// where it means something), and only when their writer cannot still be
+// running: one of ours whose process is not alive, or one of another host
+// (a shared directory) older than any write. A live writer's file is never
+// removed under it, however long it runs (`record` writes its trace for as
+// long as the program runs); one whose pid was reused waits until that
+// process has ended.
 
 import { randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
-/** Older than this, a temporary file is left over whoever wrote it: a write takes seconds. */
-export const STALE_TEMP_AGE_MS = 60 * 60 * 1000;
+/** Older than this, another host's temporary file is left over: no write (nor recording) of ours takes a day. */
+export const STALE_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** Long target names are cut in the temporary name, which must stay within the file system's 255 bytes. */
 const MAX_NAME_IN_TEMP = 100;
 
 const TEMP_NAME = /^\..*~memreplay-(\d+)-([A-Za-z0-9-]*)-[0-9a-f]{8}\.tmp$/;
 
-const thisHost = hostTag(hostname());
+/** Where this process's pid means something: the host and, on Linux, the pid namespace (containers sharing a directory). */
+export const thisWriter = writerTag(hostname(), pidNamespace());
 
-/** The host as it appears in temporary names: letters, digits and dashes only. */
-export function hostTag(host: string): string {
-  return host.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40);
+/** As it appears in temporary names: letters, digits and dashes only. */
+export function writerTag(host: string, namespace = ''): string {
+  return [host.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40), namespace].filter((p) => p !== '').join('-');
 }
 
-/** A fresh temporary path beside `path`, naming this process and host. */
-export function tempPathFor(path: string, pid: number = process.pid, host: string = thisHost): string {
+function pidNamespace(): string {
+  try {
+    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '';
+  } catch {
+    return ''; // not Linux
+  }
+}
+
+/** A fresh temporary path beside `path`, naming this process and where it runs. */
+export function tempPathFor(path: string, pid: number = process.pid, writer: string = thisWriter): string {
   const name = basename(path).slice(0, MAX_NAME_IN_TEMP);
-  return join(dirname(path), `.${name}~memreplay-${pid}-${host}-${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(path), `.${name}~memreplay-${pid}-${writer}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
 export interface SweepOptions {
   /** Now, in ms since the epoch (tests). */
   now?: number;
-  /** Whether a process of this host is alive (tests). */
+  /** Whether a process of this host and namespace is alive (tests). */
   isAlive?: (pid: number) => boolean;
 }
 
@@ -75,9 +87,8 @@ export function sweepStaleTemps(dir: string, options: SweepOptions = {}): string
     try {
       const stat = lstatSync(path);
       if (!stat.isFile()) continue;
-      const old = now - stat.mtimeMs > STALE_TEMP_AGE_MS;
-      const writerGone = m[2] === thisHost && !isAlive(Number(m[1]));
-      if (!old && !writerGone) continue;
+      const gone = m[2] === thisWriter ? !isAlive(Number(m[1])) : now - stat.mtimeMs > STALE_TEMP_AGE_MS;
+      if (!gone) continue;
       rmSync(path, { force: true });
       removed.push(name);
     } catch {

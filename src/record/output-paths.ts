@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MemreplayError } from '../errors.js';
 import { fileInTheWay } from '../io/output-directory.js';
+import { refuseInputsAsOutputs } from '../io/same-file.js';
 
 export interface RecordingFiles {
   trace: string;
@@ -31,9 +32,14 @@ export function finalStatsPath(stats: string): string {
   return `${stats}.final`;
 }
 
-/** Nothing the user has is overwritten without --force. */
-export function checkWritable(files: RecordingFiles, force: boolean): void {
+/**
+ * Nothing the user has is overwritten without --force, and the program's
+ * arguments that name files (its script, the files it reads) never: a
+ * recording must not replace what it runs.
+ */
+export function checkWritable(files: RecordingFiles, force: boolean, programArgs: readonly string[] = []): void {
   const paths = [files.trace, files.stats, files.final];
+  refuseInputsAsOutputs(paths, programArgs);
   if (new Set(paths).size !== paths.length) {
     throw new MemreplayError(`the trace and its statistics files would have the same name (${files.trace}): use --stats-out`);
   }

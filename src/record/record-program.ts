@@ -5,11 +5,11 @@
 // are ours. The launcher reports on a pipe of its own (fd 4) what it wrote.
 
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { MemreplayError, UsageError } from '../errors.js';
+import { sweepStaleTempsOnce, tempPathFor } from '../io/temp-files.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
@@ -70,9 +70,6 @@ export interface RecordResult {
   wroteFinal: boolean;
 }
 
-function tempBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-}
 
 function parseStatus(text: string): LauncherStatus | { error: string } | null {
   const line = text.trim().split('\n').pop();
@@ -105,14 +102,18 @@ export function validateRecordOptions(o: RecordOptions): void {
 export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   validateRecordOptions(o);
   const files = recordingFiles(o.output, o.statsOut);
-  checkWritable(files, o.force);
+  checkWritable(files, o.force, o.program);
   const env = o.env ?? process.env;
   const interpreter = probeInterpreter(o.python ?? 'python3');
   const launcher = ensureLauncher(interpreter, env);
   o.onLauncher?.(interpreter, launcher);
 
-  for (const p of [files.trace, files.stats, files.final]) mkdirSync(dirname(p), { recursive: true });
-  const tmp = { trace: tempBeside(files.trace), stats: tempBeside(files.stats), final: tempBeside(files.final) };
+  for (const p of [files.trace, files.stats, files.final]) {
+    mkdirSync(dirname(p), { recursive: true });
+    // What an earlier recording killed before its rename left there.
+    sweepStaleTempsOnce(dirname(p));
+  }
+  const tmp = { trace: tempPathFor(files.trace), stats: tempPathFor(files.stats), final: tempPathFor(files.final) };
   const cleanup = () => {
     for (const p of Object.values(tmp)) rmSync(p, { force: true });
   };

@@ -161,3 +161,23 @@ describe('report -o DIR never writes a report over one of its traces', () => {
     expect(existsSync(join(out, 'index.json'))).toBe(false);
   });
 });
+
+describe('record never writes over the program it runs or a file named on its command line', () => {
+  // Checked before any interpreter is looked for: these run without Python.
+  for (const [flag, args] of [
+    ['-o', ['-o', '../work/app.py']],
+    ['--stats-out', ['-o', 'new.csv', '--stats-out', 'data.txt']],
+  ] as const) {
+    it(`record ${flag}, even with --force`, () => {
+      const w = workspace();
+      const work = join(w.dir, 'work');
+      writeFileSync(join(work, 'app.py'), 'print(1)\n');
+      writeFileSync(join(work, 'data.txt'), 'input data\n');
+      const r = memreplay(['record', ...args, '--force', '--python', 'no-such-python', '--', 'app.py', 'data.txt'], undefined, work);
+      const output = args[args.length - 1]!;
+      expectRefused(r, output, output === 'data.txt' ? 'data.txt' : 'app.py');
+      expect(readFileSync(join(work, 'app.py'), 'utf8')).toBe('print(1)\n');
+      expect(readFileSync(join(work, 'data.txt'), 'utf8')).toBe('input data\n');
+    });
+  }
+});

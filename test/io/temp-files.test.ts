@@ -4,14 +4,11 @@
 
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostTag, STALE_TEMP_AGE_MS, sweepStaleTemps, tempPathFor } from '../../src/io/temp-files.js';
+import { STALE_TEMP_AGE_MS, sweepStaleTemps, tempPathFor, thisWriter, writerTag } from '../../src/io/temp-files.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { tempDir } from '../cli/helpers.js';
-
-const HOST = hostTag(hostname());
 
 /** The pid of a process that has ended (a child run to its end and reaped). */
 function deadPid(): number {
@@ -27,9 +24,9 @@ function touch(path: string, ageMs = 0): string {
 }
 
 describe('tempPathFor', () => {
-  it('names the target, the process and the host, hidden beside the target', () => {
-    const p = tempPathFor(join('out', 'report.html'), 4242, 'box-1');
-    expect(p).toMatch(/^out\/\.report\.html~memreplay-4242-box-1-[0-9a-f]{8}\.tmp$/);
+  it('names the target, the process and where it runs, hidden beside the target', () => {
+    const p = tempPathFor(join('out', 'report.html'), 4242, writerTag('box_1.example', '4026531836'));
+    expect(p).toMatch(/^out\/\.report\.html~memreplay-4242-box1example-4026531836-[0-9a-f]{8}\.tmp$/);
   });
 
   it('keeps within a file name\'s 255 bytes for a long target name', () => {
@@ -42,22 +39,22 @@ describe('sweepStaleTemps', () => {
     const dir = tempDir();
     const dead = touch(tempPathFor(join(dir, 'a.html'), deadPid()));
     const alive = touch(tempPathFor(join(dir, 'b.html'), process.pid));
-    const otherHost = touch(tempPathFor(join(dir, 'c.html'), deadPid(), `not-${HOST}`));
+    const otherHost = touch(tempPathFor(join(dir, 'c.html'), deadPid(), `not-${thisWriter}`));
     const notOurs = [touch(join(dir, '.a.html.123.deadbeef.tmp')), touch(join(dir, 'notes.tmp')), touch(join(dir, '.x~memreplay-1-h-zz.tmp'))];
-    mkdirSync(join(dir, `.d~memreplay-${deadPid()}-${HOST}-00000000.tmp`));
+    mkdirSync(join(dir, `.d~memreplay-${deadPid()}-${thisWriter}-00000000.tmp`));
     expect(sweepStaleTemps(dir)).toEqual([dead]);
     const left = readdirSync(dir);
     for (const name of [alive, otherHost, ...notOurs]) expect(left).toContain(name);
     expect(left).toHaveLength(6); // and the directory
   });
 
-  it('removes one older than any write whoever wrote it (a reused pid, another host); a fresh one of another host stays', () => {
+  it('removes another host\'s once older than any write; never a live writer\'s of this host, however old', () => {
     const dir = tempDir();
     const oldAlive = touch(tempPathFor(join(dir, 'a.html'), process.pid), STALE_TEMP_AGE_MS + 60_000);
     const oldOther = touch(tempPathFor(join(dir, 'b.html'), 1, 'elsewhere'), STALE_TEMP_AGE_MS + 60_000);
-    const fresh = touch(tempPathFor(join(dir, 'c.html'), 1, 'elsewhere'), 1000);
-    expect(sweepStaleTemps(dir).sort()).toEqual([oldAlive, oldOther].sort());
-    expect(readdirSync(dir)).toEqual([fresh]);
+    const fresh = touch(tempPathFor(join(dir, 'c.html'), 1, 'elsewhere'), 60_000);
+    expect(sweepStaleTemps(dir)).toEqual([oldOther]);
+    expect(readdirSync(dir).sort()).toEqual([oldAlive, fresh].sort());
   });
 
   it('asks whether the writer is alive, for this host only', () => {
