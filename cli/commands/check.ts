@@ -12,7 +12,7 @@ import { budgetExpectation, findConfig, loadConfig, parseBudgetValue, parseToler
 import type { CheckTaskOptions } from '../../src/batch/tasks/check.js';
 import { baselineDocument, CHECK_SCHEMA, reportOf, traceCheckOf, type checkTrace, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
 import { UsageError } from '../../src/errors.js';
-import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
+import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
@@ -140,6 +140,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         (traces) => {
           refuseInputsAsOutputs([args.junit, args.sarif, gen], [...traces, ...readFiles, ...(baselineFile !== undefined ? [baselineFile] : [])]);
           refuseInputsAsOutputs([args.updateBaseline], [...traces, ...readFiles]);
+          refuseOutputTwice([['--junit', args.junit], ['--sarif', args.sarif], ['--gen-suppressions', gen], ['--update-baseline', args.updateBaseline]]);
         },
       );
       const report = reportOf(

@@ -4,7 +4,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { findLeaks, LEAKS_SCHEMA } from '../../src/analyzers/leaks.js';
 import { UsageError } from '../../src/errors.js';
-import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
+import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
@@ -45,6 +45,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       // The trace and the suppression files read are never written over, not even with --force.
       const inputs = [trace, ...suppressions.files];
       refuseInputsAsOutputs([args.output, gen], inputs);
+      refuseOutputTwice([['-o', args.output], ['--gen-suppressions', gen]]);
       const result = await findLeaks(trace, { ...leakOptionsOf(args, suppressions), top });
       const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result);
       if (gen !== undefined) {

@@ -13,6 +13,7 @@
 // input: inputs were there to be read.
 
 import { realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** `-` names standard input, not a file. */
@@ -42,6 +43,37 @@ export function refuseInputAsOutput(output: string, inputs: readonly string[]): 
 /** Before any work: refuse each output (undefined: not asked for) that is an input. */
 export function refuseInputsAsOutputs(outputs: readonly (string | undefined)[], inputs: readonly string[]): void {
   for (const output of outputs) if (output !== undefined && output !== STDIN) refuseInputAsOutput(output, inputs);
+}
+
+/**
+ * Before any work: refuse two outputs of one run (named by their options:
+ * `--junit`, `--sarif`) that are one file, existing or not: the second
+ * would replace the first.
+ */
+export function refuseOutputTwice(outputs: readonly (readonly [option: string, path: string | undefined])[]): void {
+  const given = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined && o[1] !== STDIN && o[1] !== '');
+  for (let i = 0; i < given.length; i++) {
+    for (let j = i + 1; j < given.length; j++) {
+      const [a, pa] = given[i]!;
+      const [b, pb] = given[j]!;
+      if (canonicalPath(pa) === canonicalPath(pb) || inputAt(pa, [pb]) !== undefined) {
+        throw new UsageError(`${a} ${pa} and ${b} ${pb} are the same file: give each output its own path`);
+      }
+    }
+  }
+}
+
+/** The real path of `path`, or, when it does not exist yet, its nearest existing parent's real path joined with the rest. */
+function canonicalPath(path: string): string {
+  const rest: string[] = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    try {
+      return join(realpathSync(p), ...rest);
+    } catch {
+      if (dirname(p) === p) return resolve(path);
+      rest.unshift(basename(p));
+    }
+  }
 }
 
 interface Identity {

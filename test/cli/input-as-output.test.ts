@@ -181,3 +181,17 @@ describe('record never writes over the program it runs or a file named on its co
     });
   }
 });
+
+describe('two outputs of one run are never one file', () => {
+  it('check --junit and --sarif, leaks -o and --gen-suppressions: refused before any work, even with --force', () => {
+    const w = workspace();
+    const work = join(w.dir, 'work');
+    const c = memreplay(['check', 't.csv', '--allow-no-verdict', '--junit', 'out.xml', '--sarif', './out.xml', '--force'], undefined, work);
+    expect(c.stderr).toBe('memreplay: --junit out.xml and --sarif ./out.xml are the same file: give each output its own path\n');
+    expect(c.code).toBe(2);
+    const l = memreplay(['leaks', 't.csv', '-o', 'out.txt', '--gen-suppressions', '../work/out.txt', '--force'], undefined, work);
+    expect(l.stderr).toBe('memreplay: -o out.txt and --gen-suppressions ../work/out.txt are the same file: give each output its own path\n');
+    expect(l.code).toBe(2);
+    expect(existsSync(join(work, 'out.xml')) || existsSync(join(work, 'out.txt'))).toBe(false);
+  });
+});

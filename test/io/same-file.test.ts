@@ -5,7 +5,7 @@ import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { inputAt, refuseInputAsOutput, refuseInputsAsOutputs } from '../../src/io/same-file.js';
+import { inputAt, refuseInputAsOutput, refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { tempDir } from '../cli/helpers.js';
 
 function layout(): { dir: string; trace: string; other: string } {
@@ -57,5 +57,28 @@ describe('refuseInputAsOutput', () => {
     const { trace, other } = layout();
     expect(() => refuseInputsAsOutputs([undefined, '-', other], [trace])).not.toThrow();
     expect(() => refuseInputsAsOutputs([undefined, other, trace], [trace])).toThrow(/it is the input/);
+  });
+});
+
+describe('refuseOutputTwice', () => {
+  it('refuses two outputs that are one file, existing or not, by any spelling', () => {
+    const { dir, trace } = layout();
+    symlinkSync(join(dir, 'sub'), join(dir, 'sublink'));
+    const cases: [string, string][] = [
+      [join(dir, 'r.xml'), join(dir, 'sub', '..', 'r.xml')],
+      [join(dir, 'sub', 'new.xml'), join(dir, 'sublink', 'new.xml')],
+      [join(dir, 'missing', 'deeper', 'r.xml'), join(dir, 'missing', '..', 'missing', 'deeper', 'r.xml')],
+      [trace, join(dir, 'sublink', 't.csv')],
+    ];
+    for (const [a, b] of cases) {
+      expect(() => refuseOutputTwice([['--junit', a], ['--sarif', undefined], ['--gen-suppressions', b]]), `${a} ${b}`).toThrow(
+        `--junit ${a} and --gen-suppressions ${b} are the same file: give each output its own path`,
+      );
+    }
+  });
+
+  it('lets distinct outputs, outputs not asked for and stdout through', () => {
+    const { dir } = layout();
+    expect(() => refuseOutputTwice([['-o', join(dir, 'a.txt')], ['--gen-suppressions', join(dir, 'sub', 'a.txt')], ['x', undefined], ['y', '-'], ['z', '-']])).not.toThrow();
   });
 });
