@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { MemreplayError } from '../errors.js';
 import type { IndexEntry, IndexFailure } from '../reports/report-index.js';
 import type { ReportFile } from '../reports/report-task.js';
-import { inputAt, refuseInputsAsOutputs } from './same-file.js';
+import { InputFiles, inputAt, refuseInputsAsOutputs } from './same-file.js';
 import { writeReportFile, type WriteOptions } from './write-report.js';
 
 export interface ReportDirectoryOptions {
@@ -39,9 +39,12 @@ export class ReportDirectory {
   private readonly written: IndexEntry[] = [];
   private readonly failed: IndexFailure[] = [];
   private readonly writeFile: NonNullable<ReportDirectoryOptions['writeFile']>;
+  /** Looked at once for the whole batch. */
+  private readonly inputs: InputFiles;
 
   constructor(private readonly options: ReportDirectoryOptions) {
     this.writeFile = options.writeFile ?? writeReportFile;
+    this.inputs = new InputFiles(options.inputs);
   }
 
   /** Reports written so far, in the order they were. */
@@ -60,7 +63,7 @@ export class ReportDirectory {
    */
   refuseClashes(paths: readonly string[]): void {
     const full = paths.map((p) => join(this.options.dir, ...p.split('/')));
-    refuseInputsAsOutputs(full, this.options.inputs);
+    refuseInputsAsOutputs(full, this.inputs);
     if (this.options.force) return;
     const clashes = full.filter((p) => existsSync(p));
     if (clashes.length === 0) return;
@@ -111,7 +114,8 @@ export class ReportDirectory {
    * matches the page; never one that is an input.
    */
   private writeFiles(files: readonly ReportFile[], charts: string | undefined): void {
-    const { force, inputs } = this.options;
+    const { force } = this.options;
+    const inputs = this.inputs;
     for (const f of files) this.writeFile(this.pathOf(f), f.content, { force, inputs });
     if (!force || charts === undefined) return;
     const dir = join(this.options.dir, charts);

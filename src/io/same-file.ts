@@ -19,20 +19,36 @@ import { UsageError } from '../errors.js';
 /** `-` names standard input, not a file. */
 const STDIN = '-';
 
-/** The input that `output` is the same file as; undefined when it is none of them. */
-export function inputAt(output: string, inputs: readonly string[]): string | undefined {
-  const out = identity(output);
-  if (out === undefined) return undefined;
-  for (const input of inputs) {
-    if (input === STDIN) continue;
-    const id = identity(input);
-    if (id !== undefined && sameFile(out, id)) return input;
+/**
+ * The files a run reads, each looked at once: a batch writing many files
+ * (a report per trace, each with its charts) compares every one with every
+ * trace, and should not stat them all again for each.
+ */
+export class InputFiles {
+  private identities: (Identity | undefined)[] | undefined;
+
+  constructor(readonly paths: readonly string[]) {}
+
+  /** The input that `output` is the same file as; undefined when it is none of them. */
+  find(output: string): string | undefined {
+    const out = identity(output);
+    if (out === undefined) return undefined;
+    this.identities ??= this.paths.map((p) => (p === STDIN ? undefined : identity(p)));
+    const i = this.identities.findIndex((id) => id !== undefined && sameFile(out, id));
+    return i < 0 ? undefined : this.paths[i];
   }
-  return undefined;
+}
+
+/** The paths of the files a run reads, or them looked at already. */
+export type Inputs = readonly string[] | InputFiles;
+
+/** The input that `output` is the same file as; undefined when it is none of them. */
+export function inputAt(output: string, inputs: Inputs): string | undefined {
+  return (inputs instanceof InputFiles ? inputs : new InputFiles(inputs)).find(output);
 }
 
 /** Throw, naming both, when `output` is the same file as one of `inputs`. */
-export function refuseInputAsOutput(output: string, inputs: readonly string[]): void {
+export function refuseInputAsOutput(output: string, inputs: Inputs): void {
   const input = inputAt(output, inputs);
   if (input === undefined) return;
   throw new UsageError(
@@ -41,7 +57,7 @@ export function refuseInputAsOutput(output: string, inputs: readonly string[]): 
 }
 
 /** Before any work: refuse each output (undefined: not asked for) that is an input. */
-export function refuseInputsAsOutputs(outputs: readonly (string | undefined)[], inputs: readonly string[]): void {
+export function refuseInputsAsOutputs(outputs: readonly (string | undefined)[], inputs: Inputs): void {
   for (const output of outputs) if (output !== undefined && output !== STDIN) refuseInputAsOutput(output, inputs);
 }
 

@@ -9,7 +9,7 @@ import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { dirname } from 'node:path';
 import { MemreplayError } from '../errors.js';
 import { ensureParentDirectory } from './output-directory.js';
-import { refuseInputAsOutput } from './same-file.js';
+import { refuseInputAsOutput, type Inputs } from './same-file.js';
 import { sweepStaleTempsOnce, tempPathFor } from './temp-files.js';
 
 export interface WriteOptions {
@@ -20,7 +20,7 @@ export interface WriteOptions {
    * baseline; `-` for stdin is skipped): the output may be none of them.
    * Required, so that no writer can forget them.
    */
-  inputs: readonly string[];
+  inputs: Inputs;
 }
 
 export function writeReportFile(path: string, content: string | Uint8Array, options: WriteOptions): void {

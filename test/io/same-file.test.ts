@@ -1,11 +1,11 @@
 // Which input an output path is: real paths and device/inode, so symbolic
 // links, hard links and `..` all count; a missing output and stdin never do.
 
-import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { inputAt, refuseInputAsOutput, refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
+import { InputFiles, inputAt, refuseInputAsOutput, refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { tempDir } from '../cli/helpers.js';
 
 function layout(): { dir: string; trace: string; other: string } {
@@ -40,6 +40,18 @@ describe('inputAt', () => {
     expect(inputAt(join(dir, 'dangling.csv'), [trace, join(dir, 'gone.csv')])).toBeUndefined();
     expect(inputAt('-', ['-'])).toBeUndefined();
     expect(inputAt(trace, [])).toBeUndefined();
+  });
+});
+
+describe('InputFiles', () => {
+  it('looks at each input once for the run (a batch compares every file it writes with every trace)', () => {
+    const { dir, trace } = layout();
+    linkSync(trace, join(dir, 'hard.csv'));
+    const inputs = new InputFiles([trace]);
+    expect(inputs.find(join(dir, 'hard.csv'))).toBe(trace);
+    unlinkSync(trace); // looked at again, the trace would be gone and the link another file
+    expect(inputs.find(join(dir, 'hard.csv'))).toBe(trace);
+    expect(inputAt(join(dir, 'hard.csv'), [trace])).toBeUndefined();
   });
 });
 
