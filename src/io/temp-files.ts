@@ -21,8 +21,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 /** Older than this, another host's temporary file is left over: no write (nor recording) of ours takes a day. */
 export const STALE_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
 
-/** Long target names are cut in the temporary name, which must stay within the file system's 255 bytes. */
-const MAX_NAME_IN_TEMP = 100;
+/** Long target names are cut in the temporary name (in bytes, by whole characters), which must stay within the file system's 255 bytes. */
+const MAX_NAME_BYTES_IN_TEMP = 100;
 
 const TEMP_NAME = /^\..*~memreplay-(\d+)-([A-Za-z0-9-]*)-[0-9a-f]{8}\.tmp$/;
 
@@ -44,8 +44,20 @@ function pidNamespace(): string {
 
 /** A fresh temporary path beside `path`, naming this process and where it runs. */
 export function tempPathFor(path: string, pid: number = process.pid, writer: string = thisWriter): string {
-  const name = basename(path).slice(0, MAX_NAME_IN_TEMP);
+  const name = cutToBytes(basename(path), MAX_NAME_BYTES_IN_TEMP);
   return join(dirname(path), `.${name}~memreplay-${pid}-${writer}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+function cutToBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > max) break;
+    out += ch;
+  }
+  return out;
 }
 
 export interface SweepOptions {

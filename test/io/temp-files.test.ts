@@ -30,7 +30,12 @@ describe('tempPathFor', () => {
   });
 
   it('keeps within a file name\'s 255 bytes for a long target name', () => {
-    expect(basename(tempPathFor('x'.repeat(250), 4242, 'h'.repeat(40))).length).toBeLessThanOrEqual(255);
+    for (const long of ['x'.repeat(250), 'é'.repeat(120), '😀'.repeat(60)]) {
+      const temp = basename(tempPathFor(long, 4242, writerTag('h'.repeat(60), '4026531836')));
+      expect(Buffer.byteLength(temp), long).toBeLessThanOrEqual(255);
+      expect(temp).not.toContain('\ufffd');
+      expect(temp.startsWith(`.${long.slice(0, 10)}`)).toBe(true);
+    }
   });
 });
 
