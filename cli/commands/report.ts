@@ -1,9 +1,11 @@
 // `memreplay report TRACE|GLOB... [-o DIR] [--format html|json|md]`: one
 // report file per trace in DIR (default reports/), and with several traces an
-// index comparing them. Traces run on the batch worker pool (--jobs); files
-// are written here, atomically, and never over existing ones without --force
-// (checked before any work starts). A trace that fails is listed in the index
-// and on stderr; the others still get their reports (exit 2 at the end).
+// index comparing them. Traces run on the batch worker pool (--jobs); their
+// files are written here through src/io/report-directory.ts: atomically,
+// never over an input, never over existing ones without --force (checked
+// before any work starts). A trace that fails is listed in the index and on
+// stderr; the others still get their reports (exit 2 at the end). A batch
+// that wrote no report gets no index.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { runBatch } from '../../src/batch/pool.js';
