@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
@@ -122,6 +122,33 @@ describe('memreplay report', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n').slice(-2)).toEqual(['memreplay: no report was written (0 of 2 traces), so no index either', '']);
     expect(existsSync(join(out, 'index.html'))).toBe(false);
+  });
+
+  it('a batch whose every report fails to be written (a directory in the way) gets no index; one written, an index of it alone', () => {
+    const dir = tempDir();
+    const traces = ['a', 'b'].map((n) => join(dir, `${n}.csv.gz`));
+    for (const t of traces) copyFileSync(STARTUP, t);
+    const out = join(dir, 'out');
+    mkdirSync(join(out, 'a.json'), { recursive: true });
+    mkdirSync(join(out, 'b.json'));
+    const none = memreplay(['report', ...traces, '-o', out, '--format', 'json', '--force', '--jobs', '1']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(
+      [
+        `memreplay: ${join(out, 'a.json')} is a directory; give a file name to write the report to`,
+        `memreplay: ${join(out, 'b.json')} is a directory; give a file name to write the report to`,
+        'memreplay: no report was written (0 of 2 traces), so no index either',
+        '',
+      ].join('\n'),
+    );
+    expect(readdirSync(out).sort()).toEqual(['a.json', 'b.json']);
+
+    rmSync(join(out, 'a.json'), { recursive: true });
+    const one = memreplay(['report', ...traces, '-o', out, '--format', 'json', '--force', '--jobs', '1', '-q']);
+    expect(one.code).toBe(2);
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { traces: { file: string }[]; failures: { file: string }[] };
+    expect(index.traces.map((t) => t.file)).toEqual([traces[0]]);
+    expect(index.failures.map((f) => f.file)).toEqual([traces[1]]);
   });
 
   it('--format json writes the memreplay.report/2 document, and a batch index memreplay.report-index/1', () => {
