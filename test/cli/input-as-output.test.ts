@@ -12,8 +12,8 @@ import { FIXTURES, hasStackTrace, memreplay, tempDir } from './helpers.js';
 /** The sample trace (3.11 interpreter start-up, recorded by memreplay record), copied into a fresh directory. */
 function workspace(): { dir: string; trace: string; bytes: Buffer } {
   const dir = tempDir();
-  mkdirSync(join(dir, 'work'));
-  const trace = join(dir, 'work', 't.csv');
+  mkdirSync(join(dir, 'run'));
+  const trace = join(dir, 'run', 't.csv');
   copyFileSync(join(FIXTURES, 'startup-3.11.csv.gz'), trace);
   return { dir, trace, bytes: readFileSync(trace) };
 }
@@ -29,10 +29,10 @@ function expectRefused(r: { code: number; stderr: string }, output: string, inpu
   expect(hasStackTrace(r.stderr)).toBe(false);
 }
 
-/** The ways one file can be named from `work/` (the working directory of the run): each gives the path to write to. */
+/** The ways one file can be named from `run/` (the working directory of the run): each gives the path to write to. */
 const SPELLINGS: [string, (w: { dir: string; trace: string }) => string][] = [
   ['the same path', () => 't.csv'],
-  ['./ and ../dir/', () => '../work/./t.csv'],
+  ['./ and ../dir/', () => '../run/./t.csv'],
   ['a symbolic link', ({ dir, trace }) => {
     symlinkSync(trace, join(dir, 'link.csv'));
     return '../link.csv';
@@ -62,7 +62,7 @@ describe('every writer refuses to write over its trace, even with --force', () =
       it(`${writer}, the trace by ${spelling}`, () => {
         const w = workspace();
         const out = outputOf(w);
-        const r = memreplay([...argsFor(out), '--force', '-q'], undefined, join(w.dir, 'work'));
+        const r = memreplay([...argsFor(out), '--force', '-q'], undefined, join(w.dir, 'run'));
         expectRefused(r, out, 't.csv');
         expect(readFileSync(w.trace).equals(w.bytes)).toBe(true);
       });
@@ -71,13 +71,13 @@ describe('every writer refuses to write over its trace, even with --force', () =
 
   it('without --force the refusal is the same, not "pass --force" (which would not help)', () => {
     const w = workspace();
-    const r = memreplay(['analyze', 't.csv', '-o', 't.csv'], undefined, join(w.dir, 'work'));
+    const r = memreplay(['analyze', 't.csv', '-o', 't.csv'], undefined, join(w.dir, 'run'));
     expectRefused(r, 't.csv', 't.csv');
   });
 
   it('a trace found by expanding a directory or a glob is an input too', () => {
     const w = workspace();
-    const work = join(w.dir, 'work');
+    const work = join(w.dir, 'run');
     expectRefused(memreplay(['analyze', '.', '-o', 't.csv', '--force'], undefined, work), 't.csv', 't.csv');
     expectRefused(memreplay(['analyze', '*.csv', '-o', 't.csv', '--force'], undefined, work), 't.csv', 't.csv');
     expect(readFileSync(w.trace).equals(w.bytes)).toBe(true);
@@ -85,9 +85,9 @@ describe('every writer refuses to write over its trace, even with --force', () =
 
   it('diff names the input it would overwrite, OLD or NEW', () => {
     const w = workspace();
-    const other = join(w.dir, 'work', 'u.csv');
+    const other = join(w.dir, 'run', 'u.csv');
     copyFileSync(w.trace, other);
-    expectRefused(memreplay(['diff', 't.csv', 'u.csv', '-o', 'u.csv', '--force'], undefined, join(w.dir, 'work')), 'u.csv', 'u.csv');
+    expectRefused(memreplay(['diff', 't.csv', 'u.csv', '-o', 'u.csv', '--force'], undefined, join(w.dir, 'run')), 'u.csv', 'u.csv');
     expect(readFileSync(other).equals(w.bytes)).toBe(true);
   });
 });
@@ -95,25 +95,25 @@ describe('every writer refuses to write over its trace, even with --force', () =
 describe('the other files a run reads are inputs too', () => {
   it('leaks --gen-suppressions over the --suppressions file it applied', () => {
     const w = workspace();
-    const supp = join(w.dir, 'work', 'mine.supp');
+    const supp = join(w.dir, 'run', 'mine.supp');
     writeFileSync(supp, 'leak:nothing/matches/this.py\n');
-    const r = memreplay(['leaks', 't.csv', '--suppressions', 'mine.supp', '--gen-suppressions', 'mine.supp', '--force'], undefined, join(w.dir, 'work'));
+    const r = memreplay(['leaks', 't.csv', '--suppressions', 'mine.supp', '--gen-suppressions', 'mine.supp', '--force'], undefined, join(w.dir, 'run'));
     expectRefused(r, 'mine.supp', 'mine.supp');
     expect(readFileSync(supp, 'utf8')).toBe('leak:nothing/matches/this.py\n');
   });
 
   it('leaks --gen-suppressions over the .memreplay-suppressions it read by default', () => {
     const w = workspace();
-    const supp = join(w.dir, 'work', '.memreplay-suppressions');
+    const supp = join(w.dir, 'run', '.memreplay-suppressions');
     writeFileSync(supp, 'leak:nothing/matches/this.py\n');
-    const r = memreplay(['leaks', 't.csv', '--gen-suppressions', './.memreplay-suppressions', '--force'], undefined, join(w.dir, 'work'));
+    const r = memreplay(['leaks', 't.csv', '--gen-suppressions', './.memreplay-suppressions', '--force'], undefined, join(w.dir, 'run'));
     expectRefused(r, './.memreplay-suppressions', '.memreplay-suppressions');
     expect(readFileSync(supp, 'utf8')).toBe('leak:nothing/matches/this.py\n');
   });
 
   it('check --junit over the config, --sarif over the baseline', () => {
     const w = workspace();
-    const work = join(w.dir, 'work');
+    const work = join(w.dir, 'run');
     const base = join(work, 'base.json');
     expect(memreplay(['check', 't.csv', '--allow-no-verdict', '--update-baseline', base, '-q'], undefined, work).code).toBe(0);
     const baseline = readFileSync(base, 'utf8');
@@ -126,7 +126,7 @@ describe('the other files a run reads are inputs too', () => {
 
   it('check --update-baseline may still replace the --baseline it compared with (that is what it is for)', () => {
     const w = workspace();
-    const work = join(w.dir, 'work');
+    const work = join(w.dir, 'run');
     expect(memreplay(['check', 't.csv', '--allow-no-verdict', '--update-baseline', 'base.json', '-q'], undefined, work).code).toBe(0);
     const r = memreplay(['check', 't.csv', '--allow-no-verdict', '--baseline', 'base.json', '--update-baseline', './base.json'], undefined, work);
     expect(r.stderr).toBe('Wrote ./base.json (replaced the baseline that was there)\n');
@@ -138,7 +138,7 @@ describe('report -o DIR never writes a report over one of its traces', () => {
   // A trace named t.json reports as t.json: in its own directory, the report would replace it.
   it('--format json into the trace\'s own directory, even with --force', () => {
     const w = workspace();
-    const work = join(w.dir, 'work');
+    const work = join(w.dir, 'run');
     const trace = join(work, 't.json');
     copyFileSync(w.trace, trace);
     const r = memreplay(['report', 't.json', '-o', '.', '--format', 'json', '--force'], undefined, work);
@@ -151,7 +151,7 @@ describe('report -o DIR never writes a report over one of its traces', () => {
     const out = join(w.dir, 'out');
     mkdirSync(out);
     linkSync(w.trace, join(out, 't.json'));
-    const other = join(w.dir, 'work', 'u.csv.gz');
+    const other = join(w.dir, 'run', 'u.csv.gz');
     copyFileSync(w.trace, other);
     const r = memreplay(['report', w.trace, other, '-o', out, '--format', 'json', '--force']);
     expectRefused(r, join(out, 't.json'), w.trace);
@@ -165,12 +165,12 @@ describe('report -o DIR never writes a report over one of its traces', () => {
 describe('record never writes over the program it runs or a file named on its command line', () => {
   // Checked before any interpreter is looked for: these run without Python.
   for (const [flag, args] of [
-    ['-o', ['-o', '../work/app.py']],
+    ['-o', ['-o', '../run/app.py']],
     ['--stats-out', ['-o', 'new.csv', '--stats-out', 'data.txt']],
   ] as const) {
     it(`record ${flag}, even with --force`, () => {
       const w = workspace();
-      const work = join(w.dir, 'work');
+      const work = join(w.dir, 'run');
       writeFileSync(join(work, 'app.py'), 'print(1)\n');
       writeFileSync(join(work, 'data.txt'), 'input data\n');
       const r = memreplay(['record', ...args, '--force', '--python', 'no-such-python', '--', 'app.py', 'data.txt'], undefined, work);
@@ -185,12 +185,12 @@ describe('record never writes over the program it runs or a file named on its co
 describe('two outputs of one run are never one file', () => {
   it('check --junit and --sarif, leaks -o and --gen-suppressions: refused before any work, even with --force', () => {
     const w = workspace();
-    const work = join(w.dir, 'work');
+    const work = join(w.dir, 'run');
     const c = memreplay(['check', 't.csv', '--allow-no-verdict', '--junit', 'out.xml', '--sarif', './out.xml', '--force'], undefined, work);
     expect(c.stderr).toBe('memreplay: --junit out.xml and --sarif ./out.xml are the same file: give each output its own path\n');
     expect(c.code).toBe(2);
-    const l = memreplay(['leaks', 't.csv', '-o', 'out.txt', '--gen-suppressions', '../work/out.txt', '--force'], undefined, work);
-    expect(l.stderr).toBe('memreplay: -o out.txt and --gen-suppressions ../work/out.txt are the same file: give each output its own path\n');
+    const l = memreplay(['leaks', 't.csv', '-o', 'out.txt', '--gen-suppressions', '../run/out.txt', '--force'], undefined, work);
+    expect(l.stderr).toBe('memreplay: -o out.txt and --gen-suppressions ../run/out.txt are the same file: give each output its own path\n');
     expect(l.code).toBe(2);
     expect(existsSync(join(work, 'out.xml')) || existsSync(join(work, 'out.txt'))).toBe(false);
   });
