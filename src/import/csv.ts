@@ -49,6 +49,10 @@ export { MAX_LINE_BYTES };
 const EXPECTED_HEADER = 'expected a header row naming the columns (op,addr,size,...)';
 const LONG_LINE = `line longer than 1 MiB: expected CSV lines of at most ${MAX_LINE_BYTES} bytes (is this a CSV trace?)`;
 const BINARY = 'binary data (NUL byte) where CSV text was expected (a compressed or binary file?)';
+const CUT_RECORD = 'the file ends mid-record: its last line has no newline';
+/** Old Mac line ends: without this the whole file reads as one line. */
+const BARE_CR =
+  'a carriage return (\\r) without a line feed outside a quoted field: expected lines ended by \\n or \\r\\n (old Mac line ends? convert them, e.g. with tr \'\\r\' \'\\n\')';
 
 // Column roles, from the header.
 const R_IGNORE = 0;
@@ -216,15 +220,7 @@ class CsvParser implements PushParser {
       if (this.head !== null) this.feed(this.head);
       this.head = null;
     }
-    if (this.carryLen > 0) {
-      // The last line lacks its newline: supply one.
-      this.appendCarry(new Uint8Array([10]), 0, 1, true);
-      const pos = this.endMidRecordCheck(this.lineNo, () => this.processRecords(this.carry, 0, this.carryLen));
-      if (pos < this.carryLen) {
-        this.ctx.fatal(this.lineNo, 'unterminated quoted field: expected a closing quote (") before the end of the input');
-      }
-      this.carryLen = 0;
-    }
+    if (this.carryLen > 0) this.lastLineWithoutNewline();
     if (!this.inBody) {
       if (this.sawComment) this.ctx.fatal(this.lineNo - 1, `no header row after the comments: ${EXPECTED_HEADER}`);
       this.ctx.fatal(0, `empty trace: ${EXPECTED_HEADER}`);
@@ -233,21 +229,37 @@ class CsvParser implements PushParser {
   }
 
   /**
-   * Parse the input's last line, which had no newline. When it does not
-   * parse, the likely cause is that the file was cut there (a copy or a
-   * recording interrupted): say so, as for a truncated gzip stream, with
-   * what was wrong with the line. Only an error about that line is recast.
+   * The input's last line has no newline. Nothing in a CSV record says where
+   * it ends but the newline, so such a line is taken for a cut record (a copy
+   * or a recording interrupted): `alloc,0x10,16` may be the start of
+   * `alloc,0x10,1600`. Strict mode refuses it, saying what was wrong with the
+   * line when it does not parse either; lenient mode skips and counts it.
+   * Lines before the header (comments, the header itself) cannot be skipped:
+   * the file is refused in both modes.
    */
-  private endMidRecordCheck(line: number, parse: () => number): number {
+  private lastLineWithoutNewline(): void {
+    const line = this.lineNo;
+    // Lines ended by CR alone: the whole rest of the file is this "line".
+    if (hasBareCr(this.carry, 0, this.carryLen)) this.ctx.fatal(line, BARE_CR);
+    if (this.inBody && this.ctx.lenient && this.scanState !== S_QUOTED) {
+      if (!isBlank(this.carry, 0, this.carryLen)) this.ctx.bad(line, `${CUT_RECORD}; skipped`);
+      this.carryLen = 0;
+      return;
+    }
+    this.appendCarry(new Uint8Array([10]), 0, 1, true);
+    let pos: number;
     try {
-      return parse();
+      pos = this.processRecords(this.carry, 0, this.carryLen);
     } catch (e) {
-      if (!(e instanceof TraceFormatError) || e.line !== line) throw e;
-      throw new TraceFormatError(
-        e.file,
-        line,
-        `the file ends mid-record: its last line has no newline and does not parse (${e.detail}); was the file cut off, or still being written?`,
-      );
+      if (!(e instanceof TraceFormatError) || e.line !== line || e.detail.startsWith(BARE_CR)) throw e;
+      throw new TraceFormatError(e.file, line, `${CUT_RECORD} and does not parse (${e.detail}); was the file cut off, or still being written?`);
+    }
+    if (pos < this.carryLen) {
+      this.ctx.fatal(line, 'unterminated quoted field: expected a closing quote (") before the end of the input');
+    }
+    this.carryLen = 0;
+    if (this.lineNo > line && !isBlank(this.carry, 0, pos - 1)) {
+      this.ctx.fatal(line, `${CUT_RECORD}, so it may be cut (was the file cut off, or still being written?): end it with a newline if it is whole, or pass --lenient to skip it`);
     }
   }
 
@@ -298,7 +310,9 @@ class CsvParser implements PushParser {
     // \r\n). Complete: n includes the terminator, at most \r\n.
     if (n > MAX_LINE_BYTES + (complete ? 2 : 1)) {
       const open = !complete && this.scanState === S_QUOTED;
-      this.ctx.fatal(this.lineNo, open ? `${LONG_LINE}; it is inside a quoted field: is a closing quote missing?` : LONG_LINE);
+      if (open) this.ctx.fatal(this.lineNo, `${LONG_LINE}; it is inside a quoted field: is a closing quote missing?`);
+      const crOnly = hasBareCr(this.carry, 0, this.carryLen) || hasBareCr(src, s, e);
+      this.ctx.fatal(this.lineNo, crOnly ? `${LONG_LINE}; ${BARE_CR}` : LONG_LINE);
     }
     if (n > this.carry.length) {
       const grown = new Uint8Array(Math.min(Math.max(n, this.carry.length * 2), MAX_LINE_BYTES + 2));
@@ -699,16 +713,17 @@ class CsvParser implements PushParser {
     const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
     const line = this.lineNo;
     this.lineNo += 1 + this.scanNewlines;
-    if (end - start > MAX_LINE_BYTES) this.ctx.fatal(line, LONG_LINE);
+    if (end - start > MAX_LINE_BYTES) this.ctx.fatal(line, longLine(buf, start, end));
     if (end === start) return nl + 1; // blank line
     if (this.inBody) this.slowRecord(buf, start, end, line);
-    else if (buf[start] === 35) this.comment(buf, start, end);
+    else if (buf[start] === 35) this.comment(buf, start, end, line);
     else this.header(buf, start, end, line);
     return nl + 1;
   }
 
   /** `# key: value` is metadata; any other `#` line is a comment. */
-  private comment(buf: Uint8Array, start: number, end: number): void {
+  private comment(buf: Uint8Array, start: number, end: number, line: number): void {
+    if (buf.subarray(start, end).includes(13)) this.ctx.fatal(line, BARE_CR);
     this.sawComment = true;
     const text = this.decoder.decode(buf.subarray(start + 1, end));
     const colon = text.indexOf(':');
@@ -725,7 +740,7 @@ class CsvParser implements PushParser {
   }
 
   private header(buf: Uint8Array, start: number, end: number, line: number): void {
-    const n = this.splitFields(buf, start, end, null);
+    const n = this.splitFields(buf, start, end, null, line);
     if (n < 0) this.ctx.fatal(line, `${this.problem} (in the header row)`);
     const roles = new Uint8Array(n);
     const seen = new Set<number>();
@@ -750,9 +765,11 @@ class CsvParser implements PushParser {
   /**
    * Split the record buf[start..end) (terminator excluded) into field texts:
    * by role into `texts` (roles given), or all into `names` (roles null).
-   * Returns the field count, or -1 with `problem` set on broken quoting.
+   * Returns the field count, or -1 with `problem` set on broken quoting. A
+   * bare CR outside quotes is fatal: it is how a file with CR-only line ends
+   * looks, and the rest of such a file cannot be read as lines.
    */
-  private splitFields(buf: Uint8Array, start: number, end: number, roles: Uint8Array | null): number {
+  private splitFields(buf: Uint8Array, start: number, end: number, roles: Uint8Array | null, line: number): number {
     let p = start;
     let n = 0;
     for (;;) {
@@ -784,6 +801,7 @@ class CsvParser implements PushParser {
       } else {
         let q = p;
         while (q < end && buf[q] !== 44) {
+          if (buf[q] === 13) this.ctx.fatal(line, BARE_CR);
           if (buf[q] === 34) {
             const field = this.decoder.decode(buf.subarray(p, Math.min(end, p + 40)));
             this.problem = `broken quoting: a quote inside the unquoted field ${n + 1} (${quoteForMessage(field)}): expected the whole field in quotes, with inner quotes doubled`;
@@ -807,7 +825,7 @@ class CsvParser implements PushParser {
     const ctx = this.ctx;
     const t = this.texts;
     t.fill('');
-    const n = this.splitFields(buf, start, end, this.roles);
+    const n = this.splitFields(buf, start, end, this.roles, line);
     if (n < 0) return ctx.bad(line, this.problem);
     if (n > this.roles.length) {
       return ctx.bad(
@@ -991,6 +1009,24 @@ class CsvParser implements PushParser {
     if (e instanceof StackLimitError) this.ctx.fatal(line, `${e.message}: memreplay keeps at most that many`);
     throw e;
   }
+}
+
+/** A line over the cap; one with a bare CR in it is most likely a file with CR-only line ends. */
+function longLine(buf: Uint8Array, start: number, end: number): string {
+  return hasBareCr(buf, start, end) ? `${LONG_LINE}; ${BARE_CR}` : LONG_LINE;
+}
+
+/** Whether buf[start..end) has a CR followed by something else than LF (quoted or not: a scan, for error paths). */
+function hasBareCr(buf: Uint8Array, start: number, end: number): boolean {
+  for (let p = buf.indexOf(13, start); p >= 0 && p + 1 < end; p = buf.indexOf(13, p + 1)) {
+    if (buf[p + 1] !== 10) return true;
+  }
+  return false;
+}
+
+/** A last line with nothing in it, or only the CR of a CR LF cut before its LF. */
+function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  return end === start || (end === start + 1 && buf[start] === 13);
 }
 
 function addressProblem(column: string, problem: string): string {

@@ -101,7 +101,7 @@ describe('CSV importer: reading valid traces', () => {
         '# __proto__: harmless',
         'op,addr,size',
         'alloc,0x10,32',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
     expect(metaCalls).toBe(1);
     expect(meta).toEqual({
@@ -122,7 +122,7 @@ describe('CSV importer: reading valid traces', () => {
 
   it('maps columns by their header names in any order and ignores unknown columns', () => {
     const { events } = parseTrace(
-      ['size,note,domain,addr,op,extra', '48,hello,mem,0x7f00,alloc,', ',x,,0x7f00,free,"quoted, ignored"'].join('\n'),
+      ['size,note,domain,addr,op,extra', '48,hello,mem,0x7f00,alloc,', ',x,,0x7f00,free,"quoted, ignored"'].join('\n') + '\n',
     );
     expect(events).toEqual([
       { ...BASE, op: 'alloc', line: 2, addr: '0x7f00', size: 48, domain: 'mem' },
@@ -153,7 +153,7 @@ describe('CSV importer: reading valid traces', () => {
         'mark,,,,,1300,1,iteration 1',
         'mark,,,,,,,',
         'arena_free,0x7f2c1a000000,,,,-5,1,',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
     const t = { thread: '1' };
     expect(events).toEqual([
@@ -185,7 +185,7 @@ describe('CSV importer: reading valid traces', () => {
       '18446744073709551615', // 2^64-1, decimal
       '9007199254740993', // 2^53+1, decimal
     ];
-    const csv = 'op,addr,size\n' + texts.map((a) => `alloc,${a},16`).join('\n');
+    const csv = 'op,addr,size\n' + texts.map((a) => `alloc,${a},16`).join('\n') + '\n';
     const { events } = parseTrace(csv);
     expect(events.map((e) => e.addr)).toEqual(texts.map((t) => '0x' + BigInt(t).toString(16)));
     expect(events.map((e) => e.addr)).toContain('0xffffffffffffffff');
@@ -210,8 +210,8 @@ describe('CSV importer: reading valid traces', () => {
     expect(ctx.threads.count).toBe(4);
   });
 
-  it('handles CRLF line ends, a BOM, blank lines and a last line without newline', () => {
-    const text = '\uFEFF# python: 3.12.1\r\n\r\nop,addr,size\r\n\r\nalloc,0x10,16\r\n\nfree,0x10,\r\nfree,0x20';
+  it('handles CRLF line ends, a BOM and blank lines', () => {
+    const text = '\uFEFF# python: 3.12.1\r\n\r\nop,addr,size\r\n\r\nalloc,0x10,16\r\n\nfree,0x10,\r\nfree,0x20\r\n';
     const { events, meta } = parseTrace(text);
     expect(meta).toEqual({ python: '3.12.1' });
     expect(events).toEqual([
@@ -235,7 +235,7 @@ describe('CSV importer: reading valid traces', () => {
         'lines, with a comma and ""quotes"""',
         'mark,,,,""',
         'free,0x10,,,',
-      ].join('\r\n'),
+      ].join('\r\n') + '\r\n',
     );
     expect(events).toEqual([
       { ...BASE, op: 'alloc', line: 2, addr: '0x10', size: 16, stack: ['f (a.py:1)', 'g, h (b.py:2)', 'say "hi" (c.py:3)'] },
@@ -255,7 +255,7 @@ describe('CSV importer: reading valid traces', () => {
         'stack,,,7,other.py:1',
         'alloc,0x30,16,7,',
         'alloc,0x40,16,,app.py:12;app.py:41',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
     expect(events.map((e) => e.stack)).toEqual([
       ['<frozen runpy>:88', 'app.py:12', 'app.py:40'],
@@ -350,8 +350,6 @@ describe('CSV importer: chunk boundaries', () => {
   for (const [name, text] of [
     ['LF', TRICKY.join('\n') + '\n'],
     ['CRLF', TRICKY.join('\r\n') + '\r\n'],
-    ['LF, no final newline', TRICKY.join('\n')],
-    ['CRLF, no final newline', TRICKY.join('\r\n')],
   ] as const) {
     it(`gives the same events for every chunk size from 1 to 100 bytes (${name})`, () => {
       const whole = parseTrace(text);
@@ -373,6 +371,90 @@ describe('CSV importer: chunk boundaries', () => {
       const parts = parseTrace(text, { chunk, lenient: true });
       expect(parts.events, `chunk ${chunk}`).toEqual(whole.events);
       expect(parts.ctx.skippedExamples, `chunk ${chunk}`).toEqual(whole.ctx.skippedExamples);
+    }
+  });
+});
+
+describe('CSV importer: line ends', () => {
+  const TRACE = ['# python: 3.11.7', 'op,addr,size,old_addr,domain,label', 'alloc,0x10,16,,obj,', 'mark,,,,,"a\rb"', 'alloc,0x20,1600'];
+
+  for (const [name, eol] of [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ] as const) {
+    it(`refuses a last line without its newline as a cut record, whatever the chunk size (${name})`, () => {
+      // `alloc,0x20,16` parses, but may be the start of `alloc,0x20,1600`.
+      const cut = TRACE.join(eol).slice(0, -2);
+      for (let chunk = 1; chunk <= 40; chunk++) {
+        const e = strictError(cut, chunk);
+        expect(e.line, `chunk ${chunk}`).toBe(5);
+        expect(e.detail).toBe(
+          'the file ends mid-record: its last line has no newline, so it may be cut (was the file cut off, or still being written?): end it with a newline if it is whole, or pass --lenient to skip it',
+        );
+      }
+    });
+
+    it(`skips a last line without its newline in lenient mode, counted with its line (${name})`, () => {
+      const whole = parseTrace(TRACE.join(eol) + eol);
+      expect(whole.events.map((e) => [e.op, e.line, e.size])).toEqual([
+        ['alloc', 3, 16],
+        ['mark', 4, NaN],
+        ['alloc', 5, 1600],
+      ]);
+      expect(whole.events[1]!.label).toBe('a\rb'); // a CR in a quoted field is data
+      for (let chunk = 1; chunk <= 40; chunk++) {
+        const { events, ctx } = parseTrace(TRACE.join(eol).slice(0, -2), { chunk, lenient: true });
+        expect(events, `chunk ${chunk}`).toEqual(whole.events.slice(0, 2));
+        expect(ctx.skippedRecords).toBe(1);
+        expect(ctx.skippedExamples).toEqual([{ line: 5, message: 'the file ends mid-record: its last line has no newline; skipped' }]);
+      }
+    });
+  }
+
+  it('says what was wrong with a cut last line that does not parse', () => {
+    const e = strictError('op,addr,size\nalloc,0x10,16\nfree,0x');
+    expect(e.message).toMatch(/^trace\.csv:3: the file ends mid-record: its last line has no newline and does not parse \(.*"0x".*\); was the file cut off/);
+  });
+
+  it('refuses a header without a newline after it, in both modes', () => {
+    for (const lenient of [false, true]) {
+      expect(() => parseTrace('op,addr,size', { lenient })).toThrow(/trace\.csv:1: the file ends mid-record: its last line has no newline/);
+    }
+  });
+
+  it('refuses a record of exactly 1 MiB without its newline', () => {
+    const e = strictError('op,label\nmark,' + 'x'.repeat(MAX_LINE_BYTES - 5), 65536);
+    expect(e.line).toBe(2);
+    expect(e.detail).toContain('its last line has no newline');
+  });
+
+  const BARE_CR = /a carriage return \(\\r\) without a line feed outside a quoted field: expected lines ended by \\n or \\r\\n/;
+  const crOnly = TRACE.join('\r') + '\r';
+  const crCases: Array<[string, string, number]> = [
+    ['a file with CR-only line ends', crOnly, 1],
+    ['a file with CR-only line ends and no metadata', TRACE.slice(1).join('\r') + '\r', 1],
+    ['CR-only line ends after an LF header', TRACE.slice(0, 2).join('\n') + '\n' + TRACE.slice(2).join('\r') + '\r', 3],
+    ['a bare CR inside a record', TRACE.join('\n') + '\nalloc,0x30,16\r,,obj,\nfree,0x30,,,obj,\n', 6],
+  ];
+  for (const [what, text, line] of crCases) {
+    it(`refuses ${what} at its line in both modes, for every chunk size (never an empty trace)`, () => {
+      for (let chunk = 1; chunk <= 40; chunk++) {
+        const e = strictError(text, chunk);
+        expect(e.line, `chunk ${chunk}`).toBe(line);
+        expect(e.detail).toMatch(BARE_CR);
+        expect(outcome(text, chunk)).toEqual({ error: e.message });
+      }
+    });
+  }
+
+  it('names CR-only line ends when they make a line longer than 1 MiB', () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => `alloc,0x${(16 + i * 32).toString(16)},16,,obj,`);
+    const text = 'op,addr,size,old_addr,domain,label\r' + rows.join('\r') + '\r';
+    for (const chunk of [65536, undefined]) {
+      const e = strictError(text, chunk);
+      expect(e.line).toBe(1);
+      expect(e.detail).toContain('line longer than 1 MiB');
+      expect(e.detail).toMatch(BARE_CR);
     }
   });
 });
@@ -551,7 +633,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
 
   it('reads every field of both layouts, with the line of every record', () => {
     const short = parseTrace(
-      ['op,addr,size,old_addr,domain,label', 'alloc,0x7f2c1a004030,48,,obj,', 'realloc,0x7f2c1a005010,200,0x7f2c1a004030,mem,', 'free,0x7f2c1a005010,,,mem,', 'mark,,,,,phase 2', 'calloc,0x10,8,,raw,'].join('\r\n'),
+      ['op,addr,size,old_addr,domain,label', 'alloc,0x7f2c1a004030,48,,obj,', 'realloc,0x7f2c1a005010,200,0x7f2c1a004030,mem,', 'free,0x7f2c1a005010,,,mem,', 'mark,,,,,phase 2', 'calloc,0x10,8,,raw,'].join('\r\n') + '\r\n',
     );
     expect(short.events).toEqual([
       { ...BASE, op: 'alloc', line: 2, addr: '0x7f2c1a004030', size: 48 },
@@ -569,7 +651,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
         'alloc,0x56202142dda0,768,,obj,201961,31674,,b.py:2;c.py:3,',
         'free,0x7f8ce6de8030,,,obj,-7,MainThread,3,,',
         'arena_free,0x7f8ce6de7000,,,,,,,,',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
     expect(recorder.events).toEqual([
       { ...BASE, op: 'arena_alloc', line: 2, addr: '0x7f8ce6de7000', size: 1048576, ts: 144946, thread: '31673' },
@@ -846,7 +928,7 @@ describe('CSV importer: bad input', () => {
       }
     });
 
-    for (const eol of ['\n', '\r\n', '']) {
+    for (const eol of ['\n', '\r\n']) {
       it(`accepts a line of exactly 1 MiB (${JSON.stringify(eol)} after it)`, () => {
         const text = prefix + markOfLength(MAX_LINE_BYTES) + eol;
         for (const chunk of [undefined, 4096, 65536]) {
