@@ -13,7 +13,7 @@
 // path. A quote inside a JSON string is always escaped, so the pattern
 // `"addr":` can only match a real key.
 
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter, hasBareCr } from './line-splitter.js';
 import { LOW_SPAN } from '../events/address-space.js';
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { DOMAIN_OBJ, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_REALLOC } from '../events/ops.js';
@@ -35,6 +35,9 @@ export { MAX_LINE_BYTES };
 
 const BIG_ADDRESS_NUMBER = /("(?:old_)?addr"\s*:\s*)([1-9]\d{15,})(?=\s*[,}])/g;
 const SHORT_HEX = /^0[xX][0-9a-fA-F]{1,12}$/;
+/** Old Mac line ends: without this the whole file reads as one line. */
+const BARE_CR =
+  "a carriage return (\\r) without a line feed between JSON objects: expected lines ended by \\n or \\r\\n (old Mac line ends? convert them, e.g. with tr '\\r' '\\n')";
 const SNAPSHOT_MESSAGE =
   'this is a tracemalloc snapshot file, not an event trace; replay needs the alloc/free records of trace format v1 (compare snapshots with memreplay diff)';
 
@@ -57,10 +60,12 @@ class JsonlParser implements PushParser {
   private readonly batch: EventBatch;
   private lineNo = 0;
   private metaSent = false;
+  /** The line being read is the input's last one and has no newline. */
+  private atEnd = false;
   /** Bytes of a line not yet ended by `\n`. */
   private readonly lines = new LineSplitter(
     MAX_LINE_BYTES,
-    (bytes) => this.tooLong(bytes),
+    (bytes, crOnly) => this.tooLong(bytes, crOnly),
     (bytes, start, end) => this.line(bytes, start, end),
   );
 
@@ -77,22 +82,23 @@ class JsonlParser implements PushParser {
   }
 
   end(): void {
+    this.atEnd = true;
     this.lines.end();
     this.sendMeta({});
     if (this.batch.length > 0) this.flush();
   }
 
-  private tooLong(bytes: number): never {
+  private tooLong(bytes: number, crOnly: boolean): never {
     this.ctx.fatal(
       this.lineNo + 1,
-      `line longer than 1 MiB (${bytes} bytes or more); a JSONL trace has one short JSON object a line`,
+      `line longer than 1 MiB (${bytes} bytes or more); a JSONL trace has one short JSON object a line${crOnly ? `; ${BARE_CR}` : ''}`,
     );
   }
 
   /** One line, bytes[start, end) without its `\n`. */
   private line(bytes: Buffer, start: number, end: number): void {
     if (bytes[end - 1] === 0x0d && end > start) end--;
-    if (end - start > MAX_LINE_BYTES) this.tooLong(end - start);
+    if (end - start > MAX_LINE_BYTES) this.tooLong(end - start, hasBareCr(bytes.subarray(start, end)));
     this.lineNo++;
     if (this.lineNo === 1 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) {
       start += 3; // UTF-8 byte order mark
@@ -106,7 +112,13 @@ class JsonlParser implements PushParser {
   private record(text: string): void {
     const line = this.lineNo;
     if (/\d{16}/.test(text)) text = text.replace(BIG_ADDRESS_NUMBER, '$1"$2"');
-    const rec = parseObject(text);
+    let rec = parseObject(text);
+    if (typeof rec === 'string') {
+      // JSON allows a CR between tokens, so it only tells line ends when the line does not parse.
+      if (text.includes('\r')) this.ctx.fatal(line, BARE_CR);
+      // A JSON object closes itself: a last line without its newline is whole when it parses.
+      if (this.atEnd) rec = `the file ends mid-record: its last line has no newline and does not parse (${rec}); was the file cut off, or still being written?`;
+    }
     // Every non-blank line sends the metadata first, so a meta line after it is late.
     if (typeof rec !== 'string' && rec.op === 'meta' && !this.metaSent) return this.sendMeta(metaOf(rec));
     this.sendMeta({});

@@ -323,3 +323,45 @@ describe('the JSONL importer stops on input that cannot be a JSONL event trace, 
     expect(() => parse('{"op":"trace","size":8,"domain":0,"frames":[]}', { lenient })).toThrow(/tracemalloc snapshot file/);
   });
 });
+
+describe('the JSONL importer and line ends', () => {
+  const LINES = ['{"op":"meta","python":"3.11.7"}', '{"op":"alloc","addr":"0x10","size":16}', '{"op":"mark","label":"a\\rb"}', '{"op":"free","addr":"0x10"}'];
+
+  test('reads a last line without its newline when it parses: a JSON object closes itself', () => {
+    for (let chunkSize = 1; chunkSize <= 40; chunkSize++) {
+      const { events } = parse(LINES.join('\n'), { chunkSize });
+      expect(events.map((e) => e.op)).toEqual(['alloc', 'mark', 'free']);
+    }
+  });
+
+  test('says a last line without its newline that does not parse is a cut record, and skips it with --lenient', () => {
+    const cut = LINES.join('\n').slice(0, -5);
+    expect(() => parse(cut)).toThrow(
+      /^t\.jsonl:4: the file ends mid-record: its last line has no newline and does not parse \(invalid JSON.*\); was the file cut off, or still being written\?$/,
+    );
+    const { events, ctx } = parse(cut, { lenient: true });
+    expect(events.map((e) => e.op)).toEqual(['alloc', 'mark']);
+    expect(ctx.skippedExamples).toEqual([{ line: 4, message: expect.stringContaining('the file ends mid-record') }]);
+    // A bad line that has its newline is a bad record like any other.
+    expect(() => parse(cut + '\n')).toThrow(/^t\.jsonl:4: invalid JSON/);
+  });
+
+  test.each([false, true])('refuses CR-only line ends at the first line instead of reading an empty trace (lenient: %s)', (lenient) => {
+    for (const text of [LINES.join('\r') + '\r', LINES.slice(1).join('\r')]) {
+      for (const chunkSize of [undefined, 7]) {
+        expect(() => parse(text, { lenient, chunkSize })).toThrow(/^t\.jsonl:1: a carriage return \(\\r\) without a line feed between JSON objects/);
+      }
+    }
+  });
+
+  test('names CR-only line ends when they make a line longer than 1 MiB', () => {
+    const text = Array.from({ length: 40_000 }, (_, i) => `{"op":"alloc","addr":"0x${(16 + 32 * i).toString(16)}","size":16}`).join('\r');
+    for (const chunkSize of [undefined, 65536]) {
+      expect(() => parse(text, { chunkSize })).toThrow(/^t\.jsonl:1: line longer than 1 MiB .*; a carriage return \(\\r\) without a line feed/);
+    }
+  });
+
+  test('accepts CRs between the tokens of a JSON object', () => {
+    expect(parse('{"op":"alloc",\r"addr":"0x10","size":16}\n').events).toHaveLength(1);
+  });
+});
