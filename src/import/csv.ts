@@ -34,12 +34,15 @@ import { TraceFormatError } from '../errors.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
+  INTEGER_64_RANGE,
   MAX_LINE_BYTES,
   OP_BY_NAME,
   domainCode,
+  fitsIn64Bits,
   parseAddressText,
   parseIntegerText,
   parseSizeText,
+  parseStackIdText,
   quoteForMessage,
 } from './record-fields.js';
 import type { ParserFactory, PushParser, TraceMeta, TraceSink } from './types.js';
@@ -131,11 +134,15 @@ const S_QUOTED = 2;
 const S_QUOTE_SEEN = 3; // a quote inside a quoted field: closes it, or `""`
 const S_COMMENT = 4; // a `#` line before the header: ends at the next newline
 
-/** An integer thread id becomes a number when it is exact, anything else stays text. */
-function threadKey(text: string): number | string {
+/**
+ * An integer thread id becomes a number when it is exact, anything else stays
+ * text; undefined for an integer beyond 64 bits, which no thread id is.
+ */
+function threadKey(text: string): number | string | undefined {
   if (/^-?[0-9]+$/.test(text)) {
     const n = Number(text);
     if (Number.isSafeInteger(n)) return n;
+    if (!fitsIn64Bits(text)) return undefined;
   }
   return text;
 }
@@ -482,7 +489,7 @@ class CsvParser implements PushParser {
             } else {
               q = scanText(buf, p);
               if (q > p) {
-                this.threadFromBytes(buf, p, q);
+                if (!this.threadFromBytes(buf, p, q)) return start;
                 has |= H_THREAD;
                 p = q;
               }
@@ -674,14 +681,15 @@ class CsvParser implements PushParser {
     this.rOp = op;
     this.rHas = has & ~H_LABEL;
     this.rThreadText = null;
-    if (has & H_THREAD) this.threadFromBytes(buf, this.thS, this.thE);
+    if (has & H_THREAD && !this.threadFromBytes(buf, this.thS, this.thE)) return BAIL;
     this.rFrames = has & H_FRAMES ? this.decoder.decode(buf.subarray(this.frS, this.frE)) : '';
     this.rLabel = op === OP_MARK && has & H_LABEL ? this.decoder.decode(buf.subarray(this.lbS, this.lbE)) : '';
     this.commit(this.lineNo++);
     return next;
   }
 
-  private threadFromBytes(buf: Uint8Array, s: number, e: number): void {
+  /** The thread id of buf[s..e) into rThreadNum or rThreadText; false (for the slow path) when it is out of range. */
+  private threadFromBytes(buf: Uint8Array, s: number, e: number): boolean {
     const neg = buf[s] === 45;
     const ds = neg ? s + 1 : s;
     let v = 0;
@@ -694,11 +702,13 @@ class CsvParser implements PushParser {
     }
     if (p === e && p > ds && p - ds <= 15) {
       this.rThreadNum = neg ? -v : v;
-      return;
+      return true;
     }
     const key = threadKey(this.decoder.decode(buf.subarray(s, e)));
+    if (key === undefined) return false;
     if (typeof key === 'number') this.rThreadNum = key;
     else this.rThreadText = key;
+    return true;
   }
 
   /**
@@ -883,16 +893,15 @@ class CsvParser implements PushParser {
       }
       if (t[R_THREAD] !== '') {
         const key = threadKey(t[R_THREAD]!);
+        if (key === undefined) return ctx.bad(line, `expected thread (${INTEGER_64_RANGE}, or a name), got ${quoteForMessage(t[R_THREAD]!)}`);
         if (typeof key === 'number') this.rThreadNum = key;
         else this.rThreadText = key;
         has |= H_THREAD;
       }
     }
     if (t[R_STACK] !== '') {
-      const id = parseIntegerText(t[R_STACK]!, 'a stack id');
-      if (typeof id === 'string' || !Number.isSafeInteger(id)) {
-        return ctx.bad(line, typeof id === 'string' ? id : `stack id ${quoteForMessage(t[R_STACK]!)} is too large: expected an integer of at most 2^53-1`);
-      }
+      const id = parseStackIdText(t[R_STACK]!);
+      if (typeof id === 'string') return ctx.bad(line, id);
       this.rStack = id;
       has |= H_STACK;
     }

@@ -5,13 +5,14 @@
 // line goes through JSON.parse - the general parser is fast enough here and
 // gets every JSON escape right.
 //
-// Addresses must stay exact up to 64 bits, but JSON.parse turns every number
-// into a double and rounds above 2^53. So a line with 16 or more digits in a
-// row (a cheap test that almost never fires on real traces, whose addresses
-// are hex strings) first has the number tokens of its `addr` / `old_addr`
-// keys quoted; they then arrive as decimal strings and take the exact text
-// path. A quote inside a JSON string is always escaped, so the pattern
-// `"addr":` can only match a real key.
+// Addresses must stay exact up to 64 bits, and other integers must be judged
+// by their exact value, but JSON.parse turns every number into a double and
+// rounds above 2^53. So a line with 16 or more digits in a row (a cheap test
+// that almost never fires on real traces, whose addresses are hex strings)
+// first has the number tokens of its `addr` / `old_addr` / `ts` / `thread` /
+// `stack` keys quoted; they then arrive as decimal strings and take the
+// exact text path (range checks included). A quote inside a JSON string is
+// always escaped, so the pattern `"addr":` can only match a real key.
 
 import { LineSplitter, hasBareCr } from './line-splitter.js';
 import { LOW_SPAN } from '../events/address-space.js';
@@ -23,17 +24,22 @@ import {
   EXPECTED_OPS,
   MAX_LINE_BYTES,
   OP_BY_NAME,
+  INTEGER_64_RANGE,
   domainCode,
+  fitsIn64Bits,
+  isInteger64,
   parseAddressText,
   parseIntegerText,
   parseSizeText,
+  parseStackIdText,
   quoteForMessage,
+  stackIdOutOfRange,
 } from './record-fields.js';
 import type { PushParser, TraceMeta, TraceSink } from './types.js';
 
 export { MAX_LINE_BYTES };
 
-const BIG_ADDRESS_NUMBER = /("(?:old_)?addr"\s*:\s*)([1-9]\d{15,})(?=\s*[,}])/g;
+const BIG_NUMBER = /("(?:old_addr|addr|ts|thread|stack)"\s*:\s*)(-?[1-9]\d{15,})(?=\s*[,}])/g;
 const SHORT_HEX = /^0[xX][0-9a-fA-F]{1,12}$/;
 /** Old Mac line ends: without this the whole file reads as one line. */
 const BARE_CR =
@@ -111,7 +117,7 @@ class JsonlParser implements PushParser {
 
   private record(text: string): void {
     const line = this.lineNo;
-    if (/\d{16}/.test(text)) text = text.replace(BIG_ADDRESS_NUMBER, '$1"$2"');
+    if (/\d{16}/.test(text)) text = text.replace(BIG_NUMBER, '$1"$2"');
     let rec = parseObject(text);
     if (typeof rec === 'string') {
       // JSON allows a CR between tokens, so it only tells line ends when the line does not parse.
@@ -133,7 +139,7 @@ class JsonlParser implements PushParser {
   /** A `stack` record; returns the problem, if any. */
   private stackRecord(r: Json): string | undefined {
     if (!present(r.stack)) return 'missing stack: a stack record needs an integer id in "stack"';
-    const id = readInteger(r.stack, 'a stack id');
+    const id = readStackId(r.stack);
     if (typeof id === 'string') return id;
     const frames = readFrames(r.frames);
     if (frames === undefined) return 'missing frames: a stack record needs "frames", an array of strings';
@@ -180,10 +186,14 @@ class JsonlParser implements PushParser {
     if (present(th) && typeof th !== 'string' && !(typeof th === 'number' && Number.isInteger(th))) {
       return `expected thread (an integer or a string), got ${found(th)}`;
     }
+    // Integers beyond 2^53 arrive as text (see the header), exact.
+    if ((typeof th === 'number' && !Number.isSafeInteger(th)) || (typeof th === 'string' && /^-?[0-9]+$/.test(th) && !fitsIn64Bits(th))) {
+      return `expected thread (${INTEGER_64_RANGE}, or a name), got ${found(th)}`;
+    }
     let stack = NO_ID;
     if (present(r.stack) && present(r.frames)) return 'an event carries either stack or frames, not both';
     if (present(r.stack)) {
-      const id = readInteger(r.stack, 'a stack id');
+      const id = readStackId(r.stack);
       if (typeof id === 'string') return id;
       const resolved = this.ctx.stacks.resolve(id);
       if (resolved === undefined) return `stack ${id} is not defined by an earlier stack record`;
@@ -306,9 +316,17 @@ function readSize(value: unknown): number | string {
 }
 
 function readInteger(value: unknown, what: string): number | string {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'number' && isInteger64(value)) return value;
   if (typeof value === 'string') return parseIntegerText(value, what);
+  if (typeof value === 'number' && Number.isInteger(value)) return `expected ${what} (${INTEGER_64_RANGE}), got ${found(value)}`;
   return `expected ${what} (an integer), got ${found(value)}`;
+}
+
+function readStackId(value: unknown): number | string {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string') return parseStackIdText(value);
+  if (typeof value === 'number' && Number.isInteger(value)) return stackIdOutOfRange(String(value));
+  return `expected a stack id (an integer), got ${found(value)}`;
 }
 
 /** Frames as an array of strings; undefined when absent; the problem otherwise. */

@@ -204,9 +204,9 @@ describe('CSV importer: reading valid traces', () => {
 
   it('interns integer and text thread ids', () => {
     const { events, ctx } = parseTrace(
-      'op,addr,size,thread\nalloc,0x10,1,140234\nalloc,0x20,1,MainThread\nalloc,0x30,1,140234\nalloc,0x40,1,-3\nalloc,0x50,1,99999999999999999999\n',
+      'op,addr,size,thread\nalloc,0x10,1,140234\nalloc,0x20,1,MainThread\nalloc,0x30,1,140234\nalloc,0x40,1,-3\nalloc,0x50,1,18446744073709551615\n',
     );
-    expect(events.map((e) => e.thread)).toEqual(['140234', 'MainThread', '140234', '-3', '99999999999999999999']);
+    expect(events.map((e) => e.thread)).toEqual(['140234', 'MainThread', '140234', '-3', '18446744073709551615']);
     expect(ctx.threads.count).toBe(4);
   });
 
@@ -813,6 +813,7 @@ describe('CSV importer: csv-parse as the oracle', () => {
 
 describe('CSV importer: bad input', () => {
   const HEAD = '# python: 3.11.7\nop,addr,size,old_addr,domain,stack,frames,label\nalloc,0x10,16,,,,,\n';
+  const HEAD_TS = 'op,addr,size,ts,thread\nalloc,0x10,16,,\n';
 
   // Recoverable: strict mode throws at the record's line, lenient mode skips it.
   const recoverable: Array<[string, string, string | RegExp]> = [
@@ -834,11 +835,24 @@ describe('CSV importer: bad input', () => {
     ['a stack record without frames', 'stack,,,,,7,,', 'missing frames: a stack record needs stack (its id) and frames'],
     ['more fields than the header names', 'alloc,0x10,16,,,,a.py:1,b.py:2,', '9 fields but the header names 8 columns: expected at most 8'],
     ['a comment after the header', '# late comment', 'comment after the header ("# late comment"): expected a record'],
+    ['a stack id beyond 2^53-1', 'alloc,0x10,16,,,9007199254740992,,', 'stack id "9007199254740992" is out of range: expected an integer from -(2^53-1) to 2^53-1'],
+    ['a stack record with a stack id beyond 2^53-1', 'stack,,,,,-9007199254740992,a.py:1,', 'stack id "-9007199254740992" is out of range'],
+  ];
+  // Out-of-range numbers in the recorder's columns (fastKnown and fast paths both give up on them).
+  const outOfRange: Array<[string, string, string]> = [
+    ['a 400-digit timestamp', `alloc,0x20,16,${'9'.repeat(400)},`, `expected a timestamp in ts (an integer from -2^63 to 2^64-1), got "${'9'.repeat(40)}…"`],
+    ['a timestamp of 2^64', 'alloc,0x20,16,18446744073709551616,', 'expected a timestamp in ts (an integer from -2^63 to 2^64-1), got "18446744073709551616"'],
+    ['a timestamp below -2^63', 'alloc,0x20,16,-9223372036854775809,', 'expected a timestamp in ts (an integer from -2^63 to 2^64-1)'],
+    ['an integer thread id of 2^64', 'alloc,0x20,16,,18446744073709551616', 'expected thread (an integer from -2^63 to 2^64-1, or a name), got "18446744073709551616"'],
+    ['a 400-digit thread id', `alloc,0x20,16,,${'1'.repeat(400)}`, 'expected thread (an integer from -2^63 to 2^64-1, or a name)'],
   ];
 
-  for (const [what, row, expected] of recoverable) {
-    const text = HEAD + row + '\nfree,0x10,,,,,,\n';
-    const badLine = 3 + row.split('\n').length;
+  for (const [what, row, expected, head] of [
+    ...recoverable.map(([w, r, x]) => [w, r, x, HEAD] as const),
+    ...outOfRange.map(([w, r, x]) => [w, r, x, HEAD_TS] as const),
+  ]) {
+    const text = head + row + (head === HEAD ? '\nfree,0x10,,,,,,\n' : '\nfree,0x10,,,\n');
+    const badLine = head.split('\n').length - 1 + row.split('\n').length;
 
     it(`stops at ${what} in strict mode, naming the line and what was expected`, () => {
       const e = strictError(text);
@@ -851,7 +865,7 @@ describe('CSV importer: bad input', () => {
     it(`skips ${what} in lenient mode, counts it and keeps the good records`, () => {
       const { events, ctx } = parseTrace(text, { lenient: true });
       expect(events.map((e) => [e.op, e.line])).toEqual([
-        ['alloc', 3],
+        ['alloc', head.split('\n').length - 1],
         ['free', badLine + 1],
       ]);
       expect(ctx.skippedRecords).toBe(1);
@@ -859,6 +873,33 @@ describe('CSV importer: bad input', () => {
       expect(ctx.skippedExamples[0]!.line).toBe(badLine);
     });
   }
+
+  it('refuses out-of-range numbers in the recorder layout too, for every chunk size, and skips them with --lenient', () => {
+    const head = 'op,addr,size,old_addr,domain,ts,thread,stack,frames,label\nalloc,0x10,16,,obj,5,1,,,\n';
+    for (const [row, expected] of [
+      [`alloc,0x20,16,,obj,${'9'.repeat(400)},1,,,`, 'expected a timestamp in ts (an integer from -2^63 to 2^64-1)'],
+      ['alloc,0x20,16,,obj,5,18446744073709551616,,,', 'expected thread (an integer from -2^63 to 2^64-1, or a name)'],
+      ['alloc,0x20,16,,obj,5,1,9007199254740992,,', 'stack id "9007199254740992" is out of range'],
+    ] as const) {
+      const text = head + row + '\nfree,0x10,,,obj,6,1,,,\n';
+      for (const chunk of [undefined, 1, 7, 64]) {
+        const e = strictError(text, chunk);
+        expect(e.line).toBe(3);
+        expect(e.detail).toContain(expected);
+        const { events, ctx } = parseTrace(text, { lenient: true, ...(chunk ? { chunk } : {}) });
+        expect(events.map((ev) => ev.line)).toEqual([2, 4]);
+        expect(ctx.skippedExamples).toEqual([{ line: 3, message: expect.stringContaining(expected) }]);
+      }
+    }
+  });
+
+  it('keeps timestamps and thread ids of 64 bits: 2^64-1 and -2^63', () => {
+    const { events } = parseTrace('op,addr,size,ts,thread\nalloc,0x10,16,18446744073709551615,-9223372036854775808\nalloc,0x20,16,-9223372036854775808,0\n');
+    expect(events.map((e) => [e.ts, e.thread])).toEqual([
+      [2 ** 64, '-9223372036854775808'],
+      [-(2 ** 63), '0'],
+    ]);
+  });
 
   it('stops at a non-integer timestamp, naming the line and what was expected', () => {
     const e = strictError('op,addr,size,ts\nalloc,0x10,16,1.5\n');

@@ -250,6 +250,15 @@ describe('the JSONL importer rejects bad records with a message naming line and 
     ['a stack record with a bad id', '{"op":"stack","stack":"four","frames":[]}', 'expected a stack id (an integer), got "four"'],
     ['a meta line after the first line', '{"op":"meta","python":"3.11.7"}', 'a meta line is allowed only as the first line'],
     ['a mark label of the wrong JSON type', '{"op":"mark","label":{"a":1}}', 'expected label (text), got an object'],
+    ['a 400-digit ts', `{"op":"alloc","addr":"0x20","size":1,"ts":${'9'.repeat(400)}}`, `expected ts (an integer from -2^63 to 2^64-1), got "${'9'.repeat(40)}…"`],
+    ['a ts of 2^64', '{"op":"alloc","addr":"0x20","size":1,"ts":18446744073709551616}', 'expected ts (an integer from -2^63 to 2^64-1), got "18446744073709551616"'],
+    ['a ts of 1e30', '{"op":"alloc","addr":"0x20","size":1,"ts":1e30}', 'expected ts (an integer from -2^63 to 2^64-1), got 1e+30'],
+    ['a ts text beyond 64 bits', `{"op":"alloc","addr":"0x20","size":1,"ts":"-${'9'.repeat(30)}"}`, 'expected ts (an integer from -2^63 to 2^64-1)'],
+    ['a thread number beyond 64 bits', '{"op":"alloc","addr":"0x20","size":1,"thread":18446744073709551616}', 'expected thread (an integer from -2^63 to 2^64-1, or a name), got "18446744073709551616"'],
+    ['a thread number of 1e30', '{"op":"alloc","addr":"0x20","size":1,"thread":1e30}', 'expected thread (an integer from -2^63 to 2^64-1, or a name), got 1e+30'],
+    ['a stack id beyond 2^53-1', '{"op":"alloc","addr":"0x20","size":1,"stack":9007199254740993}', 'stack id "9007199254740993" is out of range'],
+    ['a stack record id of 1e20', '{"op":"stack","stack":1e20,"frames":[]}', 'stack id "100000000000000000000" is out of range'],
+    ['a size of 1e20', '{"op":"alloc","addr":"0x20","size":1e20}', 'is too large (at most 2^53-1)'],
   ];
 
   test.each(cases)('strict mode: %s stops the import with a TraceFormatError at that line', (_what, bad, fragment) => {
@@ -363,5 +372,12 @@ describe('the JSONL importer and line ends', () => {
 
   test('accepts CRs between the tokens of a JSON object', () => {
     expect(parse('{"op":"alloc",\r"addr":"0x10","size":16}\n').events).toHaveLength(1);
+  });
+});
+
+describe('the JSONL importer keeps 64-bit integers exact', () => {
+  test('timestamps and thread ids beyond 2^53 are judged by their exact value, not the double JSON.parse rounds them to', () => {
+    const { events } = parse('{"op":"alloc","addr":"0x10","size":1,"ts":18446744073709551615,"thread":18446744073709551615}\n');
+    expect(events[0]).toMatchObject({ ts: 2 ** 64, thread: '18446744073709551615' });
   });
 });
