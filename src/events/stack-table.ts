@@ -56,9 +56,17 @@ export class StackTable {
     return id;
   }
 
-  /** Record a `stack` record: external id -> frames. A redefinition replaces it. */
-  define(externalId: number, frames: readonly string[]): void {
-    this.external.set(externalId, this.intern(frames));
+  /**
+   * Record a `stack` record: external id -> frames. An id keeps its first
+   * definition: returns false, changing nothing, when it is defined already
+   * with other frames (repeating the same definition is harmless).
+   */
+  define(externalId: number, frames: readonly string[]): boolean {
+    const id = this.intern(frames);
+    const known = this.external.get(externalId);
+    if (known !== undefined) return known === id;
+    this.external.set(externalId, id);
+    return true;
   }
 
   /** The interned id of an external stack id, or undefined when never defined. */

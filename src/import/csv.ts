@@ -44,6 +44,7 @@ import {
   parseSizeText,
   parseStackIdText,
   quoteForMessage,
+  stackRedefined,
 } from './record-fields.js';
 import type { ParserFactory, PushParser, TraceMeta, TraceSink } from './types.js';
 
@@ -960,13 +961,14 @@ class CsvParser implements PushParser {
     const has = this.rHas;
     if (!(has & H_STACK)) return ctx.bad(line, 'missing stack: a stack record needs stack (its id) and frames');
     if (!(has & H_FRAMES)) return ctx.bad(line, 'missing frames: a stack record needs stack (its id) and frames');
+    let defined: boolean;
     try {
-      ctx.stacks.define(this.rStack, this.rFrames.split(';'));
+      defined = ctx.stacks.define(this.rStack, this.rFrames.split(';'));
     } catch (e) {
       this.limitExceeded(line, e);
     }
-    this.lastStackRef = NaN;
-    if (this.rStack >= 0 && this.rStack < this.stackByRef.length) this.stackByRef[this.rStack] = NO_ID;
+    // A definition never changes, so the stack ref caches stay valid.
+    if (!defined) ctx.bad(line, stackRedefined(this.rStack));
   }
 
   /** The stack id of an event with a stack ref or inline frames; BAD_STACK once reported as bad. */

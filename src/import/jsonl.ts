@@ -34,6 +34,7 @@ import {
   parseStackIdText,
   quoteForMessage,
   stackIdOutOfRange,
+  stackRedefined,
 } from './record-fields.js';
 import type { PushParser, TraceMeta, TraceSink } from './types.js';
 
@@ -144,8 +145,7 @@ class JsonlParser implements PushParser {
     const frames = readFrames(r.frames);
     if (frames === undefined) return 'missing frames: a stack record needs "frames", an array of strings';
     if (typeof frames === 'string') return frames;
-    this.guardTables(() => this.ctx.stacks.define(id, frames));
-    return undefined;
+    return this.guardTables(() => this.ctx.stacks.define(id, frames)) ? undefined : stackRedefined(id);
   }
 
   /** An event record: validated into locals first, then pushed. */

@@ -96,6 +96,10 @@ export function stackIdOutOfRange(text: string): string {
   return `stack id ${quoteForMessage(text)} is out of range: expected an integer from -(2^53-1) to 2^53-1`;
 }
 
+export function stackRedefined(id: number): string {
+  return `stack ${id} is defined again with other frames: expected each stack id defined once (its first definition stays)`;
+}
+
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 

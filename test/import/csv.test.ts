@@ -252,7 +252,7 @@ describe('CSV importer: reading valid traces', () => {
         'stack,,,7,"<frozen runpy>:88;app.py:12;app.py:40"',
         'alloc,0x10,16,7,',
         'alloc,0x20,16,,app.py:12;app.py:41',
-        'stack,,,7,other.py:1',
+        'stack,,,7,"<frozen runpy>:88;app.py:12;app.py:40"', // the same definition again: harmless
         'alloc,0x30,16,7,',
         'alloc,0x40,16,,app.py:12;app.py:41',
       ].join('\n') + '\n',
@@ -260,14 +260,14 @@ describe('CSV importer: reading valid traces', () => {
     expect(events.map((e) => e.stack)).toEqual([
       ['<frozen runpy>:88', 'app.py:12', 'app.py:40'],
       ['app.py:12', 'app.py:41'],
-      ['other.py:1'],
+      ['<frozen runpy>:88', 'app.py:12', 'app.py:40'],
       ['app.py:12', 'app.py:41'],
     ]);
     expect(events.map((e) => e.line)).toEqual([3, 4, 6, 7]);
-    expect(ctx.stacks.stackCount).toBe(3);
+    expect(ctx.stacks.stackCount).toBe(2);
   });
 
-  it('resolves stack refs of any size, each to its latest definition', () => {
+  it('resolves stack refs of any size, each to its definition; one defined again with other frames is a bad record', () => {
     const refs = ['1', '0', '-4', '2000000', '9007199254740991'];
     const lines = ['op,addr,size,old_addr,domain,ts,thread,stack,frames,label'];
     for (const ref of refs) lines.push(`stack,,,,,,,${ref},"first ${ref}",`);
@@ -277,9 +277,17 @@ describe('CSV importer: reading valid traces', () => {
     const { events, ctx } = parseTrace(lines.join('\n') + '\n', { lenient: true });
     expect(events.map((e) => e.stack![0])).toEqual([
       ...refs.flatMap((ref) => [`first ${ref}`, `first ${ref}`]),
-      ...refs.map((ref) => `second ${ref}`),
+      ...refs.map((ref) => `first ${ref}`),
     ]);
-    expect(ctx.skippedExamples).toEqual([{ line: lines.length, message: 'stack 3 is not defined by an earlier stack record' }]);
+    expect(ctx.skippedExamples).toEqual([
+      ...refs.map((ref, i) => ({
+        line: 17 + 2 * i,
+        message: `stack ${ref} is defined again with other frames: expected each stack id defined once (its first definition stays)`,
+      })),
+      { line: lines.length, message: 'stack 3 is not defined by an earlier stack record' },
+    ]);
+    const e = strictError(lines.join('\n') + '\n');
+    expect(e.message).toBe('trace.csv:17: stack 1 is defined again with other frames: expected each stack id defined once (its first definition stays)');
   });
 
   it('fills full batches and flushes the last partial one at the end', () => {

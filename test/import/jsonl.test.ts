@@ -133,17 +133,21 @@ describe('the JSONL importer reads every record of trace format v1', () => {
     ]);
   });
 
-  test('a redefined stack id refers to its newest frames from then on', () => {
-    const { events } = parse(
-      [
-        '{"op":"stack","stack":1,"frames":["a.py:1"]}',
-        '{"op":"alloc","addr":"0x10","size":1,"stack":1}',
-        '{"op":"stack","stack":1,"frames":["b.py:2","c.py:3"]}',
-        '{"op":"alloc","addr":"0x20","size":1,"stack":"1"}',
-        '{"op":"alloc","addr":"0x30","size":1,"frames":[]}',
-      ].join('\n'),
+  test('a stack id defined again with other frames is a bad record; its first definition stays', () => {
+    const text = [
+      '{"op":"stack","stack":1,"frames":["a.py:1"]}',
+      '{"op":"alloc","addr":"0x10","size":1,"stack":1}',
+      '{"op":"stack","stack":1,"frames":["a.py:1"]}',
+      '{"op":"stack","stack":1,"frames":["b.py:2","c.py:3"]}',
+      '{"op":"alloc","addr":"0x20","size":1,"stack":"1"}',
+      '{"op":"alloc","addr":"0x30","size":1,"frames":[]}',
+    ].join('\n');
+    expect(() => parse(text)).toThrow(
+      /^t\.jsonl:4: stack 1 is defined again with other frames: expected each stack id defined once \(its first definition stays\)$/,
     );
-    expect(events.map((e) => e.frames)).toEqual([['a.py:1'], ['b.py:2', 'c.py:3'], []]);
+    const { events, ctx } = parse(text, { lenient: true });
+    expect(events.map((e) => e.frames)).toEqual([['a.py:1'], ['a.py:1'], []]);
+    expect(ctx.skippedExamples.map((x) => x.line)).toEqual([4]);
   });
 });
 
