@@ -4,6 +4,7 @@
 
 import { AddressSpace, AddressSpaceError, LOW_SPAN } from '../events/address-space.js';
 import { DOMAIN_MEM, DOMAIN_OBJ, DOMAIN_RAW, OP_NAMES } from '../events/ops.js';
+import { visibleControls } from '../text/visible-controls.js';
 
 /**
  * Longest accepted line (a record, including quoted newlines), terminator
@@ -117,8 +118,8 @@ export function isInteger64(value: number): boolean {
   return Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 64;
 }
 
-/** Quote untrusted text for an error message: bounded, control characters escaped. */
+/** Quote untrusted text for an error message: bounded, control characters escaped (C0 by JSON, DEL and C1 as `\x9b`). */
 export function quoteForMessage(text: string): string {
   const cut = text.length > 40 ? text.slice(0, 40) + '…' : text;
-  return JSON.stringify(cut);
+  return visibleControls(JSON.stringify(cut));
 }

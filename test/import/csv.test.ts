@@ -914,6 +914,11 @@ describe('CSV importer: bad input', () => {
     expect(e.message).toBe('trace.csv:2: expected a timestamp in ts (an integer), got "1.5"');
   });
 
+  it('shows control characters of bad values as escapes in messages (C0 by JSON, DEL and C1 as \\xNN)', () => {
+    const e = strictError('op,addr,size\n\u001b[2J\u009b31m\u007f,0x10,16\n');
+    expect(e.detail).toBe('unknown op "\\u001b[2J\\x9b31m\\x7f": expected one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, stack');
+  });
+
   it('quotes long bad values in messages only up to a bound', () => {
     const e = strictError(`op,addr,size\n${'x'.repeat(5000)},0x10,16\n`);
     expect(e.detail.length).toBeLessThan(200);
