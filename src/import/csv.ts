@@ -28,7 +28,7 @@
 
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
-import { StackLimitError } from '../events/stack-table.js';
+import { FrameLineError, StackLimitError } from '../events/stack-table.js';
 import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
 import { TraceFormatError } from '../errors.js';
 import type { ImportContext } from './import-context.js';
@@ -965,6 +965,7 @@ class CsvParser implements PushParser {
     try {
       defined = ctx.stacks.define(this.rStack, this.rFrames.split(';'));
     } catch (e) {
+      if (e instanceof FrameLineError) return ctx.bad(line, e.message);
       this.limitExceeded(line, e);
     }
     // A definition never changes, so the stack ref caches stay valid.
@@ -998,7 +999,9 @@ class CsvParser implements PushParser {
     try {
       return ctx.stacks.internJoined(this.rFrames);
     } catch (e) {
-      return this.limitExceeded(line, e);
+      if (!(e instanceof FrameLineError)) return this.limitExceeded(line, e);
+      ctx.bad(line, e.message);
+      return BAD_STACK;
     }
   }
 

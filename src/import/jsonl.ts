@@ -18,7 +18,7 @@ import { LineSplitter, hasBareCr } from './line-splitter.js';
 import { LOW_SPAN } from '../events/address-space.js';
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { DOMAIN_OBJ, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_REALLOC } from '../events/ops.js';
-import { StackLimitError } from '../events/stack-table.js';
+import { FrameLineError, StackLimitError } from '../events/stack-table.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
@@ -145,7 +145,8 @@ class JsonlParser implements PushParser {
     const frames = readFrames(r.frames);
     if (frames === undefined) return 'missing frames: a stack record needs "frames", an array of strings';
     if (typeof frames === 'string') return frames;
-    return this.guardTables(() => this.ctx.stacks.define(id, frames)) ? undefined : stackRedefined(id);
+    const defined = this.guardTables(() => this.ctx.stacks.define(id, frames));
+    return typeof defined === 'string' ? defined : defined ? undefined : stackRedefined(id);
   }
 
   /** An event record: validated into locals first, then pushed. */
@@ -201,7 +202,9 @@ class JsonlParser implements PushParser {
     } else if (present(r.frames)) {
       const frames = readFrames(r.frames);
       if (typeof frames === 'string') return frames;
-      stack = this.guardTables(() => this.ctx.stacks.intern(frames ?? []));
+      const interned = this.guardTables(() => this.ctx.stacks.intern(frames ?? []));
+      if (typeof interned === 'string') return interned;
+      stack = interned;
     }
     const b = this.batch;
     const i = b.push(op, line);
@@ -223,12 +226,16 @@ class JsonlParser implements PushParser {
     return typeof th === 'number' ? this.ctx.threads.internNumber(th) : this.ctx.threads.internString(th);
   }
 
-  /** Table overflow makes the rest of the trace unusable: fatal in every mode. */
-  private guardTables<T>(fn: () => T): T {
+  /**
+   * Table overflow makes the rest of the trace unusable: fatal in every mode.
+   * A frame's line number out of range is the record's problem, returned.
+   */
+  private guardTables<T>(fn: () => T): T | string {
     try {
       return fn();
     } catch (e) {
       if (e instanceof StackLimitError) this.ctx.fatal(this.lineNo, e.message);
+      if (e instanceof FrameLineError) return e.message;
       throw e;
     }
   }

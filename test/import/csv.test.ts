@@ -994,3 +994,26 @@ describe('CSV importer: bad input', () => {
     }
   });
 });
+
+describe('CSV importer: line numbers of frames', () => {
+  it('refuses a frame whose line number is beyond 2^32-1 as a bad record, inline or in a stack record', () => {
+    const text = [
+      'op,addr,size,stack,frames',
+      'alloc,0x10,16,,a.py:4294967295',
+      'alloc,0x20,16,,"f (b.py:4294967296)"',
+      `stack,,,3,"main.py:1;c.py:${'9'.repeat(400)}"`,
+      'alloc,0x30,16,3,',
+      'alloc,0x40,16,,"f (b.py:4294967296)"',
+    ].join('\n') + '\n';
+    const e = strictError(text);
+    expect(e.message).toBe('trace.csv:3: line number 4294967296 of a frame is out of range: expected at most 4294967295');
+    const { events, ctx } = parseTrace(text, { lenient: true });
+    expect(events.map((x) => [x.line, x.stack])).toEqual([[2, ['a.py:4294967295']]]);
+    expect(ctx.skippedExamples.map((x) => [x.line, x.message])).toEqual([
+      [3, 'line number 4294967296 of a frame is out of range: expected at most 4294967295'],
+      [4, `line number ${'9'.repeat(20)}… of a frame is out of range: expected at most 4294967295`],
+      [5, 'stack 3 is not defined by an earlier stack record'],
+      [6, 'line number 4294967296 of a frame is out of range: expected at most 4294967295'],
+    ]);
+  });
+});

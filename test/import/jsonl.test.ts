@@ -385,3 +385,17 @@ describe('the JSONL importer keeps 64-bit integers exact', () => {
     expect(events[0]).toMatchObject({ ts: 2 ** 64, thread: '18446744073709551615' });
   });
 });
+
+describe('the JSONL importer and line numbers of frames', () => {
+  test('refuses a frame whose line number is beyond 2^32-1 as a bad record', () => {
+    const text = [
+      '{"op":"alloc","addr":"0x10","size":1,"frames":["a.py:4294967295"]}',
+      '{"op":"alloc","addr":"0x20","size":1,"frames":["main.py:1","f (b.py:99999999999)"]}',
+      '{"op":"stack","stack":1,"frames":["c.py:4294967296"]}',
+    ].join('\n');
+    expect(() => parse(text)).toThrow(/^t\.jsonl:2: line number 99999999999 of a frame is out of range: expected at most 4294967295$/);
+    const { events, ctx } = parse(text, { lenient: true });
+    expect(events.map((e) => e.frames)).toEqual([['a.py:4294967295']]);
+    expect(ctx.skippedExamples.map((x) => x.line)).toEqual([2, 3]);
+  });
+});
