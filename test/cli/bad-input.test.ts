@@ -74,6 +74,14 @@ describe('memreplay on bad input', () => {
     }
   });
 
+  it('shows control characters of a file name or of trace text in its message as escapes, never raw', () => {
+    const r = memreplay(['stats', traceFile('bad\u001b[2J.csv', HEADER + '\u0007\u009b31m,0x10,16,,obj,\n')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\\x1b\[2J\.csv:2: unknown op "\\u0007\\x9b31m"/);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('names a missing file', () => {
     const r = memreplay(['analyze', '/nonexistent/trace.csv']);
     expect(r.code).toBe(2);
