@@ -4,6 +4,7 @@
 // message asks for a report; MEMREPLAY_DEBUG=1 shows the stack).
 
 import { MemreplayError } from '../src/errors.js';
+import { visibleControls } from '../src/text/visible-controls.js';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -11,7 +12,8 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
 
 export function fail(message: string, code = EXIT_USAGE): never {
-  process.stderr.write(`memreplay: ${message}\n`);
+  // A message may quote a file name or trace text: no raw ESC or BEL reaches the terminal.
+  process.stderr.write(`memreplay: ${visibleControls(message, true)}\n`);
   process.exit(code);
 }
 

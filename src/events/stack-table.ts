@@ -11,6 +11,15 @@ export const MAX_DISTINCT_STACKS = 4_000_000;
 
 export class StackLimitError extends Error {}
 
+/** tracemalloc keeps a line number as a C unsigned int: larger ones come from no interpreter. */
+export const MAX_LINE_NUMBER = 2 ** 32 - 1;
+
+/** A frame whose line number is out of range: a bad record, not a full table. */
+export class FrameLineError extends Error {}
+
+/** The line number of a frame: the digits after its last colon, before an optional `)`. */
+const LINE_NUMBER = /:([0-9]+)\)?$/;
+
 export class StackTable {
   private readonly frameIds = new Map<string, number>();
   private readonly frameText: string[] = [];
@@ -56,9 +65,17 @@ export class StackTable {
     return id;
   }
 
-  /** Record a `stack` record: external id -> frames. A redefinition replaces it. */
-  define(externalId: number, frames: readonly string[]): void {
-    this.external.set(externalId, this.intern(frames));
+  /**
+   * Record a `stack` record: external id -> frames. An id keeps its first
+   * definition: returns false, changing nothing, when it is defined already
+   * with other frames (repeating the same definition is harmless).
+   */
+  define(externalId: number, frames: readonly string[]): boolean {
+    const id = this.intern(frames);
+    const known = this.external.get(externalId);
+    if (known !== undefined) return known === id;
+    this.external.set(externalId, id);
+    return true;
   }
 
   /** The interned id of an external stack id, or undefined when never defined. */
@@ -86,6 +103,12 @@ export class StackTable {
     const frame = text.length > MAX_FRAME_CHARS ? text.slice(0, MAX_FRAME_CHARS) + '…' : text;
     const known = this.frameIds.get(frame);
     if (known !== undefined) return known;
+    // Checked once per distinct frame, here where frames are first seen.
+    const digits = LINE_NUMBER.exec(text)?.[1];
+    if (digits !== undefined && (digits.length > 10 || Number(digits) > MAX_LINE_NUMBER)) {
+      const shown = digits.length > 20 ? digits.slice(0, 20) + '…' : digits;
+      throw new FrameLineError(`line number ${shown} of a frame is out of range: expected at most ${MAX_LINE_NUMBER}`);
+    }
     if (this.frameText.length >= MAX_DISTINCT_FRAMES) {
       throw new StackLimitError(`more than ${MAX_DISTINCT_FRAMES} distinct frames`);
     }

@@ -28,19 +28,23 @@
 
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
-import { StackLimitError } from '../events/stack-table.js';
+import { FrameLineError, StackLimitError } from '../events/stack-table.js';
 import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
 import { TraceFormatError } from '../errors.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
+  INTEGER_64_RANGE,
   MAX_LINE_BYTES,
   OP_BY_NAME,
   domainCode,
+  fitsIn64Bits,
   parseAddressText,
   parseIntegerText,
   parseSizeText,
+  parseStackIdText,
   quoteForMessage,
+  stackRedefined,
 } from './record-fields.js';
 import type { ParserFactory, PushParser, TraceMeta, TraceSink } from './types.js';
 
@@ -49,6 +53,10 @@ export { MAX_LINE_BYTES };
 const EXPECTED_HEADER = 'expected a header row naming the columns (op,addr,size,...)';
 const LONG_LINE = `line longer than 1 MiB: expected CSV lines of at most ${MAX_LINE_BYTES} bytes (is this a CSV trace?)`;
 const BINARY = 'binary data (NUL byte) where CSV text was expected (a compressed or binary file?)';
+const CUT_RECORD = 'the file ends mid-record: its last line has no newline';
+/** Old Mac line ends: without this the whole file reads as one line. */
+const BARE_CR =
+  'a carriage return (\\r) without a line feed outside a quoted field: expected lines ended by \\n or \\r\\n (old Mac line ends? convert them, e.g. with tr \'\\r\' \'\\n\')';
 
 // Column roles, from the header.
 const R_IGNORE = 0;
@@ -127,11 +135,15 @@ const S_QUOTED = 2;
 const S_QUOTE_SEEN = 3; // a quote inside a quoted field: closes it, or `""`
 const S_COMMENT = 4; // a `#` line before the header: ends at the next newline
 
-/** An integer thread id becomes a number when it is exact, anything else stays text. */
-function threadKey(text: string): number | string {
+/**
+ * An integer thread id becomes a number when it is exact, anything else stays
+ * text; undefined for an integer beyond 64 bits, which no thread id is.
+ */
+function threadKey(text: string): number | string | undefined {
   if (/^-?[0-9]+$/.test(text)) {
     const n = Number(text);
     if (Number.isSafeInteger(n)) return n;
+    if (!fitsIn64Bits(text)) return undefined;
   }
   return text;
 }
@@ -216,15 +228,7 @@ class CsvParser implements PushParser {
       if (this.head !== null) this.feed(this.head);
       this.head = null;
     }
-    if (this.carryLen > 0) {
-      // The last line lacks its newline: supply one.
-      this.appendCarry(new Uint8Array([10]), 0, 1, true);
-      const pos = this.endMidRecordCheck(this.lineNo, () => this.processRecords(this.carry, 0, this.carryLen));
-      if (pos < this.carryLen) {
-        this.ctx.fatal(this.lineNo, 'unterminated quoted field: expected a closing quote (") before the end of the input');
-      }
-      this.carryLen = 0;
-    }
+    if (this.carryLen > 0) this.lastLineWithoutNewline();
     if (!this.inBody) {
       if (this.sawComment) this.ctx.fatal(this.lineNo - 1, `no header row after the comments: ${EXPECTED_HEADER}`);
       this.ctx.fatal(0, `empty trace: ${EXPECTED_HEADER}`);
@@ -233,21 +237,37 @@ class CsvParser implements PushParser {
   }
 
   /**
-   * Parse the input's last line, which had no newline. When it does not
-   * parse, the likely cause is that the file was cut there (a copy or a
-   * recording interrupted): say so, as for a truncated gzip stream, with
-   * what was wrong with the line. Only an error about that line is recast.
+   * The input's last line has no newline. Nothing in a CSV record says where
+   * it ends but the newline, so such a line is taken for a cut record (a copy
+   * or a recording interrupted): `alloc,0x10,16` may be the start of
+   * `alloc,0x10,1600`. Strict mode refuses it, saying what was wrong with the
+   * line when it does not parse either; lenient mode skips and counts it.
+   * Lines before the header (comments, the header itself) cannot be skipped:
+   * the file is refused in both modes.
    */
-  private endMidRecordCheck(line: number, parse: () => number): number {
+  private lastLineWithoutNewline(): void {
+    const line = this.lineNo;
+    // Lines ended by CR alone: the whole rest of the file is this "line".
+    if (hasBareCr(this.carry, 0, this.carryLen)) this.ctx.fatal(line, BARE_CR);
+    if (this.inBody && this.ctx.lenient && this.scanState !== S_QUOTED) {
+      if (!isBlank(this.carry, 0, this.carryLen)) this.ctx.bad(line, `${CUT_RECORD}; skipped`);
+      this.carryLen = 0;
+      return;
+    }
+    this.appendCarry(new Uint8Array([10]), 0, 1, true);
+    let pos: number;
     try {
-      return parse();
+      pos = this.processRecords(this.carry, 0, this.carryLen);
     } catch (e) {
-      if (!(e instanceof TraceFormatError) || e.line !== line) throw e;
-      throw new TraceFormatError(
-        e.file,
-        line,
-        `the file ends mid-record: its last line has no newline and does not parse (${e.detail}); was the file cut off, or still being written?`,
-      );
+      if (!(e instanceof TraceFormatError) || e.line !== line || e.detail.startsWith(BARE_CR)) throw e;
+      throw new TraceFormatError(e.file, line, `${CUT_RECORD} and does not parse (${e.detail}); was the file cut off, or still being written?`);
+    }
+    if (pos < this.carryLen) {
+      this.ctx.fatal(line, 'unterminated quoted field: expected a closing quote (") before the end of the input');
+    }
+    this.carryLen = 0;
+    if (this.lineNo > line && !isBlank(this.carry, 0, pos - 1)) {
+      this.ctx.fatal(line, `${CUT_RECORD}, so it may be cut (was the file cut off, or still being written?): end it with a newline if it is whole, or pass --lenient to skip it`);
     }
   }
 
@@ -298,7 +318,9 @@ class CsvParser implements PushParser {
     // \r\n). Complete: n includes the terminator, at most \r\n.
     if (n > MAX_LINE_BYTES + (complete ? 2 : 1)) {
       const open = !complete && this.scanState === S_QUOTED;
-      this.ctx.fatal(this.lineNo, open ? `${LONG_LINE}; it is inside a quoted field: is a closing quote missing?` : LONG_LINE);
+      if (open) this.ctx.fatal(this.lineNo, `${LONG_LINE}; it is inside a quoted field: is a closing quote missing?`);
+      const crOnly = hasBareCr(this.carry, 0, this.carryLen) || hasBareCr(src, s, e);
+      this.ctx.fatal(this.lineNo, crOnly ? `${LONG_LINE}; ${BARE_CR}` : LONG_LINE);
     }
     if (n > this.carry.length) {
       const grown = new Uint8Array(Math.min(Math.max(n, this.carry.length * 2), MAX_LINE_BYTES + 2));
@@ -468,7 +490,7 @@ class CsvParser implements PushParser {
             } else {
               q = scanText(buf, p);
               if (q > p) {
-                this.threadFromBytes(buf, p, q);
+                if (!this.threadFromBytes(buf, p, q)) return start;
                 has |= H_THREAD;
                 p = q;
               }
@@ -660,14 +682,15 @@ class CsvParser implements PushParser {
     this.rOp = op;
     this.rHas = has & ~H_LABEL;
     this.rThreadText = null;
-    if (has & H_THREAD) this.threadFromBytes(buf, this.thS, this.thE);
+    if (has & H_THREAD && !this.threadFromBytes(buf, this.thS, this.thE)) return BAIL;
     this.rFrames = has & H_FRAMES ? this.decoder.decode(buf.subarray(this.frS, this.frE)) : '';
     this.rLabel = op === OP_MARK && has & H_LABEL ? this.decoder.decode(buf.subarray(this.lbS, this.lbE)) : '';
     this.commit(this.lineNo++);
     return next;
   }
 
-  private threadFromBytes(buf: Uint8Array, s: number, e: number): void {
+  /** The thread id of buf[s..e) into rThreadNum or rThreadText; false (for the slow path) when it is out of range. */
+  private threadFromBytes(buf: Uint8Array, s: number, e: number): boolean {
     const neg = buf[s] === 45;
     const ds = neg ? s + 1 : s;
     let v = 0;
@@ -680,11 +703,13 @@ class CsvParser implements PushParser {
     }
     if (p === e && p > ds && p - ds <= 15) {
       this.rThreadNum = neg ? -v : v;
-      return;
+      return true;
     }
     const key = threadKey(this.decoder.decode(buf.subarray(s, e)));
+    if (key === undefined) return false;
     if (typeof key === 'number') this.rThreadNum = key;
     else this.rThreadText = key;
+    return true;
   }
 
   /**
@@ -699,16 +724,17 @@ class CsvParser implements PushParser {
     const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
     const line = this.lineNo;
     this.lineNo += 1 + this.scanNewlines;
-    if (end - start > MAX_LINE_BYTES) this.ctx.fatal(line, LONG_LINE);
+    if (end - start > MAX_LINE_BYTES) this.ctx.fatal(line, longLine(buf, start, end));
     if (end === start) return nl + 1; // blank line
     if (this.inBody) this.slowRecord(buf, start, end, line);
-    else if (buf[start] === 35) this.comment(buf, start, end);
+    else if (buf[start] === 35) this.comment(buf, start, end, line);
     else this.header(buf, start, end, line);
     return nl + 1;
   }
 
   /** `# key: value` is metadata; any other `#` line is a comment. */
-  private comment(buf: Uint8Array, start: number, end: number): void {
+  private comment(buf: Uint8Array, start: number, end: number, line: number): void {
+    if (buf.subarray(start, end).includes(13)) this.ctx.fatal(line, BARE_CR);
     this.sawComment = true;
     const text = this.decoder.decode(buf.subarray(start + 1, end));
     const colon = text.indexOf(':');
@@ -725,7 +751,7 @@ class CsvParser implements PushParser {
   }
 
   private header(buf: Uint8Array, start: number, end: number, line: number): void {
-    const n = this.splitFields(buf, start, end, null);
+    const n = this.splitFields(buf, start, end, null, line);
     if (n < 0) this.ctx.fatal(line, `${this.problem} (in the header row)`);
     const roles = new Uint8Array(n);
     const seen = new Set<number>();
@@ -750,9 +776,11 @@ class CsvParser implements PushParser {
   /**
    * Split the record buf[start..end) (terminator excluded) into field texts:
    * by role into `texts` (roles given), or all into `names` (roles null).
-   * Returns the field count, or -1 with `problem` set on broken quoting.
+   * Returns the field count, or -1 with `problem` set on broken quoting. A
+   * bare CR outside quotes is fatal: it is how a file with CR-only line ends
+   * looks, and the rest of such a file cannot be read as lines.
    */
-  private splitFields(buf: Uint8Array, start: number, end: number, roles: Uint8Array | null): number {
+  private splitFields(buf: Uint8Array, start: number, end: number, roles: Uint8Array | null, line: number): number {
     let p = start;
     let n = 0;
     for (;;) {
@@ -784,6 +812,7 @@ class CsvParser implements PushParser {
       } else {
         let q = p;
         while (q < end && buf[q] !== 44) {
+          if (buf[q] === 13) this.ctx.fatal(line, BARE_CR);
           if (buf[q] === 34) {
             const field = this.decoder.decode(buf.subarray(p, Math.min(end, p + 40)));
             this.problem = `broken quoting: a quote inside the unquoted field ${n + 1} (${quoteForMessage(field)}): expected the whole field in quotes, with inner quotes doubled`;
@@ -807,7 +836,7 @@ class CsvParser implements PushParser {
     const ctx = this.ctx;
     const t = this.texts;
     t.fill('');
-    const n = this.splitFields(buf, start, end, this.roles);
+    const n = this.splitFields(buf, start, end, this.roles, line);
     if (n < 0) return ctx.bad(line, this.problem);
     if (n > this.roles.length) {
       return ctx.bad(
@@ -865,16 +894,15 @@ class CsvParser implements PushParser {
       }
       if (t[R_THREAD] !== '') {
         const key = threadKey(t[R_THREAD]!);
+        if (key === undefined) return ctx.bad(line, `expected thread (${INTEGER_64_RANGE}, or a name), got ${quoteForMessage(t[R_THREAD]!)}`);
         if (typeof key === 'number') this.rThreadNum = key;
         else this.rThreadText = key;
         has |= H_THREAD;
       }
     }
     if (t[R_STACK] !== '') {
-      const id = parseIntegerText(t[R_STACK]!, 'a stack id');
-      if (typeof id === 'string' || !Number.isSafeInteger(id)) {
-        return ctx.bad(line, typeof id === 'string' ? id : `stack id ${quoteForMessage(t[R_STACK]!)} is too large: expected an integer of at most 2^53-1`);
-      }
+      const id = parseStackIdText(t[R_STACK]!);
+      if (typeof id === 'string') return ctx.bad(line, id);
       this.rStack = id;
       has |= H_STACK;
     }
@@ -933,13 +961,15 @@ class CsvParser implements PushParser {
     const has = this.rHas;
     if (!(has & H_STACK)) return ctx.bad(line, 'missing stack: a stack record needs stack (its id) and frames');
     if (!(has & H_FRAMES)) return ctx.bad(line, 'missing frames: a stack record needs stack (its id) and frames');
+    let defined: boolean;
     try {
-      ctx.stacks.define(this.rStack, this.rFrames.split(';'));
+      defined = ctx.stacks.define(this.rStack, this.rFrames.split(';'));
     } catch (e) {
+      if (e instanceof FrameLineError) return ctx.bad(line, e.message);
       this.limitExceeded(line, e);
     }
-    this.lastStackRef = NaN;
-    if (this.rStack >= 0 && this.rStack < this.stackByRef.length) this.stackByRef[this.rStack] = NO_ID;
+    // A definition never changes, so the stack ref caches stay valid.
+    if (!defined) ctx.bad(line, stackRedefined(this.rStack));
   }
 
   /** The stack id of an event with a stack ref or inline frames; BAD_STACK once reported as bad. */
@@ -969,7 +999,9 @@ class CsvParser implements PushParser {
     try {
       return ctx.stacks.internJoined(this.rFrames);
     } catch (e) {
-      return this.limitExceeded(line, e);
+      if (!(e instanceof FrameLineError)) return this.limitExceeded(line, e);
+      ctx.bad(line, e.message);
+      return BAD_STACK;
     }
   }
 
@@ -991,6 +1023,24 @@ class CsvParser implements PushParser {
     if (e instanceof StackLimitError) this.ctx.fatal(line, `${e.message}: memreplay keeps at most that many`);
     throw e;
   }
+}
+
+/** A line over the cap; one with a bare CR in it is most likely a file with CR-only line ends. */
+function longLine(buf: Uint8Array, start: number, end: number): string {
+  return hasBareCr(buf, start, end) ? `${LONG_LINE}; ${BARE_CR}` : LONG_LINE;
+}
+
+/** Whether buf[start..end) has a CR followed by something else than LF (quoted or not: a scan, for error paths). */
+function hasBareCr(buf: Uint8Array, start: number, end: number): boolean {
+  for (let p = buf.indexOf(13, start); p >= 0 && p + 1 < end; p = buf.indexOf(13, p + 1)) {
+    if (buf[p + 1] !== 10) return true;
+  }
+  return false;
+}
+
+/** A last line with nothing in it, or only the CR of a CR LF cut before its LF. */
+function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  return end === start || (end === start + 1 && buf[start] === 13);
 }
 
 function addressProblem(column: string, problem: string): string {

@@ -5,36 +5,46 @@
 // line goes through JSON.parse - the general parser is fast enough here and
 // gets every JSON escape right.
 //
-// Addresses must stay exact up to 64 bits, but JSON.parse turns every number
-// into a double and rounds above 2^53. So a line with 16 or more digits in a
-// row (a cheap test that almost never fires on real traces, whose addresses
-// are hex strings) first has the number tokens of its `addr` / `old_addr`
-// keys quoted; they then arrive as decimal strings and take the exact text
-// path. A quote inside a JSON string is always escaped, so the pattern
-// `"addr":` can only match a real key.
+// Addresses must stay exact up to 64 bits, and other integers must be judged
+// by their exact value, but JSON.parse turns every number into a double and
+// rounds above 2^53. So a line with 16 or more digits in a row (a cheap test
+// that almost never fires on real traces, whose addresses are hex strings)
+// first has the number tokens of its `addr` / `old_addr` / `ts` / `thread` /
+// `stack` keys quoted; they then arrive as decimal strings and take the
+// exact text path (range checks included). A quote inside a JSON string is
+// always escaped, so the pattern `"addr":` can only match a real key.
 
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter, hasBareCr } from './line-splitter.js';
 import { LOW_SPAN } from '../events/address-space.js';
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { DOMAIN_OBJ, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_REALLOC } from '../events/ops.js';
-import { StackLimitError } from '../events/stack-table.js';
+import { FrameLineError, StackLimitError } from '../events/stack-table.js';
 import type { ImportContext } from './import-context.js';
 import {
   EXPECTED_OPS,
   MAX_LINE_BYTES,
   OP_BY_NAME,
+  INTEGER_64_RANGE,
   domainCode,
+  fitsIn64Bits,
+  isInteger64,
   parseAddressText,
   parseIntegerText,
   parseSizeText,
+  parseStackIdText,
   quoteForMessage,
+  stackIdOutOfRange,
+  stackRedefined,
 } from './record-fields.js';
 import type { PushParser, TraceMeta, TraceSink } from './types.js';
 
 export { MAX_LINE_BYTES };
 
-const BIG_ADDRESS_NUMBER = /("(?:old_)?addr"\s*:\s*)([1-9]\d{15,})(?=\s*[,}])/g;
+const BIG_NUMBER = /("(?:old_addr|addr|ts|thread|stack)"\s*:\s*)(-?[1-9]\d{15,})(?=\s*[,}])/g;
 const SHORT_HEX = /^0[xX][0-9a-fA-F]{1,12}$/;
+/** Old Mac line ends: without this the whole file reads as one line. */
+const BARE_CR =
+  "a carriage return (\\r) without a line feed between JSON objects: expected lines ended by \\n or \\r\\n (old Mac line ends? convert them, e.g. with tr '\\r' '\\n')";
 const SNAPSHOT_MESSAGE =
   'this is a tracemalloc snapshot file, not an event trace; replay needs the alloc/free records of trace format v1 (compare snapshots with memreplay diff)';
 
@@ -57,10 +67,12 @@ class JsonlParser implements PushParser {
   private readonly batch: EventBatch;
   private lineNo = 0;
   private metaSent = false;
+  /** The line being read is the input's last one and has no newline. */
+  private atEnd = false;
   /** Bytes of a line not yet ended by `\n`. */
   private readonly lines = new LineSplitter(
     MAX_LINE_BYTES,
-    (bytes) => this.tooLong(bytes),
+    (bytes, crOnly) => this.tooLong(bytes, crOnly),
     (bytes, start, end) => this.line(bytes, start, end),
   );
 
@@ -77,22 +89,23 @@ class JsonlParser implements PushParser {
   }
 
   end(): void {
+    this.atEnd = true;
     this.lines.end();
     this.sendMeta({});
     if (this.batch.length > 0) this.flush();
   }
 
-  private tooLong(bytes: number): never {
+  private tooLong(bytes: number, crOnly: boolean): never {
     this.ctx.fatal(
       this.lineNo + 1,
-      `line longer than 1 MiB (${bytes} bytes or more); a JSONL trace has one short JSON object a line`,
+      `line longer than 1 MiB (${bytes} bytes or more); a JSONL trace has one short JSON object a line${crOnly ? `; ${BARE_CR}` : ''}`,
     );
   }
 
   /** One line, bytes[start, end) without its `\n`. */
   private line(bytes: Buffer, start: number, end: number): void {
     if (bytes[end - 1] === 0x0d && end > start) end--;
-    if (end - start > MAX_LINE_BYTES) this.tooLong(end - start);
+    if (end - start > MAX_LINE_BYTES) this.tooLong(end - start, hasBareCr(bytes.subarray(start, end)));
     this.lineNo++;
     if (this.lineNo === 1 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) {
       start += 3; // UTF-8 byte order mark
@@ -105,8 +118,14 @@ class JsonlParser implements PushParser {
 
   private record(text: string): void {
     const line = this.lineNo;
-    if (/\d{16}/.test(text)) text = text.replace(BIG_ADDRESS_NUMBER, '$1"$2"');
-    const rec = parseObject(text);
+    if (/\d{16}/.test(text)) text = text.replace(BIG_NUMBER, '$1"$2"');
+    let rec = parseObject(text);
+    if (typeof rec === 'string') {
+      // JSON allows a CR between tokens, so it only tells line ends when the line does not parse.
+      if (text.includes('\r')) this.ctx.fatal(line, BARE_CR);
+      // A JSON object closes itself: a last line without its newline is whole when it parses.
+      if (this.atEnd) rec = `the file ends mid-record: its last line has no newline and does not parse (${rec}); was the file cut off, or still being written?`;
+    }
     // Every non-blank line sends the metadata first, so a meta line after it is late.
     if (typeof rec !== 'string' && rec.op === 'meta' && !this.metaSent) return this.sendMeta(metaOf(rec));
     this.sendMeta({});
@@ -121,13 +140,13 @@ class JsonlParser implements PushParser {
   /** A `stack` record; returns the problem, if any. */
   private stackRecord(r: Json): string | undefined {
     if (!present(r.stack)) return 'missing stack: a stack record needs an integer id in "stack"';
-    const id = readInteger(r.stack, 'a stack id');
+    const id = readStackId(r.stack);
     if (typeof id === 'string') return id;
     const frames = readFrames(r.frames);
     if (frames === undefined) return 'missing frames: a stack record needs "frames", an array of strings';
     if (typeof frames === 'string') return frames;
-    this.guardTables(() => this.ctx.stacks.define(id, frames));
-    return undefined;
+    const defined = this.guardTables(() => this.ctx.stacks.define(id, frames));
+    return typeof defined === 'string' ? defined : defined ? undefined : stackRedefined(id);
   }
 
   /** An event record: validated into locals first, then pushed. */
@@ -168,10 +187,14 @@ class JsonlParser implements PushParser {
     if (present(th) && typeof th !== 'string' && !(typeof th === 'number' && Number.isInteger(th))) {
       return `expected thread (an integer or a string), got ${found(th)}`;
     }
+    // Integers beyond 2^53 arrive as text (see the header), exact.
+    if ((typeof th === 'number' && !Number.isSafeInteger(th)) || (typeof th === 'string' && /^-?[0-9]+$/.test(th) && !fitsIn64Bits(th))) {
+      return `expected thread (${INTEGER_64_RANGE}, or a name), got ${found(th)}`;
+    }
     let stack = NO_ID;
     if (present(r.stack) && present(r.frames)) return 'an event carries either stack or frames, not both';
     if (present(r.stack)) {
-      const id = readInteger(r.stack, 'a stack id');
+      const id = readStackId(r.stack);
       if (typeof id === 'string') return id;
       const resolved = this.ctx.stacks.resolve(id);
       if (resolved === undefined) return `stack ${id} is not defined by an earlier stack record`;
@@ -179,7 +202,9 @@ class JsonlParser implements PushParser {
     } else if (present(r.frames)) {
       const frames = readFrames(r.frames);
       if (typeof frames === 'string') return frames;
-      stack = this.guardTables(() => this.ctx.stacks.intern(frames ?? []));
+      const interned = this.guardTables(() => this.ctx.stacks.intern(frames ?? []));
+      if (typeof interned === 'string') return interned;
+      stack = interned;
     }
     const b = this.batch;
     const i = b.push(op, line);
@@ -201,12 +226,16 @@ class JsonlParser implements PushParser {
     return typeof th === 'number' ? this.ctx.threads.internNumber(th) : this.ctx.threads.internString(th);
   }
 
-  /** Table overflow makes the rest of the trace unusable: fatal in every mode. */
-  private guardTables<T>(fn: () => T): T {
+  /**
+   * Table overflow makes the rest of the trace unusable: fatal in every mode.
+   * A frame's line number out of range is the record's problem, returned.
+   */
+  private guardTables<T>(fn: () => T): T | string {
     try {
       return fn();
     } catch (e) {
       if (e instanceof StackLimitError) this.ctx.fatal(this.lineNo, e.message);
+      if (e instanceof FrameLineError) return e.message;
       throw e;
     }
   }
@@ -294,9 +323,17 @@ function readSize(value: unknown): number | string {
 }
 
 function readInteger(value: unknown, what: string): number | string {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'number' && isInteger64(value)) return value;
   if (typeof value === 'string') return parseIntegerText(value, what);
+  if (typeof value === 'number' && Number.isInteger(value)) return `expected ${what} (${INTEGER_64_RANGE}), got ${found(value)}`;
   return `expected ${what} (an integer), got ${found(value)}`;
+}
+
+function readStackId(value: unknown): number | string {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string') return parseStackIdText(value);
+  if (typeof value === 'number' && Number.isInteger(value)) return stackIdOutOfRange(String(value));
+  return `expected a stack id (an integer), got ${found(value)}`;
 }
 
 /** Frames as an array of strings; undefined when absent; the problem otherwise. */

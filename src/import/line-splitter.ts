@@ -10,8 +10,11 @@ export class LineSplitter {
   constructor(
     /** The longest line accepted, without its `\n` (one more byte is kept for a `\r`). */
     private readonly maxLineBytes: number,
-    /** Called with a lower bound of the line's length when it exceeds the cap; must throw. */
-    private readonly tooLong: (bytes: number) => never,
+    /**
+     * Called with a lower bound of the line's length when it exceeds the cap,
+     * and whether it has a CR not followed by LF (CR-only line ends); must throw.
+     */
+    private readonly tooLong: (bytes: number, bareCr: boolean) => never,
     /** One line, bytes[start, end) without its `\n` (a `\r` before it is kept). */
     private readonly onLine: (bytes: Buffer, start: number, end: number) => void,
   ) {}
@@ -48,7 +51,9 @@ export class LineSplitter {
 
   private append(bytes: Uint8Array, start: number, end: number): void {
     const needed = this.carryLength + (end - start);
-    if (needed > this.maxLineBytes + 1) this.tooLong(needed);
+    if (needed > this.maxLineBytes + 1) {
+      this.tooLong(needed, hasBareCr(this.carry.subarray(0, this.carryLength)) || hasBareCr(bytes.subarray(start, end)));
+    }
     if (needed > this.carry.length) {
       const grown = new Uint8Array(Math.min(this.maxLineBytes + 1, Math.max(needed, this.carry.length * 2, 256)));
       grown.set(this.carry.subarray(0, this.carryLength));
@@ -58,4 +63,12 @@ export class LineSplitter {
     this.carry.set(bytes.subarray(start, end), this.carryLength);
     this.carryLength = needed;
   }
+}
+
+/** Whether a CR is followed by something else than LF (an error path: a plain scan). */
+export function hasBareCr(bytes: Uint8Array): boolean {
+  for (let p = bytes.indexOf(13); p >= 0 && p + 1 < bytes.length; p = bytes.indexOf(13, p + 1)) {
+    if (bytes[p + 1] !== 10) return true;
+  }
+  return false;
 }

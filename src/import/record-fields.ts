@@ -4,6 +4,7 @@
 
 import { AddressSpace, AddressSpaceError, LOW_SPAN } from '../events/address-space.js';
 import { DOMAIN_MEM, DOMAIN_OBJ, DOMAIN_RAW, OP_NAMES } from '../events/ops.js';
+import { visibleControls } from '../text/visible-controls.js';
 
 /**
  * Longest accepted line (a record, including quoted newlines), terminator
@@ -70,14 +71,55 @@ export function parseSizeText(text: string): number | string {
   return `expected a size (non-negative integer), got ${quoteForMessage(text)}`;
 }
 
-/** Parse an integer that may be negative (timestamps); the problem as a string otherwise. */
+/** What a 64-bit integer field accepts, for messages. */
+export const INTEGER_64_RANGE = 'an integer from -2^63 to 2^64-1';
+
+/**
+ * Parse an integer that may be negative (timestamps, stack ids); the problem
+ * as a string otherwise. Integers beyond 64 bits (signed or unsigned: no
+ * clock or id is wider) are refused; within them a value above 2^53 is the
+ * nearest double (a timestamp of epoch nanoseconds is kept to 256 ns).
+ */
 export function parseIntegerText(text: string, what: string): number | string {
-  if (/^-?[0-9]+$/.test(text)) return Number(text);
-  return `expected ${what} (an integer), got ${quoteForMessage(text)}`;
+  if (!/^-?[0-9]+$/.test(text)) return `expected ${what} (an integer), got ${quoteForMessage(text)}`;
+  if (!fitsIn64Bits(text)) return `expected ${what} (${INTEGER_64_RANGE}), got ${quoteForMessage(text)}`;
+  return Number(text);
 }
 
-/** Quote untrusted text for an error message: bounded, control characters escaped. */
+/** A stack id: an exact integer (ids are map keys, never rounded); the problem as a string otherwise. */
+export function parseStackIdText(text: string): number | string {
+  if (!/^-?[0-9]+$/.test(text)) return `expected a stack id (an integer), got ${quoteForMessage(text)}`;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : stackIdOutOfRange(text);
+}
+
+export function stackIdOutOfRange(text: string): string {
+  return `stack id ${quoteForMessage(text)} is out of range: expected an integer from -(2^53-1) to 2^53-1`;
+}
+
+export function stackRedefined(id: number): string {
+  return `stack ${id} is defined again with other frames: expected each stack id defined once (its first definition stays)`;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Whether integer text (an optional `-`, then digits) is within -2^63..2^64-1. */
+export function fitsIn64Bits(text: string): boolean {
+  const digits = text.replace(/^-?0*/, '');
+  if (digits.length <= 18) return true;
+  if (digits.length > 20) return false; // and no BigInt of a megabyte of digits
+  const value = BigInt(text);
+  return value >= INT64_MIN && value <= UINT64_MAX;
+}
+
+/** Whether a number read by JSON.parse is an integer within -2^63..2^64-1. */
+export function isInteger64(value: number): boolean {
+  return Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 64;
+}
+
+/** Quote untrusted text for an error message: bounded, control characters escaped (C0 by JSON, DEL and C1 as `\x9b`). */
 export function quoteForMessage(text: string): string {
   const cut = text.length > 40 ? text.slice(0, 40) + '…' : text;
-  return JSON.stringify(cut);
+  return visibleControls(JSON.stringify(cut));
 }

@@ -52,16 +52,24 @@ export class ArenaFeed implements ArenaSource {
     this.nextSynthetic = SYNTHETIC_TOP;
   }
 
-  /** An `arena_alloc` record. */
-  announce(base: number): void {
+  /**
+   * An `arena_alloc` record, with its size. A size other than the model's
+   * arena size (that of the trace's Python version) is a disagreement like a
+   * misplaced arena: counted with its line, and the replay is not exact. It
+   * is not a bad record: the format cannot judge a size, only the version
+   * chosen to replay it can (--python may change it).
+   */
+  announce(base: number, size: number): void {
     this.traceHasArenas = true;
+    this.checkSize('allocates', base, size);
     this.pending.push(base);
     this.recount();
   }
 
-  /** An `arena_free` record: the model must have just released this arena. */
-  confirmRelease(base: number): void {
+  /** An `arena_free` record (its size is optional: NaN when absent): the model must have just released this arena. */
+  confirmRelease(base: number, size: number): void {
     this.traceHasArenas = true;
+    this.checkSize('releases', base, size);
     if (this.released.length === 0) {
       this.mismatch(`trace releases arena ${this.format(base)}, but the model still holds it`);
       return;
@@ -136,6 +144,12 @@ export class ArenaFeed implements ArenaSource {
       this.pendingHead = 0;
     }
     this.recount();
+  }
+
+  private checkSize(what: string, base: number, size: number): void {
+    if (size === size && size !== this.arenaSize) {
+      this.mismatch(`trace ${what} arena ${this.format(base)} of ${size} bytes, the model's arenas are ${this.arenaSize} bytes`);
+    }
   }
 
   private recount(): void {

@@ -219,11 +219,11 @@ export class Replayer implements TraceSink {
           break;
         case OP_ARENA_ALLOC:
           this.counts[op * DOMAIN_COUNT]!++;
-          if (this.useArenaRecords) this.arenas.announce(b.addr[i]!);
+          if (this.useArenaRecords) this.arenas.announce(b.addr[i]!, b.size[i]!);
           break;
         case OP_ARENA_FREE:
           this.counts[op * DOMAIN_COUNT]!++;
-          if (this.useArenaRecords) this.arenas.confirmRelease(b.addr[i]!);
+          if (this.useArenaRecords) this.arenas.confirmRelease(b.addr[i]!, b.size[i]!);
           break;
         case OP_MARK:
           this.counts[op * DOMAIN_COUNT]!++;

@@ -3,7 +3,8 @@
 // the leak site's innermost in-project frame when there is one; and a
 // Markdown job summary for GITHUB_STEP_SUMMARY. Everything from the trace is
 // escaped: `%`, CR and LF (and `:` `,` in properties) for annotations; HTML
-// and table syntax for Markdown.
+// and table syntax for Markdown; other control characters (ESC, BEL, ...) as
+// visible `\x1b` escapes in both, since the log and the summary show them.
 
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
@@ -12,6 +13,7 @@ import { instantText, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
 import { bytes, count, percent, thousands } from './units.js';
+import { visibleControls } from '../text/visible-controls.js';
 
 /** Annotations GitHub shows per step and kind; more are dropped, so the rest are summed up in one. */
 const MAX_ANNOTATIONS = 10;
@@ -82,7 +84,7 @@ function command(kind: 'error' | 'warning', props: Record<string, string>, messa
 }
 
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return visibleControls(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 export function escapeProperty(s: string): string {
@@ -143,8 +145,7 @@ function failureDetails(t: TraceCheck): string[] {
 
 /** Untrusted text inside Markdown (and the HTML GitHub allows in it): inert, one line. */
 export function md(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return visibleControls(text.replace(/[\r\n]+/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

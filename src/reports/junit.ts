@@ -12,6 +12,7 @@ import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { noVerdictAdvice } from './growth-text.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, MAX_SKIPPED_SHOWN, siteFindingText } from './check-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
+import { visibleControls } from '../text/visible-controls.js';
 
 interface Case {
   name: string;
@@ -86,9 +87,13 @@ function casesOf(t: TraceCheck): Case[] {
   return cases;
 }
 
-/** Escape text for XML attributes and content; drop characters XML 1.0 cannot carry. */
+/**
+ * Escape text for XML attributes and content: control characters as visible
+ * `\x1b` escapes (XML 1.0 cannot carry C0 controls; LF and TAB stay), and
+ * U+FFFD for the other characters it cannot carry (lone surrogates, U+FFFE).
+ */
 export function xml(text: string): string {
-  return text
+  return visibleControls(text, true)
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -11,6 +11,7 @@ import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantS
 import { leakVerdictOf, leakVerdictText } from './leak-verdict.js';
 import { siteNoun, STACKLESS_GROUPING } from './site-words.js';
 import { bytes, count, percent, thousands } from './units.js';
+import { visibleControls } from '../text/visible-controls.js';
 
 const ROWS = 10;
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
@@ -24,12 +25,12 @@ const SPARK = '▁▂▃▄▅▆▇█';
  * and autolinks), `|` (table cells), an `&` that starts an entity, and the
  * `://`, `//`, `www.` and `@` of bare links GitHub would turn into links (and a
  * leading `-`, `+`, `#`, `>`, `=` or `1.` that would start a block). No HTML
- * entities: "C library (size 0 or > 512)" stays as it is.
+ * entities: "C library (size 0 or > 512)" stays as it is. Line breaks become
+ * spaces, other control characters visible `\x1b` escapes.
  */
 export function mdText(text: string, max = 120): string {
   const clipped = text.length > max ? text.slice(0, max - 1) + '…' : text;
-  return clipped
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+  return visibleControls(clipped.replace(/[\r\n\u2028\u2029]/g, ' '))
     .replace(/[\\`*_~[\]<|@]/g, '\\$&')
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
     .replace(/:(?=\/\/)/g, '\\:')

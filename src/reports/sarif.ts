@@ -19,6 +19,7 @@ import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
 import { instantText, intervalUnit, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
+import { visibleControls } from '../text/visible-controls.js';
 import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-location.js';
 import { bytes, count } from './units.js';
 
@@ -111,7 +112,8 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  // Every string, trace text included, with its control characters as visible escapes (LF and TAB stay).
+  return JSON.stringify(log, (_key, value: unknown) => (typeof value === 'string' ? visibleControls(value, true) : value), 2) + '\n';
 }
 
 function traceResults(t: TraceCheck, root: string): unknown[] {

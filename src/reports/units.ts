@@ -1,6 +1,7 @@
 // Number formatting shared by the text reporters.
 
 import { withCommas } from '../models/pymalloc/stats-text.js';
+import { visibleControls } from '../text/visible-controls.js';
 
 /** 1234567 -> "1,234,567", as CPython's stats print numbers. */
 export const thousands = withCommas;
@@ -42,9 +43,7 @@ export function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(1)}%`;
 }
 
-/** Make untrusted trace text safe for a terminal: no control characters, bounded length. */
+/** Make untrusted trace text safe for a terminal: control characters as visible escapes (`\x1b`), bounded length. */
 export function terminalSafe(text: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
+  return visibleControls(text.length > max ? text.slice(0, max - 1) + '…' : text);
 }

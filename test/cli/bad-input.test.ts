@@ -51,10 +51,35 @@ describe('memreplay on bad input', () => {
     });
   }
 
-  it('reads a last line without its newline when it parses', () => {
-    const r = memreplay(['analyze', traceFile('ok.csv', HEADER + 'alloc,0x10,16,,obj,\nfree,0x10,,,obj,'), '--json']);
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout).traces[0].events.calls.free.total).toBe(1);
+  it('refuses a CSV whose last line has no newline even when it parses (it may be cut), and skips it with --lenient', () => {
+    const file = traceFile('cut.csv', '# python: 3.11.7\n' + HEADER + 'alloc,0x10,16,,obj,\nalloc,0x20,16');
+    const r = memreplay(['analyze', file, '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^memreplay: .*cut\.csv:4: the file ends mid-record: its last line has no newline, so it may be cut .*--lenient/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const lenient = memreplay(['analyze', file, '--json', '--lenient']);
+    expect(lenient.code).toBe(0);
+    const t = JSON.parse(lenient.stdout).traces[0];
+    expect(t.events.calls.alloc.total).toBe(1);
+    expect(t.skippedRecords.count).toBe(1);
+    expect(t.skippedRecords.examples[0]).toMatchObject({ line: 4, message: expect.stringContaining('ends mid-record') });
+  });
+
+  it('refuses a CSV with CR-only line ends instead of reading it as an empty trace', () => {
+    for (const lenient of [[], ['--lenient']]) {
+      const r = memreplay(['stats', traceFile('mac.csv', ('# python: 3.11.7\n' + HEADER + 'alloc,0x10,16,,obj,\n').replaceAll('\n', '\r')), ...lenient]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/mac\.csv:1: a carriage return \(\\r\) without a line feed/);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+
+  it('shows control characters of a file name or of trace text in its message as escapes, never raw', () => {
+    const r = memreplay(['stats', traceFile('bad\u001b[2J.csv', HEADER + '\u0007\u009b31m,0x10,16,,obj,\n')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\\x1b\[2J\.csv:2: unknown op "\\u0007\\x9b31m"/);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('names a missing file', () => {

@@ -101,7 +101,7 @@ describe('CSV importer: reading valid traces', () => {
         '# __proto__: harmless',
         'op,addr,size',
         'alloc,0x10,32',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
     expect(metaCalls).toBe(1);
     expect(meta).toEqual({
@@ -122,7 +122,7 @@ describe('CSV importer: reading valid traces', () => {
 
   it('maps columns by their header names in any order and ignores unknown columns', () => {
     const { events } = parseTrace(
-      ['size,note,domain,addr,op,extra', '48,hello,mem,0x7f00,alloc,', ',x,,0x7f00,free,"quoted, ignored"'].join('\n'),
+      ['size,note,domain,addr,op,extra', '48,hello,mem,0x7f00,alloc,', ',x,,0x7f00,free,"quoted, ignored"'].join('\n') + '\n',
     );
     expect(events).toEqual([
       { ...BASE, op: 'alloc', line: 2, addr: '0x7f00', size: 48, domain: 'mem' },
@@ -153,7 +153,7 @@ describe('CSV importer: reading valid traces', () => {
         'mark,,,,,1300,1,iteration 1',
         'mark,,,,,,,',
         'arena_free,0x7f2c1a000000,,,,-5,1,',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
     const t = { thread: '1' };
     expect(events).toEqual([
@@ -185,7 +185,7 @@ describe('CSV importer: reading valid traces', () => {
       '18446744073709551615', // 2^64-1, decimal
       '9007199254740993', // 2^53+1, decimal
     ];
-    const csv = 'op,addr,size\n' + texts.map((a) => `alloc,${a},16`).join('\n');
+    const csv = 'op,addr,size\n' + texts.map((a) => `alloc,${a},16`).join('\n') + '\n';
     const { events } = parseTrace(csv);
     expect(events.map((e) => e.addr)).toEqual(texts.map((t) => '0x' + BigInt(t).toString(16)));
     expect(events.map((e) => e.addr)).toContain('0xffffffffffffffff');
@@ -204,14 +204,14 @@ describe('CSV importer: reading valid traces', () => {
 
   it('interns integer and text thread ids', () => {
     const { events, ctx } = parseTrace(
-      'op,addr,size,thread\nalloc,0x10,1,140234\nalloc,0x20,1,MainThread\nalloc,0x30,1,140234\nalloc,0x40,1,-3\nalloc,0x50,1,99999999999999999999\n',
+      'op,addr,size,thread\nalloc,0x10,1,140234\nalloc,0x20,1,MainThread\nalloc,0x30,1,140234\nalloc,0x40,1,-3\nalloc,0x50,1,18446744073709551615\n',
     );
-    expect(events.map((e) => e.thread)).toEqual(['140234', 'MainThread', '140234', '-3', '99999999999999999999']);
+    expect(events.map((e) => e.thread)).toEqual(['140234', 'MainThread', '140234', '-3', '18446744073709551615']);
     expect(ctx.threads.count).toBe(4);
   });
 
-  it('handles CRLF line ends, a BOM, blank lines and a last line without newline', () => {
-    const text = '\uFEFF# python: 3.12.1\r\n\r\nop,addr,size\r\n\r\nalloc,0x10,16\r\n\nfree,0x10,\r\nfree,0x20';
+  it('handles CRLF line ends, a BOM and blank lines', () => {
+    const text = '\uFEFF# python: 3.12.1\r\n\r\nop,addr,size\r\n\r\nalloc,0x10,16\r\n\nfree,0x10,\r\nfree,0x20\r\n';
     const { events, meta } = parseTrace(text);
     expect(meta).toEqual({ python: '3.12.1' });
     expect(events).toEqual([
@@ -235,7 +235,7 @@ describe('CSV importer: reading valid traces', () => {
         'lines, with a comma and ""quotes"""',
         'mark,,,,""',
         'free,0x10,,,',
-      ].join('\r\n'),
+      ].join('\r\n') + '\r\n',
     );
     expect(events).toEqual([
       { ...BASE, op: 'alloc', line: 2, addr: '0x10', size: 16, stack: ['f (a.py:1)', 'g, h (b.py:2)', 'say "hi" (c.py:3)'] },
@@ -252,22 +252,22 @@ describe('CSV importer: reading valid traces', () => {
         'stack,,,7,"<frozen runpy>:88;app.py:12;app.py:40"',
         'alloc,0x10,16,7,',
         'alloc,0x20,16,,app.py:12;app.py:41',
-        'stack,,,7,other.py:1',
+        'stack,,,7,"<frozen runpy>:88;app.py:12;app.py:40"', // the same definition again: harmless
         'alloc,0x30,16,7,',
         'alloc,0x40,16,,app.py:12;app.py:41',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
     expect(events.map((e) => e.stack)).toEqual([
       ['<frozen runpy>:88', 'app.py:12', 'app.py:40'],
       ['app.py:12', 'app.py:41'],
-      ['other.py:1'],
+      ['<frozen runpy>:88', 'app.py:12', 'app.py:40'],
       ['app.py:12', 'app.py:41'],
     ]);
     expect(events.map((e) => e.line)).toEqual([3, 4, 6, 7]);
-    expect(ctx.stacks.stackCount).toBe(3);
+    expect(ctx.stacks.stackCount).toBe(2);
   });
 
-  it('resolves stack refs of any size, each to its latest definition', () => {
+  it('resolves stack refs of any size, each to its definition; one defined again with other frames is a bad record', () => {
     const refs = ['1', '0', '-4', '2000000', '9007199254740991'];
     const lines = ['op,addr,size,old_addr,domain,ts,thread,stack,frames,label'];
     for (const ref of refs) lines.push(`stack,,,,,,,${ref},"first ${ref}",`);
@@ -277,9 +277,17 @@ describe('CSV importer: reading valid traces', () => {
     const { events, ctx } = parseTrace(lines.join('\n') + '\n', { lenient: true });
     expect(events.map((e) => e.stack![0])).toEqual([
       ...refs.flatMap((ref) => [`first ${ref}`, `first ${ref}`]),
-      ...refs.map((ref) => `second ${ref}`),
+      ...refs.map((ref) => `first ${ref}`),
     ]);
-    expect(ctx.skippedExamples).toEqual([{ line: lines.length, message: 'stack 3 is not defined by an earlier stack record' }]);
+    expect(ctx.skippedExamples).toEqual([
+      ...refs.map((ref, i) => ({
+        line: 17 + 2 * i,
+        message: `stack ${ref} is defined again with other frames: expected each stack id defined once (its first definition stays)`,
+      })),
+      { line: lines.length, message: 'stack 3 is not defined by an earlier stack record' },
+    ]);
+    const e = strictError(lines.join('\n') + '\n');
+    expect(e.message).toBe('trace.csv:17: stack 1 is defined again with other frames: expected each stack id defined once (its first definition stays)');
   });
 
   it('fills full batches and flushes the last partial one at the end', () => {
@@ -350,8 +358,6 @@ describe('CSV importer: chunk boundaries', () => {
   for (const [name, text] of [
     ['LF', TRICKY.join('\n') + '\n'],
     ['CRLF', TRICKY.join('\r\n') + '\r\n'],
-    ['LF, no final newline', TRICKY.join('\n')],
-    ['CRLF, no final newline', TRICKY.join('\r\n')],
   ] as const) {
     it(`gives the same events for every chunk size from 1 to 100 bytes (${name})`, () => {
       const whole = parseTrace(text);
@@ -373,6 +379,90 @@ describe('CSV importer: chunk boundaries', () => {
       const parts = parseTrace(text, { chunk, lenient: true });
       expect(parts.events, `chunk ${chunk}`).toEqual(whole.events);
       expect(parts.ctx.skippedExamples, `chunk ${chunk}`).toEqual(whole.ctx.skippedExamples);
+    }
+  });
+});
+
+describe('CSV importer: line ends', () => {
+  const TRACE = ['# python: 3.11.7', 'op,addr,size,old_addr,domain,label', 'alloc,0x10,16,,obj,', 'mark,,,,,"a\rb"', 'alloc,0x20,1600'];
+
+  for (const [name, eol] of [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ] as const) {
+    it(`refuses a last line without its newline as a cut record, whatever the chunk size (${name})`, () => {
+      // `alloc,0x20,16` parses, but may be the start of `alloc,0x20,1600`.
+      const cut = TRACE.join(eol).slice(0, -2);
+      for (let chunk = 1; chunk <= 40; chunk++) {
+        const e = strictError(cut, chunk);
+        expect(e.line, `chunk ${chunk}`).toBe(5);
+        expect(e.detail).toBe(
+          'the file ends mid-record: its last line has no newline, so it may be cut (was the file cut off, or still being written?): end it with a newline if it is whole, or pass --lenient to skip it',
+        );
+      }
+    });
+
+    it(`skips a last line without its newline in lenient mode, counted with its line (${name})`, () => {
+      const whole = parseTrace(TRACE.join(eol) + eol);
+      expect(whole.events.map((e) => [e.op, e.line, e.size])).toEqual([
+        ['alloc', 3, 16],
+        ['mark', 4, NaN],
+        ['alloc', 5, 1600],
+      ]);
+      expect(whole.events[1]!.label).toBe('a\rb'); // a CR in a quoted field is data
+      for (let chunk = 1; chunk <= 40; chunk++) {
+        const { events, ctx } = parseTrace(TRACE.join(eol).slice(0, -2), { chunk, lenient: true });
+        expect(events, `chunk ${chunk}`).toEqual(whole.events.slice(0, 2));
+        expect(ctx.skippedRecords).toBe(1);
+        expect(ctx.skippedExamples).toEqual([{ line: 5, message: 'the file ends mid-record: its last line has no newline; skipped' }]);
+      }
+    });
+  }
+
+  it('says what was wrong with a cut last line that does not parse', () => {
+    const e = strictError('op,addr,size\nalloc,0x10,16\nfree,0x');
+    expect(e.message).toMatch(/^trace\.csv:3: the file ends mid-record: its last line has no newline and does not parse \(.*"0x".*\); was the file cut off/);
+  });
+
+  it('refuses a header without a newline after it, in both modes', () => {
+    for (const lenient of [false, true]) {
+      expect(() => parseTrace('op,addr,size', { lenient })).toThrow(/trace\.csv:1: the file ends mid-record: its last line has no newline/);
+    }
+  });
+
+  it('refuses a record of exactly 1 MiB without its newline', () => {
+    const e = strictError('op,label\nmark,' + 'x'.repeat(MAX_LINE_BYTES - 5), 65536);
+    expect(e.line).toBe(2);
+    expect(e.detail).toContain('its last line has no newline');
+  });
+
+  const BARE_CR = /a carriage return \(\\r\) without a line feed outside a quoted field: expected lines ended by \\n or \\r\\n/;
+  const crOnly = TRACE.join('\r') + '\r';
+  const crCases: Array<[string, string, number]> = [
+    ['a file with CR-only line ends', crOnly, 1],
+    ['a file with CR-only line ends and no metadata', TRACE.slice(1).join('\r') + '\r', 1],
+    ['CR-only line ends after an LF header', TRACE.slice(0, 2).join('\n') + '\n' + TRACE.slice(2).join('\r') + '\r', 3],
+    ['a bare CR inside a record', TRACE.join('\n') + '\nalloc,0x30,16\r,,obj,\nfree,0x30,,,obj,\n', 6],
+  ];
+  for (const [what, text, line] of crCases) {
+    it(`refuses ${what} at its line in both modes, for every chunk size (never an empty trace)`, () => {
+      for (let chunk = 1; chunk <= 40; chunk++) {
+        const e = strictError(text, chunk);
+        expect(e.line, `chunk ${chunk}`).toBe(line);
+        expect(e.detail).toMatch(BARE_CR);
+        expect(outcome(text, chunk)).toEqual({ error: e.message });
+      }
+    });
+  }
+
+  it('names CR-only line ends when they make a line longer than 1 MiB', () => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => `alloc,0x${(16 + i * 32).toString(16)},16,,obj,`);
+    const text = 'op,addr,size,old_addr,domain,label\r' + rows.join('\r') + '\r';
+    for (const chunk of [65536, undefined]) {
+      const e = strictError(text, chunk);
+      expect(e.line).toBe(1);
+      expect(e.detail).toContain('line longer than 1 MiB');
+      expect(e.detail).toMatch(BARE_CR);
     }
   });
 });
@@ -551,7 +641,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
 
   it('reads every field of both layouts, with the line of every record', () => {
     const short = parseTrace(
-      ['op,addr,size,old_addr,domain,label', 'alloc,0x7f2c1a004030,48,,obj,', 'realloc,0x7f2c1a005010,200,0x7f2c1a004030,mem,', 'free,0x7f2c1a005010,,,mem,', 'mark,,,,,phase 2', 'calloc,0x10,8,,raw,'].join('\r\n'),
+      ['op,addr,size,old_addr,domain,label', 'alloc,0x7f2c1a004030,48,,obj,', 'realloc,0x7f2c1a005010,200,0x7f2c1a004030,mem,', 'free,0x7f2c1a005010,,,mem,', 'mark,,,,,phase 2', 'calloc,0x10,8,,raw,'].join('\r\n') + '\r\n',
     );
     expect(short.events).toEqual([
       { ...BASE, op: 'alloc', line: 2, addr: '0x7f2c1a004030', size: 48 },
@@ -569,7 +659,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
         'alloc,0x56202142dda0,768,,obj,201961,31674,,b.py:2;c.py:3,',
         'free,0x7f8ce6de8030,,,obj,-7,MainThread,3,,',
         'arena_free,0x7f8ce6de7000,,,,,,,,',
-      ].join('\n'),
+      ].join('\n') + '\n',
     );
     expect(recorder.events).toEqual([
       { ...BASE, op: 'arena_alloc', line: 2, addr: '0x7f8ce6de7000', size: 1048576, ts: 144946, thread: '31673' },
@@ -731,6 +821,7 @@ describe('CSV importer: csv-parse as the oracle', () => {
 
 describe('CSV importer: bad input', () => {
   const HEAD = '# python: 3.11.7\nop,addr,size,old_addr,domain,stack,frames,label\nalloc,0x10,16,,,,,\n';
+  const HEAD_TS = 'op,addr,size,ts,thread\nalloc,0x10,16,,\n';
 
   // Recoverable: strict mode throws at the record's line, lenient mode skips it.
   const recoverable: Array<[string, string, string | RegExp]> = [
@@ -752,11 +843,24 @@ describe('CSV importer: bad input', () => {
     ['a stack record without frames', 'stack,,,,,7,,', 'missing frames: a stack record needs stack (its id) and frames'],
     ['more fields than the header names', 'alloc,0x10,16,,,,a.py:1,b.py:2,', '9 fields but the header names 8 columns: expected at most 8'],
     ['a comment after the header', '# late comment', 'comment after the header ("# late comment"): expected a record'],
+    ['a stack id beyond 2^53-1', 'alloc,0x10,16,,,9007199254740992,,', 'stack id "9007199254740992" is out of range: expected an integer from -(2^53-1) to 2^53-1'],
+    ['a stack record with a stack id beyond 2^53-1', 'stack,,,,,-9007199254740992,a.py:1,', 'stack id "-9007199254740992" is out of range'],
+  ];
+  // Out-of-range numbers in the recorder's columns (fastKnown and fast paths both give up on them).
+  const outOfRange: Array<[string, string, string]> = [
+    ['a 400-digit timestamp', `alloc,0x20,16,${'9'.repeat(400)},`, `expected a timestamp in ts (an integer from -2^63 to 2^64-1), got "${'9'.repeat(40)}…"`],
+    ['a timestamp of 2^64', 'alloc,0x20,16,18446744073709551616,', 'expected a timestamp in ts (an integer from -2^63 to 2^64-1), got "18446744073709551616"'],
+    ['a timestamp below -2^63', 'alloc,0x20,16,-9223372036854775809,', 'expected a timestamp in ts (an integer from -2^63 to 2^64-1)'],
+    ['an integer thread id of 2^64', 'alloc,0x20,16,,18446744073709551616', 'expected thread (an integer from -2^63 to 2^64-1, or a name), got "18446744073709551616"'],
+    ['a 400-digit thread id', `alloc,0x20,16,,${'1'.repeat(400)}`, 'expected thread (an integer from -2^63 to 2^64-1, or a name)'],
   ];
 
-  for (const [what, row, expected] of recoverable) {
-    const text = HEAD + row + '\nfree,0x10,,,,,,\n';
-    const badLine = 3 + row.split('\n').length;
+  for (const [what, row, expected, head] of [
+    ...recoverable.map(([w, r, x]) => [w, r, x, HEAD] as const),
+    ...outOfRange.map(([w, r, x]) => [w, r, x, HEAD_TS] as const),
+  ]) {
+    const text = head + row + (head === HEAD ? '\nfree,0x10,,,,,,\n' : '\nfree,0x10,,,\n');
+    const badLine = head.split('\n').length - 1 + row.split('\n').length;
 
     it(`stops at ${what} in strict mode, naming the line and what was expected`, () => {
       const e = strictError(text);
@@ -769,7 +873,7 @@ describe('CSV importer: bad input', () => {
     it(`skips ${what} in lenient mode, counts it and keeps the good records`, () => {
       const { events, ctx } = parseTrace(text, { lenient: true });
       expect(events.map((e) => [e.op, e.line])).toEqual([
-        ['alloc', 3],
+        ['alloc', head.split('\n').length - 1],
         ['free', badLine + 1],
       ]);
       expect(ctx.skippedRecords).toBe(1);
@@ -778,9 +882,41 @@ describe('CSV importer: bad input', () => {
     });
   }
 
+  it('refuses out-of-range numbers in the recorder layout too, for every chunk size, and skips them with --lenient', () => {
+    const head = 'op,addr,size,old_addr,domain,ts,thread,stack,frames,label\nalloc,0x10,16,,obj,5,1,,,\n';
+    for (const [row, expected] of [
+      [`alloc,0x20,16,,obj,${'9'.repeat(400)},1,,,`, 'expected a timestamp in ts (an integer from -2^63 to 2^64-1)'],
+      ['alloc,0x20,16,,obj,5,18446744073709551616,,,', 'expected thread (an integer from -2^63 to 2^64-1, or a name)'],
+      ['alloc,0x20,16,,obj,5,1,9007199254740992,,', 'stack id "9007199254740992" is out of range'],
+    ] as const) {
+      const text = head + row + '\nfree,0x10,,,obj,6,1,,,\n';
+      for (const chunk of [undefined, 1, 7, 64]) {
+        const e = strictError(text, chunk);
+        expect(e.line).toBe(3);
+        expect(e.detail).toContain(expected);
+        const { events, ctx } = parseTrace(text, { lenient: true, ...(chunk ? { chunk } : {}) });
+        expect(events.map((ev) => ev.line)).toEqual([2, 4]);
+        expect(ctx.skippedExamples).toEqual([{ line: 3, message: expect.stringContaining(expected) }]);
+      }
+    }
+  });
+
+  it('keeps timestamps and thread ids of 64 bits: 2^64-1 and -2^63', () => {
+    const { events } = parseTrace('op,addr,size,ts,thread\nalloc,0x10,16,18446744073709551615,-9223372036854775808\nalloc,0x20,16,-9223372036854775808,0\n');
+    expect(events.map((e) => [e.ts, e.thread])).toEqual([
+      [2 ** 64, '-9223372036854775808'],
+      [-(2 ** 63), '0'],
+    ]);
+  });
+
   it('stops at a non-integer timestamp, naming the line and what was expected', () => {
     const e = strictError('op,addr,size,ts\nalloc,0x10,16,1.5\n');
     expect(e.message).toBe('trace.csv:2: expected a timestamp in ts (an integer), got "1.5"');
+  });
+
+  it('shows control characters of bad values as escapes in messages (C0 by JSON, DEL and C1 as \\xNN)', () => {
+    const e = strictError('op,addr,size\n\u001b[2J\u009b31m\u007f,0x10,16\n');
+    expect(e.detail).toBe('unknown op "\\u001b[2J\\x9b31m\\x7f": expected one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, stack');
   });
 
   it('quotes long bad values in messages only up to a bound', () => {
@@ -846,7 +982,7 @@ describe('CSV importer: bad input', () => {
       }
     });
 
-    for (const eol of ['\n', '\r\n', '']) {
+    for (const eol of ['\n', '\r\n']) {
       it(`accepts a line of exactly 1 MiB (${JSON.stringify(eol)} after it)`, () => {
         const text = prefix + markOfLength(MAX_LINE_BYTES) + eol;
         for (const chunk of [undefined, 4096, 65536]) {
@@ -856,5 +992,28 @@ describe('CSV importer: bad input', () => {
         }
       });
     }
+  });
+});
+
+describe('CSV importer: line numbers of frames', () => {
+  it('refuses a frame whose line number is beyond 2^32-1 as a bad record, inline or in a stack record', () => {
+    const text = [
+      'op,addr,size,stack,frames',
+      'alloc,0x10,16,,a.py:4294967295',
+      'alloc,0x20,16,,"f (b.py:4294967296)"',
+      `stack,,,3,"main.py:1;c.py:${'9'.repeat(400)}"`,
+      'alloc,0x30,16,3,',
+      'alloc,0x40,16,,"f (b.py:4294967296)"',
+    ].join('\n') + '\n';
+    const e = strictError(text);
+    expect(e.message).toBe('trace.csv:3: line number 4294967296 of a frame is out of range: expected at most 4294967295');
+    const { events, ctx } = parseTrace(text, { lenient: true });
+    expect(events.map((x) => [x.line, x.stack])).toEqual([[2, ['a.py:4294967295']]]);
+    expect(ctx.skippedExamples.map((x) => [x.line, x.message])).toEqual([
+      [3, 'line number 4294967296 of a frame is out of range: expected at most 4294967295'],
+      [4, `line number ${'9'.repeat(20)}… of a frame is out of range: expected at most 4294967295`],
+      [5, 'stack 3 is not defined by an earlier stack record'],
+      [6, 'line number 4294967296 of a frame is out of range: expected at most 4294967295'],
+    ]);
   });
 });

@@ -133,17 +133,21 @@ describe('the JSONL importer reads every record of trace format v1', () => {
     ]);
   });
 
-  test('a redefined stack id refers to its newest frames from then on', () => {
-    const { events } = parse(
-      [
-        '{"op":"stack","stack":1,"frames":["a.py:1"]}',
-        '{"op":"alloc","addr":"0x10","size":1,"stack":1}',
-        '{"op":"stack","stack":1,"frames":["b.py:2","c.py:3"]}',
-        '{"op":"alloc","addr":"0x20","size":1,"stack":"1"}',
-        '{"op":"alloc","addr":"0x30","size":1,"frames":[]}',
-      ].join('\n'),
+  test('a stack id defined again with other frames is a bad record; its first definition stays', () => {
+    const text = [
+      '{"op":"stack","stack":1,"frames":["a.py:1"]}',
+      '{"op":"alloc","addr":"0x10","size":1,"stack":1}',
+      '{"op":"stack","stack":1,"frames":["a.py:1"]}',
+      '{"op":"stack","stack":1,"frames":["b.py:2","c.py:3"]}',
+      '{"op":"alloc","addr":"0x20","size":1,"stack":"1"}',
+      '{"op":"alloc","addr":"0x30","size":1,"frames":[]}',
+    ].join('\n');
+    expect(() => parse(text)).toThrow(
+      /^t\.jsonl:4: stack 1 is defined again with other frames: expected each stack id defined once \(its first definition stays\)$/,
     );
-    expect(events.map((e) => e.frames)).toEqual([['a.py:1'], ['b.py:2', 'c.py:3'], []]);
+    const { events, ctx } = parse(text, { lenient: true });
+    expect(events.map((e) => e.frames)).toEqual([['a.py:1'], ['a.py:1'], []]);
+    expect(ctx.skippedExamples.map((x) => x.line)).toEqual([4]);
   });
 });
 
@@ -250,6 +254,15 @@ describe('the JSONL importer rejects bad records with a message naming line and 
     ['a stack record with a bad id', '{"op":"stack","stack":"four","frames":[]}', 'expected a stack id (an integer), got "four"'],
     ['a meta line after the first line', '{"op":"meta","python":"3.11.7"}', 'a meta line is allowed only as the first line'],
     ['a mark label of the wrong JSON type', '{"op":"mark","label":{"a":1}}', 'expected label (text), got an object'],
+    ['a 400-digit ts', `{"op":"alloc","addr":"0x20","size":1,"ts":${'9'.repeat(400)}}`, `expected ts (an integer from -2^63 to 2^64-1), got "${'9'.repeat(40)}…"`],
+    ['a ts of 2^64', '{"op":"alloc","addr":"0x20","size":1,"ts":18446744073709551616}', 'expected ts (an integer from -2^63 to 2^64-1), got "18446744073709551616"'],
+    ['a ts of 1e30', '{"op":"alloc","addr":"0x20","size":1,"ts":1e30}', 'expected ts (an integer from -2^63 to 2^64-1), got 1e+30'],
+    ['a ts text beyond 64 bits', `{"op":"alloc","addr":"0x20","size":1,"ts":"-${'9'.repeat(30)}"}`, 'expected ts (an integer from -2^63 to 2^64-1)'],
+    ['a thread number beyond 64 bits', '{"op":"alloc","addr":"0x20","size":1,"thread":18446744073709551616}', 'expected thread (an integer from -2^63 to 2^64-1, or a name), got "18446744073709551616"'],
+    ['a thread number of 1e30', '{"op":"alloc","addr":"0x20","size":1,"thread":1e30}', 'expected thread (an integer from -2^63 to 2^64-1, or a name), got 1e+30'],
+    ['a stack id beyond 2^53-1', '{"op":"alloc","addr":"0x20","size":1,"stack":9007199254740993}', 'stack id "9007199254740993" is out of range'],
+    ['a stack record id of 1e20', '{"op":"stack","stack":1e20,"frames":[]}', 'stack id "100000000000000000000" is out of range'],
+    ['a size of 1e20', '{"op":"alloc","addr":"0x20","size":1e20}', 'is too large (at most 2^53-1)'],
   ];
 
   test.each(cases)('strict mode: %s stops the import with a TraceFormatError at that line', (_what, bad, fragment) => {
@@ -321,5 +334,68 @@ describe('the JSONL importer stops on input that cannot be a JSONL event trace, 
       /t\.jsonl:1: this is a tracemalloc snapshot file, not an event trace; /,
     );
     expect(() => parse('{"op":"trace","size":8,"domain":0,"frames":[]}', { lenient })).toThrow(/tracemalloc snapshot file/);
+  });
+});
+
+describe('the JSONL importer and line ends', () => {
+  const LINES = ['{"op":"meta","python":"3.11.7"}', '{"op":"alloc","addr":"0x10","size":16}', '{"op":"mark","label":"a\\rb"}', '{"op":"free","addr":"0x10"}'];
+
+  test('reads a last line without its newline when it parses: a JSON object closes itself', () => {
+    for (let chunkSize = 1; chunkSize <= 40; chunkSize++) {
+      const { events } = parse(LINES.join('\n'), { chunkSize });
+      expect(events.map((e) => e.op)).toEqual(['alloc', 'mark', 'free']);
+    }
+  });
+
+  test('says a last line without its newline that does not parse is a cut record, and skips it with --lenient', () => {
+    const cut = LINES.join('\n').slice(0, -5);
+    expect(() => parse(cut)).toThrow(
+      /^t\.jsonl:4: the file ends mid-record: its last line has no newline and does not parse \(invalid JSON.*\); was the file cut off, or still being written\?$/,
+    );
+    const { events, ctx } = parse(cut, { lenient: true });
+    expect(events.map((e) => e.op)).toEqual(['alloc', 'mark']);
+    expect(ctx.skippedExamples).toEqual([{ line: 4, message: expect.stringContaining('the file ends mid-record') }]);
+    // A bad line that has its newline is a bad record like any other.
+    expect(() => parse(cut + '\n')).toThrow(/^t\.jsonl:4: invalid JSON/);
+  });
+
+  test.each([false, true])('refuses CR-only line ends at the first line instead of reading an empty trace (lenient: %s)', (lenient) => {
+    for (const text of [LINES.join('\r') + '\r', LINES.slice(1).join('\r')]) {
+      for (const chunkSize of [undefined, 7]) {
+        expect(() => parse(text, { lenient, chunkSize })).toThrow(/^t\.jsonl:1: a carriage return \(\\r\) without a line feed between JSON objects/);
+      }
+    }
+  });
+
+  test('names CR-only line ends when they make a line longer than 1 MiB', () => {
+    const text = Array.from({ length: 40_000 }, (_, i) => `{"op":"alloc","addr":"0x${(16 + 32 * i).toString(16)}","size":16}`).join('\r');
+    for (const chunkSize of [undefined, 65536]) {
+      expect(() => parse(text, { chunkSize })).toThrow(/^t\.jsonl:1: line longer than 1 MiB .*; a carriage return \(\\r\) without a line feed/);
+    }
+  });
+
+  test('accepts CRs between the tokens of a JSON object', () => {
+    expect(parse('{"op":"alloc",\r"addr":"0x10","size":16}\n').events).toHaveLength(1);
+  });
+});
+
+describe('the JSONL importer keeps 64-bit integers exact', () => {
+  test('timestamps and thread ids beyond 2^53 are judged by their exact value, not the double JSON.parse rounds them to', () => {
+    const { events } = parse('{"op":"alloc","addr":"0x10","size":1,"ts":18446744073709551615,"thread":18446744073709551615}\n');
+    expect(events[0]).toMatchObject({ ts: 2 ** 64, thread: '18446744073709551615' });
+  });
+});
+
+describe('the JSONL importer and line numbers of frames', () => {
+  test('refuses a frame whose line number is beyond 2^32-1 as a bad record', () => {
+    const text = [
+      '{"op":"alloc","addr":"0x10","size":1,"frames":["a.py:4294967295"]}',
+      '{"op":"alloc","addr":"0x20","size":1,"frames":["main.py:1","f (b.py:99999999999)"]}',
+      '{"op":"stack","stack":1,"frames":["c.py:4294967296"]}',
+    ].join('\n');
+    expect(() => parse(text)).toThrow(/^t\.jsonl:2: line number 99999999999 of a frame is out of range: expected at most 4294967295$/);
+    const { events, ctx } = parse(text, { lenient: true });
+    expect(events.map((e) => e.frames)).toEqual([['a.py:4294967295']]);
+    expect(ctx.skippedExamples.map((x) => x.line)).toEqual([2, 3]);
   });
 });

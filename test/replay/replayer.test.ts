@@ -147,6 +147,26 @@ describe('the replayer', () => {
     expect(missing.arenas.examples[0]!.detail).toContain('the trace has no arena_free for it here');
   });
 
+  it('counts an arena record whose size is not the arena size of the version as a mismatch with its line', () => {
+    for (const [size, python, arena] of [
+      ['0', '3.11.7', 1048576],
+      ['262144', '3.11.7', 1048576],
+      ['1048576', '3.8.18', 262144],
+    ] as const) {
+      const r = replay([`arena_alloc,${ARENA},${size},,,`, `alloc,${hex(P0 + 48)},16,,obj,`], python);
+      expect(r.arenas.mismatches, `${size} on ${python}`).toBe(1);
+      expect(r.arenas.examples).toEqual([
+        { line: 3, detail: `trace allocates arena ${ARENA} of ${size} bytes, the model's arenas are ${arena} bytes` },
+      ]);
+      expect(r.arenas.exact).toBe(false);
+      expect(r.addressCheck.mismatched).toBe(0); // the base is still used
+    }
+    // 3.8 releases an arena as soon as it is empty.
+    const badFree = replay([`arena_alloc,${ARENA},262144,,,`, `alloc,${hex(P0 + 48)},16,,obj,`, `free,${hex(P0 + 48)},,,obj,`, `arena_free,${ARENA},4096,,,`], '3.8.18');
+    expect(badFree.arenas.examples).toEqual([{ line: 6, detail: `trace releases arena ${ARENA} of 4096 bytes, the model's arenas are 262144 bytes` }]);
+    expect(badFree.arenas.releasesConfirmed).toBe(1);
+  });
+
   it('places arenas itself when the trace has no arena records', () => {
     const r = replay(['alloc,0x10000030,16,,obj,', 'alloc,0x10000040,16,,obj,']);
     expect(r.arenas.arenasPlaced).toBe(1);

@@ -98,3 +98,18 @@ export function hostileTrace(dir: string): string {
   writeFileSync(file, w.text());
   return file;
 }
+
+/** Control characters a trace may hold in frames and labels: ESC (a screen clear), BEL, DEL, the C1 CSI, CR and LF. */
+export const CONTROLS = '\u001b[2J\u0007\u007f\u009b31m\r\n';
+
+/** A leak whose frame names and file names hold CONTROLS, and its mark labels all but CR and LF (which end a CSV line). */
+export function controlCharsTrace(dir: string): string {
+  const w = new TraceWriter();
+  for (let i = 1; i <= 6; i++) {
+    w.alloc(64, [MAIN, `evil${CONTROLS}fn (${dir}/app/ev${CONTROLS}il.py:9)`]);
+    w.mark(`iteration ${i}${CONTROLS.slice(0, -2)}`);
+  }
+  const file = join(dir, 'controls.csv');
+  writeFileSync(file, w.text());
+  return file;
+}

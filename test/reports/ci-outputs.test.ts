@@ -7,9 +7,10 @@ import { formatCheckText } from '../../src/reports/check-text.js';
 import { escapeData, escapeProperty, githubAnnotations, githubSummary, md } from '../../src/reports/github.js';
 import { formatJunit, xml } from '../../src/reports/junit.js';
 import { formatSarif } from '../../src/reports/sarif.js';
+import { visibleControls } from '../../src/text/visible-controls.js';
 import { iterationsTrace } from '../analyzers/trace-writer.js';
 import { tempDir } from '../cli/helpers.js';
-import { fixture, hostileTrace, oneBlockTrace, reportOf, shutdownTrace } from './check-report.js';
+import { CONTROLS, controlCharsTrace, fixture, hostileTrace, oneBlockTrace, reportOf, shutdownTrace } from './check-report.js';
 
 describe('JUnit output', () => {
   it('has one test case per trace and budget, a failure per broken budget, an error per unreadable trace', async () => {
@@ -25,8 +26,8 @@ describe('JUnit output', () => {
     expect(x).toContain(`<error type="input" message="cannot read trace ${f.dir}/missing.csv: no such file"/>`);
   });
 
-  it('escapes markup and drops characters XML cannot carry', () => {
-    expect(xml('a<b>&"c\'\u0001\uD800')).toBe('a&lt;b&gt;&amp;&quot;c&apos;\uFFFD\uFFFD');
+  it('escapes markup, shows control characters as escapes and drops other characters XML cannot carry', () => {
+    expect(xml('a<b>&"c\'\u0001\uD800\t\n')).toBe('a&lt;b&gt;&amp;&quot;c&apos;\\x01\uFFFD\t\n');
   });
 });
 
@@ -197,5 +198,66 @@ describe('a trace without a leak verdict', () => {
     const report = await reportOf([f.leaky], {}, { leaks: { warmup: { intervals: 2 } }, allowNoVerdict: true });
     expect(report.traces[0]!.leaks.growth.noVerdict).toBeNull();
     expect(report.passed).toBe(false);
+  });
+});
+
+describe('control characters from the trace', () => {
+  /** Any C0 control but LF and TAB, DEL or a C1 control. */
+  // eslint-disable-next-line no-control-regex
+  const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+  it('are shown as visible escapes by the one shared helper', () => {
+    expect(visibleControls(`a${CONTROLS}b\t`)).toBe('a\\x1b[2J\\x07\\x7f\\x9b31m\\x0d\\x0ab\\x09');
+    expect(visibleControls(`a${CONTROLS}b\t`, true)).toBe('a\\x1b[2J\\x07\\x7f\\x9b31m\\x0d\nb\t');
+    expect(visibleControls('naïve — 日本 \u00a0')).toBe('naïve — 日本 \u00a0');
+  });
+
+  async function controlsReport(): Promise<{ dir: string; report: Awaited<ReturnType<typeof reportOf>> }> {
+    const f = fixture();
+    const trace = controlCharsTrace(f.dir);
+    const label = `iteration 5${CONTROLS.slice(0, -2)}`;
+    return { dir: f.dir, report: await reportOf([trace], { siteLeakedBytes: 10, leakedBytes: 10 }, { leaks: { stopAtMark: label } }) };
+  }
+
+  it('never reach GitHub annotations raw, in messages or properties', async () => {
+    const { dir, report } = await controlsReport();
+    const lines = githubAnnotations(report, dir).trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line).not.toMatch(RAW);
+    expect(lines.join('\n')).toContain('evil\\x1b[2J\\x07\\x7f\\x9b31m%0D%0Afn');
+    expect(lines.join('\n')).toMatch(/file=app\/ev\\x1b\[2J\\x07\\x7f\\x9b31m%0D%0Ail\.py/);
+    expect(lines.join('\n')).toContain('at mark "iteration 5\\u001b[2J\\u0007\\x7f\\x9b31m"');
+    expect(escapeData('\u001b]8;;http://x\u0007')).toBe('\\x1b]8;;http://x\\x07');
+  });
+
+  it('never reach the Markdown step summary raw', async () => {
+    const { report } = await controlsReport();
+    const s = githubSummary(report);
+    expect(s).not.toMatch(RAW);
+    expect(s).toContain('evil\\\\x1b\\[2J\\\\x07\\\\x7f\\\\x9b31m fn');
+    expect(md('a\u001bb')).toBe('a\\\\x1bb');
+  });
+
+  it('never reach JUnit XML, where C0 controls are not allowed at all', async () => {
+    const { report } = await controlsReport();
+    const x = formatJunit(report);
+    expect(x).not.toMatch(RAW);
+    expect(x).toContain('evil\\x1b[2J\\x07\\x7f\\x9b31m\\x0d\nfn');
+  });
+
+  it('never reach SARIF strings raw', async () => {
+    const { dir, report } = await controlsReport();
+    const text = formatSarif(report, { sourceRoot: dir, toolVersion: '0.1.0' });
+    const strings: string[] = [];
+    JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' && strings.push(v), v));
+    expect(strings.some((v) => v.includes('evil\\x1b[2J\\x07\\x7f\\x9b31m\\x0d\nfn'))).toBe(true);
+    for (const v of strings) expect(v).not.toMatch(RAW);
+  });
+
+  it('never reach the terminal text of check raw', async () => {
+    const { report } = await controlsReport();
+    const text = formatCheckText(report);
+    expect(text).not.toMatch(RAW);
+    expect(text).toContain('evil\\x1b[2J\\x07\\x7f\\x9b31m\\x0d\\x0afn');
   });
 });

@@ -30,6 +30,14 @@ describe('the Markdown report', () => {
     expect(rows.map((r) => r.split(' | ')[1])).toEqual(['steady leak', 'steady leak', 'steady leak', 'retained once', 'transient', 'retained once']);
   });
 
+  it('shows control characters of the trace as visible escapes, never raw', () => {
+    expect(mdText('a\u001b[31mb\u0007\u009b\u007f')).toBe('a\\\\x1b\\[31mb\\\\x07\\\\x9b\\\\x7f');
+    const md = formatReportMarkdown(sampleReportData({ text: (i) => `f${i}\u001b[2J\u0007\u009b31m\u007f (a.py:${i})` }));
+    expect(md).toContain('\\\\x1b\\[2J\\\\x07\\\\x9b31m\\\\x7f');
+    // eslint-disable-next-line no-control-regex
+    expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('makes hostile trace text inert: no HTML, no table breaks, no links, one line', () => {
     const md = formatReportMarkdown(sampleReportData({ text: hostileText }));
     // Every < of the trace is escaped, and a renderer passing HTML through makes no element of it.
