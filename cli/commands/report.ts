@@ -18,7 +18,7 @@ import { writeReportFile } from '../../src/io/write-report.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
-import { count, thousands } from '../../src/reports/units.js';
+import { count, terminalSafe, thousands } from '../../src/reports/units.js';
 import type { ReportFile, ReportTaskOptions, ReportTaskResult } from '../../src/reports/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
@@ -117,6 +117,9 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
             }
             entries.push(result.entry);
             say(`Wrote ${join(outDir, result.files[result.files.length - 1]!.path)}\n`);
+            if (result.entry.completeness === 'incomplete') {
+              printError(progress, `${terminalSafe(result.entry.file, 80)}: incomplete trace (its report says why); its figures are of the run up to where the trace stops`);
+            }
             return;
           }
           const { message, stack } = outcome.error;

@@ -39,7 +39,7 @@ export const DEFAULT_WARMUP_MARKS: WarmupSpec = { intervals: 1 };
 export const DEFAULT_WARMUP_WINDOWS: WarmupSpec = { percent: 25 };
 
 /** Marks the recorder writes at exit (trace-format.md): not iterations, so not boundaries by default. */
-export const EXIT_MARKS: readonly string[] = ['stats', 'final'];
+export const EXIT_MARKS: readonly string[] = ['stats', 'final', 'end'];
 
 export type WarmupSpec = { readonly intervals: number } | { readonly percent: number };
 
