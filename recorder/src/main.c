@@ -311,12 +311,27 @@ static void check_status(PyStatus st, const char *what) {
     if (PyStatus_Exception(st)) fail("%s failed: %s", what, st.err_msg ? st.err_msg : "(no message)");
 }
 
-/* Die with `memreplay record` (SIGKILL: it may itself have been killed
- * with SIGKILL, and nothing is left to read the trace or rename it). If it
- * died before the request took effect, our parent is already another. */
+/* Die with `memreplay record`: it may itself have been killed with
+ * SIGKILL, and nothing is left to read the trace. The kernel sends
+ * PARENT_DEATH_SIGNAL; its handler ends the process at once, or after the
+ * write(2) under way, so that the trace ends with a whole line (SIGKILL could
+ * cut a write mid-line). A signal of the real-time range: programs leave it
+ * alone (SIGTERM is theirs to handle). If memreplay record died before the
+ * request took effect, our parent is already another. */
+#define PARENT_DEATH_SIGNAL SIGRTMAX
+
+static void on_parent_death(int sig) { writer_exit_between_writes(128 + sig); }
+
 static void die_with_parent(void) {
     if (g_opt.parent_pid == 0) return;
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("launcher: cannot ask to end with memreplay record: %s", strerror(errno));
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_parent_death;
+    sa.sa_flags = SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    if (sigaction(PARENT_DEATH_SIGNAL, &sa, NULL) != 0 || prctl(PR_SET_PDEATHSIG, PARENT_DEATH_SIGNAL) != 0) {
+        fail("launcher: cannot ask to end with memreplay record: %s", strerror(errno));
+    }
     if ((long)getppid() != g_opt.parent_pid) _exit(2);
 }
 
