@@ -125,4 +125,28 @@ describe.skipIf(!python)('recordings that ended early', () => {
     expect(readFileSync(out).at(-1)).toBe(0x0a);
     expect(completenessOf(out).state).toBe('incomplete');
   });
+
+  it(t('SIGINT sent to memreplay record alone reaches the program once: KeyboardInterrupt, status 130, a complete trace'), async () => {
+    const dir = tempDir();
+    const out = join(dir, 'int.csv');
+    const code = 'import time\nwhile True:\n    x = [str(i) for i in range(10000)]\n    time.sleep(0.001)';
+    // Its own session: no terminal whose Ctrl-C would have reached the program too.
+    const record = spawn(process.execPath, [CLI, 'record', '--python', python!, '--no-stacks', '-o', out, '--', '-c', code], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+      env: { ...process.env, MEMREPLAY_DEBUG: '', MEMREPLAY_CACHE_DIR: TEST_CACHE },
+    });
+    let stderr = '';
+    record.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => record.on('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 300 && !(existsSync(out) && statSync(out).size > 1 << 20); i++) await sleep(100);
+      record.kill('SIGINT');
+      expect(await exited).toBe(130);
+    } finally {
+      record.kill('SIGKILL');
+    }
+    expect(stderr).toMatch(/^KeyboardInterrupt$/m);
+    expect(completenessOf(out).state).toBe('complete');
+  });
 });
