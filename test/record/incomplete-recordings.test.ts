@@ -129,18 +129,21 @@ describe.skipIf(!python)('recordings that ended early', () => {
   it(t('SIGINT sent to memreplay record alone reaches the program once: KeyboardInterrupt, status 130, a complete trace'), async () => {
     const dir = tempDir();
     const out = join(dir, 'int.csv');
-    const code = 'import time\nwhile True:\n    x = [str(i) for i in range(10000)]\n    time.sleep(0.001)';
+    const code = 'import time\nprint("ready", flush=True)\nwhile True:\n    x = [str(i) for i in range(10000)]\n    time.sleep(0.001)';
     // Its own session: no terminal whose Ctrl-C would have reached the program too.
     const record = spawn(process.execPath, [CLI, 'record', '--python', python!, '--no-stacks', '-o', out, '--', '-c', code], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
       env: { ...process.env, MEMREPLAY_DEBUG: '', MEMREPLAY_CACHE_DIR: TEST_CACHE },
     });
+    let stdout = '';
     let stderr = '';
+    record.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     record.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => record.on('exit', (code) => resolve(code)));
     try {
-      for (let i = 0; i < 300 && !(existsSync(out) && statSync(out).size > 1 << 20); i++) await sleep(100);
+      // Once the program runs its loop (a SIGINT during start-up ends the interpreter with status 1).
+      for (let i = 0; i < 300 && !stdout.includes('ready'); i++) await sleep(100);
       record.kill('SIGINT');
       expect(await exited).toBe(130);
     } finally {
