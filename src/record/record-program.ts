@@ -121,14 +121,22 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   // Statistics files left by an earlier recording under these names (--force)
   // would describe another trace; the launcher creates each at its mark.
   for (const p of [files.stats, files.final]) rmSync(p, { force: true });
+  // Set once the trace file is ours (created, or replaced with --force):
+  // only then may a failure remove it.
+  let ours = false;
   const removeAll = () => {
-    for (const p of [files.trace, files.stats, files.final]) rmSync(p, { force: true });
+    for (const p of [...(ours ? [files.trace] : []), files.stats, files.final]) rmSync(p, { force: true });
   };
-  const flags = o.force ? 'w' : 'wx';
 
   let traceFd: number | null = null;
   try {
-    if (!files.gzip) traceFd = openSync(files.trace, flags);
+    traceFd = openSync(files.trace, o.force ? 'w' : 'wx');
+    ours = true;
+    if (files.gzip) {
+      // The compressor writes it, by name.
+      closeSync(traceFd);
+      traceFd = null;
+    }
     const args = [
       '--trace-fd', '3',
       '--status-fd', '4',
@@ -152,7 +160,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
     const stopForwarding = forwardTermination(child);
     try {
       const compressing = files.gzip
-        ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags })
+        ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
         : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
