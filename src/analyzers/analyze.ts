@@ -9,6 +9,9 @@ import { countersStats } from '../models/pymalloc/stats.js';
 import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyExample, type AnomalyKind } from '../replay/anomalies.js';
 import type { ArenaCheckExample } from '../replay/arena-feed.js';
 import type { Completeness } from '../replay/completeness.js';
+
+/** Outputs and policy take the completeness types from here, an analysis result, not from the replay (layering.md). */
+export type { Completeness, CompletenessState } from '../replay/completeness.js';
 import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric, type HighWaterPoint } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
