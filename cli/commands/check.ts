@@ -59,6 +59,7 @@ interface CheckArgs extends LeakArgs, BatchArgs {
   sourceRoot?: string;
   top?: string;
   allowNoVerdict?: boolean;
+  allowIncomplete?: boolean;
   force: boolean;
 }
 
@@ -92,6 +93,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         type: 'boolean',
         describe: 'pass a trace with too few intervals after the warm-up for a leak verdict (with a warning) instead of failing it',
       })
+      .option('allow-incomplete', {
+        type: 'boolean',
+        describe: 'pass a trace cut short (no end mark: a crash, os._exit, a kill, a cut file) on its figures (with a warning) instead of failing it',
+      })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite existing --junit / --sarif / --gen-suppressions files' });
     for (const name of BUDGET_NAMES) b = b.option(BUDGET_FLAGS[name].flag, { type: 'string', describe: BUDGET_FLAGS[name].describe });
     return b as unknown as Argv<CheckArgs>;
@@ -123,6 +128,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         budgets,
         budgetSources: sources,
         allowNoVerdict: args.allowNoVerdict ?? config?.allowNoVerdict ?? false,
+        allowIncomplete: args.allowIncomplete ?? config?.allowIncomplete ?? false,
         tolerance,
         ...(baseline !== undefined ? { baseline } : {}),
         configFile: configFile ?? null,

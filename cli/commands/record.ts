@@ -83,7 +83,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         say(`the interpreter ${how} before its first allocation; nothing was recorded`);
       } else if (status === null) {
         const how = result.signal ? `was killed by ${result.signal}` : `ended (exit ${result.exitCode}) before the recorder could finish`;
-        say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats and final marks`);
+        say(`the program ${how}; ${files.trace} holds the trace up to its last complete write, without the stats, final and end marks: an incomplete trace`);
       } else {
         const stacks = status.stacks > 0 ? ` and ${count(status.stacks, 'call stack')}` : '';
         news(
@@ -93,6 +93,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         const sidecars = [result.wroteStats ? files.stats : null, result.wroteFinal ? files.final : null].filter(Boolean);
         if (sidecars.length > 0) news(`CPython's own statistics at the stats and final marks: ${sidecars.join(', ')}`);
         if (!status.stats) say('no stats mark: the program ended without running its atexit callbacks (os._exit, a fatal error)');
+        if (!status.ended) say('no end mark: the interpreter was not finalized (os._exit(), exit() from C code); the trace is incomplete');
         if (!status.complete) say('the trace is not complete: pymalloc had served blocks before the recorder started (# complete: false)');
         if (status.statsWindowCalls > 0) {
           say(`warning: ${count(status.statsWindowCalls, 'allocator call')} happened between a mark and its statistics; those statistics may not match the trace`);

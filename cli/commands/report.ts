@@ -18,7 +18,7 @@ import { ReportDirectory } from '../../src/io/report-directory.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
-import { count, thousands } from '../../src/reports/units.js';
+import { count, terminalSafe, thousands } from '../../src/reports/units.js';
 import type { ReportFile, ReportTaskOptions, ReportTaskResult } from '../../src/reports/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
@@ -112,7 +112,12 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
             const { entry, files } = outcome.result as ReportTaskResult;
             const wrote = directory.write({ file, entry, files, ...(format === 'html' ? { charts: chartsFolder(names[index]!) } : {}) });
             if ('error' in wrote) printError(progress, wrote.error.message);
-            else say(`Wrote ${wrote.path}\n`);
+            else {
+              say(`Wrote ${wrote.path}\n`);
+              if (entry.completeness === 'incomplete') {
+                printError(progress, `${terminalSafe(entry.file, 80)}: incomplete trace (its report says why); its figures are of the run up to where the trace stops`);
+              }
+            }
             return;
           }
           const { message, stack } = outcome.error;

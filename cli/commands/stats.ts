@@ -6,7 +6,8 @@ import { verificationOf } from '../../src/analyzers/analyze.js';
 import { walkStats } from '../../src/models/pymalloc/stats.js';
 import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
-import { count } from '../../src/reports/units.js';
+import { incompleteText } from '../../src/reports/completeness-text.js';
+import { count, terminalSafe } from '../../src/reports/units.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
 import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
@@ -41,7 +42,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
   handler: (args: ArgumentsCamelCase<StatsArgs>) =>
     runCommand(async () => {
       const atEvent = wholeNumberOption('at-event', args.atEvent, 1);
-      const { replayer, ctx } = await replayTrace(traceArgument(args.trace), {
+      const { replayer, ctx, completeness } = await replayTrace(traceArgument(args.trace), {
         python: pythonOption(args.python),
         format: formatOption(args.format),
         lenient: args.lenient,
@@ -59,12 +60,18 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
           allocatedBlocks: replayer.allocatedBlocks,
           stats,
           skippedRecords: ctx.skippedRecords,
+          completeness,
           ...(args.verify ? { verification } : {}),
         };
         writeStdout(JSON.stringify(doc, null, 2) + '\n');
       } else {
         writeStdout(formatDebugMallocStats(stats));
-        if (args.verify) process.stderr.write(formatVerificationText(ctx.fileName, verification));
+        if (args.verify) process.stderr.write(formatVerificationText(ctx.fileName, verification, completeness));
+        else {
+          // stdout is CPython's exact text: the warning goes beside it.
+          const incomplete = incompleteText(completeness);
+          if (incomplete !== null) process.stderr.write(`memreplay: ${terminalSafe(ctx.fileName, 80)}: ${terminalSafe(incomplete, 300)}\n`);
+        }
       }
       if (ctx.skippedRecords > 0 && !args.json) {
         process.stderr.write(`memreplay: ${ctx.fileName}: skipped ${count(ctx.skippedRecords, 'bad record')} (--lenient)\n`);

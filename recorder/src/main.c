@@ -3,7 +3,8 @@
  * allocation on, and writes the trace (docs/trace-format.md).
  *
  *   memreplay-launcher --trace-fd N [--status-fd N] [--stats PATH]
- *       [--final-stats PATH] [--frames N] [--raw] -- EXECUTABLE ARGS...
+ *       [--final-stats PATH] [--frames N] [--raw] [--parent-pid N]
+ *       -- EXECUTABLE ARGS...
  *
  * EXECUTABLE is the interpreter this launcher was built against (it becomes
  * sys.executable and decides sys.prefix and sys.path); ARGS is its command
@@ -16,7 +17,14 @@
  *      allocated no arena yet, so the trace is complete.
  *   2. PyMem_SetAllocator (OBJ, MEM, RAW with --raw), PyObject_SetArenaAllocator.
  *   3. Py_InitializeFromConfig() with the command line, then Py_RunMain(),
- *      which runs the program, finalizes and returns its exit status. */
+ *      which runs the program, finalizes and returns its exit status.
+ *   4. Only a run that ended with the interpreter finalized ends its trace
+ *      with the `end` mark (END_MARK); a cut one (os._exit, a crash, a kill)
+ *      has none, and a replay names it incomplete.
+ *
+ * With --parent-pid (`memreplay record`'s pid) the launcher dies with its
+ * parent (PR_SET_PDEATHSIG): a killed `memreplay record` leaves no program
+ * running on, writing a trace nobody reads. */
 #define _GNU_SOURCE 1 /* F_SETPIPE_SZ */
 #include <Python.h>
 #include <errno.h>
@@ -26,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -45,6 +54,7 @@ typedef struct {
     const char *final_path;
     int frames; /* 0: no stacks */
     int raw;
+    long parent_pid; /* 0: not given */
     int py_argc; /* EXECUTABLE ARGS... */
     char **py_argv;
 } options;
@@ -110,8 +120,16 @@ static void fail(const char *fmt, ...) {
     _exit(2);
 }
 
-static void finish_trace(int stats_final_taken) {
+/* The label of the mark that ends a recording that ended normally; the
+ * header names it (`# end_mark:`), docs/trace-format.md. */
+#define END_MARK "end"
+
+/* `ended` : the interpreter was finalized, so the trace holds the whole run
+ * and gets its `end` mark, the last record. */
+static void finish_trace(int stats_final_taken, int ended) {
     record_lock();
+    ended = ended && g_rec.recording;
+    if (ended) record_mark(END_MARK);
     g_rec.recording = 0;
     writer_flush();
     record_unlock();
@@ -123,9 +141,9 @@ static void finish_trace(int stats_final_taken) {
     }
     char line[1024];
     snprintf(line, sizeof line,
-             "{\"python\":\"%s\",\"complete\":%s,\"events\":%llu,\"stacks\":%u,\"frames\":%u,\"bytes\":%llu,"
+             "{\"python\":\"%s\",\"complete\":%s,\"ended\":%s,\"events\":%llu,\"stacks\":%u,\"frames\":%u,\"bytes\":%llu,"
              "\"stats\":%s,\"final\":%s,\"statsWindowCalls\":%llu,\"writeError\":%s}\n",
-             g_python_version, g_complete ? "true" : "false", (unsigned long long)g_rec.events,
+             g_python_version, g_complete ? "true" : "false", ended ? "true" : "false", (unsigned long long)g_rec.events,
              g_rec.stacks ? stacks_count() : 0u, g_rec.stacks ? stacks_frame_count() : 0u,
              (unsigned long long)g_writer.bytes, stats_taken() ? "true" : "false",
              stats_final_taken ? "true" : "false", stats_window_calls(), err);
@@ -144,13 +162,16 @@ static void finish_trace(int stats_final_taken) {
 static void finish_run(void) {
     if (g_finished || getpid() != g_pid) return;
     g_finished = 1;
-    finish_trace(stats_final(g_opt.final_path));
+    /* exit() from C code while the program runs (not the interpreter's own,
+     * after finalizing) ends the run as cut short as os._exit() does. */
+    int ended = !Py_IsInitialized();
+    finish_trace(stats_final(g_opt.final_path), ended);
 }
 
 __attribute__((visibility("default"))) void _exit(int status) {
     if (!g_finished && getpid() == g_pid && g_rec.recording) {
         g_finished = 1;
-        finish_trace(0);
+        finish_trace(0, 0);
     }
     syscall(SYS_exit_group, status);
     __builtin_unreachable();
@@ -185,6 +206,7 @@ static void parse_args(int argc, char **argv) {
         else if (strcmp(a, "--stats") == 0) g_opt.stats_path = v;
         else if (strcmp(a, "--final-stats") == 0) g_opt.final_path = v;
         else if (strcmp(a, "--frames") == 0) g_opt.frames = parse_int(a, v, 0, FRAMES_MAX);
+        else if (strcmp(a, "--parent-pid") == 0) g_opt.parent_pid = parse_int(a, v, 1, 1 << 30);
         else fail("launcher: unknown option %s", a);
         i++;
     }
@@ -233,6 +255,9 @@ static void write_header(void) {
     record_raw_line(line);
     snprintf(line, sizeof line, "# complete: %s", g_complete ? "true" : "false");
     record_raw_line(line);
+    /* What confirms the end: `complete` above is about the start (written
+     * now, it cannot speak for an end that has not happened). */
+    record_raw_line("# end_mark: " END_MARK);
     snprintf(line, sizeof line, "# preinit_allocated_blocks: %ld", g_preinit_blocks);
     record_raw_line(line);
     snprintf(line, sizeof line, "# preinit_arenas_allocated: %ld", g_preinit_arenas);
@@ -286,9 +311,34 @@ static void check_status(PyStatus st, const char *what) {
     if (PyStatus_Exception(st)) fail("%s failed: %s", what, st.err_msg ? st.err_msg : "(no message)");
 }
 
+/* Die with `memreplay record`: it may itself have been killed with
+ * SIGKILL, and nothing is left to read the trace. The kernel sends
+ * PARENT_DEATH_SIGNAL; its handler ends the process at once, or after the
+ * write(2) under way, so that the trace ends with a whole line (SIGKILL could
+ * cut a write mid-line). A signal of the real-time range: programs leave it
+ * alone (SIGTERM is theirs to handle). If memreplay record died before the
+ * request took effect, our parent is already another. */
+#define PARENT_DEATH_SIGNAL SIGRTMAX
+
+static void on_parent_death(int sig) { writer_exit_between_writes(128 + sig); }
+
+static void die_with_parent(void) {
+    if (g_opt.parent_pid == 0) return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_parent_death;
+    sa.sa_flags = SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    if (sigaction(PARENT_DEATH_SIGNAL, &sa, NULL) != 0 || prctl(PR_SET_PDEATHSIG, PARENT_DEATH_SIGNAL) != 0) {
+        fail("launcher: cannot ask to end with memreplay record: %s", strerror(errno));
+    }
+    if ((long)getppid() != g_opt.parent_pid) _exit(2);
+}
+
 int main(int argc, char **argv) {
     g_pid = getpid();
     parse_args(argc, argv);
+    die_with_parent();
     g_opt.trace_fd = move_out_of_the_way(g_opt.trace_fd);
     if (g_opt.status_fd >= 0) g_opt.status_fd = move_out_of_the_way(g_opt.status_fd);
     /* A pipe (to the compressor) as large as the write buffer: one write
@@ -337,7 +387,7 @@ int main(int argc, char **argv) {
     PyConfig_Clear(&config);
     if (PyStatus_Exception(st)) {
         g_finished = 1;
-        finish_trace(0);
+        finish_trace(0, 0);
         if (PyStatus_IsExit(st)) return st.exitcode;
         Py_ExitStatusException(st);
     }

@@ -4,9 +4,27 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 writer_t g_writer;
+
+/* A write(2) is under way (or about to be), and the process was asked to
+ * end: exit status + 1 (0: not asked). Set from a signal handler, read
+ * around every flush (once per MiB): sequentially consistent, so that a
+ * handler on one thread and a flush on another cannot both miss each other. */
+static int g_writing;
+static int g_exit_asked;
+
+static void exit_if_asked(void) {
+    int asked = __atomic_load_n(&g_exit_asked, __ATOMIC_SEQ_CST);
+    if (asked != 0) syscall(SYS_exit_group, asked - 1);
+}
+
+void writer_exit_between_writes(int status) {
+    __atomic_store_n(&g_exit_asked, status + 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&g_writing, __ATOMIC_SEQ_CST) == 0) syscall(SYS_exit_group, status);
+}
 
 void writer_init(int fd) {
     g_writer.fd = fd;
@@ -17,6 +35,8 @@ void writer_init(int fd) {
 }
 
 void writer_flush(void) {
+    __atomic_store_n(&g_writing, 1, __ATOMIC_SEQ_CST);
+    exit_if_asked();
     size_t off = 0;
     while (off < g_writer.used && !g_writer.failed) {
         ssize_t n = write(g_writer.fd, g_writer.buf + off, g_writer.used - off);
@@ -30,6 +50,8 @@ void writer_flush(void) {
         g_writer.bytes += (uint64_t)n;
     }
     g_writer.used = 0;
+    __atomic_store_n(&g_writing, 0, __ATOMIC_SEQ_CST);
+    exit_if_asked();
     clock_calibrate();
 }
 

@@ -28,6 +28,10 @@ extern writer_t g_writer;
 void writer_init(int fd);
 /* Write out the buffer (called when it is full and at the end). */
 void writer_flush(void);
+/* End the process now (exit_group) or, if a write(2) of the trace is under
+ * way, right after it: the file then ends with a whole line. What waits in
+ * the buffer is lost. Async-signal-safe. */
+void writer_exit_between_writes(int status);
 
 /* Room for n more bytes (n <= WRITER_CAPACITY); returns where to write. */
 static inline char *writer_reserve(size_t n) {

@@ -8,6 +8,10 @@ import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyExample, type AnomalyKind } from '../replay/anomalies.js';
 import type { ArenaCheckExample } from '../replay/arena-feed.js';
+import type { Completeness } from '../replay/completeness.js';
+
+/** Outputs and policy take the completeness types from here, an analysis result, not from the replay (layering.md). */
+export type { Completeness, CompletenessState } from '../replay/completeness.js';
 import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric, type HighWaterPoint } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
@@ -32,6 +36,8 @@ export interface AnalyzeResult {
   readonly gzip: boolean;
   readonly python: { readonly version: PythonVersion; readonly source: 'option' | 'trace' | 'default' };
   readonly meta: Readonly<Record<string, string>>;
+  /** Whether the trace holds the whole run: its end mark, or what its metadata says (src/replay/completeness.ts). */
+  readonly completeness: Completeness;
   readonly events: {
     readonly total: number;
     readonly calls: Readonly<Record<'alloc' | 'calloc' | 'realloc' | 'free', CallCounts>>;
@@ -131,6 +137,7 @@ export function analyzeReplayed(
     gzip: source.gzip,
     python: { version: r.geometry.version, source: r.versionSource },
     meta: r.traceMeta,
+    completeness: replayed.completeness,
     events: {
       total: r.events,
       calls: { alloc: calls(OP_ALLOC), calloc: calls(OP_CALLOC), realloc: calls(OP_REALLOC), free: calls(OP_FREE) },

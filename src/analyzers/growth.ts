@@ -27,6 +27,7 @@ import {
   MIN_WINDOW_STEADY_INTERVALS,
   type GrowthVerdict,
 } from './growth-rule.js';
+import { endMarkOf } from '../replay/completeness.js';
 import { MarkCounter, type MarkCensus } from './mark-census.js';
 import { SUPPRESSED, type SiteTable } from './site-table.js';
 
@@ -38,8 +39,15 @@ export const FIRST_WINDOW_EVENTS = 16;
 export const DEFAULT_WARMUP_MARKS: WarmupSpec = { intervals: 1 };
 export const DEFAULT_WARMUP_WINDOWS: WarmupSpec = { percent: 25 };
 
-/** Marks the recorder writes at exit (trace-format.md): not iterations, so not boundaries by default. */
+/**
+ * Marks the recorder writes at exit (trace-format.md): not iterations, so not
+ * boundaries by default. Nor is the mark a trace names as its end
+ * (`# end_mark:`, memreplay record's `end`); a trace that names none may use
+ * `end` for its own marks, which then count.
+ */
 export const EXIT_MARKS: readonly string[] = ['stats', 'final'];
+/** Always kept in the mark census, so a message can name them. */
+const CENSUS_KEPT: readonly string[] = [...EXIT_MARKS, 'end'];
 
 export type WarmupSpec = { readonly intervals: number } | { readonly percent: number };
 
@@ -89,7 +97,7 @@ export interface GrowthOptions {
 export class GrowthObserver implements ReplayObserver {
   private readonly marks: SampleSeries;
   private windows: SampleSeries | null;
-  private readonly census = new MarkCounter(EXIT_MARKS);
+  private readonly census = new MarkCounter(CENSUS_KEPT);
   private sinceWindow = 0;
   private scratch = new Float64Array(256);
   sitesUntracked = 0;
@@ -105,7 +113,8 @@ export class GrowthObserver implements ReplayObserver {
 
   onMark(r: Replayer, label: string): void {
     this.census.add(label);
-    const counted = this.options.markFilter !== undefined ? this.options.markFilter(label) : !EXIT_MARKS.includes(label);
+    const counted =
+      this.options.markFilter !== undefined ? this.options.markFilter(label) : !EXIT_MARKS.includes(label) && label !== endMarkOf(r.traceMeta);
     if (!counted) return;
     this.marks.boundary(r, label);
     // A usable mark makes marks the basis: stop paying for windows.

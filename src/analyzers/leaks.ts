@@ -16,7 +16,8 @@ import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
-import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { Completeness } from '../replay/completeness.js';
+import { completenessOfReplay, replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer, ReplayObserver } from '../replay/replayer.js';
 import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
 import { globMatcher } from '../suppressions/glob.js';
@@ -148,6 +149,11 @@ export interface LeaksResult {
    * first few: a gate must never pass corrupted input without saying so.
    */
   readonly skippedRecords: { readonly count: number; readonly examples: readonly BadRecordExample[] };
+  /**
+   * Whether the trace holds the whole run (its end mark, or its metadata);
+   * `unknown` when the result is at an --at mark, before the end was read.
+   */
+  readonly completeness: Completeness;
 }
 
 export async function findLeaks(path: string, options: LeaksOptions = {}): Promise<LeaksResult> {
@@ -353,6 +359,7 @@ export class LeaksAnalysis implements ReplayObserver {
       })),
       // A copy: the context keeps counting while a report's replay goes on past --at.
       skippedRecords: { count: ctx.skippedRecords, examples: [...ctx.skippedExamples] },
+      completeness: completenessOfReplay(r, mark !== null),
     };
   }
 }

@@ -9,7 +9,7 @@
 //       "budgets": { "steadyLeakSites": 0, "leakedBytes": "4 MiB", "siteLeakedBytes": "512 KiB",
 //                    "peakFootprintBytes": "64 MiB", "arenas": 40, "fragmentation": 0.6 },
 //       "baseline": "ci/memreplay-baseline.json", "tolerance": "5%",
-//       "warmup": 2, "marks": "iteration *", "by": "lineno", "at": "done", "allowNoVerdict": false,
+//       "warmup": 2, "marks": "iteration *", "by": "lineno", "at": "done", "allowNoVerdict": false, "allowIncomplete": false,
 //       "suppressions": ["ci/memreplay.supp"]
 //     }
 //   }
@@ -38,6 +38,7 @@ export interface CheckConfig {
   readonly at?: string;
   /** Pass (with a warning) a trace whose growth gives no leak verdict, instead of failing it. */
   readonly allowNoVerdict?: boolean;
+  readonly allowIncomplete?: boolean;
   readonly suppressions: readonly string[];
 }
 
@@ -78,7 +79,7 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   const top = objectAt(doc, 'the top level', file);
   for (const k of Object.keys(top)) if (k !== 'check' && k !== '$schema') unknown('the top level', k, ['check', '$schema']);
   const check = top['check'] === undefined ? {} : objectAt(top['check'], 'check', file);
-  const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'allowNoVerdict', 'suppressions'];
+  const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'allowNoVerdict', 'allowIncomplete', 'suppressions'];
   for (const k of Object.keys(check)) if (!known.includes(k)) unknown('check', k, known);
   const base = dirname(resolve(file));
 
@@ -114,6 +115,8 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   }
   const allowNoVerdict = check['allowNoVerdict'];
   if (allowNoVerdict !== undefined && typeof allowNoVerdict !== 'boolean') bad('check.allowNoVerdict', 'true or false', allowNoVerdict);
+  const allowIncomplete = check['allowIncomplete'];
+  if (allowIncomplete !== undefined && typeof allowIncomplete !== 'boolean') bad('check.allowIncomplete', 'true or false', allowIncomplete);
   const baseline = str('baseline');
   const marks = str('marks');
   const at = str('at');
@@ -127,6 +130,7 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
     ...(by !== undefined ? { by: by as SiteGrouping } : {}),
     ...(at !== undefined ? { at } : {}),
     ...(allowNoVerdict !== undefined ? { allowNoVerdict: allowNoVerdict as boolean } : {}),
+    ...(allowIncomplete !== undefined ? { allowIncomplete: allowIncomplete as boolean } : {}),
     suppressions: ((supp as string[] | undefined) ?? []).map((s) => resolve(base, s)),
   };
 }

@@ -5,6 +5,7 @@
 // that cannot be read fails alone with its error and the others go on.
 
 import { findLeaks, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
+import type { Completeness } from '../analyzers/analyze.js';
 import { baselineFor, compareWithBaseline, instantMismatch, type Baseline, type BaselineOutcome } from './baseline.js';
 import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type BudgetRules, type Budgets, type TraceSummary } from './budgets.js';
 
@@ -18,6 +19,8 @@ export interface CheckOptions {
   readonly budgetSources: Partial<Record<BudgetName, 'flag' | 'config' | 'default'>>;
   /** A trace without a leak verdict passes with a warning (--allow-no-verdict) instead of failing. */
   readonly allowNoVerdict: boolean;
+  /** A trace that is not complete (cut short: no end mark) passes with a warning (--allow-incomplete) instead of failing. */
+  readonly allowIncomplete: boolean;
   readonly tolerance: number;
   readonly baseline?: Baseline;
   readonly configFile: string | null;
@@ -27,6 +30,11 @@ export interface CheckOptions {
 export interface TraceCheck {
   readonly file: string;
   readonly passed: boolean;
+  /**
+   * Whether the trace holds the whole run (src/replay/completeness.ts). An
+   * incomplete one fails unless allowed: its figures describe a run cut short.
+   */
+  readonly completeness: Completeness;
   /** The instant of the figures: the --at mark, or null for the end of the trace (also when the trace has no such mark). */
   readonly at: string | null;
   readonly summary: TraceSummary;
@@ -43,6 +51,7 @@ export interface CheckReport {
   readonly budgets: Budgets;
   readonly budgetSources: CheckOptions['budgetSources'];
   readonly allowNoVerdict: boolean;
+  readonly allowIncomplete: boolean;
   readonly tolerance: number;
   readonly baseline: string | null;
   /** False when the baseline file does not record the instant of its figures (written by an earlier memreplay); null without one. */
@@ -73,8 +82,12 @@ export function traceCheckOf(file: string, checked: Awaited<ReturnType<typeof ch
     if (base !== undefined && base.at !== undefined && base.at !== at) throw instantMismatch(options.baseline, file, base.at, at);
     baseline = { file: options.baseline.file, outcomes: base === undefined ? null : compareWithBaseline(checked.summary, base.summary, options.tolerance) };
   }
-  const passed = checked.budgets.every((b) => b.passed) && (baseline?.outcomes ?? []).every((b) => b.passed);
-  return { file, passed, at, summary: checked.summary, budgets: checked.budgets, baseline, leaks: checked.leaks };
+  const completeness = checked.leaks.completeness;
+  const passed =
+    checked.budgets.every((b) => b.passed) &&
+    (baseline?.outcomes ?? []).every((b) => b.passed) &&
+    (completeness.state !== 'incomplete' || options.allowIncomplete);
+  return { file, passed, completeness, at, summary: checked.summary, budgets: checked.budgets, baseline, leaks: checked.leaks };
 }
 
 export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['failures'], options: CheckOptions): CheckReport {
@@ -85,6 +98,7 @@ export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['f
     budgets: options.budgets,
     budgetSources: options.budgetSources,
     allowNoVerdict: options.allowNoVerdict,
+    allowIncomplete: options.allowIncomplete,
     tolerance: options.tolerance,
     baseline: options.baseline?.file ?? null,
     baselineRecordsInstant: options.baseline?.recordsInstant ?? null,

@@ -26,6 +26,8 @@ export interface BlockGzipOptions {
   /** Blocks compressed at the same time; default: the CPUs but one (the program's), 1 to 4. */
   parallel?: number;
   blockBytes?: number;
+  /** How the file is opened: 'wx' (default: it must not exist) or 'w' (--force). */
+  flags?: 'w' | 'wx';
 }
 
 export function defaultParallelism(): number {
@@ -36,7 +38,7 @@ export function defaultParallelism(): number {
 export async function gzipInBlocks(input: Readable, path: string, options: BlockGzipOptions): Promise<number> {
   const parallel = options.parallel ?? defaultParallelism();
   const blockBytes = options.blockBytes ?? GZIP_BLOCK_BYTES;
-  const out = createWriteStream(path, { flags: 'wx' });
+  const out = createWriteStream(path, { flags: options.flags ?? 'wx' });
   const failed = new Promise<never>((_, reject) => out.on('error', reject));
   failed.catch(() => undefined); // observed below; never unhandled
   let written = 0;
@@ -50,19 +52,25 @@ export async function gzipInBlocks(input: Readable, path: string, options: Block
   const queue: Promise<Buffer>[] = [];
   let parts: Buffer[] = [];
   let size = 0;
-  const seal = () => {
-    queue.push(gzipAsync(Buffer.concat(parts, size), { level: options.level }));
-    parts = [];
-    size = 0;
+  // A full block ends at its last newline, the rest starts the next one: a
+  // file whose writing stopped between members (the recording was killed)
+  // ends with a whole line.
+  const seal = (whole: boolean) => {
+    const all = Buffer.concat(parts, size);
+    const cut = whole ? all.length : all.lastIndexOf(0x0a) + 1;
+    const at = cut > 0 ? cut : all.length;
+    queue.push(gzipAsync(all.subarray(0, at), { level: options.level }));
+    parts = at < all.length ? [all.subarray(at)] : [];
+    size = all.length - at;
   };
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       parts.push(chunk);
       size += chunk.length;
-      if (size >= blockBytes) seal();
+      if (size >= blockBytes) seal(false);
       while (queue.length > parallel) await write(await queue.shift()!);
     }
-    if (size > 0 || (queue.length === 0 && written === 0)) seal();
+    if (size > 0 || (queue.length === 0 && written === 0)) seal(true);
     while (queue.length > 0) await write(await queue.shift()!);
     out.end();
     await Promise.race([once(out, 'finish'), failed]);

@@ -1,19 +1,27 @@
 // Recording a program: run it under the launcher (built or found in the
-// cache), stream the trace to a temporary file beside the output (through
-// gzip, in blocks on spare CPUs, when the name ends in .gz), then rename the
-// trace and the statistics into place. The program keeps the terminal: its stdin, stdout and stderr
-// are ours. The launcher reports on a pipe of its own (fd 4) what it wrote.
+// cache) and stream the trace to the output (through gzip, in blocks on
+// spare CPUs, when the name ends in .gz). The program keeps the terminal:
+// its stdin, stdout and stderr are ours. The launcher reports on a pipe of
+// its own (fd 4) what it wrote.
+//
+// The trace and its statistics are written under their own names from the
+// start, not to hidden files renamed at the end: whatever stops the
+// recording (a crash, os._exit(), a kill of this process, SIGKILL included)
+// leaves what was recorded where the user asked for it, and nothing else. A
+// trace cut short lacks its `end` mark, so a replay names it incomplete
+// (src/replay/completeness.ts). The launcher dies with this process
+// (--parent-pid: PR_SET_PDEATHSIG), so a killed recording stops writing.
 
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { MemreplayError, UsageError } from '../errors.js';
-import { sweepStaleTempsOnce, tempPathFor } from '../io/temp-files.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
+import { forwardTermination } from './signal-forwarding.js';
 
 export const DEFAULT_FRAMES = 16;
 export const MAX_FRAMES = 256;
@@ -42,6 +50,8 @@ export interface RecordOptions {
 export interface LauncherStatus {
   python: string;
   complete: boolean;
+  /** The interpreter was finalized and the trace got its `end` mark (false: cut short, os._exit). */
+  ended: boolean;
   events: number;
   stacks: number;
   frames: number;
@@ -69,7 +79,6 @@ export interface RecordResult {
   wroteStats: boolean;
   wroteFinal: boolean;
 }
-
 
 function parseStatus(text: string): LauncherStatus | { error: string } | null {
   const line = text.trim().split('\n').pop();
@@ -108,25 +117,33 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   const launcher = ensureLauncher(interpreter, env);
   o.onLauncher?.(interpreter, launcher);
 
-  for (const p of [files.trace, files.stats, files.final]) {
-    mkdirSync(dirname(p), { recursive: true });
-    // What an earlier recording killed before its rename left there.
-    sweepStaleTempsOnce(dirname(p));
-  }
-  const tmp = { trace: tempPathFor(files.trace), stats: tempPathFor(files.stats), final: tempPathFor(files.final) };
-  const cleanup = () => {
-    for (const p of Object.values(tmp)) rmSync(p, { force: true });
+  for (const p of [files.trace, files.stats, files.final]) mkdirSync(dirname(p), { recursive: true });
+  // Statistics files left by an earlier recording under these names (--force)
+  // would describe another trace; the launcher creates each at its mark.
+  for (const p of [files.stats, files.final]) rmSync(p, { force: true });
+  // Set once the trace file is ours (created, or replaced with --force):
+  // only then may a failure remove it.
+  let ours = false;
+  const removeAll = () => {
+    for (const p of [...(ours ? [files.trace] : []), files.stats, files.final]) rmSync(p, { force: true });
   };
 
   let traceFd: number | null = null;
   try {
-    if (!files.gzip) traceFd = openSync(tmp.trace, 'wx');
+    traceFd = openSync(files.trace, o.force ? 'w' : 'wx');
+    ours = true;
+    if (files.gzip) {
+      // The compressor writes it, by name.
+      closeSync(traceFd);
+      traceFd = null;
+    }
     const args = [
       '--trace-fd', '3',
       '--status-fd', '4',
-      '--stats', tmp.stats,
-      '--final-stats', tmp.final,
+      '--stats', files.stats,
+      '--final-stats', files.final,
       '--frames', String(o.frames),
+      '--parent-pid', String(process.pid),
       ...(o.raw ? ['--raw'] : []),
       '--',
       interpreter.executable,
@@ -140,16 +157,11 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       closeSync(traceFd);
       traceFd = null;
     }
-    // Ctrl-C reaches the program directly (same process group): it decides
-    // what to do, and we wait for it. Termination requests sent to us alone
-    // are passed on.
-    const ignore = () => {};
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
-    process.on('SIGINT', ignore);
-    process.on('SIGTERM', forward);
-    process.on('SIGHUP', forward);
+    const stopForwarding = forwardTermination(child);
     try {
-      const compressing = files.gzip ? gzipInBlocks(child.stdio[3] as Readable, tmp.trace, { level: GZIP_LEVEL }) : Promise.resolve(0);
+      const compressing = files.gzip
+        ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
+        : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
         child.on('error', reject);
@@ -168,15 +180,13 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       if (status?.writeError) {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${status.writeError}; nothing was kept`);
       }
-      return finish(interpreter, launcher, files, tmp, code, signal, status);
+      return finish(interpreter, launcher, files, code, signal, status);
     } finally {
-      process.off('SIGINT', ignore);
-      process.off('SIGTERM', forward);
-      process.off('SIGHUP', forward);
+      stopForwarding();
     }
   } catch (e) {
     if (traceFd !== null) closeSync(traceFd);
-    cleanup();
+    removeAll();
     if (e instanceof MemreplayError) throw e;
     throw new MemreplayError(`recording failed: ${(e as Error).message}`);
   }
@@ -186,7 +196,6 @@ function finish(
   interpreter: InterpreterInfo,
   launcher: Launcher,
   files: RecordingFiles,
-  tmp: { trace: string; stats: string; final: string },
   exitCode: number | null,
   signal: NodeJS.Signals | null,
   status: LauncherStatus | null,
@@ -198,27 +207,20 @@ function finish(
       return -1;
     }
   };
-  if ((status !== null && status.events === 0) || (status === null && size(tmp.trace) <= 0)) {
+  if ((status !== null && status.events === 0) || (status === null && size(files.trace) <= 0)) {
     // The interpreter stopped while reading its command line (-V, --help, a
     // bad option) or before the recording began: there is no trace to keep.
-    for (const p of Object.values(tmp)) rmSync(p, { force: true });
+    for (const p of [files.trace, files.stats, files.final]) rmSync(p, { force: true });
     return { interpreter, launcher, files, exitCode, signal, status, traceBytes: 0, wroteTrace: false, wroteStats: false, wroteFinal: false };
   }
-  const traceBytes = size(tmp.trace);
-  renameSync(tmp.trace, files.trace);
   // A statistics file exists only when its mark was reached; an empty one
-  // (the program ended before) is not kept, nor one left from an earlier
-  // recording under the same name (--force): it would describe another trace.
-  const place = (from: string, to: string) => {
-    if (size(from) > 0) {
-      renameSync(from, to);
-      return true;
-    }
-    rmSync(from, { force: true });
-    rmSync(to, { force: true });
+  // (the program ended before it was printed) is not kept.
+  const kept = (p: string) => {
+    if (size(p) > 0) return true;
+    rmSync(p, { force: true });
     return false;
   };
-  const wroteStats = place(tmp.stats, files.stats);
-  const wroteFinal = place(tmp.final, files.final);
-  return { interpreter, launcher, files, exitCode, signal, status, traceBytes, wroteTrace: true, wroteStats, wroteFinal };
+  const wroteStats = kept(files.stats);
+  const wroteFinal = kept(files.final);
+  return { interpreter, launcher, files, exitCode, signal, status, traceBytes: size(files.trace), wroteTrace: true, wroteStats, wroteFinal };
 }

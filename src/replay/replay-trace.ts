@@ -7,6 +7,7 @@ import { ImportContext } from '../import/import-context.js';
 import { importTrace, type ImportOptions, type ImportSummary } from '../import/index.js';
 import { traceDisplayName } from '../import/source.js';
 import type { TraceFormatName } from '../import/types.js';
+import { completenessOf, type Completeness } from './completeness.js';
 import { markCensusObserver, noMarkLabelled } from './missing-mark.js';
 import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
 
@@ -27,6 +28,13 @@ export interface ReplayedTrace {
   readonly source: { readonly format: TraceFormatName; readonly gzip: boolean };
   /** True when the replay stopped at the requested mark or event. */
   readonly stoppedEarly: boolean;
+  /** Whether the trace holds the whole run (its `end` mark, or what its metadata says). */
+  readonly completeness: Completeness;
+}
+
+/** The completeness of what a replayer has read so far. */
+export function completenessOfReplay(replayer: Replayer, stoppedEarly: boolean): Completeness {
+  return completenessOf(replayer.traceMeta, { events: replayer.events, lastMark: replayer.lastMark, lastMarkEvent: replayer.lastMarkEvent, stoppedEarly });
 }
 
 export async function replayTrace(path: string, options: ReplayTraceOptions = {}): Promise<ReplayedTrace> {
@@ -47,7 +55,7 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
   }
   // A replay stops only on a record, so the format was chosen before.
   if (source === undefined) throw new Error(`${ctx.fileName}: the import ended without choosing a format`);
-  if (replayer.stopped) return { replayer, ctx, summary, source, stoppedEarly: true };
+  if (replayer.stopped) return { replayer, ctx, summary, source, stoppedEarly: true, completeness: completenessOfReplay(replayer, true) };
   if (replayer.model === undefined) {
     // No header/meta reached the replayer: an empty trace is reported by the importer; this is a guard.
     throw new MemreplayError(`${ctx.fileName}: the trace has no events`);
@@ -59,5 +67,5 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
       `${ctx.fileName}: --at-event ${options.stopAtEvent} is past the end of the trace (${count(replayer.events, 'event')})`,
     );
   }
-  return { replayer, ctx, summary, source, stoppedEarly: false };
+  return { replayer, ctx, summary, source, stoppedEarly: false, completeness: completenessOfReplay(replayer, false) };
 }

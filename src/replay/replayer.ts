@@ -111,6 +111,8 @@ export class Replayer implements TraceSink {
   lastTs = NaN;
   /** Label of the last mark replayed ('' before the first). */
   lastMark = '';
+  /** The event number of the last mark (0 before the first): the mark was the last record when it equals `events`. */
+  lastMarkEvent = 0;
   marks = 0;
   /** Line of the event being replayed. */
   line = 0;
@@ -520,6 +522,7 @@ export class Replayer implements TraceSink {
   private mark(label: string): void {
     this.marks++;
     this.lastMark = label;
+    this.lastMarkEvent = this.events;
     for (const o of this.observers) o.onMark?.(this, label);
   }
 

@@ -1,5 +1,6 @@
 // The terminal report of `memreplay check`: a pure function of the report.
 
+import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
 import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from '../check/budgets.js';
 import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
@@ -48,12 +49,14 @@ export function formatCheckText(report: CheckReport): string {
   const failed = report.traces.filter((t) => !t.passed).length;
   const noVerdict = report.traces.filter((t) => t.leaks.growth.noVerdict !== null).length;
   const skipped = report.traces.filter((t) => t.leaks.skippedRecords.count > 0).length;
+  const incomplete = report.traces.filter((t) => t.completeness.state === 'incomplete').length;
   out.push('');
   out.push(
     `result: ${report.passed ? 'PASS' : 'FAIL'} (${thousands(report.traces.length - failed)} passed, ${thousands(failed)} failed` +
       `${report.failures.length > 0 ? `, ${thousands(report.failures.length)} could not be read` : ''}` +
       `${noVerdict > 0 ? `; ${thousands(noVerdict)} without a leak verdict${report.allowNoVerdict ? ', allowed' : ''}` : ''}` +
-      `${skipped > 0 ? `; ${thousands(skipped)} with bad records skipped (--lenient)` : ''})`,
+      `${skipped > 0 ? `; ${thousands(skipped)} with bad records skipped (--lenient)` : ''}` +
+      `${incomplete > 0 ? `; ${thousands(incomplete)} incomplete${report.allowIncomplete ? ', allowed' : ''}` : ''})`,
   );
   return out.join('\n') + '\n';
 }
@@ -99,6 +102,15 @@ function quoteLabel(text: string): string {
 function traceLines(t: TraceCheck): string[] {
   const noVerdict = t.leaks.growth.noVerdict;
   const out = [`${t.passed ? 'PASS ' : 'FAIL '} ${terminalSafe(t.file)}${noVerdict !== null && t.passed ? ' (no leak verdict)' : ''}`];
+  const incomplete = incompleteText(t.completeness);
+  if (incomplete !== null) {
+    // The trace's own words (its end mark's label) are in the reason: made safe for the terminal.
+    out.push(
+      t.passed
+        ? `  warning: ${terminalSafe(incomplete, 300)} (allowed: --allow-incomplete)`
+        : `  ${terminalSafe(incomplete, 300)}; ${ALLOW_INCOMPLETE_ADVICE}`,
+    );
+  }
   const skipped = skippedRecordsText(t.leaks);
   if (skipped !== null) {
     out.push(`  warning: ${skipped}: the figures leave them out`);

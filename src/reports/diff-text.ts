@@ -4,6 +4,7 @@
 // also the high-water marks and fragmentation side by side. Text from the
 // inputs (file names, frames) goes through terminalSafe.
 
+import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-diff.js';
 import type { MetricDiff, TraceDiffResult, TraceSide } from '../analyzers/trace-diff.js';
 import { frameText, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
@@ -33,6 +34,10 @@ export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   out.push(`event traces compared ${when} (live blocks ${stackless ? `${words.grouping}: neither trace has call stacks` : words.grouping}${d.depth !== null ? `, innermost ${count(d.depth, 'frame')} per stack` : ''}${d.cumulative ? ', cumulative' : ''})`);
   out.push(`  old  ${traceLine(d.old)}`);
   out.push(`  new  ${traceLine(d.new)}`);
+  for (const side of [d.old, d.new]) {
+    const incomplete = incompleteText(side.analysis.completeness);
+    if (incomplete !== null) out.push(`warning: ${terminalSafe(side.analysis.file, 80)}: ${terminalSafe(incomplete, 300)}; ${INCOMPLETE_FIGURES}`);
+  }
   out.push('');
   const width = Math.max(20, ...d.metrics.map((m) => m.description.length));
   out.push(`  ${`${when}:`.padEnd(width)} ${'old'.padStart(12)} ${'new'.padStart(12)} ${'diff'.padStart(12)}`);

@@ -9,6 +9,7 @@
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
+import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
 import { instantText, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
@@ -22,6 +23,16 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
   const lines: string[] = [];
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const t of report.traces) {
+    const incomplete = incompleteText(t.completeness);
+    if (incomplete !== null) {
+      lines.push(
+        command(
+          report.allowIncomplete ? 'warning' : 'error',
+          { title: 'memreplay: incomplete trace' },
+          `${t.file}: ${incomplete}${report.allowIncomplete ? ' (allowed)' : `; ${ALLOW_INCOMPLETE_ADVICE}`}`,
+        ),
+      );
+    }
     const skipped = skippedRecordsText(t.leaks);
     if (skipped !== null) {
       const first = skippedExampleTexts(t.leaks, (s) => s.slice(0, 120), 1)[0];
@@ -100,8 +111,9 @@ export function githubSummary(report: CheckReport): string {
   for (const t of report.traces) {
     const s = t.summary;
     const noVerdict = t.leaks.growth.noVerdict !== null;
+    const incomplete = t.completeness.state === 'incomplete' ? ' (incomplete trace)' : '';
     out.push(
-      `| ${md(t.file)} | ${t.passed ? (noVerdict ? 'pass (no leak verdict)' : 'pass') : '**FAIL**'} | ${noVerdict ? 'no verdict' : thousands(s.steadyLeakSites)} | ` +
+      `| ${md(t.file)} | ${t.passed ? (noVerdict ? 'pass (no leak verdict)' : 'pass') : '**FAIL**'}${incomplete} | ${noVerdict ? 'no verdict' : thousands(s.steadyLeakSites)} | ` +
         `${md(instantText(t.leaks, (x) => JSON.stringify(x.slice(0, 40))))} | ${bytes(s.leakedBytes)} | ${bytes(s.siteLeakedBytes)} | ${bytes(s.peakFootprintBytes)} | ${thousands(s.arenas)} | ${percent(s.fragmentation)} |`,
     );
   }

@@ -5,8 +5,10 @@
 // leak case fails saying why, or, when that is allowed, is <skipped> with the
 // reason (CI shows it as skipped, not passed). Messages name the instant
 // their figures are from. Bad records skipped with --lenient are a warning in
-// the suite's <system-err>.
+// the suite's <system-err>. A trace cut short (no end mark) has a case of
+// its own, failed, or skipped when --allow-incomplete.
 
+import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { noVerdictAdvice } from './growth-text.js';
@@ -27,7 +29,7 @@ export function formatJunit(report: CheckReport): string {
     // JUnit has no warnings: bad records skipped with --lenient go to the suite's <system-err>, which CI systems show.
     const skipped = skippedRecordsText(t.leaks);
     const systemErr = skipped === null ? undefined : [`warning: ${skipped}`, ...skippedExampleTexts(t.leaks, (s) => s, MAX_SKIPPED_SHOWN)].join('\n');
-    suites.push({ name: t.file, cases: casesOf(t), ...(systemErr !== undefined ? { systemErr } : {}) });
+    suites.push({ name: t.file, cases: casesOf(t, report.allowIncomplete), ...(systemErr !== undefined ? { systemErr } : {}) });
   }
   for (const f of report.failures) suites.push({ name: f.file, cases: [{ name: 'read the trace', error: f.error }] });
   const count = (pick: (c: Case) => boolean): number => suites.reduce((n, s) => n + s.cases.filter(pick).length, 0);
@@ -58,8 +60,14 @@ export function formatJunit(report: CheckReport): string {
   return out.join('\n') + '\n';
 }
 
-function casesOf(t: TraceCheck): Case[] {
+function casesOf(t: TraceCheck, allowIncomplete: boolean): Case[] {
   const cases: Case[] = [];
+  const incomplete = incompleteText(t.completeness);
+  if (incomplete !== null) {
+    const name = 'the trace holds the whole run';
+    if (allowIncomplete) cases.push({ name, skipped: `${incomplete} (allowed)` });
+    else cases.push({ name, failure: { message: incomplete, detail: `${incomplete}\n${ALLOW_INCOMPLETE_ADVICE}` } });
+  }
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const b of t.budgets) {
     const name = `${BUDGET_DESCRIPTIONS[b.budget]} <= ${formatBudgetValue(b.budget, b.limit)}`;

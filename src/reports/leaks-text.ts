@@ -11,6 +11,7 @@ import {
   slopeText,
   WINDOWS_RULE_TEXT,
 } from './growth-text.js';
+import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { bytes, count, nounFor, plural, terminalSafe, thousands } from './units.js';
@@ -26,6 +27,8 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   const out: string[] = [];
   const frames = options.frames ?? 5;
   out.push(`== ${terminalSafe(r.file)} (CPython ${r.python.version} model, from ${r.python.source})`);
+  const incomplete = incompleteText(r.completeness);
+  if (incomplete !== null) out.push(`warning: ${terminalSafe(incomplete, 300)}; ${INCOMPLETE_FIGURES}`);
   const skipped = skippedRecordsText(r);
   if (skipped !== null) {
     out.push(`warning: ${skipped}; the figures below leave them out`);

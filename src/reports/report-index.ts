@@ -3,6 +3,7 @@
 // of its report; traces that failed are listed with their error. Rendered as
 // index.html (html/index-page.ts), index.md or index.json.
 
+import type { CompletenessState } from '../analyzers/analyze.js';
 import type { ReportData } from '../analyzers/report-data.js';
 import { leakVerdictOf, leakVerdictText, type LeakVerdict } from './leak-verdict.js';
 import { mdText } from './report-md.js';
@@ -32,6 +33,8 @@ export interface IndexEntry {
   readonly steadyLeakSites: number;
   /** The replay matched every address and arena record of the trace. */
   readonly exact: boolean;
+  /** Whether the trace holds the whole run (src/replay/completeness.ts). */
+  readonly completeness: CompletenessState;
 }
 
 export interface IndexFailure {
@@ -57,6 +60,7 @@ export function indexEntryOf(data: ReportData, report: string): IndexEntry {
     leakVerdict: leakVerdictOf(data.leaks),
     steadyLeakSites: data.leaks.growth.noVerdict === null ? data.leaks.growth.steadyLeakSites : 0,
     exact: a.verification.exact,
+    completeness: a.completeness.state,
   };
 }
 

@@ -2,6 +2,7 @@
 // an issue or a terminal. A pure function of ReportData; the numbers of the
 // HTML report, with tables instead of charts and text sparklines for growth.
 
+import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { PEAK_SITE_METRICS, type ReportData } from '../analyzers/report-data.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
@@ -68,6 +69,8 @@ export function formatReportMarkdown(d: ReportData): string {
         : `no arena records: arenas placed by the model.`),
     '',
   );
+  const incomplete = incompleteText(a.completeness);
+  if (incomplete !== null) out.push(`**Warning: ${mdText(incomplete, 400)}**; ${INCOMPLETE_FIGURES}.`, '');
   const peak = a.fragmentation.arenaPeak;
   out.push('## Summary', '');
   if (peak === null) {

@@ -5,7 +5,8 @@
 // file; a trace without a leak verdict is a result at the trace file (or,
 // when no verdict is allowed, a warning notification); traces that could not
 // be read are tool execution notifications, and so are (as warnings) bad
-// records skipped with --lenient. Every message names the instant
+// records skipped with --lenient; a trace cut short (no end mark) is a
+// result at the trace file, or a warning when allowed. Every message names the instant
 // its figures are from (the end of the trace, or the --at mark).
 // Paths under the source root are relative to %SRCROOT%, so code scanning
 // annotates the line in the repository.
@@ -16,6 +17,7 @@ import { isAbsolute } from 'node:path';
 import type { LeaksSite } from '../analyzers/leaks.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
+import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
 import { instantText, intervalUnit, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
@@ -57,6 +59,12 @@ const RULES = [
     short: 'A memory figure rose above the baseline',
     full: 'A figure of the traced program rose above the committed baseline by more than the tolerance.',
   },
+  {
+    id: 'memreplay/incomplete-trace',
+    name: 'IncompleteTrace',
+    short: 'The trace does not hold the whole run',
+    full: 'The trace does not end with the mark its recorder writes when a run ends normally: the program crashed, called os._exit() or was killed, or the file was cut. Its figures are of the run up to where it stops. Allow it with --allow-incomplete.',
+  },
 ] as const;
 
 type RuleId = (typeof RULES)[number]['id'];
@@ -69,7 +77,7 @@ export interface SarifOptions {
 
 export function formatSarif(report: CheckReport, options: SarifOptions): string {
   const results: unknown[] = [];
-  for (const t of report.traces) results.push(...traceResults(t, options.sourceRoot));
+  for (const t of report.traces) results.push(...traceResults(t, options.sourceRoot, report.allowIncomplete));
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -99,6 +107,12 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
                   .filter((b) => b.noVerdict !== null && b.passed)
                   .map((b) => ({ level: 'warning', message: { text: `${t.file}: no leak verdict (allowed): ${b.noVerdict}.` } })),
               ),
+              ...(report.allowIncomplete
+                ? report.traces.flatMap((t) => {
+                    const incomplete = incompleteText(t.completeness);
+                    return incomplete === null ? [] : [{ level: 'warning', message: { text: `${t.file}: ${incomplete} (allowed).` } }];
+                  })
+                : []),
               ...report.traces.flatMap((t) => {
                 const skipped = skippedRecordsText(t.leaks);
                 if (skipped === null) return [];
@@ -116,8 +130,12 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
   return JSON.stringify(log, (_key, value: unknown) => (typeof value === 'string' ? visibleControls(value, true) : value), 2) + '\n';
 }
 
-function traceResults(t: TraceCheck, root: string): unknown[] {
+function traceResults(t: TraceCheck, root: string, allowIncomplete: boolean): unknown[] {
   const out: unknown[] = [];
+  const incomplete = incompleteText(t.completeness);
+  if (incomplete !== null && !allowIncomplete) {
+    out.push(traceResult('memreplay/incomplete-trace', `${t.file}: ${incomplete}; ${ALLOW_INCOMPLETE_ADVICE}.`, t.file, root, 'completeness'));
+  }
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   const when = instantText(t.leaks, quote);
   const reported = new Set<string>();

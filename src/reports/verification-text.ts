@@ -1,9 +1,14 @@
 // The `--verify` summary: how much of the trace the model predicted exactly.
 
-import type { AnalyzeResult } from '../analyzers/analyze.js';
+import type { AnalyzeResult, Completeness } from '../analyzers/analyze.js';
+import { incompleteText } from './completeness-text.js';
 import { count, terminalSafe, thousands } from './units.js';
 
-export function formatVerificationText(file: string, v: AnalyzeResult['verification']): string {
+/**
+ * `completeness`: of a trace cut short only what it holds was checked; the
+ * last line says so (and what could not be).
+ */
+export function formatVerificationText(file: string, v: AnalyzeResult['verification'], completeness?: Completeness): string {
   const name = terminalSafe(file, 80);
   const lines: string[] = [];
   lines.push(
@@ -21,6 +26,13 @@ export function formatVerificationText(file: string, v: AnalyzeResult['verificat
     lines.push(`verify ${name}: the trace has no arena records; ${count(a.placedByModel, 'arena')} placed by the model, addresses cannot match`);
   }
   for (const x of a.examples) lines.push(`  ${name}:${x.line}: ${x.detail}`);
-  lines.push(`verify ${name}: ${v.exact ? 'EXACT' : 'NOT EXACT'}`);
+  const incomplete = completeness === undefined ? null : incompleteText(completeness);
+  if (incomplete === null) lines.push(`verify ${name}: ${v.exact ? 'EXACT' : 'NOT EXACT'}`);
+  else {
+    lines.push(
+      `verify ${name}: ${v.exact ? 'EXACT' : 'NOT EXACT'} up to where the trace stops; not verified: the rest of the run and its end state ` +
+        `(${terminalSafe(incomplete, 300)})`,
+    );
+  }
   return lines.join('\n') + '\n';
 }

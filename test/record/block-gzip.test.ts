@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { gzipInBlocks } from '../../src/record/block-gzip.js';
 import { tempDir } from '../cli/helpers.js';
@@ -42,5 +42,29 @@ describe('gzip in blocks', () => {
     await gzipInBlocks(Readable.from([Buffer.from('a')]), path, { level: 1 });
     await expect(gzipInBlocks(Readable.from([Buffer.from('b')]), path, { level: 1 })).rejects.toThrow(/EEXIST/);
     expect(gunzipSync(readFileSync(path)).toString()).toBe('a');
+  });
+
+  it('replaces an existing file when asked (--force)', async () => {
+    const path = join(tempDir(), 'x.gz');
+    await gzipInBlocks(Readable.from([Buffer.from('old')]), path, { level: 1 });
+    await gzipInBlocks(Readable.from([Buffer.from('new')]), path, { level: 1, flags: 'w' });
+    expect(gunzipSync(readFileSync(path)).toString()).toBe('new');
+  });
+
+  it('ends every member with a whole line, so a file cut between members ends at a line end', async () => {
+    const { text, stream } = input(5_000, 777);
+    const path = join(tempDir(), 'lines.csv.gz');
+    await gzipInBlocks(stream, path, { level: 1, parallel: 2, blockBytes: 10_000 });
+    const file = readFileSync(path);
+    const members: string[] = [];
+    for (let at = 0; at < file.length; ) {
+      // A member: 10-byte header (Node writes no optional fields), deflate data, 8-byte trailer.
+      const { buffer, engine } = inflateRawSync(file.subarray(at + 10), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      members.push(buffer.toString());
+      at += 10 + engine.bytesWritten + 8;
+    }
+    expect(members.length).toBeGreaterThan(20);
+    for (const m of members) expect(m.endsWith('\n')).toBe(true);
+    expect(members.join('')).toBe(text);
   });
 });

@@ -120,7 +120,7 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/^KeyboardInterrupt$/m);
     const { marks } = await replay(out);
-    expect(marks).toEqual(['stats', 'final']);
+    expect(marks).toEqual(['stats', 'final', 'end']);
   });
 
   it(t('a forked child is not recorded and a subprocess runs normally; the parent\'s trace stays exact'), async () => {
@@ -140,7 +140,7 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('child said 42\n');
     const { marks, replayer } = await replay(out);
-    expect(marks).toEqual(['stats', 'final']);
+    expect(marks).toEqual(['stats', 'final', 'end']);
     expect(replayer.anomalies.total).toBe(0);
     expect(replayer.addressCheck.mismatched).toBe(0);
   });
@@ -180,7 +180,7 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('True\n');
     const { marks } = await replay(out);
-    expect(marks).toEqual(['plain', 'a,"b";c?d', 'café ☃', 'stats', 'final']);
+    expect(marks).toEqual(['plain', 'a,"b";c?d', 'café ☃', 'stats', 'final', 'end']);
   });
 
   it(t('the stand-in memreplay_marks.py does nothing outside the recorder, and the built-in module wins under it'), () => {
@@ -221,7 +221,7 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     expect(text).toMatch(/^# recorder: .*\(OBJ, MEM, RAW\)/m);
     expect(records(text).filter((l) => /^(alloc|calloc|realloc),[^,]*,[^,]*,[^,]*,raw,/.test(l)).length).toBeGreaterThan(100);
     const { marks, replayer } = await replay(out);
-    expect(marks.slice(-2)).toEqual(['stats', 'final']);
+    expect(marks.slice(-3)).toEqual(['stats', 'final', 'end']);
     expect(replayer.anomalies.total).toBe(0);
     expect(replayer.addressCheck.mismatched).toBe(0);
     expect(replayer.arenas.mismatches).toBe(0);

@@ -32,7 +32,9 @@ describe('memreplay record on every installed CPython', () => {
       const recs = records(text);
       expect(recs[0]).toMatch(/^arena_alloc,0x[0-9a-f]+,/); // complete: the first record is the first arena
       const marks = recs.filter((r) => r.startsWith('mark,')).map((r) => r.slice(r.lastIndexOf(',') + 1));
-      expect(marks).toEqual(['"start"', '"churned"', '"threads joined"', '"reclaimed"', '"stats"', '"final"']);
+      expect(marks).toEqual(['"start"', '"churned"', '"threads joined"', '"reclaimed"', '"stats"', '"final"', '"end"']);
+      expect(meta['end_mark']).toBe('end');
+      expect(recs.at(-1)).toMatch(/^mark,.*,"end"$/); // the run ended normally: the end mark is the last record
       // pymalloc gave arenas back; the two worker threads allocated too
       expect(recs.some((r) => r.startsWith('arena_free,'))).toBe(true);
       const threads = new Set(recs.filter((r) => r.startsWith('alloc,')).map((r) => r.split(',')[6]));

@@ -362,6 +362,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     memory: { peakFootprintBytes: peakValues.footprintBytes, arenasHighWater: peakValues.arenas, fragmentation: frag(endValues) },
     suppressions: empty ? [] : [{ pattern: text(500), file: '.memreplay-suppressions', line: 1, blocks: 7, bytes: 700 }],
     skippedRecords: { count: 0, examples: [] },
+    completeness: { state: 'unknown', endMark: null, reason: 'not checked: the replay stopped before the end of the trace' },
   };
 
   const whatIf = (o.whatIf ?? null)?.map((version, k): WhatIfVersion => {
@@ -413,6 +414,8 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     gzip: true,
     python: { version: '3.11', source: 'trace' },
     meta: { python: '3.11.7', complete: 'true', comment: text(300) },
+    // Incomplete, with the end mark's label (trace text) in the reason: every renderer must show it, inert.
+    completeness: { state: 'incomplete', endMark: text(700), reason: `the trace does not end with its ${JSON.stringify(text(700))} mark: the recording was cut short` },
     events: {
       total: events,
       calls: { alloc: calls(Math.round(events * 0.45)), calloc: calls(10), realloc: calls(100), free: calls(Math.round(events * 0.45)) },

@@ -3,6 +3,7 @@
 // numbers as cards, and what was replayed (file, model, check, metadata).
 
 import type { ReportData } from '../../../analyzers/report-data.js';
+import { INCOMPLETE_FIGURES, incompleteText } from '../../completeness-text.js';
 import { escapeHtml, traceText } from '../escape.js';
 import { bytes, count, instantHtml, percent, shareOf, thousands } from '../format.js';
 import { htmlTable, leakVerdictHtml } from '../html-table.js';
@@ -24,6 +25,8 @@ function lead(d: ReportData): string {
   const a = d.analyze;
   const out: string[] = [];
   const peak = a.fragmentation.arenaPeak;
+  const incomplete = incompleteText(a.completeness);
+  if (incomplete !== null) out.push(`<p class="lead"><b class="warn">Warning: ${escapeHtml(incomplete)}</b>; ${INCOMPLETE_FIGURES}.</p>`);
   if (a.events.total === 0) {
     out.push('<p class="lead">The trace has no event.</p>');
   } else if (peak === null) {
@@ -78,6 +81,7 @@ function replayed(d: ReportData): string {
     ['model check', check],
     ['at the end', `${count(a.end.liveBlocks, 'live block')}, ${bytes(a.end.liveRequestedBytes)} requested; C library ${count(a.end.systemBlocks, 'block')}, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)}${a.highWater.footprint_bytes.value > 0 ? ` (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)` : ''}`],
   ];
+  rows.push(['completeness', `${a.completeness.state === 'incomplete' ? '<span class="warn">incomplete</span>' : escapeHtml(a.completeness.state)}: ${escapeHtml(a.completeness.reason)}`]);
   if (a.skippedRecords.count > 0) rows.push(['skipped records', `<span class="warn">${count(a.skippedRecords.count, 'bad record')} skipped (--lenient)</span>`]);
   const meta = Object.entries(a.meta);
   for (const [k, value] of meta.slice(0, MAX_META)) rows.push([`# ${k}`, traceText(value, 200)]);
