@@ -14,7 +14,7 @@
 //
 // Traces go to os.tmpdir()/memreplay-bench-big-heap/ (about 0.3 GB per GiB
 // of heap each) and are deleted afterwards unless --keep. The figures in
-// README.md ("Limits") come from this script.
+// README.md ("Limits and memory") come from this script.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';

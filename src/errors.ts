@@ -20,7 +20,7 @@ export class TraceFormatError extends MemreplayError {
 
 /**
  * A trace that needs more than one of memreplay's documented limits (README,
- * "Limits"): names file and line where the limit was met.
+ * "Limits and memory"): names file and line where the limit was met.
  */
 export class TraceLimitError extends MemreplayError {
   override name = 'TraceLimitError';
