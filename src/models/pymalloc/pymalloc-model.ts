@@ -42,10 +42,10 @@ const BLOCK_LINK_GROUP = 16;
 
 /**
  * The most arena slots a model can have: block indexes (blockIndexOf) stay
- * below 2^32, so that `>>>` and `&` split them exactly. For every supported version this is
- * 64 GiB of arenas: 65,536 arenas of 1 MiB (3.10+), 262,144 of 256 KiB (3.8,
- * 3.9). CPython's arena vector doubles (16, 32, ...), so the limit is met
- * when the arenas live at once outgrow it.
+ * below 2^32, so that `>>>` and `&` split them exactly. For every supported
+ * version this is 64 GiB of arenas: 65,536 arenas of 1 MiB (3.10+), 262,144
+ * of 256 KiB (3.8, 3.9). CPython's arena vector doubles (16, 32, ...), so
+ * the limit is met when the arenas live at once outgrow it.
  */
 export function maxArenaSlots(g: PymallocGeometry): number {
   return 2 ** (32 - blockIndexShiftOf(g));
