@@ -63,6 +63,7 @@ function memreplay(args: string[]): Run {
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const peakRss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : NaN;
+  rmSync(rssFile, { force: true });
   return { seconds, peakRss, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
