@@ -18,6 +18,21 @@ export class TraceFormatError extends MemreplayError {
   }
 }
 
+/**
+ * A trace that needs more than one of memreplay's documented limits (README,
+ * "Limits and memory"): names file and line where the limit was met.
+ */
+export class TraceLimitError extends MemreplayError {
+  override name = 'TraceLimitError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(line > 0 ? `${file}:${line}: ${detail}` : `${file}: ${detail}`);
+  }
+}
+
 /** Wrong command-line or API usage. */
 export class UsageError extends MemreplayError {
   override name = 'UsageError';

@@ -11,6 +11,14 @@
 import type { ArenaSource } from '../models/pymalloc/pymalloc-model.js';
 
 export const MAX_ARENA_EXAMPLES = 5;
+/**
+ * Announced arenas kept waiting for the model, at most. CPython writes an
+ * `arena_alloc` right before the call that needs it (a call needs one at
+ * most), so more than this is no trace of CPython's: the rest count as
+ * mismatches at once instead of growing the queue with the trace (a run of a
+ * billion records would outgrow any array).
+ */
+export const MAX_PENDING_ARENAS = 64;
 
 export interface ArenaCheckExample {
   readonly line: number;
@@ -62,6 +70,10 @@ export class ArenaFeed implements ArenaSource {
   announce(base: number, size: number): void {
     this.traceHasArenas = true;
     this.checkSize('allocates', base, size);
+    if (this.pending.length - this.pendingHead >= MAX_PENDING_ARENAS) {
+      this.mismatch(`trace allocates arena ${this.format(base)} while ${MAX_PENDING_ARENAS} arenas it allocated before are still unused`);
+      return;
+    }
     this.pending.push(base);
     this.recount();
   }

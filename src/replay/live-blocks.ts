@@ -31,6 +31,23 @@ const INITIAL_CAPACITY = 1 << 12;
 const MAX_LOAD = 0.5;
 const MAX_ENTRIES_BEFORE_FORGET = 1 << 26;
 /**
+ * The largest table: its int32 view (12 words an entry) must stay within a
+ * typed array's 2^32 elements. At the load rehash leaves, that is 2^26
+ * (67,108,864) blocks live here at once, 12 GiB of table: past it the replay
+ * stops with a LiveBlockLimitError rather than a RangeError.
+ */
+export const MAX_CAPACITY = 2 ** 28;
+
+/** More blocks live outside the pool store than the table can hold (see MAX_CAPACITY). */
+export class LiveBlockLimitError extends Error {
+  override name = 'LiveBlockLimitError';
+  constructor(readonly limit: number) {
+    super(
+      `more than ${limit.toLocaleString('en-US')} blocks live at once outside the pool store (C-library blocks, or pymalloc blocks whose addresses the model did not predict); memreplay keeps at most that many`,
+    );
+  }
+}
+/**
  * Live entries outside arenas are counted per 64 KiB region of address keys,
  * in REGION_BUCKETS counters (regions sharing a counter only cost a
  * needless scan when an arena is placed, never a missed entry).
@@ -39,6 +56,11 @@ const REGION = 65536;
 const REGION_BUCKETS = 1 << 16;
 
 export class LiveBlocks {
+  constructor(
+    /** A power of two, at most (and by default) MAX_CAPACITY; lower only to test the limit. */
+    private readonly maxCapacity = MAX_CAPACITY,
+  ) {}
+
   private capacity = INITIAL_CAPACITY;
   private mask = INITIAL_CAPACITY - 1;
   /** Entries in use, live or freed. */
@@ -227,6 +249,7 @@ export class LiveBlocks {
     const keep = forget ? this.live : this.used;
     let capacity = this.capacity;
     while (keep + 1 > capacity * MAX_LOAD * 0.5) capacity *= 2;
+    if (capacity > this.maxCapacity) throw new LiveBlockLimitError(this.maxCapacity * MAX_LOAD * 0.5);
     const oldF64 = this.f64;
     const oldI32 = this.i32;
     const oldCapacity = this.capacity;

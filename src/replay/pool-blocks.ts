@@ -1,8 +1,9 @@
 // Live pymalloc blocks whose trace address is exactly the model's address —
 // every block of a faithful replay — stored by position instead of by hash:
 // one chunk per arena slot, one record per block, indexed by the model's
-// block index k = (pool slot << log2 stride) + block number (see
-// PymallocModel.blockIndexOf): dense within a pool, in address order, so
+// block index k = pool slot * stride + block number (see
+// PymallocModel.blockIndexOf; split with `>>>` and `&`, exact below 2^32,
+// as `>>` is not past 2^31): dense within a pool, in address order, so
 // neighbouring blocks are neighbours here too, and nothing is rehashed or
 // copied as the heap grows. Blocks the model placed elsewhere than the trace
 // says, and C-library blocks, go to the LiveBlocks hash instead.
@@ -37,7 +38,8 @@ export class PoolBlocks {
   /** Records allocated for slots that have not had an arena yet. */
   private readonly unusedHot: Uint16Array[] = [];
   private readonly unusedCold: Float64Array[] = [];
-  private groups = 0;
+  /** Slots of the next group: 1, 2, 4, ... MAX_GROUP_SLOTS. */
+  private groupSlots = 1;
   /** Live blocks stored here. */
   live = 0;
 
@@ -52,7 +54,7 @@ export class PoolBlocks {
 
   /** EMPTY, LIVE or FREED for a block index of a live arena. */
   state(k: number): number {
-    return this.hot[k >> this.shift]![k & this.mask]! >>> STATE_SHIFT;
+    return this.hot[k >>> this.shift]![k & this.mask]! >>> STATE_SHIFT;
   }
 
   /**
@@ -61,7 +63,7 @@ export class PoolBlocks {
    * double that V8 would box on a call it did not inline.)
    */
   store(k: number, size: number, stack: number, domain: number): void {
-    const a = k >> this.shift;
+    const a = k >>> this.shift;
     const i = k & this.mask;
     this.hot[a]![i] = size | (domain << DOMAIN_SHIFT) | (SLOT_LIVE << STATE_SHIFT);
     const cold = this.cold[a]!;
@@ -73,40 +75,40 @@ export class PoolBlocks {
   }
 
   markFreed(k: number): void {
-    const hot = this.hot[k >> this.shift]!;
+    const hot = this.hot[k >>> this.shift]!;
     const i = k & this.mask;
     hot[i] = (hot[i]! & ((1 << STATE_SHIFT) - 1)) | (SLOT_FREED << STATE_SHIFT);
     this.live--;
   }
 
   size(k: number): number {
-    return this.hot[k >> this.shift]![k & this.mask]! & SIZE_MASK;
+    return this.hot[k >>> this.shift]![k & this.mask]! & SIZE_MASK;
   }
 
   setSize(k: number, size: number): void {
-    const hot = this.hot[k >> this.shift]!;
+    const hot = this.hot[k >>> this.shift]!;
     const i = k & this.mask;
     hot[i] = (hot[i]! & ~SIZE_MASK) | size;
   }
 
   domain(k: number): number {
-    return (this.hot[k >> this.shift]![k & this.mask]! >>> DOMAIN_SHIFT) & 3;
+    return (this.hot[k >>> this.shift]![k & this.mask]! >>> DOMAIN_SHIFT) & 3;
   }
 
   stack(k: number): number {
-    return this.cold[k >> this.shift]![(k & this.mask) * COLD_WORDS + 2]!;
+    return this.cold[k >>> this.shift]![(k & this.mask) * COLD_WORDS + 2]!;
   }
 
   setStack(k: number, stack: number): void {
-    this.cold[k >> this.shift]![(k & this.mask) * COLD_WORDS + 2] = stack;
+    this.cold[k >>> this.shift]![(k & this.mask) * COLD_WORDS + 2] = stack;
   }
 
   allocEvent(k: number): number {
-    return this.cold[k >> this.shift]![(k & this.mask) * COLD_WORDS]!;
+    return this.cold[k >>> this.shift]![(k & this.mask) * COLD_WORDS]!;
   }
 
   allocTs(k: number): number {
-    return this.cold[k >> this.shift]![(k & this.mask) * COLD_WORDS + 1]!;
+    return this.cold[k >>> this.shift]![(k & this.mask) * COLD_WORDS + 1]!;
   }
 
   /**
@@ -185,7 +187,9 @@ export class PoolBlocks {
    * blocks are stored.
    */
   private allocateGroup(): void {
-    const n = Math.min(MAX_GROUP_SLOTS, 1 << this.groups++);
+    // (Counted up to the largest group only: `1 << groups` wraps past 31.)
+    const n = this.groupSlots;
+    if (n < MAX_GROUP_SLOTS) this.groupSlots = n * 2;
     const perSlot = this.mask + 1;
     const hot = new Uint16Array(n * perSlot);
     const cold = new Float64Array(n * perSlot * COLD_WORDS);

@@ -2,7 +2,9 @@
 // early when asked (--at LABEL / --at-event N).
 
 import { count } from '../reports/units.js';
-import { MemreplayError } from '../errors.js';
+import { MemreplayError, TraceLimitError } from '../errors.js';
+import { ArenaLimitError } from '../models/pymalloc/pymalloc-model.js';
+import { LiveBlockLimitError } from './live-blocks.js';
 import { ImportContext } from '../import/import-context.js';
 import { importTrace, type ImportOptions, type ImportSummary } from '../import/index.js';
 import { traceDisplayName } from '../import/source.js';
@@ -51,6 +53,7 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
   try {
     summary = await importTrace(path, { ...options, context: ctx, onFormat }, replayer);
   } catch (e) {
+    if (e instanceof ArenaLimitError || e instanceof LiveBlockLimitError) throw new TraceLimitError(ctx.fileName, replayer.line, e.message);
     if (!(e instanceof ReplayStop)) throw e;
   }
   // A replay stops only on a record, so the format was chosen before.

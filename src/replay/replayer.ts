@@ -78,6 +78,11 @@ export interface ReplayOptions {
    * the trace's arena addresses cannot apply (what-if).
    */
   ignoreArenaRecords?: boolean;
+  /**
+   * Arena slots the model may use (see PymallocModel): default and most
+   * maxArenaSlots, 64 GiB of arenas. Lower only to test the limit.
+   */
+  arenaSlotLimit?: number;
 }
 
 export class Replayer implements TraceSink {
@@ -170,7 +175,7 @@ export class Replayer implements TraceSink {
     if (!isPythonVersion(version)) throw new MemreplayError(`unknown python version ${version}`);
     this.geometry = geometryFor(version);
     this.arenas = new ArenaFeed(this.geometry.arenaSize, (k) => this.addresses.format(k), () => this.line);
-    this.model = new PymallocModel(this.geometry, this.arenas, (k) => this.addresses.decode(k));
+    this.model = new PymallocModel(this.geometry, this.arenas, (k) => this.addresses.decode(k), this.options.arenaSlotLimit);
     this.pool = new PoolBlocks(this.model, this);
     this.model.onArenaAssigned = (arena) => {
       this.pool.resetSlot(arena);

@@ -5,6 +5,7 @@ import { ImportContext } from '../../src/import/import-context.js';
 import { parseTraceBytes } from '../../src/import/index.js';
 import { Replayer, type ReplayOptions } from '../../src/replay/replayer.js';
 import { OP_ALLOC, OP_FREE, OP_MARK } from '../../src/events/ops.js';
+import { MAX_PENDING_ARENAS } from '../../src/replay/arena-feed.js';
 
 const ARENA = '0x7f0000000000'; // 16 KiB aligned: 64 pools, first pool at the base
 const P0 = 0x7f0000000000;
@@ -165,6 +166,19 @@ describe('the replayer', () => {
     const badFree = replay([`arena_alloc,${ARENA},262144,,,`, `alloc,${hex(P0 + 48)},16,,obj,`, `free,${hex(P0 + 48)},,,obj,`, `arena_free,${ARENA},4096,,,`], '3.8.18');
     expect(badFree.arenas.examples).toEqual([{ line: 6, detail: `trace releases arena ${ARENA} of 4096 bytes, the model's arenas are 262144 bytes` }]);
     expect(badFree.arenas.releasesConfirmed).toBe(1);
+  });
+
+  it('keeps at most MAX_PENDING_ARENAS announced arenas waiting; more count as mismatches at once', () => {
+    const announced = Array.from({ length: 100 }, (_, i) => `arena_alloc,${hex(P0 + i * 0x100000)},1048576,,,`);
+    const r = replay([...announced, `alloc,${hex(P0 + 48)},16,,obj,`]);
+    // The first announced arena is the one the alloc used, at its base.
+    expect(r.addressCheck.predicted).toBe(1);
+    expect(r.arenas.arenasFromTrace).toBe(1);
+    // 36 refused as they came, one more left unused by the call, 62 waiting at the end.
+    expect(r.arenas.mismatches).toBe(100 - MAX_PENDING_ARENAS + 1);
+    expect(r.arenas.unusedAnnounced).toBe(MAX_PENDING_ARENAS - 2);
+    expect(r.arenas.examples[0]!.detail).toBe(`trace allocates arena ${hex(P0 + 64 * 0x100000)} while 64 arenas it allocated before are still unused`);
+    expect(r.arenas.exact).toBe(false);
   });
 
   it('places arenas itself when the trace has no arena records', () => {

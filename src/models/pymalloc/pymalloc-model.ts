@@ -7,7 +7,12 @@
 // slot (CPython's arena index) and pool slot (arena * poolsPerArena + pool
 // number), so the per-call path allocates nothing:
 // - a pool's free-block stack is a linked list of block numbers threaded
-//   through `blockNext`, as CPython threads it through the freed blocks;
+//   through `blockNext`, as CPython threads it through the freed blocks:
+//   one Int16Array per arena slot, made when the slot gets its first arena
+//   (never copied as the arena vector grows), with block b of the slot's
+//   pool p at b * poolsPerArena + p, so the first blocks of all the pools of
+//   an arena share cache lines and pages: a pool with few blocks (a big size
+//   class, a pool just carved) touches one line, not a page of its own;
 // - `usedpools[c]` is a doubly linked list through poolNext/poolPrev, and the
 //   same poolNext links an empty pool into its arena's `freepools` stack;
 // - usable_arenas is a doubly linked list through arenaNext/arenaPrev, kept
@@ -31,6 +36,40 @@ import {
 export const NOT_PYMALLOC = -1;
 const NONE = -1;
 const DUMMY_SIZE_IDX = 0xffff;
+const NO_BLOCKS = new Int16Array(0);
+/** Arena slots' `blockNext` allocated at once (see takeBlockLinks). */
+const BLOCK_LINK_GROUP = 16;
+
+/**
+ * The most arena slots a model can have: block indexes (blockIndexOf) stay
+ * below 2^32, so that `>>>` and `&` split them exactly. For every supported
+ * version this is 64 GiB of arenas: 65,536 arenas of 1 MiB (3.10+), 262,144
+ * of 256 KiB (3.8, 3.9). CPython's arena vector doubles (16, 32, ...), so
+ * the limit is met when the arenas live at once outgrow it.
+ */
+export function maxArenaSlots(g: PymallocGeometry): number {
+  return 2 ** (32 - blockIndexShiftOf(g));
+}
+
+function blockIndexShiftOf(g: PymallocGeometry): number {
+  return Math.log2(g.maxPoolsInArena) + Math.ceil(Math.log2(blocksPerPool(g, 0)));
+}
+
+/** A heap needs more arena slots than the model's limit (maxArenaSlots or less). */
+export class ArenaLimitError extends Error {
+  override name = 'ArenaLimitError';
+  constructor(
+    readonly limit: number,
+    readonly arenaSize: number,
+  ) {
+    const kib = arenaSize / 1024;
+    const gib = (limit * arenaSize) / 2 ** 30;
+    super(
+      `the heap needs more than ${limit.toLocaleString('en-US')} pymalloc arenas of ${kib >= 1024 ? `${kib / 1024} MiB` : `${kib} KiB`} live at once; ` +
+        `memreplay models at most that many (${gib} GiB of arenas)`,
+    );
+  }
+}
 
 /** Where the model gets arena base addresses and where it reports releases. */
 export interface ArenaSource {
@@ -51,9 +90,9 @@ export class PymallocModel {
   private readonly poolsPerArena: number;
   private readonly poolShift: number;
   /**
-   * Stride of a pool's slice of `blockNext`: the power of two at or above the
-   * blocks per pool of class 0, so that a block index (see blockIndexShift)
-   * splits into arena, pool and block with shifts.
+   * Block numbers a pool spans in a block index (and `blockNext` per pool):
+   * the power of two at or above the blocks per pool of class 0, so that a
+   * block index (see blockIndexShift) splits into arena, pool and block.
    */
   private readonly blockStride: number;
   private readonly blockSizes: Int32Array;
@@ -93,7 +132,10 @@ export class PymallocModel {
   private poolFreeHead = new Int32Array(0);
   private poolNext = new Int32Array(0);
   private poolPrev = new Int32Array(0);
-  private blockNext = new Int16Array(0);
+  /** By arena slot (see the top): empty until the slot first holds an arena. */
+  private readonly blockNext: Int16Array[] = [];
+  private readonly spareBlockLinks: Int16Array[] = [];
+  private readonly poolMask: number;
   private readonly usedpools: Int32Array;
 
   // Counters CPython keeps.
@@ -129,9 +171,12 @@ export class PymallocModel {
   /** Called when an arena slot receives a new arena (rare: once per arena). */
   onArenaAssigned: ((arena: number) => void) | null = null;
   /**
-   * Block index of a block: (pool slot << log2(blockStride)) + its number in
-   * the pool, so (arena slot << blockIndexShift) + ... : every block of every
-   * arena slot, dense within a pool, in address order.
+   * Block index of a block: pool slot * blockStride + its number in the
+   * pool, so arena slot * 2^blockIndexShift + ... : every block of every
+   * arena slot, dense within a pool, in address order. Below 2^32 (see
+   * maxArenaSlots) but not always below 2^31: computed with `*` (exact) and
+   * split with `>>>` and `&` (exact below 2^32), never `<<` or `>>`, which
+   * wrap at 2^31 (32,768 arenas of 1 MiB).
    */
   readonly blockIndexShift: number;
   private readonly strideShift: number;
@@ -141,10 +186,20 @@ export class PymallocModel {
     private readonly arenas: ArenaSource,
     /** Exact address of a key, for the radix-tree node counts (see address-space.ts). */
     private readonly decodeAddress: (key: number) => bigint = (k) => BigInt(k),
+    /**
+     * Arena slots the arena vector may grow to (a power of two, 16 up to
+     * maxArenaSlots, the default): past it, new_arena throws ArenaLimitError.
+     * Lower only to test the limit without a 64 GiB heap.
+     */
+    private readonly arenaSlotLimit = maxArenaSlots(geometry),
   ) {
+    if (!(arenaSlotLimit >= geometry.initialArenaObjects && arenaSlotLimit <= maxArenaSlots(geometry) && Number.isInteger(Math.log2(arenaSlotLimit)))) {
+      throw new RangeError(`arena slot limit ${arenaSlotLimit}: a power of two from ${geometry.initialArenaObjects} to ${maxArenaSlots(geometry)}`);
+    }
     this.g = geometry;
     this.poolsPerArena = geometry.maxPoolsInArena;
     this.poolShift = Math.log2(geometry.maxPoolsInArena);
+    this.poolMask = geometry.maxPoolsInArena - 1;
     this.blockSizes = new Int32Array(geometry.sizeClasses);
     this.numBlocks = new Int32Array(geometry.sizeClasses);
     this.poolQuantization = new Int32Array(geometry.sizeClasses);
@@ -155,7 +210,7 @@ export class PymallocModel {
     }
     this.strideShift = Math.ceil(Math.log2(this.numBlocks[0]!));
     this.blockStride = 1 << this.strideShift;
-    this.blockIndexShift = this.poolShift + this.strideShift;
+    this.blockIndexShift = blockIndexShiftOf(geometry);
     this.usedpools = new Int32Array(geometry.sizeClasses).fill(NONE);
     this.nfp2lasta = new Int32Array(geometry.maxPoolsInArena + 1).fill(NONE);
     this.blocksInUse = new Float64Array(geometry.sizeClasses);
@@ -242,7 +297,7 @@ export class PymallocModel {
     this.countBlock(c);
     this.poolCount[pool]!++;
     const b = this.poolFreeHead[pool]!;
-    const next = this.blockNext[(pool << this.strideShift) + b]!;
+    const next = this.blockNext[pool >> this.poolShift]![(b << this.poolShift) | (pool & this.poolMask)]!;
     this.poolFreeHead[pool] = next;
     if (next === NONE) this.extendPool(pool, c);
     return this.handOut(pool, b, c);
@@ -253,7 +308,7 @@ export class PymallocModel {
     const offset = this.g.poolOverhead + b * this.blockSizes[c]!;
     this.lastPool = pool;
     this.lastAddress = this.poolAddr[pool]! + offset;
-    this.lastBlock = (pool << this.strideShift) + b;
+    this.lastBlock = pool * this.blockStride + b;
     return pool;
   }
 
@@ -261,7 +316,7 @@ export class PymallocModel {
   private extendPool(pool: number, c: number): void {
     const virgin = this.poolVirgin[pool]!;
     if (virgin < this.numBlocks[c]!) {
-      this.blockNext[(pool << this.strideShift) + virgin] = NONE;
+      this.blockNext[pool >> this.poolShift]![(virgin << this.poolShift) | (pool & this.poolMask)] = NONE;
       this.poolFreeHead[pool] = virgin;
       this.poolVirgin[pool] = virgin + 1;
       return;
@@ -316,14 +371,14 @@ export class PymallocModel {
     if (this.poolSzidx[pool] === c) {
       // Emptied pool of the same class: its free stack and virgin tail are intact.
       const b = this.poolFreeHead[pool]!;
-      this.poolFreeHead[pool] = this.blockNext[(pool << this.strideShift) + b]!;
+      this.poolFreeHead[pool] = this.blockNext[ao]![(b << this.poolShift) | (pool & this.poolMask)]!;
       return this.handOut(pool, b, c);
     }
     // (Re)initialise: block 0 is returned, block 1 goes on the free stack.
     this.poolSzidx[pool] = c;
     this.poolVirgin[pool] = 2;
     this.poolFreeHead[pool] = 1;
-    this.blockNext[(pool << this.strideShift) + 1] = NONE;
+    this.blockNext[ao]![(1 << this.poolShift) | (pool & this.poolMask)] = NONE;
     return this.handOut(pool, 0, c);
   }
 
@@ -335,6 +390,9 @@ export class PymallocModel {
     const base = this.arenas.allocateArena();
     if (this.g.radix !== null) this.markRadixNodes(base);
     this.arenaAddress[ao] = base;
+    // (Kept when the slot's arena is released: its next arena reinitialises
+    // every pool it carves before reading a link.)
+    if (this.blockNext[ao]!.length === 0) this.blockNext[ao] = this.takeBlockLinks();
     this.narenasCurrent++;
     this.ntimesArenaAllocated++;
     if (this.narenasCurrent > this.narenasHighwater) this.narenasHighwater = this.narenasCurrent;
@@ -358,10 +416,26 @@ export class PymallocModel {
     return ao;
   }
 
+  /**
+   * An arena slot's `blockNext`, cut from buffers made for BLOCK_LINK_GROUP
+   * slots at a time: one allocation (and one mapping) per 16 arenas rather
+   * than per arena, on heaps of up to 65,536 arenas. Pages are zero until
+   * written, so only the links of carved pools are resident.
+   */
+  private takeBlockLinks(): Int16Array {
+    const perSlot = this.poolsPerArena * this.blockStride;
+    if (this.spareBlockLinks.length === 0) {
+      const buffer = new Int16Array(BLOCK_LINK_GROUP * perSlot);
+      for (let i = BLOCK_LINK_GROUP - 1; i >= 0; i--) this.spareBlockLinks.push(buffer.subarray(i * perSlot, (i + 1) * perSlot));
+    }
+    return this.spareBlockLinks.pop()!;
+  }
+
   /** The arenas vector grows 16, 32, 64, ... and new slots are chained in index order. */
   private growArenaObjects(): void {
     const old = this.maxArenas;
     const n = old === 0 ? this.g.initialArenaObjects : old * 2;
+    if (n > this.arenaSlotLimit) throw new ArenaLimitError(old, this.g.arenaSize);
     const grow = <T extends Float64Array | Int32Array | Int16Array>(a: T, length: number): T => {
       const b = new (a.constructor as new (n: number) => T)(length);
       b.set(a);
@@ -384,7 +458,7 @@ export class PymallocModel {
     this.poolFreeHead = grow(this.poolFreeHead, pools);
     this.poolNext = grow(this.poolNext, pools);
     this.poolPrev = grow(this.poolPrev, pools);
-    this.blockNext = grow(this.blockNext, pools * this.blockStride);
+    for (let i = old; i < n; i++) this.blockNext.push(NO_BLOCKS);
     for (let i = old; i < n; i++) {
       this.arenaAddress[i] = 0;
       this.arenaNext[i] = i < n - 1 ? i + 1 : NONE;
@@ -417,13 +491,13 @@ export class PymallocModel {
 
   /** pymalloc_free of the block with block index `k` (blockIndexOf) in pool slot `pool`: no address to box. */
   freeBlockIndex(k: number, pool: number): void {
-    this.freeBlock(pool, k - (pool << this.strideShift));
+    this.freeBlock(pool, k - pool * this.blockStride);
   }
 
   private freeBlock(pool: number, b: number): void {
     const c = this.poolSzidx[pool]!;
     const head = this.poolFreeHead[pool]!;
-    this.blockNext[(pool << this.strideShift) + b] = head;
+    this.blockNext[pool >> this.poolShift]![(b << this.poolShift) | (pool & this.poolMask)] = head;
     this.poolFreeHead[pool] = b;
     const count = this.poolCount[pool]! - 1;
     this.poolCount[pool] = count;
@@ -580,7 +654,7 @@ export class PymallocModel {
 
   /**
    * Block index of the block starting at `address` in pool slot `pool` (a
-   * carved pool, as poolAt returned): (pool << log2(blockStride)) + block
+   * carved pool, as poolAt returned): pool * blockStride + block
    * number; -1 when no block of the pool starts there.
    */
   blockIndexOf(address: number, pool: number): number {
@@ -592,19 +666,19 @@ export class PymallocModel {
     const c = this.poolSzidx[pool]!;
     const b = (offset - this.g.poolOverhead) / this.blockSizes[c]!;
     // (A whole number below the class's block count only at a block's start.)
-    return b >= 0 && b < this.numBlocks[c]! && b === Math.floor(b) ? (pool << this.strideShift) + b : -1;
+    return b >= 0 && b < this.numBlocks[c]! && b === Math.floor(b) ? pool * this.blockStride + b : -1;
   }
 
   /** Address of a block index (inverse of blockIndexOf). */
   addressOfBlock(k: number): number {
-    const pool = k >> this.strideShift;
-    const b = k - (pool << this.strideShift);
+    const pool = k >>> this.strideShift;
+    const b = k - pool * this.blockStride;
     return this.poolAddr[pool]! + this.g.poolOverhead + b * this.blockSizes[this.poolSzidx[pool]!]!;
   }
 
   /** Pool slot of a block index. */
   poolOfBlock(k: number): number {
-    return k >> this.strideShift;
+    return k >>> this.strideShift;
   }
 
   /** Which arena allocation an arena slot holds now (changes when the slot is reused). */
