@@ -9,9 +9,8 @@
 // where it means something), and only when their writer cannot still be
 // running: one of ours whose process is not alive, or one of another host
 // (a shared directory) older than any write. A live writer's file is never
-// removed under it, however long it runs (`record` writes its trace for as
-// long as the program runs); one whose pid was reused waits until that
-// process has ended.
+// removed under it, however long it runs; one whose pid was reused waits
+// until that process has ended.
 
 import { randomBytes } from 'node:crypto';
 import { lstatSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
