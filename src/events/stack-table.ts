@@ -2,12 +2,30 @@
 // interned callsites): every distinct frame string is kept once, every distinct
 // stack is an array of frame ids, and events refer to stacks by a small id.
 // Traces are untrusted, so every dimension is capped: frame text is cut,
-// deep stacks keep their innermost frames, and the tables have a ceiling.
+// deep stacks keep their innermost frames, and the tables have a ceiling in
+// entries and in bytes (distinct frames of 1 KiB each stay within 4 M entries
+// but not within memory).
+
+import { detachedText } from './detached-text.js';
 
 export const MAX_FRAME_CHARS = 1024;
 export const MAX_STACK_DEPTH = 256;
 export const MAX_DISTINCT_FRAMES = 4_000_000;
 export const MAX_DISTINCT_STACKS = 4_000_000;
+
+/**
+ * What the interned frames and stacks may take, estimated as the characters
+ * of frame text and stack keys, 4 bytes a frame id and ENTRY_BYTES an entry:
+ * a real trace's tables take a few MiB to a few hundred (a million distinct
+ * stacks of 30 frames are about 350 MiB).
+ */
+export const MAX_STACK_TABLE_BYTES = 512 * 1024 * 1024;
+
+/** Estimated bytes of a map entry, array slot and object header beside the text itself. */
+const ENTRY_BYTES = 64;
+
+/** Characters of inline `frames` text kept as cache keys; past it a repeated stack is found by its frames, a little slower. */
+const MAX_JOINED_CACHE_CHARS = 64 * 1024 * 1024;
 
 export class StackLimitError extends Error {}
 
@@ -18,6 +36,12 @@ export class StackTable {
   private readonly stackFrames: Int32Array[] = [];
   /** External ids of `stack` records -> interned stack id. */
   private readonly external = new Map<number, number>();
+  /** Estimated bytes of frames and stacks, bounded by MAX_STACK_TABLE_BYTES. */
+  private bytes = 0;
+  private joinedCacheChars = 0;
+
+  /** `maxBytes`: the bound on the estimated bytes of the tables (tests give a small one). */
+  constructor(private readonly maxBytes = MAX_STACK_TABLE_BYTES) {}
 
   get stackCount(): number {
     return this.stackFrames.length;
@@ -38,6 +62,7 @@ export class StackTable {
     if (this.stackFrames.length >= MAX_DISTINCT_STACKS) {
       throw new StackLimitError(`more than ${MAX_DISTINCT_STACKS} distinct stacks`);
     }
+    this.charge(key.length + 4 * ids.length);
     const id = this.stackFrames.length;
     this.stackFrames.push(ids);
     this.stackIds.set(key, id);
@@ -52,7 +77,10 @@ export class StackTable {
     const cached = this.stackIds.get('\u0000' + joined);
     if (cached !== undefined) return cached;
     const id = this.intern(joined === '' ? [] : joined.split(separator));
-    if (this.stackIds.size < MAX_DISTINCT_STACKS * 2) this.stackIds.set('\u0000' + joined, id);
+    if (this.stackIds.size < MAX_DISTINCT_STACKS * 2 && this.joinedCacheChars + joined.length <= MAX_JOINED_CACHE_CHARS) {
+      this.joinedCacheChars += joined.length;
+      this.stackIds.set('\u0000' + joined, id);
+    }
     return id;
   }
 
@@ -89,10 +117,22 @@ export class StackTable {
     if (this.frameText.length >= MAX_DISTINCT_FRAMES) {
       throw new StackLimitError(`more than ${MAX_DISTINCT_FRAMES} distinct frames`);
     }
+    this.charge(frame.length);
     const id = this.frameText.length;
-    this.frameText.push(frame);
-    this.frameIds.set(frame, id);
+    const own = detachedText(frame);
+    this.frameText.push(own);
+    this.frameIds.set(own, id);
     return id;
+  }
+
+  private charge(bytes: number): void {
+    this.bytes += bytes + ENTRY_BYTES;
+    if (this.bytes > this.maxBytes) {
+      throw new StackLimitError(
+        `more than ${this.maxBytes / (1024 * 1024)} MiB of distinct stacks and frame text ` +
+          `(${this.frameText.length} frames, ${this.stackFrames.length} stacks)`,
+      );
+    }
   }
 }
 
