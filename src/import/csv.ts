@@ -32,11 +32,15 @@ import { StackLimitError } from '../events/stack-table.js';
 import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
 import { TraceFormatError } from '../errors.js';
 import type { ImportContext } from './import-context.js';
+import { MAX_THREAD_NAME_CHARS, threadNameTooLong } from '../events/thread-table.js';
 import {
   EXPECTED_OPS,
+  MAX_LABEL_CHARS,
   MAX_LINE_BYTES,
+  MAX_META_CHARS,
   OP_BY_NAME,
   domainCode,
+  labelTooLong,
   parseAddressText,
   parseIntegerText,
   parseSizeText,
@@ -140,6 +144,8 @@ class CsvParser implements PushParser {
   private readonly batch: EventBatch;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   private readonly meta: TraceMeta = {};
+  /** Characters of metadata keys and values so far, bounded by MAX_META_CHARS. */
+  private metaChars = 0;
   private inBody = false;
   private sawComment = false;
   private ended = false;
@@ -702,22 +708,31 @@ class CsvParser implements PushParser {
     if (end - start > MAX_LINE_BYTES) this.ctx.fatal(line, LONG_LINE);
     if (end === start) return nl + 1; // blank line
     if (this.inBody) this.slowRecord(buf, start, end, line);
-    else if (buf[start] === 35) this.comment(buf, start, end);
+    else if (buf[start] === 35) this.comment(buf, start, end, line);
     else this.header(buf, start, end, line);
     return nl + 1;
   }
 
   /** `# key: value` is metadata; any other `#` line is a comment. */
-  private comment(buf: Uint8Array, start: number, end: number): void {
+  private comment(buf: Uint8Array, start: number, end: number, line: number): void {
     this.sawComment = true;
     const text = this.decoder.decode(buf.subarray(start + 1, end));
     const colon = text.indexOf(':');
     if (colon < 0) return;
     const key = text.slice(0, colon).trim();
     if (key === '') return;
+    const value = text.slice(colon + 1).trim();
+    // Every definition counts, a repeated key too: the bound is on what the lines can make us do.
+    this.metaChars += key.length + value.length;
+    if (this.metaChars > MAX_META_CHARS) {
+      return this.ctx.bad(
+        line,
+        `more than ${MAX_META_CHARS / 1024} Ki characters of # key: value metadata: expected a few short lines (the trace's metadata is kept whole)`,
+      );
+    }
     // defineProperty: a key like `__proto__` stays a plain own property.
     Object.defineProperty(this.meta, key, {
-      value: text.slice(colon + 1).trim(),
+      value,
       enumerable: true,
       writable: true,
       configurable: true,
@@ -894,6 +909,11 @@ class CsvParser implements PushParser {
     const need = REQUIRED[op]!;
     if ((has & need) !== need) {
       return this.ctx.bad(line, `missing ${need & ~has & H_ADDR ? 'addr' : 'size'}: ${NEEDS[op]}`);
+    }
+    // Text a replay keeps is bounded in size, not only in count.
+    if (op === OP_MARK && this.rLabel.length > MAX_LABEL_CHARS) return this.ctx.bad(line, labelTooLong(this.rLabel));
+    if (this.rThreadText !== null && this.rThreadText.length > MAX_THREAD_NAME_CHARS) {
+      return this.ctx.bad(line, threadNameTooLong(this.rThreadText));
     }
     // The usual stack and thread are known already (see stackByRef and
     // lastThreadNum); resolving any other is a call.

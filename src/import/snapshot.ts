@@ -7,6 +7,7 @@
 // domain plays no part in compare_to and is not kept.
 
 import { createHash } from 'node:crypto';
+import { detachedText } from '../events/detached-text.js';
 import { MemreplayError } from '../errors.js';
 
 export interface SnapshotFrame {
@@ -88,7 +89,7 @@ export const MAX_SNAPSHOT_FILENAME_CHARS = 32 * 1024;
 
 export class SnapshotBuilder {
   /** Interned frames by file name, then line: no key text is built to find one. */
-  private readonly frames = new Map<string, Map<number, SnapshotFrame>>();
+  private readonly frames = new Map<string, { readonly filename: string; readonly byLine: Map<number, SnapshotFrame> }>();
   /** A small id per interned frame, to find a traceback again by its frames. */
   private readonly frameIds = new Map<SnapshotFrame, number>();
   /** Tracebacks by the ids of their frames (`3,17,4`), which is short whatever the file names. */
@@ -102,20 +103,21 @@ export class SnapshotBuilder {
 
   /** One interned frame object per (filename, lineno). */
   frame(filename: string, lineno: number, name?: string, pseudo?: boolean): SnapshotFrame {
-    let byLine = this.frames.get(filename);
-    if (byLine === undefined) {
+    let file = this.frames.get(filename);
+    if (file === undefined) {
       if (filename.length > MAX_SNAPSHOT_FILENAME_CHARS) {
         throw new MemreplayError(
           `${this.file}: a frame's file name has ${filename.length} characters; memreplay accepts at most ${MAX_SNAPSHOT_FILENAME_CHARS}`,
         );
       }
-      byLine = new Map();
-      this.frames.set(filename, byLine);
+      file = { filename: detachedText(filename), byLine: new Map() };
+      this.frames.set(file.filename, file);
     }
-    let f = byLine.get(lineno);
+    let f = file.byLine.get(lineno);
     if (f === undefined) {
-      f = { filename, lineno, ...(name !== undefined ? { name } : {}), ...(pseudo === true ? { pseudo } : {}) };
-      byLine.set(lineno, f);
+      // The name kept, not the one given, which may be a view of a whole line (detached-text.ts).
+      f = { filename: file.filename, lineno, ...(name !== undefined ? { name: detachedText(name) } : {}), ...(pseudo === true ? { pseudo } : {}) };
+      file.byLine.set(lineno, f);
       this.frameIds.set(f, this.frameIds.size);
     }
     return f;
