@@ -21,7 +21,7 @@ describe('StackTable', () => {
   });
 
   test('distinct frames and stacks are bounded in bytes, not only in count, with an error naming the bound', () => {
-    expect(MAX_STACK_TABLE_BYTES).toBe(512 * 1024 * 1024);
+    expect(MAX_STACK_TABLE_BYTES).toBe(256 * 1024 * 1024);
     const t = new StackTable(1 << 20);
     const frame = (i: number): string => `${'x'.repeat(1000)}${i}`;
     let interned = 0;
