@@ -17,7 +17,10 @@
 // bytes at most MAX_STRING_BYTES, integers at most MAX_LONG_BYTES, text
 // arguments (protocol 0) at most MAX_TEXT_LINE bytes, MARK nesting at most
 // MAX_MARK_DEPTH; the memo is a Map (an index of 4e9 costs one entry, not an
-// array of 4e9).
+// array of 4e9). Nothing is expanded: a memo reference is the same object
+// again, and dict keys are hashed once per tuple object within a budget that
+// grows with the bytes read (DictKeys in values.ts), so time and memory stay
+// linear in the file however it shares its objects.
 
 import { MemreplayError } from '../../errors.js';
 import { count } from '../../reports/units.js';

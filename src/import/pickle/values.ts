@@ -156,13 +156,14 @@ export class DictKeys {
       case 'number':
         return `i${v}`;
       case 'bigint':
-        return `i${v.toString()}`;
+        return this.counted(`i${v.toString()}`);
       case 'string':
         this.count(v.length + 1);
         return `s${v}`;
     }
     if (v instanceof PyFloat) {
-      return Number.isInteger(v.value) ? `i${BigInt(v.value).toString()}` : `f${v.value}`;
+      // 1e308 spells 309 digits: counted like a long int.
+      return Number.isInteger(v.value) ? this.counted(`i${BigInt(v.value).toString()}`) : `f${v.value}`;
     }
     if (Array.isArray(v)) return this.tupleKey(v as readonly PickleValue[], depth);
     if (v instanceof PyBytes && !v.mutable) {
@@ -194,6 +195,11 @@ export class DictKeys {
     this.count(text.length);
     const key = text.length <= MAX_PLAIN_KEY_CHARS ? text : `T${createHash('sha256').update(text).digest('base64')}`;
     this.tuples.set(t, key);
+    return key;
+  }
+
+  private counted(key: string): string {
+    this.count(key.length);
     return key;
   }
 
