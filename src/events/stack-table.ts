@@ -7,6 +7,7 @@
 // but not within memory).
 
 import { detachedText } from './detached-text.js';
+import { MAX_HASHED_KEY_CHARS } from './long-keys.js';
 
 export const MAX_FRAME_CHARS = 1024;
 export const MAX_STACK_DEPTH = 256;
@@ -81,7 +82,12 @@ export class StackTable {
     const cached = this.stackIds.get('\u0000' + joined);
     if (cached !== undefined) return cached;
     const id = this.intern(joined === '' ? [] : joined.split(separator));
-    if (this.stackIds.size < MAX_DISTINCT_STACKS * 2 && this.joinedCacheChars + joined.length <= MAX_JOINED_CACHE_CHARS) {
+    // Only text V8 hashes by content is a key (long-keys.ts); a longer stack is found by its frames.
+    if (
+      joined.length < MAX_HASHED_KEY_CHARS &&
+      this.stackIds.size < MAX_DISTINCT_STACKS * 2 &&
+      this.joinedCacheChars + joined.length <= MAX_JOINED_CACHE_CHARS
+    ) {
       this.joinedCacheChars += joined.length;
       this.stackIds.set('\u0000' + joined, id);
     }

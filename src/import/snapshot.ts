@@ -6,8 +6,8 @@
 // number of distinct tracebacks instead of the number of blocks. The trace
 // domain plays no part in compare_to and is not kept.
 
-import { createHash } from 'node:crypto';
 import { detachedText } from '../events/detached-text.js';
+import { MAX_HASHED_KEY_CHARS, digestOf } from '../events/long-keys.js';
 import { MemreplayError } from '../errors.js';
 
 export interface SnapshotFrame {
@@ -61,7 +61,7 @@ const MAX_PLAIN_KEY_FILENAME = 64;
  */
 export function frameKey(filename: string, lineno: number): string {
   if (filename.length <= MAX_PLAIN_KEY_FILENAME) return `${filename.length}:${filename}${lineno};`;
-  return `#${createHash('sha256').update(filename).digest('base64')}${lineno};`;
+  return `#${digestOf(filename)}${lineno};`;
 }
 
 const frameKeys = new WeakMap<SnapshotFrame, string>();
@@ -84,8 +84,14 @@ export function frameKeyOf(f: SnapshotFrame): string {
  */
 export const MAX_SNAPSHOT_KEY_CHARS = 256 * 1024 * 1024;
 
-/** Longest file name of a snapshot frame (PATH_MAX is 4096 on Linux, 32 767 on Windows). */
-export const MAX_SNAPSHOT_FILENAME_CHARS = 32 * 1024;
+/**
+ * Longest file name of a snapshot frame: four times Linux's PATH_MAX, and
+ * the longest string V8 hashes by content (events/long-keys.ts).
+ */
+export const MAX_SNAPSHOT_FILENAME_CHARS = MAX_HASHED_KEY_CHARS;
+
+/** Traceback keys longer than this stand as `!` and their digest (no frame key starts with `!`). */
+const MAX_PLAIN_TRACEBACK_KEY = 1024;
 
 export class SnapshotBuilder {
   /** Interned frames by file name, then line: no key text is built to find one. */
@@ -128,6 +134,7 @@ export class SnapshotBuilder {
     const list = frames.length === 0 ? [this.frame(UNKNOWN_FRAME.filename, UNKNOWN_FRAME.lineno)] : frames;
     let ids = '';
     for (const f of list) ids += `${this.frameIds.get(f) ?? this.frameIds.get(this.frame(f.filename, f.lineno))!},`;
+    if (ids.length > MAX_PLAIN_TRACEBACK_KEY) ids = `!${digestOf(ids)}`;
     const known = this.byIds.get(ids);
     if (known !== undefined) return known;
     // A new traceback: its key spells out the frames, so that it matches the
@@ -135,6 +142,7 @@ export class SnapshotBuilder {
     let key = '';
     for (const f of list) key += frameKeyOf(f);
     this.keyChars += key.length;
+    if (key.length > MAX_PLAIN_TRACEBACK_KEY) key = `!${digestOf(key)}`;
     if (this.keyChars > MAX_SNAPSHOT_KEY_CHARS) {
       throw new MemreplayError(
         `${this.file}: the snapshot's distinct tracebacks spell out more than ${MAX_SNAPSHOT_KEY_CHARS / (1024 * 1024)} Mi characters of ` +

@@ -2,6 +2,7 @@
 // keeps nothing alive but itself.
 
 import { describe, expect, test } from 'vitest';
+import { MAX_HASHED_KEY_CHARS } from '../../src/events/long-keys.js';
 import { MAX_FRAME_CHARS, MAX_STACK_TABLE_BYTES, StackLimitError, StackTable } from '../../src/events/stack-table.js';
 
 describe('StackTable', () => {
@@ -39,5 +40,14 @@ describe('StackTable', () => {
     const t = new StackTable(64 * 1024);
     const id = t.internJoined('a.py:1;b.py:2');
     for (let i = 0; i < 100_000; i++) expect(t.intern(['a.py:1', 'b.py:2'])).toBe(id);
+  });
+
+  test('no map key is longer than V8 hashes by content (longer ones would be compared one by one)', () => {
+    const t = new StackTable();
+    const frames = Array.from({ length: 40 }, (_, i) => `${'f'.repeat(1000)}${i}`);
+    const id = t.internJoined(frames.join(';'));
+    expect(t.internJoined(frames.join(';'))).toBe(id);
+    const keys = [...(t as unknown as { stackIds: Map<string, number> }).stackIds.keys()];
+    expect(Math.max(...keys.map((k) => k.length))).toBeLessThanOrEqual(MAX_HASHED_KEY_CHARS);
   });
 });

@@ -8,7 +8,7 @@
 // Tuples are plain arrays (snapshots hold millions of them); lists, dicts and
 // the rest are small classes so that a shape check can tell them apart.
 
-import { createHash } from 'node:crypto';
+import { MAX_HASHED_KEY_CHARS, digestOf } from '../../events/long-keys.js';
 
 /** A Python float. */
 export class PyFloat {
@@ -159,7 +159,8 @@ export class DictKeys {
         return this.counted(`i${v.toString()}`);
       case 'string':
         this.count(v.length + 1);
-        return `s${v}`;
+        // `S` and a digest for a str too long for V8 to hash by content (events/long-keys.ts).
+        return v.length < MAX_HASHED_KEY_CHARS ? `s${v}` : `S${digestOf(v)}`;
     }
     if (v instanceof PyFloat) {
       // 1e308 spells 309 digits: counted like a long int.
@@ -168,7 +169,7 @@ export class DictKeys {
     if (Array.isArray(v)) return this.tupleKey(v as readonly PickleValue[], depth);
     if (v instanceof PyBytes && !v.mutable) {
       this.count(v.bytes.length * 2);
-      return `b${Buffer.from(v.bytes).toString('hex')}`;
+      return v.bytes.length * 2 < MAX_HASHED_KEY_CHARS ? `b${Buffer.from(v.bytes).toString('hex')}` : `B${digestOf(Buffer.from(v.bytes).toString('latin1'))}`;
     }
     if (v instanceof PyGlobal) return `g${v.qualifiedName}`; // a class is one object per name
     if (v instanceof PyInstance) {
@@ -193,7 +194,7 @@ export class DictKeys {
       text += `${k.length}:${k}`;
     }
     this.count(text.length);
-    const key = text.length <= MAX_PLAIN_KEY_CHARS ? text : `T${createHash('sha256').update(text).digest('base64')}`;
+    const key = text.length <= MAX_PLAIN_KEY_CHARS ? text : `T${digestOf(text)}`;
     this.tuples.set(t, key);
     return key;
   }

@@ -283,6 +283,21 @@ describe('refused: damaged input and hostile sizes, before any large allocation'
     expect(e.detail).toMatch(/^dict keys need more than \d+ characters of hashing by this point, 4 per byte of the file/);
   });
 
+  test('long str and bytes keys are keyed by their digest, short enough for V8 to hash (and still equal by value)', () => {
+    const a = 'a'.repeat(20_000);
+    const d = new PyDict();
+    d.set(a, 1);
+    d.set('a'.repeat(20_000), 2);
+    d.set(`${'a'.repeat(19_999)}b`, 3);
+    d.set(`${'a'.repeat(19_999)}\ud800`, 5);
+    d.set(`${'a'.repeat(19_999)}\udc00`, 6);
+    d.set(new PyBytes(Buffer.from(a)), 4);
+    expect(d.items().map(([, v]) => v)).toEqual([2, 3, 5, 6, 4]);
+    expect(d.get(a)).toBe(2);
+    const keys = [...(d as unknown as { entries: Map<string, unknown> }).entries.keys()];
+    expect(Math.max(...keys.map((k) => k.length))).toBeLessThan(100);
+  });
+
   test('malformed UTF-8 in a str', () => {
     expect(errorOf(pk(0x80, 4, 0x8c, 2, [0xc3, 0x28], '.')).detail).toBe('SHORT_BINUNICODE holds bytes that are not UTF-8');
   });
