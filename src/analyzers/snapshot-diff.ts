@@ -23,7 +23,7 @@
 // no sum; the domain plays no part, as in Python.
 
 import { UsageError } from '../errors.js';
-import { frameKey, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
+import { frameKey, frameKeyOf, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
 
 export type DiffKey = 'lineno' | 'filename' | 'traceback';
 export const DIFF_KEYS: readonly DiffKey[] = ['lineno', 'filename', 'traceback'];
@@ -57,6 +57,13 @@ export function groupStatistics(snapshot: Snapshot, key: DiffKey, cumulative: bo
       s.count += count;
     }
   };
+  // Once per file name (a long one is digested), not once per frame that names it.
+  const fileKeys = new Map<string, string>();
+  const fileKey = (filename: string): string => {
+    let k = fileKeys.get(filename);
+    if (k === undefined) fileKeys.set(filename, (k = frameKey(filename, 0)));
+    return k;
+  };
   for (const t of snapshot.tracebacks) {
     const frames = t.frames;
     if (key === 'traceback') {
@@ -66,8 +73,8 @@ export function groupStatistics(snapshot: Snapshot, key: DiffKey, cumulative: bo
     const from = cumulative ? 0 : frames.length - 1;
     for (let i = from; i < frames.length; i++) {
       const f = frames[i]!;
-      if (key === 'lineno') add(frameKey(f.filename, f.lineno), () => [f], t.size, t.count);
-      else add(frameKey(f.filename, 0), () => [fileFrame(f)], t.size, t.count);
+      if (key === 'lineno') add(frameKeyOf(f), () => [f], t.size, t.count);
+      else add(fileKey(f.filename), () => [fileFrame(f)], t.size, t.count);
     }
   }
   return stats;

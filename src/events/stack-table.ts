@@ -2,12 +2,35 @@
 // interned callsites): every distinct frame string is kept once, every distinct
 // stack is an array of frame ids, and events refer to stacks by a small id.
 // Traces are untrusted, so every dimension is capped: frame text is cut,
-// deep stacks keep their innermost frames, and the tables have a ceiling.
+// deep stacks keep their innermost frames, and the tables have a ceiling in
+// entries and in bytes (distinct frames of 1 KiB each stay within 4 M entries
+// but not within memory).
+
+import { detachedText } from './detached-text.js';
+import { MAX_HASHED_KEY_CHARS } from './long-keys.js';
 
 export const MAX_FRAME_CHARS = 1024;
 export const MAX_STACK_DEPTH = 256;
 export const MAX_DISTINCT_FRAMES = 4_000_000;
 export const MAX_DISTINCT_STACKS = 4_000_000;
+
+/**
+ * What the interned frames and stacks may take, estimated as the characters
+ * of frame text and stack keys, 4 bytes a frame id and the per-entry costs
+ * below (measured: 900 000 short frames in 300 000 stacks took 185 MB of
+ * heap). A real trace's tables take a few MiB to some tens (100 000
+ * distinct stacks of 30 frames, about 60 MiB).
+ */
+export const MAX_STACK_TABLE_BYTES = 256 * 1024 * 1024;
+
+/** Estimated bytes of a frame beside its text: map entry, array slot, string header. */
+const FRAME_ENTRY_BYTES = 160;
+
+/** Estimated bytes of a stack beside its key and ids: map entry, array slot, the Int32Array object. */
+const STACK_ENTRY_BYTES = 256;
+
+/** Characters of inline `frames` text kept as cache keys; past it a repeated stack is found by its frames, a little slower. */
+const MAX_JOINED_CACHE_CHARS = 32 * 1024 * 1024;
 
 export class StackLimitError extends Error {}
 
@@ -27,6 +50,12 @@ export class StackTable {
   private readonly stackFrames: Int32Array[] = [];
   /** External ids of `stack` records -> interned stack id. */
   private readonly external = new Map<number, number>();
+  /** Estimated bytes of frames and stacks, bounded by MAX_STACK_TABLE_BYTES. */
+  private bytes = 0;
+  private joinedCacheChars = 0;
+
+  /** `maxBytes`: the bound on the estimated bytes of the tables (tests give a small one). */
+  constructor(private readonly maxBytes = MAX_STACK_TABLE_BYTES) {}
 
   get stackCount(): number {
     return this.stackFrames.length;
@@ -47,6 +76,7 @@ export class StackTable {
     if (this.stackFrames.length >= MAX_DISTINCT_STACKS) {
       throw new StackLimitError(`more than ${MAX_DISTINCT_STACKS} distinct stacks`);
     }
+    this.charge(key.length + 4 * ids.length + STACK_ENTRY_BYTES);
     const id = this.stackFrames.length;
     this.stackFrames.push(ids);
     this.stackIds.set(key, id);
@@ -61,7 +91,15 @@ export class StackTable {
     const cached = this.stackIds.get('\u0000' + joined);
     if (cached !== undefined) return cached;
     const id = this.intern(joined === '' ? [] : joined.split(separator));
-    if (this.stackIds.size < MAX_DISTINCT_STACKS * 2) this.stackIds.set('\u0000' + joined, id);
+    // Only text V8 hashes by content is a key (long-keys.ts); a longer stack is found by its frames.
+    if (
+      joined.length < MAX_HASHED_KEY_CHARS &&
+      this.stackIds.size < MAX_DISTINCT_STACKS * 2 &&
+      this.joinedCacheChars + joined.length <= MAX_JOINED_CACHE_CHARS
+    ) {
+      this.joinedCacheChars += joined.length;
+      this.stackIds.set('\u0000' + joined, id);
+    }
     return id;
   }
 
@@ -112,10 +150,22 @@ export class StackTable {
     if (this.frameText.length >= MAX_DISTINCT_FRAMES) {
       throw new StackLimitError(`more than ${MAX_DISTINCT_FRAMES} distinct frames`);
     }
+    this.charge(frame.length + FRAME_ENTRY_BYTES);
     const id = this.frameText.length;
-    this.frameText.push(frame);
-    this.frameIds.set(frame, id);
+    const own = detachedText(frame);
+    this.frameText.push(own);
+    this.frameIds.set(own, id);
     return id;
+  }
+
+  private charge(bytes: number): void {
+    this.bytes += bytes;
+    if (this.bytes > this.maxBytes) {
+      throw new StackLimitError(
+        `more than ${this.maxBytes / (1024 * 1024)} MiB of distinct stacks and frame text ` +
+          `(${this.frameText.length} frames, ${this.stackFrames.length} stacks)`,
+      );
+    }
   }
 }
 

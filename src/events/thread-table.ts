@@ -1,7 +1,22 @@
 // Thread ids (integers or strings in the trace) interned to small integers.
-// Bounded: past MAX_THREADS every new id shares one overflow id.
+// Bounded: past MAX_THREADS every new id shares one overflow id (and is not
+// remembered), and a name is at most MAX_THREAD_NAME_CHARS (the importers
+// refuse longer ones), so the table holds at most 16 Mi characters of names.
+
+import { detachedText } from './detached-text.js';
 
 export const MAX_THREADS = 65_536;
+
+/** Longest thread name, in characters (Python's are like `ThreadPoolExecutor-0_3`). */
+export const MAX_THREAD_NAME_CHARS = 256;
+
+/** A thread name longer than MAX_THREAD_NAME_CHARS, as a bad-record message. */
+export function threadNameTooLong(name: string): string {
+  return `thread name of ${name.length} characters: expected at most ${MAX_THREAD_NAME_CHARS}`;
+}
+
+/** The id every thread past the first MAX_THREADS - 1 shares: `(other threads)`. */
+const OVERFLOW = MAX_THREADS - 1;
 
 export class ThreadTable {
   private readonly byNumber = new Map<number, number>();
@@ -16,15 +31,17 @@ export class ThreadTable {
     const known = this.byNumber.get(value);
     if (known !== undefined) return known;
     const id = this.add(String(value));
-    this.byNumber.set(value, id);
+    if (id !== OVERFLOW) this.byNumber.set(value, id);
     return id;
   }
 
+  /** A name of at most MAX_THREAD_NAME_CHARS (a longer one is cut, for callers that did not check it). */
   internString(value: string): number {
-    const known = this.byString.get(value);
+    const name = value.length > MAX_THREAD_NAME_CHARS ? value.slice(0, MAX_THREAD_NAME_CHARS) : value;
+    const known = this.byString.get(name);
     if (known !== undefined) return known;
-    const id = this.add(value.length > 256 ? value.slice(0, 256) : value);
-    this.byString.set(value, id);
+    const id = this.add(detachedText(name));
+    if (id !== OVERFLOW) this.byString.set(this.names[id]!, id);
     return id;
   }
 
@@ -33,7 +50,7 @@ export class ThreadTable {
   }
 
   private add(name: string): number {
-    if (this.names.length >= MAX_THREADS) return MAX_THREADS - 1;
+    if (this.names.length >= MAX_THREADS) return OVERFLOW;
     this.names.push(this.names.length === MAX_THREADS - 1 ? '(other threads)' : name);
     return this.names.length - 1;
   }

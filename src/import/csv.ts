@@ -32,13 +32,17 @@ import { FrameLineError, StackLimitError } from '../events/stack-table.js';
 import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
 import { TraceFormatError } from '../errors.js';
 import type { ImportContext } from './import-context.js';
+import { MAX_THREAD_NAME_CHARS, threadNameTooLong } from '../events/thread-table.js';
 import {
   EXPECTED_OPS,
   INTEGER_64_RANGE,
+  MAX_LABEL_CHARS,
   MAX_LINE_BYTES,
+  MAX_META_CHARS,
   OP_BY_NAME,
   domainCode,
   fitsIn64Bits,
+  labelTooLong,
   parseAddressText,
   parseIntegerText,
   parseSizeText,
@@ -152,6 +156,8 @@ class CsvParser implements PushParser {
   private readonly batch: EventBatch;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   private readonly meta: TraceMeta = {};
+  /** Characters of metadata keys and values so far, bounded by MAX_META_CHARS. */
+  private metaChars = 0;
   private inBody = false;
   private sawComment = false;
   private ended = false;
@@ -741,9 +747,18 @@ class CsvParser implements PushParser {
     if (colon < 0) return;
     const key = text.slice(0, colon).trim();
     if (key === '') return;
+    const value = text.slice(colon + 1).trim();
+    // Every definition counts, a repeated key too: the bound is on what the lines can make us do.
+    this.metaChars += key.length + value.length;
+    if (this.metaChars > MAX_META_CHARS) {
+      return this.ctx.bad(
+        line,
+        `more than ${MAX_META_CHARS / 1024} Ki characters of # key: value metadata: expected a few short lines (the trace's metadata is kept whole)`,
+      );
+    }
     // defineProperty: a key like `__proto__` stays a plain own property.
     Object.defineProperty(this.meta, key, {
-      value: text.slice(colon + 1).trim(),
+      value,
       enumerable: true,
       writable: true,
       configurable: true,
@@ -922,6 +937,11 @@ class CsvParser implements PushParser {
     const need = REQUIRED[op]!;
     if ((has & need) !== need) {
       return this.ctx.bad(line, `missing ${need & ~has & H_ADDR ? 'addr' : 'size'}: ${NEEDS[op]}`);
+    }
+    // Text a replay keeps is bounded in size, not only in count.
+    if (op === OP_MARK && this.rLabel.length > MAX_LABEL_CHARS) return this.ctx.bad(line, labelTooLong(this.rLabel));
+    if (this.rThreadText !== null && this.rThreadText.length > MAX_THREAD_NAME_CHARS) {
+      return this.ctx.bad(line, threadNameTooLong(this.rThreadText));
     }
     // The usual stack and thread are known already (see stackByRef and
     // lastThreadNum); resolving any other is a call.

@@ -20,11 +20,16 @@ import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
 import { DOMAIN_OBJ, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_REALLOC } from '../events/ops.js';
 import { FrameLineError, StackLimitError } from '../events/stack-table.js';
 import type { ImportContext } from './import-context.js';
+import { MAX_THREAD_NAME_CHARS, threadNameTooLong } from '../events/thread-table.js';
 import {
   EXPECTED_OPS,
+  MAX_JSON_DEPTH,
+  MAX_LABEL_CHARS,
   MAX_LINE_BYTES,
   OP_BY_NAME,
   INTEGER_64_RANGE,
+  jsonDepth,
+  labelTooLong,
   domainCode,
   fitsIn64Bits,
   isInteger64,
@@ -127,7 +132,11 @@ class JsonlParser implements PushParser {
       if (this.atEnd) rec = `the file ends mid-record: its last line has no newline and does not parse (${rec}); was the file cut off, or still being written?`;
     }
     // Every non-blank line sends the metadata first, so a meta line after it is late.
-    if (typeof rec !== 'string' && rec.op === 'meta' && !this.metaSent) return this.sendMeta(metaOf(rec));
+    if (typeof rec !== 'string' && rec.op === 'meta' && !this.metaSent) {
+      const meta = metaOf(rec);
+      if (typeof meta === 'string') this.ctx.bad(line, meta);
+      return this.sendMeta(typeof meta === 'string' ? {} : meta);
+    }
     this.sendMeta({});
     if (typeof rec === 'string') return this.ctx.bad(line, rec);
     const op = rec.op;
@@ -161,6 +170,7 @@ class JsonlParser implements PushParser {
     if (op === OP_MARK) {
       if (typeof r.label === 'string' || typeof r.label === 'number') label = String(r.label);
       else if (present(r.label)) return `expected label (text), got ${found(r.label)}`;
+      if (label.length > MAX_LABEL_CHARS) return labelTooLong(label);
     } else {
       if (!present(r.addr)) return `missing addr: ${opName as string} needs an address`;
       const a = readAddress(r.addr, 'addr', this.ctx);
@@ -191,6 +201,7 @@ class JsonlParser implements PushParser {
     if ((typeof th === 'number' && !Number.isSafeInteger(th)) || (typeof th === 'string' && /^-?[0-9]+$/.test(th) && !fitsIn64Bits(th))) {
       return `expected thread (${INTEGER_64_RANGE}, or a name), got ${found(th)}`;
     }
+    if (typeof th === 'string' && th.length > MAX_THREAD_NAME_CHARS) return threadNameTooLong(th);
     let stack = NO_ID;
     if (present(r.stack) && present(r.frames)) return 'an event carries either stack or frames, not both';
     if (present(r.stack)) {
@@ -271,11 +282,19 @@ function present(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-/** The keys of a meta line as text: true -> "true", 3 -> "3", null -> "". */
-function metaOf(r: Json): TraceMeta {
+/**
+ * The keys of a meta line as text: true -> "true", 3 -> "3", null -> "",
+ * arrays and objects as JSON. The problem instead for a value nested deeper
+ * than MAX_JSON_DEPTH (JSON.stringify would recurse past the call stack).
+ * Its size needs no bound of its own: it is one line, at most 1 MiB.
+ */
+function metaOf(r: Json): TraceMeta | string {
   const meta: TraceMeta = {};
   for (const [key, value] of Object.entries(r)) {
     if (key === 'op' || key === '__proto__') continue;
+    if (typeof value === 'object' && value !== null && jsonDepth(value) > MAX_JSON_DEPTH) {
+      return `meta value ${quoteForMessage(key)} nests arrays or objects more than ${MAX_JSON_DEPTH} deep: expected plain values or shallow JSON`;
+    }
     meta[key] =
       typeof value === 'string' ? value : value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }

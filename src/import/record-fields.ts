@@ -13,6 +13,49 @@ import { visibleControls } from '../text/visible-controls.js';
  */
 export const MAX_LINE_BYTES = 1 << 20;
 
+/**
+ * Longest mark label, in characters: labels name phases (`warmup done`,
+ * `iteration 12`); a longer one is a bad record, so that marks cannot make
+ * the replay hold megabytes of label text.
+ */
+export const MAX_LABEL_CHARS = 4096;
+
+/** Metadata a trace may carry, in characters of keys and values (its # key: value lines or JSONL meta line). */
+export const MAX_META_CHARS = 1 << 20;
+
+/** Deepest nesting of arrays and objects in a JSONL meta value (a real one is flat or one level deep). */
+export const MAX_JSON_DEPTH = 64;
+
+/** A mark label longer than MAX_LABEL_CHARS, as a bad-record message. */
+export function labelTooLong(label: string): string {
+  return `mark label of ${label.length} characters: expected at most ${MAX_LABEL_CHARS} (a label names a phase of the program)`;
+}
+
+/**
+ * How deep arrays and objects nest in a parsed JSON value, counted up to
+ * `limit` + 1 and no further. A loop, not recursion: a 1 MiB line can nest
+ * half a million levels, more than the call stack.
+ */
+export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const item of Object.values(v)) if (typeof item === 'object' && item !== null) pending.push([item, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A parsed JSON value for a message: its JSON text quoted and bounded, or its kind when it nests too deep to write. */
+export function quoteJsonForMessage(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (jsonDepth(value) > MAX_JSON_DEPTH) return Array.isArray(value) ? 'a deeply nested array' : 'a deeply nested object';
+  return quoteForMessage(JSON.stringify(value));
+}
+
 /** Op code by name; `stack` and `meta` are not events and are handled by importers. */
 export const OP_BY_NAME: ReadonlyMap<string, number> = new Map(OP_NAMES.map((name, code) => [name, code]));
 

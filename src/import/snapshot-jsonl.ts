@@ -11,7 +11,7 @@
 import { LineSplitter } from './line-splitter.js';
 import { TraceFormatError } from '../errors.js';
 import { parseFrameText } from './frame-text.js';
-import { MAX_LINE_BYTES, quoteForMessage } from './record-fields.js';
+import { MAX_LABEL_CHARS, MAX_LINE_BYTES, quoteForMessage, quoteJsonForMessage } from './record-fields.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from './snapshot.js';
 
 /** Labels listed in the "which snapshot?" message. */
@@ -31,7 +31,9 @@ export class SnapshotJsonlParser {
     () => this.tooLong(),
     (bytes, start, end) => this.line(bytes.subarray(start, end)),
   );
+  /** The first MAX_LABELS_SHOWN labels (for messages) and the chosen snapshot's: not one per snapshot of the file. */
   private readonly labels: string[] = [];
+  private chosenLabel: string | null = null;
   private snapshots = 0;
   /** Index (0-based) of the snapshot being read, -1 before the first. */
   private current = -1;
@@ -61,7 +63,7 @@ export class SnapshotJsonlParser {
       const how = this.options.labelOption === undefined ? 'by its label' : `with ${this.options.labelOption} LABEL`;
       this.fail(0, `the file holds ${this.snapshots} snapshots (${this.labelList()}); choose one ${how}`);
     }
-    return this.builder.build('jsonl', this.labels[this.chosen] ?? null, null);
+    return this.builder.build('jsonl', this.chosenLabel, null);
   }
 
   private labelList(): string {
@@ -100,11 +102,17 @@ export class SnapshotJsonlParser {
     }
     if (op === 'snapshot') {
       const label = rec['label'] === undefined || rec['label'] === null ? '' : rec['label'];
-      if (typeof label !== 'string') this.fail(this.lineNo, `"label" must be a string, got ${quoteForMessage(JSON.stringify(label))}`);
+      if (typeof label !== 'string') this.fail(this.lineNo, `"label" must be a string, got ${quoteJsonForMessage(label)}`);
+      if (label.length > MAX_LABEL_CHARS) {
+        this.fail(this.lineNo, `snapshot label of ${label.length} characters: expected at most ${MAX_LABEL_CHARS}`);
+      }
       this.current = this.snapshots++;
-      this.labels.push(label);
+      if (this.labels.length < MAX_LABELS_SHOWN + 1) this.labels.push(label);
       const wanted = this.options.label;
-      if (this.chosen < 0 && (wanted === undefined ? this.current === 0 : label === wanted)) this.chosen = this.current;
+      if (this.chosen < 0 && (wanted === undefined ? this.current === 0 : label === wanted)) {
+        this.chosen = this.current;
+        this.chosenLabel = label;
+      }
       return;
     }
     if (op === 'trace') {
@@ -114,7 +122,7 @@ export class SnapshotJsonlParser {
     }
     this.fail(
       this.lineNo,
-      `op ${quoteForMessage(String(op))} in a snapshot file: expected "snapshot" or "trace"` +
+      `op ${typeof op === 'string' ? quoteForMessage(op) : quoteJsonForMessage(op)} in a snapshot file: expected "snapshot" or "trace"` +
         (typeof op === 'string' && op !== '' ? ' (event records and snapshots cannot be mixed in one file)' : ''),
     );
   }
@@ -123,11 +131,11 @@ export class SnapshotJsonlParser {
   private trace(rec: Record<string, unknown>, counted: boolean): void {
     const size = rec['size'];
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-      this.fail(this.lineNo, `"size" must be a whole number >= 0, got ${quoteForMessage(JSON.stringify(size) ?? 'nothing')}`);
+      this.fail(this.lineNo, `"size" must be a whole number >= 0, got ${quoteJsonForMessage(size)}`);
     }
     const domain = rec['domain'];
     if (domain !== undefined && (typeof domain !== 'number' || !Number.isSafeInteger(domain) || domain < 0)) {
-      this.fail(this.lineNo, `"domain" must be a whole number >= 0 (tracemalloc's domain), got ${quoteForMessage(JSON.stringify(domain))}`);
+      this.fail(this.lineNo, `"domain" must be a whole number >= 0 (tracemalloc's domain), got ${quoteJsonForMessage(domain)}`);
     }
     const frames = rec['frames'];
     if (frames !== undefined && !(Array.isArray(frames) && frames.every((f) => typeof f === 'string'))) {

@@ -9,7 +9,9 @@ export const DIFF_SNIFF_BYTES = 64 * 1024;
 
 /**
  * Protocol 2+ pickles start with PROTO (0x80) and the protocol number;
- * Snapshot.dump() always writes protocol 4 or 5. Protocols 0 and 1 have no
+ * Snapshot.dump() always writes protocol 4 or 5. Protocols up to 15 count
+ * (0x80 never starts UTF-8 text), so that a pickle of a protocol the reader
+ * does not know is told so by the reader, not called "not a trace". Protocols 0 and 1 have no
  * header; a pickled Snapshot then starts by naming copyreg._reconstructor.
  */
 const PROTO_0_1_SNAPSHOT = Buffer.from('ccopy_reg\n_reconstructor\n', 'latin1');
@@ -17,7 +19,7 @@ const PROTO_0_1_SNAPSHOT = Buffer.from('ccopy_reg\n_reconstructor\n', 'latin1');
 const SNAPSHOT_OP = /"op"\s*:\s*"(?:snapshot|trace)"/;
 
 export function sniffDiffInput(head: Uint8Array): DiffInputKind {
-  if (head.length >= 2 && head[0] === 0x80 && head[1]! <= 5) return 'snapshot-pickle';
+  if (head.length >= 2 && head[0] === 0x80 && head[1]! <= 15) return 'snapshot-pickle';
   if (head.length >= PROTO_0_1_SNAPSHOT.length && Buffer.from(head.buffer, head.byteOffset, PROTO_0_1_SNAPSHOT.length).equals(PROTO_0_1_SNAPSHOT)) {
     return 'snapshot-pickle';
   }

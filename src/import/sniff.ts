@@ -21,7 +21,8 @@ const MAX_NON_TEXT_SHARE = 0.1;
  */
 export function sniffFormat(head: Uint8Array, atEnd: boolean, ctx: ImportContext): TraceFormatName | null {
   if (head.length === 0) ctx.fatal(0, 'empty trace: the file has no bytes');
-  if (head[0] === 0x80 && head.length > 1 && head[1]! >= 2 && head[1]! <= 5) {
+  // Protocols past 5 too (up to 15, beyond which it is more likely noise): a newer pickle is still a pickle.
+  if (head[0] === 0x80 && head.length > 1 && head[1]! >= 2 && head[1]! <= 15) {
     ctx.fatal(
       0,
       'this looks like a tracemalloc Snapshot.dump() pickle; it holds a snapshot of live blocks, not an event trace, and cannot be replayed (compare snapshots with memreplay diff)',

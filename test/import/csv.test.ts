@@ -959,8 +959,9 @@ describe('CSV importer: bad input', () => {
   }
 
   describe('over-long lines', () => {
-    const prefix = 'op,label\nmark,a\n';
-    const markOfLength = (n: number): string => 'mark,' + 'x'.repeat(n - 5);
+    // The long text is in a column memreplay ignores: a label is bounded far below 1 MiB.
+    const prefix = 'op,label,note\nmark,a,\n';
+    const markOfLength = (n: number): string => 'mark,b,' + 'x'.repeat(n - 7);
 
     it('fails on a line longer than 1 MiB at its line, whatever the chunk size', () => {
       const text = prefix + markOfLength(MAX_LINE_BYTES + 1) + '\nmark,b\n';
@@ -988,7 +989,7 @@ describe('CSV importer: bad input', () => {
         for (const chunk of [undefined, 4096, 65536]) {
           const { events } = parseTrace(text, chunk ? { chunk } : {});
           expect(events).toHaveLength(2);
-          expect(events[1]!.label).toHaveLength(MAX_LINE_BYTES - 5);
+          expect(events[1]!.label).toBe('b');
         }
       });
     }

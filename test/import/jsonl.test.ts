@@ -318,13 +318,14 @@ describe('the JSONL importer stops on input that cannot be a JSONL event trace, 
   });
 
   test('a line of exactly 1 MiB is still accepted, with either line ending, whole or in chunks', () => {
-    const prefix = '{"op":"mark","label":"';
+    // The long text is a key memreplay ignores: a label is bounded far below 1 MiB.
+    const prefix = '{"op":"mark","label":"b","note":"';
     const line = prefix + 'z'.repeat(MAX_LINE_BYTES - prefix.length - 2) + '"}';
     expect(line.length).toBe(MAX_LINE_BYTES);
     for (const ending of ['\n', '\r\n', '']) {
       for (const chunkSize of [undefined, 65536]) {
         const { events } = parse(`${line}${ending}`, { chunkSize });
-        expect((events[0]!.label as string).length).toBe(MAX_LINE_BYTES - prefix.length - 2);
+        expect(events[0]!.label).toBe('b');
       }
     }
   });

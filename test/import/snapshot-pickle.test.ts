@@ -64,6 +64,45 @@ describe('Snapshot.dump() pickles', () => {
     ]);
   });
 
+  test('frames sharing one long file name cost a digest each in the traceback keys, not the name (2 bytes of pickle a frame)', () => {
+    // One 16 000-character file name (memo 0), then 2000 distinct tracebacks of 100 frames naming it: spelt
+    // out, their keys would be 3.2 G characters.
+    const name = 'p'.repeat(16_000);
+    const traces: (number | string)[] = [];
+    for (let t = 0; t < 2000; t++) {
+      traces.push('(', 'K', 0, 'K', 8, '(');
+      for (let f = 0; f < 100; f++) traces.push('h', 0, 'M', (t * 100 + f) & 0xff, ((t * 100 + f) >> 8) & 0xff, 0x86);
+      traces.push('t', 't');
+    }
+    const s = parseSnapshotPickle(snapshotPickle(['X', ...u32(name.length), name, 'q', 0, '0', traces]), 's.pickle');
+    expect(s.traceCount).toBe(2000);
+    expect(s.tracebacks).toHaveLength(2000);
+    // 100 frame keys of 50 characters are more than 1024: each traceback's key is its digest.
+    expect(s.tracebacks.every((t) => t.key.length === 45 && t.key.startsWith('!'))).toBe(true);
+    expect(s.tracebacks[1]!.frames[99]).toEqual({ filename: name, lineno: 100 });
+  });
+
+  test('a traceback of 5000 frames is found by a short key (V8 hashes long strings by their length alone)', () => {
+    const traces: (number | string)[] = [];
+    for (let t = 0; t < 3; t++) {
+      traces.push('(', 'K', 0, 'K', 8, '(');
+      for (let f = 0; f < 5000; f++) traces.push(...frame('a.py', f % 200));
+      traces.push('t', 't');
+    }
+    const s = parseSnapshotPickle(snapshotPickle([traces]), 's.pickle');
+    expect(s.tracebacks).toHaveLength(1);
+    expect(s.tracebacks[0]!.count).toBe(3);
+    expect(s.tracebacks[0]!.frames).toHaveLength(5000);
+    expect(s.tracebacks[0]!.key.length).toBe(45);
+  });
+
+  test('a frame whose file name is longer than any path is refused with the bound', () => {
+    const name = 'p'.repeat(40_000);
+    expect(() => parseSnapshotPickle(snapshotPickle(['(', 'K', 0, 'K', 8, '(', ...frame(name, 1), 't', 't']), 's.pickle')).toThrow(
+      "s.pickle: a frame's file name has 40000 characters; memreplay accepts at most 16383",
+    );
+  });
+
   test.each([
     ['a list instead of a Snapshot', pk(0x80, 2, ']', '.'), 's.pickle: not a tracemalloc snapshot: the pickle holds a list, not a tracemalloc.Snapshot'],
     ['a trace of 2 items', snapshotPickle(['K', 0, 'K', 1, 0x86]), 's.pickle: not a tracemalloc snapshot: traces[0] is a tuple of 2, expected (domain, size, traceback[, total_nframe])'],

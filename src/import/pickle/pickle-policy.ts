@@ -6,7 +6,7 @@
 // refused with a PickleRefusal, which the reader reports with the byte
 // offset of the opcode.
 
-import { PyDict, PyGlobal, PyInstance, typeName, type PickleValue } from './values.js';
+import { DictKeys, PyDict, PyGlobal, PyInstance, typeName, type PickleValue } from './values.js';
 
 export interface PicklePolicy {
   /** What the file should be, for messages ("a tracemalloc Snapshot.dump() file"). */
@@ -48,22 +48,29 @@ function isAllowedClass(policy: PicklePolicy, v: PickleValue | undefined): v is 
 }
 
 /** NEWOBJ / NEWOBJ_EX: cls.__new__(cls) of an allowed class, without arguments. */
-export function instantiate(policy: PicklePolicy, what: string, cls: PickleValue, args: PickleValue, kwargs: PickleValue | null): PyInstance {
+export function instantiate(
+  policy: PicklePolicy,
+  what: string,
+  cls: PickleValue,
+  args: PickleValue,
+  kwargs: PickleValue | null,
+  keys: DictKeys,
+): PyInstance {
   if (!isAllowedClass(policy, cls)) {
     throw new PickleRefusal(`${what} of ${typeName(cls)} refused: only ${[...policy.classes].join(', ')} may be created`);
   }
   const noArgs = Array.isArray(args) && args.length === 0;
   const noKwargs = kwargs === null || (kwargs instanceof PyDict && kwargs.size === 0);
   if (!noArgs || !noKwargs) throw new PickleRefusal(`${what} of ${cls.qualifiedName} with arguments refused: its pickles never pass any`);
-  return new PyInstance(cls);
+  return new PyInstance(cls, keys);
 }
 
 /** REDUCE calls fn(*args); the only call allowed is copyreg._reconstructor(AllowedClass, object, None). */
-export function reduce(policy: PicklePolicy, fn: PickleValue, args: PickleValue): PyInstance {
+export function reduce(policy: PicklePolicy, fn: PickleValue, args: PickleValue, keys: DictKeys): PyInstance {
   if (fn instanceof PyGlobal && fn.qualifiedName === RECONSTRUCTOR && Array.isArray(args) && args.length === 3) {
     const [cls, base, state] = args as readonly PickleValue[];
     if (isAllowedClass(policy, cls) && base instanceof PyGlobal && base.qualifiedName === OBJECT && state === null) {
-      return new PyInstance(cls);
+      return new PyInstance(cls, keys);
     }
   }
   throw refusal(policy, `REDUCE would call ${fn instanceof PyGlobal ? fn.qualifiedName : typeName(fn)}(...)`);

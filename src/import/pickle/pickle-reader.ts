@@ -17,7 +17,10 @@
 // bytes at most MAX_STRING_BYTES, integers at most MAX_LONG_BYTES, text
 // arguments (protocol 0) at most MAX_TEXT_LINE bytes, MARK nesting at most
 // MAX_MARK_DEPTH; the memo is a Map (an index of 4e9 costs one entry, not an
-// array of 4e9).
+// array of 4e9). Nothing is expanded: a memo reference is the same object
+// again, and dict keys are hashed once per tuple object within a budget that
+// grows with the bytes read (DictKeys in values.ts), so time and memory stay
+// linear in the file however it shares its objects.
 
 import { MemreplayError } from '../../errors.js';
 import { count } from '../../reports/units.js';
@@ -31,7 +34,7 @@ import {
   unquoteStringLiteral,
 } from './text-decoding.js';
 import { build, instantiate, PickleRefusal, reduce, refusal, resolveGlobal, type PicklePolicy } from './pickle-policy.js';
-import { PickleValueError, PyBytes, PyDict, PyFloat, PyList, typeName, type PickleValue } from './values.js';
+import { DictKeys, PickleValueError, PyBytes, PyDict, PyFloat, PyList, typeName, type PickleValue } from './values.js';
 
 export type { PicklePolicy };
 
@@ -66,6 +69,8 @@ export class PickleReader {
   private stack: PickleValue[] = [];
   private readonly marks: PickleValue[][] = [];
   private readonly memo = new Map<number, PickleValue>();
+  /** Hashes every dict key of this pickle, within a bound proportional to the bytes read. */
+  private readonly keys = new DictKeys();
   private proto = 0;
   private result: { value: PickleValue } | null = null;
   /** Offset of the opcode being run, for messages. */
@@ -112,6 +117,7 @@ export class PickleReader {
     this.pending = [];
     this.pendingBytes = 0;
     this.need = 0;
+    this.keys.allow(this.base + this.buf.length);
     try {
       while (this.result === null && this.step()) {
         /* one opcode a step */
@@ -134,7 +140,9 @@ export class PickleReader {
       case op.PROTO: {
         if (!this.have(2)) return false;
         const v = b[p + 1]!;
-        if (v > op.HIGHEST_PROTOCOL) this.fail(this.at, `unsupported pickle protocol ${v} (this reader knows 0-${op.HIGHEST_PROTOCOL})`);
+        if (v > op.HIGHEST_PROTOCOL) {
+          this.fail(this.at, `pickle protocol ${v} is not supported (0-${op.HIGHEST_PROTOCOL} are, all that CPython 3.8-3.13 writes)`);
+        }
         this.proto = v;
         return this.advance(2);
       }
@@ -303,11 +311,11 @@ export class PickleReader {
         return this.advance(1);
       }
       case op.EMPTY_DICT:
-        return this.pushValue(new PyDict(), 1);
+        return this.pushValue(new PyDict(this.keys), 1);
       case op.DICT: {
         const items = this.popMark();
         if (items.length % 2 !== 0) this.fail(this.at, 'DICT with an odd number of items');
-        const d = new PyDict();
+        const d = new PyDict(this.keys);
         for (let i = 0; i < items.length; i += 2) d.set(items[i]!, items[i + 1]!);
         return this.pushValue(d, 1);
       }
@@ -344,18 +352,18 @@ export class PickleReader {
       case op.NEWOBJ: {
         const args = this.pop();
         const cls = this.pop();
-        return this.pushValue(instantiate(this.policy, 'NEWOBJ', cls, args, null), 1);
+        return this.pushValue(instantiate(this.policy, 'NEWOBJ', cls, args, null, this.keys), 1);
       }
       case op.NEWOBJ_EX: {
         const kwargs = this.pop();
         const args = this.pop();
         const cls = this.pop();
-        return this.pushValue(instantiate(this.policy, 'NEWOBJ_EX', cls, args, kwargs), 1);
+        return this.pushValue(instantiate(this.policy, 'NEWOBJ_EX', cls, args, kwargs, this.keys), 1);
       }
       case op.REDUCE: {
         const args = this.pop();
         const fn = this.pop();
-        return this.pushValue(reduce(this.policy, fn, args), 1);
+        return this.pushValue(reduce(this.policy, fn, args, this.keys), 1);
       }
       case op.BUILD: {
         const state = this.pop();

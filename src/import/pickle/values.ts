@@ -8,6 +8,8 @@
 // Tuples are plain arrays (snapshots hold millions of them); lists, dicts and
 // the rest are small classes so that a shape check can tell them apart.
 
+import { MAX_HASHED_KEY_CHARS, digestOf } from '../../events/long-keys.js';
+
 /** A Python float. */
 export class PyFloat {
   constructor(readonly value: number) {}
@@ -30,13 +32,16 @@ export class PyBytes {
 export class PyDict {
   private readonly entries = new Map<string, [PickleValue, PickleValue]>();
 
+  /** `keys` hashes the keys; the reader passes its own, whose work is bounded by the file's size. */
+  constructor(private readonly keys: DictKeys = new DictKeys()) {}
+
   get size(): number {
     return this.entries.size;
   }
 
   /** Set key to value; throws PickleValueError for an unhashable key. */
   set(key: PickleValue, value: PickleValue): void {
-    const k = hashKey(key, 0);
+    const k = this.keys.of(key);
     const known = this.entries.get(k);
     // Python keeps the first key object and replaces the value.
     if (known !== undefined) known[1] = value;
@@ -44,7 +49,7 @@ export class PyDict {
   }
 
   get(key: PickleValue): PickleValue | undefined {
-    return this.entries.get(hashKey(key, 0))?.[1];
+    return this.entries.get(this.keys.of(key))?.[1];
   }
 
   /** [key, value] pairs in insertion order. */
@@ -68,11 +73,18 @@ export class PyGlobal {
 /** An instance of an allowed class: only its class name and the state BUILD gave it. */
 export class PyInstance {
   /** The instance's __dict__ (from a dict state or the first item of a (dict, slots) state). */
-  readonly dict = new PyDict();
+  readonly dict: PyDict;
   /** Slot values (the second item of a (dict, slots) state). */
-  readonly slots = new PyDict();
+  readonly slots: PyDict;
 
-  constructor(readonly cls: PyGlobal) {}
+  /** `keys`: the reader's, so that what BUILD stores is hashed within its bound too. */
+  constructor(
+    readonly cls: PyGlobal,
+    keys: DictKeys = new DictKeys(),
+  ) {
+    this.dict = new PyDict(keys);
+    this.slots = new PyDict(keys);
+  }
 }
 
 export type PickleValue =
@@ -95,44 +107,112 @@ export class PickleValueError extends Error {}
 /** Deepest tuple accepted inside a dict key (keys in real pickles are flat). */
 const MAX_KEY_DEPTH = 32;
 
+/** Key text longer than this is replaced by its SHA-256, so that a tuple's key stays short however big its items. */
+const MAX_PLAIN_KEY_CHARS = 64;
+
+/** Characters every DictKeys may hash before its allowance counts (see DictKeys.allow). */
+export const KEY_HASHING_BASE = 16 * 1024 * 1024;
+
+/** Characters of key text hashed per byte of the pickle read so far, beyond the base. */
+export const KEY_HASHING_PER_BYTE = 4;
+
 let nextIdentity = 0;
 const identities = new WeakMap<object, number>();
 
 /**
- * A string that is equal for two keys exactly when Python's dict would treat
- * them as the same key: 1, 1.0 and True are one key; str and bytes never
- * equal; tuples compare by items; classes by name, instances by identity.
+ * Dict keys as strings that are equal for two keys exactly when Python's dict
+ * would treat them as the same key: 1, 1.0 and True are one key; str and
+ * bytes never equal; tuples compare by items; classes by name, instances by
+ * identity.
+ *
+ * Linear however the pickle shares its objects: a tuple's key is worked out
+ * once per tuple object (the pickle memo hands out the same object again),
+ * and a key longer than MAX_PLAIN_KEY_CHARS becomes a fixed-size digest, so a
+ * tuple of tuples built from one memoised tuple (each level doubling what it
+ * would spell out) costs a few dozen characters a level, not 2^depth. What is
+ * still hashed (a 64 MiB str used as a key a million times) is counted: past
+ * KEY_HASHING_BASE + KEY_HASHING_PER_BYTE x the bytes read so far, a key is
+ * refused, so hashing stays proportional to the file.
  */
-export function hashKey(v: PickleValue, depth: number): string {
-  if (v === null) return 'N';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'i1' : 'i0';
-    case 'number':
-      return `i${v}`;
-    case 'bigint':
-      return `i${v.toString()}`;
-    case 'string':
-      return `s${v}`;
+export class DictKeys {
+  private readonly tuples = new WeakMap<readonly PickleValue[], string>();
+  private hashed = 0;
+  private allowance = Number.POSITIVE_INFINITY;
+
+  /** Bound the characters hashed by the bytes read so far (the reader calls this as it reads). */
+  allow(bytesRead: number): void {
+    this.allowance = KEY_HASHING_BASE + KEY_HASHING_PER_BYTE * bytesRead;
   }
-  if (v instanceof PyFloat) {
-    return Number.isInteger(v.value) ? `i${BigInt(v.value).toString()}` : `f${v.value}`;
+
+  of(v: PickleValue): string {
+    return this.key(v, 0);
   }
-  if (Array.isArray(v)) {
-    if (depth >= MAX_KEY_DEPTH) throw new PickleValueError(`a dict key nests tuples more than ${MAX_KEY_DEPTH} deep`);
-    return `t${JSON.stringify(v.map((item) => hashKey(item, depth + 1)))}`;
-  }
-  if (v instanceof PyBytes && !v.mutable) return `b${Buffer.from(v.bytes).toString('hex')}`;
-  if (v instanceof PyGlobal) return `g${v.qualifiedName}`; // a class is one object per name
-  if (v instanceof PyInstance) {
-    let id = identities.get(v);
-    if (id === undefined) {
-      id = nextIdentity++;
-      identities.set(v, id);
+
+  private key(v: PickleValue, depth: number): string {
+    if (v === null) return 'N';
+    switch (typeof v) {
+      case 'boolean':
+        return v ? 'i1' : 'i0';
+      case 'number':
+        return `i${v}`;
+      case 'bigint':
+        return this.counted(`i${v.toString()}`);
+      case 'string':
+        this.count(v.length + 1);
+        // `S` and a digest for a str too long for V8 to hash by content (events/long-keys.ts).
+        return v.length < MAX_HASHED_KEY_CHARS ? `s${v}` : `S${digestOf(v)}`;
     }
-    return `o${id}`;
+    if (v instanceof PyFloat) {
+      // 1e308 spells 309 digits: counted like a long int.
+      return Number.isInteger(v.value) ? this.counted(`i${BigInt(v.value).toString()}`) : `f${v.value}`;
+    }
+    if (Array.isArray(v)) return this.tupleKey(v as readonly PickleValue[], depth);
+    if (v instanceof PyBytes && !v.mutable) {
+      this.count(v.bytes.length * 2);
+      return v.bytes.length * 2 < MAX_HASHED_KEY_CHARS ? `b${Buffer.from(v.bytes).toString('hex')}` : `B${digestOf(Buffer.from(v.bytes).toString('latin1'))}`;
+    }
+    if (v instanceof PyGlobal) return `g${v.qualifiedName}`; // a class is one object per name
+    if (v instanceof PyInstance) {
+      let id = identities.get(v);
+      if (id === undefined) {
+        id = nextIdentity++;
+        identities.set(v, id);
+      }
+      return `o${id}`;
+    }
+    throw new PickleValueError(`unhashable type: '${typeName(v as PickleValue)}' used as a dict key`);
   }
-  throw new PickleValueError(`unhashable type: '${typeName(v as PickleValue)}' used as a dict key`);
+
+  /** `t` and the items' keys, each length-prefixed (no item can forge a boundary), or `T` and their digest. */
+  private tupleKey(t: readonly PickleValue[], depth: number): string {
+    const known = this.tuples.get(t);
+    if (known !== undefined) return known;
+    if (depth >= MAX_KEY_DEPTH) throw new PickleValueError(`a dict key nests tuples more than ${MAX_KEY_DEPTH} deep`);
+    let text = 't';
+    for (const item of t) {
+      const k = this.key(item, depth + 1);
+      text += `${k.length}:${k}`;
+    }
+    this.count(text.length);
+    const key = text.length <= MAX_PLAIN_KEY_CHARS ? text : `T${digestOf(text)}`;
+    this.tuples.set(t, key);
+    return key;
+  }
+
+  private counted(key: string): string {
+    this.count(key.length);
+    return key;
+  }
+
+  private count(chars: number): void {
+    this.hashed += chars;
+    if (this.hashed > this.allowance) {
+      throw new PickleValueError(
+        `dict keys need more than ${this.allowance} characters of hashing by this point, ${KEY_HASHING_PER_BYTE} per byte of the file ` +
+          'and 16 Mi more (keys repeat long strings or bytes); refused to keep the work proportional to the file',
+      );
+    }
+  }
 }
 
 /** Python's name for the type of a value, for messages. */

@@ -223,7 +223,7 @@ describe('refused: damaged input and hostile sizes, before any large allocation'
     expect(errorOf(pk(0x80, 4, 'N')).detail).toBe('the pickle is cut off: it ends without a STOP opcode');
     expect(errorOf(pk()).detail).toBe('empty file: no pickle data');
     expect(errorOf(pk(0x80, 4, 0xff)).detail).toMatch(/^unknown opcode 0xff/);
-    expect(errorOf(pk(0x80, 6)).detail).toBe('unsupported pickle protocol 6 (this reader knows 0-5)');
+    expect(errorOf(pk(0x80, 6)).detail).toBe('pickle protocol 6 is not supported (0-5 are, all that CPython 3.8-3.13 writes)');
   });
 
   test('stack underflow, a missing MARK, a memo index never stored', () => {
@@ -239,6 +239,63 @@ describe('refused: damaged input and hostile sizes, before any large allocation'
   test('a dict key of nested tuples 100 deep, and an unhashable key, are errors, not crashes', () => {
     expect(errorOf(pk(0x80, 2, '}', 'N', ...Array(100).fill(0x85), 'N', 's', '.')).detail).toMatch(/nests tuples more than 32 deep/);
     expect(errorOf(pk(0x80, 2, '}', ']', 'N', 's', '.')).detail).toBe("unhashable type: 'list' used as a dict key");
+  });
+
+  test('a dict key 28 tuples deep costs a few hundred characters of key, not 2^28 (the 35-byte pickle of issue 10)', () => {
+    const started = Date.now();
+    const v = readPickle(pk(0x80, 2, '}', 'N', ...Array(28).fill(0x85), 'N', 's', '.'), 'x.pickle', PLAIN) as PyDict;
+    expect(v.size).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  /** A dict whose key is a tuple tree `levels` deep where every level is (previous, previous), one memo entry a level. */
+  function sharedTree(levels: number, memo = 0): (number | string)[] {
+    const parts: (number | string)[] = ['N', 0x85, 'q', memo, '0'];
+    for (let k = memo; k < memo + levels; k++) parts.push('h', k, 'h', k, 0x86, 'q', k + 1, '0');
+    parts.push('h', memo + levels);
+    return parts;
+  }
+
+  test('a memo-shared tuple tree of 2^30 leaves as a key is hashed once per tuple, and equals the same tree built again', () => {
+    const started = Date.now();
+    // The 253-byte tree, the same tree built again from other memo entries, and the tree one level lower.
+    const v = readPickle(pk(0x80, 2, '}', ...sharedTree(30), 'K', 1, 's', ...sharedTree(30, 100), 'K', 2, 's', ...sharedTree(29, 200), 'K', 3, 's', '.'), 'x.pickle', PLAIN) as PyDict;
+    expect(v.items().map(([, x]) => x)).toEqual([2, 3]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test('tuple keys keep Python equality when their items are long (digested) or differ only in type', () => {
+    const long = 'x'.repeat(200);
+    const tuple = (...items: (number | string)[]): (number | string)[] => ['(', ...items, 't'];
+    const str = (s: string): (number | string)[] => ['X', ...u32(s.length), s];
+    const v = readPickle(
+      pk(0x80, 4, '}', '(', ...tuple(...str(long), 'K', 1), 'K', 1, ...tuple(...str(long), 0x88), 'K', 2, ...tuple(...str(long), 'K', 2), 'K', 3, ...tuple(...str(long + 'y'), 'K', 1), 'K', 4, 'u', '.'),
+      'x.pickle',
+      PLAIN,
+    ) as PyDict;
+    expect(v.items().map(([, x]) => x)).toEqual([2, 3, 4]);
+  });
+
+  test('a long str used as a dict key again and again is refused once hashing outgrows the file, not hashed forever', () => {
+    const big = 'k'.repeat(1 << 20);
+    const again = Array(40).fill(['h', 0, 'N', 's']).flat() as (number | string)[];
+    const e = errorOf(pk(0x80, 4, '}', 'X', u32(big.length), big, 'q', 0, 'N', 's', ...again, '.'));
+    expect(e.detail).toMatch(/^dict keys need more than \d+ characters of hashing by this point, 4 per byte of the file/);
+  });
+
+  test('long str and bytes keys are keyed by their digest, short enough for V8 to hash (and still equal by value)', () => {
+    const a = 'a'.repeat(20_000);
+    const d = new PyDict();
+    d.set(a, 1);
+    d.set('a'.repeat(20_000), 2);
+    d.set(`${'a'.repeat(19_999)}b`, 3);
+    d.set(`${'a'.repeat(19_999)}\ud800`, 5);
+    d.set(`${'a'.repeat(19_999)}\udc00`, 6);
+    d.set(new PyBytes(Buffer.from(a)), 4);
+    expect(d.items().map(([, v]) => v)).toEqual([2, 3, 5, 6, 4]);
+    expect(d.get(a)).toBe(2);
+    const keys = [...(d as unknown as { entries: Map<string, unknown> }).entries.keys()];
+    expect(Math.max(...keys.map((k) => k.length))).toBeLessThan(100);
   });
 
   test('malformed UTF-8 in a str', () => {
