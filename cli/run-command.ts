@@ -4,6 +4,7 @@
 // message asks for a report; MEMREPLAY_DEBUG=1 shows the stack).
 
 import { MemreplayError } from '../src/errors.js';
+import { outOfMemoryOf } from '../src/memory-guard.js';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -22,6 +23,9 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
     process.exitCode = code;
   } catch (e) {
     if (e instanceof MemreplayError) fail(e.message, EXIT_USAGE);
+    // Memory ran out where no importer was there to say what it held: still no bug.
+    const exhausted = outOfMemoryOf(e);
+    if (exhausted !== null) fail(exhausted.message, EXIT_USAGE);
     const err = e as Error;
     if (process.env['MEMREPLAY_DEBUG']) process.stderr.write(`${err?.stack ?? String(e)}\n`);
     fail(
