@@ -211,6 +211,11 @@ export async function runCampaign(seeds: Seeds, options: CampaignOptions): Promi
       const c = buildCase(seeds, options.seed, index, options.kinds);
       const file = fileEvery > 0 && index % fileEvery === 0 ? join(dir, 'case') : undefined;
       const { outcome, failures } = await runCase(c, options.seed, { slowMs, file });
+      // One slow read may be the machine (another process, a collection); a slow case is one slow twice.
+      if (failures.some((f) => f.problem === 'slow')) {
+        const again = await runCase(c, options.seed, { slowMs, file });
+        if (!again.failures.some((f) => f.problem === 'slow')) failures.splice(0, failures.length, ...failures.filter((f) => f.problem !== 'slow'));
+      }
       const stats = byKind[c.kind];
       stats.cases++;
       if (outcome === null || outcome.kind === 'ok') stats.ok++;
