@@ -87,10 +87,14 @@ function record(failure: Failure): void {
   }
 }
 
+/** The case the running worker is at (for the progress line). */
+let running: Int32Array<ArrayBufferLike> = new Int32Array(1);
+
 /** Run cases [from, end) in a worker; resolves with the index to go on from (past a hang), or `end`. */
 function runWorker(from: number): Promise<number> {
   const progress = new Int32Array(new SharedArrayBuffer(4));
   progress[0] = from;
+  running = progress;
   const input: WorkerInput = { seed, start: from, count: end - from, kinds, slowMs, progress };
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input });
   return new Promise((done, fail) => {
@@ -139,7 +143,8 @@ function runWorker(from: number): Promise<number> {
 const seeds = new Seeds();
 const t0 = performance.now();
 const ticker = setInterval(() => {
-  process.stderr.write(`\rfuzz: seed ${seed}, ${total.failures.length} failures, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const at = Atomics.load(running, 0);
+  process.stderr.write(`\rfuzz: seed ${seed}, case ${at} of ${first}..${end - 1}, ${total.failures.length} failures, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }, 10_000);
 for (let from = first; from < end; ) from = await runWorker(from);
 clearInterval(ticker);
