@@ -12,19 +12,28 @@ export function signature(problem: string, detail: string): string {
 
 export async function minimize(failure: Failure, seed: number, budgetMs = 60_000): Promise<Uint8Array> {
   const wanted = signature(failure.problem, failure.detail);
+  return shrinkBytes(
+    failure.case.bytes,
+    async (bytes) => {
+      const c: FuzzCase = { ...failure.case, bytes };
+      const { failures } = await runCase(c, seed, { slowMs: Number.POSITIVE_INFINITY });
+      return failures.some((f) => signature(f.problem, f.detail) === wanted);
+    },
+    budgetMs,
+  );
+}
+
+/** The smallest part of `bytes` found (pieces of halving size dropped in turn) for which `fails` still holds. */
+export async function shrinkBytes(bytes: Uint8Array, fails: (bytes: Uint8Array) => Promise<boolean>, budgetMs: number): Promise<Uint8Array> {
   const deadline = performance.now() + budgetMs;
-  const fails = async (bytes: Uint8Array): Promise<boolean> => {
-    const c: FuzzCase = { ...failure.case, bytes };
-    const { failures } = await runCase(c, seed, { slowMs: Number.POSITIVE_INFINITY });
-    return failures.some((f) => signature(f.problem, f.detail) === wanted);
-  };
-  let best = failure.case.bytes;
-  for (let piece = Math.max(1, best.length >> 1); piece >= 1 && performance.now() < deadline; piece >>= 1) {
+  let best = bytes;
+  for (let piece = Math.max(1, best.length >> 1); performance.now() < deadline; piece >>= 1) {
     for (let at = 0; at < best.length && performance.now() < deadline; ) {
       const candidate = Buffer.concat([best.subarray(0, at), best.subarray(at + piece)]);
       if (await fails(candidate)) best = candidate;
       else at += piece;
     }
+    if (piece === 1) break;
   }
   return best;
 }

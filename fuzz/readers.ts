@@ -35,7 +35,7 @@ export interface ReadOptions {
 }
 
 /** The outcome of a read that threw; a file's path in the message reads `<stdin>`, to compare with a stream's. */
-function classify(e: unknown, path = '-'): Outcome {
+export function classify(e: unknown, path = '-'): Outcome {
   if (e instanceof MemreplayError) return { kind: 'input-error', message: path === '-' ? e.message : e.message.split(path).join(STDIN_NAME) };
   const err = e instanceof Error ? e : new Error(String(e));
   return { kind: 'internal-error', message: `${err.name}: ${err.message}`, stack: err.stack ?? '' };
