@@ -103,15 +103,21 @@ function fullCollection(): void {
   collect?.();
 }
 
-/** Throw an OutOfMemoryError when memory is near a limit; `held` names what the work holds. */
-export function checkMemory(file: string, held: () => string): void {
+/** The way on that is not more memory, for an event trace. */
+export const REPLAY_LESS = 'replay less of the trace (--at LABEL, --at-event N)';
+
+/**
+ * Throw an OutOfMemoryError when memory is near a limit; `held` names what
+ * the work holds, `less` how to ask for less work.
+ */
+export function checkMemory(file: string, held: () => string, less = REPLAY_LESS): void {
   if (budgetBytes !== undefined) {
     const rss = process.memoryUsage.rss();
     if (rss > budgetBytes) {
       throw new OutOfMemoryError(
         `${file}: memreplay's memory (${bytes(rss)}) passed the --max-memory budget of ${bytes(budgetBytes)}`,
         held(),
-        'raise --max-memory if the machine has the memory, or replay less of the trace (--at LABEL, --at-event N)',
+        `raise --max-memory if the machine has the memory, or ${less}`,
       );
     }
   }
@@ -127,8 +133,7 @@ export function checkMemory(file: string, held: () => string): void {
   throw new OutOfMemoryError(
     `${file}: the JavaScript heap is at ${bytes(used)} of its ${bytes(limit)} limit`,
     held(),
-    `give node a larger heap (NODE_OPTIONS=--max-old-space-size=${2 * Math.ceil(limit / 2 ** 20)}) if the machine has the memory, ` +
-      'or replay less of the trace (--at LABEL, --at-event N)',
+    `give node a larger heap (NODE_OPTIONS=--max-old-space-size=${2 * Math.ceil(limit / 2 ** 20)}) if the machine has the memory, or ${less}`,
   );
 }
 
@@ -139,7 +144,7 @@ const EXHAUSTION_CODES = new Set(['ENOMEM', 'ERR_BUFFER_TOO_LARGE', 'ERR_STRING_
  * The error an allocation failure stands for, or null when `e` is not one.
  * `file` and `held` say where and what, when the caller knows.
  */
-export function outOfMemoryOf(e: unknown, file?: string, held: () => string = () => ''): OutOfMemoryError | null {
+export function outOfMemoryOf(e: unknown, file?: string, held: () => string = () => '', less = REPLAY_LESS): OutOfMemoryError | null {
   if (e instanceof OutOfMemoryError) return e;
   if (!(e instanceof Error)) return null;
   const code = (e as NodeJS.ErrnoException).code;
@@ -147,6 +152,6 @@ export function outOfMemoryOf(e: unknown, file?: string, held: () => string = ()
   return new OutOfMemoryError(
     `${file === undefined ? '' : `${file}: `}${e.message.replace(/\.$/, '')}`,
     held(),
-    'free memory or raise the process limits (ulimit -v, NODE_OPTIONS=--max-old-space-size=MiB), or replay less of the trace (--at LABEL, --at-event N)',
+    `free memory or raise the process limits (ulimit -v, NODE_OPTIONS=--max-old-space-size=MiB), or ${less}`,
   );
 }

@@ -17,13 +17,23 @@ function distinctStacksTrace(rows: number): Buffer {
   return gzipSync(lines.join('\n') + '\n', { level: 1 });
 }
 
+/** A JSONL snapshot of `traces` traces, each with a traceback of its own. */
+function distinctTracebacksSnapshot(traces: number): Buffer {
+  const lines = ['{"op":"snapshot","label":"old"}'];
+  for (let i = 0; i < traces; i++) lines.push(JSON.stringify({ op: 'trace', size: 32, domain: 0, frames: [`app/m_${i}.py:${i}`, `lib/o_${i}.py:${i}`] }));
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
 let dir: string;
 let big: string;
+let snapshot: string;
 
 beforeAll(() => {
   dir = tempDir();
   big = join(dir, 'stacks.csv.gz');
   writeFileSync(big, distinctStacksTrace(250_000));
+  snapshot = join(dir, 'snapshot.jsonl');
+  writeFileSync(snapshot, distinctTracebacksSnapshot(200_000));
 });
 
 function expectOutOfMemory(r: { code: number; stderr: string }, reason: RegExp): void {
@@ -51,6 +61,11 @@ describe('under node --max-old-space-size=64', () => {
   test('diff of two traces', () => {
     const r = memreplay(['diff', big, big], undefined, dir, SMALL_HEAP);
     expectOutOfMemory(r, /stacks\.csv\.gz: the JavaScript heap is at/);
+  });
+
+  test('diff of two snapshots: what was read, and smaller snapshots as the way on', () => {
+    const r = memreplay(['diff', snapshot, snapshot], undefined, dir, SMALL_HEAP);
+    expectOutOfMemory(r, /snapshot\.jsonl: the JavaScript heap is at .+ \(holding .+ of the snapshot read\); give node a larger heap .+, or compare smaller snapshots/);
   });
 
   test('analyze of two traces on worker threads: one line each, exit 2', () => {
