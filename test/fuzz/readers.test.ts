@@ -18,7 +18,7 @@ test('the project\'s typed errors are input errors; anything else thrown is inte
 });
 
 test('a file named in a message reads <stdin>, to compare with a stream', () => {
-  expect(classify(new TraceFormatError('/tmp/x/case', 2, 'bad'), '/tmp/x/case')).toEqual({ kind: 'input-error', message: '<stdin>:2: bad' });
+  expect(classify(new TraceFormatError('cases/case.csv', 2, 'bad'), 'cases/case.csv')).toEqual({ kind: 'input-error', message: '<stdin>:2: bad' });
 });
 
 test('whole and chunked reads of a real trace agree, and one changed size changes the digest', async () => {
