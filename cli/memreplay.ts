@@ -17,6 +17,7 @@ import { protectStdinArgument } from './stdin-argument.js';
 import { withHonestHelp } from './honest-help.js';
 import { usageMessage } from './usage-message.js';
 import { joinDashValues, valueOptionsOf } from './dash-values.js';
+import { withMaxMemoryOption } from './memory-option.js';
 
 /** Help width: $COLUMNS when set (as Python's shutil reads it), else the terminal's; 100 in a pipe; at most 110. */
 function helpWidth(): number {
@@ -50,6 +51,7 @@ const argv = joinDashValues(given, (name) => valueOptions.has(name));
 let cli = yargs(argv)
   .scriptName('memreplay')
   .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.');
+cli = withMaxMemoryOption(cli);
 for (const command of COMMANDS) cli = cli.command(withHonestHelp(command as CommandModule));
 await cli
   .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff or record')

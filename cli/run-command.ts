@@ -5,6 +5,7 @@
 
 import { MemreplayError } from '../src/errors.js';
 import { visibleControls } from '../src/text/visible-controls.js';
+import { outOfMemoryOf } from '../src/memory-guard.js';
 
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
@@ -24,6 +25,9 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
     process.exitCode = code;
   } catch (e) {
     if (e instanceof MemreplayError) fail(e.message, EXIT_USAGE);
+    // Memory ran out where no importer was there to say what it held: still no bug.
+    const exhausted = outOfMemoryOf(e);
+    if (exhausted !== null) fail(exhausted.message, EXIT_USAGE);
     const err = e as Error;
     if (process.env['MEMREPLAY_DEBUG']) process.stderr.write(`${err?.stack ?? String(e)}\n`);
     fail(

@@ -4,6 +4,7 @@
 // worker unchanged.
 
 import { traceDisplayName } from '../import/source.js';
+import { outOfMemoryOf } from '../memory-guard.js';
 import type { BatchTask, TaskContext } from './task.js';
 
 export interface BatchFailure {
@@ -33,6 +34,9 @@ export async function settleTask<O, R>(task: BatchTask<O, R>, input: string, opt
 
 export function failureOf(input: string, e: unknown): BatchFailure {
   if (isMemreplayError(e)) return { message: e.message, internal: false };
+  // Memory that ran out (a worker past its heap limit, an allocation refused) is no bug either.
+  const exhausted = outOfMemoryOf(e, traceDisplayName(input));
+  if (exhausted !== null) return { message: exhausted.message, internal: false };
   return internalFailure(input, e instanceof Error ? e.message : String(e), e instanceof Error ? e.stack : undefined);
 }
 

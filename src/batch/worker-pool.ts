@@ -6,13 +6,21 @@
 
 import { Worker } from 'node:worker_threads';
 import { compiledModuleUrl } from './module-location.js';
-import { internalFailure, type BatchOutcome } from './outcome.js';
+import { failureOf, internalFailure, type BatchOutcome } from './outcome.js';
+import { oldGenerationLimit, outOfMemoryOf } from '../memory-guard.js';
 import type { RunMessage, WorkerMessage, WorkerSetup } from './worker-protocol.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 // Workers inherit node's options, but one run as `node --input-type=module -e`
 // (a script embedding the library) would refuse to start a worker from a file.
-const WORKER_EXEC_ARGV = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+// V8's heap flags are the process's and refused in a worker's execArgv
+// (ERR_WORKER_INVALID_EXEC_ARGV); each worker gets the same old-generation
+// limit through resourceLimits instead, so `node --max-old-space-size=N`
+// bounds every thread alike.
+const NOT_FOR_WORKERS = ['--input-type', '--max-old-space-size', '--max-semi-space-size', '--max-heap-size'];
+const notForWorkers = (arg: string | undefined): boolean => arg !== undefined && NOT_FOR_WORKERS.some((f) => arg === f || arg.startsWith(`${f}=`));
+// A flag given as `--flag value` takes its value with it.
+const WORKER_EXEC_ARGV = process.execArgv.filter((a, i, all) => !notForWorkers(a) && !(NOT_FOR_WORKERS.includes(all[i - 1]!) && !a.startsWith('-')));
 
 export interface WorkerPoolEvents {
   started(index: number): void;
@@ -83,7 +91,11 @@ export class WorkerPool {
   }
 
   private startWorker(): void {
-    const worker = new Worker(this.workerUrl, { workerData: this.setup, execArgv: WORKER_EXEC_ARGV });
+    const worker = new Worker(this.workerUrl, {
+      workerData: this.setup,
+      execArgv: WORKER_EXEC_ARGV,
+      resourceLimits: { maxOldGenerationSizeMb: Math.floor(oldGenerationLimit() / 2 ** 20) },
+    });
     this.live.add(worker);
     let ready = false;
     let running: number | undefined;
@@ -123,6 +135,12 @@ export class WorkerPool {
       }
       if (running !== undefined) {
         const input = this.inputs[running]!;
+        // A worker past its heap limit is ended by V8 with ERR_WORKER_OUT_OF_MEMORY: out of memory, not a bug.
+        if (lastError !== undefined && outOfMemoryOf(lastError) !== null) {
+          this.finish(running, { input, ok: false, error: failureOf(input, lastError) });
+          if (this.queue.length > 0 && !this.stopped) this.startWorker();
+          return;
+        }
         const why = lastError ? `the worker thread failed: ${lastError.message}` : `the worker thread stopped (exit code ${code})`;
         this.finish(running, { input, ok: false, error: internalFailure(input, why, lastError?.stack) });
       }

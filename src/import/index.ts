@@ -14,6 +14,11 @@ import { quoteForMessage } from './record-fields.js';
 import { SNIFF_BYTES, sniffFormat } from './sniff.js';
 import { gunzipBytes, isGzip, openTrace, readHead, traceDisplayName } from './source.js';
 import type { PushParser, TraceFormatName, TraceSink } from './types.js';
+import { checkMemory, outOfMemoryOf } from '../memory-guard.js';
+import { count } from '../reports/units.js';
+
+/** Bytes parsed between two looks at the memory in use (memory-guard.ts). */
+const MEMORY_CHECK_BYTES = 256 * 1024;
 
 /** A ParserFactory that may also take the batch size (extra argument ignored by those that do not). */
 type Factory = (ctx: ImportContext, sink: TraceSink, options?: { batchCapacity?: number }) => PushParser;
@@ -76,12 +81,20 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
     parser.push(withoutBom(first));
     // The parsers copy what they keep of a chunk (a record cut at its end).
     source.recycleChunks();
+    const held = (): string => heldBy(ctx, sink);
     for (let step = await chunks.next(); !step.done; step = await chunks.next()) {
-      parser.push(step.value);
+      // A quarter of a chunk's events (each maybe with a new call stack) is as far as memory may grow unwatched.
+      const chunk = step.value;
+      for (let at = 0; at < chunk.length; at += MEMORY_CHECK_BYTES) {
+        parser.push(at === 0 && chunk.length <= MEMORY_CHECK_BYTES ? chunk : chunk.subarray(at, at + MEMORY_CHECK_BYTES));
+        checkMemory(ctx.fileName, held);
+      }
       progress();
     }
     parser.end();
     return { file: ctx.fileName, format, gzip: source.gzip, bytesRead: source.bytesRead, bytesDecoded: source.bytesDecoded, ctx };
+  } catch (e) {
+    throw outOfMemoryOf(e, ctx.fileName, () => heldBy(ctx, sink)) ?? e;
   } finally {
     source.close();
     await chunks.return(undefined).catch(() => undefined);
@@ -102,6 +115,13 @@ export function parseTraceBytes(
   parser.push(withoutBom(decoded));
   parser.end();
   return { file: ctx.fileName, format, gzip, bytesRead: bytes.length, bytesDecoded: decoded.length, ctx };
+}
+
+/** What an import holds that grows with the trace: the sink's state (live blocks) and the interned stacks. */
+function heldBy(ctx: ImportContext, sink: TraceSink): string {
+  const parts = [sink.describeHeld?.() ?? ''];
+  if (ctx.stacks.stackCount > 0) parts.push(`${count(ctx.stacks.stackCount, 'interned stack')} of ${count(ctx.stacks.frameCount, 'distinct frame')}`);
+  return parts.filter((p) => p !== '').join(' and ');
 }
 
 function chooseFormat(

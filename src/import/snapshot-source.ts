@@ -13,6 +13,11 @@ import { TraceFormatError, UsageError } from '../errors.js';
 import { ImportContext } from './import-context.js';
 import { quoteForMessage } from './record-fields.js';
 import { SNIFF_BYTES, sniffFormat } from './sniff.js';
+import { checkMemory, outOfMemoryOf } from '../memory-guard.js';
+import { bytes } from '../reports/units.js';
+
+/** The way on from a snapshot too big for memory that is not more memory. */
+const SMALLER_SNAPSHOTS = 'compare smaller snapshots (Snapshot.filter_traces() before dump())';
 
 const KIND_NAMES = { 'snapshot-pickle': 'a Snapshot.dump() pickle', 'snapshot-jsonl': 'a JSONL snapshot file', trace: 'an event trace' } as const;
 
@@ -46,6 +51,14 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
     yield* head;
     if (!atEnd) yield* chunks;
   }
+  const held = (): string => `${bytes(source.bytesDecoded)} of the snapshot read`;
+  /** all(), looking at the memory in use after each chunk is read (memory-guard.ts). */
+  async function* watched(): AsyncGenerator<Uint8Array, void, undefined> {
+    for await (const chunk of all()) {
+      yield chunk;
+      checkMemory(name, held, SMALLER_SNAPSHOTS);
+    }
+  }
   if (kind === 'trace') {
     try {
       checkTraceStart(first, atEnd, name);
@@ -63,11 +76,13 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
   }
   try {
     if (kind === 'snapshot-pickle') {
-      return { kind: 'snapshot', snapshot: await readSnapshotPickle(all(), name) };
+      return { kind: 'snapshot', snapshot: await readSnapshotPickle(watched(), name) };
     }
     const parser = new SnapshotJsonlParser(name, { label: options.label, labelOption: options.labelOption });
-    for await (const chunk of all()) parser.push(chunk);
+    for await (const chunk of watched()) parser.push(chunk);
     return { kind: 'snapshot', snapshot: parser.end() };
+  } catch (e) {
+    throw outOfMemoryOf(e, name, held, SMALLER_SNAPSHOTS) ?? e;
   } finally {
     source.close();
     await chunks.return(undefined).catch(() => undefined);

@@ -15,6 +15,11 @@ export interface TraceSink {
    * reused after this returns: consume it, do not keep it.
    */
   batch(batch: EventBatch): void;
+  /**
+   * What the sink holds, for an out-of-memory message ("1,234 live blocks
+   * after 5,678 events"); optional.
+   */
+  describeHeld?(): string;
 }
 
 /**

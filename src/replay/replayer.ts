@@ -8,6 +8,7 @@
 // (observers) and at the end.
 
 import { MemreplayError } from '../errors.js';
+import { count } from '../reports/units.js';
 import type { AddressSpace } from '../events/address-space.js';
 import type { EventBatch } from '../events/event-batch.js';
 import {
@@ -584,5 +585,12 @@ export class Replayer implements TraceSink {
   /** Live blocks in both stores. */
   get liveBlockCount(): number {
     return this.pool.live + this.live.live;
+  }
+
+  /** What the replay holds, for an out-of-memory message: its live blocks are most of it. */
+  describeHeld(): string {
+    // Nothing is held before the trace's first record sets the model up.
+    if (this.model === undefined) return '';
+    return `${count(this.liveBlockCount, 'live block')} after ${count(this.events, 'event')}`;
   }
 }

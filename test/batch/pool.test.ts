@@ -2,6 +2,7 @@
 // failing input fails alone, in-process and worker runs agree, and worker
 // trouble surfaces as clear errors.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +143,24 @@ describe('runBatch', () => {
       internal: true,
       message: 'internal error while processing dies:crash: the worker thread stopped (exit code 7)',
     });
+  });
+
+  it('fails a task whose worker ran out of heap as out of memory, not a bug, under node --max-old-space-size', () => {
+    // In a process of its own: the workers get its heap limit (not the flag, which they refuse).
+    const script = `
+      import { registerTask } from './dist/src/batch/task-registry.js';
+      import { runBatch } from './dist/src/batch/pool.js';
+      registerTask('test-echo', new URL('./test/batch/fixtures/echo-task.js', import.meta.url));
+      const outcomes = await runBatch({ task: 'test-echo', inputs: ['a', 'big:hog', 'c'], options: {}, jobs: 2 });
+      process.stdout.write(JSON.stringify(outcomes.map((o) => (o.ok ? o.result.name : o.error))));
+    `;
+    const root = join(__dirname, '..', '..');
+    const r = spawnSync(process.execPath, ['--max-old-space-size=64', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const [a, big, c] = JSON.parse(r.stdout) as [string, { message: string; internal: boolean }, string];
+    expect([a, c]).toEqual(['a', 'c']);
+    expect(big.internal).toBe(false);
+    expect(big.message).toMatch(/^out of memory: big:hog: Worker terminated due to reaching memory limit: JS heap out of memory; free memory or raise the process limits/);
   });
 
   it('fails a task whose result cannot leave the worker as an internal error', async () => {
