@@ -18,19 +18,22 @@
 //    not evidence);
 //  - s_n is above every sample of the first half (a sawtooth that returns to
 //    its level, garbage collected every few intervals, is not growth);
-//  - the plateau test: cut the n intervals into PLATEAU_PARTS parts (fewer
+//  - the plateau test. Cut the n intervals into PLATEAU_PARTS parts (fewer
 //    when n < 8, so that each part spans at least two intervals: one flat
-//    interval of a leak that grows in steps is not a plateau); in each part
-//    it grew by at least PLATEAU_PART_SHARE of its whole growth (half an even
-//    share of four). A bounded cache — CPython's
-//    type-attribute cache, re's pattern cache, an lru_cache, interned
-//    strings, free lists — fills fast and then ever slower as it nears its
-//    bound: its last part adds far less than an even share. A leak that keeps
-//    one block every few intervals still grows in every part.
+//    interval of a leak that grows in steps is not a plateau). It grows in
+//    every part: by at least PLATEAU_PART_SHARE of its whole growth (half an
+//    even share of four). And it keeps its pace to the end: the last part
+//    added at least KEEP_PACE_SHARE of what the earlier parts added on
+//    average. A bounded cache — CPython's type-attribute cache, re's pattern
+//    cache, an lru_cache, interned strings, free lists — fills fast, or in a
+//    burst, and then ever slower as it nears its bound: its last part adds
+//    far less than the parts before. A leak grows at a steady rate; one that
+//    keeps a block every few intervals still grows in every part.
 // A site that is no leak but grew after the warm-up (s_n above s_0) and
-// levelled off (its last part added less than PLATEAU_PART_SHARE of that
-// growth) is `bounded`. Any other is `retained_once` when it holds bytes at
-// s_n or at the reported instant, else `transient`. Without enough intervals, or when the site cannot be
+// levelled off (it did not keep pace, or its last part added less than
+// PLATEAU_PART_SHARE of its growth) is `bounded`. Any other is
+// `retained_once` when it holds bytes at s_n or at the reported instant,
+// else `transient`. Without enough intervals, or when the site cannot be
 // judged, there is no growth verdict: retained once or transient.
 
 export const GROWTH_CLASSES = ['steady_leak', 'bounded', 'retained_once', 'transient'] as const;
@@ -45,6 +48,8 @@ export const MIN_LEAK_GROWTH_BYTES = 256;
 /** Parts the steady intervals are cut into; a leak grows in each by at least PLATEAU_PART_SHARE of its growth. */
 export const PLATEAU_PARTS = 4;
 export const PLATEAU_PART_SHARE = 1 / 8;
+/** What a leak's last part adds, at least, of what its earlier parts added on average. */
+export const KEEP_PACE_SHARE = 3 / 4;
 
 export interface GrowthVerdict {
   readonly class: GrowthClass;
@@ -74,15 +79,24 @@ export function classifyGrowth(steady: ArrayLike<number>, x: ArrayLike<number>, 
   const slope = leastSquaresSlope(steady, x);
   if (!evidence.eligible || n < evidence.minIntervals) return { class: held(steady, liveNow), rises, slope };
   const growth = steady[n]! - steady[0]!;
-  if (growth >= MIN_LEAK_GROWTH_BYTES && aboveFirstHalf(steady) && growsInEveryPart(steady)) return { class: 'steady_leak', rises, slope };
+  if (growth >= MIN_LEAK_GROWTH_BYTES && aboveFirstHalf(steady) && keepsPace(steady) && growsInEveryPart(steady)) return { class: 'steady_leak', rises, slope };
   return { class: growth > 0 && levelsOff(steady) ? 'bounded' : held(steady, liveNow), rises, slope };
 }
 
-/** Its last part (of the plateau test's) added less than PLATEAU_PART_SHARE of its growth: it levelled off. */
+/** The last part added at least KEEP_PACE_SHARE of what the earlier parts added on average (true with one part). */
+function keepsPace(steady: ArrayLike<number>): boolean {
+  const n = steady.length - 1;
+  const parts = partsOf(n);
+  if (parts < 2) return true;
+  const lastStart = steady[partStart(parts - 1, parts, n)]!;
+  return steady[n]! - lastStart >= ((lastStart - steady[0]!) / (parts - 1)) * KEEP_PACE_SHARE;
+}
+
+/** It did not keep pace, or its last part added less than PLATEAU_PART_SHARE of its growth: it levelled off. */
 function levelsOff(steady: ArrayLike<number>): boolean {
   const n = steady.length - 1;
   const parts = partsOf(n);
-  return steady[n]! - steady[partStart(parts - 1, parts, n)]! < (steady[n]! - steady[0]!) * PLATEAU_PART_SHARE;
+  return !keepsPace(steady) || steady[n]! - steady[partStart(parts - 1, parts, n)]! < (steady[n]! - steady[0]!) * PLATEAU_PART_SHARE;
 }
 
 /** s_n is above every sample of s_0 .. s_⌊n/2⌋. */
