@@ -22,9 +22,10 @@
 //    when n < 8, so that each part spans at least two intervals: one flat
 //    interval of a leak that grows in steps is not a plateau). It grows in
 //    every part: by at least PLATEAU_PART_SHARE of its whole growth (half an
-//    even share of four). And it keeps its pace to the end: the last part
-//    added at least KEEP_PACE_SHARE of what the earlier parts added on
-//    average. A bounded cache — CPython's type-attribute cache, re's pattern
+//    even share of four). And, with three parts or more (n ≥ 6), it keeps
+//    its pace to the end: its growth per interval over the last part is at
+//    least KEEP_PACE_SHARE of its growth per interval before it. A bounded
+//    cache — CPython's type-attribute cache, re's pattern
 //    cache, an lru_cache, interned strings, free lists — fills fast, or in a
 //    burst, and then ever slower as it nears its bound: its last part adds
 //    far less than the parts before. A leak grows at a steady rate; one that
@@ -48,7 +49,7 @@ export const MIN_LEAK_GROWTH_BYTES = 256;
 /** Parts the steady intervals are cut into; a leak grows in each by at least PLATEAU_PART_SHARE of its growth. */
 export const PLATEAU_PARTS = 4;
 export const PLATEAU_PART_SHARE = 1 / 8;
-/** What a leak's last part adds, at least, of what its earlier parts added on average. */
+/** A leak's growth per interval over the last part, at least, as a share of its growth per interval before it. */
 export const KEEP_PACE_SHARE = 3 / 4;
 
 export interface GrowthVerdict {
@@ -83,13 +84,18 @@ export function classifyGrowth(steady: ArrayLike<number>, x: ArrayLike<number>, 
   return { class: growth > 0 && levelsOff(steady) ? 'bounded' : held(steady, liveNow), rises, slope };
 }
 
-/** The last part added at least KEEP_PACE_SHARE of what the earlier parts added on average (true with one part). */
+/**
+ * Growth per interval over the last part is at least KEEP_PACE_SHARE of that
+ * before it. Not tested with fewer than three parts: the first part holds
+ * what was left of the warm-up (a leak's first steady interval often adds
+ * more than the next), and with two parts it would be half the evidence.
+ */
 function keepsPace(steady: ArrayLike<number>): boolean {
   const n = steady.length - 1;
   const parts = partsOf(n);
-  if (parts < 2) return true;
-  const lastStart = steady[partStart(parts - 1, parts, n)]!;
-  return steady[n]! - lastStart >= ((lastStart - steady[0]!) / (parts - 1)) * KEEP_PACE_SHARE;
+  if (parts < 3) return true;
+  const last = partStart(parts - 1, parts, n);
+  return (steady[n]! - steady[last]!) / (n - last) >= ((steady[last]! - steady[0]!) / last) * KEEP_PACE_SHARE;
 }
 
 /** It did not keep pace, or its last part added less than PLATEAU_PART_SHARE of its growth: it levelled off. */
