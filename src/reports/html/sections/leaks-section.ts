@@ -1,5 +1,5 @@
 // Leaks: the classification `memreplay leaks` makes (steady-state leak,
-// retained once, transient), from the same analysis (ReportData.leaks), with
+// bounded, retained once, transient), from the same analysis (ReportData.leaks), with
 // each site's evidence — its live bytes at every growth sample — as a
 // sparkline. Steady-state leaks first, then the sites with the most bytes
 // live at the section's instant: the `stats` mark when the trace has one
