@@ -24,12 +24,12 @@
 //    every part: by at least PLATEAU_PART_SHARE of its whole growth (half an
 //    even share of four). And, with three parts or more (n ≥ 6), it keeps
 //    its pace to the end: its growth per interval over the last part is at
-//    least KEEP_PACE_SHARE of its growth per interval before it. A bounded
-//    cache — CPython's type-attribute cache, re's pattern
-//    cache, an lru_cache, interned strings, free lists — fills fast, or in a
-//    burst, and then ever slower as it nears its bound: its last part adds
-//    far less than the parts before. A leak grows at a steady rate; one that
-//    keeps a block every few intervals still grows in every part.
+//    least KEEP_PACE_SHARE of its growth per interval before it.
+//    A bounded cache — CPython's type-attribute cache, re's pattern cache, an
+//    lru_cache, interned strings, free lists — fills fast, or in a burst, and
+//    then ever slower as it nears its bound: its last part adds far less than
+//    the parts before. A leak grows at a steady rate; one that keeps a block
+//    every few intervals still grows in every part.
 // A site that is no leak but grew after the warm-up (s_n above s_0) and
 // levelled off (it did not keep pace, or its last part added less than
 // PLATEAU_PART_SHARE of its growth) is `bounded`. Any other is
@@ -80,15 +80,18 @@ export function classifyGrowth(steady: ArrayLike<number>, x: ArrayLike<number>, 
   const slope = leastSquaresSlope(steady, x);
   if (!evidence.eligible || n < evidence.minIntervals) return { class: held(steady, liveNow), rises, slope };
   const growth = steady[n]! - steady[0]!;
-  if (growth >= MIN_LEAK_GROWTH_BYTES && aboveFirstHalf(steady) && keepsPace(steady) && growsInEveryPart(steady)) return { class: 'steady_leak', rises, slope };
+  if (growth >= MIN_LEAK_GROWTH_BYTES && aboveFirstHalf(steady) && growsInEveryPart(steady) && keepsPace(steady)) {
+    return { class: 'steady_leak', rises, slope };
+  }
   return { class: growth > 0 && levelsOff(steady) ? 'bounded' : held(steady, liveNow), rises, slope };
 }
 
 /**
  * Growth per interval over the last part is at least KEEP_PACE_SHARE of that
- * before it. Not tested with fewer than three parts: the first part holds
- * what was left of the warm-up (a leak's first steady interval often adds
- * more than the next), and with two parts it would be half the evidence.
+ * before it. Not tested with fewer than three parts (n < 6): what comes
+ * before the last part would be the first part alone, which holds what the
+ * warm-up left over (in traces/leak-3.11 a leak's first steady interval adds
+ * twice what the next ones add).
  */
 function keepsPace(steady: ArrayLike<number>): boolean {
   const n = steady.length - 1;
@@ -139,7 +142,7 @@ function risesOf(steady: ArrayLike<number>): number {
   return rises;
 }
 
-/** No growth verdict: retained once when it holds bytes at the last sample or now, else transient. */
+/** Neither a leak nor bounded: retained once when it holds bytes at the last sample or now, else transient. */
 function held(steady: ArrayLike<number>, liveNow: number): GrowthClass {
   const last = steady.length > 0 ? steady[steady.length - 1]! : 0;
   return last > 0 || liveNow > 0 ? 'retained_once' : 'transient';

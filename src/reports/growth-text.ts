@@ -114,7 +114,7 @@ export function leakInstantSentence(r: LeaksResult, quote: Quote): string {
   return `Live bytes are those ${instantText(r, quote)}${exit}.`;
 }
 
-/** A windows basis: the stricter rule applies (docs/leaks.md). */
+/** A windows basis: the rule needs more intervals and judges fewer sites (docs/leaks.md). */
 export const WINDOWS_RULE_TEXT =
   'the trace has no usable marks, so growth is measured over windows of events; windows are not iterations, so a verdict needs 8 windows after the warm-up ' +
   'and only sites with Python frames outside imports are judged';

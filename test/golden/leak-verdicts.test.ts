@@ -2,7 +2,7 @@
 // start-up traces pass `check` with the defaults, at the end and at the
 // `stats` mark; a warm-up that leaves too few marked intervals is an explicit
 // "no verdict" that fails unless allowed; a --marks glob that matches nothing
-// is a usage error; and without marks the stricter windows rule still finds a
+// is a usage error; and without marks the growth rule over windows still finds a
 // leak that runs through the trace, but calls nothing in a start-up a leak.
 
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
