@@ -18,7 +18,7 @@ export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
 export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
 export { findLeaks, LeaksAnalysis, LEAKS_SCHEMA, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
 export { SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from './analyzers/site-table.js';
-export { classifyGrowth, classifyWindowGrowth, type GrowthClass, type GrowthVerdict } from './analyzers/growth-rule.js';
+export { classifyGrowth, type GrowthClass, type GrowthEvidence, type GrowthVerdict } from './analyzers/growth-rule.js';
 export type { MarkCensus } from './analyzers/mark-census.js';
 export { parseSuppressions, SuppressionMatcher, type SuppressionRule } from './suppressions/suppressions.js';
 export { loadSuppressions } from './suppressions/load.js';

@@ -28,7 +28,7 @@ const DEFAULT_TOP = 20;
 
 export const leaksCommand: CommandModule<object, LeaksArgs> = {
   command: 'leaks <trace>',
-  describe: 'live blocks by call site, with pools/arenas kept alive and growth across marks (steady-state leak, retained once, transient)',
+  describe: 'live blocks by call site, with pools/arenas kept alive and growth across marks (steady-state leak, bounded, retained once, transient)',
   builder: (y: Argv) =>
     withQuietOption(withLeakOptions(withTraceOptions(y), 'write suppression entries for the findings to FILE, or - for stdout'))
       .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })

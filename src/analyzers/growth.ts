@@ -4,7 +4,7 @@
 // Boundaries are the trace's `mark` records (all but `stats` and `final`,
 // which the recorder writes at exit, or those whose label matches --marks).
 // Only a trace with no such mark at all falls back to equal windows of
-// events, judged by the stricter windows rule: a trace with too few marks
+// events, which need more intervals and judge fewer sites: a trace with too few marks
 // after the warm-up gets no verdict rather than another basis. The trace
 // length is not known while streaming, so windows are sampled from the start
 // and dropped at the first usable mark.
@@ -20,13 +20,7 @@
 
 import type { ReplayObserver, Replayer } from '../replay/replayer.js';
 import { count } from '../reports/units.js';
-import {
-  classifyGrowth,
-  classifyWindowGrowth,
-  MIN_STEADY_INTERVALS,
-  MIN_WINDOW_STEADY_INTERVALS,
-  type GrowthVerdict,
-} from './growth-rule.js';
+import { classifyGrowth, MIN_STEADY_INTERVALS, MIN_WINDOW_STEADY_INTERVALS, type GrowthVerdict } from './growth-rule.js';
 import { endMarkOf } from '../replay/completeness.js';
 import { MarkCounter, type MarkCensus } from './mark-census.js';
 import { SUPPRESSED, type SiteTable } from './site-table.js';
@@ -259,6 +253,6 @@ export class GrowthSeries {
     const all = this.liveBytes(site);
     const steady = all.slice(this.firstSteady);
     const xs = steady.map((_, k) => this.x(this.firstSteady + k));
-    return this.basis === 'marks' ? classifyGrowth(steady, xs, liveNow) : classifyWindowGrowth(steady, xs, liveNow, eligible);
+    return classifyGrowth(steady, xs, liveNow, { minIntervals: this.minSteadyIntervals, eligible: this.basis === 'marks' || eligible });
   }
 }

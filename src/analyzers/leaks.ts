@@ -130,12 +130,24 @@ export interface LeaksResult {
     readonly enough: boolean;
     /** Why there is no leak verdict (too few intervals after the warm-up), or null when there is one. */
     readonly noVerdict: string | null;
+    /**
+     * Sites with a growth class: every site seen at a growth sample or live at
+     * the reported instant, so more than totals.sites (those live then). The
+     * four counts below add up to it.
+     */
+    readonly sitesJudged: number;
     readonly steadyLeakSites: number;
+    /** Grew after the warm-up, then levelled off: bounded caches. */
+    readonly boundedSites: number;
     readonly retainedOnceSites: number;
     readonly transientSites: number;
     readonly sitesUntracked: number;
   };
-  /** Steady-state leaks first (largest slope first), then the largest sites by live bytes. */
+  /**
+   * Steady-state leaks first (largest slope first), then the --top bounded
+   * sites (largest slope first), then the --top largest other sites by live
+   * bytes.
+   */
   readonly sites: readonly LeaksSite[];
   readonly memory: {
     readonly peakFootprintBytes: number;
@@ -244,24 +256,31 @@ export class LeaksAnalysis implements ReplayObserver {
     const walk = walkLiveSites(r, sites);
     const totalsBySite = new Map<number, SiteTotals>(walk.sites.map((t) => [t.site, t]));
 
-    // Verdicts for every site seen at a sample or live now.
+    // Verdicts for every site seen at a sample or live now: those live now are totals.sites.
     const verdicts = new Map<number, ReturnType<typeof series.verdict>>();
-    const counts = { steady_leak: 0, retained_once: 0, transient: 0 };
+    const counts = { steady_leak: 0, bounded: 0, retained_once: 0, transient: 0 };
     const seen = Math.min(sites.count, MAX_SITES);
     const excluded = (s: number): LeaksSite['growth']['excluded'] =>
       series.basis !== 'windows' ? null : sites.info(s).noStack !== null ? 'no-stack' : sites.importOnly(s) ? 'import-time' : null;
     for (let s = 0; s < sites.count; s++) {
       const live = totalsBySite.get(s)?.requestedBytes ?? 0;
-      if (s >= seen && live === 0) continue;
+      if (s >= seen && !totalsBySite.has(s)) continue;
       const v = series.verdict(s, live, excluded(s) === null);
       verdicts.set(s, v);
       counts[v.class]++;
     }
     const leaking = [...verdicts.entries()].filter(([, v]) => v.class === 'steady_leak').sort((a, b) => b[1].slope - a[1].slope || a[0] - b[0]);
-    const sorted = rankSites(walk.sites.filter((t) => verdicts.get(t.site)?.class !== 'steady_leak'));
+    // Bounded sites are shown, not failed: the --top largest slopes, live now or not (a cache freed at shutdown).
+    const bounded = [...verdicts.entries()]
+      .filter(([, v]) => v.class === 'bounded')
+      .sort((a, b) => b[1].slope - a[1].slope || a[0] - b[0])
+      .slice(0, options.top ?? 20)
+      .map(([s]) => s);
+    const boundedListed = new Set(bounded);
+    const sorted = rankSites(walk.sites.filter((t) => verdicts.get(t.site)?.class !== 'steady_leak' && !boundedListed.has(t.site)));
     const over = options.listSitesOver === undefined ? 0 : sorted.filter((t) => t.requestedBytes > options.listSitesOver!).length;
     const others = sorted.slice(0, Math.max(options.top ?? 20, Math.min(over, MAX_LISTED_SITES)));
-    const listed = [...leaking.slice(0, options.maxListedLeaks ?? MAX_LISTED_SITES).map(([s]) => s), ...others.map((t) => t.site)];
+    const listed = [...leaking.slice(0, options.maxListedLeaks ?? MAX_LISTED_SITES).map(([s]) => s), ...bounded, ...others.map((t) => t.site)];
 
     const geometry = r.geometry;
     const siteOut = (s: number): LeaksSite => {
@@ -339,7 +358,9 @@ export class LeaksAnalysis implements ReplayObserver {
         minSteadyIntervals: series.minSteadyIntervals,
         enough: series.enough,
         noVerdict: series.noVerdict,
+        sitesJudged: verdicts.size,
         steadyLeakSites: counts.steady_leak,
+        boundedSites: counts.bounded,
         retainedOnceSites: counts.retained_once,
         transientSites: counts.transient,
         sitesUntracked: series.sitesUntracked,

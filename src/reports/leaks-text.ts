@@ -44,7 +44,8 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   if (r.growth.basis === 'windows') out.push(`  (${WINDOWS_RULE_TEXT})`);
   out.push(...suppressedLines(r, ''));
   const leaks = r.sites.filter((s) => s.growth.class === 'steady_leak');
-  const others = r.sites.filter((s) => s.growth.class !== 'steady_leak');
+  const bounded = r.sites.filter((s) => s.growth.class === 'bounded');
+  const others = r.sites.filter((s) => s.growth.class !== 'steady_leak' && s.growth.class !== 'bounded');
   out.push('');
   const noVerdict = noVerdictText(r);
   if (noVerdict !== null) {
@@ -54,6 +55,15 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   } else {
     out.push(`steady-state leaks (${thousands(r.growth.steadyLeakSites)}):`);
     for (const s of leaks) out.push(...siteDetail(r, s, frames));
+  }
+  if (bounded.length > 0) {
+    out.push('');
+    const shown = bounded.length < r.growth.boundedSites ? `, top ${thousands(bounded.length)} by slope` : '';
+    out.push(`bounded (${thousands(r.growth.boundedSites)}${shown}): grew after the warm-up, then levelled off (caches); not leaks:`);
+    for (const s of bounded) {
+      out.push(`  ${terminalSafe(s.key, 110)}`);
+      out.push(`    ${slopeText(r, s.growth.slope)}; ${bytes(s.requestedBytes)} live ${when}; live bytes per sample: ${seriesText(s.growth.liveBytes, r.growth.firstSteadySample)}`);
+    }
   }
   if (others.length > 0) {
     out.push('');

@@ -8,7 +8,7 @@ import type { LeaksSite } from '../analyzers/leaks.js';
 import type { SiteGrouping } from '../analyzers/site-table.js';
 import { count } from '../reports/units.js';
 
-const CLASS_NAMES = { steady_leak: 'steady-state leak', retained_once: 'retained once', transient: 'transient' } as const;
+const CLASS_NAMES = { steady_leak: 'steady-state leak', bounded: 'bounded', retained_once: 'retained once', transient: 'transient' } as const;
 
 export function generateSuppressions(file: string, sites: readonly LeaksSite[], by: SiteGrouping, cwd = process.cwd()): string {
   const out = [`# memreplay: suppressions for ${count(sites.length, 'site')} of ${oneLine(file)}`, '# Keep the entries you accept; see docs/leaks.md for the pattern syntax.'];

@@ -15,7 +15,7 @@ describe('formatLeaksText', () => {
     const text = formatLeaksText(await findLeaks(oneBlockTrace(dir)));
     expect(text).toContain('live at the end of the trace (event 17): 1 block, 384 B requested, in 1 site by lineno\n');
     expect(text).toContain(`  grow (${dir}/app/cache.py:7)\n    +64 B per mark; 384 B in 1 block live at the end of the trace; rose in 5 of 5 intervals after the warm-up\n`);
-    expect(text).toContain('growth: 6 marks; warm-up 1 mark, 5 intervals after it: 1 steady-state leak site, 0 retained once, 0 transient\n');
+    expect(text).toContain('growth: 6 marks; warm-up 1 mark, 5 intervals after it; 1 site seen (1 of them live at the end of the trace): 1 steady-state leak site, 0 bounded, 0 retained once, 0 transient\n');
     expect(text).not.toMatch(/\b1 (blocks|sites|marks|intervals)\b/);
   });
 

@@ -123,7 +123,7 @@ describe('the HTML report', () => {
     const data = sampleReportData({ sites: 20 });
     const r = await renderHtmlReport(data, { chartsHref: 'x.charts' });
     const section = r.html.slice(r.html.indexOf('<section id="leaks">'), r.html.indexOf('</section>', r.html.indexOf('<section id="leaks">')));
-    expect(section).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it: 20 steady-state leak sites, 10 retained once, 10 transient.');
+    expect(section).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it; 40 sites seen (30 of them live at the end of the trace): 20 steady-state leak sites, 0 bounded, 10 retained once, 10 transient.');
     const rows = section.split('<tr>').slice(2);
     expect(rows).toHaveLength(LEAK_ROWS);
     expect(rows[0]).toContain('<b>steady leak</b>');

@@ -19,7 +19,7 @@ describe('the Markdown report', () => {
   it('shows the leak verdicts of memreplay leaks: steady leaks first, with their evidence, slope and live bytes', () => {
     const md = formatReportMarkdown(sampleReportData({ sites: 3 }));
     const leaks = md.slice(md.indexOf('\n## Leaks\n'), md.indexOf('\n## What if') < 0 ? undefined : md.indexOf('\n## What if'));
-    expect(leaks).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it: 3 steady-state leak sites, 2 retained once, 1 transient.');
+    expect(leaks).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it; 6 sites seen (5 of them live at the end of the trace): 3 steady-state leak sites, 0 bounded, 2 retained once, 1 transient.');
     const rows = leaks.split('\n').filter((l) => l.startsWith('| app'));
     expect(rows[0]!.split(' | ')).toEqual(['| app/module\\_0.py:10', 'steady leak', textSparkline(sampleReportData({ sites: 3 }).leaks.sites[0]!.growth.liveBytes), '+781 B per mark', '48.8 KiB', '900 |']);
     expect(rows[0]).toContain('▁▁▁▂▂▂');

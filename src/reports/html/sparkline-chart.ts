@@ -13,6 +13,7 @@ export const SPARKLINE_HEIGHT = 26;
 
 const COLOURS = {
   steady_leak: { line: '#b3261e', fill: '#f4c7c3' },
+  bounded: { line: '#8a6d00', fill: '#f1e3a6' },
   retained_once: { line: '#2f6db5', fill: '#c9daf0' },
   transient: { line: '#777', fill: '#e3e3e3' },
 } as const;

@@ -1,5 +1,5 @@
 // Leaks: the classification `memreplay leaks` makes (steady-state leak,
-// retained once, transient), from the same analysis (ReportData.leaks), with
+// bounded, retained once, transient), from the same analysis (ReportData.leaks), with
 // each site's evidence — its live bytes at every growth sample — as a
 // sparkline. Steady-state leaks first, then the sites with the most bytes
 // live at the section's instant: the `stats` mark when the trace has one
@@ -31,8 +31,9 @@ export const leaksSection: ReportSection = {
     const out = [
       `<p>Leak verdict: ${leakVerdictHtml(leakVerdictOf(l), l.growth.steadyLeakSites)}. Growth: ${escapeHtml(growthSummary(l, quote))}. ${escapeHtml(leakInstantSentence(l, quote))}</p>`,
       `<p>The live bytes of each ${escapeHtml(by)} at every growth sample, as <code>memreplay leaks</code> reports them (the dashed rule ends the warm-up). ` +
-        `A <b>steady leak</b> kept growing after the warm-up to the last sample; <b>retained once</b> holds bytes it allocated once (a cache filled during warm-up, an import); ` +
-        `<b>transient</b> freed everything. Steady leaks come first, largest slope first, then the ${escapeHtml(plural(by))} with the most bytes live ${escapeHtml(when)} ` +
+        `A <b>steady leak</b> kept growing after the warm-up, at a steady rate, to the last sample; <b>bounded</b> grew after the warm-up and levelled off (a cache nearing its bound); ` +
+        `<b>retained once</b> holds bytes it allocated once (a cache filled during warm-up, an import); <b>transient</b> freed everything. ` +
+        `Steady leaks come first, largest slope first, then the bounded ones, then the ${escapeHtml(plural(by))} with the most bytes live ${escapeHtml(when)} ` +
         `(${count(rows.length, 'row')}; ${count(l.totals.sites, by)} live ${escapeHtml(when)}).</p>`,
     ];
     if (l.growth.basis === 'windows') out.push(`<p class="muted">Windows basis: ${escapeHtml(WINDOWS_RULE_TEXT)}.</p>`);
