@@ -86,3 +86,65 @@ describe('--by and --depth in analyze and report', () => {
     }
   });
 });
+
+describe('sites blame the user code: import frames folded, the project preferred', () => {
+  /** Blocks under importlib (frozen and, as older builds write it, from its source) and under json, called from a project. */
+  function importTrace(dir: string, project: string): string {
+    const file = join(dir, 'imports.csv');
+    const boot = '_find_and_load (<frozen importlib._bootstrap>:1176);exec_module (<frozen importlib._bootstrap_external>:940)';
+    const rows = [
+      '# python: 3.11.7',
+      'op,addr,size,old_addr,domain,frames,label',
+      // compiling the imported module: the import line's
+      `alloc,0x10000,100,,obj,"<module> (${project}/main.py:3);${boot};_call_with_frames_removed (<frozen importlib._bootstrap>:241)",`,
+      `alloc,0x20000,200,,obj,"<module> (${project}/main.py:3);_find_and_load (/usr/lib/python3.8/importlib/_bootstrap.py:983);_compile_bytecode (/usr/lib/python3.8/importlib/_bootstrap_external.py:729)",`,
+      // the imported module's own code
+      `alloc,0x30000,300,,obj,"<module> (${project}/main.py:3);${boot};<module> (${project}/heavy.py:5)",`,
+      // a library call from the project
+      `alloc,0x40000,400,,obj,"<module> (${project}/main.py:3);${boot};<module> (${project}/heavy.py:7);loads (/usr/lib/python3.11/json/__init__.py:346)",`,
+      // only importlib: nothing to fold into
+      'alloc,0x50000,50,,obj,"_install (<frozen importlib._bootstrap>:1356)",',
+    ];
+    writeFileSync(file, rows.join('\n') + '\n');
+    return file;
+  }
+
+  it('folds importlib into the import line or the imported code, and names a site by its project frame', () => {
+    const dir = tempDir();
+    const file = importTrace(dir, dir);
+    expect(groupsOf([file, '--project-root', dir])).toEqual([
+      [`<module> (${dir}/heavy.py:7)`, 1, 400],
+      [`<module> (${dir}/main.py:3)`, 2, 300],
+      [`<module> (${dir}/heavy.py:5)`, 1, 300],
+      ['_install (<frozen importlib._bootstrap>:1356)', 1, 50],
+    ]);
+    // The project root defaults to the working directory.
+    const r = memreplay(['analyze', file, '--json'], undefined, dir);
+    expect(JSON.parse(r.stdout).traces[0].liveBlocks.groups.map((g: Group) => g.key)[0]).toBe(`<module> (${dir}/heavy.py:7)`);
+  });
+
+  it('--keep-import-frames keeps importlib in the sites; a project root elsewhere names sites by their innermost frame', () => {
+    const dir = tempDir();
+    const file = importTrace(dir, dir);
+    const elsewhere = tempDir();
+    expect(groupsOf([file, '--project-root', elsewhere, '--keep-import-frames'])).toEqual([
+      ['loads (/usr/lib/python3.11/json/__init__.py:346)', 1, 400],
+      [`<module> (${dir}/heavy.py:5)`, 1, 300],
+      ['_compile_bytecode (/usr/lib/python3.8/importlib/_bootstrap_external.py:729)', 1, 200],
+      ['_call_with_frames_removed (<frozen importlib._bootstrap>:241)', 1, 100],
+      ['_install (<frozen importlib._bootstrap>:1356)', 1, 50],
+    ]);
+    expect(groupsOf([file, '--project-root', elsewhere, '--by', 'traceback', '--depth', '2'])).toEqual([
+      [`<module> (${dir}/heavy.py:7); loads (/usr/lib/python3.11/json/__init__.py:346)`, 1, 400],
+      [`<module> (${dir}/main.py:3)`, 2, 300],
+      [`<module> (${dir}/main.py:3); <module> (${dir}/heavy.py:5)`, 1, 300],
+      ['_install (<frozen importlib._bootstrap>:1356)', 1, 50],
+    ]);
+  });
+
+  it('rejects a --project-root that is not a directory with exit 2 and one line', () => {
+    const dir = tempDir();
+    const r = memreplay(['leaks', importTrace(dir, dir), '--project-root', join(dir, 'nope')]);
+    expect([r.code, r.stderr]).toEqual([2, `memreplay: --project-root ${JSON.stringify(join(dir, 'nope'))}: expected an existing directory\n`]);
+  });
+});
