@@ -36,7 +36,7 @@ export function siteGroupingOf(args: SiteArgs): SiteGroupingOptions {
 }
 
 /** --project-root as an absolute path: an existing directory (default: the working directory). */
-function projectRootOption(dir: string | undefined): string {
+export function projectRootOption(dir: string | undefined): string {
   if (dir === undefined) return process.cwd();
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--project-root ${JSON.stringify(dir)}: expected an existing directory`);
   return resolve(dir);

@@ -23,6 +23,7 @@ import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.j
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote } from '../quiet-option.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
+import { projectRootOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withTraceOptions } from '../trace-options.js';
@@ -201,7 +202,7 @@ function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string):
     const failing = report.traces.flatMap((t) =>
       t.leaks.sites.filter((s) => t.budgets.some((b) => !b.passed && b.sites.includes(s.key))),
     );
-    write(gen, generateSuppressions(report.traces.map((t) => t.file).join(', '), failing, report.traces[0]?.leaks.groupedBy ?? 'lineno'), args.force);
+    write(gen, generateSuppressions(report.traces.map((t) => t.file).join(', '), failing, report.traces[0]?.leaks.groupedBy ?? 'lineno', projectRootOption(args.projectRoot)), args.force);
   }
 }
 

@@ -11,6 +11,7 @@ import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '.
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
+import { projectRootOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { withTraceOptions } from '../trace-options.js';
 
@@ -44,7 +45,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
       if (gen !== undefined) {
         if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');
-        const text = generateSuppressions(result.file, result.sites, result.groupedBy);
+        const text = generateSuppressions(result.file, result.sites, result.groupedBy, projectRootOption(args.projectRoot));
         if (gen === '-') writeStdout(text);
         else {
           writeReportFile(gen, text, { force: args.force });
