@@ -14,6 +14,7 @@ import { baselineDocument, CHECK_SCHEMA, reportOf, traceCheckOf, type checkTrace
 import { UsageError } from '../../src/errors.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
+import { stdoutWidth } from '../output-width.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
 import { formatJunit } from '../../src/reports/junit.js';
 import { formatSarif } from '../../src/reports/sarif.js';
@@ -143,7 +144,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
       writeOutputs(report, args, sourceRoot);
       if (args.json) writeStdout(JSON.stringify(report, null, 2) + '\n');
-      else writeStdout(formatCheckText(report));
+      else writeStdout(formatCheckText(report, { width: stdoutWidth() }));
       if (process.env['GITHUB_ACTIONS'] === 'true') {
         // Workflow commands are read from stdout and stderr alike; stderr keeps a --json stdout clean.
         const annotations = githubAnnotations(report, sourceRoot);

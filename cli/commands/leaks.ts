@@ -6,6 +6,7 @@ import { findLeaks, LEAKS_SCHEMA } from '../../src/analyzers/leaks.js';
 import { UsageError } from '../../src/errors.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
+import { stdoutWidth } from '../output-width.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
 import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
 import { wholeNumberOption } from '../number-options.js';
@@ -41,7 +42,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const suppressions = suppressionsOf(args);
       const result = await findLeaks(traceArgument(args.trace), { ...leakOptionsOf(args, suppressions), top });
-      const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result);
+      const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result, { width: args.output === undefined ? stdoutWidth() : undefined });
       const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
       if (gen !== undefined) {
         if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');

@@ -148,3 +148,48 @@ describe('sites blame the user code: import frames folded, the project preferred
     expect([r.code, r.stderr]).toEqual([2, `memreplay: --project-root ${JSON.stringify(join(dir, 'nope'))}: expected an existing directory\n`]);
   });
 });
+
+describe('site names shortened in the middle of their path, to the terminal', () => {
+  const TESTS = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/test_asyncio/test_tasks.py';
+  const LINES = [2450, 2459, 2462];
+  function threeRows(dir: string): string {
+    const file = join(dir, 'rows.csv');
+    const rows = [
+      '# python: 3.11.7',
+      'op,addr,size,old_addr,domain,frames,label',
+      ...LINES.map((line, i) => `alloc,0x${i + 1}0000,${100 * (3 - i)},,obj,"<module> (/root/.pyenv/versions/3.11.7/lib/python3.11/unittest/__main__.py:18);add_subclass_tests (${TESTS}:${line})",`),
+    ];
+    writeFileSync(file, rows.join('\n') + '\n');
+    return file;
+  }
+
+  it('keeps the three rows of one function and file distinct, with their lines, in leaks, analyze and check at any COLUMNS', () => {
+    const file = threeRows(tempDir());
+    for (const columns of ['80', '120', '']) {
+      const env = { COLUMNS: columns };
+      const outputs = [
+        memreplay(['leaks', file], undefined, undefined, env).stdout,
+        memreplay(['analyze', file], undefined, undefined, env).stdout,
+        memreplay(['check', file, '--max-site-leaked-bytes', '1'], undefined, undefined, env).stdout,
+      ];
+      for (const out of outputs) {
+        for (const line of LINES) expect(out).toMatch(new RegExp(`add_subclass_tests \\(…?[^ ]*/test_tasks\\.py:${line}\\)`));
+      }
+      const table = outputs[0]!.split('\n').filter((l) => l.includes('add_subclass_tests'));
+      expect(table).toHaveLength(3);
+      if (columns !== '') for (const l of table) expect(l.length).toBeLessThanOrEqual(Math.max(Number(columns), 61 + 40));
+    }
+    // COLUMNS=200 leaves room for the whole name.
+    expect(memreplay(['leaks', file], undefined, undefined, { COLUMNS: '200' }).stdout).toContain(`add_subclass_tests (${TESTS}:2450)`);
+  });
+
+  it('with --by traceback keeps the innermost frame whole longest', () => {
+    const file = threeRows(tempDir());
+    // 200 columns leave 139 for the name: the outer frame loses its directories, the innermost none.
+    const wide = memreplay(['leaks', file, '--by', 'traceback'], undefined, undefined, { COLUMNS: '200' }).stdout;
+    for (const line of LINES) expect(wide).toContain(`  <module> (…/__main__.py:18); add_subclass_tests (${TESTS}:${line})\n`);
+    // 120 leave 59: the outer frame goes before the innermost one gives way.
+    const narrow = memreplay(['leaks', file, '--by', 'traceback'], undefined, undefined, { COLUMNS: '120' }).stdout;
+    for (const line of LINES) expect(narrow).toContain(`  …; add_subclass_tests (…/test_asyncio/test_tasks.py:${line})\n`);
+  });
+});
