@@ -106,6 +106,8 @@ export interface Timeline {
   readonly maxMarks: number;
   /** Marks after the first `maxMarks`, not sampled. */
   readonly marksOmitted: number;
+  /** The trace's first timestamp (ns), the origin of the report's time axes; null when no event had one. */
+  readonly firstTs: number | null;
 }
 
 /**
