@@ -68,7 +68,7 @@ export interface SiteInfo {
   readonly key: string;
   /** A stack of one of the site's blocks (the first seen), or -1 for no-stack sites. */
   readonly exampleStack: number;
-  /** The frame the site is named by (with `traceback`: the innermost one kept), or null for no-stack sites. */
+  /** The frame the site is named by (with `traceback`: the one the other groupings would name it by), or null for no-stack sites. */
   readonly frame: string | null;
   /** For no-stack sites: the domain and size class (C_LIBRARY_CLASS for the C library). */
   readonly noStack: { readonly domain: number; readonly sizeClass: number } | null;
@@ -186,7 +186,7 @@ export class SiteTable {
     }
     const kept = this.keptFrames(ids);
     const named = this.stacks.frameString(this.namingFrame(kept));
-    const site = this.intern(this.keyOf(kept, named), stack, this.options.by === 'traceback' ? this.stacks.frameString(kept[kept.length - 1]!) : named);
+    const site = this.intern(this.keyOf(kept, named), stack, named);
     this.stackSite[stack] = site + OFFSET;
     if (!this.underImport(ids)) this.markOutsideImport(site);
     return site;

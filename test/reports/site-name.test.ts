@@ -3,6 +3,7 @@
 // traceback the innermost frame is the last to give way.
 
 import { describe, expect, it } from 'vitest';
+import { siteCell } from '../../src/reports/html/html-table.js';
 import { MAX_CORE, nameBudget, shortPath, shortSiteName } from '../../src/reports/site-name.js';
 
 const PREFIX = '/root/.pyenv/versions/3.11.7/lib/python3.11';
@@ -62,5 +63,12 @@ describe('shortSiteName', () => {
     expect(nameBudget(undefined, 61, 90)).toBe(90);
     expect(nameBudget(200, 61, 90)).toBe(139);
     expect(nameBudget(80, 61, 90)).toBe(40);
+  });
+
+  it('the HTML report’s site cells keep a long traceback’s innermost frame and line', () => {
+    const frames = Array.from({ length: 6 }, (_, i) => `step_${i} (${PREFIX}/pkg_${i}/module_${i}.py:${100 + i})`);
+    const cell = siteCell([...frames, ROWS[2]!].join('; '));
+    expect(cell.replace(/<wbr>/g, '')).toContain('add_subclass_tests (');
+    expect(cell.replace(/<wbr>/g, '')).toMatch(/test_tasks\.py:2462\)<\/span>$/);
   });
 });
