@@ -69,7 +69,7 @@ export function leakOptionsOf(args: LeakArgs, suppressions: LoadedSuppressions):
 }
 
 /** The site grouping, growth and suppression options, checked. */
-export function growthOptionsOf(args: GrowthArgs, suppressions: LoadedSuppressions): Pick<LeaksOptions, 'by' | 'depth' | 'warmup' | 'marks' | 'suppressions'> {
+export function growthOptionsOf(args: GrowthArgs, suppressions: LoadedSuppressions): Pick<LeaksOptions, 'by' | 'depth' | 'keepImportFrames' | 'projectRoot' | 'warmup' | 'marks' | 'suppressions'> {
   const warmup = parseWarmup(args.warmup);
   return {
     ...siteGroupingOf(args),

@@ -1,6 +1,9 @@
-// --by and --depth: what a site is, for every command that groups live
-// blocks (analyze, leaks, check, report), and their validation.
+// --by, --depth, --keep-import-frames and --project-root: what a site is, for
+// every command that groups live blocks (analyze, leaks, check, report), and
+// their validation.
 
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from '../src/analyzers/site-table.js';
 import { UsageError } from '../src/errors.js';
@@ -9,18 +12,34 @@ import { wholeNumberOption } from './number-options.js';
 export interface SiteArgs {
   by?: string;
   depth?: string;
+  keepImportFrames?: boolean;
+  projectRoot?: string;
 }
 
 export function withSiteOptions<T>(y: Argv<T>): Argv<T & SiteArgs> {
   return y
     .option('by', { type: 'string', choices: [...SITE_GROUPINGS], describe: 'group blocks by innermost line, function, file or traceback (default lineno)' })
-    .option('depth', { type: 'string', describe: 'with --by traceback: innermost frames per site (default all)' }) as Argv<T & SiteArgs>;
+    .option('depth', { type: 'string', describe: 'with --by traceback: innermost frames per site (default all)' })
+    .option('keep-import-frames', { type: 'boolean', describe: "keep importlib's frames in sites (default: blamed on the import line or the imported module's code)" })
+    .option('project-root', { type: 'string', describe: 'name a site by its innermost frame under this directory when it has one (default: the working directory)' }) as Argv<T & SiteArgs>;
 }
 
 export function siteGroupingOf(args: SiteArgs): SiteGroupingOptions {
   const depth = depthOption(args.depth);
   if (depth !== undefined && args.by !== 'traceback') throw new UsageError('--depth applies to --by traceback only');
-  return { by: (args.by ?? 'lineno') as SiteGrouping, ...(depth !== undefined ? { depth } : {}) };
+  return {
+    by: (args.by ?? 'lineno') as SiteGrouping,
+    ...(depth !== undefined ? { depth } : {}),
+    ...(args.keepImportFrames === true ? { keepImportFrames: true } : {}),
+    projectRoot: projectRootOption(args.projectRoot),
+  };
+}
+
+/** --project-root as an absolute path: an existing directory (default: the working directory). */
+export function projectRootOption(dir: string | undefined): string {
+  if (dir === undefined) return process.cwd();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--project-root ${JSON.stringify(dir)}: expected an existing directory`);
+  return resolve(dir);
 }
 
 /** A --depth value as typed: a whole number >= 1 (undefined when not given). */

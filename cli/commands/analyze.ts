@@ -10,6 +10,7 @@ import type { AnalyzeTaskOptions } from '../../src/batch/tasks/analyze.js';
 import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
+import { stdoutWidth } from '../output-width.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote } from '../quiet-option.js';
@@ -58,7 +59,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       );
       const report = args.json
         ? JSON.stringify({ schema: ANALYZE_SCHEMA, traces: results, failures }, null, 2) + '\n'
-        : results.map(formatAnalyzeText).join('\n');
+        : results.map((r) => formatAnalyzeText(r, { width: args.output === undefined ? stdoutWidth() : undefined })).join('\n');
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force, inputs });
         reportWrote(args, args.output);

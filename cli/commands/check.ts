@@ -15,6 +15,7 @@ import { UsageError } from '../../src/errors.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
+import { stdoutWidth } from '../output-width.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
 import { formatJunit } from '../../src/reports/junit.js';
 import { formatSarif } from '../../src/reports/sarif.js';
@@ -24,6 +25,7 @@ import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.j
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote } from '../quiet-option.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
+import { projectRootOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withTraceOptions } from '../trace-options.js';
@@ -158,7 +160,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
       writeOutputs(report, args, sourceRoot, { inputs: [...batch.inputs, ...readFiles], baseline: baselineFile });
       if (args.json) writeStdout(JSON.stringify(report, null, 2) + '\n');
-      else writeStdout(formatCheckText(report));
+      else writeStdout(formatCheckText(report, { width: stdoutWidth() }));
       if (process.env['GITHUB_ACTIONS'] === 'true') {
         // Workflow commands are read from stdout and stderr alike; stderr keeps a --json stdout clean.
         const annotations = githubAnnotations(report, sourceRoot);
@@ -224,7 +226,7 @@ function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string, 
     const failing = report.traces.flatMap((t) =>
       t.leaks.sites.filter((s) => t.budgets.some((b) => !b.passed && b.sites.includes(s.key))),
     );
-    write(gen, generateSuppressions(report.traces.map((t) => t.file).join(', '), failing, report.traces[0]?.leaks.groupedBy ?? 'lineno'), args.force);
+    write(gen, generateSuppressions(report.traces.map((t) => t.file).join(', '), failing, report.traces[0]?.leaks.groupedBy ?? 'lineno', projectRootOption(args.projectRoot)), args.force);
   }
 }
 

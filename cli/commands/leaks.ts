@@ -7,11 +7,13 @@ import { UsageError } from '../../src/errors.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
+import { stdoutWidth } from '../output-width.js';
 import { generateSuppressions } from '../../src/suppressions/generate.js';
 import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
+import { projectRootOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { withTraceOptions } from '../trace-options.js';
 
@@ -47,10 +49,10 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       refuseInputsAsOutputs([args.output, gen], inputs);
       refuseOutputTwice([['-o', args.output], ['--gen-suppressions', gen]]);
       const result = await findLeaks(trace, { ...leakOptionsOf(args, suppressions), top });
-      const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result);
+      const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result, { width: args.output === undefined ? stdoutWidth() : undefined });
       if (gen !== undefined) {
         if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');
-        const text = generateSuppressions(result.file, result.sites, result.groupedBy);
+        const text = generateSuppressions(result.file, result.sites, result.groupedBy, projectRootOption(args.projectRoot));
         if (gen === '-') writeStdout(text);
         else {
           writeReportFile(gen, text, { force: args.force, inputs });

@@ -51,7 +51,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       .option('frames', { type: 'string', defaultDescription: String(DEFAULT_FRAMES), describe: `Python frames kept per call stack, innermost first (1-${MAX_FRAMES})` })
       .option('stacks', { type: 'boolean', default: true, describe: 'record call stacks (--no-stacks: addresses and sizes only)' })
       .option('raw', { type: 'boolean', default: false, describe: 'also record the RAW domain (PyMem_RawMalloc: the C library\'s malloc)' })
-      .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: OUT with .stats.txt for .csv/.csv.gz)' })
+      .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: NAME.stats.txt for NAME.csv.gz, OUT.stats.txt for any other OUT)' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the trace and statistics files if they exist' })
       .epilogue(RECORD_EXAMPLES) as unknown as Argv<RecordArgs>,
   handler: (args: ArgumentsCamelCase<RecordArgs>) =>

@@ -19,7 +19,7 @@ import type { Replayer } from '../replay/replayer.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
-import { DEFAULT_SITE_GROUPING, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
+import { DEFAULT_SITE_GROUPING, siteGroupingFrom, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
 
 export const ANALYZE_SCHEMA = 'memreplay.analyze/2';
 
@@ -96,6 +96,10 @@ export interface AnalyzeOptions extends ReplayTraceOptions {
   by?: SiteGrouping;
   /** With `by: 'traceback'`: innermost frames per site (default all). */
   depth?: number;
+  /** Keep importlib's frames in site names (default: folded into the frame that caused the import). */
+  keepImportFrames?: boolean;
+  /** Name a site by its innermost frame under this directory when its stack has one (default: none). */
+  projectRoot?: string;
 }
 
 export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
@@ -104,10 +108,7 @@ export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): 
     ...options,
     observers: [...(options.observers ?? []), peak],
   });
-  return analyzeReplayed(replayed, peak, options.top ?? 20, {
-    by: options.by ?? 'lineno',
-    ...(options.depth !== undefined ? { depth: options.depth } : {}),
-  });
+  return analyzeReplayed(replayed, peak, options.top ?? 20, siteGroupingFrom(options));
 }
 
 /**

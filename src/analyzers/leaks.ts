@@ -29,7 +29,7 @@ import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from '.
 import type { GrowthClass } from './growth-rule.js';
 import type { MarkCensus } from './mark-census.js';
 import { rankSites, walkLiveSites, type SiteTotals } from './live-sites.js';
-import { C_LIBRARY_CLASS, SiteTable, type SiteGrouping } from './site-table.js';
+import { C_LIBRARY_CLASS, SiteTable, siteGroupingFrom, type SiteGrouping } from './site-table.js';
 
 export const LEAKS_SCHEMA = 'memreplay.leaks/1';
 /** Steady-state leak sites, and sites over listSitesOver, listed at most (counts are always exact). */
@@ -39,6 +39,10 @@ export interface LeaksOptions extends Omit<ReplayTraceOptions, 'observers' | 'st
   by?: SiteGrouping;
   /** With --by traceback: innermost frames per site (default all). */
   depth?: number;
+  /** Keep importlib's frames in site names (default: folded into the frame that caused the import). */
+  keepImportFrames?: boolean;
+  /** Name a site by its innermost frame under this directory when its stack has one (default: none). */
+  projectRoot?: string;
   /** Sites listed besides the steady-state leaks (default 20). */
   top?: number;
   warmup?: WarmupSpec;
@@ -227,8 +231,7 @@ export class LeaksAnalysis implements ReplayObserver {
     if (this.state !== undefined) return this.state;
     const options = this.options;
     const table = new SiteTable(this.ctx.stacks, r.geometry, {
-      by: options.by ?? 'lineno',
-      ...(options.depth !== undefined ? { depth: options.depth } : {}),
+      ...siteGroupingFrom(options),
       suppressionOf: (frames) => this.matcher.match(frames),
     });
     const growth = new GrowthObserver(table, {
@@ -288,7 +291,8 @@ export class LeaksAnalysis implements ReplayObserver {
       const t = totalsBySite.get(s);
       const v = verdicts.get(s)!;
       const stack = info.exampleStack >= 0 ? ctx.stacks.frames(info.exampleStack) : [];
-      const innermost: PythonFrame | null = stack.length > 0 ? parseFrame(stack[stack.length - 1]!) : null;
+      // The frame the site is named by: the user's code rather than importlib or the library it called.
+      const innermost: PythonFrame | null = info.frame !== null ? parseFrame(info.frame) : null;
       const classes: LeaksSite['sizeClasses'][number][] = [];
       t?.classBlocks.forEach((n, c) => {
         if (n !== undefined && n > 0) classes.push({ sizeClass: c, blockSize: blockSize(geometry, c), blocks: n });

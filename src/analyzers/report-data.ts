@@ -106,6 +106,8 @@ export interface Timeline {
   readonly maxMarks: number;
   /** Marks after the first `maxMarks`, not sampled. */
   readonly marksOmitted: number;
+  /** The trace's first timestamp (ns), the origin of the report's time axes; null when no event had one. */
+  readonly firstTs: number | null;
 }
 
 /**
@@ -342,6 +344,10 @@ export interface ReportOptions {
   readonly by?: SiteGrouping;
   /** With `by: 'traceback'`: innermost frames per site (default all). */
   readonly depth?: number;
+  /** Keep importlib's frames in site names (default: folded into the frame that caused the import). */
+  readonly keepImportFrames?: boolean;
+  /** Name a site by its innermost frame under this directory when its stack has one (default: none). */
+  readonly projectRoot?: string;
   /**
    * The instant of the leak section: the first mark with this label, as
    * `memreplay leaks --at` (an error when the trace has none). Default: the

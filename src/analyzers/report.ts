@@ -27,7 +27,7 @@ import { ArenaPeakObserver } from './arena-peak.js';
 import { arenaPinning } from './arena-pinning.js';
 import { instantAt, instantOf } from './instant.js';
 import { LeaksAnalysis, type LeaksResult } from './leaks.js';
-import { SiteTable, type SiteGroupingOptions } from './site-table.js';
+import { SiteTable, siteGroupingFrom, type SiteGroupingOptions } from './site-table.js';
 import { denseMarkWindow } from './mark-window.js';
 import { captureAtEvents } from './peak-sites.js';
 import {
@@ -74,7 +74,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     lenient: options.lenient ?? false,
   };
   const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  const grouping: SiteGroupingOptions = { by: options.by ?? 'lineno', ...(options.depth !== undefined ? { depth: options.depth } : {}) };
+  const grouping: SiteGroupingOptions = siteGroupingFrom(options);
 
   const first = await firstPass(path, replayOptions, newContext(), limits, grouping, options);
   const { analyze } = first;

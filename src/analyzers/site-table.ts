@@ -11,12 +11,21 @@
 // (counted per rule), and each site remembers whether any of its stacks ran
 // outside the import machinery (the windows growth rule asks). Site ids are
 // small integers from 0, in first-seen order.
+//
+// Blame goes to the user's code. Import-machinery frames (importlib's
+// bootstrap) are folded into the frame that caused the import: dropping them
+// leaves the `import` line below them, or the `<module>` frame of the module
+// being executed above them, as the innermost frame (`keepImportFrames`
+// keeps them). With a `projectRoot`, the frame a site is named by is the
+// innermost one inside the project (as SARIF locates results), when the
+// stack has one; else the innermost frame left after folding.
 
 import { DOMAIN_NAMES, DOMAIN_RAW } from '../events/ops.js';
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize, type PymallocGeometry } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
 import { parseFrame } from './frame-text.js';
+import { isProjectFrame } from './project-frames.js';
 
 export const SITE_GROUPINGS = ['lineno', 'function', 'filename', 'traceback'] as const;
 export type SiteGrouping = (typeof SITE_GROUPINGS)[number];
@@ -26,6 +35,20 @@ export interface SiteGroupingOptions {
   readonly by: SiteGrouping;
   /** With `traceback`: how many innermost frames make the key (default: all). */
   readonly depth?: number;
+  /** Keep importlib's frames (default: folded into the frame that caused the import). */
+  readonly keepImportFrames?: boolean;
+  /** A site is named by its innermost frame under this directory, when its stack has one. */
+  readonly projectRoot?: string;
+}
+
+/** The grouping fields of any options object (analyze, leaks, report, check), with the default `by`. */
+export function siteGroupingFrom(o: Partial<SiteGroupingOptions>): SiteGroupingOptions {
+  return {
+    by: o.by ?? 'lineno',
+    ...(o.depth !== undefined ? { depth: o.depth } : {}),
+    ...(o.keepImportFrames === true ? { keepImportFrames: true } : {}),
+    ...(o.projectRoot !== undefined ? { projectRoot: o.projectRoot } : {}),
+  };
 }
 
 export const DEFAULT_SITE_GROUPING: SiteGroupingOptions = { by: 'lineno' };
@@ -45,6 +68,8 @@ export interface SiteInfo {
   readonly key: string;
   /** A stack of one of the site's blocks (the first seen), or -1 for no-stack sites. */
   readonly exampleStack: number;
+  /** The frame the site is named by (with `traceback`: the one the other groupings would name it by), or null for no-stack sites. */
+  readonly frame: string | null;
   /** For no-stack sites: the domain and size class (C_LIBRARY_CLASS for the C library). */
   readonly noStack: { readonly domain: number; readonly sizeClass: number } | null;
 }
@@ -54,6 +79,10 @@ const IS_SUPPRESSED = 1;
 const OFFSET = 2;
 /** No-stack cache slots per domain: 32 size classes at most (3.8+: 32) plus the C library. */
 const CLASS_SLOTS = 65;
+/** frameKind bits. */
+const FRAME_PLAIN = 1;
+const FRAME_IMPORT = 2;
+const FRAME_PROJECT = 4;
 
 /** The key of the site of blocks without a stack: `(no stack) obj size class 3 (64-byte blocks)`. */
 export function noStackSiteKey(domain: number, sizeClass: number, g: PymallocGeometry): string {
@@ -68,7 +97,12 @@ export function noStackSiteKey(domain: number, sizeClass: number, g: PymallocGeo
  * names it in tracebacks, or from its source file) or zipimport.
  */
 export function isImportFrame(frame: string): boolean {
-  return frame.includes('importlib._bootstrap') || frame.includes('importlib/_bootstrap') || frame.includes('<frozen zipimport>');
+  return (
+    frame.includes('importlib._bootstrap') ||
+    frame.includes('importlib/_bootstrap') ||
+    frame.includes('importlib\\_bootstrap') ||
+    frame.includes('<frozen zipimport>')
+  );
 }
 
 export class SiteTable {
@@ -79,6 +113,10 @@ export class SiteTable {
   private stackSite = new Int32Array(1024);
   private stackRule = new Int32Array(1024).fill(-1);
   private readonly noStackSite = new Int32Array(3 * CLASS_SLOTS).fill(-1);
+  /** Per frame id: 0 not looked at yet, else FRAME_PLAIN plus FRAME_IMPORT / FRAME_PROJECT bits. */
+  private frameKind = new Uint8Array(1024);
+  /** The frame ids a stack is named from, reused for every stack (innermost last). */
+  private kept: number[] = [];
 
   constructor(
     private readonly stacks: StackTable,
@@ -126,7 +164,7 @@ export class SiteTable {
     // Not interned by key: a frame of a (hostile) trace spelled like this key
     // must not merge its blocks with these. The cache keeps it unique.
     const site = this.infos.length;
-    this.infos.push({ key: noStackSiteKey(domain, cls, this.geometry), exampleStack: -1, noStack: { domain, sizeClass: cls } });
+    this.infos.push({ key: noStackSiteKey(domain, cls, this.geometry), exampleStack: -1, frame: null, noStack: { domain, sizeClass: cls } });
     this.noStackSite[slot] = site;
     return site;
   }
@@ -146,35 +184,74 @@ export class SiteTable {
       this.stackRule[stack] = rule;
       return SUPPRESSED;
     }
-    const site = this.intern(this.keyOf(ids), stack);
+    const kept = this.keptFrames(ids);
+    const named = this.stacks.frameString(this.namingFrame(kept));
+    const site = this.intern(this.keyOf(kept, named), stack, named);
     this.stackSite[stack] = site + OFFSET;
     if (!this.underImport(ids)) this.markOutsideImport(site);
     return site;
   }
 
-  private keyOf(ids: Int32Array): string {
-    const innermost = this.stacks.frameString(ids[ids.length - 1]!);
+  /** The stack's frame ids (oldest first) with import frames folded away, unless kept or all there is. */
+  private keptFrames(ids: Int32Array): number[] {
+    const kept = this.kept;
+    kept.length = 0;
+    const fold = this.options.keepImportFrames !== true;
+    for (let i = 0; i < ids.length; i++) if (!fold || (this.kindOf(ids[i]!) & FRAME_IMPORT) === 0) kept.push(ids[i]!);
+    if (kept.length === 0) kept.push(ids[ids.length - 1]!);
+    return kept;
+  }
+
+  /** The innermost kept frame in the project, else the innermost kept frame. */
+  private namingFrame(kept: readonly number[]): number {
+    if (this.options.projectRoot !== undefined) {
+      for (let i = kept.length - 1; i >= 0; i--) if ((this.kindOf(kept[i]!) & FRAME_PROJECT) !== 0) return kept[i]!;
+    }
+    return kept[kept.length - 1]!;
+  }
+
+  private keyOf(kept: readonly number[], named: string): string {
     switch (this.options.by) {
       case 'lineno':
-        return innermost;
+        return named;
       case 'function': {
-        const f = parseFrame(innermost);
-        return f.func === '' ? innermost : `${f.func} (${f.file})`;
+        const f = parseFrame(named);
+        return f.func === '' ? named : `${f.func} (${f.file})`;
       }
       case 'filename':
-        return parseFrame(innermost).file;
+        return parseFrame(named).file;
       case 'traceback': {
-        const depth = this.options.depth ?? ids.length;
-        const from = Math.max(0, ids.length - depth);
+        const depth = this.options.depth ?? kept.length;
+        const from = Math.max(0, kept.length - depth);
         const parts: string[] = [];
-        for (let i = from; i < ids.length; i++) parts.push(this.stacks.frameString(ids[i]!));
+        for (let i = from; i < kept.length; i++) parts.push(this.stacks.frameString(kept[i]!));
         return parts.join('; ');
       }
     }
   }
 
+  /** What a frame is (cached per frame id: stacks share frames). */
+  private kindOf(frameId: number): number {
+    if (frameId >= this.frameKind.length) {
+      let n = this.frameKind.length;
+      while (n <= frameId) n *= 2;
+      const bigger = new Uint8Array(n);
+      bigger.set(this.frameKind);
+      this.frameKind = bigger;
+    }
+    let kind = this.frameKind[frameId]!;
+    if (kind === 0) {
+      const text = this.stacks.frameString(frameId);
+      kind = FRAME_PLAIN;
+      if (isImportFrame(text)) kind |= FRAME_IMPORT;
+      else if (this.options.projectRoot !== undefined && isProjectFrame(text, this.options.projectRoot)) kind |= FRAME_PROJECT;
+      this.frameKind[frameId] = kind;
+    }
+    return kind;
+  }
+
   private underImport(ids: Int32Array): boolean {
-    for (let i = 0; i < ids.length; i++) if (isImportFrame(this.stacks.frameString(ids[i]!))) return true;
+    for (let i = 0; i < ids.length; i++) if ((this.kindOf(ids[i]!) & FRAME_IMPORT) !== 0) return true;
     return false;
   }
 
@@ -189,11 +266,11 @@ export class SiteTable {
     this.outsideImport[site] = 1;
   }
 
-  private intern(key: string, exampleStack: number): number {
+  private intern(key: string, exampleStack: number, frame: string): number {
     const known = this.ids.get(key);
     if (known !== undefined) return known;
     const site = this.infos.length;
-    this.infos.push({ key, exampleStack, noStack: null });
+    this.infos.push({ key, exampleStack, frame, noStack: null });
     this.ids.set(key, site);
     return site;
   }

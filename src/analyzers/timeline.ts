@@ -88,6 +88,7 @@ export class TimelineObserver implements ReplayObserver {
   private readonly firstEvent: Float64Array;
   private readonly lastEvent: Float64Array;
   private readonly ts: Float64Array;
+  private firstTs = NaN;
   private readonly line: Float64Array;
   /** Label of the last mark at each bucket's last event (null: none yet). */
   private readonly mark: (string | null)[];
@@ -136,6 +137,8 @@ export class TimelineObserver implements ReplayObserver {
     }
     this.lastEvent[i] = r.events;
     this.ts[i] = r.lastTs;
+    // NaN until the first timestamp (NaN !== NaN): one compare per event.
+    if (this.firstTs !== this.firstTs) this.firstTs = r.lastTs;
     this.line[i] = r.line;
     this.mark[i] = r.marks > 0 ? r.lastMark : null;
     if (++this.filled === this.width) {
@@ -194,6 +197,7 @@ export class TimelineObserver implements ReplayObserver {
       marks: this.markSamples,
       maxMarks: this.maxMarks,
       marksOmitted: this.marksSeen - this.markSamples.length,
+      firstTs: Number.isNaN(this.firstTs) ? null : this.firstTs,
     };
   }
 }

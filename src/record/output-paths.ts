@@ -17,10 +17,14 @@ export interface RecordingFiles {
   gzip: boolean;
 }
 
-/** OUT.csv and OUT.csv.gz -> OUT.stats.txt; any other name -> NAME.stats.txt. */
+/**
+ * OUT.csv.gz -> OUT.stats.txt (the sample traces' form); any other name, OUT.csv
+ * included, -> NAME.stats.txt with the whole name, so that `c.csv` and
+ * `c.csv.gz` (or `t` and `t.gz`) recorded side by side keep their own statistics.
+ */
 export function recordingFiles(trace: string, statsOut?: string): RecordingFiles {
   const gzip = trace.endsWith('.gz');
-  const stem = trace.replace(/\.csv(\.gz)?$/, '').replace(/\.gz$/, '');
+  const stem = trace.endsWith('.csv.gz') ? trace.slice(0, -'.csv.gz'.length) : trace;
   const stats = statsOut ?? `${stem}.stats.txt`;
   return { trace, stats, final: finalStatsPath(stats), gzip };
 }

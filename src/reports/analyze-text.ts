@@ -7,11 +7,17 @@ import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
+import { nameBudget, terminalSiteName } from './site-name.js';
 import { bytes, count, nounFor, percent, terminalSafe, thousands } from './units.js';
 
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
 
-export function formatAnalyzeText(r: AnalyzeResult): string {
+export interface AnalyzeTextOptions {
+  /** Columns of the terminal: site names are shortened to fit (default: 90 characters for a name). */
+  width?: number;
+}
+
+export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions = {}): string {
   const out: string[] = [];
   const e = r.events;
   out.push(`== ${terminalSafe(r.file)} (${r.format}${r.gzip ? ', gzip' : ''}; CPython ${r.python.version} model, from ${r.python.source})`);
@@ -59,8 +65,10 @@ export function formatAnalyzeText(r: AnalyzeResult): string {
   const lb = r.liveBlocks;
   if (lb.totalGroups === 0) out.push('no live blocks at the end');
   else out.push(`live blocks at the end ${liveGroupingText(r)}:`);
+  // The name column starts after 32 characters of figures.
+  const nameColumn = nameBudget(options.width, 32, 90);
   for (const g of lb.groups) {
-    out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${nounFor(g.blocks, 'block').padEnd(6)}  ${terminalSafe(g.key, 90)}`);
+    out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${nounFor(g.blocks, 'block').padEnd(6)}  ${terminalSiteName(g.key, nameColumn)}`);
   }
   out.push('');
   out.push('fragmentation at the end:');

@@ -7,6 +7,7 @@ import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { freedAfterSamplesText, instantText, noVerdictAdvice, slopeText } from './growth-text.js';
 import { suppressedLines } from './leaks-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
+import { nameBudget, terminalSiteName } from './site-name.js';
 import { bytes, count, percent, terminalSafe, thousands } from './units.js';
 
 /** Skipped bad records shown per trace; the count is always exact. */
@@ -26,7 +27,12 @@ export function formatBudgetValue(name: BudgetName, v: number): string {
   }
 }
 
-export function formatCheckText(report: CheckReport): string {
+export interface CheckTextOptions {
+  /** Columns of the terminal: site names are shortened to fit (default: 100 characters for a name). */
+  width?: number;
+}
+
+export function formatCheckText(report: CheckReport, options: CheckTextOptions = {}): string {
   const out: string[] = [];
   const budgets = BUDGET_NAMES.filter((b) => report.budgets[b] !== undefined).map(
     (b) => `${BUDGET_DESCRIPTIONS[b]} <= ${formatBudgetValue(b, report.budgets[b]!)} (${report.budgetSources[b] ?? 'flag'})`,
@@ -42,7 +48,7 @@ export function formatCheckText(report: CheckReport): string {
   }
   if (report.suppressions.length > 0) out.push(`suppressions: ${report.suppressions.map((s) => terminalSafe(s, 80)).join(', ')}`);
   out.push('');
-  for (const t of report.traces) out.push(...traceLines(t));
+  for (const t of report.traces) out.push(...traceLines(t, options.width));
   // The error itself went to stderr as the trace failed; saying it again here
   // would show it twice in a terminal.
   for (const f of report.failures) out.push(`ERROR ${terminalSafe(f.file)}: could not be read (the error is on stderr)`);
@@ -99,7 +105,7 @@ function quoteLabel(text: string): string {
   return JSON.stringify(terminalSafe(text, 40));
 }
 
-function traceLines(t: TraceCheck): string[] {
+function traceLines(t: TraceCheck, width: number | undefined): string[] {
   const noVerdict = t.leaks.growth.noVerdict;
   const out = [`${t.passed ? 'PASS ' : 'FAIL '} ${terminalSafe(t.file)}${noVerdict !== null && t.passed ? ' (no leak verdict)' : ''}`];
   const incomplete = incompleteText(t.completeness);
@@ -125,7 +131,7 @@ function traceLines(t: TraceCheck): string[] {
     if (b.passed) continue;
     out.push(`  ${budgetFailureText(t, b, quoteLabel)}`);
     if (b.noVerdict !== null) out.push(`    ${noVerdictAdvice(t.leaks)}; or pass --allow-no-verdict to let it pass with a warning`);
-    for (const key of b.sites.slice(0, MAX_SITES_SHOWN)) out.push(`    ${terminalSafe(key, 100)}: ${siteFindingText(t, key, quoteLabel)}`);
+    for (const key of b.sites.slice(0, MAX_SITES_SHOWN)) out.push(`    ${terminalSiteName(key, nameBudget(width, 6, 100))}: ${siteFindingText(t, key, quoteLabel)}`);
     if (b.sites.length > MAX_SITES_SHOWN) out.push(`    and ${thousands(b.sites.length - MAX_SITES_SHOWN)} more`);
     const note = freedLeaksNote(t, b.sites.slice(0, MAX_SITES_SHOWN));
     if (note !== null) out.push(`    (${note})`);

@@ -9,6 +9,7 @@ import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-di
 import type { MetricDiff, TraceDiffResult, TraceSide } from '../analyzers/trace-diff.js';
 import { frameText, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
 import { STACKLESS_GROUPING } from './site-words.js';
+import { terminalSiteName } from './site-name.js';
 import { bytes, count, percent, terminalSafe, thousands } from './units.js';
 
 /** Older frames shown under a --by traceback row. */
@@ -86,7 +87,7 @@ function statisticsTable(stats: readonly StatisticDiff[], by: string, top: numbe
 }
 
 function site(f: SnapshotFrame): string {
-  return terminalSafe(f.name !== undefined ? `${f.name} (${frameText(f)})` : frameText(f), 100);
+  return terminalSiteName(f.name !== undefined ? `${f.name} (${frameText(f)})` : frameText(f), 100);
 }
 
 function metricValue(m: MetricDiff, v: number | null): string {

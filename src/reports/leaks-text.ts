@@ -14,6 +14,7 @@ import {
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
+import { nameBudget, terminalSiteName } from './site-name.js';
 import { bytes, count, nounFor, plural, terminalSafe, thousands } from './units.js';
 /** Evidence values shown per site before eliding the middle. */
 const MAX_SERIES_SHOWN = 14;
@@ -21,6 +22,8 @@ const MAX_SERIES_SHOWN = 14;
 export interface LeaksTextOptions {
   /** Frames of each listed site's stack to show (innermost first); default 5. */
   frames?: number;
+  /** Columns of the terminal: site names are shortened to fit (default: 90 for the table, 110 elsewhere). */
+  width?: number;
 }
 
 export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}): string {
@@ -54,7 +57,7 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
     out.push('no steady-state leak');
   } else {
     out.push(`steady-state leaks (${thousands(r.growth.steadyLeakSites)}):`);
-    for (const s of leaks) out.push(...siteDetail(r, s, frames));
+    for (const s of leaks) out.push(...siteDetail(r, s, frames, options.width));
   }
   if (bounded.length > 0) {
     out.push('');
@@ -69,9 +72,11 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
     out.push('');
     out.push(`other live ${plural(site)} by bytes (top ${thousands(others.length)}):`);
     out.push(`  ${'live'.padStart(10)} ${'blocks'.padStart(9)} ${'pools'.padStart(11)} ${'arenas'.padStart(9)}  ${'growth'.padEnd(13)}  ${site}`);
+    // The site column starts after 61 characters of figures.
+    const tableName = nameBudget(options.width, 61, 90);
     for (const s of others) {
       out.push(
-        `  ${bytes(s.requestedBytes).padStart(10)} ${thousands(s.blocks).padStart(9)} ${aloneOf(s.pools, s.poolsAlone).padStart(11)} ${aloneOf(s.arenas, s.arenasAlone).padStart(9)}  ${GROWTH_CLASS_NAMES[s.growth.class].padEnd(13)}  ${terminalSafe(s.key, 90)}`,
+        `  ${bytes(s.requestedBytes).padStart(10)} ${thousands(s.blocks).padStart(9)} ${aloneOf(s.pools, s.poolsAlone).padStart(11)} ${aloneOf(s.arenas, s.arenasAlone).padStart(9)}  ${GROWTH_CLASS_NAMES[s.growth.class].padEnd(13)}  ${terminalSiteName(s.key, tableName)}`,
       );
     }
     out.push(`  (pools, arenas: holding a block of the ${site} / holding only its blocks)`);
@@ -95,10 +100,10 @@ export function suppressedLines(r: LeaksResult, indent: string): string[] {
   return out;
 }
 
-function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
+function siteDetail(r: LeaksResult, s: LeaksSite, frames: number, width: number | undefined): string[] {
   const out: string[] = [];
   const g = s.growth;
-  out.push(`  ${terminalSafe(s.key, 110)}`);
+  out.push(`  ${terminalSiteName(s.key, nameBudget(width, 2, 110))}`);
   const when = instantText(r, quote);
   const now = s.blocks > 0 ? `${bytes(s.requestedBytes)} in ${count(s.blocks, 'block')} live ${when}` : `0 B live ${when}: ${freedAfterSamplesText(r)}`;
   out.push(`    ${slopeText(r, g.slope)}; ${now}; rose in ${g.rises} of ${count(r.growth.steadyIntervals, 'interval')} after the warm-up`);
@@ -113,7 +118,7 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number): string[] {
   if (s.stack.length > 0) {
     const shown = s.stack.slice(-frames).reverse();
     out.push(`    stack, innermost first${s.stack.length > shown.length ? ` (${shown.length} of ${s.stack.length})` : ''}:`);
-    for (const f of shown) out.push(`      ${terminalSafe(f, 110)}`);
+    for (const f of shown) out.push(`      ${terminalSiteName(f, nameBudget(width, 6, 110))}`);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import type { TraceInstant } from '../analyzers/report-data.js';
 import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
 import { leakVerdictOf, leakVerdictText } from './leak-verdict.js';
+import { MAX_CORE, shortSiteName } from './site-name.js';
 import { siteNoun, STACKLESS_GROUPING } from './site-words.js';
 import { bytes, count, percent, thousands } from './units.js';
 import { visibleControls } from '../text/visible-controls.js';
@@ -29,6 +30,11 @@ const SPARK = '▁▂▃▄▅▆▇█';
  * entities: "C library (size 0 or > 512)" stays as it is. Line breaks become
  * spaces, other control characters visible `\x1b` escapes.
  */
+/** A site name in a table cell: shortened in its path, never in its function, file name or line (site-name.ts). */
+function mdSiteName(key: string): string {
+  return mdText(shortSiteName(key, 120), MAX_CORE);
+}
+
 export function mdText(text: string, max = 120): string {
   const clipped = text.length > max ? text.slice(0, max - 1) + '…' : text;
   return visibleControls(clipped.replace(/[\r\n\u2028\u2029]/g, ' '))
@@ -107,7 +113,7 @@ export function formatReportMarkdown(d: ReportData): string {
       `${when(p)}: ${count(p.live.totalBlocks, 'block')}, ${bytes(p.live.totalRequestedBytes)} requested, in ${count(p.live.totalGroups, by)}${hasStacks ? '' : ` ${STACKLESS_GROUPING} (the trace has no call stacks)`}.`,
       '',
     );
-    out.push(table([by, 'blocks', 'requested'], p.live.groups.slice(0, ROWS).map((g) => [mdText(g.key), thousands(g.blocks), bytes(g.requestedBytes)]), [false, true, true]), '');
+    out.push(table([by, 'blocks', 'requested'], p.live.groups.slice(0, ROWS).map((g) => [mdSiteName(g.key), thousands(g.blocks), bytes(g.requestedBytes)]), [false, true, true]), '');
   }
   if (d.timeline.marks.length > 0) {
     out.push('## Marks', '');
@@ -150,7 +156,7 @@ export function formatReportMarkdown(d: ReportData): string {
     out.push(
       table(
         [siteNoun(pin.groupedBy, hasStacks), 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
-        pin.sitesByArenasPinned.slice(0, ROWS).map((s) => [mdText(s.site), thousands(s.arenasPinned), thousands(s.arenasSolelyPinned), thousands(s.poolsPinned), bytes(s.keptUnusableBytes), bytes(s.quantizationWasteBytes)]),
+        pin.sitesByArenasPinned.slice(0, ROWS).map((s) => [mdSiteName(s.site), thousands(s.arenasPinned), thousands(s.arenasSolelyPinned), thousands(s.poolsPinned), bytes(s.keptUnusableBytes), bytes(s.quantizationWasteBytes)]),
         [false, true, true, true, true, true],
       ),
       '',
@@ -171,7 +177,7 @@ export function formatReportMarkdown(d: ReportData): string {
           .map((s) => {
             const note = freedNote(leaks, s);
             const live = bytes(s.requestedBytes) + (note === null ? '' : ` (${note})`);
-            return [mdText(s.key), GROWTH_CLASS_NAMES[s.growth.class], textSparkline(s.growth.liveBytes), slopeText(leaks, s.growth.slope), live, thousands(s.blocks)];
+            return [mdSiteName(s.key), GROWTH_CLASS_NAMES[s.growth.class], textSparkline(s.growth.liveBytes), slopeText(leaks, s.growth.slope), live, thousands(s.blocks)];
           }),
         [false, false, false, true, true, true],
       ),

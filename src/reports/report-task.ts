@@ -17,7 +17,7 @@ import { chartsFolder, type ReportFormat } from './report-files.js';
 export { chartsFolder, REPORT_FORMATS, type ReportFormat } from './report-files.js';
 
 /** Plain data, so it crosses to a worker: buildReport's site and leak options, and how to write. */
-export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'at' | 'warmup' | 'marks' | 'suppressions'> {
+export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'keepImportFrames' | 'projectRoot' | 'at' | 'warmup' | 'marks' | 'suppressions'> {
   readonly format: ReportFormat;
   readonly python?: PythonVersion;
   readonly traceFormat?: 'csv' | 'jsonl';
@@ -52,6 +52,8 @@ export const reportTask = defineTask<ReportTaskOptions, ReportTaskResult>({
       ...(options.whatIf !== undefined ? { whatIf: options.whatIf } : {}),
       ...(options.by !== undefined ? { by: options.by } : {}),
       ...(options.depth !== undefined ? { depth: options.depth } : {}),
+      ...(options.keepImportFrames !== undefined ? { keepImportFrames: options.keepImportFrames } : {}),
+      ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),
       ...(options.at !== undefined ? { at: options.at } : {}),
       ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
       ...(options.marks !== undefined ? { marks: options.marks } : {}),

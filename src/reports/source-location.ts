@@ -1,11 +1,10 @@
 // Where in the user's code a leak site is: the innermost frame of its stack
-// that is in the project — under the source root (or a relative path), not
-// the standard library, not an installed package, not a frozen or generated
-// module. CI annotations and SARIF results point there, so the line a
-// reviewer sees is the user's own call, not json/decoder.py.
+// that is in the project (analyzers/project-frames.ts says which are).
 
-import { isAbsolute, posix, relative, sep, win32 } from 'node:path';
 import { parseFrame, type PythonFrame } from '../analyzers/frame-text.js';
+import { isGeneratedFile, isProjectFile, pathUnderRoot } from '../analyzers/project-frames.js';
+
+export { isGeneratedFile, pathUnderRoot };
 
 export interface SourceLocation {
   readonly frame: PythonFrame;
@@ -14,29 +13,10 @@ export interface SourceLocation {
   readonly inProject: boolean;
 }
 
-const THIRD_PARTY = /(^|\/)(site-packages|dist-packages)\//;
-const STDLIB = /(^|\/)lib\/python\d+(\.\d+)?t?\//i;
-
-export function isGeneratedFile(file: string): boolean {
-  return file.startsWith('<') || file === '';
-}
-
-/** The file relative to `root` (forward slashes), or null when it lies outside. */
-export function pathUnderRoot(file: string, root: string): string | null {
-  if (isGeneratedFile(file)) return null;
-  const absolute = isAbsolute(file) || win32.isAbsolute(file);
-  if (!absolute) return posix.normalize(file.replace(/\\/g, '/')).replace(/^\.\//, '');
-  const rel = relative(root, file);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
-  return rel.split(sep).join('/');
-}
-
 export function locate(frameText: string, root: string): SourceLocation {
   const frame = parseFrame(frameText);
   const relativePath = pathUnderRoot(frame.file, root);
-  const normalized = frame.file.replace(/\\/g, '/');
-  const inProject = relativePath !== null && !relativePath.startsWith('../') && !THIRD_PARTY.test(normalized) && !STDLIB.test(normalized);
-  return { frame, relativePath, inProject };
+  return { frame, relativePath, inProject: isProjectFile(frame.file, relativePath) };
 }
 
 /**

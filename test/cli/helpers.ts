@@ -21,7 +21,8 @@ export function memreplay(args: string[], input?: string | Buffer, cwd?: string,
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, MEMREPLAY_DEBUG: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
+    // No COLUMNS from the shell running the tests: text output follows it (site names).
+    env: { ...process.env, MEMREPLAY_DEBUG: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', COLUMNS: '', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { iterationsTrace } from '../analyzers/trace-writer.js';
@@ -70,6 +70,36 @@ describe('memreplay leaks', () => {
     const twice = memreplay(['leaks', file, '--gen-suppressions', supp]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toBe(`memreplay: ${supp} exists; pass --force to overwrite it\n`);
+  });
+
+  it('--gen-suppressions writes paths that work on another machine and patch release, which the matcher accepts', () => {
+    const dir = tempDir();
+    const project = join(dir, 'proj');
+    mkdirSync(project);
+    const file = join(dir, 'paths.csv');
+    const frames = [
+      '/root/.pyenv/versions/3.10.13/lib/python3.10/email/utils.py:162',
+      'attr (/srv/venv/lib/python3.10/site-packages/attr/_make.py:7)',
+      `main (${project}/app/jobs.py:30)`,
+      'C:\\Python310\\Lib\\json\\decoder.py:353',
+      '/opt/elsewhere/tool.py:5',
+    ];
+    const rows = ['# python: 3.10.13', 'op,addr,size,old_addr,domain,frames,label', ...frames.map((f, i) => `alloc,0x${(i + 1).toString(16)}0000,${100 * (5 - i)},,obj,"${f}",`)];
+    writeFileSync(file, rows.join('\n') + '\n');
+    const r = memreplay(['leaks', file, '--project-root', project, '--gen-suppressions', '-']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('leak:'))).toEqual([
+      'leak:email/utils.py:162',
+      'leak:attr/_make.py:7',
+      'leak:app/jobs.py:30',
+      'leak:json/decoder.py:353',
+      'leak:/opt/elsewhere/tool.py:5',
+    ]);
+    const supp = join(dir, 'portable.supp');
+    writeFileSync(supp, r.stdout);
+    const again = JSON.parse(memreplay(['leaks', file, '--json', '--suppressions', supp]).stdout);
+    expect(again.sites).toEqual([]);
+    expect(again.totals.suppressedBlocks).toBe(5);
   });
 
   it('--gen-suppressions - prints the entries instead of the report', () => {

@@ -263,6 +263,6 @@ describe.skipIf(!python)('a program under memreplay record', () => {
     const stacks = readTrace(out).split('\n').filter((l) => l.startsWith('stack,'));
     expect(stacks.length).toBeGreaterThan(50);
     for (const s of stacks) expect(s).toMatch(/^stack,,,,,,,\d+,"[^;]*",$/);
-    expect(readFileSync(join(dir, 'f1.stats.txt'), 'utf8')).toContain('Small block threshold = 512');
+    expect(readFileSync(join(dir, 'f1.csv.stats.txt'), 'utf8')).toContain('Small block threshold = 512');
   });
 });

@@ -43,7 +43,7 @@ describe('memreplay record: bad usage', () => {
 
   it('does not overwrite an existing trace or statistics file without --force', () => {
     const dir = tempDir();
-    for (const existing of ['t.csv', 't.stats.txt', 't.final.stats.txt']) {
+    for (const existing of ['t.csv', 't.csv.stats.txt', 't.csv.final.stats.txt']) {
       const d = join(dir, existing.replace(/\W/g, '_'));
       mkdirSync(d);
       writeFileSync(join(d, existing), 'keep me');

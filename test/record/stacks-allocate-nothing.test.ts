@@ -37,7 +37,7 @@ describe('stack capture adds no allocation', () => {
         const out = join(dir, `${name}.csv`);
         const r = run(SETARCH[0]!, [...SETARCH.slice(1), process.execPath, CLI, 'record', '--python', python!, ...stackArgs, '-o', out, '--', join(WORKLOADS, 'mixed.py'), 'single']);
         expect(r.code).toBe(0);
-        return { text: readTrace(out), stats: readFileSync(join(dir, `${name}.stats.txt`), 'utf8'), final: readFileSync(join(dir, `${name}.final.stats.txt`), 'utf8') };
+        return { text: readTrace(out), stats: readFileSync(join(dir, `${name}.csv.stats.txt`), 'utf8'), final: readFileSync(join(dir, `${name}.csv.final.stats.txt`), 'utf8') };
       };
       const bare = record('bare', ['--no-stacks']);
       const deep = record('deep', ['--frames', '64']);

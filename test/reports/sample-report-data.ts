@@ -52,6 +52,8 @@ export interface SampleOptions {
   empty?: boolean;
   /** Points of the finely sampled stretch of crowded marks (240 by default), or false for none. */
   markWindow?: false | number;
+  /** Timestamps on every event (1 µs apart, from event 1), so the charts run in seconds (default); false: none, the charts run by event. */
+  timestamps?: boolean;
 }
 
 const ARENA = 1 << 20;
@@ -107,7 +109,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
   };
   const instant = (event: number, markIndex: number | null): TraceInstant => ({
     event,
-    ts: event * 1000,
+    ts: o.timestamps === false ? null : event * 1000,
     line: event + 3,
     mark: markIndex === null ? null : text(100 + markIndex),
   });
@@ -454,7 +456,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
   return {
     schema: REPORT_SCHEMA,
     analyze,
-    timeline: { bucketEvents, maxBuckets: 512, buckets, marks, maxMarks: 1000, marksOmitted: 0 },
+    timeline: { bucketEvents, maxBuckets: 512, buckets, marks, maxMarks: 1000, marksOmitted: 0, firstTs: o.timestamps === false || empty ? null : 1000 },
     markWindow: o.markWindow === false || empty ? null : markWindow(),
     sizeClasses: { end: sizeClasses(endInstant, 0.5), arenaPeak: empty ? null : sizeClasses(peakInstant, 0.9) },
     arenaMap: {

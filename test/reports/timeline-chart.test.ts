@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ReportData, TimelineMarkSample } from '../../src/analyzers/report-data.js';
 import { placePeakLabels, placeStripLabels, summarizeMarkLabels } from '../../src/reports/html/timeline-layout.js';
 import { timelineChart, timelineWindowChart, TIMELINE_PANELS, WINDOW_PANELS } from '../../src/reports/html/timeline-chart.js';
+import { arenaSplitTimelineChart } from '../../src/reports/html/fragmentation-chart.js';
+import { traceAxisOf } from '../../src/reports/html/time-axis.js';
 import { drawnTexts, overlapping, sceneItems } from './chart-scene.js';
 import { hostileText, sampleReportData } from './sample-report-data.js';
 
@@ -191,5 +193,60 @@ describe('timeline layout', () => {
     const boxes = placed.map((p) => p!.box);
     for (const b of boxes) expect(b.left >= 0 && b.right <= 300 && b.top >= 0 && b.bottom <= 100).toBe(true);
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(boxes[i]!.bottom <= boxes[j]!.top || boxes[j]!.bottom <= boxes[i]!.top || boxes[i]!.right <= boxes[j]!.left || boxes[j]!.right <= boxes[i]!.left).toBe(true);
+  });
+});
+
+describe('the axis of the charts over the trace', () => {
+  interface XSpec {
+    vconcat: { layer?: { encoding?: { x?: { title: string | null; scale: { domain: number[] }; axis: { title?: string | null; labelExpr?: string } | null } }; data?: { values: { e: number }[] } }[] }[];
+  }
+  const bottomX = (spec: unknown) => {
+    const panels = (spec as XSpec).vconcat;
+    return panels.at(-1)!.layer!.find((l) => l.encoding?.x !== undefined)!.encoding!.x!;
+  };
+
+  it('runs in seconds since the first timestamp when the trace has timestamps, labelled so', async () => {
+    const data = sampleReportData();
+    const last = data.timeline.buckets.at(-1)!;
+    const x = bottomX(timelineChart(data.timeline, data.analyze).spec);
+    expect(x.axis!.title).toBe('seconds since the first timestamp');
+    // The sample's events are 1 µs apart from its first timestamp, at event 1.
+    expect(x.scale.domain).toEqual([0, (last.ts! - 1000) / 1e9]);
+    const texts = drawnTexts(await sceneItems(timelineChart(data.timeline, data.analyze).spec)).map((t) => t.text);
+    expect(texts).toContain('seconds since the first timestamp');
+    // Marks sit at their time: the strip's rules, in seconds.
+    const strip = (timelineChart(data.timeline, data.analyze).spec as unknown as XSpec).vconcat[0]!.layer![1]!.data!.values.map((v) => v.e);
+    expect(strip).toEqual(data.timeline.marks.map((m) => (m.ts! - 1000) / 1e9));
+    // The close-up and the arena split too.
+    const w = timelineWindowChart(data.markWindow!, data.timeline, data.analyze);
+    expect(bottomX(w.spec).axis!.title).toBe('seconds since the first timestamp');
+    expect(bottomX(w.spec).scale.domain).toEqual([(data.markWindow!.buckets[0]!.ts! - 1000) / 1e9, (data.markWindow!.buckets.at(-1)!.ts! - 1000) / 1e9]);
+    const split = arenaSplitTimelineChart(data.timeline, data.analyze.events.total).spec as unknown as { encoding: { x: { title: string; scale: { domain: number[] } } } };
+    expect(split.encoding.x.title).toBe('seconds since the first timestamp');
+    expect(split.encoding.x.scale.domain).toEqual([0, (last.ts! - 1000) / 1e9]);
+  });
+
+  it('runs by event number when the trace has no timestamps, labelled so', async () => {
+    const data = sampleReportData({ timestamps: false });
+    const x = bottomX(timelineChart(data.timeline, data.analyze).spec);
+    expect(x.axis!.title).toBe('event');
+    expect(x.scale.domain).toEqual([0, data.analyze.events.total]);
+    expect(drawnTexts(await sceneItems(timelineChart(data.timeline, data.analyze).spec)).map((t) => t.text)).toContain('event');
+    const strip = (timelineChart(data.timeline, data.analyze).spec as unknown as XSpec).vconcat[0]!.layer![1]!.data!.values.map((v) => v.e);
+    expect(strip).toEqual(data.timeline.marks.map((m) => m.event));
+    const split = arenaSplitTimelineChart(data.timeline, data.analyze.events.total).spec as unknown as { encoding: { x: { title: string } } };
+    expect(split.encoding.x.title).toBe('event');
+  });
+
+  it('never places an instant left of the one before it, though threads write timestamps out of order', () => {
+    const data = sampleReportData();
+    const buckets = data.timeline.buckets.map((b, k) => (k % 7 === 3 ? { ...b, ts: b.ts! - 50_000 } : b));
+    const axis = traceAxisOf({ ...data.timeline, buckets });
+    const xs = axis.positions(buckets);
+    for (let k = 1; k < xs.length; k++) expect(xs[k]!).toBeGreaterThanOrEqual(xs[k - 1]!);
+    // A mark without a timestamp goes between the bucket ends around it, by its event.
+    const b = buckets[10]!;
+    const mid = { event: b.event - data.timeline.bucketEvents / 2, ts: null, line: 0, mark: null };
+    expect(axis.positions([mid])[0]).toBeCloseTo((xs[9]! + xs[10]!) / 2, 12);
   });
 });

@@ -5,7 +5,7 @@ import { analyzeTrace, type AnalyzeOptions, type AnalyzeResult } from '../../ana
 import { defineTask } from '../task.js';
 
 /** The options that can cross to a worker: analyzeTrace's, without callbacks and observers. */
-export type AnalyzeTaskOptions = Pick<AnalyzeOptions, 'python' | 'format' | 'lenient' | 'top' | 'by' | 'depth'>;
+export type AnalyzeTaskOptions = Pick<AnalyzeOptions, 'python' | 'format' | 'lenient' | 'top' | 'by' | 'depth' | 'keepImportFrames' | 'projectRoot'>;
 
 export const analyzeTask = defineTask<AnalyzeTaskOptions, AnalyzeResult>({
   name: 'analyze',
@@ -17,6 +17,8 @@ export const analyzeTask = defineTask<AnalyzeTaskOptions, AnalyzeResult>({
       top: options.top,
       ...(options.by !== undefined ? { by: options.by } : {}),
       ...(options.depth !== undefined ? { depth: options.depth } : {}),
+      ...(options.keepImportFrames !== undefined ? { keepImportFrames: options.keepImportFrames } : {}),
+      ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),
       onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes),
     }),
 });

@@ -7,8 +7,9 @@
 import type { FragmentationSummary } from '../../analyzers/fragmentation.js';
 import type { Timeline } from '../../analyzers/report-data.js';
 import { byteAxis } from './axis-ticks.js';
-import { COUNT_LABEL, FULL_WIDTH, SPLIT_COLOURS, vegaLiteSpec } from './chart-theme.js';
+import { FULL_WIDTH, SPLIT_COLOURS, vegaLiteSpec } from './chart-theme.js';
 import type { ChartSpec } from './render-chart.js';
+import { traceAxisOf } from './time-axis.js';
 
 type SplitPart = keyof typeof SPLIT_COLOURS;
 
@@ -34,10 +35,14 @@ const order = { field: 'k', type: 'quantitative' as const };
 export function arenaSplitTimelineChart(timeline: Timeline, lastEvent: number): ChartSpec {
   const rows = [];
   let maxBytes = 0;
-  for (const b of timeline.buckets) {
-    for (const [k, p] of SPLIT_PARTS.entries()) rows.push({ e: b.event, part: p.label, k, v: b.at[p.part] });
+  // Seconds when the trace has timestamps, else events (time-axis.ts).
+  const axis = traceAxisOf(timeline);
+  const xs = axis.positions(timeline.buckets);
+  for (const [i, b] of timeline.buckets.entries()) {
+    for (const [k, p] of SPLIT_PARTS.entries()) rows.push({ e: xs[i]!, part: p.label, k, v: b.at[p.part] });
     maxBytes = Math.max(maxBytes, b.at.arenaBytes);
   }
+  const last = axis.seconds ? Math.max(xs.at(-1) ?? 0, 1e-9) : Math.max(1, lastEvent);
   return {
     name: 'arena-split-timeline',
     title: 'Arena bytes by use over the trace',
@@ -47,7 +52,7 @@ export function arenaSplitTimelineChart(timeline: Timeline, lastEvent: number): 
       data: { values: rows },
       mark: { type: 'area', interpolate: 'linear' },
       encoding: {
-        x: { field: 'e', type: 'quantitative', title: 'event', scale: { domain: [0, Math.max(1, lastEvent)], nice: false }, axis: { labelExpr: COUNT_LABEL, tickMinStep: 1 } },
+        x: { field: 'e', type: 'quantitative', title: axis.title, scale: { domain: [axis.origin, last], nice: false }, axis: { labelExpr: axis.labelExpr, ...(axis.seconds ? {} : { tickMinStep: 1 }) } },
         y: { field: 'v', type: 'quantitative', stack: 'zero', title: 'arena bytes', ...byteAxis(maxBytes, 200) },
         color: colour,
         order,

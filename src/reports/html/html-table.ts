@@ -1,6 +1,7 @@
 // Tables and small pieces of markup shared by the report sections. Cells are
 // markup: callers build them from escapeHtml/traceText and our own numbers.
 
+import { MAX_CORE, shortSiteName } from '../site-name.js';
 import { clip, escapeHtml } from './escape.js';
 import { count } from './format.js';
 import { leakVerdictText, type LeakVerdict } from '../leak-verdict.js';
@@ -35,7 +36,8 @@ export function slashWrapText(text: string, max = 160): string {
 
 /** A call site (or any trace text) in monospace, with its full stack behind a disclosure when there is one. */
 export function siteCell(site: string, stack?: readonly string[]): string {
-  const name = `<span class="site">${slashWrapText(site, 200)}</span>`;
+  // Shortened in its path, never in its function, file name or line (a traceback: outer frames first).
+  const name = `<span class="site">${slashWrapText(shortSiteName(site, 200), MAX_CORE)}</span>`;
   if (stack === undefined || stack.length <= 1) return name;
   // Innermost frame first, as tracebacks read from the allocation outwards; at most 12 frames.
   const frames = [...stack].reverse().slice(0, 12);

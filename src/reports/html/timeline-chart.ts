@@ -1,5 +1,6 @@
 // The timeline: live bytes, pools and arenas over the whole trace, one panel
-// each on a shared event axis, under a strip naming the trace's marks.
+// each on a shared axis (seconds when the trace has timestamps, else events:
+// time-axis.ts), under a strip naming the trace's marks.
 //
 // Each bucket of events is a point at its last event: the line goes through
 // the buckets' maxima (so a peak is always on the line, never above it) and
@@ -17,9 +18,10 @@ import type { Timeline, TimelineBucket, TimelineMetric, TimelineWindow } from '.
 import type { HighWaterMetric } from '../../replay/high-water.js';
 import { bytes, thousands } from '../units.js';
 import { byteTicks, countTicks, maxTicksFor, type AxisTicks } from './axis-ticks.js';
-import { COUNT_LABEL, FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';
+import { FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';
 import { clip } from './escape.js';
 import type { ChartSpec } from './render-chart.js';
+import { traceAxisOf, type TraceAxis } from './time-axis.js';
 import {
   fromPixel,
   groupMarks,
@@ -113,30 +115,42 @@ interface Peak {
   readonly text: string;
 }
 
-function chartMarks(timeline: Timeline): ChartMark[] {
-  return timeline.marks.map((m, i) => ({ e: m.event, n: i + 1, label: clip(m.mark ?? '', MARK_LABEL_CHARS) }));
+/** The marks of events `from` to `to`, placed on the axis. */
+function chartMarks(timeline: Timeline, axis: TraceAxis, from = 0, to = Infinity): ChartMark[] {
+  const shown = timeline.marks.map((m, i) => ({ m, n: i + 1 })).filter(({ m }) => m.event >= from && m.event <= to);
+  const xs = axis.positions(shown.map(({ m }) => m));
+  return shown.map(({ m, n }, i) => ({ e: xs[i]!, n, label: clip(m.mark ?? '', MARK_LABEL_CHARS) }));
 }
 
-function peaksOf(panel: Panel, buckets: readonly TimelineBucket[], analyze: AnalyzeResult, from: number, to: number): Peak[] {
+/** Buckets as the panels draw them: at their place on the axis (`event` is x; `firstEvent` the previous bucket's x). */
+function placedBuckets(buckets: readonly TimelineBucket[], axis: TraceAxis): TimelineBucket[] {
+  if (!axis.seconds) return buckets.slice();
+  const xs = axis.positions(buckets);
+  return buckets.map((b, k) => ({ ...b, event: xs[k]!, firstEvent: k === 0 ? xs[0]! : xs[k - 1]! }));
+}
+
+function peaksOf(panel: Panel, buckets: readonly TimelineBucket[], placed: readonly TimelineBucket[], analyze: AnalyzeResult, from: number, to: number): Peak[] {
   return panel.series
     .filter((s) => s.peak !== undefined && analyze.highWater[s.peak].event >= from && analyze.highWater[s.peak].event <= to && analyze.highWater[s.peak].event > 0)
     .map((s) => {
       const p = analyze.highWater[s.peak!];
       // Drawn at the end of its bucket, where the line takes the bucket's maximum: the peak.
-      return { e: bucketEnd(buckets, p.event), v: p.value, s: s.label, text: `peak ${panel.unit === 'bytes' ? bytes(p.value) : thousands(p.value)}` };
+      return { e: placed[bucketIndex(buckets, p.event)]?.event ?? p.event, v: p.value, s: s.label, text: `peak ${panel.unit === 'bytes' ? bytes(p.value) : thousands(p.value)}` };
     });
 }
 
 export function timelineChart(timeline: Timeline, analyze: AnalyzeResult): ChartSpec {
-  const last = Math.max(1, analyze.events.total);
-  const x: Axis = { domain: [0, last], pixels: FULL_WIDTH };
-  const marks = chartMarks(timeline);
+  const axis = traceAxisOf(timeline);
+  const placed = placedBuckets(timeline.buckets, axis);
+  const last = axis.seconds ? Math.max(placed.at(-1)!.event, 1e-9) : Math.max(1, analyze.events.total);
+  const x: Axis = { domain: [axis.origin, last], pixels: FULL_WIDTH };
+  const marks = chartMarks(timeline, axis);
   const groups = groupMarks(
     marks.map((m) => m.e),
     x,
   );
   const panels = TIMELINE_PANELS.map((p, i) =>
-    panelSpec(p, timeline.buckets, peaksOf(p, timeline.buckets, analyze, 0, last), x, groups, { lastPanel: i === TIMELINE_PANELS.length - 1, legend: true }),
+    panelSpec(p, placed, peaksOf(p, timeline.buckets, placed, analyze, 0, analyze.events.total), x, groups, { lastPanel: i === TIMELINE_PANELS.length - 1, legend: true, axis }),
   );
   return stackedChart(
     'timeline',
@@ -152,18 +166,22 @@ export function timelineChart(timeline: Timeline, analyze: AnalyzeResult): Chart
  * apart to read.
  */
 export function timelineWindowChart(window: TimelineWindow, timeline: Timeline, analyze: AnalyzeResult): ChartSpec {
-  const x: Axis = { domain: [window.firstEvent, Math.max(window.lastEvent, window.firstEvent + 1)], pixels: FULL_WIDTH };
-  const marks = chartMarks(timeline).filter((m) => m.e >= window.firstEvent && m.e <= window.lastEvent);
+  const axis = traceAxisOf(timeline, window.buckets, "format(datum.value, ',')");
+  const placed = placedBuckets(window.buckets, axis);
+  const x: Axis = axis.seconds
+    ? { domain: [placed[0]!.event, Math.max(placed.at(-1)!.event, placed[0]!.event + 1e-9)], pixels: FULL_WIDTH }
+    : { domain: [window.firstEvent, Math.max(window.lastEvent, window.firstEvent + 1)], pixels: FULL_WIDTH };
+  const marks = chartMarks(timeline, axis, window.firstEvent, window.lastEvent);
   const groups = groupMarks(
     marks.map((m) => m.e),
     x,
   );
   const panels = WINDOW_PANELS.map((p, i) =>
-    panelSpec(p, window.buckets, peaksOf(p, window.buckets, analyze, window.firstEvent, window.lastEvent), x, groups, {
+    panelSpec(p, placed, peaksOf(p, window.buckets, placed, analyze, window.firstEvent, window.lastEvent), x, groups, {
       lastPanel: i === WINDOW_PANELS.length - 1,
       legend: false,
       ...(marks.length > 1 ? { fitEvents: [marks[0]!.e, marks.at(-1)!.e] as const } : {}),
-      eventLabel: "format(datum.value, ',')",
+      axis,
     }),
   );
   return stackedChart(
@@ -256,8 +274,8 @@ interface PanelOptions {
    * edge. Without it, the axis covers every value.
    */
   readonly fitEvents?: readonly [number, number];
-  /** The vega expression printing the event numbers. */
-  readonly eventLabel?: string;
+  /** What x is (seconds or events), its title and tick labels. */
+  readonly axis: TraceAxis;
 }
 
 function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], peaks: readonly Peak[], x: Axis, groups: readonly MarkGroup[], options: PanelOptions) {
@@ -282,7 +300,12 @@ function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], peaks: read
   const yAxis: Axis = { domain: [ticks.min, ticks.max], pixels: panel.height, upwards: true };
 
   // Small stacked panels share the bottom one's event labels.
-  const xe = xEncoding(x, lastPanel || options.legend ? { labelExpr: options.eventLabel ?? COUNT_LABEL, tickMinStep: 1, title: lastPanel ? 'event' : null } : { labels: false, ticks: false, title: null });
+  const xe = xEncoding(
+    x,
+    lastPanel || options.legend
+      ? { labelExpr: options.axis.labelExpr, ...(options.axis.seconds ? {} : { tickMinStep: 1 }), title: lastPanel ? options.axis.title : null }
+      : { labels: false, ticks: false, title: null },
+  );
   const clip = options.fitEvents === undefined ? {} : { clip: true };
   const y = { type: 'quantitative' as const, title: options.legend ? panel.title : null, scale: { domain: [ticks.min, ticks.max], nice: false, zero: false }, axis: { values: ticks.values, labelExpr: ticks.labelExpr } };
   const colour = {
@@ -372,15 +395,15 @@ function seriesPixels(buckets: readonly TimelineBucket[], metric: TimelineMetric
   return s;
 }
 
-/** The last event of the bucket holding `event` (buckets are in order and cover every event). */
-export function bucketEnd(buckets: readonly TimelineBucket[], event: number): number {
+/** The index of the bucket holding `event` (buckets are in order and cover every event; 0 with none). */
+function bucketIndex(buckets: readonly TimelineBucket[], event: number): number {
   let lo = 0;
   let hi = buckets.length - 1;
-  if (hi < 0) return event;
+  if (hi < 0) return 0;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (buckets[mid]!.event < event) lo = mid + 1;
     else hi = mid;
   }
-  return buckets[lo]!.event;
+  return lo;
 }
