@@ -74,7 +74,7 @@ export class StackTable {
     const known = this.stackIds.get(key);
     if (known !== undefined) return known;
     if (this.stackFrames.length >= MAX_DISTINCT_STACKS) {
-      throw new StackLimitError(`more than ${MAX_DISTINCT_STACKS} distinct stacks`);
+      throw new StackLimitError(`more than ${MAX_DISTINCT_STACKS} distinct stacks: memreplay keeps at most that many`);
     }
     this.charge(key.length + 4 * ids.length + STACK_ENTRY_BYTES);
     const id = this.stackFrames.length;
@@ -148,7 +148,7 @@ export class StackTable {
       throw new FrameLineError(`line number ${shown} of a frame is out of range: expected at most ${MAX_LINE_NUMBER}`);
     }
     if (this.frameText.length >= MAX_DISTINCT_FRAMES) {
-      throw new StackLimitError(`more than ${MAX_DISTINCT_FRAMES} distinct frames`);
+      throw new StackLimitError(`more than ${MAX_DISTINCT_FRAMES} distinct frames: memreplay keeps at most that many`);
     }
     this.charge(frame.length + FRAME_ENTRY_BYTES);
     const id = this.frameText.length;
@@ -163,7 +163,7 @@ export class StackTable {
     if (this.bytes > this.maxBytes) {
       throw new StackLimitError(
         `more than ${this.maxBytes / (1024 * 1024)} MiB of distinct stacks and frame text ` +
-          `(${this.frameText.length} frames, ${this.stackFrames.length} stacks)`,
+          `(${this.frameText.length} frames, ${this.stackFrames.length} stacks): memreplay keeps at most that much`,
       );
     }
   }

@@ -1040,7 +1040,7 @@ class CsvParser implements PushParser {
   }
 
   private limitExceeded(line: number, e: unknown): never {
-    if (e instanceof StackLimitError) this.ctx.fatal(line, `${e.message}: memreplay keeps at most that many`);
+    if (e instanceof StackLimitError) this.ctx.fatal(line, e.message);
     throw e;
   }
 }

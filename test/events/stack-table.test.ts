@@ -30,7 +30,7 @@ describe('StackTable', () => {
       for (;;) t.intern([frame(interned++)]);
     };
     expect(fill).toThrow(StackLimitError);
-    expect(fill).toThrow(/^more than 1 MiB of distinct stacks and frame text \(\d+ frames, \d+ stacks\)$/);
+    expect(fill).toThrow(/^more than 1 MiB of distinct stacks and frame text \(\d+ frames, \d+ stacks\): memreplay keeps at most that much$/);
     // About 1 MiB of 1 KiB frames, each with its one-frame stack: some hundreds, not the 4 M entries of the count bound.
     expect(interned).toBeGreaterThan(400);
     expect(interned).toBeLessThan(1100);
