@@ -20,12 +20,14 @@ import { DOMAIN_OBJ, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_REA
 import { StackLimitError } from '../events/stack-table.js';
 import type { ImportContext } from './import-context.js';
 import {
+  EXPECTED_INTERP,
   EXPECTED_OPS,
   MAX_LINE_BYTES,
   OP_BY_NAME,
   domainCode,
   parseAddressText,
   parseIntegerText,
+  parseInterpText,
   parseSizeText,
   quoteForMessage,
 } from './record-fields.js';
@@ -168,6 +170,12 @@ class JsonlParser implements PushParser {
     if (present(th) && typeof th !== 'string' && !(typeof th === 'number' && Number.isInteger(th))) {
       return `expected thread (an integer or a string), got ${found(th)}`;
     }
+    let interp = 0;
+    if (present(r.interp)) {
+      const id = readInterp(r.interp);
+      if (typeof id === 'string') return id;
+      interp = id;
+    }
     let stack = NO_ID;
     if (present(r.stack) && present(r.frames)) return 'an event carries either stack or frames, not both';
     if (present(r.stack)) {
@@ -190,6 +198,7 @@ class JsonlParser implements PushParser {
     b.ts[i] = ts;
     b.thread[i] = present(th) ? this.thread(th as number | string) : NO_ID;
     b.stack[i] = stack;
+    b.interp[i] = interp;
     if (op === OP_MARK) b.label[i] = label;
     if (b.full) this.flush();
     return undefined;
@@ -297,6 +306,13 @@ function readInteger(value: unknown, what: string): number | string {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string') return parseIntegerText(value, what);
   return `expected ${what} (an integer), got ${found(value)}`;
+}
+
+/** An interpreter id, as a number or decimal text (as CSV writes it). */
+function readInterp(value: unknown): number | string {
+  if (typeof value === 'string') return parseInterpText(value);
+  if (typeof value === 'number' && Number.isInteger(value)) return parseInterpText(String(value));
+  return `${EXPECTED_INTERP}, got ${found(value)}`;
 }
 
 /** Frames as an array of strings; undefined when absent; the problem otherwise. */

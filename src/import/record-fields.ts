@@ -70,6 +70,17 @@ export function parseSizeText(text: string): number | string {
   return `expected a size (non-negative integer), got ${quoteForMessage(text)}`;
 }
 
+/** Largest interpreter id a trace may name (ids are small in practice; the batch keeps 32 bits). */
+export const MAX_INTERP_ID = 0x7fff_ffff;
+
+export const EXPECTED_INTERP = `expected interp (an interpreter id, an integer from 0 to ${MAX_INTERP_ID})`;
+
+/** Parse an interpreter id (`interp`): a non-negative integer up to MAX_INTERP_ID; the problem as a string otherwise. */
+export function parseInterpText(text: string): number | string {
+  if (DEC_RE.test(text) && text.length <= 10 && Number(text) <= MAX_INTERP_ID) return Number(text);
+  return `${EXPECTED_INTERP}, got ${quoteForMessage(text)}`;
+}
+
 /** Parse an integer that may be negative (timestamps); the problem as a string otherwise. */
 export function parseIntegerText(text: string, what: string): number | string {
   if (/^-?[0-9]+$/.test(text)) return Number(text);
