@@ -47,6 +47,12 @@ export interface AnalyzeResult {
     readonly threads: number;
   };
   readonly skippedRecords: { readonly count: number; readonly examples: readonly BadRecordExample[] };
+  /**
+   * Every pymalloc state at the end (the trace's `interp` ids; [0] is the
+   * main interpreter's): one unless isolated sub-interpreters of 3.12+ ran.
+   * High-water marks are summed over them; fragmentation is the main one's.
+   */
+  readonly interpreters: readonly { readonly interp: number; readonly arenas: number; readonly blocksInUse: number }[];
   readonly anomalies: {
     readonly total: number;
     readonly byKind: Readonly<Record<AnomalyKind, { count: number; description: string; examples: readonly AnomalyExample[] }>>;
@@ -154,6 +160,7 @@ export function analyzeReplayed(
         examples: r.anomalies.examples[k],
       })),
     },
+    interpreters: r.interpreters.map((s) => ({ interp: s.id, arenas: s.model.arenasCurrent, blocksInUse: s.model.blocksInUseTotal })),
     verification: verificationOf(r, check),
     highWater: recordOf(HIGH_WATER_METRICS, (m) => ({ ...r.highWater.point(m), description: HIGH_WATER_DESCRIPTIONS[m] })),
     end: {

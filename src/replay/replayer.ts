@@ -104,6 +104,8 @@ export class Replayer implements TraceSink {
   /** Every pymalloc state, in order of first appearance: [0] is the main interpreter's. */
   readonly interpreters: InterpreterState[] = [];
   private current!: InterpreterState;
+  /** current.id, in a field of its own: read once per event. */
+  private currentId = 0;
   /** Sums over the states other than `current`, for process-wide high-water marks. */
   private otherArenas = 0;
   private otherBlockBytes = 0;
@@ -217,6 +219,7 @@ export class Replayer implements TraceSink {
       this.otherPools += old.model.poolsInUseCount - state.model.poolsInUseCount;
     }
     this.current = state;
+    this.currentId = state.id;
     this.model = state.model;
     this.pool = state.pool;
     this.arenas = state.arenas;
@@ -239,7 +242,7 @@ export class Replayer implements TraceSink {
       const op = ops[i]!;
       this.events++;
       this.line = b.line[i]!;
-      if (b.interp[i] !== this.current.id) this.switchInterpreter(b.interp[i]!);
+      if (b.interp[i] !== this.currentId) this.switchInterpreter(b.interp[i]!);
       const ts = b.ts[i]!;
       if (ts === ts) this.lastTs = ts; // not NaN
       if (op !== OP_ARENA_FREE && this.arenas.waiting !== 0) this.arenas.settleReleases();

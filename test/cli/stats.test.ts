@@ -63,6 +63,16 @@ describe('memreplay stats', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--interp 5: the trace has no event of that interpreter up to this instant; it has interpreters 0, 1');
     expect(hasStackTrace(missing.stderr)).toBe(false);
+    // analyze names the states and says the high-water marks are summed over them.
+    const analyzed = JSON.parse(memreplay(['analyze', file, '--json']).stdout).traces[0];
+    expect(analyzed.interpreters).toEqual([
+      { interp: 0, arenas: 1, blocksInUse: 1 },
+      { interp: 1, arenas: 1, blocksInUse: 2 },
+    ]);
+    expect(analyzed.highWater.arenas.value).toBe(2);
+    expect(memreplay(['analyze', file]).stdout).toContain(
+      'pymalloc states at the end: 2 (main 1 arena, 1 block; interp 1 1 arena, 2 blocks); high-water marks are summed over them, fragmentation is the main one\'s',
+    );
     const bad = memreplay(['stats', file, '--interp', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--interp "x": expected a whole number >= 0');
