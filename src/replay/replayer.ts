@@ -381,11 +381,30 @@ export class Replayer implements TraceSink {
       const pool = live.pool(slot);
       const n = live.size(slot);
       if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain(slot) !== DOMAIN_RAW);
-      else this.model.free(live.modelAddr(slot), pool);
+      else if (this.interpreters.length === 1 || this.model.poolAt(live.modelAddr(slot)) === pool) this.model.free(live.modelAddr(slot), pool);
+      else this.freeInOtherState(live.modelAddr(slot), pool);
       this.liveRequestedBytes -= n;
       live.markFreed(slot);
     }
     this.foundKind = FOUND_NONE;
+  }
+
+  /**
+   * A diverged block (in the hash) of another interpreter's state, freed by
+   * an event of this one: freed in its own model, whose share of the sums
+   * over the other states changes with it.
+   */
+  private freeInOtherState(modelAddr: number, pool: number): void {
+    const owner = this.interpreters.find((s) => s !== this.current && s.model.poolAt(modelAddr) === pool);
+    if (owner === undefined) return;
+    const m = owner.model;
+    const arenas = m.arenasCurrent;
+    const blockBytes = m.allocatedBlockBytes;
+    const pools = m.poolsInUseCount;
+    m.free(modelAddr, pool);
+    this.otherArenas += m.arenasCurrent - arenas;
+    this.otherBlockBytes += m.allocatedBlockBytes - blockBytes;
+    this.otherPools += m.poolsInUseCount - pools;
   }
 
   /**

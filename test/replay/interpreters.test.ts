@@ -116,6 +116,26 @@ describe('the replayer with several interpreters', () => {
     expect(obj).toMatchObject({ pools: 2, arenas: 2 });
   });
 
+  it('frees a diverged block of one interpreter freed by an event of another in its own model', () => {
+    // Interpreter 1's block is not where its model puts it (so it is kept by
+    // trace address); the main interpreter then frees that address.
+    const r = replay([
+      `arena_alloc,${hex(MAIN)},1048576,,,,`,
+      `alloc,${hex(MAIN + OVERHEAD)},16,,obj,,`,
+      `arena_alloc,${hex(SUB)},1048576,,,,1`,
+      `alloc,${hex(SUB + OVERHEAD + 48)},16,,obj,,1`,
+      `free,${hex(SUB + OVERHEAD + 48)},,,obj,,`,
+      `alloc,${hex(SUB + OVERHEAD)},16,,obj,,1`,
+    ]);
+    expect(r.addressCheck.mismatched).toBe(1);
+    expect(r.anomalies.total).toBe(0);
+    expect(r.interpreter(1)!.model.blocksInUseTotal).toBe(1);
+    expect(r.interpreter(0)!.model.blocksInUseTotal).toBe(1);
+    expect(r.liveBlockCount).toBe(2);
+    // The block freed in interpreter 1's model is handed out there again, where the trace says.
+    expect(r.addressCheck.predicted).toBe(2);
+  });
+
   it('keeps the arenas a model places itself apart per interpreter when the trace has no arena records', () => {
     const r = replay(['alloc,0x10,16,,obj,,', 'alloc,0x20,16,,obj,,3']);
     const [a, b] = r.interpreters.map((s) => s.model.arenaBase(0));
