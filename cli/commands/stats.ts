@@ -3,7 +3,7 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { verificationOf } from '../../src/analyzers/analyze.js';
-import { walkStats } from '../../src/models/pymalloc/stats.js';
+import { interpreterStats } from '../../src/analyzers/interpreter-stats.js';
 import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
 import { incompleteText } from '../../src/reports/completeness-text.js';
@@ -20,6 +20,7 @@ interface StatsArgs extends TraceArgs {
   trace: string;
   at?: string;
   atEvent?: string;
+  interp?: string;
   json: boolean;
   verify: boolean;
 }
@@ -32,6 +33,10 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })
       .option('at', { type: 'string', describe: 'stop at the first mark with this label (default: end of trace)' })
       .option('at-event', { type: 'string', describe: 'stop after this many events (1-based)' })
+      .option('interp', {
+        type: 'string',
+        describe: "the interpreter whose pymalloc state to print, by the trace's interp id (default 0, the main one; an isolated sub-interpreter of 3.12+ has its own)",
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the numbers as one JSON document' })
       .option('verify', {
         type: 'boolean',
@@ -42,6 +47,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
   handler: (args: ArgumentsCamelCase<StatsArgs>) =>
     runCommand(async () => {
       const atEvent = wholeNumberOption('at-event', args.atEvent, 1);
+      const interpreter = wholeNumberOption('interp', args.interp, 0) ?? 0;
       const { replayer, ctx, completeness } = await replayTrace(traceArgument(args.trace), {
         python: pythonOption(args.python),
         format: formatOption(args.format),
@@ -49,7 +55,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
         stopAtMark: args.at,
         stopAtEvent: atEvent,
       });
-      const stats = walkStats(replayer.model);
+      const { stats, allocatedBlocks } = interpreterStats(replayer, interpreter);
       const verification = verificationOf(replayer);
       if (args.json) {
         const doc = {
@@ -57,7 +63,8 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
           file: ctx.fileName,
           python: replayer.geometry.version,
           at: { event: replayer.events, mark: args.at ?? null, end: args.at === undefined && atEvent === undefined },
-          allocatedBlocks: replayer.allocatedBlocks,
+          interp: interpreter,
+          allocatedBlocks,
           stats,
           skippedRecords: ctx.skippedRecords,
           completeness,

@@ -42,6 +42,7 @@
 #include "frames.h"
 #include "hooks.h"
 #include "marks.h"
+#include "interp.h"
 #include "record.h"
 #include "stacks.h"
 #include "stats.h"
@@ -269,7 +270,12 @@ static void write_header(void) {
     record_raw_line(line);
     record_raw_line("# ts: CLOCK_MONOTONIC nanoseconds since the recorder started");
     record_raw_line("# thread: Linux thread id (threading.get_native_id())");
+#if INTERP_COLUMN
+    record_raw_line("# interp: the interpreter with its own pymalloc state that served the event (isolated sub-interpreter); empty: the main one");
+    record_raw_line("op,addr,size,old_addr,domain,ts,thread,stack,frames,label,interp");
+#else
     record_raw_line("op,addr,size,old_addr,domain,ts,thread,stack,frames,label");
+#endif
 }
 
 /* ---- Ctrl-C ----------------------------------------------------------------------- */
@@ -365,7 +371,10 @@ int main(int argc, char **argv) {
 
     /* 2. the hooks, before the first allocation */
     size_t arena_size = PY_VERSION_HEX >= 0x030A0000 ? (size_t)1 << 20 : (size_t)256 << 10;
-    if (!record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw, arena_size))
+    /* From 3.12 an isolated sub-interpreter runs under a GIL of its own: its
+     * OBJ/MEM calls can come at the same time as the main one's, so every
+     * record takes the lock, as with --raw. */
+    if (!record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw || INTERP_COLUMN, arena_size))
         fail("this CPython tracks code objects in its garbage collector; the recorder cannot capture its stacks (use --no-stacks)");
     pthread_atfork(NULL, NULL, close_status_in_child);
     write_header();

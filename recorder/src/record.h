@@ -1,11 +1,13 @@
 /* Trace records (one CSV line each) and the state every hook shares.
  *
- * Columns: op,addr,size,old_addr,domain,ts,thread,stack,frames,label
+ * Columns: op,addr,size,old_addr,domain,ts,thread,stack,frames,label, and
+ * from 3.12 interp (interp.h; written only when not the main state's)
  * (docs/trace-format.md). `ts` is CLOCK_MONOTONIC nanoseconds since the
  * recorder started, `thread` the Linux thread id (threading.get_native_id()).
  *
  * Callers serialize: the OBJ and MEM hooks run under the GIL; with --raw
- * every hook takes record_lock() first (RAW calls come without the GIL). */
+ * every hook takes record_lock() first (RAW calls come without the GIL), and
+ * from 3.12 too (an isolated sub-interpreter has a GIL of its own). */
 #ifndef MEMREPLAY_RECORD_H
 #define MEMREPLAY_RECORD_H
 

@@ -7,7 +7,7 @@ import type { BadRecordExample } from '../import/import-context.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyExample, type AnomalyKind } from '../replay/anomalies.js';
-import type { ArenaCheckExample } from '../replay/arena-feed.js';
+import { MAX_ARENA_EXAMPLES, type ArenaCheckExample, type ArenaFeed } from '../replay/arena-feed.js';
 import type { Completeness } from '../replay/completeness.js';
 
 /** Outputs and policy take the completeness types from here, an analysis result, not from the replay (layering.md). */
@@ -50,6 +50,12 @@ export interface AnalyzeResult {
     readonly threads: number;
   };
   readonly skippedRecords: { readonly count: number; readonly examples: readonly BadRecordExample[] };
+  /**
+   * Every pymalloc state at the end (the trace's `interp` ids; [0] is the
+   * main interpreter's): one unless isolated sub-interpreters of 3.12+ ran.
+   * High-water marks are summed over them; fragmentation is the main one's.
+   */
+  readonly interpreters: readonly { readonly interp: number; readonly arenas: number; readonly blocksInUse: number }[];
   readonly anomalies: {
     readonly total: number;
     readonly byKind: Readonly<Record<AnomalyKind, { count: number; description: string; examples: readonly AnomalyExample[] }>>;
@@ -158,6 +164,7 @@ export function analyzeReplayed(
         examples: r.anomalies.examples[k],
       })),
     },
+    interpreters: r.interpreters.map((s) => ({ interp: s.id, arenas: s.model.arenasCurrent, blocksInUse: s.model.blocksInUseTotal })),
     verification: verificationOf(r, check),
     highWater: recordOf(HIGH_WATER_METRICS, (m) => ({ ...r.highWater.point(m), description: HIGH_WATER_DESCRIPTIONS[m] })),
     end: {
@@ -180,21 +187,27 @@ export function analyzeReplayed(
 }
 
 export function verificationOf(r: Replayer, check = r.addressCheck): AnalyzeResult['verification'] {
-  const a = r.arenas;
+  // Summed over every interpreter's pymalloc state (each has its own arenas).
+  const feeds = r.interpreters.length > 0 ? r.interpreters.map((s) => s.arenas) : [r.arenas];
+  const sum = (of: (a: ArenaFeed) => number): number => feeds.reduce((n, a) => n + of(a), 0);
+  const traceHasArenaRecords = feeds.some((a) => a.traceHasArenas);
+  const mismatches = sum((a) => a.mismatches + a.unusedAnnounced);
+  const placedByModel = sum((a) => a.arenasPlaced);
   return {
     blocksChecked: check.checked,
     blocksPredicted: check.predicted,
     addressMismatches: check.mismatched,
     addressExamples: check.examples,
     arenas: {
-      traceHasArenaRecords: a.traceHasArenas,
-      fromTrace: a.arenasFromTrace,
-      placedByModel: a.arenasPlaced,
-      releasesConfirmed: a.releasesConfirmed,
-      mismatches: a.mismatches + a.unusedAnnounced,
-      examples: a.examples,
+      traceHasArenaRecords,
+      fromTrace: sum((a) => a.arenasFromTrace),
+      placedByModel,
+      releasesConfirmed: sum((a) => a.releasesConfirmed),
+      mismatches,
+      examples: feeds.flatMap((a) => a.examples).slice(0, MAX_ARENA_EXAMPLES),
     },
-    exact: check.mismatched === 0 && a.exact,
+    // As ArenaFeed.exact, over every state: each arena from the trace, each release confirmed.
+    exact: check.mismatched === 0 && traceHasArenaRecords && mismatches === 0 && placedByModel === 0,
   };
 }
 

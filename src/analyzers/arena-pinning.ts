@@ -63,8 +63,9 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
   const poolSitePairs = new Set<number>();
   const classOf = (pool: number): number => m.poolSizeClass(pool);
 
-  r.forEachLiveBlockBrief((pool, size, stack, domain) => {
-    if (pool === NOT_PYMALLOC) return;
+  // The arenas of the main interpreter's pymalloc state (see Replayer.model).
+  r.forEachLiveBlockBrief((pool, size, stack, domain, model) => {
+    if (pool === NOT_PYMALLOC || model !== m) return;
     const arena = m.poolArena(pool);
     const site = sites.siteOf(stack, domain, pool, classOf);
     const bytes = blockSize(g, m.poolSizeClass(pool));

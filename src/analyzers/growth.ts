@@ -130,9 +130,12 @@ export class GrowthObserver implements ReplayObserver {
   /** Live bytes per tracked site now (sites beyond MAX_SITES are counted, not tracked). */
   private walk(r: Replayer): Float64Array {
     const table = this.table;
-    const classOf = (pool: number): number => r.model.poolSizeClass(pool);
+    // The model of the block being visited: pool slots are per interpreter.
+    let model = r.model;
+    const classOf = (pool: number): number => model.poolSizeClass(pool);
     this.scratch.fill(0);
-    r.forEachLiveBlockBrief((pool, size, stack, domain) => {
+    r.forEachLiveBlockBrief((pool, size, stack, domain, blockModel) => {
+      model = blockModel;
       const site = table.siteOf(stack, domain, pool, classOf);
       if (site === SUPPRESSED || site >= MAX_SITES) return;
       if (site >= this.scratch.length) this.growScratch(site);

@@ -7,7 +7,7 @@
 
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
-import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
+import { NOT_PYMALLOC, type PymallocModel } from '../models/pymalloc/pymalloc-model.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
 import type { Replayer } from '../replay/replayer.js';
 import { SiteTable, SUPPRESSED, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
@@ -45,24 +45,46 @@ export interface LiveSitesWalk {
 
 const MULTI = -2;
 
+/** Which sites hold blocks in the pools and arenas of one model. */
+interface SlotOwners {
+  /** pool -> its only site, or MULTI. Same for arenas. */
+  readonly poolOwner: Map<number, number>;
+  readonly arenaOwner: Map<number, number>;
+  readonly poolPairs: Set<number>;
+  readonly arenaPairs: Set<number>;
+}
+
+function ownersOf(byModel: Map<PymallocModel, SlotOwners>, model: PymallocModel): SlotOwners {
+  let owners = byModel.get(model);
+  if (owners === undefined) {
+    owners = { poolOwner: new Map(), arenaOwner: new Map(), poolPairs: new Set(), arenaPairs: new Set() };
+    byModel.set(model, owners);
+  }
+  return owners;
+}
+
 /**
  * One walk of every live block: totals per site, with the pools and arenas
  * each site keeps alive. State is per site and per (site, pool) pair, never
  * per block.
  */
 export function walkLiveSites(r: Replayer, table: SiteTable): LiveSitesWalk {
-  const model = r.model;
+  // The model of the block being visited, and its pool and arena owners:
+  // pool and arena slots are per interpreter's pymalloc state.
+  let model = r.model;
   const classOf = (pool: number): number => model.poolSizeClass(pool);
   const bySite = new Map<number, SiteTotals>();
   const suppressed = new Map<number, { blocks: number; bytes: number }>();
-  /** pool -> its only site, or MULTI. Same for arenas. */
-  const poolOwner = new Map<number, number>();
-  const arenaOwner = new Map<number, number>();
-  const poolPairs = new Set<number>();
-  const arenaPairs = new Set<number>();
+  const slotsByModel = new Map<PymallocModel, SlotOwners>();
+  let slots = ownersOf(slotsByModel, model);
   let totalBlocks = 0;
   let totalRequested = 0;
-  r.forEachLiveBlock((pool, size, stack, domain, event, ts) => {
+  r.forEachLiveBlock((pool, size, stack, domain, event, ts, blockModel) => {
+    if (blockModel !== model) {
+      model = blockModel;
+      slots = ownersOf(slotsByModel, model);
+    }
+    const { poolOwner, arenaOwner, poolPairs, arenaPairs } = slots;
     const site = table.siteOf(stack, domain, pool, classOf);
     if (site === SUPPRESSED) {
       const rule = table.suppressionOfStack(stack);
@@ -129,8 +151,10 @@ export function walkLiveSites(r: Replayer, table: SiteTable): LiveSitesWalk {
       arenaOwner.set(arena, owner === undefined ? site : MULTI);
     }
   });
-  for (const owner of poolOwner.values()) if (owner !== MULTI) bySite.get(owner)!.poolsAlone++;
-  for (const owner of arenaOwner.values()) if (owner !== MULTI) bySite.get(owner)!.arenasAlone++;
+  for (const { poolOwner, arenaOwner } of slotsByModel.values()) {
+    for (const owner of poolOwner.values()) if (owner !== MULTI) bySite.get(owner)!.poolsAlone++;
+    for (const owner of arenaOwner.values()) if (owner !== MULTI) bySite.get(owner)!.arenasAlone++;
+  }
   return { sites: [...bySite.values()], totalBlocks, totalRequestedBytes: totalRequested, suppressed };
 }
 

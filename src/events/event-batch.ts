@@ -1,7 +1,7 @@
 // A reusable, columnar block of events: importers fill it, the replayer and
 // analyzers read it, and it is handed over synchronously and reused, so the
 // per-event path allocates nothing. Absent fields: size NaN, oldAddr 0,
-// ts NaN, thread/stack NO_ID.
+// ts NaN, thread/stack NO_ID, interp 0 (the main interpreter).
 
 import { NO_ID } from './ops.js';
 
@@ -20,6 +20,12 @@ export class EventBatch {
   readonly thread: Int32Array;
   /** Interned stack ids from the trace's StackTable. */
   readonly stack: Int32Array;
+  /**
+   * The interpreter whose pymalloc state served the event (trace column
+   * `interp`): 0 is the main interpreter's, and every sub-interpreter that
+   * shares it; an isolated sub-interpreter (3.12+) has its own.
+   */
+  readonly interp: Int32Array;
   /** Source line (CSV) or record line (JSONL), 1-based, for diagnostics. */
   readonly line: Float64Array;
   /** Labels of `mark` events, by position in this batch; other entries are stale. */
@@ -35,6 +41,7 @@ export class EventBatch {
     this.ts = new Float64Array(capacity);
     this.thread = new Int32Array(capacity);
     this.stack = new Int32Array(capacity);
+    this.interp = new Int32Array(capacity);
     this.line = new Float64Array(capacity);
     this.label = new Array<string>(capacity).fill('');
   }
@@ -53,6 +60,7 @@ export class EventBatch {
     this.ts[i] = NaN;
     this.thread[i] = NO_ID;
     this.stack[i] = NO_ID;
+    this.interp[i] = 0;
     this.line[i] = line;
     return i;
   }

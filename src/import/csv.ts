@@ -37,6 +37,7 @@ import {
   EXPECTED_OPS,
   INTEGER_64_RANGE,
   MAX_LABEL_CHARS,
+  MAX_INTERP_ID,
   MAX_LINE_BYTES,
   MAX_META_CHARS,
   OP_BY_NAME,
@@ -45,6 +46,7 @@ import {
   labelTooLong,
   parseAddressText,
   parseIntegerText,
+  parseInterpText,
   parseSizeText,
   parseStackIdText,
   quoteForMessage,
@@ -74,7 +76,8 @@ const R_THREAD = 7;
 const R_STACK = 8;
 const R_FRAMES = 9;
 const R_LABEL = 10;
-const ROLE_NAMES = ['', 'op', 'addr', 'size', 'old_addr', 'domain', 'ts', 'thread', 'stack', 'frames', 'label'];
+const R_INTERP = 11;
+const ROLE_NAMES = ['', 'op', 'addr', 'size', 'old_addr', 'domain', 'ts', 'thread', 'stack', 'frames', 'label', 'interp'];
 
 // Column layouts with a fast path of their own (`fastKnown`).
 const L_OTHER = 0;
@@ -82,9 +85,13 @@ const L_OTHER = 0;
 const L_SHORT = 1;
 /** `op,addr,size,old_addr,domain,ts,thread,stack,frames,label`: what `memreplay record` writes. */
 const L_RECORDER = 2;
+/** The recorder's layout and `interp`, as it writes on CPython 3.12+ (isolated sub-interpreters). */
+const L_RECORDER_INTERP = 3;
+const RECORDER_ROLES = [R_OP, R_ADDR, R_SIZE, R_OLD_ADDR, R_DOMAIN, R_TS, R_THREAD, R_STACK, R_FRAMES, R_LABEL];
 const LAYOUTS: ReadonlyArray<readonly [number, readonly number[]]> = [
   [L_SHORT, [R_OP, R_ADDR, R_SIZE, R_OLD_ADDR, R_DOMAIN, R_LABEL]],
-  [L_RECORDER, [R_OP, R_ADDR, R_SIZE, R_OLD_ADDR, R_DOMAIN, R_TS, R_THREAD, R_STACK, R_FRAMES, R_LABEL]],
+  [L_RECORDER, RECORDER_ROLES],
+  [L_RECORDER_INTERP, [...RECORDER_ROLES, R_INTERP]],
 ];
 
 function layoutOf(roles: Uint8Array): number {
@@ -188,6 +195,7 @@ class CsvParser implements PushParser {
   private rStack = 0;
   private rFrames = '';
   private rLabel = '';
+  private rInterp = 0;
   // Fast paths: where the text fields of the record are, as byte offsets.
   private thS = 0;
   private thE = 0;
@@ -416,13 +424,14 @@ class CsvParser implements PushParser {
    * away halfway through a trace.
    */
   private fastKnown(buf: Uint8Array, pos: number, end: number): number {
-    const recorder = this.layout === L_RECORDER;
+    const withInterp = this.layout === L_RECORDER_INTERP;
+    const recorder = this.layout === L_RECORDER || withInterp;
     const batch = this.batch;
     while (pos < end && batch.length < batch.capacity) {
       const start = pos;
       const op = opAt(buf, start);
       if (op === OP_STACK_RECORD && recorder) {
-        const next = this.fastStackRecord(buf, start);
+        const next = this.fastStackRecord(buf, start, withInterp);
         if (next === BAIL) return start;
         pos = next;
         continue;
@@ -432,6 +441,7 @@ class CsvParser implements PushParser {
       let has = 0;
       let q: number;
       this.rDomain = 0;
+      this.rInterp = 0;
       this.rThreadText = null;
       // Each field is looked at only when it is not empty (the byte after
       // the comma before it is not the next comma).
@@ -526,6 +536,12 @@ class CsvParser implements PushParser {
         }
         // The label: only marks have one, so it is only checked.
         p = scanText(buf, p + 1);
+        if (withInterp && buf[p] === 44) {
+          q = scanSize(buf, ++p);
+          if (q < 0 || NUM[0]! > MAX_INTERP_ID) return start;
+          if (q > p) this.rInterp = NUM[0]!;
+          p = q;
+        }
       }
       let next: number;
       const c = buf[p];
@@ -548,19 +564,20 @@ class CsvParser implements PushParser {
    * (hundreds of bytes) scanned once. Anything else is BAIL, before any
    * side effect.
    */
-  private fastStackRecord(buf: Uint8Array, start: number): number {
+  private fastStackRecord(buf: Uint8Array, start: number, withInterp: boolean): number {
     for (let i = 0; i < STACK_RECORD_PREFIX.length; i++) if (buf[start + i] !== STACK_RECORD_PREFIX[i]) return BAIL;
     const ids = start + STACK_RECORD_PREFIX.length;
     const q = scanSigned(buf, ids);
     if (q <= ids || buf[q] !== 44 || buf[q + 1] !== 34) return BAIL;
     const ref = NUM[0]!;
     const after = scanQuoted(buf, q + 1);
-    // Then an empty label and the line end.
+    // Then an empty label (and an empty interp, when that column follows) and the line end.
     if (after < 0 || after === q + 3 || buf[after] !== 44) return BAIL;
-    let next = after + 2;
-    if (buf[after + 1] !== 10) {
-      if (buf[after + 1] !== 13 || buf[after + 2] !== 10) return BAIL;
-      next = after + 3;
+    const eol = withInterp && buf[after + 1] === 44 ? after + 2 : after + 1;
+    let next = eol + 1;
+    if (buf[eol] !== 10) {
+      if (buf[eol] !== 13 || buf[eol + 1] !== 10) return BAIL;
+      next = eol + 2;
     }
     if (after + 1 - start > MAX_LINE_BYTES) return BAIL;
     this.rOp = OP_STACK_RECORD;
@@ -585,6 +602,7 @@ class CsvParser implements PushParser {
     let has = 0;
     let op = -1;
     this.rDomain = 0;
+    this.rInterp = 0;
     for (;;) {
       const role = roles[col]!;
       let q: number;
@@ -635,6 +653,11 @@ class CsvParser implements PushParser {
             this.rStack = NUM[0]!;
             has |= H_STACK;
           }
+          break;
+        case R_INTERP:
+          q = scanSize(buf, p);
+          if (q < 0 || NUM[0]! > MAX_INTERP_ID) return BAIL;
+          if (q > p) this.rInterp = NUM[0]!;
           break;
         default: {
           // Text fields (thread, frames, label) and ignored columns, plain
@@ -874,6 +897,7 @@ class CsvParser implements PushParser {
     this.rSize = NaN;
     this.rDomain = 0;
     this.rTs = NaN;
+    this.rInterp = 0;
     this.rThreadText = null;
     if (op !== OP_STACK_RECORD) {
       if (op !== OP_MARK) {
@@ -906,6 +930,11 @@ class CsvParser implements PushParser {
         if (typeof ts === 'string') return ctx.bad(line, ts);
         this.rTs = ts;
         has |= H_TS;
+      }
+      if (t[R_INTERP] !== '') {
+        const interp = parseInterpText(t[R_INTERP]!);
+        if (typeof interp === 'string') return ctx.bad(line, interp);
+        this.rInterp = interp;
       }
       if (t[R_THREAD] !== '') {
         const key = threadKey(t[R_THREAD]!);
@@ -972,6 +1001,7 @@ class CsvParser implements PushParser {
     b.ts[i] = has & H_TS ? this.rTs : NaN;
     b.thread[i] = thread;
     b.stack[i] = stack;
+    b.interp[i] = this.rInterp;
     if (op === OP_MARK) b.label[i] = this.rLabel;
     b.length = i + 1;
   }

@@ -22,6 +22,7 @@ import { FrameLineError, StackLimitError } from '../events/stack-table.js';
 import type { ImportContext } from './import-context.js';
 import { MAX_THREAD_NAME_CHARS, threadNameTooLong } from '../events/thread-table.js';
 import {
+  EXPECTED_INTERP,
   EXPECTED_OPS,
   MAX_JSON_DEPTH,
   MAX_LABEL_CHARS,
@@ -35,6 +36,7 @@ import {
   isInteger64,
   parseAddressText,
   parseIntegerText,
+  parseInterpText,
   parseSizeText,
   parseStackIdText,
   quoteForMessage,
@@ -202,6 +204,12 @@ class JsonlParser implements PushParser {
       return `expected thread (${INTEGER_64_RANGE}, or a name), got ${found(th)}`;
     }
     if (typeof th === 'string' && th.length > MAX_THREAD_NAME_CHARS) return threadNameTooLong(th);
+    let interp = 0;
+    if (present(r.interp)) {
+      const id = readInterp(r.interp);
+      if (typeof id === 'string') return id;
+      interp = id;
+    }
     let stack = NO_ID;
     if (present(r.stack) && present(r.frames)) return 'an event carries either stack or frames, not both';
     if (present(r.stack)) {
@@ -226,6 +234,7 @@ class JsonlParser implements PushParser {
     b.ts[i] = ts;
     b.thread[i] = present(th) ? this.thread(th as number | string) : NO_ID;
     b.stack[i] = stack;
+    b.interp[i] = interp;
     if (op === OP_MARK) b.label[i] = label;
     if (b.full) this.flush();
     return undefined;
@@ -353,6 +362,13 @@ function readStackId(value: unknown): number | string {
   if (typeof value === 'string') return parseStackIdText(value);
   if (typeof value === 'number' && Number.isInteger(value)) return stackIdOutOfRange(String(value));
   return `expected a stack id (an integer), got ${found(value)}`;
+}
+
+/** An interpreter id, as a number or decimal text (as CSV writes it). */
+function readInterp(value: unknown): number | string {
+  if (typeof value === 'string') return parseInterpText(value);
+  if (typeof value === 'number' && Number.isInteger(value)) return parseInterpText(String(value));
+  return `${EXPECTED_INTERP}, got ${found(value)}`;
 }
 
 /** Frames as an array of strings; undefined when absent; the problem otherwise. */

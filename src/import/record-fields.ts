@@ -114,6 +114,17 @@ export function parseSizeText(text: string): number | string {
   return `expected a size (non-negative integer), got ${quoteForMessage(text)}`;
 }
 
+/** Largest interpreter id a trace may name (ids are small in practice; the batch keeps 32 bits). */
+export const MAX_INTERP_ID = 0x7fff_ffff;
+
+export const EXPECTED_INTERP = `expected interp (an interpreter id, an integer from 0 to ${MAX_INTERP_ID})`;
+
+/** Parse an interpreter id (`interp`): a non-negative integer up to MAX_INTERP_ID; the problem as a string otherwise. */
+export function parseInterpText(text: string): number | string {
+  if (DEC_RE.test(text) && text.length <= 10 && Number(text) <= MAX_INTERP_ID) return Number(text);
+  return `${EXPECTED_INTERP}, got ${quoteForMessage(text)}`;
+}
+
 /** What a 64-bit integer field accepts, for messages. */
 export const INTEGER_64_RANGE = 'an integer from -2^63 to 2^64-1';
 

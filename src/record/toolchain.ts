@@ -66,7 +66,12 @@ function findPythonConfig(info: InterpreterInfo): { path: string; includes: stri
 }
 
 function checkHeaders(info: InterpreterInfo): void {
-  const needed = ['Python.h', ...(info.hexversion >= 0x030b0000 ? [join('internal', 'pycore_frame.h')] : [])];
+  // frames.c reads 3.11+ frames, interp.c the 3.12+ interpreter's feature flags.
+  const needed = [
+    'Python.h',
+    ...(info.hexversion >= 0x030b0000 ? [join('internal', 'pycore_frame.h')] : []),
+    ...(info.hexversion >= 0x030c0000 ? [join('internal', 'pycore_interp.h')] : []),
+  ];
   for (const h of needed) {
     if (!existsSync(join(info.includeDir, h))) {
       throw new MemreplayError(

@@ -25,8 +25,8 @@ export interface ArenaCheckExample {
   readonly detail: string;
 }
 
-/** Top of the range where the feed places arenas of its own. */
-const SYNTHETIC_TOP = 0x7e00_0000_0000;
+/** Top of the range where the feed places arenas of its own (the main interpreter's; see interpreter-state.ts). */
+export const SYNTHETIC_TOP = 0x7e00_0000_0000;
 
 export class ArenaFeed implements ArenaSource {
   private pending: number[] = [];
@@ -56,8 +56,10 @@ export class ArenaFeed implements ArenaSource {
     private readonly format: (key: number) => string,
     /** Line of the event being replayed, for examples (asked only when one is kept). */
     private readonly currentLine: () => number = () => 0,
+    /** Where the arenas the feed places itself start, counting down. */
+    syntheticTop = SYNTHETIC_TOP,
   ) {
-    this.nextSynthetic = SYNTHETIC_TOP;
+    this.nextSynthetic = syntheticTop;
   }
 
   /**

@@ -32,14 +32,15 @@ import {
   type PymallocGeometry,
   type PythonVersion,
 } from '../models/pymalloc/geometry.js';
-import { NOT_PYMALLOC, PymallocModel } from '../models/pymalloc/pymalloc-model.js';
+import { NOT_PYMALLOC, type PymallocModel } from '../models/pymalloc/pymalloc-model.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
 import { Anomalies } from './anomalies.js';
-import { ArenaFeed } from './arena-feed.js';
+import type { ArenaFeed } from './arena-feed.js';
 import { HighWater } from './high-water.js';
 import { SLOT_EMPTY, SLOT_FREED, SLOT_LIVE, LiveBlocks } from './live-blocks.js';
-import { PoolBlocks } from './pool-blocks.js';
+import type { PoolBlocks } from './pool-blocks.js';
 import { AddressCheck } from './address-check.js';
+import { InterpreterState, MAX_INTERPRETER_STATES } from './interpreter-state.js';
 
 /** Thrown from inside the replay to stop it at the requested instant. */
 const FOUND_NONE = 0;
@@ -88,6 +89,12 @@ export interface ReplayOptions {
 
 export class Replayer implements TraceSink {
   geometry!: PymallocGeometry;
+  /**
+   * The pymalloc state of the interpreter of the event being replayed (so,
+   * in an observer, the interpreter that took the mark); the main
+   * interpreter's once the replay ended or stopped. `model`, `pool` and
+   * `arenas` are that state's. See `interpreters` for all of them.
+   */
   model!: PymallocModel;
   versionSource: 'option' | 'trace' | 'default' = 'default';
   traceMeta: TraceMeta = {};
@@ -100,6 +107,15 @@ export class Replayer implements TraceSink {
   readonly highWater = new HighWater();
   readonly addressCheck: AddressCheck;
   arenas!: ArenaFeed;
+  /** Every pymalloc state, in order of first appearance: [0] is the main interpreter's. */
+  readonly interpreters: InterpreterState[] = [];
+  private current!: InterpreterState;
+  /** current.id, in a field of its own: read once per event. */
+  private currentId = 0;
+  /** Sums over the states other than `current`, for process-wide high-water marks. */
+  private otherArenas = 0;
+  private otherBlockBytes = 0;
+  private otherPools = 0;
 
   /**
    * Events replayed so far. Events are numbered from 1 in file order (records
@@ -175,17 +191,53 @@ export class Replayer implements TraceSink {
   start(version: PythonVersion): void {
     if (!isPythonVersion(version)) throw new MemreplayError(`unknown python version ${version}`);
     this.geometry = geometryFor(version);
-    this.arenas = new ArenaFeed(this.geometry.arenaSize, (k) => this.addresses.format(k), () => this.line);
-    this.model = new PymallocModel(this.geometry, this.arenas, (k) => this.addresses.decode(k), this.options.arenaSlotLimit);
-    this.pool = new PoolBlocks(this.model, this);
-    this.model.onArenaAssigned = (arena) => {
-      this.pool.resetSlot(arena);
-      // A block the trace left live where an arena now lies (a corrupt trace:
-      // the C library and pymalloc never share addresses) is inside an arena
-      // from now on; the hash must know, or lookups inside arenas skip it.
-      const base = this.model.arenaBase(arena);
-      this.live.flagInside(base, base + this.geometry.arenaSize);
-    };
+    this.select(this.addInterpreter(0));
+  }
+
+  /** The pymalloc state of interpreter `id`, if the trace named it. */
+  interpreter(id: number): InterpreterState | undefined {
+    return this.interpreters.find((s) => s.id === id);
+  }
+
+  private addInterpreter(id: number): InterpreterState {
+    if (this.interpreters.length >= MAX_INTERPRETER_STATES) {
+      throw new MemreplayError(
+        `line ${this.line}: the trace names more than ${MAX_INTERPRETER_STATES} interpreters with an allocator of their own (interp ${id}): memreplay keeps at most that many`,
+      );
+    }
+    const a = this.addresses;
+    const state = new InterpreterState(id, this.interpreters.length, this.geometry, (k) => a.format(k), (k) => a.decode(k), this, this.live, this.options.arenaSlotLimit);
+    this.interpreters.push(state);
+    return state;
+  }
+
+  /**
+   * Make `state` the current one. The sums over the others change by what
+   * the old current state holds and the new one no longer counts: neither
+   * changes while it is not current.
+   */
+  private select(state: InterpreterState): void {
+    const old = this.current;
+    if (old === state) return;
+    if (old !== undefined) {
+      this.otherArenas += old.model.arenasCurrent - state.model.arenasCurrent;
+      this.otherBlockBytes += old.model.allocatedBlockBytes - state.model.allocatedBlockBytes;
+      this.otherPools += old.model.poolsInUseCount - state.model.poolsInUseCount;
+    }
+    this.current = state;
+    this.currentId = state.id;
+    this.model = state.model;
+    this.pool = state.pool;
+    this.arenas = state.arenas;
+  }
+
+  /**
+   * An event of another interpreter than the last one's. The last one's call
+   * is over, so a release its arena_free did not confirm is settled now.
+   */
+  private switchInterpreter(id: number): void {
+    if (this.arenas.waiting !== 0) this.arenas.settleReleases();
+    this.select(this.interpreter(id) ?? this.addInterpreter(id));
   }
 
   batch(b: EventBatch): void {
@@ -196,6 +248,7 @@ export class Replayer implements TraceSink {
       const op = ops[i]!;
       this.events++;
       this.line = b.line[i]!;
+      if (b.interp[i] !== this.currentId) this.switchInterpreter(b.interp[i]!);
       const ts = b.ts[i]!;
       if (ts === ts) this.lastTs = ts; // not NaN
       if (op !== OP_ARENA_FREE && this.arenas.waiting !== 0) this.arenas.settleReleases();
@@ -246,7 +299,8 @@ export class Replayer implements TraceSink {
 
   /** End of the trace: settle what is still waiting for a record. */
   finish(): void {
-    this.arenas.settleReleases();
+    for (const state of this.interpreters) state.arenas.settleReleases();
+    this.select(this.interpreters[0]!);
   }
 
   // ------------------------------------------------------------ semantics
@@ -333,11 +387,30 @@ export class Replayer implements TraceSink {
       const pool = live.pool(slot);
       const n = live.size(slot);
       if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain(slot) !== DOMAIN_RAW);
-      else this.model.free(live.modelAddr(slot), pool);
+      else if (this.interpreters.length === 1 || this.model.poolAt(live.modelAddr(slot)) === pool) this.model.free(live.modelAddr(slot), pool);
+      else this.freeInOtherState(live.modelAddr(slot), pool);
       this.liveRequestedBytes -= n;
       live.markFreed(slot);
     }
     this.foundKind = FOUND_NONE;
+  }
+
+  /**
+   * A diverged block (in the hash) of another interpreter's state, freed by
+   * an event of this one: freed in its own model, whose share of the sums
+   * over the other states changes with it.
+   */
+  private freeInOtherState(modelAddr: number, pool: number): void {
+    const owner = this.interpreters.find((s) => s !== this.current && s.model.poolAt(modelAddr) === pool);
+    if (owner === undefined) return;
+    const m = owner.model;
+    const arenas = m.arenasCurrent;
+    const blockBytes = m.allocatedBlockBytes;
+    const pools = m.poolsInUseCount;
+    m.free(modelAddr, pool);
+    this.otherArenas += m.arenasCurrent - arenas;
+    this.otherBlockBytes += m.allocatedBlockBytes - blockBytes;
+    this.otherPools += m.poolsInUseCount - pools;
   }
 
   /**
@@ -534,10 +607,12 @@ export class Replayer implements TraceSink {
 
   private updateHighWater(): void {
     const hw = this.highWater;
-    const arenas = this.model.arenasCurrent;
+    // Summed over every interpreter's pymalloc state: the process's footprint.
+    const arenas = this.otherArenas + this.model.arenasCurrent;
     const arenaBytes = arenas * this.geometry.arenaSize;
     const sys = this.system.liveBytes;
-    hw.update(this, this.liveRequestedBytes, this.model.allocatedBlockBytes, this.model.poolsInUseCount, arenas, sys, arenaBytes + sys);
+    const blockBytes = this.otherBlockBytes + this.model.allocatedBlockBytes;
+    hw.update(this, this.liveRequestedBytes, blockBytes, this.otherPools + this.model.poolsInUseCount, arenas, sys, arenaBytes + sys);
     if (hw.arenaPeakRaised) {
       hw.arenaPeakRaised = false;
       for (const o of this.observers) o.onArenaPeak?.(this);
@@ -546,6 +621,7 @@ export class Replayer implements TraceSink {
 
   private stop(): void {
     this.stopped = true;
+    this.select(this.interpreters[0]!);
     throw new ReplayStop();
   }
 
@@ -557,24 +633,47 @@ export class Replayer implements TraceSink {
   }
 
   /**
-   * Visit every live block (both stores): its pool slot (-1: C library), size,
-   * stack, domain, allocating event and that event's timestamp (NaN: none).
+   * Visit every live block (both stores, every interpreter's pymalloc state):
+   * its pool slot (-1: C library), size, stack, domain, allocating event,
+   * that event's timestamp (NaN: none) and the model its pool slot belongs to
+   * (the main interpreter's for the C library's blocks).
    */
-  forEachLiveBlock(visit: (pool: number, size: number, stack: number, domain: number, event: number, ts: number) => void): void {
-    const p = this.pool;
-    p.forEachLive((k, pool) => visit(pool, p.size(k), p.stack(k), p.domain(k), p.allocEvent(k), p.allocTs(k)));
+  forEachLiveBlock(
+    visit: (pool: number, size: number, stack: number, domain: number, event: number, ts: number, model: PymallocModel) => void,
+  ): void {
+    for (const state of this.interpreters) {
+      const p = state.pool;
+      const m = state.model;
+      p.forEachLive((k, pool) => visit(pool, p.size(k), p.stack(k), p.domain(k), p.allocEvent(k), p.allocTs(k), m));
+    }
     const h = this.live;
-    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s)));
+    const main = this.interpreters[0]!.model;
+    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s), this.hashModel(h.pool(s), main)));
   }
 
   /**
    * forEachLiveBlock without the allocating event and timestamp, for walks
    * that need only these (growth samples, arena pinning): cheaper per block.
    */
-  forEachLiveBlockBrief(visit: (pool: number, size: number, stack: number, domain: number) => void): void {
-    this.pool.forEachLiveBrief(visit);
+  forEachLiveBlockBrief(visit: (pool: number, size: number, stack: number, domain: number, model: PymallocModel) => void): void {
+    for (const state of this.interpreters) {
+      const m = state.model;
+      state.pool.forEachLiveBrief((pool, size, stack, domain) => visit(pool, size, stack, domain, m));
+    }
     const h = this.live;
-    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s)));
+    const main = this.interpreters[0]!.model;
+    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), this.hashModel(h.pool(s), main)));
+  }
+
+  /**
+   * The model of a pymalloc block in the hash (a replay that diverged): the
+   * hash does not keep its interpreter, so the main one's when it has such a
+   * pool slot, else the first state that has. (Only a diverged replay of a
+   * trace with several interpreters can pick wrongly.)
+   */
+  private hashModel(pool: number, main: PymallocModel): PymallocModel {
+    if (pool === NOT_PYMALLOC || this.interpreters.length === 1 || main.hasPool(pool)) return main;
+    return this.interpreters.find((s) => s.model.hasPool(pool))?.model ?? main;
   }
 
   /** An address key as the trace writes it (hex). */
@@ -582,9 +681,11 @@ export class Replayer implements TraceSink {
     return this.addresses.format(key);
   }
 
-  /** Live blocks in both stores. */
+  /** Live blocks in both stores, of every interpreter. */
   get liveBlockCount(): number {
-    return this.pool.live + this.live.live;
+    let n = this.live.live;
+    for (const state of this.interpreters) n += state.pool.live;
+    return n;
   }
 
   /** What the replay holds, for an out-of-memory message: its live blocks are most of it. */

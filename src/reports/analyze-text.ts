@@ -48,6 +48,13 @@ export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions 
   const overridden = versionOverride(r);
   if (overridden !== null) out.push(`  ${overridden}`);
   out.push('');
+  const states = r.interpreters ?? [];
+  if (states.length > 1) {
+    // Isolated sub-interpreters (3.12+): one pymalloc state each.
+    const shown = states.slice(0, 8).map((s) => `${s.interp === 0 ? 'main' : `interp ${s.interp}`} ${count(s.arenas, 'arena')}, ${count(s.blocksInUse, 'block')}`);
+    out.push(`pymalloc states at the end: ${thousands(states.length)} (${shown.join('; ')}${states.length > 8 ? '; ...' : ''}); high-water marks are summed over them, fragmentation is the main one's`);
+    out.push('');
+  }
   out.push('high-water marks:');
   for (const m of HIGH_WATER_METRICS) {
     const p = r.highWater[m];

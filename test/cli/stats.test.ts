@@ -30,6 +30,54 @@ describe('memreplay stats', () => {
     expect(r.stderr).toMatch(/EXACT/);
   });
 
+  it('--interp N prints that interpreter\'s pymalloc state (the main one by default), --json names it', () => {
+    const dir = tempDir();
+    const file = join(dir, 'two-interpreters.csv');
+    // Interpreter 1 has one arena and two blocks, the main one an arena and one block.
+    writeFileSync(
+      file,
+      [
+        '# python: 3.12.4',
+        'op,addr,size,old_addr,domain,label,interp',
+        'arena_alloc,0x7f0000000000,1048576,,,,',
+        'alloc,0x7f0000000030,16,,obj,,',
+        'arena_alloc,0x7f0000400000,1048576,,,,1',
+        'alloc,0x7f0000400030,16,,obj,,1',
+        'alloc,0x7f0000400040,16,,obj,,1',
+        '',
+      ].join('\n'),
+    );
+    const main = memreplay(['stats', file, '--json', '--verify']);
+    expect(main.code).toBe(0);
+    const mainDoc = JSON.parse(main.stdout);
+    expect(mainDoc).toMatchObject({ interp: 0, allocatedBlocks: 1, verification: { exact: true } });
+    const sub = JSON.parse(memreplay(['stats', file, '--json', '--interp', '1']).stdout);
+    expect(sub).toMatchObject({ interp: 1, allocatedBlocks: null });
+    expect(sub.stats.arenasCurrent).toBe(1);
+    expect(sub.stats.bytesInAllocatedBlocks).toBe(32);
+    expect(mainDoc.stats.bytesInAllocatedBlocks).toBe(16);
+    const text = memreplay(['stats', file, '--interp', '1']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toBe(memreplay(['stats', file]).stdout);
+    const missing = memreplay(['stats', file, '--interp', '5']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--interp 5: the trace has no event of that interpreter up to this instant; it has interpreters 0, 1');
+    expect(hasStackTrace(missing.stderr)).toBe(false);
+    // analyze names the states and says the high-water marks are summed over them.
+    const analyzed = JSON.parse(memreplay(['analyze', file, '--json']).stdout).traces[0];
+    expect(analyzed.interpreters).toEqual([
+      { interp: 0, arenas: 1, blocksInUse: 1 },
+      { interp: 1, arenas: 1, blocksInUse: 2 },
+    ]);
+    expect(analyzed.highWater.arenas.value).toBe(2);
+    expect(memreplay(['analyze', file]).stdout).toContain(
+      'pymalloc states at the end: 2 (main 1 arena, 1 block; interp 1 1 arena, 2 blocks); high-water marks are summed over them, fragmentation is the main one\'s',
+    );
+    const bad = memreplay(['stats', file, '--interp', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--interp "x": expected a whole number >= 0');
+  });
+
   it('--lenient counts one skipped record in the singular', () => {
     const dir = tempDir();
     const file = join(dir, 'one-bad.csv');

@@ -29,6 +29,7 @@ interface Ev {
   thread: string | null;
   stack: string[] | null;
   label?: string;
+  interp?: number;
 }
 
 interface Parsed {
@@ -52,6 +53,7 @@ function toEv(ctx: ImportContext, b: EventBatch, i: number): Ev {
     stack: b.stack[i] === NO_ID ? null : ctx.stacks.frames(b.stack[i]!),
   };
   if (b.op[i] === OP_MARK) ev.label = b.label[i]!;
+  if (b.interp[i] !== 0) ev.interp = b.interp[i]!;
   return ev;
 }
 
@@ -537,6 +539,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
     stack: ['', '1', '7', '-1', 'seven', '123456789012345', '1234567890123456'],
     frames: ['', 'a.py:1;b.py:2', 'é (日本.py:1)', 'x', '"<module> (a.py:1);f (b.py:2)"', '"g, h (c.py:3)"'],
     label: ['', 'iteration 1', 'é', ' '],
+    interp: ['', '0', '1', '2', '17', '2147483647', '2147483648', '99999999999', '-1', 'x', '1.5'],
   };
   const EXTRA = ['', 'x', '1'];
 
@@ -566,6 +569,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
   for (const [name, columns] of [
     ['short', SHORT],
     ['recorder', RECORDER],
+    ['recorder + interp', [...RECORDER, 'interp']],
   ] as const) {
     it(`reads the ${name} layout as the slow path does (every field quoted), record by record`, () => {
       fc.assert(
@@ -636,6 +640,43 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
       const slow = header + record.replace(/^stack/, '"stack"') + '\n' + use;
       expect(outcome(plain), JSON.stringify(record)).toEqual(outcome(slow));
       for (const chunk of [1, 5, 16]) expect(outcome(plain, chunk), JSON.stringify(record)).toEqual(outcome(plain));
+    }
+  });
+
+  it('reads the stack records of the recorder layout with interp (an empty interp field or none) as the slow path does', () => {
+    const header = [...RECORDER, 'interp'].join(',') + '\n';
+    const use = 'alloc,0x10,16,,,,,7,,,3\n';
+    for (const record of [
+      'stack,,,,,,,7,"a.py:1;b (c.py:2)",',
+      'stack,,,,,,,7,"a.py:1;b (c.py:2)",,',
+      'stack,,,,,,,7,"a",,\r',
+      'stack,,,,,,,7,"a",,1',
+      'stack,,,,,,,7,"a",,,',
+      'stack,,,,,,,7,"a",x,',
+    ]) {
+      const plain = header + record + '\n' + use;
+      const slow = header + record.replace(/^stack/, '"stack"') + '\n' + use;
+      expect(outcome(plain), JSON.stringify(record)).toEqual(outcome(slow));
+      for (const chunk of [1, 5, 16]) expect(outcome(plain, chunk), JSON.stringify(record)).toEqual(outcome(plain));
+    }
+  });
+
+  it('reads interp in every layout and path: absent or empty is 0 (the main interpreter), a bad one is a clear error', () => {
+    const recorder = parseTrace(
+      [[...RECORDER, 'interp'].join(','), 'alloc,0x10,16,,,5,1,,,,2', 'alloc,0x20,16,,,6,1,,,,', 'mark,,,,,7,1,,,stats,2', 'free,0x10,,,,8,1'].join('\n'),
+    );
+    expect(recorder.events.map((e) => [e.op, e.interp ?? 0])).toEqual([
+      ['alloc', 2],
+      ['alloc', 0],
+      ['mark', 2],
+      ['free', 0],
+    ]);
+    const other = parseTrace(['interp,op,addr,size', '3,alloc,0x10,16', '"4",alloc,0x20,16', ',free,0x10'].join('\n'));
+    expect(other.events.map((e) => e.interp ?? 0)).toEqual([3, 4, 0]);
+    for (const bad of ['-1', 'x', '2147483648', '1.5']) {
+      const e = strictError(`op,addr,size,interp\nalloc,0x10,16,${bad}\n`);
+      expect(e.line).toBe(2);
+      expect(e.message).toContain('expected interp (an interpreter id, an integer from 0 to 2147483647)');
     }
   });
 

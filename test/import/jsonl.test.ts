@@ -33,7 +33,7 @@ function parse(input: string | Uint8Array, opts: { lenient?: boolean; chunkSize?
         if (out.metas.length === 0) out.metaBeforeFirstBatch = false;
         out.batches++;
         for (let i = 0; i < b.length; i++) {
-          raw.push([b.op[i]!, b.domain[i]!, b.addr[i]!, b.oldAddr[i]!, b.size[i]!, b.ts[i]!, b.thread[i]!, b.stack[i]!, b.line[i]!]);
+          raw.push([b.op[i]!, b.domain[i]!, b.addr[i]!, b.oldAddr[i]!, b.size[i]!, b.ts[i]!, b.thread[i]!, b.stack[i]!, b.line[i]!, b.interp[i]!]);
           labels.push(b.label[i]!);
         }
       },
@@ -43,7 +43,7 @@ function parse(input: string | Uint8Array, opts: { lenient?: boolean; chunkSize?
   const step = opts.chunkSize ?? bytes.length;
   for (let at = 0; at < bytes.length; at += step) parser.push(bytes.subarray(at, at + step));
   parser.end();
-  out.events = raw.map(([op, domain, addr, oldAddr, size, ts, thread, stack, line], n) => {
+  out.events = raw.map(([op, domain, addr, oldAddr, size, ts, thread, stack, line, interp], n) => {
     const e: Record<string, unknown> = {
       op: OP_NAMES[op!],
       addr: ctx.addresses.format(addr!),
@@ -56,6 +56,7 @@ function parse(input: string | Uint8Array, opts: { lenient?: boolean; chunkSize?
     if (thread !== NO_ID) e.thread = ctx.threads.name(thread!);
     if (stack !== NO_ID) e.frames = ctx.stacks.frames(stack!);
     if (OP_NAMES[op!] === 'mark') e.label = labels[n];
+    if (interp !== 0) e.interp = interp;
     return e;
   });
   return out;
@@ -76,6 +77,18 @@ const EVERY_OP = [
 ].join('\n');
 
 describe('the JSONL importer reads every record of trace format v1', () => {
+  test('interp, the interpreter whose allocator served the event: a number or decimal text, absent or null is 0; anything else is a bad record', () => {
+    const { events } = parse(
+      ['{"op":"alloc","addr":16,"size":8,"interp":2}', '{"op":"alloc","addr":32,"size":8,"interp":"3"}', '{"op":"mark","label":"stats","interp":2}', '{"op":"free","addr":16,"interp":null}', '{"op":"free","addr":32}'].join('\n'),
+    );
+    expect(events.map((e) => e.interp ?? 0)).toEqual([2, 3, 2, 0, 0]);
+    for (const bad of ['-1', '1.5', '"x"', '2147483648', 'true', '[1]']) {
+      const lenient = parse(`{"op":"alloc","addr":16,"size":8,"interp":${bad}}\n`, { lenient: true });
+      expect(lenient.events).toEqual([]);
+      expect(() => parse(`{"op":"alloc","addr":16,"size":8,"interp":${bad}}\n`)).toThrow(/t.jsonl:1: expected interp \(an interpreter id, an integer from 0 to 2147483647\), got /);
+    }
+  });
+
   test('every op becomes the matching event with its fields', () => {
     const { events, ctx } = parse(EVERY_OP);
     expect(events).toEqual([

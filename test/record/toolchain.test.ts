@@ -65,6 +65,18 @@ describe('finding what the launcher build needs', () => {
     expect(() => findToolchain(info)).toThrow(/no C compiler found \(tried no-such-compiler-here, cc, gcc, clang on PATH; install gcc or set CC\)$/);
   });
 
+  it('3.12+ also needs the internal interpreter header (interp.c)', () => {
+    const dir = tempDir();
+    const info = interpreter(dir, 0x030c01f0);
+    fakeConfig(info);
+    headers(info, ['Python.h', 'internal/pycore_frame.h']);
+    vi.stubEnv('PATH', join(dir, 'empty'));
+    expect(() => findToolchain(info)).toThrow(/the C header internal\/pycore_interp\.h is missing/);
+    headers(info, ['internal/pycore_interp.h']);
+    vi.stubEnv('CC', '');
+    expect(() => findToolchain(info)).toThrow(/no C compiler found/);
+  });
+
   it('3.8-3.10 need no internal header', () => {
     const dir = tempDir();
     const info = interpreter(dir, 0x030a0df0);

@@ -693,6 +693,11 @@ export class PymallocModel {
     return this.poolSzidx[pool]!;
   }
 
+  /** Whether this model has a pool slot `pool` (its arena slot exists). */
+  hasPool(pool: number): boolean {
+    return pool >= 0 && pool >> this.poolShift < this.maxArenas;
+  }
+
   /** Arena slot of a pool slot. */
   poolArena(pool: number): number {
     return pool >> this.poolShift;
