@@ -663,7 +663,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
 
   it('reads interp in every layout and path: absent or empty is 0 (the main interpreter), a bad one is a clear error', () => {
     const recorder = parseTrace(
-      [[...RECORDER, 'interp'].join(','), 'alloc,0x10,16,,,5,1,,,,2', 'alloc,0x20,16,,,6,1,,,,', 'mark,,,,,7,1,,,stats,2', 'free,0x10,,,,8,1'].join('\n'),
+      [[...RECORDER, 'interp'].join(','), 'alloc,0x10,16,,,5,1,,,,2', 'alloc,0x20,16,,,6,1,,,,', 'mark,,,,,7,1,,,stats,2', 'free,0x10,,,,8,1'].join('\n') + '\n',
     );
     expect(recorder.events.map((e) => [e.op, e.interp ?? 0])).toEqual([
       ['alloc', 2],
@@ -671,7 +671,7 @@ describe('CSV importer: the column layouts with a fast path of their own', () =>
       ['mark', 2],
       ['free', 0],
     ]);
-    const other = parseTrace(['interp,op,addr,size', '3,alloc,0x10,16', '"4",alloc,0x20,16', ',free,0x10'].join('\n'));
+    const other = parseTrace(['interp,op,addr,size', '3,alloc,0x10,16', '"4",alloc,0x20,16', ',free,0x10'].join('\n') + '\n');
     expect(other.events.map((e) => e.interp ?? 0)).toEqual([3, 4, 0]);
     for (const bad of ['-1', 'x', '2147483648', '1.5']) {
       const e = strictError(`op,addr,size,interp\nalloc,0x10,16,${bad}\n`);

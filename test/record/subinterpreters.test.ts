@@ -41,7 +41,7 @@ describe('memreplay record with isolated sub-interpreters', () => {
 
       const verify = memreplay(['stats', out, '--at', 'stats', '--verify']);
       expect(verify.code).toBe(0);
-      expect(verify.stdout).toBe(pymallocPartOf(readFileSync(join(dir, 'sub.stats.txt'), 'utf8')));
+      expect(verify.stdout).toBe(pymallocPartOf(readFileSync(join(dir, 'sub.csv.stats.txt'), 'utf8')));
       const m = /([\d,]+) of ([\d,]+) pymalloc block addresses predicted exactly/.exec(verify.stderr);
       expect(m![1]).toBe(m![2]);
       expect(verify.stderr).toMatch(/, 0 mismatches\n/);
