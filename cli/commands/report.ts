@@ -117,6 +117,9 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
             }
             entries.push(result.entry);
             say(`Wrote ${join(outDir, result.files[result.files.length - 1]!.path)}\n`);
+            if (result.entry.exactness.state === 'inexact') {
+              printError(progress, `${terminalSafe(result.entry.file, 80)}: inexact replay (its report says why); the model's figures may not be the program's`);
+            }
             if (result.entry.completeness === 'incomplete') {
               printError(progress, `${terminalSafe(result.entry.file, 80)}: incomplete trace (its report says why); its figures are of the run up to where the trace stops`);
             }

@@ -17,6 +17,7 @@ import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
 import type { Completeness } from '../replay/completeness.js';
+import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import { completenessOfReplay, replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer, ReplayObserver } from '../replay/replayer.js';
 import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
@@ -154,6 +155,11 @@ export interface LeaksResult {
    * `unknown` when the result is at an --at mark, before the end was read.
    */
   readonly completeness: Completeness;
+  /**
+   * Whether the model followed the trace exactly up to the result's instant
+   * (src/replay/exactness.ts): when not, its figures may not be the program's.
+   */
+  readonly exactness: Exactness;
 }
 
 export async function findLeaks(path: string, options: LeaksOptions = {}): Promise<LeaksResult> {
@@ -360,6 +366,7 @@ export class LeaksAnalysis implements ReplayObserver {
       // A copy: the context keeps counting while a report's replay goes on past --at.
       skippedRecords: { count: ctx.skippedRecords, examples: [...ctx.skippedExamples] },
       completeness: completenessOfReplay(r, mark !== null),
+      exactness: exactnessOf(r),
     };
   }
 }

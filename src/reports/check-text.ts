@@ -1,6 +1,7 @@
 // The terminal report of `memreplay check`: a pure function of the report.
 
 import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
+import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
 import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from '../check/budgets.js';
 import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
@@ -42,7 +43,7 @@ export function formatCheckText(report: CheckReport): string {
   }
   if (report.suppressions.length > 0) out.push(`suppressions: ${report.suppressions.map((s) => terminalSafe(s, 80)).join(', ')}`);
   out.push('');
-  for (const t of report.traces) out.push(...traceLines(t));
+  for (const t of report.traces) out.push(...traceLines(t, report.allowInexact));
   // The error itself went to stderr as the trace failed; saying it again here
   // would show it twice in a terminal.
   for (const f of report.failures) out.push(`ERROR ${terminalSafe(f.file)}: could not be read (the error is on stderr)`);
@@ -50,13 +51,15 @@ export function formatCheckText(report: CheckReport): string {
   const noVerdict = report.traces.filter((t) => t.leaks.growth.noVerdict !== null).length;
   const skipped = report.traces.filter((t) => t.leaks.skippedRecords.count > 0).length;
   const incomplete = report.traces.filter((t) => t.completeness.state === 'incomplete').length;
+  const inexact = report.traces.filter((t) => t.exactness.state === 'inexact').length;
   out.push('');
   out.push(
     `result: ${report.passed ? 'PASS' : 'FAIL'} (${thousands(report.traces.length - failed)} passed, ${thousands(failed)} failed` +
       `${report.failures.length > 0 ? `, ${thousands(report.failures.length)} could not be read` : ''}` +
       `${noVerdict > 0 ? `; ${thousands(noVerdict)} without a leak verdict${report.allowNoVerdict ? ', allowed' : ''}` : ''}` +
       `${skipped > 0 ? `; ${thousands(skipped)} with bad records skipped (--lenient)` : ''}` +
-      `${incomplete > 0 ? `; ${thousands(incomplete)} incomplete${report.allowIncomplete ? ', allowed' : ''}` : ''})`,
+      `${incomplete > 0 ? `; ${thousands(incomplete)} incomplete${report.allowIncomplete ? ', allowed' : ''}` : ''}` +
+      `${inexact > 0 ? `; ${thousands(inexact)} inexact${report.allowInexact ? ', allowed' : ''}` : ''})`,
   );
   return out.join('\n') + '\n';
 }
@@ -99,7 +102,7 @@ function quoteLabel(text: string): string {
   return JSON.stringify(terminalSafe(text, 40));
 }
 
-function traceLines(t: TraceCheck): string[] {
+function traceLines(t: TraceCheck, allowInexact: boolean): string[] {
   const noVerdict = t.leaks.growth.noVerdict;
   const out = [`${t.passed ? 'PASS ' : 'FAIL '} ${terminalSafe(t.file)}${noVerdict !== null && t.passed ? ' (no leak verdict)' : ''}`];
   const incomplete = incompleteText(t.completeness);
@@ -110,6 +113,10 @@ function traceLines(t: TraceCheck): string[] {
         ? `  warning: ${terminalSafe(incomplete, 300)} (allowed: --allow-incomplete)`
         : `  ${terminalSafe(incomplete, 300)}; ${ALLOW_INCOMPLETE_ADVICE}`,
     );
+  }
+  const inexact = inexactText(t.exactness);
+  if (inexact !== null) {
+    out.push(allowInexact ? `  warning: ${inexact} (allowed: --allow-inexact)` : `  ${inexact}; ${ALLOW_INEXACT_ADVICE}`);
   }
   const skipped = skippedRecordsText(t.leaks);
   if (skipped !== null) {

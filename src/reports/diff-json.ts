@@ -51,6 +51,7 @@ function traceSide(s: TraceSide): object {
     events: a.events.total,
     anomalies: a.anomalies.total,
     completeness: a.completeness,
+    exactness: a.exactness,
     fragmentation: a.fragmentation,
   };
 }

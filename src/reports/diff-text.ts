@@ -5,6 +5,7 @@
 // inputs (file names, frames) goes through terminalSafe.
 
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
+import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-diff.js';
 import type { MetricDiff, TraceDiffResult, TraceSide } from '../analyzers/trace-diff.js';
 import { frameText, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
@@ -37,6 +38,8 @@ export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   for (const side of [d.old, d.new]) {
     const incomplete = incompleteText(side.analysis.completeness);
     if (incomplete !== null) out.push(`warning: ${terminalSafe(side.analysis.file, 80)}: ${terminalSafe(incomplete, 300)}; ${INCOMPLETE_FIGURES}`);
+    const inexact = inexactText(side.analysis.exactness);
+    if (inexact !== null) out.push(`warning: ${terminalSafe(side.analysis.file, 80)}: ${inexact}; ${INEXACT_FIGURES}`);
   }
   out.push('');
   const width = Math.max(20, ...d.metrics.map((m) => m.description.length));
