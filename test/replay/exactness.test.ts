@@ -3,19 +3,13 @@
 // inexact. Hand-made CSV traces (CPython 3.11 geometry: a 16-byte block's
 // pool starts at the arena, its first block after the 48-byte pool header).
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exactnessOf } from '../../src/replay/exactness.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
-import { ROOT, tempDir } from '../cli/helpers.js';
-
-export const INEXACT_FIXTURE = join(ROOT, 'test', 'fixtures', 'hand-made', 'inexact-addresses.csv');
-
-/** The fixture with the second block where the model puts it: an exact replay. */
-export function exactTraceText(): string {
-  return readFileSync(INEXACT_FIXTURE, 'utf8').replace('alloc,0x7f0000000050,16', 'alloc,0x7f0000000040,16');
-}
+import { tempDir } from '../cli/helpers.js';
+import { exactTraceText, INEXACT_FIXTURE } from './inexact-trace.js';
 
 async function exactnessOfText(lines: string[]) {
   const path = join(tempDir(), 't.csv');
