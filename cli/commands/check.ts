@@ -122,7 +122,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       const merged: LeakArgs = {
         ...args,
         by: args.by ?? config?.by,
-        at: args.at ?? config?.at,
+        // --at-end overrides the config's mark as --at does.
+        at: args.atEnd === true ? undefined : (args.at ?? config?.at),
         warmup: args.warmup ?? config?.warmup,
         marks: args.marks ?? config?.marks,
       };

@@ -15,6 +15,7 @@ import { countersStats } from '../models/pymalloc/stats.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
+import { DEFAULT_AT_MARK } from './instant.js';
 import { traceDisplayName } from '../import/source.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
@@ -50,6 +51,12 @@ export interface LeaksOptions extends Omit<ReplayTraceOptions, 'observers' | 'st
   listSitesOver?: number;
   /** Steady-state leak sites listed at most (default MAX_LISTED_SITES; the count stays exact). */
   maxListedLeaks?: number;
+  /**
+   * Without stopAtMark: judge the end of the trace even when it has the
+   * default mark (--at-end). Else the default instant (instant.ts): the
+   * `stats` mark when the trace has one, the end when not.
+   */
+  atEnd?: boolean;
 }
 
 export interface LeaksSite {
@@ -164,6 +171,12 @@ export interface LeaksResult {
 
 export async function findLeaks(path: string, options: LeaksOptions = {}): Promise<LeaksResult> {
   const ctx = new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  if (options.stopAtMark === undefined && options.atEnd !== true) {
+    // The default instant: taken at the mark on the way, the replay reads on to the end (whether the trace is complete).
+    const analysis = new LeaksAnalysis(ctx, { ...options, atMark: DEFAULT_AT_MARK });
+    const { replayer, completeness } = await replayTrace(path, { ...options, context: ctx, observers: [analysis] });
+    return { ...analysis.resultAt(replayer), completeness };
+  }
   const analysis = new LeaksAnalysis(ctx, options);
   const { replayer, stoppedEarly } = await replayTrace(path, { ...options, context: ctx, observers: [analysis] });
   return analysis.result(replayer, stoppedEarly ? (options.stopAtMark ?? null) : null);
