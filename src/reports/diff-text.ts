@@ -28,7 +28,9 @@ export function formatSnapshotDiffText(d: SnapshotDiffResult, top: number): stri
 
 export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   const out: string[] = [];
-  const when = d.at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(d.at, 40))}`;
+  const instant = (at: string | null): string => (at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(at, 40))}`);
+  // Each side at its own instant when they differ (one trace has the default stats mark, the other not).
+  const when = d.old.at === d.new.at ? instant(d.old.at) : `old ${instant(d.old.at)}, new ${instant(d.new.at)}`;
   // Without a call stack on either side, every block is in a (no stack) group by domain and size class, whatever --by says.
   const stackless = d.old.analysis.events.stacks === 0 && d.new.analysis.events.stacks === 0;
   const words = stackless ? { grouping: STACKLESS_GROUPING, site: 'group' } : { grouping: `by ${d.by}`, site: 'site' };
