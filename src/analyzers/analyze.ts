@@ -10,6 +10,10 @@ import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyExample, type AnomalyK
 import type { ArenaCheckExample } from '../replay/arena-feed.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
+
+/** Outputs and policy take the completeness and exactness types from here, an analysis result, not from the replay (layering.md). */
+export type { Completeness, CompletenessState } from '../replay/completeness.js';
+export type { Exactness, ExactnessState } from '../replay/exactness.js';
 import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric, type HighWaterPoint } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';

@@ -5,8 +5,7 @@
 // that cannot be read fails alone with its error and the others go on.
 
 import { findLeaks, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
-import type { Completeness } from '../replay/completeness.js';
-import type { Exactness } from '../replay/exactness.js';
+import type { Completeness, Exactness } from '../analyzers/analyze.js';
 import { baselineFor, compareWithBaseline, instantMismatch, type Baseline, type BaselineOutcome } from './baseline.js';
 import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type BudgetRules, type Budgets, type TraceSummary } from './budgets.js';
 

@@ -1,7 +1,7 @@
 // What every command says about a trace that does not hold the whole run
 // (src/replay/completeness.ts): one line, the same words everywhere.
 
-import type { Completeness } from '../replay/completeness.js';
+import type { Completeness } from '../analyzers/analyze.js';
 
 /** "incomplete trace: the trace does not end with its "end" mark: ...", or null when it is complete or claims nothing. */
 export function incompleteText(c: Completeness): string | null {

@@ -1,7 +1,7 @@
 // What every command says about a replay that did not follow the trace
 // exactly (src/replay/exactness.ts): one line, the same words everywhere.
 
-import type { Exactness } from '../replay/exactness.js';
+import type { Exactness } from '../analyzers/analyze.js';
 
 /** "inexact replay: 1 of 2 block addresses differ from the trace", or null when the replay is exact or unverified. */
 export function inexactText(e: Exactness): string | null {

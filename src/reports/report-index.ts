@@ -3,8 +3,7 @@
 // of its report; traces that failed are listed with their error. Rendered as
 // index.html (html/index-page.ts), index.md or index.json.
 
-import type { CompletenessState } from '../replay/completeness.js';
-import type { Exactness } from '../replay/exactness.js';
+import type { CompletenessState, Exactness } from '../analyzers/analyze.js';
 import type { ReportData } from '../analyzers/report-data.js';
 import { leakVerdictOf, leakVerdictText, type LeakVerdict } from './leak-verdict.js';
 import { mdText } from './report-md.js';

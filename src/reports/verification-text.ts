@@ -1,7 +1,6 @@
 // The `--verify` summary: how much of the trace the model predicted exactly.
 
-import type { AnalyzeResult } from '../analyzers/analyze.js';
-import type { Completeness } from '../replay/completeness.js';
+import type { AnalyzeResult, Completeness } from '../analyzers/analyze.js';
 import { incompleteText } from './completeness-text.js';
 import { count, terminalSafe, thousands } from './units.js';
 

@@ -3,7 +3,7 @@
 // numbers as cards, and what was replayed (file, model, check, metadata).
 
 import type { ReportData } from '../../../analyzers/report-data.js';
-import type { Exactness } from '../../../replay/exactness.js';
+import type { Exactness } from '../../../analyzers/analyze.js';
 import { INCOMPLETE_FIGURES, incompleteText } from '../../completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from '../../exactness-text.js';
 import { escapeHtml, traceText } from '../escape.js';
