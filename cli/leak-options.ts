@@ -19,6 +19,7 @@ export interface GrowthArgs extends SiteArgs {
 
 export interface LeakArgs extends TraceArgs, GrowthArgs {
   at?: string;
+  atEnd?: boolean;
   genSuppressions?: string;
 }
 
@@ -28,7 +29,18 @@ export interface LeakArgs extends TraceArgs, GrowthArgs {
  * cannot: its stdout carries the report).
  */
 export function withLeakOptions<T>(y: Argv<T>, genSuppressionsHelp: string): Argv<T & LeakArgs> {
-  return withGrowthOptions(y.option('at', { type: 'string', describe: 'report the blocks live at the first mark with this label (default: the end)' }))
+  return withGrowthOptions(
+    y
+      .option('at', {
+        type: 'string',
+        describe: 'report the blocks live at the first mark with this label (default: the stats mark when the trace has it, else the end)',
+      })
+      .option('at-end', {
+        type: 'boolean',
+        describe: 'report the blocks live at the end of the trace, after the interpreter shutdown, even when the trace has a stats mark',
+      })
+      .conflicts('at', 'at-end'),
+  )
     .option('gen-suppressions', { type: 'string', describe: genSuppressionsHelp }) as Argv<T & LeakArgs>;
 }
 
@@ -65,6 +77,7 @@ export function leakOptionsOf(args: LeakArgs, suppressions: LoadedSuppressions):
     lenient: args.lenient,
     ...growthOptionsOf(args, suppressions),
     ...(args.at !== undefined ? { stopAtMark: args.at } : {}),
+    ...(args.atEnd === true ? { atEnd: true } : {}),
   };
 }
 

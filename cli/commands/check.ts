@@ -62,6 +62,7 @@ interface CheckArgs extends LeakArgs, BatchArgs {
   top?: string;
   allowNoVerdict?: boolean;
   allowIncomplete?: boolean;
+  allowInexact?: boolean;
   force: boolean;
 }
 
@@ -99,6 +100,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         type: 'boolean',
         describe: 'pass a trace cut short (no end mark: a crash, os._exit, a kill, a cut file) on its figures (with a warning) instead of failing it',
       })
+      .option('allow-inexact', {
+        type: 'boolean',
+        describe: "pass a replay the model did not follow exactly (block addresses or arenas differ from the trace, or trace anomalies) on the model's figures (with a warning) instead of failing it",
+      })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite existing --junit / --sarif / --gen-suppressions files' });
     for (const name of BUDGET_NAMES) b = b.option(BUDGET_FLAGS[name].flag, { type: 'string', describe: BUDGET_FLAGS[name].describe });
     return b as unknown as Argv<CheckArgs>;
@@ -120,7 +125,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       const merged: LeakArgs = {
         ...args,
         by: args.by ?? config?.by,
-        at: args.at ?? config?.at,
+        // --at-end overrides the config's mark as --at does.
+        at: args.atEnd === true ? undefined : (args.at ?? config?.at),
         warmup: args.warmup ?? config?.warmup,
         marks: args.marks ?? config?.marks,
       };
@@ -131,6 +137,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         budgetSources: sources,
         allowNoVerdict: args.allowNoVerdict ?? config?.allowNoVerdict ?? false,
         allowIncomplete: args.allowIncomplete ?? config?.allowIncomplete ?? false,
+        allowInexact: args.allowInexact ?? config?.allowInexact ?? false,
         tolerance,
         ...(baseline !== undefined ? { baseline } : {}),
         configFile: configFile ?? null,

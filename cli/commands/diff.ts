@@ -32,6 +32,7 @@ interface DiffArgs extends QuietArgs {
   oldLabel?: string;
   newLabel?: string;
   at?: string;
+  atEnd?: boolean;
   python?: string;
   lenient: boolean;
   output?: string;
@@ -56,7 +57,12 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       .option('depth', { type: 'string', describe: "event traces: keep the innermost N frames of each stack (as tracemalloc's traceback_limit)" })
       .option('old-label', { type: 'string', describe: 'the label of the snapshot to read from OLD (a JSONL file with several snapshots)' })
       .option('new-label', { type: 'string', describe: 'the label of the snapshot to read from NEW' })
-      .option('at', { type: 'string', describe: 'event traces: compare at the first mark with this label in each, not at the ends' })
+      .option('at', {
+        type: 'string',
+        describe: 'event traces: compare at the first mark with this label in each (default: the stats mark of each trace that has one, else its end)',
+      })
+      .option('at-end', { type: 'boolean', describe: 'event traces: compare at the ends, after the interpreter shutdown, even when the traces have a stats mark' })
+      .conflicts('at', 'at-end')
       .option('python', { type: 'string', describe: "event traces: the CPython version to model; default: each trace's metadata, else 3.11" })
       .option('lenient', { type: 'boolean', default: false, describe: 'event traces: skip bad records instead of stopping at the first' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
@@ -81,6 +87,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       let report: string;
       if (older.kind === 'snapshot' && newer.kind === 'snapshot') {
         if (args.at !== undefined) throw new UsageError('--at names a mark of an event trace; snapshots are one instant already');
+        if (args.atEnd === true) throw new UsageError('--at-end applies to event traces; snapshots are one instant already');
         if (depth !== undefined) throw new UsageError('--depth applies to event traces; a snapshot kept the frames tracemalloc was asked for (its traceback_limit)');
         const d = diffSnapshots(older.snapshot, newer.snapshot, by, args.cumulative);
         report = args.json
@@ -94,10 +101,11 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
             python,
             lenient: args.lenient,
             ...(args.at !== undefined ? { stopAtMark: args.at } : {}),
+            ...(args.atEnd === true ? { atEnd: true } : {}),
             ...(depth !== undefined ? { depth } : {}),
             ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
           });
-        const d = diffTraces(await replay(older), await replay(newer), by, args.cumulative, args.at ?? null);
+        const d = diffTraces(await replay(older), await replay(newer), by, args.cumulative);
         report = args.json
           ? JSON.stringify(traceDiffDocument(d, top), null, 2) + '\n'
           : args.format === 'tracemalloc'

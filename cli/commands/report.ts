@@ -114,6 +114,9 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
             if ('error' in wrote) printError(progress, wrote.error.message);
             else {
               say(`Wrote ${wrote.path}\n`);
+              if (entry.exactness.state === 'inexact') {
+                printError(progress, `${terminalSafe(entry.file, 80)}: inexact replay (its report says why); the model's figures may not be the program's`);
+              }
               if (entry.completeness === 'incomplete') {
                 printError(progress, `${terminalSafe(entry.file, 80)}: incomplete trace (its report says why); its figures are of the run up to where the trace stops`);
               }

@@ -7,6 +7,8 @@ import { interpreterStats } from '../../src/analyzers/interpreter-stats.js';
 import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
 import { incompleteText } from '../../src/reports/completeness-text.js';
+import { INEXACT_FIGURES, inexactText } from '../../src/reports/exactness-text.js';
+import { exactnessOf } from '../../src/replay/exactness.js';
 import { count, terminalSafe } from '../../src/reports/units.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
 import { wholeNumberOption } from '../number-options.js';
@@ -57,6 +59,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       });
       const { stats, allocatedBlocks } = interpreterStats(replayer, interpreter);
       const verification = verificationOf(replayer);
+      const exactness = exactnessOf(replayer);
       if (args.json) {
         const doc = {
           schema: STATS_SCHEMA,
@@ -68,6 +71,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
           stats,
           skippedRecords: ctx.skippedRecords,
           completeness,
+          exactness,
           ...(args.verify ? { verification } : {}),
         };
         writeStdout(JSON.stringify(doc, null, 2) + '\n');
@@ -79,6 +83,9 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
           const incomplete = incompleteText(completeness);
           if (incomplete !== null) process.stderr.write(`memreplay: ${terminalSafe(ctx.fileName, 80)}: ${terminalSafe(incomplete, 300)}\n`);
         }
+        // --verify's lines count addresses and arenas; this one also names anomalies.
+        const inexact = inexactText(exactness);
+        if (inexact !== null) process.stderr.write(`memreplay: ${terminalSafe(ctx.fileName, 80)}: ${inexact}; ${INEXACT_FIGURES}\n`);
       }
       if (ctx.skippedRecords > 0 && !args.json) {
         process.stderr.write(`memreplay: ${ctx.fileName}: skipped ${count(ctx.skippedRecords, 'bad record')} (--lenient)\n`);

@@ -9,9 +9,11 @@ import { countersStats } from '../models/pymalloc/stats.js';
 import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyExample, type AnomalyKind } from '../replay/anomalies.js';
 import { MAX_ARENA_EXAMPLES, type ArenaCheckExample, type ArenaFeed } from '../replay/arena-feed.js';
 import type { Completeness } from '../replay/completeness.js';
+import { exactnessOf, type Exactness } from '../replay/exactness.js';
 
-/** Outputs and policy take the completeness types from here, an analysis result, not from the replay (layering.md). */
+/** Outputs and policy take the completeness and exactness types from here, an analysis result, not from the replay (layering.md). */
 export type { Completeness, CompletenessState } from '../replay/completeness.js';
+export type { Exactness, ExactnessState } from '../replay/exactness.js';
 import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric, type HighWaterPoint } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
@@ -38,6 +40,8 @@ export interface AnalyzeResult {
   readonly meta: Readonly<Record<string, string>>;
   /** Whether the trace holds the whole run: its end mark, or what its metadata says (src/replay/completeness.ts). */
   readonly completeness: Completeness;
+  /** Whether the model followed the trace exactly: addresses, arenas, no anomalies (src/replay/exactness.ts). */
+  readonly exactness: Exactness;
   readonly events: {
     readonly total: number;
     readonly calls: Readonly<Record<'alloc' | 'calloc' | 'realloc' | 'free', CallCounts>>;
@@ -145,6 +149,7 @@ export function analyzeReplayed(
     python: { version: r.geometry.version, source: r.versionSource },
     meta: r.traceMeta,
     completeness: replayed.completeness,
+    exactness: exactnessOf(r),
     events: {
       total: r.events,
       calls: { alloc: calls(OP_ALLOC), calloc: calls(OP_CALLOC), realloc: calls(OP_REALLOC), free: calls(OP_FREE) },

@@ -15,8 +15,10 @@ import { countersStats } from '../models/pymalloc/stats.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
+import { DEFAULT_AT_MARK } from './instant.js';
 import { traceDisplayName } from '../import/source.js';
 import type { Completeness } from '../replay/completeness.js';
+import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import { completenessOfReplay, replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer, ReplayObserver } from '../replay/replayer.js';
 import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
@@ -53,6 +55,12 @@ export interface LeaksOptions extends Omit<ReplayTraceOptions, 'observers' | 'st
   listSitesOver?: number;
   /** Steady-state leak sites listed at most (default MAX_LISTED_SITES; the count stays exact). */
   maxListedLeaks?: number;
+  /**
+   * Without stopAtMark: judge the end of the trace even when it has the
+   * default mark (--at-end). Else the default instant (instant.ts): the
+   * `stats` mark when the trace has one, the end when not.
+   */
+  atEnd?: boolean;
 }
 
 export interface LeaksSite {
@@ -170,10 +178,21 @@ export interface LeaksResult {
    * `unknown` when the result is at an --at mark, before the end was read.
    */
   readonly completeness: Completeness;
+  /**
+   * Whether the model followed the trace exactly up to the result's instant
+   * (src/replay/exactness.ts): when not, its figures may not be the program's.
+   */
+  readonly exactness: Exactness;
 }
 
 export async function findLeaks(path: string, options: LeaksOptions = {}): Promise<LeaksResult> {
   const ctx = new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  if (options.stopAtMark === undefined && options.atEnd !== true) {
+    // The default instant: taken at the mark on the way, the replay reads on to the end (whether the trace is complete).
+    const analysis = new LeaksAnalysis(ctx, { ...options, atMark: DEFAULT_AT_MARK });
+    const { replayer, completeness } = await replayTrace(path, { ...options, context: ctx, observers: [analysis] });
+    return { ...analysis.resultAt(replayer), completeness };
+  }
   const analysis = new LeaksAnalysis(ctx, options);
   const { replayer, stoppedEarly } = await replayTrace(path, { ...options, context: ctx, observers: [analysis] });
   return analysis.result(replayer, stoppedEarly ? (options.stopAtMark ?? null) : null);
@@ -385,6 +404,7 @@ export class LeaksAnalysis implements ReplayObserver {
       // A copy: the context keeps counting while a report's replay goes on past --at.
       skippedRecords: { count: ctx.skippedRecords, examples: [...ctx.skippedExamples] },
       completeness: completenessOfReplay(r, mark !== null),
+      exactness: exactnessOf(r),
     };
   }
 }

@@ -25,7 +25,7 @@ import { analyzeReplayed } from './analyze.js';
 import { arenaMapOf } from './arena-map.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { arenaPinning } from './arena-pinning.js';
-import { instantAt, instantOf } from './instant.js';
+import { DEFAULT_AT_MARK, instantAt, instantOf } from './instant.js';
 import { LeaksAnalysis, type LeaksResult } from './leaks.js';
 import { SiteTable, siteGroupingFrom, type SiteGroupingOptions } from './site-table.js';
 import { denseMarkWindow } from './mark-window.js';
@@ -47,8 +47,8 @@ import { sizeClassOccupancy } from './size-class-occupancy.js';
 import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from './timeline.js';
 import { whatIfOfReplay, whatIfReplay } from './what-if.js';
 
-/** The leak section's default instant: the recorder's exit mark, interpreter alive (else the end). */
-export const REPORT_LEAKS_AT = 'stats';
+/** The leak section's default instant: the recorder's exit mark, interpreter alive (else the end), as leaks and check. */
+export const REPORT_LEAKS_AT = DEFAULT_AT_MARK;
 
 function leaksResultOf(leaks: LeaksAnalysis, r: Replayer, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);

@@ -14,6 +14,7 @@
 // names such sites (site-table.ts). --depth keeps the innermost N frames of
 // every stack, as tracemalloc's traceback_limit does.
 
+import { DEFAULT_AT_MARK } from './instant.js';
 import { parseFrameText } from '../import/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
@@ -33,11 +34,15 @@ export interface TraceSide {
   readonly live: Snapshot;
   /** Innermost frames kept per stack; null: all. */
   readonly depth: number | null;
+  /** The instant of the side's figures: the mark the replay stopped at, or null for the end of the trace. */
+  readonly at: string | null;
 }
 
 export interface TraceDiffReplayOptions extends ReplayTraceOptions {
   /** Keep the innermost N frames of each stack (tracemalloc's traceback_limit). */
   depth?: number;
+  /** Without stopAtMark: the end of the trace even when it has the default mark (--at-end). */
+  atEnd?: boolean;
 }
 
 export type MetricUnit = 'bytes' | 'count' | 'ratio';
@@ -54,7 +59,7 @@ export interface MetricDiff {
 }
 
 export interface TraceDiffResult {
-  /** The mark both traces were compared at; null: at their ends. */
+  /** The mark both traces were compared at; null: at their ends, or at different instants (each side's `at` says). */
   readonly at: string | null;
   readonly by: DiffKey;
   /** Innermost frames kept per stack; null: all. */
@@ -67,17 +72,28 @@ export interface TraceDiffResult {
   readonly statistics: readonly StatisticDiff[];
 }
 
-/** Replay one trace for `diff` (a file, or `-` with options.stdin), to its end or options.stopAtMark. */
+/**
+ * Replay one trace for `diff` (a file, or `-` with options.stdin) to
+ * options.stopAtMark; without one, to the default instant (instant.ts: the
+ * `stats` mark when the trace has it, else the end), or the end with atEnd.
+ */
 export async function replayForDiff(path: string, options: TraceDiffReplayOptions = {}): Promise<TraceSide> {
   const peak = new ArenaPeakObserver();
-  const replayed = await replayTrace(path, { ...options, observers: [...(options.observers ?? []), peak] });
-  return { analysis: analyzeReplayed(replayed, peak, 0), live: liveBlocksSnapshot(replayed, options.depth), depth: options.depth ?? null };
+  const byDefault = options.stopAtMark === undefined && options.atEnd !== true;
+  const replayed = await replayTrace(path, {
+    ...options,
+    ...(byDefault ? { stopAtMark: DEFAULT_AT_MARK, markOptional: true } : {}),
+    observers: [...(options.observers ?? []), peak],
+  });
+  const at = replayed.stoppedEarly ? (options.stopAtMark ?? DEFAULT_AT_MARK) : null;
+  return { analysis: analyzeReplayed(replayed, peak, 0), live: liveBlocksSnapshot(replayed, options.depth), depth: options.depth ?? null, at };
 }
 
-export function diffTraces(older: TraceSide, newer: TraceSide, by: DiffKey, cumulative: boolean, at: string | null = null): TraceDiffResult {
+/** `at`: the instant of both sides' figures when they agree (the mark, or null for the end); each side has its own. */
+export function diffTraces(older: TraceSide, newer: TraceSide, by: DiffKey, cumulative: boolean): TraceDiffResult {
   if (older.depth !== newer.depth) throw new Error('both sides of a trace diff must keep the same frames per stack');
   return {
-    at,
+    at: older.at === newer.at ? older.at : null,
     by,
     depth: newer.depth,
     cumulative,

@@ -76,7 +76,7 @@ export function baselineInstantText(at: string | null): string {
  * run's: refuse to compare them, saying which --at gives the baseline's.
  */
 export function instantMismatch(b: Baseline, trace: string, baselineAt: string | null, runAt: string | null): MemreplayError {
-  const fix = baselineAt === null ? 'leave out --at (and the config\'s "at")' : `pass --at ${shellWord(baselineAt)}`;
+  const fix = baselineAt === null ? 'pass --at-end' : `pass --at ${shellWord(baselineAt)}`;
   return new MemreplayError(
     `${b.file}: the baseline of ${trace} is ${baselineInstantText(baselineAt)}, this run ${baselineInstantText(runAt)}: ` +
       `${fix} to compare like with like, or write a new baseline with --update-baseline`,

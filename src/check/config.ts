@@ -9,7 +9,7 @@
 //       "budgets": { "steadyLeakSites": 0, "leakedBytes": "4 MiB", "siteLeakedBytes": "512 KiB",
 //                    "peakFootprintBytes": "64 MiB", "arenas": 40, "fragmentation": 0.6 },
 //       "baseline": "ci/memreplay-baseline.json", "tolerance": "5%",
-//       "warmup": 2, "marks": "iteration *", "by": "lineno", "at": "done", "allowNoVerdict": false, "allowIncomplete": false,
+//       "warmup": 2, "marks": "iteration *", "by": "lineno", "at": "done", "allowNoVerdict": false, "allowIncomplete": false, "allowInexact": false,
 //       "suppressions": ["ci/memreplay.supp"]
 //     }
 //   }
@@ -39,6 +39,7 @@ export interface CheckConfig {
   /** Pass (with a warning) a trace whose growth gives no leak verdict, instead of failing it. */
   readonly allowNoVerdict?: boolean;
   readonly allowIncomplete?: boolean;
+  readonly allowInexact?: boolean;
   readonly suppressions: readonly string[];
 }
 
@@ -79,7 +80,7 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   const top = objectAt(doc, 'the top level', file);
   for (const k of Object.keys(top)) if (k !== 'check' && k !== '$schema') unknown('the top level', k, ['check', '$schema']);
   const check = top['check'] === undefined ? {} : objectAt(top['check'], 'check', file);
-  const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'allowNoVerdict', 'allowIncomplete', 'suppressions'];
+  const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'allowNoVerdict', 'allowIncomplete', 'allowInexact', 'suppressions'];
   for (const k of Object.keys(check)) if (!known.includes(k)) unknown('check', k, known);
   const base = dirname(resolve(file));
 
@@ -117,6 +118,8 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   if (allowNoVerdict !== undefined && typeof allowNoVerdict !== 'boolean') bad('check.allowNoVerdict', 'true or false', allowNoVerdict);
   const allowIncomplete = check['allowIncomplete'];
   if (allowIncomplete !== undefined && typeof allowIncomplete !== 'boolean') bad('check.allowIncomplete', 'true or false', allowIncomplete);
+  const allowInexact = check['allowInexact'];
+  if (allowInexact !== undefined && typeof allowInexact !== 'boolean') bad('check.allowInexact', 'true or false', allowInexact);
   const baseline = str('baseline');
   const marks = str('marks');
   const at = str('at');
@@ -131,6 +134,7 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
     ...(at !== undefined ? { at } : {}),
     ...(allowNoVerdict !== undefined ? { allowNoVerdict: allowNoVerdict as boolean } : {}),
     ...(allowIncomplete !== undefined ? { allowIncomplete: allowIncomplete as boolean } : {}),
+    ...(allowInexact !== undefined ? { allowInexact: allowInexact as boolean } : {}),
     suppressions: ((supp as string[] | undefined) ?? []).map((s) => resolve(base, s)),
   };
 }

@@ -5,7 +5,7 @@
 // that cannot be read fails alone with its error and the others go on.
 
 import { findLeaks, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
-import type { Completeness } from '../analyzers/analyze.js';
+import type { Completeness, Exactness } from '../analyzers/analyze.js';
 import { baselineFor, compareWithBaseline, instantMismatch, type Baseline, type BaselineOutcome } from './baseline.js';
 import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type BudgetRules, type Budgets, type TraceSummary } from './budgets.js';
 
@@ -21,6 +21,8 @@ export interface CheckOptions {
   readonly allowNoVerdict: boolean;
   /** A trace that is not complete (cut short: no end mark) passes with a warning (--allow-incomplete) instead of failing. */
   readonly allowIncomplete: boolean;
+  /** A replay that is not exact (addresses, arenas or anomalies) passes with a warning (--allow-inexact) instead of failing. */
+  readonly allowInexact: boolean;
   readonly tolerance: number;
   readonly baseline?: Baseline;
   readonly configFile: string | null;
@@ -35,6 +37,12 @@ export interface TraceCheck {
    * incomplete one fails unless allowed: its figures describe a run cut short.
    */
   readonly completeness: Completeness;
+  /**
+   * Whether the model followed the trace exactly (src/replay/exactness.ts).
+   * An inexact replay fails unless allowed: the budgets were judged on the
+   * model's figures, which then may not be the program's.
+   */
+  readonly exactness: Exactness;
   /** The instant of the figures: the --at mark, or null for the end of the trace (also when the trace has no such mark). */
   readonly at: string | null;
   readonly summary: TraceSummary;
@@ -52,6 +60,7 @@ export interface CheckReport {
   readonly budgetSources: CheckOptions['budgetSources'];
   readonly allowNoVerdict: boolean;
   readonly allowIncomplete: boolean;
+  readonly allowInexact: boolean;
   readonly tolerance: number;
   readonly baseline: string | null;
   /** False when the baseline file does not record the instant of its figures (written by an earlier memreplay); null without one. */
@@ -83,11 +92,13 @@ export function traceCheckOf(file: string, checked: Awaited<ReturnType<typeof ch
     baseline = { file: options.baseline.file, outcomes: base === undefined ? null : compareWithBaseline(checked.summary, base.summary, options.tolerance) };
   }
   const completeness = checked.leaks.completeness;
+  const exactness = checked.leaks.exactness;
   const passed =
     checked.budgets.every((b) => b.passed) &&
     (baseline?.outcomes ?? []).every((b) => b.passed) &&
-    (completeness.state !== 'incomplete' || options.allowIncomplete);
-  return { file, passed, completeness, at, summary: checked.summary, budgets: checked.budgets, baseline, leaks: checked.leaks };
+    (completeness.state !== 'incomplete' || options.allowIncomplete) &&
+    (exactness.state !== 'inexact' || options.allowInexact);
+  return { file, passed, completeness, exactness, at, summary: checked.summary, budgets: checked.budgets, baseline, leaks: checked.leaks };
 }
 
 export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['failures'], options: CheckOptions): CheckReport {
@@ -99,6 +110,7 @@ export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['f
     budgetSources: options.budgetSources,
     allowNoVerdict: options.allowNoVerdict,
     allowIncomplete: options.allowIncomplete,
+    allowInexact: options.allowInexact,
     tolerance: options.tolerance,
     baseline: options.baseline?.file ?? null,
     baselineRecordsInstant: options.baseline?.recordsInstant ?? null,

@@ -19,6 +19,11 @@ export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, '
    * one. Observers that name call sites during the replay pass their own.
    */
   context?: ImportContext;
+  /**
+   * With stopAtMark: a trace without that mark is replayed to its end instead
+   * of being an error (a default instant, analyzers/instant.ts, not an --at).
+   */
+  markOptional?: boolean;
 }
 
 export interface ReplayedTrace {
@@ -64,7 +69,7 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
     throw new MemreplayError(`${ctx.fileName}: the trace has no events`);
   }
   replayer.finish();
-  if (options.stopAtMark !== undefined) throw noMarkLabelled(ctx.fileName, options.stopAtMark, marks!.census());
+  if (options.stopAtMark !== undefined && options.markOptional !== true) throw noMarkLabelled(ctx.fileName, options.stopAtMark, marks!.census());
   if (options.stopAtEvent !== undefined) {
     throw new MemreplayError(
       `${ctx.fileName}: --at-event ${options.stopAtEvent} is past the end of the trace (${count(replayer.events, 'event')})`,

@@ -6,6 +6,7 @@ import { versionFromMeta } from '../models/pymalloc/geometry.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
+import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { nameBudget, terminalSiteName } from './site-name.js';
 import { bytes, count, nounFor, percent, terminalSafe, thousands } from './units.js';
@@ -23,6 +24,8 @@ export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions 
   out.push(`== ${terminalSafe(r.file)} (${r.format}${r.gzip ? ', gzip' : ''}; CPython ${r.python.version} model, from ${r.python.source})`);
   const incomplete = incompleteText(r.completeness);
   if (incomplete !== null) out.push(`warning: ${terminalSafe(incomplete, 300)}; ${INCOMPLETE_FIGURES}`);
+  const inexact = inexactText(r.exactness);
+  if (inexact !== null) out.push(`warning: ${inexact}; ${INEXACT_FIGURES}`);
   out.push('');
   out.push(`events ${thousands(e.total)}: ${callLine(r)}`);
   out.push(`  arena_alloc ${thousands(e.arenaAlloc)}, arena_free ${thousands(e.arenaFree)}, marks ${thousands(e.marks)}, NULL free/realloc ${thousands(e.nullPointerCalls)}, stacks ${thousands(e.stacks)}, threads ${thousands(e.threads)}`);

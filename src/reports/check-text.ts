@@ -1,6 +1,7 @@
 // The terminal report of `memreplay check`: a pure function of the report.
 
 import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
+import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
 import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from '../check/budgets.js';
 import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
@@ -48,7 +49,7 @@ export function formatCheckText(report: CheckReport, options: CheckTextOptions =
   }
   if (report.suppressions.length > 0) out.push(`suppressions: ${report.suppressions.map((s) => terminalSafe(s, 80)).join(', ')}`);
   out.push('');
-  for (const t of report.traces) out.push(...traceLines(t, options.width));
+  for (const t of report.traces) out.push(...traceLines(t, options.width, report.allowInexact));
   // The error itself went to stderr as the trace failed; saying it again here
   // would show it twice in a terminal.
   for (const f of report.failures) out.push(`ERROR ${terminalSafe(f.file)}: could not be read (the error is on stderr)`);
@@ -56,13 +57,15 @@ export function formatCheckText(report: CheckReport, options: CheckTextOptions =
   const noVerdict = report.traces.filter((t) => t.leaks.growth.noVerdict !== null).length;
   const skipped = report.traces.filter((t) => t.leaks.skippedRecords.count > 0).length;
   const incomplete = report.traces.filter((t) => t.completeness.state === 'incomplete').length;
+  const inexact = report.traces.filter((t) => t.exactness.state === 'inexact').length;
   out.push('');
   out.push(
     `result: ${report.passed ? 'PASS' : 'FAIL'} (${thousands(report.traces.length - failed)} passed, ${thousands(failed)} failed` +
       `${report.failures.length > 0 ? `, ${thousands(report.failures.length)} could not be read` : ''}` +
       `${noVerdict > 0 ? `; ${thousands(noVerdict)} without a leak verdict${report.allowNoVerdict ? ', allowed' : ''}` : ''}` +
       `${skipped > 0 ? `; ${thousands(skipped)} with bad records skipped (--lenient)` : ''}` +
-      `${incomplete > 0 ? `; ${thousands(incomplete)} incomplete${report.allowIncomplete ? ', allowed' : ''}` : ''})`,
+      `${incomplete > 0 ? `; ${thousands(incomplete)} incomplete${report.allowIncomplete ? ', allowed' : ''}` : ''}` +
+      `${inexact > 0 ? `; ${thousands(inexact)} inexact${report.allowInexact ? ', allowed' : ''}` : ''})`,
   );
   return out.join('\n') + '\n';
 }
@@ -105,7 +108,7 @@ function quoteLabel(text: string): string {
   return JSON.stringify(terminalSafe(text, 40));
 }
 
-function traceLines(t: TraceCheck, width: number | undefined): string[] {
+function traceLines(t: TraceCheck, width: number | undefined, allowInexact: boolean): string[] {
   const noVerdict = t.leaks.growth.noVerdict;
   const out = [`${t.passed ? 'PASS ' : 'FAIL '} ${terminalSafe(t.file)}${noVerdict !== null && t.passed ? ' (no leak verdict)' : ''}`];
   const incomplete = incompleteText(t.completeness);
@@ -116,6 +119,10 @@ function traceLines(t: TraceCheck, width: number | undefined): string[] {
         ? `  warning: ${terminalSafe(incomplete, 300)} (allowed: --allow-incomplete)`
         : `  ${terminalSafe(incomplete, 300)}; ${ALLOW_INCOMPLETE_ADVICE}`,
     );
+  }
+  const inexact = inexactText(t.exactness);
+  if (inexact !== null) {
+    out.push(allowInexact ? `  warning: ${inexact} (allowed: --allow-inexact)` : `  ${inexact}; ${ALLOW_INEXACT_ADVICE}`);
   }
   const skipped = skippedRecordsText(t.leaks);
   if (skipped !== null) {

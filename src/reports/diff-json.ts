@@ -50,7 +50,9 @@ function traceSide(s: TraceSide): object {
     python: a.python,
     events: a.events.total,
     anomalies: a.anomalies.total,
+    at: s.at,
     completeness: a.completeness,
+    exactness: a.exactness,
     fragmentation: a.fragmentation,
   };
 }

@@ -5,6 +5,7 @@
 // inputs (file names, frames) goes through terminalSafe.
 
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
+import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-diff.js';
 import type { MetricDiff, TraceDiffResult, TraceSide } from '../analyzers/trace-diff.js';
 import { frameText, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
@@ -28,7 +29,9 @@ export function formatSnapshotDiffText(d: SnapshotDiffResult, top: number): stri
 
 export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   const out: string[] = [];
-  const when = d.at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(d.at, 40))}`;
+  const instant = (at: string | null): string => (at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(at, 40))}`);
+  // Each side at its own instant when they differ (one trace has the default stats mark, the other not).
+  const when = d.old.at === d.new.at ? instant(d.old.at) : `old ${instant(d.old.at)}, new ${instant(d.new.at)}`;
   // Without a call stack on either side, every block is in a (no stack) group by domain and size class, whatever --by says.
   const stackless = d.old.analysis.events.stacks === 0 && d.new.analysis.events.stacks === 0;
   const words = stackless ? { grouping: STACKLESS_GROUPING, site: 'group' } : { grouping: `by ${d.by}`, site: 'site' };
@@ -38,6 +41,8 @@ export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   for (const side of [d.old, d.new]) {
     const incomplete = incompleteText(side.analysis.completeness);
     if (incomplete !== null) out.push(`warning: ${terminalSafe(side.analysis.file, 80)}: ${terminalSafe(incomplete, 300)}; ${INCOMPLETE_FIGURES}`);
+    const inexact = inexactText(side.analysis.exactness);
+    if (inexact !== null) out.push(`warning: ${terminalSafe(side.analysis.file, 80)}: ${inexact}; ${INEXACT_FIGURES}`);
   }
   out.push('');
   const width = Math.max(20, ...d.metrics.map((m) => m.description.length));

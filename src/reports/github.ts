@@ -10,6 +10,7 @@ import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
 import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
+import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
 import { instantText, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
@@ -30,6 +31,16 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
           report.allowIncomplete ? 'warning' : 'error',
           { title: 'memreplay: incomplete trace' },
           `${t.file}: ${incomplete}${report.allowIncomplete ? ' (allowed)' : `; ${ALLOW_INCOMPLETE_ADVICE}`}`,
+        ),
+      );
+    }
+    const inexact = inexactText(t.exactness);
+    if (inexact !== null) {
+      lines.push(
+        command(
+          report.allowInexact ? 'warning' : 'error',
+          { title: 'memreplay: inexact replay' },
+          `${t.file}: ${inexact}${report.allowInexact ? ' (allowed)' : `; ${ALLOW_INEXACT_ADVICE}`}`,
         ),
       );
     }
@@ -111,7 +122,8 @@ export function githubSummary(report: CheckReport): string {
   for (const t of report.traces) {
     const s = t.summary;
     const noVerdict = t.leaks.growth.noVerdict !== null;
-    const incomplete = t.completeness.state === 'incomplete' ? ' (incomplete trace)' : '';
+    const incomplete =
+      (t.completeness.state === 'incomplete' ? ' (incomplete trace)' : '') + (t.exactness.state === 'inexact' ? ' (inexact replay)' : '');
     out.push(
       `| ${md(t.file)} | ${t.passed ? (noVerdict ? 'pass (no leak verdict)' : 'pass') : '**FAIL**'}${incomplete} | ${noVerdict ? 'no verdict' : thousands(s.steadyLeakSites)} | ` +
         `${md(instantText(t.leaks, (x) => JSON.stringify(x.slice(0, 40))))} | ${bytes(s.leakedBytes)} | ${bytes(s.siteLeakedBytes)} | ${bytes(s.peakFootprintBytes)} | ${thousands(s.arenas)} | ${percent(s.fragmentation)} |`,

@@ -6,9 +6,11 @@
 // reason (CI shows it as skipped, not passed). Messages name the instant
 // their figures are from. Bad records skipped with --lenient are a warning in
 // the suite's <system-err>. A trace cut short (no end mark) has a case of
-// its own, failed, or skipped when --allow-incomplete.
+// its own, failed, or skipped when --allow-incomplete; so has a replay the
+// model did not follow exactly (--allow-inexact).
 
 import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
+import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { noVerdictAdvice } from './growth-text.js';
@@ -29,7 +31,7 @@ export function formatJunit(report: CheckReport): string {
     // JUnit has no warnings: bad records skipped with --lenient go to the suite's <system-err>, which CI systems show.
     const skipped = skippedRecordsText(t.leaks);
     const systemErr = skipped === null ? undefined : [`warning: ${skipped}`, ...skippedExampleTexts(t.leaks, (s) => s, MAX_SKIPPED_SHOWN)].join('\n');
-    suites.push({ name: t.file, cases: casesOf(t, report.allowIncomplete), ...(systemErr !== undefined ? { systemErr } : {}) });
+    suites.push({ name: t.file, cases: casesOf(t, report.allowIncomplete, report.allowInexact), ...(systemErr !== undefined ? { systemErr } : {}) });
   }
   for (const f of report.failures) suites.push({ name: f.file, cases: [{ name: 'read the trace', error: f.error }] });
   const count = (pick: (c: Case) => boolean): number => suites.reduce((n, s) => n + s.cases.filter(pick).length, 0);
@@ -60,13 +62,19 @@ export function formatJunit(report: CheckReport): string {
   return out.join('\n') + '\n';
 }
 
-function casesOf(t: TraceCheck, allowIncomplete: boolean): Case[] {
+function casesOf(t: TraceCheck, allowIncomplete: boolean, allowInexact: boolean): Case[] {
   const cases: Case[] = [];
   const incomplete = incompleteText(t.completeness);
   if (incomplete !== null) {
     const name = 'the trace holds the whole run';
     if (allowIncomplete) cases.push({ name, skipped: `${incomplete} (allowed)` });
     else cases.push({ name, failure: { message: incomplete, detail: `${incomplete}\n${ALLOW_INCOMPLETE_ADVICE}` } });
+  }
+  const inexact = inexactText(t.exactness);
+  if (inexact !== null) {
+    const name = 'the model follows the trace exactly';
+    if (allowInexact) cases.push({ name, skipped: `${inexact} (allowed)` });
+    else cases.push({ name, failure: { message: inexact, detail: `${inexact}\n${ALLOW_INEXACT_ADVICE}` } });
   }
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const b of t.budgets) {

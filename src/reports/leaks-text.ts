@@ -12,6 +12,7 @@ import {
   WINDOWS_RULE_TEXT,
 } from './growth-text.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
+import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { nameBudget, terminalSiteName } from './site-name.js';
@@ -32,6 +33,8 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   out.push(`== ${terminalSafe(r.file)} (CPython ${r.python.version} model, from ${r.python.source})`);
   const incomplete = incompleteText(r.completeness);
   if (incomplete !== null) out.push(`warning: ${terminalSafe(incomplete, 300)}; ${INCOMPLETE_FIGURES}`);
+  const inexact = inexactText(r.exactness);
+  if (inexact !== null) out.push(`warning: ${inexact}; ${INEXACT_FIGURES}`);
   const skipped = skippedRecordsText(r);
   if (skipped !== null) {
     out.push(`warning: ${skipped}; the figures below leave them out`);

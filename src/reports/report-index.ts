@@ -3,7 +3,7 @@
 // of its report; traces that failed are listed with their error. Rendered as
 // index.html (html/index-page.ts), index.md or index.json.
 
-import type { CompletenessState } from '../analyzers/analyze.js';
+import type { CompletenessState, Exactness } from '../analyzers/analyze.js';
 import type { ReportData } from '../analyzers/report-data.js';
 import { leakVerdictOf, leakVerdictText, type LeakVerdict } from './leak-verdict.js';
 import { mdText } from './report-md.js';
@@ -35,6 +35,8 @@ export interface IndexEntry {
   readonly exact: boolean;
   /** Whether the trace holds the whole run (src/replay/completeness.ts). */
   readonly completeness: CompletenessState;
+  /** Whether the model followed the trace exactly (addresses, arenas, no anomalies), with counts and why (src/replay/exactness.ts). */
+  readonly exactness: Exactness;
 }
 
 export interface IndexFailure {
@@ -61,7 +63,22 @@ export function indexEntryOf(data: ReportData, report: string): IndexEntry {
     steadyLeakSites: data.leaks.growth.noVerdict === null ? data.leaks.growth.steadyLeakSites : 0,
     exact: a.verification.exact,
     completeness: a.completeness.state,
+    exactness: a.exactness,
   };
+}
+
+/**
+ * The index's "replay" column: whether the model followed the trace
+ * (exact, inexact, or unverified without arena records) and, when the trace
+ * was cut short, that it is incomplete. The figures of the row depend on it.
+ */
+export function replayStateText(e: IndexEntry): string {
+  return `${e.exactness.state}${e.completeness === 'incomplete' ? ', incomplete' : ''}`;
+}
+
+/** True when the row's figures may not be the program's whole run: say it loudly. */
+export function replayStateWarns(e: IndexEntry): boolean {
+  return e.exactness.state === 'inexact' || e.completeness === 'incomplete';
 }
 
 export function formatIndexJson(entries: readonly IndexEntry[], failures: readonly IndexFailure[]): string {
@@ -70,11 +87,11 @@ export function formatIndexJson(entries: readonly IndexEntry[], failures: readon
 
 export function formatIndexMarkdown(entries: readonly IndexEntry[], failures: readonly IndexFailure[]): string {
   const out = ['# memreplay reports', ''];
-  out.push('| trace | CPython | events | peak footprint | peak live | arena peak | utilisation at arena peak | footprint at end | live at end | pinned arenas | anomalies | leak verdict |');
-  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  out.push('| trace | CPython | events | peak footprint | peak live | arena peak | utilisation at arena peak | footprint at end | live at end | pinned arenas | anomalies | replay | leak verdict |');
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const e of entries) {
     out.push(
-      `| [${mdText(e.file)}](${encodeURI(e.report)}) | ${e.python} | ${thousands(e.events)} | ${bytes(e.peakFootprintBytes)} | ${bytes(e.peakLiveRequestedBytes)} | ${thousands(e.arenaHighWater)} | ${e.utilisationAtArenaPeak === null ? '–' : percent(e.utilisationAtArenaPeak)} | ${bytes(e.endFootprintBytes)} | ${bytes(e.endLiveRequestedBytes)} | ${thousands(e.pinnedArenasAtEnd)} | ${thousands(e.anomalies)} | ${e.leakVerdict === 'steady_leak' ? `**${leakVerdictText(e.leakVerdict, e.steadyLeakSites)}**` : leakVerdictText(e.leakVerdict, 0)} |`,
+      `| [${mdText(e.file)}](${encodeURI(e.report)}) | ${e.python} | ${thousands(e.events)} | ${bytes(e.peakFootprintBytes)} | ${bytes(e.peakLiveRequestedBytes)} | ${thousands(e.arenaHighWater)} | ${e.utilisationAtArenaPeak === null ? '–' : percent(e.utilisationAtArenaPeak)} | ${bytes(e.endFootprintBytes)} | ${bytes(e.endLiveRequestedBytes)} | ${thousands(e.pinnedArenasAtEnd)} | ${thousands(e.anomalies)} | ${replayStateWarns(e) ? `**${replayStateText(e)}**` : replayStateText(e)} | ${e.leakVerdict === 'steady_leak' ? `**${leakVerdictText(e.leakVerdict, e.steadyLeakSites)}**` : leakVerdictText(e.leakVerdict, 0)} |`,
     );
   }
   if (failures.length > 0) {

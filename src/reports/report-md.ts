@@ -3,6 +3,7 @@
 // HTML report, with tables instead of charts and text sparklines for growth.
 
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
+import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { PEAK_SITE_METRICS, type ReportData } from '../analyzers/report-data.js';
 import { ANOMALY_KINDS } from '../replay/anomalies.js';
@@ -77,6 +78,8 @@ export function formatReportMarkdown(d: ReportData): string {
   );
   const incomplete = incompleteText(a.completeness);
   if (incomplete !== null) out.push(`**Warning: ${mdText(incomplete, 400)}**; ${INCOMPLETE_FIGURES}.`, '');
+  const inexact = inexactText(a.exactness);
+  if (inexact !== null) out.push(`**Warning: ${mdText(inexact, 400)}**; ${mdText(INEXACT_FIGURES)}.`, '');
   const peak = a.fragmentation.arenaPeak;
   out.push('## Summary', '');
   if (peak === null) {

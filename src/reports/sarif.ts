@@ -6,7 +6,8 @@
 // when no verdict is allowed, a warning notification); traces that could not
 // be read are tool execution notifications, and so are (as warnings) bad
 // records skipped with --lenient; a trace cut short (no end mark) is a
-// result at the trace file, or a warning when allowed. Every message names the instant
+// result at the trace file, or a warning when allowed, and so is a replay the
+// model did not follow exactly. Every message names the instant
 // its figures are from (the end of the trace, or the --at mark).
 // Paths under the source root are relative to %SRCROOT%, so code scanning
 // annotates the line in the repository.
@@ -18,6 +19,7 @@ import type { LeaksSite } from '../analyzers/leaks.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
+import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
 import { instantText, intervalUnit, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
@@ -65,6 +67,12 @@ const RULES = [
     short: 'The trace does not hold the whole run',
     full: 'The trace does not end with the mark its recorder writes when a run ends normally: the program crashed, called os._exit() or was killed, or the file was cut. Its figures are of the run up to where it stops. Allow it with --allow-incomplete.',
   },
+  {
+    id: 'memreplay/inexact-replay',
+    name: 'InexactReplay',
+    short: 'The allocator model did not follow the trace exactly',
+    full: "Block addresses or arena records of the trace differ from what the pymalloc model did, or the trace has anomalies (e.g. CPython 3.12 sub-interpreters, which allocate from their own state). The model's figures (arenas, footprint, fragmentation, leaks) may not be the program's. Allow it with --allow-inexact.",
+  },
 ] as const;
 
 type RuleId = (typeof RULES)[number]['id'];
@@ -77,7 +85,7 @@ export interface SarifOptions {
 
 export function formatSarif(report: CheckReport, options: SarifOptions): string {
   const results: unknown[] = [];
-  for (const t of report.traces) results.push(...traceResults(t, options.sourceRoot, report.allowIncomplete));
+  for (const t of report.traces) results.push(...traceResults(t, options.sourceRoot, report.allowIncomplete, report.allowInexact));
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -113,6 +121,12 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
                     return incomplete === null ? [] : [{ level: 'warning', message: { text: `${t.file}: ${incomplete} (allowed).` } }];
                   })
                 : []),
+              ...(report.allowInexact
+                ? report.traces.flatMap((t) => {
+                    const inexact = inexactText(t.exactness);
+                    return inexact === null ? [] : [{ level: 'warning', message: { text: `${t.file}: ${inexact} (allowed).` } }];
+                  })
+                : []),
               ...report.traces.flatMap((t) => {
                 const skipped = skippedRecordsText(t.leaks);
                 if (skipped === null) return [];
@@ -130,11 +144,15 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
   return JSON.stringify(log, (_key, value: unknown) => (typeof value === 'string' ? visibleControls(value, true) : value), 2) + '\n';
 }
 
-function traceResults(t: TraceCheck, root: string, allowIncomplete: boolean): unknown[] {
+function traceResults(t: TraceCheck, root: string, allowIncomplete: boolean, allowInexact: boolean): unknown[] {
   const out: unknown[] = [];
   const incomplete = incompleteText(t.completeness);
   if (incomplete !== null && !allowIncomplete) {
     out.push(traceResult('memreplay/incomplete-trace', `${t.file}: ${incomplete}; ${ALLOW_INCOMPLETE_ADVICE}.`, t.file, root, 'completeness'));
+  }
+  const inexact = inexactText(t.exactness);
+  if (inexact !== null && !allowInexact) {
+    out.push(traceResult('memreplay/inexact-replay', `${t.file}: ${inexact}; ${ALLOW_INEXACT_ADVICE}.`, t.file, root, 'exactness'));
   }
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   const when = instantText(t.leaks, quote);

@@ -70,7 +70,8 @@ describe('growth sampling', () => {
     for (let i = 0; i < 200; i++) w.alloc(16, ['x.py:1']);
     w.mark('stats');
     w.mark('final');
-    const r = await findLeaks(traceFile(w.text()));
+    // At the end (atEnd): by default the result is at the stats mark, before final.
+    const r = await findLeaks(traceFile(w.text()), { atEnd: true });
     expect(r.growth.basis).toBe('windows');
     expect(r.marks).toEqual({ count: 2, labels: [{ label: 'stats', count: 1 }, { label: 'final', count: 1 }], more: false });
   });
@@ -124,7 +125,7 @@ describe('growth sampling', () => {
     w.mark('stats');
     w.mark('final');
     const file = traceFile(w.text());
-    await expect(findLeaks(file, { marks: 'nomatch' })).rejects.toThrow(
+    await expect(findLeaks(file, { marks: 'nomatch', atEnd: true })).rejects.toThrow(
       `${file}: --marks "nomatch" matches no mark; the trace has 14 marks: "iteration *" x12, "stats", "final"`,
     );
     await expect(findLeaks(file, { marks: 'iteration*', stopAtMark: 'iteration 1' })).resolves.toBeDefined();
@@ -184,7 +185,7 @@ describe('growth sampling', () => {
     const r = await findLeaks(traceFile(w.text()));
     expect(r.growth.boundaries).toBe(5);
     expect(r.growth.samples.map((s) => s.mark)).toEqual([null, 'iteration 1', 'iteration 2', 'iteration 3', 'iteration 4', 'iteration 5']);
-    const all = await findLeaks(traceFile(w.text()), { marks: '*' });
+    const all = await findLeaks(traceFile(w.text()), { marks: '*', atEnd: true });
     expect(all.growth.boundaries).toBe(7);
   });
 

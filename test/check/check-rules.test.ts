@@ -89,6 +89,8 @@ describe('the config file', () => {
     expect(parseConfig({ check: { allowNoVerdict: true } }, 'm.json').allowNoVerdict).toBe(true);
     expect(() => parseConfig({ check: { allowIncomplete: 1 } }, 'm.json')).toThrow('m.json: check.allowIncomplete: expected true or false, got 1');
     expect(parseConfig({ check: { allowIncomplete: true } }, 'm.json').allowIncomplete).toBe(true);
+    expect(() => parseConfig({ check: { allowInexact: 'no' } }, 'm.json')).toThrow('m.json: check.allowInexact: expected true or false, got "no"');
+    expect(parseConfig({ check: { allowInexact: true } }, 'm.json').allowInexact).toBe(true);
     // A share above 1 is a slip for a percentage, never 4000%.
     for (const v of [40, '40', 1.5, '140%']) {
       expect(() => parseConfig({ check: { budgets: { fragmentation: v } } }, 'm.json')).toThrow(

@@ -168,26 +168,28 @@ describe('memreplay check', () => {
     const budgets = ['--max-leak-sites', '5'];
     expect(memreplay(['check', trace, ...budgets, '--at', 'stats', '--update-baseline', base]).code).toBe(0);
     expect(JSON.parse(readFileSync(base, 'utf8')).traces[0].at).toBe('stats');
+    // With no --at, check judges the stats mark too: the same instant.
+    expect(memreplay(['check', trace, ...budgets, '--baseline', base]).code).toBe(0);
     // At the end the blocks are freed: a comparison would pass while comparing 640 B at "stats" with 0 B at the end.
-    const end = memreplay(['check', trace, ...budgets, '--baseline', base]);
+    const end = memreplay(['check', trace, ...budgets, '--baseline', base, '--at-end']);
     expect(end.code).toBe(2);
     expect(end.stderr).toBe(
       `memreplay: ${base}: the baseline of ${trace} is at mark "stats", this run at the end of the trace: pass --at stats to compare like with like, or write a new baseline with --update-baseline\n`,
     );
     expect(memreplay(['check', trace, ...budgets, '--baseline', base, '--at', 'stats']).code).toBe(0);
-    expect(memreplay(['check', trace, ...budgets, '--update-baseline', base]).code).toBe(0);
+    expect(memreplay(['check', trace, ...budgets, '--at-end', '--update-baseline', base]).code).toBe(0);
     expect(JSON.parse(readFileSync(base, 'utf8')).traces[0].at).toBeNull();
-    const atStats = memreplay(['check', trace, ...budgets, '--baseline', base, '--at', 'stats']);
+    const atStats = memreplay(['check', trace, ...budgets, '--baseline', base]);
     expect(atStats.code).toBe(2);
-    expect(atStats.stderr).toContain(`is at the end of the trace, this run at mark "stats": leave out --at (and the config's "at") to compare`);
+    expect(atStats.stderr).toContain(`is at the end of the trace, this run at mark "stats": pass --at-end to compare`);
     // A baseline written before instants were recorded is still read, compared as it is, with a note.
     const doc = JSON.parse(readFileSync(base, 'utf8'));
     for (const t of doc.traces) delete t.at;
     writeFileSync(base, JSON.stringify(doc));
-    const old = memreplay(['check', trace, ...budgets, '--baseline', base]);
+    const old = memreplay(['check', trace, ...budgets, '--baseline', base, '--at-end']);
     expect(old.code).toBe(0);
     expect(old.stdout).toContain("note: the baseline does not say which instant (--at) its figures are from (an earlier memreplay wrote it)");
-    expect(JSON.parse(memreplay(['check', trace, ...budgets, '--baseline', base, '--json']).stdout).baselineRecordsInstant).toBe(false);
+    expect(JSON.parse(memreplay(['check', trace, ...budgets, '--baseline', base, '--at-end', '--json']).stdout).baselineRecordsInstant).toBe(false);
   });
 
   it('writes JUnit and SARIF files, and GitHub annotations and a job summary under GitHub Actions', () => {

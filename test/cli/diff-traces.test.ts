@@ -117,7 +117,8 @@ describe('diff of two event traces', () => {
   it('reports the same high-water marks and fragmentation as analyze', () => {
     const older = join(FIXTURES, 'startup-3.11.csv.gz');
     const newer = join(FIXTURES, 'startup-3.13.csv.gz');
-    const doc = JSON.parse(memreplay(['diff', older, newer, '--json']).stdout);
+    // analyze reports the end of each trace: diff at the ends (--at-end), not at its default stats mark.
+    const doc = JSON.parse(memreplay(['diff', older, newer, '--json', '--at-end']).stdout);
     const analyzed = JSON.parse(memreplay(['analyze', older, newer, '--json']).stdout);
     const metric = (name: string) => doc.metrics.find((m: { name: string }) => m.name === name);
     for (const [i, side] of [[0, 'old'], [1, 'new']] as const) {
@@ -148,12 +149,31 @@ describe('diff of two event traces', () => {
   });
 
   it('groups the blocks of traces without call stacks by domain and size class, and says so instead of the --by key', () => {
-    const r = memreplay(['diff', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.12.csv.gz')]);
+    // At the ends (--at-end); by default at each trace's stats mark (below).
+    const r = memreplay(['diff', '--at-end', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.12.csv.gz')]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('event traces compared at the end (live blocks by domain and size class: neither trace has call stacks)');
     expect(r.stdout).toContain('\nlive blocks at the end: 78.5 KiB (+78.5 KiB) in 1,558 blocks (+1,558)\nlargest changes by domain and size class (3 of 3):\n');
     expect(r.stdout).toMatch(/ +size +diff +blocks +diff {2}group\n/);
     expect(r.stdout).not.toContain('by lineno');
+  });
+
+  it('compares each trace at its stats mark by default, as leaks, check and the report judge it, else at its end; each side says which', () => {
+    const startup = join(FIXTURES, 'startup-3.11.csv.gz');
+    const r = memreplay(['diff', startup, startup]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^event traces compared at mark "stats" /);
+    expect(r.stdout).toBe(memreplay(['diff', '--at', 'stats', startup, startup]).stdout);
+    const doc = JSON.parse(memreplay(['diff', '--json', startup, startup]).stdout);
+    expect([doc.at, doc.old.at, doc.new.at]).toEqual(['stats', 'stats', 'stats']);
+    // A trace without a stats mark is compared at its end, and the text names both instants.
+    const { base } = traces();
+    const mixed = memreplay(['diff', base, startup]);
+    expect(mixed.code).toBe(0);
+    expect(mixed.stdout.split('\n')[0]).toMatch(/^event traces compared old at the end, new at mark "stats" /);
+    const mixedDoc = JSON.parse(memreplay(['diff', '--json', base, startup]).stdout);
+    expect([mixedDoc.at, mixedDoc.old.at, mixedDoc.new.at]).toEqual([null, null, 'stats']);
+    expect(memreplay(['diff', '--at', 'stats', '--at-end', startup, startup]).code).toBe(2);
   });
 
   it('writes the report with -o and keeps an existing file without --force', () => {

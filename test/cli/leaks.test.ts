@@ -139,7 +139,8 @@ describe('memreplay leaks', () => {
   });
 
   it('on a real CPython trace without stacks, groups by domain and size class and uses event windows', () => {
-    const r = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz'), '--json']);
+    // The end (--at-end): by default leaks judges the trace's stats mark, as check and the report do (below).
+    const r = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz'), '--json', '--at-end']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.growth.basis).toBe('windows');
@@ -148,11 +149,15 @@ describe('memreplay leaks', () => {
     expect(doc.sites.every((s: { noStack: unknown }) => s.noStack !== null)).toBe(true);
     expect(doc.hasStacks).toBe(false);
     // The text names the groups for what they are, not by the --by it could not apply.
-    const text = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz')]).stdout;
+    const text = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz'), '--at-end']).stdout;
     expect(text).toContain('1,558 blocks, 78.5 KiB requested, in 3 groups by domain and size class (the trace has no call stacks)\n');
     expect(text).toMatch(/\nother live groups by bytes \(top 3\):\n +live +blocks +pools +arenas +growth +group\n/);
     expect(text).not.toMatch(/by lineno|live sites|\d sites? by/);
     const atStats = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz'), '--at', 'stats']).stdout;
     expect(atStats).toContain('in 54 groups by domain and size class (no call stacks up to this mark)\n');
+    // No --at: the stats mark, the same figures (the replay reads on to the end only to see whether the trace is complete).
+    const byDefault = memreplay(['leaks', join(FIXTURES, 'startup-3.12.csv.gz')]).stdout;
+    expect(byDefault).toBe(atStats);
+    expect(memreplay(['leaks', '--at', 'stats', '--at-end', join(FIXTURES, 'startup-3.12.csv.gz')]).code).toBe(2);
   });
 });

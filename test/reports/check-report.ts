@@ -26,13 +26,14 @@ export function fixture(): Fixture {
 }
 
 /** What `memreplay check` does, in this thread: each trace in turn, failures apart. */
-export async function reportOf(files: string[], given: Budgets = {}, more: { leaks?: LeaksOptions; allowNoVerdict?: boolean; allowIncomplete?: boolean } = {}): Promise<CheckReport> {
+export async function reportOf(files: string[], given: Budgets = {}, more: { leaks?: LeaksOptions; allowNoVerdict?: boolean; allowIncomplete?: boolean; allowInexact?: boolean } = {}): Promise<CheckReport> {
   const options: CheckOptions = {
     leaks: more.leaks ?? {},
     budgets: effectiveBudgets(given),
     budgetSources: { steadyLeakSites: 'default' },
     allowNoVerdict: more.allowNoVerdict ?? false,
     allowIncomplete: more.allowIncomplete ?? false,
+    allowInexact: more.allowInexact ?? false,
     tolerance: 0.05,
     configFile: null,
     suppressionFiles: [],

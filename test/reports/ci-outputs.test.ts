@@ -122,10 +122,19 @@ describe('the instant of every figure', () => {
     expect(githubSummary(report)).toContain('| at mark "stats" |');
   });
 
-  it('is the end otherwise, and a leak freed at shutdown says so and points to --at stats', async () => {
+  it('is the stats mark by default when the trace has one, as in the report: the leak freed at shutdown is still live there', async () => {
     const f = fixture();
     const trace = shutdownTrace(f.dir);
-    const report = await reportOf([trace]);
+    const report = await reportOf([trace], { siteLeakedBytes: 100 });
+    expect(report.traces[0]!.at).toBe('stats');
+    expect(formatCheckText(report)).toContain(`remember (${f.dir}/app/server.py:42): +64 B per mark, 640 B live in 10 blocks at mark "stats"`);
+    expect(githubSummary(report)).toContain('| at mark "stats" |');
+  });
+
+  it('is the end with --at-end, and a leak freed at shutdown says so and points to --at stats', async () => {
+    const f = fixture();
+    const trace = shutdownTrace(f.dir);
+    const report = await reportOf([trace], {}, { leaks: { atEnd: true } });
     const text = formatCheckText(report);
     expect(text).toContain(`remember (${f.dir}/app/server.py:42): +64 B per mark, 0 B live at the end of the trace`);
     expect(text).toContain('(0 B live: freed after the last sample, at interpreter shutdown: --at stats shows the blocks while the interpreter is alive)');

@@ -98,7 +98,7 @@ describe('the leak verdict of each trace', () => {
   it('is in the Markdown index and in JSON', () => {
     const entries = traces.map((d, i) => indexEntryOf(d, `r${i}.md`));
     const md = formatIndexMarkdown(entries, []);
-    expect(md).toContain('| anomalies | leak verdict |');
+    expect(md).toContain('| anomalies | replay | leak verdict |');
     expect(md.split('\n').filter((l) => l.startsWith('| [')).map((l) => l.split(' | ').at(-1))).toEqual(['**steady leak (3 sites)** |', 'no leak |', 'no verdict |']);
     expect(JSON.parse(formatIndexJson(entries, [])).traces.map((t: { leakVerdict: string }) => t.leakVerdict)).toEqual(['steady_leak', 'no_leak', 'no_verdict']);
   });

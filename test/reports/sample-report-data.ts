@@ -367,6 +367,7 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     suppressions: empty ? [] : [{ pattern: text(500), file: '.memreplay-suppressions', line: 1, blocks: 7, bytes: 700 }],
     skippedRecords: { count: 0, examples: [] },
     completeness: { state: 'unknown', endMark: null, reason: 'not checked: the replay stopped before the end of the trace' },
+    exactness: { state: 'unverified', blocksChecked: 0, addressMismatches: 0, arenaMismatches: 0, anomalies: 0, reason: 'the trace has no arena records' },
   };
 
   const whatIf = (o.whatIf ?? null)?.map((version, k): WhatIfVersion => {
@@ -420,6 +421,10 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     meta: { python: '3.11.7', complete: 'true', comment: text(300) },
     // Incomplete, with the end mark's label (trace text) in the reason: every renderer must show it, inert.
     completeness: { state: 'incomplete', endMark: text(700), reason: `the trace does not end with its ${JSON.stringify(text(700))} mark: the recording was cut short` },
+    // Inexact by its anomalies (none in an empty trace): every renderer must say so.
+    exactness: empty
+      ? { state: 'exact', blocksChecked: 0, addressMismatches: 0, arenaMismatches: 0, anomalies: 0, reason: 'all 0 block addresses and every arena record matched the trace' }
+      : { state: 'inexact', blocksChecked: Math.round(events * 0.4), addressMismatches: 0, arenaMismatches: 0, anomalies: 4, reason: 'the trace has 4 anomalies' },
     events: {
       total: events,
       calls: { alloc: calls(Math.round(events * 0.45)), calloc: calls(10), realloc: calls(100), free: calls(Math.round(events * 0.45)) },

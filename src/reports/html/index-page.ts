@@ -3,7 +3,7 @@
 // traces are listed with their error.
 
 import { MEMREPLAY_VERSION } from '../../version.js';
-import type { IndexEntry, IndexFailure } from '../report-index.js';
+import { replayStateText, replayStateWarns, type IndexEntry, type IndexFailure } from '../report-index.js';
 import { escapeHtml, traceText } from './escape.js';
 import { bytes, count, percent, thousands } from './format.js';
 import { htmlTable, leakVerdictHtml, pathHtml } from './html-table.js';
@@ -43,6 +43,7 @@ export async function renderIndexHtml(entries: readonly IndexEntry[], failures: 
           { header: 'live at end', numeric: true, cell: (e) => bytes(e.endLiveRequestedBytes) },
           { header: 'pinned arenas', numeric: true, cell: (e) => thousands(e.pinnedArenasAtEnd) },
           { header: 'anomalies', numeric: true, cell: (e) => (e.anomalies > 0 ? `<span class="warn">${thousands(e.anomalies)}</span>` : '0') },
+          { header: 'replay', cell: (e) => (replayStateWarns(e) ? `<span class="warn">${escapeHtml(replayStateText(e))}</span>` : escapeHtml(replayStateText(e))) },
           { header: 'leak verdict', cell: (e) => leakVerdictHtml(e.leakVerdict, e.steadyLeakSites) },
         ]),
     chart === null

@@ -3,7 +3,9 @@
 // numbers as cards, and what was replayed (file, model, check, metadata).
 
 import type { ReportData } from '../../../analyzers/report-data.js';
+import type { Exactness } from '../../../analyzers/analyze.js';
 import { INCOMPLETE_FIGURES, incompleteText } from '../../completeness-text.js';
+import { INEXACT_FIGURES, inexactText } from '../../exactness-text.js';
 import { escapeHtml, traceText } from '../escape.js';
 import { bytes, count, instantHtml, percent, shareOf, thousands } from '../format.js';
 import { htmlTable, leakVerdictHtml } from '../html-table.js';
@@ -27,6 +29,8 @@ function lead(d: ReportData): string {
   const peak = a.fragmentation.arenaPeak;
   const incomplete = incompleteText(a.completeness);
   if (incomplete !== null) out.push(`<p class="lead"><b class="warn">Warning: ${escapeHtml(incomplete)}</b>; ${INCOMPLETE_FIGURES}.</p>`);
+  const inexact = inexactText(a.exactness);
+  if (inexact !== null) out.push(`<p class="lead"><b class="warn">Warning: ${escapeHtml(inexact)}</b>; ${escapeHtml(INEXACT_FIGURES)}.</p>`);
   if (a.events.total === 0) {
     out.push('<p class="lead">The trace has no event.</p>');
   } else if (peak === null) {
@@ -63,8 +67,16 @@ function cards(d: ReportData): string {
     card(bytes(a.end.footprintBytes), 'footprint at the end'),
     card(bytes(a.end.liveRequestedBytes), `live at the end (${count(a.end.liveBlocks, 'block')})`),
     card(thousands(a.anomalies.total), 'trace anomalies'),
+    card(a.exactness.state === 'inexact' ? '<span class="warn">inexact</span>' : a.exactness.state, replayCardLabel(a.exactness)),
     card(leakVerdictHtml(leakVerdictOf(d.leaks), d.leaks.growth.steadyLeakSites), 'leak verdict (see Leaks)'),
   ].join('')}</div>`;
+}
+
+/** Under the replay card: what was checked, in a few words. */
+function replayCardLabel(e: Exactness): string {
+  if (e.state === 'unverified') return 'replay (no arena records to check)';
+  const arenas = e.arenaMismatches > 0 ? `, ${thousands(e.arenaMismatches)} arena records disagree` : '';
+  return `replay (${thousands(e.addressMismatches)} of ${thousands(e.blocksChecked)} addresses differ${arenas})`;
 }
 
 function replayed(d: ReportData): string {
@@ -81,6 +93,7 @@ function replayed(d: ReportData): string {
     ['model check', check],
     ['at the end', `${count(a.end.liveBlocks, 'live block')}, ${bytes(a.end.liveRequestedBytes)} requested; C library ${count(a.end.systemBlocks, 'block')}, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)}${a.highWater.footprint_bytes.value > 0 ? ` (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)` : ''}`],
   ];
+  rows.push(['exactness', `${a.exactness.state === 'inexact' ? '<span class="warn">inexact</span>' : escapeHtml(a.exactness.state)}: ${escapeHtml(a.exactness.reason)}`]);
   rows.push(['completeness', `${a.completeness.state === 'incomplete' ? '<span class="warn">incomplete</span>' : escapeHtml(a.completeness.state)}: ${escapeHtml(a.completeness.reason)}`]);
   if (a.skippedRecords.count > 0) rows.push(['skipped records', `<span class="warn">${count(a.skippedRecords.count, 'bad record')} skipped (--lenient)</span>`]);
   const meta = Object.entries(a.meta);
