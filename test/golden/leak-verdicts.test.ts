@@ -128,7 +128,7 @@ describe('the warm-up and --marks from the command line', () => {
   it('a warm-up that leaves fewer than 3 marked intervals gives no verdict: leaks says so, check fails unless allowed', () => {
     const leaks = memreplay(['leaks', LEAKY, '--warmup', '10']);
     expect(leaks.code).toBe(0);
-    expect(leaks.stdout).toMatch(/growth: 12 marks; warm-up 10 marks, 2 intervals after it; [\d,]+ sites seen \(\d+ of them live at the end of the trace\): no verdict \(a verdict needs 3\), 0 bounded, /);
+    expect(leaks.stdout).toMatch(/growth: 12 marks; warm-up 10 marks, 2 intervals after it; [\d,]+ sites seen \([\d,]+ of them live at mark "stats"\): no verdict \(a verdict needs 3\), 0 bounded, /);
     expect(leaks.stdout).toContain('no leak verdict: only 2 intervals after the warm-up of 10 marks (12 marks counted); a verdict needs 3');
     for (const warmup of ['10', '100']) {
       const check = memreplay(['check', LEAKY, '--warmup', warmup]);
