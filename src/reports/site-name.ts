@@ -1,5 +1,5 @@
 // Site names shortened to a column without losing what tells sites apart.
-// A name is cut in the middle of its path — `/root/…/test_asyncio/test_tasks.py`
+// A name is cut in the middle of its path — `/home/…/test_asyncio/test_tasks.py`
 // — never in the function, the file name or the `:line`, which are what
 // make two rows different. A `--by traceback` name (frames joined by `; `,
 // oldest first) gives up its outer frames' directories first, then its outer
@@ -63,7 +63,7 @@ function frameText(f: PythonFrame, path: string): string {
 /**
  * The path in at most `max` characters if it can be: as many of its last
  * directories as fit after `…`, with the first directory kept in front when
- * it fits too (`/root/…/test_asyncio/name.py`); at least `…/name`. The file
+ * it fits too (`/home/…/test_asyncio/name.py`); at least `…/name`. The file
  * name is never cut.
  */
 export function shortPath(path: string, max: number): string {
@@ -72,7 +72,7 @@ export function shortPath(path: string, max: number): string {
   const dirs = path.split(sep);
   const name = dirs.pop()!;
   if (dirs.length === 0 || (dirs.length === 1 && dirs[0] === ELLIPSIS)) return path;
-  // An absolute path's first named directory: `/root/…/`, `C:\…\`.
+  // An absolute path's first named directory: `/home/…/`, `C:\…\`.
   const head = dirs[0] === '' ? 2 : 1;
   for (let tail = dirs.length - 1; tail >= 0; tail--) {
     const last = dirs.slice(dirs.length - tail);

@@ -78,7 +78,7 @@ describe('memreplay leaks', () => {
     mkdirSync(project);
     const file = join(dir, 'paths.csv');
     const frames = [
-      '/root/.pyenv/versions/3.10.13/lib/python3.10/email/utils.py:162',
+      '/home/.pyenv/versions/3.10.13/lib/python3.10/email/utils.py:162',
       'attr (/srv/venv/lib/python3.10/site-packages/attr/_make.py:7)',
       `main (${project}/app/jobs.py:30)`,
       'C:\\Python310\\Lib\\json\\decoder.py:353',

@@ -150,14 +150,14 @@ describe('sites blame the user code: import frames folded, the project preferred
 });
 
 describe('site names shortened in the middle of their path, to the terminal', () => {
-  const TESTS = '/root/.pyenv/versions/3.11.7/lib/python3.11/test/test_asyncio/test_tasks.py';
+  const TESTS = '/home/.pyenv/versions/3.11.7/lib/python3.11/test/test_asyncio/test_tasks.py';
   const LINES = [2450, 2459, 2462];
   function threeRows(dir: string): string {
     const file = join(dir, 'rows.csv');
     const rows = [
       '# python: 3.11.7',
       'op,addr,size,old_addr,domain,frames,label',
-      ...LINES.map((line, i) => `alloc,0x${i + 1}0000,${100 * (3 - i)},,obj,"<module> (/root/.pyenv/versions/3.11.7/lib/python3.11/unittest/__main__.py:18);add_subclass_tests (${TESTS}:${line})",`),
+      ...LINES.map((line, i) => `alloc,0x${i + 1}0000,${100 * (3 - i)},,obj,"<module> (/home/.pyenv/versions/3.11.7/lib/python3.11/unittest/__main__.py:18);add_subclass_tests (${TESTS}:${line})",`),
     ];
     writeFileSync(file, rows.join('\n') + '\n');
     return file;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { siteCell } from '../../src/reports/html/html-table.js';
 import { MAX_CORE, nameBudget, shortPath, shortSiteName } from '../../src/reports/site-name.js';
 
-const PREFIX = '/root/.pyenv/versions/3.11.7/lib/python3.11';
+const PREFIX = '/home/.pyenv/versions/3.11.7/lib/python3.11';
 const TESTS = `${PREFIX}/test/test_asyncio/test_tasks.py`;
 /** The three rows the issue found printed alike, cut from the right. */
 const ROWS = [2450, 2459, 2462].map((line) => `add_subclass_tests (${TESTS}:${line})`);
@@ -35,7 +35,7 @@ describe('shortSiteName', () => {
     // --by function and --by filename keys, and the no-stack groups.
     expect(shortSiteName(`add_subclass_tests (${TESTS})`, 50)).toBe('add_subclass_tests (…/test_asyncio/test_tasks.py)');
     // The first directory stays in front when it fits too.
-    expect(shortSiteName(TESTS, 40)).toBe('/root/…/test/test_asyncio/test_tasks.py');
+    expect(shortSiteName(TESTS, 40)).toBe('/home/…/test/test_asyncio/test_tasks.py');
     expect(shortSiteName('(no stack) obj size class 3 (64-byte blocks)', 20)).toBe('(no stack) obj size class 3 (64-byte blocks)');
     expect(shortPath('C:\\Users\\me\\proj\\src\\app\\jobs.py', 25)).toBe('…\\me\\proj\\src\\app\\jobs.py');
     expect(shortPath('C:\\Users\\me\\proj\\src\\app\\jobs.py', 20)).toBe('C:\\…\\src\\app\\jobs.py');
@@ -48,7 +48,7 @@ describe('shortSiteName', () => {
     expect(shortSiteName(key, outerShort.length)).toBe(outerShort);
     // Then they go, oldest first, before the innermost frame gives way.
     expect(shortSiteName(key, 110)).toBe(`…; ${ROWS[1]}`);
-    expect(shortSiteName(key, 70)).toBe('…; add_subclass_tests (/root/…/test/test_asyncio/test_tasks.py:2459)');
+    expect(shortSiteName(key, 70)).toBe('…; add_subclass_tests (/home/…/test/test_asyncio/test_tasks.py:2459)');
     expect(shortSiteName(key, 20)).toBe('…; add_subclass_tests (…/test_tasks.py:2459)');
   });
 
