@@ -98,7 +98,8 @@ export async function ensureSoakTrace(o: SoakOptions): Promise<SoakTrace> {
   if (existsSync(manifest) && existsSync(path)) {
     try {
       const m = JSON.parse(readFileSync(manifest, 'utf8')) as SoakTrace;
-      if (m.generatorVersion === GENERATOR_VERSION && m.gzBytes === statSync(path).size) {
+      const same = JSON.stringify(m.shape) === JSON.stringify(soakShape(o.events, o.heapBytes));
+      if (m.generatorVersion === GENERATOR_VERSION && same && m.gzBytes === statSync(path).size) {
         o.log(`cached trace: ${path}`);
         return m;
       }
