@@ -21,6 +21,11 @@
 // the whole cohort (so pools empty and arenas are returned). Memory use of
 // replaying it is therefore flat in trace length. Deterministic for a seed
 // (mulberry32; no Math.random). Output is produced in ~1 MiB string chunks.
+//
+// Those numbers are BENCH_SHAPE; the soak (bench/soak.ts) passes its own
+// SyntheticShape: populations scaled to a heap of gigabytes, sizes mostly
+// 64-160 bytes, and call sites (a `stack` column), while BENCH_SHAPE's
+// output stays byte for byte what generator v1 always wrote.
 
 import { geometryFor, NOT_PYMALLOC, PymallocModel, type ArenaSource } from '../src/index.js';
 
