@@ -157,12 +157,12 @@ function checkSynthetic(m: ChildResult, label: string): void {
   }
 }
 
-function reportPath(): string {
+function reportPath(prefix: 'bench' | 'soak' = 'bench'): string {
   const dir = join(REPO, 'reports');
   mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  let path = join(dir, `bench-${date}.json`);
-  for (let i = 2; existsSync(path); i++) path = join(dir, `bench-${date}-${i}.json`);
+  let path = join(dir, `${prefix}-${date}.json`);
+  for (let i = 2; existsSync(path); i++) path = join(dir, `${prefix}-${date}-${i}.json`);
   return path;
 }
 
@@ -197,12 +197,29 @@ async function soak(eventsText: string, heapText: string, commandsText: string |
   const commands = listOption(commandsText, SOAK_COMMANDS, SOAK_COMMANDS, 'soak-commands') as SoakCommand[];
   const log = (line: string): void => void process.stdout.write(line + '\n');
   const mach = machine();
-  log(`memreplay soak, ${new Date().toISOString()}, commit ${git(['rev-parse', '--short', 'HEAD']) ?? 'unknown'}`);
-  log(`machine: ${mach.cpuModel} x ${mach.cpus}, ${mach.memoryGB} GB, node ${mach.node}; load average (1 min) ${loadavg()[0]!.toFixed(2)}`);
+  const started = new Date();
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--', 'src', 'cli']);
+  const loadAtStart = loadavg()[0]!;
+  log(`memreplay soak, ${started.toISOString()}, commit ${commit ?? 'unknown'}${dirty ? ' + uncommitted changes in src/ or cli/' : ''}`);
+  log(`machine: ${mach.cpuModel} x ${mach.cpus}, ${mach.memoryGB} GB, node ${mach.node}; load average (1 min) ${loadAtStart.toFixed(2)}`);
   const { trace, rows } = await runSoak({ events, heapBytes: mib * 2 ** 20, commands, seed, repo: REPO, traceDir: join(CACHE_DIR, 'soak'), log });
+  const loadAtEnd = loadavg()[0]!;
+  const path = reportPath('soak');
+  const report = {
+    schema: 'memreplay.soak/1',
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    machine: mach,
+    load1: { start: loadAtStart, end: loadAtEnd },
+    code: { commit, uncommittedChangesInSrcOrCli: dirty !== null && dirty !== '' },
+    trace,
+    rows,
+  };
+  writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
   log('');
   log(formatSoakTable(trace, rows));
-  log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)}`);
+  log(`wall s = the whole process (start-up included); M events/s = the trace's records / wall s; load average (1 min) at the end ${loadAtEnd.toFixed(2)}; wrote ${path}`);
   return rows.every((r) => r.ok) ? 0 : 1;
 }
 
