@@ -11,6 +11,10 @@
 // would mean the bench measured error paths, or that the model broke).
 //
 //   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze --formats csv,gz [--repeat 3] [--seed 1] [--quick] [--skip-real]
+//   npm run bench -- --soak [--soak-events 100000000] [--soak-heap-mib 2048] [--soak-commands analyze,leaks,check,report] [--seed 1]
+//
+// --soak (bench/soak.ts) instead runs the user's commands on one long trace
+// with a big heap, each in a fresh process.
 //
 // Each measurement runs --repeat times (fresh processes) and the table shows
 // the median run, with the spread: on a shared machine one run says little.
@@ -25,6 +29,7 @@ import { MODES, type ChildResult, type Mode } from './measurement.js';
 import { formatTable, type BenchRow } from './table.js';
 import { CACHE_DIR, ensureCacheDir, ensureDecompressed, ensureSyntheticTrace, estimatedBytes, freeBytes, type SyntheticFiles } from './trace-cache.js';
 import { GENERATOR_VERSION } from './synthetic-trace.js';
+import { formatSoakTable, runSoak, SOAK_COMMANDS, type SoakCommand } from './soak.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const REPO = resolve(HERE, '..', '..');
@@ -152,12 +157,12 @@ function checkSynthetic(m: ChildResult, label: string): void {
   }
 }
 
-function reportPath(): string {
+function reportPath(prefix: 'bench' | 'soak' = 'bench'): string {
   const dir = join(REPO, 'reports');
   mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  let path = join(dir, `bench-${date}.json`);
-  for (let i = 2; existsSync(path); i++) path = join(dir, `bench-${date}-${i}.json`);
+  let path = join(dir, `${prefix}-${date}.json`);
+  for (let i = 2; existsSync(path); i++) path = join(dir, `${prefix}-${date}-${i}.json`);
   return path;
 }
 
@@ -183,6 +188,41 @@ function toRow(runs: readonly Measurement[]): BenchRow {
   };
 }
 
+async function soak(eventsText: string, heapText: string, commandsText: string | undefined, seedText: string): Promise<number> {
+  const events = eventCount(eventsText);
+  const mib = Number(heapText);
+  if (!Number.isInteger(mib) || mib < 1 || mib > 65536) throw new Error(`--soak-heap-mib ${heapText}: expected a whole number of MiB from 1 to 65536`);
+  const seed = Number(seedText);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed ${seedText}: expected a 32-bit unsigned integer`);
+  const commands = listOption(commandsText, SOAK_COMMANDS, SOAK_COMMANDS, 'soak-commands') as SoakCommand[];
+  const log = (line: string): void => void process.stdout.write(line + '\n');
+  const mach = machine();
+  const started = new Date();
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--', 'src', 'cli']);
+  const loadAtStart = loadavg()[0]!;
+  log(`memreplay soak, ${started.toISOString()}, commit ${commit ?? 'unknown'}${dirty ? ' + uncommitted changes in src/ or cli/' : ''}`);
+  log(`machine: ${mach.cpuModel} x ${mach.cpus}, ${mach.memoryGB} GB, node ${mach.node}; load average (1 min) ${loadAtStart.toFixed(2)}`);
+  const { trace, rows } = await runSoak({ events, heapBytes: mib * 2 ** 20, commands, seed, repo: REPO, traceDir: join(CACHE_DIR, 'soak'), log });
+  const loadAtEnd = loadavg()[0]!;
+  const path = reportPath('soak');
+  const report = {
+    schema: 'memreplay.soak/1',
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    machine: mach,
+    load1: { start: loadAtStart, end: loadAtEnd },
+    code: { commit, uncommittedChangesInSrcOrCli: dirty !== null && dirty !== '' },
+    trace,
+    rows,
+  };
+  writeFileSync(path, JSON.stringify(report, null, 2) + '\n');
+  log('');
+  log(formatSoakTable(trace, rows));
+  log(`wall s = the whole process (start-up included); M events/s = the trace's records / wall s; load average (1 min) at the end ${loadAtEnd.toFixed(2)}; wrote ${path}`);
+  return rows.every((r) => r.ok) ? 0 : 1;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -194,6 +234,10 @@ async function main(): Promise<number> {
       'one-core': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       'skip-real': { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+      'soak-events': { type: 'string', default: '100000000' },
+      'soak-heap-mib': { type: 'string', default: '2048' },
+      'soak-commands': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -202,10 +246,14 @@ async function main(): Promise<number> {
       'npm run bench -- [--events 5000000,50000000] [--modes parse,replay,replay-only,analyze] [--formats csv,gz] [--repeat 3] [--seed 1] [--quick] [--skip-real]\n' +
         '  --repeat N   runs per measurement; the table shows the median run and the spread\n' +
         '  --one-core   pin each child, all its threads, to one CPU (taskset): throughput on one core\n' +
-        '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real shared trace\n',
+        '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real shared trace\n' +
+        'npm run bench -- --soak [--soak-events 100000000] [--soak-heap-mib 2048] [--soak-commands analyze,leaks,check,report] [--seed 1]\n' +
+        '  --soak       generate one long gzip trace with a big live heap (cached in the system temp dir), run each command on it\n' +
+        '               in a fresh process and table wall time, peak RSS and events/s; exit 1 when a command fails\n',
     );
     return 0;
   }
+  if (values.soak) return soak(values['soak-events'], values['soak-heap-mib'], values['soak-commands'], values.seed);
   const events = values.quick ? [1_000_000] : (values.events ?? '5000000,50000000').split(',').map(eventCount);
   const modes = listOption(values.modes, MODES, MODES, 'modes') as Mode[];
   const formats = listOption(values.formats, FORMATS, FORMATS, 'formats') as Format[];

@@ -21,6 +21,11 @@
 // the whole cohort (so pools empty and arenas are returned). Memory use of
 // replaying it is therefore flat in trace length. Deterministic for a seed
 // (mulberry32; no Math.random). Output is produced in ~1 MiB string chunks.
+//
+// Those numbers are BENCH_SHAPE; the soak (bench/soak.ts) passes its own
+// SyntheticShape: populations scaled to a heap of gigabytes, sizes mostly
+// 64-160 bytes, and call sites (a `stack` column), while BENCH_SHAPE's
+// output stays byte for byte what generator v1 always wrote.
 
 import { geometryFor, NOT_PYMALLOC, PymallocModel, type ArenaSource } from '../src/index.js';
 
@@ -30,7 +35,6 @@ export const SYNTHETIC_PYTHON = '3.11.7';
 export const MARK_EVERY = 100_000;
 
 const CHUNK_CHARS = 1 << 20;
-const BASE_LIVE = 150_000;
 const YOUNG_WINDOW = 512;
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG. */
@@ -57,6 +61,64 @@ const CLASS_WEIGHTS: readonly number[] = [
 const BIG_WEIGHT = 0.02;
 const ZERO_WEIGHT = 0.0005;
 
+/**
+ * The soak's weights (bench/soak.ts): every class still drawn, but most
+ * blocks of 64-160 bytes, so that a 2 GiB heap is ~20 M blocks, as the
+ * long-running services the soak stands for hold them.
+ */
+const SOAK_CLASS_WEIGHTS: readonly number[] = [
+  0.01, 0.03, 0.03, 0.15, 0.15, 0.15, 0.12, 0.1, // 16..128
+  0.08, 0.06, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, // 144..256
+  ...new Array<number>(16).fill(0.002), // 272..512
+];
+const SOAK_BIG_WEIGHT = 0.005;
+
+/** Call sites a soak trace's allocations come from: this many for the base population, as many for the bursts. */
+export const SOAK_SITES_PER_GROUP = 16;
+
+/**
+ * The workload's shape. The defaults are the bench's traces (generator v1,
+ * unchanged bytes); the soak scales the populations to a heap size.
+ */
+export interface SyntheticShape {
+  /** Blocks the steady phase hovers around: the long-lived population. */
+  baseLive: number;
+  /** A burst's cohort: cohortMin + [0, cohortSpan) blocks, all freed together after. */
+  cohortMin: number;
+  cohortSpan: number;
+  /** Events of a steady phase: steadyMin + [0, steadySpan). */
+  steadyMin: number;
+  steadySpan: number;
+  /** Events between marks. */
+  markEvery: number;
+  /** Request-size weights: CPython-like (32 and 64 bytes dominate) or the soak's (64-160). */
+  sizes: 'cpython' | 'soak';
+  /** Give allocations a call site (a `stack` column and `stack` records), so leaks has sites to rank. */
+  stacks: boolean;
+}
+
+export const BENCH_SHAPE: Readonly<SyntheticShape> = {
+  baseLive: 150_000,
+  cohortMin: 50_000,
+  cohortSpan: 100_000,
+  steadyMin: 200_000,
+  steadySpan: 400_000,
+  markEvery: MARK_EVERY,
+  sizes: 'cpython',
+  stacks: false,
+};
+
+function weightsOf(sizes: SyntheticShape['sizes']): number[] {
+  return sizes === 'cpython' ? [...CLASS_WEIGHTS, BIG_WEIGHT, ZERO_WEIGHT] : [...SOAK_CLASS_WEIGHTS, SOAK_BIG_WEIGHT, ZERO_WEIGHT];
+}
+
+/** Mean bytes of a pymalloc block (its size class) under a size distribution. */
+export function meanBlockBytes(sizes: SyntheticShape['sizes']): number {
+  const w = weightsOf(sizes).slice(0, 32);
+  const total = w.reduce((a, b) => a + b, 0);
+  return w.reduce((a, x, i) => a + x * (i + 1) * 16, 0) / total;
+}
+
 /** Counts of what was written. */
 export interface SyntheticStats {
   records: number;
@@ -76,6 +138,8 @@ export interface SyntheticStats {
   peakLiveBlocks: number;
   liveBlocksAtEnd: number;
   peakArenas: number;
+  /** Most bytes in pymalloc blocks (their size classes) live at once. */
+  peakLiveBlockBytes: number;
   massFrees: number;
 }
 
@@ -92,6 +156,8 @@ class MmapArenaSource implements ArenaSource {
   constructor(
     private readonly rand: () => number,
     private readonly arenaSize: number,
+    /** What ends a line before its newline: empty stack and frames columns when the trace has them. */
+    private readonly noStack: string,
   ) {
     // Page aligned, not 16 KiB aligned (like most mmap results).
     this.lowest = 0x7f00_0000_0000 - 3 * 4096;
@@ -112,14 +178,14 @@ class MmapArenaSource implements ArenaSource {
       this.lowest -= this.arenaSize + gapPages * 4096;
       base = this.lowest;
     }
-    this.before += `arena_alloc,0x${base.toString(16)},${this.arenaSize},,,\n`;
+    this.before += `arena_alloc,0x${base.toString(16)},${this.arenaSize},,,${this.noStack}\n`;
     this.beforeCount++;
     return base;
   }
 
   releaseArena(base: number): void {
     this.released.push(base);
-    this.after += `arena_free,0x${base.toString(16)},${this.arenaSize},,,\n`;
+    this.after += `arena_free,0x${base.toString(16)},${this.arenaSize},,,${this.noStack}\n`;
     this.afterCount++;
   }
 }
@@ -158,6 +224,11 @@ const enum Phase {
 
 const DOMAIN_TEXT = ['obj', 'mem'] as const;
 
+/** Bytes a block takes in its pool (its size class), 0 for a C-library block. */
+function blockBytes(pool: number, size: number): number {
+  return pool === NOT_PYMALLOC ? 0 : (size + 15) & ~15;
+}
+
 export class SyntheticTrace {
   readonly stats: SyntheticStats = {
     records: 0,
@@ -175,6 +246,7 @@ export class SyntheticTrace {
     peakLiveBlocks: 0,
     liveBlocksAtEnd: 0,
     peakArenas: 0,
+    peakLiveBlockBytes: 0,
     massFrees: 0,
   };
   private readonly rand: () => number;
@@ -182,6 +254,11 @@ export class SyntheticTrace {
   private readonly model: PymallocModel;
   private readonly heap = new CLibraryHeap();
   private readonly cumulative: Float64Array;
+  private readonly shape: SyntheticShape;
+  /** '' without stack and frames columns, ',,' (both empty) with them. */
+  private readonly noStack: string;
+  /** Bytes in pymalloc blocks live now (size classes). */
+  private liveBlockBytes = 0;
 
   // The live set, as parallel arrays with swap-remove (recent blocks at the end).
   private n = 0;
@@ -201,19 +278,23 @@ export class SyntheticTrace {
   private placedChunk = 0;
   private cohortTarget = 0;
   private scan = 0;
-  private nextMark = MARK_EVERY;
+  private nextMark: number;
   private started = false;
   private out = '';
 
   constructor(
     readonly events: number,
     readonly seed: number,
+    shape: Readonly<SyntheticShape> = BENCH_SHAPE,
   ) {
+    this.shape = { ...shape };
+    this.nextMark = shape.markEvery;
+    this.noStack = shape.stacks ? ',,' : '';
     this.rand = mulberry32(seed);
     const g = geometryFor('3.11');
-    this.arenas = new MmapArenaSource(this.rand, g.arenaSize);
+    this.arenas = new MmapArenaSource(this.rand, g.arenaSize, this.noStack);
     this.model = new PymallocModel(g, this.arenas);
-    const weights = [...CLASS_WEIGHTS, BIG_WEIGHT, ZERO_WEIGHT];
+    const weights = weightsOf(shape.sizes);
     const total = weights.reduce((a, b) => a + b, 0);
     this.cumulative = new Float64Array(weights.length);
     let acc = 0;
@@ -228,7 +309,7 @@ export class SyntheticTrace {
         `# python: ${SYNTHETIC_PYTHON}\n# allocator: pymalloc\n` +
         `# recorder: memreplay bench/synthetic-trace.ts v${GENERATOR_VERSION}, seed ${this.seed}, ${this.events} events\n` +
         `# complete: true\n# arena_size: ${geometryFor('3.11').arenaSize}\n` +
-        'op,addr,size,old_addr,domain,label\n';
+        (this.shape.stacks ? 'op,addr,size,old_addr,domain,label,stack,frames\n' + this.stackRecords() : 'op,addr,size,old_addr,domain,label\n');
     }
     if (this.stats.records >= this.events && this.out === '') return null;
     while (this.out.length < CHUNK_CHARS && this.stats.records < this.events) this.step();
@@ -236,6 +317,25 @@ export class SyntheticTrace {
     const chunk = this.out;
     this.out = '';
     return chunk === '' ? null : chunk;
+  }
+
+  /** The soak's call sites: ids 1..16 allocate the base population, 17..32 the bursts. */
+  private stackRecords(): string {
+    let text = '';
+    for (let i = 0; i < 2 * SOAK_SITES_PER_GROUP; i++) {
+      const file = i < SOAK_SITES_PER_GROUP ? 'service/cache.py' : 'service/request.py';
+      const frames = `<frozen runpy>:88;service/main.py:${20 + (i % 4)};${file}:${100 + 10 * (i % SOAK_SITES_PER_GROUP)}`;
+      text += `stack,,,,,,${i + 1},${frames}\n`;
+      this.stats.records++;
+    }
+    return text;
+  }
+
+  /** The stack column of a call in the current phase ('' without stacks). */
+  private stackOfCall(): string {
+    if (!this.shape.stacks) return '';
+    const group = this.phase === Phase.Burst ? SOAK_SITES_PER_GROUP : 0;
+    return `,${1 + group + Math.floor(this.rand() * SOAK_SITES_PER_GROUP)},`;
   }
 
   // ------------------------------------------------------------- workload
@@ -255,9 +355,9 @@ export class SyntheticTrace {
       this.freeAt(this.pickVictim());
     }
     if (this.stats.records >= this.nextMark) {
-      const label = `iteration ${this.nextMark / MARK_EVERY}`;
-      this.nextMark += MARK_EVERY;
-      this.out += `mark,,,,,${label}\n`;
+      const label = `iteration ${this.nextMark / this.shape.markEvery}`;
+      this.nextMark += this.shape.markEvery;
+      this.out += `mark,,,,,${label}${this.noStack}\n`;
       this.stats.records++;
       this.stats.marks++;
     }
@@ -266,12 +366,12 @@ export class SyntheticTrace {
   private advancePhase(): void {
     switch (this.phase) {
       case Phase.Ramp:
-        if (this.n >= BASE_LIVE) this.enterSteady();
+        if (this.n >= this.shape.baseLive) this.enterSteady();
         break;
       case Phase.Steady:
         if (--this.phaseLeft <= 0) {
           this.phase = Phase.Burst;
-          this.cohortTarget = 50_000 + Math.floor(this.rand() * 100_000);
+          this.cohortTarget = this.shape.cohortMin + Math.floor(this.rand() * this.shape.cohortSpan);
         }
         break;
       case Phase.Burst:
@@ -289,7 +389,7 @@ export class SyntheticTrace {
 
   private enterSteady(): void {
     this.phase = Phase.Steady;
-    this.phaseLeft = 200_000 + Math.floor(this.rand() * 400_000);
+    this.phaseLeft = this.shape.steadyMin + Math.floor(this.rand() * this.shape.steadySpan);
   }
 
   private allocProbability(): number {
@@ -299,7 +399,7 @@ export class SyntheticTrace {
       case Phase.Burst:
         return 0.75;
       default: {
-        const drift = (0.1 * (BASE_LIVE - this.n)) / BASE_LIVE;
+        const drift = (0.1 * (this.shape.baseLive - this.n)) / this.shape.baseLive;
         return 0.5 + Math.max(-0.15, Math.min(0.15, drift));
       }
     }
@@ -342,7 +442,7 @@ export class SyntheticTrace {
     this.pushLive(address, this.placedPool, n, this.placedChunk, domain, this.currentCohort());
     if (calloc) this.stats.calloc++;
     else this.stats.alloc++;
-    this.emit(`${calloc ? 'calloc' : 'alloc'},0x${address.toString(16)},${n},,${DOMAIN_TEXT[domain]},\n`);
+    this.emit(`${calloc ? 'calloc' : 'alloc'},0x${address.toString(16)},${n},,${DOMAIN_TEXT[domain]},${this.stackOfCall()}\n`);
   }
 
   private freeAt(i: number): void {
@@ -353,7 +453,7 @@ export class SyntheticTrace {
     const domain = this.domain[i]!;
     this.removeLive(i);
     this.stats.free++;
-    this.emit(`free,0x${address.toString(16)},,,${DOMAIN_TEXT[domain]},\n`);
+    this.emit(`free,0x${address.toString(16)},,,${DOMAIN_TEXT[domain]},${this.noStack}\n`);
   }
 
   private realloc(): void {
@@ -364,7 +464,7 @@ export class SyntheticTrace {
       this.pushLive(address, this.placedPool, n, this.placedChunk, 1, this.currentCohort());
       this.stats.realloc++;
       this.stats.reallocNull++;
-      this.emit(`realloc,0x${address.toString(16)},${n},0x0,mem,\n`);
+      this.emit(`realloc,0x${address.toString(16)},${n},0x0,mem,${this.stackOfCall()}\n`);
       return;
     }
     const i = this.pickVictim();
@@ -377,6 +477,7 @@ export class SyntheticTrace {
     else if (r < 0.8) n = Math.round(oldSize * (1.25 + 1.25 * this.rand())) + 8; // grow (lists, strings)
     else n = Math.max(1, Math.round(oldSize * (0.3 + 0.4 * this.rand()))); // shrink
     let address = old;
+    this.liveBlockBytes -= blockBytes(oldPool, oldSize);
     if (oldPool === NOT_PYMALLOC) {
       // A C-library block stays with the C library; it shrinks in place.
       const chunk = CLibraryHeap.chunk(n);
@@ -400,11 +501,12 @@ export class SyntheticTrace {
       this.cohort[i] = cohort;
     }
     this.size[i] = n;
+    this.addLiveBytes(blockBytes(this.pool[i]!, n));
     this.stats.realloc++;
     if (address === old) this.stats.reallocInPlace++;
     else this.stats.reallocMoved++;
     if (oldPool !== NOT_PYMALLOC && this.pool[i] === NOT_PYMALLOC) this.stats.reallocToCLibrary++;
-    this.emit(`realloc,0x${address.toString(16)},${n},0x${old.toString(16)},${DOMAIN_TEXT[this.domain[i]!]},\n`);
+    this.emit(`realloc,0x${address.toString(16)},${n},0x${old.toString(16)},${DOMAIN_TEXT[this.domain[i]!]},${this.stackOfCall()}\n`);
   }
 
   /** One call line with the arena records it caused around it. */
@@ -465,10 +567,17 @@ export class SyntheticTrace {
     this.cohort[i] = cohort;
     this.cohortLive += cohort;
     if (this.n > this.stats.peakLiveBlocks) this.stats.peakLiveBlocks = this.n;
+    this.addLiveBytes(blockBytes(pool, n));
+  }
+
+  private addLiveBytes(delta: number): void {
+    this.liveBlockBytes += delta;
+    if (this.liveBlockBytes > this.stats.peakLiveBlockBytes) this.stats.peakLiveBlockBytes = this.liveBlockBytes;
   }
 
   private removeLive(i: number): void {
     this.cohortLive -= this.cohort[i]!;
+    this.liveBlockBytes -= blockBytes(this.pool[i]!, this.size[i]!);
     const last = --this.n;
     if (i === last) return;
     this.addr[i] = this.addr[last]!;

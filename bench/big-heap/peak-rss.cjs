@@ -1,6 +1,7 @@
-// Preloaded (node --require) into the memreplay processes bench/big-heap.ts
-// runs: writes the process's peak resident set size, in bytes, to the file
-// MEMREPLAY_BENCH_PEAK_RSS_FILE names when the process exits.
+// Preloaded (node --require) into the memreplay processes that
+// bench/big-heap.ts and bench/soak.ts run: writes the process's peak resident
+// set size, in bytes, to the file MEMREPLAY_BENCH_PEAK_RSS_FILE names when
+// the process exits.
 const { writeFileSync } = require('node:fs');
 
 const file = process.env.MEMREPLAY_BENCH_PEAK_RSS_FILE;
