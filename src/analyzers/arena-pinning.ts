@@ -105,7 +105,8 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
 
   for (const owner of poolOwner.values()) if (owner !== MIXED) siteAccs.get(owner)!.poolsSolely++;
 
-  const pinned: (PinnedArena & { slot: number })[] = [];
+  // Site ids until the listing is cut: a site's text (263 K characters by traceback) is built only for the sites shown.
+  const pinned: (PinnedArena & { slot: number; shares: [number, [number, number]][] })[] = [];
   let heldTotal = 0;
   for (const [slot, a] of arenaAccs) {
     const held = g.arenaSize - a.allocated;
@@ -126,17 +127,17 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
       allocatedBlockBytes: a.allocated,
       poolsInUse: a.pools.size,
       heldBytes: held,
-      sites: shares.slice(0, SITES_PER_ARENA).map(([site, [blocks, bytes]]): SiteShare => ({ site: sites.info(site).key, blocks, allocatedBytes: bytes })),
+      sites: [],
+      shares: shares.slice(0, SITES_PER_ARENA),
       sitesOmitted: Math.max(0, shares.length - SITES_PER_ARENA),
     });
   }
   // Fewest live blocks first: the arenas the program is closest to giving back.
   pinned.sort((x, y) => x.liveBlocks - y.liveBlocks || y.heldBytes - x.heldBytes || m.arenaBase(x.slot) - m.arenaBase(y.slot));
 
-  const siteList = [...siteAccs.entries()].map(([id, s]): PinningSite & { id: number } => ({
+  type Listed = Omit<PinningSite, 'site' | 'exampleStack'> & { id: number };
+  const siteList = [...siteAccs.entries()].map(([id, s]): Listed => ({
     id,
-    site: sites.info(id).key,
-    ...exampleStackField(sites.exampleFrames(id)),
     liveBlocks: s.blocks,
     requestedBytes: s.requested,
     allocatedBytes: s.allocated,
@@ -147,11 +148,11 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
     poolsSolelyPinned: s.poolsSolely,
     keptUnusableBytes: Math.round(s.kept),
   }));
-  const ranked = (compare: (x: PinningSite & { id: number }, y: PinningSite & { id: number }) => number): PinningSite[] =>
+  const ranked = (compare: (x: Listed, y: Listed) => number): PinningSite[] =>
     [...siteList]
       .sort((x, y) => compare(x, y) || x.id - y.id)
       .slice(0, limits.top)
-      .map(({ id: _id, ...site }) => site);
+      .map(({ id, ...site }) => ({ site: sites.info(id).key, ...exampleStackField(sites.exampleFrames(id)), ...site }));
 
   return {
     ...at,
@@ -161,7 +162,10 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
     pinnedArenas: arenaAccs.size,
     emptyArenas: liveArenaSlots(r).length - arenaAccs.size,
     heldBytes: heldTotal,
-    arenas: pinned.slice(0, limits.maxArenas).map(({ slot: _slot, ...arena }) => arena),
+    arenas: pinned.slice(0, limits.maxArenas).map(({ slot: _slot, shares, ...arena }) => ({
+      ...arena,
+      sites: shares.map(([site, [blocks, bytes]]): SiteShare => ({ site: sites.info(site).key, blocks, allocatedBytes: bytes })),
+    })),
     arenasOmitted: Math.max(0, pinned.length - limits.maxArenas),
     totalSites: siteAccs.size,
     sitesByArenasPinned: ranked(

@@ -12,6 +12,13 @@
 // outside the import machinery (the windows growth rule asks). Site ids are
 // small integers from 0, in first-seen order.
 //
+// A traceback site is keyed by its frame ids, not by its text: the text of
+// 256 frames of 1 KiB is 263 K characters, so 80 k distinct deep stacks
+// would keep gigabytes, and V8 hashes strings past 16,383 characters by
+// length alone (long-keys.ts), which makes a Map of them quadratic. Its
+// frame ids take 4 bytes a frame, looked up by a numeric hash; the text is
+// built only when a site's key is read, for the sites a command shows.
+//
 // Blame goes to the user's code. Import-machinery frames (importlib's
 // bootstrap) are folded into the frame that caused the import: dropping them
 // leaves the `import` line below them, or the `<module>` frame of the module
@@ -107,6 +114,10 @@ export function isImportFrame(frame: string): boolean {
 
 export class SiteTable {
   private readonly ids = new Map<string, number>();
+  /** Traceback sites: hash of the key's frame ids -> the last site with that hash. */
+  private readonly tracebackIds = new Map<number, number>();
+  /** Per traceback site: the earlier site with the same hash, or -1 (a chain per hash). */
+  private sameHash = new Int32Array(256);
   private readonly infos: SiteInfo[] = [];
   /** Per site: 1 once a stack outside the import machinery maps to it. */
   private outsideImport = new Uint8Array(256);
@@ -186,7 +197,7 @@ export class SiteTable {
     }
     const kept = this.keptFrames(ids);
     const named = this.stacks.frameString(this.namingFrame(kept));
-    const site = this.intern(this.keyOf(kept, named), stack, named);
+    const site = this.options.by === 'traceback' ? this.internTraceback(kept, stack, named) : this.intern(this.keyOf(named), stack, named);
     this.stackSite[stack] = site + OFFSET;
     if (!this.underImport(ids)) this.markOutsideImport(site);
     return site;
@@ -210,24 +221,38 @@ export class SiteTable {
     return kept[kept.length - 1]!;
   }
 
-  private keyOf(kept: readonly number[], named: string): string {
-    switch (this.options.by) {
-      case 'lineno':
-        return named;
-      case 'function': {
-        const f = parseFrame(named);
-        return f.func === '' ? named : `${f.func} (${f.file})`;
-      }
-      case 'filename':
-        return parseFrame(named).file;
-      case 'traceback': {
-        const depth = this.options.depth ?? kept.length;
-        const from = Math.max(0, kept.length - depth);
-        const parts: string[] = [];
-        for (let i = from; i < kept.length; i++) parts.push(this.stacks.frameString(kept[i]!));
-        return parts.join('; ');
-      }
+  /** The key of a site by lineno, function or filename (short: a frame is at most MAX_FRAME_CHARS). */
+  private keyOf(named: string): string {
+    if (this.options.by === 'function') {
+      const f = parseFrame(named);
+      return f.func === '' ? named : `${f.func} (${f.file})`;
     }
+    return this.options.by === 'filename' ? parseFrame(named).file : named;
+  }
+
+  /** The site of the innermost `depth` kept frames, found by their ids (equal ids: equal frame text). */
+  private internTraceback(kept: readonly number[], exampleStack: number, frame: string): number {
+    const from = Math.max(0, kept.length - (this.options.depth ?? kept.length));
+    let hash = 0x811c9dc5;
+    for (let i = from; i < kept.length; i++) hash = Math.imul(hash ^ kept[i]!, 0x01000193);
+    const head = this.tracebackIds.get(hash);
+    for (let s = head ?? -1; s >= 0; s = this.sameHash[s]!) {
+      const known = (this.infos[s] as TracebackSite).frameIds;
+      if (known.length !== kept.length - from) continue;
+      let same = true;
+      for (let i = 0; i < known.length && same; i++) same = known[i] === kept[from + i];
+      if (same) return s;
+    }
+    const site = this.infos.length;
+    this.infos.push(new TracebackSite(this.stacks, Int32Array.from(kept.slice(from)), exampleStack, frame));
+    if (site >= this.sameHash.length) {
+      const bigger = new Int32Array(this.sameHash.length * 2);
+      bigger.set(this.sameHash);
+      this.sameHash = bigger;
+    }
+    this.sameHash[site] = head ?? -1;
+    this.tracebackIds.set(hash, site);
+    return site;
   }
 
   /** What a frame is (cached per frame id: stacks share frames). */
@@ -284,5 +309,25 @@ export class SiteTable {
     const rules = new Int32Array(n).fill(-1);
     rules.set(this.stackRule);
     this.stackRule = rules;
+  }
+}
+
+/** A site by traceback: its frame ids, its text (`frame; frame; ...`, innermost last) built when read. */
+class TracebackSite implements SiteInfo {
+  readonly noStack = null;
+
+  constructor(
+    private readonly stacks: StackTable,
+    /** The frame ids of the key, oldest first. */
+    readonly frameIds: Int32Array,
+    readonly exampleStack: number,
+    readonly frame: string,
+  ) {}
+
+  /** Not kept: the text can be 263 K characters, and only the sites a command shows are read. */
+  get key(): string {
+    let text = '';
+    for (let i = 0; i < this.frameIds.length; i++) text += (i === 0 ? '' : '; ') + this.stacks.frameString(this.frameIds[i]!);
+    return text;
   }
 }

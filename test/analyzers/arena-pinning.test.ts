@@ -3,12 +3,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { arenaMapOf, spread } from '../../src/analyzers/arena-map.js';
-import { arenaPinning } from '../../src/analyzers/arena-pinning.js';
+import { arenaPinning, SITES_PER_ARENA } from '../../src/analyzers/arena-pinning.js';
 import { instantOf } from '../../src/analyzers/instant.js';
 import { SiteTable, type SiteGroupingOptions } from '../../src/analyzers/site-table.js';
 import type { Replayer } from '../../src/replay/replayer.js';
 import type { ImportContext } from '../../src/import/import-context.js';
-import { replayText } from './trace-text.js';
+import { alloc, replayText } from './trace-text.js';
 import { pinningTrace, TOTAL_EVENTS } from './pinning-trace.js';
 
 const LIMITS = { top: 10, maxArenas: 10 };
@@ -122,5 +122,26 @@ describe('the arena map', () => {
     const map = arenaMapOf(r, instantOf(r), 1);
     expect(map.arenas).toHaveLength(1);
     expect(map.arenasOmitted).toBe(1);
+  });
+
+  it('reads the names of the listed sites only: a site by traceback is named by up to 263 K characters', () => {
+    // 2000 blocks of 512 bytes from 2000 distinct stacks fill 5 arenas (448 blocks each, 3.8).
+    const lines = Array.from({ length: 2000 }, (_, i) => alloc(0x5000_0000 + i * 0x1000, 512, `main.py:1;s${i}.py:${i}`, String(i + 1)));
+    const { replayer: r, ctx } = replayText(lines, '3.8.18');
+    const named = new Set<number>();
+    class CountingSiteTable extends SiteTable {
+      override info(site: number): ReturnType<SiteTable['info']> {
+        named.add(site);
+        return super.info(site);
+      }
+    }
+    const limits = { top: 3, maxArenas: 2 };
+    const p = arenaPinning(r, new CountingSiteTable(ctx.stacks, r.geometry, { by: 'traceback' }), instantOf(r), limits);
+    expect(p.totalSites).toBe(2000);
+    expect(p.arenas).toHaveLength(2);
+    expect(p.sitesByArenasPinned).toHaveLength(3);
+    for (const s of [...p.sitesByArenasPinned, ...p.arenas.flatMap((a) => a.sites)]) expect(s.site).toMatch(/^main\.py:1; s\d+\.py:\d+$/);
+    // Three rankings of `top` sites, and the sites of the arenas listed.
+    expect(named.size).toBeLessThanOrEqual(3 * limits.top + limits.maxArenas * SITES_PER_ARENA);
   });
 });

@@ -98,6 +98,26 @@ describe('traces whose text used to be kept whole (analyze)', () => {
     expect(r.peakMiB).toBeLessThan(500);
   });
 
+  test('distinct deep stacks of long frames by traceback: sites keyed by frame ids, not 256 KiB of text each (was 610 MB)', () => {
+    // 1600 distinct orders of the same 256 frames of 1000 characters: the stack table holds 256 KiB of
+    // frames and 1600 stacks of ids, but the text of a site by traceback is 256 KiB a site.
+    const frames = Array.from({ length: 256 }, (_, j) => `${'m'.repeat(985)}${j}.py:${j} (f${j})`);
+    const members = [gzipSync('op,addr,size,old_addr,domain,ts,thread,stack,frames,label\n')];
+    for (let i = 0; i < 1600; i++) {
+      const stack = Array.from({ length: 256 }, (_, j) => frames[(j * 7 + i) % 256]!);
+      const k = i >> 8; // a rotation, then frames 0 and k swapped: 1600 distinct stacks
+      [stack[0], stack[k]] = [stack[k]!, stack[0]!];
+      members.push(gzipSync(`alloc,0x${(0x10000 + 32 * i).toString(16)},16,,,,,,"${stack.join(';')}",\n`, { level: 1 }));
+    }
+    const name = file('deep-stacks.csv.gz', Buffer.concat(members));
+    for (const command of ['analyze', 'leaks']) {
+      const r = run([command, '--by', 'traceback', name]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(command === 'analyze' ? /by traceback \(top 20 of 1,600 sites\)/ : /in 1,600 sites by traceback/);
+      expect(r.peakMiB).toBeLessThan(250);
+    }
+  }, 60_000);
+
   test('10 M "# key: value" comment lines (was 1.2 GB)', () => {
     const name = file('comments.csv.gz', gzipRepeated('', Array.from({ length: 1000 }, (_, i) => `# key${i}: ${'v'.repeat(1000)}\n`).join(''), 10_000));
     const r = run(['analyze', name]);
