@@ -11,7 +11,7 @@ import { createCsvParser } from './csv.js';
 import { ImportContext } from './import-context.js';
 import { createJsonlParser } from './jsonl.js';
 import { quoteForMessage } from './record-fields.js';
-import { SNIFF_BYTES, sniffFormat } from './sniff.js';
+import { firstNonBlank, MAX_BLANK_LEAD, SNIFF_BYTES, sniffFormat } from './sniff.js';
 import { gunzipBytes, isGzip, openTrace, readHead, traceDisplayName } from './source.js';
 import type { PushParser, TraceFormatName, TraceSink } from './types.js';
 import { checkMemory, outOfMemoryOf } from '../memory-guard.js';
@@ -74,7 +74,15 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
   const chunks = source.chunks();
   const progress = (): void => options.onProgress?.(source.bytesRead, source.totalBytes);
   try {
-    const { bytes: first, atEnd } = await readHead(chunks, SNIFF_BYTES, progress);
+    let { bytes: first, atEnd } = await readHead(chunks, SNIFF_BYTES, progress);
+    // Blank lines may run past SNIFF_BYTES: read on (bounded) to the first
+    // other byte, so that the format never depends on how the input was cut
+    // into chunks (a whole buffer sees it).
+    if (!atEnd && firstNonBlank(first) === -1) {
+      const more = await readHead(chunks, MAX_BLANK_LEAD + 1 - first.length, progress);
+      first = Buffer.concat([first, more.bytes]);
+      atEnd = more.atEnd;
+    }
     const format = chooseFormat(first, atEnd, ctx, options.format);
     options.onFormat?.(format, source.gzip);
     const parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity });

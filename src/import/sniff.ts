@@ -33,17 +33,33 @@ export function sniffFormat(head: Uint8Array, atEnd: boolean, ctx: ImportContext
   }
   if (looksBinary(head.subarray(0, SNIFF_BYTES))) ctx.fatal(0, 'binary file: not a CSV or JSONL trace');
 
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && isSpace(head[i]!)) i++;
-  if (i === head.length) {
+  const i = firstNonBlank(head);
+  if (i === -1) {
     if (atEnd) ctx.fatal(0, 'empty trace: the file holds only whitespace');
     return null;
   }
+  // Past MAX_BLANK_LEAD of whitespace a trace is not recognized, however the
+  // bytes were read: a whole buffer must not see further than a stream does.
+  if (i >= MAX_BLANK_LEAD) return null;
   const c = head[i]!;
   if (c === 0x7b /* { */) return 'jsonl';
   // `#` comment, a header name, or a quoted header name (RFC 4180).
   if (c === 0x23 || c === 0x22 || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return 'csv';
   return null;
+}
+
+/**
+ * Whitespace a trace may start with before its first record (blank lines):
+ * a stream is read on until the first other byte, up to this many bytes.
+ */
+export const MAX_BLANK_LEAD = 1024 * 1024;
+
+/** Index of the first byte after a BOM and whitespace, within MAX_BLANK_LEAD + 1 bytes; -1 if there is none yet. */
+export function firstNonBlank(head: Uint8Array): number {
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const end = Math.min(head.length, MAX_BLANK_LEAD + 1);
+  while (i < end && isSpace(head[i]!)) i++;
+  return i === head.length ? -1 : i;
 }
 
 function isSpace(c: number): boolean {

@@ -171,6 +171,30 @@ describe('importTrace reads - from stdin', () => {
   });
 });
 
+describe('blank lines before the first record', () => {
+  // Found by npm run fuzz (seed 202, case 137891): a trace led by more blank
+  // bytes than the sniffer's first look was recognized whole, and refused as
+  // "unrecognized trace format" when it came in small pieces.
+  const led = ' \n'.repeat(2000) + JSONL;
+
+  test('are read past, whole or in small pieces on stdin alike', async () => {
+    const whole = await imported(file('led.jsonl', led));
+    expect(whole.summary.format).toBe('jsonl');
+    const bytes = Buffer.from(led);
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+    const streamed = await imported('-', { stdin: Readable.from(pieces) });
+    expect(streamed.summary.format).toBe('jsonl');
+    expect(streamed.events).toEqual(whole.events);
+  });
+
+  test('past 1 MiB of them a trace is unrecognized, whole or streamed', async () => {
+    const far = ' '.repeat(1024 * 1024 + 1) + JSONL;
+    expect(() => parseTraceBytes(Buffer.from(far), { fileName: 'far.jsonl' }, { meta() {}, batch() {}, end() {} } as never)).toThrow(/unrecognized trace format/);
+    const error = await failure(imported('-', { stdin: Readable.from([Buffer.from(far.slice(0, 5000)), Buffer.from(far.slice(5000))]) }));
+    expect(error.message).toMatch(/unrecognized trace format/);
+  });
+});
+
 describe('options change how a trace is read', () => {
   test('format csv reads a CSV trace whose first byte fits no sniffing rule', async () => {
     const pandasStyle = ',op,addr,size\n0,alloc,0x10,16\n1,free,0x10,\n';
