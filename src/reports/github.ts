@@ -24,26 +24,13 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
   const lines: string[] = [];
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const t of report.traces) {
-    const incomplete = incompleteText(t.completeness);
-    if (incomplete !== null) {
-      lines.push(
-        command(
-          report.allowIncomplete ? 'warning' : 'error',
-          { title: 'memreplay: incomplete trace' },
-          `${t.file}: ${incomplete}${report.allowIncomplete ? ' (allowed)' : `; ${ALLOW_INCOMPLETE_ADVICE}`}`,
-        ),
-      );
-    }
-    const inexact = inexactText(t.exactness);
-    if (inexact !== null) {
-      lines.push(
-        command(
-          report.allowInexact ? 'warning' : 'error',
-          { title: 'memreplay: inexact replay' },
-          `${t.file}: ${inexact}${report.allowInexact ? ' (allowed)' : `; ${ALLOW_INEXACT_ADVICE}`}`,
-        ),
-      );
-    }
+    // An incomplete trace and an inexact replay fail the check unless allowed; allowed, they still warn.
+    const waivable = (problem: string | null, allowed: boolean, title: string, advice: string): void => {
+      if (problem === null) return;
+      lines.push(command(allowed ? 'warning' : 'error', { title }, `${t.file}: ${problem}${allowed ? ' (allowed)' : `; ${advice}`}`));
+    };
+    waivable(incompleteText(t.completeness), report.allowIncomplete, 'memreplay: incomplete trace', ALLOW_INCOMPLETE_ADVICE);
+    waivable(inexactText(t.exactness), report.allowInexact, 'memreplay: inexact replay', ALLOW_INEXACT_ADVICE);
     const skipped = skippedRecordsText(t.leaks);
     if (skipped !== null) {
       const first = skippedExampleTexts(t.leaks, (s) => s.slice(0, 120), 1)[0];
