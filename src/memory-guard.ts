@@ -90,14 +90,8 @@ export function memoryBudget(): number | undefined {
   return budgetBytes;
 }
 
-/**
- * A full garbage collection, when V8 lets one be asked for; else nothing.
- * Besides the heap check below, work that makes much garbage in bursts
- * between stretches of replay calls it (report.ts): the replay's hot path
- * allocates too little on the JavaScript heap for V8 to collect soon, so
- * without it every burst's garbage stays resident on top of the replay.
- */
-export function fullCollection(): void {
+/** A full garbage collection, when V8 lets one be asked for; else nothing (the check then reads the heap as it is). */
+function fullCollection(): void {
   if (collect === undefined) {
     try {
       setFlagsFromString('--expose-gc');

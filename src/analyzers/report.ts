@@ -15,7 +15,6 @@
 // thread can build it and post it back.
 
 import { MemreplayError } from '../errors.js';
-import { fullCollection } from '../memory-guard.js';
 import { ImportContext } from '../import/import-context.js';
 import { requireRegularFile, traceDisplayName } from '../import/source.js';
 import { countersStats } from '../models/pymalloc/stats.js';
@@ -96,15 +95,10 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     limits.top,
     grouping,
     (at: Replayer, atCtx: ImportContext) => {
-      if (at.events === arenaPeakEvent) {
-        const instant = instantOf(at);
-        atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
-        atArenaPeak.pinning = arenaPinning(at, new SiteTable(atCtx.stacks, at.geometry, grouping), instant, limits);
-      }
-      // Each capture walks the whole live set (sets of pool and arena pairs,
-      // the maps of sites): tens of MiB of garbage that the replay, nearly
-      // allocation-free, would leave uncollected under the next capture's.
-      fullCollection();
+      if (at.events !== arenaPeakEvent) return;
+      const instant = instantOf(at);
+      atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
+      atArenaPeak.pinning = arenaPinning(at, new SiteTable(atCtx.stacks, at.geometry, grouping), instant, limits);
     },
     window === null ? undefined : { observers: [window], untilEvent: window.lastEvent },
   );
@@ -136,9 +130,6 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     }
   }
 
-  // The replays' buffers are garbage now: collect them before the caller
-  // renders the report, rather than rendering on top of them.
-  fullCollection();
   return {
     schema: REPORT_SCHEMA,
     analyze,
