@@ -19,7 +19,7 @@
 import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { MemreplayError } from './errors.js';
-import { bytes } from './reports/units.js';
+import { bytes } from './text/units.js';
 
 /**
  * Room kept free in V8's old generation: what is in use after a full

@@ -6,7 +6,7 @@ import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../src/errors.js';
 import { DEFAULT_FRAMES, framesMessage, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
-import { bytes, count } from '../../src/reports/units.js';
+import { bytes, count } from '../../src/text/units.js';
 import { withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
 

@@ -18,7 +18,7 @@ import { ReportDirectory } from '../../src/io/report-directory.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
-import { count, terminalSafe, thousands } from '../../src/reports/units.js';
+import { count, terminalSafe, thousands } from '../../src/text/units.js';
 import type { ReportFile, ReportTaskOptions, ReportTaskResult } from '../../src/reports/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';

@@ -9,7 +9,7 @@ import { replayTrace } from '../../src/replay/replay-trace.js';
 import { incompleteText } from '../../src/reports/completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from '../../src/reports/exactness-text.js';
 import { exactnessOf } from '../../src/replay/exactness.js';
-import { count, terminalSafe } from '../../src/reports/units.js';
+import { count, terminalSafe } from '../../src/text/units.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
 import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';

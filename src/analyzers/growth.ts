@@ -19,7 +19,7 @@
 // label shape (mark-census.ts), a bounded list, for messages.
 
 import type { ReplayObserver, Replayer } from '../replay/replayer.js';
-import { count } from '../reports/units.js';
+import { count } from '../text/units.js';
 import { classifyGrowth, MIN_STEADY_INTERVALS, MIN_WINDOW_STEADY_INTERVALS, type GrowthVerdict } from './growth-rule.js';
 import { endMarkOf } from '../replay/completeness.js';
 import { MarkCounter, type MarkCensus } from './mark-census.js';

@@ -26,7 +26,7 @@ import { globMatcher } from '../suppressions/glob.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { parseFrame, type PythonFrame } from './frame-text.js';
 import { UsageError } from '../errors.js';
-import { count } from '../reports/units.js';
+import { count } from '../text/units.js';
 import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from './growth.js';
 import type { GrowthClass } from './growth-rule.js';
 import type { MarkCensus } from './mark-census.js';

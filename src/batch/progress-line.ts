@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { traceDisplayName } from '../import/source.js';
-import { bytes, count, terminalSafe } from '../reports/units.js';
+import { bytes, count, terminalSafe } from '../text/units.js';
 import type { BatchOutcome } from './outcome.js';
 import type { BatchProgress } from './pool.js';
 

@@ -15,7 +15,7 @@ import { firstNonBlank, MAX_BLANK_LEAD, SNIFF_BYTES, sniffFormat } from './sniff
 import { gunzipBytes, isGzip, openTrace, readHead, traceDisplayName } from './source.js';
 import type { PushParser, TraceFormatName, TraceSink } from './types.js';
 import { checkMemory, outOfMemoryOf } from '../memory-guard.js';
-import { count } from '../reports/units.js';
+import { count } from '../text/units.js';
 
 /** Bytes parsed between two looks at the memory in use (memory-guard.ts). */
 const MEMORY_CHECK_BYTES = 256 * 1024;

@@ -14,7 +14,7 @@ import { ImportContext } from './import-context.js';
 import { quoteForMessage } from './record-fields.js';
 import { SNIFF_BYTES, sniffFormat } from './sniff.js';
 import { checkMemory, outOfMemoryOf } from '../memory-guard.js';
-import { bytes } from '../reports/units.js';
+import { bytes } from '../text/units.js';
 
 /** The way on from a snapshot too big for memory that is not more memory. */
 const SMALLER_SNAPSHOTS = 'compare smaller snapshots (Snapshot.filter_traces() before dump())';

@@ -5,7 +5,7 @@
 
 import { MemreplayError } from '../errors.js';
 import { MarkCounter, type MarkCensus } from '../analyzers/mark-census.js';
-import { count } from '../reports/units.js';
+import { count } from '../text/units.js';
 import type { ReplayObserver } from './replayer.js';
 
 /** Label shapes named in the message; the rest are counted. */

@@ -1,7 +1,7 @@
 // Replay one trace file end to end: import (streaming) -> replayer, stopping
 // early when asked (--at LABEL / --at-event N).
 
-import { count } from '../reports/units.js';
+import { count } from '../text/units.js';
 import { MemreplayError, TraceLimitError } from '../errors.js';
 import { ArenaLimitError } from '../models/pymalloc/pymalloc-model.js';
 import { LiveBlockLimitError } from './live-blocks.js';

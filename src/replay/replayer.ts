@@ -8,7 +8,7 @@
 // (observers) and at the end.
 
 import { MemreplayError } from '../errors.js';
-import { count } from '../reports/units.js';
+import { count } from '../text/units.js';
 import type { AddressSpace } from '../events/address-space.js';
 import type { EventBatch } from '../events/event-batch.js';
 import {

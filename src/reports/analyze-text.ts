@@ -9,7 +9,7 @@ import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { nameBudget, terminalSiteName } from './site-name.js';
-import { bytes, count, nounFor, percent, terminalSafe, thousands } from './units.js';
+import { bytes, count, nounFor, percent, terminalSafe, thousands } from '../text/units.js';
 
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
 

@@ -9,7 +9,7 @@ import { freedAfterSamplesText, instantText, noVerdictAdvice, slopeText } from '
 import { suppressedLines } from './leaks-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { nameBudget, terminalSiteName } from './site-name.js';
-import { bytes, count, percent, terminalSafe, thousands } from './units.js';
+import { bytes, count, percent, terminalSafe, thousands } from '../text/units.js';
 
 /** Skipped bad records shown per trace; the count is always exact. */
 export const MAX_SKIPPED_SHOWN = 3;

@@ -11,7 +11,7 @@ import type { MetricDiff, TraceDiffResult, TraceSide } from '../analyzers/trace-
 import { frameText, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { terminalSiteName } from './site-name.js';
-import { bytes, count, percent, terminalSafe, thousands } from './units.js';
+import { bytes, count, percent, terminalSafe, thousands } from '../text/units.js';
 
 /** Older frames shown under a --by traceback row. */
 const MAX_CALLER_LINES = 8;

@@ -14,7 +14,7 @@ import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
 import { instantText, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
-import { bytes, count, percent, thousands } from './units.js';
+import { bytes, count, percent, thousands } from '../text/units.js';
 import { visibleControls } from '../text/visible-controls.js';
 
 /** Annotations GitHub shows per step and kind; more are dropped, so the rest are summed up in one. */

@@ -5,7 +5,7 @@
 
 import type { LeaksResult, LeaksSite } from '../analyzers/leaks.js';
 import type { GrowthClass } from '../analyzers/growth-rule.js';
-import { bytes, count, thousands } from './units.js';
+import { bytes, count, thousands } from '../text/units.js';
 
 export const GROWTH_CLASS_NAMES: Readonly<Record<GrowthClass, string>> = {
   steady_leak: 'steady leak',

@@ -3,7 +3,7 @@
 // say it alike, so a leaking trace stands out in a batch.
 
 import type { LeaksResult } from '../analyzers/leaks.js';
-import { count } from './units.js';
+import { count } from '../text/units.js';
 
 export type LeakVerdict = 'steady_leak' | 'no_leak' | 'no_verdict';
 

@@ -16,7 +16,7 @@ import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { nameBudget, terminalSiteName } from './site-name.js';
-import { bytes, count, nounFor, plural, terminalSafe, thousands } from './units.js';
+import { bytes, count, nounFor, plural, terminalSafe, thousands } from '../text/units.js';
 /** Evidence values shown per site before eliding the middle. */
 const MAX_SERIES_SHOWN = 14;
 

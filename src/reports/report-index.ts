@@ -7,7 +7,7 @@ import type { CompletenessState, Exactness } from '../analyzers/analyze.js';
 import type { ReportData } from '../analyzers/report-data.js';
 import { leakVerdictOf, leakVerdictText, type LeakVerdict } from './leak-verdict.js';
 import { mdText } from './report-md.js';
-import { bytes, percent, thousands } from './units.js';
+import { bytes, percent, thousands } from '../text/units.js';
 
 export const REPORT_INDEX_SCHEMA = 'memreplay.report-index/1';
 

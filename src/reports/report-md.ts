@@ -13,7 +13,7 @@ import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantS
 import { leakVerdictOf, leakVerdictText } from './leak-verdict.js';
 import { MAX_CORE, shortSiteName } from './site-name.js';
 import { siteNoun, STACKLESS_GROUPING } from './site-words.js';
-import { bytes, count, percent, thousands } from './units.js';
+import { bytes, count, percent, thousands } from '../text/units.js';
 import { visibleControls } from '../text/visible-controls.js';
 
 const ROWS = 10;

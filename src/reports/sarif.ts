@@ -25,7 +25,7 @@ import { instantText, intervalUnit, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { visibleControls } from '../text/visible-controls.js';
 import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-location.js';
-import { bytes, count } from './units.js';
+import { bytes, count } from '../text/units.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = 'SRCROOT';

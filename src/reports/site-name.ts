@@ -13,7 +13,7 @@
 // terminal's, or COLUMNS); this file only measures characters.
 
 import { parseFrame, type PythonFrame } from '../analyzers/frame-text.js';
-import { terminalSafe } from './units.js';
+import { terminalSafe } from '../text/units.js';
 
 const ELLIPSIS = '…';
 const FRAME_SEPARATOR = '; ';

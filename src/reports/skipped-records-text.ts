@@ -3,7 +3,7 @@
 // figures are shown, a CI gate above all.
 
 import type { LeaksResult } from '../analyzers/leaks.js';
-import { count } from './units.js';
+import { count } from '../text/units.js';
 
 /** "skipped 3 bad records (--lenient)", or null when none was skipped. */
 export function skippedRecordsText(r: LeaksResult): string | null {

@@ -2,7 +2,7 @@
 
 import type { AnalyzeResult, Completeness } from '../analyzers/analyze.js';
 import { incompleteText } from './completeness-text.js';
-import { count, terminalSafe, thousands } from './units.js';
+import { count, terminalSafe, thousands } from '../text/units.js';
 
 /**
  * `completeness`: of a trace cut short only what it holds was checked; the

@@ -8,7 +8,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { LeaksSite } from '../analyzers/leaks.js';
 import type { SiteGrouping } from '../analyzers/site-table.js';
-import { count } from '../reports/units.js';
+import { count } from '../text/units.js';
 
 const CLASS_NAMES = { steady_leak: 'steady-state leak', bounded: 'bounded', retained_once: 'retained once', transient: 'transient' } as const;
 

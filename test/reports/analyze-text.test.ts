@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyzers/analyze.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
-import { count, nounFor, plural } from '../../src/reports/units.js';
+import { count, nounFor, plural } from '../../src/text/units.js';
 import { writeTrace } from '../analyzers/trace-text.js';
 import { MAIN, TraceWriter } from '../analyzers/trace-writer.js';
 import { tempDir } from '../cli/helpers.js';

@@ -23,7 +23,7 @@
 // linear in the file however it shares its objects.
 
 import { MemreplayError } from '../../errors.js';
-import { count } from '../../reports/units.js';
+import { count } from '../../text/units.js';
 import * as op from './opcodes.js';
 import {
   decodeAscii,

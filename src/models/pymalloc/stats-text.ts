@@ -2,12 +2,11 @@
 // byte (pymalloc-model.md §8.1): from "Small block threshold" down to the last
 // "Total" line, followed by the blank line _PyObject_DebugMallocStats ends with.
 
+import { withCommas } from '../../text/units.js';
 import type { PymallocStats } from './stats.js';
 
-/** Decimal with a comma every three digits, as CPython's printone does. */
-export function withCommas(value: number): string {
-  return Math.trunc(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+// Kept exported from here too: the stats text is where CPython's rule lives.
+export { withCommas };
 
 /** printone(msg, value): the label padded to 35 columns, '=', the value right-aligned in 21. */
 export function printone(label: string, value: number): string {

@@ -1,7 +1,7 @@
 // Numbers and instants as the HTML report writes them (markup, escaped).
 
 import type { TraceInstant } from '../../analyzers/report-data.js';
-import { bytes, count, percent, plural, thousands } from '../units.js';
+import { bytes, count, percent, plural, thousands } from '../../text/units.js';
 import { escapeHtml, traceText } from './escape.js';
 
 export { bytes, count, percent, plural, thousands };

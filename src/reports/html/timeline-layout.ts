@@ -7,7 +7,7 @@
 // geometry on our own numbers and measured text widths (text-width.ts);
 // nothing here looks at what a label says beyond its width.
 
-import { count } from '../units.js';
+import { count } from '../../text/units.js';
 import { measureText } from './text-width.js';
 
 /** A rectangle in plot pixels, y downwards. */

@@ -1,7 +1,11 @@
 // Number formatting shared by the text reporters.
 
-import { withCommas } from '../models/pymalloc/stats-text.js';
-import { visibleControls } from '../text/visible-controls.js';
+import { visibleControls } from './visible-controls.js';
+
+/** Decimal with a comma every three digits, as CPython's printone does. */
+export function withCommas(value: number): string {
+  return Math.trunc(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
 
 /** 1234567 -> "1,234,567", as CPython's stats print numbers. */
 export const thousands = withCommas;
