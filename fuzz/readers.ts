@@ -15,7 +15,7 @@ import { importTrace, parseTraceBytes, type ImportSummary } from '../src/import/
 import { readDiffInput } from '../src/import/snapshot-source.js';
 import { parseSnapshotPickle } from '../src/import/snapshot-pickle.js';
 import { SnapshotJsonlParser } from '../src/import/snapshot-jsonl.js';
-import type { Snapshot } from '../src/import/snapshot.js';
+import type { Snapshot } from '../src/events/snapshot.js';
 import { DIFF_SNIFF_BYTES, sniffDiffInput } from '../src/import/snapshot-sniff.js';
 import { gunzipBytes, isGzip, STDIN_NAME } from '../src/import/source.js';
 import type { TraceFormatName, TraceMeta, TraceSink } from '../src/import/types.js';

@@ -19,7 +19,7 @@ export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
 export { findLeaks, LeaksAnalysis, LEAKS_SCHEMA, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
 export { SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from './analyzers/site-table.js';
 export { classifyGrowth, type GrowthClass, type GrowthEvidence, type GrowthVerdict } from './analyzers/growth-rule.js';
-export type { MarkCensus } from './analyzers/mark-census.js';
+export type { MarkCensus } from './replay/mark-census.js';
 export { parseSuppressions, SuppressionMatcher, type SuppressionRule } from './suppressions/suppressions.js';
 export { loadSuppressions } from './suppressions/load.js';
 export { checkTrace, CHECK_SCHEMA, type CheckReport, type TraceCheck } from './check/run-check.js';
@@ -29,7 +29,7 @@ export { compareSnapshots, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey, ty
 export { diffTraces, replayForDiff, TRACE_DIFF_SCHEMA, type TraceDiffResult } from './analyzers/trace-diff.js';
 export { readDiffInput, type DiffInput } from './import/snapshot-source.js';
 export { parseSnapshotPickle, readSnapshotPickle } from './import/snapshot-pickle.js';
-export type { Snapshot, SnapshotFrame } from './import/snapshot.js';
+export type { Snapshot, SnapshotFrame } from './events/snapshot.js';
 export { readPickle, PickleError, type PicklePolicy } from './import/pickle/pickle-reader.js';
 export { formatTracemallocLines, formatStatisticDiff } from './reports/diff-tracemalloc.js';
 export { renderHtmlReport, reportCharts, type HtmlReport, type HtmlReportOptions } from './reports/report-html.js';

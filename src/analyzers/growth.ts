@@ -22,7 +22,7 @@ import type { ReplayObserver, Replayer } from '../replay/replayer.js';
 import { count } from '../text/units.js';
 import { classifyGrowth, MIN_STEADY_INTERVALS, MIN_WINDOW_STEADY_INTERVALS, type GrowthVerdict } from './growth-rule.js';
 import { endMarkOf } from '../replay/completeness.js';
-import { MarkCounter, type MarkCensus } from './mark-census.js';
+import { MarkCounter, type MarkCensus } from '../replay/mark-census.js';
 import { SUPPRESSED, type SiteTable } from './site-table.js';
 
 export const MAX_SAMPLES = 64;

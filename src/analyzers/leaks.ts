@@ -29,7 +29,7 @@ import { UsageError } from '../errors.js';
 import { count } from '../text/units.js';
 import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from './growth.js';
 import type { GrowthClass } from './growth-rule.js';
-import type { MarkCensus } from './mark-census.js';
+import type { MarkCensus } from '../replay/mark-census.js';
 import { rankSites, walkLiveSites, type SiteTotals } from './live-sites.js';
 import { C_LIBRARY_CLASS, SiteTable, siteGroupingFrom, type SiteGrouping } from './site-table.js';
 

@@ -23,7 +23,7 @@
 // no sum; the domain plays no part, as in Python.
 
 import { UsageError } from '../errors.js';
-import { frameKey, frameKeyOf, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
+import { frameKey, frameKeyOf, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 
 export type DiffKey = 'lineno' | 'filename' | 'traceback';
 export const DIFF_KEYS: readonly DiffKey[] = ['lineno', 'filename', 'traceback'];

@@ -16,7 +16,7 @@
 
 import { DEFAULT_AT_MARK } from './instant.js';
 import { parseFrameText } from '../import/frame-text.js';
-import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
+import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 import { HIGH_WATER_METRICS } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import { analyzeReplayed, type AnalyzeResult } from './analyze.js';

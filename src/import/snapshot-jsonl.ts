@@ -12,7 +12,7 @@ import { LineSplitter } from './line-splitter.js';
 import { TraceFormatError } from '../errors.js';
 import { parseFrameText } from './frame-text.js';
 import { MAX_LABEL_CHARS, MAX_LINE_BYTES, quoteForMessage, quoteJsonForMessage } from './record-fields.js';
-import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from './snapshot.js';
+import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 
 /** Labels listed in the "which snapshot?" message. */
 const MAX_LABELS_SHOWN = 10;

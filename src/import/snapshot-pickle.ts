@@ -15,7 +15,7 @@
 import { MemreplayError } from '../errors.js';
 import { PickleReader, type PicklePolicy } from './pickle/pickle-reader.js';
 import { PyInstance, PyList, typeName, type PickleValue } from './pickle/values.js';
-import { SnapshotBuilder, type Snapshot, type SnapshotFrame, type TracebackTotal } from './snapshot.js';
+import { SnapshotBuilder, type Snapshot, type SnapshotFrame, type TracebackTotal } from '../events/snapshot.js';
 
 export const SNAPSHOT_PICKLE_POLICY: PicklePolicy = {
   purpose: 'a tracemalloc Snapshot.dump() file',

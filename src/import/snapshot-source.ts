@@ -8,7 +8,7 @@ import { openTrace, readHead, traceDisplayName } from './source.js';
 import { readSnapshotPickle } from './snapshot-pickle.js';
 import { SnapshotJsonlParser } from './snapshot-jsonl.js';
 import { DIFF_SNIFF_BYTES, sniffDiffInput } from './snapshot-sniff.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../events/snapshot.js';
 import { TraceFormatError, UsageError } from '../errors.js';
 import { ImportContext } from './import-context.js';
 import { quoteForMessage } from './record-fields.js';

@@ -4,7 +4,7 @@
 // shapes, then how many marks were left unlisted.
 
 import { MemreplayError } from '../errors.js';
-import { MarkCounter, type MarkCensus } from '../analyzers/mark-census.js';
+import { MarkCounter, type MarkCensus } from './mark-census.js';
 import { count } from '../text/units.js';
 import type { ReplayObserver } from './replayer.js';
 

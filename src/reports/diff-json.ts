@@ -4,7 +4,7 @@
 
 import { SNAPSHOT_DIFF_SCHEMA, type SnapshotDiffResult, type StatisticDiff } from '../analyzers/snapshot-diff.js';
 import { TRACE_DIFF_SCHEMA, type TraceDiffResult, type TraceSide } from '../analyzers/trace-diff.js';
-import type { Snapshot, SnapshotFrame } from '../import/snapshot.js';
+import type { Snapshot, SnapshotFrame } from '../events/snapshot.js';
 
 export function snapshotDiffDocument(d: SnapshotDiffResult, top: number): object {
   return {

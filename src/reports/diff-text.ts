@@ -8,7 +8,7 @@ import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-diff.js';
 import type { MetricDiff, TraceDiffResult, TraceSide } from '../analyzers/trace-diff.js';
-import { frameText, type Snapshot, type SnapshotFrame } from '../import/snapshot.js';
+import { frameText, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { terminalSiteName } from './site-name.js';
 import { bytes, count, percent, terminalSafe, thousands } from '../text/units.js';

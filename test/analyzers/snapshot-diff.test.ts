@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { compareCodePoints, compareSnapshots, compareTracebacks, groupStatistics, type DiffKey } from '../../src/analyzers/snapshot-diff.js';
-import { SnapshotBuilder, type Snapshot } from '../../src/import/snapshot.js';
+import { SnapshotBuilder, type Snapshot } from '../../src/events/snapshot.js';
 
 /** traces: [size, frames oldest first as "file:line"]. */
 function snapshot(traces: [number, string[]][]): Snapshot {

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { TraceFormatError } from '../../src/errors.js';
 import { SnapshotJsonlParser, type SnapshotJsonlOptions } from '../../src/import/snapshot-jsonl.js';
 import { sniffDiffInput } from '../../src/import/snapshot-sniff.js';
-import type { Snapshot } from '../../src/import/snapshot.js';
+import type { Snapshot } from '../../src/events/snapshot.js';
 
 const FILE = [
   '{"op":"meta","python":"3.12.1"}',

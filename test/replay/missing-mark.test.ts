@@ -1,7 +1,7 @@
 // The marks a trace has, for the message of `--at LABEL` when LABEL is not one.
 
 import { describe, expect, it } from 'vitest';
-import { MarkCounter } from '../../src/analyzers/mark-census.js';
+import { MarkCounter } from '../../src/replay/mark-census.js';
 import { marksSummary, noMarkLabelled } from '../../src/replay/missing-mark.js';
 
 function census(labels: string[]) {

@@ -6,8 +6,8 @@
 // number of distinct tracebacks instead of the number of blocks. The trace
 // domain plays no part in compare_to and is not kept.
 
-import { detachedText } from '../events/detached-text.js';
-import { MAX_HASHED_KEY_CHARS, digestOf } from '../events/long-keys.js';
+import { detachedText } from './detached-text.js';
+import { MAX_HASHED_KEY_CHARS, digestOf } from './long-keys.js';
 import { MemreplayError } from '../errors.js';
 
 export interface SnapshotFrame {
