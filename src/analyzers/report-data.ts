@@ -17,7 +17,7 @@ import type { LiveBlocksSummary } from './live-sites.js';
 import type { SiteGrouping } from './site-table.js';
 import type { WarmupSpec } from './growth.js';
 import type { SuppressionRule } from '../suppressions/suppressions.js';
-import type { HighWaterMetric } from '../replay/high-water.js';
+import type { HighWaterMetric } from '../events/high-water-metrics.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 
 export const REPORT_SCHEMA = 'memreplay.report/2';

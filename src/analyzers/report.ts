@@ -18,7 +18,7 @@ import { MemreplayError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
 import { requireRegularFile, traceDisplayName } from '../import/source.js';
 import { countersStats } from '../models/pymalloc/stats.js';
-import { HIGH_WATER_DESCRIPTIONS } from '../replay/high-water.js';
+import { HIGH_WATER_DESCRIPTIONS } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer } from '../replay/replayer.js';
 import { analyzeReplayed } from './analyze.js';

@@ -17,7 +17,7 @@
 import { DEFAULT_AT_MARK } from './instant.js';
 import { parseFrameText } from '../import/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
-import { HIGH_WATER_METRICS } from '../replay/high-water.js';
+import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import { analyzeReplayed, type AnalyzeResult } from './analyze.js';
 import { ArenaPeakObserver } from './arena-peak.js';

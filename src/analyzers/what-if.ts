@@ -9,7 +9,7 @@
 
 import { geometryFor, sameBlockPlacement, type PythonVersion } from '../models/pymalloc/geometry.js';
 import { countersStats } from '../models/pymalloc/stats.js';
-import type { HighWaterMetric } from '../replay/high-water.js';
+import type { HighWaterMetric } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer } from '../replay/replayer.js';
 import { ArenaPeakObserver } from './arena-peak.js';

@@ -2,22 +2,7 @@
 // counted and classified, never fatal, with the first few examples kept so a
 // user can find them in the file.
 
-export const ANOMALY_KINDS = [
-  'untracked_free',
-  'double_free',
-  'missing_free',
-  'untracked_realloc',
-  'free_size_mismatch',
-] as const;
-export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
-
-export const ANOMALY_DESCRIPTIONS: Record<AnomalyKind, string> = {
-  untracked_free: 'free of an address never allocated in the trace (the block predates the recording)',
-  double_free: 'free of an address that was already freed',
-  missing_free: 'allocation at an address still live (its free is missing; treated as freed there)',
-  untracked_realloc: 'realloc of an address that is not live (treated as a new allocation)',
-  free_size_mismatch: 'free whose size differs from the size allocated',
-};
+import { ANOMALY_KINDS, type AnomalyKind } from '../events/anomaly-kinds.js';
 
 export const MAX_ANOMALY_EXAMPLES = 5;
 

@@ -3,8 +3,8 @@
 import type { AnalyzeResult } from '../analyzers/analyze.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { versionFromMeta } from '../models/pymalloc/geometry.js';
-import { ANOMALY_KINDS } from '../replay/anomalies.js';
-import { HIGH_WATER_METRICS } from '../replay/high-water.js';
+import { ANOMALY_KINDS } from '../events/anomaly-kinds.js';
+import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';

@@ -26,8 +26,8 @@ import {
   type WhatIfVersion,
 } from '../../src/analyzers/report-data.js';
 import type { PythonVersion } from '../../src/models/pymalloc/geometry.js';
-import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS } from '../../src/replay/anomalies.js';
-import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS } from '../../src/replay/high-water.js';
+import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS } from '../../src/events/anomaly-kinds.js';
+import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS } from '../../src/events/high-water-metrics.js';
 
 export const HOSTILE = [
   '<img src=x onerror=alert(1)>',

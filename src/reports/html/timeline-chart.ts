@@ -15,7 +15,7 @@
 
 import type { AnalyzeResult } from '../../analyzers/analyze.js';
 import type { Timeline, TimelineBucket, TimelineMetric, TimelineWindow } from '../../analyzers/report-data.js';
-import type { HighWaterMetric } from '../../replay/high-water.js';
+import type { HighWaterMetric } from '../../events/high-water-metrics.js';
 import { bytes, thousands } from '../../text/units.js';
 import { byteTicks, countTicks, maxTicksFor, type AxisTicks } from './axis-ticks.js';
 import { FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';

@@ -3,7 +3,7 @@
 // model disagreed with the trace's addresses or arena records.
 
 import type { ReportData } from '../../../analyzers/report-data.js';
-import { ANOMALY_KINDS } from '../../../replay/anomalies.js';
+import { ANOMALY_KINDS } from '../../../events/anomaly-kinds.js';
 import { escapeHtml, traceText } from '../escape.js';
 import { thousands } from '../format.js';
 import { htmlTable } from '../html-table.js';

@@ -1,7 +1,7 @@
 // The timeline chart, the high-water marks it pins, and the trace's marks
 // with the state at each.
 
-import { HIGH_WATER_METRICS } from '../../../replay/high-water.js';
+import { HIGH_WATER_METRICS } from '../../../events/high-water-metrics.js';
 import { escapeHtml, traceText } from '../escape.js';
 import { bytes, count, instantHtml, percent, thousands } from '../format.js';
 import { htmlTable, para } from '../html-table.js';
