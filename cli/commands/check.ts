@@ -19,7 +19,7 @@ import { stdoutWidth } from '../output-width.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
 import { formatJunit } from '../../src/reports/junit.js';
 import { formatSarif } from '../../src/reports/sarif.js';
-import { generateSuppressions } from '../../src/suppressions/generate.js';
+import { generateSuppressions } from '../../src/reports/suppressions-file.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
 import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
 import { wholeNumberOption } from '../number-options.js';

@@ -8,7 +8,7 @@ import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
 import { stdoutWidth } from '../output-width.js';
-import { generateSuppressions } from '../../src/suppressions/generate.js';
+import { generateSuppressions } from '../../src/reports/suppressions-file.js';
 import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';

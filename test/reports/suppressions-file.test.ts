@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLeaks } from '../../src/analyzers/leaks.js';
-import { generateSuppressions } from '../../src/suppressions/generate.js';
+import { generateSuppressions } from '../../src/reports/suppressions-file.js';
 import { ROOT } from '../cli/helpers.js';
 
 describe('generateSuppressions', () => {
