@@ -24,7 +24,7 @@ import type { Replayer, ReplayObserver } from '../replay/replayer.js';
 import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
 import { globMatcher } from '../suppressions/glob.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
-import { parseFrame, type PythonFrame } from './frame-text.js';
+import { parseFrame, type PythonFrame } from '../events/frame-text.js';
 import { UsageError } from '../errors.js';
 import { count } from '../text/units.js';
 import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from './growth.js';

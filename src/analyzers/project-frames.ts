@@ -5,7 +5,7 @@
 // sees is the user's own call, not json/decoder.py.
 
 import { isAbsolute, posix, relative, sep, win32 } from 'node:path';
-import { parseFrame } from './frame-text.js';
+import { parseFrame } from '../events/frame-text.js';
 
 const THIRD_PARTY = /(^|\/)(site-packages|dist-packages)\//;
 const STDLIB = /(^|\/)lib\/python\d+(\.\d+)?t?\//i;

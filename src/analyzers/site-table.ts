@@ -31,7 +31,7 @@ import { DOMAIN_NAMES, DOMAIN_RAW } from '../events/ops.js';
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize, type PymallocGeometry } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
-import { parseFrame } from './frame-text.js';
+import { parseFrame } from '../events/frame-text.js';
 import { isProjectFrame } from './project-frames.js';
 
 export const SITE_GROUPINGS = ['lineno', 'function', 'filename', 'traceback'] as const;

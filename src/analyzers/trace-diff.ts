@@ -15,7 +15,7 @@
 // every stack, as tracemalloc's traceback_limit does.
 
 import { DEFAULT_AT_MARK } from './instant.js';
-import { parseFrameText } from '../import/frame-text.js';
+import { parseFrame } from '../events/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
@@ -123,8 +123,8 @@ export function liveBlocksSnapshot({ replayer: r, ctx }: ReplayedTrace, depth?: 
             .exampleFrames(t.site)
             .slice(depth === undefined ? 0 : -depth)
             .map((text) => {
-              const f = parseFrameText(text);
-              return builder.frame(f.filename, f.lineno, f.name);
+              const f = parseFrame(text);
+              return builder.frame(f.file, f.line, f.func === '' ? undefined : f.func);
             });
     builder.add(builder.traceback(frames), t.requestedBytes, t.blocks);
   }

@@ -10,7 +10,7 @@
 
 import { LineSplitter } from './line-splitter.js';
 import { TraceFormatError } from '../errors.js';
-import { parseFrameText } from './frame-text.js';
+import { parseFrame } from '../events/frame-text.js';
 import { MAX_LABEL_CHARS, MAX_LINE_BYTES, quoteForMessage, quoteJsonForMessage } from './record-fields.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 
@@ -143,8 +143,8 @@ export class SnapshotJsonlParser {
     }
     if (!counted) return;
     const list: SnapshotFrame[] = ((frames as string[] | undefined) ?? []).map((text) => {
-      const f = parseFrameText(text);
-      return this.builder.frame(f.filename, f.lineno, f.name);
+      const f = parseFrame(text);
+      return this.builder.frame(f.file, f.line, f.func === '' ? undefined : f.func);
     });
     this.builder.add(this.builder.traceback(list), size);
   }

@@ -12,7 +12,7 @@
 // leaks, check and the Markdown report. Widths come from the caller (the
 // terminal's, or COLUMNS); this file only measures characters.
 
-import { parseFrame, type PythonFrame } from '../analyzers/frame-text.js';
+import { parseFrame, type PythonFrame } from '../events/frame-text.js';
 import { terminalSafe } from '../text/units.js';
 
 const ELLIPSIS = '…';

@@ -1,7 +1,7 @@
 // Where in the user's code a leak site is: the innermost frame of its stack
 // that is in the project (analyzers/project-frames.ts says which are).
 
-import { parseFrame, type PythonFrame } from '../analyzers/frame-text.js';
+import { parseFrame, type PythonFrame } from '../events/frame-text.js';
 import { isGeneratedFile, isProjectFile, pathUnderRoot } from '../analyzers/project-frames.js';
 
 export { isGeneratedFile, pathUnderRoot };

@@ -15,7 +15,7 @@
 // block.
 
 import { MemreplayError } from '../errors.js';
-import { parseFrame } from '../analyzers/frame-text.js';
+import { parseFrame } from '../events/frame-text.js';
 import { globToRegExp } from './glob.js';
 
 export const SUPPRESSION_TYPE = 'leak';

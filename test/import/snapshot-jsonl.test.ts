@@ -3,6 +3,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { TraceFormatError } from '../../src/errors.js';
+import { parseFrame } from '../../src/events/frame-text.js';
 import { SnapshotJsonlParser, type SnapshotJsonlOptions } from '../../src/import/snapshot-jsonl.js';
 import { sniffDiffInput } from '../../src/import/snapshot-sniff.js';
 import type { Snapshot } from '../../src/events/snapshot.js';
@@ -56,6 +57,15 @@ describe('JSONL snapshots', () => {
     const text = '\uFEFF' + FILE.replace(/\n/g, '\r\n');
     const whole = parse(text, { label: 'after' });
     for (const step of [1, 2, 7, 50]) expect(parse(text, { label: 'after' }, step)).toEqual(whole);
+  });
+
+  test('frame text is read by the one frame parser: "f (a.py)", ":5" and a 20-digit line', () => {
+    const frames = ['f (a.py)', ':5', 'a.py:12345678901234567890'];
+    const s = parse(`{"op":"snapshot"}\n{"op":"trace","size":1,"frames":${JSON.stringify(frames)}}\n`);
+    const read = s.tracebacks[0]!.frames.map((f) => [f.filename, f.lineno, f.name]);
+    const expected = frames.map(parseFrame).map((f) => [f.file, f.line, f.func === '' ? undefined : f.func]);
+    expect(read).toEqual(expected);
+    expect(read[0]).toEqual(['a.py', 0, 'f']);
   });
 
   test('a file with one snapshot needs no label', () => {
