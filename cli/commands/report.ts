@@ -19,12 +19,13 @@ import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/
 import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
 import { count, terminalSafe, thousands } from '../../src/text/units.js';
-import type { ReportFile, ReportTaskOptions, ReportTaskResult } from '../../src/reports/report-task.js';
+import type { ReportFile } from '../../src/io/report-directory.js';
+import type { ReportTaskOptions, ReportTaskResult } from '../../src/run/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
 
-registerTask('report', new URL('../../src/reports/report-task.js', import.meta.url));
+registerTask('report', new URL('../../src/run/report-task.js', import.meta.url));
 
 export const DEFAULT_REPORT_DIR = 'reports';
 const INDEX = 'index';

@@ -10,9 +10,15 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemreplayError } from '../errors.js';
 import type { IndexEntry, IndexFailure } from '../reports/report-index.js';
-import type { ReportFile } from '../reports/report-task.js';
 import { InputFiles, inputAt, refuseInputsAsOutputs } from './same-file.js';
 import { writeReportFile, type WriteOptions } from './write-report.js';
+
+/** One file of a trace's report, as the report task hands it over to be written. */
+export interface ReportFile {
+  /** Relative to the output directory, '/'-separated. */
+  readonly path: string;
+  readonly content: string;
+}
 
 export interface ReportDirectoryOptions {
   readonly dir: string;

@@ -7,14 +7,15 @@ import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { buildReport } from '../analyzers/report.js';
 import type { ReportOptions } from '../analyzers/report-data.js';
 import { defineTask } from '../batch/task.js';
-import { indexEntryOf, type IndexEntry } from './report-index.js';
-import { renderHtmlReport } from './report-html.js';
-import { formatReportJson } from './report-json.js';
-import { formatReportMarkdown } from './report-md.js';
+import type { ReportFile } from '../io/report-directory.js';
+import { indexEntryOf, type IndexEntry } from '../reports/report-index.js';
+import { renderHtmlReport } from '../reports/report-html.js';
+import { formatReportJson } from '../reports/report-json.js';
+import { formatReportMarkdown } from '../reports/report-md.js';
 
-import { chartsFolder, type ReportFormat } from './report-files.js';
+import { chartsFolder, type ReportFormat } from '../reports/report-files.js';
 
-export { chartsFolder, REPORT_FORMATS, type ReportFormat } from './report-files.js';
+export { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../reports/report-files.js';
 
 /** Plain data, so it crosses to a worker: buildReport's site and leak options, and how to write. */
 export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'keepImportFrames' | 'projectRoot' | 'at' | 'warmup' | 'marks' | 'suppressions'> {
@@ -25,12 +26,6 @@ export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 
   readonly whatIf?: readonly PythonVersion[];
   /** The report name (file name without extension) of each input. */
   readonly names: Readonly<Record<string, string>>;
-}
-
-export interface ReportFile {
-  /** Relative to the output directory, '/'-separated. */
-  readonly path: string;
-  readonly content: string;
 }
 
 export interface ReportTaskResult {
