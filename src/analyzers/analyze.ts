@@ -4,7 +4,7 @@
 
 import { DOMAIN_COUNT, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
 import type { BadRecordExample } from '../import/import-context.js';
-import type { PythonVersion } from '../models/pymalloc/geometry.js';
+import { versionFromMeta, type PythonVersion } from '../models/pymalloc/geometry.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyKind } from '../events/anomaly-kinds.js';
 import type { AnomalyExample } from '../replay/anomalies.js';
@@ -38,7 +38,16 @@ export interface AnalyzeResult {
   readonly file: string;
   readonly format: string;
   readonly gzip: boolean;
-  readonly python: { readonly version: PythonVersion; readonly source: 'option' | 'trace' | 'default' };
+  readonly python: {
+    readonly version: PythonVersion;
+    readonly source: 'option' | 'trace' | 'default';
+    /**
+     * Set (true) only when --python chose another model than the version the
+     * trace names: mismatches then may come from the version. Absent
+     * otherwise, so the JSON of a trace read as it says is as it was.
+     */
+    readonly overridesTrace?: true;
+  };
   readonly meta: Readonly<Record<string, string>>;
   /** Whether the trace holds the whole run: its end mark, or what its metadata says (src/replay/completeness.ts). */
   readonly completeness: Completeness;
@@ -148,7 +157,7 @@ export function analyzeReplayed(
     file: ctx.fileName,
     format: source.format,
     gzip: source.gzip,
-    python: { version: r.geometry.version, source: r.versionSource },
+    python: { version: r.geometry.version, source: r.versionSource, ...(overridesTrace(r) ? { overridesTrace: true as const } : {}) },
     meta: r.traceMeta,
     completeness: replayed.completeness,
     exactness: exactnessOf(r),
@@ -223,4 +232,10 @@ function recordOf<K extends string, V>(keys: readonly K[], value: (key: K) => V)
   const out = {} as Record<K, V>;
   for (const k of keys) out[k] = value(k);
   return out;
+}
+
+/** Whether --python chose a model other than the version the trace's metadata names. */
+function overridesTrace(r: Replayer): boolean {
+  const said = r.traceMeta['python'];
+  return r.versionSource === 'option' && said !== undefined && versionFromMeta(said) !== r.geometry.version;
 }

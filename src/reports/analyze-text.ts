@@ -2,7 +2,6 @@
 
 import type { AnalyzeResult } from '../analyzers/analyze.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
-import { versionFromMeta } from '../models/pymalloc/geometry.js';
 import { ANOMALY_KINDS } from '../events/anomaly-kinds.js';
 import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
@@ -114,7 +113,7 @@ function liveGroupingText(r: AnalyzeResult): string {
  */
 function versionOverride(r: AnalyzeResult): string | null {
   const said = r.meta['python'];
-  if (r.python.source !== 'option' || said === undefined || versionFromMeta(said) === r.python.version) return null;
+  if (r.python.overridesTrace !== true || said === undefined) return null;
   return `the trace says python ${terminalSafe(said, 20)}, but --python ${r.python.version} chose the model: mismatches may come from the version, not the trace`;
 }
 

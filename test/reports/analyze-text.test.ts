@@ -26,9 +26,13 @@ describe('formatAnalyzeText', () => {
 
   it('says next to the model check when --python overrides the version the trace says', async () => {
     const trace = join(FIXTURES, 'startup-3.11.csv.gz');
-    const other = formatAnalyzeText(await analyzeTrace(trace, { python: '3.8' }));
+    const overridden = await analyzeTrace(trace, { python: '3.8' });
+    expect(overridden.python.overridesTrace).toBe(true);
+    const other = formatAnalyzeText(overridden);
     expect(other).toMatch(/\nmodel check: [^\n]*\n {2}the trace says python 3\.11\.\d+, but --python 3\.8 chose the model: mismatches may come from the version, not the trace\n/);
-    expect(formatAnalyzeText(await analyzeTrace(trace, { python: '3.11' }))).not.toContain('the trace says python');
+    const agreeing = await analyzeTrace(trace, { python: '3.11' });
+    expect('overridesTrace' in agreeing.python).toBe(false);
+    expect(formatAnalyzeText(agreeing)).not.toContain('the trace says python');
     expect(formatAnalyzeText(await analyzeTrace(trace))).not.toContain('the trace says python');
   });
 
