@@ -3,8 +3,6 @@
 // a trace that cannot be read.
 
 import { existsSync, readFileSync, appendFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { readBaseline, DEFAULT_TOLERANCE, type Baseline } from '../../src/check/baseline.js';
 import { BUDGET_NAMES, effectiveBudgets, type BudgetName, type Budgets } from '../../src/check/budgets.js';
@@ -12,6 +10,7 @@ import { budgetExpectation, findConfig, loadConfig, parseBudgetValue, parseToler
 import type { CheckTaskOptions } from '../../src/batch/tasks/check.js';
 import { baselineDocument, CHECK_SCHEMA, reportOf, traceCheckOf, type checkTrace, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
 import { UsageError } from '../../src/errors.js';
+import { MEMREPLAY_VERSION } from '../../src/version.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
@@ -215,7 +214,7 @@ function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string, 
     reportWrote(args, file);
   };
   if (args.junit !== undefined) write(args.junit, formatJunit(report), args.force);
-  if (args.sarif !== undefined) write(args.sarif, formatSarif(report, { sourceRoot, toolVersion: toolVersion() }), args.force);
+  if (args.sarif !== undefined) write(args.sarif, formatSarif(report, { sourceRoot, toolVersion: MEMREPLAY_VERSION }), args.force);
   if (args.updateBaseline !== undefined) {
     // Replacing a baseline is what the option is for; anything else needs --force.
     const file = args.updateBaseline;
@@ -242,17 +241,5 @@ function isBaseline(file: string): boolean {
     return (JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown }).schema === CHECK_SCHEMA;
   } catch {
     return false;
-  }
-}
-
-/** memreplay's version, from the package.json above this module. */
-function toolVersion(): string {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
-    const p = join(d, 'package.json');
-    if (existsSync(p)) {
-      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'memreplay' && typeof pkg.version === 'string') return pkg.version;
-    }
-    if (dirname(d) === d) return '0.0.0';
   }
 }
