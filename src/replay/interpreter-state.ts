@@ -60,5 +60,7 @@ export class InterpreterState {
       const base = this.model.arenaBase(arena);
       live.flagInside(base, base + geometry.arenaSize);
     };
+    this.model.onPoolInit = (pool, sizeClass) => this.pool.initPool(pool, sizeClass);
+    this.model.onArenaReleased = (arena) => this.pool.releaseArena(arena);
   }
 }

@@ -1,12 +1,9 @@
 // Live pymalloc blocks whose trace address is exactly the model's address —
-// every block of a faithful replay — stored by position instead of by hash:
-// one chunk per arena slot, one record per block, indexed by the model's
-// block index k = pool slot * stride + block number (see
-// PymallocModel.blockIndexOf; split with `>>>` and `&`, exact below 2^32,
-// as `>>` is not past 2^31): dense within a pool, in address order, so
-// neighbouring blocks are neighbours here too, and nothing is rehashed or
-// copied as the heap grows. Blocks the model placed elsewhere than the trace
-// says, and C-library blocks, go to the LiveBlocks hash instead.
+// every block of a faithful replay — stored by position instead of by hash,
+// indexed by the model's block index k = pool slot * stride + block number
+// (see PymallocModel.blockIndexOf; split with `>>>` and `&`, exact below
+// 2^32, as `>>` is not past 2^31). Blocks the model placed elsewhere than
+// the trace says, and C-library blocks, go to the LiveBlocks hash instead.
 //
 // Per block, two records in separate arrays, because a free touches only the
 // first:
@@ -14,32 +11,57 @@
 // - cold, three float64: allocating event, its timestamp and stack id.
 // Frees land on old blocks scattered over the whole heap, so what they read
 // must be dense: 2 bytes a block keeps the hot records of a 48 MiB heap
-// within a few MiB of cache. When the model gives a slot a new arena, the
-// slot's records are cleared (the replayer calls resetSlot from the model's
-// onArenaAssigned), so old states never leak into it.
+// within a few MiB of cache.
+//
+// Records are kept per pool, in a slab of exactly as many records as the
+// pool's size class has blocks (the stride of a block index is room for the
+// smallest class: a pool of 512-byte blocks has 7 of its 512 numbers on
+// 3.8). A pool takes a slab when the model initialises it for a class
+// (onPoolInit) and gives it back when it is initialised for another class or
+// its arena is released; given-back slabs wait on a free list of their class
+// for the next pool of that class. So the store holds 26 bytes per block of
+// the pools initialised, whatever their class, plus 9 bytes per pool slot.
 
 import type { PymallocModel } from '../models/pymalloc/pymalloc-model.js';
-import { SLOT_FREED, SLOT_LIVE } from './live-blocks.js';
+import { blocksPerPool } from '../models/pymalloc/geometry.js';
+import { SLOT_EMPTY, SLOT_FREED, SLOT_LIVE } from './live-blocks.js';
 
 const COLD_WORDS = 3;
 const SIZE_MASK = 0x3ff;
 const DOMAIN_SHIFT = 10;
 const STATE_SHIFT = 12;
-const EMPTY_HOT = new Uint16Array(0);
-const EMPTY_COLD = new Float64Array(0);
-/** Arena slots' records allocated at once, at most (see allocateGroup). */
-const MAX_GROUP_SLOTS = 16;
+/** Records of the first chunk; each next chunk doubles, up to MAX_CHUNK_RECORDS. */
+const FIRST_CHUNK_RECORDS = 4_096;
+/**
+ * Records of a chunk, at most: 384 KiB of cold records, one allocation per
+ * 16 to 2,000 pools, and little left unused at the end of the last chunk.
+ */
+const MAX_CHUNK_RECORDS = 16_384;
+/** Chunk 0 is no chunk: a pool slot whose slabChunk is 0 has no slab. */
+const NO_SLAB = 0;
 
 export class PoolBlocks {
-  private readonly hot: Uint16Array[] = [];
-  private readonly cold: Float64Array[] = [];
-  private readonly shift: number;
-  private readonly mask: number;
-  /** Records allocated for slots that have not had an arena yet. */
-  private readonly unusedHot: Uint16Array[] = [];
-  private readonly unusedCold: Float64Array[] = [];
-  /** Slots of the next group: 1, 2, 4, ... MAX_GROUP_SLOTS. */
-  private groupSlots = 1;
+  /** Records, by chunk (chunk 0 empty, see NO_SLAB); a slab is a run of one chunk. */
+  private readonly hot: Uint16Array[] = [new Uint16Array(0)];
+  private readonly cold: Float64Array[] = [new Float64Array(0)];
+  /** Records of the last chunk taken by slabs so far. */
+  private chunkUsed = 0;
+  private nextChunkRecords = FIRST_CHUNK_RECORDS;
+  /** By pool slot: chunk of its slab (NO_SLAB: none), first record in it, size class. */
+  private slabChunk = new Int32Array(0);
+  private slabStart = new Int32Array(0);
+  private slabClass = new Uint8Array(0);
+  /**
+   * Free slabs by size class, chained through the first two cold words of
+   * each (cold words are written before they are read): chunk (NO_SLAB ends
+   * the chain) and first record of the head.
+   */
+  private readonly freeChunk: Int32Array;
+  private readonly freeStart: Int32Array;
+  private readonly blocksOfClass: Int32Array;
+  private readonly strideShift: number;
+  private readonly strideMask: number;
+  private readonly poolsPerArena: number;
   /** Live blocks stored here. */
   live = 0;
 
@@ -48,13 +70,26 @@ export class PoolBlocks {
     /** The replay's clock: a stored block records the event and timestamp current now. */
     private readonly clock: { readonly events: number; readonly lastTs: number },
   ) {
-    this.shift = model.blockIndexShift;
-    this.mask = (1 << this.shift) - 1;
+    const g = model.g;
+    this.strideShift = model.strideShift;
+    this.strideMask = 2 ** model.strideShift - 1;
+    this.poolsPerArena = g.maxPoolsInArena;
+    this.blocksOfClass = new Int32Array(g.sizeClasses);
+    for (let c = 0; c < g.sizeClasses; c++) this.blocksOfClass[c] = blocksPerPool(g, c);
+    this.freeChunk = new Int32Array(g.sizeClasses);
+    this.freeStart = new Int32Array(g.sizeClasses);
   }
 
-  /** EMPTY, LIVE or FREED for a block index of a live arena. */
+  /**
+   * EMPTY, LIVE or FREED for a block index of a live arena (EMPTY for a
+   * pool with no slab and for a block number past its class's blocks).
+   */
   state(k: number): number {
-    return this.hot[k >>> this.shift]![k & this.mask]! >>> STATE_SHIFT;
+    const p = k >>> this.strideShift;
+    const chunk = this.slabChunk[p]!;
+    const b = k & this.strideMask;
+    if (chunk === NO_SLAB || b >= this.blocksOfClass[this.slabClass[p]!]!) return SLOT_EMPTY;
+    return this.hot[chunk]![this.slabStart[p]! + b]! >>> STATE_SHIFT;
   }
 
   /**
@@ -63,11 +98,12 @@ export class PoolBlocks {
    * double that V8 would box on a call it did not inline.)
    */
   store(k: number, size: number, stack: number, domain: number): void {
-    const a = k >>> this.shift;
-    const i = k & this.mask;
-    this.hot[a]![i] = size | (domain << DOMAIN_SHIFT) | (SLOT_LIVE << STATE_SHIFT);
-    const cold = this.cold[a]!;
-    const w = i * COLD_WORDS;
+    const p = k >>> this.strideShift;
+    const chunk = this.slabChunk[p]!;
+    const r = this.slabStart[p]! + (k & this.strideMask);
+    this.hot[chunk]![r] = size | (domain << DOMAIN_SHIFT) | (SLOT_LIVE << STATE_SHIFT);
+    const cold = this.cold[chunk]!;
+    const w = r * COLD_WORDS;
     cold[w] = this.clock.events;
     cold[w + 1] = this.clock.lastTs;
     cold[w + 2] = stack;
@@ -75,40 +111,50 @@ export class PoolBlocks {
   }
 
   markFreed(k: number): void {
-    const hot = this.hot[k >>> this.shift]!;
-    const i = k & this.mask;
-    hot[i] = (hot[i]! & ((1 << STATE_SHIFT) - 1)) | (SLOT_FREED << STATE_SHIFT);
+    const p = k >>> this.strideShift;
+    const hot = this.hot[this.slabChunk[p]!]!;
+    const r = this.slabStart[p]! + (k & this.strideMask);
+    hot[r] = (hot[r]! & ((1 << STATE_SHIFT) - 1)) | (SLOT_FREED << STATE_SHIFT);
     this.live--;
   }
 
   size(k: number): number {
-    return this.hot[k >>> this.shift]![k & this.mask]! & SIZE_MASK;
+    const p = k >>> this.strideShift;
+    return this.hot[this.slabChunk[p]!]![this.slabStart[p]! + (k & this.strideMask)]! & SIZE_MASK;
   }
 
   setSize(k: number, size: number): void {
-    const hot = this.hot[k >>> this.shift]!;
-    const i = k & this.mask;
-    hot[i] = (hot[i]! & ~SIZE_MASK) | size;
+    const p = k >>> this.strideShift;
+    const hot = this.hot[this.slabChunk[p]!]!;
+    const r = this.slabStart[p]! + (k & this.strideMask);
+    hot[r] = (hot[r]! & ~SIZE_MASK) | size;
   }
 
   domain(k: number): number {
-    return (this.hot[k >>> this.shift]![k & this.mask]! >>> DOMAIN_SHIFT) & 3;
+    const p = k >>> this.strideShift;
+    return (this.hot[this.slabChunk[p]!]![this.slabStart[p]! + (k & this.strideMask)]! >>> DOMAIN_SHIFT) & 3;
   }
 
   stack(k: number): number {
-    return this.cold[k >>> this.shift]![(k & this.mask) * COLD_WORDS + 2]!;
+    return this.coldWord(k, 2);
   }
 
   setStack(k: number, stack: number): void {
-    this.cold[k >>> this.shift]![(k & this.mask) * COLD_WORDS + 2] = stack;
+    const p = k >>> this.strideShift;
+    this.cold[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * COLD_WORDS + 2] = stack;
   }
 
   allocEvent(k: number): number {
-    return this.cold[k >>> this.shift]![(k & this.mask) * COLD_WORDS]!;
+    return this.coldWord(k, 0);
   }
 
   allocTs(k: number): number {
-    return this.cold[k >>> this.shift]![(k & this.mask) * COLD_WORDS + 1]!;
+    return this.coldWord(k, 1);
+  }
+
+  private coldWord(k: number, word: number): number {
+    const p = k >>> this.strideShift;
+    return this.cold[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * COLD_WORDS + word]!;
   }
 
   /**
@@ -116,9 +162,8 @@ export class PoolBlocks {
    * within each arena slot.
    */
   forEachLive(visit: (k: number, pool: number) => void): void {
-    const mask = this.mask;
-    this.forEachPoolInUse((pool, first, end, hot) => {
-      for (let k = first; k < end; k++) if (hot[k & mask]! >>> STATE_SHIFT === SLOT_LIVE) visit(k, pool);
+    this.forEachPoolInUse((pool, first, carved, hot, start) => {
+      for (let b = 0; b < carved; b++) if (hot[start + b]! >>> STATE_SHIFT === SLOT_LIVE) visit(first + b, pool);
     });
   }
 
@@ -129,73 +174,141 @@ export class PoolBlocks {
    * live block at each of its growth samples.
    */
   forEachLiveBrief(visit: (pool: number, size: number, stack: number, domain: number) => void): void {
-    const mask = this.mask;
-    this.forEachPoolInUse((pool, first, end, hot, cold) => {
-      for (let k = first; k < end; k++) {
-        const h = hot[k & mask]!;
-        if (h >>> STATE_SHIFT === SLOT_LIVE) visit(pool, h & SIZE_MASK, cold[(k & mask) * COLD_WORDS + 2]!, (h >>> DOMAIN_SHIFT) & 3);
+    this.forEachPoolInUse((pool, _first, carved, hot, start, cold) => {
+      for (let r = start; r < start + carved; r++) {
+        const h = hot[r]!;
+        if (h >>> STATE_SHIFT === SLOT_LIVE) visit(pool, h & SIZE_MASK, cold[r * COLD_WORDS + 2]!, (h >>> DOMAIN_SHIFT) & 3);
       }
     });
   }
 
   /**
-   * Each pool in use with the block indexes [first, end) of its carved
-   * blocks and its arena slot's records.
+   * Each pool in use with the block index of its block 0, its carved blocks
+   * and its slab (records `start` .. `start + carved` of `hot` and `cold`).
    * Only the blocks the model has carved in its pools in use can be live
    * here (a block is stored when the model hands it out and marked freed
    * before its pool is emptied and reused), so a walk costs the carved pools
    * of the live arenas plus their carved blocks, not every block of every
    * arena.
    */
-  private forEachPoolInUse(visit: (pool: number, first: number, end: number, hot: Uint16Array, cold: Float64Array) => void): void {
+  private forEachPoolInUse(visit: (pool: number, first: number, carved: number, hot: Uint16Array, start: number, cold: Float64Array) => void): void {
     if (this.live === 0) return;
     const m = this.model;
-    for (let a = 0; a < this.hot.length; a++) {
-      const hot = this.hot[a]!;
-      if (m.arenaBase(a) === 0 || hot.length === 0) continue;
+    const stride = 2 ** this.strideShift;
+    for (let a = 0; a < m.arenaSlots; a++) {
+      if (m.arenaBase(a) === 0) continue;
       const carved = m.arenaCarvedPools(a);
       for (let i = 0; i < carved; i++) {
         const pool = m.arenaPoolSlot(a, i);
-        if (m.poolBlockCount(pool) === 0) continue;
-        const first = m.blockIndexOf(m.poolAddress(pool) + m.g.poolOverhead, pool);
-        visit(pool, first, first + m.poolCarvedBlocks(pool), hot, this.cold[a]!);
+        const chunk = this.slabChunk[pool]!;
+        if (m.poolBlockCount(pool) === 0 || chunk === NO_SLAB) continue;
+        visit(pool, pool * stride, m.poolCarvedBlocks(pool), this.hot[chunk]!, this.slabStart[pool]!, this.cold[chunk]!);
       }
     }
   }
 
-  /** The model gave arena slot `a` a new arena: start its records empty. */
+  /**
+   * The model gave arena slot `a` a new arena: make room for its pool slots.
+   * (Its pools' slabs went back when its last arena was released; any left
+   * are given back here too, so no old state can reach the new arena.)
+   */
   resetSlot(a: number): void {
-    while (this.hot.length <= a) {
-      this.hot.push(EMPTY_HOT);
-      this.cold.push(EMPTY_COLD);
+    const pools = (a + 1) * this.poolsPerArena;
+    if (this.slabChunk.length < pools) this.growPoolSlots(pools);
+    this.releaseArena(a);
+  }
+
+  /** The model initialised pool slot `pool` for size class `c`: it gets a cleared slab of that class. */
+  initPool(pool: number, c: number): void {
+    const chunk = this.slabChunk[pool]!;
+    if (chunk !== NO_SLAB) {
+      if (this.slabClass[pool] === c) {
+        this.hot[chunk]!.fill(0, this.slabStart[pool]!, this.slabStart[pool]! + this.blocksOfClass[c]!);
+        return;
+      }
+      this.releaseSlab(pool);
     }
-    if (this.hot[a]!.length === 0) {
-      if (this.unusedHot.length === 0) this.allocateGroup();
-      this.hot[a] = this.unusedHot.pop()!;
-      this.cold[a] = this.unusedCold.pop()!;
-    } else {
-      // Only the states matter: cold records are written before they are read.
-      this.hot[a]!.fill(0);
-    }
+    this.takeSlab(pool, c);
+  }
+
+  /** The model released arena slot `a`'s arena: its pools' slabs go to their free lists. */
+  releaseArena(a: number): void {
+    const first = a * this.poolsPerArena;
+    for (let p = first; p < first + this.poolsPerArena; p++) if (this.slabChunk[p] !== NO_SLAB) this.releaseSlab(p);
   }
 
   /**
-   * Records for the next arena slots, allocated a group at a time (1, 2, 4,
-   * then 16 slots) as views into one buffer each: a trace of many small
-   * arenas (256 KiB before 3.10) would otherwise pay one large zeroed
-   * allocation per arena. Memory is only touched, so only resident, where
-   * blocks are stored.
+   * Bytes the store has allocated (its typed arrays' lengths, whether or not
+   * resident): slabs in use and free, the unused tail of the last chunk, and
+   * the per-pool-slot arrays.
    */
-  private allocateGroup(): void {
-    // (Counted up to the largest group only: `1 << groups` wraps past 31.)
-    const n = this.groupSlots;
-    if (n < MAX_GROUP_SLOTS) this.groupSlots = n * 2;
-    const perSlot = this.mask + 1;
-    const hot = new Uint16Array(n * perSlot);
-    const cold = new Float64Array(n * perSlot * COLD_WORDS);
-    for (let i = n - 1; i >= 0; i--) {
-      this.unusedHot.push(hot.subarray(i * perSlot, (i + 1) * perSlot));
-      this.unusedCold.push(cold.subarray(i * perSlot * COLD_WORDS, (i + 1) * perSlot * COLD_WORDS));
+  allocatedBytes(): number {
+    let bytes = this.slabChunk.byteLength + this.slabStart.byteLength + this.slabClass.byteLength;
+    for (let i = 0; i < this.hot.length; i++) bytes += this.hot[i]!.byteLength + this.cold[i]!.byteLength;
+    return bytes;
+  }
+
+  private takeSlab(pool: number, c: number): void {
+    let chunk = this.freeChunk[c]!;
+    let start = this.freeStart[c]!;
+    if (chunk !== NO_SLAB) {
+      // Pop the free list, then clear the states left by the slab's last pool.
+      const cold = this.cold[chunk]!;
+      this.freeChunk[c] = cold[start * COLD_WORDS]!;
+      this.freeStart[c] = cold[start * COLD_WORDS + 1]!;
+      this.hot[chunk]!.fill(0, start, start + this.blocksOfClass[c]!);
+    } else {
+      // Cut a new slab (zeroed) from the last chunk, or from a new one.
+      const n = this.blocksOfClass[c]!;
+      chunk = this.hot.length - 1;
+      if (this.chunkUsed + n > this.hot[chunk]!.length) {
+        this.addChunk();
+        chunk++;
+      }
+      start = this.chunkUsed;
+      this.chunkUsed += n;
     }
+    this.slabChunk[pool] = chunk;
+    this.slabStart[pool] = start;
+    this.slabClass[pool] = c;
+  }
+
+  private releaseSlab(pool: number): void {
+    const c = this.slabClass[pool]!;
+    const chunk = this.slabChunk[pool]!;
+    const start = this.slabStart[pool]!;
+    const cold = this.cold[chunk]!;
+    cold[start * COLD_WORDS] = this.freeChunk[c]!;
+    cold[start * COLD_WORDS + 1] = this.freeStart[c]!;
+    this.freeChunk[c] = chunk;
+    this.freeStart[c] = start;
+    this.slabChunk[pool] = NO_SLAB;
+  }
+
+  /**
+   * A new chunk of records, twice the last up to MAX_CHUNK_RECORDS: a small
+   * trace pays for a small store, a big heap few allocations.
+   * The unused tail of the chunk before (less than one slab) stays unused.
+   */
+  private addChunk(): void {
+    const n = this.nextChunkRecords;
+    if (n < MAX_CHUNK_RECORDS) this.nextChunkRecords = n * 2;
+    this.hot.push(new Uint16Array(n));
+    this.cold.push(new Float64Array(n * COLD_WORDS));
+    this.chunkUsed = 0;
+  }
+
+  /** Pool-slot arrays for at least `pools` slots, doubled so that growth is rare. */
+  private growPoolSlots(pools: number): void {
+    const n = Math.max(pools, this.slabChunk.length * 2);
+    const chunk = new Int32Array(n);
+    chunk.set(this.slabChunk);
+    const start = new Int32Array(n);
+    start.set(this.slabStart);
+    const cls = new Uint8Array(n);
+    cls.set(this.slabClass);
+    this.slabChunk = chunk;
+    this.slabStart = start;
+    this.slabClass = cls;
   }
 }

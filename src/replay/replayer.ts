@@ -378,9 +378,11 @@ export class Replayer implements TraceSink {
   private releaseFound(): void {
     if (this.foundKind === FOUND_POOL) {
       const k = this.foundIndex;
-      this.model.freeBlockIndex(k, this.foundPool);
+      // The store first: the model's free may release the arena, and with it
+      // the pool's records (PoolBlocks.releaseArena).
       this.liveRequestedBytes -= this.pool.size(k);
       this.pool.markFreed(k);
+      this.model.freeBlockIndex(k, this.foundPool);
     } else {
       const live = this.live;
       const slot = this.foundIndex;

@@ -170,6 +170,14 @@ export class PymallocModel {
   private readonly scratch = new Float64Array(1);
   /** Called when an arena slot receives a new arena (rare: once per arena). */
   onArenaAssigned: ((arena: number) => void) | null = null;
+  /** Called when an arena slot's arena goes back to the OS (rare: once per arena). */
+  onArenaReleased: ((arena: number) => void) | null = null;
+  /**
+   * Called when a pool slot is (re)initialised for size class `sizeClass`
+   * (once per pool carved, and when an emptied pool is taken for another
+   * class), before its first block is handed out.
+   */
+  onPoolInit: ((pool: number, sizeClass: number) => void) | null = null;
   /**
    * Block index of a block: pool slot * blockStride + its number in the
    * pool, so arena slot * 2^blockIndexShift + ... : every block of every
@@ -179,7 +187,8 @@ export class PymallocModel {
    * wrap at 2^31 (32,768 arenas of 1 MiB).
    */
   readonly blockIndexShift: number;
-  private readonly strideShift: number;
+  /** log2 of the block numbers a pool spans in a block index: pool slot = k >>> strideShift. */
+  readonly strideShift: number;
 
   constructor(
     geometry: PymallocGeometry,
@@ -376,6 +385,7 @@ export class PymallocModel {
     }
     // (Re)initialise: block 0 is returned, block 1 goes on the free stack.
     this.poolSzidx[pool] = c;
+    this.onPoolInit?.(pool, c);
     this.poolVirgin[pool] = 2;
     this.poolFreeHead[pool] = 1;
     this.blockNext[ao]![(1 << this.poolShift) | (pool & this.poolMask)] = NONE;
@@ -557,6 +567,7 @@ export class PymallocModel {
       this.freePoolsTotal -= nf;
       if (base % this.g.poolSize !== 0) this.unalignedArenas--;
       this.arenas.releaseArena(base);
+      this.onArenaReleased?.(ao);
       return;
     }
     // Case 2: the arena was full and has its first free pool: push it at the head.
