@@ -117,30 +117,6 @@ function same(a: Outcome | null, b: Outcome | null): boolean {
   return a.kind !== 'ok' && b.kind !== 'ok' && a.message === b.message;
 }
 
-/**
- * The in-memory read gunzips everything before parsing, a stream parses what
- * it has decoded so far: on damaged gzip data the stream may first meet the
- * garbage the damage decoded to. Both must then fail with an input error; in
- * every other case they must agree exactly. A snapshot reader given an event
- * trace (null) leaves the trace checks to `diff`'s own, which the in-memory
- * path does not run.
- */
-function wholeAgrees(whole: Outcome | null, streamed: Outcome | null, event: boolean): boolean {
-  if (same(whole, streamed) || bothDamagedGzip(whole, streamed)) return true;
-  return !event && whole === null && streamed?.kind === 'input-error';
-}
-
-/**
- * Damaged gzip data decodes to garbage up to the point zlib notices: which
- * comes first to the parser, the garbage or zlib's error, depends on how the
- * compressed bytes were cut into reads. Either way the read fails with an
- * input error, which is what is checked here.
- */
-function bothDamagedGzip(a: Outcome | null, b: Outcome | null): boolean {
-  const gzipError = (o: Outcome | null): boolean => o?.kind === 'input-error' && /: (corrupt|truncated) gzip/.test(o.message);
-  return (gzipError(a) && b?.kind === 'input-error') || (gzipError(b) && a?.kind === 'input-error');
-}
-
 function describe(o: Outcome | null): string {
   if (o === null) return 'an event trace (not a snapshot)';
   if (o.kind === 'ok') return `ok (${o.events} events/traces, digest ${o.digest.slice(0, 12)})`;
@@ -185,9 +161,10 @@ export async function runCase(c: FuzzCase, seed: number, options: { slowMs: numb
   }
   const [first, ...rest] = reads;
   for (const [how, o] of rest) {
-    if (!same(first![1], o) && !bothDamagedGzip(first![1], o)) found.push({ problem: 'mismatch', detail: `${first![0]}: ${describe(first![1])}\n${how}: ${describe(o)}` });
+    if (!same(first![1], o)) found.push({ problem: 'mismatch', detail: `${first![0]}: ${describe(first![1])}\n${how}: ${describe(o)}` });
   }
-  if (!wholeAgrees(whole, first![1], event)) {
+  // Strict: damaged gzip data too must fail the same way whole and streamed (gzip-slices.ts).
+  if (!same(whole, first![1])) {
     found.push({ problem: 'mismatch', detail: `${first![0]}: ${describe(first![1])}\nwhole in memory: ${describe(whole)}` });
   }
   return { outcome: first![1], failures: found };

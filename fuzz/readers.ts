@@ -12,12 +12,9 @@ import type { EventBatch } from '../src/events/event-batch.js';
 import { OP_MARK } from '../src/events/ops.js';
 import type { ImportContext } from '../src/import/import-context.js';
 import { importTrace, parseTraceBytes, type ImportSummary } from '../src/import/index.js';
-import { readDiffInput } from '../src/import/snapshot-source.js';
-import { parseSnapshotPickle } from '../src/import/snapshot-pickle.js';
-import { SnapshotJsonlParser } from '../src/import/snapshot-jsonl.js';
+import { parseDiffInputBytes, readDiffInput } from '../src/import/snapshot-source.js';
 import type { Snapshot } from '../src/events/snapshot.js';
-import { DIFF_SNIFF_BYTES, sniffDiffInput } from '../src/import/snapshot-sniff.js';
-import { gunzipBytes, isGzip, STDIN_NAME } from '../src/import/source.js';
+import { STDIN_NAME } from '../src/import/source.js';
 import type { TraceFormatName, TraceMeta, TraceSink } from '../src/import/types.js';
 import type { Rng } from './rng.js';
 
@@ -114,20 +111,14 @@ function snapshotDigest(s: Snapshot): Outcome {
 }
 
 /**
- * A snapshot input held whole: gunzipped when gzip, then read by the reader
- * its first bytes call for (a pickle or a JSONL snapshot file), as the
- * library's in-memory entry points read it; null when the bytes are no
- * snapshot (`diff` then hands them to the event-trace importers).
+ * A snapshot input held whole, read by the library's in-memory entry point
+ * for diff inputs (gunzipped in the same slices as a stream); null when the
+ * bytes are no snapshot (`diff` then hands them to the event-trace importers).
  */
 export function readSnapshotWhole(bytes: Uint8Array): Outcome | null {
   try {
-    const decoded = isGzip(bytes) ? gunzipBytes(STDIN_NAME, bytes) : bytes;
-    const kind = sniffDiffInput(decoded.subarray(0, DIFF_SNIFF_BYTES));
-    if (kind === 'trace') return null;
-    if (kind === 'snapshot-pickle') return snapshotDigest(parseSnapshotPickle(decoded, STDIN_NAME));
-    const parser = new SnapshotJsonlParser(STDIN_NAME);
-    parser.push(decoded);
-    return snapshotDigest(parser.end());
+    const read = parseDiffInputBytes(bytes, STDIN_NAME);
+    return read === 'trace' ? null : snapshotDigest(read);
   } catch (e) {
     return classify(e);
   }

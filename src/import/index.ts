@@ -12,7 +12,8 @@ import { ImportContext } from './import-context.js';
 import { createJsonlParser } from './jsonl.js';
 import { quoteForMessage } from './record-fields.js';
 import { firstNonBlank, MAX_BLANK_LEAD, SNIFF_BYTES, sniffFormat } from './sniff.js';
-import { gunzipBytes, isGzip, openTrace, readHead, traceDisplayName } from './source.js';
+import { gunzipWhole } from './gzip-slices.js';
+import { isGzip, openTrace, readHead, traceDisplayName } from './source.js';
 import type { PushParser, TraceFormatName, TraceSink } from './types.js';
 import { checkMemory, outOfMemoryOf } from '../memory-guard.js';
 import { count } from '../text/units.js';
@@ -75,10 +76,10 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
   const progress = (): void => options.onProgress?.(source.bytesRead, source.totalBytes);
   try {
     let { bytes: first, atEnd } = await readHead(chunks, SNIFF_BYTES, progress);
-    // Blank lines may run past SNIFF_BYTES: read on (bounded) to the first
-    // other byte, so that the format never depends on how the input was cut
-    // into chunks (a whole buffer sees it).
-    if (!atEnd && firstNonBlank(first) === -1) {
+    // Blank lines may run past SNIFF_BYTES: when the first SNIFF_BYTES are
+    // blank, read on to MAX_BLANK_LEAD + 1 bytes, so that the format never
+    // depends on how the input was cut into chunks (a whole buffer sees it).
+    if (needsBlankLead(first, atEnd)) {
       const more = await readHead(chunks, MAX_BLANK_LEAD + 1 - first.length, progress);
       first = Buffer.concat([first, more.bytes]);
       atEnd = more.atEnd;
@@ -117,12 +118,32 @@ export function parseTraceBytes(
 ): ImportSummary {
   const ctx = options.context ?? new ImportContext(options.fileName ?? '<memory>', options.lenient ?? false);
   const gzip = isGzip(bytes);
-  const decoded = gzip ? gunzipBytes(ctx.fileName, bytes) : bytes;
+  const { decoded, failure } = gzip ? gunzipWhole(ctx.fileName, bytes) : { decoded: bytes, failure: null };
+  if (failure !== null) failAsStreamed(decoded, failure, ctx, sink, options);
   const format = chooseFormat(decoded, true, ctx, options.format);
   const parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity });
   parser.push(withoutBom(decoded));
   parser.end();
   return { file: ctx.fileName, format, gzip, bytesRead: bytes.length, bytesDecoded: decoded.length, ctx };
+}
+
+/** importTrace reads on past its first SNIFF_BYTES when they are all blank (and there is more). */
+function needsBlankLead(first: Uint8Array, atEnd: boolean): boolean {
+  return !atEnd && firstNonBlank(first.subarray(0, SNIFF_BYTES)) === -1;
+}
+
+/**
+ * Damaged gzip data held whole ends as importTrace ends on it: the decoded
+ * bytes before the failing slice are sniffed and parsed as far as a stream
+ * reads them (a bad record there is the error), then the gzip error.
+ */
+function failAsStreamed(decoded: Uint8Array, failure: Error, ctx: ImportContext, sink: TraceSink, options: ParseOptions): never {
+  const headRead = decoded.length >= SNIFF_BYTES && (!needsBlankLead(decoded, false) || decoded.length > MAX_BLANK_LEAD);
+  if (headRead) {
+    const parser = PARSERS[chooseFormat(decoded, false, ctx, options.format)](ctx, sink, { batchCapacity: options.batchCapacity });
+    parser.push(withoutBom(decoded));
+  }
+  throw failure;
 }
 
 /** What an import holds that grows with the trace: the sink's state (live blocks) and the interned stacks. */

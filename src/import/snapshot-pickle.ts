@@ -32,10 +32,15 @@ export async function readSnapshotPickle(chunks: AsyncIterable<Uint8Array>, file
   return snapshotFromPickle(reader.end(), file);
 }
 
-/** Read a Snapshot.dump() pickle held in memory. */
-export function parseSnapshotPickle(bytes: Uint8Array, file: string): Snapshot {
+/**
+ * Read a Snapshot.dump() pickle held in memory. `cutBy`: the error that
+ * ended the bytes early (damaged gzip data), thrown when the pickle needs
+ * more of them, as a stream would throw it when reading on.
+ */
+export function parseSnapshotPickle(bytes: Uint8Array, file: string, cutBy?: Error): Snapshot {
   const reader = new PickleReader(file, SNAPSHOT_PICKLE_POLICY);
   reader.push(bytes);
+  if (cutBy !== undefined && !reader.done) throw cutBy;
   return snapshotFromPickle(reader.end(), file);
 }
 

@@ -2,10 +2,24 @@
 // a tracemalloc Snapshot.dump() pickle, a JSONL snapshot file, or an event
 // trace (anything else: the trace importers decide, and word the errors).
 
+import { firstNonBlank, MAX_BLANK_LEAD } from './sniff.js';
+
 export type DiffInputKind = 'snapshot-pickle' | 'snapshot-jsonl' | 'trace';
 
-/** How many leading bytes the decision looks at (fewer when the file is shorter). */
+/** How many bytes the decision looks at after any blank lead (fewer when the file is shorter). */
 export const DIFF_SNIFF_BYTES = 64 * 1024;
+
+/**
+ * How many leading decoded bytes the decision needs, from those read so
+ * far: DIFF_SNIFF_BYTES past the blank lines that lead the file (up to
+ * MAX_BLANK_LEAD of them, as for traces). Fixed by the bytes, never by how
+ * they were cut into reads: a reader reads until it has this many (or the
+ * end) and sniffs exactly those.
+ */
+export function diffHeadLength(head: Uint8Array): number {
+  const lead = firstNonBlank(head);
+  return (lead === -1 ? head.length : lead) + DIFF_SNIFF_BYTES;
+}
 
 /**
  * Protocol 2+ pickles start with PROTO (0x80) and the protocol number;
@@ -24,8 +38,10 @@ export function sniffDiffInput(head: Uint8Array): DiffInputKind {
     return 'snapshot-pickle';
   }
   // JSONL: the first record, or the one after a meta line, is a snapshot or trace record.
-  const text = Buffer.from(head.buffer, head.byteOffset, head.length).toString('utf8');
-  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  const lead = firstNonBlank(head);
+  if (lead === -1 || lead >= MAX_BLANK_LEAD) return 'trace';
+  const window = head.subarray(lead, lead + DIFF_SNIFF_BYTES);
+  const lines = Buffer.from(window.buffer, window.byteOffset, window.length).toString('utf8').split('\n');
   let seen = 0;
   for (const raw of lines) {
     const line = raw.trim();

@@ -4,10 +4,11 @@
 // for the event-trace pipeline.
 
 import { Readable } from 'node:stream';
-import { openTrace, readHead, traceDisplayName } from './source.js';
-import { readSnapshotPickle } from './snapshot-pickle.js';
+import { isGzip, openTrace, readHead, traceDisplayName } from './source.js';
+import { gunzipWhole } from './gzip-slices.js';
+import { parseSnapshotPickle, readSnapshotPickle } from './snapshot-pickle.js';
 import { SnapshotJsonlParser } from './snapshot-jsonl.js';
-import { DIFF_SNIFF_BYTES, sniffDiffInput } from './snapshot-sniff.js';
+import { DIFF_SNIFF_BYTES, diffHeadLength, sniffDiffInput, type DiffInputKind } from './snapshot-sniff.js';
 import type { Snapshot } from '../events/snapshot.js';
 import { TraceFormatError, UsageError } from '../errors.js';
 import { ImportContext } from './import-context.js';
@@ -39,13 +40,24 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
   const name = traceDisplayName(path);
   const source = await openTrace(path, { stdin: options.stdin });
   const chunks = source.chunks();
-  const { chunks: head, bytes: first, atEnd } = await readHead(chunks, DIFF_SNIFF_BYTES);
-  const kind = sniffDiffInput(first);
-  if (options.label !== undefined && kind !== 'snapshot-jsonl') {
+  let head: Uint8Array[];
+  let first: Uint8Array;
+  let atEnd: boolean;
+  let kind: DiffInputKind;
+  try {
+    ({ chunks: head, bytes: first, atEnd } = await readHead(chunks, DIFF_SNIFF_BYTES));
+    // Blank lines lead the file: read on to DIFF_SNIFF_BYTES past them.
+    for (let want = diffHeadLength(first); !atEnd && first.length < want; want = diffHeadLength(first)) {
+      const more = await readHead(chunks, want - first.length);
+      head = [...head, ...more.chunks];
+      first = Buffer.concat([first, more.bytes]);
+      atEnd = more.atEnd;
+    }
+    kind = sniffDiffHead(first, atEnd, name, options);
+  } catch (e) {
     source.close();
     await chunks.return(undefined).catch(() => undefined);
-    const what = options.labelOption ?? 'a snapshot label';
-    throw new UsageError(`${name}: ${what} applies only to JSONL snapshot files; this is ${KIND_NAMES[kind]}`);
+    throw e;
   }
   async function* all(): AsyncGenerator<Uint8Array, void, undefined> {
     yield* head;
@@ -60,13 +72,6 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
     }
   }
   if (kind === 'trace') {
-    try {
-      checkTraceStart(first, atEnd, name);
-    } catch (e) {
-      source.close();
-      await chunks.return(undefined).catch(() => undefined);
-      throw e;
-    }
     if (path !== '-') {
       source.close();
       await chunks.return(undefined).catch(() => undefined);
@@ -90,14 +95,49 @@ export async function readDiffInput(path: string, options: OpenInputOptions = {}
 }
 
 /**
+ * The kind of a diff input from its first diffHeadLength() decoded bytes (all
+ * of them when `atEnd`), refusing a label where there are no labels and a
+ * start that is neither a snapshot nor a trace.
+ */
+function sniffDiffHead(first: Uint8Array, atEnd: boolean, name: string, options: OpenInputOptions): DiffInputKind {
+  const window = first.subarray(0, diffHeadLength(first));
+  const kind = sniffDiffInput(window);
+  if (options.label !== undefined && kind !== 'snapshot-jsonl') {
+    const what = options.labelOption ?? 'a snapshot label';
+    throw new UsageError(`${name}: ${what} applies only to JSONL snapshot files; this is ${KIND_NAMES[kind]}`);
+  }
+  if (kind === 'trace') checkTraceStart(window, atEnd && window.length === first.length, name);
+  return kind;
+}
+
+/**
+ * A diff input held whole in memory (plain or gzip), read as readDiffInput
+ * reads the same bytes from a stream - damaged gzip data included: the
+ * bytes before the failing slice are read as far as a stream reads them.
+ * An event trace comes back as such, for the caller to import.
+ */
+export function parseDiffInputBytes(bytes: Uint8Array, name: string, options: Omit<OpenInputOptions, 'stdin'> = {}): Snapshot | 'trace' {
+  const { decoded, failure } = isGzip(bytes) ? gunzipWhole(name, bytes) : { decoded: bytes, failure: null };
+  const want = diffHeadLength(decoded);
+  if (failure !== null && decoded.length < want) throw failure;
+  const kind = sniffDiffHead(decoded, failure === null, name, options);
+  if (kind === 'trace') return 'trace';
+  if (kind === 'snapshot-pickle') return parseSnapshotPickle(decoded, name, failure ?? undefined);
+  const parser = new SnapshotJsonlParser(name, { label: options.label, labelOption: options.labelOption });
+  parser.push(decoded);
+  if (failure !== null) throw failure;
+  return parser.end();
+}
+
+/**
  * What is not a snapshot must start like a trace before it is called one:
  * the trace importer's checks (empty, binary, UTF-16) and the start of a CSV
  * or JSONL trace, so that garbage is reported as such and not as "an event
  * trace" when OLD and NEW are compared by kind.
  */
 function checkTraceStart(head: Uint8Array, atEnd: boolean, name: string): void {
+  if (sniffFormat(head, atEnd, new ImportContext(name)) !== null) return;
   const window = head.subarray(0, SNIFF_BYTES);
-  if (sniffFormat(window, atEnd && head.length <= SNIFF_BYTES, new ImportContext(name)) !== null) return;
   const start = Buffer.from(window.buffer, window.byteOffset, Math.min(window.length, 40)).toString('utf8');
   throw new TraceFormatError(
     name,

@@ -13,9 +13,9 @@
 import { statSync, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
-import { MemreplayError, TraceFormatError } from '../errors.js';
+import type { Readable } from 'node:stream';
+import { MemreplayError } from '../errors.js';
+import { gunzipSlices, gunzipWhole } from './gzip-slices.js';
 
 export const READ_CHUNK_BYTES = 1 << 20;
 export const STDIN_NAME = '<stdin>';
@@ -182,13 +182,14 @@ class FileInput implements RawInput {
   }
 }
 
-/** Gunzip bytes held in memory, with the same error messages as the stream path. */
+/**
+ * Gunzip bytes held in memory, failing as the stream path would at the end
+ * (readers that parse as they go use gunzipWhole and fail where a stream does).
+ */
 export function gunzipBytes(name: string, bytes: Uint8Array): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (e) {
-    throw gzipError(name, e, bytes.length);
-  }
+  const { decoded, failure } = gunzipWhole(name, bytes);
+  if (failure !== null) throw failure;
+  return decoded;
 }
 
 class StreamSource implements TraceSource {
@@ -197,7 +198,6 @@ class StreamSource implements TraceSource {
   bytesDecoded = 0;
   private readonly head: Uint8Array[] = [];
   private ended = false;
-  private gunzip: ReturnType<typeof createGunzip> | undefined;
 
   constructor(
     readonly name: string,
@@ -231,28 +231,14 @@ class StreamSource implements TraceSource {
       }
       return;
     }
-    const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
-    this.gunzip = gunzip;
-    const input = Readable.from(this.rawChunks(), { objectMode: false });
-    // Errors surface through the gunzip iterator below; the callback only
-    // keeps a stopped pipeline from becoming an unhandled error.
-    pipeline(input, gunzip, () => undefined);
-    try {
-      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-        this.bytesDecoded += chunk.length;
-        yield chunk;
-      }
-    } catch (e) {
-      if (e instanceof MemreplayError) throw e;
-      throw gzipError(this.name, e, this.bytesRead);
-    } finally {
-      input.destroy();
-      gunzip.destroy();
+    // Fixed slices (gzip-slices.ts): damaged data fails the same way however the bytes arrive.
+    for await (const chunk of gunzipSlices(this.name, this.rawChunks())) {
+      this.bytesDecoded += chunk.length;
+      yield chunk;
     }
   }
 
   close(): void {
-    this.gunzip?.destroy();
     this.releaseInput();
   }
 
@@ -308,21 +294,6 @@ function readError(name: string, e: unknown): MemreplayError {
               ? e.message
               : String(e);
   return new MemreplayError(`cannot read trace ${name}: ${why}`, { cause: e });
-}
-
-function gzipError(name: string, e: unknown, compressedBytes: number): Error {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'Z_BUF_ERROR') {
-    return new TraceFormatError(
-      name,
-      0,
-      `truncated gzip stream: the compressed data ends early, after ${compressedBytes} bytes (was the file cut off, or still being written?)`,
-    );
-  }
-  if (typeof code === 'string' && code.startsWith('Z_')) {
-    return new TraceFormatError(name, 0, `corrupt gzip data: ${(e as Error).message} (within the first ${compressedBytes} compressed bytes)`);
-  }
-  return e instanceof Error ? e : new Error(String(e));
 }
 
 /** The first chunks of a stream, at least `limit` bytes of them unless it ends first. */
