@@ -171,7 +171,7 @@ export function formatReportMarkdown(d: ReportData): string {
   }
   const leaks = d.leaks;
   if (leaks.sites.length > 0) {
-    out.push(`## Leaks ${mdText(instantHeading(leaks.at, quote), 120)}`, '', `Leak verdict: **${leakVerdictText(leakVerdictOf(leaks), leaks.growth.steadyLeakSites)}**. Growth: ${mdText(growthSummary(leaks, quote), 400)}. ${mdText(leakInstantSentence(leaks, quote), 400)}`, '');
+    out.push(`## Leaks ${mdText(instantHeading(d.at, quote), 120)}`, '', `Leak verdict: **${leakVerdictText(leakVerdictOf(leaks), leaks.growth.steadyLeakSites)}**. Growth: ${mdText(growthSummary(leaks, quote), 400)}. ${mdText(leakInstantSentence(leaks, quote), 400)}`, '');
     if (leaks.growth.basis === 'windows') out.push(`Windows basis: ${mdText(WINDOWS_RULE_TEXT, 400)}.`, '');
     const noVerdict = noVerdictText(leaks);
     if (noVerdict !== null) out.push(`**${mdText(noVerdict, 400)}**: no site can be called a steady-state leak.`, '');

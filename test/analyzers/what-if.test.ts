@@ -42,7 +42,7 @@ describe('what-if geometry', () => {
     const { arenasFromTrace: _b, ...placedRest } = placed;
     expect(placedRest).toEqual(realRest);
     expect(real.arenasPeak.value).toBeGreaterThan(10);
-    expect(real.end.blocksInUse).toBeGreaterThan(1000);
+    expect(real.judged.blocksInUse).toBeGreaterThan(1000);
   });
 
   it('under other versions keeps the bytes in blocks and changes arenas and pools by the geometry (startup-3.11)', async () => {
@@ -59,12 +59,12 @@ describe('what-if geometry', () => {
     for (const w of [v38!, v313!]) {
       expect(w.blockBytesPeak.value).toBe(v311!.blockBytesPeak.value);
       expect(w.blockBytesPeak.event).toBe(v311!.blockBytesPeak.event);
-      expect(w.end.blocksInUse).toBe(v311!.end.blocksInUse);
-      expect(w.end.allocatedBlockBytes).toBe(v311!.end.allocatedBlockBytes);
+      expect(w.judged.blocksInUse).toBe(v311!.judged.blocksInUse);
+      expect(w.judged.allocatedBlockBytes).toBe(v311!.judged.allocatedBlockBytes);
     }
     // Four times smaller pools need more of them.
     expect(v38!.poolsPeak.value).toBeGreaterThan(v311!.poolsPeak.value);
-    expect(v38!.end.arenaBytes).toBe(v38!.end.arenas * 262_144);
+    expect(v38!.judged.arenaBytes).toBe(v38!.judged.arenas * 262_144);
   });
 
   it('replays a version that places blocks alike with the trace’s own arenas: the same figures (startup-3.11 as 3.13)', async () => {

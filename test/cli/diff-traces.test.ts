@@ -128,7 +128,7 @@ describe('diff of two event traces', () => {
       for (const m of ['arenas', 'pools_in_use', 'footprint_bytes', 'live_requested_bytes']) {
         expect(metric(`high_water.${m}`)[side]).toBe(a.highWater[m].value);
       }
-      expect(metric('end.allocated_blocks')[side]).toBe(a.end.allocatedBlocks);
+      expect(metric('end.allocated_blocks')[side]).toBe(a.judged.allocatedBlocks);
       expect(metric('fragmentation.arena_peak.utilisation')[side]).toBe(a.fragmentation.arenaPeak.utilisation);
       expect(doc.liveBlocks.totals.count - (side === 'old' ? doc.liveBlocks.totals.countDiff : 0)).toBe(a.liveBlocks.totalBlocks);
     }

@@ -65,7 +65,7 @@ describe('--by and --depth in analyze and report', () => {
     const doc = JSON.parse(readFileSync(join(dir, 'sites.json'), 'utf8'));
     expect(doc.schema).toBe('memreplay.report/2');
     expect(doc.analyze.liveBlocks.groups[0].key).toBe('app/io.py');
-    expect(doc.pinning.end.sitesByArenasPinned[0].site).toBe('app/io.py');
+    expect(doc.pinning.judged.sitesByArenasPinned[0].site).toBe('app/io.py');
     expect(doc.highWater.live_requested_bytes.live.groups[0].key).toBe('app/io.py');
     expect(doc.leaks.groupedBy).toBe('filename');
     expect(doc.leaks.sites[0]).toMatchObject({ key: 'app/io.py', blocks: 3, requestedBytes: 600 });
