@@ -4,7 +4,7 @@
 // also the high-water marks and fragmentation side by side. Text from the
 // inputs (file names, frames) goes through terminalSafe.
 
-import { instantHeading } from './instant-text.js';
+import { instantPairHeading } from './instant-text.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-diff.js';
@@ -31,9 +31,8 @@ export function formatSnapshotDiffText(d: SnapshotDiffResult, top: number): stri
 export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   const out: string[] = [];
   const quote = (t: string): string => JSON.stringify(terminalSafe(t, 40));
-  const instant = (s: TraceDiffResult['old']): string => instantHeading(s.analysis.at, quote);
-  // Each side at its own instant (the events differ between traces; so may the mark: one trace has the default stats mark, the other not).
-  const when = `old ${instant(d.old)}, new ${instant(d.new)}`;
+  // Each side at its own instant: its own event, and maybe not the same mark (one trace has the default stats mark, the other not).
+  const when = instantPairHeading(d.old.analysis.at, d.new.analysis.at, quote);
   // Without a call stack on either side, every block is in a (no stack) group by domain and size class, whatever --by says.
   const stackless = d.old.analysis.events.stacks === 0 && d.new.analysis.events.stacks === 0;
   const words = stackless ? { grouping: STACKLESS_GROUPING, site: 'group' } : { grouping: `by ${d.by}`, site: 'site' };

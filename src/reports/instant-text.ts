@@ -26,8 +26,25 @@ export function instantText(at: InstantFields, quote: Quote = jsonQuote): string
 
 /** `at mark "stats" (event 1,234, 0.52 s)`: after a heading, with where the instant lies in the trace. */
 export function instantHeading(at: InstantFields, quote: Quote = jsonQuote): string {
+  return `${instantText(at, quote)} (${placeText(at)})`;
+}
+
+/**
+ * Two traces' instants (`diff`): `at mark "stats" (old event 1,234, 0.52 s;
+ * new event 1,301, 0.55 s)` when both are the same mark or both the end,
+ * else `old at the end of the trace (event …), new at mark "stats" (event …)`.
+ */
+export function instantPairHeading(older: InstantFields, newer: InstantFields, quote: Quote = jsonQuote): string {
+  const same = older.end === newer.end && older.mark === newer.mark;
+  return same
+    ? `${instantText(older, quote)} (old ${placeText(older)}; new ${placeText(newer)})`
+    : `old ${instantHeading(older, quote)}, new ${instantHeading(newer, quote)}`;
+}
+
+/** "event 1,234, 0.52 s", or "event 1,234" without timestamps. */
+function placeText(at: InstantFields): string {
   const when = at.seconds === undefined || at.seconds === null ? '' : `, ${secondsText(at.seconds)}`;
-  return `${instantText(at, quote)} (event ${thousands(at.event)}${when})`;
+  return `event ${thousands(at.event)}${when}`;
 }
 
 /** "0.52 s", "12.3 s", "1,234 s": seconds to three significant digits (whole seconds from 1,000). */
