@@ -53,7 +53,7 @@ function pinningHtml(p: ArenaPinning, label: string, hasStacks: boolean): string
       `${p.emptyArenas > 0 ? `; ${count(p.emptyArenas, 'live arena')} ${p.emptyArenas === 1 ? 'is' : 'are'} empty` : ''}. ` +
       `“Alone”: the arenas or pools whose live blocks all belong to that ${by}, which freeing them would release. ` +
       `“Kept unusable”: its share, in proportion to its blocks, of the bytes the arenas it pins hold beyond their blocks in use. ` +
-      `Only pymalloc blocks live in arenas, so the blocks and bytes here leave out each ${by}’s C-library blocks (size 0 or over 512 bytes, and the raw domain), which “Live at the end” counts too.</p>`,
+      `Only pymalloc blocks live in arenas, so the blocks and bytes here leave out each ${by}’s C-library blocks (size 0 or over 512 bytes, and the raw domain), which the summary’s live figures count too.</p>`,
   ];
   if (p.sitesByArenasPinned.length > 0) {
     out.push(htmlTable(p.sitesByArenasPinned.slice(0, SITE_ROWS), siteColumns(by), `${plural(by)} by arenas pinned (of ${thousands(p.totalSites)} with pymalloc blocks live)`));
