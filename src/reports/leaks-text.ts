@@ -1,6 +1,6 @@
 // The terminal report of `memreplay leaks`: a pure function of the result.
 
-import { instantText } from './instant-text.js';
+import { instantHeading, instantText } from './instant-text.js';
 import type { LeaksSite, LeaksResult } from '../analyzers/leaks.js';
 import {
   freedAfterSamplesText,
@@ -43,7 +43,7 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
   const when = instantText(r.at, quote);
   const site = siteWord(r);
   out.push(
-    `live ${when} (event ${thousands(r.at.event)}): ${count(r.totals.liveBlocks, 'block')}, ${bytes(r.totals.liveRequestedBytes)} requested, ` +
+    `live ${instantHeading(r.at, quote)}: ${count(r.totals.liveBlocks, 'block')}, ${bytes(r.totals.liveRequestedBytes)} requested, ` +
       `in ${count(r.totals.sites, site)} ${groupingText(r)}`,
   );
   out.push(`growth: ${growthSummary(r, quote)}`);
