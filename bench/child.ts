@@ -163,7 +163,7 @@ async function measure(mode: Mode, trace: string, limit: number): Promise<ChildR
     }
     case 'analyze': {
       const t0 = startClock();
-      const result = await analyzeTrace(trace, { top: 20 });
+      const result = await analyzeTrace(trace, { top: 20, atEnd: true });
       const text = formatAnalyzeText(result);
       const seconds = stopClock(t0);
       const v = result.verification;
@@ -184,7 +184,7 @@ async function measure(mode: Mode, trace: string, limit: number): Promise<ChildR
           arenasExact: v.arenas.mismatches === 0 && v.arenas.placedByModel === 0 && v.arenas.traceHasArenaRecords,
           arenasFromTrace: v.arenas.fromTrace,
           arenaReleasesConfirmed: v.arenas.releasesConfirmed,
-          liveBlocksAtEnd: result.end.liveBlocks,
+          liveBlocksAtEnd: result.judged.liveBlocks,
         },
       };
     }

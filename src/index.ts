@@ -1,6 +1,7 @@
 // The library's public entry point.
 
 export { analyzeTrace, ANALYZE_SCHEMA, type AnalyzeResult, type AnalyzeOptions } from './analyzers/analyze.js';
+export type { JudgedInstant } from './analyzers/judged-instant.js';
 export { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from './replay/replay-trace.js';
 export { Replayer, ReplayStop, type ReplayObserver, type ReplayOptions } from './replay/replayer.js';
 export { importTrace, parseTraceBytes, type ImportOptions, type ImportSummary } from './import/index.js';

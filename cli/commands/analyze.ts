@@ -11,6 +11,7 @@ import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { stdoutWidth } from '../output-width.js';
+import { withAtEndOption, type AtEndArgs } from '../at-end-option.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote } from '../quiet-option.js';
@@ -18,7 +19,7 @@ import { runCommand, writeStdout } from '../run-command.js';
 import { siteGroupingOf, withSiteOptions, type SiteArgs } from '../site-options.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
-interface AnalyzeArgs extends TraceArgs, BatchArgs, SiteArgs {
+interface AnalyzeArgs extends TraceArgs, BatchArgs, SiteArgs, AtEndArgs {
   traces: string[];
   json: boolean;
   top?: string;
@@ -33,7 +34,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <traces..>',
   describe: 'replay traces and summarise events, anomalies, high-water marks, live blocks and fragmentation',
   builder: (y: Argv) =>
-    withBatchOptions(withSiteOptions(withTraceOptions(y)))
+    withAtEndOption(withBatchOptions(withSiteOptions(withTraceOptions(y))), 'judge the live blocks and fragmentation')
       .positional('traces', {
         type: 'string',
         array: true,
@@ -53,6 +54,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         lenient: args.lenient,
         top,
         ...siteGroupingOf(args),
+        ...(args.atEnd === true ? { atEnd: true } : {}),
       };
       const { inputs, results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options, (inputs) =>
         refuseInputsAsOutputs([args.output], inputs),

@@ -22,6 +22,7 @@ import { count, terminalSafe, thousands } from '../../src/text/units.js';
 import type { ReportFile } from '../../src/io/report-directory.js';
 import type { ReportTaskOptions, ReportTaskResult } from '../../src/run/report-task.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { withAtEndOption } from '../at-end-option.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
 
@@ -37,6 +38,7 @@ interface ReportArgs extends BatchArgs, GrowthArgs {
   python?: string;
   traceFormat?: string;
   at?: string;
+  atEnd?: boolean;
   lenient: boolean;
   force: boolean;
 }
@@ -45,7 +47,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <traces..>',
   describe: 'write a report per trace (HTML with charts, Markdown or JSON) and, for several traces, an index comparing them',
   builder: (y: Argv) =>
-    withGrowthOptions(withBatchOptions(y))
+    withAtEndOption(withGrowthOptions(withBatchOptions(y)), 'every section judges the state')
       .positional('traces', {
         type: 'string',
         array: true,
@@ -60,11 +62,13 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       })
       .option('at', {
         type: 'string',
-        describe: 'the leak section shows the blocks live at the first mark with this label (default: stats when the trace has it, else the end)',
+        describe: 'every section judges the first mark with this label (default: stats when the trace has it, else the end)',
       })
+
       .option('trace-format', { type: 'string', choices: ['csv', 'jsonl'], describe: 'trace format; default: detected from the content' })
       .option('lenient', { type: 'boolean', default: false, describe: 'skip bad records (counted, first few shown) instead of stopping at the first' })
-      .option('force', { type: 'boolean', default: false, describe: 'overwrite reports that exist' }) as unknown as Argv<ReportArgs>,
+      .option('force', { type: 'boolean', default: false, describe: 'overwrite reports that exist' })
+      .conflicts('at', 'at-end') as unknown as Argv<ReportArgs>,
   handler: (args: ArgumentsCamelCase<ReportArgs>) =>
     runCommand(async () => {
       const versions = pythonList(args.python);
@@ -88,6 +92,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         ...growthOptionsOf(args, suppressions),
         format,
         ...(args.at !== undefined ? { at: args.at } : {}),
+        ...(args.atEnd === true ? { atEnd: true } : {}),
         ...(versions.length === 1 ? { python: versions[0]! } : {}),
         ...(versions.length > 1 ? { whatIf: versions } : {}),
         ...(args.traceFormat !== undefined ? { traceFormat: args.traceFormat as 'csv' | 'jsonl' } : {}),

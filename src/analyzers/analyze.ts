@@ -1,6 +1,9 @@
 // `memreplay analyze`: one streaming replay of a trace, and the summary built
-// from the replayer's state at the end (plus the arena-peak snapshot taken on
-// the way). The result is plain data: reporters render it, --json prints it.
+// from it: totals, checks and high-water marks over the whole trace; live
+// blocks and fragmentation at the judged instant (judged-instant.ts: the
+// `stats` mark when the trace has one, else the end), captured on the way as
+// the arena-peak snapshot is. The result is plain data: reporters render it,
+// --json prints it.
 
 import { DOMAIN_COUNT, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
 import type { BadRecordExample } from '../import/import-context.js';
@@ -20,12 +23,15 @@ import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric } fro
 import type { HighWaterPoint } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer } from '../replay/replayer.js';
+import { ImportContext } from '../import/import-context.js';
+import { traceDisplayName } from '../import/source.js';
 import { ArenaPeakObserver } from './arena-peak.js';
+import { CaptureAtMark, judgedMarkLabel, type JudgedInstant } from './judged-instant.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
 import { DEFAULT_SITE_GROUPING, siteGroupingFrom, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
 
-export const ANALYZE_SCHEMA = 'memreplay.analyze/2';
+export const ANALYZE_SCHEMA = 'memreplay.analyze/3';
 
 export interface CallCounts {
   readonly obj: number;
@@ -66,11 +72,11 @@ export interface AnalyzeResult {
   };
   readonly skippedRecords: { readonly count: number; readonly examples: readonly BadRecordExample[] };
   /**
-   * Every pymalloc state at the end (the trace's `interp` ids; [0] is the
+   * Every pymalloc state at the judged instant (the trace's `interp` ids; [0] is the
    * main interpreter's): one unless isolated sub-interpreters of 3.12+ ran.
    * High-water marks are summed over them; fragmentation is the main one's.
    */
-  readonly interpreters: readonly { readonly interp: number; readonly arenas: number; readonly blocksInUse: number }[];
+  readonly interpreters: readonly InterpreterAt[];
   readonly anomalies: {
     readonly total: number;
     readonly byKind: Readonly<Record<AnomalyKind, { count: number; description: string; examples: readonly AnomalyExample[] }>>;
@@ -93,24 +99,44 @@ export interface AnalyzeResult {
     readonly exact: boolean;
   };
   readonly highWater: Readonly<Record<HighWaterMetric, HighWaterPoint & { description: string }>>;
-  readonly end: {
-    readonly liveBlocks: number;
-    readonly liveRequestedBytes: number;
-    /** What sys.getallocatedblocks() would say. */
-    readonly allocatedBlocks: number;
-    readonly systemBlocks: number;
-    readonly systemBytes: number;
-    readonly footprintBytes: number;
-  };
+  /** The instant `judged`, `liveBlocks`, `interpreters` and `fragmentation.judged` are taken at. */
+  readonly at: JudgedInstant;
+  readonly judged: LiveTotals;
   readonly liveBlocks: LiveBlocksSummary;
   readonly fragmentation: {
-    readonly end: FragmentationSummary;
+    readonly judged: FragmentationSummary;
     /** At the instant the arena count first reached its peak; null when no arena was used. */
     readonly arenaPeak: (FragmentationSummary & { event: number; ts: number | null; mark: string | null; line: number }) | null;
   };
 }
 
+export interface InterpreterAt {
+  readonly interp: number;
+  readonly arenas: number;
+  readonly blocksInUse: number;
+}
+
+export interface LiveTotals {
+  readonly liveBlocks: number;
+  readonly liveRequestedBytes: number;
+  /** What sys.getallocatedblocks() would say. */
+  readonly allocatedBlocks: number;
+  readonly systemBlocks: number;
+  readonly systemBytes: number;
+  readonly footprintBytes: number;
+}
+
+/** What analyze judges at its instant: taken from the replayer there, kept to the end of the replay. */
+export interface JudgedState {
+  readonly judged: LiveTotals;
+  readonly liveBlocks: LiveBlocksSummary;
+  readonly interpreters: readonly InterpreterAt[];
+  readonly fragmentation: FragmentationSummary;
+}
+
 export interface AnalyzeOptions extends ReplayTraceOptions {
+  /** Judge the end of the trace even when it has a `stats` mark (--at-end). */
+  atEnd?: boolean;
   /** How many live-block groups to list (default 20). */
   top?: number;
   /** What a site of the live blocks is (default: the innermost line). */
@@ -125,23 +151,51 @@ export interface AnalyzeOptions extends ReplayTraceOptions {
 
 export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const peak = new ArenaPeakObserver();
+  const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const top = options.top ?? 20;
+  const sites = siteGroupingFrom(options);
+  const judged = judgedStateCapture(ctx, top, sites, judgedMarkLabel(options));
   const replayed = await replayTrace(path, {
     ...options,
-    observers: [...(options.observers ?? []), peak],
+    context: ctx,
+    observers: [...(options.observers ?? []), peak, judged],
   });
-  return analyzeReplayed(replayed, peak, options.top ?? 20, siteGroupingFrom(options));
+  return analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer));
+}
+
+/** The observer that takes analyze's judged state at the mark labelled `label` (null: at the end). */
+export function judgedStateCapture(ctx: ImportContext, top: number, sites: SiteGroupingOptions, label: string | null): CaptureAtMark<JudgedState> {
+  return new CaptureAtMark(label, (r) => judgedStateOf(r, ctx, top, sites));
+}
+
+/** analyze's judged figures at the replayer's current instant. */
+export function judgedStateOf(r: Replayer, ctx: ImportContext, top: number, sites: SiteGroupingOptions = DEFAULT_SITE_GROUPING): JudgedState {
+  const stats = countersStats(r.model);
+  return {
+    judged: {
+      liveBlocks: r.liveBlockCount,
+      liveRequestedBytes: r.liveRequestedBytes,
+      allocatedBlocks: r.allocatedBlocks,
+      systemBlocks: r.system.liveBlocks,
+      systemBytes: r.system.liveBytes,
+      footprintBytes: stats.arenaBytes + r.system.liveBytes,
+    },
+    liveBlocks: groupLiveBlocks(r, ctx.stacks, sites, top),
+    interpreters: r.interpreters.map((s) => ({ interp: s.id, arenas: s.model.arenasCurrent, blocksInUse: s.model.blocksInUseTotal })),
+    fragmentation: fragmentationOf(stats),
+  };
 }
 
 /**
- * The analyze summary of a finished replay; `peak` must have observed it.
+ * The analyze summary of a finished replay; `peak` must have observed it, and
+ * `judged` is its state at the judged instant (judgedStateCapture's valueAt).
  * (For analyzers that run their own observers in the same pass, and for
  * callers that need the replayer's end state too, e.g. `diff`.)
  */
 export function analyzeReplayed(
   replayed: ReplayedTrace,
   peak: ArenaPeakObserver,
-  top: number,
-  sites: SiteGroupingOptions = DEFAULT_SITE_GROUPING,
+  judged: { readonly value: JudgedState; readonly at: JudgedInstant },
 ): AnalyzeResult {
   const { replayer: r, ctx, source } = replayed;
   const calls = (op: number): CallCounts => {
@@ -150,7 +204,6 @@ export function analyzeReplayed(
     const raw = r.counts[op * DOMAIN_COUNT + 2]!;
     return { obj, mem, raw, total: obj + mem + raw };
   };
-  const stats = countersStats(r.model);
   const snap = peak.snapshot;
   const check = r.addressCheck;
   return {
@@ -180,20 +233,14 @@ export function analyzeReplayed(
         examples: r.anomalies.examples[k],
       })),
     },
-    interpreters: r.interpreters.map((s) => ({ interp: s.id, arenas: s.model.arenasCurrent, blocksInUse: s.model.blocksInUseTotal })),
+    interpreters: judged.value.interpreters,
     verification: verificationOf(r, check),
     highWater: recordOf(HIGH_WATER_METRICS, (m) => ({ ...r.highWater.point(m), description: HIGH_WATER_DESCRIPTIONS[m] })),
-    end: {
-      liveBlocks: r.liveBlockCount,
-      liveRequestedBytes: r.liveRequestedBytes,
-      allocatedBlocks: r.allocatedBlocks,
-      systemBlocks: r.system.liveBlocks,
-      systemBytes: r.system.liveBytes,
-      footprintBytes: stats.arenaBytes + r.system.liveBytes,
-    },
-    liveBlocks: groupLiveBlocks(r, ctx.stacks, sites, top),
+    at: judged.at,
+    judged: judged.value.judged,
+    liveBlocks: judged.value.liveBlocks,
     fragmentation: {
-      end: fragmentationOf(stats),
+      judged: judged.value.fragmentation,
       arenaPeak:
         snap === null
           ? null

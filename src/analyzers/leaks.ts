@@ -102,7 +102,8 @@ export interface LeaksSite {
 export interface LeaksResult {
   readonly file: string;
   readonly python: { readonly version: PythonVersion; readonly source: 'option' | 'trace' | 'default' };
-  readonly at: { readonly event: number; readonly ts: number | null; readonly mark: string | null; readonly end: boolean };
+  /** As analyze's `at` (judged-instant.ts): `seconds` from the trace's first timestamp, null without timestamps. */
+  readonly at: { readonly event: number; readonly ts: number | null; readonly seconds: number | null; readonly mark: string | null; readonly end: boolean };
   /** The marks seen up to the reported instant, by label shape (`iteration *`). */
   readonly marks: MarkCensus;
   readonly groupedBy: SiteGrouping;
@@ -219,6 +220,7 @@ export class LeaksAnalysis implements ReplayObserver {
   /** With atMark: the mark was seen and the result is due after its event; then the result. */
   private atMarkDue = false;
   private atMarkResult: LeaksResult | undefined;
+  private firstTs = NaN;
 
   constructor(
     private readonly ctx: ImportContext,
@@ -228,6 +230,8 @@ export class LeaksAnalysis implements ReplayObserver {
   }
 
   onEvent(r: Replayer): void {
+    // NaN !== NaN: the first timestamp seen, the origin of `at.seconds`.
+    if (this.firstTs !== this.firstTs) this.firstTs = r.lastTs;
     this.ensure(r).growth.onEvent(r);
     // After the mark's own event, as a replay stopped by --at would see it.
     if (this.atMarkDue) {
@@ -352,6 +356,7 @@ export class LeaksAnalysis implements ReplayObserver {
       at: {
         event: r.events,
         ts: Number.isNaN(r.lastTs) ? null : r.lastTs,
+        seconds: Number.isNaN(r.lastTs) || Number.isNaN(this.firstTs) ? null : (r.lastTs - this.firstTs) / 1e9,
         mark,
         end: mark === null,
       },

@@ -11,6 +11,7 @@
 // everywhere (site-table.ts), by the report's --by / --depth.
 
 import type { AnalyzeResult } from './analyze.js';
+import type { JudgedInstant } from './judged-instant.js';
 import type { FragmentationSummary } from './fragmentation.js';
 import type { LeaksResult } from './leaks.js';
 import type { LiveBlocksSummary } from './live-sites.js';
@@ -20,7 +21,7 @@ import type { SuppressionRule } from '../suppressions/suppressions.js';
 import type { HighWaterMetric } from '../events/high-water-metrics.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 
-export const REPORT_SCHEMA = 'memreplay.report/2';
+export const REPORT_SCHEMA = 'memreplay.report/3';
 
 /** An instant of the trace. */
 export interface TraceInstant {
@@ -284,7 +285,9 @@ export interface WhatIfVersion {
   readonly arenasPeak: TraceInstant & { readonly value: number };
   readonly poolsPeak: TraceInstant & { readonly value: number };
   readonly blockBytesPeak: TraceInstant & { readonly value: number };
-  readonly end: FragmentationSummary & { readonly footprintBytes: number; readonly blocksInUse: number };
+  /** The instant `judged` is taken at: the report's (the `stats` mark when the trace has one, else the end). */
+  readonly at: JudgedInstant;
+  readonly judged: FragmentationSummary & { readonly footprintBytes: number; readonly blocksInUse: number };
   /** At the instant the arena count first reached its peak; null when no arena was used. */
   readonly arenaPeak: (FragmentationSummary & TraceInstant) | null;
 }
@@ -307,13 +310,20 @@ export interface ReportData {
   readonly timeline: Timeline;
   /** The stretch where the trace's marks crowd together, sampled finely; null when they do not (mark-window.ts). */
   readonly markWindow: TimelineWindow | null;
+  /**
+   * The instant the report judges, as analyze, leaks and check do: the
+   * `stats` mark when the trace has one (or ReportOptions.at), else the end
+   * (or the end with ReportOptions.atEnd). Every `judged` field below, the
+   * analyze part's and the leak section are taken there.
+   */
+  readonly at: JudgedInstant;
   readonly sizeClasses: {
-    readonly end: SizeClassOccupancyAt;
+    readonly judged: SizeClassOccupancyAt;
     /** At the arena high-water mark; null when no arena was used. */
     readonly arenaPeak: SizeClassOccupancyAt | null;
   };
-  readonly arenaMap: { readonly end: ArenaMap; readonly arenaPeak: ArenaMap | null };
-  readonly pinning: { readonly end: ArenaPinning; readonly arenaPeak: ArenaPinning | null };
+  readonly arenaMap: { readonly judged: ArenaMap; readonly arenaPeak: ArenaMap | null };
+  readonly pinning: { readonly judged: ArenaPinning; readonly arenaPeak: ArenaPinning | null };
   readonly highWater: Readonly<Record<PeakSiteMetric, PeakSites>>;
   /**
    * What `memreplay leaks --at stats` says about the trace (memreplay.leaks/1
@@ -349,12 +359,14 @@ export interface ReportOptions {
   /** Name a site by its innermost frame under this directory when its stack has one (default: none). */
   readonly projectRoot?: string;
   /**
-   * The instant of the leak section: the first mark with this label, as
+   * The instant every section judges: the first mark with this label, as
    * `memreplay leaks --at` (an error when the trace has none). Default: the
    * recorder's exit mark `stats` when the trace has one (the interpreter is
    * still alive there), else the end.
    */
   readonly at?: string;
+  /** Judge the end of the trace even when it has a `stats` mark (--at-end); not with `at`. */
+  readonly atEnd?: boolean;
   /** The leak section's growth options, as `memreplay leaks` takes them. */
   readonly warmup?: WarmupSpec;
   readonly marks?: string;

@@ -1,11 +1,12 @@
 // buildReport: everything `memreplay report` shows about one trace.
 //
 // 1. One streaming replay with the timeline, arena-peak and leaks observers;
-//    at its end, the analyze summary, size-class occupancy, arena map, arena
-//    pinning are read from the final state; the leaks result (growth sampled
-//    on the way, as `memreplay leaks` does) at the `stats` mark when the
-//    trace has one (a recorded trace frees nearly everything at shutdown,
-//    after it) or the `at` mark, else at the end.
+//    every section judges one instant, as analyze, leaks and check do: the
+//    `stats` mark when the trace has one (a recorded trace frees nearly
+//    everything at shutdown, after it) or the `at` mark, else the end
+//    (`atEnd`: the end). The analyze figures, size-class occupancy, arena
+//    map and pinning are captured there on the way (judged-instant.ts), the
+//    leaks result too (growth sampled on the way, as `memreplay leaks` does).
 // 2. A second replay up to the last high-water instant (bytes, pools, arenas,
 //    footprint) for what was live at each, and the arena map and pinning at
 //    the arena peak; and, where the trace's marks crowd together, a fine
@@ -14,18 +15,19 @@
 // The result is plain JSON-serialisable data (report-data.ts), so a worker
 // thread can build it and post it back.
 
-import { MemreplayError } from '../errors.js';
+import { MemreplayError, UsageError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
 import { requireRegularFile, traceDisplayName } from '../import/source.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import { HIGH_WATER_DESCRIPTIONS } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { Replayer } from '../replay/replayer.js';
-import { analyzeReplayed } from './analyze.js';
+import { analyzeReplayed, judgedStateOf, type JudgedState } from './analyze.js';
 import { arenaMapOf } from './arena-map.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { arenaPinning } from './arena-pinning.js';
-import { DEFAULT_AT_MARK, instantAt, instantOf } from './instant.js';
+import { instantAt, instantOf } from './instant.js';
+import { CaptureAtMark, judgedMarkLabel } from './judged-instant.js';
 import { LeaksAnalysis, type LeaksResult } from './leaks.js';
 import { SiteTable, siteGroupingFrom, type SiteGroupingOptions } from './site-table.js';
 import { denseMarkWindow } from './mark-window.js';
@@ -40,20 +42,27 @@ import {
   type ReportData,
   type ReportLimits,
   type ReportOptions,
+  type SizeClassOccupancyAt,
   type WhatIfVersion,
 } from './report-data.js';
 import { noMarkLabelled } from '../replay/missing-mark.js';
 import { sizeClassOccupancy } from './size-class-occupancy.js';
 import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from './timeline.js';
-import { whatIfOfReplay, whatIfReplay } from './what-if.js';
-
-/** The leak section's default instant: the recorder's exit mark, interpreter alive (else the end), as leaks and check. */
-export const REPORT_LEAKS_AT = DEFAULT_AT_MARK;
+import { whatIfJudgedOf, whatIfOfReplay, whatIfReplay, type WhatIfJudged } from './what-if.js';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: Replayer, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);
   if (at !== undefined && result.at.end) throw noMarkLabelled(file, at, leaks.marksSeen(r));
   return result;
+}
+
+/** Everything the report judges at its instant but the leak section (which LeaksAnalysis takes itself). */
+interface ReportJudged {
+  readonly analyze: JudgedState;
+  readonly sizeClasses: SizeClassOccupancyAt;
+  readonly arenaMap: ArenaMap;
+  readonly pinning: ArenaPinning;
+  readonly ownWhatIf: WhatIfJudged | null;
 }
 
 export const DEFAULT_REPORT_LIMITS: ReportLimits = {
@@ -126,18 +135,23 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
   if (options.whatIf !== undefined && options.whatIf.length > 0) {
     whatIf = [];
     for (const version of options.whatIf) {
-      whatIf.push(version === analyze.python.version ? first.ownWhatIf! : await whatIfReplay(path, version, analyze.python.version, replayOptions));
+      whatIf.push(
+        version === analyze.python.version
+          ? first.ownWhatIf!
+          : await whatIfReplay(path, version, analyze.python.version, judgedMarkLabel(options), replayOptions),
+      );
     }
   }
 
   return {
     schema: REPORT_SCHEMA,
     analyze,
+    at: analyze.at,
     timeline: first.timeline,
     markWindow: window?.result() ?? null,
     sizeClasses: first.sizeClasses,
-    arenaMap: { end: first.arenaMapEnd, arenaPeak: atArenaPeak.map },
-    pinning: { end: first.pinningEnd, arenaPeak: atArenaPeak.pinning },
+    arenaMap: { judged: first.arenaMapJudged, arenaPeak: atArenaPeak.map },
+    pinning: { judged: first.pinningJudged, arenaPeak: atArenaPeak.pinning },
     highWater,
     leaks: first.leaks,
     whatIf,
@@ -159,6 +173,8 @@ async function firstPass(
 ) {
   const timeline = new TimelineObserver({ maxBuckets: limits.maxBuckets, maxMarks: limits.maxMarks });
   const peak = new ArenaPeakObserver();
+  if (options.at !== undefined && options.atEnd === true) throw new UsageError('a report judges one instant: give `at` or `atEnd`, not both');
+  const judgedMark = judgedMarkLabel(options);
   const leaks = new LeaksAnalysis(ctx, {
     ...grouping,
     top: limits.top,
@@ -166,24 +182,36 @@ async function firstPass(
     ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
     ...(options.marks !== undefined ? { marks: options.marks } : {}),
     ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),
-    atMark: options.at ?? REPORT_LEAKS_AT,
+    ...(judgedMark !== null ? { atMark: judgedMark } : {}),
   });
-  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks] });
+  const ownWhatIf = (version: string): boolean => (options.whatIf ?? []).includes(version as never);
+  // Bounded results only (the caps of `limits`), never the live map: the replay reads on to the end.
+  const judged = new CaptureAtMark(judgedMark, (r: Replayer): ReportJudged => {
+    const instant = instantOf(r);
+    return {
+      analyze: judgedStateOf(r, ctx, limits.top, grouping),
+      sizeClasses: sizeClassOccupancy(countersStats(r.model), instant),
+      arenaMap: arenaMapOf(r, instant, limits.maxArenas),
+      pinning: arenaPinning(r, new SiteTable(ctx.stacks, r.geometry, grouping), instant, limits),
+      ownWhatIf: ownWhatIf(r.geometry.version) ? whatIfJudgedOf(r) : null,
+    };
+  });
+  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged] });
   const r = replayed.replayer;
-  const end = instantOf(r);
-  const sites = new SiteTable(ctx.stacks, r.geometry, grouping);
+  const { value, at } = judged.valueAt(r);
+  if (options.at !== undefined && !judged.atMark) throw noMarkLabelled(ctx.fileName, options.at, leaks.marksSeen(r));
   const snap = peak.snapshot;
   return {
-    analyze: analyzeReplayed(replayed, peak, limits.top, grouping),
+    analyze: analyzeReplayed(replayed, peak, { value: value.analyze, at }),
     timeline: timeline.result(),
     sizeClasses: {
-      end: sizeClassOccupancy(countersStats(r.model), end),
+      judged: value.sizeClasses,
       arenaPeak:
         snap === null ? null : sizeClassOccupancy(snap.stats, instantAt(snap.event, snap.ts ?? NaN, snap.line, snap.mark)),
     },
-    arenaMapEnd: arenaMapOf(r, end, limits.maxArenas),
-    pinningEnd: arenaPinning(r, sites, end, limits),
+    arenaMapJudged: value.arenaMap,
+    pinningJudged: value.pinning,
     leaks: leaksResultOf(leaks, r, options.at, ctx.fileName),
-    ownWhatIf: (options.whatIf ?? []).includes(r.geometry.version) ? whatIfOfReplay(r, peak) : null,
+    ownWhatIf: value.ownWhatIf === null ? null : whatIfOfReplay(r, peak, { value: value.ownWhatIf, at }),
   };
 }

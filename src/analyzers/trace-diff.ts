@@ -19,13 +19,15 @@ import { parseFrame } from '../events/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
-import { analyzeReplayed, type AnalyzeResult } from './analyze.js';
+import { ImportContext } from '../import/import-context.js';
+import { traceDisplayName } from '../import/source.js';
+import { analyzeReplayed, judgedStateCapture, type AnalyzeResult } from './analyze.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { walkLiveSites } from './live-sites.js';
-import { SiteTable } from './site-table.js';
+import { DEFAULT_SITE_GROUPING, SiteTable } from './site-table.js';
 import { compareSnapshots, type DiffKey, type StatisticDiff } from './snapshot-diff.js';
 
-export const TRACE_DIFF_SCHEMA = 'memreplay.trace-diff/2';
+export const TRACE_DIFF_SCHEMA = 'memreplay.trace-diff/3';
 
 /** One replayed side of the comparison. */
 export interface TraceSide {
@@ -80,13 +82,17 @@ export interface TraceDiffResult {
 export async function replayForDiff(path: string, options: TraceDiffReplayOptions = {}): Promise<TraceSide> {
   const peak = new ArenaPeakObserver();
   const byDefault = options.stopAtMark === undefined && options.atEnd !== true;
+  const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  // The replay stops at the mark; the state is taken there (or at the end when the trace has none).
+  const judged = judgedStateCapture(ctx, 0, DEFAULT_SITE_GROUPING, options.stopAtMark ?? (byDefault ? DEFAULT_AT_MARK : null));
   const replayed = await replayTrace(path, {
     ...options,
+    context: ctx,
     ...(byDefault ? { stopAtMark: DEFAULT_AT_MARK, markOptional: true } : {}),
-    observers: [...(options.observers ?? []), peak],
+    observers: [...(options.observers ?? []), peak, judged],
   });
   const at = replayed.stoppedEarly ? (options.stopAtMark ?? DEFAULT_AT_MARK) : null;
-  return { analysis: analyzeReplayed(replayed, peak, 0), live: liveBlocksSnapshot(replayed, options.depth), depth: options.depth ?? null, at };
+  return { analysis: analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer)), live: liveBlocksSnapshot(replayed, options.depth), depth: options.depth ?? null, at };
 }
 
 /** `at`: the instant of both sides' figures when they agree (the mark, or null for the end); each side has its own. */
@@ -151,15 +157,15 @@ function compareMetrics(a: AnalyzeResult, b: AnalyzeResult): MetricDiff[] {
     out.push({ name, description, unit, old: o, new: n, diff: o === null || n === null ? null : n - o });
   };
   metric('events', 'events replayed', 'count', (r) => r.events.total);
-  metric('end.live_blocks', 'live blocks', 'count', (r) => r.end.liveBlocks);
-  metric('end.live_requested_bytes', 'live requested bytes', 'bytes', (r) => r.end.liveRequestedBytes);
-  metric('end.allocated_blocks', 'sys.getallocatedblocks()', 'count', (r) => r.end.allocatedBlocks);
-  metric('end.footprint_bytes', 'footprint', 'bytes', (r) => r.end.footprintBytes);
+  metric('end.live_blocks', 'live blocks', 'count', (r) => r.judged.liveBlocks);
+  metric('end.live_requested_bytes', 'live requested bytes', 'bytes', (r) => r.judged.liveRequestedBytes);
+  metric('end.allocated_blocks', 'sys.getallocatedblocks()', 'count', (r) => r.judged.allocatedBlocks);
+  metric('end.footprint_bytes', 'footprint', 'bytes', (r) => r.judged.footprintBytes);
   for (const m of HIGH_WATER_METRICS) {
     metric(`high_water.${m}`, PEAK_LABELS[m], BYTE_METRICS.has(m) ? 'bytes' : 'count', (r) => r.highWater[m].value);
   }
   for (const [at, label] of [['end', ''], ['arena_peak', ' at peak arenas']] as const) {
-    const f = (r: AnalyzeResult) => (at === 'end' ? r.fragmentation.end : r.fragmentation.arenaPeak);
+    const f = (r: AnalyzeResult) => (at === 'end' ? r.fragmentation.judged : r.fragmentation.arenaPeak);
     metric(`fragmentation.${at}.arenas`, `arenas${label}`, 'count', (r) => f(r)?.arenas ?? null);
     metric(`fragmentation.${at}.utilisation`, `arena utilisation${label}`, 'ratio', (r) => f(r)?.utilisation ?? null);
     metric(`fragmentation.${at}.free_ratio`, `free share of arenas${label}`, 'ratio', (r) => f(r)?.freeRatio ?? null);

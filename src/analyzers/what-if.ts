@@ -15,16 +15,25 @@ import type { Replayer } from '../replay/replayer.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { fragmentationOf } from './fragmentation.js';
 import { instantAt } from './instant.js';
+import { CaptureAtMark, type JudgedInstant } from './judged-instant.js';
 import type { TraceInstant, WhatIfVersion } from './report-data.js';
 
-/** The what-if figures of a finished replay that `peak` observed. */
-export function whatIfOfReplay(r: Replayer, peak: ArenaPeakObserver): WhatIfVersion {
+/** What a what-if replay judges at the report's instant. */
+export type WhatIfJudged = WhatIfVersion['judged'];
+
+/** The what-if figures judged at the replayer's current instant. */
+export function whatIfJudgedOf(r: Replayer): WhatIfJudged {
+  const stats = countersStats(r.model);
+  return { ...fragmentationOf(stats), footprintBytes: stats.arenaBytes + r.system.liveBytes, blocksInUse: r.model.blocksInUseTotal };
+}
+
+/** The what-if figures of a finished replay that `peak` observed; `judged` was taken at the report's instant. */
+export function whatIfOfReplay(r: Replayer, peak: ArenaPeakObserver, judged: { readonly value: WhatIfJudged; readonly at: JudgedInstant }): WhatIfVersion {
   const g = r.geometry;
   const point = (m: HighWaterMetric): TraceInstant & { value: number } => {
     const { value, event, ts, line, mark } = r.highWater.point(m);
     return { value, ...instantAt(event, ts ?? NaN, line, mark) };
   };
-  const stats = countersStats(r.model);
   const snap = peak.snapshot;
   return {
     version: g.version,
@@ -35,11 +44,8 @@ export function whatIfOfReplay(r: Replayer, peak: ArenaPeakObserver): WhatIfVers
     arenasPeak: point('arenas'),
     poolsPeak: point('pools_in_use'),
     blockBytesPeak: point('block_bytes'),
-    end: {
-      ...fragmentationOf(stats),
-      footprintBytes: stats.arenaBytes + r.system.liveBytes,
-      blocksInUse: r.model.blocksInUseTotal,
-    },
+    at: judged.at,
+    judged: judged.value,
     arenaPeak:
       snap === null
         ? null
@@ -55,10 +61,13 @@ export async function whatIfReplay(
   path: string,
   version: PythonVersion,
   traceVersion: PythonVersion,
+  /** The mark the report judges at (null: the end). */
+  judgedMark: string | null,
   options: Omit<ReplayTraceOptions, 'python' | 'ignoreArenaRecords' | 'observers' | 'context'> = {},
 ): Promise<WhatIfVersion> {
   const peak = new ArenaPeakObserver();
+  const judged = new CaptureAtMark(judgedMark, whatIfJudgedOf);
   const ignoreArenaRecords = !sameBlockPlacement(geometryFor(version), geometryFor(traceVersion));
-  const { replayer } = await replayTrace(path, { ...options, python: version, ignoreArenaRecords, observers: [peak] });
-  return whatIfOfReplay(replayer, peak);
+  const { replayer } = await replayTrace(path, { ...options, python: version, ignoreArenaRecords, observers: [peak, judged] });
+  return whatIfOfReplay(replayer, peak, judged.valueAt(replayer));
 }

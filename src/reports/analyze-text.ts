@@ -6,6 +6,7 @@ import { ANOMALY_KINDS } from '../events/anomaly-kinds.js';
 import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
+import { instantHeading } from './instant-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { nameBudget, terminalSiteName } from './site-name.js';
 import { bytes, count, nounFor, percent, terminalSafe, thousands } from '../text/units.js';
@@ -54,7 +55,7 @@ export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions 
   if (states.length > 1) {
     // Isolated sub-interpreters (3.12+): one pymalloc state each.
     const shown = states.slice(0, 8).map((s) => `${s.interp === 0 ? 'main' : `interp ${s.interp}`} ${count(s.arenas, 'arena')}, ${count(s.blocksInUse, 'block')}`);
-    out.push(`pymalloc states at the end: ${thousands(states.length)} (${shown.join('; ')}${states.length > 8 ? '; ...' : ''}); high-water marks are summed over them, fragmentation is the main one's`);
+    out.push(`pymalloc states ${instantHeading(r.at, (t) => JSON.stringify(terminalSafe(t, 40)))}: ${thousands(states.length)} (${shown.join('; ')}${states.length > 8 ? '; ...' : ''}); high-water marks are summed over them, fragmentation is the main one's`);
     out.push('');
   }
   out.push('high-water marks:');
@@ -65,23 +66,24 @@ export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions 
     out.push(`  ${p.description.padEnd(58)} ${value.padStart(11)}  ${when}`);
   }
   out.push('');
-  const end = r.end;
+  const end = r.judged;
+  const when = instantHeading(r.at, (t) => JSON.stringify(terminalSafe(t, 40)));
   out.push(
-    `at the end: ${count(end.liveBlocks, 'live block')}, ${bytes(end.liveRequestedBytes)} requested; sys.getallocatedblocks() ${thousands(end.allocatedBlocks)}; ` +
+    `${when}: ${count(end.liveBlocks, 'live block')}, ${bytes(end.liveRequestedBytes)} requested; sys.getallocatedblocks() ${thousands(end.allocatedBlocks)}; ` +
       `C library ${count(end.systemBlocks, 'block')}, ${bytes(end.systemBytes)}; footprint ${bytes(end.footprintBytes)}`,
   );
   out.push('');
   const lb = r.liveBlocks;
-  if (lb.totalGroups === 0) out.push('no live blocks at the end');
-  else out.push(`live blocks at the end ${liveGroupingText(r)}:`);
+  if (lb.totalGroups === 0) out.push(`no live blocks ${when}`);
+  else out.push(`live blocks ${when} ${liveGroupingText(r)}:`);
   // The name column starts after 32 characters of figures.
   const nameColumn = nameBudget(options.width, 32, 90);
   for (const g of lb.groups) {
     out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${nounFor(g.blocks, 'block').padEnd(6)}  ${terminalSiteName(g.key, nameColumn)}`);
   }
   out.push('');
-  out.push('fragmentation at the end:');
-  out.push(...fragmentationLines(r.fragmentation.end));
+  out.push(`fragmentation ${when}:`);
+  out.push(...fragmentationLines(r.fragmentation.judged));
   const peak = r.fragmentation.arenaPeak;
   if (peak !== null) {
     out.push(`fragmentation at the arena high-water mark (event ${thousands(peak.event)}${peak.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(peak.mark, 40))}` : ''}):`);

@@ -1,11 +1,12 @@
 // The terminal report of `memreplay check`: a pure function of the report.
 
+import { instantText } from './instant-text.js';
 import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
 import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
 import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from '../check/budgets.js';
 import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
-import { freedAfterSamplesText, instantText, noVerdictAdvice, slopeText } from './growth-text.js';
+import { freedAfterSamplesText, noVerdictAdvice, slopeText } from './growth-text.js';
 import { suppressedLines } from './leaks-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { nameBudget, terminalSiteName } from './site-name.js';
@@ -75,7 +76,7 @@ export const INSTANT_BUDGETS: readonly BudgetName[] = ['leakedBytes', 'siteLeake
 
 /** " (at mark "stats")" after the description of a figure taken at the reported instant; "" for the others. */
 export function instantSuffix(t: TraceCheck, budget: BudgetName, quote: (text: string) => string): string {
-  return INSTANT_BUDGETS.includes(budget) ? ` (${instantText(t.leaks, quote)})` : '';
+  return INSTANT_BUDGETS.includes(budget) ? ` (${instantText(t.leaks.at, quote)})` : '';
 }
 
 /** "bytes live at the reported instant, after suppressions (at mark "stats"): 5 MiB > 4 MiB" */
@@ -92,7 +93,7 @@ export function budgetFailureText(t: TraceCheck, b: BudgetOutcome, quote: (text:
 export function siteFindingText(t: TraceCheck, key: string, quote: (text: string) => string): string {
   const site = t.leaks.sites.find((s) => s.key === key)!;
   const growth = site.growth.class === 'steady_leak' ? `${slopeText(t.leaks, site.growth.slope)}, ` : '';
-  return `${growth}${bytes(site.requestedBytes)} live${site.blocks > 0 ? ` in ${count(site.blocks, 'block')}` : ''} ${instantText(t.leaks, quote)}`;
+  return `${growth}${bytes(site.requestedBytes)} live${site.blocks > 0 ? ` in ${count(site.blocks, 'block')}` : ''} ${instantText(t.leaks.at, quote)}`;
 }
 
 /** A steady-state leak among these sites holds nothing at the instant: say why, once. */

@@ -51,6 +51,8 @@ function traceSide(s: TraceSide): object {
     events: a.events.total,
     anomalies: a.anomalies.total,
     at: s.at,
+    /** The instant judged: event, ts, seconds, mark, end. */
+    instant: a.at,
     completeness: a.completeness,
     exactness: a.exactness,
     fragmentation: a.fragmentation,

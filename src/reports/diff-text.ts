@@ -4,6 +4,7 @@
 // also the high-water marks and fragmentation side by side. Text from the
 // inputs (file names, frames) goes through terminalSafe.
 
+import { instantPairHeading } from './instant-text.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import type { SnapshotDiffResult, StatisticDiff } from '../analyzers/snapshot-diff.js';
@@ -29,9 +30,9 @@ export function formatSnapshotDiffText(d: SnapshotDiffResult, top: number): stri
 
 export function formatTraceDiffText(d: TraceDiffResult, top: number): string {
   const out: string[] = [];
-  const instant = (at: string | null): string => (at === null ? 'at the end' : `at mark ${JSON.stringify(terminalSafe(at, 40))}`);
-  // Each side at its own instant when they differ (one trace has the default stats mark, the other not).
-  const when = d.old.at === d.new.at ? instant(d.old.at) : `old ${instant(d.old.at)}, new ${instant(d.new.at)}`;
+  const quote = (t: string): string => JSON.stringify(terminalSafe(t, 40));
+  // Each side at its own instant: its own event, and maybe not the same mark (one trace has the default stats mark, the other not).
+  const when = instantPairHeading(d.old.analysis.at, d.new.analysis.at, quote);
   // Without a call stack on either side, every block is in a (no stack) group by domain and size class, whatever --by says.
   const stackless = d.old.analysis.events.stacks === 0 && d.new.analysis.events.stacks === 0;
   const words = stackless ? { grouping: STACKLESS_GROUPING, site: 'group' } : { grouping: `by ${d.by}`, site: 'site' };

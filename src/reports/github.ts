@@ -6,12 +6,13 @@
 // and table syntax for Markdown; other control characters (ESC, BEL, ...) as
 // visible `\x1b` escapes in both, since the log and the summary show them.
 
+import { instantText } from './instant-text.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
 import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
 import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
-import { instantText, noVerdictAdvice } from './growth-text.js';
+import { noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
 import { bytes, count, percent, thousands } from '../text/units.js';
@@ -113,7 +114,7 @@ export function githubSummary(report: CheckReport): string {
       (t.completeness.state === 'incomplete' ? ' (incomplete trace)' : '') + (t.exactness.state === 'inexact' ? ' (inexact replay)' : '');
     out.push(
       `| ${md(t.file)} | ${t.passed ? (noVerdict ? 'pass (no leak verdict)' : 'pass') : '**FAIL**'}${incomplete} | ${noVerdict ? 'no verdict' : thousands(s.steadyLeakSites)} | ` +
-        `${md(instantText(t.leaks, (x) => JSON.stringify(x.slice(0, 40))))} | ${bytes(s.leakedBytes)} | ${bytes(s.siteLeakedBytes)} | ${bytes(s.peakFootprintBytes)} | ${thousands(s.arenas)} | ${percent(s.fragmentation)} |`,
+        `${md(instantText(t.leaks.at, (x) => JSON.stringify(x.slice(0, 40))))} | ${bytes(s.leakedBytes)} | ${bytes(s.siteLeakedBytes)} | ${bytes(s.peakFootprintBytes)} | ${thousands(s.arenas)} | ${percent(s.fragmentation)} |`,
     );
   }
   for (const f of report.failures) out.push(`| ${md(f.file)} | **ERROR** | | | | | | | |`);

@@ -37,7 +37,8 @@ export function slopeText(r: LeaksResult, slope: number): string {
 }
 
 /** Renders text from the user or the trace (a glob, a mark label) for the medium: quoted, escaped, bounded. */
-export type Quote = (text: string) => string;
+export type { Quote } from './instant-text.js';
+import { instantText, type Quote } from './instant-text.js';
 
 /**
  * "12 marks; warm-up 1 mark, 11 intervals after it; 62 sites seen (41 of them
@@ -56,7 +57,7 @@ export function growthSummary(r: LeaksResult, quote: Quote): string {
   const leaks = g.noVerdict !== null ? `no verdict (a verdict needs ${g.minSteadyIntervals})` : count(g.steadyLeakSites, 'steady-state leak site');
   return (
     `${basis}; warm-up ${warmupText(r)}, ${count(g.steadyIntervals, 'interval')} after it; ` +
-    `${count(g.sitesJudged, 'site')} seen (${thousands(r.totals.sites)} of them live ${instantText(r, quote)}): ` +
+    `${count(g.sitesJudged, 'site')} seen (${thousands(r.totals.sites)} of them live ${instantText(r.at, quote)}): ` +
     `${leaks}, ${thousands(g.boundedSites)} bounded, ${thousands(g.retainedOnceSites)} retained once, ${thousands(g.transientSites)} transient`
   );
 }
@@ -85,11 +86,6 @@ export function noVerdictAdvice(r: LeaksResult): string {
     : `${lower}run longer, or mark each iteration (memreplay_marks.mark)`;
 }
 
-/** The instant a result's live figures are from: "at the end of the trace" or `at mark "stats"`. */
-export function instantText(r: LeaksResult, quote: Quote): string {
-  return r.at.end ? 'at the end of the trace' : `at mark ${quote(r.at.mark ?? '')}`;
-}
-
 /**
  * Why a steady-state leak holds nothing at the reported instant: its blocks
  * were freed after the last sample. At the end of a recorded trace that is
@@ -111,7 +107,7 @@ export function freedAfterSamplesText(r: LeaksResult): string {
 export function leakInstantSentence(r: LeaksResult, quote: Quote): string {
   if (r.at.end) return 'Live bytes are those at the end of the trace.';
   const exit = r.at.mark === 'stats' ? ' (the recorder\'s exit mark: the interpreter is still alive, before shutdown frees module globals)' : '';
-  return `Live bytes are those ${instantText(r, quote)}${exit}.`;
+  return `Live bytes are those ${instantText(r.at, quote)}${exit}.`;
 }
 
 /** A windows basis: the rule needs more intervals and judges fewer sites (docs/leaks.md). */

@@ -1,11 +1,11 @@
 // The terminal report of `memreplay leaks`: a pure function of the result.
 
+import { instantHeading, instantText } from './instant-text.js';
 import type { LeaksSite, LeaksResult } from '../analyzers/leaks.js';
 import {
   freedAfterSamplesText,
   GROWTH_CLASS_NAMES,
   growthSummary,
-  instantText,
   noVerdictAdvice,
   noVerdictText,
   slopeText,
@@ -40,10 +40,10 @@ export function formatLeaksText(r: LeaksResult, options: LeaksTextOptions = {}):
     out.push(`warning: ${skipped}; the figures below leave them out`);
     for (const x of skippedExampleTexts(r, (t) => terminalSafe(t))) out.push(`  ${x}`);
   }
-  const when = instantText(r, quote);
+  const when = instantText(r.at, quote);
   const site = siteWord(r);
   out.push(
-    `live ${when} (event ${thousands(r.at.event)}): ${count(r.totals.liveBlocks, 'block')}, ${bytes(r.totals.liveRequestedBytes)} requested, ` +
+    `live ${instantHeading(r.at, quote)}: ${count(r.totals.liveBlocks, 'block')}, ${bytes(r.totals.liveRequestedBytes)} requested, ` +
       `in ${count(r.totals.sites, site)} ${groupingText(r)}`,
   );
   out.push(`growth: ${growthSummary(r, quote)}`);
@@ -107,7 +107,7 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number, width: number 
   const out: string[] = [];
   const g = s.growth;
   out.push(`  ${terminalSiteName(s.key, nameBudget(width, 2, 110))}`);
-  const when = instantText(r, quote);
+  const when = instantText(r.at, quote);
   const now = s.blocks > 0 ? `${bytes(s.requestedBytes)} in ${count(s.blocks, 'block')} live ${when}` : `0 B live ${when}: ${freedAfterSamplesText(r)}`;
   out.push(`    ${slopeText(r, g.slope)}; ${now}; rose in ${g.rises} of ${count(r.growth.steadyIntervals, 'interval')} after the warm-up`);
   // The first sample is the start of the trace (event 0), where nothing is live yet: said, so a leading 0 B reads as a start, not a reading.

@@ -2,6 +2,7 @@
 // function of its ReportData. The charts are drawn here to SVG (see
 // html/render-chart.ts); the page has no script and loads nothing.
 
+import { instantHeading } from './instant-text.js';
 import type { ReportData } from '../analyzers/report-data.js';
 import { MEMREPLAY_VERSION } from '../version.js';
 import { escapeHtml, traceText } from './html/escape.js';
@@ -70,7 +71,7 @@ export async function renderHtmlReport(data: ReportData, options: HtmlReportOpti
   };
   const body = [
     `<h1>memreplay report: <code>${traceText(data.analyze.file, 200)}</code></h1>`,
-    ...sections.map((s) => `<section id="${s.id}">\n${s.id === 'summary' ? '' : `<h2>${escapeHtml(s.title)}</h2>\n`}${s.html(ctx)}\n</section>`),
+    ...sections.map((s) => `<section id="${s.id}">\n${s.id === 'summary' ? '' : `<h2>${escapeHtml(s.title)}${s.judged === true ? ` <span class="instant">${escapeHtml(instantHeading(data.at))}</span>` : ''}</h2>\n`}${s.html(ctx)}\n</section>`),
   ].join('\n');
   const html = htmlPage({
     title: `memreplay: ${traceText(data.analyze.file, 120)}`,

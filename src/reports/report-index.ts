@@ -4,12 +4,14 @@
 // index.html (html/index-page.ts), index.md or index.json.
 
 import type { CompletenessState, Exactness } from '../analyzers/analyze.js';
+import type { JudgedInstant } from '../analyzers/judged-instant.js';
 import type { ReportData } from '../analyzers/report-data.js';
+import { instantHeading } from './instant-text.js';
 import { leakVerdictOf, leakVerdictText, type LeakVerdict } from './leak-verdict.js';
 import { mdText } from './report-md.js';
 import { bytes, percent, thousands } from '../text/units.js';
 
-export const REPORT_INDEX_SCHEMA = 'memreplay.report-index/1';
+export const REPORT_INDEX_SCHEMA = 'memreplay.report-index/2';
 
 export interface IndexEntry {
   /** The trace as the user named it. */
@@ -23,9 +25,11 @@ export interface IndexEntry {
   readonly arenaHighWater: number;
   /** Arena utilisation at the arena high-water mark; null when no arena was used. */
   readonly utilisationAtArenaPeak: number | null;
-  readonly endFootprintBytes: number;
-  readonly endLiveRequestedBytes: number;
-  readonly pinnedArenasAtEnd: number;
+  /** The instant the three figures below (and the leak verdict) are judged at: the report's. */
+  readonly at: JudgedInstant;
+  readonly judgedFootprintBytes: number;
+  readonly judgedLiveRequestedBytes: number;
+  readonly pinnedArenas: number;
   readonly anomalies: number;
   /** The growth rule's verdict on the trace, as its report's leak section gives it (--at, --warmup, --marks, suppressions). */
   readonly leakVerdict: LeakVerdict;
@@ -55,9 +59,10 @@ export function indexEntryOf(data: ReportData, report: string): IndexEntry {
     peakLiveRequestedBytes: a.highWater.live_requested_bytes.value,
     arenaHighWater: a.highWater.arenas.value,
     utilisationAtArenaPeak: a.fragmentation.arenaPeak?.utilisation ?? null,
-    endFootprintBytes: a.end.footprintBytes,
-    endLiveRequestedBytes: a.end.liveRequestedBytes,
-    pinnedArenasAtEnd: data.pinning.end.pinnedArenas,
+    at: data.at,
+    judgedFootprintBytes: a.judged.footprintBytes,
+    judgedLiveRequestedBytes: a.judged.liveRequestedBytes,
+    pinnedArenas: data.pinning.judged.pinnedArenas,
     anomalies: a.anomalies.total,
     leakVerdict: leakVerdictOf(data.leaks),
     steadyLeakSites: data.leaks.growth.noVerdict === null ? data.leaks.growth.steadyLeakSites : 0,
@@ -87,11 +92,11 @@ export function formatIndexJson(entries: readonly IndexEntry[], failures: readon
 
 export function formatIndexMarkdown(entries: readonly IndexEntry[], failures: readonly IndexFailure[]): string {
   const out = ['# memreplay reports', ''];
-  out.push('| trace | CPython | events | peak footprint | peak live | arena peak | utilisation at arena peak | footprint at end | live at end | pinned arenas | anomalies | replay | leak verdict |');
-  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  out.push('| trace | CPython | events | peak footprint | peak live | arena peak | utilisation at arena peak | judged at | footprint | live | pinned arenas | anomalies | replay | leak verdict |');
+  out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- |');
   for (const e of entries) {
     out.push(
-      `| [${mdText(e.file)}](${encodeURI(e.report)}) | ${e.python} | ${thousands(e.events)} | ${bytes(e.peakFootprintBytes)} | ${bytes(e.peakLiveRequestedBytes)} | ${thousands(e.arenaHighWater)} | ${e.utilisationAtArenaPeak === null ? '–' : percent(e.utilisationAtArenaPeak)} | ${bytes(e.endFootprintBytes)} | ${bytes(e.endLiveRequestedBytes)} | ${thousands(e.pinnedArenasAtEnd)} | ${thousands(e.anomalies)} | ${replayStateWarns(e) ? `**${replayStateText(e)}**` : replayStateText(e)} | ${e.leakVerdict === 'steady_leak' ? `**${leakVerdictText(e.leakVerdict, e.steadyLeakSites)}**` : leakVerdictText(e.leakVerdict, 0)} |`,
+      `| [${mdText(e.file)}](${encodeURI(e.report)}) | ${e.python} | ${thousands(e.events)} | ${bytes(e.peakFootprintBytes)} | ${bytes(e.peakLiveRequestedBytes)} | ${thousands(e.arenaHighWater)} | ${e.utilisationAtArenaPeak === null ? '–' : percent(e.utilisationAtArenaPeak)} | ${mdText(instantHeading(e.at))} | ${bytes(e.judgedFootprintBytes)} | ${bytes(e.judgedLiveRequestedBytes)} | ${thousands(e.pinnedArenas)} | ${thousands(e.anomalies)} | ${replayStateWarns(e) ? `**${replayStateText(e)}**` : replayStateText(e)} | ${e.leakVerdict === 'steady_leak' ? `**${leakVerdictText(e.leakVerdict, e.steadyLeakSites)}**` : leakVerdictText(e.leakVerdict, 0)} |`,
     );
   }
   if (failures.length > 0) {

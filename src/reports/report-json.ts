@@ -1,5 +1,5 @@
 // `memreplay report --format json`: the ReportData itself (schema
-// memreplay.report/2, documented in docs/json-output.md).
+// memreplay.report/3, documented in docs/json-output.md).
 
 import type { ReportData } from '../analyzers/report-data.js';
 

@@ -2,6 +2,7 @@
 // an issue or a terminal. A pure function of ReportData; the numbers of the
 // HTML report, with tables instead of charts and text sparklines for growth.
 
+import { capitalised, instantHeading, instantText, type Quote } from './instant-text.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
@@ -9,7 +10,7 @@ import { PEAK_SITE_METRICS, type ReportData } from '../analyzers/report-data.js'
 import { ANOMALY_KINDS } from '../events/anomaly-kinds.js';
 import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import type { TraceInstant } from '../analyzers/report-data.js';
-import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from './growth-text.js';
 import { leakVerdictOf, leakVerdictText } from './leak-verdict.js';
 import { MAX_CORE, shortSiteName } from './site-name.js';
 import { siteNoun, STACKLESS_GROUPING } from './site-words.js';
@@ -65,6 +66,9 @@ function when(i: TraceInstant): string {
   return `event ${thousands(i.event)} (line ${thousands(i.line)}${i.ts !== null ? `, ts ${i.ts}` : ''}${i.mark !== null ? `, after mark “${mdText(i.mark, 60)}”` : ''})`;
 }
 
+/** Mark labels in Markdown prose: typographic quotes, cut to 40 characters. */
+const quote: Quote = (text) => `“${text.slice(0, 40)}”`;
+
 export function formatReportMarkdown(d: ReportData): string {
   const a = d.analyze;
   const out: string[] = [];
@@ -87,7 +91,7 @@ export function formatReportMarkdown(d: ReportData): string {
   } else {
     out.push(
       `At the arena high-water mark, ${when(peak)}, pymalloc held **${bytes(peak.arenaBytes)}** in ${count(peak.arenas, 'arena')}, of which **${bytes(peak.allocatedBlockBytes)}** (${percent(peak.utilisation)}) were blocks in use.`,
-      `At the end, ${count(a.fragmentation.end.arenas, 'arena')} (${bytes(a.fragmentation.end.arenaBytes)}) ${a.fragmentation.end.arenas === 1 ? 'was' : 'were'} held, ${percent(a.fragmentation.end.utilisation)} in blocks in use; ${thousands(d.pinning.end.pinnedArenas)} pinned by live blocks.`,
+      `${capitalised(instantHeading(d.at, quote))}, ${count(a.fragmentation.judged.arenas, 'arena')} (${bytes(a.fragmentation.judged.arenaBytes)}) ${a.fragmentation.judged.arenas === 1 ? 'was' : 'were'} held, ${percent(a.fragmentation.judged.utilisation)} in blocks in use; ${thousands(d.pinning.judged.pinnedArenas)} pinned by live blocks.`,
       '',
     );
   }
@@ -129,8 +133,8 @@ export function formatReportMarkdown(d: ReportData): string {
       '',
     );
   }
-  out.push('## Fragmentation', '');
-  const splits: [string, FragmentationSummary][] = [...(peak === null ? [] : [['arena peak', peak] as [string, FragmentationSummary]]), ['end', a.fragmentation.end]];
+  out.push(`## Fragmentation ${mdText(instantHeading(d.at, quote), 120)}`, '');
+  const splits: [string, FragmentationSummary][] = [...(peak === null ? [] : [['arena peak', peak] as [string, FragmentationSummary]]), [instantText(d.at, quote), a.fragmentation.judged]];
   const parts: [string, keyof FragmentationSummary][] = [
     ['blocks in use', 'allocatedBlockBytes'],
     ['free blocks in used pools', 'availableBlockBytes'],
@@ -141,9 +145,9 @@ export function formatReportMarkdown(d: ReportData): string {
     ['arena bytes', 'arenaBytes'],
   ];
   out.push(table(['', ...splits.map((s) => s[0])], parts.map(([label, key]) => [label, ...splits.map((s) => bytes(s[1][key] as number))]), [false, ...splits.map(() => true)]), '');
-  const sc = d.sizeClasses.arenaPeak ?? d.sizeClasses.end;
+  const sc = d.sizeClasses.arenaPeak ?? d.sizeClasses.judged;
   if (sc.classes.length > 0) {
-    out.push(`## Size classes (${d.sizeClasses.arenaPeak !== null ? 'at the arena peak' : 'at the end'})`, '');
+    out.push(`## Size classes ${d.sizeClasses.arenaPeak !== null ? `at the arena peak (event ${thousands(d.sizeClasses.arenaPeak.event)})` : mdText(instantHeading(d.at, quote), 120)}`, '');
     out.push(
       table(
         ['block size', 'pools', 'blocks in use', 'capacity', 'used'],
@@ -153,9 +157,9 @@ export function formatReportMarkdown(d: ReportData): string {
       '',
     );
   }
-  const pin = d.pinning.end;
+  const pin = d.pinning.judged;
   if (pin.sitesByArenasPinned.length > 0) {
-    out.push('## Arena pinning at the end', '', `${count(pin.pinnedArenas, 'arena')} ${pin.pinnedArenas === 1 ? 'holds' : 'hold'} live blocks; besides them ${pin.pinnedArenas === 1 ? 'it holds' : 'they hold'} ${bytes(pin.heldBytes)}.`, '');
+    out.push(`## Arena pinning ${mdText(instantHeading(d.at, quote), 120)}`, '', `${count(pin.pinnedArenas, 'arena')} ${pin.pinnedArenas === 1 ? 'holds' : 'hold'} live blocks; besides them ${pin.pinnedArenas === 1 ? 'it holds' : 'they hold'} ${bytes(pin.heldBytes)}.`, '');
     out.push(
       table(
         [siteNoun(pin.groupedBy, hasStacks), 'arenas pinned', 'alone', 'pools pinned', 'kept unusable', 'quantization waste'],
@@ -167,14 +171,13 @@ export function formatReportMarkdown(d: ReportData): string {
   }
   const leaks = d.leaks;
   if (leaks.sites.length > 0) {
-    const quote = (text: string): string => `“${text.slice(0, 40)}”`;
-    out.push('## Leaks', '', `Leak verdict: **${leakVerdictText(leakVerdictOf(leaks), leaks.growth.steadyLeakSites)}**. Growth: ${mdText(growthSummary(leaks, quote), 400)}. ${mdText(leakInstantSentence(leaks, quote), 400)}`, '');
+    out.push(`## Leaks ${mdText(instantHeading(d.at, quote), 120)}`, '', `Leak verdict: **${leakVerdictText(leakVerdictOf(leaks), leaks.growth.steadyLeakSites)}**. Growth: ${mdText(growthSummary(leaks, quote), 400)}. ${mdText(leakInstantSentence(leaks, quote), 400)}`, '');
     if (leaks.growth.basis === 'windows') out.push(`Windows basis: ${mdText(WINDOWS_RULE_TEXT, 400)}.`, '');
     const noVerdict = noVerdictText(leaks);
     if (noVerdict !== null) out.push(`**${mdText(noVerdict, 400)}**: no site can be called a steady-state leak.`, '');
     out.push(
       table(
-        [siteNoun(leaks.groupedBy, leaks.hasStacks), 'verdict', 'live bytes per sample', 'slope', mdText(`live ${instantText(leaks, quote)}`, 80), 'blocks'],
+        [siteNoun(leaks.groupedBy, leaks.hasStacks), 'verdict', 'live bytes per sample', 'slope', mdText(`live ${instantText(leaks.at, quote)}`, 80), 'blocks'],
         leaks.sites
           .slice(0, ROWS)
           .map((s) => {
@@ -188,17 +191,17 @@ export function formatReportMarkdown(d: ReportData): string {
     );
   }
   if (d.whatIf !== null && d.whatIf.length > 0) {
-    out.push('## What if', '');
+    out.push(`## What if (judged ${mdText(instantHeading(d.at, quote), 120)})`, '');
     out.push(
       table(
-        ['version', 'arena / pool', 'peak footprint', 'arena peak', 'utilisation at arena peak', 'footprint at end'],
+        ['version', 'arena / pool', 'peak footprint', 'arena peak', 'utilisation at arena peak', mdText(`footprint ${instantText(d.at, quote)}`, 80)],
         d.whatIf.map((v) => [
           `CPython ${v.version}`,
           `${bytes(v.arenaSizeBytes)} / ${bytes(v.poolSizeBytes)}`,
           bytes(v.footprintPeak.value),
           thousands(v.arenasPeak.value),
           v.arenaPeak === null ? '–' : percent(v.arenaPeak.utilisation),
-          bytes(v.end.footprintBytes),
+          bytes(v.judged.footprintBytes),
         ]),
         [false, true, true, true, true, true],
       ),

@@ -12,6 +12,7 @@
 // Paths under the source root are relative to %SRCROOT%, so code scanning
 // annotates the line in the repository.
 
+import { instantText } from './instant-text.js';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
@@ -21,7 +22,7 @@ import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
 import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
-import { instantText, intervalUnit, noVerdictAdvice } from './growth-text.js';
+import { intervalUnit, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { visibleControls } from '../text/visible-controls.js';
 import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-location.js';
@@ -155,7 +156,7 @@ function traceResults(t: TraceCheck, root: string, allowIncomplete: boolean, all
     out.push(traceResult('memreplay/inexact-replay', `${t.file}: ${inexact}; ${ALLOW_INEXACT_ADVICE}.`, t.file, root, 'exactness'));
   }
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
-  const when = instantText(t.leaks, quote);
+  const when = instantText(t.leaks.at, quote);
   const reported = new Set<string>();
   for (const b of t.budgets) {
     if (b.passed) continue;

@@ -18,7 +18,7 @@ import { chartsFolder, type ReportFormat } from '../reports/report-files.js';
 export { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../reports/report-files.js';
 
 /** Plain data, so it crosses to a worker: buildReport's site and leak options, and how to write. */
-export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'keepImportFrames' | 'projectRoot' | 'at' | 'warmup' | 'marks' | 'suppressions'> {
+export interface ReportTaskOptions extends Pick<ReportOptions, 'by' | 'depth' | 'keepImportFrames' | 'projectRoot' | 'at' | 'atEnd' | 'warmup' | 'marks' | 'suppressions'> {
   readonly format: ReportFormat;
   readonly python?: PythonVersion;
   readonly traceFormat?: 'csv' | 'jsonl';
@@ -50,6 +50,7 @@ export const reportTask = defineTask<ReportTaskOptions, ReportTaskResult>({
       ...(options.keepImportFrames !== undefined ? { keepImportFrames: options.keepImportFrames } : {}),
       ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),
       ...(options.at !== undefined ? { at: options.at } : {}),
+      ...(options.atEnd === true ? { atEnd: true } : {}),
       ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
       ...(options.marks !== undefined ? { marks: options.marks } : {}),
       ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),

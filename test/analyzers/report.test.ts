@@ -29,15 +29,15 @@ describe('buildReport on a trace where one block pins an arena', () => {
     ]);
     expect(d.highWater.live_requested_bytes).toMatchObject({ value: 548 * 512 + 10, event: BYTES_PEAK_EVENT });
     expect(d.highWater.live_requested_bytes.live.groups[0]).toMatchObject({ key: 'app.py:10', blocks: 548 });
-    expect(d.pinning.end.sitesByArenasPinned[0]).toMatchObject({ site: 'leak.py:5', arenasSolelyPinned: 1 });
+    expect(d.pinning.judged.sitesByArenasPinned[0]).toMatchObject({ site: 'leak.py:5', arenasSolelyPinned: 1 });
     expect(d.pinning.arenaPeak).toMatchObject({ event: LEAK_EVENT, pinnedArenas: 2 });
     expect(d.arenaMap.arenaPeak).toMatchObject({ event: LEAK_EVENT, totalArenas: 2 });
-    expect(d.arenaMap.end.totalArenas).toBe(1);
+    expect(d.arenaMap.judged.totalArenas).toBe(1);
     expect(d.sizeClasses.arenaPeak!.classes.map((c) => [c.sizeClass, c.pools, c.blocksInUse, c.blockCapacity])).toEqual([
       [0, 1, 1, 253],
       [31, 64, 448, 448],
     ]);
-    expect(d.sizeClasses.end.classes).toEqual([
+    expect(d.sizeClasses.judged.classes).toEqual([
       { sizeClass: 0, blockSizeBytes: 16, pools: 1, blocksInUse: 1, blockCapacity: 253, utilisation: 1 / 253, availableBlockBytes: 252 * 16, quantizationBytes: 0 },
     ]);
     // The leak section is what `memreplay leaks` says: one site live at the end, held since event 449 (after the
@@ -55,8 +55,8 @@ describe('buildReport on a trace where one block pins an arena', () => {
     expect(d.analyze.liveBlocks).toMatchObject({ groupedBy: 'traceback', depth: 2 });
     expect(d.analyze.liveBlocks.groups.map((g) => g.key)).toEqual(['main.py:2; leak.py:5']);
     expect(d.highWater.arenas.live.groups.map((g) => g.key)).toEqual(['main.py:1; app.py:10', 'main.py:2; leak.py:5']);
-    expect(d.pinning.end).toMatchObject({ groupedBy: 'traceback', depth: 2 });
-    expect(d.pinning.end.sitesByArenasPinned[0]!.site).toBe('main.py:2; leak.py:5');
+    expect(d.pinning.judged).toMatchObject({ groupedBy: 'traceback', depth: 2 });
+    expect(d.pinning.judged.sitesByArenasPinned[0]!.site).toBe('main.py:2; leak.py:5');
     expect(d.leaks).toEqual(await findLeaks(path, { by: 'traceback', depth: 2, warmup: { percent: 50 } }));
     expect(d.leaks.growth.warmup).toBeGreaterThan((await findLeaks(path)).growth.warmup);
   });
@@ -65,13 +65,13 @@ describe('buildReport on a trace where one block pins an arena', () => {
     const d = await buildReport(path, { suppressions: parseSuppressions('leak:leak.py:5\n', 'accepted.supp') });
     expect(d.leaks.sites).toEqual([]);
     expect(d.leaks.suppressions).toEqual([{ pattern: 'leak.py:5', file: 'accepted.supp', line: 1, blocks: 1, bytes: 10 }]);
-    expect(d.pinning.end.sitesByArenasPinned[0]!.site).toBe('leak.py:5');
+    expect(d.pinning.judged.sitesByArenasPinned[0]!.site).toBe('leak.py:5');
     expect(d.analyze.liveBlocks.groups[0]!.key).toBe('leak.py:5');
   });
 
   it('puts the what-if versions side by side, in the order asked', async () => {
     const d = await buildReport(path, { whatIf: ['3.11', '3.8'] });
-    expect(d.whatIf!.map((w) => [w.version, w.arenasPeak.value, w.end.arenas])).toEqual([
+    expect(d.whatIf!.map((w) => [w.version, w.arenasPeak.value, w.judged.arenas])).toEqual([
       ['3.11', 1, 1],
       ['3.8', 2, 1],
     ]);
@@ -100,15 +100,17 @@ describe('buildReport on a real CPython trace (startup-3.11)', () => {
       if (m === 'arenas') expect(max).toBe(analyze.highWater.arenas.value);
       if (m === 'footprintBytes') expect(max).toBe(analyze.highWater.footprint_bytes.value);
     }
-    const { replayer: end } = await replayTrace(path);
+    // Every section is judged at the `stats` mark, captured on the way: as a replay stopped there sees it.
+    expect(d.at).toMatchObject({ mark: 'stats', end: false, event: d.leaks.at.event });
+    const { replayer: end } = await replayTrace(path, { stopAtMark: 'stats' });
     const stats = countersStats(end.model);
-    expect(d.sizeClasses.end.classes.map((c) => [c.sizeClass, c.pools, c.blocksInUse])).toEqual(
+    expect(d.sizeClasses.judged.classes.map((c) => [c.sizeClass, c.pools, c.blocksInUse])).toEqual(
       stats.classes.map((c) => [c.sizeClass, c.pools, c.blocksInUse]),
     );
-    expect(d.arenaMap.end.totalArenas).toBe(stats.arenasCurrent);
-    expect(d.arenaMap.end.arenas.reduce((n, a) => n + a.liveBlocks, 0)).toBe(end.model.blocksInUseTotal);
-    expect(d.arenaMap.end.arenas.reduce((n, a) => n + a.poolsInUse, 0)).toBe(d.timeline.buckets.at(-1)!.at.poolsInUse);
-    expect(d.pinning.end.pinnedArenas + d.pinning.end.emptyArenas).toBe(stats.arenasCurrent);
+    expect(d.arenaMap.judged.totalArenas).toBe(stats.arenasCurrent);
+    expect(d.arenaMap.judged.arenas.reduce((n, a) => n + a.liveBlocks, 0)).toBe(end.model.blocksInUseTotal);
+    expect(d.arenaMap.judged.arenas.reduce((n, a) => n + a.poolsInUse, 0)).toBe(stats.classes.reduce((n, c) => n + c.pools, 0));
+    expect(d.pinning.judged.pinnedArenas + d.pinning.judged.emptyArenas).toBe(stats.arenasCurrent);
 
     const peakEvent = analyze.highWater.arenas.event;
     const { replayer: atPeak } = await replayTrace(path, { stopAtEvent: peakEvent });

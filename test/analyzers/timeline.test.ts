@@ -4,7 +4,9 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeReplayed } from '../../src/analyzers/analyze.js';
+import { analyzeReplayed, judgedStateCapture } from '../../src/analyzers/analyze.js';
+import { DEFAULT_SITE_GROUPING } from '../../src/analyzers/site-table.js';
+import { ImportContext } from '../../src/import/import-context.js';
 import { ArenaPeakObserver } from '../../src/analyzers/arena-peak.js';
 import { TIMELINE_METRICS, type TimelineValues } from '../../src/analyzers/report-data.js';
 import { readTimelineMetrics, TimelineObserver } from '../../src/analyzers/timeline.js';
@@ -127,10 +129,13 @@ describe('the timeline of a real CPython trace', () => {
       const timeline = new TimelineObserver();
       const peak = new ArenaPeakObserver();
       const atMarks: PymallocStats[] = [];
+      const ctx = new ImportContext(name);
+      const atEnd = judgedStateCapture(ctx, 5, DEFAULT_SITE_GROUPING, null);
       const replayed = await replayTrace(join(FIXTURES, `${name}.csv.gz`), {
-        observers: [timeline, peak, { onMark: (r: Replayer) => void atMarks.push(countersStats(r.model)) }],
+        context: ctx,
+        observers: [timeline, peak, atEnd, { onMark: (r: Replayer) => void atMarks.push(countersStats(r.model)) }],
       });
-      const analyze = analyzeReplayed(replayed, peak, 5);
+      const analyze = analyzeReplayed(replayed, peak, atEnd.valueAt(replayed.replayer));
       const t = timeline.result();
       expect(t.buckets.length).toBeGreaterThan(256);
       expect(t.buckets.length).toBeLessThanOrEqual(512);
@@ -139,8 +144,8 @@ describe('the timeline of a real CPython trace', () => {
       const last = t.buckets.at(-1)!;
       expect(last.event).toBe(analyze.events.total);
       expectAgreesWithStats(last.at, countersStats(replayed.replayer.model));
-      expect(last.at.liveBlocks).toBe(analyze.end.liveBlocks);
-      expect(last.at.footprintBytes).toBe(analyze.end.footprintBytes);
+      expect(last.at.liveBlocks).toBe(analyze.judged.liveBlocks);
+      expect(last.at.footprintBytes).toBe(analyze.judged.footprintBytes);
       const peakOf = (m: 'arenas' | 'poolsInUse' | 'liveRequestedBytes' | 'footprintBytes' | 'allocatedBlockBytes') =>
         Math.max(...t.buckets.map((b) => b.max[m]));
       expect(peakOf('arenas')).toBe(analyze.highWater.arenas.value);

@@ -41,7 +41,8 @@ describe('diff of two event traces', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.schema).toBe('memreplay.trace-diff/2');
+    expect(doc.schema).toBe('memreplay.trace-diff/3');
+    expect(doc.old.instant).toMatchObject({ mark: null, end: true, event: doc.old.events });
     expect(doc.depth).toBeNull();
     expect(doc.at).toBeNull();
     const [first, ...rest] = doc.liveBlocks.statistics;
@@ -60,7 +61,7 @@ describe('diff of two event traces', () => {
     const { base, leaky } = traces();
     const text = memreplay(['diff', base, leaky]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/event traces compared at the end \(live blocks by lineno\)/);
+    expect(text.stdout).toMatch(/event traces compared at the end of the trace \(old event \d+; new event \d+\) \(live blocks by lineno\)/);
     expect(text.stdout).toMatch(/4\.69 KiB\s+\+4\.69 KiB\s+50\s+\+50\s+app\.py:31\n/);
     expect(text.stdout).toMatch(/live blocks\s+2\s+52\s+\+50/);
     const byFile = memreplay(['diff', base, leaky, '--by', 'filename', '--format', 'tracemalloc']);
@@ -117,18 +118,19 @@ describe('diff of two event traces', () => {
   it('reports the same high-water marks and fragmentation as analyze', () => {
     const older = join(FIXTURES, 'startup-3.11.csv.gz');
     const newer = join(FIXTURES, 'startup-3.13.csv.gz');
-    // analyze reports the end of each trace: diff at the ends (--at-end), not at its default stats mark.
+    // At the ends: the diff's high-water marks are those of the replay up to its instant, analyze's of the whole trace.
     const doc = JSON.parse(memreplay(['diff', older, newer, '--json', '--at-end']).stdout);
-    const analyzed = JSON.parse(memreplay(['analyze', older, newer, '--json']).stdout);
+    const analyzed = JSON.parse(memreplay(['analyze', older, newer, '--json', '--at-end']).stdout);
     const metric = (name: string) => doc.metrics.find((m: { name: string }) => m.name === name);
     for (const [i, side] of [[0, 'old'], [1, 'new']] as const) {
       const a = analyzed.traces[i];
       expect(doc[side].python.version).toBe(a.python.version);
       expect(doc[side].fragmentation).toEqual(a.fragmentation);
+      expect(doc[side].instant).toEqual(a.at);
       for (const m of ['arenas', 'pools_in_use', 'footprint_bytes', 'live_requested_bytes']) {
         expect(metric(`high_water.${m}`)[side]).toBe(a.highWater[m].value);
       }
-      expect(metric('end.allocated_blocks')[side]).toBe(a.end.allocatedBlocks);
+      expect(metric('end.allocated_blocks')[side]).toBe(a.judged.allocatedBlocks);
       expect(metric('fragmentation.arena_peak.utilisation')[side]).toBe(a.fragmentation.arenaPeak.utilisation);
       expect(doc.liveBlocks.totals.count - (side === 'old' ? doc.liveBlocks.totals.countDiff : 0)).toBe(a.liveBlocks.totalBlocks);
     }
@@ -145,15 +147,16 @@ describe('diff of two event traces', () => {
     expect(r.stdout).toContain('(live blocks by traceback, innermost 1 frame per stack)\n');
     expect(r.stdout).toContain(`  old  ${one}  (csv; CPython 3.11 model; 1 event)\n`);
     expect(r.stdout).toContain(`  new  ${two}  (csv; CPython 3.11 model; 2 events, 1 anomaly)\n`);
-    expect(r.stdout).toContain('\nlive blocks at the end: 16 B (0 B) in 1 block (0)\n');
+    expect(r.stdout).toContain('\nlive blocks at the end of the trace (old event 1; new event 2): 16 B (0 B) in 1 block (0)\n');
   });
 
   it('groups the blocks of traces without call stacks by domain and size class, and says so instead of the --by key', () => {
     // At the ends (--at-end); by default at each trace's stats mark (below).
     const r = memreplay(['diff', '--at-end', join(FIXTURES, 'startup-3.11.csv.gz'), join(FIXTURES, 'startup-3.12.csv.gz')]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('event traces compared at the end (live blocks by domain and size class: neither trace has call stacks)');
-    expect(r.stdout).toContain('\nlive blocks at the end: 78.5 KiB (+78.5 KiB) in 1,558 blocks (+1,558)\nlargest changes by domain and size class (3 of 3):\n');
+    expect(r.stdout.split('\n')[0]).toMatch(/^event traces compared at the end of the trace \(old event [\d,]+; new event [\d,]+\) \(live blocks by domain and size class: neither trace has call stacks\)$/);
+    expect(r.stdout).toMatch(/\nlive blocks at the end of the trace \(old event [\d,]+; new event [\d,]+\): 78\.5 KiB/);
+    expect(r.stdout).toContain(': 78.5 KiB (+78.5 KiB) in 1,558 blocks (+1,558)\nlargest changes by domain and size class (3 of 3):\n');
     expect(r.stdout).toMatch(/ +size +diff +blocks +diff {2}group\n/);
     expect(r.stdout).not.toContain('by lineno');
   });
@@ -170,9 +173,10 @@ describe('diff of two event traces', () => {
     const { base } = traces();
     const mixed = memreplay(['diff', base, startup]);
     expect(mixed.code).toBe(0);
-    expect(mixed.stdout.split('\n')[0]).toMatch(/^event traces compared old at the end, new at mark "stats" /);
+    expect(mixed.stdout.split('\n')[0]).toMatch(/^event traces compared old at the end of the trace \(event \d+\), new at mark "stats" \(event [\d,]+\) /);
     const mixedDoc = JSON.parse(memreplay(['diff', '--json', base, startup]).stdout);
     expect([mixedDoc.at, mixedDoc.old.at, mixedDoc.new.at]).toEqual([null, null, 'stats']);
+    expect([mixedDoc.old.instant.end, mixedDoc.new.instant.mark]).toEqual([true, 'stats']);
     expect(memreplay(['diff', '--at', 'stats', '--at-end', startup, startup]).code).toBe(2);
   });
 

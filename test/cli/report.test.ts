@@ -151,15 +151,15 @@ describe('memreplay report', () => {
     expect(index.failures.map((f) => f.file)).toEqual([traces[1]]);
   });
 
-  it('--format json writes the memreplay.report/2 document, and a batch index memreplay.report-index/1', () => {
+  it('--format json writes the memreplay.report/3 document, and a batch index memreplay.report-index/2', () => {
     const out = tempDir();
     const r = memreplay(['report', STARTUP, STARTUP_38, '-o', out, '--format', 'json', '-q']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'startup-3.11.json'), 'utf8')) as { schema: string; analyze: { events: { total: number } } };
-    expect(doc.schema).toBe('memreplay.report/2');
+    expect(doc.schema).toBe('memreplay.report/3');
     expect(doc.analyze.events.total).toBe(36_282);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { schema: string; traces: { report: string }[] };
-    expect(index.schema).toBe('memreplay.report-index/1');
+    expect(index.schema).toBe('memreplay.report-index/2');
     expect(index.traces.map((t) => t.report)).toEqual(['startup-3.11.json', 'startup-3.8.json']);
   });
 

@@ -31,7 +31,7 @@ function groupsOf(args: string[]): Group[] {
   const r = memreplay(['analyze', ...args, '--json']);
   expect(r.stderr).toBe('');
   const doc = JSON.parse(r.stdout);
-  expect(doc.schema).toBe('memreplay.analyze/2');
+  expect(doc.schema).toBe('memreplay.analyze/3');
   return doc.traces[0].liveBlocks.groups.map((g: Group) => [g.key, g.blocks, g.requestedBytes]);
 }
 
@@ -44,7 +44,7 @@ describe('--by and --depth in analyze and report', () => {
     expect(groupsOf([file, '--by', 'filename'])).toEqual([['app/io.py', 3, 600], noStack]);
     expect(groupsOf([file, '--by', 'traceback', '--depth', '2'])[0]).toEqual(['main (main.py:3); parse (app/io.py:30)', 1, 300]);
     const text = memreplay(['analyze', file, '--by', 'traceback', '--depth', '1']);
-    expect(text.stdout).toContain('live blocks at the end by traceback (depth 1; 4 sites):');
+    expect(text.stdout).toMatch(/live blocks at the end of the trace \(event \d+[^)]*\) by traceback \(depth 1; 4 sites\):/);
   });
 
   it('analyze passes --by to its workers: the same groups with --jobs 2', () => {
@@ -63,9 +63,9 @@ describe('--by and --depth in analyze and report', () => {
     const r = memreplay(['report', file, '-o', dir, '--format', 'json', '--by', 'filename', '-q']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(dir, 'sites.json'), 'utf8'));
-    expect(doc.schema).toBe('memreplay.report/2');
+    expect(doc.schema).toBe('memreplay.report/3');
     expect(doc.analyze.liveBlocks.groups[0].key).toBe('app/io.py');
-    expect(doc.pinning.end.sitesByArenasPinned[0].site).toBe('app/io.py');
+    expect(doc.pinning.judged.sitesByArenasPinned[0].site).toBe('app/io.py');
     expect(doc.highWater.live_requested_bytes.live.groups[0].key).toBe('app/io.py');
     expect(doc.leaks.groupedBy).toBe('filename');
     expect(doc.leaks.sites[0]).toMatchObject({ key: 'app/io.py', blocks: 3, requestedBytes: 600 });

@@ -71,7 +71,7 @@ describe('memreplay stats', () => {
     ]);
     expect(analyzed.highWater.arenas.value).toBe(2);
     expect(memreplay(['analyze', file]).stdout).toContain(
-      'pymalloc states at the end: 2 (main 1 arena, 1 block; interp 1 1 arena, 2 blocks); high-water marks are summed over them, fragmentation is the main one\'s',
+      'pymalloc states at the end of the trace (event 5): 2 (main 1 arena, 1 block; interp 1 1 arena, 2 blocks); high-water marks are summed over them, fragmentation is the main one\'s',
     );
     const bad = memreplay(['stats', file, '--interp', 'x']);
     expect(bad.code).toBe(2);

@@ -15,10 +15,10 @@ import { tempDir } from '../cli/helpers.js';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
 
 describe('formatAnalyzeText', () => {
-  it('says "no live blocks at the end" instead of an empty table', async () => {
+  it('says "no live blocks at the end of the trace" instead of an empty table', async () => {
     const text = formatAnalyzeText(await analyzeTrace(writeTrace(['alloc,0x10030,48,,obj,,,,,', 'free,0x10030,,,obj,,,,,'])));
-    expect(text).toContain('\nno live blocks at the end\n\nfragmentation at the end:\n');
-    expect(text).toContain('at the end: 0 live blocks,');
+    expect(text).toContain('\nno live blocks at the end of the trace (event 2)\n\nfragmentation at the end of the trace (event 2):\n');
+    expect(text).toContain('\nat the end of the trace (event 2): 0 live blocks,');
     expect(text).toContain('no arena records: 1 arena placed by the model');
     expect(text).toMatch(/bytes from the C library .* 0 B {2}never reached\n/);
     expect(text).toContain('  1 arena = 1.00 MiB; 0 pools in use, 64 unused;');
@@ -37,7 +37,7 @@ describe('formatAnalyzeText', () => {
   });
 
   it('counts one of a thing in the singular (startup-3.11: one arena released, one left)', async () => {
-    const text = formatAnalyzeText(await analyzeTrace(join(FIXTURES, 'startup-3.11.csv.gz')));
+    const text = formatAnalyzeText(await analyzeTrace(join(FIXTURES, 'startup-3.11.csv.gz'), { atEnd: true }));
     expect(text).toContain('arenas 2 from trace, 1 release confirmed, 0 mismatches');
     expect(text).toMatch(/^ {2}1 arena = 1\.00 MiB; 0 pools in use, 63 unused;/m);
     expect(text).not.toMatch(/\b1 (arenas|releases|blocks|pools|mismatches)\b/);
@@ -45,15 +45,15 @@ describe('formatAnalyzeText', () => {
 
   it('lists one live block as "1 block"', async () => {
     const text = formatAnalyzeText(await analyzeTrace(writeTrace(['alloc,0x10030,48,,obj,,,,,'])));
-    expect(text).toContain('at the end: 1 live block, 48 B requested;');
+    expect(text).toContain('\nat the end of the trace (event 1): 1 live block, 48 B requested;');
     expect(text).toContain(
-      'live blocks at the end by domain and size class (the trace has no call stacks; 1 group):\n        48 B          1 block   (no stack) obj size class 2 (48-byte blocks)\n',
+      'live blocks at the end of the trace (event 1) by domain and size class (the trace has no call stacks; 1 group):\n        48 B          1 block   (no stack) obj size class 2 (48-byte blocks)\n',
     );
   });
 
   it('groups the live blocks of a trace without stacks by domain and size class, and says so instead of "by lineno"', async () => {
     const text = formatAnalyzeText(await analyzeTrace(join(FIXTURES, 'startup-3.8.csv.gz')));
-    expect(text).toMatch(/^live blocks at the end by domain and size class \(the trace has no call stacks; top 20 of \d+ groups\):$/m);
+    expect(text).toMatch(/^live blocks at mark "stats" \(event [\d,]+\) by domain and size class \(the trace has no call stacks; top 20 of \d+ groups\):$/m);
     expect(text).not.toContain('by lineno');
   });
 
@@ -64,9 +64,9 @@ describe('formatAnalyzeText', () => {
     w.alloc(40, [], 'mem');
     const file = join(tempDir(), 'stacks.csv');
     writeFileSync(file, w.text());
-    expect(formatAnalyzeText(await analyzeTrace(file))).toContain('\nlive blocks at the end by lineno (3 sites):\n');
-    expect(formatAnalyzeText(await analyzeTrace(file, { top: 1, by: 'traceback', depth: 1 }))).toContain(
-      '\nlive blocks at the end by traceback (depth 1; top 1 of 3 sites):\n',
+    expect(formatAnalyzeText(await analyzeTrace(file))).toMatch(/\nlive blocks at the end of the trace \(event 3, [\d.]+ s\) by lineno \(3 sites\):\n/);
+    expect(formatAnalyzeText(await analyzeTrace(file, { top: 1, by: 'traceback', depth: 1 }))).toMatch(
+      /\nlive blocks at the end of the trace \(event 3, [\d.]+ s\) by traceback \(depth 1; top 1 of 3 sites\):\n/,
     );
   });
 

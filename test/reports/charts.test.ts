@@ -92,7 +92,7 @@ describe('arena map runs', () => {
   });
 
   it('merges neighbouring pools of one bin into a run, arena by arena', () => {
-    const map = sampleReportData({ arenas: 2 }).arenaMap.end;
+    const map = sampleReportData({ arenas: 2 }).arenaMap.judged;
     const arena = { ...map.arenas[0]!, pools: [1, 0.9, 0, 0, null, null] };
     const runs = poolRuns({ ...map, arenas: [arena, { ...arena, pools: [0.1] }] });
     expect(runs).toEqual([
@@ -106,7 +106,7 @@ describe('arena map runs', () => {
 
 describe('the arena map', () => {
   it('draws one arena as one row of readable height, named like the pinning tables, with a title no taller than the map', async () => {
-    const map = sampleReportData({ arenas: 1 }).arenaMap.end;
+    const map = sampleReportData({ arenas: 1 }).arenaMap.judged;
     expect(map.arenas.length).toBe(1);
     const scene = await sceneItems(arenaMapChart('arena-map-end', 'x', map).spec);
     const cells = scene.filter((i) => i.marktype === 'rect' && i.role === 'mark');
@@ -121,7 +121,7 @@ describe('the arena map', () => {
   });
 
   it('gives each of many arenas its own row, in address order', async () => {
-    const map = sampleReportData({ arenas: 40 }).arenaMap.end;
+    const map = sampleReportData({ arenas: 40 }).arenaMap.judged;
     const scene = await sceneItems(arenaMapChart('arena-map-end', 'x', map).spec);
     const rows = new Set(scene.filter((i) => i.marktype === 'rect' && i.role === 'mark').map((c) => Math.round(c.y1)));
     expect(rows.size).toBe(map.arenas.length);

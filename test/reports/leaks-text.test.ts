@@ -13,7 +13,7 @@ describe('formatLeaksText', () => {
   it('says "1 block" and "1 site" for a leak that grows one block', async () => {
     const dir = tempDir();
     const text = formatLeaksText(await findLeaks(oneBlockTrace(dir)));
-    expect(text).toContain('live at the end of the trace (event 17): 1 block, 384 B requested, in 1 site by lineno\n');
+    expect(text).toMatch(/live at the end of the trace \(event 17, [\d.]+ s\): 1 block, 384 B requested, in 1 site by lineno\n/);
     expect(text).toContain(`  grow (${dir}/app/cache.py:7)\n    +64 B per mark; 384 B in 1 block live at the end of the trace; rose in 5 of 5 intervals after the warm-up\n`);
     expect(text).toContain('growth: 6 marks; warm-up 1 mark, 5 intervals after it; 1 site seen (1 of them live at the end of the trace): 1 steady-state leak site, 0 bounded, 0 retained once, 0 transient\n');
     expect(text).not.toMatch(/\b1 (blocks|sites|marks|intervals)\b/);
@@ -30,7 +30,7 @@ describe('formatLeaksText', () => {
 
   it('names the --by grouping of a trace with stacks', async () => {
     const text = formatLeaksText(await findLeaks(join(ROOT, 'traces', 'leak-3.11.csv.gz'), { stopAtMark: 'stats', by: 'traceback', depth: 2, top: 1 }));
-    expect(text).toMatch(/^live at mark "stats" \(event 44,389\): 10,386 blocks, 1\.15 MiB requested, in [\d,]+ sites by traceback \(depth 2\)$/m);
+    expect(text).toMatch(/^live at mark "stats" \(event 44,389, [\d.]+ s\): 10,386 blocks, 1\.15 MiB requested, in [\d,]+ sites by traceback \(depth 2\)$/m);
     expect(text).toContain('\nother live sites by bytes (top 1):\n');
   });
 });

@@ -30,8 +30,8 @@ interface Rendered {
   html: string;
 }
 
-async function render(file: string): Promise<Rendered> {
-  const data = await buildReport(file);
+async function render(file: string, options: { atEnd?: boolean } = {}): Promise<Rendered> {
+  const data = await buildReport(file, options);
   return { data, md: formatReportMarkdown(data), html: pageText((await renderHtmlReport(data, { chartsHref: 'x.charts' })).html) };
 }
 
@@ -39,20 +39,24 @@ describe('report wording', () => {
   // CPython 3.11's start-up, recorded without call stacks: two arenas at the
   // peak, one given back at finalization, no block live at the end.
   let startup: Rendered;
+  // The same, judged at the end of the trace (--at-end), after the interpreter's shutdown.
+  let startupAtEnd: Rendered;
   // One block, reallocated bigger at each of 6 marks, without arena records.
   let oneBlock: Rendered;
   beforeAll(async () => {
     startup = await render(join(FIXTURES, 'startup-3.11.csv.gz'));
+    startupAtEnd = await render(join(FIXTURES, 'startup-3.11.csv.gz'), { atEnd: true });
     oneBlock = await render(oneBlockTrace(tempDir()));
   }, 60_000);
 
   it('says "1 arena was held" and "1 release" for the one arena left at the end', () => {
-    expect(startup.data.analyze.fragmentation.end.arenas).toBe(1);
-    expect(startup.md).toContain('\nAt the end, 1 arena (1.00 MiB) was held, 0.0% in blocks in use; 0 pinned by live blocks.\n');
-    expect(startup.md).toContain('pymalloc held **2.00 MiB** in 2 arenas, of which');
-    expect(startup.html).toContain('At the end, 1 arena (1.00 MiB) was still held,');
-    expect(startup.html).toContain('17,515 of 17,515 pymalloc block addresses predicted exactly; 2 arenas from the trace, 1 release confirmed, 0 mismatches');
-    expect(startup.html).toContain(' 0 live blocks, 0 B requested; C library 0 blocks, 0 B;');
+    const s = startupAtEnd;
+    expect(s.data.analyze.fragmentation.judged.arenas).toBe(1);
+    expect(s.md).toMatch(/\nAt the end of the trace \(event [\d,]+\), 1 arena \(1\.00 MiB\) was held, 0\.0% in blocks in use; 0 pinned by live blocks\.\n/);
+    expect(s.md).toContain('pymalloc held **2.00 MiB** in 2 arenas, of which');
+    expect(s.html).toMatch(/At the end of the trace \(event [\d,]+\), 1 arena \(1\.00 MiB\) was still held,/);
+    expect(s.html).toContain('17,515 of 17,515 pymalloc block addresses predicted exactly; 2 arenas from the trace, 1 release confirmed, 0 mismatches');
+    expect(s.html).toContain(' 0 live blocks, 0 B requested; C library 0 blocks, 0 B;');
   });
 
   it('calls the blocks of a trace without call stacks groups by domain and size class, not call sites', () => {
@@ -68,12 +72,12 @@ describe('report wording', () => {
 
   it('counts one live block, one arena placed by the model, and one pinned arena in the singular', () => {
     const a = oneBlock.data.analyze;
-    expect([a.end.liveBlocks, a.fragmentation.end.arenas, a.verification.arenas.placedByModel]).toEqual([1, 1, 1]);
-    expect(oneBlock.html).toContain('live at the end (1 block)');
+    expect([a.judged.liveBlocks, a.fragmentation.judged.arenas, a.verification.arenas.placedByModel]).toEqual([1, 1, 1]);
+    expect(oneBlock.html).toContain('live at the end of the trace (1 block)');
     expect(oneBlock.html).toContain('no arena records in the trace: the model placed 1 arena itself');
     expect(oneBlock.html).toContain(' 1 live block, 384 B requested; C library 0 blocks,');
-    expect(oneBlock.html).toContain('At the end, 1 arena (1.00 MiB) was still held,');
-    expect(oneBlock.md).toContain('\nAt the end, 1 arena (1.00 MiB) was held,');
+    expect(oneBlock.html).toMatch(/At the end of the trace \(event 17, [\d.]+ s\), 1 arena \(1\.00 MiB\) was still held,/);
+    expect(oneBlock.md).toMatch(/\nAt the end of the trace \(event 17, [\d.]+ s\), 1 arena \(1\.00 MiB\) was held,/);
     expect(oneBlock.md).toContain('\n1 arena holds live blocks; besides them it holds ');
     expect(oneBlock.md).toContain('pymalloc held **1.00 MiB** in 1 arena, of which **64 B** (0.0%) were blocks in use.');
     expect(oneBlock.md).toContain('\nevent 1 (line 3, ts 1000): 1 block, 64 B requested, in 1 call site.\n');

@@ -8,9 +8,14 @@ import { HOSTILE, hostileText, sampleReportData } from './sample-report-data.js'
 describe('the Markdown report', () => {
   it('has a heading per section and tables of the numbers', () => {
     const md = formatReportMarkdown(sampleReportData({ whatIf: ['3.8', '3.13'] }));
-    for (const h of ['## Summary', '## High-water marks', '## Marks', '## Fragmentation', '## Size classes (at the arena peak)', '## Arena pinning at the end', '## Leaks', '## What if', '## Anomalies']) {
+    for (const h of ['## Summary', '## High-water marks', '## Marks', '## Anomalies']) {
       expect(md).toContain(`\n${h}\n`);
     }
+    // The sections judged at the report's instant name it (the sample's: the end of the trace).
+    for (const h of ['## Fragmentation', '## Arena pinning', '## Leaks', '## What if (judged']) {
+      expect(md).toMatch(new RegExp(`\\n${h.replace('(', '\\(')} at the end of the trace \\(event [\\d,]+, [\\d.]+ s\\)\\)?\\n`));
+    }
+    expect(md).toMatch(/\n## Size classes at the arena peak \(event [\d,]+\)\n/);
     expect(md).toMatch(/\| CPython 3\.8 \| 256 KiB \/ 4\.00 KiB \|/);
     // The sample skipped one bad record.
     expect(md).toContain('\n1 bad record skipped (--lenient).\n');
@@ -18,7 +23,7 @@ describe('the Markdown report', () => {
 
   it('shows the leak verdicts of memreplay leaks: steady leaks first, with their evidence, slope and live bytes', () => {
     const md = formatReportMarkdown(sampleReportData({ sites: 3 }));
-    const leaks = md.slice(md.indexOf('\n## Leaks\n'), md.indexOf('\n## What if') < 0 ? undefined : md.indexOf('\n## What if'));
+    const leaks = md.slice(md.indexOf('\n## Leaks '), md.indexOf('\n## What if') < 0 ? undefined : md.indexOf('\n## What if'));
     expect(leaks).toContain('Growth: 64 marks; warm-up 2 marks, 62 intervals after it; 6 sites seen (5 of them live at the end of the trace): 3 steady-state leak sites, 0 bounded, 2 retained once, 1 transient.');
     const rows = leaks.split('\n').filter((l) => l.startsWith('| app'));
     expect(rows[0]!.split(' | ')).toEqual(['| app/module\\_0.py:10', 'steady leak', textSparkline(sampleReportData({ sites: 3 }).leaks.sites[0]!.growth.liveBytes), '+781 B per mark', '48.8 KiB', '900 |']);

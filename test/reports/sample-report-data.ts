@@ -149,6 +149,8 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
   const peakEvent = Math.round(events * 0.66);
   const peakInstant = instant(peakEvent, markAt(peakEvent));
   const endInstant = instant(events, markAt(events));
+  /** The report's judged instant: the end of the trace, where the leak section is too. */
+  const judgedAt = { event: events, ts: events * 1000, seconds: (events * 1000 - 1000) / 1e9, mark: null, end: true };
   const frag = (v: TimelineValues): FragmentationSummary => ({
     arenas: v.arenas,
     arenaBytes: v.arenaBytes,
@@ -383,7 +385,8 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
       arenasPeak: pv(peakValues.arenas),
       poolsPeak: pv(peakValues.poolsInUse),
       blockBytesPeak: pv(peakValues.allocatedBlockBytes),
-      end: { ...frag(endValues), footprintBytes: endValues.footprintBytes, blocksInUse: endValues.liveBlocks },
+      at: judgedAt,
+      judged: { ...frag(endValues), footprintBytes: endValues.footprintBytes, blocksInUse: endValues.liveBlocks },
       arenaPeak: { ...frag(peakValues), ...peakInstant },
     };
   });
@@ -446,7 +449,8 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
       exact: true,
     },
     highWater: hw,
-    end: {
+    at: judgedAt,
+    judged: {
       liveBlocks: endValues.liveBlocks,
       liveRequestedBytes: endValues.liveRequestedBytes,
       allocatedBlocks: endValues.liveBlocks,
@@ -455,20 +459,21 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
       footprintBytes: endValues.footprintBytes,
     },
     liveBlocks: live(siteCount, 0),
-    fragmentation: { end: frag(endValues), arenaPeak: empty ? null : { ...frag(peakValues), ...peakInstant } },
+    fragmentation: { judged: frag(endValues), arenaPeak: empty ? null : { ...frag(peakValues), ...peakInstant } },
   };
 
   return {
     schema: REPORT_SCHEMA,
     analyze,
+    at: judgedAt,
     timeline: { bucketEvents, maxBuckets: 512, buckets, marks, maxMarks: 1000, marksOmitted: 0, firstTs: o.timestamps === false || empty ? null : 1000 },
     markWindow: o.markWindow === false || empty ? null : markWindow(),
-    sizeClasses: { end: sizeClasses(endInstant, 0.5), arenaPeak: empty ? null : sizeClasses(peakInstant, 0.9) },
+    sizeClasses: { judged: sizeClasses(endInstant, 0.5), arenaPeak: empty ? null : sizeClasses(peakInstant, 0.9) },
     arenaMap: {
-      end: arenaMap(endInstant, 0.4, endValues.arenas),
+      judged: arenaMap(endInstant, 0.4, endValues.arenas),
       arenaPeak: empty ? null : arenaMap(peakInstant, 0.9, peakValues.arenas),
     },
-    pinning: { end: pinning(endInstant, endValues.arenas), arenaPeak: empty ? null : pinning(peakInstant, peakValues.arenas) },
+    pinning: { judged: pinning(endInstant, endValues.arenas), arenaPeak: empty ? null : pinning(peakInstant, peakValues.arenas) },
     highWater: peakSites,
     leaks,
     whatIf: whatIf ?? null,

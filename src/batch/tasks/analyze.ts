@@ -5,7 +5,7 @@ import { analyzeTrace, type AnalyzeOptions, type AnalyzeResult } from '../../ana
 import { defineTask } from '../task.js';
 
 /** The options that can cross to a worker: analyzeTrace's, without callbacks and observers. */
-export type AnalyzeTaskOptions = Pick<AnalyzeOptions, 'python' | 'format' | 'lenient' | 'top' | 'by' | 'depth' | 'keepImportFrames' | 'projectRoot'>;
+export type AnalyzeTaskOptions = Pick<AnalyzeOptions, 'python' | 'format' | 'lenient' | 'top' | 'by' | 'depth' | 'keepImportFrames' | 'projectRoot' | 'atEnd'>;
 
 export const analyzeTask = defineTask<AnalyzeTaskOptions, AnalyzeResult>({
   name: 'analyze',
@@ -19,6 +19,7 @@ export const analyzeTask = defineTask<AnalyzeTaskOptions, AnalyzeResult>({
       ...(options.depth !== undefined ? { depth: options.depth } : {}),
       ...(options.keepImportFrames !== undefined ? { keepImportFrames: options.keepImportFrames } : {}),
       ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),
+      ...(options.atEnd === true ? { atEnd: true } : {}),
       onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes),
     }),
 });

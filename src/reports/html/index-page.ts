@@ -2,6 +2,7 @@
 // footprint against peak live bytes), each linking to its report. Failed
 // traces are listed with their error.
 
+import { instantHeading } from '../instant-text.js';
 import { MEMREPLAY_VERSION } from '../../version.js';
 import { replayStateText, replayStateWarns, type IndexEntry, type IndexFailure } from '../report-index.js';
 import { escapeHtml, traceText } from './escape.js';
@@ -39,9 +40,10 @@ export async function renderIndexHtml(entries: readonly IndexEntry[], failures: 
           { header: 'peak live', numeric: true, cell: (e) => bytes(e.peakLiveRequestedBytes) },
           { header: 'arena peak', numeric: true, cell: (e) => thousands(e.arenaHighWater) },
           { header: 'used at arena peak', numeric: true, cell: (e) => (e.utilisationAtArenaPeak === null ? '–' : percent(e.utilisationAtArenaPeak)) },
-          { header: 'footprint at end', numeric: true, cell: (e) => bytes(e.endFootprintBytes) },
-          { header: 'live at end', numeric: true, cell: (e) => bytes(e.endLiveRequestedBytes) },
-          { header: 'pinned arenas', numeric: true, cell: (e) => thousands(e.pinnedArenasAtEnd) },
+          { header: 'judged at', cell: (e) => escapeHtml(instantHeading(e.at)) },
+          { header: 'footprint', numeric: true, cell: (e) => bytes(e.judgedFootprintBytes) },
+          { header: 'live', numeric: true, cell: (e) => bytes(e.judgedLiveRequestedBytes) },
+          { header: 'pinned arenas', numeric: true, cell: (e) => thousands(e.pinnedArenas) },
           { header: 'anomalies', numeric: true, cell: (e) => (e.anomalies > 0 ? `<span class="warn">${thousands(e.anomalies)}</span>` : '0') },
           { header: 'replay', cell: (e) => (replayStateWarns(e) ? `<span class="warn">${escapeHtml(replayStateText(e))}</span>` : escapeHtml(replayStateText(e))) },
           { header: 'leak verdict', cell: (e) => leakVerdictHtml(e.leakVerdict, e.steadyLeakSites) },

@@ -18,6 +18,8 @@ export interface ReportSection {
   readonly id: string;
   /** Our words, for the heading and the navigation. */
   readonly title: string;
+  /** The section judges the report's instant (`data.at`): its heading names it. */
+  readonly judged?: boolean;
   /** False when the trace gives this section nothing to show (it is then left out). */
   applies(data: ReportData): boolean;
   charts(data: ReportData): ChartSpec[];

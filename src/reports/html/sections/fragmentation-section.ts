@@ -2,6 +2,7 @@
 // at the end, the same split over the whole trace, and the call sites whose
 // requests waste the most to size-class rounding.
 
+import { instantHeading, instantText } from '../../instant-text.js';
 import { arenaSplitBarsChart, arenaSplitTimelineChart, SPLIT_PARTS, type SplitRow } from '../fragmentation-chart.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, shareOf, thousands } from '../format.js';
@@ -16,16 +17,17 @@ function splitRows(d: ReportData): SplitRow[] {
   const f = d.analyze.fragmentation;
   return [
     ...(f.arenaPeak === null ? [] : [{ label: `arena high-water mark (event ${thousands(f.arenaPeak.event)})`, split: f.arenaPeak }]),
-    { label: 'end of the trace', split: f.end },
+    { label: instantHeading(d.at), split: f.judged },
   ];
 }
 
 export const fragmentationSection: ReportSection = {
   id: 'fragmentation',
   title: 'Fragmentation',
+  judged: true,
   applies: (d) => d.analyze.fragmentation.arenaPeak !== null,
   charts: (d) => [
-    arenaSplitBarsChart('arena-split', 'Arena bytes by use at the arena peak and at the end', splitRows(d)),
+    arenaSplitBarsChart('arena-split', `Arena bytes by use at the arena peak and ${instantText(d.at)}`, splitRows(d)),
     arenaSplitTimelineChart(d.timeline, d.analyze.events.total),
   ],
   html: ({ data, figure }) => {
@@ -44,9 +46,9 @@ export const fragmentationSection: ReportSection = {
       ),
       figure('arena-split-timeline', 'The same split at every point of the timeline.'),
     ];
-    const waste = data.pinning.end.sitesByQuantizationWaste.filter((s) => s.quantizationWasteBytes > 0).slice(0, WASTE_ROWS);
+    const waste = data.pinning.judged.sitesByQuantizationWaste.filter((s) => s.quantizationWasteBytes > 0).slice(0, WASTE_ROWS);
     if (waste.length > 0) {
-      const by = siteNoun(data.pinning.end.groupedBy, data.analyze.events.stacks > 0);
+      const by = siteNoun(data.pinning.judged.groupedBy, data.analyze.events.stacks > 0);
       out.push(
         `<h3>Quantization waste by ${escapeHtml(by)} at the end</h3>`,
         '<p>Every request is rounded up to its size class’s block size; these live blocks waste the most to that rounding.</p>',

@@ -5,7 +5,8 @@
 // live at the section's instant: the `stats` mark when the trace has one
 // (report.ts), else the end.
 
-import { freedNote, GROWTH_CLASS_NAMES, growthSummary, instantText, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from '../../growth-text.js';
+import { instantText } from '../../instant-text.js';
+import { freedNote, GROWTH_CLASS_NAMES, growthSummary, leakInstantSentence, noVerdictText, slopeText, WINDOWS_RULE_TEXT } from '../../growth-text.js';
 import { siteNoun } from '../../site-words.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, count, plural, thousands } from '../format.js';
@@ -20,6 +21,7 @@ export const LEAK_ROWS = 15;
 export const leaksSection: ReportSection = {
   id: 'leaks',
   title: 'Leaks',
+  judged: true,
   applies: (d) => d.leaks.sites.length > 0,
   charts: (d) => d.leaks.sites.slice(0, LEAK_ROWS).map((s, i) => leakSparklineChart(i, s, d.leaks.growth)),
   html: ({ data, svg }) => {
@@ -27,7 +29,7 @@ export const leaksSection: ReportSection = {
     const by = siteNoun(l.groupedBy, l.hasStacks);
     const rows = l.sites.slice(0, LEAK_ROWS);
     const quote = (text: string): string => JSON.stringify(text.slice(0, 40));
-    const when = instantText(l, quote);
+    const when = instantText(l.at, quote);
     const out = [
       `<p>Leak verdict: ${leakVerdictHtml(leakVerdictOf(l), l.growth.steadyLeakSites)}. Growth: ${escapeHtml(growthSummary(l, quote))}. ${escapeHtml(leakInstantSentence(l, quote))}</p>`,
       `<p>The live bytes of each ${escapeHtml(by)} at every growth sample, as <code>memreplay leaks</code> reports them (the dashed rule ends the warm-up). ` +

@@ -1,7 +1,8 @@
 // How full the pools are: per size class (blocks in use against capacity) and
 // per arena (the occupancy map), at the arena high-water mark and at the end.
 
-import type { SizeClassOccupancyAt } from '../../../analyzers/report-data.js';
+import { instantHeading } from '../../instant-text.js';
+import type { ReportData, SizeClassOccupancyAt } from '../../../analyzers/report-data.js';
 import { arenaMapChart } from '../arena-map-chart.js';
 import { bytes, count, instantHtml, percent, thousands } from '../format.js';
 import { htmlTable } from '../html-table.js';
@@ -14,23 +15,24 @@ interface Instant<T> {
   readonly value: T;
 }
 
-function instants<T>(peak: T | null, end: T): Instant<T>[] {
+function instants<T>(peak: T | null, judged: T, at: ReportData['at']): Instant<T>[] {
   return [
     ...(peak === null ? [] : [{ key: 'peak' as const, label: 'at the arena high-water mark', value: peak }]),
-    { key: 'end' as const, label: 'at the end', value: end },
+    { key: 'end' as const, label: instantHeading(at), value: judged },
   ];
 }
 
 export const sizeClassSection: ReportSection = {
   id: 'size-classes',
   title: 'Size classes',
-  applies: (d) => d.sizeClasses.end.classes.length > 0 || (d.sizeClasses.arenaPeak?.classes.length ?? 0) > 0,
+  judged: true,
+  applies: (d) => d.sizeClasses.judged.classes.length > 0 || (d.sizeClasses.arenaPeak?.classes.length ?? 0) > 0,
   charts: (d) =>
-    instants(d.sizeClasses.arenaPeak, d.sizeClasses.end)
+    instants(d.sizeClasses.arenaPeak, d.sizeClasses.judged, d.at)
       .filter((i) => i.value.classes.length > 0)
       .map((i) => sizeClassChart(`size-classes-${i.key}`, `Size-class occupancy ${i.label}`, i.value)),
   html: ({ data, figure }) =>
-    instants(data.sizeClasses.arenaPeak, data.sizeClasses.end)
+    instants(data.sizeClasses.arenaPeak, data.sizeClasses.judged, data.at)
       .map((i) =>
         i.value.classes.length === 0
           ? `${heading(i.label)}</h3><p class="muted">No pool in use.</p>`
@@ -63,13 +65,14 @@ function sizeClassTable(at: SizeClassOccupancyAt): string {
 export const arenaMapSection: ReportSection = {
   id: 'arena-map',
   title: 'Arena map',
-  applies: (d) => d.arenaMap.end.arenas.length > 0 || (d.arenaMap.arenaPeak?.arenas.length ?? 0) > 0,
+  judged: true,
+  applies: (d) => d.arenaMap.judged.arenas.length > 0 || (d.arenaMap.arenaPeak?.arenas.length ?? 0) > 0,
   charts: (d) =>
-    instants(d.arenaMap.arenaPeak, d.arenaMap.end)
+    instants(d.arenaMap.arenaPeak, d.arenaMap.judged, d.at)
       .filter((i) => i.value.arenas.length > 0)
       .map((i) => arenaMapChart(`arena-map-${i.key}`, `Arena occupancy ${i.label}`, i.value)),
   html: ({ data, figure }) =>
-    instants(data.arenaMap.arenaPeak, data.arenaMap.end)
+    instants(data.arenaMap.arenaPeak, data.arenaMap.judged, data.at)
       .map((i) => {
         const m = i.value;
         const head = `${heading(i.label)}: ${count(m.totalArenas, 'arena')}</h3>`;

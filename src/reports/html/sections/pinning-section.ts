@@ -3,6 +3,7 @@
 // the bytes around them) from going back to the system, and the arenas that
 // are cheapest to set free (fewest live blocks).
 
+import { capitalised, instantHeading } from '../../instant-text.js';
 import type { ArenaPinning, PinningSite } from '../../../analyzers/report-data.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, count, instantHtml, plural, thousands } from '../format.js';
@@ -16,11 +17,12 @@ const ARENA_ROWS = 15;
 export const pinningSection: ReportSection = {
   id: 'pinning',
   title: 'Arena pinning',
-  applies: (d) => d.pinning.end.pinnedArenas > 0 || (d.pinning.arenaPeak?.pinnedArenas ?? 0) > 0,
+  judged: true,
+  applies: (d) => d.pinning.judged.pinnedArenas > 0 || (d.pinning.arenaPeak?.pinnedArenas ?? 0) > 0,
   charts: () => [],
   html: ({ data }) => {
     const hasStacks = data.analyze.events.stacks > 0;
-    const out = [pinningHtml(data.pinning.end, 'At the end', hasStacks)];
+    const out = [pinningHtml(data.pinning.judged, capitalised(instantHeading(data.at)), hasStacks)];
     if (data.pinning.arenaPeak !== null) {
       out.push(`<details><summary>At the arena high-water mark</summary>${pinningHtml(data.pinning.arenaPeak, 'At the arena high-water mark', hasStacks)}</details>`);
     }
@@ -51,7 +53,7 @@ function pinningHtml(p: ArenaPinning, label: string, hasStacks: boolean): string
       `${p.emptyArenas > 0 ? `; ${count(p.emptyArenas, 'live arena')} ${p.emptyArenas === 1 ? 'is' : 'are'} empty` : ''}. ` +
       `“Alone”: the arenas or pools whose live blocks all belong to that ${by}, which freeing them would release. ` +
       `“Kept unusable”: its share, in proportion to its blocks, of the bytes the arenas it pins hold beyond their blocks in use. ` +
-      `Only pymalloc blocks live in arenas, so the blocks and bytes here leave out each ${by}’s C-library blocks (size 0 or over 512 bytes, and the raw domain), which “Live at the end” counts too.</p>`,
+      `Only pymalloc blocks live in arenas, so the blocks and bytes here leave out each ${by}’s C-library blocks (size 0 or over 512 bytes, and the raw domain), which the summary’s live figures count too.</p>`,
   ];
   if (p.sitesByArenasPinned.length > 0) {
     out.push(htmlTable(p.sitesByArenasPinned.slice(0, SITE_ROWS), siteColumns(by), `${plural(by)} by arenas pinned (of ${thousands(p.totalSites)} with pymalloc blocks live)`));

@@ -2,6 +2,7 @@
 // the program's blocks needed, at the arena peak and at the end), the key
 // numbers as cards, and what was replayed (file, model, check, metadata).
 
+import { capitalised, instantHeading, instantText } from '../../instant-text.js';
 import type { ReportData } from '../../../analyzers/report-data.js';
 import type { Exactness } from '../../../analyzers/analyze.js';
 import { INCOMPLETE_FIGURES, incompleteText } from '../../completeness-text.js';
@@ -43,10 +44,10 @@ function lead(d: ReportData): string {
         `the other ${bytes(held)} were free blocks in used pools (${bytes(peak.availableBlockBytes)}), unused pools (${bytes(peak.unusedPoolBytes)}), ` +
         `quantization (${bytes(peak.quantizationBytes)}), pool headers (${bytes(peak.poolHeaderBytes)}) and arena alignment (${bytes(peak.arenaAlignmentBytes)}).</p>`,
     );
-    const end = a.fragmentation.end;
-    const pin = d.pinning.end;
+    const end = a.fragmentation.judged;
+    const pin = d.pinning.judged;
     out.push(
-      `<p class="lead">At the end, ${count(end.arenas, 'arena')} (${bytes(end.arenaBytes)}) ${end.arenas === 1 ? 'was' : 'were'} still held, ${percent(end.utilisation)} of the bytes in blocks in use; ` +
+      `<p class="lead">${escapeHtml(capitalised(instantHeading(d.at)))}, ${count(end.arenas, 'arena')} (${bytes(end.arenaBytes)}) ${end.arenas === 1 ? 'was' : 'were'} still held, ${percent(end.utilisation)} of the bytes in blocks in use; ` +
         `${thousands(pin.pinnedArenas)} ${pin.pinnedArenas === 1 ? 'holds' : 'hold'} at least one live block and cannot be released${pin.emptyArenas > 0 ? `, ${thousands(pin.emptyArenas)} ${pin.emptyArenas === 1 ? 'is' : 'are'} empty` : ''}.</p>`,
     );
   }
@@ -64,8 +65,8 @@ function cards(d: ReportData): string {
     card(thousands(hw.arenas.value), `arena high-water mark (${bytes(peak?.arenaBytes ?? 0)})`),
     card(thousands(hw.pools_in_use.value), 'peak pools in use'),
     card(peak === null ? '–' : percent(peak.utilisation), 'arena utilisation at the arena peak'),
-    card(bytes(a.end.footprintBytes), 'footprint at the end'),
-    card(bytes(a.end.liveRequestedBytes), `live at the end (${count(a.end.liveBlocks, 'block')})`),
+    card(bytes(a.judged.footprintBytes), `footprint ${instantHeading(a.at)}`),
+    card(bytes(a.judged.liveRequestedBytes), `live ${instantText(a.at)} (${count(a.judged.liveBlocks, 'block')})`),
     card(thousands(a.anomalies.total), 'trace anomalies'),
     card(a.exactness.state === 'inexact' ? '<span class="warn">inexact</span>' : a.exactness.state, replayCardLabel(a.exactness)),
     card(leakVerdictHtml(leakVerdictOf(d.leaks), d.leaks.growth.steadyLeakSites), 'leak verdict (see Leaks)'),
@@ -91,7 +92,7 @@ function replayed(d: ReportData): string {
     ['events', `${thousands(a.events.total)}: ${thousands(a.events.calls.alloc.total)} alloc, ${thousands(a.events.calls.calloc.total)} calloc, ${thousands(a.events.calls.realloc.total)} realloc, ${thousands(a.events.calls.free.total)} free, ${thousands(a.events.arenaAlloc)} arena_alloc, ${thousands(a.events.arenaFree)} arena_free, ${count(a.events.marks, 'mark')}`],
     ['stacks, threads', `${count(a.events.stacks, 'distinct stack')}, ${count(a.events.threads, 'thread')}`],
     ['model check', check],
-    ['at the end', `${count(a.end.liveBlocks, 'live block')}, ${bytes(a.end.liveRequestedBytes)} requested; C library ${count(a.end.systemBlocks, 'block')}, ${bytes(a.end.systemBytes)}; footprint ${bytes(a.end.footprintBytes)}${a.highWater.footprint_bytes.value > 0 ? ` (${shareOf(a.end.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)` : ''}`],
+    [instantHeading(a.at), `${count(a.judged.liveBlocks, 'live block')}, ${bytes(a.judged.liveRequestedBytes)} requested; C library ${count(a.judged.systemBlocks, 'block')}, ${bytes(a.judged.systemBytes)}; footprint ${bytes(a.judged.footprintBytes)}${a.highWater.footprint_bytes.value > 0 ? ` (${shareOf(a.judged.footprintBytes, a.highWater.footprint_bytes.value)} of its peak)` : ''}`],
   ];
   rows.push(['exactness', `${a.exactness.state === 'inexact' ? '<span class="warn">inexact</span>' : escapeHtml(a.exactness.state)}: ${escapeHtml(a.exactness.reason)}`]);
   rows.push(['completeness', `${a.completeness.state === 'incomplete' ? '<span class="warn">incomplete</span>' : escapeHtml(a.completeness.state)}: ${escapeHtml(a.completeness.reason)}`]);

@@ -1,6 +1,7 @@
 // The what-if comparison (`--python 3.8,3.11,3.13`): the same trace under
 // each version's pymalloc geometry, side by side.
 
+import { instantText } from '../../instant-text.js';
 import type { WhatIfVersion } from '../../../analyzers/report-data.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, percent, thousands } from '../format.js';
@@ -11,6 +12,7 @@ import { whatIfChart } from '../what-if-chart.js';
 export const whatIfSection: ReportSection = {
   id: 'what-if',
   title: 'What if',
+  judged: true,
   applies: (d) => d.whatIf !== null && d.whatIf.length > 0,
   charts: (d) => [whatIfChart(d.whatIf!)],
   html: ({ data, figure }) => {
@@ -24,9 +26,9 @@ export const whatIfSection: ReportSection = {
       { label: 'peak bytes in blocks', cell: (v) => bytes(v.blockBytesPeak.value) },
       { label: 'utilisation at the arena peak', cell: (v) => (v.arenaPeak === null ? '–' : percent(v.arenaPeak.utilisation)) },
       { label: 'free blocks + unused pools at the arena peak', cell: (v) => (v.arenaPeak === null ? '–' : bytes(v.arenaPeak.availableBlockBytes + v.arenaPeak.unusedPoolBytes)) },
-      { label: 'arenas at the end', cell: (v) => thousands(v.end.arenas) },
-      { label: 'footprint at the end', cell: (v) => bytes(v.end.footprintBytes) },
-      { label: 'utilisation at the end', cell: (v) => percent(v.end.utilisation) },
+      { label: `arenas ${instantText(data.at)}`, cell: (v) => thousands(v.judged.arenas) },
+      { label: `footprint ${instantText(data.at)}`, cell: (v) => bytes(v.judged.footprintBytes) },
+      { label: `utilisation ${instantText(data.at)}`, cell: (v) => percent(v.judged.utilisation) },
     ];
     const columns: Column<(typeof rows)[number]>[] = [
       { header: '', cell: (r) => escapeHtml(r.label) },

@@ -1,0 +1,16 @@
+// --at-end for the commands that judge one instant of the whole trace
+// (analyze, report): the default instant is the trace's `stats` mark when it
+// has one, else the end (src/analyzers/judged-instant.ts).
+
+import type { Argv } from 'yargs';
+
+export interface AtEndArgs {
+  atEnd?: boolean;
+}
+
+export function withAtEndOption<T>(y: Argv<T>, what: string): Argv<T & AtEndArgs> {
+  return y.option('at-end', {
+    type: 'boolean',
+    describe: `${what} at the end of the trace, after the interpreter shutdown, even when the trace has a stats mark (default: the stats mark when the trace has it, else the end)`,
+  }) as Argv<T & AtEndArgs>;
+}
