@@ -2,7 +2,7 @@
 // (terminal, Markdown, HTML, SARIF, GitHub): one wording, so that `analyze`,
 // `leaks`, `check`, `diff` and `report` name their instant alike.
 
-import { thousands } from './units.js';
+import { thousands } from '../text/units.js';
 
 /** Quotes a mark label for the output at hand (terminal-safe, Markdown, HTML). */
 export type Quote = (text: string) => string;
