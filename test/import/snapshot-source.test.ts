@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { parseDiffInputBytes, readDiffInput, type DiffInput } from '../../src/import/snapshot-source.js';
-import type { Snapshot } from '../../src/import/snapshot.js';
+import type { Snapshot } from '../../src/events/snapshot.js';
 import { MAX_BLANK_LEAD } from '../../src/import/sniff.js';
 import { DIFF_SNIFF_BYTES } from '../../src/import/snapshot-sniff.js';
 
