@@ -21,6 +21,7 @@ import type { Replayer } from '../replay/replayer.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
+import { WalkScratch } from './walk-scratch.js';
 import { DEFAULT_SITE_GROUPING, siteGroupingFrom, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
 
 export const ANALYZE_SCHEMA = 'memreplay.analyze/2';
@@ -131,6 +132,7 @@ export function analyzeReplayed(
   peak: ArenaPeakObserver,
   top: number,
   sites: SiteGroupingOptions = DEFAULT_SITE_GROUPING,
+  scratch: WalkScratch = new WalkScratch(),
 ): AnalyzeResult {
   const { replayer: r, ctx, source } = replayed;
   const calls = (op: number): CallCounts => {
@@ -180,7 +182,7 @@ export function analyzeReplayed(
       systemBytes: r.system.liveBytes,
       footprintBytes: stats.arenaBytes + r.system.liveBytes,
     },
-    liveBlocks: groupLiveBlocks(r, ctx.stacks, sites, top),
+    liveBlocks: groupLiveBlocks(r, ctx.stacks, sites, top, scratch),
     fragmentation: {
       end: fragmentationOf(stats),
       arenaPeak:

@@ -46,6 +46,7 @@ import { noMarkLabelled } from '../replay/missing-mark.js';
 import { sizeClassOccupancy } from './size-class-occupancy.js';
 import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from './timeline.js';
 import { whatIfOfReplay, whatIfReplay } from './what-if.js';
+import { WalkScratch } from './walk-scratch.js';
 
 /** The leak section's default instant: the recorder's exit mark, interpreter alive (else the end), as leaks and check. */
 export const REPORT_LEAKS_AT = DEFAULT_AT_MARK;
@@ -76,7 +77,10 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
   const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), options.lenient ?? false);
   const grouping: SiteGroupingOptions = siteGroupingFrom(options);
 
-  const first = await firstPass(path, replayOptions, newContext(), limits, grouping, options);
+  // One set of arrays for every walk of the live set, in both replays: the
+  // walks' pair and owner tables are reused instead of piling up (walk-scratch.ts).
+  const scratch = new WalkScratch();
+  const first = await firstPass(path, replayOptions, newContext(), limits, grouping, options, scratch);
   const { analyze } = first;
 
   // Pass 2: back to the peaks.
@@ -98,9 +102,10 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
       if (at.events !== arenaPeakEvent) return;
       const instant = instantOf(at);
       atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
-      atArenaPeak.pinning = arenaPinning(at, new SiteTable(atCtx.stacks, at.geometry, grouping), instant, limits);
+      atArenaPeak.pinning = arenaPinning(at, new SiteTable(atCtx.stacks, at.geometry, grouping), instant, limits, scratch);
     },
     window === null ? undefined : { observers: [window], untilEvent: window.lastEvent },
+    scratch,
   );
   const highWater = {} as Record<PeakSiteMetric, PeakSites>;
   for (const metric of PEAK_SITE_METRICS) {
@@ -156,6 +161,7 @@ async function firstPass(
   limits: ReportLimits,
   grouping: SiteGroupingOptions,
   options: ReportOptions,
+  scratch: WalkScratch,
 ) {
   const timeline = new TimelineObserver({ maxBuckets: limits.maxBuckets, maxMarks: limits.maxMarks });
   const peak = new ArenaPeakObserver();
@@ -167,6 +173,7 @@ async function firstPass(
     ...(options.marks !== undefined ? { marks: options.marks } : {}),
     ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),
     atMark: options.at ?? REPORT_LEAKS_AT,
+    scratch,
   });
   const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks] });
   const r = replayed.replayer;
@@ -174,7 +181,7 @@ async function firstPass(
   const sites = new SiteTable(ctx.stacks, r.geometry, grouping);
   const snap = peak.snapshot;
   return {
-    analyze: analyzeReplayed(replayed, peak, limits.top, grouping),
+    analyze: analyzeReplayed(replayed, peak, limits.top, grouping, scratch),
     timeline: timeline.result(),
     sizeClasses: {
       end: sizeClassOccupancy(countersStats(r.model), end),
@@ -182,7 +189,7 @@ async function firstPass(
         snap === null ? null : sizeClassOccupancy(snap.stats, instantAt(snap.event, snap.ts ?? NaN, snap.line, snap.mark)),
     },
     arenaMapEnd: arenaMapOf(r, end, limits.maxArenas),
-    pinningEnd: arenaPinning(r, sites, end, limits),
+    pinningEnd: arenaPinning(r, sites, end, limits, scratch),
     leaks: leaksResultOf(leaks, r, options.at, ctx.fileName),
     ownWhatIf: (options.whatIf ?? []).includes(r.geometry.version) ? whatIfOfReplay(r, peak) : null,
   };
