@@ -108,6 +108,7 @@ export function arenaPinning(
     const owner = poolOwners.ownerOf(pool);
     if (owner !== SHARED) siteAccs.get(owner)!.poolsSolely++;
   }
+  scratch.finish();
 
   // Site ids until the listing is cut: a site's text (263 K characters by traceback) is built only for the sites shown.
   const pinned: (PinnedArena & { slot: number; shares: [number, [number, number]][] })[] = [];

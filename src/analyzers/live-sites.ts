@@ -135,6 +135,7 @@ export function walkLiveSites(r: Replayer, table: SiteTable, scratch: WalkScratc
       if (owner !== SHARED) bySite.get(owner)!.arenasAlone++;
     }
   }
+  scratch.finish();
   return { sites: [...bySite.values()], totalBlocks, totalRequestedBytes: totalRequested, suppressed };
 }
 

@@ -162,16 +162,21 @@ export class ModelSlots {
 }
 
 /**
- * Scratch for walks of the live set, one ModelSlots per model met. Call
- * begin() at the start of each walk; one walk at a time.
+ * Scratch for walks of the live set, one ModelSlots per model met. A walk
+ * calls begin(), of() for each model it meets, and finish() at its end; one
+ * walk at a time.
  */
 export class WalkScratch {
   private readonly slots: ModelSlots[] = [];
+  /** The models of the walk under way, by their slots' index; emptied by finish(). */
   private readonly models: PymallocModel[] = [];
+  /** Slots used by the last walk (cleared by the next begin). */
+  private usedCount = 0;
 
-  /** Starts a walk: every model's state cleared. */
+  /** Starts a walk: the last walk's state cleared. */
   begin(): void {
-    for (let i = 0; i < this.models.length; i++) this.slots[i]!.clear();
+    for (let i = 0; i < this.usedCount; i++) this.slots[i]!.clear();
+    this.usedCount = 0;
     this.models.length = 0;
   }
 
@@ -180,13 +185,23 @@ export class WalkScratch {
     const i = this.models.indexOf(model);
     if (i >= 0) return this.slots[i]!;
     this.models.push(model);
-    if (this.slots.length < this.models.length) this.slots.push(new ModelSlots());
-    return this.slots[this.models.length - 1]!;
+    this.usedCount = this.models.length;
+    if (this.slots.length < this.usedCount) this.slots.push(new ModelSlots());
+    return this.slots[this.usedCount - 1]!;
   }
 
   /** The scratch of each model met in this walk, in the order met. */
   used(): readonly ModelSlots[] {
-    return this.slots.slice(0, this.models.length);
+    return this.slots.slice(0, this.usedCount);
+  }
+
+  /**
+   * Ends the walk: forgets its models. A model holds its replay (whose
+   * typed arrays are most of memreplay's memory), and the scratch outlives
+   * it in a report, whose next replay must not grow beside this one.
+   */
+  finish(): void {
+    this.models.length = 0;
   }
 
   /** Bytes held by the scratch's arrays. */
