@@ -7,13 +7,7 @@
 // visit of the blocks (every structure of the walk is still in use then), so
 // the figures do not depend on when V8 happens to collect.
 
-import { createWriteStream, mkdtempSync } from 'node:fs';
-import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { soakShape } from '../../bench/soak.js';
-import { SyntheticTrace } from '../../bench/synthetic-trace.js';
 import { arenaPinning } from '../../src/analyzers/arena-pinning.js';
 import { instantOf } from '../../src/analyzers/instant.js';
 import { walkLiveSites } from '../../src/analyzers/live-sites.js';
@@ -22,6 +16,7 @@ import { PairSet, SHARED, SlotOwners, WalkScratch } from '../../src/analyzers/wa
 import { fullCollection } from '../../src/memory-guard.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
 import type { Replayer } from '../../src/replay/replayer.js';
+import { writeSyntheticTrace } from '../synthetic-trace-file.js';
 
 describe('PairSet', () => {
   it('given pairs with repeats, past several doublings, adds each once as a Set of packed pairs does', () => {
@@ -106,22 +101,10 @@ function heldByWalk(r: Replayer, walk: () => void): number {
 const EVENTS = 400_000;
 const HEAP_BYTES = 40 * 2 ** 20;
 
-async function syntheticTrace(): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), 'memreplay-walk-')), 'synthetic.csv');
-  const gen = new SyntheticTrace(EVENTS, 1, soakShape(EVENTS, HEAP_BYTES));
-  const out = createWriteStream(path);
-  for (let chunk = gen.nextChunk(); chunk !== null; chunk = gen.nextChunk()) {
-    if (!out.write(chunk, 'latin1')) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'close');
-  return path;
-}
-
 describe('walks of the live set', () => {
   let path = '';
   beforeAll(async () => {
-    path = await syntheticTrace();
+    path = await writeSyntheticTrace(EVENTS, HEAP_BYTES);
   }, 60_000);
 
   it('given a live set of hundreds of thousands of blocks in thousands of pools, keeps nothing that grows with it once the scratch has grown', async () => {
