@@ -32,7 +32,7 @@ describe('report memory', () => {
     const analyze = peakBuffers(['analyze', trace], trace);
     const report = peakBuffers(['report', trace, '-o', join(dir, 'reports'), '--jobs', '1', '--quiet'], trace);
     console.log(`peak array buffers: analyze ${(analyze / 2 ** 20).toFixed(1)} MiB, report ${(report / 2 ** 20).toFixed(1)} MiB`);
-    // One replay is analyze's figure (both measured 57.7 MiB); the rest of
+    // One replay is analyze's figure (57.7 MiB; report 57.7-58.7); the rest of
     // the report (the walks' scratch, reading, rendering) is a few MiB.
     // Without the collection between the replays report measured 74.0 (V8
     // freed part of the first replay on its own), with the scratch keeping
