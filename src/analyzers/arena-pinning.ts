@@ -45,7 +45,6 @@ interface SiteAcc {
   kept: number;
 }
 
-
 export interface PinningLimits {
   /** Sites per ranking. */
   readonly top: number;

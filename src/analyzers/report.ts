@@ -11,6 +11,9 @@
 //    the arena peak; and, where the trace's marks crowd together, a fine
 //    timeline of that stretch (mark-window.ts).
 // 3. One replay per other `whatIf` version, arenas placed by the model.
+// Each replay is freed before the next starts, and every walk of the live
+// set shares one WalkScratch, so the report holds one replay at a time, as
+// analyze does.
 // The result is plain JSON-serialisable data (report-data.ts), so a worker
 // thread can build it and post it back.
 
