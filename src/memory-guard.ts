@@ -90,8 +90,14 @@ export function memoryBudget(): number | undefined {
   return budgetBytes;
 }
 
-/** A full garbage collection, when V8 lets one be asked for; else nothing (the check then reads the heap as it is). */
-function fullCollection(): void {
+/**
+ * A full garbage collection, when V8 lets one be asked for; else nothing
+ * (the check then reads the heap as it is). Also for work that drops a
+ * whole replay before starting another (report.ts): a replay's typed arrays
+ * live outside the JavaScript heap, which the replay hardly touches, so V8
+ * would not collect the dropped one before the next had grown beside it.
+ */
+export function fullCollection(): void {
   if (collect === undefined) {
     try {
       setFlagsFromString('--expose-gc');

@@ -29,6 +29,7 @@ import { ArenaPeakObserver } from './arena-peak.js';
 import { CaptureAtMark, judgedMarkLabel, type JudgedInstant } from './judged-instant.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
+import { WalkScratch } from './walk-scratch.js';
 import { DEFAULT_SITE_GROUPING, siteGroupingFrom, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
 
 export const ANALYZE_SCHEMA = 'memreplay.analyze/3';
@@ -169,7 +170,13 @@ export function judgedStateCapture(ctx: ImportContext, top: number, sites: SiteG
 }
 
 /** analyze's judged figures at the replayer's current instant. */
-export function judgedStateOf(r: Replayer, ctx: ImportContext, top: number, sites: SiteGroupingOptions = DEFAULT_SITE_GROUPING): JudgedState {
+export function judgedStateOf(
+  r: Replayer,
+  ctx: ImportContext,
+  top: number,
+  sites: SiteGroupingOptions = DEFAULT_SITE_GROUPING,
+  scratch: WalkScratch = new WalkScratch(),
+): JudgedState {
   const stats = countersStats(r.model);
   return {
     judged: {
@@ -180,7 +187,7 @@ export function judgedStateOf(r: Replayer, ctx: ImportContext, top: number, site
       systemBytes: r.system.liveBytes,
       footprintBytes: stats.arenaBytes + r.system.liveBytes,
     },
-    liveBlocks: groupLiveBlocks(r, ctx.stacks, sites, top),
+    liveBlocks: groupLiveBlocks(r, ctx.stacks, sites, top, scratch),
     interpreters: r.interpreters.map((s) => ({ interp: s.id, arenas: s.model.arenasCurrent, blocksInUse: s.model.blocksInUseTotal })),
     fragmentation: fragmentationOf(stats),
   };

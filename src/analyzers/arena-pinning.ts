@@ -6,9 +6,10 @@
 // them), its share of the bytes those arenas hold but do not use, and its
 // quantization waste (block size minus requested size).
 //
-// One pass over the live blocks; state is one entry per arena, per pool in
-// use, per site and per (arena, site) and (pool, site) pair present, all
-// bounded by the live blocks.
+// One pass over the live blocks; state is one entry per arena, per site and
+// per (arena, site) pair present, and, in typed arrays (walk-scratch.ts),
+// per pool in use and (pool, site) pair present: all bounded by the live
+// blocks.
 
 import { blockSize } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
@@ -16,6 +17,7 @@ import type { Replayer } from '../replay/replayer.js';
 import { liveArenaSlots } from './arena-map.js';
 import { exampleStackField } from './live-sites.js';
 import type { SiteTable } from './site-table.js';
+import { SHARED, WalkScratch } from './walk-scratch.js';
 import type { ArenaPinning, PinnedArena, PinningSite, SiteShare, TraceInstant } from './report-data.js';
 
 /** Sites listed per pinned arena. */
@@ -27,7 +29,8 @@ interface ArenaAcc {
   allocated: number;
   /** site id -> [blocks, allocated bytes] */
   readonly sites: Map<number, [number, number]>;
-  readonly pools: Set<number>;
+  /** Pools holding its live blocks (counted after the walk). */
+  pools: number;
 }
 
 interface SiteAcc {
@@ -42,10 +45,6 @@ interface SiteAcc {
   kept: number;
 }
 
-const MIXED = Number.NEGATIVE_INFINITY;
-/** Site ids stay below 2^22 (StackTable caps stacks at 4 M), so a (pool, site) pair packs into one safe integer. */
-const SITE_SPAN = 2 ** 22;
-
 export interface PinningLimits {
   /** Sites per ranking. */
   readonly top: number;
@@ -53,14 +52,20 @@ export interface PinningLimits {
   readonly maxArenas: number;
 }
 
-export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, limits: PinningLimits): ArenaPinning {
+/** `scratch`: give one WalkScratch to a series of walks so they share its arrays. */
+export function arenaPinning(
+  r: Replayer,
+  sites: SiteTable,
+  at: TraceInstant,
+  limits: PinningLimits,
+  scratch: WalkScratch = new WalkScratch(),
+): ArenaPinning {
   const m = r.model;
   const g = r.geometry;
   const arenaAccs = new Map<number, ArenaAcc>();
   const siteAccs = new Map<number, SiteAcc>();
-  /** pool slot -> its only site, or MIXED */
-  const poolOwner = new Map<number, number>();
-  const poolSitePairs = new Set<number>();
+  scratch.begin();
+  const { poolOwners, poolPairs } = scratch.of(m);
   const classOf = (pool: number): number => m.poolSizeClass(pool);
 
   // The arenas of the main interpreter's pymalloc state (see Replayer.model).
@@ -71,13 +76,12 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
     const bytes = blockSize(g, m.poolSizeClass(pool));
     let a = arenaAccs.get(arena);
     if (a === undefined) {
-      a = { blocks: 0, requested: 0, allocated: 0, sites: new Map(), pools: new Set() };
+      a = { blocks: 0, requested: 0, allocated: 0, sites: new Map(), pools: 0 };
       arenaAccs.set(arena, a);
     }
     a.blocks++;
     a.requested += size;
     a.allocated += bytes;
-    a.pools.add(pool);
     const share = a.sites.get(site);
     if (share === undefined) a.sites.set(site, [1, bytes]);
     else {
@@ -93,17 +97,17 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
     s.requested += size;
     s.allocated += bytes;
     s.quantization += bytes - size;
-    const pair = pool * SITE_SPAN + site;
-    if (!poolSitePairs.has(pair)) {
-      poolSitePairs.add(pair);
-      s.pools++;
-    }
-    const owner = poolOwner.get(pool);
-    if (owner === undefined) poolOwner.set(pool, site);
-    else if (owner !== site) poolOwner.set(pool, MIXED);
+    if (poolPairs.add(pool, site)) s.pools++;
+    poolOwners.claim(pool, site);
   });
 
-  for (const owner of poolOwner.values()) if (owner !== MIXED) siteAccs.get(owner)!.poolsSolely++;
+  for (let i = 0; i < poolOwners.met; i++) {
+    const pool = poolOwners.slotAt(i);
+    arenaAccs.get(m.poolArena(pool))!.pools++;
+    const owner = poolOwners.ownerOf(pool);
+    if (owner !== SHARED) siteAccs.get(owner)!.poolsSolely++;
+  }
+  scratch.finish();
 
   // Site ids until the listing is cut: a site's text (263 K characters by traceback) is built only for the sites shown.
   const pinned: (PinnedArena & { slot: number; shares: [number, [number, number]][] })[] = [];
@@ -125,7 +129,7 @@ export function arenaPinning(r: Replayer, sites: SiteTable, at: TraceInstant, li
       liveBlocks: a.blocks,
       requestedBytes: a.requested,
       allocatedBlockBytes: a.allocated,
-      poolsInUse: a.pools.size,
+      poolsInUse: a.pools,
       heldBytes: held,
       sites: [],
       shares: shares.slice(0, SITES_PER_ARENA),

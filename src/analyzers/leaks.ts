@@ -31,6 +31,7 @@ import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from '.
 import type { GrowthClass } from './growth-rule.js';
 import type { MarkCensus } from '../replay/mark-census.js';
 import { rankSites, walkLiveSites, type SiteTotals } from './live-sites.js';
+import type { WalkScratch } from './walk-scratch.js';
 import { C_LIBRARY_CLASS, SiteTable, siteGroupingFrom, type SiteGrouping } from './site-table.js';
 
 export const LEAKS_SCHEMA = 'memreplay.leaks/1';
@@ -206,6 +207,8 @@ export type LeakAnalysisOptions = Pick<LeaksOptions, 'by' | 'depth' | 'top' | 'w
    * the replay goes on for other observers (the report); `resultAt` gives it.
    */
   atMark?: string;
+  /** Arrays for the walk of the live set, shared with the caller's other walks (the report's). */
+  scratch?: WalkScratch;
 };
 
 /**
@@ -279,7 +282,7 @@ export class LeaksAnalysis implements ReplayObserver {
     const series = growth.result();
     const marks = growth.marksSeen();
     if (options.marks !== undefined && series.basis === 'windows') throw noMarkMatches(ctx.fileName, options.marks, marks, mark);
-    const walk = walkLiveSites(r, sites);
+    const walk = walkLiveSites(r, sites, options.scratch);
     const totalsBySite = new Map<number, SiteTotals>(walk.sites.map((t) => [t.site, t]));
 
     // Verdicts for every site seen at a sample or live now: those live now are totals.sites.

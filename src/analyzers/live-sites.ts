@@ -2,15 +2,16 @@
 // is): one walk of every live block gives each site's blocks, bytes, size
 // classes, earliest and latest allocation, and the pools and arenas its
 // blocks keep alive; `summarizeLiveSites` ranks them for analyze and the
-// report's peaks. State is per site and per (site, pool) pair, never per
-// block.
+// report's peaks. State is per site, and per (site, pool) pair in typed
+// arrays (walk-scratch.ts), never per block.
 
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
-import { NOT_PYMALLOC, type PymallocModel } from '../models/pymalloc/pymalloc-model.js';
+import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
 import type { Replayer } from '../replay/replayer.js';
 import { SiteTable, SUPPRESSED, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
+import { SHARED, WalkScratch, type ModelSlots } from './walk-scratch.js';
 
 /** What one walk of the live blocks found for one site. */
 export interface SiteTotals {
@@ -43,48 +44,28 @@ export interface LiveSitesWalk {
   readonly suppressed: Map<number, { blocks: number; bytes: number }>;
 }
 
-const MULTI = -2;
-
-/** Which sites hold blocks in the pools and arenas of one model. */
-interface SlotOwners {
-  /** pool -> its only site, or MULTI. Same for arenas. */
-  readonly poolOwner: Map<number, number>;
-  readonly arenaOwner: Map<number, number>;
-  readonly poolPairs: Set<number>;
-  readonly arenaPairs: Set<number>;
-}
-
-function ownersOf(byModel: Map<PymallocModel, SlotOwners>, model: PymallocModel): SlotOwners {
-  let owners = byModel.get(model);
-  if (owners === undefined) {
-    owners = { poolOwner: new Map(), arenaOwner: new Map(), poolPairs: new Set(), arenaPairs: new Set() };
-    byModel.set(model, owners);
-  }
-  return owners;
-}
-
 /**
  * One walk of every live block: totals per site, with the pools and arenas
  * each site keeps alive. State is per site and per (site, pool) pair, never
- * per block.
+ * per block; the pairs live in `scratch` (give one WalkScratch to a series
+ * of walks so they share its arrays).
  */
-export function walkLiveSites(r: Replayer, table: SiteTable): LiveSitesWalk {
+export function walkLiveSites(r: Replayer, table: SiteTable, scratch: WalkScratch = new WalkScratch()): LiveSitesWalk {
   // The model of the block being visited, and its pool and arena owners:
   // pool and arena slots are per interpreter's pymalloc state.
   let model = r.model;
   const classOf = (pool: number): number => model.poolSizeClass(pool);
   const bySite = new Map<number, SiteTotals>();
   const suppressed = new Map<number, { blocks: number; bytes: number }>();
-  const slotsByModel = new Map<PymallocModel, SlotOwners>();
-  let slots = ownersOf(slotsByModel, model);
+  scratch.begin();
+  let slots: ModelSlots = scratch.of(model);
   let totalBlocks = 0;
   let totalRequested = 0;
   r.forEachLiveBlock((pool, size, stack, domain, event, ts, blockModel) => {
     if (blockModel !== model) {
       model = blockModel;
-      slots = ownersOf(slotsByModel, model);
+      slots = scratch.of(model);
     }
-    const { poolOwner, arenaOwner, poolPairs, arenaPairs } = slots;
     const site = table.siteOf(stack, domain, pool, classOf);
     if (site === SUPPRESSED) {
       const rule = table.suppressionOfStack(stack);
@@ -135,26 +116,26 @@ export function walkLiveSites(r: Replayer, table: SiteTable): LiveSitesWalk {
     t.classBlocks[cls] = (t.classBlocks[cls] ?? 0) + 1;
     t.allocatedBytes += blockSize(r.geometry, cls);
     const arena = model.poolArena(pool);
-    // Site ids stay below 2^22 (StackTable caps stacks at 4 M), so the pairs are exact.
-    const poolPair = pool * 4194304 + site;
-    if (!poolPairs.has(poolPair)) {
-      poolPairs.add(poolPair);
+    if (slots.poolPairs.add(pool, site)) {
       t.pools++;
-      const owner = poolOwner.get(pool);
-      poolOwner.set(pool, owner === undefined ? site : MULTI);
+      slots.poolOwners.claim(pool, site);
     }
-    const arenaPair = arena * 4194304 + site;
-    if (!arenaPairs.has(arenaPair)) {
-      arenaPairs.add(arenaPair);
+    if (slots.arenaPairs.add(arena, site)) {
       t.arenas++;
-      const owner = arenaOwner.get(arena);
-      arenaOwner.set(arena, owner === undefined ? site : MULTI);
+      slots.arenaOwners.claim(arena, site);
     }
   });
-  for (const { poolOwner, arenaOwner } of slotsByModel.values()) {
-    for (const owner of poolOwner.values()) if (owner !== MULTI) bySite.get(owner)!.poolsAlone++;
-    for (const owner of arenaOwner.values()) if (owner !== MULTI) bySite.get(owner)!.arenasAlone++;
+  for (const { poolOwners, arenaOwners } of scratch.used()) {
+    for (let i = 0; i < poolOwners.met; i++) {
+      const owner = poolOwners.ownerOf(poolOwners.slotAt(i));
+      if (owner !== SHARED) bySite.get(owner)!.poolsAlone++;
+    }
+    for (let i = 0; i < arenaOwners.met; i++) {
+      const owner = arenaOwners.ownerOf(arenaOwners.slotAt(i));
+      if (owner !== SHARED) bySite.get(owner)!.arenasAlone++;
+    }
   }
+  scratch.finish();
   return { sites: [...bySite.values()], totalBlocks, totalRequestedBytes: totalRequested, suppressed };
 }
 
@@ -212,9 +193,15 @@ export function summarizeLiveSites(walk: LiveSitesWalk, table: SiteTable, top: n
 }
 
 /** The live blocks now, by site, the `top` largest listed. */
-export function groupLiveBlocks(r: Replayer, stacks: StackTable, grouping: SiteGroupingOptions, top: number): LiveBlocksSummary {
+export function groupLiveBlocks(
+  r: Replayer,
+  stacks: StackTable,
+  grouping: SiteGroupingOptions,
+  top: number,
+  scratch: WalkScratch = new WalkScratch(),
+): LiveBlocksSummary {
   const table = new SiteTable(stacks, r.geometry, grouping);
-  return summarizeLiveSites(walkLiveSites(r, table), table, top);
+  return summarizeLiveSites(walkLiveSites(r, table, scratch), table, top);
 }
 
 /** `{ exampleStack }` for a site with a stack, `{}` otherwise (the field is optional, never undefined or empty). */

@@ -10,6 +10,7 @@ import type { Replayer, ReplayObserver } from '../replay/replayer.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
 import type { SiteGroupingOptions } from './site-table.js';
+import { WalkScratch } from './walk-scratch.js';
 
 export class PeakCapture implements ReplayObserver {
   private readonly targets: number[];
@@ -22,6 +23,7 @@ export class PeakCapture implements ReplayObserver {
     private readonly top: number,
     private readonly sites: SiteGroupingOptions,
     private readonly atPeak: (r: Replayer, ctx: ImportContext) => void,
+    private readonly scratch: WalkScratch,
   ) {
     this.targets = [...new Set(events.filter((e) => e > 0))].sort((a, b) => a - b);
   }
@@ -33,7 +35,7 @@ export class PeakCapture implements ReplayObserver {
   onEvent(r: Replayer): void {
     if (r.events !== this.targets[this.next]) return;
     this.next++;
-    this.live.set(r.events, groupLiveBlocks(r, this.ctx.stacks, this.sites, this.top));
+    this.live.set(r.events, groupLiveBlocks(r, this.ctx.stacks, this.sites, this.top, this.scratch));
     this.atPeak(r, this.ctx);
   }
 }
@@ -47,7 +49,8 @@ export interface AlongTheWay {
 /**
  * Replay `path` again up to the last of `events` (or `along.untilEvent`, if
  * later), calling `atPeak` and grouping the live blocks at each. `ctx` must
- * be a fresh import context.
+ * be a fresh import context; `scratch` serves the walks (and can serve
+ * `atPeak`'s).
  */
 export async function captureAtEvents(
   path: string,
@@ -58,8 +61,9 @@ export async function captureAtEvents(
   sites: SiteGroupingOptions,
   atPeak: (r: Replayer, ctx: ImportContext) => void,
   along: AlongTheWay = { observers: [], untilEvent: 0 },
+  scratch: WalkScratch = new WalkScratch(),
 ): Promise<Map<number, LiveBlocksSummary>> {
-  const capture = new PeakCapture(events, ctx, top, sites, atPeak);
+  const capture = new PeakCapture(events, ctx, top, sites, atPeak, scratch);
   const stop = Math.max(capture.lastEvent, along.untilEvent);
   if (stop === 0) return capture.live;
   await replayTrace(path, { ...options, context: ctx, stopAtEvent: stop, observers: [capture, ...along.observers] });
