@@ -7,11 +7,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RUNS } from '../test/golden/runs.mjs';
-import { goldenFilesOnDisk, OUTPUTS, startRuns } from '../test/golden/golden-runner.mjs';
+import { goldenFilesOnDisk, OUTPUTS, runQueue } from '../test/golden/golden-runner.mjs';
 
 const started = Date.now();
 const written = new Set();
-const results = startRuns(RUNS);
+const queue = runQueue();
+const results = RUNS.map((run) => queue(run));
+// A run that failed is reported below, in order, not as an unhandled rejection.
+for (const r of results) r.catch(() => {});
 let failed = 0;
 for (const [i, result] of results.entries()) {
   try {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { goldenFilesOnDisk, OUTPUTS, startRuns } from './golden-runner.mjs';
+import { goldenFilesOnDisk, OUTPUTS, runQueue } from './golden-runner.mjs';
 import { describeDifference } from './text-difference.js';
 import { RUNS } from './runs.mjs';
 
@@ -16,7 +16,8 @@ const UPDATE = 'if the change is meant, run `npm run golden:update` and review t
 describe('golden outputs', () => {
   const onDisk = goldenFilesOnDisk();
   const claimedBy = (name: string) => (file: string) => file === `${name}.txt` || file.startsWith(`${name}/`);
-  const results = startRuns(RUNS);
+  // Runs are child processes, a few at once (runQueue); their tests wait together.
+  const queue = runQueue();
 
   it('has golden files for every run, and none that no run writes', () => {
     expect(RUNS.length).toBeGreaterThan(0);
@@ -25,9 +26,9 @@ describe('golden outputs', () => {
     expect(unclaimed, `golden files of no run (${UPDATE})`).toEqual([]);
   });
 
-  RUNS.forEach((run, i) => {
-    it(`${run.name}`, { timeout: 600_000 }, async () => {
-      const produced: Map<string, string> = await results[i]!;
+  for (const run of RUNS) {
+    it.concurrent(run.name, { timeout: 600_000 }, async ({ expect }) => {
+      const produced: Map<string, string> = await queue(run);
       const expectedFiles = onDisk.filter(claimedBy(run.name));
       expect([...produced.keys()].sort(), `files of ${run.name} (${UPDATE})`).toEqual(expectedFiles);
       for (const [file, text] of produced) {
@@ -37,5 +38,5 @@ describe('golden outputs', () => {
         }
       }
     });
-  });
+  }
 });
