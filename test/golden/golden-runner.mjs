@@ -10,7 +10,7 @@
 // after the run (its own inputs from `write` excepted) is one of its outputs.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,21 @@ function environmentOf(run) {
   return { ...env, ...(run.env ?? {}) };
 }
 
+/**
+ * `check` reads memreplay.config.json from its working directory or any
+ * parent: one above the sandboxes would change every check run's output.
+ */
+function refuseConfigAbove(dir) {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'memreplay.config.json'))) {
+      throw new Error(`${join(d, 'memreplay.config.json')} would apply to every golden run of check: remove it or set TMPDIR elsewhere`);
+    }
+    if (dirname(d) === d) return;
+  }
+}
+
 function sandbox() {
+  refuseConfigAbove(realpathSync(tmpdir()));
   const cwd = mkdtempSync(join(tmpdir(), 'memreplay-golden-'));
   symlinkSync(join(ROOT, 'traces'), join(cwd, 'traces'), 'dir');
   mkdirSync(join(cwd, 'test'));
