@@ -21,7 +21,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,10 @@ import { MODES, type ChildResult, type Mode } from './measurement.js';
 import { formatTable, type BenchRow } from './table.js';
 import { CACHE_DIR, ensureCacheDir, ensureDecompressed, ensureSyntheticTrace, estimatedBytes, freeBytes, type SyntheticFiles } from './trace-cache.js';
 import { GENERATOR_VERSION } from './synthetic-trace.js';
+import { eventCount, listOption } from './option-values.js';
+import { machine, oneCore } from './machine.js';
+import { runCompare } from './compare/compare.js';
+import { parseCompareOptions } from './compare/options.js';
 import { formatSoakTable, runSoak, SOAK_COMMANDS, type SoakCommand } from './soak.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
@@ -64,29 +68,6 @@ interface Measurement extends ChildResult {
 
 class SanityError extends Error {}
 
-function listOption(text: string | undefined, fallback: readonly string[], allowed: readonly string[], name: string): string[] {
-  const values = text === undefined ? [...fallback] : text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const v of values) if (!allowed.includes(v)) throw new Error(`--${name} ${v}: expected some of ${allowed.join(',')}`);
-  return values;
-}
-
-function eventCount(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
-  const n = m === null ? NaN : Number(m[1]) * (m[2] === '' ? 1 : /k/i.test(m[2]!) ? 1e3 : 1e6);
-  if (!Number.isInteger(n) || n < 1000) throw new Error(`--events ${text}: expected whole numbers >= 1000 (e.g. 5000000 or 5M)`);
-  return n;
-}
-
-function machine(): Record<string, unknown> {
-  const c = cpus();
-  return {
-    cpuModel: c[0]?.model ?? 'unknown',
-    cpus: c.length,
-    memoryGB: Number((totalmem() / 1e9).toFixed(1)),
-    node: process.version,
-    platform: `${platform()} ${release()} ${arch()}`,
-  };
-}
 
 function git(args: string[]): string | null {
   try {
@@ -131,17 +112,6 @@ function runChild(mode: Mode, trace: string): ChildResult {
   return JSON.parse(last) as ChildResult;
 }
 
-/**
- * The CPU for --one-core: the last one this process may run on (taskset must
- * exist; it is util-linux's, on every Linux we know).
- */
-function oneCore(): number {
-  const probe = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
-  if (probe.error !== undefined || probe.status !== 0) throw new Error('--one-core needs taskset (util-linux), which was not found');
-  const cpus = /:\s*([\d,-]+)\s*$/.exec(probe.stdout.trim())?.[1] ?? '0';
-  const last = cpus.split(',').pop()!.split('-').pop()!;
-  return Number(last);
-}
 
 /** A synthetic trace must replay exactly; anything else invalidates the numbers. */
 function checkSynthetic(m: ChildResult, label: string): void {
@@ -235,6 +205,8 @@ async function main(): Promise<number> {
       quick: { type: 'boolean', default: false },
       'skip-real': { type: 'boolean', default: false },
       soak: { type: 'boolean', default: false },
+      compare: { type: 'string' },
+      force: { type: 'boolean', default: false },
       'soak-events': { type: 'string', default: '100000000' },
       'soak-heap-mib': { type: 'string', default: '2048' },
       'soak-commands': { type: 'string' },
@@ -249,9 +221,19 @@ async function main(): Promise<number> {
         '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real shared trace\n' +
         'npm run bench -- --soak [--soak-events 100000000] [--soak-heap-mib 2048] [--soak-commands analyze,leaks,check,report] [--seed 1]\n' +
         '  --soak       generate one long gzip trace with a big live heap (cached in the system temp dir), run each command on it\n' +
-        '               in a fresh process and table wall time, peak RSS and events/s; exit 1 when a command fails\n',
+        '               in a fresh process and table wall time, peak RSS and events/s; exit 1 when a command fails\n' +
+        'npm run bench -- --compare REF [--modes analyze,leaks,report] [--repeat 3] [--events 1000000] [--formats csv] [--one-core] [--skip-real] [--force]\n' +
+        '  --compare    A/B: REF (any git ref, built once in a cached worktree) against the working tree\'s build, each command\n' +
+        '               in a fresh process, A and B interleaved and alternating first; medians and B/A ratios of wall, CPU\n' +
+        '               and peak RSS, written to reports/bench-compare-<date>.json (--force to overwrite)\n',
     );
     return 0;
+  }
+  if (values.compare !== undefined) {
+    const commit = git(['rev-parse', '--short', 'HEAD']);
+    const dirty = git(['status', '--porcelain', '--', 'src', 'cli']);
+    const command = `npm run bench --${process.argv.slice(2).map((a) => ' ' + a).join('')}`;
+    return runCompare(parseCompareOptions(values), { repo: REPO, command, commit, dirty: dirty !== null && dirty !== '', log: (line) => void process.stdout.write(line + '\n') });
   }
   if (values.soak) return soak(values['soak-events'], values['soak-heap-mib'], values['soak-commands'], values.seed);
   const events = values.quick ? [1_000_000] : (values.events ?? '5000000,50000000').split(',').map(eventCount);
