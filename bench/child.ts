@@ -14,6 +14,9 @@
 //                only the Replayer over them: the model/replayer cost alone;
 //                its peak RSS includes those batches
 //   analyze      analyzeTrace plus the text report, as `memreplay analyze` does
+//   leaks        findLeaks plus the text report, as `memreplay leaks` does
+//   report       the report task `memreplay report` runs per trace: the
+//                report data and the HTML page with its charts (not written)
 //   verify       replayTrace, for the correctness check only
 
 // The modules each mode runs, not the library's index: `memreplay analyze`
@@ -28,6 +31,10 @@ import { OP_MARK } from '../src/events/ops.js';
 import { ImportContext } from '../src/import/import-context.js';
 import type { TraceMeta } from '../src/import/types.js';
 import { formatAnalyzeText } from '../src/reports/analyze-text.js';
+import type { AnalyzeResult } from '../src/analyzers/analyze.js';
+import { findLeaks } from '../src/analyzers/leaks.js';
+import { formatLeaksText } from '../src/reports/leaks-text.js';
+import { reportTask } from '../src/run/report-task.js';
 import { MODES, type ChildResult, type Mode, type ReplayCheck } from './measurement.js';
 
 class StopImport extends Error {}
@@ -57,6 +64,21 @@ function checkOf(r: Replayer): ReplayCheck {
     arenasFromTrace: r.arenas.arenasFromTrace,
     arenaReleasesConfirmed: r.arenas.releasesConfirmed,
     liveBlocksAtEnd: r.liveBlockCount,
+  };
+}
+
+/** What analyze's verification says, in the bench's terms. */
+function analyzeCheck(result: AnalyzeResult): ReplayCheck {
+  const v = result.verification;
+  return {
+    anomalies: result.anomalies.total,
+    blocksChecked: v.blocksChecked,
+    blocksPredicted: v.blocksPredicted,
+    addressMismatches: v.addressMismatches,
+    arenasExact: v.arenas.mismatches === 0 && v.arenas.placedByModel === 0 && v.arenas.traceHasArenaRecords,
+    arenasFromTrace: v.arenas.fromTrace,
+    arenaReleasesConfirmed: v.arenas.releasesConfirmed,
+    liveBlocksAtEnd: result.judged.liveBlocks,
   };
 }
 
@@ -166,27 +188,21 @@ async function measure(mode: Mode, trace: string, limit: number): Promise<ChildR
       const result = await analyzeTrace(trace, { top: 20, atEnd: true });
       const text = formatAnalyzeText(result);
       const seconds = stopClock(t0);
-      const v = result.verification;
-      return {
-        ...base,
-        events: result.events.total,
-        seconds,
-        peakRssBytes: 0,
-        cpuSeconds: 0,
-        bytesRead: null,
-        bytesDecoded: null,
-        reportChars: text.length,
-        check: {
-          anomalies: result.anomalies.total,
-          blocksChecked: v.blocksChecked,
-          blocksPredicted: v.blocksPredicted,
-          addressMismatches: v.addressMismatches,
-          arenasExact: v.arenas.mismatches === 0 && v.arenas.placedByModel === 0 && v.arenas.traceHasArenaRecords,
-          arenasFromTrace: v.arenas.fromTrace,
-          arenaReleasesConfirmed: v.arenas.releasesConfirmed,
-          liveBlocksAtEnd: result.judged.liveBlocks,
-        },
-      };
+      return { ...base, events: result.events.total, seconds, peakRssBytes: 0, cpuSeconds: 0, bytesRead: null, bytesDecoded: null, reportChars: text.length, check: analyzeCheck(result) };
+    }
+    case 'leaks': {
+      const t0 = startClock();
+      const result = await findLeaks(trace, { top: 20 });
+      const text = formatLeaksText(result);
+      const seconds = stopClock(t0);
+      return { ...base, events: null, seconds, peakRssBytes: 0, cpuSeconds: 0, bytesRead: null, bytesDecoded: null, reportChars: text.length, check: null };
+    }
+    case 'report': {
+      const t0 = startClock();
+      const { files } = await reportTask.run(trace, { format: 'html', lenient: false, names: { [trace]: 'bench' } }, { progress: () => undefined });
+      const seconds = stopClock(t0);
+      const reportChars = files.reduce((n, f) => n + f.content.length, 0);
+      return { ...base, events: null, seconds, peakRssBytes: 0, cpuSeconds: 0, bytesRead: null, bytesDecoded: null, reportChars, check: null };
     }
   }
 }

@@ -2,7 +2,7 @@
 // which runs in the child, and bench/run.ts, which reads its JSON line); kept
 // apart so importing the types does not start a measurement.
 
-export const MODES = ['parse', 'replay', 'replay-only', 'analyze'] as const;
+export const MODES = ['parse', 'replay', 'replay-only', 'analyze', 'leaks', 'report'] as const;
 export type Mode = (typeof MODES)[number] | 'verify';
 
 /** What the replay says about the trace (null for parse). */
@@ -20,7 +20,8 @@ export interface ReplayCheck {
 export interface ChildResult {
   mode: Mode;
   trace: string;
-  events: number;
+  /** Events replayed; null when the mode's result does not count them (leaks: the bench takes the input's count). */
+  events: number | null;
   seconds: number;
   /**
    * CPU time of the whole process over the same work (user + system, every
@@ -34,7 +35,7 @@ export interface ChildResult {
   /** replay-only: events pre-parsed into memory before the clock started. */
   preloadedEvents?: number;
   preloadSeconds?: number;
-  /** analyze: length of the text report built (built, not printed). */
+  /** analyze, leaks, report: length of the report built (built, not printed or written). */
   reportChars?: number;
   check: ReplayCheck | null;
 }

@@ -10,11 +10,13 @@
 // trace that does not replay exactly (anomalies or mispredicted addresses
 // would mean the bench measured error paths, or that the model broke).
 //
-//   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze --formats csv,gz [--repeat 3] [--seed 1] [--quick] [--skip-real]
+//   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze[,leaks,report] --formats csv,gz [--repeat 3] [--seed 1] [--quick] [--skip-real]
 //   npm run bench -- --soak [--soak-events 100000000] [--soak-heap-mib 2048] [--soak-commands analyze,leaks,check,report] [--seed 1]
+//   npm run bench -- --compare REF [--modes analyze,leaks,report] [--repeat 3] [--events 1000000] [--one-core] [--force]
 //
 // --soak (bench/soak.ts) instead runs the user's commands on one long trace
-// with a big heap, each in a fresh process.
+// with a big heap, each in a fresh process. --compare (bench/compare/) is the
+// A/B of two commits: REF's build against the working tree's, interleaved.
 //
 // Each measurement runs --repeat times (fresh processes) and the table shows
 // the median run, with the spread: on a shared machine one run says little.
@@ -38,6 +40,8 @@ import { formatSoakTable, runSoak, SOAK_COMMANDS, type SoakCommand } from './soa
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const REPO = resolve(HERE, '..', '..');
 const REPLAY_ONLY_LIMIT = 5_000_000;
+/** leaks and report are asked for by name: report replays several times, minutes at 50 M events. */
+const DEFAULT_MODES: readonly Mode[] = ['parse', 'replay', 'replay-only', 'analyze'];
 const FORMATS = ['csv', 'gz'] as const;
 type Format = (typeof FORMATS)[number];
 const MODE_LABEL: Record<Mode, string> = {
@@ -45,6 +49,8 @@ const MODE_LABEL: Record<Mode, string> = {
   replay: 'parse+replay',
   'replay-only': 'replay-only',
   analyze: 'analyze',
+  leaks: 'leaks',
+  report: 'report',
   verify: 'verify',
 };
 const REAL_TRACE = 'dicts-3.8.csv.gz';
@@ -55,9 +61,12 @@ interface Input {
   name: string;
   synthetic: boolean;
   files: Record<Format, string>;
+  /** Records in the trace, for the events/s of modes whose result does not count them (leaks, report). */
+  events: number;
 }
 
 interface Measurement extends ChildResult {
+  events: number;
   /** 1-minute load average when the child started (other processes compete for the CPUs). */
   load1: number;
   input: string;
@@ -216,6 +225,7 @@ async function main(): Promise<number> {
   if (values.help) {
     process.stdout.write(
       'npm run bench -- [--events 5000000,50000000] [--modes parse,replay,replay-only,analyze] [--formats csv,gz] [--repeat 3] [--seed 1] [--quick] [--skip-real]\n' +
+        `  --modes      some of ${MODES.join(',')} (leaks and report only when named)\n` +
         '  --repeat N   runs per measurement; the table shows the median run and the spread\n' +
         '  --one-core   pin each child, all its threads, to one CPU (taskset): throughput on one core\n' +
         '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real shared trace\n' +
@@ -237,7 +247,7 @@ async function main(): Promise<number> {
   }
   if (values.soak) return soak(values['soak-events'], values['soak-heap-mib'], values['soak-commands'], values.seed);
   const events = values.quick ? [1_000_000] : (values.events ?? '5000000,50000000').split(',').map(eventCount);
-  const modes = listOption(values.modes, MODES, MODES, 'modes') as Mode[];
+  const modes = listOption(values.modes, DEFAULT_MODES, MODES, 'modes') as Mode[];
   const formats = listOption(values.formats, FORMATS, FORMATS, 'formats') as Format[];
   if (values['one-core']) PIN = oneCore();
   const repeat = Number(values.repeat);
@@ -277,7 +287,7 @@ async function main(): Promise<number> {
         `free ${s.free}, arena_alloc ${s.arenaAlloc}, arena_free ${s.arenaFree}, marks ${s.marks}; live blocks peak ${s.peakLiveBlocks}, end ${s.liveBlocksAtEnd}; arenas peak ${s.peakArenas}`,
     );
     const name = n % 1_000_000 === 0 ? `synthetic ${n / 1_000_000}M` : `synthetic ${n}`;
-    inputs.push({ name, synthetic: true, files: { csv: files.csv, gz: files.gz } });
+    inputs.push({ name, synthetic: true, files: { csv: files.csv, gz: files.gz }, events: files.stats.records });
   }
   let real: { source: string; csv: string } | null = null;
   if (!values['skip-real']) {
@@ -289,12 +299,13 @@ async function main(): Promise<number> {
       const csv = await ensureDecompressed(gz, REAL_TRACE.replace(/\.gz$/, ''));
       real = { source: gz, csv };
       log(`real trace: ${gz} (decompressed copy ${csv})`);
-      inputs.push({ name: 'dicts-3.8 (real)', synthetic: false, files: { csv, gz } });
+      const events = runChild('parse', csv).events ?? 0;
+      inputs.push({ name: 'dicts-3.8 (real)', synthetic: false, files: { csv, gz }, events });
     }
   }
 
   // ---- correctness first when no selected mode replays
-  const replays = modes.some((m) => m !== 'parse');
+  const replays = modes.some((m) => m === 'replay' || m === 'replay-only' || m === 'analyze');
   if (!replays) {
     for (const input of inputs.filter((i) => i.synthetic)) {
       log(`verifying ${input.name} replays exactly ...`);
@@ -319,7 +330,8 @@ async function main(): Promise<number> {
           for (let k = 0; k < repeat; k++) {
             const load1 = Number(loadavg()[0]!.toFixed(2));
             const r = runChild(mode, input.files[format]);
-            const m: Measurement = { ...r, load1, input: input.name, format, label: MODE_LABEL[mode], eventsPerSecond: r.events / r.seconds };
+            const events = r.events ?? input.events;
+            const m: Measurement = { ...r, events, load1, input: input.name, format, label: MODE_LABEL[mode], eventsPerSecond: events / r.seconds };
             runs.push(m);
             results.push(m);
             const c = r.check;
