@@ -199,10 +199,10 @@ async function measure(mode: Mode, trace: string, limit: number): Promise<ChildR
     }
     case 'report': {
       const t0 = startClock();
-      const { files } = await reportTask.run(trace, { format: 'html', lenient: false, names: { [trace]: 'bench' } }, { progress: () => undefined });
+      const { entry, files } = await reportTask.run(trace, { format: 'html', lenient: false, names: { [trace]: 'bench' } }, { progress: () => undefined });
       const seconds = stopClock(t0);
       const reportChars = files.reduce((n, f) => n + f.content.length, 0);
-      return { ...base, events: null, seconds, peakRssBytes: 0, cpuSeconds: 0, bytesRead: null, bytesDecoded: null, reportChars, check: null };
+      return { ...base, events: entry.events, seconds, peakRssBytes: 0, cpuSeconds: 0, bytesRead: null, bytesDecoded: null, reportChars, check: null };
     }
   }
 }
