@@ -73,6 +73,9 @@ export async function runCompare(o: CompareOptions, c: CompareContext): Promise<
   c.log(`machine: ${mach.cpuModel} x ${mach.cpus}, ${mach.memoryGB} GB, node ${mach.node}; load average (1 min) ${load.toFixed(2)}`);
   const a = ensureRefBuild(c.repo, o.ref, COMPARE_CACHE, c.log);
   const workDir = mkdtempSync(join(tmpdir(), 'memreplay-compare-'));
+  // Ctrl-C exits through process.exit (bench/run.ts), which skips `finally`.
+  const cleanUp = (): void => rmSync(workDir, { recursive: true, force: true });
+  process.on('exit', cleanUp);
   try {
     const bRoot = snapshotBuild(c.repo, join(workDir, 'b-build'));
     c.log(`side B: the working tree's build, commit ${c.commit ?? 'unknown'}${c.dirty ? ' + uncommitted changes in src/ or cli/' : ''} (copied to ${bRoot})`);
@@ -114,6 +117,7 @@ export async function runCompare(o: CompareOptions, c: CompareContext): Promise<
     c.log(`total ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s; wrote ${path}`);
     return 0;
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    cleanUp();
+    process.off('exit', cleanUp);
   }
 }
