@@ -33,7 +33,6 @@ import { rankSites, walkLiveSites, type SiteTotals } from './live-sites.js';
 import type { WalkScratch } from './walk-scratch.js';
 import { C_LIBRARY_CLASS, SiteTable, siteGroupingFrom, type SiteGrouping } from './site-table.js';
 
-export const LEAKS_SCHEMA = 'memreplay.leaks/1';
 /** Steady-state leak sites, and sites over listSitesOver, listed at most (counts are always exact). */
 export const MAX_LISTED_SITES = 1000;
 
