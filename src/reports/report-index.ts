@@ -8,7 +8,7 @@ import type { JudgedInstant } from '../analyzers/judged-instant.js';
 import type { ReportData } from '../analyzers/report-data.js';
 import { instantHeading } from './instant-text.js';
 import { leakVerdictOf, leakVerdictText, type LeakVerdict } from './leak-verdict.js';
-import { mdText } from './report-md.js';
+import { mdText } from './markdown/format.js';
 import { bytes, percent, thousands } from '../text/units.js';
 
 export interface IndexEntry {
