@@ -52,4 +52,13 @@ describe('check on an incomplete trace', () => {
     expect(notes.some((n: { level: string; message: { text: string } }) => n.level === 'warning' && /cut\.csv: incomplete trace: .*\(allowed\)\.$/.test(n.message.text))).toBe(true);
     expect(githubAnnotations(report, f.dir)).toMatch(/^::warning title=memreplay%3A incomplete trace::.*\(allowed\)$/m);
   });
+
+  it('still says it is allowed when the trace fails on something else', async () => {
+    const f = incompleteTraces(10);
+    const report = await reportOf([f.cut], { arenas: 0 }, { allowIncomplete: true });
+    expect(report.traces[0]!.passed).toBe(false);
+    const text = formatCheckText(report);
+    expect(text).toMatch(/^FAIL .*cut\.csv\n {2}warning: incomplete trace: .*\(allowed: --allow-incomplete\)$/m);
+    expect(text).not.toMatch(/pass --allow-incomplete/);
+  });
 });
