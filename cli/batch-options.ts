@@ -5,11 +5,12 @@
 import type { Argv } from 'yargs';
 import { expandInputs } from '../src/batch/expand-inputs.js';
 import { runBatch } from '../src/batch/pool.js';
+import type { BatchFailure } from '../src/batch/outcome.js';
 import { ProgressLine } from '../src/batch/progress-line.js';
 import { traceDisplayName } from '../src/import/source.js';
 import { wholeNumberOption } from './number-options.js';
 import { withQuietOption, type QuietArgs } from './quiet-option.js';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './run-command.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, internalErrorText } from './run-command.js';
 import { traceArgument } from './stdin-argument.js';
 
 export interface BatchArgs extends QuietArgs {
@@ -57,6 +58,16 @@ export function printError(progress: ProgressLine | undefined, message: string):
   else process.stderr.write(text);
 }
 
+/**
+ * One trace of a batch failed: the user's error as it is; an internal one
+ * (a bug) with its stack under MEMREPLAY_DEBUG=1 and a request for a report.
+ */
+export function printTraceFailure(progress: ProgressLine | undefined, error: BatchFailure): void {
+  if (!error.internal) return printError(progress, error.message);
+  if (process.env['MEMREPLAY_DEBUG'] && error.stack) printError(progress, error.stack);
+  printError(progress, internalErrorText(error.message));
+}
+
 export interface TraceBatch<Result> {
   /** The trace files read (arguments expanded), in order; `-` for stdin. */
   readonly inputs: readonly string[];
@@ -100,12 +111,9 @@ export async function runTraceBatch<Options, Result>(
         results.push(outcome.result as Result);
         return;
       }
-      const { message, stack } = outcome.error;
-      failures.push({ file: traceDisplayName(outcome.input), error: message });
-      if (!outcome.error.internal) return printError(progress, message);
-      internal = true;
-      if (process.env['MEMREPLAY_DEBUG'] && stack) printError(progress, stack);
-      printError(progress, `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`);
+      failures.push({ file: traceDisplayName(outcome.input), error: outcome.error.message });
+      internal ||= outcome.error.internal;
+      printTraceFailure(progress, outcome.error);
     },
   });
   return { inputs, results, failures, exitCode: internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK };

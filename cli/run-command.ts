@@ -30,11 +30,17 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
     if (exhausted !== null) fail(exhausted.message, EXIT_USAGE);
     const err = e as Error;
     if (process.env['MEMREPLAY_DEBUG']) process.stderr.write(`${err?.stack ?? String(e)}\n`);
-    fail(
-      `internal error: ${err?.message ?? String(e)} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`,
-      EXIT_INTERNAL,
-    );
+    fail(internalErrorText(`internal error: ${err?.message ?? String(e)}`), EXIT_INTERNAL);
   }
+}
+
+/**
+ * The message of an internal error - a bug, not the user's input - asks for a
+ * report: every path that prints one (a command, a trace of a batch) says it
+ * through here.
+ */
+export function internalErrorText(message: string): string {
+  return `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`;
 }
 
 /** Write to stdout (a closed pipe is no error: see below). */

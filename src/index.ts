@@ -1,6 +1,6 @@
 // The library's public entry point.
 
-export { analyzeTrace, ANALYZE_SCHEMA, type AnalyzeResult, type AnalyzeOptions } from './analyzers/analyze.js';
+export { analyzeTrace, type AnalyzeResult, type AnalyzeOptions } from './analyzers/analyze.js';
 export type { JudgedInstant } from './analyzers/judged-instant.js';
 export { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from './replay/replay-trace.js';
 export { Replayer, ReplayStop, type ReplayObserver, type ReplayOptions } from './replay/replayer.js';
@@ -17,7 +17,7 @@ export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
 export { registerTask } from './batch/task-registry.js';
 export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
 export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
-export { findLeaks, LeaksAnalysis, LEAKS_SCHEMA, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
+export { findLeaks, LeaksAnalysis, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
 export { SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from './analyzers/site-table.js';
 export { classifyGrowth, type GrowthClass, type GrowthEvidence, type GrowthVerdict } from './analyzers/growth-rule.js';
 export type { MarkCensus } from './replay/mark-census.js';
@@ -26,8 +26,8 @@ export { loadSuppressions } from './suppressions/load.js';
 export { checkTrace, CHECK_SCHEMA, type CheckReport, type TraceCheck } from './check/run-check.js';
 export { BUDGET_NAMES, type Budgets, type BudgetName } from './check/budgets.js';
 export { loadConfig, findConfig, CONFIG_FILE } from './check/config.js';
-export { compareSnapshots, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey, type StatisticDiff, type SnapshotDiffResult } from './analyzers/snapshot-diff.js';
-export { diffTraces, replayForDiff, TRACE_DIFF_SCHEMA, type TraceDiffResult } from './analyzers/trace-diff.js';
+export { compareSnapshots, diffSnapshots, type DiffKey, type StatisticDiff, type SnapshotDiffResult } from './analyzers/snapshot-diff.js';
+export { diffTraces, replayForDiff, type TraceDiffResult } from './analyzers/trace-diff.js';
 export { readDiffInput, type DiffInput } from './import/snapshot-source.js';
 export { parseSnapshotPickle, readSnapshotPickle } from './import/snapshot-pickle.js';
 export type { Snapshot, SnapshotFrame } from './events/snapshot.js';
@@ -35,4 +35,10 @@ export { readPickle, PickleError, type PicklePolicy } from './import/pickle/pick
 export { formatTracemallocLines, formatStatisticDiff } from './reports/diff-tracemalloc.js';
 export { renderHtmlReport, reportCharts, type HtmlReport, type HtmlReportOptions } from './reports/report-html.js';
 export { formatReportMarkdown } from './reports/report-md.js';
-export { formatReportJson } from './reports/report-json.js';
+export { formatReportJson } from './reports/json/report-json.js';
+export { ANALYZE_SCHEMA, formatAnalyzeJson } from './reports/json/analyze-json.js';
+export { LEAKS_SCHEMA, formatLeaksJson } from './reports/json/leaks-json.js';
+export { STATS_SCHEMA, formatStatsJson } from './reports/json/stats-json.js';
+export { formatBaselineJson, formatCheckJson } from './reports/json/check-json.js';
+export { SNAPSHOT_DIFF_SCHEMA, TRACE_DIFF_SCHEMA, formatSnapshotDiffJson, formatTraceDiffJson } from './reports/json/diff-json.js';
+export { REPORT_INDEX_SCHEMA } from './reports/json/report-index-json.js';

@@ -5,7 +5,8 @@
 // from a bug.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ANALYZE_SCHEMA, type AnalyzeResult } from '../../src/analyzers/analyze.js';
+import type { AnalyzeResult } from '../../src/analyzers/analyze.js';
+import { ANALYZE_SCHEMA, formatAnalyzeJson } from '../../src/reports/json/analyze-json.js';
 import type { AnalyzeTaskOptions } from '../../src/batch/tasks/analyze.js';
 import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
@@ -60,7 +61,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         refuseInputsAsOutputs([args.output], inputs),
       );
       const report = args.json
-        ? JSON.stringify({ schema: ANALYZE_SCHEMA, traces: results, failures }, null, 2) + '\n'
+        ? formatAnalyzeJson(results, failures)
         : results.map((r) => formatAnalyzeText(r, { width: args.output === undefined ? stdoutWidth() : undefined })).join('\n');
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force, inputs });

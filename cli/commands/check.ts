@@ -8,7 +8,8 @@ import { readBaseline, DEFAULT_TOLERANCE, type Baseline } from '../../src/check/
 import { BUDGET_NAMES, effectiveBudgets, type BudgetName, type Budgets } from '../../src/check/budgets.js';
 import { budgetExpectation, findConfig, loadConfig, parseBudgetValue, parseTolerance, type CheckConfig } from '../../src/check/config.js';
 import type { CheckTaskOptions } from '../../src/batch/tasks/check.js';
-import { baselineDocument, CHECK_SCHEMA, reportOf, traceCheckOf, type checkTrace, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
+import { formatBaselineJson, formatCheckJson } from '../../src/reports/json/check-json.js';
+import { CHECK_SCHEMA, reportOf, traceCheckOf, type checkTrace, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
 import { UsageError } from '../../src/errors.js';
 import { MEMREPLAY_VERSION } from '../../src/version.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
@@ -165,7 +166,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
 
       const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
       writeOutputs(report, args, sourceRoot, { inputs: [...batch.inputs, ...readFiles], baseline: baselineFile });
-      if (args.json) writeStdout(JSON.stringify(report, null, 2) + '\n');
+      if (args.json) writeStdout(formatCheckJson(report));
       else writeStdout(formatCheckText(report, { width: stdoutWidth() }));
       if (process.env['GITHUB_ACTIONS'] === 'true') {
         // Workflow commands are read from stdout and stderr alike; stderr keeps a --json stdout clean.
@@ -223,7 +224,7 @@ function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string, 
     if (exists && !replacing && !args.force) {
       throw new UsageError(`--update-baseline ${file}: the file exists and is not a memreplay check baseline; pass --force to overwrite it`);
     }
-    writeReportFile(file, JSON.stringify(baselineDocument(report), null, 2) + '\n', { force: true, inputs: read.inputs });
+    writeReportFile(file, formatBaselineJson(report), { force: true, inputs: read.inputs });
     if (!args.quiet) process.stderr.write(`Wrote ${file}${replacing ? ' (replaced the baseline that was there)' : ''}\n`);
   }
   const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);

@@ -4,13 +4,13 @@
 // What each input is comes from its first bytes; both must be of one kind.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { DIFF_KEYS, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey } from '../../src/analyzers/snapshot-diff.js';
-import { diffTraces, replayForDiff, TRACE_DIFF_SCHEMA } from '../../src/analyzers/trace-diff.js';
+import { DIFF_KEYS, diffSnapshots, type DiffKey } from '../../src/analyzers/snapshot-diff.js';
+import { diffTraces, replayForDiff } from '../../src/analyzers/trace-diff.js';
 import { UsageError } from '../../src/errors.js';
 import { readDiffInput, type DiffInput } from '../../src/import/snapshot-source.js';
 import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
-import { snapshotDiffDocument, traceDiffDocument } from '../../src/reports/diff-json.js';
+import { formatSnapshotDiffJson, formatTraceDiffJson, SNAPSHOT_DIFF_SCHEMA, TRACE_DIFF_SCHEMA } from '../../src/reports/json/diff-json.js';
 import { formatSnapshotDiffText, formatTraceDiffText } from '../../src/reports/diff-text.js';
 import { formatTracemallocLines } from '../../src/reports/diff-tracemalloc.js';
 import { wholeNumberOption } from '../number-options.js';
@@ -91,7 +91,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
         if (depth !== undefined) throw new UsageError('--depth applies to event traces; a snapshot kept the frames tracemalloc was asked for (its traceback_limit)');
         const d = diffSnapshots(older.snapshot, newer.snapshot, by, args.cumulative);
         report = args.json
-          ? JSON.stringify(snapshotDiffDocument(d, top), null, 2) + '\n'
+          ? formatSnapshotDiffJson(d, top)
           : args.format === 'tracemalloc'
             ? formatTracemallocLines(d.statistics.slice(0, top))
             : formatSnapshotDiffText(d, top);
@@ -107,7 +107,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
           });
         const d = diffTraces(await replay(older), await replay(newer), by, args.cumulative);
         report = args.json
-          ? JSON.stringify(traceDiffDocument(d, top), null, 2) + '\n'
+          ? formatTraceDiffJson(d, top)
           : args.format === 'tracemalloc'
             ? formatTracemallocLines(d.statistics.slice(0, top))
             : formatTraceDiffText(d, top);

@@ -2,7 +2,8 @@
 // site, with pools, arenas, size classes and the growth verdict of each site.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { findLeaks, LEAKS_SCHEMA } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/analyzers/leaks.js';
+import { formatLeaksJson, LEAKS_SCHEMA } from '../../src/reports/json/leaks-json.js';
 import { UsageError } from '../../src/errors.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
@@ -49,7 +50,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       refuseInputsAsOutputs([args.output, gen], inputs);
       refuseOutputTwice([['-o', args.output], ['--gen-suppressions', gen]]);
       const result = await findLeaks(trace, { ...leakOptionsOf(args, suppressions), top });
-      const report = args.json ? JSON.stringify({ schema: LEAKS_SCHEMA, ...result }, null, 2) + '\n' : formatLeaksText(result, { width: args.output === undefined ? stdoutWidth() : undefined });
+      const report = args.json ? formatLeaksJson(result) : formatLeaksText(result, { width: args.output === undefined ? stdoutWidth() : undefined });
       if (gen !== undefined) {
         if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');
         const text = generateSuppressions(result.file, result.sites, result.groupedBy, projectRootOption(args.projectRoot));

@@ -16,12 +16,13 @@ import { fileInTheWay } from '../../src/io/output-directory.js';
 import { uniqueReportNames } from '../../src/io/report-names.js';
 import { ReportDirectory } from '../../src/io/report-directory.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
-import { formatIndexJson, formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
+import { formatIndexJson } from '../../src/reports/json/report-index-json.js';
+import { formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
 import { count, terminalSafe, thousands } from '../../src/text/units.js';
 import type { ReportFile } from '../../src/io/report-directory.js';
 import type { ReportTaskOptions, ReportTaskResult } from '../../src/run/report-task.js';
-import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { jobsOption, printError, printTraceFailure, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withAtEndOption } from '../at-end-option.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
@@ -129,12 +130,9 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
             }
             return;
           }
-          const { message, stack } = outcome.error;
-          directory.fail(file, message);
+          directory.fail(file, outcome.error.message);
           internal ||= outcome.error.internal;
-          if (!outcome.error.internal) return printError(progress, message);
-          if (process.env['MEMREPLAY_DEBUG'] && stack) printError(progress, stack);
-          printError(progress, `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`);
+          printTraceFailure(progress, outcome.error);
         },
       });
 

@@ -11,12 +11,11 @@ import { INEXACT_FIGURES, inexactText } from '../../src/reports/exactness-text.j
 import { exactnessOf } from '../../src/replay/exactness.js';
 import { count, terminalSafe } from '../../src/text/units.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
+import { formatStatsJson } from '../../src/reports/json/stats-json.js';
 import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
 import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
-
-export const STATS_SCHEMA = 'memreplay.stats/1';
 
 interface StatsArgs extends TraceArgs {
   trace: string;
@@ -61,20 +60,20 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       const verification = verificationOf(replayer);
       const exactness = exactnessOf(replayer);
       if (args.json) {
-        const doc = {
-          schema: STATS_SCHEMA,
-          file: ctx.fileName,
-          python: replayer.geometry.version,
-          at: { event: replayer.events, mark: args.at ?? null, end: args.at === undefined && atEvent === undefined },
-          interp: interpreter,
-          allocatedBlocks,
-          stats,
-          skippedRecords: ctx.skippedRecords,
-          completeness,
-          exactness,
-          ...(args.verify ? { verification } : {}),
-        };
-        writeStdout(JSON.stringify(doc, null, 2) + '\n');
+        writeStdout(
+          formatStatsJson({
+            file: ctx.fileName,
+            python: replayer.geometry.version,
+            at: { event: replayer.events, mark: args.at ?? null, end: args.at === undefined && atEvent === undefined },
+            interp: interpreter,
+            allocatedBlocks,
+            stats,
+            skippedRecords: ctx.skippedRecords,
+            completeness,
+            exactness,
+            ...(args.verify ? { verification } : {}),
+          }),
+        );
       } else {
         writeStdout(formatDebugMallocStats(stats));
         if (args.verify) process.stderr.write(formatVerificationText(ctx.fileName, verification, completeness));

@@ -32,8 +32,6 @@ import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
 import { WalkScratch } from './walk-scratch.js';
 import { DEFAULT_SITE_GROUPING, siteGroupingFrom, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
 
-export const ANALYZE_SCHEMA = 'memreplay.analyze/3';
-
 export interface CallCounts {
   readonly obj: number;
   readonly mem: number;

@@ -26,15 +26,13 @@ import { globMatcher } from '../suppressions/glob.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { parseFrame, type PythonFrame } from '../events/frame-text.js';
 import { UsageError } from '../errors.js';
-import { count } from '../text/units.js';
 import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from './growth.js';
 import type { GrowthClass } from './growth-rule.js';
-import type { MarkCensus } from '../replay/mark-census.js';
+import { marksSummary, type MarkCensus } from '../replay/mark-census.js';
 import { rankSites, walkLiveSites, type SiteTotals } from './live-sites.js';
 import type { WalkScratch } from './walk-scratch.js';
 import { C_LIBRARY_CLASS, SiteTable, siteGroupingFrom, type SiteGrouping } from './site-table.js';
 
-export const LEAKS_SCHEMA = 'memreplay.leaks/1';
 /** Steady-state leak sites, and sites over listSitesOver, listed at most (counts are always exact). */
 export const MAX_LISTED_SITES = 1000;
 
@@ -417,18 +415,11 @@ export class LeaksAnalysis implements ReplayObserver {
   }
 }
 
-/** The marks of a census for a message: `14 marks: "iteration *" x12, "stats", "final"`, bounded. */
-export function marksText(m: MarkCensus): string {
-  if (m.count === 0) return 'no marks';
-  const shapes = m.labels.map((l) => `${JSON.stringify(l.label)}${l.count > 1 ? ` x${l.count}` : ''}`);
-  return `${count(m.count, 'mark')}: ${shapes.join(', ')}${m.more ? ', and others' : ''}`;
-}
-
 /** --marks GLOB matched no mark of the trace: a usage error that says which marks it has. */
 function noMarkMatches(file: string, glob: string, marks: MarkCensus, at: string | null): UsageError {
   const where = at === null ? 'the trace' : `the trace before mark ${JSON.stringify(at.slice(0, 40))}`;
   return new UsageError(
-    `${file}: --marks ${JSON.stringify(glob.slice(0, 60))} matches no mark; ${where} has ${marksText(marks)}` +
+    `${file}: --marks ${JSON.stringify(glob.slice(0, 60))} matches no mark; ${where} has ${marksSummary(marks)}` +
       `${marks.count === 0 ? ' (leave --marks out to measure growth over windows of events)' : ''}`,
   );
 }

@@ -167,8 +167,6 @@ function fileFrame(f: SnapshotFrame): SnapshotFrame {
   return g;
 }
 
-export const SNAPSHOT_DIFF_SCHEMA = 'memreplay.snapshot-diff/1';
-
 export interface SnapshotDiffResult {
   readonly by: DiffKey;
   readonly cumulative: boolean;

@@ -27,8 +27,6 @@ import { walkLiveSites } from './live-sites.js';
 import { DEFAULT_SITE_GROUPING, SiteTable } from './site-table.js';
 import { compareSnapshots, type DiffKey, type StatisticDiff } from './snapshot-diff.js';
 
-export const TRACE_DIFF_SCHEMA = 'memreplay.trace-diff/3';
-
 /** One replayed side of the comparison. */
 export interface TraceSide {
   readonly analysis: AnalyzeResult;

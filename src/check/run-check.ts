@@ -119,8 +119,3 @@ export function reportOf(traces: readonly TraceCheck[], failures: CheckReport['f
     failures,
   };
 }
-
-/** The document --update-baseline writes: the report without per-site details (each trace keeps `at`, its instant). */
-export function baselineDocument(report: CheckReport): unknown {
-  return { ...report, traces: report.traces.map(({ leaks: _leaks, ...rest }) => rest) };
-}

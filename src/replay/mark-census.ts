@@ -6,7 +6,11 @@
 // shapes are kept (the recorder's exit marks always are, so a report can say
 // whether the trace has a `stats` mark).
 
+import { count } from '../text/units.js';
+
 export const MAX_SHAPES = 8;
+/** Label shapes a message names; the marks of the others are counted. */
+const SHAPES_SHOWN = 4;
 /** Characters of a label looked at; longer labels are cut (and end in `*`). */
 export const MAX_SHAPE_CHARS = 60;
 
@@ -49,4 +53,18 @@ export class MarkCounter {
   census(): MarkCensus {
     return { count: this.count, labels: [...this.shapes].map(([label, count]) => ({ label, count })), more: this.more };
   }
+}
+
+/**
+ * The marks of a census for a message, bounded: `14 marks: "iteration *" x12,
+ * "stats", "final"`, `20 marks: "a", "b", "c", "d" and 16 more`, or `no marks`.
+ * The tail counts marks rather than saying "others", so the reader knows how
+ * much was left out.
+ */
+export function marksSummary(m: MarkCensus): string {
+  if (m.count === 0) return 'no marks';
+  const shown = m.labels.slice(0, SHAPES_SHOWN);
+  const rest = m.count - shown.reduce((sum, l) => sum + l.count, 0);
+  const names = shown.map((l) => `${JSON.stringify(l.label)}${l.count > 1 ? ` x${l.count}` : ''}`).join(', ');
+  return `${count(m.count, 'mark')}: ${names}${rest > 0 ? ` and ${rest} more` : ''}`;
 }

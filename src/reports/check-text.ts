@@ -1,8 +1,7 @@
 // The terminal report of `memreplay check`: a pure function of the report.
 
 import { instantText } from './instant-text.js';
-import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
-import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
+import { waivableProblems } from './waivable-problem.js';
 import { BUDGET_DESCRIPTIONS, BUDGET_NAMES, BUDGET_UNITS, type BudgetName } from '../check/budgets.js';
 import type { BudgetOutcome } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
@@ -50,7 +49,7 @@ export function formatCheckText(report: CheckReport, options: CheckTextOptions =
   }
   if (report.suppressions.length > 0) out.push(`suppressions: ${report.suppressions.map((s) => terminalSafe(s, 80)).join(', ')}`);
   out.push('');
-  for (const t of report.traces) out.push(...traceLines(t, options.width, report.allowInexact));
+  for (const t of report.traces) out.push(...traceLines(t, options.width, report));
   // The error itself went to stderr as the trace failed; saying it again here
   // would show it twice in a terminal.
   for (const f of report.failures) out.push(`ERROR ${terminalSafe(f.file)}: could not be read (the error is on stderr)`);
@@ -109,21 +108,13 @@ function quoteLabel(text: string): string {
   return JSON.stringify(terminalSafe(text, 40));
 }
 
-function traceLines(t: TraceCheck, width: number | undefined, allowInexact: boolean): string[] {
+function traceLines(t: TraceCheck, width: number | undefined, report: CheckReport): string[] {
   const noVerdict = t.leaks.growth.noVerdict;
   const out = [`${t.passed ? 'PASS ' : 'FAIL '} ${terminalSafe(t.file)}${noVerdict !== null && t.passed ? ' (no leak verdict)' : ''}`];
-  const incomplete = incompleteText(t.completeness);
-  if (incomplete !== null) {
-    // The trace's own words (its end mark's label) are in the reason: made safe for the terminal.
-    out.push(
-      t.passed
-        ? `  warning: ${terminalSafe(incomplete, 300)} (allowed: --allow-incomplete)`
-        : `  ${terminalSafe(incomplete, 300)}; ${ALLOW_INCOMPLETE_ADVICE}`,
-    );
-  }
-  const inexact = inexactText(t.exactness);
-  if (inexact !== null) {
-    out.push(allowInexact ? `  warning: ${inexact} (allowed: --allow-inexact)` : `  ${inexact}; ${ALLOW_INEXACT_ADVICE}`);
+  for (const w of waivableProblems(t, report)) {
+    // The trace's own words (an end mark's label) may be in the problem: made safe for the terminal.
+    const problem = terminalSafe(w.problem, 300);
+    out.push(w.allowed ? `  warning: ${problem} (allowed: ${w.rule.flag})` : `  ${problem}; ${w.advice}`);
   }
   const skipped = skippedRecordsText(t.leaks);
   if (skipped !== null) {

@@ -10,8 +10,7 @@ import { instantText } from './instant-text.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix, siteFindingText } from './check-text.js';
-import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
-import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
+import { waivableProblems } from './waivable-problem.js';
 import { noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
 import { siteLocation } from './source-location.js';
@@ -26,12 +25,9 @@ export function githubAnnotations(report: CheckReport, sourceRoot: string): stri
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const t of report.traces) {
     // An incomplete trace and an inexact replay fail the check unless allowed; allowed, they still warn.
-    const waivable = (problem: string | null, allowed: boolean, title: string, advice: string): void => {
-      if (problem === null) return;
-      lines.push(command(allowed ? 'warning' : 'error', { title }, `${t.file}: ${problem}${allowed ? ' (allowed)' : `; ${advice}`}`));
-    };
-    waivable(incompleteText(t.completeness), report.allowIncomplete, 'memreplay: incomplete trace', ALLOW_INCOMPLETE_ADVICE);
-    waivable(inexactText(t.exactness), report.allowInexact, 'memreplay: inexact replay', ALLOW_INEXACT_ADVICE);
+    for (const w of waivableProblems(t, report)) {
+      lines.push(command(w.allowed ? 'warning' : 'error', { title: `memreplay: ${w.rule.title}` }, `${t.file}: ${w.problem}${w.allowed ? ' (allowed)' : `; ${w.advice}`}`));
+    }
     const skipped = skippedRecordsText(t.leaks);
     if (skipped !== null) {
       const first = skippedExampleTexts(t.leaks, (s) => s.slice(0, 120), 1)[0];

@@ -9,8 +9,7 @@
 // its own, failed, or skipped when --allow-incomplete; so has a replay the
 // model did not follow exactly (--allow-inexact).
 
-import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
-import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
+import { waivableProblems } from './waivable-problem.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
 import { noVerdictAdvice } from './growth-text.js';
@@ -31,7 +30,7 @@ export function formatJunit(report: CheckReport): string {
     // JUnit has no warnings: bad records skipped with --lenient go to the suite's <system-err>, which CI systems show.
     const skipped = skippedRecordsText(t.leaks);
     const systemErr = skipped === null ? undefined : [`warning: ${skipped}`, ...skippedExampleTexts(t.leaks, (s) => s, MAX_SKIPPED_SHOWN)].join('\n');
-    suites.push({ name: t.file, cases: casesOf(t, report.allowIncomplete, report.allowInexact), ...(systemErr !== undefined ? { systemErr } : {}) });
+    suites.push({ name: t.file, cases: casesOf(t, report), ...(systemErr !== undefined ? { systemErr } : {}) });
   }
   for (const f of report.failures) suites.push({ name: f.file, cases: [{ name: 'read the trace', error: f.error }] });
   const count = (pick: (c: Case) => boolean): number => suites.reduce((n, s) => n + s.cases.filter(pick).length, 0);
@@ -62,20 +61,12 @@ export function formatJunit(report: CheckReport): string {
   return out.join('\n') + '\n';
 }
 
-function casesOf(t: TraceCheck, allowIncomplete: boolean, allowInexact: boolean): Case[] {
-  const cases: Case[] = [];
-  const incomplete = incompleteText(t.completeness);
-  if (incomplete !== null) {
-    const name = 'the trace holds the whole run';
-    if (allowIncomplete) cases.push({ name, skipped: `${incomplete} (allowed)` });
-    else cases.push({ name, failure: { message: incomplete, detail: `${incomplete}\n${ALLOW_INCOMPLETE_ADVICE}` } });
-  }
-  const inexact = inexactText(t.exactness);
-  if (inexact !== null) {
-    const name = 'the model follows the trace exactly';
-    if (allowInexact) cases.push({ name, skipped: `${inexact} (allowed)` });
-    else cases.push({ name, failure: { message: inexact, detail: `${inexact}\n${ALLOW_INEXACT_ADVICE}` } });
-  }
+function casesOf(t: TraceCheck, report: CheckReport): Case[] {
+  const cases: Case[] = waivableProblems(t, report).map((w) =>
+    w.allowed
+      ? { name: w.rule.expectation, skipped: `${w.problem} (allowed)` }
+      : { name: w.rule.expectation, failure: { message: w.problem, detail: `${w.problem}\n${w.advice}` } },
+  );
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   for (const b of t.budgets) {
     const name = `${BUDGET_DESCRIPTIONS[b.budget]} <= ${formatBudgetValue(b.budget, b.limit)}`;

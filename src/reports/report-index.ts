@@ -8,10 +8,8 @@ import type { JudgedInstant } from '../analyzers/judged-instant.js';
 import type { ReportData } from '../analyzers/report-data.js';
 import { instantHeading } from './instant-text.js';
 import { leakVerdictOf, leakVerdictText, type LeakVerdict } from './leak-verdict.js';
-import { mdText } from './report-md.js';
+import { mdText } from './markdown/format.js';
 import { bytes, percent, thousands } from '../text/units.js';
-
-export const REPORT_INDEX_SCHEMA = 'memreplay.report-index/2';
 
 export interface IndexEntry {
   /** The trace as the user named it. */
@@ -84,10 +82,6 @@ export function replayStateText(e: IndexEntry): string {
 /** True when the row's figures may not be the program's whole run: say it loudly. */
 export function replayStateWarns(e: IndexEntry): boolean {
   return e.exactness.state === 'inexact' || e.completeness === 'incomplete';
-}
-
-export function formatIndexJson(entries: readonly IndexEntry[], failures: readonly IndexFailure[]): string {
-  return JSON.stringify({ schema: REPORT_INDEX_SCHEMA, traces: entries, failures }, null, 2) + '\n';
 }
 
 export function formatIndexMarkdown(entries: readonly IndexEntry[], failures: readonly IndexFailure[]): string {

@@ -19,8 +19,7 @@ import { isAbsolute } from 'node:path';
 import type { LeaksSite } from '../analyzers/leaks.js';
 import { BUDGET_DESCRIPTIONS } from '../check/budgets.js';
 import type { CheckReport, TraceCheck } from '../check/run-check.js';
-import { ALLOW_INCOMPLETE_ADVICE, incompleteText } from './completeness-text.js';
-import { ALLOW_INEXACT_ADVICE, inexactText } from './exactness-text.js';
+import { INCOMPLETE_TRACE, INEXACT_REPLAY, waivableProblems } from './waivable-problem.js';
 import { budgetFailureText, formatBudgetValue, freedLeaksNote, instantSuffix } from './check-text.js';
 import { intervalUnit, noVerdictAdvice } from './growth-text.js';
 import { skippedExampleTexts, skippedRecordsText } from './skipped-records-text.js';
@@ -86,7 +85,7 @@ export interface SarifOptions {
 
 export function formatSarif(report: CheckReport, options: SarifOptions): string {
   const results: unknown[] = [];
-  for (const t of report.traces) results.push(...traceResults(t, options.sourceRoot, report.allowIncomplete, report.allowInexact));
+  for (const t of report.traces) results.push(...traceResults(t, options.sourceRoot, report));
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -116,18 +115,14 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
                   .filter((b) => b.noVerdict !== null && b.passed)
                   .map((b) => ({ level: 'warning', message: { text: `${t.file}: no leak verdict (allowed): ${b.noVerdict}.` } })),
               ),
-              ...(report.allowIncomplete
-                ? report.traces.flatMap((t) => {
-                    const incomplete = incompleteText(t.completeness);
-                    return incomplete === null ? [] : [{ level: 'warning', message: { text: `${t.file}: ${incomplete} (allowed).` } }];
-                  })
-                : []),
-              ...(report.allowInexact
-                ? report.traces.flatMap((t) => {
-                    const inexact = inexactText(t.exactness);
-                    return inexact === null ? [] : [{ level: 'warning', message: { text: `${t.file}: ${inexact} (allowed).` } }];
-                  })
-                : []),
+              // Allowed problems are no results; they are still worth a warning. All incomplete traces come first.
+              ...[INCOMPLETE_TRACE, INEXACT_REPLAY].flatMap((rule) =>
+                report.traces.flatMap((t) =>
+                  waivableProblems(t, report)
+                    .filter((w) => w.allowed && w.rule === rule)
+                    .map((w) => ({ level: 'warning', message: { text: `${t.file}: ${w.problem} (allowed).` } })),
+                ),
+              ),
               ...report.traces.flatMap((t) => {
                 const skipped = skippedRecordsText(t.leaks);
                 if (skipped === null) return [];
@@ -145,16 +140,10 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
   return JSON.stringify(log, (_key, value: unknown) => (typeof value === 'string' ? visibleControls(value, true) : value), 2) + '\n';
 }
 
-function traceResults(t: TraceCheck, root: string, allowIncomplete: boolean, allowInexact: boolean): unknown[] {
-  const out: unknown[] = [];
-  const incomplete = incompleteText(t.completeness);
-  if (incomplete !== null && !allowIncomplete) {
-    out.push(traceResult('memreplay/incomplete-trace', `${t.file}: ${incomplete}; ${ALLOW_INCOMPLETE_ADVICE}.`, t.file, root, 'completeness'));
-  }
-  const inexact = inexactText(t.exactness);
-  if (inexact !== null && !allowInexact) {
-    out.push(traceResult('memreplay/inexact-replay', `${t.file}: ${inexact}; ${ALLOW_INEXACT_ADVICE}.`, t.file, root, 'exactness'));
-  }
+function traceResults(t: TraceCheck, root: string, report: CheckReport): unknown[] {
+  const out: unknown[] = waivableProblems(t, report)
+    .filter((w) => !w.allowed)
+    .map((w) => traceResult(w.rule.id, `${t.file}: ${w.problem}; ${w.advice}.`, t.file, root, w.rule.metric));
   const quote = (text: string): string => JSON.stringify(text.slice(0, 60));
   const when = instantText(t.leaks.at, quote);
   const reported = new Set<string>();

@@ -10,7 +10,7 @@ import { defineTask } from '../batch/task.js';
 import type { ReportFile } from '../io/report-directory.js';
 import { indexEntryOf, type IndexEntry } from '../reports/report-index.js';
 import { renderHtmlReport } from '../reports/report-html.js';
-import { formatReportJson } from '../reports/report-json.js';
+import { formatReportJson } from '../reports/json/report-json.js';
 import { formatReportMarkdown } from '../reports/report-md.js';
 
 import { chartsFolder, type ReportFormat } from '../reports/report-files.js';

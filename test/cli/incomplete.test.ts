@@ -1,27 +1,16 @@
 // Every command names a trace cut short, in one line, and in its JSON.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { iterationsTrace } from '../analyzers/trace-writer.js';
-import { memreplay, tempDir } from './helpers.js';
+import { incompleteTraces } from '../replay/incomplete-trace.js';
+import { memreplay } from './helpers.js';
 
 const LINE = /warning: incomplete trace: the trace does not end with its "end" mark: the recording was cut short \(the program crashed, called os\._exit\(\) or was killed\) or the file was cut; its figures are of the run up to where the trace stops/;
 
-/** memreplay record's header, and the trace cut before its end mark. */
-function cutTrace(): { dir: string; cut: string; ended: string } {
-  const dir = tempDir();
-  const body = iterationsTrace(6, false).replace('# python: 3.11.7\n', '# python: 3.11.7\n# recorder: memreplay record\n# complete: true\n# end_mark: end\n');
-  const cut = join(dir, 'cut.csv');
-  const ended = join(dir, 'ended.csv');
-  writeFileSync(cut, body);
-  writeFileSync(ended, body + 'mark,,,,,999999,1,,,end\n');
-  return { dir, cut, ended };
-}
-
 describe('an incomplete trace in every command', () => {
   it('analyze and leaks: a warning line under the heading, and completeness in --json', () => {
-    const { cut, ended } = cutTrace();
+    const { cut, ended } = incompleteTraces(6);
     const analyze = memreplay(['analyze', cut]);
     expect(analyze.code).toBe(0);
     expect(analyze.stdout.split('\n')[1]).toMatch(LINE);
@@ -40,7 +29,7 @@ describe('an incomplete trace in every command', () => {
   });
 
   it('stats: CPython\'s text stays exact on stdout, the line goes to stderr; --verify says what it could not verify', () => {
-    const { cut, ended } = cutTrace();
+    const { cut, ended } = incompleteTraces(6);
     const plain = memreplay(['stats', ended]).stdout;
     const stats = memreplay(['stats', cut]);
     expect(stats.code).toBe(0);
@@ -53,7 +42,7 @@ describe('an incomplete trace in every command', () => {
   });
 
   it('report: a line on stderr, a warning in the Markdown, completeness in the JSON', () => {
-    const { dir, cut } = cutTrace();
+    const { dir, cut } = incompleteTraces(6);
     const out = join(dir, 'reports');
     const md = memreplay(['report', '--format', 'md', '-o', out, cut]);
     expect(md.code).toBe(0);
@@ -65,7 +54,7 @@ describe('an incomplete trace in every command', () => {
   });
 
   it('diff: a line per incomplete side', () => {
-    const { cut, ended } = cutTrace();
+    const { cut, ended } = incompleteTraces(6);
     const diff = memreplay(['diff', ended, cut]);
     expect(diff.code).toBe(0);
     expect(diff.stdout.match(/incomplete trace/g)).toHaveLength(1);

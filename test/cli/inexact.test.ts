@@ -6,24 +6,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exactTraceText, INEXACT_FIXTURE } from '../replay/inexact-trace.js';
-import { memreplay, tempDir } from './helpers.js';
+import { inexactTraces } from '../replay/inexact-trace.js';
+import { memreplay } from './helpers.js';
 
 const WHY = "inexact replay: 1 of 2 block addresses differ from the trace";
 const LINE = new RegExp(`^warning: ${WHY}; the model's figures \\(arenas, footprint, fragmentation, leaks\\) may not be the program's$`);
 
-function traces(): { dir: string; inexact: string; exact: string } {
-  const dir = tempDir();
-  const inexact = join(dir, 'inexact.csv');
-  const exact = join(dir, 'exact.csv');
-  writeFileSync(inexact, readFileSync(INEXACT_FIXTURE));
-  writeFileSync(exact, exactTraceText());
-  return { dir, inexact, exact };
-}
-
 describe('an inexact replay in every command', () => {
   it('analyze and leaks: a warning line under the heading, and exactness in --json', () => {
-    const { inexact, exact } = traces();
+    const { inexact, exact } = inexactTraces();
     const analyze = memreplay(['analyze', inexact]);
     expect(analyze.code).toBe(0);
     expect(analyze.stdout.split('\n')[1]).toMatch(LINE);
@@ -45,7 +36,7 @@ describe('an inexact replay in every command', () => {
   });
 
   it('stats: CPython\'s text stays on stdout, the line goes to stderr, exactness in --json', () => {
-    const { inexact, exact } = traces();
+    const { inexact, exact } = inexactTraces();
     const stats = memreplay(['stats', inexact]);
     expect(stats.code).toBe(0);
     expect(stats.stdout).toBe(memreplay(['stats', exact]).stdout);
@@ -55,7 +46,7 @@ describe('an inexact replay in every command', () => {
   });
 
   it('diff: a line for the inexact side, exactness per side in --json', () => {
-    const { inexact, exact } = traces();
+    const { inexact, exact } = inexactTraces();
     const diff = memreplay(['diff', exact, inexact]);
     expect(diff.code).toBe(0);
     expect(diff.stdout.match(/inexact replay/g)).toHaveLength(1);
@@ -65,7 +56,7 @@ describe('an inexact replay in every command', () => {
   });
 
   it('report: a line on stderr, a warning and a replay card in the HTML, a warning in the Markdown, a column in the index', () => {
-    const { dir, inexact, exact } = traces();
+    const { dir, inexact, exact } = inexactTraces();
     const out = join(dir, 'html');
     const html = memreplay(['report', '-o', out, inexact, exact]);
     expect(html.code).toBe(0);
@@ -91,7 +82,7 @@ describe('an inexact replay in every command', () => {
   });
 
   it('check: fails it unless --allow-inexact or allowInexact in the config, and says so in the result line', () => {
-    const { dir, inexact, exact } = traces();
+    const { dir, inexact, exact } = inexactTraces();
     const failed = memreplay(['check', inexact, exact]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(new RegExp(`^FAIL .*inexact\\.csv\\n {2}${WHY}; pass --allow-inexact to judge it on the model's figures$`, 'm'));

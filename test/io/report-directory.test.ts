@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { MemreplayError } from '../../src/errors.js';
 import { ReportDirectory, type ReportOutput } from '../../src/io/report-directory.js';
 import { writeReportFile, type WriteOptions } from '../../src/io/write-report.js';
-import { formatIndexJson, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
+import type { IndexEntry, IndexFailure } from '../../src/reports/report-index.js';
+import { formatIndexJson } from '../../src/reports/json/report-index-json.js';
 import { tempDir } from '../cli/helpers.js';
 
 function entry(name: string): IndexEntry {

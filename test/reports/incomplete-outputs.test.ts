@@ -2,31 +2,17 @@
 // fails check in every output, or passes with a warning under
 // --allow-incomplete; a complete one is not mentioned.
 
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { incompleteTraces } from '../replay/incomplete-trace.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
 import { formatJunit } from '../../src/reports/junit.js';
 import { formatSarif } from '../../src/reports/sarif.js';
-import { iterationsTrace } from '../analyzers/trace-writer.js';
-import { tempDir } from '../cli/helpers.js';
 import { reportOf } from './check-report.js';
-
-/** A clean iterations trace as memreplay record writes it: cut short (no end mark), or ended. */
-function traces(): { dir: string; cut: string; ended: string } {
-  const dir = tempDir();
-  const body = iterationsTrace(10, false).replace('# python: 3.11.7\n', '# python: 3.11.7\n# recorder: memreplay record\n# complete: true\n# end_mark: end\n');
-  const cut = join(dir, 'cut.csv');
-  const ended = join(dir, 'ended.csv');
-  writeFileSync(cut, body);
-  writeFileSync(ended, body + 'mark,,,,,999999,1,,,end\n');
-  return { dir, cut, ended };
-}
 
 describe('check on an incomplete trace', () => {
   it('fails it in text, JSON, JUnit, SARIF and GitHub, saying why and how to allow it', async () => {
-    const f = traces();
+    const f = incompleteTraces(10);
     const report = await reportOf([f.cut, f.ended]);
     expect(report.passed).toBe(false);
     expect(report.traces.map((t) => [t.passed, t.completeness.state])).toEqual([
@@ -52,7 +38,7 @@ describe('check on an incomplete trace', () => {
   });
 
   it('passes it on its figures with a warning when allowed', async () => {
-    const f = traces();
+    const f = incompleteTraces(10);
     const report = await reportOf([f.cut], {}, { allowIncomplete: true });
     expect(report.passed).toBe(true);
     expect(report.allowIncomplete).toBe(true);
@@ -65,5 +51,14 @@ describe('check on an incomplete trace', () => {
     const notes = sarif.runs[0].invocations[0].toolExecutionNotifications;
     expect(notes.some((n: { level: string; message: { text: string } }) => n.level === 'warning' && /cut\.csv: incomplete trace: .*\(allowed\)\.$/.test(n.message.text))).toBe(true);
     expect(githubAnnotations(report, f.dir)).toMatch(/^::warning title=memreplay%3A incomplete trace::.*\(allowed\)$/m);
+  });
+
+  it('still says it is allowed when the trace fails on something else', async () => {
+    const f = incompleteTraces(10);
+    const report = await reportOf([f.cut], { arenas: 0 }, { allowIncomplete: true });
+    expect(report.traces[0]!.passed).toBe(false);
+    const text = formatCheckText(report);
+    expect(text).toMatch(/^FAIL .*cut\.csv\n {2}warning: incomplete trace: .*\(allowed: --allow-incomplete\)$/m);
+    expect(text).not.toMatch(/pass --allow-incomplete/);
   });
 });

@@ -3,29 +3,17 @@
 // mentioned. The trace is the hand-made fixture with one block address that
 // differs from where CPython 3.11 puts it (test/fixtures/hand-made).
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatCheckText } from '../../src/reports/check-text.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
 import { formatJunit } from '../../src/reports/junit.js';
 import { formatSarif } from '../../src/reports/sarif.js';
-import { tempDir } from '../cli/helpers.js';
-import { exactTraceText, INEXACT_FIXTURE } from '../replay/inexact-trace.js';
+import { inexactTraces } from '../replay/inexact-trace.js';
 import { reportOf } from './check-report.js';
-
-function traces(): { dir: string; inexact: string; exact: string } {
-  const dir = tempDir();
-  const inexact = join(dir, 'inexact.csv');
-  const exact = join(dir, 'exact.csv');
-  writeFileSync(inexact, readFileSync(INEXACT_FIXTURE));
-  writeFileSync(exact, exactTraceText());
-  return { dir, inexact, exact };
-}
 
 describe('check on an inexact replay', () => {
   it('fails it in text, JUnit, SARIF and GitHub, saying why and how to allow it', async () => {
-    const f = traces();
+    const f = inexactTraces();
     const report = await reportOf([f.inexact, f.exact]);
     expect(report.passed).toBe(false);
     expect(report.traces.map((t) => [t.passed, t.exactness.state])).toEqual([
@@ -50,7 +38,7 @@ describe('check on an inexact replay', () => {
   });
 
   it('passes it on the model\'s figures with a warning when allowed', async () => {
-    const f = traces();
+    const f = inexactTraces();
     const report = await reportOf([f.inexact], {}, { allowInexact: true });
     expect(report.passed).toBe(true);
     expect(report.allowInexact).toBe(true);

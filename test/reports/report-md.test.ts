@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import { formatReportMarkdown, mdText, textSparkline } from '../../src/reports/report-md.js';
+import { formatReportMarkdown } from '../../src/reports/report-md.js';
+import { mdText, textSparkline } from '../../src/reports/markdown/format.js';
 import { formatIndexMarkdown, indexEntryOf } from '../../src/reports/report-index.js';
 import { HOSTILE, hostileText, sampleReportData } from './sample-report-data.js';
 

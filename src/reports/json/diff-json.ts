@@ -1,12 +1,24 @@
 // The --json documents of `memreplay diff` (docs/json-output.md):
-// `memreplay.snapshot-diff/1` for two snapshots, `memreplay.trace-diff/2`
-// for two event traces. Pure functions of the results.
+// SNAPSHOT_DIFF_SCHEMA for two snapshots, TRACE_DIFF_SCHEMA for two event
+// traces. Pure functions of the results.
 
-import { SNAPSHOT_DIFF_SCHEMA, type SnapshotDiffResult, type StatisticDiff } from '../analyzers/snapshot-diff.js';
-import { TRACE_DIFF_SCHEMA, type TraceDiffResult, type TraceSide } from '../analyzers/trace-diff.js';
-import type { Snapshot, SnapshotFrame } from '../events/snapshot.js';
+import type { SnapshotDiffResult, StatisticDiff } from '../../analyzers/snapshot-diff.js';
+import type { TraceDiffResult, TraceSide } from '../../analyzers/trace-diff.js';
+import type { Snapshot, SnapshotFrame } from '../../events/snapshot.js';
+import { documentText } from './document-text.js';
 
-export function snapshotDiffDocument(d: SnapshotDiffResult, top: number): object {
+export const SNAPSHOT_DIFF_SCHEMA = 'memreplay.snapshot-diff/1';
+export const TRACE_DIFF_SCHEMA = 'memreplay.trace-diff/3';
+
+export function formatSnapshotDiffJson(d: SnapshotDiffResult, top: number): string {
+  return documentText(snapshotDiffDocument(d, top));
+}
+
+export function formatTraceDiffJson(d: TraceDiffResult, top: number): string {
+  return documentText(traceDiffDocument(d, top));
+}
+
+function snapshotDiffDocument(d: SnapshotDiffResult, top: number): object {
   return {
     schema: SNAPSHOT_DIFF_SCHEMA,
     by: d.by,
@@ -19,7 +31,7 @@ export function snapshotDiffDocument(d: SnapshotDiffResult, top: number): object
   };
 }
 
-export function traceDiffDocument(d: TraceDiffResult, top: number): object {
+function traceDiffDocument(d: TraceDiffResult, top: number): object {
   return {
     schema: TRACE_DIFF_SCHEMA,
     at: d.at,
