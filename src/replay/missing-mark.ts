@@ -6,7 +6,7 @@
 import { MemreplayError } from '../errors.js';
 import { MarkCounter, type MarkCensus } from './mark-census.js';
 import { count } from '../text/units.js';
-import type { ReplayObserver } from './replayer.js';
+import type { ReplayObserver } from './replay-view.js';
 
 /** Label shapes named in the message; the rest are counted. */
 const SHAPES_SHOWN = 4;
