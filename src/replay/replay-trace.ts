@@ -28,7 +28,7 @@ export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, '
 }
 
 export interface ReplayedTrace {
-  readonly replayer: Replayer;
+  readonly replayer: ReplayView;
   readonly ctx: ImportContext;
   /** Null when the replay stopped before the end of the file. */
   readonly summary: ImportSummary | null;

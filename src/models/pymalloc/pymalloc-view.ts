@@ -69,6 +69,8 @@ export interface PymallocView {
   poolCarvedBlocks(pool: number): number;
 
   // Blocks, by block index.
+  /** Block indices an arena slot spans: arena slot * 2^blockIndexShift + pool and block. */
+  readonly blockIndexShift: number;
   /** Address of a block index. */
   addressOfBlock(k: number): number;
   /** Pool slot of a block index. */
