@@ -26,6 +26,7 @@ import { analyzeTrace } from '../src/analyzers/analyze.js';
 import { importTrace } from '../src/import/index.js';
 import { replayTrace } from '../src/replay/replay-trace.js';
 import { Replayer } from '../src/replay/replayer.js';
+import type { ReplayView } from '../src/replay/replay-view.js';
 import { EventBatch } from '../src/events/event-batch.js';
 import { OP_MARK } from '../src/events/ops.js';
 import { ImportContext } from '../src/import/import-context.js';
@@ -54,7 +55,7 @@ function stopClock(t0: number): number {
 }
 
 
-function checkOf(r: Replayer): ReplayCheck {
+function checkOf(r: ReplayView): ReplayCheck {
   return {
     anomalies: r.anomalies.total,
     blocksChecked: r.addressCheck.checked,

@@ -4,8 +4,10 @@ export { analyzeTrace, type AnalyzeResult, type AnalyzeOptions } from './analyze
 export type { JudgedInstant } from './analyzers/judged-instant.js';
 export { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from './replay/replay-trace.js';
 export { Replayer, ReplayStop, type ReplayObserver, type ReplayOptions } from './replay/replayer.js';
+export type { ReplayView, InterpreterView, ArenaFeedView, AnomaliesView, HighWaterView, AddressCheckView, SystemMallocView, ReplayPosition } from './replay/replay-view.js';
 export { importTrace, parseTraceBytes, type ImportOptions, type ImportSummary } from './import/index.js';
 export { PymallocModel, NOT_PYMALLOC, type ArenaSource } from './models/pymalloc/pymalloc-model.js';
+export type { PymallocView, ArenaCounters } from './models/pymalloc/pymalloc-view.js';
 export { geometryFor, PYTHON_VERSIONS, type PythonVersion, type PymallocGeometry } from './models/pymalloc/geometry.js';
 export { walkStats, countersStats, type PymallocStats } from './models/pymalloc/stats.js';
 export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';

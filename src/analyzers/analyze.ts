@@ -11,7 +11,7 @@ import { versionFromMeta, type PythonVersion } from '../models/pymalloc/geometry
 import { countersStats } from '../models/pymalloc/stats.js';
 import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS, type AnomalyKind } from '../events/anomaly-kinds.js';
 import type { AnomalyExample } from '../replay/anomalies.js';
-import { MAX_ARENA_EXAMPLES, type ArenaCheckExample, type ArenaFeed } from '../replay/arena-feed.js';
+import { MAX_ARENA_EXAMPLES, type ArenaCheckExample } from '../replay/arena-feed.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
 
@@ -22,7 +22,7 @@ import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-metrics.js';
 import type { HighWaterPoint } from '../replay/high-water.js';
 import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
-import type { Replayer } from '../replay/replayer.js';
+import type { ArenaFeedView, ReplayView } from '../replay/replay-view.js';
 import { ImportContext } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
 import { ArenaPeakObserver } from './arena-peak.js';
@@ -169,7 +169,7 @@ export function judgedStateCapture(ctx: ImportContext, top: number, sites: SiteG
 
 /** analyze's judged figures at the replayer's current instant. */
 export function judgedStateOf(
-  r: Replayer,
+  r: ReplayView,
   ctx: ImportContext,
   top: number,
   sites: SiteGroupingOptions = DEFAULT_SITE_GROUPING,
@@ -254,10 +254,10 @@ export function analyzeReplayed(
   };
 }
 
-export function verificationOf(r: Replayer, check = r.addressCheck): AnalyzeResult['verification'] {
+export function verificationOf(r: ReplayView, check = r.addressCheck): AnalyzeResult['verification'] {
   // Summed over every interpreter's pymalloc state (each has its own arenas).
-  const feeds = r.interpreters.length > 0 ? r.interpreters.map((s) => s.arenas) : [r.arenas];
-  const sum = (of: (a: ArenaFeed) => number): number => feeds.reduce((n, a) => n + of(a), 0);
+  const feeds = r.interpreters.map((s) => s.arenas);
+  const sum = (of: (a: ArenaFeedView) => number): number => feeds.reduce((n, a) => n + of(a), 0);
   const traceHasArenaRecords = feeds.some((a) => a.traceHasArenas);
   const mismatches = sum((a) => a.mismatches + a.unusedAnnounced);
   const placedByModel = sum((a) => a.arenasPlaced);
@@ -274,7 +274,7 @@ export function verificationOf(r: Replayer, check = r.addressCheck): AnalyzeResu
       mismatches,
       examples: feeds.flatMap((a) => a.examples).slice(0, MAX_ARENA_EXAMPLES),
     },
-    // As ArenaFeed.exact, over every state: each arena from the trace, each release confirmed.
+    // As ArenaFeedView.exact, over every state: each arena from the trace, each release confirmed.
     exact: check.mismatched === 0 && traceHasArenaRecords && mismatches === 0 && placedByModel === 0,
   };
 }
@@ -287,7 +287,7 @@ function recordOf<K extends string, V>(keys: readonly K[], value: (key: K) => V)
 }
 
 /** Whether --python chose a model other than the version the trace's metadata names. */
-function overridesTrace(r: Replayer): boolean {
+function overridesTrace(r: ReplayView): boolean {
   const said = r.traceMeta['python'];
   return r.versionSource === 'option' && said !== undefined && versionFromMeta(said) !== r.geometry.version;
 }

@@ -4,11 +4,11 @@
 // whole heap; the rest are counted.
 
 import { blockSize, blocksPerPool } from '../models/pymalloc/geometry.js';
-import type { Replayer } from '../replay/replayer.js';
+import type { ReplayView } from '../replay/replay-view.js';
 import type { ArenaMap, ArenaMapArena, TraceInstant } from './report-data.js';
 
 /** Live arena slots, by ascending base address. */
-export function liveArenaSlots(r: Replayer): number[] {
+export function liveArenaSlots(r: ReplayView): number[] {
   const m = r.model;
   const slots: number[] = [];
   for (let a = 0; a < m.arenaSlots; a++) if (m.arenaBase(a) !== 0) slots.push(a);
@@ -27,7 +27,7 @@ export function spread<T>(items: readonly T[], max: number): T[] {
 
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-export function arenaMapOf(r: Replayer, at: TraceInstant, maxArenas: number): ArenaMap {
+export function arenaMapOf(r: ReplayView, at: TraceInstant, maxArenas: number): ArenaMap {
   const m = r.model;
   const g = r.geometry;
   const slots = liveArenaSlots(r);

@@ -4,7 +4,7 @@
 // countersStats is O(size classes), so this costs nothing per event.
 
 import { countersStats, type PymallocStats } from '../models/pymalloc/stats.js';
-import type { ReplayObserver, Replayer } from '../replay/replayer.js';
+import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 
 export interface ArenaPeakSnapshot {
   readonly stats: PymallocStats;
@@ -17,7 +17,7 @@ export interface ArenaPeakSnapshot {
 export class ArenaPeakObserver implements ReplayObserver {
   snapshot: ArenaPeakSnapshot | null = null;
 
-  onArenaPeak(r: Replayer): void {
+  onArenaPeak(r: ReplayView): void {
     this.snapshot = {
       stats: countersStats(r.model),
       event: r.events,

@@ -12,8 +12,8 @@
 // blocks.
 
 import { blockSize } from '../models/pymalloc/geometry.js';
-import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
-import type { Replayer } from '../replay/replayer.js';
+import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
+import type { ReplayView } from '../replay/replay-view.js';
 import { liveArenaSlots } from './arena-map.js';
 import { exampleStackField } from './live-sites.js';
 import type { SiteTable } from './site-table.js';
@@ -54,7 +54,7 @@ export interface PinningLimits {
 
 /** `scratch`: give one WalkScratch to a series of walks so they share its arrays. */
 export function arenaPinning(
-  r: Replayer,
+  r: ReplayView,
   sites: SiteTable,
   at: TraceInstant,
   limits: PinningLimits,
@@ -68,7 +68,7 @@ export function arenaPinning(
   const { poolOwners, poolPairs } = scratch.of(m);
   const classOf = (pool: number): number => m.poolSizeClass(pool);
 
-  // The arenas of the main interpreter's pymalloc state (see Replayer.model).
+  // The arenas of the main interpreter's pymalloc state (see ReplayView.model).
   r.forEachLiveBlockBrief((pool, size, stack, domain, model) => {
     if (pool === NOT_PYMALLOC || model !== m) return;
     const arena = m.poolArena(pool);

@@ -14,11 +14,11 @@
 // samples fill up, every other one is dropped and the stride between samples
 // doubles, so the kept samples stay evenly spaced (every 2^k-th boundary).
 // A walk is taken per sample: MAX_SAMPLES, then MAX_SAMPLES / 2 more per
-// doubling, each costing the blocks live then (Replayer.forEachLiveBlockBrief
+// doubling, each costing the blocks live then (ReplayView.forEachLiveBlockBrief
 // visits the pools in use, not whole arenas). The marks seen are counted by
 // label shape (mark-census.ts), a bounded list, for messages.
 
-import type { ReplayObserver, Replayer } from '../replay/replayer.js';
+import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 import { count } from '../text/units.js';
 import { classifyGrowth, MIN_STEADY_INTERVALS, MIN_WINDOW_STEADY_INTERVALS, type GrowthVerdict } from './growth-rule.js';
 import { endMarkOf } from '../replay/completeness.js';
@@ -60,9 +60,9 @@ class SampleSeries {
   readonly samples: GrowthSample[] = [];
   readonly rows: Float64Array[] = [];
 
-  constructor(private readonly walk: (r: Replayer) => Float64Array) {}
+  constructor(private readonly walk: (r: ReplayView) => Float64Array) {}
 
-  boundary(r: Replayer, mark: string | null): void {
+  boundary(r: ReplayView, mark: string | null): void {
     this.boundaries++;
     if (this.boundaries % this.stride !== 0) return;
     if (this.samples.length === MAX_SAMPLES) {
@@ -100,12 +100,12 @@ export class GrowthObserver implements ReplayObserver {
     private readonly table: SiteTable,
     private readonly options: GrowthOptions = {},
   ) {
-    const walk = (r: Replayer): Float64Array => this.walk(r);
+    const walk = (r: ReplayView): Float64Array => this.walk(r);
     this.marks = new SampleSeries(walk);
     this.windows = new SampleSeries(walk);
   }
 
-  onMark(r: Replayer, label: string): void {
+  onMark(r: ReplayView, label: string): void {
     this.census.add(label);
     const counted =
       this.options.markFilter !== undefined ? this.options.markFilter(label) : !EXIT_MARKS.includes(label) && label !== endMarkOf(r.traceMeta);
@@ -115,7 +115,7 @@ export class GrowthObserver implements ReplayObserver {
     this.windows = null;
   }
 
-  onEvent(r: Replayer): void {
+  onEvent(r: ReplayView): void {
     if (++this.sinceWindow === FIRST_WINDOW_EVENTS) {
       this.sinceWindow = 0;
       if (this.windows !== null) this.windows.boundary(r, null);
@@ -128,7 +128,7 @@ export class GrowthObserver implements ReplayObserver {
   }
 
   /** Live bytes per tracked site now (sites beyond MAX_SITES are counted, not tracked). */
-  private walk(r: Replayer): Float64Array {
+  private walk(r: ReplayView): Float64Array {
     const table = this.table;
     // The model of the block being visited: pool slots are per interpreter.
     let model = r.model;

@@ -1,6 +1,6 @@
 // The replayer's current instant as report data (event, ts, line, last mark).
 
-import type { Replayer } from '../replay/replayer.js';
+import type { ReplayView } from '../replay/replay-view.js';
 import type { TraceInstant } from './report-data.js';
 
 /**
@@ -27,6 +27,6 @@ export function instantAt(event: number, ts: number, line: number, mark: string 
   return { event, ts: Number.isNaN(ts) ? null : ts, line, mark: mark === null ? null : reportLabel(mark) };
 }
 
-export function instantOf(r: Replayer): TraceInstant {
+export function instantOf(r: ReplayView): TraceInstant {
   return instantAt(r.events, r.lastTs, r.line, r.marks > 0 ? r.lastMark : null);
 }

@@ -4,7 +4,7 @@
 
 import { UsageError } from '../errors.js';
 import { walkStats, type PymallocStats } from '../models/pymalloc/stats.js';
-import type { Replayer } from '../replay/replayer.js';
+import type { ReplayView } from '../replay/replay-view.js';
 
 export interface InterpreterStats {
   /** The interpreter id, as the trace's `interp` field names it (0: the main interpreter). */
@@ -19,7 +19,7 @@ export interface InterpreterStats {
 }
 
 /** The statistics of interpreter `interp` at the replay's instant; a usage error when the trace never named it. */
-export function interpreterStats(r: Replayer, interp: number): InterpreterStats {
+export function interpreterStats(r: ReplayView, interp: number): InterpreterStats {
   const state = r.interpreter(interp);
   if (state === undefined) {
     const ids = r.interpreters.map((s) => s.id);

@@ -8,7 +8,7 @@
 // replayed, as a replay stopped there would see it, and kept: results of a
 // few bounded analyzers, never the live map itself.
 
-import type { Replayer, ReplayObserver } from '../replay/replayer.js';
+import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 import { DEFAULT_AT_MARK, reportLabel } from './instant.js';
 
 /** The instant a result is judged at: `end` is true at the end of the trace (no such mark, or --at-end). */
@@ -43,10 +43,10 @@ export class CaptureAtMark<T> implements ReplayObserver {
 
   constructor(
     readonly label: string | null,
-    private readonly capture: (r: Replayer, at: JudgedInstant) => T,
+    private readonly capture: (r: ReplayView, at: JudgedInstant) => T,
   ) {}
 
-  onEvent(r: Replayer): void {
+  onEvent(r: ReplayView): void {
     // NaN !== NaN: the first timestamp seen (cheap: this runs for every event).
     if (this.firstTs !== this.firstTs) this.firstTs = r.lastTs;
     if (!this.due) return;
@@ -55,7 +55,7 @@ export class CaptureAtMark<T> implements ReplayObserver {
     this.captured = { value: this.capture(r, at), at };
   }
 
-  onMark(_r: Replayer, label: string): void {
+  onMark(_r: ReplayView, label: string): void {
     if (label === this.label && this.captured === undefined) this.due = true;
   }
 
@@ -65,13 +65,13 @@ export class CaptureAtMark<T> implements ReplayObserver {
   }
 
   /** The captured value and its instant, or the state at `r`'s instant (the end) when the mark never came. */
-  valueAt(r: Replayer): { value: T; at: JudgedInstant } {
+  valueAt(r: ReplayView): { value: T; at: JudgedInstant } {
     if (this.captured !== undefined) return this.captured;
     const at = this.instantOf(r, true);
     return { value: this.capture(r, at), at };
   }
 
-  private instantOf(r: Replayer, end: boolean): JudgedInstant {
+  private instantOf(r: ReplayView, end: boolean): JudgedInstant {
     const ts = Number.isNaN(r.lastTs) ? null : r.lastTs;
     const origin = Number.isNaN(this.firstTs) ? null : this.firstTs;
     return {

@@ -20,7 +20,7 @@ import { traceDisplayName } from '../import/source.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import { completenessOfReplay, replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
-import type { Replayer, ReplayObserver } from '../replay/replayer.js';
+import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
 import { globMatcher } from '../suppressions/glob.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
@@ -230,7 +230,7 @@ export class LeaksAnalysis implements ReplayObserver {
     this.matcher = new SuppressionMatcher(options.suppressions ?? []);
   }
 
-  onEvent(r: Replayer): void {
+  onEvent(r: ReplayView): void {
     // NaN !== NaN: the first timestamp seen, the origin of `at.seconds`.
     if (this.firstTs !== this.firstTs) this.firstTs = r.lastTs;
     this.ensure(r).growth.onEvent(r);
@@ -241,17 +241,17 @@ export class LeaksAnalysis implements ReplayObserver {
     }
   }
 
-  onMark(r: Replayer, label: string): void {
+  onMark(r: ReplayView, label: string): void {
     this.ensure(r).growth.onMark(r, label);
     if (label === this.options.atMark && this.atMarkResult === undefined) this.atMarkDue = true;
   }
 
   /** With atMark: the result at that mark when the trace has one, else at the replayer's instant (the end). */
-  resultAt(r: Replayer): LeaksResult {
+  resultAt(r: ReplayView): LeaksResult {
     return this.atMarkResult ?? this.result(r, null);
   }
 
-  private ensure(r: Replayer): { table: SiteTable; growth: GrowthObserver } {
+  private ensure(r: ReplayView): { table: SiteTable; growth: GrowthObserver } {
     if (this.state !== undefined) return this.state;
     const options = this.options;
     const table = new SiteTable(this.ctx.stacks, r.geometry, {
@@ -267,12 +267,12 @@ export class LeaksAnalysis implements ReplayObserver {
   }
 
   /** The marks replayed so far, counted by label shape (for messages). */
-  marksSeen(r: Replayer): MarkCensus {
+  marksSeen(r: ReplayView): MarkCensus {
     return this.ensure(r).growth.marksSeen();
   }
 
   /** The result at the replayer's current instant: `mark` is the --at label it stopped at, null at the end. */
-  result(r: Replayer, mark: string | null): LeaksResult {
+  result(r: ReplayView, mark: string | null): LeaksResult {
     const options = this.options;
     const ctx = this.ctx;
     const by = options.by ?? 'lineno';

@@ -7,9 +7,9 @@
 
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
-import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
+import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
-import type { Replayer } from '../replay/replayer.js';
+import type { ReplayView } from '../replay/replay-view.js';
 import { SiteTable, SUPPRESSED, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
 import { SHARED, WalkScratch, type ModelSlots } from './walk-scratch.js';
 
@@ -50,7 +50,7 @@ export interface LiveSitesWalk {
  * per block; the pairs live in `scratch` (give one WalkScratch to a series
  * of walks so they share its arrays).
  */
-export function walkLiveSites(r: Replayer, table: SiteTable, scratch: WalkScratch = new WalkScratch()): LiveSitesWalk {
+export function walkLiveSites(r: ReplayView, table: SiteTable, scratch: WalkScratch = new WalkScratch()): LiveSitesWalk {
   // The model of the block being visited, and its pool and arena owners:
   // pool and arena slots are per interpreter's pymalloc state.
   let model = r.model;
@@ -194,7 +194,7 @@ export function summarizeLiveSites(walk: LiveSitesWalk, table: SiteTable, top: n
 
 /** The live blocks now, by site, the `top` largest listed. */
 export function groupLiveBlocks(
-  r: Replayer,
+  r: ReplayView,
   stacks: StackTable,
   grouping: SiteGroupingOptions,
   top: number,

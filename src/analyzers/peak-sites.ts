@@ -6,7 +6,7 @@
 // (arena map, pinning). One pass serves every peak.
 
 import type { ImportContext } from '../import/import-context.js';
-import type { Replayer, ReplayObserver } from '../replay/replayer.js';
+import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
 import type { SiteGroupingOptions } from './site-table.js';
@@ -22,7 +22,7 @@ export class PeakCapture implements ReplayObserver {
     private readonly ctx: ImportContext,
     private readonly top: number,
     private readonly sites: SiteGroupingOptions,
-    private readonly atPeak: (r: Replayer, ctx: ImportContext) => void,
+    private readonly atPeak: (r: ReplayView, ctx: ImportContext) => void,
     private readonly scratch: WalkScratch,
   ) {
     this.targets = [...new Set(events.filter((e) => e > 0))].sort((a, b) => a - b);
@@ -32,7 +32,7 @@ export class PeakCapture implements ReplayObserver {
     return this.targets.at(-1) ?? 0;
   }
 
-  onEvent(r: Replayer): void {
+  onEvent(r: ReplayView): void {
     if (r.events !== this.targets[this.next]) return;
     this.next++;
     this.live.set(r.events, groupLiveBlocks(r, this.ctx.stacks, this.sites, this.top, this.scratch));
@@ -59,7 +59,7 @@ export async function captureAtEvents(
   options: ReplayTraceOptions,
   top: number,
   sites: SiteGroupingOptions,
-  atPeak: (r: Replayer, ctx: ImportContext) => void,
+  atPeak: (r: ReplayView, ctx: ImportContext) => void,
   along: AlongTheWay = { observers: [], untilEvent: 0 },
   scratch: WalkScratch = new WalkScratch(),
 ): Promise<Map<number, LiveBlocksSummary>> {

@@ -25,7 +25,7 @@ import { requireRegularFile, traceDisplayName } from '../import/source.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import { HIGH_WATER_DESCRIPTIONS } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
-import type { Replayer } from '../replay/replayer.js';
+import type { ReplayView } from '../replay/replay-view.js';
 import { analyzeReplayed, judgedStateOf, type JudgedState } from './analyze.js';
 import { arenaMapOf } from './arena-map.js';
 import { ArenaPeakObserver } from './arena-peak.js';
@@ -55,7 +55,7 @@ import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindo
 import { whatIfJudgedOf, whatIfOfReplay, whatIfReplay, type WhatIfJudged } from './what-if.js';
 import { WalkScratch } from './walk-scratch.js';
 
-function leaksResultOf(leaks: LeaksAnalysis, r: Replayer, at: string | undefined, file: string): LeaksResult {
+function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);
   if (at !== undefined && result.at.end) throw noMarkLabelled(file, at, leaks.marksSeen(r));
   return result;
@@ -123,7 +123,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
     { ...replayOptions, python: analyze.python.version },
     limits.top,
     grouping,
-    (at: Replayer, atCtx: ImportContext) => {
+    (at: ReplayView, atCtx: ImportContext) => {
       if (at.events !== arenaPeakEvent) return;
       const instant = instantOf(at);
       atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
@@ -210,7 +210,7 @@ async function firstPass(
   });
   const ownWhatIf = (version: string): boolean => (options.whatIf ?? []).includes(version as never);
   // Bounded results only (the caps of `limits`), never the live map: the replay reads on to the end.
-  const judged = new CaptureAtMark(judgedMark, (r: Replayer): ReportJudged => {
+  const judged = new CaptureAtMark(judgedMark, (r: ReplayView): ReportJudged => {
     const instant = instantOf(r);
     return {
       analyze: judgedStateOf(r, ctx, limits.top, grouping, scratch),

@@ -30,7 +30,7 @@
 import { DOMAIN_NAMES, DOMAIN_RAW } from '../events/ops.js';
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize, type PymallocGeometry } from '../models/pymalloc/geometry.js';
-import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-model.js';
+import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
 import { parseFrame } from '../events/frame-text.js';
 import { isProjectFrame } from './project-frames.js';
 

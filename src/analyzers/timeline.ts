@@ -13,7 +13,7 @@
 // Per event: the metrics are read from the model's running totals (O(1)) and
 // written into typed arrays; nothing is allocated.
 
-import type { Replayer, ReplayObserver } from '../replay/replayer.js';
+import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 import { instantAt } from './instant.js';
 import {
   TIMELINE_METRICS,
@@ -32,7 +32,7 @@ const M = TIMELINE_METRICS.length;
 const I = Object.fromEntries(TIMELINE_METRICS.map((m, i) => [m, i])) as Record<TimelineMetric, number>;
 
 /** Write every timeline metric of the replayer's current state into `out` (length M). */
-export function readTimelineMetrics(r: Replayer, out: Float64Array): void {
+export function readTimelineMetrics(r: ReplayView, out: Float64Array): void {
   const model = r.model;
   const g = r.geometry;
   const arenas = model.arenasCurrent;
@@ -111,7 +111,7 @@ export class TimelineObserver implements ReplayObserver {
     this.mark = new Array<string | null>(b).fill(null);
   }
 
-  onEvent(r: Replayer): void {
+  onEvent(r: ReplayView): void {
     const cur = this.cur;
     readTimelineMetrics(r, cur);
     const i = this.closed;
@@ -147,7 +147,7 @@ export class TimelineObserver implements ReplayObserver {
     }
   }
 
-  onMark(r: Replayer, label: string): void {
+  onMark(r: ReplayView, label: string): void {
     this.marksSeen++;
     if (this.markSamples.length >= this.maxMarks) return;
     const values = new Float64Array(M);
@@ -219,7 +219,7 @@ export class TimelineWindowObserver implements ReplayObserver {
     this.inner = new TimelineObserver({ maxBuckets, maxMarks: 0 });
   }
 
-  onEvent(r: Replayer): void {
+  onEvent(r: ReplayView): void {
     if (r.events >= this.firstEvent && r.events <= this.lastEvent) this.inner.onEvent(r);
   }
 

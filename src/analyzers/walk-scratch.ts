@@ -15,7 +15,7 @@
 // report: its arrays grow to the largest walk once and are cleared, not
 // reallocated.
 
-import type { PymallocModel } from '../models/pymalloc/pymalloc-model.js';
+import type { PymallocView } from '../models/pymalloc/pymalloc-view.js';
 
 /** Site ids stay below 2^22 (StackTable caps stacks at 4 M), and slots below 2^30: a pair packs exactly into one float64. */
 const SITE_SPAN = 2 ** 22;
@@ -169,7 +169,7 @@ export class ModelSlots {
 export class WalkScratch {
   private readonly slots: ModelSlots[] = [];
   /** The models of the walk under way, by their slots' index; emptied by finish(). */
-  private readonly models: PymallocModel[] = [];
+  private readonly models: PymallocView[] = [];
   /** Slots used by the last walk (cleared by the next begin). */
   private usedCount = 0;
 
@@ -181,7 +181,7 @@ export class WalkScratch {
   }
 
   /** The scratch of `model` in this walk. */
-  of(model: PymallocModel): ModelSlots {
+  of(model: PymallocView): ModelSlots {
     const i = this.models.indexOf(model);
     if (i >= 0) return this.slots[i]!;
     this.models.push(model);

@@ -11,7 +11,7 @@ import { geometryFor, sameBlockPlacement, type PythonVersion } from '../models/p
 import { countersStats } from '../models/pymalloc/stats.js';
 import type { HighWaterMetric } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
-import type { Replayer } from '../replay/replayer.js';
+import type { ReplayView } from '../replay/replay-view.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { fragmentationOf } from './fragmentation.js';
 import { instantAt } from './instant.js';
@@ -22,13 +22,13 @@ import type { TraceInstant, WhatIfVersion } from './report-data.js';
 export type WhatIfJudged = WhatIfVersion['judged'];
 
 /** The what-if figures judged at the replayer's current instant. */
-export function whatIfJudgedOf(r: Replayer): WhatIfJudged {
+export function whatIfJudgedOf(r: ReplayView): WhatIfJudged {
   const stats = countersStats(r.model);
   return { ...fragmentationOf(stats), footprintBytes: stats.arenaBytes + r.system.liveBytes, blocksInUse: r.model.blocksInUseTotal };
 }
 
 /** The what-if figures of a finished replay that `peak` observed; `judged` was taken at the report's instant. */
-export function whatIfOfReplay(r: Replayer, peak: ArenaPeakObserver, judged: { readonly value: WhatIfJudged; readonly at: JudgedInstant }): WhatIfVersion {
+export function whatIfOfReplay(r: ReplayView, peak: ArenaPeakObserver, judged: { readonly value: WhatIfJudged; readonly at: JudgedInstant }): WhatIfVersion {
   const g = r.geometry;
   const point = (m: HighWaterMetric): TraceInstant & { value: number } => {
     const { value, event, ts, line, mark } = r.highWater.point(m);

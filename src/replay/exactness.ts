@@ -10,7 +10,7 @@
 // addresses against (the model places its own arenas): `unverified`, not
 // inexact, unless it has anomalies.
 
-import type { Replayer } from './replayer.js';
+import type { ReplayView } from './replay-view.js';
 
 export type ExactnessState = 'exact' | 'inexact' | 'unverified';
 
@@ -33,7 +33,7 @@ function plural(n: number, one: string, many: string): string {
 }
 
 /** The exactness of what a replayer has read so far (a copy of its counts). */
-export function exactnessOf(r: Replayer): Exactness {
+export function exactnessOf(r: ReplayView): Exactness {
   const arenas = r.arenas;
   const verified = arenas.traceHasArenas;
   const blocksChecked = verified ? r.addressCheck.checked : 0;

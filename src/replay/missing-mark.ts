@@ -5,7 +5,7 @@
 
 import { MemreplayError } from '../errors.js';
 import { MarkCounter, marksSummary, type MarkCensus } from './mark-census.js';
-import type { ReplayObserver } from './replayer.js';
+import type { ReplayObserver } from './replay-view.js';
 
 /** An observer that counts the marks of a replay by label shape. */
 export function markCensusObserver(): ReplayObserver & { census(): MarkCensus } {

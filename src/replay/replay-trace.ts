@@ -12,6 +12,7 @@ import type { TraceFormatName } from '../import/types.js';
 import { completenessOf, type Completeness } from './completeness.js';
 import { markCensusObserver, noMarkLabelled } from './missing-mark.js';
 import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
+import type { ReplayView } from './replay-view.js';
 
 export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {
   /**
@@ -27,7 +28,7 @@ export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, '
 }
 
 export interface ReplayedTrace {
-  readonly replayer: Replayer;
+  readonly replayer: ReplayView;
   readonly ctx: ImportContext;
   /** Null when the replay stopped before the end of the file. */
   readonly summary: ImportSummary | null;
@@ -40,7 +41,7 @@ export interface ReplayedTrace {
 }
 
 /** The completeness of what a replayer has read so far. */
-export function completenessOfReplay(replayer: Replayer, stoppedEarly: boolean): Completeness {
+export function completenessOfReplay(replayer: ReplayView, stoppedEarly: boolean): Completeness {
   return completenessOf(replayer.traceMeta, { events: replayer.events, lastMark: replayer.lastMark, lastMarkEvent: replayer.lastMarkEvent, stoppedEarly });
 }
 
@@ -64,7 +65,7 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
   // A replay stops only on a record, so the format was chosen before.
   if (source === undefined) throw new Error(`${ctx.fileName}: the import ended without choosing a format`);
   if (replayer.stopped) return { replayer, ctx, summary, source, stoppedEarly: true, completeness: completenessOfReplay(replayer, true) };
-  if (replayer.model === undefined) {
+  if (!replayer.started) {
     // No header/meta reached the replayer: an empty trace is reported by the importer; this is a guard.
     throw new MemreplayError(`${ctx.fileName}: the trace has no events`);
   }

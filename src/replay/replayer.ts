@@ -33,6 +33,7 @@ import {
   type PythonVersion,
 } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC, type PymallocModel } from '../models/pymalloc/pymalloc-model.js';
+import type { PymallocView } from '../models/pymalloc/pymalloc-view.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
 import { Anomalies } from './anomalies.js';
 import type { ArenaFeed } from './arena-feed.js';
@@ -41,28 +42,22 @@ import { SLOT_EMPTY, SLOT_FREED, SLOT_LIVE, LiveBlocks } from './live-blocks.js'
 import type { PoolBlocks } from './pool-blocks.js';
 import { AddressCheck } from './address-check.js';
 import { InterpreterState, MAX_INTERPRETER_STATES } from './interpreter-state.js';
+import type { LiveBlockVisit, LiveBlockVisitBrief, ReplayObserver, ReplayView } from './replay-view.js';
 
-/** Thrown from inside the replay to stop it at the requested instant. */
+export type { ReplayObserver } from './replay-view.js';
+
 const FOUND_NONE = 0;
 const FOUND_POOL = 1;
 const FOUND_HASH = 2;
 
+/** An observer that has onEvent (the replayer keeps these apart). */
+type EventObserver = ReplayObserver & Required<Pick<ReplayObserver, 'onEvent'>>;
+
+/** Thrown from inside the replay to stop it at the requested instant. */
 export class ReplayStop extends Error {
   constructor() {
     super('replay stopped at the requested instant');
   }
-}
-
-export interface ReplayObserver {
-  /** A `mark` record was replayed; the model state is as of that instant. */
-  onMark?(replayer: Replayer, label: string): void;
-  /** The arena count reached a new high (the model state is as of that instant). */
-  onArenaPeak?(replayer: Replayer): void;
-  /**
-   * After every event, with its op (OP_*). For analyzers that sample the state
-   * over time; keep it cheap and allocation-free: it runs millions of times.
-   */
-  onEvent?(replayer: Replayer, op: number): void;
 }
 
 export interface ReplayOptions {
@@ -87,29 +82,27 @@ export interface ReplayOptions {
   arenaSlotLimit?: number;
 }
 
-export class Replayer implements TraceSink {
-  geometry!: PymallocGeometry;
-  /**
-   * The pymalloc state of the interpreter of the event being replayed (so,
-   * in an observer, the interpreter that took the mark); the main
-   * interpreter's once the replay ended or stopped. `model`, `pool` and
-   * `arenas` are that state's. See `interpreters` for all of them.
-   */
-  model!: PymallocModel;
+export class Replayer implements TraceSink, ReplayView {
   versionSource: 'option' | 'trace' | 'default' = 'default';
   traceMeta: TraceMeta = {};
   readonly system = new SystemMallocAccount();
-  /** Live blocks the model placed where the trace says (the usual case). */
-  pool!: PoolBlocks;
   /** Every other live block, by trace address (C library, diverged replays). */
   readonly live = new LiveBlocks();
   readonly anomalies = new Anomalies();
   readonly highWater = new HighWater();
   readonly addressCheck: AddressCheck;
-  arenas!: ArenaFeed;
   /** Every pymalloc state, in order of first appearance: [0] is the main interpreter's. */
   readonly interpreters: InterpreterState[] = [];
-  private current!: InterpreterState;
+  // The current state and its parts, in fields of their own: the event
+  // methods read them several times per event. select() sets them; start()
+  // selects the main interpreter's state, and a TraceSink's meta() (which
+  // calls start()) comes before any batch. Outside the event methods, the
+  // public getters below answer for them, and say so when nothing started.
+  private current: InterpreterState | undefined;
+  private geom!: PymallocGeometry;
+  private currentModel!: PymallocModel;
+  private currentPool!: PoolBlocks;
+  private currentArenas!: ArenaFeed;
   /** current.id, in a field of its own: read once per event. */
   private currentId = 0;
   /** Sums over the states other than `current`, for process-wide high-water marks. */
@@ -142,7 +135,7 @@ export class Replayer implements TraceSink {
 
   private readonly observers: ReplayObserver[];
   /** Observers with onEvent, apart so that a replay without them pays one length check per event. */
-  private readonly eventObservers: ReplayObserver[];
+  private readonly eventObservers: EventObserver[];
   private readonly useArenaRecords: boolean;
   /** options.stopAtEvent, or Infinity: one compare per event. */
   private readonly stopAtEvent: number;
@@ -152,7 +145,7 @@ export class Replayer implements TraceSink {
     private readonly options: ReplayOptions = {},
   ) {
     this.observers = options.observers ?? [];
-    this.eventObservers = this.observers.filter((o) => o.onEvent !== undefined);
+    this.eventObservers = this.observers.filter((o): o is EventObserver => o.onEvent !== undefined);
     this.useArenaRecords = options.ignoreArenaRecords !== true;
     this.stopAtEvent = options.stopAtEvent ?? Infinity;
     this.addressCheck = new AddressCheck((key) => addresses.format(key));
@@ -180,9 +173,9 @@ export class Replayer implements TraceSink {
     }
     this.start(version);
     const arenaSize = meta['arena_size'];
-    if (arenaSize !== undefined && this.versionSource !== 'option' && Number(arenaSize) !== this.geometry.arenaSize) {
+    if (arenaSize !== undefined && this.versionSource !== 'option' && Number(arenaSize) !== this.geom.arenaSize) {
       throw new MemreplayError(
-        `the trace says arena_size ${arenaSize.slice(0, 20)}, but CPython ${version} uses ${this.geometry.arenaSize}-byte arenas; pass --python to choose the version`,
+        `the trace says arena_size ${arenaSize.slice(0, 20)}, but CPython ${version} uses ${this.geom.arenaSize}-byte arenas; pass --python to choose the version`,
       );
     }
   }
@@ -190,7 +183,7 @@ export class Replayer implements TraceSink {
   /** Set up the model; called by meta(), or directly by library users. */
   start(version: PythonVersion): void {
     if (!isPythonVersion(version)) throw new MemreplayError(`unknown python version ${version}`);
-    this.geometry = geometryFor(version);
+    this.geom = geometryFor(version);
     this.select(this.addInterpreter(0));
   }
 
@@ -206,7 +199,7 @@ export class Replayer implements TraceSink {
       );
     }
     const a = this.addresses;
-    const state = new InterpreterState(id, this.interpreters.length, this.geometry, (k) => a.format(k), (k) => a.decode(k), this, this.live, this.options.arenaSlotLimit);
+    const state = new InterpreterState(id, this.interpreters.length, this.geom, (k) => a.format(k), (k) => a.decode(k), this, this.live, this.options.arenaSlotLimit);
     this.interpreters.push(state);
     return state;
   }
@@ -226,9 +219,9 @@ export class Replayer implements TraceSink {
     }
     this.current = state;
     this.currentId = state.id;
-    this.model = state.model;
-    this.pool = state.pool;
-    this.arenas = state.arenas;
+    this.currentModel = state.model;
+    this.currentPool = state.pool;
+    this.currentArenas = state.arenas;
   }
 
   /**
@@ -236,7 +229,7 @@ export class Replayer implements TraceSink {
    * is over, so a release its arena_free did not confirm is settled now.
    */
   private switchInterpreter(id: number): void {
-    if (this.arenas.waiting !== 0) this.arenas.settleReleases();
+    if (this.currentArenas.waiting !== 0) this.currentArenas.settleReleases();
     this.select(this.interpreter(id) ?? this.addInterpreter(id));
   }
 
@@ -251,13 +244,13 @@ export class Replayer implements TraceSink {
       if (b.interp[i] !== this.currentId) this.switchInterpreter(b.interp[i]!);
       const ts = b.ts[i]!;
       if (ts === ts) this.lastTs = ts; // not NaN
-      if (op !== OP_ARENA_FREE && this.arenas.waiting !== 0) this.arenas.settleReleases();
+      if (op !== OP_ARENA_FREE && this.currentArenas.waiting !== 0) this.currentArenas.settleReleases();
       switch (op) {
         case OP_ALLOC:
         case OP_CALLOC:
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           this.alloc(b, i);
-          if (this.arenas.waiting !== 0) this.arenas.settleAnnounced();
+          if (this.currentArenas.waiting !== 0) this.currentArenas.settleAnnounced();
           this.updateHighWater();
           break;
         case OP_REALLOC:
@@ -268,7 +261,7 @@ export class Replayer implements TraceSink {
           } else {
             this.realloc(b, i);
           }
-          if (this.arenas.waiting !== 0) this.arenas.settleAnnounced();
+          if (this.currentArenas.waiting !== 0) this.currentArenas.settleAnnounced();
           this.updateHighWater();
           break;
         case OP_FREE:
@@ -276,22 +269,22 @@ export class Replayer implements TraceSink {
           this.counts[op * DOMAIN_COUNT + b.domain[i]!]!++;
           if (b.addr[i] === 0) this.nullPointerCalls++;
           else this.free(b, i);
-          if (this.arenas.waiting !== 0) this.arenas.settleAnnounced();
+          if (this.currentArenas.waiting !== 0) this.currentArenas.settleAnnounced();
           break;
         case OP_ARENA_ALLOC:
           this.counts[op * DOMAIN_COUNT]!++;
-          if (this.useArenaRecords) this.arenas.announce(b.addr[i]!, b.size[i]!);
+          if (this.useArenaRecords) this.currentArenas.announce(b.addr[i]!, b.size[i]!);
           break;
         case OP_ARENA_FREE:
           this.counts[op * DOMAIN_COUNT]!++;
-          if (this.useArenaRecords) this.arenas.confirmRelease(b.addr[i]!, b.size[i]!);
+          if (this.useArenaRecords) this.currentArenas.confirmRelease(b.addr[i]!, b.size[i]!);
           break;
         case OP_MARK:
           this.counts[op * DOMAIN_COUNT]!++;
           this.mark(b.label[i]!);
           break;
       }
-      if (this.eventObservers.length !== 0) for (const o of this.eventObservers) o.onEvent!(this, op);
+      if (this.eventObservers.length !== 0) for (const o of this.eventObservers) o.onEvent(this, op);
       if (this.events >= stopAtEvent) this.stop();
       if (op === OP_MARK && b.label[i] === this.options.stopAtMark) this.stop();
     }
@@ -343,10 +336,10 @@ export class Replayer implements TraceSink {
   private lookupAt(addresses: Float64Array, i: number): void {
     this.foundKind = FOUND_NONE;
     this.foundFreed = false;
-    const pool = this.model.locate(addresses, i);
+    const pool = this.currentModel.locate(addresses, i);
     if (pool !== NOT_PYMALLOC) {
-      const k = this.model.locatedBlock;
-      const state = k < 0 ? SLOT_EMPTY : this.pool.state(k);
+      const k = this.currentModel.locatedBlock;
+      const state = k < 0 ? SLOT_EMPTY : this.currentPool.state(k);
       if (state === SLOT_LIVE) {
         this.foundKind = FOUND_POOL;
         this.foundIndex = k;
@@ -380,16 +373,16 @@ export class Replayer implements TraceSink {
       const k = this.foundIndex;
       // The store first: the model's free may release the arena, and with it
       // the pool's records (PoolBlocks.releaseArena).
-      this.liveRequestedBytes -= this.pool.size(k);
-      this.pool.markFreed(k);
-      this.model.freeBlockIndex(k, this.foundPool);
+      this.liveRequestedBytes -= this.currentPool.size(k);
+      this.currentPool.markFreed(k);
+      this.currentModel.freeBlockIndex(k, this.foundPool);
     } else {
       const live = this.live;
       const slot = this.foundIndex;
       const pool = live.pool(slot);
       const n = live.size(slot);
       if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain(slot) !== DOMAIN_RAW);
-      else if (this.interpreters.length === 1 || this.model.poolAt(live.modelAddr(slot)) === pool) this.model.free(live.modelAddr(slot), pool);
+      else if (this.interpreters.length === 1 || this.currentModel.poolAt(live.modelAddr(slot)) === pool) this.currentModel.free(live.modelAddr(slot), pool);
       else this.freeInOtherState(live.modelAddr(slot), pool);
       this.liveRequestedBytes -= n;
       live.markFreed(slot);
@@ -423,7 +416,7 @@ export class Replayer implements TraceSink {
     // The model just handed out this block, so no pool-store entry is live here;
     // a live hash entry can be (the trace reused an address it never freed).
     if (this.live.liveInArenas > 0) this.missingFreeInHash(b.addr[i]!);
-    this.pool.store(this.model.lastBlock, n, stack, domain);
+    this.currentPool.store(this.currentModel.lastBlock, n, stack, domain);
     this.liveRequestedBytes += n;
   }
 
@@ -431,7 +424,7 @@ export class Replayer implements TraceSink {
   private store(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
     if (pool !== NOT_PYMALLOC && modelAddr === address) {
       if (this.live.liveInArenas > 0) this.missingFreeInHash(address);
-      this.pool.store(this.model.blockIndexOf(address, pool), n, stack, domain);
+      this.currentPool.store(this.currentModel.blockIndexOf(address, pool), n, stack, domain);
     } else {
       this.lookup(address);
       if (this.foundKind !== FOUND_NONE) {
@@ -446,7 +439,7 @@ export class Replayer implements TraceSink {
 
   /** A new live block in the hash, at a trace address the caller made sure holds no live block. */
   private storeInHash(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
-    const inArena = this.model.poolAt(address) !== NOT_PYMALLOC;
+    const inArena = this.currentModel.poolAt(address) !== NOT_PYMALLOC;
     this.live.insert(address, this.live.find(address), modelAddr, pool, n, stack, domain, this.events, this.lastTs, inArena);
     if (pool === NOT_PYMALLOC) this.system.add(n, domain !== DOMAIN_RAW);
     this.liveRequestedBytes += n;
@@ -468,13 +461,13 @@ export class Replayer implements TraceSink {
     const n = b.size[i]!;
     const domain = b.domain[i]!;
     const stack = b.stack[i]!;
-    const model = this.model;
+    const model = this.currentModel;
     // The usual case, a replay in step with the trace: the model is about to
     // hand out this very address, so no block of the pool store is live there,
     // and the hash holds none unless some entry was keyed inside an arena.
     if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && model.mallocAt(n, b.addr, i) !== NOT_PYMALLOC) {
       this.addressCheck.predicted++;
-      this.pool.store(model.lastBlock, n, stack, domain);
+      this.currentPool.store(model.lastBlock, n, stack, domain);
       this.liveRequestedBytes += n;
       return;
     }
@@ -497,7 +490,7 @@ export class Replayer implements TraceSink {
 
   /** --verify: the model's last block against the event's addr. */
   private checkAddress(b: EventBatch, i: number): void {
-    this.addressCheck.check(this.model.lastAddress, b.addr[i]!, this.line);
+    this.addressCheck.check(this.currentModel.lastAddress, b.addr[i]!, this.line);
   }
 
   private realloc(b: EventBatch, i: number): void {
@@ -524,9 +517,9 @@ export class Replayer implements TraceSink {
     if (this.foundKind === FOUND_POOL) {
       const k = this.foundIndex;
       oldPool = this.foundPool;
-      oldStack = this.pool.stack(k);
-      oldDomain = this.pool.domain(k);
-      oldSize = this.pool.size(k);
+      oldStack = this.currentPool.stack(k);
+      oldDomain = this.currentPool.domain(k);
+      oldSize = this.currentPool.size(k);
     } else {
       const slot = this.foundIndex;
       oldPool = this.live.pool(slot);
@@ -541,12 +534,12 @@ export class Replayer implements TraceSink {
       this.store(b.addr[i]!, b.addr[i]!, NOT_PYMALLOC, n, oldDomain === DOMAIN_RAW ? DOMAIN_RAW : domain, keepStack);
       return;
     }
-    if (this.model.reallocInPlace(oldPool, n)) {
+    if (this.currentModel.reallocInPlace(oldPool, n)) {
       this.reallocInPlace(b, i, n, domain, keepStack, oldSize);
       return;
     }
     // Moves: a new block first (pymalloc or C library), then the old one is freed.
-    const model = this.model;
+    const model = this.currentModel;
     const newPool = model.mallocBlock(n);
     if (newPool !== NOT_PYMALLOC) this.checkAddress(b, i);
     this.releaseFound();
@@ -560,14 +553,14 @@ export class Replayer implements TraceSink {
     const oldModel = this.foundKind === FOUND_POOL ? b.oldAddr[i]! : this.live.modelAddr(this.foundIndex);
     this.addressCheck.check(oldModel, address, this.line);
     if (address === b.oldAddr[i] && this.foundKind === FOUND_POOL) {
-      this.pool.setSize(this.foundIndex, n);
-      this.pool.setStack(this.foundIndex, stack);
+      this.currentPool.setSize(this.foundIndex, n);
+      this.currentPool.setStack(this.foundIndex, stack);
       this.liveRequestedBytes += n - oldSize;
       return;
     }
     // Keep the model's block; re-key it under the trace's new address.
     const pool = this.foundKind === FOUND_POOL ? this.foundPool : this.live.pool(this.foundIndex);
-    if (this.foundKind === FOUND_POOL) this.pool.markFreed(this.foundIndex);
+    if (this.foundKind === FOUND_POOL) this.currentPool.markFreed(this.foundIndex);
     else this.live.markFreed(this.foundIndex);
     this.liveRequestedBytes -= oldSize;
     this.store(address, oldModel, pool, n, domain, stack);
@@ -584,7 +577,7 @@ export class Replayer implements TraceSink {
     }
     const size = b.size[i]!;
     if (size === size) {
-      const allocated = this.foundKind === FOUND_POOL ? this.pool.size(this.foundIndex) : this.live.size(this.foundIndex);
+      const allocated = this.foundKind === FOUND_POOL ? this.currentPool.size(this.foundIndex) : this.live.size(this.foundIndex);
       if (size !== allocated) this.freeSizeMismatch(b.addr[i]!, size, allocated);
     }
     this.releaseFound();
@@ -610,11 +603,11 @@ export class Replayer implements TraceSink {
   private updateHighWater(): void {
     const hw = this.highWater;
     // Summed over every interpreter's pymalloc state: the process's footprint.
-    const arenas = this.otherArenas + this.model.arenasCurrent;
-    const arenaBytes = arenas * this.geometry.arenaSize;
+    const arenas = this.otherArenas + this.currentModel.arenasCurrent;
+    const arenaBytes = arenas * this.geom.arenaSize;
     const sys = this.system.liveBytes;
-    const blockBytes = this.otherBlockBytes + this.model.allocatedBlockBytes;
-    hw.update(this, this.liveRequestedBytes, blockBytes, this.otherPools + this.model.poolsInUseCount, arenas, sys, arenaBytes + sys);
+    const blockBytes = this.otherBlockBytes + this.currentModel.allocatedBlockBytes;
+    hw.update(this, this.liveRequestedBytes, blockBytes, this.otherPools + this.currentModel.poolsInUseCount, arenas, sys, arenaBytes + sys);
     if (hw.arenaPeakRaised) {
       hw.arenaPeakRaised = false;
       for (const o of this.observers) o.onArenaPeak?.(this);
@@ -629,9 +622,44 @@ export class Replayer implements TraceSink {
 
   // -------------------------------------------------------------- queries
 
+  /** Whether the model is set up: the trace's header reached meta(), or start() was called. */
+  get started(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** The geometry of the version replayed. */
+  get geometry(): PymallocGeometry {
+    return this.currentState().model.g;
+  }
+
+  /**
+   * The pymalloc state of the interpreter of the event being replayed (so,
+   * in an observer, the interpreter that took the mark); the main
+   * interpreter's once the replay ended or stopped. `model` and `arenas` are
+   * that state's. See `interpreters` for all of them.
+   */
+  get model(): PymallocView {
+    return this.currentState().model;
+  }
+
+  get arenas(): ArenaFeed {
+    return this.currentState().arenas;
+  }
+
+  /** The pool store (live blocks the model placed where the trace says) of that same state. */
+  get pool(): PoolBlocks {
+    return this.currentState().pool;
+  }
+
+  /** The current state, or a plain error for a caller that asks before the model exists. */
+  private currentState(): InterpreterState {
+    if (this.current === undefined) throw new Error('the replay has no pymalloc model yet: no trace header reached it (meta) and start() was not called');
+    return this.current;
+  }
+
   /** sys.getallocatedblocks(): pymalloc blocks in use plus OBJ/MEM blocks passed to the C library. */
   get allocatedBlocks(): number {
-    return this.model.blocksInUseTotal + this.system.objMemLiveBlocks;
+    return this.currentModel.blocksInUseTotal + this.system.objMemLiveBlocks;
   }
 
   /**
@@ -640,9 +668,7 @@ export class Replayer implements TraceSink {
    * that event's timestamp (NaN: none) and the model its pool slot belongs to
    * (the main interpreter's for the C library's blocks).
    */
-  forEachLiveBlock(
-    visit: (pool: number, size: number, stack: number, domain: number, event: number, ts: number, model: PymallocModel) => void,
-  ): void {
+  forEachLiveBlock(visit: LiveBlockVisit): void {
     for (const state of this.interpreters) {
       const p = state.pool;
       const m = state.model;
@@ -657,7 +683,7 @@ export class Replayer implements TraceSink {
    * forEachLiveBlock without the allocating event and timestamp, for walks
    * that need only these (growth samples, arena pinning): cheaper per block.
    */
-  forEachLiveBlockBrief(visit: (pool: number, size: number, stack: number, domain: number, model: PymallocModel) => void): void {
+  forEachLiveBlockBrief(visit: LiveBlockVisitBrief): void {
     for (const state of this.interpreters) {
       const m = state.model;
       state.pool.forEachLiveBrief((pool, size, stack, domain) => visit(pool, size, stack, domain, m));
@@ -693,7 +719,7 @@ export class Replayer implements TraceSink {
   /** What the replay holds, for an out-of-memory message: its live blocks are most of it. */
   describeHeld(): string {
     // Nothing is held before the trace's first record sets the model up.
-    if (this.model === undefined) return '';
+    if (!this.started) return '';
     return `${count(this.liveBlockCount, 'live block')} after ${count(this.events, 'event')}`;
   }
 }

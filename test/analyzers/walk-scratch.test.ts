@@ -117,8 +117,9 @@ describe('walks of the live set', () => {
     expect(first.totalBlocks).toBeGreaterThan(200_000);
     expect(pairs).toBeGreaterThan(20_000);
 
-    const walks = heldByWalk(r, () => walkLiveSites(r, table, scratch));
-    const pinning = heldByWalk(r, () => arenaPinning(r, table, instantOf(r), { top: 20, maxArenas: 256 }, scratch));
+    // (replayTrace hands out the view; the instrumenting needs the replayer it is.)
+    const walks = heldByWalk(r as Replayer, () => walkLiveSites(r, table, scratch));
+    const pinning = heldByWalk(r as Replayer, () => arenaPinning(r, table, instantOf(r), { top: 20, maxArenas: 256 }, scratch));
     console.log(`live blocks ${first.totalBlocks}, (pool, site) pairs ${pairs}; held by a walk: sites ${walks} B, pinning ${pinning} B`);
     // With Sets and Maps of the pairs and pools, the pinning walk held 1.27 MB
     // here (41 bytes a pair); what remains is per site and per arena, and

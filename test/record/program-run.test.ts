@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replayTrace } from '../../src/replay/replay-trace.js';
-import type { Replayer } from '../../src/replay/replayer.js';
+import type { ReplayView } from '../../src/replay/replay-view.js';
 import { tempDir } from '../cli/helpers.js';
 import { findPython, memreplay, readTrace, records, ROOT, run, titleFor, WORKLOADS } from './helpers.js';
 
@@ -15,9 +15,9 @@ const python = findPython(SERIES);
 const t = (what: string) => titleFor(SERIES, what);
 
 /** Replays a trace; returns the mark labels and the replayer. */
-async function replay(path: string): Promise<{ marks: string[]; replayer: Replayer }> {
+async function replay(path: string): Promise<{ marks: string[]; replayer: ReplayView }> {
   const marks: string[] = [];
-  const { replayer } = await replayTrace(path, { observers: [{ onMark: (_r: Replayer, label: string) => void marks.push(label) }] });
+  const { replayer } = await replayTrace(path, { observers: [{ onMark: (_r: ReplayView, label: string) => void marks.push(label) }] });
   return { marks, replayer };
 }
 

@@ -60,9 +60,10 @@ describe('the pool store walk', () => {
       };
       const { replayer } = await replayTrace(join(FIXTURES, trace), {
         ...(stopAtEvent !== undefined ? { stopAtEvent } : {}),
-        observers: [{ onEvent: (r) => void (r.events % every === 0 && check(r)) }],
+        // (The view observers receive is the replayer itself: this test reads its pool store.)
+        observers: [{ onEvent: (r) => void (r.events % every === 0 && check(r as Replayer)) }],
       });
-      check(replayer);
+      check(replayer as Replayer);
       expect(checks).toBeGreaterThan(3);
       expect(blocksSeen).toBeGreaterThan(1000);
     });

@@ -32,8 +32,10 @@ import {
   quantizationPerPool,
   type PymallocGeometry,
 } from './geometry.js';
+import { NOT_PYMALLOC, type ArenaCounters, type PymallocView } from './pymalloc-view.js';
 
-export const NOT_PYMALLOC = -1;
+export { NOT_PYMALLOC } from './pymalloc-view.js';
+
 const NONE = -1;
 const DUMMY_SIZE_IDX = 0xffff;
 const NO_BLOCKS = new Int16Array(0);
@@ -79,13 +81,7 @@ export interface ArenaSource {
   releaseArena(base: number): void;
 }
 
-export interface ArenaCounters {
-  readonly allocatedTotal: number;
-  readonly current: number;
-  readonly highwater: number;
-}
-
-export class PymallocModel {
+export class PymallocModel implements PymallocView {
   readonly g: PymallocGeometry;
   private readonly poolsPerArena: number;
   private readonly poolShift: number;

@@ -6,7 +6,7 @@
 // Tests check that both agree at every mark of every shared trace.
 
 import { blockSize, blocksPerPool, quantizationPerPool, type PymallocGeometry, type PythonVersion } from './geometry.js';
-import type { PymallocModel } from './pymalloc-model.js';
+import type { PymallocView } from './pymalloc-view.js';
 
 export interface SizeClassRow {
   readonly sizeClass: number;
@@ -54,7 +54,7 @@ export interface PymallocStats {
 /** Assemble the stats from per-class pools/blocks and the arena-wide figures. */
 function assemble(
   g: PymallocGeometry,
-  model: PymallocModel,
+  model: PymallocView,
   pools: ArrayLike<number>,
   blocks: ArrayLike<number>,
   unusedPools: number,
@@ -117,7 +117,7 @@ function assemble(
 }
 
 /** _PyObject_DebugMallocStats's walk over every live arena and carved pool. */
-export function walkStats(model: PymallocModel): PymallocStats {
+export function walkStats(model: PymallocView): PymallocStats {
   const g = model.g;
   const pools = new Float64Array(g.sizeClasses);
   const blocks = new Float64Array(g.sizeClasses);
@@ -140,6 +140,6 @@ export function walkStats(model: PymallocModel): PymallocStats {
 }
 
 /** The same numbers from the model's running totals. */
-export function countersStats(model: PymallocModel): PymallocStats {
+export function countersStats(model: PymallocView): PymallocStats {
   return assemble(model.g, model, model.poolsInUse, model.blocksInUse, model.freePools, model.unalignedArenaCount);
 }

@@ -1,0 +1,154 @@
+// What an analyzer may read of a replay: counts, live-block iteration,
+// high-water marks, anomalies, verification, the interpreters' pymalloc
+// states (as PymallocView), and where the replay is (event, line, timestamp,
+// last mark). Read-only: no mutating method, no scratch field, so observers
+// and result functions summarise the replay without being able to steer it.
+//
+// Replayer implements it, and observers receive the replayer itself typed as
+// this view: nothing is wrapped or copied per event.
+
+import type { AnomalyKind } from '../events/anomaly-kinds.js';
+import type { HighWaterMetric } from '../events/high-water-metrics.js';
+import type { TraceMeta } from '../import/types.js';
+import type { PymallocGeometry } from '../models/pymalloc/geometry.js';
+import type { PymallocView } from '../models/pymalloc/pymalloc-view.js';
+import type { AddressMismatch } from './address-check.js';
+import type { AnomalyExample } from './anomalies.js';
+import type { ArenaCheckExample } from './arena-feed.js';
+import type { HighWaterPoint } from './high-water.js';
+
+/** Where the replay is; what high-water points and examples are stamped with. */
+export interface ReplayPosition {
+  /** Events replayed so far (numbered from 1 in file order; `--at-event N` stops after N). */
+  readonly events: number;
+  /** Line of the event being replayed. */
+  readonly line: number;
+  /** Timestamp of the last event that had one (NaN before). */
+  readonly lastTs: number;
+  /** Label of the last mark replayed ('' before the first). */
+  readonly lastMark: string;
+  /** The event number of the last mark (0 before the first). */
+  readonly lastMarkEvent: number;
+  readonly marks: number;
+}
+
+/** The blocks pymalloc passed to the C library, and every RAW-domain block. */
+export interface SystemMallocView {
+  readonly liveBlocks: number;
+  /** Bytes asked of the C library (malloc(0) asks for 1). */
+  readonly liveBytes: number;
+  /** Live OBJ/MEM blocks pymalloc passed on: part of sys.getallocatedblocks(). */
+  readonly objMemLiveBlocks: number;
+}
+
+export interface AnomaliesView {
+  readonly counts: Readonly<Record<AnomalyKind, number>>;
+  /** The first few of each kind. */
+  readonly examples: Readonly<Record<AnomalyKind, readonly AnomalyExample[]>>;
+  readonly total: number;
+}
+
+export interface HighWaterView {
+  /** A metric's highest value so far and the instant it was reached. */
+  point(metric: HighWaterMetric): HighWaterPoint;
+}
+
+/** --verify: the model's block addresses against the trace's. */
+export interface AddressCheckView {
+  readonly predicted: number;
+  readonly mismatched: number;
+  readonly checked: number;
+  readonly examples: readonly AddressMismatch[];
+}
+
+/** How one pymalloc state's arenas were placed: from the trace's records or by the model. */
+export interface ArenaFeedView {
+  /** True once the trace has shown any arena record. */
+  readonly traceHasArenas: boolean;
+  readonly arenasFromTrace: number;
+  readonly arenasPlaced: number;
+  readonly releasesConfirmed: number;
+  readonly mismatches: number;
+  readonly examples: readonly ArenaCheckExample[];
+  /** Arenas announced by the trace and never used by the model. */
+  readonly unusedAnnounced: number;
+  /** True when every arena came from the trace and every release matched. */
+  readonly exact: boolean;
+}
+
+/** One interpreter's pymalloc state. */
+export interface InterpreterView {
+  /** The trace's interpreter id (0: the main interpreter). */
+  readonly id: number;
+  /** Order of first appearance in the trace (0: the main interpreter). */
+  readonly index: number;
+  readonly model: PymallocView;
+  readonly arenas: ArenaFeedView;
+}
+
+/** A live block: pool slot (-1: C library), size, stack, domain, and the model its pool slot belongs to. */
+export type LiveBlockVisitBrief = (pool: number, size: number, stack: number, domain: number, model: PymallocView) => void;
+/** A live block as LiveBlockVisitBrief, with its allocating event and that event's timestamp (NaN: none). */
+export type LiveBlockVisit = (pool: number, size: number, stack: number, domain: number, event: number, ts: number, model: PymallocView) => void;
+
+export interface ReplayView extends ReplayPosition {
+  /**
+   * The geometry of the version replayed. Observers and results run once
+   * the first record set the model up (replayTrace refuses a trace that
+   * never did), so it is always there for them.
+   */
+  readonly geometry: PymallocGeometry;
+  /** Where the version came from: --python, the trace's metadata, or the default. */
+  readonly versionSource: 'option' | 'trace' | 'default';
+  readonly traceMeta: Readonly<TraceMeta>;
+  /**
+   * The pymalloc state of the interpreter of the event being replayed (in an
+   * observer, the interpreter that took the mark); the main interpreter's
+   * once the replay ended or stopped.
+   */
+  readonly model: PymallocView;
+  /** The arena feed of that same state. */
+  readonly arenas: ArenaFeedView;
+  /** Every pymalloc state, in order of first appearance: [0] is the main interpreter's. */
+  readonly interpreters: readonly InterpreterView[];
+  /** The pymalloc state of interpreter `id`, if the trace named it. */
+  interpreter(id: number): InterpreterView | undefined;
+
+  readonly system: SystemMallocView;
+  readonly anomalies: AnomaliesView;
+  readonly highWater: HighWaterView;
+  readonly addressCheck: AddressCheckView;
+
+  /** Calls by op x domain (alloc, calloc, realloc, free) and records by op: index op * DOMAIN_COUNT + domain. */
+  readonly counts: ArrayLike<number>;
+  /** free(NULL) and realloc(NULL, n) calls. */
+  readonly nullPointerCalls: number;
+  /** Live requested bytes over all domains. */
+  readonly liveRequestedBytes: number;
+  /** sys.getallocatedblocks(): pymalloc blocks in use plus OBJ/MEM blocks passed to the C library. */
+  readonly allocatedBlocks: number;
+  /** Live blocks in both stores, of every interpreter. */
+  readonly liveBlockCount: number;
+  /** True when the replay stopped at the requested mark or event. */
+  readonly stopped: boolean;
+
+  /** Visit every live block, of every interpreter's pymalloc state and of the C library. */
+  forEachLiveBlock(visit: LiveBlockVisit): void;
+  /** forEachLiveBlock without the allocating event and timestamp: cheaper per block. */
+  forEachLiveBlockBrief(visit: LiveBlockVisitBrief): void;
+  /** An address key as the trace writes it (hex). */
+  formatAddress(key: number): string;
+}
+
+/** An analyzer that follows the replay as it goes; every hook receives the replay as a ReplayView. */
+export interface ReplayObserver {
+  /** A `mark` record was replayed; the model state is as of that instant. */
+  onMark?(replay: ReplayView, label: string): void;
+  /** The arena count reached a new high (the model state is as of that instant). */
+  onArenaPeak?(replay: ReplayView): void;
+  /**
+   * After every event, with its op (OP_*). For analyzers that sample the state
+   * over time; keep it cheap and allocation-free: it runs millions of times.
+   */
+  onEvent?(replay: ReplayView, op: number): void;
+}
