@@ -33,10 +33,13 @@ describe('report memory', () => {
     const report = peakBuffers(['report', trace, '-o', join(dir, 'reports'), '--jobs', '1', '--quiet'], trace);
     console.log(`peak array buffers: analyze ${(analyze / 2 ** 20).toFixed(1)} MiB, report ${(report / 2 ** 20).toFixed(1)} MiB`);
     // One replay is analyze's figure (14.0-15.0 MiB since pool records are
-    // packed per pool; report 15.2); the rest of the report (the walks'
-    // scratch, reading, rendering) is well under a MiB. Without the
-    // collection between the replays report measured 28.4: both replays.
+    // packed per pool); report measured 15.2-15.9: the walks' scratch and
+    // the rendering add about 1.5 MiB that does not grow with the replay,
+    // hence the constant. Without the collection between the replays
+    // report measured 28.4: both replays at once. (At 1 M events V8
+    // collects the first replay on its own, so this size is the one that
+    // tells the two apart.)
     expect(analyze).toBeGreaterThan(8 * 2 ** 20);
-    expect(report).toBeLessThan(analyze * 1.1);
+    expect(report).toBeLessThan(analyze * 1.1 + 2 * 2 ** 20);
   }, 120_000);
 });
