@@ -19,7 +19,7 @@
 // The modules each mode runs, not the library's index: `memreplay analyze`
 // loads only these too, and the index would also load the report renderers
 // (vega), whose heap every garbage collection in the measured work must mark.
-import { analyzeTrace } from '../src/analyzers/analyze.js';
+import { analyzeTrace } from '../src/run/analyze.js';
 import { importTrace } from '../src/import/index.js';
 import { replayTrace } from '../src/replay/replay-trace.js';
 import { Replayer } from '../src/replay/replayer.js';

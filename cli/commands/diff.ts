@@ -5,7 +5,8 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DIFF_KEYS, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey } from '../../src/analyzers/snapshot-diff.js';
-import { diffTraces, replayForDiff, TRACE_DIFF_SCHEMA } from '../../src/analyzers/trace-diff.js';
+import { diffTraces, TRACE_DIFF_SCHEMA } from '../../src/analyzers/trace-diff.js';
+import { replayForDiff } from '../../src/run/diff.js';
 import { UsageError } from '../../src/errors.js';
 import { readDiffInput, type DiffInput } from '../../src/import/snapshot-source.js';
 import { refuseInputsAsOutputs } from '../../src/io/same-file.js';

@@ -2,7 +2,8 @@
 // site, with pools, arenas, size classes and the growth verdict of each site.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { findLeaks, LEAKS_SCHEMA } from '../../src/analyzers/leaks.js';
+import { LEAKS_SCHEMA } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { UsageError } from '../../src/errors.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
