@@ -32,7 +32,7 @@ export { CHECK_SCHEMA, type CheckReport, type TraceCheck } from './check/run-che
 export { BUDGET_NAMES, type Budgets, type BudgetName } from './check/budgets.js';
 export { loadConfig, findConfig, CONFIG_FILE } from './check/config.js';
 export { compareSnapshots, diffSnapshots, SNAPSHOT_DIFF_SCHEMA, type DiffKey, type StatisticDiff, type SnapshotDiffResult } from './analyzers/snapshot-diff.js';
-export { replayForDiff } from './run/diff.js';
+export { replayForDiff, runDiff, type DiffOptions, type DiffRun } from './run/diff.js';
 export { runStats, STATS_SCHEMA, type StatsOptions, type StatsRun } from './run/stats.js';
 export { diffTraces, TRACE_DIFF_SCHEMA, type TraceDiffResult } from './analyzers/trace-diff.js';
 export { readDiffInput, type DiffInput } from './import/snapshot-source.js';
