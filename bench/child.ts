@@ -22,7 +22,7 @@
 // The modules each mode runs, not the library's index: `memreplay analyze`
 // loads only these too, and the index would also load the report renderers
 // (vega), whose heap every garbage collection in the measured work must mark.
-import { analyzeTrace } from '../src/analyzers/analyze.js';
+import { analyzeTrace } from '../src/run/analyze.js';
 import { importTrace } from '../src/import/index.js';
 import { replayTrace } from '../src/replay/replay-trace.js';
 import { Replayer } from '../src/replay/replayer.js';
@@ -33,7 +33,7 @@ import { ImportContext } from '../src/import/import-context.js';
 import type { TraceMeta } from '../src/import/types.js';
 import { formatAnalyzeText } from '../src/reports/analyze-text.js';
 import type { AnalyzeResult } from '../src/analyzers/analyze.js';
-import { findLeaks } from '../src/analyzers/leaks.js';
+import { findLeaks } from '../src/run/leaks.js';
 import { formatLeaksText } from '../src/reports/leaks-text.js';
 import { reportTask } from '../src/run/report-task.js';
 import { MODES, type ChildResult, type Mode, type ReplayCheck } from './measurement.js';

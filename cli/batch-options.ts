@@ -4,13 +4,11 @@
 
 import type { Argv } from 'yargs';
 import { expandInputs } from '../src/batch/expand-inputs.js';
-import { runBatch } from '../src/batch/pool.js';
-import type { BatchFailure } from '../src/batch/outcome.js';
 import { ProgressLine } from '../src/batch/progress-line.js';
-import { traceDisplayName } from '../src/import/source.js';
+import { runTraceTasks, type TraceFailure } from '../src/run/trace-batch.js';
 import { wholeNumberOption } from './number-options.js';
 import { withQuietOption, type QuietArgs } from './quiet-option.js';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, internalErrorText } from './run-command.js';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './run-command.js';
 import { traceArgument } from './stdin-argument.js';
 
 export interface BatchArgs extends QuietArgs {
@@ -58,32 +56,21 @@ export function printError(progress: ProgressLine | undefined, message: string):
   else process.stderr.write(text);
 }
 
-/**
- * One trace of a batch failed: the user's error as it is; an internal one
- * (a bug) with its stack under MEMREPLAY_DEBUG=1 and a request for a report.
- */
-export function printTraceFailure(progress: ProgressLine | undefined, error: BatchFailure): void {
-  if (!error.internal) return printError(progress, error.message);
-  if (process.env['MEMREPLAY_DEBUG'] && error.stack) printError(progress, error.stack);
-  printError(progress, internalErrorText(error.message));
-}
-
 export interface TraceBatch<Result> {
   /** The trace files read (arguments expanded), in order; `-` for stdin. */
   readonly inputs: readonly string[];
   /** The results of the traces that succeeded, in argument order. */
   readonly results: Result[];
   /** The traces that failed, in argument order (already reported on stderr). */
-  readonly failures: { file: string; error: string }[];
+  readonly failures: TraceFailure[];
   /** 0 when every trace succeeded, 2 when one failed, 3 when one failed from a bug. */
   readonly exitCode: number;
 }
 
 /**
  * Run a registered batch task over a command's trace arguments: expand them,
- * run with --jobs and a progress line, and report each failure on stderr as
- * it comes (one line, in argument order; an internal error asks for a bug
- * report and shows its stack with MEMREPLAY_DEBUG). `beforeRun` sees the
+ * run the one batch loop (src/run/trace-batch.ts) with --jobs and a progress
+ * line, and report each failure on stderr as it comes, in argument order. `beforeRun` sees the
  * expanded inputs before any work: where a command refuses outputs that are
  * inputs.
  */
@@ -97,24 +84,13 @@ export async function runTraceBatch<Options, Result>(
   const inputs = await traceInputs(args.traces);
   beforeRun(inputs);
   const progress = progressLine(args, task);
-  const results: Result[] = [];
-  const failures: { file: string; error: string }[] = [];
-  let internal = false;
-  await runBatch<Options, Result>({
+  const { results, failures, internal } = await runTraceTasks<Options, Result>({
     task,
     inputs,
     options,
-    jobs,
-    progress,
-    onOutcome: (outcome) => {
-      if (outcome.ok) {
-        results.push(outcome.result as Result);
-        return;
-      }
-      failures.push({ file: traceDisplayName(outcome.input), error: outcome.error.message });
-      internal ||= outcome.error.internal;
-      printTraceFailure(progress, outcome.error);
-    },
+    ...(jobs !== undefined ? { jobs } : {}),
+    ...(progress !== undefined ? { progress } : {}),
+    onFailure: (_failure, lines) => lines.forEach((line) => printError(progress, line)),
   });
   return { inputs, results, failures, exitCode: internal ? EXIT_INTERNAL : failures.length > 0 ? EXIT_USAGE : EXIT_OK };
 }

@@ -3,7 +3,7 @@
 // mismatch), 2 bad usage or bad input, 3 an internal error (a bug: the
 // message asks for a report; MEMREPLAY_DEBUG=1 shows the stack).
 
-import { MemreplayError } from '../src/errors.js';
+import { internalErrorText, MemreplayError } from '../src/errors.js';
 import { visibleControls } from '../src/text/visible-controls.js';
 import { outOfMemoryOf } from '../src/memory-guard.js';
 
@@ -32,15 +32,6 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
     if (process.env['MEMREPLAY_DEBUG']) process.stderr.write(`${err?.stack ?? String(e)}\n`);
     fail(internalErrorText(`internal error: ${err?.message ?? String(e)}`), EXIT_INTERNAL);
   }
-}
-
-/**
- * The message of an internal error - a bug, not the user's input - asks for a
- * report: every path that prints one (a command, a trace of a batch) says it
- * through here.
- */
-export function internalErrorText(message: string): string {
-  return `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`;
 }
 
 /** Write to stdout (a closed pipe is no error: see below). */

@@ -37,3 +37,12 @@ export class TraceLimitError extends MemreplayError {
 export class UsageError extends MemreplayError {
   override name = 'UsageError';
 }
+
+/**
+ * The message of an internal error - a bug, not the user's input - asks for a
+ * report: every path that prints one (a command, a trace of a batch) says it
+ * through here.
+ */
+export function internalErrorText(message: string): string {
+  return `${message} (this is a bug in memreplay; please report it with MEMREPLAY_DEBUG=1 output)`;
+}

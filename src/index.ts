@@ -1,6 +1,7 @@
 // The library's public entry point.
 
-export { analyzeTrace, type AnalyzeResult, type AnalyzeOptions } from './analyzers/analyze.js';
+export { analyzeTrace } from './run/analyze.js';
+export type { AnalyzeResult, AnalyzeOptions } from './analyzers/analyze.js';
 export type { JudgedInstant } from './analyzers/judged-instant.js';
 export { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from './replay/replay-trace.js';
 export { Replayer, ReplayStop, type ReplayObserver, type ReplayOptions } from './replay/replayer.js';
@@ -12,24 +13,30 @@ export { geometryFor, PYTHON_VERSIONS, type PythonVersion, type PymallocGeometry
 export { walkStats, countersStats, type PymallocStats } from './models/pymalloc/stats.js';
 export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';
 export { MemreplayError, TraceFormatError, UsageError } from './errors.js';
-export { buildReport, DEFAULT_REPORT_LIMITS } from './analyzers/report.js';
+export { buildReport, DEFAULT_REPORT_LIMITS } from './run/report.js';
 export * from './analyzers/report-data.js';
 export { runBatch, defaultJobs, type BatchRequest, type BatchProgress } from './batch/pool.js';
 export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
 export { registerTask } from './batch/task-registry.js';
+export { COMMAND_TASKS, type CommandTaskName } from './run/tasks.js';
+export { runTraceTasks, type TraceBatchRequest, type TraceBatchOutcome, type TraceFailure } from './run/trace-batch.js';
 export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
 export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
-export { findLeaks, LeaksAnalysis, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
+export { findLeaks } from './run/leaks.js';
+export { LeaksAnalysis, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
 export { SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from './analyzers/site-table.js';
 export { classifyGrowth, type GrowthClass, type GrowthEvidence, type GrowthVerdict } from './analyzers/growth-rule.js';
 export type { MarkCensus } from './replay/mark-census.js';
 export { parseSuppressions, SuppressionMatcher, type SuppressionRule } from './suppressions/suppressions.js';
 export { loadSuppressions } from './suppressions/load.js';
-export { checkTrace, CHECK_SCHEMA, type CheckReport, type TraceCheck } from './check/run-check.js';
+export { checkTrace } from './run/check.js';
+export { CHECK_SCHEMA, type CheckReport, type TraceCheck } from './check/run-check.js';
 export { BUDGET_NAMES, type Budgets, type BudgetName } from './check/budgets.js';
 export { loadConfig, findConfig, CONFIG_FILE } from './check/config.js';
 export { compareSnapshots, diffSnapshots, type DiffKey, type StatisticDiff, type SnapshotDiffResult } from './analyzers/snapshot-diff.js';
-export { diffTraces, replayForDiff, type TraceDiffResult } from './analyzers/trace-diff.js';
+export { replayForDiff, runDiff, type DiffOptions, type DiffRun } from './run/diff.js';
+export { runStats, type StatsOptions, type StatsRun } from './run/stats.js';
+export { diffTraces, type TraceDiffResult } from './analyzers/trace-diff.js';
 export { readDiffInput, type DiffInput } from './import/snapshot-source.js';
 export { parseSnapshotPickle, readSnapshotPickle } from './import/snapshot-pickle.js';
 export type { Snapshot, SnapshotFrame } from './events/snapshot.js';

@@ -7,7 +7,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { AnalyzeResult } from '../../src/analyzers/analyze.js';
 import { ANALYZE_SCHEMA, formatAnalyzeJson } from '../../src/reports/json/analyze-json.js';
-import type { AnalyzeTaskOptions } from '../../src/batch/tasks/analyze.js';
+import type { AnalyzeTaskOptions } from '../../src/run/analyze-task.js';
 import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';

@@ -2,28 +2,22 @@
 // within its budgets (and its baseline), 1 when one is not, 2 on bad usage or
 // a trace that cannot be read.
 
-import { existsSync, readFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { readBaseline, DEFAULT_TOLERANCE, type Baseline } from '../../src/check/baseline.js';
-import { BUDGET_NAMES, effectiveBudgets, type BudgetName, type Budgets } from '../../src/check/budgets.js';
-import { budgetExpectation, findConfig, loadConfig, parseBudgetValue, parseTolerance, type CheckConfig } from '../../src/check/config.js';
-import type { CheckTaskOptions } from '../../src/batch/tasks/check.js';
-import { formatBaselineJson, formatCheckJson } from '../../src/reports/json/check-json.js';
-import { CHECK_SCHEMA, reportOf, traceCheckOf, type checkTrace, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
-import { UsageError } from '../../src/errors.js';
-import { MEMREPLAY_VERSION } from '../../src/version.js';
+import { DEFAULT_TOLERANCE } from '../../src/check/baseline.js';
+import { BUDGET_NAMES, type BudgetName } from '../../src/check/budgets.js';
+import { allowancesOf, baselineOf, budgetsOf, leakSettingsOf, loadCheckConfig, toleranceOf, type BudgetFlag } from '../../src/check/check-settings.js';
+import { writeCheckOutputs } from '../../src/run/check-outputs.js';
+import type { CheckTaskOptions } from '../../src/run/check-task.js';
+import { CHECK_SCHEMA, reportOf, traceCheckOf, type CheckedTrace, type CheckOptions } from '../../src/check/run-check.js';
+import { formatCheckJson } from '../../src/reports/json/check-json.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
-import { writeReportFile } from '../../src/io/write-report.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
 import { stdoutWidth } from '../output-width.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
-import { formatJunit } from '../../src/reports/junit.js';
-import { formatSarif } from '../../src/reports/sarif.js';
-import { generateSuppressions } from '../../src/reports/suppressions-file.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
 import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
 import { wholeNumberOption } from '../number-options.js';
-import { reportWrote } from '../quiet-option.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { projectRootOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
@@ -111,33 +105,17 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   handler: (args: ArgumentsCamelCase<CheckArgs>) =>
     runCommand(async () => {
       const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
-      const configFile = args.config ?? findConfig(process.cwd());
-      if (args.config !== undefined && !existsSync(args.config)) throw new UsageError(`--config ${args.config}: no such file`);
-      const config: CheckConfig | undefined = configFile === undefined ? undefined : loadConfig(configFile);
-
-      const { budgets, sources } = budgetsOf(args, config);
-      const toleranceText = args.tolerance;
-      const tolerance = toleranceText !== undefined ? parseTolerance(toleranceText) : (config?.tolerance ?? DEFAULT_TOLERANCE);
-      if (tolerance === undefined) throw new UsageError(`--tolerance ${JSON.stringify(toleranceText)}: expected a ratio >= 0 (0.05) or a percentage (5%)`);
-      const baselineFile = args.baseline ?? config?.baseline;
-      const baseline: Baseline | undefined = baselineFile === undefined ? undefined : readBaseline(baselineFile, CHECK_SCHEMA);
-
-      const merged: LeakArgs = {
-        ...args,
-        by: args.by ?? config?.by,
-        // --at-end overrides the config's mark as --at does.
-        at: args.atEnd === true ? undefined : (args.at ?? config?.at),
-        warmup: args.warmup ?? config?.warmup,
-        marks: args.marks ?? config?.marks,
-      };
+      const { file: configFile, config } = loadCheckConfig(args.config, process.cwd());
+      const { budgets, sources } = budgetsOf(budgetFlagsOf(args), config);
+      const tolerance = toleranceOf(args.tolerance, config);
+      const { file: baselineFile, baseline } = baselineOf(args.baseline, config);
+      const merged: LeakArgs = leakSettingsOf(args, config);
       const suppressions = loadSuppressions([...(config?.suppressions ?? []), ...(args.suppressions ?? [])]);
       const options: CheckOptions = {
         leaks: { ...leakOptionsOf(merged, suppressions), top },
         budgets,
         budgetSources: sources,
-        allowNoVerdict: args.allowNoVerdict ?? config?.allowNoVerdict ?? false,
-        allowIncomplete: args.allowIncomplete ?? config?.allowIncomplete ?? false,
-        allowInexact: args.allowInexact ?? config?.allowInexact ?? false,
+        ...allowancesOf(args, config),
         tolerance,
         ...(baseline !== undefined ? { baseline } : {}),
         configFile: configFile ?? null,
@@ -148,7 +126,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
       const readFiles = [...(configFile !== undefined ? [configFile] : []), ...suppressions.files];
       // Failures are printed on stderr as they come, in argument order.
-      const batch = await runTraceBatch<CheckTaskOptions, Awaited<ReturnType<typeof checkTrace>>>(
+      const batch = await runTraceBatch<CheckTaskOptions, CheckedTrace>(
         args,
         'check',
         { leaks: options.leaks, budgets: options.budgets, rules: { allowNoVerdict: options.allowNoVerdict } },
@@ -165,7 +143,22 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       );
 
       const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
-      writeOutputs(report, args, sourceRoot, { inputs: [...batch.inputs, ...readFiles], baseline: baselineFile });
+      writeCheckOutputs(
+        report,
+        {
+          junit: args.junit,
+          sarif: args.sarif,
+          updateBaseline: args.updateBaseline,
+          genSuppressions: gen,
+          force: args.force,
+          sourceRoot,
+          projectRoot: args.projectRoot === undefined ? undefined : projectRootOption(args.projectRoot),
+        },
+        { inputs: [...batch.inputs, ...readFiles], baseline: baselineFile },
+        (file, replaced) => {
+          if (!args.quiet) process.stderr.write(`Wrote ${file}${replaced ? ' (replaced the baseline that was there)' : ''}\n`);
+        },
+      );
       if (args.json) writeStdout(formatCheckJson(report));
       else writeStdout(formatCheckText(report, { width: stdoutWidth() }));
       if (process.env['GITHUB_ACTIONS'] === 'true') {
@@ -181,66 +174,13 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     }),
 };
 
-function budgetsOf(args: CheckArgs, config: CheckConfig | undefined): { budgets: Budgets; sources: CheckOptions['budgetSources'] } {
-  const given: Budgets = {};
-  const sources: CheckOptions['budgetSources'] = {};
+/** The budget flags given, by budget. */
+function budgetFlagsOf(args: CheckArgs): Partial<Record<BudgetName, BudgetFlag>> {
+  const flags: Partial<Record<BudgetName, BudgetFlag>> = {};
   for (const name of BUDGET_NAMES) {
     const { flag, key } = BUDGET_FLAGS[name];
     const text = args[key] as string | undefined;
-    if (text !== undefined) {
-      const v = parseBudgetValue(name, text);
-      if (v === undefined) throw new UsageError(`--${flag} ${JSON.stringify(text)}: expected ${budgetExpectation(name)}`);
-      given[name] = v;
-      sources[name] = 'flag';
-    } else if (config?.budgets[name] !== undefined) {
-      given[name] = config.budgets[name];
-      sources[name] = 'config';
-    }
+    if (text !== undefined) flags[name] = { flag, text };
   }
-  const budgets = effectiveBudgets(given);
-  if (sources.steadyLeakSites === undefined) sources.steadyLeakSites = 'default';
-  return { budgets, sources };
-}
-
-/** The files a check run read: `inputs` besides the `baseline`, which only --update-baseline may replace. */
-interface ReadFiles {
-  readonly inputs: readonly string[];
-  readonly baseline: string | undefined;
-}
-
-function writeOutputs(report: CheckReport, args: CheckArgs, sourceRoot: string, read: ReadFiles): void {
-  const allInputs = [...read.inputs, ...(read.baseline !== undefined ? [read.baseline] : [])];
-  const write = (file: string, text: string, force: boolean): void => {
-    writeReportFile(file, text, { force, inputs: allInputs });
-    reportWrote(args, file);
-  };
-  if (args.junit !== undefined) write(args.junit, formatJunit(report), args.force);
-  if (args.sarif !== undefined) write(args.sarif, formatSarif(report, { sourceRoot, toolVersion: MEMREPLAY_VERSION }), args.force);
-  if (args.updateBaseline !== undefined) {
-    // Replacing a baseline is what the option is for; anything else needs --force.
-    const file = args.updateBaseline;
-    const exists = existsSync(file);
-    const replacing = exists && isBaseline(file);
-    if (exists && !replacing && !args.force) {
-      throw new UsageError(`--update-baseline ${file}: the file exists and is not a memreplay check baseline; pass --force to overwrite it`);
-    }
-    writeReportFile(file, formatBaselineJson(report), { force: true, inputs: read.inputs });
-    if (!args.quiet) process.stderr.write(`Wrote ${file}${replacing ? ' (replaced the baseline that was there)' : ''}\n`);
-  }
-  const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
-  if (gen !== undefined) {
-    if (gen === '' || gen === '-') throw new UsageError('--gen-suppressions needs a file name with check (stdout carries the report)');
-    const failing = report.traces.flatMap((t) =>
-      t.leaks.sites.filter((s) => t.budgets.some((b) => !b.passed && b.sites.includes(s.key))),
-    );
-    write(gen, generateSuppressions(report.traces.map((t) => t.file).join(', '), failing, report.traces[0]?.leaks.groupedBy ?? 'lineno', projectRootOption(args.projectRoot)), args.force);
-  }
-}
-
-function isBaseline(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown }).schema === CHECK_SCHEMA;
-  } catch {
-    return false;
-  }
+  return flags;
 }

@@ -4,10 +4,9 @@
 // What each input is comes from its first bytes; both must be of one kind.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { DIFF_KEYS, diffSnapshots, type DiffKey } from '../../src/analyzers/snapshot-diff.js';
-import { diffTraces, replayForDiff } from '../../src/analyzers/trace-diff.js';
+import { DIFF_KEYS, type DiffKey } from '../../src/analyzers/snapshot-diff.js';
+import { runDiff } from '../../src/run/diff.js';
 import { UsageError } from '../../src/errors.js';
-import { readDiffInput, type DiffInput } from '../../src/import/snapshot-source.js';
 import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatSnapshotDiffJson, formatTraceDiffJson, SNAPSHOT_DIFF_SCHEMA, TRACE_DIFF_SCHEMA } from '../../src/reports/json/diff-json.js';
@@ -70,50 +69,34 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
   handler: (args: ArgumentsCamelCase<DiffArgs>) =>
     runCommand(async () => {
       const by = args.by as DiffKey;
-      if (args.cumulative && by === 'traceback') throw new UsageError('--cumulative works with --by lineno or --by filename, not traceback (as in tracemalloc)');
       if (args.json && args.format !== 'text') throw new UsageError('--json and --format tracemalloc are two different outputs: choose one');
       const depth = depthOption(args.depth);
       const oldPath = traceArgument(args.old);
       const newPath = traceArgument(args.new);
-      if (oldPath === '-' && newPath === '-') throw new UsageError('only one of OLD and NEW can be - (standard input)');
-      const python = pythonOption(args.python);
       const top = wholeNumberOption('top', args.top, 0) ?? (args.json || args.format === 'tracemalloc' ? Infinity : TEXT_TOP);
 
       // OLD and NEW are never written over, not even with --force.
       const inputs = [oldPath, newPath];
       refuseInputsAsOutputs([args.output], inputs);
-      const older = await readDiffInput(oldPath, { label: args.oldLabel, labelOption: '--old-label' });
-      const newer = await readDiffInput(newPath, { label: args.newLabel, labelOption: '--new-label' });
-      let report: string;
-      if (older.kind === 'snapshot' && newer.kind === 'snapshot') {
-        if (args.at !== undefined) throw new UsageError('--at names a mark of an event trace; snapshots are one instant already');
-        if (args.atEnd === true) throw new UsageError('--at-end applies to event traces; snapshots are one instant already');
-        if (depth !== undefined) throw new UsageError('--depth applies to event traces; a snapshot kept the frames tracemalloc was asked for (its traceback_limit)');
-        const d = diffSnapshots(older.snapshot, newer.snapshot, by, args.cumulative);
-        report = args.json
-          ? formatSnapshotDiffJson(d, top)
-          : args.format === 'tracemalloc'
-            ? formatTracemallocLines(d.statistics.slice(0, top))
-            : formatSnapshotDiffText(d, top);
-      } else if (older.kind === 'trace' && newer.kind === 'trace') {
-        const replay = (input: typeof older) =>
-          replayForDiff(input.path, {
-            python,
-            lenient: args.lenient,
-            ...(args.at !== undefined ? { stopAtMark: args.at } : {}),
-            ...(args.atEnd === true ? { atEnd: true } : {}),
-            ...(depth !== undefined ? { depth } : {}),
-            ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
-          });
-        const d = diffTraces(await replay(older), await replay(newer), by, args.cumulative);
-        report = args.json
-          ? formatTraceDiffJson(d, top)
-          : args.format === 'tracemalloc'
-            ? formatTracemallocLines(d.statistics.slice(0, top))
-            : formatTraceDiffText(d, top);
-      } else {
-        throw new UsageError(`${args.old} is ${kindName(older)} and ${args.new} is ${kindName(newer)}: diff compares two snapshots or two event traces`);
-      }
+      const diff = await runDiff(oldPath, newPath, {
+        by,
+        cumulative: args.cumulative,
+        oldLabel: args.oldLabel,
+        newLabel: args.newLabel,
+        at: args.at,
+        atEnd: args.atEnd,
+        python: pythonOption(args.python),
+        lenient: args.lenient,
+        depth,
+        names: { old: args.old, new: args.new },
+      });
+      const report = args.json
+        ? diff.kind === 'snapshot' ? formatSnapshotDiffJson(diff.result, top) : formatTraceDiffJson(diff.result, top)
+        : args.format === 'tracemalloc'
+          ? formatTracemallocLines(diff.result.statistics.slice(0, top))
+          : diff.kind === 'snapshot'
+            ? formatSnapshotDiffText(diff.result, top)
+            : formatTraceDiffText(diff.result, top);
       if (args.output !== undefined) {
         writeReportFile(args.output, report, { force: args.force, inputs });
         reportWrote(args, args.output);
@@ -122,7 +105,3 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       }
     }),
 };
-
-function kindName(input: DiffInput): string {
-  return input.kind === 'snapshot' ? 'a snapshot' : 'an event trace';
-}

@@ -2,7 +2,7 @@
 // site, with pools, arenas, size classes and the growth verdict of each site.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { formatLeaksJson, LEAKS_SCHEMA } from '../../src/reports/json/leaks-json.js';
 import { UsageError } from '../../src/errors.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';

@@ -8,29 +8,19 @@
 // that wrote no report gets no index.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { runBatch } from '../../src/batch/pool.js';
-import { registerTask } from '../../src/batch/task-registry.js';
 import { UsageError } from '../../src/errors.js';
-import { traceDisplayName } from '../../src/import/source.js';
-import { fileInTheWay } from '../../src/io/output-directory.js';
-import { uniqueReportNames } from '../../src/io/report-names.js';
-import { ReportDirectory } from '../../src/io/report-directory.js';
 import { isPythonVersion, PYTHON_VERSIONS, type PythonVersion } from '../../src/models/pymalloc/geometry.js';
-import { formatIndexJson } from '../../src/reports/json/report-index-json.js';
-import { formatIndexMarkdown, type IndexEntry, type IndexFailure } from '../../src/reports/report-index.js';
 import { chartsFolder, REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
 import { count, terminalSafe, thousands } from '../../src/text/units.js';
-import type { ReportFile } from '../../src/io/report-directory.js';
 import type { ReportTaskOptions, ReportTaskResult } from '../../src/run/report-task.js';
-import { jobsOption, printError, printTraceFailure, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { planReportDirectory, REPORT_INDEX, reportIndexFiles } from '../../src/run/report-batch.js';
+import { runTraceTasks } from '../../src/run/trace-batch.js';
+import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withAtEndOption } from '../at-end-option.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
 
-registerTask('report', new URL('../../src/run/report-task.js', import.meta.url));
-
 export const DEFAULT_REPORT_DIR = 'reports';
-const INDEX = 'index';
 
 interface ReportArgs extends BatchArgs, GrowthArgs {
   traces: string[];
@@ -75,19 +65,15 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       const versions = pythonList(args.python);
       const jobs = jobsOption(args.jobs);
       const inputs = await traceInputs(args.traces);
-      const batch = inputs.length > 1;
-      const names = uniqueReportNames(inputs, batch ? [INDEX] : []);
-      const outDir = args.output;
       const format = args.format;
-      const blocker = fileInTheWay(outDir);
-      if (blocker !== undefined) {
-        throw new UsageError(`-o ${outDir}: ${blocker === outDir ? 'the output directory is a file' : `${blocker} is a file`}; give a directory for the reports`);
-      }
       const suppressions = suppressionsOf(args);
-      // The traces and suppression files read are never written over, not even with --force.
-      const directory = new ReportDirectory({ dir: outDir, force: args.force, inputs: [...inputs, ...suppressions.files] });
-      // Before any work: no planned page is an input, nor (without --force) there already.
-      directory.refuseClashes([...names, ...(batch ? [INDEX] : [])].flatMap((n) => [`${n}.${format}`, ...(format === 'html' ? [chartsFolder(n)] : [])]));
+      const { batch, names, directory } = planReportDirectory({
+        dir: args.output,
+        format,
+        force: args.force,
+        inputs,
+        readFiles: suppressions.files,
+      });
 
       const options: ReportTaskOptions = {
         ...growthOptionsOf(args, suppressions),
@@ -106,38 +92,31 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         if (progress) progress.print(text);
         else process.stderr.write(text);
       };
-      let internal = false;
-      await runBatch<ReportTaskOptions, ReportTaskResult>({
+      const { internal } = await runTraceTasks<ReportTaskOptions, ReportTaskResult>({
         task: 'report',
         inputs,
         options,
-        jobs,
-        progress,
-        onOutcome: (outcome, index) => {
-          const file = traceDisplayName(outcome.input);
-          if (outcome.ok) {
-            const { entry, files } = outcome.result as ReportTaskResult;
-            const wrote = directory.write({ file, entry, files, ...(format === 'html' ? { charts: chartsFolder(names[index]!) } : {}) });
-            if ('error' in wrote) printError(progress, wrote.error.message);
-            else {
-              say(`Wrote ${wrote.path}\n`);
-              if (entry.exactness.state === 'inexact') {
-                printError(progress, `${terminalSafe(entry.file, 80)}: inexact replay (its report says why); the model's figures may not be the program's`);
-              }
-              if (entry.completeness === 'incomplete') {
-                printError(progress, `${terminalSafe(entry.file, 80)}: incomplete trace (its report says why); its figures are of the run up to where the trace stops`);
-              }
-            }
-            return;
+        ...(jobs !== undefined ? { jobs } : {}),
+        ...(progress !== undefined ? { progress } : {}),
+        onResult: ({ entry, files }, index, file) => {
+          const wrote = directory.write({ file, entry, files, ...(format === 'html' ? { charts: chartsFolder(names[index]!) } : {}) });
+          if ('error' in wrote) return printError(progress, wrote.error.message);
+          say(`Wrote ${wrote.path}\n`);
+          if (entry.exactness.state === 'inexact') {
+            printError(progress, `${terminalSafe(entry.file, 80)}: inexact replay (its report says why); the model's figures may not be the program's`);
           }
-          directory.fail(file, outcome.error.message);
-          internal ||= outcome.error.internal;
-          printTraceFailure(progress, outcome.error);
+          if (entry.completeness === 'incomplete') {
+            printError(progress, `${terminalSafe(entry.file, 80)}: incomplete trace (its report says why); its figures are of the run up to where the trace stops`);
+          }
+        },
+        onFailure: (failure, lines) => {
+          directory.fail(failure.file, failure.error);
+          lines.forEach((line) => printError(progress, line));
         },
       });
 
       if (batch) {
-        const index = await directory.writeIndex((entries, failures) => indexFiles(entries, failures, format), format === 'html' ? chartsFolder(INDEX) : undefined);
+        const index = await directory.writeIndex((entries, failures) => reportIndexFiles(entries, failures, format), format === 'html' ? chartsFolder(REPORT_INDEX) : undefined);
         const written = `${thousands(directory.entries.length)} of ${count(inputs.length, 'trace')}`;
         if (index !== undefined) say(`Wrote ${index} (${written})\n`);
         else printError(progress, `no report was written (${written}), so no index either`);
@@ -158,17 +137,4 @@ export function pythonList(value: string | undefined): PythonVersion[] {
     if (!out.includes(part)) out.push(part);
   }
   return out;
-}
-
-async function indexFiles(entries: readonly IndexEntry[], failures: readonly IndexFailure[], format: ReportFormat): Promise<ReportFile[]> {
-  if (format === 'json') return [{ path: `${INDEX}.json`, content: formatIndexJson(entries, failures) }];
-  if (format === 'md') return [{ path: `${INDEX}.md`, content: formatIndexMarkdown(entries, failures) }];
-  const folder = chartsFolder(INDEX);
-  // Loaded here, not at start-up: it brings vega, which no other command needs.
-  const { renderIndexHtml } = await import('../../src/reports/html/index-page.js');
-  const page = await renderIndexHtml(entries, failures, folder);
-  return [
-    ...(page.chart === null ? [] : [{ path: `${folder}/${page.chart.name}.vl.json`, content: JSON.stringify(page.chart.spec) + '\n' }]),
-    { path: `${INDEX}.html`, content: page.html },
-  ];
 }

@@ -2,13 +2,10 @@
 // instant of the trace, in CPython's exact text (or --json), and --verify.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { verificationOf } from '../../src/analyzers/analyze.js';
-import { interpreterStats } from '../../src/analyzers/interpreter-stats.js';
 import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { runStats } from '../../src/run/stats.js';
 import { incompleteText } from '../../src/reports/completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from '../../src/reports/exactness-text.js';
-import { exactnessOf } from '../../src/replay/exactness.js';
 import { count, terminalSafe } from '../../src/text/units.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
 import { formatStatsJson } from '../../src/reports/json/stats-json.js';
@@ -49,45 +46,32 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
     runCommand(async () => {
       const atEvent = wholeNumberOption('at-event', args.atEvent, 1);
       const interpreter = wholeNumberOption('interp', args.interp, 0) ?? 0;
-      const { replayer, ctx, completeness } = await replayTrace(traceArgument(args.trace), {
+      const run = await runStats(traceArgument(args.trace), {
         python: pythonOption(args.python),
         format: formatOption(args.format),
         lenient: args.lenient,
-        stopAtMark: args.at,
-        stopAtEvent: atEvent,
+        ...(args.at !== undefined ? { at: args.at } : {}),
+        ...(atEvent !== undefined ? { atEvent } : {}),
+        interpreter,
+        verify: args.verify,
       });
-      const { stats, allocatedBlocks } = interpreterStats(replayer, interpreter);
-      const verification = verificationOf(replayer);
-      const exactness = exactnessOf(replayer);
+      const { file, stats, verification, completeness, exactness } = run;
       if (args.json) {
-        writeStdout(
-          formatStatsJson({
-            file: ctx.fileName,
-            python: replayer.geometry.version,
-            at: { event: replayer.events, mark: args.at ?? null, end: args.at === undefined && atEvent === undefined },
-            interp: interpreter,
-            allocatedBlocks,
-            stats,
-            skippedRecords: ctx.skippedRecords,
-            completeness,
-            exactness,
-            ...(args.verify ? { verification } : {}),
-          }),
-        );
+        writeStdout(formatStatsJson(run.document));
       } else {
         writeStdout(formatDebugMallocStats(stats));
-        if (args.verify) process.stderr.write(formatVerificationText(ctx.fileName, verification, completeness));
+        if (args.verify) process.stderr.write(formatVerificationText(file, verification, completeness));
         else {
           // stdout is CPython's exact text: the warning goes beside it.
           const incomplete = incompleteText(completeness);
-          if (incomplete !== null) process.stderr.write(`memreplay: ${terminalSafe(ctx.fileName, 80)}: ${terminalSafe(incomplete, 300)}\n`);
+          if (incomplete !== null) process.stderr.write(`memreplay: ${terminalSafe(file, 80)}: ${terminalSafe(incomplete, 300)}\n`);
         }
         // --verify's lines count addresses and arenas; this one also names anomalies.
         const inexact = inexactText(exactness);
-        if (inexact !== null) process.stderr.write(`memreplay: ${terminalSafe(ctx.fileName, 80)}: ${inexact}; ${INEXACT_FIGURES}\n`);
+        if (inexact !== null) process.stderr.write(`memreplay: ${terminalSafe(file, 80)}: ${inexact}; ${INEXACT_FIGURES}\n`);
       }
-      if (ctx.skippedRecords > 0 && !args.json) {
-        process.stderr.write(`memreplay: ${ctx.fileName}: skipped ${count(ctx.skippedRecords, 'bad record')} (--lenient)\n`);
+      if (run.skippedRecords > 0 && !args.json) {
+        process.stderr.write(`memreplay: ${file}: skipped ${count(run.skippedRecords, 'bad record')} (--lenient)\n`);
       }
       return args.verify && !verification.exact ? EXIT_CHECK_FAILED : EXIT_OK;
     }),

@@ -21,16 +21,15 @@ export type { Exactness, ExactnessState } from '../replay/exactness.js';
 import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-metrics.js';
 import type { HighWaterPoint } from '../replay/high-water.js';
-import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { ReplayedTrace, ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { ArenaFeedView, ReplayView } from '../replay/replay-view.js';
 import { ImportContext } from '../import/import-context.js';
-import { traceDisplayName } from '../import/source.js';
 import { ArenaPeakObserver } from './arena-peak.js';
-import { CaptureAtMark, judgedMarkLabel, type JudgedInstant } from './judged-instant.js';
+import { CaptureAtMark, type JudgedInstant } from './judged-instant.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
 import { WalkScratch } from './walk-scratch.js';
-import { DEFAULT_SITE_GROUPING, siteGroupingFrom, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
+import { DEFAULT_SITE_GROUPING, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
 
 export interface CallCounts {
   readonly obj: number;
@@ -146,20 +145,6 @@ export interface AnalyzeOptions extends ReplayTraceOptions {
   keepImportFrames?: boolean;
   /** Name a site by its innermost frame under this directory when its stack has one (default: none). */
   projectRoot?: string;
-}
-
-export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const peak = new ArenaPeakObserver();
-  const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  const top = options.top ?? 20;
-  const sites = siteGroupingFrom(options);
-  const judged = judgedStateCapture(ctx, top, sites, judgedMarkLabel(options));
-  const replayed = await replayTrace(path, {
-    ...options,
-    context: ctx,
-    observers: [...(options.observers ?? []), peak, judged],
-  });
-  return analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer));
 }
 
 /** The observer that takes analyze's judged state at the mark labelled `label` (null: at the end). */

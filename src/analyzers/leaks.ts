@@ -15,11 +15,9 @@ import { countersStats } from '../models/pymalloc/stats.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
-import { DEFAULT_AT_MARK } from './instant.js';
-import { traceDisplayName } from '../import/source.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
-import { completenessOfReplay, replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import { completenessOfReplay, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
 import { globMatcher } from '../suppressions/glob.js';
@@ -183,19 +181,6 @@ export interface LeaksResult {
    * (src/replay/exactness.ts): when not, its figures may not be the program's.
    */
   readonly exactness: Exactness;
-}
-
-export async function findLeaks(path: string, options: LeaksOptions = {}): Promise<LeaksResult> {
-  const ctx = new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  if (options.stopAtMark === undefined && options.atEnd !== true) {
-    // The default instant: taken at the mark on the way, the replay reads on to the end (whether the trace is complete).
-    const analysis = new LeaksAnalysis(ctx, { ...options, atMark: DEFAULT_AT_MARK });
-    const { replayer, completeness } = await replayTrace(path, { ...options, context: ctx, observers: [analysis] });
-    return { ...analysis.resultAt(replayer), completeness };
-  }
-  const analysis = new LeaksAnalysis(ctx, options);
-  const { replayer, stoppedEarly } = await replayTrace(path, { ...options, context: ctx, observers: [analysis] });
-  return analysis.result(replayer, stoppedEarly ? (options.stopAtMark ?? null) : null);
 }
 
 /** What LeaksAnalysis needs: LeaksOptions without the replay's. */

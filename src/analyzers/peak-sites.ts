@@ -7,7 +7,6 @@
 
 import type { ImportContext } from '../import/import-context.js';
 import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
-import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
 import type { SiteGroupingOptions } from './site-table.js';
 import { WalkScratch } from './walk-scratch.js';
@@ -44,28 +43,4 @@ export class PeakCapture implements ReplayObserver {
 export interface AlongTheWay {
   readonly observers: readonly ReplayObserver[];
   readonly untilEvent: number;
-}
-
-/**
- * Replay `path` again up to the last of `events` (or `along.untilEvent`, if
- * later), calling `atPeak` and grouping the live blocks at each. `ctx` must
- * be a fresh import context; `scratch` serves the walks (and can serve
- * `atPeak`'s).
- */
-export async function captureAtEvents(
-  path: string,
-  events: readonly number[],
-  ctx: ImportContext,
-  options: ReplayTraceOptions,
-  top: number,
-  sites: SiteGroupingOptions,
-  atPeak: (r: ReplayView, ctx: ImportContext) => void,
-  along: AlongTheWay = { observers: [], untilEvent: 0 },
-  scratch: WalkScratch = new WalkScratch(),
-): Promise<Map<number, LiveBlocksSummary>> {
-  const capture = new PeakCapture(events, ctx, top, sites, atPeak, scratch);
-  const stop = Math.max(capture.lastEvent, along.untilEvent);
-  if (stop === 0) return capture.live;
-  await replayTrace(path, { ...options, context: ctx, stopAtEvent: stop, observers: [capture, ...along.observers] });
-  return capture.live;
 }

@@ -14,17 +14,13 @@
 // names such sites (site-table.ts). --depth keeps the innermost N frames of
 // every stack, as tracemalloc's traceback_limit does.
 
-import { DEFAULT_AT_MARK } from './instant.js';
 import { parseFrame } from '../events/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
-import { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
-import { ImportContext } from '../import/import-context.js';
-import { traceDisplayName } from '../import/source.js';
-import { analyzeReplayed, judgedStateCapture, type AnalyzeResult } from './analyze.js';
-import { ArenaPeakObserver } from './arena-peak.js';
+import type { ReplayedTrace, ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { AnalyzeResult } from './analyze.js';
 import { walkLiveSites } from './live-sites.js';
-import { DEFAULT_SITE_GROUPING, SiteTable } from './site-table.js';
+import { SiteTable } from './site-table.js';
 import { compareSnapshots, type DiffKey, type StatisticDiff } from './snapshot-diff.js';
 
 /** One replayed side of the comparison. */
@@ -70,27 +66,6 @@ export interface TraceDiffResult {
   readonly metrics: readonly MetricDiff[];
   /** The live-block groups, in tracemalloc's compare_to order. */
   readonly statistics: readonly StatisticDiff[];
-}
-
-/**
- * Replay one trace for `diff` (a file, or `-` with options.stdin) to
- * options.stopAtMark; without one, to the default instant (instant.ts: the
- * `stats` mark when the trace has it, else the end), or the end with atEnd.
- */
-export async function replayForDiff(path: string, options: TraceDiffReplayOptions = {}): Promise<TraceSide> {
-  const peak = new ArenaPeakObserver();
-  const byDefault = options.stopAtMark === undefined && options.atEnd !== true;
-  const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  // The replay stops at the mark; the state is taken there (or at the end when the trace has none).
-  const judged = judgedStateCapture(ctx, 0, DEFAULT_SITE_GROUPING, options.stopAtMark ?? (byDefault ? DEFAULT_AT_MARK : null));
-  const replayed = await replayTrace(path, {
-    ...options,
-    context: ctx,
-    ...(byDefault ? { stopAtMark: DEFAULT_AT_MARK, markOptional: true } : {}),
-    observers: [...(options.observers ?? []), peak, judged],
-  });
-  const at = replayed.stoppedEarly ? (options.stopAtMark ?? DEFAULT_AT_MARK) : null;
-  return { analysis: analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer)), live: liveBlocksSnapshot(replayed, options.depth), depth: options.depth ?? null, at };
 }
 
 /** `at`: the instant of both sides' figures when they agree (the mark, or null for the end); each side has its own. */

@@ -7,15 +7,13 @@
 // calls and lifetimes are the trace's. For the trace's own version the real
 // replay is used.
 
-import { geometryFor, sameBlockPlacement, type PythonVersion } from '../models/pymalloc/geometry.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import type { HighWaterMetric } from '../events/high-water-metrics.js';
-import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { ReplayView } from '../replay/replay-view.js';
 import { ArenaPeakObserver } from './arena-peak.js';
 import { fragmentationOf } from './fragmentation.js';
 import { instantAt } from './instant.js';
-import { CaptureAtMark, type JudgedInstant } from './judged-instant.js';
+import type { JudgedInstant } from './judged-instant.js';
 import type { TraceInstant, WhatIfVersion } from './report-data.js';
 
 /** What a what-if replay judges at the report's instant. */
@@ -51,23 +49,4 @@ export function whatIfOfReplay(r: ReplayView, peak: ArenaPeakObserver, judged: {
         ? null
         : { ...fragmentationOf(snap.stats), ...instantAt(snap.event, snap.ts ?? NaN, snap.line, snap.mark) },
   };
-}
-
-/**
- * Replay the trace, recorded under `traceVersion`, as `version` would place
- * its blocks: with the trace's arenas when they fit, else arenas placed by the model.
- */
-export async function whatIfReplay(
-  path: string,
-  version: PythonVersion,
-  traceVersion: PythonVersion,
-  /** The mark the report judges at (null: the end). */
-  judgedMark: string | null,
-  options: Omit<ReplayTraceOptions, 'python' | 'ignoreArenaRecords' | 'observers' | 'context'> = {},
-): Promise<WhatIfVersion> {
-  const peak = new ArenaPeakObserver();
-  const judged = new CaptureAtMark(judgedMark, whatIfJudgedOf);
-  const ignoreArenaRecords = !sameBlockPlacement(geometryFor(version), geometryFor(traceVersion));
-  const { replayer } = await replayTrace(path, { ...options, python: version, ignoreArenaRecords, observers: [peak, judged] });
-  return whatIfOfReplay(replayer, peak, judged.valueAt(replayer));
 }

@@ -1,15 +1,11 @@
 // Tasks by name. A worker cannot see objects of the thread that started it,
 // so the registry maps a name to the URL of the module that exports the task;
-// the pool hands that URL to each worker, which imports it. Commands register
-// their own task with `registerTask` (or add a built-in line below).
+// the pool hands that URL to each worker, which imports it. The commands'
+// tasks are registered by src/run/tasks.ts; a library user registers its own.
 
 import { UsageError } from '../errors.js';
 
-const tasks = new Map<string, URL>([
-  // `.js` even beside a `.ts` source: module-location.ts maps it to what exists.
-  ['analyze', new URL('./tasks/analyze.js', import.meta.url)],
-  ['check', new URL('./tasks/check.js', import.meta.url)],
-]);
+const tasks = new Map<string, URL>();
 
 /** Register (or replace) the module that exports the task named `name`. */
 export function registerTask(name: string, moduleUrl: URL | string): void {

@@ -1,10 +1,11 @@
 // `memreplay check`: each trace's leak analysis against the budgets and the
 // baseline, gathered into one report (memreplay.check/1) that every output
-// (text, --json, --junit, --sarif, GitHub) is rendered from. checkTrace is
-// the per-trace part (the `check` batch task runs it on a worker); a trace
-// that cannot be read fails alone with its error and the others go on.
+// (text, --json, --junit, --sarif, GitHub) is rendered from. checkedTraceOf
+// judges one trace's leak analysis (run/check.ts reads the trace, in the
+// `check` batch task on a worker); a trace that cannot be read fails alone
+// with its error and the others go on.
 
-import { findLeaks, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
+import type { LeaksOptions, LeaksResult } from '../analyzers/leaks.js';
 import type { Completeness, Exactness } from '../analyzers/analyze.js';
 import { baselineFor, compareWithBaseline, instantMismatch, type Baseline, type BaselineOutcome } from './baseline.js';
 import { evaluateBudgets, summaryOf, type BudgetName, type BudgetOutcome, type BudgetRules, type Budgets, type TraceSummary } from './budgets.js';
@@ -71,18 +72,24 @@ export interface CheckReport {
   readonly failures: readonly { readonly file: string; readonly error: string }[];
 }
 
-/** One trace against the budgets (the part that can run on a worker: plain data in and out). */
-export async function checkTrace(
-  path: string,
-  leaks: LeaksOptions,
-  budgets: Budgets,
-  rules: BudgetRules = {},
-): Promise<{ leaks: LeaksResult; summary: TraceSummary; budgets: BudgetOutcome[] }> {
-  const result = await findLeaks(path, { ...leaks, ...(budgets.siteLeakedBytes !== undefined ? { listSitesOver: budgets.siteLeakedBytes } : {}) });
+/** One trace against the budgets, before the baseline (plain data: it comes from a worker). */
+export interface CheckedTrace {
+  readonly leaks: LeaksResult;
+  readonly summary: TraceSummary;
+  readonly budgets: BudgetOutcome[];
+}
+
+/** The leak options a trace is read with for these budgets: a site budget lists every site over it. */
+export function leakOptionsForBudgets(leaks: LeaksOptions, budgets: Budgets): LeaksOptions {
+  return { ...leaks, ...(budgets.siteLeakedBytes !== undefined ? { listSitesOver: budgets.siteLeakedBytes } : {}) };
+}
+
+/** A trace's leak analysis judged against the budgets. */
+export function checkedTraceOf(result: LeaksResult, budgets: Budgets, rules: BudgetRules = {}): CheckedTrace {
   return { leaks: result, summary: summaryOf(result), budgets: evaluateBudgets(result, budgets, rules) };
 }
 
-export function traceCheckOf(file: string, checked: Awaited<ReturnType<typeof checkTrace>>, options: CheckOptions): TraceCheck {
+export function traceCheckOf(file: string, checked: CheckedTrace, options: CheckOptions): TraceCheck {
   const at = checked.leaks.at.mark;
   let baseline: TraceCheck['baseline'] = null;
   if (options.baseline !== undefined) {

@@ -4,7 +4,7 @@
 // the charts both run on the worker, so traces are reported in parallel.
 
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
-import { buildReport } from '../analyzers/report.js';
+import { buildReport } from './report.js';
 import type { ReportOptions } from '../analyzers/report-data.js';
 import { defineTask } from '../batch/task.js';
 import type { ReportFile } from '../io/report-directory.js';

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRST_WINDOW_EVENTS, MAX_SAMPLES, warmupIntervals } from '../../src/analyzers/growth.js';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { FIXTURES, ROOT, tempDir } from '../cli/helpers.js';
 import { TraceWriter } from './trace-writer.js';
 

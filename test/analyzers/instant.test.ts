@@ -6,9 +6,9 @@
 // live-bytes peak, before every app.py:10 block is freed.
 
 import { describe, expect, it } from 'vitest';
-import { analyzeTrace } from '../../src/analyzers/analyze.js';
+import { analyzeTrace } from '../../src/run/analyze.js';
 import { CaptureAtMark } from '../../src/analyzers/judged-instant.js';
-import { buildReport } from '../../src/analyzers/report.js';
+import { buildReport } from '../../src/run/report.js';
 import { replayText, writeTrace, mark } from './trace-text.js';
 import { BYTES_PEAK_EVENT, pinningTrace, TOTAL_EVENTS } from './pinning-trace.js';
 

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { tempDir } from '../cli/helpers.js';
 import { iterationsTrace, MAIN, TraceWriter } from './trace-writer.js';
 

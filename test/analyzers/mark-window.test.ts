@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { denseMarkWindow } from '../../src/analyzers/mark-window.js';
-import { buildReport } from '../../src/analyzers/report.js';
+import { buildReport } from '../../src/run/report.js';
 import { TIMELINE_METRICS } from '../../src/analyzers/report-data.js';
 
 const RECORDED = join(__dirname, '..', 'fixtures', 'recorded');

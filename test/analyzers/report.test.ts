@@ -4,10 +4,10 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeTrace } from '../../src/analyzers/analyze.js';
+import { analyzeTrace } from '../../src/run/analyze.js';
 import { REPORT_SCHEMA, TIMELINE_METRICS } from '../../src/analyzers/report-data.js';
-import { buildReport } from '../../src/analyzers/report.js';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { buildReport } from '../../src/run/report.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { parseSuppressions } from '../../src/suppressions/suppressions.js';
 import { countersStats } from '../../src/models/pymalloc/stats.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';

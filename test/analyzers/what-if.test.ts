@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArenaPeakObserver } from '../../src/analyzers/arena-peak.js';
 import { CaptureAtMark } from '../../src/analyzers/judged-instant.js';
-import { whatIfJudgedOf, whatIfOfReplay, whatIfReplay } from '../../src/analyzers/what-if.js';
+import { whatIfJudgedOf, whatIfOfReplay } from '../../src/analyzers/what-if.js';
+import { whatIfReplay } from '../../src/run/what-if-replay.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
 import { replayText } from './trace-text.js';
 

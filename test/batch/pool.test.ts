@@ -11,6 +11,8 @@ import type { BatchOutcome } from '../../src/batch/outcome.js';
 import { runBatch, type BatchProgress } from '../../src/batch/pool.js';
 import { registerTask } from '../../src/batch/task-registry.js';
 import { UsageError } from '../../src/errors.js';
+// The commands' tasks (analyze among them) are registered by the drivers' folder.
+import '../../src/run/tasks.js';
 
 registerTask('test-echo', new URL('./fixtures/echo-task.js', import.meta.url));
 registerTask('test-broken', new URL('./fixtures/broken-task.js', import.meta.url));

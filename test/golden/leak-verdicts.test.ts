@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { MAIN, TraceWriter } from '../analyzers/trace-writer.js';
 import { FIXTURES, memreplay, ROOT, tempDir } from '../cli/helpers.js';
 

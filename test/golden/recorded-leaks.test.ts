@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { pymallocPartOf } from '../../src/models/pymalloc/stats-text.js';
 import { memreplay, tempDir } from '../cli/helpers.js';
 

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { walkStats } from '../../src/models/pymalloc/stats.js';
 import { formatDebugMallocStats, pymallocPartOf } from '../../src/models/pymalloc/stats-text.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeTrace } from '../../src/analyzers/analyze.js';
+import { analyzeTrace } from '../../src/run/analyze.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { count, nounFor, plural } from '../../src/text/units.js';
 import { writeTrace } from '../analyzers/trace-text.js';

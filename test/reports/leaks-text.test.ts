@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
 import { parseSuppressions } from '../../src/suppressions/suppressions.js';
 import { ROOT, tempDir } from '../cli/helpers.js';

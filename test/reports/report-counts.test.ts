@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/analyzers/report.js';
+import { buildReport } from '../../src/run/report.js';
 import type { ReportData } from '../../src/analyzers/report-data.js';
 import { renderHtmlReport } from '../../src/reports/report-html.js';
 import { formatReportMarkdown } from '../../src/reports/report-md.js';

@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLeaks } from '../../src/analyzers/leaks.js';
+import { findLeaks } from '../../src/run/leaks.js';
 import { generateSuppressions } from '../../src/reports/suppressions-file.js';
 import { ROOT } from '../cli/helpers.js';
 

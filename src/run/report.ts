@@ -26,16 +26,16 @@ import { countersStats } from '../models/pymalloc/stats.js';
 import { HIGH_WATER_DESCRIPTIONS } from '../events/high-water-metrics.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { ReplayView } from '../replay/replay-view.js';
-import { analyzeReplayed, judgedStateOf, type JudgedState } from './analyze.js';
-import { arenaMapOf } from './arena-map.js';
-import { ArenaPeakObserver } from './arena-peak.js';
-import { arenaPinning } from './arena-pinning.js';
-import { instantAt, instantOf } from './instant.js';
-import { CaptureAtMark, judgedMarkLabel } from './judged-instant.js';
-import { LeaksAnalysis, type LeaksResult } from './leaks.js';
-import { SiteTable, siteGroupingFrom, type SiteGroupingOptions } from './site-table.js';
-import { denseMarkWindow } from './mark-window.js';
-import { captureAtEvents } from './peak-sites.js';
+import { analyzeReplayed, judgedStateOf, type JudgedState } from '../analyzers/analyze.js';
+import { arenaMapOf } from '../analyzers/arena-map.js';
+import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
+import { arenaPinning } from '../analyzers/arena-pinning.js';
+import { instantAt, instantOf } from '../analyzers/instant.js';
+import { CaptureAtMark, judgedMarkLabel } from '../analyzers/judged-instant.js';
+import { LeaksAnalysis, type LeaksResult } from '../analyzers/leaks.js';
+import { SiteTable, siteGroupingFrom, type SiteGroupingOptions } from '../analyzers/site-table.js';
+import { denseMarkWindow } from '../analyzers/mark-window.js';
+import { captureAtEvents } from './peak-replay.js';
 import {
   PEAK_SITE_METRICS,
   REPORT_SCHEMA,
@@ -48,12 +48,13 @@ import {
   type ReportOptions,
   type SizeClassOccupancyAt,
   type WhatIfVersion,
-} from './report-data.js';
+} from '../analyzers/report-data.js';
 import { noMarkLabelled } from '../replay/missing-mark.js';
-import { sizeClassOccupancy } from './size-class-occupancy.js';
-import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from './timeline.js';
-import { whatIfJudgedOf, whatIfOfReplay, whatIfReplay, type WhatIfJudged } from './what-if.js';
-import { WalkScratch } from './walk-scratch.js';
+import { sizeClassOccupancy } from '../analyzers/size-class-occupancy.js';
+import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindowObserver } from '../analyzers/timeline.js';
+import { whatIfJudgedOf, whatIfOfReplay, type WhatIfJudged } from '../analyzers/what-if.js';
+import { whatIfReplay } from './what-if-replay.js';
+import { WalkScratch } from '../analyzers/walk-scratch.js';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);

@@ -2,10 +2,11 @@
 // summary and budget outcomes), plain data in and out. The baseline is
 // compared on the main thread, where the report is put together.
 
-import type { LeaksOptions } from '../../analyzers/leaks.js';
-import type { BudgetRules, Budgets } from '../../check/budgets.js';
-import { checkTrace } from '../../check/run-check.js';
-import { defineTask } from '../task.js';
+import type { LeaksOptions } from '../analyzers/leaks.js';
+import type { BudgetRules, Budgets } from '../check/budgets.js';
+import type { CheckedTrace } from '../check/run-check.js';
+import { checkTrace } from './check.js';
+import { defineTask } from '../batch/task.js';
 
 export interface CheckTaskOptions {
   readonly leaks: LeaksOptions;
@@ -13,7 +14,7 @@ export interface CheckTaskOptions {
   readonly rules: BudgetRules;
 }
 
-export const checkTask = defineTask<CheckTaskOptions, Awaited<ReturnType<typeof checkTrace>>>({
+export const checkTask = defineTask<CheckTaskOptions, CheckedTrace>({
   name: 'check',
   run: (input, options, context) =>
     checkTrace(input, { ...options.leaks, onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes) }, options.budgets, options.rules),

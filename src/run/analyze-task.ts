@@ -1,8 +1,9 @@
 // The `analyze` batch task: one trace in, its AnalyzeResult out (plain data,
 // so it crosses from a worker by structured clone unchanged).
 
-import { analyzeTrace, type AnalyzeOptions, type AnalyzeResult } from '../../analyzers/analyze.js';
-import { defineTask } from '../task.js';
+import type { AnalyzeOptions, AnalyzeResult } from '../analyzers/analyze.js';
+import { analyzeTrace } from './analyze.js';
+import { defineTask } from '../batch/task.js';
 
 /** The options that can cross to a worker: analyzeTrace's, without callbacks and observers. */
 export type AnalyzeTaskOptions = Pick<AnalyzeOptions, 'python' | 'format' | 'lenient' | 'top' | 'by' | 'depth' | 'keepImportFrames' | 'projectRoot' | 'atEnd'>;
