@@ -11,8 +11,8 @@ import { findLeaks } from '../../src/run/leaks.js';
 import { parseSuppressions } from '../../src/suppressions/suppressions.js';
 import { countersStats } from '../../src/models/pymalloc/stats.js';
 import { replayTrace } from '../../src/replay/replay-trace.js';
-import { BYTES_PEAK_EVENT, LEAK_EVENT, pinningTrace, TOTAL_EVENTS } from './pinning-trace.js';
-import { writeTrace } from './trace-text.js';
+import { BYTES_PEAK_EVENT, LEAK_EVENT, pinningTrace, TOTAL_EVENTS } from '../analyzers/pinning-trace.js';
+import { writeTrace } from '../analyzers/trace-text.js';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
 
