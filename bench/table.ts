@@ -18,7 +18,26 @@ export interface BenchRow {
   note: string;
 }
 
-const COLUMNS: readonly { title: string; right: boolean; cell: (r: BenchRow) => string }[] = [
+/** One column of a fixed-layout text table: its title, alignment and the text of a row's cell. */
+export interface TableColumn<Row> {
+  readonly title: string;
+  readonly right: boolean;
+  readonly cell: (r: Row) => string;
+}
+
+/** Rows as a fixed-layout text table: a title line, a rule, then a line per row (the bench and compare tables). */
+export function formatColumns<Row>(columns: readonly TableColumn<Row>[], rows: readonly Row[]): string {
+  const cells = rows.map((r) => columns.map((c) => c.cell(r)));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: readonly string[]): string =>
+    values
+      .map((v, i) => (columns[i]!.right ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+const COLUMNS: readonly TableColumn<BenchRow>[] = [
   { title: 'mode', right: false, cell: (r) => r.mode },
   { title: 'input', right: false, cell: (r) => r.input },
   { title: 'format', right: false, cell: (r) => r.format },
@@ -32,14 +51,5 @@ const COLUMNS: readonly { title: string; right: boolean; cell: (r: BenchRow) => 
 ];
 
 export function formatTable(rows: readonly BenchRow[]): string {
-  const cells = rows.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
-  const line = (values: readonly string[]): string =>
-    values
-      .map((v, i) => (COLUMNS[i]!.right ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  const out = [line(COLUMNS.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w)))];
-  for (const row of cells) out.push(line(row));
-  return out.join('\n');
+  return formatColumns(COLUMNS, rows);
 }

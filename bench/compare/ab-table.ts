@@ -5,6 +5,8 @@
 // by whatever else runs then; the median of interleaved runs is what both
 // sides would see on the same machine, and a ratio near 1.0 means "no change".
 
+import { formatColumns, type TableColumn } from '../table.js';
+
 export type Side = 'A' | 'B';
 
 /** One run of one command on one side, in its own process. */
@@ -81,7 +83,7 @@ export function abRows(runs: readonly AbRun[]): AbRow[] {
 }
 
 const MB = 1e6;
-const COLUMNS: readonly { title: string; right: boolean; cell: (r: AbRow) => string }[] = [
+const COLUMNS: readonly TableColumn<AbRow>[] = [
   { title: 'mode', right: false, cell: (r) => r.mode },
   { title: 'input', right: false, cell: (r) => r.input },
   { title: 'runs', right: true, cell: (r) => `${r.a.runs}+${r.b.runs}` },
@@ -98,14 +100,7 @@ const COLUMNS: readonly { title: string; right: boolean; cell: (r: AbRow) => str
 
 /** The rows as a fixed-layout text table (the JSON report holds the same rows). */
 export function formatAbTable(rows: readonly AbRow[]): string {
-  const cells = rows.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
-  const line = (values: readonly string[]): string =>
-    values
-      .map((v, i) => (COLUMNS[i]!.right ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(COLUMNS.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  return formatColumns(COLUMNS, rows);
 }
 
 /** The side that runs first in a round: A in even rounds, B in odd ones, so neither always meets a cold or a warm machine. */
