@@ -186,21 +186,21 @@ async function measure(mode: Mode, trace: string, limit: number): Promise<ChildR
     }
     case 'analyze': {
       const t0 = startClock();
-      const result = await analyzeTrace(trace, { top: 20, atEnd: true });
+      const result = await analyzeTrace(trace, { instant: { atEnd: true } });
       const text = formatAnalyzeText(result);
       const seconds = stopClock(t0);
       return { ...base, events: result.events.total, seconds, peakRssBytes: 0, cpuSeconds: 0, bytesRead: null, bytesDecoded: null, reportChars: text.length, check: analyzeCheck(result) };
     }
     case 'leaks': {
       const t0 = startClock();
-      const result = await findLeaks(trace, { top: 20 });
+      const result = await findLeaks(trace);
       const text = formatLeaksText(result);
       const seconds = stopClock(t0);
       return { ...base, events: null, seconds, peakRssBytes: 0, cpuSeconds: 0, bytesRead: null, bytesDecoded: null, reportChars: text.length, check: null };
     }
     case 'report': {
       const t0 = startClock();
-      const { entry, files } = await reportTask.run(trace, { format: 'html', lenient: false, names: { [trace]: 'bench' } }, { progress: () => undefined });
+      const { entry, files } = await reportTask.run(trace, { report: {}, format: 'html', names: { [trace]: 'bench' } }, { progress: () => undefined });
       const seconds = stopClock(t0);
       const reportChars = files.reduce((n, f) => n + f.content.length, 0);
       return { ...base, events: entry.events, seconds, peakRssBytes: 0, cpuSeconds: 0, bytesRead: null, bytesDecoded: null, reportChars, check: null };

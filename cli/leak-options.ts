@@ -4,11 +4,12 @@
 
 import type { Argv } from 'yargs';
 import type { LeaksOptions } from '../src/analyzers/leaks.js';
-import type { WarmupSpec } from '../src/analyzers/growth.js';
+import type { GrowthOptions, WarmupSpec } from '../src/options/growth-options.js';
 import { UsageError } from '../src/errors.js';
 import { loadSuppressions, type LoadedSuppressions } from '../src/suppressions/load.js';
-import { siteGroupingOf, withSiteOptions, type SiteArgs } from './site-options.js';
-import { formatOption, pythonOption, type TraceArgs } from './trace-options.js';
+import { instantOptionsOf } from './at-end-option.js';
+import { siteOptionsOf, withSiteOptions, type SiteArgs, type TopArgs } from './site-options.js';
+import { traceOptionsOf, type TraceArgs } from './trace-options.js';
 
 /** How growth is measured and what is suppressed. */
 export interface GrowthArgs extends SiteArgs {
@@ -70,26 +71,19 @@ export function parseWarmup(text: string | undefined): WarmupSpec | undefined {
   throw new UsageError(`--warmup ${JSON.stringify(text)}: expected a whole number of intervals or a percentage below 100% (e.g. 2 or 25%)`);
 }
 
-export function leakOptionsOf(args: LeakArgs, suppressions: LoadedSuppressions): LeaksOptions {
+export function leakOptionsOf(args: LeakArgs & TopArgs, suppressions: LoadedSuppressions): LeaksOptions {
   return {
-    python: pythonOption(args.python),
-    format: formatOption(args.format),
-    lenient: args.lenient,
-    ...growthOptionsOf(args, suppressions),
-    ...(args.at !== undefined ? { stopAtMark: args.at } : {}),
-    ...(args.atEnd === true ? { atEnd: true } : {}),
+    trace: traceOptionsOf(args),
+    sites: siteOptionsOf(args),
+    instant: instantOptionsOf(args),
+    growth: growthOptionsOf(args, suppressions),
+    listing: {},
   };
 }
 
-/** The site grouping, growth and suppression options, checked. */
-export function growthOptionsOf(args: GrowthArgs, suppressions: LoadedSuppressions): Pick<LeaksOptions, 'by' | 'depth' | 'keepImportFrames' | 'projectRoot' | 'warmup' | 'marks' | 'suppressions'> {
-  const warmup = parseWarmup(args.warmup);
-  return {
-    ...siteGroupingOf(args),
-    ...(warmup !== undefined ? { warmup } : {}),
-    ...(args.marks !== undefined ? { marks: args.marks } : {}),
-    suppressions: suppressions.rules,
-  };
+/** The growth and suppression options, checked. */
+export function growthOptionsOf(args: GrowthArgs, suppressions: LoadedSuppressions): GrowthOptions {
+  return { warmup: parseWarmup(args.warmup), marks: args.marks, suppressions: suppressions.rules };
 }
 
 export function suppressionsOf(args: GrowthArgs): LoadedSuppressions {

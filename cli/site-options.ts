@@ -1,11 +1,12 @@
 // --by, --depth, --keep-import-frames and --project-root: what a site is, for
 // every command that groups live blocks (analyze, leaks, check, report), and
-// their validation.
+// --top; mapped into SiteOptions (src/options/site-options.ts, where their
+// defaults are declared) with their validation.
 
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from '../src/analyzers/site-table.js';
+import { DEFAULT_SITE_GROUPING, DEFAULT_TOP, SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions, type SiteOptions } from '../src/options/site-options.js';
 import { UsageError } from '../src/errors.js';
 import { wholeNumberOption } from './number-options.js';
 
@@ -16,23 +17,41 @@ export interface SiteArgs {
   projectRoot?: string;
 }
 
+export interface TopArgs {
+  top?: string;
+}
+
 export function withSiteOptions<T>(y: Argv<T>): Argv<T & SiteArgs> {
   return y
-    .option('by', { type: 'string', choices: [...SITE_GROUPINGS], describe: 'group blocks by innermost line, function, file or traceback (default lineno)' })
+    .option('by', { type: 'string', choices: [...SITE_GROUPINGS], describe: `group blocks by innermost line, function, file or traceback (default ${DEFAULT_SITE_GROUPING.by})` })
     .option('depth', { type: 'string', describe: 'with --by traceback: innermost frames per site (default all)' })
     .option('keep-import-frames', { type: 'boolean', describe: "keep importlib's frames in sites (default: blamed on the import line or the imported module's code)" })
     .option('project-root', { type: 'string', describe: 'name a site by its innermost frame under this directory when it has one (default: the working directory)' }) as Argv<T & SiteArgs>;
+}
+
+/** --top, its default the one declared in src/options/site-options.ts. */
+export function withTopOption<T>(y: Argv<T>, describe: string): Argv<T & TopArgs> {
+  return y.option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe }) as Argv<T & TopArgs>;
+}
+
+/** --top as typed: a whole number >= 0, else the default. */
+export function topOption(args: TopArgs): number {
+  return wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
 }
 
 export function siteGroupingOf(args: SiteArgs): SiteGroupingOptions {
   const depth = depthOption(args.depth);
   if (depth !== undefined && args.by !== 'traceback') throw new UsageError('--depth applies to --by traceback only');
   return {
-    by: (args.by ?? 'lineno') as SiteGrouping,
-    ...(depth !== undefined ? { depth } : {}),
-    ...(args.keepImportFrames === true ? { keepImportFrames: true } : {}),
+    by: (args.by as SiteGrouping | undefined) ?? DEFAULT_SITE_GROUPING.by,
+    depth,
+    keepImportFrames: args.keepImportFrames,
     projectRoot: projectRootOption(args.projectRoot),
   };
+}
+
+export function siteOptionsOf(args: SiteArgs & TopArgs): SiteOptions {
+  return { ...siteGroupingOf(args), top: topOption(args) };
 }
 
 /** --project-root as an absolute path: an existing directory (default: the working directory). */

@@ -30,6 +30,7 @@ export const LAYERS = [
   ['check'],
   ['analyzers'],
   ['replay'],
+  ['options'],
   ['models'],
   ['import', 'suppressions'],
   ['memory-guard'],

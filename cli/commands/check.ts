@@ -17,9 +17,8 @@ import { stdoutWidth } from '../output-width.js';
 import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
 import { leakOptionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
-import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
-import { projectRootOption } from '../site-options.js';
+import { projectRootOption, withTopOption, type TopArgs } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withTraceOptions } from '../trace-options.js';
@@ -37,7 +36,7 @@ const BUDGET_FLAGS: Record<BudgetName, { flag: string; key: keyof CheckArgs; des
   fragmentation: { flag: 'max-fragmentation', key: 'maxFragmentation', describe: 'free share of the arena bytes at the end (or --at): 0.4 or 40%, at most 1 (100%)' },
 };
 
-interface CheckArgs extends LeakArgs, BatchArgs {
+interface CheckArgs extends LeakArgs, TopArgs, BatchArgs {
   traces: string[];
   config?: string;
   baseline?: string;
@@ -53,21 +52,20 @@ interface CheckArgs extends LeakArgs, BatchArgs {
   junit?: string;
   sarif?: string;
   sourceRoot?: string;
-  top?: string;
   allowNoVerdict?: boolean;
   allowIncomplete?: boolean;
   allowInexact?: boolean;
   force: boolean;
 }
 
-/** Sites per trace in --json besides the failing ones unless --top says otherwise. */
-const DEFAULT_TOP = 20;
-
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <traces..>',
   describe: 'CI gate: fail (exit 1) on steady-state leaks, budgets or baseline increases; JUnit, SARIF and GitHub outputs',
   builder: (y: Argv) => {
-    let b = withBatchOptions(withLeakOptions(withTraceOptions(y), 'write suppression entries for the sites that failed a budget to FILE'))
+    let b = withTopOption(
+      withBatchOptions(withLeakOptions(withTraceOptions(y), 'write suppression entries for the sites that failed a budget to FILE')),
+      'sites per trace in --json besides the failing ones',
+    )
       .positional('traces', {
         type: 'string',
         array: true,
@@ -85,7 +83,6 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('junit', { type: 'string', describe: 'write JUnit XML to FILE (a test case per trace and budget)' })
       .option('sarif', { type: 'string', describe: 'write SARIF 2.1.0 to FILE (a result per leak site, at its line)' })
       .option('source-root', { type: 'string', describe: 'repository root for SARIF and annotation paths (default: $GITHUB_WORKSPACE, else the working directory)' })
-      .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'sites per trace in --json besides the failing ones' })
       .option('allow-no-verdict', {
         type: 'boolean',
         describe: 'pass a trace with too few intervals after the warm-up for a leak verdict (with a warning) instead of failing it',
@@ -104,15 +101,14 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   },
   handler: (args: ArgumentsCamelCase<CheckArgs>) =>
     runCommand(async () => {
-      const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const { file: configFile, config } = loadCheckConfig(args.config, process.cwd());
       const { budgets, sources } = budgetsOf(budgetFlagsOf(args), config);
       const tolerance = toleranceOf(args.tolerance, config);
       const { file: baselineFile, baseline } = baselineOf(args.baseline, config);
-      const merged: LeakArgs = leakSettingsOf(args, config);
+      const merged = leakSettingsOf(args, config);
       const suppressions = loadSuppressions([...(config?.suppressions ?? []), ...(args.suppressions ?? [])]);
       const options: CheckOptions = {
-        leaks: { ...leakOptionsOf(merged, suppressions), top },
+        leaks: leakOptionsOf(merged, suppressions),
         budgets,
         budgetSources: sources,
         ...allowancesOf(args, config),

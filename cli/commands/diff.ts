@@ -17,7 +17,10 @@ import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js
 import { runCommand, writeStdout } from '../run-command.js';
 import { depthOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
-import { pythonOption } from '../trace-options.js';
+import { noteRenamed, pythonOption, withLenientOption } from '../trace-options.js';
+import { instantOptionsOf } from '../at-end-option.js';
+import { DEFAULT_TOP } from '../../src/options/site-options.js';
+import { DEFAULT_TRACE_OPTIONS } from '../../src/options/trace-options.js';
 
 interface DiffArgs extends QuietArgs {
   old: string;
@@ -25,7 +28,9 @@ interface DiffArgs extends QuietArgs {
   by: string;
   cumulative: boolean;
   json: boolean;
-  format: string;
+  style?: string;
+  /** The old name of --style (hidden; taken with a note until 1.0). */
+  format?: string;
   top?: string;
   depth?: string;
   oldLabel?: string;
@@ -33,26 +38,26 @@ interface DiffArgs extends QuietArgs {
   at?: string;
   atEnd?: boolean;
   python?: string;
-  lenient: boolean;
+  lenient?: boolean;
   output?: string;
   force: boolean;
 }
 
-/** Rows listed by the text table unless --top says otherwise (JSON and tracemalloc lines list all). */
-const TEXT_TOP = 20;
+const DIFF_STYLES = ['text', 'tracemalloc'] as const;
 
 export const diffCommand: CommandModule<object, DiffArgs> = {
   command: 'diff <old> <new>',
   describe: 'compare two tracemalloc snapshots (as Snapshot.compare_to) or two event traces',
   builder: (y: Argv) =>
-    withQuietOption(y)
+    withLenientOption(withQuietOption(y), 'event traces: skip bad records instead of stopping at the first')
       .positional('old', { type: 'string', demandOption: true, describe: 'the earlier snapshot or trace, or - for stdin' })
       .positional('new', { type: 'string', demandOption: true, describe: 'the later snapshot or trace, or - for stdin' })
       .option('by', { type: 'string', choices: DIFF_KEYS, default: 'lineno', describe: "group by the innermost frame's line, its file, or the whole traceback (compare_to's key_type)" })
       .option('cumulative', { type: 'boolean', default: false, describe: 'count each block under every frame of its traceback (with --by lineno or filename)' })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (${SNAPSHOT_DIFF_SCHEMA} or ${TRACE_DIFF_SCHEMA})` })
-      .option('format', { type: 'string', choices: ['text', 'tracemalloc'], default: 'text', describe: "output: a table, or exactly the lines Python prints for each of compare_to's statistics" })
-      .option('top', { type: 'string', describe: `statistics to list (default: ${TEXT_TOP} in the table, all with --json or --format tracemalloc)` })
+      .option('style', { type: 'string', choices: DIFF_STYLES, defaultDescription: DIFF_STYLES[0], describe: "output: a table, or exactly the lines Python prints for each of compare_to's statistics" })
+      .option('format', { type: 'string', choices: DIFF_STYLES, hidden: true })
+      .option('top', { type: 'string', describe: `statistics to list (default: ${DEFAULT_TOP} in the table, all with --json or --style tracemalloc)` })
       .option('depth', { type: 'string', describe: "event traces: keep the innermost N frames of each stack (as tracemalloc's traceback_limit)" })
       .option('old-label', { type: 'string', describe: 'the label of the snapshot to read from OLD (a JSONL file with several snapshots)' })
       .option('new-label', { type: 'string', describe: 'the label of the snapshot to read from NEW' })
@@ -63,17 +68,18 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       .option('at-end', { type: 'boolean', describe: 'event traces: compare at the ends, after the interpreter shutdown, even when the traces have a stats mark' })
       .conflicts('at', 'at-end')
       .option('python', { type: 'string', describe: "event traces: the CPython version to model; default: each trace's metadata, else 3.11" })
-      .option('lenient', { type: 'boolean', default: false, describe: 'event traces: skip bad records instead of stopping at the first' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the --output file if it exists' }) as unknown as Argv<DiffArgs>,
   handler: (args: ArgumentsCamelCase<DiffArgs>) =>
     runCommand(async () => {
       const by = args.by as DiffKey;
-      if (args.json && args.format !== 'text') throw new UsageError('--json and --format tracemalloc are two different outputs: choose one');
+      const style = styleOption(args);
+      if (args.json && style !== 'text') throw new UsageError('--json and --style tracemalloc are two different outputs: choose one');
       const depth = depthOption(args.depth);
       const oldPath = traceArgument(args.old);
       const newPath = traceArgument(args.new);
-      const top = wholeNumberOption('top', args.top, 0) ?? (args.json || args.format === 'tracemalloc' ? Infinity : TEXT_TOP);
+      // The table lists the default --top; JSON and Python's lines list every statistic.
+      const top = wholeNumberOption('top', args.top, 0) ?? (args.json || style === 'tracemalloc' ? Infinity : DEFAULT_TOP);
 
       // OLD and NEW are never written over, not even with --force.
       const inputs = [oldPath, newPath];
@@ -83,16 +89,12 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
         cumulative: args.cumulative,
         oldLabel: args.oldLabel,
         newLabel: args.newLabel,
-        at: args.at,
-        atEnd: args.atEnd,
-        python: pythonOption(args.python),
-        lenient: args.lenient,
-        depth,
+        side: { trace: { python: pythonOption(args.python), lenient: args.lenient ?? DEFAULT_TRACE_OPTIONS.lenient }, instant: instantOptionsOf(args), depth },
         names: { old: args.old, new: args.new },
       });
       const report = args.json
         ? diff.kind === 'snapshot' ? formatSnapshotDiffJson(diff.result, top) : formatTraceDiffJson(diff.result, top)
-        : args.format === 'tracemalloc'
+        : style === 'tracemalloc'
           ? formatTracemallocLines(diff.result.statistics.slice(0, top))
           : diff.kind === 'snapshot'
             ? formatSnapshotDiffText(diff.result, top)
@@ -105,3 +107,11 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       }
     }),
 };
+
+/** --style, or its old name --format with a note on stderr. */
+function styleOption(args: DiffArgs): string {
+  if (args.format === undefined) return args.style ?? DIFF_STYLES[0];
+  if (args.style !== undefined) throw new UsageError('--format is the old name of --style: give --style only');
+  noteRenamed('format', 'style');
+  return args.format;
+}

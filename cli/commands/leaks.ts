@@ -11,37 +11,30 @@ import { formatLeaksText } from '../../src/reports/leaks-text.js';
 import { stdoutWidth } from '../output-width.js';
 import { generateSuppressions } from '../../src/reports/suppressions-file.js';
 import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
-import { wholeNumberOption } from '../number-options.js';
 import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand, writeStdout } from '../run-command.js';
-import { projectRootOption } from '../site-options.js';
+import { withTopOption, type TopArgs } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { withTraceOptions } from '../trace-options.js';
 
-interface LeaksArgs extends LeakArgs, QuietArgs {
+interface LeaksArgs extends LeakArgs, TopArgs, QuietArgs {
   trace: string;
   json: boolean;
-  top?: string;
   output?: string;
   force: boolean;
 }
-
-/** Sites listed besides the steady-state leaks unless --top says otherwise. */
-const DEFAULT_TOP = 20;
 
 export const leaksCommand: CommandModule<object, LeaksArgs> = {
   command: 'leaks <trace>',
   describe: 'live blocks by call site, with pools/arenas kept alive and growth across marks (steady-state leak, bounded, retained once, transient)',
   builder: (y: Argv) =>
-    withQuietOption(withLeakOptions(withTraceOptions(y), 'write suppression entries for the findings to FILE, or - for stdout'))
+    withTopOption(withQuietOption(withLeakOptions(withTraceOptions(y), 'write suppression entries for the findings to FILE, or - for stdout')), 'sites to list besides the steady-state leaks')
       .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin' })
       .option('json', { type: 'boolean', default: false, describe: `print one JSON document (schema ${LEAKS_SCHEMA})` })
-      .option('top', { type: 'string', defaultDescription: String(DEFAULT_TOP), describe: 'sites to list besides the steady-state leaks' })
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to this file instead of stdout' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the --output / --gen-suppressions file if it exists' }) as unknown as Argv<LeaksArgs>,
   handler: (args: ArgumentsCamelCase<LeaksArgs>) =>
     runCommand(async () => {
-      const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const suppressions = suppressionsOf(args);
       const trace = traceArgument(args.trace);
       const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
@@ -49,11 +42,12 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       const inputs = [trace, ...suppressions.files];
       refuseInputsAsOutputs([args.output, gen], inputs);
       refuseOutputTwice([['-o', args.output], ['--gen-suppressions', gen]]);
-      const result = await findLeaks(trace, { ...leakOptionsOf(args, suppressions), top });
+      const options = leakOptionsOf(args, suppressions);
+      const result = await findLeaks(trace, options);
       const report = args.json ? formatLeaksJson(result) : formatLeaksText(result, { width: args.output === undefined ? stdoutWidth() : undefined });
       if (gen !== undefined) {
         if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');
-        const text = generateSuppressions(result.file, result.sites, result.groupedBy, projectRootOption(args.projectRoot));
+        const text = generateSuppressions(result.file, result.sites, result.groupedBy, options.sites.projectRoot);
         if (gen === '-') writeStdout(text);
         else {
           writeReportFile(gen, text, { force: args.force, inputs });

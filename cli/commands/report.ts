@@ -16,7 +16,9 @@ import type { ReportTaskOptions, ReportTaskResult } from '../../src/run/report-t
 import { planReportDirectory, REPORT_INDEX, reportIndexFiles } from '../../src/run/report-batch.js';
 import { runTraceTasks } from '../../src/run/trace-batch.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
-import { withAtEndOption } from '../at-end-option.js';
+import { instantOptionsOf, withAtEndOption } from '../at-end-option.js';
+import { siteGroupingOf } from '../site-options.js';
+import { traceFormatOption, withLenientOption, withTraceFormatOption } from '../trace-options.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
 
@@ -30,7 +32,7 @@ interface ReportArgs extends BatchArgs, GrowthArgs {
   traceFormat?: string;
   at?: string;
   atEnd?: boolean;
-  lenient: boolean;
+  lenient?: boolean;
   force: boolean;
 }
 
@@ -38,7 +40,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <traces..>',
   describe: 'write a report per trace (HTML with charts, Markdown or JSON) and, for several traces, an index comparing them',
   builder: (y: Argv) =>
-    withAtEndOption(withGrowthOptions(withBatchOptions(y)), 'every section judges the state')
+    withLenientOption(withTraceFormatOption(withAtEndOption(withGrowthOptions(withBatchOptions(y)), 'every section judges the state'), false))
       .positional('traces', {
         type: 'string',
         array: true,
@@ -55,9 +57,6 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         type: 'string',
         describe: 'every section judges the first mark with this label (default: stats when the trace has it, else the end)',
       })
-
-      .option('trace-format', { type: 'string', choices: ['csv', 'jsonl'], describe: 'trace format; default: detected from the content' })
-      .option('lenient', { type: 'boolean', default: false, describe: 'skip bad records (counted, first few shown) instead of stopping at the first' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite reports that exist' })
       .conflicts('at', 'at-end') as unknown as Argv<ReportArgs>,
   handler: (args: ArgumentsCamelCase<ReportArgs>) =>
@@ -76,14 +75,15 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       });
 
       const options: ReportTaskOptions = {
-        ...growthOptionsOf(args, suppressions),
+        report: {
+          // One version is the one to model; several are replayed side by side (what-if).
+          trace: { python: versions.length === 1 ? versions[0] : undefined, format: traceFormatOption({ traceFormat: args.traceFormat }), lenient: args.lenient },
+          sites: siteGroupingOf(args),
+          instant: instantOptionsOf(args),
+          growth: growthOptionsOf(args, suppressions),
+          whatIf: versions.length > 1 ? versions : [],
+        },
         format,
-        ...(args.at !== undefined ? { at: args.at } : {}),
-        ...(args.atEnd === true ? { atEnd: true } : {}),
-        ...(versions.length === 1 ? { python: versions[0]! } : {}),
-        ...(versions.length > 1 ? { whatIf: versions } : {}),
-        ...(args.traceFormat !== undefined ? { traceFormat: args.traceFormat as 'csv' | 'jsonl' } : {}),
-        lenient: args.lenient,
         names: Object.fromEntries(inputs.map((input, i) => [input, names[i]!])),
       };
       const progress = progressLine(args, 'report');

@@ -12,7 +12,7 @@ import { formatStatsJson } from '../../src/reports/json/stats-json.js';
 import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
-import { formatOption, pythonOption, withTraceOptions, type TraceArgs } from '../trace-options.js';
+import { traceOptionsOf, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
 interface StatsArgs extends TraceArgs {
   trace: string;
@@ -47,11 +47,9 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       const atEvent = wholeNumberOption('at-event', args.atEvent, 1);
       const interpreter = wholeNumberOption('interp', args.interp, 0) ?? 0;
       const run = await runStats(traceArgument(args.trace), {
-        python: pythonOption(args.python),
-        format: formatOption(args.format),
-        lenient: args.lenient,
-        ...(args.at !== undefined ? { at: args.at } : {}),
-        ...(atEvent !== undefined ? { atEvent } : {}),
+        trace: traceOptionsOf(args),
+        at: args.at,
+        atEvent,
         interpreter,
         verify: args.verify,
       });

@@ -21,7 +21,7 @@ export type { Exactness, ExactnessState } from '../replay/exactness.js';
 import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-metrics.js';
 import type { HighWaterPoint } from '../replay/high-water.js';
-import type { ReplayedTrace, ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { ReplayedTrace } from '../replay/replay-trace.js';
 import type { ArenaFeedView, ReplayView } from '../replay/replay-view.js';
 import { ImportContext } from '../import/import-context.js';
 import { ArenaPeakObserver } from './arena-peak.js';
@@ -29,7 +29,10 @@ import { CaptureAtMark, type JudgedInstant } from './judged-instant.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { groupLiveBlocks, type LiveBlocksSummary } from './live-sites.js';
 import { WalkScratch } from './walk-scratch.js';
-import { DEFAULT_SITE_GROUPING, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
+import { DEFAULT_SITE_GROUPING, type SiteGroupingOptions } from './site-table.js';
+import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
+import { DEFAULT_SITE_OPTIONS, type SiteOptions } from '../options/site-options.js';
+import { DEFAULT_INSTANT, type InstantOptions } from '../options/instant-options.js';
 
 export interface CallCounts {
   readonly obj: number;
@@ -132,20 +135,14 @@ export interface JudgedState {
   readonly fragmentation: FragmentationSummary;
 }
 
-export interface AnalyzeOptions extends ReplayTraceOptions {
-  /** Judge the end of the trace even when it has a `stats` mark (--at-end). */
-  atEnd?: boolean;
-  /** How many live-block groups to list (default 20). */
-  top?: number;
-  /** What a site of the live blocks is (default: the innermost line). */
-  by?: SiteGrouping;
-  /** With `by: 'traceback'`: innermost frames per site (default all). */
-  depth?: number;
-  /** Keep importlib's frames in site names (default: folded into the frame that caused the import). */
-  keepImportFrames?: boolean;
-  /** Name a site by its innermost frame under this directory when its stack has one (default: none). */
-  projectRoot?: string;
+/** What `analyze` reads, what a site is and how many groups it lists, and the instant it judges. */
+export interface AnalyzeOptions {
+  readonly trace: TraceOptions;
+  readonly sites: SiteOptions;
+  readonly instant: InstantOptions;
 }
+
+export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = { trace: DEFAULT_TRACE_OPTIONS, sites: DEFAULT_SITE_OPTIONS, instant: DEFAULT_INSTANT };
 
 /** The observer that takes analyze's judged state at the mark labelled `label` (null: at the end). */
 export function judgedStateCapture(ctx: ImportContext, top: number, sites: SiteGroupingOptions, label: string | null): CaptureAtMark<JudgedState> {

@@ -24,6 +24,7 @@ import { classifyGrowth, MIN_STEADY_INTERVALS, MIN_WINDOW_STEADY_INTERVALS, type
 import { endMarkOf } from '../replay/completeness.js';
 import { MarkCounter, type MarkCensus } from '../replay/mark-census.js';
 import { SUPPRESSED, type SiteTable } from './site-table.js';
+import type { WarmupSpec } from '../options/growth-options.js';
 
 export const MAX_SAMPLES = 64;
 export const MAX_SITES = 16_384;
@@ -43,7 +44,7 @@ export const EXIT_MARKS: readonly string[] = ['stats', 'final'];
 /** Always kept in the mark census, so a message can name them. */
 const CENSUS_KEPT: readonly string[] = [...EXIT_MARKS, 'end'];
 
-export type WarmupSpec = { readonly intervals: number } | { readonly percent: number };
+export type { WarmupSpec };
 
 export interface GrowthSample {
   /** Boundaries before this sample: the mark count, or windows of FIRST_WINDOW_EVENTS events (0: start of trace). */

@@ -9,15 +9,8 @@ import type { TraceInstant } from './report-data.js';
  */
 export const MAX_REPORT_LABEL_CHARS = 256;
 
-/**
- * The instant the commands judge when no --at is given: the recorder's exit
- * mark (`stats`, written from an atexit callback: the program has finished,
- * the interpreter is still alive) when the trace has it, else the end of the
- * trace. After `stats` comes the interpreter's shutdown, which frees module
- * globals, leaks included: judged at the end, a leaking program looks clean.
- * `leaks`, `check` and the report's leak section take their figures there.
- */
-export const DEFAULT_AT_MARK = 'stats';
+/** The instant judged without --at (its why is in options/instant-options.ts). */
+export { DEFAULT_AT_MARK } from '../options/instant-options.js';
 
 export function reportLabel(label: string): string {
   return label.length > MAX_REPORT_LABEL_CHARS ? label.slice(0, MAX_REPORT_LABEL_CHARS - 1) + '…' : label;

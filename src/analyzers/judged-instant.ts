@@ -9,7 +9,7 @@
 // few bounded analyzers, never the live map itself.
 
 import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
-import { DEFAULT_AT_MARK, reportLabel } from './instant.js';
+import { reportLabel } from './instant.js';
 
 /** The instant a result is judged at: `end` is true at the end of the trace (no such mark, or --at-end). */
 export interface JudgedInstant {
@@ -24,11 +24,7 @@ export interface JudgedInstant {
   readonly end: boolean;
 }
 
-/** Which mark to judge at: the given label, the default mark, or none (the end) with atEnd. */
-export function judgedMarkLabel(options: { readonly at?: string | undefined; readonly atEnd?: boolean | undefined }): string | null {
-  if (options.atEnd === true) return null;
-  return options.at ?? DEFAULT_AT_MARK;
-}
+export { judgedMarkLabel } from '../options/instant-options.js';
 
 /**
  * Runs `capture` once, right after the event of the first mark labelled

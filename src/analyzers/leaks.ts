@@ -17,48 +17,51 @@ import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
-import { completenessOfReplay, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import { completenessOfReplay } from '../replay/replay-trace.js';
 import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
-import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
+import { SuppressionMatcher } from '../suppressions/suppressions.js';
 import { globMatcher } from '../suppressions/glob.js';
 import { fragmentationOf, type FragmentationSummary } from './fragmentation.js';
 import { parseFrame, type PythonFrame } from '../events/frame-text.js';
 import { UsageError } from '../errors.js';
-import { GrowthObserver, MAX_SITES, type GrowthSample, type WarmupSpec } from './growth.js';
+import { GrowthObserver, MAX_SITES, type GrowthSample } from './growth.js';
 import type { GrowthClass } from './growth-rule.js';
 import { marksSummary, type MarkCensus } from '../replay/mark-census.js';
 import { rankSites, walkLiveSites, type SiteTotals } from './live-sites.js';
 import type { WalkScratch } from './walk-scratch.js';
-import { C_LIBRARY_CLASS, SiteTable, siteGroupingFrom, type SiteGrouping } from './site-table.js';
+import { C_LIBRARY_CLASS, SiteTable, type SiteGrouping } from './site-table.js';
+import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
+import { DEFAULT_SITE_OPTIONS, type SiteOptions } from '../options/site-options.js';
+import { DEFAULT_INSTANT, type InstantOptions } from '../options/instant-options.js';
+import { DEFAULT_GROWTH_OPTIONS, type GrowthOptions } from '../options/growth-options.js';
 
 /** Steady-state leak sites, and sites over listSitesOver, listed at most (counts are always exact). */
 export const MAX_LISTED_SITES = 1000;
 
-export interface LeaksOptions extends Omit<ReplayTraceOptions, 'observers' | 'stopAtEvent'> {
-  by?: SiteGrouping;
-  /** With --by traceback: innermost frames per site (default all). */
-  depth?: number;
-  /** Keep importlib's frames in site names (default: folded into the frame that caused the import). */
-  keepImportFrames?: boolean;
-  /** Name a site by its innermost frame under this directory when its stack has one (default: none). */
-  projectRoot?: string;
-  /** Sites listed besides the steady-state leaks (default 20). */
-  top?: number;
-  warmup?: WarmupSpec;
-  /** Glob over mark labels: only those marks are interval boundaries. */
-  marks?: string;
-  suppressions?: readonly SuppressionRule[];
+/** How many sites a leaks result lists beyond --top (check's budgets ask for more). */
+export interface LeakListing {
   /** List every site with more live bytes than this too (a per-site budget), up to MAX_LISTED_SITES. */
-  listSitesOver?: number;
-  /** Steady-state leak sites listed at most (default MAX_LISTED_SITES; the count stays exact). */
-  maxListedLeaks?: number;
-  /**
-   * Without stopAtMark: judge the end of the trace even when it has the
-   * default mark (--at-end). Else the default instant (instant.ts): the
-   * `stats` mark when the trace has one, the end when not.
-   */
-  atEnd?: boolean;
+  readonly listSitesOver?: number | undefined;
+  /** Steady-state leak sites listed at most (absent: MAX_LISTED_SITES; the count stays exact). */
+  readonly maxListedLeaks?: number | undefined;
 }
+
+/** What `leaks` (and `check`) read, group, judge and measure. */
+export interface LeaksOptions {
+  readonly trace: TraceOptions;
+  readonly sites: SiteOptions;
+  readonly instant: InstantOptions;
+  readonly growth: GrowthOptions;
+  readonly listing: LeakListing;
+}
+
+export const DEFAULT_LEAKS_OPTIONS: LeaksOptions = {
+  trace: DEFAULT_TRACE_OPTIONS,
+  sites: DEFAULT_SITE_OPTIONS,
+  instant: DEFAULT_INSTANT,
+  growth: DEFAULT_GROWTH_OPTIONS,
+  listing: {},
+};
 
 export interface LeaksSite {
   readonly key: string;
@@ -183,16 +186,20 @@ export interface LeaksResult {
   readonly exactness: Exactness;
 }
 
-/** What LeaksAnalysis needs: LeaksOptions without the replay's. */
-export type LeakAnalysisOptions = Pick<LeaksOptions, 'by' | 'depth' | 'top' | 'warmup' | 'marks' | 'suppressions' | 'listSitesOver' | 'maxListedLeaks'> & {
+/** What LeaksAnalysis needs: LeaksOptions without the replay's and the instant (its caller stops the replay or names the mark). */
+export interface LeakAnalysisOptions {
+  readonly sites: SiteOptions;
+  readonly growth: GrowthOptions;
+  readonly listing?: LeakListing;
   /**
-   * Take the result at the first mark with this label, as `--at` would, while
-   * the replay goes on for other observers (the report); `resultAt` gives it.
+   * Take the result at the first mark with this label while the replay goes
+   * on for other observers (the report, the default instant); `resultAt`
+   * gives it. A capture point, not --at: InstantOptions says which mark.
    */
-  atMark?: string;
+  readonly captureAtMark?: string | null;
   /** Arrays for the walk of the live set, shared with the caller's other walks (the report's). */
-  scratch?: WalkScratch;
-};
+  readonly scratch?: WalkScratch;
+}
 
 /**
  * The leaks analysis of one replay: observe the replay with it (it samples
@@ -210,9 +217,9 @@ export class LeaksAnalysis implements ReplayObserver {
 
   constructor(
     private readonly ctx: ImportContext,
-    private readonly options: LeakAnalysisOptions = {},
+    private readonly options: LeakAnalysisOptions,
   ) {
-    this.matcher = new SuppressionMatcher(options.suppressions ?? []);
+    this.matcher = new SuppressionMatcher(options.growth.suppressions);
   }
 
   onEvent(r: ReplayView): void {
@@ -222,13 +229,13 @@ export class LeaksAnalysis implements ReplayObserver {
     // After the mark's own event, as a replay stopped by --at would see it.
     if (this.atMarkDue) {
       this.atMarkDue = false;
-      this.atMarkResult = this.result(r, this.options.atMark!);
+      this.atMarkResult = this.result(r, this.options.captureAtMark!);
     }
   }
 
   onMark(r: ReplayView, label: string): void {
     this.ensure(r).growth.onMark(r, label);
-    if (label === this.options.atMark && this.atMarkResult === undefined) this.atMarkDue = true;
+    if (label === this.options.captureAtMark && this.atMarkResult === undefined) this.atMarkDue = true;
   }
 
   /** With atMark: the result at that mark when the trace has one, else at the replayer's instant (the end). */
@@ -240,12 +247,12 @@ export class LeaksAnalysis implements ReplayObserver {
     if (this.state !== undefined) return this.state;
     const options = this.options;
     const table = new SiteTable(this.ctx.stacks, r.geometry, {
-      ...siteGroupingFrom(options),
+      ...options.sites,
       suppressionOf: (frames) => this.matcher.match(frames),
     });
     const growth = new GrowthObserver(table, {
-      ...(options.marks !== undefined ? { markFilter: globMatcher(options.marks) } : {}),
-      ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
+      ...(options.growth.marks !== undefined ? { markFilter: globMatcher(options.growth.marks) } : {}),
+      ...(options.growth.warmup !== undefined ? { warmup: options.growth.warmup } : {}),
     });
     this.state = { table, growth };
     return this.state;
@@ -258,14 +265,14 @@ export class LeaksAnalysis implements ReplayObserver {
 
   /** The result at the replayer's current instant: `mark` is the --at label it stopped at, null at the end. */
   result(r: ReplayView, mark: string | null): LeaksResult {
-    const options = this.options;
+    const { sites: siteOptions, growth: growthOptions, listing = {} } = this.options;
     const ctx = this.ctx;
-    const by = options.by ?? 'lineno';
+    const by = siteOptions.by;
     const { table: sites, growth } = this.ensure(r);
     const series = growth.result();
     const marks = growth.marksSeen();
-    if (options.marks !== undefined && series.basis === 'windows') throw noMarkMatches(ctx.fileName, options.marks, marks, mark);
-    const walk = walkLiveSites(r, sites, options.scratch);
+    if (growthOptions.marks !== undefined && series.basis === 'windows') throw noMarkMatches(ctx.fileName, growthOptions.marks, marks, mark);
+    const walk = walkLiveSites(r, sites, this.options.scratch);
     const totalsBySite = new Map<number, SiteTotals>(walk.sites.map((t) => [t.site, t]));
 
     // Verdicts for every site seen at a sample or live now: those live now are totals.sites.
@@ -286,13 +293,13 @@ export class LeaksAnalysis implements ReplayObserver {
     const bounded = [...verdicts.entries()]
       .filter(([, v]) => v.class === 'bounded')
       .sort((a, b) => b[1].slope - a[1].slope || a[0] - b[0])
-      .slice(0, options.top ?? 20)
+      .slice(0, siteOptions.top)
       .map(([s]) => s);
     const boundedListed = new Set(bounded);
     const sorted = rankSites(walk.sites.filter((t) => verdicts.get(t.site)?.class !== 'steady_leak' && !boundedListed.has(t.site)));
-    const over = options.listSitesOver === undefined ? 0 : sorted.filter((t) => t.requestedBytes > options.listSitesOver!).length;
-    const others = sorted.slice(0, Math.max(options.top ?? 20, Math.min(over, MAX_LISTED_SITES)));
-    const listed = [...leaking.slice(0, options.maxListedLeaks ?? MAX_LISTED_SITES).map(([s]) => s), ...bounded, ...others.map((t) => t.site)];
+    const over = listing.listSitesOver === undefined ? 0 : sorted.filter((t) => t.requestedBytes > listing.listSitesOver!).length;
+    const others = sorted.slice(0, Math.max(siteOptions.top, Math.min(over, MAX_LISTED_SITES)));
+    const listed = [...leaking.slice(0, listing.maxListedLeaks ?? MAX_LISTED_SITES).map(([s]) => s), ...bounded, ...others.map((t) => t.site)];
 
     const geometry = r.geometry;
     const siteOut = (s: number): LeaksSite => {
@@ -348,7 +355,7 @@ export class LeaksAnalysis implements ReplayObserver {
       },
       marks,
       groupedBy: by,
-      depth: options.depth ?? null,
+      depth: siteOptions.depth ?? null,
       // Frames, not stacks: an event with an empty frame list interns a stack without any.
       hasStacks: ctx.stacks.frameCount > 0,
       totals: {
@@ -360,7 +367,7 @@ export class LeaksAnalysis implements ReplayObserver {
       },
       growth: {
         basis: series.basis,
-        markFilter: options.marks ?? null,
+        markFilter: growthOptions.marks ?? null,
         boundaries: series.boundaries,
         marksPerSample: series.basis === 'marks' ? series.stride : null,
         eventsPerWindow: series.basis === 'windows' ? series.eventsPerWindow : null,
@@ -385,7 +392,7 @@ export class LeaksAnalysis implements ReplayObserver {
         arenasHighWater: hw.point('arenas').value,
         fragmentation: fragmentationOf(countersStats(r.model)),
       },
-      suppressions: (options.suppressions ?? []).map((rule, i) => ({
+      suppressions: growthOptions.suppressions.map((rule, i) => ({
         pattern: rule.pattern,
         file: rule.file,
         line: rule.line,

@@ -15,9 +15,10 @@ import type { JudgedInstant } from './judged-instant.js';
 import type { FragmentationSummary } from './fragmentation.js';
 import type { LeaksResult } from './leaks.js';
 import type { LiveBlocksSummary } from './live-sites.js';
-import type { SiteGrouping } from './site-table.js';
-import type { WarmupSpec } from './growth.js';
-import type { SuppressionRule } from '../suppressions/suppressions.js';
+import type { SiteGrouping, SiteGroupingOptions } from './site-table.js';
+import type { TraceOptions } from '../options/trace-options.js';
+import type { InstantOptions } from '../options/instant-options.js';
+import type { GrowthOptions } from '../options/growth-options.js';
 import type { HighWaterMetric } from '../events/high-water-metrics.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 
@@ -338,38 +339,19 @@ export interface ReportData {
   readonly limits: ReportLimits;
 }
 
-/** Options of `buildReport(path, options): Promise<ReportData>` (src/analyzers/report.ts). */
+/** Options of `buildReport(path, options): Promise<ReportData>` (src/run/report.ts). */
 export interface ReportOptions {
-  /** Model version; default: the trace's `# python:` metadata, else 3.11. */
-  readonly python?: PythonVersion;
-  /** Trace format; default: detected from the content. */
-  readonly format?: 'csv' | 'jsonl';
-  /** Skip bad records instead of stopping at the first one. */
-  readonly lenient?: boolean;
-  /** Versions to replay the trace under for the what-if comparison (`--python 3.8,3.11,3.13`). */
-  readonly whatIf?: readonly PythonVersion[];
-  /** Defaults: maxBuckets 512, maxMarks 1000, top 20, maxArenas 256. */
-  readonly limits?: Partial<ReportLimits>;
-  /** What a site is, in every table of the report (default: by innermost line). */
-  readonly by?: SiteGrouping;
-  /** With `by: 'traceback'`: innermost frames per site (default all). */
-  readonly depth?: number;
-  /** Keep importlib's frames in site names (default: folded into the frame that caused the import). */
-  readonly keepImportFrames?: boolean;
-  /** Name a site by its innermost frame under this directory when its stack has one (default: none). */
-  readonly projectRoot?: string;
+  readonly trace: TraceOptions;
+  /** What a site is, in every table of the report (how many are listed is `limits.top`). */
+  readonly sites: SiteGroupingOptions;
   /**
-   * The instant every section judges: the first mark with this label, as
-   * `memreplay leaks --at` (an error when the trace has none). Default: the
-   * recorder's exit mark `stats` when the trace has one (the interpreter is
-   * still alive there), else the end.
+   * The instant every section judges (an `at` the trace lacks is an error);
+   * the timeline and high-water marks are the whole trace's.
    */
-  readonly at?: string;
-  /** Judge the end of the trace even when it has a `stats` mark (--at-end); not with `at`. */
-  readonly atEnd?: boolean;
-  /** The leak section's growth options, as `memreplay leaks` takes them. */
-  readonly warmup?: WarmupSpec;
-  readonly marks?: string;
-  /** Suppression rules for the leak section (the other sections show every block). */
-  readonly suppressions?: readonly SuppressionRule[];
+  readonly instant: InstantOptions;
+  /** The leak section's growth options, as `memreplay leaks` takes them; its suppressions apply to that section only. */
+  readonly growth: GrowthOptions;
+  /** Versions to replay the trace under for the what-if comparison (`--python 3.8,3.11,3.13`); none: no comparison. */
+  readonly whatIf: readonly PythonVersion[];
+  readonly limits: ReportLimits;
 }

@@ -34,31 +34,9 @@ import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
 import { parseFrame } from '../events/frame-text.js';
 import { isProjectFrame } from './project-frames.js';
 
-export const SITE_GROUPINGS = ['lineno', 'function', 'filename', 'traceback'] as const;
-export type SiteGrouping = (typeof SITE_GROUPINGS)[number];
+import type { SiteGroupingOptions } from '../options/site-options.js';
 
-/** How sites are named: `--by`, and with `traceback` the `--depth`. */
-export interface SiteGroupingOptions {
-  readonly by: SiteGrouping;
-  /** With `traceback`: how many innermost frames make the key (default: all). */
-  readonly depth?: number;
-  /** Keep importlib's frames (default: folded into the frame that caused the import). */
-  readonly keepImportFrames?: boolean;
-  /** A site is named by its innermost frame under this directory, when its stack has one. */
-  readonly projectRoot?: string;
-}
-
-/** The grouping fields of any options object (analyze, leaks, report, check), with the default `by`. */
-export function siteGroupingFrom(o: Partial<SiteGroupingOptions>): SiteGroupingOptions {
-  return {
-    by: o.by ?? 'lineno',
-    ...(o.depth !== undefined ? { depth: o.depth } : {}),
-    ...(o.keepImportFrames === true ? { keepImportFrames: true } : {}),
-    ...(o.projectRoot !== undefined ? { projectRoot: o.projectRoot } : {}),
-  };
-}
-
-export const DEFAULT_SITE_GROUPING: SiteGroupingOptions = { by: 'lineno' };
+export { DEFAULT_SITE_GROUPING, SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from '../options/site-options.js';
 
 /** siteOf() for a block whose stack a suppression rule matched. */
 export const SUPPRESSED = -1;

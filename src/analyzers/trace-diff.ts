@@ -17,7 +17,7 @@
 import { parseFrame } from '../events/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
-import type { ReplayedTrace, ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { ReplayedTrace } from '../replay/replay-trace.js';
 import type { AnalyzeResult } from './analyze.js';
 import { walkLiveSites } from './live-sites.js';
 import { SiteTable } from './site-table.js';
@@ -32,13 +32,6 @@ export interface TraceSide {
   readonly depth: number | null;
   /** The instant of the side's figures: the mark the replay stopped at, or null for the end of the trace. */
   readonly at: string | null;
-}
-
-export interface TraceDiffReplayOptions extends ReplayTraceOptions {
-  /** Keep the innermost N frames of each stack (tracemalloc's traceback_limit). */
-  depth?: number;
-  /** Without stopAtMark: the end of the trace even when it has the default mark (--at-end). */
-  atEnd?: boolean;
 }
 
 export type MetricUnit = 'bytes' | 'count' | 'ratio';

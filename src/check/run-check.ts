@@ -81,7 +81,7 @@ export interface CheckedTrace {
 
 /** The leak options a trace is read with for these budgets: a site budget lists every site over it. */
 export function leakOptionsForBudgets(leaks: LeaksOptions, budgets: Budgets): LeaksOptions {
-  return { ...leaks, ...(budgets.siteLeakedBytes !== undefined ? { listSitesOver: budgets.siteLeakedBytes } : {}) };
+  return { ...leaks, listing: { ...leaks.listing, listSitesOver: budgets.siteLeakedBytes ?? leaks.listing.listSitesOver } };
 }
 
 /** A trace's leak analysis judged against the budgets. */

@@ -12,7 +12,7 @@ import type { TraceFormatName } from '../import/types.js';
 import { completenessOf, type Completeness } from './completeness.js';
 import { markCensusObserver, noMarkLabelled } from './missing-mark.js';
 import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
-import type { ReplayView } from './replay-view.js';
+import type { ReplayObserver, ReplayView } from './replay-view.js';
 
 export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {
   /**
@@ -25,6 +25,18 @@ export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, '
    * of being an error (a default instant, analyzers/instant.ts, not an --at).
    */
   markOptional?: boolean;
+}
+
+/**
+ * What a driver's caller may add to its replay, beside its options: observers
+ * riding the one pass, the import context to fill (observers that name call
+ * sites pass theirs), progress, and the stream read for `-`.
+ */
+export interface ReplayHooks {
+  readonly observers?: ReplayObserver[];
+  readonly context?: ImportContext;
+  readonly onProgress?: ImportOptions['onProgress'];
+  readonly stdin?: ImportOptions['stdin'];
 }
 
 export interface ReplayedTrace {

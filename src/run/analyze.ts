@@ -4,22 +4,22 @@
 
 import { ImportContext } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
-import { replayTrace } from '../replay/replay-trace.js';
-import { analyzeReplayed, judgedStateCapture, type AnalyzeOptions, type AnalyzeResult } from '../analyzers/analyze.js';
+import { replayTrace, type ReplayHooks } from '../replay/replay-trace.js';
+import { analyzeReplayed, DEFAULT_ANALYZE_OPTIONS, judgedStateCapture, type AnalyzeOptions, type AnalyzeResult } from '../analyzers/analyze.js';
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
-import { judgedMarkLabel } from '../analyzers/judged-instant.js';
-import { siteGroupingFrom } from '../analyzers/site-table.js';
+import { judgedMarkLabel } from '../options/instant-options.js';
+import { withDefaults, type Given } from '../options/given.js';
 
-export async function analyzeTrace(path: string, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+export async function analyzeTrace(path: string, given: Given<AnalyzeOptions> = {}, hooks: ReplayHooks = {}): Promise<AnalyzeResult> {
+  const { trace, sites, instant } = withDefaults(DEFAULT_ANALYZE_OPTIONS, given);
   const peak = new ArenaPeakObserver();
-  const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  const top = options.top ?? 20;
-  const sites = siteGroupingFrom(options);
-  const judged = judgedStateCapture(ctx, top, sites, judgedMarkLabel(options));
+  const ctx = hooks.context ?? new ImportContext(traceDisplayName(path), trace.lenient);
+  const judged = judgedStateCapture(ctx, sites.top, sites, judgedMarkLabel(instant));
   const replayed = await replayTrace(path, {
-    ...options,
+    ...trace,
+    ...hooks,
     context: ctx,
-    observers: [...(options.observers ?? []), peak, judged],
+    observers: [...(hooks.observers ?? []), peak, judged],
   });
   return analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer));
 }

@@ -17,5 +17,5 @@ export interface CheckTaskOptions {
 export const checkTask = defineTask<CheckTaskOptions, CheckedTrace>({
   name: 'check',
   run: (input, options, context) =>
-    checkTrace(input, { ...options.leaks, onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes) }, options.budgets, options.rules),
+    checkTrace(input, options.leaks, options.budgets, options.rules, { onProgress: (bytesRead, totalBytes) => context.progress(bytesRead, totalBytes) }),
 });

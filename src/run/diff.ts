@@ -8,34 +8,47 @@ import { UsageError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
 import { readDiffInput, type DiffInput } from '../import/snapshot-source.js';
 import { traceDisplayName } from '../import/source.js';
-import { replayTrace } from '../replay/replay-trace.js';
+import { replayTrace, type ReplayHooks } from '../replay/replay-trace.js';
 import { analyzeReplayed, judgedStateCapture } from '../analyzers/analyze.js';
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
-import { DEFAULT_AT_MARK } from '../analyzers/instant.js';
 import { DEFAULT_SITE_GROUPING } from '../analyzers/site-table.js';
 import { diffSnapshots, type DiffKey, type SnapshotDiffResult } from '../analyzers/snapshot-diff.js';
-import { diffTraces, liveBlocksSnapshot, type TraceDiffReplayOptions, type TraceDiffResult, type TraceSide } from '../analyzers/trace-diff.js';
-import type { PythonVersion } from '../models/pymalloc/geometry.js';
+import { diffTraces, liveBlocksSnapshot, type TraceDiffResult, type TraceSide } from '../analyzers/trace-diff.js';
+import { withDefaults, type Given } from '../options/given.js';
+import { DEFAULT_INSTANT, isDefaultInstant, judgedMarkLabel, type InstantOptions } from '../options/instant-options.js';
+import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
+
+/** How one side of a trace diff is replayed: read, judged, and the frames kept. */
+export interface TraceSideOptions {
+  readonly trace: TraceOptions;
+  readonly instant: InstantOptions;
+  /** Keep the innermost N frames of each stack (tracemalloc's traceback_limit); absent: all. */
+  readonly depth?: number | undefined;
+}
+
+export const DEFAULT_TRACE_SIDE_OPTIONS: TraceSideOptions = { trace: DEFAULT_TRACE_OPTIONS, instant: DEFAULT_INSTANT };
 
 /**
- * Replay one trace for `diff` (a file, or `-` with options.stdin) to
- * options.stopAtMark; without one, to the default instant (instant.ts: the
- * `stats` mark when the trace has it, else the end), or the end with atEnd.
+ * Replay one trace for `diff` (a file, or `-` with hooks.stdin) to the
+ * instant judged (instant-options.ts), where the replay stops: the default
+ * mark is optional (a trace without it is compared at its end), an `at` is not.
  */
-export async function replayForDiff(path: string, options: TraceDiffReplayOptions = {}): Promise<TraceSide> {
+export async function replayForDiff(path: string, given: Given<TraceSideOptions> = {}, hooks: ReplayHooks = {}): Promise<TraceSide> {
+  const { trace, instant, depth } = withDefaults(DEFAULT_TRACE_SIDE_OPTIONS, given);
   const peak = new ArenaPeakObserver();
-  const byDefault = options.stopAtMark === undefined && options.atEnd !== true;
-  const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const ctx = hooks.context ?? new ImportContext(traceDisplayName(path), trace.lenient);
+  const stopAt = judgedMarkLabel(instant);
   // The replay stops at the mark; the state is taken there (or at the end when the trace has none).
-  const judged = judgedStateCapture(ctx, 0, DEFAULT_SITE_GROUPING, options.stopAtMark ?? (byDefault ? DEFAULT_AT_MARK : null));
+  const judged = judgedStateCapture(ctx, 0, DEFAULT_SITE_GROUPING, stopAt);
   const replayed = await replayTrace(path, {
-    ...options,
+    ...trace,
+    ...hooks,
     context: ctx,
-    ...(byDefault ? { stopAtMark: DEFAULT_AT_MARK, markOptional: true } : {}),
-    observers: [...(options.observers ?? []), peak, judged],
+    ...(stopAt !== null ? { stopAtMark: stopAt, markOptional: isDefaultInstant(instant) } : {}),
+    observers: [...(hooks.observers ?? []), peak, judged],
   });
-  const at = replayed.stoppedEarly ? (options.stopAtMark ?? DEFAULT_AT_MARK) : null;
-  return { analysis: analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer)), live: liveBlocksSnapshot(replayed, options.depth), depth: options.depth ?? null, at };
+  const at = replayed.stoppedEarly ? stopAt : null;
+  return { analysis: analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer)), live: liveBlocksSnapshot(replayed, depth), depth: depth ?? null, at };
 }
 
 export interface DiffOptions {
@@ -44,12 +57,8 @@ export interface DiffOptions {
   /** Snapshot labels to read from OLD and NEW. */
   readonly oldLabel?: string | undefined;
   readonly newLabel?: string | undefined;
-  /** Event traces only: the instant compared, the model, bad records, frames kept. */
-  readonly at?: string | undefined;
-  readonly atEnd?: boolean | undefined;
-  readonly python?: PythonVersion | undefined;
-  readonly lenient: boolean;
-  readonly depth?: number | undefined;
+  /** Event traces only: how each is read and modelled, the instant compared, the frames kept. */
+  readonly side: TraceSideOptions;
   /** OLD and NEW as the user wrote them, for the message when their kinds differ. */
   readonly names: { readonly old: string; readonly new: string };
 }
@@ -62,21 +71,14 @@ export async function runDiff(oldPath: string, newPath: string, options: DiffOpt
   const older = await readDiffInput(oldPath, { label: options.oldLabel, labelOption: '--old-label' });
   const newer = await readDiffInput(newPath, { label: options.newLabel, labelOption: '--new-label' });
   if (older.kind === 'snapshot' && newer.kind === 'snapshot') {
-    if (options.at !== undefined) throw new UsageError('--at names a mark of an event trace; snapshots are one instant already');
-    if (options.atEnd === true) throw new UsageError('--at-end applies to event traces; snapshots are one instant already');
-    if (options.depth !== undefined) throw new UsageError('--depth applies to event traces; a snapshot kept the frames tracemalloc was asked for (its traceback_limit)');
+    const { instant, depth } = options.side;
+    if (instant.at !== undefined) throw new UsageError('--at names a mark of an event trace; snapshots are one instant already');
+    if (instant.atEnd === true) throw new UsageError('--at-end applies to event traces; snapshots are one instant already');
+    if (depth !== undefined) throw new UsageError('--depth applies to event traces; a snapshot kept the frames tracemalloc was asked for (its traceback_limit)');
     return { kind: 'snapshot', result: diffSnapshots(older.snapshot, newer.snapshot, options.by, options.cumulative) };
   }
   if (older.kind === 'trace' && newer.kind === 'trace') {
-    const replay = (input: typeof older) =>
-      replayForDiff(input.path, {
-        python: options.python,
-        lenient: options.lenient,
-        ...(options.at !== undefined ? { stopAtMark: options.at } : {}),
-        ...(options.atEnd === true ? { atEnd: true } : {}),
-        ...(options.depth !== undefined ? { depth: options.depth } : {}),
-        ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
-      });
+    const replay = (input: typeof older) => replayForDiff(input.path, options.side, input.stdin !== undefined ? { stdin: input.stdin } : {});
     return { kind: 'trace', result: diffTraces(await replay(older), await replay(newer), options.by, options.cumulative) };
   }
   throw new UsageError(`${options.names.old} is ${kindName(older)} and ${options.names.new} is ${kindName(newer)}: diff compares two snapshots or two event traces`);

@@ -24,16 +24,21 @@ import { ImportContext } from '../import/import-context.js';
 import { requireRegularFile, traceDisplayName } from '../import/source.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import { HIGH_WATER_DESCRIPTIONS } from '../events/high-water-metrics.js';
-import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import { replayTrace } from '../replay/replay-trace.js';
 import type { ReplayView } from '../replay/replay-view.js';
 import { analyzeReplayed, judgedStateOf, type JudgedState } from '../analyzers/analyze.js';
 import { arenaMapOf } from '../analyzers/arena-map.js';
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
 import { arenaPinning } from '../analyzers/arena-pinning.js';
 import { instantAt, instantOf } from '../analyzers/instant.js';
-import { CaptureAtMark, judgedMarkLabel } from '../analyzers/judged-instant.js';
+import { CaptureAtMark } from '../analyzers/judged-instant.js';
 import { LeaksAnalysis, type LeaksResult } from '../analyzers/leaks.js';
-import { SiteTable, siteGroupingFrom, type SiteGroupingOptions } from '../analyzers/site-table.js';
+import { SiteTable, type SiteGroupingOptions } from '../analyzers/site-table.js';
+import { withDefaults, type Given } from '../options/given.js';
+import { DEFAULT_GROWTH_OPTIONS } from '../options/growth-options.js';
+import { DEFAULT_INSTANT, judgedMarkLabel } from '../options/instant-options.js';
+import { DEFAULT_SITE_GROUPING, DEFAULT_TOP } from '../options/site-options.js';
+import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { denseMarkWindow } from '../analyzers/mark-window.js';
 import { captureAtEvents } from './peak-replay.js';
 import {
@@ -85,22 +90,26 @@ function dropReplay(): void {
 export const DEFAULT_REPORT_LIMITS: ReportLimits = {
   maxBuckets: DEFAULT_MAX_BUCKETS,
   maxMarks: DEFAULT_MAX_MARKS,
-  top: 20,
+  top: DEFAULT_TOP,
   maxArenas: 256,
 };
 
-export async function buildReport(path: string, options: ReportOptions = {}): Promise<ReportData> {
+export const DEFAULT_REPORT_OPTIONS: ReportOptions = {
+  trace: DEFAULT_TRACE_OPTIONS,
+  sites: DEFAULT_SITE_GROUPING,
+  instant: DEFAULT_INSTANT,
+  growth: DEFAULT_GROWTH_OPTIONS,
+  whatIf: [],
+  limits: DEFAULT_REPORT_LIMITS,
+};
+
+export async function buildReport(path: string, given: Given<ReportOptions> = {}): Promise<ReportData> {
   const twice = 'a report reads the trace more than once (to look again at its peaks)';
   if (path === '-') throw new MemreplayError(`${twice}; give a file, not standard input`);
   requireRegularFile(path, twice);
-  const limits: ReportLimits = { ...DEFAULT_REPORT_LIMITS, ...options.limits };
-  const replayOptions: ReplayTraceOptions = {
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.format !== undefined ? { format: options.format } : {}),
-    lenient: options.lenient ?? false,
-  };
-  const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  const grouping: SiteGroupingOptions = siteGroupingFrom(options);
+  const options = withDefaults(DEFAULT_REPORT_OPTIONS, given);
+  const { limits, trace: replayOptions, sites: grouping } = options;
+  const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), replayOptions.lenient);
 
   // One set of arrays for every walk of the live set, in both replays: the
   // walks' pair and owner tables are reused instead of piling up (walk-scratch.ts).
@@ -155,12 +164,12 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
 
   // Pass 3: other geometries.
   let whatIf: WhatIfVersion[] | null = null;
-  if (options.whatIf !== undefined && options.whatIf.length > 0) {
+  if (options.whatIf.length > 0) {
     whatIf = [];
     for (const version of options.whatIf) {
       if (version === analyze.python.version) whatIf.push(first.ownWhatIf!);
       else {
-        whatIf.push(await whatIfReplay(path, version, analyze.python.version, judgedMarkLabel(options), replayOptions));
+        whatIf.push(await whatIfReplay(path, version, analyze.python.version, judgedMarkLabel(options.instant), replayOptions));
         dropReplay();
       }
     }
@@ -188,7 +197,7 @@ export async function buildReport(path: string, options: ReportOptions = {}): Pr
  */
 async function firstPass(
   path: string,
-  replayOptions: ReplayTraceOptions,
+  replayOptions: TraceOptions,
   ctx: ImportContext,
   limits: ReportLimits,
   grouping: SiteGroupingOptions,
@@ -197,19 +206,17 @@ async function firstPass(
 ) {
   const timeline = new TimelineObserver({ maxBuckets: limits.maxBuckets, maxMarks: limits.maxMarks });
   const peak = new ArenaPeakObserver();
-  if (options.at !== undefined && options.atEnd === true) throw new UsageError('a report judges one instant: give `at` or `atEnd`, not both');
-  const judgedMark = judgedMarkLabel(options);
+  const { at } = options.instant;
+  if (at !== undefined && options.instant.atEnd === true) throw new UsageError('a report judges one instant: give `at` or `atEnd`, not both');
+  const judgedMark = judgedMarkLabel(options.instant);
   const leaks = new LeaksAnalysis(ctx, {
-    ...grouping,
-    top: limits.top,
-    maxListedLeaks: limits.top,
-    ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
-    ...(options.marks !== undefined ? { marks: options.marks } : {}),
-    ...(options.suppressions !== undefined ? { suppressions: options.suppressions } : {}),
-    ...(judgedMark !== null ? { atMark: judgedMark } : {}),
+    sites: { ...grouping, top: limits.top },
+    growth: options.growth,
+    listing: { maxListedLeaks: limits.top },
+    captureAtMark: judgedMark,
     scratch,
   });
-  const ownWhatIf = (version: string): boolean => (options.whatIf ?? []).includes(version as never);
+  const ownWhatIf = (version: string): boolean => options.whatIf.includes(version as never);
   // Bounded results only (the caps of `limits`), never the live map: the replay reads on to the end.
   const judged = new CaptureAtMark(judgedMark, (r: ReplayView): ReportJudged => {
     const instant = instantOf(r);
@@ -223,11 +230,12 @@ async function firstPass(
   });
   const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged] });
   const r = replayed.replayer;
-  const { value, at } = judged.valueAt(r);
-  if (options.at !== undefined && !judged.atMark) throw noMarkLabelled(ctx.fileName, options.at, leaks.marksSeen(r));
+  const judgedAt = judged.valueAt(r);
+  const { value } = judgedAt;
+  if (at !== undefined && !judged.atMark) throw noMarkLabelled(ctx.fileName, at, leaks.marksSeen(r));
   const snap = peak.snapshot;
   return {
-    analyze: analyzeReplayed(replayed, peak, { value: value.analyze, at }),
+    analyze: analyzeReplayed(replayed, peak, { value: value.analyze, at: judgedAt.at }),
     timeline: timeline.result(),
     sizeClasses: {
       judged: value.sizeClasses,
@@ -236,7 +244,7 @@ async function firstPass(
     },
     arenaMapJudged: value.arenaMap,
     pinningJudged: value.pinning,
-    leaks: leaksResultOf(leaks, r, options.at, ctx.fileName),
-    ownWhatIf: value.ownWhatIf === null ? null : whatIfOfReplay(r, peak, { value: value.ownWhatIf, at }),
+    leaks: leaksResultOf(leaks, r, at, ctx.fileName),
+    ownWhatIf: value.ownWhatIf === null ? null : whatIfOfReplay(r, peak, { value: value.ownWhatIf, at: judgedAt.at }),
   };
 }

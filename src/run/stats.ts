@@ -5,21 +5,20 @@
 
 import { verificationOf, type AnalyzeResult } from '../analyzers/analyze.js';
 import { interpreterStats } from '../analyzers/interpreter-stats.js';
-import type { ImportOptions } from '../import/index.js';
 import type { PymallocStats } from '../models/pymalloc/stats.js';
-import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import { replayTrace } from '../replay/replay-trace.js';
 import type { StatsDocument } from '../reports/json/stats-json.js';
-
+import type { TraceOptions } from '../options/trace-options.js';
 
 export interface StatsOptions {
-  readonly python?: PythonVersion;
-  readonly format?: ImportOptions['format'];
-  readonly lenient?: boolean | undefined;
-  /** Stop at the first mark with this label (default: the end). */
-  readonly at?: string;
+  readonly trace: TraceOptions;
+  /**
+   * --at as InstantOptions.at says (the first mark with this label), where
+   * the replay stops; stats has no default mark: without it, the end.
+   */
+  readonly at?: string | undefined;
   /** Stop after this many events (1-based). */
   readonly atEvent?: number;
   /** The interpreter whose state is taken, by the trace's interp id. */
@@ -40,13 +39,7 @@ export interface StatsRun {
 }
 
 export async function runStats(path: string, options: StatsOptions): Promise<StatsRun> {
-  const { replayer, ctx, completeness } = await replayTrace(path, {
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.format !== undefined ? { format: options.format } : {}),
-    lenient: options.lenient ?? false,
-    ...(options.at !== undefined ? { stopAtMark: options.at } : {}),
-    ...(options.atEvent !== undefined ? { stopAtEvent: options.atEvent } : {}),
-  });
+  const { replayer, ctx, completeness } = await replayTrace(path, { ...options.trace, stopAtMark: options.at, stopAtEvent: options.atEvent });
   const { stats, allocatedBlocks } = interpreterStats(replayer, options.interpreter);
   const verification = verificationOf(replayer);
   const exactness = exactnessOf(replayer);

@@ -128,7 +128,7 @@ const check = [
 const diff = [
   { name: 'diff/traces', args: ['diff', trace('startup-3.11'), LEAK] },
   { name: 'diff/traces.json', args: ['diff', trace('startup-3.11'), LEAK, '--json', '--top', '10'] },
-  { name: 'diff/traces-tracemalloc', args: ['diff', trace('startup-3.11'), CHURN, '--format', 'tracemalloc', '--top', '10'] },
+  { name: 'diff/traces-tracemalloc', args: ['diff', trace('startup-3.11'), CHURN, '--style', 'tracemalloc', '--top', '10'] },
   { name: 'diff/traces-by-traceback-depth-2', args: ['diff', CHURN, LEAK, '--by', 'traceback', '--depth', '2', '--top', '5'] },
   { name: 'diff/traces-output-file', args: ['diff', CHURN, LEAK, '--at-end', '-o', 'diff.txt'] },
   ...['3.8', '3.13'].flatMap((v) => [
@@ -136,7 +136,7 @@ const diff = [
     { name: `diff/snapshots-${v}.json`, args: ['diff', `${SNAPSHOTS}/${v}/old.pickle`, `${SNAPSHOTS}/${v}/new.pickle`, '--json'] },
     {
       name: `diff/snapshots-${v}-tracemalloc-traceback`,
-      args: ['diff', `${SNAPSHOTS}/${v}/old.pickle`, `${SNAPSHOTS}/${v}/new.pickle`, '--format', 'tracemalloc', '--by', 'traceback'],
+      args: ['diff', `${SNAPSHOTS}/${v}/old.pickle`, `${SNAPSHOTS}/${v}/new.pickle`, '--style', 'tracemalloc', '--by', 'traceback'],
     },
   ]),
   {
