@@ -71,7 +71,7 @@ describe('growth sampling', () => {
     w.mark('stats');
     w.mark('final');
     // At the end (atEnd): by default the result is at the stats mark, before final.
-    const r = await findLeaks(traceFile(w.text()), { atEnd: true });
+    const r = await findLeaks(traceFile(w.text()), { instant: { atEnd: true } });
     expect(r.growth.basis).toBe('windows');
     expect(r.marks).toEqual({ count: 2, labels: [{ label: 'stats', count: 1 }, { label: 'final', count: 1 }], more: false });
   });
@@ -82,11 +82,11 @@ describe('growth sampling', () => {
       for (let k = 0; k < 50; k++) w.alloc(16, ['leak.py:1']);
       w.mark(`iteration ${i}`);
     }
-    const nine = await findLeaks(traceFile(w.text()), { warmup: { intervals: 9 } });
+    const nine = await findLeaks(traceFile(w.text()), { growth: { warmup: { intervals: 9 } } });
     expect(nine.growth.noVerdict).toBeNull();
     expect(nine.growth.steadyLeakSites).toBe(1);
     for (const k of [10, 11, 30, 100]) {
-      const r = await findLeaks(traceFile(w.text()), { warmup: { intervals: k } });
+      const r = await findLeaks(traceFile(w.text()), { growth: { warmup: { intervals: k } } });
       expect(r.growth.basis).toBe('marks');
       expect(r.growth.warmup).toBe(k);
       expect(r.growth.enough).toBe(false);
@@ -100,7 +100,7 @@ describe('growth sampling', () => {
   it('honours --warmup K on windows: K windows of the final spacing, and no verdict when too few are left', async () => {
     const w = new TraceWriter();
     for (let i = 0; i < 2000; i++) w.alloc(48, ['leak.py:9']);
-    const ten = await findLeaks(traceFile(w.text()), { warmup: { intervals: 10 } });
+    const ten = await findLeaks(traceFile(w.text()), { growth: { warmup: { intervals: 10 } } });
     expect(ten.growth.basis).toBe('windows');
     // 125 base windows of 16 events: 62 windows of 32 events.
     expect(ten.growth.eventsPerWindow).toBe(32);
@@ -108,7 +108,7 @@ describe('growth sampling', () => {
     expect(ten.growth.warmup).toBe(10);
     expect(ten.growth.samples[ten.growth.firstSteadySample]!.event).toBe(320);
     expect(ten.growth.steadyLeakSites).toBe(1);
-    const most = await findLeaks(traceFile(w.text()), { warmup: { intervals: 56 } });
+    const most = await findLeaks(traceFile(w.text()), { growth: { warmup: { intervals: 56 } } });
     expect(most.growth.steadyIntervals).toBe(6);
     expect(most.growth.steadyLeakSites).toBe(0);
     expect(most.growth.noVerdict).toBe(
@@ -125,21 +125,21 @@ describe('growth sampling', () => {
     w.mark('stats');
     w.mark('final');
     const file = traceFile(w.text());
-    await expect(findLeaks(file, { marks: 'nomatch', atEnd: true })).rejects.toThrow(
+    await expect(findLeaks(file, { instant: { atEnd: true }, growth: { marks: 'nomatch' } })).rejects.toThrow(
       `${file}: --marks "nomatch" matches no mark; the trace has 14 marks: "iteration *" x12, "stats", "final"`,
     );
-    await expect(findLeaks(file, { marks: 'iteration*', stopAtMark: 'iteration 1' })).resolves.toBeDefined();
-    await expect(findLeaks(file, { marks: 'stats', stopAtMark: 'iteration 3' })).rejects.toThrow(
+    await expect(findLeaks(file, { instant: { at: 'iteration 1' }, growth: { marks: 'iteration*' } })).resolves.toBeDefined();
+    await expect(findLeaks(file, { instant: { at: 'iteration 3' }, growth: { marks: 'stats' } })).rejects.toThrow(
       '--marks "stats" matches no mark; the trace before mark "iteration 3" has 3 marks: "iteration *" x3',
     );
     const bare = new TraceWriter();
     for (let i = 0; i < 100; i++) bare.alloc(16, ['x.py:1']);
-    await expect(findLeaks(traceFile(bare.text()), { marks: 'iteration *' })).rejects.toThrow('matches no mark; the trace has no marks');
+    await expect(findLeaks(traceFile(bare.text()), { growth: { marks: 'iteration *' } })).rejects.toThrow('matches no mark; the trace has no marks');
   });
 
   it('names a single mark in the singular when refusing --marks', async () => {
     // A real CPython 3.11 start-up: up to its stats mark, that mark is the only one.
-    await expect(findLeaks(join(FIXTURES, 'startup-3.11.csv.gz'), { marks: 'iteration *', stopAtMark: 'stats' })).rejects.toThrow(
+    await expect(findLeaks(join(FIXTURES, 'startup-3.11.csv.gz'), { instant: { at: 'stats' }, growth: { marks: 'iteration *' } })).rejects.toThrow(
       '--marks "iteration *" matches no mark; the trace before mark "stats" has 1 mark: "stats"',
     );
   });
@@ -147,17 +147,17 @@ describe('growth sampling', () => {
   it('says why there is no verdict in the singular for one mark, one interval and one window', async () => {
     // The sample trace reclaim-3.11 marks each of its 3 rounds "round N filled" and "round N freed".
     const reclaim = join(SAMPLE_TRACES, 'reclaim-3.11.csv.gz');
-    expect((await findLeaks(reclaim, { marks: 'round 0 filled' })).growth.noVerdict).toBe(
+    expect((await findLeaks(reclaim, { growth: { marks: 'round 0 filled' } })).growth.noVerdict).toBe(
       'only 0 intervals after the warm-up of 1 mark (1 mark counted); a verdict needs 3',
     );
-    expect((await findLeaks(reclaim, { marks: 'round 0 *' })).growth.noVerdict).toBe('only 1 interval after the warm-up of 1 mark (2 marks counted); a verdict needs 3');
-    expect((await findLeaks(reclaim, { marks: 'round 0 *', warmup: { percent: 50 } })).growth.noVerdict).toBe(
+    expect((await findLeaks(reclaim, { growth: { marks: 'round 0 *' } })).growth.noVerdict).toBe('only 1 interval after the warm-up of 1 mark (2 marks counted); a verdict needs 3');
+    expect((await findLeaks(reclaim, { growth: { marks: 'round 0 *', warmup: { percent: 50 } } })).growth.noVerdict).toBe(
       'only 1 interval after the warm-up of 1 mark (50% of 2 marks counted); a verdict needs 3',
     );
     const w = new TraceWriter();
     for (let i = 0; i < 2000; i++) w.alloc(48, ['leak.py:9']);
     // 62 windows of 32 events (as above); a warm-up of 61 leaves one.
-    expect((await findLeaks(traceFile(w.text()), { warmup: { intervals: 61 } })).growth.noVerdict).toBe(
+    expect((await findLeaks(traceFile(w.text()), { growth: { warmup: { intervals: 61 } } })).growth.noVerdict).toBe(
       'only 1 window after the warm-up of 61 windows (62 windows of 32 events; the trace has no usable marks); a verdict from windows needs 8',
     );
   });
@@ -166,7 +166,7 @@ describe('growth sampling', () => {
     const w = new TraceWriter();
     for (let i = 0; i < 20; i++) w.mark(`${String.fromCharCode(97 + i)}${'x'.repeat(100)}`);
     w.mark('stats');
-    const r = await findLeaks(traceFile(w.text()), { marks: 'a*' });
+    const r = await findLeaks(traceFile(w.text()), { growth: { marks: 'a*' } });
     expect(r.marks.count).toBe(21);
     expect(r.marks.labels).toHaveLength(9);
     expect(r.marks.labels.every((l) => l.label.length <= 61)).toBe(true);
@@ -185,7 +185,7 @@ describe('growth sampling', () => {
     const r = await findLeaks(traceFile(w.text()));
     expect(r.growth.boundaries).toBe(5);
     expect(r.growth.samples.map((s) => s.mark)).toEqual([null, 'iteration 1', 'iteration 2', 'iteration 3', 'iteration 4', 'iteration 5']);
-    const all = await findLeaks(traceFile(w.text()), { marks: '*', atEnd: true });
+    const all = await findLeaks(traceFile(w.text()), { instant: { atEnd: true }, growth: { marks: '*' } });
     expect(all.growth.boundaries).toBe(7);
   });
 
@@ -200,9 +200,9 @@ describe('growth sampling', () => {
       if (i <= 3) w.alloc(1000, ['cache.py:1']);
       w.mark(`i${i}`);
     }
-    const warm1 = await findLeaks(traceFile(w.text()), { warmup: { intervals: 0 } });
+    const warm1 = await findLeaks(traceFile(w.text()), { growth: { warmup: { intervals: 0 } } });
     expect(warm1.growth.firstSteadySample).toBe(0);
-    const warm3 = await findLeaks(traceFile(w.text()), { warmup: { intervals: 3 } });
+    const warm3 = await findLeaks(traceFile(w.text()), { growth: { warmup: { intervals: 3 } } });
     expect(warm3.growth.firstSteadySample).toBe(3);
     expect(warm3.growth.steadyIntervals).toBe(5);
     expect(warm3.sites[0]!.growth.class).toBe('retained_once');

@@ -123,7 +123,7 @@ describe('runBatch', () => {
       join(FIXTURES, 'startup-3.12.csv.gz'),
       join(FIXTURES, 'startup-3.13.csv.gz'),
     ];
-    const options = { top: 5, lenient: false };
+    const options = { sites: { top: 5 }, trace: { lenient: false } };
     const one = await runBatch({ task: 'analyze', inputs, options, jobs: 1 });
     const two = await runBatch({ task: 'analyze', inputs, options, jobs: 2 });
     expect(two).toEqual(one);

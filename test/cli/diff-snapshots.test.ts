@@ -21,7 +21,7 @@ const COMBOS: readonly [DiffKey, boolean][] = [
   ['filename', true],
 ];
 const expectedName = (key: DiffKey, cumulative: boolean): string => `expected-${key}${cumulative ? '-cumulative' : ''}.txt`;
-const cliArgs = (key: DiffKey, cumulative: boolean): string[] => ['--by', key, ...(cumulative ? ['--cumulative'] : []), '--format', 'tracemalloc'];
+const cliArgs = (key: DiffKey, cumulative: boolean): string[] => ['--by', key, ...(cumulative ? ['--cumulative'] : []), '--style', 'tracemalloc'];
 
 function linesOf(dir: string, key: DiffKey, cumulative: boolean, newFile = 'new.pickle'): string {
   const older = parseSnapshotPickle(readFileSync(join(dir, 'old.pickle')), 'old.pickle');

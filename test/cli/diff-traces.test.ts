@@ -64,13 +64,13 @@ describe('diff of two event traces', () => {
     expect(text.stdout).toMatch(/event traces compared at the end of the trace \(old event \d+; new event \d+\) \(live blocks by lineno\)/);
     expect(text.stdout).toMatch(/4\.69 KiB\s+\+4\.69 KiB\s+50\s+\+50\s+app\.py:31\n/);
     expect(text.stdout).toMatch(/live blocks\s+2\s+52\s+\+50/);
-    const byFile = memreplay(['diff', base, leaky, '--by', 'filename', '--format', 'tracemalloc']);
+    const byFile = memreplay(['diff', base, leaky, '--by', 'filename', '--style', 'tracemalloc']);
     expect(byFile.stdout).toBe(
       'app.py:0: size=4800 B (+4800 B), count=50 (+50), average=96 B\n' +
         'lib/cache.py:0: size=300 B (+0 B), count=1 (+0), average=300 B\n' +
         '(no stack) obj size class 2 (48-byte blocks):0: size=40 B (+0 B), count=1 (+0), average=40 B\n',
     );
-    const cumulative = memreplay(['diff', base, leaky, '--by', 'filename', '--cumulative', '--format', 'tracemalloc']);
+    const cumulative = memreplay(['diff', base, leaky, '--by', 'filename', '--cumulative', '--style', 'tracemalloc']);
     expect(cumulative.stdout.split('\n')[0]).toBe('main.py:0: size=5100 B (+4800 B), count=51 (+50), average=100 B'); // the cache's caller too
   });
 
@@ -85,7 +85,7 @@ describe('diff of two event traces', () => {
       { filename: 'app.py', lineno: 31 },
     ]);
     // Cumulative counts only the frames kept: main.py is gone at depth 1.
-    const cumulative = memreplay(['diff', base, leaky, '--by', 'filename', '--cumulative', '--depth', '1', '--format', 'tracemalloc']);
+    const cumulative = memreplay(['diff', base, leaky, '--by', 'filename', '--cumulative', '--depth', '1', '--style', 'tracemalloc']);
     expect(cumulative.stdout.split('\n')[0]).toBe('app.py:0: size=4800 B (+4800 B), count=50 (+50), average=96 B');
     expect(cumulative.stdout).not.toContain('main.py');
     const text = memreplay(['diff', base, leaky, '--depth', '2']);
@@ -194,7 +194,7 @@ describe('diff usage errors: one line, exit 2', () => {
   const { base, leaky } = traces();
   it.each([
     ['both inputs on standard input', ['diff', '-', '-'], /^memreplay: only one of OLD and NEW can be - \(standard input\)\n$/],
-    ['--json with --format tracemalloc', ['diff', base, leaky, '--json', '--format', 'tracemalloc'], /^memreplay: --json and --format tracemalloc are two different outputs/],
+    ['--json with --style tracemalloc', ['diff', base, leaky, '--json', '--style', 'tracemalloc'], /^memreplay: --json and --style tracemalloc are two different outputs/],
     ['a label for an event trace', ['diff', base, leaky, '--old-label', 'x'], /base\.csv: --old-label applies only to JSONL snapshot files; this is an event trace$/m],
     ['a mark that is not there', ['diff', base, leaky, '--at', 'nope'], /no mark labelled "nope" in the trace/],
     ['a missing file', ['diff', base, join(tempDir(), 'missing.csv')], /cannot read trace .*missing\.csv: no such file/],

@@ -59,8 +59,8 @@ describe('memreplay usage errors', () => {
   });
 
   it('name the choices of an option on one line, one part per bad value', () => {
-    expect(usageError(['analyze', TRACE, '--format', 'html', '--by', 'nope'])).toEqual([
-      'memreplay: --format "html": expected one of csv, jsonl; --by "nope": expected one of lineno, function, filename, traceback',
+    expect(usageError(['analyze', TRACE, '--trace-format', 'html', '--by', 'nope'])).toEqual([
+      'memreplay: --trace-format "html": expected one of csv, jsonl; --by "nope": expected one of lineno, function, filename, traceback',
       "Run 'memreplay analyze --help' for usage.",
     ]);
   });

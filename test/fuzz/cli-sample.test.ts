@@ -28,7 +28,7 @@ test(`${CASES} fuzz cases through the CLI: exit 0, or exit 2 with one line`, asy
     const { outcome } = await runCase(c, SEED, { slowMs: Number.POSITIVE_INFINITY });
     const event = c.kind === 'csv' || c.kind === 'jsonl';
     const args = event
-      ? ['stats', '-', ...(c.options.lenient ? ['--lenient'] : []), ...(c.options.format ? ['--format', c.options.format] : [])]
+      ? ['stats', '-', ...(c.options.lenient ? ['--lenient'] : []), ...(c.options.format ? ['--trace-format', c.options.format] : [])]
       : ['diff', '-', other];
     const r = memreplay(args, Buffer.from(c.bytes), dir, HEAP);
     const what = `case ${index} (${c.kind}, ${c.origin}${c.gzip ? ', gzip' : ''}): memreplay ${args.join(' ')}\n${r.stderr}`;

@@ -62,13 +62,13 @@ describe('recorded traces without their iteration marks', () => {
   });
 
   it('do not show the planted leak: its 12 requests are the last 1% of the events, too few windows to tell it from start-up', async () => {
-    const r = await findLeaks(withoutIterationMarks(LEAKY), { stopAtMark: 'stats', top: 100_000 });
+    const r = await findLeaks(withoutIterationMarks(LEAKY), { sites: { top: 100_000 }, instant: { at: 'stats' } });
     expect(r.growth.basis).toBe('windows');
     expect(r.growth.steadyLeakSites).toBe(0);
     const planted = r.sites.find((s) => s.location?.line === 11 && s.location.file.endsWith('planted_leak.py'));
     expect(planted?.growth.class).toBe('retained_once');
     // With the marks, the same replay finds it (recorded-leaks.test.ts).
-    expect((await findLeaks(LEAKY, { stopAtMark: 'stats' })).growth.steadyLeakSites).toBe(2);
+    expect((await findLeaks(LEAKY, { instant: { at: 'stats' } })).growth.steadyLeakSites).toBe(2);
   });
 });
 

@@ -26,7 +26,7 @@ describe('recorded traces', () => {
   });
 
   it('find the planted leak at its lines, growing every iteration', async () => {
-    const r = await findLeaks(LEAKY, { stopAtMark: 'stats' });
+    const r = await findLeaks(LEAKY, { instant: { at: 'stats' } });
     expect(r.growth.basis).toBe('marks');
     expect(r.growth.boundaries).toBe(12);
     const leaks = r.sites.filter((s) => s.growth.class === 'steady_leak');
@@ -42,7 +42,7 @@ describe('recorded traces', () => {
   });
 
   it('call the caches of the clean loop bounded or retained once, and no site a leak', async () => {
-    const r = await findLeaks(CLEAN, { stopAtMark: 'stats', top: 100_000 });
+    const r = await findLeaks(CLEAN, { sites: { top: 100_000 }, instant: { at: 'stats' } });
     expect(r.growth.steadyLeakSites).toBe(0);
     // The dict's lists of strings, filled for keys 0, 1, 2 in the first three requests: what grew after the
     // warm-up of one mark levelled off (bounded), what was filled within it stayed (retained once).

@@ -26,18 +26,18 @@ describe('formatAnalyzeText', () => {
 
   it('says next to the model check when --python overrides the version the trace says', async () => {
     const trace = join(FIXTURES, 'startup-3.11.csv.gz');
-    const overridden = await analyzeTrace(trace, { python: '3.8' });
+    const overridden = await analyzeTrace(trace, { trace: { python: '3.8' } });
     expect(overridden.python.overridesTrace).toBe(true);
     const other = formatAnalyzeText(overridden);
     expect(other).toMatch(/\nmodel check: [^\n]*\n {2}the trace says python 3\.11\.\d+, but --python 3\.8 chose the model: mismatches may come from the version, not the trace\n/);
-    const agreeing = await analyzeTrace(trace, { python: '3.11' });
+    const agreeing = await analyzeTrace(trace, { trace: { python: '3.11' } });
     expect('overridesTrace' in agreeing.python).toBe(false);
     expect(formatAnalyzeText(agreeing)).not.toContain('the trace says python');
     expect(formatAnalyzeText(await analyzeTrace(trace))).not.toContain('the trace says python');
   });
 
   it('counts one of a thing in the singular (startup-3.11: one arena released, one left)', async () => {
-    const text = formatAnalyzeText(await analyzeTrace(join(FIXTURES, 'startup-3.11.csv.gz'), { atEnd: true }));
+    const text = formatAnalyzeText(await analyzeTrace(join(FIXTURES, 'startup-3.11.csv.gz'), { instant: { atEnd: true } }));
     expect(text).toContain('arenas 2 from trace, 1 release confirmed, 0 mismatches');
     expect(text).toMatch(/^ {2}1 arena = 1\.00 MiB; 0 pools in use, 63 unused;/m);
     expect(text).not.toMatch(/\b1 (arenas|releases|blocks|pools|mismatches)\b/);
@@ -65,7 +65,7 @@ describe('formatAnalyzeText', () => {
     const file = join(tempDir(), 'stacks.csv');
     writeFileSync(file, w.text());
     expect(formatAnalyzeText(await analyzeTrace(file))).toMatch(/\nlive blocks at the end of the trace \(event 3, [\d.]+ s\) by lineno \(3 sites\):\n/);
-    expect(formatAnalyzeText(await analyzeTrace(file, { top: 1, by: 'traceback', depth: 1 }))).toMatch(
+    expect(formatAnalyzeText(await analyzeTrace(file, { sites: { top: 1, by: 'traceback', depth: 1 } }))).toMatch(
       /\nlive blocks at the end of the trace \(event 3, [\d.]+ s\) by traceback \(depth 1; top 1 of 3 sites\):\n/,
     );
   });

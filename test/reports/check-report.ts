@@ -2,7 +2,8 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LeaksOptions } from '../../src/analyzers/leaks.js';
+import { DEFAULT_LEAKS_OPTIONS, type LeaksOptions } from '../../src/analyzers/leaks.js';
+import { withDefaults, type Given } from '../../src/options/given.js';
 import { effectiveBudgets, type Budgets } from '../../src/check/budgets.js';
 import { reportOf as report, traceCheckOf, type CheckOptions, type CheckReport } from '../../src/check/run-check.js';
 import { checkTrace } from '../../src/run/check.js';
@@ -27,9 +28,9 @@ export function fixture(): Fixture {
 }
 
 /** What `memreplay check` does, in this thread: each trace in turn, failures apart. */
-export async function reportOf(files: string[], given: Budgets = {}, more: { leaks?: LeaksOptions; allowNoVerdict?: boolean; allowIncomplete?: boolean; allowInexact?: boolean } = {}): Promise<CheckReport> {
+export async function reportOf(files: string[], given: Budgets = {}, more: { leaks?: Given<LeaksOptions>; allowNoVerdict?: boolean; allowIncomplete?: boolean; allowInexact?: boolean } = {}): Promise<CheckReport> {
   const options: CheckOptions = {
-    leaks: more.leaks ?? {},
+    leaks: withDefaults(DEFAULT_LEAKS_OPTIONS, more.leaks),
     budgets: effectiveBudgets(given),
     budgetSources: { steadyLeakSites: 'default' },
     allowNoVerdict: more.allowNoVerdict ?? false,

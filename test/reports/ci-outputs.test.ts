@@ -102,7 +102,7 @@ describe('the instant of every figure', () => {
   it('is the --at mark when there is one, in text, JUnit, SARIF and GitHub outputs alike', async () => {
     const f = fixture();
     const trace = shutdownTrace(f.dir);
-    const report = await reportOf([trace], { siteLeakedBytes: 100, leakedBytes: 100 }, { leaks: { stopAtMark: 'stats' } });
+    const report = await reportOf([trace], { siteLeakedBytes: 100, leakedBytes: 100 }, { leaks: { instant: { at: 'stats' } } });
     const text = formatCheckText(report);
     expect(text).toContain(`remember (${f.dir}/app/server.py:42): +64 B per mark, 640 B live in 10 blocks at mark "stats"`);
     expect(text).toContain('bytes live at the reported instant, after suppressions (at mark "stats"): 640 B > 100 B');
@@ -134,7 +134,7 @@ describe('the instant of every figure', () => {
   it('is the end with --at-end, and a leak freed at shutdown says so and points to --at stats', async () => {
     const f = fixture();
     const trace = shutdownTrace(f.dir);
-    const report = await reportOf([trace], {}, { leaks: { atEnd: true } });
+    const report = await reportOf([trace], {}, { leaks: { instant: { atEnd: true } } });
     const text = formatCheckText(report);
     expect(text).toContain(`remember (${f.dir}/app/server.py:42): +64 B per mark, 0 B live at the end of the trace`);
     expect(text).toContain('(0 B live: freed after the last sample, at interpreter shutdown: --at stats shows the blocks while the interpreter is alive)');
@@ -148,7 +148,7 @@ describe('the instant of every figure', () => {
 
 describe('a trace without a leak verdict', () => {
   // 10 marks with a warm-up of 9 leave one interval: the rule needs 3.
-  const tooFew = { leaks: { warmup: { intervals: 9 } } };
+  const tooFew = { leaks: { growth: { warmup: { intervals: 9 } } } };
 
   it('fails the steady-state leak budget in every output, saying why', async () => {
     const f = fixture();
@@ -183,7 +183,7 @@ describe('a trace without a leak verdict', () => {
       expect(out).not.toContain('--warmup');
     }
     // With no warm-up at all there is nothing to lower either.
-    const noWarmup = await reportOf([file], {}, { leaks: { warmup: { intervals: 0 } } });
+    const noWarmup = await reportOf([file], {}, { leaks: { growth: { warmup: { intervals: 0 } } } });
     expect(formatCheckText(noWarmup)).not.toContain('--warmup');
   });
 
@@ -204,7 +204,7 @@ describe('a trace without a leak verdict', () => {
 
   it('still fails a real leak found besides', async () => {
     const f = fixture();
-    const report = await reportOf([f.leaky], {}, { leaks: { warmup: { intervals: 2 } }, allowNoVerdict: true });
+    const report = await reportOf([f.leaky], {}, { leaks: { growth: { warmup: { intervals: 2 } } }, allowNoVerdict: true });
     expect(report.traces[0]!.leaks.growth.noVerdict).toBeNull();
     expect(report.passed).toBe(false);
   });
@@ -225,7 +225,7 @@ describe('control characters from the trace', () => {
     const f = fixture();
     const trace = controlCharsTrace(f.dir);
     const label = `iteration 5${CONTROLS.slice(0, -2)}`;
-    return { dir: f.dir, report: await reportOf([trace], { siteLeakedBytes: 10, leakedBytes: 10 }, { leaks: { stopAtMark: label } }) };
+    return { dir: f.dir, report: await reportOf([trace], { siteLeakedBytes: 10, leakedBytes: 10 }, { leaks: { instant: { at: label } } }) };
   }
 
   it('never reach GitHub annotations raw, in messages or properties', async () => {

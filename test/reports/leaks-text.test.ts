@@ -22,14 +22,14 @@ describe('formatLeaksText', () => {
   it('counts a suppression rule that left out one block in the singular', async () => {
     // The sample trace leak-3.11: at its stats mark, leak.py:12 holds one list of 4,624 bytes.
     const rules = parseSuppressions('leak:/srv/app/leak.py:12\nleak:/srv/app/leak.py:29\n', 'accepted.supp');
-    const text = formatLeaksText(await findLeaks(join(ROOT, 'traces', 'leak-3.11.csv.gz'), { stopAtMark: 'stats', suppressions: rules }));
+    const text = formatLeaksText(await findLeaks(join(ROOT, 'traces', 'leak-3.11.csv.gz'), { instant: { at: 'stats' }, growth: { suppressions: rules } }));
     expect(text).toContain('\nsuppressed: 101 blocks, 7.64 KiB\n');
     expect(text).toContain('\n         1 block    4.52 KiB  leak:/srv/app/leak.py:12  (accepted.supp:1)\n');
     expect(text).toContain('\n       100 blocks   3.13 KiB  leak:/srv/app/leak.py:29  (accepted.supp:2)\n');
   });
 
   it('names the --by grouping of a trace with stacks', async () => {
-    const text = formatLeaksText(await findLeaks(join(ROOT, 'traces', 'leak-3.11.csv.gz'), { stopAtMark: 'stats', by: 'traceback', depth: 2, top: 1 }));
+    const text = formatLeaksText(await findLeaks(join(ROOT, 'traces', 'leak-3.11.csv.gz'), { sites: { by: 'traceback', depth: 2, top: 1 }, instant: { at: 'stats' } }));
     expect(text).toMatch(/^live at mark "stats" \(event 44,389, [\d.]+ s\): 10,386 blocks, 1\.15 MiB requested, in [\d,]+ sites by traceback \(depth 2\)$/m);
     expect(text).toContain('\nother live sites by bytes (top 1):\n');
   });

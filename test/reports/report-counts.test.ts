@@ -31,7 +31,7 @@ interface Rendered {
 }
 
 async function render(file: string, options: { atEnd?: boolean } = {}): Promise<Rendered> {
-  const data = await buildReport(file, options);
+  const data = await buildReport(file, { instant: options });
   return { data, md: formatReportMarkdown(data), html: pageText((await renderHtmlReport(data, { chartsHref: 'x.charts' })).html) };
 }
 

@@ -65,7 +65,7 @@ describe('SARIF output', () => {
 
   it('stays valid with a trace without a leak verdict: an error result at the trace, or a warning when allowed', async () => {
     const f = fixture();
-    const tooFew = { leaks: { warmup: { intervals: 9 } } };
+    const tooFew = { leaks: { growth: { warmup: { intervals: 9 } } } };
     for (const allowNoVerdict of [false, true]) {
       const log = JSON.parse(formatSarif(await reportOf([f.clean], {}, { ...tooFew, allowNoVerdict }), { sourceRoot: f.dir, toolVersion: '0.1.0' }));
       expect(validate(log), JSON.stringify(validate.errors)).toBe(true);

@@ -11,7 +11,7 @@ describe('generateSuppressions', () => {
   it('counts one site and its one block in the singular', async () => {
     // The sample trace leak-3.11: at its stats mark, leak.py:12 holds one list of 4,624 bytes.
     const file = join(ROOT, 'traces', 'leak-3.11.csv.gz');
-    const r = await findLeaks(file, { stopAtMark: 'stats' });
+    const r = await findLeaks(file, { instant: { at: 'stats' } });
     const site = r.sites.find((s) => s.key === 'remember (/srv/app/leak.py:12)')!;
     expect(site.blocks).toBe(1);
     const text = generateSuppressions('traces/leak-3.11.csv.gz', [site], r.groupedBy, ROOT);

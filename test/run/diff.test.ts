@@ -3,11 +3,11 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDiff, type DiffOptions } from '../../src/run/diff.js';
+import { DEFAULT_TRACE_SIDE_OPTIONS, runDiff, type DiffOptions } from '../../src/run/diff.js';
 
 const SNAPSHOTS = join(__dirname, '..', 'fixtures', 'tracemalloc', '3.13');
 const TRACE = join(__dirname, '..', 'fixtures', 'cpython-traces', 'startup-3.12.csv.gz');
-const options = (over: Partial<DiffOptions> = {}): DiffOptions => ({ by: 'lineno', cumulative: false, lenient: false, names: { old: 'OLD', new: 'NEW' }, ...over });
+const options = (over: Partial<DiffOptions> = {}): DiffOptions => ({ by: 'lineno', cumulative: false, side: DEFAULT_TRACE_SIDE_OPTIONS, names: { old: 'OLD', new: 'NEW' }, ...over });
 
 describe('runDiff', () => {
   it('compares two snapshots as snapshots, and two event traces by replaying each', async () => {
@@ -25,7 +25,7 @@ describe('runDiff', () => {
   });
 
   it('refuses options of event traces for snapshots, and --cumulative by traceback', async () => {
-    await expect(runDiff(join(SNAPSHOTS, 'old.pickle'), join(SNAPSHOTS, 'new.pickle'), options({ depth: 3 }))).rejects.toThrow(/^--depth applies to event traces/);
+    await expect(runDiff(join(SNAPSHOTS, 'old.pickle'), join(SNAPSHOTS, 'new.pickle'), options({ side: { ...DEFAULT_TRACE_SIDE_OPTIONS, depth: 3 } }))).rejects.toThrow(/^--depth applies to event traces/);
     await expect(runDiff(TRACE, TRACE, options({ by: 'traceback', cumulative: true }))).rejects.toThrow(/^--cumulative works with/);
   });
 });
