@@ -24,7 +24,7 @@
 // (vega), whose heap every garbage collection in the measured work must mark.
 import { analyzeTrace } from '../src/run/analyze.js';
 import { importTrace } from '../src/import/index.js';
-import { replayTrace } from '../src/replay/replay-trace.js';
+import { replayTrace } from '../src/run/replay-trace.js';
 import { Replayer } from '../src/replay/replayer.js';
 import type { ReplayView } from '../src/replay/replay-view.js';
 import { EventBatch } from '../src/events/event-batch.js';

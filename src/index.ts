@@ -1,9 +1,14 @@
 // The library's public entry point.
 
 export { analyzeTrace } from './run/analyze.js';
-export type { AnalyzeResult, AnalyzeOptions } from './analyzers/analyze.js';
+export { DEFAULT_TRACE_OPTIONS, TRACE_FORMATS, type TraceOptions } from './options/trace-options.js';
+export { DEFAULT_SITE_OPTIONS, DEFAULT_TOP, type SiteOptions } from './options/site-options.js';
+export { DEFAULT_AT_MARK, DEFAULT_INSTANT, type InstantOptions } from './options/instant-options.js';
+export { DEFAULT_GROWTH_OPTIONS, type GrowthOptions, type WarmupSpec } from './options/growth-options.js';
+export { withDefaults, type Given } from './options/given.js';
+export { DEFAULT_ANALYZE_OPTIONS, type AnalyzeResult, type AnalyzeOptions } from './analyzers/analyze.js';
 export type { JudgedInstant } from './analyzers/judged-instant.js';
-export { replayTrace, type ReplayedTrace, type ReplayTraceOptions } from './replay/replay-trace.js';
+export { replayTrace, type ReplayedTrace, type ReplayTraceOptions, type ReplayHooks } from './run/replay-trace.js';
 export { Replayer, ReplayStop, type ReplayObserver, type ReplayOptions } from './replay/replayer.js';
 export type { ReplayView, InterpreterView, ArenaFeedView, AnomaliesView, HighWaterView, AddressCheckView, SystemMallocView, ReplayPosition } from './replay/replay-view.js';
 export { importTrace, parseTraceBytes, type ImportOptions, type ImportSummary } from './import/index.js';
@@ -13,7 +18,7 @@ export { geometryFor, PYTHON_VERSIONS, type PythonVersion, type PymallocGeometry
 export { walkStats, countersStats, type PymallocStats } from './models/pymalloc/stats.js';
 export { formatDebugMallocStats } from './models/pymalloc/stats-text.js';
 export { MemreplayError, TraceFormatError, UsageError } from './errors.js';
-export { buildReport, DEFAULT_REPORT_LIMITS } from './run/report.js';
+export { buildReport, DEFAULT_REPORT_LIMITS, DEFAULT_REPORT_OPTIONS } from './run/report.js';
 export * from './analyzers/report-data.js';
 export { runBatch, defaultJobs, type BatchRequest, type BatchProgress } from './batch/pool.js';
 export { expandInputs, type ExpandOptions } from './batch/expand-inputs.js';
@@ -23,7 +28,7 @@ export { runTraceTasks, type TraceBatchRequest, type TraceBatchOutcome, type Tra
 export { defineTask, type BatchTask, type TaskContext } from './batch/task.js';
 export type { BatchOutcome, BatchFailure } from './batch/outcome.js';
 export { findLeaks } from './run/leaks.js';
-export { LeaksAnalysis, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
+export { DEFAULT_LEAKS_OPTIONS, LeaksAnalysis, type LeakListing, type LeaksOptions, type LeaksResult, type LeaksSite } from './analyzers/leaks.js';
 export { SITE_GROUPINGS, type SiteGrouping, type SiteGroupingOptions } from './analyzers/site-table.js';
 export { classifyGrowth, type GrowthClass, type GrowthEvidence, type GrowthVerdict } from './analyzers/growth-rule.js';
 export type { MarkCensus } from './replay/mark-census.js';
@@ -34,7 +39,7 @@ export { CHECK_SCHEMA, type CheckReport, type TraceCheck } from './check/run-che
 export { BUDGET_NAMES, type Budgets, type BudgetName } from './check/budgets.js';
 export { loadConfig, findConfig, CONFIG_FILE } from './check/config.js';
 export { compareSnapshots, diffSnapshots, type DiffKey, type StatisticDiff, type SnapshotDiffResult } from './analyzers/snapshot-diff.js';
-export { replayForDiff, runDiff, type DiffOptions, type DiffRun } from './run/diff.js';
+export { DEFAULT_TRACE_SIDE_OPTIONS, replayForDiff, runDiff, type DiffOptions, type DiffRun, type TraceSideOptions } from './run/diff.js';
 export { runStats, type StatsOptions, type StatsRun } from './run/stats.js';
 export { diffTraces, type TraceDiffResult } from './analyzers/trace-diff.js';
 export { readDiffInput, type DiffInput } from './import/snapshot-source.js';

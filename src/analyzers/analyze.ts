@@ -21,7 +21,7 @@ export type { Exactness, ExactnessState } from '../replay/exactness.js';
 import type { AddressMismatch } from '../replay/address-check.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-metrics.js';
 import type { HighWaterPoint } from '../replay/high-water.js';
-import type { ReplayedTrace } from '../replay/replay-trace.js';
+import type { ReplayedTrace } from '../replay/replayed-trace.js';
 import type { ArenaFeedView, ReplayView } from '../replay/replay-view.js';
 import { ImportContext } from '../import/import-context.js';
 import { ArenaPeakObserver } from './arena-peak.js';

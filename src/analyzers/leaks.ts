@@ -17,7 +17,7 @@ import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
-import { completenessOfReplay } from '../replay/replay-trace.js';
+import { completenessOfReplay } from '../replay/replayed-trace.js';
 import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 import { SuppressionMatcher } from '../suppressions/suppressions.js';
 import { globMatcher } from '../suppressions/glob.js';

@@ -17,7 +17,7 @@
 import { parseFrame } from '../events/frame-text.js';
 import { SnapshotBuilder, type Snapshot, type SnapshotFrame } from '../events/snapshot.js';
 import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
-import type { ReplayedTrace } from '../replay/replay-trace.js';
+import type { ReplayedTrace } from '../replay/replayed-trace.js';
 import type { AnalyzeResult } from './analyze.js';
 import { walkLiveSites } from './live-sites.js';
 import { SiteTable } from './site-table.js';

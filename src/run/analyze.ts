@@ -4,7 +4,7 @@
 
 import { ImportContext } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
-import { replayTrace, type ReplayHooks } from '../replay/replay-trace.js';
+import { replayTrace, type ReplayHooks } from './replay-trace.js';
 import { analyzeReplayed, DEFAULT_ANALYZE_OPTIONS, judgedStateCapture, type AnalyzeOptions, type AnalyzeResult } from '../analyzers/analyze.js';
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
 import { judgedMarkLabel } from '../options/instant-options.js';

@@ -5,7 +5,7 @@
 import type { LeaksOptions } from '../analyzers/leaks.js';
 import type { BudgetRules, Budgets } from '../check/budgets.js';
 import { checkedTraceOf, leakOptionsForBudgets, type CheckedTrace } from '../check/run-check.js';
-import type { ReplayHooks } from '../replay/replay-trace.js';
+import type { ReplayHooks } from './replay-trace.js';
 import { findLeaks } from './leaks.js';
 
 /** One trace against the budgets (the part that can run on a worker: plain data in and out). */

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
 import { readDiffInput, type DiffInput } from '../import/snapshot-source.js';
 import { traceDisplayName } from '../import/source.js';
-import { replayTrace, type ReplayHooks } from '../replay/replay-trace.js';
+import { replayTrace, type ReplayHooks } from './replay-trace.js';
 import { analyzeReplayed, judgedStateCapture } from '../analyzers/analyze.js';
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
 import { DEFAULT_SITE_GROUPING } from '../analyzers/site-table.js';

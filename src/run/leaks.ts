@@ -4,7 +4,7 @@
 
 import { ImportContext } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
-import { replayTrace, type ReplayHooks } from '../replay/replay-trace.js';
+import { replayTrace, type ReplayHooks } from './replay-trace.js';
 import { DEFAULT_LEAKS_OPTIONS, LeaksAnalysis, type LeaksOptions, type LeaksResult } from '../analyzers/leaks.js';
 import { judgedMarkLabel } from '../options/instant-options.js';
 import { withDefaults, type Given } from '../options/given.js';

@@ -4,7 +4,8 @@
 
 import type { ImportContext } from '../import/import-context.js';
 import type { ReplayView } from '../replay/replay-view.js';
-import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import { replayTrace } from './replay-trace.js';
+import type { TraceOptions } from '../options/trace-options.js';
 import type { LiveBlocksSummary } from '../analyzers/live-sites.js';
 import { PeakCapture, type AlongTheWay } from '../analyzers/peak-sites.js';
 import type { SiteGroupingOptions } from '../analyzers/site-table.js';
@@ -20,7 +21,7 @@ export async function captureAtEvents(
   path: string,
   events: readonly number[],
   ctx: ImportContext,
-  options: ReplayTraceOptions,
+  trace: TraceOptions,
   top: number,
   sites: SiteGroupingOptions,
   atPeak: (r: ReplayView, ctx: ImportContext) => void,
@@ -30,6 +31,6 @@ export async function captureAtEvents(
   const capture = new PeakCapture(events, ctx, top, sites, atPeak, scratch);
   const stop = Math.max(capture.lastEvent, along.untilEvent);
   if (stop === 0) return capture.live;
-  await replayTrace(path, { ...options, context: ctx, stopAtEvent: stop, observers: [capture, ...along.observers] });
+  await replayTrace(path, { ...trace, context: ctx, stopAtEvent: stop, observers: [capture, ...along.observers] });
   return capture.live;
 }

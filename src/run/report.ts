@@ -24,7 +24,7 @@ import { ImportContext } from '../import/import-context.js';
 import { requireRegularFile, traceDisplayName } from '../import/source.js';
 import { countersStats } from '../models/pymalloc/stats.js';
 import { HIGH_WATER_DESCRIPTIONS } from '../events/high-water-metrics.js';
-import { replayTrace } from '../replay/replay-trace.js';
+import { replayTrace } from './replay-trace.js';
 import type { ReplayView } from '../replay/replay-view.js';
 import { analyzeReplayed, judgedStateOf, type JudgedState } from '../analyzers/analyze.js';
 import { arenaMapOf } from '../analyzers/arena-map.js';

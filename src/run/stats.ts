@@ -8,7 +8,7 @@ import { interpreterStats } from '../analyzers/interpreter-stats.js';
 import type { PymallocStats } from '../models/pymalloc/stats.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
-import { replayTrace } from '../replay/replay-trace.js';
+import { replayTrace } from './replay-trace.js';
 import type { StatsDocument } from '../reports/json/stats-json.js';
 import type { TraceOptions } from '../options/trace-options.js';
 

@@ -3,7 +3,8 @@
 // arena records only when that version places blocks and arenas alike.
 
 import { geometryFor, sameBlockPlacement, type PythonVersion } from '../models/pymalloc/geometry.js';
-import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import { replayTrace } from './replay-trace.js';
+import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
 import { CaptureAtMark } from '../analyzers/judged-instant.js';
 import type { WhatIfVersion } from '../analyzers/report-data.js';
@@ -19,11 +20,12 @@ export async function whatIfReplay(
   traceVersion: PythonVersion,
   /** The mark the report judges at (null: the end). */
   judgedMark: string | null,
-  options: Omit<ReplayTraceOptions, 'python' | 'ignoreArenaRecords' | 'observers' | 'context'> = {},
+  /** How the trace is read; its python is replaced by `version`. */
+  trace: TraceOptions = DEFAULT_TRACE_OPTIONS,
 ): Promise<WhatIfVersion> {
   const peak = new ArenaPeakObserver();
   const judged = new CaptureAtMark(judgedMark, whatIfJudgedOf);
   const ignoreArenaRecords = !sameBlockPlacement(geometryFor(version), geometryFor(traceVersion));
-  const { replayer } = await replayTrace(path, { ...options, python: version, ignoreArenaRecords, observers: [peak, judged] });
+  const { replayer } = await replayTrace(path, { ...trace, python: version, ignoreArenaRecords, observers: [peak, judged] });
   return whatIfOfReplay(replayer, peak, judged.valueAt(replayer));
 }

@@ -11,7 +11,7 @@ import { ArenaPeakObserver } from '../../src/analyzers/arena-peak.js';
 import { TIMELINE_METRICS, type TimelineValues } from '../../src/analyzers/report-data.js';
 import { readTimelineMetrics, TimelineObserver } from '../../src/analyzers/timeline.js';
 import { countersStats, type PymallocStats } from '../../src/models/pymalloc/stats.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import type { Replayer } from '../../src/replay/replayer.js';
 import { alloc, free, mark, replayText } from './trace-text.js';
 

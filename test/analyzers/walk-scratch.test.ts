@@ -14,7 +14,7 @@ import { walkLiveSites } from '../../src/analyzers/live-sites.js';
 import { SiteTable } from '../../src/analyzers/site-table.js';
 import { PairSet, SHARED, SlotOwners, WalkScratch } from '../../src/analyzers/walk-scratch.js';
 import { fullCollection } from '../../src/memory-guard.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import type { Replayer } from '../../src/replay/replayer.js';
 import { writeSyntheticTrace } from '../synthetic-trace-file.js';
 

@@ -8,7 +8,7 @@ import { ArenaPeakObserver } from '../../src/analyzers/arena-peak.js';
 import { CaptureAtMark } from '../../src/analyzers/judged-instant.js';
 import { whatIfJudgedOf, whatIfOfReplay } from '../../src/analyzers/what-if.js';
 import { whatIfReplay } from '../../src/run/what-if-replay.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import { replayText } from './trace-text.js';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countersStats, walkStats } from '../../src/models/pymalloc/stats.js';
 import { formatDebugMallocStats, pymallocPartOf } from '../../src/models/pymalloc/stats-text.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import type { Replayer } from '../../src/replay/replayer.js';
 
 const DIR = join(__dirname, '..', 'fixtures', 'cpython-traces');

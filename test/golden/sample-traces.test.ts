@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { findLeaks } from '../../src/run/leaks.js';
 import { walkStats } from '../../src/models/pymalloc/stats.js';
 import { formatDebugMallocStats, pymallocPartOf } from '../../src/models/pymalloc/stats-text.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import type { Replayer } from '../../src/replay/replayer.js';
 import { memreplay, ROOT } from '../cli/helpers.js';
 
@@ -103,7 +103,7 @@ describe('memreplay check traces/*.csv.gz', () => {
   });
 
   it('passes churn because its window of kept requests stops growing: the same live bytes at every mark from `iteration 3` on', async () => {
-    const r = await findLeaks(join(DIR, 'churn-3.11.csv.gz'), { stopAtMark: 'stats', top: 100_000 });
+    const r = await findLeaks(join(DIR, 'churn-3.11.csv.gz'), { sites: { top: 100_000 }, instant: { at: 'stats' } });
     expect(r.growth.steadyIntervals).toBe(10);
     const make = r.sites.find((s) => s.key === 'make (/srv/app/churn.py:10)')!;
     // Grew in the first intervals after the warm-up, then levelled off: bounded.
@@ -112,7 +112,7 @@ describe('memreplay check traces/*.csv.gz', () => {
   });
 
   it('passes reclaim because every round frees what it filled: its strings go back to two survivors at each "freed" mark', async () => {
-    const r = await findLeaks(join(DIR, 'reclaim-3.11.csv.gz'), { stopAtMark: 'stats', top: 100_000 });
+    const r = await findLeaks(join(DIR, 'reclaim-3.11.csv.gz'), { sites: { top: 100_000 }, instant: { at: 'stats' } });
     expect(r.growth.samples.map((s) => s.mark)).toEqual([
       null,
       'round 0 filled',

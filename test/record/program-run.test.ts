@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import type { ReplayView } from '../../src/replay/replay-view.js';
 import { tempDir } from '../cli/helpers.js';
 import { findPython, memreplay, readTrace, records, ROOT, run, titleFor, WORKLOADS } from './helpers.js';

@@ -25,7 +25,7 @@ import { geometryFor, type PythonVersion } from '../../src/models/pymalloc/geome
 import { PymallocModel } from '../../src/models/pymalloc/pymalloc-model.js';
 import { formatDebugMallocStats } from '../../src/models/pymalloc/stats-text.js';
 import { countersStats, walkStats } from '../../src/models/pymalloc/stats.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import { Replayer } from '../../src/replay/replayer.js';
 
 const FULL_VERSION: Record<string, string> = { '3.8': '3.8.18', '3.11': '3.11.7' };

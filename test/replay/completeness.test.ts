@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { completenessOf, endMarkOf } from '../../src/replay/completeness.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import { tempDir } from '../cli/helpers.js';
 
 const RECORDER = '# recorder: memreplay record, embedding launcher: PyMem_SetAllocator (OBJ, MEM)';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exactnessOf } from '../../src/replay/exactness.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import { tempDir } from '../cli/helpers.js';
 import { exactTraceText, INEXACT_FIXTURE } from './inexact-trace.js';
 

@@ -6,7 +6,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import { SLOT_EMPTY, SLOT_FREED, SLOT_LIVE } from '../../src/replay/live-blocks.js';
 import { PoolBlocks } from '../../src/replay/pool-blocks.js';
 import { PymallocModel } from '../../src/models/pymalloc/pymalloc-model.js';

@@ -10,7 +10,7 @@ import { buildReport } from '../../src/run/report.js';
 import { findLeaks } from '../../src/run/leaks.js';
 import { parseSuppressions } from '../../src/suppressions/suppressions.js';
 import { countersStats } from '../../src/models/pymalloc/stats.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import { BYTES_PEAK_EVENT, LEAK_EVENT, pinningTrace, TOTAL_EVENTS } from '../analyzers/pinning-trace.js';
 import { writeTrace } from '../analyzers/trace-text.js';
 
@@ -51,18 +51,18 @@ describe('buildReport on a trace where one block pins an arena', () => {
   });
 
   it('names sites as --by asks in every table, and passes the growth options to the leak section', async () => {
-    const d = await buildReport(path, { by: 'traceback', depth: 2, warmup: { percent: 50 } });
+    const d = await buildReport(path, { sites: { by: 'traceback', depth: 2 }, growth: { warmup: { percent: 50 } } });
     expect(d.analyze.liveBlocks).toMatchObject({ groupedBy: 'traceback', depth: 2 });
     expect(d.analyze.liveBlocks.groups.map((g) => g.key)).toEqual(['main.py:2; leak.py:5']);
     expect(d.highWater.arenas.live.groups.map((g) => g.key)).toEqual(['main.py:1; app.py:10', 'main.py:2; leak.py:5']);
     expect(d.pinning.judged).toMatchObject({ groupedBy: 'traceback', depth: 2 });
     expect(d.pinning.judged.sitesByArenasPinned[0]!.site).toBe('main.py:2; leak.py:5');
-    expect(d.leaks).toEqual(await findLeaks(path, { by: 'traceback', depth: 2, warmup: { percent: 50 } }));
+    expect(d.leaks).toEqual(await findLeaks(path, { sites: { by: 'traceback', depth: 2 }, growth: { warmup: { percent: 50 } } }));
     expect(d.leaks.growth.warmup).toBeGreaterThan((await findLeaks(path)).growth.warmup);
   });
 
   it('leaves suppressed blocks out of the leak section only: the allocator sections still show them', async () => {
-    const d = await buildReport(path, { suppressions: parseSuppressions('leak:leak.py:5\n', 'accepted.supp') });
+    const d = await buildReport(path, { growth: { suppressions: parseSuppressions('leak:leak.py:5\n', 'accepted.supp') } });
     expect(d.leaks.sites).toEqual([]);
     expect(d.leaks.suppressions).toEqual([{ pattern: 'leak.py:5', file: 'accepted.supp', line: 1, blocks: 1, bytes: 10 }]);
     expect(d.pinning.judged.sitesByArenasPinned[0]!.site).toBe('leak.py:5');
@@ -93,7 +93,7 @@ describe('buildReport on a real CPython trace (startup-3.11)', () => {
     expect(JSON.parse(JSON.stringify(d))).toEqual(d); // plain data, as a worker posts it
     expect(d.analyze).toEqual(analyze);
     // The leak section is at the recorder's `stats` mark (interpreter alive), as `leaks --at stats`, from the same replay.
-    expect(d.leaks).toEqual(await findLeaks(path, { stopAtMark: 'stats' }));
+    expect(d.leaks).toEqual(await findLeaks(path, { instant: { at: 'stats' } }));
     expect(d.leaks.at.mark).toBe('stats');
     for (const m of TIMELINE_METRICS) {
       const max = Math.max(...d.timeline.buckets.map((b) => b.max[m]));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLeaks } from '../../src/run/leaks.js';
 import { tempDir } from '../cli/helpers.js';
-import { iterationsTrace, MAIN, TraceWriter } from './trace-writer.js';
+import { iterationsTrace, MAIN, TraceWriter } from '../analyzers/trace-writer.js';
 
 function traceFile(text: string, name = 't.csv'): string {
   const file = join(tempDir(), name);
@@ -94,7 +94,7 @@ describe('findLeaks', () => {
   });
 
   it('reports the blocks live at a mark with --at, and growth up to it', async () => {
-    const r = await findLeaks(traceFile(iterationsTrace(10, true)), { stopAtMark: 'iteration 5' });
+    const r = await findLeaks(traceFile(iterationsTrace(10, true)), { instant: { at: 'iteration 5' } });
     expect(r.at).toMatchObject({ mark: 'iteration 5', end: false });
     expect(r.growth.boundaries).toBe(5);
     expect(r.sites[0]!.requestedBytes).toBe(5 * 64);
@@ -103,21 +103,23 @@ describe('findLeaks', () => {
 
   it('groups by function, file or the innermost frames of the traceback', async () => {
     const file = traceFile(iterationsTrace(6, true));
-    const byFunction = await findLeaks(file, { by: 'function' });
+    const byFunction = await findLeaks(file, { sites: { by: 'function' } });
     expect(byFunction.sites.map((s) => s.key)).toContain('remember (app/server.py)');
-    const byFile = await findLeaks(file, { by: 'filename' });
+    const byFile = await findLeaks(file, { sites: { by: 'filename' } });
     expect(byFile.sites.map((s) => s.key)).toEqual(['app/server.py', 'app/cache.py', 'lib/python3.11/json/decoder.py']);
-    const byTraceback = await findLeaks(file, { by: 'traceback', depth: 2 });
+    const byTraceback = await findLeaks(file, { sites: { by: 'traceback', depth: 2 } });
     expect(byTraceback.sites[0]!.key).toBe('handle (app/server.py:30); remember (app/server.py:42)');
   });
 
   it('leaves suppressed blocks out of sites and growth and counts them per rule', async () => {
     const r = await findLeaks(traceFile(iterationsTrace(10, true)), {
-      suppressions: [
-        { pattern: 'remember', file: 's.txt', line: 1 },
-        { pattern: 'json/*', file: 's.txt', line: 2 },
-        { pattern: 'nothing', file: 's.txt', line: 3 },
-      ],
+      growth: {
+        suppressions: [
+          { pattern: 'remember', file: 's.txt', line: 1 },
+          { pattern: 'json/*', file: 's.txt', line: 2 },
+          { pattern: 'nothing', file: 's.txt', line: 3 },
+        ],
+      },
     });
     expect(r.growth.steadyLeakSites).toBe(0);
     expect(r.totals.suppressedBlocks).toBe(30);
@@ -138,7 +140,7 @@ describe('findLeaks', () => {
     }
     const all = await findLeaks(traceFile(w.text()));
     expect(all.growth.boundaries).toBe(12);
-    const iterations = await findLeaks(traceFile(w.text()), { marks: 'iteration *' });
+    const iterations = await findLeaks(traceFile(w.text()), { growth: { marks: 'iteration *' } });
     expect(iterations.growth.boundaries).toBe(6);
     expect(iterations.sites[0]!.growth.liveBytes).toEqual([0, 64, 128, 192, 256, 320, 384]);
   });

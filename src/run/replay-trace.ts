@@ -1,18 +1,22 @@
-// Replay one trace file end to end: import (streaming) -> replayer, stopping
-// early when asked (--at LABEL / --at-event N).
+// Replay one trace file end to end: open it, import it (streaming) into the
+// replayer, stopping early when asked (a mark, or --at-event N). It opens
+// files, so it is the drivers' own step; what it returns
+// (replay/replayed-trace.ts) is what analyzers read.
 
 import { count } from '../text/units.js';
 import { MemreplayError, TraceLimitError } from '../errors.js';
 import { ArenaLimitError } from '../models/pymalloc/pymalloc-model.js';
-import { LiveBlockLimitError } from './live-blocks.js';
+import { LiveBlockLimitError } from '../replay/live-blocks.js';
 import { ImportContext } from '../import/import-context.js';
 import { importTrace, type ImportOptions, type ImportSummary } from '../import/index.js';
 import { traceDisplayName } from '../import/source.js';
 import type { TraceFormatName } from '../import/types.js';
-import { completenessOf, type Completeness } from './completeness.js';
-import { markCensusObserver, noMarkLabelled } from './missing-mark.js';
-import { Replayer, ReplayStop, type ReplayOptions } from './replayer.js';
-import type { ReplayObserver, ReplayView } from './replay-view.js';
+import { markCensusObserver, noMarkLabelled } from '../replay/missing-mark.js';
+import { completenessOfReplay, type ReplayedTrace } from '../replay/replayed-trace.js';
+import { Replayer, ReplayStop, type ReplayOptions } from '../replay/replayer.js';
+import type { ReplayObserver } from '../replay/replay-view.js';
+
+export type { ReplayedTrace } from '../replay/replayed-trace.js';
 
 export interface ReplayTraceOptions extends ReplayOptions, Omit<ImportOptions, 'context'> {
   /**
@@ -39,23 +43,7 @@ export interface ReplayHooks {
   readonly stdin?: ImportOptions['stdin'];
 }
 
-export interface ReplayedTrace {
-  readonly replayer: ReplayView;
-  readonly ctx: ImportContext;
-  /** Null when the replay stopped before the end of the file. */
-  readonly summary: ImportSummary | null;
-  /** The format read and whether the file was gzip, known however early the replay stopped. */
-  readonly source: { readonly format: TraceFormatName; readonly gzip: boolean };
-  /** True when the replay stopped at the requested mark or event. */
-  readonly stoppedEarly: boolean;
-  /** Whether the trace holds the whole run (its `end` mark, or what its metadata says). */
-  readonly completeness: Completeness;
-}
 
-/** The completeness of what a replayer has read so far. */
-export function completenessOfReplay(replayer: ReplayView, stoppedEarly: boolean): Completeness {
-  return completenessOf(replayer.traceMeta, { events: replayer.events, lastMark: replayer.lastMark, lastMarkEvent: replayer.lastMarkEvent, stoppedEarly });
-}
 
 export async function replayTrace(path: string, options: ReplayTraceOptions = {}): Promise<ReplayedTrace> {
   const ctx = options.context ?? new ImportContext(traceDisplayName(path), options.lenient ?? false);

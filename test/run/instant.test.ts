@@ -1,4 +1,4 @@
-// The one judged instant (judged-instant.ts): analyze and every section of
+// The one judged instant (options/instant-options.ts): analyze and every section of
 // the report take their live blocks, fragmentation and pinning at the trace's
 // `stats` mark when it has one, captured during the one replay, and at the
 // end with atEnd or without the mark. The trace is the pinning trace (one
@@ -7,10 +7,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/run/analyze.js';
-import { CaptureAtMark } from '../../src/analyzers/judged-instant.js';
 import { buildReport } from '../../src/run/report.js';
-import { replayText, writeTrace, mark } from './trace-text.js';
-import { BYTES_PEAK_EVENT, pinningTrace, TOTAL_EVENTS } from './pinning-trace.js';
+import { writeTrace, mark } from '../analyzers/trace-text.js';
+import { BYTES_PEAK_EVENT, pinningTrace, TOTAL_EVENTS } from '../analyzers/pinning-trace.js';
 
 const APP_BLOCKS = 548;
 const APP_SIZE = 512;
@@ -44,7 +43,7 @@ describe('the judged instant', () => {
   });
 
   it('analyze with atEnd, or on a trace without the mark, judges the end: the blocks freed after the mark are gone', async () => {
-    for (const a of [await analyzeTrace(marked, { atEnd: true }), await analyzeTrace(unmarked)]) {
+    for (const a of [await analyzeTrace(marked, { instant: { atEnd: true } }), await analyzeTrace(unmarked)]) {
       expect(a.at).toMatchObject({ event: TOTAL_EVENTS + 1, mark: null, end: true });
       expect(a.judged.liveBlocks).toBe(1);
       expect(a.judged.liveRequestedBytes).toBe(LEAK_SIZE);
@@ -55,7 +54,7 @@ describe('the judged instant', () => {
 
   it('the whole-trace figures do not move with the instant', async () => {
     const atMark = await analyzeTrace(marked);
-    const atEnd = await analyzeTrace(marked, { atEnd: true });
+    const atEnd = await analyzeTrace(marked, { instant: { atEnd: true } });
     expect(atMark.events).toEqual(atEnd.events);
     expect(atMark.highWater).toEqual(atEnd.highWater);
     expect(atMark.verification).toEqual(atEnd.verification);
@@ -78,7 +77,7 @@ describe('the judged instant', () => {
   });
 
   it('the report with atEnd judges the end in every section', async () => {
-    const d = await buildReport(marked, { atEnd: true, whatIf: ['3.8', '3.11'] });
+    const d = await buildReport(marked, { instant: { atEnd: true }, whatIf: ['3.8', '3.11'] });
     expect(d.at).toMatchObject({ event: TOTAL_EVENTS + 1, end: true });
     expect(d.leaks.at.end).toBe(true);
     expect(d.leaks.totals.liveBlocks).toBe(1);
@@ -89,18 +88,7 @@ describe('the judged instant', () => {
   });
 
   it('a report at a mark the trace lacks is refused, and at and atEnd together are a usage error', async () => {
-    await expect(buildReport(unmarked, { at: 'stats' })).rejects.toThrow(/no mark labelled "stats"/);
-    await expect(buildReport(marked, { at: 'stats', atEnd: true })).rejects.toThrow(/not both/);
-  });
-
-  it('CaptureAtMark takes its value once, at the first mark with its label, and at the end without one', () => {
-    const lines = [mark('stats'), ...pinningTrace().slice(0, 3), mark('stats')];
-    const atMark = new CaptureAtMark('stats', (r) => r.liveBlockCount);
-    const never = new CaptureAtMark(null, (r) => r.liveBlockCount);
-    const { replayer } = replayText(lines, '3.8.18', { observers: [atMark, never] });
-    expect(atMark.atMark).toBe(true);
-    expect(atMark.valueAt(replayer)).toMatchObject({ value: 0, at: { event: 1, mark: 'stats', end: false } });
-    expect(never.atMark).toBe(false);
-    expect(never.valueAt(replayer)).toMatchObject({ value: 3, at: { event: 5, mark: null, end: true } });
+    await expect(buildReport(unmarked, { instant: { at: 'stats' } })).rejects.toThrow(/no mark labelled "stats"/);
+    await expect(buildReport(marked, { instant: { at: 'stats', atEnd: true } })).rejects.toThrow(/not both/);
   });
 });

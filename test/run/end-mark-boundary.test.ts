@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLeaks } from '../../src/run/leaks.js';
 import { tempDir } from '../cli/helpers.js';
-import { iterationsTrace } from './trace-writer.js';
+import { iterationsTrace } from '../analyzers/trace-writer.js';
 
 describe('the end mark and leak boundaries', () => {
   it('the trace\'s own end mark is no boundary, like stats and final', async () => {
