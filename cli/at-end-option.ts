@@ -1,6 +1,7 @@
 // --at-end for the commands that judge one instant of the whole trace
-// (analyze, report): the default instant is the trace's `stats` mark when it
-// has one, else the end (src/analyzers/judged-instant.ts).
+// (analyze, report), and --at/--at-end mapped into InstantOptions: the
+// default instant is the trace's `stats` mark when it has one, else the end
+// (src/options/instant-options.ts).
 
 import type { Argv } from 'yargs';
 import type { InstantOptions } from '../src/options/instant-options.js';

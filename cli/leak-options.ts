@@ -1,6 +1,7 @@
 // Options shared by `leaks` and `check` (and, but for --at and
 // --gen-suppressions, `report`'s leak section): how sites are grouped
-// (site-options.ts), how growth is measured, where suppressions come from.
+// (site-options.ts), how growth is measured, where suppressions come from;
+// mapped into LeaksOptions' groups (src/options/).
 
 import type { Argv } from 'yargs';
 import type { LeaksOptions } from '../src/analyzers/leaks.js';
