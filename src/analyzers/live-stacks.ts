@@ -10,6 +10,7 @@ import { blockSize } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
 import type { ReplayView } from '../replay/replay-view.js';
+import type { TraceInstant } from './report-data.js';
 
 /** What a flame graph's widths measure. */
 export const STACK_WEIGHTS = ['requested', 'block-bytes', 'blocks'] as const;
@@ -71,4 +72,22 @@ export function liveStacksOf(r: ReplayView, table: StackTable): LiveStacks {
   // A stable sort: equal stacks keep the table's order, so the output is the same every run.
   stacks.sort((a, b) => b.requestedBytes - a.requestedBytes);
   return { total: { blocks: totalBlocks, requestedBytes: totalRequested, blockBytes: totalOccupied }, stacks };
+}
+
+/** Which instant to look at. */
+export type StacksInstant =
+  | { readonly kind: 'footprint-peak' }
+  | { readonly kind: 'mark'; readonly label: string }
+  | { readonly kind: 'event'; readonly event: number }
+  | { readonly kind: 'end' };
+
+export interface LiveStacksAt {
+  readonly file: string;
+  readonly python: string;
+  /** How the instant was chosen, and where it is. */
+  readonly instant: StacksInstant['kind'];
+  readonly at: TraceInstant;
+  /** The footprint (arenas x arena size + C library bytes) at that instant's peak; with `footprint-peak` only. */
+  readonly footprintBytes: number | null;
+  readonly live: LiveStacks;
 }

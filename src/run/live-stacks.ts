@@ -13,33 +13,14 @@ import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { ReplayView } from '../replay/replay-view.js';
 import { instantOf } from '../analyzers/instant.js';
-import { liveStacksOf, type LiveStacks } from '../analyzers/live-stacks.js';
-import type { TraceInstant } from '../analyzers/report-data.js';
+import { liveStacksOf, type LiveStacksAt, type StacksInstant } from '../analyzers/live-stacks.js';
 import { fullCollection } from '../memory-guard.js';
-
-/** Which instant to look at. */
-export type StacksInstant =
-  | { readonly kind: 'footprint-peak' }
-  | { readonly kind: 'mark'; readonly label: string }
-  | { readonly kind: 'event'; readonly event: number }
-  | { readonly kind: 'end' };
 
 export interface LiveStacksOptions {
   readonly python?: PythonVersion;
   readonly format?: TraceFormatName;
   readonly lenient?: boolean;
   readonly instant: StacksInstant;
-}
-
-export interface LiveStacksAt {
-  readonly file: string;
-  readonly python: string;
-  /** How the instant was chosen, and where it is. */
-  readonly instant: StacksInstant['kind'];
-  readonly at: TraceInstant;
-  /** The footprint (arenas x arena size + C library bytes) at that instant's peak; with `footprint-peak` only. */
-  readonly footprintBytes: number | null;
-  readonly live: LiveStacks;
 }
 
 export async function liveStacksAt(path: string, options: LiveStacksOptions): Promise<LiveStacksAt> {
