@@ -47,10 +47,18 @@ class FlatTree {
   readonly blocks: number[] = [0];
   readonly requested: number[] = [0];
   readonly occupied: number[] = [0];
-  private readonly childIndex = new Map<string, number>();
+  /** Frame text -> a small id, so that a child is found by a number, not by hashing a long key. */
+  private readonly frameIds = new Map<string, number>();
+  /** parent * FRAME_ID_SPAN + frame id -> child node. */
+  private readonly childIndex = new Map<number, number>();
 
   child(parent: number, frame: string): number {
-    const key = `${parent}\u0000${frame}`;
+    let frameId = this.frameIds.get(frame);
+    if (frameId === undefined) {
+      frameId = this.frameIds.size;
+      this.frameIds.set(frame, frameId);
+    }
+    const key = parent * FRAME_ID_SPAN + frameId;
     let id = this.childIndex.get(key);
     if (id === undefined) {
       id = this.frame.length;
@@ -74,7 +82,19 @@ class FlatTree {
   figures(node: number): StackFigures {
     return { blocks: this.blocks[node]!, requestedBytes: this.requested[node]!, blockBytes: this.occupied[node]! };
   }
+
+  /** Every node's figure of one weight. */
+  weights(weight: StackWeight): readonly number[] {
+    return weight === 'requested' ? this.requested : weight === 'blocks' ? this.blocks : this.occupied;
+  }
 }
+
+/**
+ * Distinct frames are at most the stack table's 4 M (MAX_DISTINCT_FRAMES),
+ * so parent * 2^23 + frame stays an exact double for up to 2^30 nodes, far
+ * more than the table's stacks can make.
+ */
+const FRAME_ID_SPAN = 2 ** 23;
 
 /** The "[no stack]" frame holds blocks a trace recorded without frames. */
 export const NO_STACK_FRAME = '[no stack]';
@@ -91,7 +111,8 @@ export function callTreeOf(live: LiveStacks, weight: StackWeight, limits: CallTr
     }
   }
   const count = tree.frame.length;
-  const w = (i: number): number => weightOf(tree.figures(i), weight);
+  const weights = tree.weights(weight);
+  const w = (i: number): number => weights[i]!;
   const floor = w(0) * limits.minFraction;
   // Heaviest first; a parent weighs at least its child, and on a tie the
   // shallower comes first, so a frame is only ever kept after its parent.

@@ -10,6 +10,8 @@
 // schema only grows: fields are added, never renamed. Sites are named as
 // everywhere (site-table.ts), by the report's --by / --depth.
 
+import type { CallTree } from './call-tree.js';
+import type { StackWeight } from './live-stacks.js';
 import type { AnalyzeResult } from './analyze.js';
 import type { JudgedInstant } from './judged-instant.js';
 import type { FragmentationSummary } from './fragmentation.js';
@@ -336,6 +338,20 @@ export interface ReportData {
   /** One entry per `--python` version asked for, in that order; null when none was asked for. */
   readonly whatIf: readonly WhatIfVersion[] | null;
   readonly limits: ReportLimits;
+  /**
+   * The live blocks by full stack at the footprint high-water mark, as call
+   * trees pruned for a flame graph (call-tree.ts), one per weight; null when
+   * the footprint never rose above 0. Optional: reports built before it
+   * have none.
+   */
+  readonly flame?: ReportFlame | null;
+}
+
+/** The flame graphs' data: where, and one pruned call tree per weight. */
+export interface ReportFlame extends TraceInstant {
+  /** The footprint there (arenas x arena size + C library bytes). */
+  readonly footprintBytes: number;
+  readonly trees: Readonly<Record<StackWeight, CallTree>>;
 }
 
 /** Options of `buildReport(path, options): Promise<ReportData>` (src/analyzers/report.ts). */
