@@ -35,8 +35,8 @@ describe('the flame graph section', () => {
     expectInertHtml(html);
   });
 
-  it('is left out when the report has no flame data', async () => {
-    const { html } = await renderHtmlReport(sampleReportData(), { chartsHref: 'x.charts' });
+  it("is left out when the report has no flame data", async () => {
+    const { html } = await renderHtmlReport({ ...sampleReportData(), flame: null }, { chartsHref: 'x.charts' });
     expect(html).not.toContain('<section id="flame">');
   });
 
