@@ -167,3 +167,45 @@ function subtreeSize(children: readonly number[][], i: number): number {
   }
   return n;
 }
+
+/** A call tree as a flat list, for JSON documents: nested trees of deep stacks pretty-print to many times their size. */
+export interface FlatCallTree {
+  readonly weight: StackWeight;
+  readonly totalFrames: number;
+  readonly shownFrames: number;
+  /** The nodes in depth-first order, the root first; a node's children follow it, one level deeper. */
+  readonly nodes: readonly FlatCallTreeNode[];
+}
+
+export interface FlatCallTreeNode extends StackFigures {
+  /** 0 for the root. */
+  readonly depth: number;
+  readonly frame: string;
+  readonly merged: number;
+}
+
+export function flattenCallTree(tree: CallTree): FlatCallTree {
+  const nodes: FlatCallTreeNode[] = [];
+  const visit = (n: CallTreeNode, depth: number): void => {
+    nodes.push({ depth, frame: n.frame, merged: n.merged, blocks: n.blocks, requestedBytes: n.requestedBytes, blockBytes: n.blockBytes });
+    for (const c of n.children) visit(c, depth + 1);
+  };
+  visit(tree.root, 0);
+  return { weight: tree.weight, totalFrames: tree.totalFrames, shownFrames: tree.shownFrames, nodes };
+}
+
+/** The tree a flat list was made of (flattenCallTree), children in the same order. */
+export function unflattenCallTree(flat: FlatCallTree): CallTree {
+  type Building = { -readonly [K in keyof CallTreeNode]: CallTreeNode[K] } & { children: CallTreeNode[] };
+  const path: Building[] = [];
+  let root: Building | undefined;
+  for (const n of flat.nodes) {
+    const node: Building = { frame: n.frame, merged: n.merged, blocks: n.blocks, requestedBytes: n.requestedBytes, blockBytes: n.blockBytes, children: [] };
+    path.length = n.depth;
+    if (n.depth === 0) root = node;
+    else path[n.depth - 1]!.children.push(node);
+    path.push(node);
+  }
+  if (root === undefined) throw new Error('a flat call tree without its root');
+  return { weight: flat.weight, root, totalFrames: flat.totalFrames, shownFrames: flat.shownFrames };
+}

@@ -10,7 +10,7 @@
 // schema only grows: fields are added, never renamed. Sites are named as
 // everywhere (site-table.ts), by the report's --by / --depth.
 
-import type { CallTree } from './call-tree.js';
+import type { FlatCallTree } from './call-tree.js';
 import type { StackWeight } from './live-stacks.js';
 import type { AnalyzeResult } from './analyze.js';
 import type { JudgedInstant } from './judged-instant.js';
@@ -340,7 +340,8 @@ export interface ReportData {
   readonly limits: ReportLimits;
   /**
    * The live blocks by full stack at the footprint high-water mark, as call
-   * trees pruned for a flame graph (call-tree.ts), one per weight; null when
+   * trees pruned for a flame graph (call-tree.ts; flat, nodes in depth-first
+   * order with their depth), one per weight; null when
    * the footprint never rose above 0. Optional: reports built before it
    * have none.
    */
@@ -351,7 +352,7 @@ export interface ReportData {
 export interface ReportFlame extends TraceInstant {
   /** The footprint there (arenas x arena size + C library bytes). */
   readonly footprintBytes: number;
-  readonly trees: Readonly<Record<StackWeight, CallTree>>;
+  readonly trees: Readonly<Record<StackWeight, FlatCallTree>>;
 }
 
 /** Options of `buildReport(path, options): Promise<ReportData>` (src/analyzers/report.ts). */

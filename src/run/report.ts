@@ -56,7 +56,7 @@ import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindo
 import { whatIfJudgedOf, whatIfOfReplay, type WhatIfJudged } from '../analyzers/what-if.js';
 import { whatIfReplay } from './what-if-replay.js';
 import { WalkScratch } from '../analyzers/walk-scratch.js';
-import { callTreeOf, type CallTree, type CallTreeLimits } from '../analyzers/call-tree.js';
+import { callTreeOf, flattenCallTree, type CallTreeLimits, type FlatCallTree } from '../analyzers/call-tree.js';
 import { liveStacksOf, STACK_WEIGHTS, type StackWeight } from '../analyzers/live-stacks.js';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefined, file: string): LeaksResult {
@@ -195,8 +195,8 @@ export const REPORT_FLAME_LIMITS: CallTreeLimits = { maxFrames: 300, minFraction
 
 function reportFlameOf(r: ReplayView, ctx: ImportContext, footprintBytes: number): ReportFlame {
   const live = liveStacksOf(r, ctx.stacks);
-  const trees = {} as Record<StackWeight, CallTree>;
-  for (const weight of STACK_WEIGHTS) trees[weight] = callTreeOf(live, weight, REPORT_FLAME_LIMITS);
+  const trees = {} as Record<StackWeight, FlatCallTree>;
+  for (const weight of STACK_WEIGHTS) trees[weight] = flattenCallTree(callTreeOf(live, weight, REPORT_FLAME_LIMITS));
   return { ...instantOf(r), footprintBytes, trees };
 }
 

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { liveStacksOf, weightOf } from '../../src/analyzers/live-stacks.js';
-import { callTreeOf, NO_STACK_FRAME, OTHER_FRAME, type CallTreeNode } from '../../src/analyzers/call-tree.js';
+import { callTreeOf, flattenCallTree, NO_STACK_FRAME, OTHER_FRAME, unflattenCallTree, type CallTreeNode } from '../../src/analyzers/call-tree.js';
 import { alloc, replayText } from './trace-text.js';
 import { APP, LEAK, LEAK_EVENT, pinningTrace } from './pinning-trace.js';
 
@@ -75,5 +75,17 @@ describe('the call tree of live stacks', () => {
       [OTHER_FRAME, 2, 0],
     ]);
     expect(tree.root.children[0]!.children[0]).toMatchObject({ frame: OTHER_FRAME, merged: 1, blocks: LEAK_EVENT - 1 });
+  });
+
+  it('flattens to depth-first nodes for JSON and back to the same tree', () => {
+    const tree = callTreeOf(live, 'blocks', { maxFrames: 1, minFraction: 0 });
+    const flat = flattenCallTree(tree);
+    expect(flat.nodes.map((n) => [n.depth, n.frame])).toEqual([
+      [0, ''],
+      [1, 'main.py:1'],
+      [2, OTHER_FRAME],
+      [1, OTHER_FRAME],
+    ]);
+    expect(unflattenCallTree(JSON.parse(JSON.stringify(flat)))).toEqual(tree);
   });
 });

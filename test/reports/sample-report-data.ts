@@ -5,7 +5,7 @@
 // reports of real traces; this one covers what real traces rarely have.
 
 import type { AnalyzeResult } from '../../src/analyzers/analyze.js';
-import { callTreeOf, type CallTree } from '../../src/analyzers/call-tree.js';
+import { callTreeOf, flattenCallTree, type FlatCallTree } from '../../src/analyzers/call-tree.js';
 import { STACK_WEIGHTS, type StackWeight } from '../../src/analyzers/live-stacks.js';
 import type { FragmentationSummary } from '../../src/analyzers/fragmentation.js';
 import type { LeaksResult, LeaksSite } from '../../src/analyzers/leaks.js';
@@ -490,8 +490,8 @@ function flameOf(sites: number, text: (i: number) => string, at: TraceInstant, f
   const stacks = Array.from({ length: sites }, (_, i) => ({ frames: ['main (app/main.py:1)', text(i)], blocks: 10 + i, requestedBytes: 1000 * (sites - i), blockBytes: 1024 * (sites - i) }));
   const sum = (f: (s: (typeof stacks)[number]) => number): number => stacks.reduce((n, s) => n + f(s), 0);
   const live = { total: { blocks: sum((s) => s.blocks), requestedBytes: sum((s) => s.requestedBytes), blockBytes: sum((s) => s.blockBytes) }, stacks };
-  const trees = {} as Record<StackWeight, CallTree>;
-  for (const w of STACK_WEIGHTS) trees[w] = callTreeOf(live, w);
+  const trees = {} as Record<StackWeight, FlatCallTree>;
+  for (const w of STACK_WEIGHTS) trees[w] = flattenCallTree(callTreeOf(live, w));
   return { ...at, footprintBytes, trees };
 }
 

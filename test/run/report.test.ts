@@ -8,7 +8,7 @@ import { analyzeTrace } from '../../src/run/analyze.js';
 import { REPORT_SCHEMA, TIMELINE_METRICS } from '../../src/analyzers/report-data.js';
 import { buildReport, REPORT_FLAME_LIMITS } from '../../src/run/report.js';
 import { liveStacksAt } from '../../src/run/live-stacks.js';
-import { callTreeOf } from '../../src/analyzers/call-tree.js';
+import { callTreeOf, unflattenCallTree } from '../../src/analyzers/call-tree.js';
 import { STACK_WEIGHTS } from '../../src/analyzers/live-stacks.js';
 import { findLeaks } from '../../src/run/leaks.js';
 import { parseSuppressions } from '../../src/suppressions/suppressions.js';
@@ -135,8 +135,8 @@ describe("the report's flame graphs", () => {
     expect(d.flame).toMatchObject({ event: alone.at.event, footprintBytes: alone.footprintBytes });
     expect(d.flame!.event).toBe(d.highWater.footprint_bytes.event);
     for (const weight of STACK_WEIGHTS) {
-      expect(d.flame!.trees[weight]).toEqual(callTreeOf(alone.live, weight, REPORT_FLAME_LIMITS));
+      expect(unflattenCallTree(d.flame!.trees[weight])).toEqual(callTreeOf(alone.live, weight, REPORT_FLAME_LIMITS));
     }
-    expect(d.flame!.trees.blocks.root.blocks).toBe(LEAK_EVENT);
+    expect(d.flame!.trees.blocks.nodes[0]!.blocks).toBe(LEAK_EVENT);
   });
 });

@@ -30,7 +30,7 @@ export function formatCallTreeText(tree: CallTree, options: TreeTextOptions): st
   const figureWidth = Math.max(...[tree.root, ...tree.root.children].map((n) => figure(weightOf(n, tree.weight)).length));
   const lines = [
     terminalSafe(options.heading, width),
-    `${unit}: ${figure(total)} in ${count(tree.root.blocks, 'block')}; ` +
+    `${unit}: ${figure(total)}${tree.weight === 'blocks' ? '' : ` in ${count(tree.root.blocks, 'block')}`}; ` +
       (tree.shownFrames < tree.totalFrames
         ? `${thousands(tree.shownFrames)} of ${count(tree.totalFrames, 'frame')} shown;\nthe rest is merged into "other" lines, ` +
           `left out under ${percent(options.minFraction)} of the whole (their figures still count in their callers')`

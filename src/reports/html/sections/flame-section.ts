@@ -5,6 +5,7 @@
 // graph is bounded (REPORT_FLAME_LIMITS in run/report.ts), so a trace of any
 // size adds at most a few hundred frames per graph to the page.
 
+import { unflattenCallTree } from '../../../analyzers/call-tree.js';
 import type { ReportFlame } from '../../../analyzers/report-data.js';
 import { STACK_WEIGHTS, type StackWeight } from '../../../analyzers/live-stacks.js';
 import { flameGraphSvg, flameSubtitle } from '../../flame/flame-svg.js';
@@ -23,14 +24,14 @@ const WEIGHT_TITLES: Record<StackWeight, string> = {
 export const flameSection: ReportSection = {
   id: 'flame',
   title: 'Flame graphs',
-  applies: (d) => d.flame !== undefined && d.flame !== null && d.flame.trees.requested.root.blocks > 0,
+  applies: (d) => d.flame !== undefined && d.flame !== null && (d.flame.trees.requested.nodes[0]?.blocks ?? 0) > 0,
   charts: () => [],
   html: ({ data }) => flameHtml(data.flame!),
 };
 
 function flameHtml(flame: ReportFlame): string {
   const graphs = STACK_WEIGHTS.map((weight, i) => {
-    const tree = flame.trees[weight];
+    const tree = unflattenCallTree(flame.trees[weight]);
     const svg = flameGraphSvg(tree, { title: `Live blocks ${WEIGHT_TITLES[weight]}`, subtitle: flameSubtitle(tree, 'file'), colourBy: 'file', width: FLAME_WIDTH });
     return `<details${i === 0 ? ' open' : ''}><summary>${WEIGHT_TITLES[weight]}</summary>\n<figure><div class="flame" data-flame="${weight}">${svg}</div></figure>\n</details>`;
   });

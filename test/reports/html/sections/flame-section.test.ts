@@ -3,10 +3,10 @@
 // every limit of its data, flame graphs included, within its 2 MB budget.
 
 import { describe, expect, it } from 'vitest';
-import { callTreeOf } from '../../../../src/analyzers/call-tree.js';
+import { callTreeOf, flattenCallTree } from '../../../../src/analyzers/call-tree.js';
 import { STACK_WEIGHTS, type StackWeight } from '../../../../src/analyzers/live-stacks.js';
 import type { ReportData, ReportFlame } from '../../../../src/analyzers/report-data.js';
-import type { CallTree } from '../../../../src/analyzers/call-tree.js';
+import type { FlatCallTree } from '../../../../src/analyzers/call-tree.js';
 import { renderHtmlReport } from '../../../../src/reports/report-html.js';
 import { REPORT_FLAME_LIMITS } from '../../../../src/run/report.js';
 import { expectInertHtml } from '../../hostile.js';
@@ -16,8 +16,8 @@ import { liveOf, stack } from '../../flame/stacks.js';
 /** Stacks `depth` frames deep with long frame texts, many more than a graph may draw. */
 function flameOf(stacks: number, depth: number, frameText: (i: number, d: number) => string): ReportFlame {
   const live = liveOf(Array.from({ length: stacks }, (_, i) => stack(Array.from({ length: depth }, (_, d) => frameText(i % (d + 2), d)), 1 + (i % 7), 100 + i)));
-  const trees = {} as Record<StackWeight, CallTree>;
-  for (const w of STACK_WEIGHTS) trees[w] = callTreeOf(live, w, REPORT_FLAME_LIMITS);
+  const trees = {} as Record<StackWeight, FlatCallTree>;
+  for (const w of STACK_WEIGHTS) trees[w] = flattenCallTree(callTreeOf(live, w, REPORT_FLAME_LIMITS));
   return { event: 10, ts: null, line: 12, mark: null, footprintBytes: 2 * 1024 * 1024, trees };
 }
 
