@@ -1,7 +1,7 @@
 // `memreplay flamegraph` as a user runs it: the three outputs from one
 // trace, the instants, and the usage and input errors as one line each.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasStackTrace, memreplay, ROOT, tempDir } from './helpers.js';
@@ -56,5 +56,23 @@ describe('memreplay flamegraph', () => {
     expect(stdin.code).toBe(2);
     expect(stdin.stderr).toMatch(/^memreplay: the footprint high-water mark takes two reads .* not standard input/);
     for (const r of [kept, none, stdin]) expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('works on every sample trace: at the end, the folded stacks add up to the live bytes analyze reports there', () => {
+    const dir = tempDir();
+    const samples = readdirSync(join(ROOT, 'traces')).filter((f) => f.endsWith('.csv.gz'));
+    expect(samples.length).toBeGreaterThan(3);
+    for (const name of samples) {
+      const trace = join(ROOT, 'traces', name);
+      const folded = join(dir, `${name}.folded`);
+      const r = memreplay(['flamegraph', trace, '--at-end', '--folded', folded, '-q']);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      const sum = readFileSync(folded, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+      const analyzed = JSON.parse(memreplay(['analyze', trace, '--at-end', '--json']).stdout);
+      expect(sum, name).toBe(analyzed.traces[0].judged.liveRequestedBytes);
+    }
   });
 });
