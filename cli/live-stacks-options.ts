@@ -4,8 +4,9 @@
 
 import type { Argv } from 'yargs';
 import { STACK_WEIGHTS, type StackWeight } from '../src/analyzers/live-stacks.js';
-import type { StacksInstant } from '../src/analyzers/live-stacks.js';
-import type { LiveStacksOptions } from '../src/run/live-stacks.js';
+import type { LiveStacksAt, StacksInstant } from '../src/analyzers/live-stacks.js';
+import { leakStacksAt } from '../src/run/leak-stacks.js';
+import { liveStacksAt, type LiveStacksOptions } from '../src/run/live-stacks.js';
 import { wholeNumberOption } from './number-options.js';
 import { formatOption, pythonOption, type TraceArgs } from './trace-options.js';
 
@@ -13,6 +14,7 @@ export interface LiveStacksArgs extends TraceArgs {
   at?: string;
   atEvent?: string;
   atEnd?: boolean;
+  leaks?: boolean;
   weight: string;
 }
 
@@ -22,7 +24,11 @@ export function withLiveStacksOptions<T>(y: Argv<T>): Argv<T & LiveStacksArgs> {
     .option('at-event', { type: 'string', describe: 'the blocks live right after this event (1-based)' })
     .option('at-end', { type: 'boolean', describe: 'the blocks live at the end of the trace' })
     .conflicts('at', ['at-event', 'at-end'])
-    .conflicts('at-event', 'at-end')
+    .conflicts('at-event', ['at-end', 'leaks'])
+    .option('leaks', {
+      type: 'boolean',
+      describe: "only the blocks of the sites `memreplay leaks` calls steady-state leaks, at its instant (the stats mark when the trace has one, else the end; --at, --at-end)",
+    })
     .option('weight', {
       type: 'string',
       choices: [...STACK_WEIGHTS],
@@ -46,6 +52,14 @@ export function liveStacksOptionsOf(args: LiveStacksArgs): LiveStacksOptions {
     lenient: args.lenient ?? false,
     instant: stacksInstantOf(args),
   };
+}
+
+/** The live stacks the arguments ask for: every live block at the instant, or (--leaks) the steady-state leak sites' blocks. */
+export function stacksOf(trace: string, args: LiveStacksArgs): Promise<LiveStacksAt> {
+  const options = liveStacksOptionsOf(args);
+  if (args.leaks !== true) return liveStacksAt(trace, options);
+  const instant = args.at !== undefined ? { kind: 'mark' as const, label: args.at } : args.atEnd === true ? { kind: 'end' as const } : { kind: 'judged' as const };
+  return leakStacksAt(trace, { ...options, instant });
 }
 
 export function weightOption(args: LiveStacksArgs): StackWeight {

@@ -13,9 +13,8 @@ import { flameGraphSvg, flameSubtitle } from '../../src/reports/flame/flame-svg.
 import { foldedStacks } from '../../src/reports/flame/folded.js';
 import { speedscopeFile } from '../../src/reports/flame/speedscope.js';
 import { stacksHeading } from '../../src/reports/flame/stacks-heading.js';
-import { liveStacksAt } from '../../src/run/live-stacks.js';
 import { MEMREPLAY_VERSION } from '../../src/version.js';
-import { liveStacksOptionsOf, weightOption, withLiveStacksOptions, type LiveStacksArgs } from '../live-stacks-options.js';
+import { stacksOf, weightOption, withLiveStacksOptions, type LiveStacksArgs } from '../live-stacks-options.js';
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand } from '../run-command.js';
@@ -59,7 +58,7 @@ export const flamegraphCommand: CommandModule<object, FlamegraphArgs> = {
       refuseInputsAsOutputs([args.output, args.folded, args.speedscope], inputs);
       refuseOutputTwice(outputs);
       const weight = weightOption(args);
-      const result = await liveStacksAt(trace, liveStacksOptionsOf(args));
+      const result = await stacksOf(trace, args);
       const heading = stacksHeading(result);
       const written: string[] = [];
       if (args.output !== undefined) {

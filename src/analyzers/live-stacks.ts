@@ -7,7 +7,7 @@
 
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
-import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
+import { NOT_PYMALLOC, type PymallocView } from '../models/pymalloc/pymalloc-view.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
 import type { ReplayView } from '../replay/replay-view.js';
 import type { TraceInstant } from './report-data.js';
@@ -45,14 +45,18 @@ export function weightOf(f: StackFigures, weight: StackWeight): number {
   return weight === 'requested' ? f.requestedBytes : weight === 'blocks' ? f.blocks : f.blockBytes;
 }
 
-/** One walk of the live blocks, every interpreter's and the C library's, summed by stack. */
-export function liveStacksOf(r: ReplayView, table: StackTable): LiveStacks {
+/** Which live blocks to count: by stack, domain, pool (NOT_PYMALLOC: the C library) and the pymalloc state the pool belongs to. */
+export type LiveBlockFilter = (stack: number, domain: number, pool: number, model: PymallocView) => boolean;
+
+/** One walk of the live blocks, every interpreter's and the C library's (those `keep` accepts, when given), summed by stack. */
+export function liveStacksOf(r: ReplayView, table: StackTable, keep?: LiveBlockFilter): LiveStacks {
   // Slot 0 holds blocks without a stack (stack id -1); slot s + 1 stack s.
   const slots = table.stackCount + 1;
   const blocks = new Float64Array(slots);
   const requested = new Float64Array(slots);
   const occupied = new Float64Array(slots);
-  r.forEachLiveBlockBrief((pool, size, stack, _domain, model) => {
+  r.forEachLiveBlockBrief((pool, size, stack, domain, model) => {
+    if (keep !== undefined && !keep(stack, domain, pool, model)) return;
     const i = stack + 1;
     blocks[i]!++;
     requested[i]! += size;
@@ -77,6 +81,8 @@ export function liveStacksOf(r: ReplayView, table: StackTable): LiveStacks {
 /** Which instant to look at. */
 export type StacksInstant =
   | { readonly kind: 'footprint-peak' }
+  /** The instant `leaks` judges: the `stats` mark when the trace has one, else the end (instant.ts). */
+  | { readonly kind: 'judged' }
   | { readonly kind: 'mark'; readonly label: string }
   | { readonly kind: 'event'; readonly event: number }
   | { readonly kind: 'end' };
@@ -84,10 +90,12 @@ export type StacksInstant =
 export interface LiveStacksAt {
   readonly file: string;
   readonly python: string;
-  /** How the instant was chosen, and where it is. */
-  readonly instant: StacksInstant['kind'];
+  /** How the instant was chosen (`judged` resolves to the mark or the end), and where it is. */
+  readonly instant: Exclude<StacksInstant['kind'], 'judged'>;
   readonly at: TraceInstant;
   /** The footprint (arenas x arena size + C library bytes) at that instant's peak; with `footprint-peak` only. */
   readonly footprintBytes: number | null;
+  /** Only the blocks of steady-state leak sites: how many such sites there were (null: every live block). */
+  readonly leakSites: number | null;
   readonly live: LiveStacks;
 }

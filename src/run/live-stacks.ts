@@ -12,7 +12,7 @@ import type { TraceFormatName } from '../import/types.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
 import type { ReplayView } from '../replay/replay-view.js';
-import { instantOf } from '../analyzers/instant.js';
+import { DEFAULT_AT_MARK, instantOf } from '../analyzers/instant.js';
 import { liveStacksOf, type LiveStacksAt, type StacksInstant } from '../analyzers/live-stacks.js';
 import { fullCollection } from '../memory-guard.js';
 
@@ -39,24 +39,43 @@ export async function liveStacksAt(path: string, options: LiveStacksOptions): Pr
     const peak = first.replayer.highWater.point('footprint_bytes');
     const python = first.replayer.geometry.version;
     fullCollection();
-    if (peak.event === 0) return walk(first.replayer, first.ctx, path, instant, null);
+    if (peak.event === 0) return walk(first.replayer, first.ctx, path, instant.kind, null);
     const ctx = newContext();
     const second = await replayTrace(path, { ...replayOptions, python, context: ctx, stopAtEvent: peak.event });
-    return walk(second.replayer, ctx, path, instant, peak.value);
+    return walk(second.replayer, ctx, path, instant.kind, peak.value);
   }
   const ctx = newContext();
-  const stop = instant.kind === 'mark' ? { stopAtMark: instant.label } : instant.kind === 'event' ? { stopAtEvent: instant.event } : {};
-  const replayed = await replayTrace(path, { ...replayOptions, ...stop, context: ctx });
-  return walk(replayed.replayer, ctx, path, instant, null);
+  const replayed = await replayTrace(path, { ...replayOptions, ...stopOf(instant), context: ctx });
+  return walk(replayed.replayer, ctx, path, resolvedKind(instant, replayed.stoppedEarly), null);
 }
 
-function walk(r: ReplayView, ctx: ImportContext, path: string, instant: StacksInstant, footprintBytes: number | null): LiveStacksAt {
+/** Where a replay that needs no first pass stops: a mark (the `stats` mark, if the trace has it, for `judged`), an event, or the end. */
+export function stopOf(instant: Exclude<StacksInstant, { kind: 'footprint-peak' }>): Pick<ReplayTraceOptions, 'stopAtMark' | 'stopAtEvent' | 'markOptional'> {
+  switch (instant.kind) {
+    case 'mark':
+      return { stopAtMark: instant.label };
+    case 'judged':
+      return { stopAtMark: DEFAULT_AT_MARK, markOptional: true };
+    case 'event':
+      return { stopAtEvent: instant.event };
+    case 'end':
+      return {};
+  }
+}
+
+/** `judged` as what it turned out to be: the `stats` mark (the replay stopped there) or the end. */
+export function resolvedKind(instant: StacksInstant, stoppedEarly: boolean): LiveStacksAt['instant'] {
+  return instant.kind === 'judged' ? (stoppedEarly ? 'mark' : 'end') : instant.kind;
+}
+
+function walk(r: ReplayView, ctx: ImportContext, path: string, instant: LiveStacksAt['instant'], footprintBytes: number | null): LiveStacksAt {
   return {
     file: traceDisplayName(path),
     python: r.geometry.version,
-    instant: instant.kind,
+    instant,
     at: instantOf(r),
     footprintBytes,
+    leakSites: null,
     live: liveStacksOf(r, ctx.stacks),
   };
 }

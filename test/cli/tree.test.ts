@@ -29,4 +29,13 @@ describe('memreplay tree', () => {
       expect(hasStackTrace(r.stderr)).toBe(false);
     }
   });
+
+  it('with --leaks, shows only the blocks of steady-state leak sites, at the instant leaks judges', () => {
+    const r = memreplay(['tree', TRACE, '--leaks', '--threshold', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Blocks of the \d+ steady-state leak sites of .*leak-3\.11\.csv\.gz at mark "stats" \(event [0-9,]+\)\n/);
+    const conflicting = memreplay(['tree', TRACE, '--leaks', '--at-event', '5']);
+    expect(conflicting.code).toBe(2);
+    expect(conflicting.stderr).toMatch(/^memreplay: .*(at-event|leaks)/);
+  });
 });

@@ -160,6 +160,7 @@ const report = [
 const flame = [
   { name: 'tree/leak', args: ['tree', LEAK] },
   { name: 'tree/churn-at-mark-blocks', args: ['tree', CHURN, '--at', 'iteration 5', '--weight', 'blocks', '--threshold', '2%'] },
+  { name: 'tree/leak-leaks', args: ['tree', LEAK, '--leaks', '--threshold', '0'] },
   { name: 'flamegraph/leak', args: ['flamegraph', LEAK, '-o', 'leak.svg'] },
   {
     name: 'flamegraph/startup-at-event-files',

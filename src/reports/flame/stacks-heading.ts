@@ -2,7 +2,7 @@
 // speedscope file or call tree shows: the trace and the instant.
 
 import type { LiveStacksAt } from '../../analyzers/live-stacks.js';
-import { bytes, thousands } from '../../text/units.js';
+import { bytes, count, thousands } from '../../text/units.js';
 import { jsonQuote } from '../instant-text.js';
 
 /** `at the footprint high-water mark (2.00 MiB, event 449)`, `at mark "x" (event 11)`, … */
@@ -20,7 +20,8 @@ export function stacksInstantText(r: LiveStacksAt): string {
   }
 }
 
-/** `live blocks of FILE at …`. */
+/** `Live blocks of FILE at …`, or `Blocks of the 2 steady-state leak sites of FILE at …`. */
 export function stacksHeading(r: LiveStacksAt): string {
-  return `Live blocks of ${r.file} ${stacksInstantText(r)}`;
+  const whose = r.leakSites === null ? 'Live blocks' : `Blocks of the ${count(r.leakSites, 'steady-state leak site')}`;
+  return `${whose} of ${r.file} ${stacksInstantText(r)}`;
 }

@@ -29,7 +29,8 @@ export function formatCallTreeText(tree: CallTree, options: TreeTextOptions): st
   const unit = tree.weight === 'blocks' ? 'blocks' : tree.weight === 'requested' ? 'requested bytes' : 'bytes in blocks';
   const figureWidth = Math.max(...[tree.root, ...tree.root.children].map((n) => figure(weightOf(n, tree.weight)).length));
   const lines = [
-    terminalSafe(options.heading, width),
+    // The heading may run past the width (a long trace path): cut, it would lose the instant.
+    terminalSafe(options.heading, 400),
     `${unit}: ${figure(total)}${tree.weight === 'blocks' ? '' : ` in ${count(tree.root.blocks, 'block')}`}; ` +
       (tree.shownFrames < tree.totalFrames
         ? `${thousands(tree.shownFrames)} of ${count(tree.totalFrames, 'frame')} shown;\nthe rest is merged into "other" lines, ` +
