@@ -4,9 +4,8 @@
 
 import type { Argv } from 'yargs';
 import { STACK_WEIGHTS, type StackWeight } from '../src/analyzers/live-stacks.js';
-import type { LiveStacksAt, StacksInstant } from '../src/analyzers/live-stacks.js';
-import { leakStacksAt } from '../src/run/leak-stacks.js';
-import { liveStacksAt, type LiveStacksOptions } from '../src/run/live-stacks.js';
+import type { StacksInstant } from '../src/analyzers/live-stacks.js';
+import type { StacksOptions } from '../src/run/stacks.js';
 import { wholeNumberOption } from './number-options.js';
 import { formatOption, pythonOption, type TraceArgs } from './trace-options.js';
 
@@ -45,21 +44,16 @@ export function stacksInstantOf(args: LiveStacksArgs): StacksInstant {
   return { kind: 'footprint-peak' };
 }
 
-export function liveStacksOptionsOf(args: LiveStacksArgs): LiveStacksOptions {
-  return {
+/** The driver's options: the trace options, the instant, and whether only the leak sites' blocks count (--leaks). */
+export function stacksOptionsOf(args: LiveStacksArgs): StacksOptions {
+  const common = {
     ...(args.python !== undefined ? { python: pythonOption(args.python) } : {}),
     ...(args.format !== undefined ? { format: formatOption(args.format) } : {}),
     lenient: args.lenient ?? false,
-    instant: stacksInstantOf(args),
   };
-}
-
-/** The live stacks the arguments ask for: every live block at the instant, or (--leaks) the steady-state leak sites' blocks. */
-export function stacksOf(trace: string, args: LiveStacksArgs): Promise<LiveStacksAt> {
-  const options = liveStacksOptionsOf(args);
-  if (args.leaks !== true) return liveStacksAt(trace, options);
+  if (args.leaks !== true) return { ...common, instant: stacksInstantOf(args) };
   const instant = args.at !== undefined ? { kind: 'mark' as const, label: args.at } : args.atEnd === true ? { kind: 'end' as const } : { kind: 'judged' as const };
-  return leakStacksAt(trace, { ...options, instant });
+  return { ...common, leaksOnly: true, instant };
 }
 
 export function weightOption(args: LiveStacksArgs): StackWeight {

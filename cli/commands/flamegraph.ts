@@ -13,8 +13,9 @@ import { flameGraphSvg, flameSubtitle } from '../../src/reports/flame/flame-svg.
 import { foldedStacks } from '../../src/reports/flame/folded.js';
 import { speedscopeFile } from '../../src/reports/flame/speedscope.js';
 import { stacksHeading } from '../../src/reports/flame/stacks-heading.js';
+import { stacksAt } from '../../src/run/stacks.js';
 import { MEMREPLAY_VERSION } from '../../src/version.js';
-import { stacksOf, weightOption, withLiveStacksOptions, type LiveStacksArgs } from '../live-stacks-options.js';
+import { stacksOptionsOf, weightOption, withLiveStacksOptions, type LiveStacksArgs } from '../live-stacks-options.js';
 import { wholeNumberOption } from '../number-options.js';
 import { reportWrote, withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { runCommand } from '../run-command.js';
@@ -58,7 +59,7 @@ export const flamegraphCommand: CommandModule<object, FlamegraphArgs> = {
       refuseInputsAsOutputs([args.output, args.folded, args.speedscope], inputs);
       refuseOutputTwice(outputs);
       const weight = weightOption(args);
-      const result = await stacksOf(trace, args);
+      const result = await stacksAt(trace, stacksOptionsOf(args));
       const heading = stacksHeading(result);
       const written: string[] = [];
       if (args.output !== undefined) {

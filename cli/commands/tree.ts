@@ -7,7 +7,8 @@ import { callTreeOf, DEFAULT_CALL_TREE_LIMITS } from '../../src/analyzers/call-t
 import { UsageError } from '../../src/errors.js';
 import { stacksHeading } from '../../src/reports/flame/stacks-heading.js';
 import { formatCallTreeText } from '../../src/reports/flame/tree-text.js';
-import { stacksOf, weightOption, withLiveStacksOptions, type LiveStacksArgs } from '../live-stacks-options.js';
+import { stacksOptionsOf, weightOption, withLiveStacksOptions, type LiveStacksArgs } from '../live-stacks-options.js';
+import { stacksAt } from '../../src/run/stacks.js';
 import { wholeNumberOption } from '../number-options.js';
 import { stdoutWidth } from '../output-width.js';
 import { runCommand, writeStdout } from '../run-command.js';
@@ -42,7 +43,7 @@ export const treeCommand: CommandModule<object, TreeArgs> = {
     runCommand(async () => {
       const minFraction = thresholdOption(args.threshold);
       const maxFrames = wholeNumberOption('max-frames', args.maxFrames, 1) ?? DEFAULT_TREE_FRAMES;
-      const result = await stacksOf(traceArgument(args.trace), args);
+      const result = await stacksAt(traceArgument(args.trace), stacksOptionsOf(args));
       const tree = callTreeOf(result.live, weightOption(args), { ...DEFAULT_CALL_TREE_LIMITS, maxFrames, minFraction });
       writeStdout(formatCallTreeText(tree, { heading: stacksHeading(result), minFraction, ...(stdoutWidth() !== undefined ? { width: stdoutWidth()! } : {}) }));
     }),
