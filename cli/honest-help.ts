@@ -11,7 +11,7 @@
 import type { Argv, CommandModule } from 'yargs';
 
 /** Options that take a whole number, checked by wholeNumberOption, in any command that has them. */
-export const WHOLE_NUMBER_OPTIONS = ['top', 'jobs', 'depth', 'at-event', 'frames'] as const;
+export const WHOLE_NUMBER_OPTIONS = ['top', 'jobs', 'depth', 'at-event', 'frames', 'max-frames'] as const;
 
 /** The names of the required variadic positionals of a command (`check <traces..>` -> traces). */
 export function requiredVariadicPositionals(command: string): string[] {

@@ -6,10 +6,12 @@ import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
+import { flamegraphCommand } from './commands/flamegraph.js';
 import { leaksCommand } from './commands/leaks.js';
 import { recordCommand } from './commands/record.js';
 import { reportCommand } from './commands/report.js';
 import { statsCommand } from './commands/stats.js';
+import { treeCommand } from './commands/tree.js';
 import { MEMREPLAY_VERSION } from '../src/version.js';
 import { EXIT_USAGE } from './run-command.js';
 import { yargs } from './load-yargs.js';
@@ -26,7 +28,7 @@ function helpWidth(): number {
   return Math.min(110, width);
 }
 
-const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand];
+const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand, flamegraphCommand, treeCommand];
 
 /** The command named on the command line, if any. */
 function commandIn(argv: readonly string[]): CommandModule | undefined {
@@ -54,7 +56,7 @@ let cli = yargs(argv)
 cli = withMaxMemoryOption(cli);
 for (const command of COMMANDS) cli = cli.command(withHonestHelp(command as CommandModule));
 await cli
-  .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff or record')
+  .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff, record, flamegraph or tree')
   .strict()
   .recommendCommands()
   .help()

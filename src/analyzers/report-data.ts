@@ -10,6 +10,8 @@
 // schema only grows: fields are added, never renamed. Sites are named as
 // everywhere (site-table.ts), by the report's --by / --depth.
 
+import type { FlatCallTree } from './call-tree.js';
+import type { StackWeight } from './live-stacks.js';
 import type { AnalyzeResult } from './analyze.js';
 import type { JudgedInstant } from './judged-instant.js';
 import type { FragmentationSummary } from './fragmentation.js';
@@ -337,6 +339,21 @@ export interface ReportData {
   /** One entry per `--python` version asked for, in that order; null when none was asked for. */
   readonly whatIf: readonly WhatIfVersion[] | null;
   readonly limits: ReportLimits;
+  /**
+   * The live blocks by full stack at the footprint high-water mark, as call
+   * trees pruned for a flame graph (call-tree.ts; flat, nodes in depth-first
+   * order with their depth), one per weight; null when
+   * the footprint never rose above 0. Optional: reports built before it
+   * have none.
+   */
+  readonly flame?: ReportFlame | null;
+}
+
+/** The flame graphs' data: where, and one pruned call tree per weight. */
+export interface ReportFlame extends TraceInstant {
+  /** The footprint there (arenas x arena size + C library bytes). */
+  readonly footprintBytes: number;
+  readonly trees: Readonly<Record<StackWeight, FlatCallTree>>;
 }
 
 /** Options of `buildReport(path, options): Promise<ReportData>` (src/run/report.ts). */

@@ -11,6 +11,7 @@ import { renderChartSvg, type ChartSpec, type RenderedChart } from './html/rende
 import type { ReportSection, SectionContext } from './html/section.js';
 import { anomaliesSection } from './html/sections/anomalies-section.js';
 import { fragmentationSection } from './html/sections/fragmentation-section.js';
+import { flameSection } from './html/sections/flame-section.js';
 import { highWaterSection } from './html/sections/high-water-section.js';
 import { leaksSection } from './html/sections/leaks-section.js';
 import { arenaMapSection, sizeClassSection } from './html/sections/occupancy-section.js';
@@ -23,6 +24,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   summarySection,
   timelineSection,
   highWaterSection,
+  flameSection,
   sizeClassSection,
   arenaMapSection,
   pinningSection,

@@ -49,6 +49,7 @@ import {
   type PeakSiteMetric,
   type PeakSites,
   type ReportData,
+  type ReportFlame,
   type ReportLimits,
   type ReportOptions,
   type SizeClassOccupancyAt,
@@ -60,6 +61,8 @@ import { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_MARKS, TimelineObserver, TimelineWindo
 import { whatIfJudgedOf, whatIfOfReplay, type WhatIfJudged } from '../analyzers/what-if.js';
 import { whatIfReplay } from './what-if-replay.js';
 import { WalkScratch } from '../analyzers/walk-scratch.js';
+import { callTreeOf, flattenCallTree, type CallTreeLimits, type FlatCallTree } from '../analyzers/call-tree.js';
+import { liveStacksOf, STACK_WEIGHTS, type StackWeight } from '../analyzers/live-stacks.js';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);
@@ -121,6 +124,9 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
   // Pass 2: back to the peaks.
   const arenaPeakEvent = analyze.highWater.arenas.event;
   const atArenaPeak: { map: ArenaMap | null; pinning: ArenaPinning | null } = { map: null, pinning: null };
+  // The flame graphs: the live stacks at the footprint peak, taken on the same second replay.
+  const footprintPeak = analyze.highWater.footprint_bytes;
+  let flame: ReportFlame | null = null;
   const dense = denseMarkWindow(
     first.timeline.marks.map((m) => m.event),
     analyze.events.total,
@@ -134,6 +140,7 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
     limits.top,
     grouping,
     (at: ReplayView, atCtx: ImportContext) => {
+      if (at.events === footprintPeak.event) flame = reportFlameOf(at, atCtx, footprintPeak.value);
       if (at.events !== arenaPeakEvent) return;
       const instant = instantOf(at);
       atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
@@ -188,7 +195,18 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
     leaks: first.leaks,
     whatIf,
     limits,
+    flame,
   };
+}
+
+/** What the flame graphs of a report draw: the live blocks by stack, one pruned call tree per weight. */
+export const REPORT_FLAME_LIMITS: CallTreeLimits = { maxFrames: 300, minFraction: 0.001 };
+
+function reportFlameOf(r: ReplayView, ctx: ImportContext, footprintBytes: number): ReportFlame {
+  const live = liveStacksOf(r, ctx.stacks);
+  const trees = {} as Record<StackWeight, FlatCallTree>;
+  for (const weight of STACK_WEIGHTS) trees[weight] = flattenCallTree(callTreeOf(live, weight, REPORT_FLAME_LIMITS));
+  return { ...instantOf(r), footprintBytes, trees };
 }
 
 /**

@@ -205,4 +205,47 @@ describe('reports in a browser', () => {
     for (const [name, pairs] of Object.entries(page.overlaps)) expect(pairs, `${name}: texts drawn over each other`).toEqual([]);
     expect(Object.keys(page.charts)).toEqual(expect.arrayContaining(['timeline', 'arena-map-end', 'leak-growth-1']));
   });
+
+  it.skipIf(!haveChromium)('the flame graphs open without a script: each frame drawn as wide as its share, every label inside its frame', async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+    });
+    await page.goto(pathToFileURL(join(out, 'planted_leak-3.11.html')).href, { waitUntil: 'load' });
+    // The graphs behind closed <details> open on a click, as a reader would open them.
+    const summaries = page.locator('#flame details > summary');
+    for (let i = 1; i < (await summaries.count()); i++) await summaries.nth(i).click();
+    const graphs = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#flame [data-flame]')).map((graph) => {
+        const frames = Array.from(graph.querySelectorAll('svg > g'));
+        let labelsOutside = 0;
+        let labels = 0;
+        let titled = 0;
+        for (const g of frames) {
+          if (g.querySelector(':scope > title') !== null) titled++;
+          const rect = g.querySelector('rect')!.getBoundingClientRect();
+          const text = g.querySelector('text');
+          if (text === null) continue;
+          labels++;
+          const box = text.getBoundingClientRect();
+          if (box.right > rect.right + 0.5 || box.left < rect.left - 0.5) labelsOutside++;
+        }
+        const root = frames[0]!.querySelector('rect')!.getBoundingClientRect();
+        return { weight: graph.getAttribute('data-flame'), frames: frames.length, titled, labels, labelsOutside, rootWidth: root.width, shown: graph.getBoundingClientRect().width };
+      }),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'planted_leak-flame.png'), fullPage: true });
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(graphs.map((g) => g.weight)).toEqual(['requested', 'block-bytes', 'blocks']);
+    for (const g of graphs) {
+      expect(g.frames, g.weight!).toBeGreaterThan(3);
+      expect(g.titled, g.weight!).toBe(g.frames);
+      expect(g.labels, g.weight!).toBeGreaterThan(1);
+      expect(g.labelsOutside, g.weight!).toBe(0);
+      // Drawn at its own size, not scaled: the root spans the graph less its padding.
+      expect(g.rootWidth, g.weight!).toBeCloseTo(g.shown - 20, 0);
+    }
+  });
 });

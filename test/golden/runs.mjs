@@ -156,4 +156,16 @@ const report = [
   { name: 'report/inexact-md', args: ['report', INEXACT, '--jobs', '1', '--format', 'md', '-o', 'reports'] },
 ];
 
-export const RUNS = [...perSample, ...analyze, ...leaks, ...stats, ...check, ...diff, ...report];
+// Live blocks by full stack: the tree in the terminal, the flame graph and the files for other tools.
+const flame = [
+  { name: 'tree/leak', args: ['tree', LEAK] },
+  { name: 'tree/churn-at-mark-blocks', args: ['tree', CHURN, '--at', 'iteration 5', '--weight', 'blocks', '--threshold', '2%'] },
+  { name: 'tree/leak-leaks', args: ['tree', LEAK, '--leaks', '--threshold', '0'] },
+  { name: 'flamegraph/leak', args: ['flamegraph', LEAK, '-o', 'leak.svg'] },
+  {
+    name: 'flamegraph/startup-at-event-files',
+    args: ['flamegraph', trace('startup-3.13'), '--at-event', '3000', '--weight', 'block-bytes', '--colour-by', 'package', '-o', 'startup.svg', '--folded', 'startup.folded', '--speedscope', 'startup.speedscope.json'],
+  },
+];
+
+export const RUNS = [...perSample, ...analyze, ...leaks, ...stats, ...check, ...diff, ...report, ...flame];

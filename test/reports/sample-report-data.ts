@@ -5,6 +5,8 @@
 // reports of real traces; this one covers what real traces rarely have.
 
 import type { AnalyzeResult } from '../../src/analyzers/analyze.js';
+import { callTreeOf, flattenCallTree, type FlatCallTree } from '../../src/analyzers/call-tree.js';
+import { STACK_WEIGHTS, type StackWeight } from '../../src/analyzers/live-stacks.js';
 import type { FragmentationSummary } from '../../src/analyzers/fragmentation.js';
 import type { LeaksResult, LeaksSite } from '../../src/analyzers/leaks.js';
 import type { GrowthClass } from '../../src/analyzers/growth-rule.js';
@@ -18,6 +20,7 @@ import {
   type PeakSites,
   type PinningSite,
   type ReportData,
+  type ReportFlame,
   type SizeClassOccupancyAt,
   type TimelineBucket,
   type TimelineMetric,
@@ -478,7 +481,18 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     leaks,
     whatIf: whatIf ?? null,
     limits: { maxBuckets: 512, maxMarks: 1000, top: 20, maxArenas: 256 },
+    flame: empty ? null : flameOf(siteCount, text, peakInstant, peakValues.footprintBytes),
   };
+}
+
+/** The flame graphs' trees: `sites` stacks under one caller, each ending in a frame named by `text`. */
+function flameOf(sites: number, text: (i: number) => string, at: TraceInstant, footprintBytes: number): ReportFlame {
+  const stacks = Array.from({ length: sites }, (_, i) => ({ frames: ['main (app/main.py:1)', text(i)], blocks: 10 + i, requestedBytes: 1000 * (sites - i), blockBytes: 1024 * (sites - i) }));
+  const sum = (f: (s: (typeof stacks)[number]) => number): number => stacks.reduce((n, s) => n + f(s), 0);
+  const live = { total: { blocks: sum((s) => s.blocks), requestedBytes: sum((s) => s.requestedBytes), blockBytes: sum((s) => s.blockBytes) }, stacks };
+  const trees = {} as Record<StackWeight, FlatCallTree>;
+  for (const w of STACK_WEIGHTS) trees[w] = flattenCallTree(callTreeOf(live, w));
+  return { ...at, footprintBytes, trees };
 }
 
 /** Hostile text for every trace string: cycles through HOSTILE, numbered so strings stay distinct. */

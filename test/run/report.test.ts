@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/run/analyze.js';
 import { REPORT_SCHEMA, TIMELINE_METRICS } from '../../src/analyzers/report-data.js';
-import { buildReport } from '../../src/run/report.js';
+import { buildReport, REPORT_FLAME_LIMITS } from '../../src/run/report.js';
+import { liveStacksAt } from '../../src/run/live-stacks.js';
+import { callTreeOf, unflattenCallTree } from '../../src/analyzers/call-tree.js';
+import { STACK_WEIGHTS } from '../../src/analyzers/live-stacks.js';
 import { findLeaks } from '../../src/run/leaks.js';
 import { parseSuppressions } from '../../src/suppressions/suppressions.js';
 import { countersStats } from '../../src/models/pymalloc/stats.js';
@@ -121,5 +124,19 @@ describe('buildReport on a real CPython trace (startup-3.11)', () => {
       countersStats(atPeak.model).classes.map((c) => c.blocksInUse),
     );
     expect(d.whatIf![0]).toMatchObject({ version: '3.11', arenasFromTrace: true, arenasPeak: { value: analyze.highWater.arenas.value } });
+  });
+});
+
+describe("the report's flame graphs", () => {
+  it('are the live stacks at the footprint high-water mark, taken on the second replay: the same as memreplay flamegraph finds there', async () => {
+    const path = writeTrace(pinningTrace(), '3.8.18');
+    const d = await buildReport(path, { limits: { maxBuckets: 16 } });
+    const alone = await liveStacksAt(path, { instant: { kind: 'footprint-peak' } });
+    expect(d.flame).toMatchObject({ event: alone.at.event, footprintBytes: alone.footprintBytes });
+    expect(d.flame!.event).toBe(d.highWater.footprint_bytes.event);
+    for (const weight of STACK_WEIGHTS) {
+      expect(unflattenCallTree(d.flame!.trees[weight])).toEqual(callTreeOf(alone.live, weight, REPORT_FLAME_LIMITS));
+    }
+    expect(d.flame!.trees.blocks.nodes[0]!.blocks).toBe(LEAK_EVENT);
   });
 });

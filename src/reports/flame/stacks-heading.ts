@@ -1,0 +1,27 @@
+// The one line that says whose live blocks a flame graph, folded file,
+// speedscope file or call tree shows: the trace and the instant.
+
+import type { LiveStacksAt } from '../../analyzers/live-stacks.js';
+import { bytes, count, thousands } from '../../text/units.js';
+import { jsonQuote } from '../instant-text.js';
+
+/** `at the footprint high-water mark (2.00 MiB, event 449)`, `at mark "x" (event 11)`, … */
+export function stacksInstantText(r: LiveStacksAt): string {
+  const event = `event ${thousands(r.at.event)}`;
+  switch (r.instant) {
+    case 'footprint-peak':
+      return r.footprintBytes === null ? `at the footprint high-water mark (none: ${event})` : `at the footprint high-water mark (${bytes(r.footprintBytes)}, ${event})`;
+    case 'mark':
+      return `at mark ${jsonQuote(r.at.mark ?? '')} (${event})`;
+    case 'event':
+      return `right after ${event}`;
+    case 'end':
+      return `at the end of the trace (${event})`;
+  }
+}
+
+/** `Live blocks of FILE at …`, or `Blocks of the 2 steady-state leak sites of FILE at …`. */
+export function stacksHeading(r: LiveStacksAt): string {
+  const whose = r.leakSites === null ? 'Live blocks' : `Blocks of the ${count(r.leakSites, 'steady-state leak site')}`;
+  return `${whose} of ${r.file} ${stacksInstantText(r)}`;
+}

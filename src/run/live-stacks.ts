@@ -1,0 +1,81 @@
+// The driver of `flamegraph` and `tree`: the live blocks by full stack at
+// one instant. The footprint high-water mark (the default) is only known
+// once the whole trace was read, so that instant takes two replays, as
+// memray does for its peak: the first finds the event, the second stops
+// right after it and walks the live set. A mark (--at), an event
+// (--at-event) or the end (--at-end) take one replay that stops there.
+
+import { MemreplayError } from '../errors.js';
+import { ImportContext } from '../import/import-context.js';
+import { requireRegularFile, traceDisplayName } from '../import/source.js';
+import type { TraceFormatName } from '../import/types.js';
+import type { PythonVersion } from '../models/pymalloc/geometry.js';
+import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import type { ReplayView } from '../replay/replay-view.js';
+import { DEFAULT_AT_MARK, instantOf } from '../analyzers/instant.js';
+import { liveStacksOf, type LiveStacksAt, type StacksInstant } from '../analyzers/live-stacks.js';
+import { fullCollection } from '../memory-guard.js';
+
+export interface LiveStacksOptions {
+  readonly python?: PythonVersion;
+  readonly format?: TraceFormatName;
+  readonly lenient?: boolean;
+  readonly instant: StacksInstant;
+}
+
+export async function liveStacksAt(path: string, options: LiveStacksOptions): Promise<LiveStacksAt> {
+  const replayOptions: ReplayTraceOptions = {
+    ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(options.format !== undefined ? { format: options.format } : {}),
+    lenient: options.lenient ?? false,
+  };
+  const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const instant = options.instant;
+  if (instant.kind === 'footprint-peak') {
+    const twice = 'the footprint high-water mark takes two reads of the trace (one to find it, one to stop there)';
+    if (path === '-') throw new MemreplayError(`${twice}; give a file, not standard input, or choose --at, --at-event or --at-end`);
+    requireRegularFile(path, twice);
+    const first = await replayTrace(path, { ...replayOptions, context: newContext() });
+    const peak = first.replayer.highWater.point('footprint_bytes');
+    const python = first.replayer.geometry.version;
+    fullCollection();
+    if (peak.event === 0) return walk(first.replayer, first.ctx, path, instant.kind, null);
+    const ctx = newContext();
+    const second = await replayTrace(path, { ...replayOptions, python, context: ctx, stopAtEvent: peak.event });
+    return walk(second.replayer, ctx, path, instant.kind, peak.value);
+  }
+  const ctx = newContext();
+  const replayed = await replayTrace(path, { ...replayOptions, ...stopOf(instant), context: ctx });
+  return walk(replayed.replayer, ctx, path, resolvedKind(instant, replayed.stoppedEarly), null);
+}
+
+/** Where a replay that needs no first pass stops: a mark (the `stats` mark, if the trace has it, for `judged`), an event, or the end. */
+export function stopOf(instant: Exclude<StacksInstant, { kind: 'footprint-peak' }>): Pick<ReplayTraceOptions, 'stopAtMark' | 'stopAtEvent' | 'markOptional'> {
+  switch (instant.kind) {
+    case 'mark':
+      return { stopAtMark: instant.label };
+    case 'judged':
+      return { stopAtMark: DEFAULT_AT_MARK, markOptional: true };
+    case 'event':
+      return { stopAtEvent: instant.event };
+    case 'end':
+      return {};
+  }
+}
+
+/** `judged` as what it turned out to be: the `stats` mark (the replay stopped there) or the end. */
+export function resolvedKind(instant: StacksInstant, stoppedEarly: boolean): LiveStacksAt['instant'] {
+  return instant.kind === 'judged' ? (stoppedEarly ? 'mark' : 'end') : instant.kind;
+}
+
+function walk(r: ReplayView, ctx: ImportContext, path: string, instant: LiveStacksAt['instant'], footprintBytes: number | null): LiveStacksAt {
+  return {
+    file: traceDisplayName(path),
+    python: r.geometry.version,
+    instant,
+    at: instantOf(r),
+    footprintBytes,
+    leakSites: null,
+    live: liveStacksOf(r, ctx.stacks),
+  };
+}

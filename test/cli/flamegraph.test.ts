@@ -1,0 +1,78 @@
+// `memreplay flamegraph` as a user runs it: the three outputs from one
+// trace, the instants, and the usage and input errors as one line each.
+
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, memreplay, ROOT, tempDir } from './helpers.js';
+
+const TRACE = join(ROOT, 'traces', 'leak-3.11.csv.gz');
+
+describe('memreplay flamegraph', () => {
+  it('writes the SVG, the folded stacks and the speedscope file of one instant, saying so', () => {
+    const dir = tempDir();
+    const [svg, folded, speedscope] = ['f.svg', 'f.folded', 'f.json'].map((n) => join(dir, n)) as [string, string, string];
+    const r = memreplay(['flamegraph', TRACE, '-o', svg, '--folded', folded, '--speedscope', speedscope, '--weight', 'blocks', '--at-end']);
+    expect(r.stderr).toBe(`Wrote ${svg}\nWrote ${folded}\nWrote ${speedscope}\n`);
+    expect(r.code).toBe(0);
+    const picture = readFileSync(svg, 'utf8');
+    expect(picture).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(picture).toContain('at the end of the trace');
+    // The folded weights (blocks) add up to the root's figure in the picture.
+    const blocks = readFileSync(folded, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    expect(picture).toContain(`${blocks.toLocaleString('en-US')} blocks`);
+    expect(JSON.parse(readFileSync(speedscope, 'utf8')).profiles[2].endValue).toBe(blocks);
+  });
+
+  it('takes the footprint high-water mark by default, and a mark or an event when asked', () => {
+    const dir = tempDir();
+    const peak = memreplay(['flamegraph', TRACE, '-o', join(dir, 'peak.svg')]);
+    expect(peak.code).toBe(0);
+    expect(readFileSync(join(dir, 'peak.svg'), 'utf8')).toMatch(/at the footprint high-water mark \([0-9.]+ [KMG]iB, event [0-9,]+\)/);
+    const event = memreplay(['flamegraph', TRACE, '--at-event', '1000', '--folded', join(dir, 'e.folded')]);
+    expect(event.code).toBe(0);
+    const missing = memreplay(['flamegraph', TRACE, '--at', 'no-such-mark', '--folded', join(dir, 'm.folded')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no-such-mark/);
+    expect(existsSync(join(dir, 'm.folded'))).toBe(false);
+  });
+
+  it('refuses to overwrite without --force, to run without an output, and reads the peak from a file only', () => {
+    const dir = tempDir();
+    const svg = join(dir, 'f.svg');
+    writeFileSync(svg, 'old');
+    const kept = memreplay(['flamegraph', TRACE, '-o', svg, '--at-end']);
+    expect(kept.code).toBe(2);
+    expect(kept.stderr).toBe(`memreplay: ${svg} exists; pass --force to overwrite it\n`);
+    expect(readFileSync(svg, 'utf8')).toBe('old');
+    expect(memreplay(['flamegraph', TRACE, '-o', svg, '--at-end', '--force']).code).toBe(0);
+    const none = memreplay(['flamegraph', TRACE]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^memreplay: name an output: -o FILE.svg, --folded FILE or --speedscope FILE\n/);
+    const stdin = memreplay(['flamegraph', '-', '-o', join(dir, 's.svg')], readFileSync(TRACE));
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toMatch(/^memreplay: the footprint high-water mark takes two reads .* not standard input/);
+    for (const r of [kept, none, stdin]) expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('works on every sample trace: at the end, the folded stacks add up to the live bytes analyze reports there', () => {
+    const dir = tempDir();
+    const samples = readdirSync(join(ROOT, 'traces')).filter((f) => f.endsWith('.csv.gz'));
+    expect(samples.length).toBeGreaterThan(3);
+    for (const name of samples) {
+      const trace = join(ROOT, 'traces', name);
+      const folded = join(dir, `${name}.folded`);
+      const r = memreplay(['flamegraph', trace, '--at-end', '--folded', folded, '-q']);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      const sum = readFileSync(folded, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+      const analyzed = JSON.parse(memreplay(['analyze', trace, '--at-end', '--json']).stdout);
+      expect(sum, name).toBe(analyzed.traces[0].judged.liveRequestedBytes);
+    }
+  });
+});
