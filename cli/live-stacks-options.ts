@@ -7,7 +7,7 @@ import { STACK_WEIGHTS, type StackWeight } from '../src/analyzers/live-stacks.js
 import type { StacksInstant } from '../src/analyzers/live-stacks.js';
 import type { StacksOptions } from '../src/run/stacks.js';
 import { wholeNumberOption } from './number-options.js';
-import { formatOption, pythonOption, type TraceArgs } from './trace-options.js';
+import { traceOptionsOf, type TraceArgs } from './trace-options.js';
 
 export interface LiveStacksArgs extends TraceArgs {
   at?: string;
@@ -46,11 +46,7 @@ export function stacksInstantOf(args: LiveStacksArgs): StacksInstant {
 
 /** The driver's options: the trace options, the instant, and whether only the leak sites' blocks count (--leaks). */
 export function stacksOptionsOf(args: LiveStacksArgs): StacksOptions {
-  const common = {
-    ...(args.python !== undefined ? { python: pythonOption(args.python) } : {}),
-    ...(args.format !== undefined ? { format: formatOption(args.format) } : {}),
-    lenient: args.lenient ?? false,
-  };
+  const common = { trace: traceOptionsOf(args) };
   if (args.leaks !== true) return { ...common, instant: stacksInstantOf(args) };
   const instant = args.at !== undefined ? { kind: 'mark' as const, label: args.at } : args.atEnd === true ? { kind: 'end' as const } : { kind: 'judged' as const };
   return { ...common, leaksOnly: true, instant };

@@ -7,33 +7,33 @@
 
 import { ImportContext } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
-import type { TraceFormatName } from '../import/types.js';
-import type { PythonVersion } from '../models/pymalloc/geometry.js';
-import { replayTrace } from '../replay/replay-trace.js';
+import { replayTrace } from './replay-trace.js';
 import { instantOf } from '../analyzers/instant.js';
 import { LeaksAnalysis } from '../analyzers/leaks.js';
 import { liveStacksOf, type LiveStacksAt } from '../analyzers/live-stacks.js';
-import { SiteTable, siteGroupingFrom, type SiteGroupingOptions } from '../analyzers/site-table.js';
+import { SiteTable } from '../analyzers/site-table.js';
+import { DEFAULT_GROWTH_OPTIONS } from '../options/growth-options.js';
+import { DEFAULT_SITE_OPTIONS, type SiteOptions } from '../options/site-options.js';
+import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import type { PymallocView } from '../models/pymalloc/pymalloc-view.js';
 import { resolvedKind, stopOf } from './live-stacks.js';
 
-export interface LeakStacksOptions extends Partial<SiteGroupingOptions> {
-  readonly python?: PythonVersion;
-  readonly format?: TraceFormatName;
-  readonly lenient?: boolean;
+export interface LeakStacksOptions {
+  /** How the trace is read (absent: the declared defaults). */
+  readonly trace?: TraceOptions;
+  /** How sites are named, as `leaks` names them (absent: its defaults). */
+  readonly sites?: SiteOptions;
   readonly instant: { readonly kind: 'judged' } | { readonly kind: 'mark'; readonly label: string } | { readonly kind: 'end' };
 }
 
 export async function leakStacksAt(path: string, options: LeakStacksOptions): Promise<LiveStacksAt> {
-  const ctx = new ImportContext(traceDisplayName(path), options.lenient ?? false);
-  const grouping = siteGroupingFrom(options);
+  const ctx = new ImportContext(traceDisplayName(path), (options.trace ?? DEFAULT_TRACE_OPTIONS).lenient);
+  const grouping = options.sites ?? DEFAULT_SITE_OPTIONS;
   // Every steady-state leak listed, however many: the filter needs them all.
-  const analysis = new LeaksAnalysis(ctx, { ...grouping, maxListedLeaks: Number.MAX_SAFE_INTEGER });
+  const analysis = new LeaksAnalysis(ctx, { sites: grouping, growth: DEFAULT_GROWTH_OPTIONS, listing: { maxListedLeaks: Number.MAX_SAFE_INTEGER } });
   const stop = stopOf(options.instant);
   const { replayer: r, stoppedEarly } = await replayTrace(path, {
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.format !== undefined ? { format: options.format } : {}),
-    lenient: options.lenient ?? false,
+    ...(options.trace ?? DEFAULT_TRACE_OPTIONS),
     ...stop,
     context: ctx,
     observers: [analysis],

@@ -8,28 +8,23 @@
 import { MemreplayError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
 import { requireRegularFile, traceDisplayName } from '../import/source.js';
-import type { TraceFormatName } from '../import/types.js';
-import type { PythonVersion } from '../models/pymalloc/geometry.js';
-import { replayTrace, type ReplayTraceOptions } from '../replay/replay-trace.js';
+import { replayTrace, type ReplayTraceOptions } from './replay-trace.js';
 import type { ReplayView } from '../replay/replay-view.js';
-import { DEFAULT_AT_MARK, instantOf } from '../analyzers/instant.js';
+import { instantOf } from '../analyzers/instant.js';
+import { DEFAULT_AT_MARK } from '../options/instant-options.js';
+import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { liveStacksOf, type LiveStacksAt, type StacksInstant } from '../analyzers/live-stacks.js';
 import { fullCollection } from '../memory-guard.js';
 
 export interface LiveStacksOptions {
-  readonly python?: PythonVersion;
-  readonly format?: TraceFormatName;
-  readonly lenient?: boolean;
+  /** How the trace is read (absent: the declared defaults). */
+  readonly trace?: TraceOptions;
   readonly instant: StacksInstant;
 }
 
 export async function liveStacksAt(path: string, options: LiveStacksOptions): Promise<LiveStacksAt> {
-  const replayOptions: ReplayTraceOptions = {
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.format !== undefined ? { format: options.format } : {}),
-    lenient: options.lenient ?? false,
-  };
-  const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), options.lenient ?? false);
+  const replayOptions: ReplayTraceOptions = { ...(options.trace ?? DEFAULT_TRACE_OPTIONS) };
+  const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), (options.trace ?? DEFAULT_TRACE_OPTIONS).lenient);
   const instant = options.instant;
   if (instant.kind === 'footprint-peak') {
     const twice = 'the footprint high-water mark takes two reads of the trace (one to find it, one to stop there)';

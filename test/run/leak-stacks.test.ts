@@ -27,7 +27,7 @@ describe('the blocks of steady-state leak sites by stack', () => {
   });
 
   it('at the end, after the shutdown freed what the leak kept, as leaks --at-end says', async () => {
-    const leaks = await findLeaks(TRACE, { atEnd: true });
+    const leaks = await findLeaks(TRACE, { instant: { atEnd: true } });
     const r = await leakStacksAt(TRACE, { instant: { kind: 'end' } });
     expect(r.instant).toBe('end');
     const leaking = leaks.sites.filter((s) => s.growth.class === 'steady_leak');
