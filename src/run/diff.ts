@@ -26,7 +26,7 @@ export interface TraceSideOptions {
   readonly depth?: number | undefined;
 }
 
-export const DEFAULT_TRACE_SIDE_OPTIONS: TraceSideOptions = { trace: DEFAULT_TRACE_OPTIONS, instant: DEFAULT_INSTANT };
+export const DEFAULT_TRACE_SIDE_OPTIONS: TraceSideOptions = { trace: DEFAULT_TRACE_OPTIONS, instant: DEFAULT_INSTANT, depth: undefined };
 
 /**
  * Replay one trace for `diff` (a file, or `-` with hooks.stdin) to the

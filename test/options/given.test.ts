@@ -26,6 +26,11 @@ describe('withDefaults', () => {
     expect(options.trace).toEqual({ lenient: false, python: '3.8' });
   });
 
+  it('refuses an option given flat, outside its group, instead of ignoring it', () => {
+    const flat = { top: 3 } as unknown as Parameters<typeof withDefaults<Options>>[1];
+    expect(() => withDefaults(DEFAULTS, flat)).toThrow(/unknown option "top": the options are grouped as trace, sites, versions/);
+  });
+
   it('replaces a list whole instead of merging it, and never changes the defaults', () => {
     expect(withDefaults(DEFAULTS, { versions: ['3.8', '3.13'] }).versions).toEqual(['3.8', '3.13']);
     withDefaults(DEFAULTS, { sites: { top: 1 } });
