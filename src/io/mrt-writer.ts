@@ -222,7 +222,9 @@ export class MrtWriter implements TraceSink {
   }
 
   private writeChunk(kind: number, payload: Uint8Array): void {
-    const stored = this.level > 0 && payload.length > 0 ? deflateRawSync(payload, { level: this.level }) : payload;
+    const deflated = this.level > 0 && payload.length > 0 ? deflateRawSync(payload, { level: this.level }) : null;
+    // A payload that deflate does not shrink (a short one) is stored.
+    const stored = deflated !== null && deflated.length < payload.length ? deflated : payload;
     const h = this.headerView;
     h.setUint8(0, kind);
     h.setUint8(1, stored === payload ? CODEC_STORED : CODEC_DEFLATE);
