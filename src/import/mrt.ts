@@ -11,12 +11,13 @@
 
 import { AddressSpaceError } from '../events/address-space.js';
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
-import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC, DOMAIN_COUNT } from '../events/ops.js';
+import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
 import { FrameLineError, MAX_DISTINCT_FRAMES, MAX_DISTINCT_STACKS, MAX_STACK_TABLE_BYTES, StackLimitError } from '../events/stack-table.js';
 import { MAX_THREAD_NAME_CHARS, MAX_THREADS } from '../events/thread-table.js';
 import type { ImportContext } from './import-context.js';
 import { ChunkError, ChunkReader, chunkKindName, type MrtChunk } from './mrt-chunks.js';
 import { MrtCursor, PayloadError } from './mrt-cursor.js';
+import { decodeEvents, type DecodedEvents } from './mrt-events.js';
 import {
   CHUNK_END,
   CHUNK_EVENTS,
@@ -27,23 +28,7 @@ import {
   ENTRY_STACK,
   ENTRY_THREAD_NAME,
   ENTRY_THREAD_NUMBER,
-  F0_DOMAIN_MASK,
-  F0_DOMAIN_SHIFT,
-  F0_OLD_ADDR,
-  F0_OP_MASK,
-  F0_SIZE,
-  F0_TS,
-  F1_ADDR_HIGH,
-  F1_INTERP,
-  F1_OLD_ADDR_HIGH,
-  F1_STACK_SHIFT,
-  F1_THREAD_MASK,
-  F1_TS_RAW,
   isOptionalChunkKind,
-  LOW_ADDRESS_LIMIT,
-  REF_GIVEN,
-  REF_NONE,
-  REF_SAME,
 } from './mrt-format.js';
 import { MAX_LABEL_CHARS, MAX_META_CHARS } from './record-fields.js';
 import type { PushParser, TraceMeta, TraceSink } from './types.js';
@@ -66,6 +51,8 @@ class MrtParser implements PushParser {
   private readonly chunks: ChunkReader;
   private readonly batch: EventBatch;
   private readonly cursor = new MrtCursor();
+  /** Reused from chunk to chunk. */
+  private decoded: DecodedEvents | null = null;
   private sawMeta = false;
   private sawEnd = false;
   /** Events read so far: the next event's record number is this + 1. */
@@ -216,93 +203,58 @@ class MrtParser implements PushParser {
   }
 
   private readEvents(): void {
-    const c = this.cursor;
-    const count = c.varint();
-    // Each event takes at least its two flag bytes.
-    if (count * 2 > c.remaining) throw new PayloadError(0, `events chunk declares ${count} events in ${c.remaining} bytes: at least 2 bytes each`);
+    const d = (this.decoded = decodeEvents(this.cursor.buf, this.decoded));
+    this.deliver(d);
+  }
+
+  /** Decoded events through the tables into batches: ids checked and mapped, 64-bit addresses interned. */
+  private deliver(d: DecodedEvents): void {
     const ctx = this.ctx;
     const batch = this.batch;
-    let prevAddr = 0;
-    let prevTs = 0;
-    let prevThread = NO_ID;
-    let prevStack = NO_ID;
-    for (let k = 0; k < count; k++) {
-      const at = c.pos;
-      const f0 = c.u8();
-      const f1 = c.u8();
-      const op = f0 & F0_OP_MASK;
-      const domain = (f0 & F0_DOMAIN_MASK) >> F0_DOMAIN_SHIFT;
-      if (op >= OP_COUNT) throw new PayloadError(at, `unknown op code ${op}: expected 0 to ${OP_COUNT - 1}`);
-      if (domain >= DOMAIN_COUNT) throw new PayloadError(at, `unknown domain code ${domain}: expected 0 (obj), 1 (mem) or 2 (raw)`);
-      let addr = 0;
-      let oldAddr = 0;
-      if (op !== OP_MARK) {
-        if (f0 & F0_OLD_ADDR) {
-          if (op !== OP_REALLOC) throw new PayloadError(at, `${OP_NAMES[op]} with an old address: only realloc has one`);
-          if (f1 & F1_OLD_ADDR_HIGH) oldAddr = this.highAddress(c);
-          else oldAddr = prevAddr = lowAddress(c, prevAddr);
-        }
-        if (f1 & F1_ADDR_HIGH) addr = this.highAddress(c);
-        else addr = prevAddr = lowAddress(c, prevAddr);
-      } else if (f0 & F0_OLD_ADDR || f1 & (F1_ADDR_HIGH | F1_OLD_ADDR_HIGH)) {
-        throw new PayloadError(at, 'mark with an address: a mark has none');
+    const stackIds = this.stackIds;
+    const threadIds = this.threadIds;
+    for (let k = 0; k < d.count; k++) {
+      const op = d.op[k]!;
+      let addr = d.addr[k]!;
+      let oldAddr = d.oldAddr[k]!;
+      let stack = d.stack[k]!;
+      let thread = d.thread[k]!;
+      if (stack !== NO_ID) {
+        if (stack >= this.stackCount) throw new PayloadError(d.at[k]!, `event refers to stack ${stack}, but only ${this.stackCount} are defined before it`);
+        stack = stackIds[stack]!;
       }
-      const size = f0 & F0_SIZE ? c.varint() : NaN;
-      let ts = NaN;
-      if (f0 & F0_TS) {
-        ts = f1 & F1_TS_RAW ? c.f64() : prevTs + c.zigzag();
-        if (ts !== ts || !Number.isInteger(ts)) throw new PayloadError(at, `timestamp ${ts} is not an integer`);
-        prevTs = Number.isSafeInteger(ts) ? ts : 0;
-      } else if (f1 & F1_TS_RAW) throw new PayloadError(at, 'a raw timestamp flag without a timestamp');
-      const threadRef = f1 & F1_THREAD_MASK;
-      let thread = NO_ID;
-      if (threadRef === REF_GIVEN) {
-        const id = c.varint();
-        if (id >= this.threadCount) throw new PayloadError(at, `event refers to thread ${id}, but only ${this.threadCount} are defined before it`);
-        thread = prevThread = this.threadIds[id]!;
-      } else if (threadRef === REF_SAME) {
-        if (prevThread === NO_ID) throw new PayloadError(at, "event takes the previous event's thread, but no event of its chunk had one");
-        thread = prevThread;
-      } else if (threadRef !== REF_NONE) throw new PayloadError(at, 'thread reference code 3: expected 0 to 2');
-      const stackRef = f1 >> F1_STACK_SHIFT & 3;
-      let stack = NO_ID;
-      if (stackRef === REF_GIVEN) {
-        const id = c.varint();
-        if (id >= this.stackCount) throw new PayloadError(at, `event refers to stack ${id}, but only ${this.stackCount} are defined before it`);
-        stack = prevStack = this.stackIds[id]!;
-      } else if (stackRef === REF_SAME) {
-        if (prevStack === NO_ID) throw new PayloadError(at, "event takes the previous event's stack, but no event of its chunk had one");
-        stack = prevStack;
-      } else if (stackRef !== REF_NONE) throw new PayloadError(at, 'stack reference code 3: expected 0 to 2');
-      let interp = 0;
-      if (f1 & F1_INTERP) {
-        interp = c.varint();
-        if (interp > 0x7fffffff) throw new PayloadError(at, `interpreter id ${interp}: expected 0 to 2^31-1`);
+      if (thread !== NO_ID) {
+        if (thread >= this.threadCount) throw new PayloadError(d.at[k]!, `event refers to thread ${thread}, but only ${this.threadCount} are defined before it`);
+        thread = threadIds[thread]!;
       }
+      if (addr < 0) addr = this.highAddress(d.high[-addr - 1]!, d.at[k]!);
+      if (oldAddr < 0) oldAddr = this.highAddress(d.high[-oldAddr - 1]!, d.at[k]!);
       let label = '';
       if (op === OP_MARK) {
-        const id = c.varint();
-        if (id >= this.labels.length) throw new PayloadError(at, `mark refers to label ${id}, but only ${this.labels.length} are defined before it`);
+        const id = d.label[k]!;
+        if (id >= this.labels.length) throw new PayloadError(d.at[k]!, `mark refers to label ${id}, but only ${this.labels.length} are defined before it`);
         label = this.labels[id]!;
       }
       const record = ++this.events;
+      const size = d.size[k]!;
       if ((NEEDS_SIZE >> op) & 1 && size !== size) {
         ctx.bad(record, `record ${record}: ${OP_NAMES[op]} without a size`);
         continue;
       }
-      const i = batch.push(op, record);
-      batch.domain[i] = domain;
+      const i = batch.length++;
+      batch.op[i] = op;
+      batch.domain[i] = d.domain[k]!;
       batch.addr[i] = addr;
       batch.oldAddr[i] = oldAddr;
       batch.size[i] = size;
-      batch.ts[i] = ts;
+      batch.ts[i] = d.ts[k]!;
       batch.thread[i] = thread;
       batch.stack[i] = stack;
-      batch.interp[i] = interp;
+      batch.interp[i] = d.interp[k]!;
+      batch.line[i] = record;
       if (op === OP_MARK) batch.label[i] = label;
-      if (batch.full) this.flush();
+      if (i + 1 === batch.capacity) this.flush();
     }
-    this.expectEnd('the events chunk');
   }
 
   private readEnd(): void {
@@ -312,10 +264,9 @@ class MrtParser implements PushParser {
     this.sawEnd = true;
   }
 
-  private highAddress(c: MrtCursor): number {
-    const at = c.pos;
+  private highAddress(value: bigint, at: number): number {
     try {
-      return this.ctx.addresses.encodeBig(c.bigVarint());
+      return this.ctx.addresses.encodeBig(value);
     } catch (e) {
       if (e instanceof AddressSpaceError) throw new PayloadError(at, e.message);
       throw e;
@@ -337,14 +288,6 @@ class MrtParser implements PushParser {
     if (e instanceof ChunkError) return this.ctx.fatal(0, `byte ${e.offset}: ${e.message}`);
     return e;
   }
-}
-
-/** A delta-coded address below 2^48. */
-function lowAddress(c: MrtCursor, prev: number): number {
-  const at = c.pos;
-  const addr = prev + c.zigzag();
-  if (addr < 0 || addr >= LOW_ADDRESS_LIMIT) throw new PayloadError(at, `address delta leads to ${addr}, outside 0 to 2^48 - 1`);
-  return addr;
 }
 
 function grown(a: Int32Array): Int32Array {
