@@ -39,6 +39,15 @@ export const ENTRY_THREAD_NUMBER = 3;
 export const ENTRY_THREAD_NAME = 4;
 export const ENTRY_LABEL = 5;
 
+// An events payload is its event count, the byte length of each stream, then
+// the streams: each event's fields go to the stream of their kind.
+export const STREAM_FLAGS = 0; // the two flag bytes
+export const STREAM_ADDRESSES = 1; // old address, address
+export const STREAM_SIZES = 2;
+export const STREAM_TIMES = 3;
+export const STREAM_REFS = 4; // thread, stack, interpreter, label
+export const EVENT_STREAM_COUNT = 5;
+
 // Flag byte 0 of an event: op (bits 0-2), domain (bits 3-4), then what follows.
 export const F0_OP_MASK = 0x07;
 export const F0_DOMAIN_SHIFT = 3;

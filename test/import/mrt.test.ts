@@ -224,14 +224,20 @@ describe('a damaged .mrt', () => {
       [[table(ENTRY_THREAD_NUMBER, '07')], /thread number "07" is not an integer as written by memreplay/],
       [[table(ENTRY_LABEL, 'x'.repeat(5000))], /mark label of 5000 characters: expected at most 4096/],
       [[table(9)], /unknown table entry 9/],
+      // Events payloads: the count, the lengths of the five streams (flags, addresses, sizes, times, references), the streams.
       // An alloc of stack 0, before any stack.
-      [[chunk(CHUNK_EVENTS, bytesOf(1, 0x20, REF_GIVEN << 2, 0, 16, 0))], /event refers to stack 0, but only 0 are defined before it/],
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 1, 0, 1, 0x20, REF_GIVEN << 2, 0, 16, 0))], /event refers to stack 0, but only 0 are defined before it/],
       // A mark of label 0, before any label.
-      [[chunk(CHUNK_EVENTS, bytesOf(1, 6, 0, 0))], /mark refers to label 0, but only 0 are defined before it/],
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 6, 0, 0))], /mark refers to label 0, but only 0 are defined before it/],
       // An op code past mark.
-      [[chunk(CHUNK_EVENTS, bytesOf(1, 7, 0, 0))], /unknown op code 7/],
-      // More events declared than the payload can hold.
-      [[chunk(CHUNK_EVENTS, bytesOf(100, 3, 0))], /declares 100 events in 2 bytes/],
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, 7, 0))], /payload byte 6: unknown op code 7/],
+      // More events declared than the flags stream holds.
+      [[chunk(CHUNK_EVENTS, bytesOf(100, 2, 0, 0, 0, 0, 3, 0))], /declares 100 events but 2 flag bytes/],
+      // Streams longer than the payload, or bytes a stream leaves unread.
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 100, 0, 0, 0, 3, 0))], /event streams of 2 \+ 100 \+ 0 \+ 0 \+ 0 bytes run past the end of the chunk/],
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 2, 0, 0, 0, 3, 0, 0, 0))], /payload byte 9: 1 bytes left over at the end of the addresses stream/],
+      // An address varint cut by the end of its stream (the next stream's byte must not be read as its continuation).
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 1, 0, 0, 3, 0, 0x80, 0x01))], /payload byte 8: the chunk ends inside a varint/],
       [[chunk(CHUNK_END, bytesOf(5))], /the end chunk counts 5 events, but the file holds 0/],
       [[chunk(CHUNK_END, bytesOf(0)), chunk(CHUNK_END, bytesOf(0))], /chunk 'Z' after the end chunk/],
       [[chunk(0x51, bytesOf(0))], /unknown chunk kind 'Q'/],
