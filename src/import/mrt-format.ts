@@ -38,6 +38,8 @@ export const ENTRY_STACK = 2;
 export const ENTRY_THREAD_NUMBER = 3;
 export const ENTRY_THREAD_NAME = 4;
 export const ENTRY_LABEL = 5;
+/** Forget every label: the label table starts again from id 0 (a writer's bound on distinct labels). */
+export const ENTRY_LABELS_RESET = 6;
 
 // An events payload is its event count, the byte length of each stream, then
 // the streams: each event's fields go to the stream of their kind.

@@ -25,6 +25,7 @@ import {
   CHUNK_TABLE,
   ENTRY_FRAME,
   ENTRY_LABEL,
+  ENTRY_LABELS_RESET,
   ENTRY_STACK,
   ENTRY_THREAD_NAME,
   ENTRY_THREAD_NUMBER,
@@ -35,7 +36,7 @@ import type { PushParser, TraceMeta, TraceSink } from './types.js';
 
 /** Most thread entries a file may define: past MAX_THREADS they share one id, but each still costs a slot here. */
 const MAX_THREAD_ENTRIES = 16 * MAX_THREADS;
-/** Most label entries, and their characters in all (marks are a few per phase of a program). */
+/** Most label entries, and their characters in all, between two resets of the table (a writer resets it past 65,536 or 16 Mi characters, at a chunk's end, and a chunk holds at most 1 MiB of table and events). */
 const MAX_LABEL_ENTRIES = 1_000_000;
 const MAX_LABEL_TABLE_CHARS = 64 << 20;
 /** Bytes a frame's text may take in the file (UTF-8, up to 4 a character); the stack table cuts it to MAX_FRAME_CHARS. */
@@ -141,7 +142,10 @@ class MrtParser implements PushParser {
       else if (tag === ENTRY_STACK) this.addStack(at);
       else if (tag === ENTRY_THREAD_NUMBER || tag === ENTRY_THREAD_NAME) this.addThread(tag, at);
       else if (tag === ENTRY_LABEL) this.addLabel(at);
-      else throw new PayloadError(at, `unknown table entry ${tag}: expected 1 (frame) to 5 (label)`);
+      else if (tag === ENTRY_LABELS_RESET) {
+        this.labels.length = 0;
+        this.labelChars = 0;
+      } else throw new PayloadError(at, `unknown table entry ${tag}: expected 1 (frame) to 6 (labels reset)`);
     }
   }
 

@@ -19,6 +19,7 @@ import {
   CODEC_STORED,
   ENTRY_FRAME,
   ENTRY_LABEL,
+  ENTRY_LABELS_RESET,
   ENTRY_STACK,
   ENTRY_THREAD_NAME,
   ENTRY_THREAD_NUMBER,
@@ -52,7 +53,18 @@ export interface MrtWriterOptions {
   level?: number;
   /** Decoded bytes of events a chunk holds before the next starts (tests make it small). */
   chunkBytes?: number;
+  /** Distinct mark labels remembered before the label table starts again (tests make it small). */
+  labelsBeforeReset?: number;
 }
+
+/**
+ * A program may name every mark differently (`request 1`, `request 2`...):
+ * past this many distinct labels, or LABEL_RESET_CHARS of their text, the
+ * label table starts again at the next chunk, so that neither the writer
+ * nor a reader holds them all.
+ */
+const LABEL_RESET_ENTRIES = 65_536;
+const LABEL_RESET_CHARS = 16 << 20;
 
 /** Ids of the file's tables by the importer's ids: -1 until written. */
 class IdMap {
@@ -89,6 +101,8 @@ export class MrtWriter implements TraceSink {
   private readonly stacks = new IdMap();
   private readonly threads = new IdMap();
   private readonly labels = new Map<string, number>();
+  private labelChars = 0;
+  private readonly labelsBeforeReset: number;
   private chunkEvents = 0;
   private totalEvents = 0;
   private started = false;
@@ -105,6 +119,7 @@ export class MrtWriter implements TraceSink {
   ) {
     this.level = options.level ?? 1;
     this.chunkBytes = options.chunkBytes ?? EVENT_CHUNK_BYTES;
+    this.labelsBeforeReset = options.labelsBeforeReset ?? LABEL_RESET_ENTRIES;
   }
 
   meta(meta: TraceMeta): void {
@@ -187,7 +202,8 @@ export class MrtWriter implements TraceSink {
       if (thread !== NO_ID) this.prevThread = thread;
       if (stack !== NO_ID) this.prevStack = stack;
       this.chunkEvents++;
-      if (flags.length + addrs.length + sizes.length + times.length + refs.length >= this.chunkBytes) this.flushEvents();
+      // The table the chunk needs counts too: marks with long, ever new labels.
+      if (flags.length + addrs.length + sizes.length + times.length + refs.length + this.table.length >= this.chunkBytes) this.flushEvents();
     }
   }
 
@@ -214,6 +230,11 @@ export class MrtWriter implements TraceSink {
     this.totalEvents += this.chunkEvents;
     this.chunkEvents = 0;
     for (const stream of this.streams) stream.clear();
+    if (this.labels.size >= this.labelsBeforeReset || this.labelChars >= LABEL_RESET_CHARS) {
+      this.table.u8(ENTRY_LABELS_RESET);
+      this.labels.clear();
+      this.labelChars = 0;
+    }
     this.resetDeltas();
   }
 
@@ -275,6 +296,7 @@ export class MrtWriter implements TraceSink {
     this.table.text(label);
     const id = this.labels.size;
     this.labels.set(label, id);
+    this.labelChars += label.length;
     return id;
   }
 }

@@ -131,6 +131,21 @@ describe('a .mrt written from a trace', () => {
     }
   });
 
+  test('means the same when its label table starts again between chunks', async () => {
+    const marks = Array.from({ length: 40 }, (_, i) => JSON.stringify({ op: 'mark', label: `request ${i % 7}`, ts: i })).join('\n') + '\n';
+    const source = file('labels.jsonl', marks);
+    const expected = await traceDigest(source);
+    const out = new ByteBuilder();
+    const ctx = new ImportContext(source);
+    const writer = new MrtWriter({ write: (b) => out.append(b) }, ctx, { chunkBytes: 8, labelsBeforeReset: 3 });
+    await importTrace(source, { context: ctx }, writer);
+    writer.finish();
+    const bytes = out.view().slice();
+    // Label 6 was written more than once: the table was reset in between.
+    expect(Buffer.from(bytes).toString('latin1').split('request 6').length - 1).toBeGreaterThan(1);
+    expect(await traceDigest(file('labels.mrt', bytes))).toEqual(expected);
+  });
+
   test('reads the same from a stream cut anywhere as from whole bytes', async () => {
     const bytes = await mrtOf(file('edges2.jsonl', EDGES_JSONL), 16);
     const expected = await traceDigest(file('edges2.mrt', bytes));
