@@ -123,8 +123,8 @@ class MrtParser implements PushParser {
     const meta: TraceMeta = {};
     let chars = 0;
     for (let i = 0; i < n; i++) {
-      const key = c.text(MAX_META_CHARS, 'a metadata key');
-      const value = c.text(MAX_META_CHARS, 'a metadata value');
+      const key = c.text(4 * MAX_META_CHARS, 'a metadata key');
+      const value = c.text(4 * MAX_META_CHARS, 'a metadata value');
       chars += key.length + value.length;
       if (chars > MAX_META_CHARS) throw new PayloadError(c.pos, `more than ${MAX_META_CHARS / 1024} Ki characters of metadata: expected a few short entries`);
       Object.defineProperty(meta, key, { value, enumerable: true, writable: true, configurable: true });
