@@ -180,8 +180,9 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): De
       pr = rc.pos;
       if (interp > 0x7fffffff) throw new PayloadError(at, `interpreter id ${interp}: expected 0 to 2^31-1`);
     }
+    let label = 0;
     if (op === OP_MARK) {
-      d.label[k] = slowVarint(rc, pr, starts[STREAM_REFS]!);
+      label = slowVarint(rc, pr, starts[STREAM_REFS]!);
       pr = rc.pos;
     }
     // File ids beyond an Int32 are refused here, before they could wrap.
@@ -195,13 +196,25 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): De
     d.thread[k] = thread;
     d.stack[k] = stack;
     d.interp[k] = interp;
+    // Written for every event: a store only marks reached would deoptimise the loop at the first mark.
+    d.label[k] = label;
     d.at[k] = at;
   }
-  const names = ['flags', 'addresses', 'sizes', 'times', 'references'];
-  for (const [s, used] of [[STREAM_ADDRESSES, pa], [STREAM_SIZES, ps], [STREAM_TIMES, pt], [STREAM_REFS, pr]] as const) {
-    if (used !== lengths[s]) throw new PayloadError(starts[s]! + used, `${lengths[s]! - used} bytes left over at the end of the ${names[s]} stream`);
-  }
+  checkStreamsRead(lengths, starts, pa, ps, pt, pr);
   return d;
+}
+
+/**
+ * Every stream but the flags must have been read to its end. Apart from the
+ * decoding loop: code that loop never reached would deoptimise it when the
+ * loop, compiled on the stack, runs into it.
+ */
+function checkStreamsRead(lengths: readonly number[], starts: readonly number[], ...used: number[]): void {
+  const streams = [STREAM_ADDRESSES, STREAM_SIZES, STREAM_TIMES, STREAM_REFS];
+  const names = ['flags', 'addresses', 'sizes', 'times', 'references'];
+  streams.forEach((s, i) => {
+    if (used[i] !== lengths[s]) throw new PayloadError(starts[s]! + used[i]!, `${lengths[s]! - used[i]!} bytes left over at the end of the ${names[s]} stream`);
+  });
 }
 
 /** A cursor read whose failure is placed in the payload (the cursor counts from its stream's start). */
