@@ -10,7 +10,7 @@
 // trace that does not replay exactly (anomalies or mispredicted addresses
 // would mean the bench measured error paths, or that the model broke).
 //
-//   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze[,leaks,report] --formats csv,gz [--repeat 3] [--seed 1] [--quick] [--skip-real]
+//   npm run bench -- --events 5000000,50000000 --modes parse,replay,replay-only,analyze[,leaks,report] --formats csv,gz,mrt [--repeat 3] [--seed 1] [--quick] [--skip-real]
 //   npm run bench -- --soak [--soak-events 100000000] [--soak-heap-mib 2048] [--soak-commands analyze,leaks,check,report] [--seed 1]
 //   npm run bench -- --compare REF [--modes analyze,leaks,report] [--repeat 3] [--events 1000000] [--one-core] [--force]
 //
@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MODES, type ChildResult, type Mode } from './measurement.js';
 import { formatTable, type BenchRow } from './table.js';
-import { CACHE_DIR, ensureCacheDir, ensureDecompressed, ensureSyntheticTrace, estimatedBytes, freeBytes, type SyntheticFiles } from './trace-cache.js';
+import { CACHE_DIR, ensureBinary, ensureCacheDir, ensureDecompressed, ensureSyntheticTrace, estimatedBytes, freeBytes, type SyntheticFiles } from './trace-cache.js';
 import { GENERATOR_VERSION } from './synthetic-trace.js';
 import { eventCount, listOption } from './option-values.js';
 import { machine, oneCore } from './machine.js';
@@ -42,7 +42,8 @@ const REPO = resolve(HERE, '..', '..');
 const REPLAY_ONLY_LIMIT = 5_000_000;
 /** leaks and report are asked for by name: report replays several times, minutes at 50 M events. */
 const DEFAULT_MODES: readonly Mode[] = ['parse', 'replay', 'replay-only', 'analyze'];
-const FORMATS = ['csv', 'gz'] as const;
+/** mrt: the binary format, converted from the CSV once and cached beside it. */
+const FORMATS = ['csv', 'gz', 'mrt'] as const;
 type Format = (typeof FORMATS)[number];
 const MODE_LABEL: Record<Mode, string> = {
   parse: 'parse',
@@ -224,7 +225,7 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench -- [--events 5000000,50000000] [--modes parse,replay,replay-only,analyze] [--formats csv,gz] [--repeat 3] [--seed 1] [--quick] [--skip-real]\n' +
+      'npm run bench -- [--events 5000000,50000000] [--modes parse,replay,replay-only,analyze] [--formats csv,gz,mrt] [--repeat 3] [--seed 1] [--quick] [--skip-real]\n' +
         `  --modes      some of ${MODES.join(',')} (leaks and report only when named)\n` +
         '  --repeat N   runs per measurement; the table shows the median run and the spread\n' +
         '  --one-core   pin each child, all its threads, to one CPU (taskset): throughput on one core\n' +
@@ -287,7 +288,8 @@ async function main(): Promise<number> {
         `free ${s.free}, arena_alloc ${s.arenaAlloc}, arena_free ${s.arenaFree}, marks ${s.marks}; live blocks peak ${s.peakLiveBlocks}, end ${s.liveBlocksAtEnd}; arenas peak ${s.peakArenas}`,
     );
     const name = n % 1_000_000 === 0 ? `synthetic ${n / 1_000_000}M` : `synthetic ${n}`;
-    inputs.push({ name, synthetic: true, files: { csv: files.csv, gz: files.gz }, events: files.stats.records });
+    const mrt = formats.includes('mrt') ? await ensureBinary(files.csv) : '';
+    inputs.push({ name, synthetic: true, files: { csv: files.csv, gz: files.gz, mrt }, events: files.stats.records });
   }
   let real: { source: string; csv: string } | null = null;
   if (!values['skip-real']) {
@@ -300,7 +302,8 @@ async function main(): Promise<number> {
       real = { source: gz, csv };
       log(`real trace: ${gz} (decompressed copy ${csv})`);
       const events = runChild('parse', csv).events ?? 0;
-      inputs.push({ name: 'dicts-3.8 (real)', synthetic: false, files: { csv, gz }, events });
+      const mrt = formats.includes('mrt') ? await ensureBinary(csv) : '';
+      inputs.push({ name: 'dicts-3.8 (real)', synthetic: false, files: { csv, gz, mrt }, events });
     }
   }
 

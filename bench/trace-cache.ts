@@ -12,9 +12,10 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSyn
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { convertTrace } from '../src/run/convert.js';
 import { GENERATOR_VERSION, SyntheticTrace, type SyntheticStats } from './synthetic-trace.js';
 
 export const CACHE_DIR = join(tmpdir(), 'memreplay-bench');
@@ -139,5 +140,17 @@ export async function ensureDecompressed(gzPath: string, name: string): Promise<
   const tmp = `${out}.tmp-${process.pid}`;
   await pipeline(createReadStream(gzPath), createGunzip(), createWriteStream(tmp));
   renameSync(tmp, out);
+  return out;
+}
+
+/**
+ * The binary (.mrt) conversion of a cached trace, beside it, made once:
+ * `memreplay convert` run in-process. It is made again when the text is
+ * newer (a regenerated synthetic trace).
+ */
+export async function ensureBinary(textPath: string): Promise<string> {
+  const out = join(CACHE_DIR, basename(textPath).replace(/\.(csv|jsonl)(\.gz)?$/, '') + '.mrt');
+  if (existsSync(out) && statSync(out).mtimeMs >= statSync(textPath).mtimeMs) return out;
+  await convertTrace(textPath, out, { output: { force: true } });
   return out;
 }

@@ -5,6 +5,7 @@ import type { CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
+import { convertCommand } from './commands/convert.js';
 import { diffCommand } from './commands/diff.js';
 import { flamegraphCommand } from './commands/flamegraph.js';
 import { leaksCommand } from './commands/leaks.js';
@@ -28,7 +29,7 @@ function helpWidth(): number {
   return Math.min(110, width);
 }
 
-const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand, flamegraphCommand, treeCommand];
+const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand, convertCommand, flamegraphCommand, treeCommand];
 
 /** The command named on the command line, if any. */
 function commandIn(argv: readonly string[]): CommandModule | undefined {
@@ -56,7 +57,7 @@ let cli = yargs(argv)
 cli = withMaxMemoryOption(cli);
 for (const command of COMMANDS) cli = cli.command(withHonestHelp(command as CommandModule));
 await cli
-  .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff, record, flamegraph or tree')
+  .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff, record, convert, flamegraph or tree')
   .strict()
   .recommendCommands()
   .help()

@@ -15,6 +15,7 @@ import { getHeapStatistics } from 'node:v8';
 import { gzipSync } from 'node:zlib';
 import { generateCsv, generateJsonl, generateOpcodeStream, generateSnapshotJsonl, generateSnapshotPickle } from './generate.js';
 import { mutate } from './mutate.js';
+import { mrtOf, mutateMrtPayload } from './mrt-inputs.js';
 import {
   readSnapshotStream,
   readSnapshotWhole,
@@ -27,7 +28,7 @@ import {
 import { Rng } from './rng.js';
 import type { Seeds } from './seeds.js';
 
-export const INPUT_KINDS = ['csv', 'jsonl', 'snapshot-pickle', 'snapshot-jsonl'] as const;
+export const INPUT_KINDS = ['csv', 'jsonl', 'snapshot-pickle', 'snapshot-jsonl', 'mrt'] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
 export type Origin = 'mutated' | 'generated' | 'generated+mutated';
 export type Problem = 'internal-error' | 'mismatch' | 'slow' | 'memory';
@@ -84,28 +85,42 @@ const GENERATORS: Record<InputKind, (rng: Rng) => Uint8Array> = {
   jsonl: generateJsonl,
   'snapshot-pickle': (rng) => (rng.chance(0.6) ? generateSnapshotPickle(rng) : generateOpcodeStream(rng)),
   'snapshot-jsonl': generateSnapshotJsonl,
+  mrt: (rng) => mrtOf(generateCsv(rng), rng) ?? mrtOf(generateJsonl(rng), rng) ?? new Uint8Array(0),
 };
+
+/** Event traces: read by the trace importers (the others are snapshots, read by `diff`). */
+export function isEventKind(kind: InputKind): boolean {
+  return kind === 'csv' || kind === 'jsonl' || kind === 'mrt';
+}
 
 /** Case `index` of a run seeded `seed`, built from nothing else. */
 export function buildCase(seeds: Seeds, seed: number, index: number, kinds: readonly InputKind[] = INPUT_KINDS): FuzzCase {
   const rng = Rng.forCase(seed, index);
   const kind = rng.pick(kinds);
   const real = (r: Rng): Uint8Array =>
-    kind === 'csv' ? seeds.csvWindow(r) : kind === 'jsonl' ? seeds.jsonlWindow(r) : kind === 'snapshot-pickle' ? seeds.pickle(r) : seeds.snapshotFile(r);
+    kind === 'csv'
+      ? seeds.csvWindow(r)
+      : kind === 'jsonl'
+        ? seeds.jsonlWindow(r)
+        : kind === 'snapshot-pickle'
+          ? seeds.pickle(r)
+          : kind === 'mrt'
+            ? (mrtOf(seeds.csvWindow(r), r) ?? new Uint8Array(0))
+            : seeds.snapshotFile(r);
   // Splices take the other part from any kind: a pickle's tail on a CSV head.
   const other = (): Uint8Array => (rng.chance(0.7) ? real(rng) : GENERATORS[rng.pick(INPUT_KINDS)](rng));
   const roll = rng.next();
   const origin: Origin = roll < 0.5 ? 'mutated' : roll < 0.75 ? 'generated' : 'generated+mutated';
   let bytes = origin === 'generated' || origin === 'generated+mutated' ? GENERATORS[kind](rng) : real(rng);
-  if (origin !== 'generated') bytes = mutate(bytes, rng, other());
+  // A binary trace's checksums catch byte damage: half its mutations are made inside a payload, checksum kept right.
+  if (origin !== 'generated') bytes = kind === 'mrt' && rng.chance(0.5) ? mutateMrtPayload(bytes, rng, other()) : mutate(bytes, rng, other());
   const gzip = rng.chance(0.2);
   if (gzip) {
     bytes = gzipSync(bytes, { level: 1 });
     // Damaged compressed data: flipped bits, a cut, a second member glued on.
     if (rng.chance(0.3)) bytes = mutate(bytes, rng, gzipSync(other(), { level: 1 }));
   }
-  const event = kind === 'csv' || kind === 'jsonl';
-  const format = event && rng.chance(0.1) ? rng.pick(['csv', 'jsonl'] as const) : undefined;
+  const format = (kind === 'csv' || kind === 'jsonl') && rng.chance(0.1) ? rng.pick(['csv', 'jsonl'] as const) : undefined;
   const batchCapacity = rng.pick([1, 3, 64, 4096]);
   return { index, kind, origin, gzip, options: { lenient: rng.chance(0.3), format, batchCapacity }, bytes };
 }
@@ -142,7 +157,7 @@ export async function runCase(c: FuzzCase, seed: number, options: { slowMs: numb
     slowest = Math.max(slowest, ms);
     return out;
   };
-  const event = c.kind === 'csv' || c.kind === 'jsonl';
+  const event = isEventKind(c.kind);
   // The stream in one chunk is the reference: a file is read the same way.
   const stream = (r: Rng | null): Promise<Outcome | null> =>
     event ? readTraceStream(c.bytes, c.options, r) : readSnapshotStream(c.bytes, r);

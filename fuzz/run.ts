@@ -1,7 +1,7 @@
 // `npm run fuzz`: a long fuzz run of every reader (see campaign.ts), for
 // hours if need be; the suite runs a short one (test/fuzz/).
 //
-//   npm run fuzz -- [--seed 1] [--count 1000000] [--start 0] [--kinds csv,jsonl,snapshot-pickle,snapshot-jsonl]
+//   npm run fuzz -- [--seed 1] [--count 1000000] [--start 0] [--kinds csv,jsonl,snapshot-pickle,snapshot-jsonl,mrt]
 //                   [--out fuzz-failures] [--slow-ms 2000] [--hang-ms 20000] [--minimize-ms 60000]
 //
 // Prints a progress line now and then and a summary at the end; exits 1
@@ -35,7 +35,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'npm run fuzz -- [--seed N] [--count N] [--start N] [--kinds csv,jsonl,snapshot-pickle,snapshot-jsonl]\n' +
+    'npm run fuzz -- [--seed N] [--count N] [--start N] [--kinds csv,jsonl,snapshot-pickle,snapshot-jsonl,mrt]\n' +
       '                [--out DIR] [--slow-ms MS] [--hang-ms MS] [--minimize-ms MS]\n',
   );
   process.exit(0);

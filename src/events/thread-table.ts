@@ -22,6 +22,8 @@ export class ThreadTable {
   private readonly byNumber = new Map<number, number>();
   private readonly byString = new Map<string, number>();
   private readonly names: string[] = [];
+  /** Ids interned from a number rather than a name (a binary trace keeps the difference). */
+  private readonly fromNumber: boolean[] = [];
 
   get count(): number {
     return this.names.length;
@@ -31,7 +33,10 @@ export class ThreadTable {
     const known = this.byNumber.get(value);
     if (known !== undefined) return known;
     const id = this.add(String(value));
-    if (id !== OVERFLOW) this.byNumber.set(value, id);
+    if (id !== OVERFLOW) {
+      this.byNumber.set(value, id);
+      this.fromNumber[id] = true;
+    }
     return id;
   }
 
@@ -43,6 +48,11 @@ export class ThreadTable {
     const id = this.add(detachedText(name));
     if (id !== OVERFLOW) this.byString.set(this.names[id]!, id);
     return id;
+  }
+
+  /** Whether the thread was given as an integer (`7`) rather than a name (`"7"` in JSONL). */
+  isNumber(id: number): boolean {
+    return this.fromNumber[id] === true;
   }
 
   name(id: number): string {

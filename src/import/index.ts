@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { createCsvParser } from './csv.js';
 import { ImportContext } from './import-context.js';
 import { createJsonlParser } from './jsonl.js';
+import { createMrtParser } from './mrt.js';
 import { quoteForMessage } from './record-fields.js';
 import { firstNonBlank, MAX_BLANK_LEAD, SNIFF_BYTES, sniffFormat } from './sniff.js';
 import { gunzipWhole } from './gzip-slices.js';
@@ -27,6 +28,7 @@ type Factory = (ctx: ImportContext, sink: TraceSink, options?: { batchCapacity?:
 const PARSERS: Readonly<Record<TraceFormatName, Factory>> = {
   csv: createCsvParser,
   jsonl: createJsonlParser,
+  mrt: createMrtParser,
 };
 
 export interface ParseOptions {
@@ -166,7 +168,7 @@ function chooseFormat(
   return ctx.fatal(
     0,
     `unrecognized trace format: it starts with ${quoteForMessage(start)}; ` +
-      'expected CSV (a header row or # comments) or JSONL (one {...} object a line); name the format (csv or jsonl) to force one',
+      'expected CSV (a header row or # comments), JSONL (one {...} object a line) or a binary .mrt trace; name the format (csv, jsonl or mrt) to force one',
   );
 }
 

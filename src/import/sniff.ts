@@ -6,6 +6,7 @@
 // reads "binary file" instead of "line 1: bad header".
 
 import type { ImportContext } from './import-context.js';
+import { MRT_MAGIC } from './mrt-format.js';
 import type { TraceFormatName } from './types.js';
 
 /** How many leading bytes sniffing looks at (fewer when the trace is shorter). */
@@ -21,6 +22,8 @@ const MAX_NON_TEXT_SHARE = 0.1;
  */
 export function sniffFormat(head: Uint8Array, atEnd: boolean, ctx: ImportContext): TraceFormatName | null {
   if (head.length === 0) ctx.fatal(0, 'empty trace: the file has no bytes');
+  // The binary format's magic (or the start of it, in a file cut short: its reader says so).
+  if (startsLikeMrt(head)) return 'mrt';
   // Protocols past 5 too (up to 15, beyond which it is more likely noise): a newer pickle is still a pickle.
   if (head[0] === 0x80 && head.length > 1 && head[1]! >= 2 && head[1]! <= 15) {
     ctx.fatal(
@@ -46,6 +49,12 @@ export function sniffFormat(head: Uint8Array, atEnd: boolean, ctx: ImportContext
   // `#` comment, a header name, or a quoted header name (RFC 4180).
   if (c === 0x23 || c === 0x22 || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return 'csv';
   return null;
+}
+
+function startsLikeMrt(head: Uint8Array): boolean {
+  const n = Math.min(head.length, MRT_MAGIC.length);
+  for (let i = 0; i < n; i++) if (head[i] !== MRT_MAGIC[i]) return false;
+  return true;
 }
 
 /**

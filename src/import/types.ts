@@ -32,6 +32,6 @@ export interface PushParser {
   end(): void;
 }
 
-export type TraceFormatName = 'csv' | 'jsonl';
+export type TraceFormatName = 'csv' | 'jsonl' | 'mrt';
 
 export type ParserFactory = (ctx: ImportContext, sink: TraceSink, options?: { batchCapacity?: number }) => PushParser;

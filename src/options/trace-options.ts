@@ -6,7 +6,7 @@ import type { TraceFormatName } from '../import/types.js';
 import type { PythonVersion } from '../models/pymalloc/geometry.js';
 
 /** The event-trace formats a reader can be told to use (--trace-format). */
-export const TRACE_FORMATS: readonly TraceFormatName[] = ['csv', 'jsonl'];
+export const TRACE_FORMATS: readonly TraceFormatName[] = ['csv', 'jsonl', 'mrt'];
 
 export interface TraceOptions {
   /** The CPython version to model; absent: the trace's `# python:` metadata, else 3.11. */

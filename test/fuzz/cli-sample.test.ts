@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { buildCase, runCase } from '../../fuzz/campaign.js';
+import { buildCase, isEventKind, runCase } from '../../fuzz/campaign.js';
 import { Seeds } from '../../fuzz/seeds.js';
 import { hasStackTrace, memreplay, tempDir } from '../cli/helpers.js';
 
@@ -26,7 +26,7 @@ test(`${CASES} fuzz cases through the CLI: exit 0, or exit 2 with one line`, asy
   for (let index = 0; index < CASES; index++) {
     const c = buildCase(seeds, SEED, index);
     const { outcome } = await runCase(c, SEED, { slowMs: Number.POSITIVE_INFINITY });
-    const event = c.kind === 'csv' || c.kind === 'jsonl';
+    const event = isEventKind(c.kind);
     const args = event
       ? ['stats', '-', ...(c.options.lenient ? ['--lenient'] : []), ...(c.options.format ? ['--trace-format', c.options.format] : [])]
       : ['diff', '-', other];

@@ -11,6 +11,9 @@ import { readSnapshotStream, readSnapshotWhole } from '../../fuzz/readers.js';
 import { Rng } from '../../fuzz/rng.js';
 import { Seeds } from '../../fuzz/seeds.js';
 
+/** The kinds of input those runs built (before binary traces joined): the cases are rebuilt from them. */
+const KINDS_OF_THOSE_RUNS = ['csv', 'jsonl', 'snapshot-pickle', 'snapshot-jsonl'] as const;
+
 const FOUND = [
   { seed: 101, index: 78_984 },
   { seed: 101, index: 84_744 },
@@ -24,13 +27,13 @@ const seeds = new Seeds();
 
 describe.each(FOUND)('seed $seed case $index: whole == one chunk == random chunks', ({ seed, index }) => {
   test('still the damaged gzip JSONL snapshot the run found', () => {
-    const c = buildCase(seeds, seed, index);
+    const c = buildCase(seeds, seed, index, KINDS_OF_THOSE_RUNS);
     expect(c.kind).toBe('snapshot-jsonl');
     expect(c.gzip).toBe(true);
   });
 
   test('every read agrees', async () => {
-    const c = buildCase(seeds, seed, index);
+    const c = buildCase(seeds, seed, index, KINDS_OF_THOSE_RUNS);
     const whole = readSnapshotWhole(c.bytes);
     expect(await readSnapshotStream(c.bytes, null)).toEqual(whole);
     for (let k = 0; k < CHUNKINGS; k++) {

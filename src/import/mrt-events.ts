@@ -1,0 +1,260 @@
+// Decoding one events chunk's payload (docs/trace-format-binary.md, "E:
+// events") into columns, knowing nothing but the payload: ids stay the
+// file's (stack, thread, label) and addresses at or above 2^48 are set
+// aside as BigInts, so this runs anywhere, a worker included. The reader
+// then maps the ids through its tables (mrt.ts). The loop reads varints
+// inline: it is the whole cost of reading a binary trace.
+
+import { DOMAIN_COUNT, NO_ID, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import { MrtCursor, PayloadError } from './mrt-cursor.js';
+import {
+  F0_DOMAIN_SHIFT,
+  F0_OLD_ADDR,
+  F0_OP_MASK,
+  F0_SIZE,
+  F0_TS,
+  F1_ADDR_HIGH,
+  F1_INTERP,
+  F1_OLD_ADDR_HIGH,
+  F1_STACK_SHIFT,
+  F1_THREAD_MASK,
+  F1_TS_RAW,
+  LOW_ADDRESS_LIMIT,
+  EVENT_STREAM_COUNT,
+  STREAM_ADDRESSES,
+  STREAM_FLAGS,
+  STREAM_REFS,
+  STREAM_SIZES,
+  STREAM_TIMES,
+  REF_GIVEN,
+  REF_NONE,
+  REF_SAME,
+} from './mrt-format.js';
+
+/** The decoded events of one chunk; ids are the file's, a negative address -1 - k is `high[k]`. */
+export class DecodedEvents {
+  count = 0;
+  op: Uint8Array;
+  domain: Uint8Array;
+  addr: Float64Array;
+  oldAddr: Float64Array;
+  size: Float64Array;
+  ts: Float64Array;
+  thread: Int32Array;
+  stack: Int32Array;
+  interp: Int32Array;
+  /** Label ids of marks (other entries unused). */
+  label: Int32Array;
+  /** Where each event starts in the payload, for messages. */
+  at: Uint32Array;
+  high: bigint[] = [];
+
+  constructor(capacity: number) {
+    this.op = new Uint8Array(capacity);
+    this.domain = new Uint8Array(capacity);
+    this.addr = new Float64Array(capacity);
+    this.oldAddr = new Float64Array(capacity);
+    this.size = new Float64Array(capacity);
+    this.ts = new Float64Array(capacity);
+    this.thread = new Int32Array(capacity);
+    this.stack = new Int32Array(capacity);
+    this.interp = new Int32Array(capacity);
+    this.label = new Int32Array(capacity);
+    this.at = new Uint32Array(capacity);
+  }
+
+  get capacity(): number {
+    return this.op.length;
+  }
+}
+
+/** Decode an events payload into `out` (or a new DecodedEvents when it is too small); returns the one used. */
+export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): DecodedEvents {
+  const head = new MrtCursor();
+  head.reset(payload);
+  const count = head.varint();
+  const lengths: number[] = [];
+  for (let s = 0; s < EVENT_STREAM_COUNT; s++) lengths.push(head.varint());
+  // The streams are cut from the payload: each cursor is bounded by its own stream.
+  const [fc, ac, sc, tc, rc] = lengths.map(() => new MrtCursor()) as [MrtCursor, MrtCursor, MrtCursor, MrtCursor, MrtCursor];
+  let offset = head.pos;
+  const starts: number[] = [];
+  for (let s = 0; s < EVENT_STREAM_COUNT; s++) {
+    if (lengths[s]! > payload.length - offset) throw new PayloadError(head.pos, `event streams of ${lengths.join(' + ')} bytes run past the end of the chunk (${payload.length - head.pos} bytes after the header)`);
+    starts.push(offset);
+    [fc, ac, sc, tc, rc][s]!.reset(payload.subarray(offset, offset + lengths[s]!));
+    offset += lengths[s]!;
+  }
+  if (offset !== payload.length) throw new PayloadError(offset, `${payload.length - offset} bytes left over after the event streams`);
+  // Each event takes its two flag bytes.
+  if (count * 2 !== lengths[STREAM_FLAGS]) throw new PayloadError(0, `events chunk declares ${count} events but ${lengths[STREAM_FLAGS]} flag bytes: 2 an event`);
+  const d = out !== null && out.capacity >= count ? out : new DecodedEvents(Math.max(count, 1024));
+  d.count = count;
+  d.high.length = 0;
+  const flags = fc.buf;
+  const addrs = ac.buf;
+  const aEnd = ac.end;
+  const sizes = sc.buf;
+  const sEnd = sc.end;
+  const times = tc.buf;
+  const tEnd = tc.end;
+  const refs = rc.buf;
+  const rEnd = rc.end;
+  let pa = 0;
+  let ps = 0;
+  let pt = 0;
+  let pr = 0;
+  let prevAddr = 0;
+  let prevTs = 0;
+  let prevThread = NO_ID;
+  let prevStack = NO_ID;
+  // Varints of one byte are read inline; longer ones, and every bound, by the cursors (no closure: it would put the positions on the heap).
+  let v = 0;
+  const flagsAt = starts[STREAM_FLAGS]!;
+  for (let k = 0; k < count; k++) {
+    const at = flagsAt + 2 * k;
+    const f0 = flags[2 * k]!;
+    const f1 = flags[2 * k + 1]!;
+    const op = f0 & F0_OP_MASK;
+    const domain = f0 >> F0_DOMAIN_SHIFT & 3;
+    if (op >= OP_COUNT) throw new PayloadError(at, `unknown op code ${op}: expected 0 to ${OP_COUNT - 1}`);
+    if (domain >= DOMAIN_COUNT) throw new PayloadError(at, `unknown domain code ${domain}: expected 0 (obj), 1 (mem) or 2 (raw)`);
+    let addr = 0;
+    let oldAddr = 0;
+    if (op !== OP_MARK) {
+      if (f0 & F0_OLD_ADDR) {
+        if (op !== OP_REALLOC) throw new PayloadError(at, `${OP_NAMES[op]} with an old address: only realloc has one`);
+        if (f1 & F1_OLD_ADDR_HIGH) {
+          ac.pos = pa;
+          d.high.push(within(starts, STREAM_ADDRESSES, () => ac.bigVarint()));
+          pa = ac.pos;
+          oldAddr = -d.high.length;
+        } else {
+          const z = pa < aEnd && addrs[pa]! < 0x80 ? addrs[pa++]! : ((v = slowVarint(ac, pa, starts[STREAM_ADDRESSES]!)), (pa = ac.pos), v);
+          oldAddr = prevAddr = lowAddress(prevAddr, z, at);
+        }
+      }
+      if (f1 & F1_ADDR_HIGH) {
+        ac.pos = pa;
+        d.high.push(within(starts, STREAM_ADDRESSES, () => ac.bigVarint()));
+        pa = ac.pos;
+        addr = -d.high.length;
+      } else {
+        const z = pa < aEnd && addrs[pa]! < 0x80 ? addrs[pa++]! : ((v = slowVarint(ac, pa, starts[STREAM_ADDRESSES]!)), (pa = ac.pos), v);
+        addr = prevAddr = lowAddress(prevAddr, z, at);
+      }
+    } else if (f0 & F0_OLD_ADDR || f1 & (F1_ADDR_HIGH | F1_OLD_ADDR_HIGH)) {
+      throw new PayloadError(at, 'mark with an address: a mark has none');
+    }
+    const size = f0 & F0_SIZE ? (ps < sEnd && sizes[ps]! < 0x80 ? sizes[ps++]! : ((v = slowVarint(sc, ps, starts[STREAM_SIZES]!)), (ps = sc.pos), v)) : NaN;
+    let ts = NaN;
+    if (f0 & F0_TS) {
+      if (f1 & F1_TS_RAW) {
+        tc.pos = pt;
+        ts = within(starts, STREAM_TIMES, () => tc.f64());
+        pt = tc.pos;
+        if (!Number.isInteger(ts)) throw new PayloadError(at, `timestamp ${ts} is not an integer`);
+      } else {
+        const z = pt < tEnd && times[pt]! < 0x80 ? times[pt++]! : ((v = slowVarint(tc, pt, starts[STREAM_TIMES]!)), (pt = tc.pos), v);
+        ts = prevTs + unzigzag(z);
+      }
+      prevTs = Number.isSafeInteger(ts) ? ts : 0;
+    } else if (f1 & F1_TS_RAW) throw new PayloadError(at, 'a raw timestamp flag without a timestamp');
+    const threadRef = f1 & F1_THREAD_MASK;
+    let thread = NO_ID;
+    if (threadRef === REF_GIVEN) thread = prevThread = pr < rEnd && refs[pr]! < 0x80 ? refs[pr++]! : ((v = slowVarint(rc, pr, starts[STREAM_REFS]!)), (pr = rc.pos), v);
+    else if (threadRef === REF_SAME) {
+      if (prevThread === NO_ID) throw new PayloadError(at, "event takes the previous event's thread, but no event of its chunk had one");
+      thread = prevThread;
+    } else if (threadRef !== REF_NONE) throw new PayloadError(at, 'thread reference code 3: expected 0 to 2');
+    const stackRef = f1 >> F1_STACK_SHIFT & 3;
+    let stack = NO_ID;
+    if (stackRef === REF_GIVEN) stack = prevStack = pr < rEnd && refs[pr]! < 0x80 ? refs[pr++]! : ((v = slowVarint(rc, pr, starts[STREAM_REFS]!)), (pr = rc.pos), v);
+    else if (stackRef === REF_SAME) {
+      if (prevStack === NO_ID) throw new PayloadError(at, "event takes the previous event's stack, but no event of its chunk had one");
+      stack = prevStack;
+    } else if (stackRef !== REF_NONE) throw new PayloadError(at, 'stack reference code 3: expected 0 to 2');
+    let interp = 0;
+    if (f1 & F1_INTERP) {
+      interp = slowVarint(rc, pr, starts[STREAM_REFS]!);
+      pr = rc.pos;
+      if (interp > 0x7fffffff) throw new PayloadError(at, `interpreter id ${interp}: expected 0 to 2^31-1`);
+    }
+    let label = 0;
+    if (op === OP_MARK) {
+      label = slowVarint(rc, pr, starts[STREAM_REFS]!);
+      pr = rc.pos;
+    }
+    // File ids beyond an Int32 are refused here, before they could wrap.
+    if (thread > 0x7fffffff || stack > 0x7fffffff) throw new PayloadError(at, `event refers to ${thread > 0x7fffffff ? 'thread' : 'stack'} ${Math.max(thread, stack)}, far past any table`);
+    d.op[k] = op;
+    d.domain[k] = domain;
+    d.addr[k] = addr;
+    d.oldAddr[k] = oldAddr;
+    d.size[k] = size;
+    d.ts[k] = ts;
+    d.thread[k] = thread;
+    d.stack[k] = stack;
+    d.interp[k] = interp;
+    // Written for every event: a store only marks reached would deoptimise the loop at the first mark.
+    d.label[k] = label;
+    d.at[k] = at;
+  }
+  checkStreamsRead(lengths, starts, pa, ps, pt, pr);
+  return d;
+}
+
+/**
+ * Every stream but the flags must have been read to its end. Apart from the
+ * decoding loop: code that loop never reached would deoptimise it when the
+ * loop, compiled on the stack, runs into it.
+ */
+function checkStreamsRead(lengths: readonly number[], starts: readonly number[], ...used: number[]): void {
+  const streams = [STREAM_ADDRESSES, STREAM_SIZES, STREAM_TIMES, STREAM_REFS];
+  const names = ['flags', 'addresses', 'sizes', 'times', 'references'];
+  streams.forEach((s, i) => {
+    if (used[i] !== lengths[s]) throw new PayloadError(starts[s]! + used[i]!, `${lengths[s]! - used[i]!} bytes left over at the end of the ${names[s]} stream`);
+  });
+}
+
+/** A cursor read whose failure is placed in the payload (the cursor counts from its stream's start). */
+function within<T>(starts: readonly number[], stream: number, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof PayloadError) throw new PayloadError(starts[stream]! + e.at, `${e.message} (stream ${stream})`);
+    throw e;
+  }
+}
+
+/** The signed value of a zigzag code; with integer operations while it fits 31 bits (`%` on a double is a library call). */
+function unzigzag(z: number): number {
+  if (z <= 0x7fffffff) return (z >>> 1) ^ -(z & 1);
+  const half = Math.floor(z / 2);
+  return z - half * 2 === 0 ? half : -half - 1;
+}
+
+function lowAddress(prev: number, z: number, at: number): number {
+  const addr = prev + unzigzag(z);
+  if (addr < 0 || addr >= LOW_ADDRESS_LIMIT) throw new PayloadError(at, `address delta leads to ${addr}, outside 0 to 2^48 - 1`);
+  return addr;
+}
+
+/** A varint at `p` of a stream starting at payload byte `start` (one or two bytes read here, longer ones and every bound by the cursor); the cursor's pos is left after it. */
+function slowVarint(c: MrtCursor, p: number, start: number): number {
+  const buf = c.buf;
+  if (p + 1 < c.end && buf[p]! >= 0x80) {
+    const b1 = buf[p + 1]!;
+    if (b1 < 0x80) {
+      c.pos = p + 2;
+      return (buf[p]! & 0x7f) | (b1 << 7);
+    }
+  }
+  c.pos = p;
+  try {
+    return c.varint();
+  } catch (e) {
+    if (e instanceof PayloadError) throw new PayloadError(start + e.at, e.message);
+    throw e;
+  }
+}
