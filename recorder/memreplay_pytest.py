@@ -10,13 +10,14 @@ Labels (docs/trace-format.md, "Test boundaries"), NODEID being pytest's node id:
     test:setup:begin NODEID           .. test:setup:end NODEID
     test:call#K:begin NODEID          .. test:call#K:end NODEID  (K = 1..N)
     test:teardown:begin NODEID        .. test:teardown:end NODEID
+    test:end NODEID                   where what the test keeps is counted
     fixture:setup:begin:SCOPE NAME    .. fixture:setup:end:SCOPE NAME
 
 Only fixtures wider than a function are marked: what a session, package,
 module or class fixture allocates while it is set up is the fixture's, not
-the first test's that asked for it. A full collection runs before each
-`call#K:end` and `teardown:end`, so that cycles a test dropped are freed
-(and CPython's free lists emptied) before its blocks are counted.
+the first test's that asked for it. A full collection runs before and after
+each call and before `test:end`, so that cycles a test dropped are freed,
+and CPython's free lists emptied, before its blocks are counted.
 
 With MEMREPLAY_REPEAT_TESTS=N (`memreplay record --repeat-tests N`) the call
 phase runs N times within the one setup and teardown, so that growth per
@@ -84,6 +85,9 @@ def _repeated(item, runtest, times):
 
     def runtest_marked():
         for k in range(1, times + 1):
+            # Empty CPython's free lists first: an object the call takes from
+            # one would otherwise be a block allocated before the call.
+            gc.collect()
             _mark("test:call#%d:begin %s" % (k, nodeid))
             try:
                 runtest()
@@ -117,8 +121,16 @@ if _recording:
         finally:
             # Drop the instance attribute set at setup: the item keeps nothing of ours.
             item.__dict__.pop("runtest", None)
-            gc.collect()
             _mark("test:teardown:end " + nodeid)
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_protocol(item, nextitem):
+        yield
+        # What the test keeps is counted here, once the hook calls of its
+        # phases have returned (pluggy holds their wrappers and results until
+        # then) and the collector has freed the cycles it dropped.
+        gc.collect()
+        _mark("test:end " + _nodeid(item))
 
     @pytest.hookimpl(hookwrapper=True, tryfirst=True)
     def pytest_fixture_setup(fixturedef, request):

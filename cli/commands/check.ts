@@ -23,6 +23,7 @@ import { projectRootOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withTraceOptions } from '../trace-options.js';
+import { runPerTestCheck } from './check-per-test.js';
 
 /** How byte budgets may be written (src/check/byte-size.ts). */
 const BYTES_SYNTAX = '1048576, 64MiB, 1.5GB';
@@ -58,6 +59,7 @@ interface CheckArgs extends LeakArgs, BatchArgs {
   allowIncomplete?: boolean;
   allowInexact?: boolean;
   force: boolean;
+  perTest: boolean;
 }
 
 /** Sites per trace in --json besides the failing ones unless --top says otherwise. */
@@ -98,12 +100,18 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         type: 'boolean',
         describe: "pass a replay the model did not follow exactly (block addresses or arenas differ from the trace, or trace anomalies) on the model's figures (with a warning) instead of failing it",
       })
-      .option('force', { type: 'boolean', default: false, describe: 'overwrite existing --junit / --sarif / --gen-suppressions files' });
+      .option('force', { type: 'boolean', default: false, describe: 'overwrite existing --junit / --sarif / --gen-suppressions files' })
+      .option('per-test', {
+        type: 'boolean',
+        default: false,
+        describe: 'a verdict per test of a pytest run (memreplay record -- -m pytest): limit_leaks / limit_memory markers, config perTest limits, steady-state leaks with --repeat-tests',
+      });
     for (const name of BUDGET_NAMES) b = b.option(BUDGET_FLAGS[name].flag, { type: 'string', describe: BUDGET_FLAGS[name].describe });
     return b as unknown as Argv<CheckArgs>;
   },
   handler: (args: ArgumentsCamelCase<CheckArgs>) =>
     runCommand(async () => {
+      if (args.perTest) return runPerTestCheck(args);
       const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const { file: configFile, config } = loadCheckConfig(args.config, process.cwd());
       const { budgets, sources } = budgetsOf(budgetFlagsOf(args), config);
