@@ -13,6 +13,7 @@ def tree():
     return root
 
 
+@pytest.mark.limit_leaks("64 KiB")
 def test_module_fixture(tree):
     assert len(tree.children) == 100
 
