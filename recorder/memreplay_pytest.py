@@ -17,7 +17,9 @@ Only fixtures wider than a function are marked: what a session, package,
 module or class fixture allocates while it is set up is the fixture's, not
 the first test's that asked for it. A full collection runs before and after
 each call and before `test:end`, so that cycles a test dropped are freed,
-and CPython's free lists emptied, before its blocks are counted.
+and CPython's free lists emptied, before its blocks are counted; objects
+made before a test are frozen (gc.freeze) so that these collections walk only
+what the test made.
 
 With MEMREPLAY_REPEAT_TESTS=N (`memreplay record --repeat-tests N`) the call
 phase runs N times within the one setup and teardown, so that growth per
@@ -125,12 +127,22 @@ if _recording:
 
     @pytest.hookimpl(hookwrapper=True, tryfirst=True)
     def pytest_runtest_protocol(item, nextitem):
+        # Every object made so far goes to the collector's permanent
+        # generation, so that the full collections of this test walk only
+        # what was made since (a full collection of a session with thousands
+        # of collected items took tens of milliseconds: most of the cost).
+        gc.freeze()
         yield
         # What the test keeps is counted here, once the hook calls of its
         # phases have returned (pluggy holds their wrappers and results until
         # then) and the collector has freed the cycles it dropped.
         gc.collect()
         _mark("test:end " + _nodeid(item))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(session):
+        # Back to normal for the end of the run: frozen cycles can be freed again.
+        gc.unfreeze()
 
     @pytest.hookimpl(hookwrapper=True, tryfirst=True)
     def pytest_fixture_setup(fixturedef, request):
