@@ -1,9 +1,11 @@
 // The pytest plugin shipped beside the recorder (recorder/memreplay_pytest.py):
 // when the program is pytest (`-m pytest`, `-m py.test`), `-p memreplay_pytest`
 // is added to its command line so that each test's boundaries are marked with
-// no change to the user's code. Its folder goes on PYTHONPATH whenever the
-// plugin may be loaded (pytest, or a command line that names it with -p), and
-// --repeat-tests reaches it through the environment.
+// no change to the user's code. `-m unittest` becomes `-m memreplay_unittest`
+// (unittest's own main, with a result that marks each test). Their folder
+// goes on PYTHONPATH whenever one may be loaded (pytest, unittest, or a
+// command line that names the plugin with -p), and --repeat-tests reaches the
+// pytest plugin through the environment.
 
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -11,6 +13,8 @@ import { MemreplayError, UsageError } from '../errors.js';
 import { launcherSources } from './launcher-sources.js';
 
 export const PYTEST_PLUGIN = 'memreplay_pytest';
+/** Runs `python -m unittest` with a test result that marks each test (recorder/memreplay_unittest.py). */
+export const UNITTEST_MAIN = 'memreplay_unittest';
 /** Read by the plugin: how many times each test's call phase runs. */
 export const REPEAT_ENV = 'MEMREPLAY_REPEAT_TESTS';
 export const MAX_REPEAT_TESTS = 1000;
@@ -53,6 +57,11 @@ export interface TestRun {
 export function withTestPlugin(program: readonly string[], env: NodeJS.ProcessEnv, repeatTests = 1): TestRun {
   if (!Number.isInteger(repeatTests) || repeatTests < 1 || repeatTests > MAX_REPEAT_TESTS) {
     throw new UsageError(`--repeat-tests ${repeatTests}: expected a whole number from 1 to ${MAX_REPEAT_TESTS}`);
+  }
+  if (program.length >= 2 && program[0] === '-m' && program[1] === 'unittest') {
+    if (repeatTests > 1) throw new UsageError('--repeat-tests is for pytest: unittest runs each test once');
+    const path = env['PYTHONPATH'];
+    return { program: ['-m', UNITTEST_MAIN, ...program.slice(2)], env: { ...env, PYTHONPATH: path ? `${testPluginDir()}${delimiter}${path}` : testPluginDir() } };
   }
   const named = namedPlugin(program);
   const pytest = runsPytest(program);

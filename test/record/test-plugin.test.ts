@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PYTEST_PLUGIN, REPEAT_ENV, testPluginDir, withTestPlugin } from '../../src/record/test-plugin.js';
+import { PYTEST_PLUGIN, REPEAT_ENV, testPluginDir, UNITTEST_MAIN, withTestPlugin } from '../../src/record/test-plugin.js';
 
 describe('the pytest plugin on the recorded command line', () => {
   it('is added after -m pytest, its folder put first on PYTHONPATH', () => {
@@ -27,6 +27,13 @@ describe('the pytest plugin on the recorded command line', () => {
     expect(() => withTestPlugin(['app.py'], {}, 2)).toThrow(/--repeat-tests needs pytest/);
     // A script that starts pytest itself names the plugin: its folder goes on the path.
     expect(withTestPlugin(['run_tests.py', '-p', PYTEST_PLUGIN], {}, 2).env[REPEAT_ENV]).toBe('2');
+  });
+
+  it('runs unittest through its marking main, with the same arguments', () => {
+    const run = withTestPlugin(['-m', 'unittest', '-v', 'tests'], {});
+    expect(run.program).toEqual(['-m', UNITTEST_MAIN, '-v', 'tests']);
+    expect(run.env['PYTHONPATH']).toBe(testPluginDir());
+    expect(existsSync(join(testPluginDir(), `${UNITTEST_MAIN}.py`))).toBe(true);
   });
 
   it('refuses a repetition count out of range', () => {
