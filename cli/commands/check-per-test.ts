@@ -10,6 +10,8 @@ import { checkPerTest, writePerTestJunit } from '../../src/run/per-test.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
 import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, writeStdout } from '../run-command.js';
+import { perTestAnnotations, perTestSummary } from '../../src/reports/per-test-github.js';
+import { appendFileSync } from 'node:fs';
 import { siteGroupingOf, type SiteArgs } from '../site-options.js';
 
 export interface PerTestArgs extends SiteArgs {
@@ -21,6 +23,7 @@ export interface PerTestArgs extends SiteArgs {
   readonly force: boolean;
   readonly lenient?: boolean | undefined;
   readonly quiet?: boolean | undefined;
+  readonly sourceRoot?: string | undefined;
 }
 
 export async function runPerTestCheck(args: PerTestArgs): Promise<number> {
@@ -42,5 +45,13 @@ export async function runPerTestCheck(args: PerTestArgs): Promise<number> {
     if (args.quiet !== true) process.stderr.write(`Wrote ${args.junit}\n`);
   }
   writeStdout(args.json ? formatPerTestJson(report) : formatPerTestText(report));
+  if (process.env['GITHUB_ACTIONS'] === 'true') {
+    // As check does: annotations on stderr when stdout is JSON; the summary to GITHUB_STEP_SUMMARY.
+    const annotations = perTestAnnotations(report, args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd());
+    if (args.json) process.stderr.write(annotations);
+    else writeStdout(annotations);
+    const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
+    if (summaryFile) appendFileSync(summaryFile, perTestSummary(report));
+  }
   return report.passed ? EXIT_OK : EXIT_CHECK_FAILED;
 }

@@ -95,6 +95,19 @@ describe.skipIf(!hasPytest)(`pytest suites checked per test${hasPytest ? '' : ` 
     expect(report.tests.filter((t) => !t.passed).every((t) => t.failures.every((f) => f.kind === 'steady_leak'))).toBe(true);
   });
 
+  it('under GitHub Actions, annotates each planted line with its test and lists the failing tests in the job summary', () => {
+    const summary = join(leaky, 'summary.md');
+    const r = memreplay(['check', 'tests.csv.gz', '--per-test'], { cwd: leaky, env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: leaky, GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    for (const [what, test] of [['per-call leak', 'test_leaks_every_message'], ['slow leak', 'test_leaks_audit_records']] as const) {
+      expect(errors.some((l) => l.startsWith(`::error file=app/mail.py,line=${plantedLine(leaky, what)},title=memreplay%3A tests/test_leaks.py%3A%3A${test}::`))).toBe(true);
+    }
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toContain('FAIL (2 of 11 tests failed)');
+    expect(md.split('\n').filter((l) => l.startsWith('| tests/'))).toHaveLength(2);
+  });
+
   it('passes a leak-free suite with caches, parametrized tests, cycles and fixtures of every scope', () => {
     const { code, report, junit } = checkSuite(clean);
     expect(code).toBe(0);
