@@ -3,6 +3,7 @@
 // a trace that cannot be read.
 
 import { appendFileSync } from 'node:fs';
+import { UsageError } from '../../src/errors.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_TOLERANCE } from '../../src/check/baseline.js';
 import { BUDGET_NAMES, type BudgetName } from '../../src/check/budgets.js';
@@ -111,7 +112,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   },
   handler: (args: ArgumentsCamelCase<CheckArgs>) =>
     runCommand(async () => {
-      if (args.perTest) return runPerTestCheck(args);
+      if (args.perTest) {
+        refuseWithPerTest(args);
+        return runPerTestCheck(args);
+      }
       const top = wholeNumberOption('top', args.top, 0) ?? DEFAULT_TOP;
       const { file: configFile, config } = loadCheckConfig(args.config, process.cwd());
       const { budgets, sources } = budgetsOf(budgetFlagsOf(args), config);
@@ -191,4 +195,22 @@ function budgetFlagsOf(args: CheckArgs): Partial<Record<BudgetName, BudgetFlag>>
     if (text !== undefined) flags[name] = { flag, text };
   }
   return flags;
+}
+
+/** Options of the whole-trace check that --per-test does not read: refused, never silently ignored. */
+function refuseWithPerTest(args: CheckArgs): void {
+  const given: [string, unknown][] = [
+    ['--sarif', args.sarif],
+    ['--baseline', args.baseline],
+    ['--update-baseline', args.updateBaseline],
+    ['--tolerance', args.tolerance],
+    ['--gen-suppressions', args.genSuppressions],
+    ['--at', args.at],
+    ['--at-end', args.atEnd],
+    ['--warmup', args.warmup],
+    ['--marks', args.marks],
+    ...BUDGET_NAMES.map((name): [string, unknown] => [`--${BUDGET_FLAGS[name].flag}`, args[BUDGET_FLAGS[name].key]]),
+  ];
+  const used = given.filter(([, v]) => v !== undefined && v !== false).map(([flag]) => flag);
+  if (used.length > 0) throw new UsageError(`--per-test: ${used.join(', ')} ${used.length === 1 ? 'is' : 'are'} for the whole-trace check; per test, limits come from markers and the config's perTest`);
 }

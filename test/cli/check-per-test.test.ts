@@ -19,4 +19,11 @@ describe('check --per-test refusals', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--per-test: name one trace \(got 2\)/);
   });
+
+  it('refuses the whole-trace options it would not read', () => {
+    const r = memreplay(['check', '--per-test', NO_TESTS, '--sarif', 'x.sarif', '--max-arenas', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--per-test: --sarif, --max-arenas are for the whole-trace check/);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
 });
