@@ -7,6 +7,7 @@ folder on PYTHONPATH). Outside the recorder it does nothing.
 Labels (docs/trace-format.md, "Test boundaries"), NODEID being pytest's node id:
 
     test:limit_leaks=SIZE NODEID      a limit_leaks / limit_memory marker
+    test:repeat=N NODEID              how many times its call phase runs
     test:setup:begin NODEID           .. test:setup:end NODEID
     test:call#K:begin NODEID          .. test:call#K:end NODEID  (K = 1..N)
     test:teardown:begin NODEID        .. test:teardown:end NODEID
@@ -106,6 +107,8 @@ if _recording:
     def pytest_runtest_setup(item):
         nodeid = _nodeid(item)
         _limit_marks(item, nodeid)
+        # How many calls follow: a test run once needs no sample for the growth rule.
+        _mark("test:repeat=%d %s" % (_repeats(item), nodeid))
         _mark("test:setup:begin " + nodeid)
         try:
             yield

@@ -80,6 +80,8 @@ class OpenTest {
   /** Nested wider-fixture set-ups under way. */
   fixtureDepth = 0;
   inPhase = false;
+  /** The trace said its call phase runs once (`test:repeat=1`): no growth samples. */
+  runsOnce = false;
   /** Its teardown ended. */
   tornDown = false;
   peak = 0;
@@ -119,6 +121,8 @@ export class PerTestObserver implements ReplayObserver {
   private current: OpenTest | null = null;
   /** Limits read before the test's setup began, by node id. */
   private pendingLimits = new Map<string, { limit_leaks?: string; limit_memory?: string }>();
+  /** The last `test:repeat` mark, for the setup that follows it. */
+  private announced: { readonly times: number; readonly nodeid: string } | null = null;
   private readonly done: TestMeasure[] = [];
   /** Per site: bytes and blocks of one walk; `touched` the sites to reset. */
   private bytes = new Float64Array(1024);
@@ -169,6 +173,10 @@ export class PerTestObserver implements ReplayObserver {
       this.pendingLimits.set(b.nodeid, limits);
       return;
     }
+    if (b.kind === 'repeat') {
+      this.announced = b;
+      return;
+    }
     const t = this.current;
     if (b.kind === 'fixture') {
       if (t === null) return;
@@ -188,6 +196,8 @@ export class PerTestObserver implements ReplayObserver {
       const limits = this.pendingLimits.get(b.nodeid) ?? {};
       this.pendingLimits.delete(b.nodeid);
       this.current = new OpenTest(b.nodeid, event, r.liveRequestedBytes, limits);
+      if (this.announced?.nodeid === b.nodeid) this.current.runsOnce = this.announced.times === 1;
+      this.announced = null;
       this.current.inPhase = true;
       this.current.open(event);
       return;
@@ -211,7 +221,8 @@ export class PerTestObserver implements ReplayObserver {
     t.close(event);
     if (b.phase === 'call') {
       t.repetitions = Math.max(t.repetitions, b.repetition);
-      this.sample(r, t, b.repetition);
+      // A walk of the live set per sample: skipped when the trace said the call runs once.
+      if (!t.runsOnce) this.sample(r, t, b.repetition);
     } else if (b.phase === 'teardown') {
       t.tornDown = true;
     }

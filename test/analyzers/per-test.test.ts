@@ -85,6 +85,16 @@ describe('per-test measures', () => {
     expect(m!.retainedBytes).toBe(4 * 128 + 512);
   });
 
+  it('reads a test:repeat mark without changing what the test keeps (a test run once has no growth verdict)', async () => {
+    const w = new TraceWriter();
+    w.mark(`test:repeat=1 ${TEST}`);
+    oneTest(w, 1, () => w.alloc(128, ['handle (app/a.py:20)']));
+    w.mark(`test:end ${TEST}`);
+    const [m] = await measures(w);
+    expect(m).toMatchObject({ repetitions: 1, retainedBytes: 128, leakSites: [] });
+    expect(m!.topSites[0]!.growth).toBeNull();
+  });
+
   it('keeps the peak above what was live when the test began, and its limits', async () => {
     const w = new TraceWriter();
     w.alloc(10_000, ['before (app/a.py:1)']);

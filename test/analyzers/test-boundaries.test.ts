@@ -10,11 +10,12 @@ describe('test boundaries from mark labels', () => {
     expect(testBoundaryOf('test:teardown:end t.py::f')).toMatchObject({ phase: 'teardown', edge: 'end' });
     expect(testBoundaryOf('test:end t.py::f')).toEqual({ kind: 'end', nodeid: 't.py::f' });
     expect(testBoundaryOf('test:limit_leaks=4KiB t.py::f[a b]')).toEqual({ kind: 'limit', limit: 'limit_leaks', value: '4KiB', nodeid: 't.py::f[a b]' });
+    expect(testBoundaryOf('test:repeat=3 t.py::f')).toEqual({ kind: 'repeat', times: 3, nodeid: 't.py::f' });
     expect(testBoundaryOf('fixture:setup:begin:session db')).toEqual({ kind: 'fixture', edge: 'begin', scope: 'session', name: 'db' });
   });
 
   it('leaves other marks alone, even ones that look alike', () => {
-    for (const label of ['stats', 'iteration 3', 'test:call:begin t.py::f', 'test:call#0:begin t.py::f', 'test:setup:begin', 'test:lunch:begin x', 'fixture:teardown:begin:session db']) {
+    for (const label of ['stats', 'iteration 3', 'test:call:begin t.py::f', 'test:call#0:begin t.py::f', 'test:setup:begin', 'test:lunch:begin x', 'test:repeat=0 t.py::f', 'fixture:teardown:begin:session db']) {
       expect(testBoundaryOf(label)).toBeNull();
     }
   });
