@@ -3,6 +3,7 @@
 // a trace that cannot be read.
 
 import { appendFileSync } from 'node:fs';
+import { UsageError } from '../../src/errors.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_TOLERANCE } from '../../src/check/baseline.js';
 import { BUDGET_NAMES, type BudgetName } from '../../src/check/budgets.js';
@@ -22,6 +23,7 @@ import { projectRootOption, withTopOption, type TopArgs } from '../site-options.
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withTraceOptions } from '../trace-options.js';
+import { runPerTestCheck } from './check-per-test.js';
 
 /** How byte budgets may be written (src/check/byte-size.ts). */
 const BYTES_SYNTAX = '1048576, 64MiB, 1.5GB';
@@ -56,6 +58,7 @@ interface CheckArgs extends LeakArgs, TopArgs, BatchArgs {
   allowIncomplete?: boolean;
   allowInexact?: boolean;
   force: boolean;
+  perTest: boolean;
 }
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
@@ -95,12 +98,21 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         type: 'boolean',
         describe: "pass a replay the model did not follow exactly (block addresses or arenas differ from the trace, or trace anomalies) on the model's figures (with a warning) instead of failing it",
       })
-      .option('force', { type: 'boolean', default: false, describe: 'overwrite existing --junit / --sarif / --gen-suppressions files' });
+      .option('force', { type: 'boolean', default: false, describe: 'overwrite existing --junit / --sarif / --gen-suppressions files' })
+      .option('per-test', {
+        type: 'boolean',
+        default: false,
+        describe: 'a verdict per test of a pytest run (memreplay record -- -m pytest): limit_leaks / limit_memory markers, config perTest limits, steady-state leaks with --repeat-tests',
+      });
     for (const name of BUDGET_NAMES) b = b.option(BUDGET_FLAGS[name].flag, { type: 'string', describe: BUDGET_FLAGS[name].describe });
     return b as unknown as Argv<CheckArgs>;
   },
   handler: (args: ArgumentsCamelCase<CheckArgs>) =>
     runCommand(async () => {
+      if (args.perTest) {
+        refuseWithPerTest(args);
+        return runPerTestCheck(args);
+      }
       const { file: configFile, config } = loadCheckConfig(args.config, process.cwd());
       const { budgets, sources } = budgetsOf(budgetFlagsOf(args), config);
       const tolerance = toleranceOf(args.tolerance, config);
@@ -179,4 +191,22 @@ function budgetFlagsOf(args: CheckArgs): Partial<Record<BudgetName, BudgetFlag>>
     if (text !== undefined) flags[name] = { flag, text };
   }
   return flags;
+}
+
+/** Options of the whole-trace check that --per-test does not read: refused, never silently ignored. */
+function refuseWithPerTest(args: CheckArgs): void {
+  const given: [string, unknown][] = [
+    ['--sarif', args.sarif],
+    ['--baseline', args.baseline],
+    ['--update-baseline', args.updateBaseline],
+    ['--tolerance', args.tolerance],
+    ['--gen-suppressions', args.genSuppressions],
+    ['--at', args.at],
+    ['--at-end', args.atEnd],
+    ['--warmup', args.warmup],
+    ['--marks', args.marks],
+    ...BUDGET_NAMES.map((name): [string, unknown] => [`--${BUDGET_FLAGS[name].flag}`, args[BUDGET_FLAGS[name].key]]),
+  ];
+  const used = given.filter(([, v]) => v !== undefined && v !== false).map(([flag]) => flag);
+  if (used.length > 0) throw new UsageError(`--per-test: ${used.join(', ')} ${used.length === 1 ? 'is' : 'are'} for the whole-trace check; per test, limits come from markers and the config's perTest`);
 }

@@ -5,6 +5,7 @@
 import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../src/errors.js';
+import { MAX_REPEAT_TESTS } from '../../src/record/test-plugin.js';
 import { DEFAULT_FRAMES, framesMessage, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
 import { bytes, count } from '../../src/text/units.js';
 import { withQuietOption, type QuietArgs } from '../quiet-option.js';
@@ -20,6 +21,7 @@ interface RecordArgs extends QuietArgs {
   output: string;
   statsOut?: string;
   force: boolean;
+  repeatTests?: string;
 }
 
 function say(text: string): void {
@@ -36,6 +38,8 @@ const RECORD_EXAMPLES = [
   '      record a script',
   '  $0 record -o t.csv --python python3.12 -- -m mypackage.cli',
   '      record a module with another interpreter',
+  '  $0 record -o tests.csv.gz --repeat-tests 3 -- -m pytest -q tests/',
+  '      record a test suite, each test marked (memreplay check --per-test)',
 ].join('\n');
 
 export const recordCommand: CommandModule<object, RecordArgs> = {
@@ -53,6 +57,11 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       .option('raw', { type: 'boolean', default: false, describe: 'also record the RAW domain (PyMem_RawMalloc: the C library\'s malloc)' })
       .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: NAME.stats.txt for NAME.csv.gz, OUT.stats.txt for any other OUT)' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the trace and statistics files if they exist' })
+      .option('repeat-tests', {
+        type: 'string',
+        defaultDescription: '1',
+        describe: "with pytest: run each test's call phase N times, so that check --per-test tells a leak from a cache (@pytest.mark.memreplay_no_repeat: once)",
+      })
       .epilogue(RECORD_EXAMPLES) as unknown as Argv<RecordArgs>,
   handler: (args: ArgumentsCamelCase<RecordArgs>) =>
     runCommand(async () => {
@@ -73,6 +82,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
         statsOut: args.statsOut,
         force: args.force,
         program,
+        repeatTests: repeatTestsOf(args.repeatTests),
         onLauncher: (info, launcher) => {
           if (launcher.built) news(`built the recorder for ${info.executable} (CPython ${info.version}): ${launcher.path}`);
         },
@@ -103,3 +113,11 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       return result.exitCode ?? EXIT_USAGE;
     }),
 };
+
+/** --repeat-tests, a string option so that the message shows what was typed. */
+function repeatTestsOf(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= MAX_REPEAT_TESTS)) throw new UsageError(`--repeat-tests ${JSON.stringify(text)}: expected a whole number from 1 to ${MAX_REPEAT_TESTS}`);
+  return n;
+}

@@ -10,7 +10,8 @@
 //                    "peakFootprintBytes": "64 MiB", "arenas": 40, "fragmentation": 0.6 },
 //       "baseline": "ci/memreplay-baseline.json", "tolerance": "5%",
 //       "warmup": 2, "marks": "iteration *", "by": "lineno", "at": "done", "allowNoVerdict": false, "allowIncomplete": false, "allowInexact": false,
-//       "suppressions": ["ci/memreplay.supp"]
+//       "suppressions": ["ci/memreplay.supp"],
+//       "perTest": { "limitLeaks": "4 KiB", "limitMemory": "64 MiB" }
 //     }
 //   }
 
@@ -20,6 +21,7 @@ import { MemreplayError } from '../errors.js';
 import { SITE_GROUPINGS, type SiteGrouping } from '../analyzers/site-table.js';
 import { BUDGET_NAMES, BUDGET_UNITS, type Budgets } from './budgets.js';
 import { parseByteSize } from './byte-size.js';
+import type { PerTestDefaults } from './per-test-policy.js';
 
 export const CONFIG_FILE = 'memreplay.config.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -41,6 +43,8 @@ export interface CheckConfig {
   readonly allowIncomplete?: boolean;
   readonly allowInexact?: boolean;
   readonly suppressions: readonly string[];
+  /** `check --per-test`: limits for every test without a marker of its own. */
+  readonly perTest?: PerTestDefaults;
 }
 
 /** The nearest memreplay.config.json in `dir` or a parent, or undefined. */
@@ -80,7 +84,7 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   const top = objectAt(doc, 'the top level', file);
   for (const k of Object.keys(top)) if (k !== 'check' && k !== '$schema') unknown('the top level', k, ['check', '$schema']);
   const check = top['check'] === undefined ? {} : objectAt(top['check'], 'check', file);
-  const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'allowNoVerdict', 'allowIncomplete', 'allowInexact', 'suppressions'];
+  const known = ['budgets', 'baseline', 'tolerance', 'warmup', 'marks', 'by', 'at', 'allowNoVerdict', 'allowIncomplete', 'allowInexact', 'suppressions', 'perTest'];
   for (const k of Object.keys(check)) if (!known.includes(k)) unknown('check', k, known);
   const base = dirname(resolve(file));
 
@@ -120,6 +124,7 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
   if (allowIncomplete !== undefined && typeof allowIncomplete !== 'boolean') bad('check.allowIncomplete', 'true or false', allowIncomplete);
   const allowInexact = check['allowInexact'];
   if (allowInexact !== undefined && typeof allowInexact !== 'boolean') bad('check.allowInexact', 'true or false', allowInexact);
+  const perTest = perTestOf(check['perTest'], file, bad, unknown);
   const baseline = str('baseline');
   const marks = str('marks');
   const at = str('at');
@@ -136,7 +141,30 @@ export function parseConfig(doc: unknown, file: string): CheckConfig {
     ...(allowIncomplete !== undefined ? { allowIncomplete: allowIncomplete as boolean } : {}),
     ...(allowInexact !== undefined ? { allowInexact: allowInexact as boolean } : {}),
     suppressions: ((supp as string[] | undefined) ?? []).map((s) => resolve(base, s)),
+    ...(perTest !== undefined ? { perTest } : {}),
   };
+}
+
+const PER_TEST_KEYS = ['limitLeaks', 'limitMemory'] as const;
+
+/** check.perTest: { limitLeaks, limitMemory }, sizes as budgets are written. */
+function perTestOf(
+  v: unknown,
+  file: string,
+  bad: (key: string, expected: string, got: unknown) => never,
+  unknown: (where: string, key: string, known: readonly string[]) => never,
+): PerTestDefaults | undefined {
+  if (v === undefined) return undefined;
+  const o = objectAt(v, 'check.perTest', file);
+  const out: { limitLeaks?: number; limitMemory?: number } = {};
+  for (const [k, value] of Object.entries(o)) {
+    const key = PER_TEST_KEYS.find((n) => n === k);
+    if (key === undefined) return unknown('check.perTest', k, PER_TEST_KEYS);
+    const bytes = typeof value === 'string' || typeof value === 'number' ? parseByteSize(value) : undefined;
+    if (bytes === undefined) bad(`check.perTest.${k}`, 'a size in bytes ("4 KiB", "24 MB", 4096)', value);
+    out[key] = bytes!;
+  }
+  return out;
 }
 
 /** A budget value from a flag or the config file, or undefined when it is not one. */

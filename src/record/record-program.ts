@@ -22,6 +22,7 @@ import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 import { forwardTermination } from './signal-forwarding.js';
+import { withTestPlugin } from './test-plugin.js';
 
 export const DEFAULT_FRAMES = 16;
 export const MAX_FRAMES = 256;
@@ -42,6 +43,8 @@ export interface RecordOptions {
   /** The interpreter's command line after its name: script.py args, -m module args, -c code. */
   program: string[];
   env?: NodeJS.ProcessEnv;
+  /** With pytest: run each test's call phase this many times (the plugin's --repeat-tests; default 1). */
+  repeatTests?: number;
   /** Told once the interpreter is known and the launcher ready. */
   onLauncher?: (info: InterpreterInfo, launcher: Launcher) => void;
 }
@@ -112,7 +115,9 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   validateRecordOptions(o);
   const files = recordingFiles(o.output, o.statsOut);
   checkWritable(files, o.force, o.program);
-  const env = o.env ?? process.env;
+  // pytest gets the plugin that marks each test's boundaries (test-plugin.ts).
+  const run = withTestPlugin(o.program, o.env ?? process.env, o.repeatTests ?? 1);
+  const env = run.env;
   const interpreter = probeInterpreter(o.python ?? 'python3');
   const launcher = ensureLauncher(interpreter, env);
   o.onLauncher?.(interpreter, launcher);
@@ -147,7 +152,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       ...(o.raw ? ['--raw'] : []),
       '--',
       interpreter.executable,
-      ...o.program,
+      ...run.program,
     ];
     const child = spawn(launcher.path, args, {
       stdio: ['inherit', 'inherit', 'inherit', traceFd ?? 'pipe', 'pipe'],

@@ -77,6 +77,12 @@ describe('the config file', () => {
     expect(c.by).toBe('function');
   });
 
+  it('reads perTest limits as sizes, and names a bad one', () => {
+    expect(parseConfig({ check: { perTest: { limitLeaks: '4 KiB', limitMemory: 1000 } } }, 'm.json').perTest).toEqual({ limitLeaks: 4096, limitMemory: 1000 });
+    expect(() => parseConfig({ check: { perTest: { limitLeak: '4 KiB' } } }, 'm.json')).toThrow('m.json: check.perTest: unknown key "limitLeak"; expected one of limitLeaks, limitMemory');
+    expect(() => parseConfig({ check: { perTest: { limitMemory: 'big' } } }, 'm.json')).toThrow('m.json: check.perTest.limitMemory: expected a size in bytes');
+  });
+
   it('names the file and the key of anything it does not know or cannot read', () => {
     expect(() => parseConfig({ check: { budget: {} } }, 'm.json')).toThrow('m.json: check: unknown key "budget"; expected one of budgets, baseline');
     expect(() => parseConfig({ check: { budgets: { leakBytes: 5 } } }, 'm.json')).toThrow(
