@@ -60,7 +60,7 @@ describe('memreplay usage errors', () => {
 
   it('name the choices of an option on one line, one part per bad value', () => {
     expect(usageError(['analyze', TRACE, '--trace-format', 'html', '--by', 'nope'])).toEqual([
-      'memreplay: --trace-format "html": expected one of csv, jsonl; --by "nope": expected one of lineno, function, filename, traceback',
+      'memreplay: --trace-format "html": expected one of csv, jsonl, mrt; --by "nope": expected one of lineno, function, filename, traceback',
       "Run 'memreplay analyze --help' for usage.",
     ]);
   });
