@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PerTestObserver, type TestMeasure } from '../../src/analyzers/per-test.js';
 import { ImportContext } from '../../src/import/import-context.js';
-import { replayTrace } from '../../src/replay/replay-trace.js';
+import { replayTrace } from '../../src/run/replay-trace.js';
 import { tempDir } from '../cli/helpers.js';
 import { TraceWriter } from './trace-writer.js';
 
