@@ -96,10 +96,16 @@ export function memoryBudget(): number | undefined {
  * whole replay before starting another (report.ts): a replay's typed arrays
  * live outside the JavaScript heap, which the replay hardly touches, so V8
  * would not collect the dropped one before the next had grown beside it.
+ *
+ * The collection also frees those arrays before it returns: by default V8
+ * hands their backing stores to a background sweeper, which on a busy
+ * machine ran after the next replay had grown (report's peak was two
+ * replays again under load 8-12, test/cli/report-memory.test.ts).
  */
 export function fullCollection(): void {
   if (collect === undefined) {
     try {
+      setFlagsFromString('--no-concurrent-array-buffer-sweeping');
       setFlagsFromString('--expose-gc');
       collect = runInNewContext('gc') as () => void;
     } catch {
