@@ -6,9 +6,9 @@ import { UsageError } from '../../src/errors.js';
 import { loadCheckConfig } from '../../src/check/check-settings.js';
 import { formatPerTestJson } from '../../src/reports/json/per-test-json.js';
 import { formatPerTestText } from '../../src/reports/per-test-text.js';
-import { checkPerTest, writePerTestJunit } from '../../src/run/per-test.js';
+import { checkPerTest, writePerTestJunit, writePerTestSarif } from '../../src/run/per-test.js';
 import { loadSuppressions } from '../../src/suppressions/load.js';
-import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
+import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, writeStdout } from '../run-command.js';
 import { perTestAnnotations, perTestSummary } from '../../src/reports/per-test-github.js';
 import { appendFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ export interface PerTestArgs extends SiteArgs, TraceArgs {
   readonly suppressions?: readonly string[] | undefined;
   readonly json: boolean;
   readonly junit?: string | undefined;
+  readonly sarif?: string | undefined;
   readonly force: boolean;
   readonly quiet?: boolean | undefined;
   readonly sourceRoot?: string | undefined;
@@ -32,7 +33,8 @@ export async function runPerTestCheck(args: PerTestArgs): Promise<number> {
   const { file: configFile, config } = loadCheckConfig(args.config, process.cwd());
   const suppressions = loadSuppressions([...(config?.suppressions ?? []), ...(args.suppressions ?? [])]);
   const inputs = [trace, ...(configFile !== undefined ? [configFile] : []), ...suppressions.files];
-  refuseInputsAsOutputs([args.junit], inputs);
+  refuseInputsAsOutputs([args.junit, args.sarif], inputs);
+  refuseOutputTwice([['--junit', args.junit], ['--sarif', args.sarif]]);
   const grouping = siteGroupingOf({ ...args, ...(args.by === undefined && config?.by !== undefined ? { by: config.by } : {}) });
   const report = await checkPerTest(trace, {
     trace: traceOptionsOf(args),
@@ -43,10 +45,15 @@ export async function runPerTestCheck(args: PerTestArgs): Promise<number> {
     writePerTestJunit(report, args.junit, { force: args.force, inputs });
     if (args.quiet !== true) process.stderr.write(`Wrote ${args.junit}\n`);
   }
+  const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
+  if (args.sarif !== undefined) {
+    writePerTestSarif(report, args.sarif, { force: args.force, inputs, sourceRoot });
+    if (args.quiet !== true) process.stderr.write(`Wrote ${args.sarif}\n`);
+  }
   writeStdout(args.json ? formatPerTestJson(report) : formatPerTestText(report));
   if (process.env['GITHUB_ACTIONS'] === 'true') {
     // As check does: annotations on stderr when stdout is JSON; the summary to GITHUB_STEP_SUMMARY.
-    const annotations = perTestAnnotations(report, args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd());
+    const annotations = perTestAnnotations(report, sourceRoot);
     if (args.json) process.stderr.write(annotations);
     else writeStdout(annotations);
     const summaryFile = process.env['GITHUB_STEP_SUMMARY'];

@@ -196,7 +196,6 @@ function budgetFlagsOf(args: CheckArgs): Partial<Record<BudgetName, BudgetFlag>>
 /** Options of the whole-trace check that --per-test does not read: refused, never silently ignored. */
 function refuseWithPerTest(args: CheckArgs): void {
   const given: [string, unknown][] = [
-    ['--sarif', args.sarif],
     ['--baseline', args.baseline],
     ['--update-baseline', args.updateBaseline],
     ['--tolerance', args.tolerance],

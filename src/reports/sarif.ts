@@ -28,7 +28,8 @@ import { isGeneratedFile, locate, pathUnderRoot, siteLocation } from './source-l
 import { bytes, count } from '../text/units.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
-const SRCROOT = 'SRCROOT';
+/** The base id SARIF paths under the source root are relative to. */
+export const SRCROOT = 'SRCROOT';
 
 const RULES = [
   {
@@ -95,13 +96,7 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
           driver: {
             name: 'memreplay',
             version: options.toolVersion,
-            rules: RULES.map((r) => ({
-              id: r.id,
-              name: r.name,
-              shortDescription: { text: r.short },
-              fullDescription: { text: r.full },
-              defaultConfiguration: { level: 'error' },
-            })),
+            rules: RULES.map(sarifRule),
           },
         },
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.sourceRoot) } },
@@ -136,7 +131,16 @@ export function formatSarif(report: CheckReport, options: SarifOptions): string 
       },
     ],
   };
-  // Every string, trace text included, with its control characters as visible escapes (LF and TAB stay).
+  return sarifText(log);
+}
+
+/** A rule of the driver, as SARIF describes it. */
+export function sarifRule(r: { readonly id: string; readonly name: string; readonly short: string; readonly full: string }): unknown {
+  return { id: r.id, name: r.name, shortDescription: { text: r.short }, fullDescription: { text: r.full }, defaultConfiguration: { level: 'error' } };
+}
+
+/** The log as written: every string, trace text included, with its control characters as visible escapes (LF and TAB stay). */
+export function sarifText(log: unknown): string {
   return JSON.stringify(log, (_key, value: unknown) => (typeof value === 'string' ? visibleControls(value, true) : value), 2) + '\n';
 }
 
@@ -234,7 +238,7 @@ function traceLocation(trace: string, root: string): unknown {
 }
 
 /** A physicalLocation when the file can be named by a URI; else an empty location. */
-function physical(file: string, line: number, root: string): unknown {
+export function physical(file: string, line: number, root: string): unknown {
   if (isGeneratedFile(file)) return {};
   const rel = pathUnderRoot(file, root);
   const region = line > 0 ? { region: { startLine: line } } : {};
@@ -249,11 +253,11 @@ function encodePath(rel: string): string {
   return rel.split('/').map(encodeURIComponent).join('/');
 }
 
-function directoryUri(dir: string): string {
+export function directoryUri(dir: string): string {
   const href = pathToFileURL(dir).href;
   return href.endsWith('/') ? href : href + '/';
 }
 
-function fingerprint(ruleId: string, identity: string, trace: string): string {
+export function fingerprint(ruleId: string, identity: string, trace: string): string {
   return createHash('sha256').update(`${ruleId}\0${identity}\0${trace.replace(/\\/g, '/').split('/').pop()}`).digest('hex').slice(0, 32);
 }

@@ -12,6 +12,8 @@ import { withDefaults, type Given } from '../options/given.js';
 import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { writeReportFile } from '../io/write-report.js';
 import { formatPerTestJunit } from '../reports/per-test-junit.js';
+import { formatPerTestSarif } from '../reports/per-test-sarif.js';
+import { MEMREPLAY_VERSION } from '../version.js';
 import { perTestReportOf, type PerTestDefaults, type PerTestReport } from '../check/per-test-policy.js';
 
 export interface PerTestCheckOptions {
@@ -40,4 +42,13 @@ export async function checkPerTest(path: string, given: Given<PerTestCheckOption
 /** --junit: one test case per test (nothing the run read is written over: `inputs`). */
 export function writePerTestJunit(report: PerTestReport, file: string, options: { readonly force: boolean; readonly inputs: readonly string[] }): void {
   writeReportFile(file, formatPerTestJunit(report), { force: options.force, inputs: options.inputs });
+}
+
+/** --sarif: a result per failure of a failing test, paths relative to `sourceRoot` (nothing the run read is written over). */
+export function writePerTestSarif(
+  report: PerTestReport,
+  file: string,
+  options: { readonly force: boolean; readonly inputs: readonly string[]; readonly sourceRoot: string },
+): void {
+  writeReportFile(file, formatPerTestSarif(report, { sourceRoot: options.sourceRoot, toolVersion: MEMREPLAY_VERSION }), { force: options.force, inputs: options.inputs });
 }

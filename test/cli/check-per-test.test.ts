@@ -21,9 +21,19 @@ describe('check --per-test refusals', () => {
   });
 
   it('refuses the whole-trace options it would not read', () => {
-    const r = memreplay(['check', '--per-test', NO_TESTS, '--sarif', 'x.sarif', '--max-arenas', '3']);
+    const r = memreplay(['check', '--per-test', NO_TESTS, '--baseline', 'b.json', '--max-arenas', '3']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--per-test: --sarif, --max-arenas are for the whole-trace check/);
+    expect(r.stderr).toMatch(/--per-test: --baseline, --max-arenas are for the whole-trace check/);
     expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('never writes --sarif over the trace it reads, nor --junit and --sarif to one file', () => {
+    const over = memreplay(['check', '--per-test', NO_TESTS, '--sarif', NO_TESTS, '--force']);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/cannot write .*leak-3\.11\.csv\.gz: it is the input/);
+    expect(hasStackTrace(over.stderr)).toBe(false);
+    const twice = memreplay(['check', '--per-test', NO_TESTS, '--junit', 'same.out', '--sarif', 'same.out']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/--junit same\.out and --sarif same\.out are the same file/);
   });
 });

@@ -1,7 +1,7 @@
 // The issue's "done when", run as a user would: a pytest suite memreplay has
 // never seen (copied to a temporary folder), recorded with
 // `memreplay record --repeat-tests 3 -- -m pytest -q .` and judged with
-// `memreplay check --per-test --junit out.xml --json`. The suite
+// `memreplay check --per-test --junit out.xml --sarif out.sarif --json`. The suite
 // (suites/leaky) plants two leaks in its code under test, each on a line
 // marked `# planted:`; the leak-free suite is the same without its two
 // leaking tests. Real pytest: Debian's python3-pytest for /usr/bin/python3
@@ -58,9 +58,16 @@ function recordSuite(dir: string, repeat: number): void {
   expect(r.code, r.stdout + r.stderr).toBe(0);
 }
 
-function checkSuite(dir: string, extra: string[] = []): { code: number | null; report: Report; junit: string; stderr: string } {
-  const r = memreplay(['check', 'tests.csv.gz', '--per-test', '--junit', 'out.xml', '--force', '--json', ...extra], { cwd: dir });
-  return { code: r.code, report: JSON.parse(r.stdout) as Report, junit: readFileSync(join(dir, 'out.xml'), 'utf8'), stderr: r.stderr };
+interface SarifResult {
+  ruleId: string;
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[];
+  relatedLocations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+}
+
+function checkSuite(dir: string, extra: string[] = []): { code: number | null; report: Report; junit: string; sarif: SarifResult[]; stderr: string } {
+  const r = memreplay(['check', 'tests.csv.gz', '--per-test', '--junit', 'out.xml', '--sarif', 'out.sarif', '--source-root', dir, '--force', '--json', ...extra], { cwd: dir });
+  const sarif = (JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')) as { runs: { results: SarifResult[] }[] }).runs[0]!.results;
+  return { code: r.code, report: JSON.parse(r.stdout) as Report, junit: readFileSync(join(dir, 'out.xml'), 'utf8'), sarif, stderr: r.stderr };
 }
 
 /** testcase elements that hold a <failure>, as classname::name. */
@@ -79,7 +86,7 @@ describe.skipIf(!hasPytest)(`pytest suites checked per test${hasPytest ? '' : ` 
   }, 300_000);
 
   it('fails exactly the two leaking tests, each at its planted line', () => {
-    const { code, report, junit } = checkSuite(leaky);
+    const { code, report, junit, sarif } = checkSuite(leaky);
     expect(code).toBe(1);
     expect(failedCases(junit).sort()).toEqual(['tests.test_leaks::test_leaks_audit_records', 'tests.test_leaks::test_leaks_every_message']);
     expect(report.tests.filter((t) => !t.passed).map((t) => t.measure.nodeid).sort()).toEqual([
@@ -93,6 +100,10 @@ describe.skipIf(!hasPytest)(`pytest suites checked per test${hasPytest ? '' : ` 
     // Every test ran its call phase three times; the steady-state leak is the reason, not a limit.
     expect(report.tests.every((t) => t.measure.repetitions === 3)).toBe(true);
     expect(report.tests.filter((t) => !t.passed).every((t) => t.failures.every((f) => f.kind === 'steady_leak'))).toBe(true);
+    // SARIF: each planted line is a result, related to its test's file (the trace has no line for the test function).
+    const at = sarif.map((r) => `${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region?.startLine} <- ${r.relatedLocations[0]!.physicalLocation.artifactLocation.uri}`);
+    for (const what of ['per-call leak', 'slow leak']) expect(at).toContain(`app/mail.py:${plantedLine(leaky, what)} <- tests/test_leaks.py`);
+    expect(sarif.every((r) => r.ruleId === 'memreplay/test-steady-state-leak')).toBe(true);
   });
 
   it('under GitHub Actions, annotates each planted line with its test and lists the failing tests in the job summary', () => {
@@ -109,9 +120,10 @@ describe.skipIf(!hasPytest)(`pytest suites checked per test${hasPytest ? '' : ` 
   });
 
   it('passes a leak-free suite with caches, parametrized tests, cycles and fixtures of every scope', () => {
-    const { code, report, junit } = checkSuite(clean);
+    const { code, report, junit, sarif } = checkSuite(clean);
     expect(code).toBe(0);
     expect(failedCases(junit)).toEqual([]);
+    expect(sarif).toEqual([]);
     expect(report.tests.length).toBeGreaterThanOrEqual(9);
     expect(report.passed).toBe(true);
     expect(junit).toContain('classname="tests.test_scopes.TestWithClassFixture" name="test_lookup"');
