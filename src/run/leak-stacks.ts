@@ -27,13 +27,14 @@ export interface LeakStacksOptions {
 }
 
 export async function leakStacksAt(path: string, options: LeakStacksOptions): Promise<LiveStacksAt> {
-  const ctx = new ImportContext(traceDisplayName(path), (options.trace ?? DEFAULT_TRACE_OPTIONS).lenient);
+  const trace = options.trace ?? DEFAULT_TRACE_OPTIONS;
+  const ctx = new ImportContext(traceDisplayName(path), trace.lenient);
   const grouping = options.sites ?? DEFAULT_SITE_OPTIONS;
   // Every steady-state leak listed, however many: the filter needs them all.
   const analysis = new LeaksAnalysis(ctx, { sites: grouping, growth: DEFAULT_GROWTH_OPTIONS, listing: { maxListedLeaks: Number.MAX_SAFE_INTEGER } });
   const stop = stopOf(options.instant);
   const { replayer: r, stoppedEarly } = await replayTrace(path, {
-    ...(options.trace ?? DEFAULT_TRACE_OPTIONS),
+    ...trace,
     ...stop,
     context: ctx,
     observers: [analysis],

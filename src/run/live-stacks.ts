@@ -23,8 +23,9 @@ export interface LiveStacksOptions {
 }
 
 export async function liveStacksAt(path: string, options: LiveStacksOptions): Promise<LiveStacksAt> {
-  const replayOptions: ReplayTraceOptions = { ...(options.trace ?? DEFAULT_TRACE_OPTIONS) };
-  const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), (options.trace ?? DEFAULT_TRACE_OPTIONS).lenient);
+  const trace = options.trace ?? DEFAULT_TRACE_OPTIONS;
+  const replayOptions: ReplayTraceOptions = { ...trace };
+  const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), trace.lenient);
   const instant = options.instant;
   if (instant.kind === 'footprint-peak') {
     const twice = 'the footprint high-water mark takes two reads of the trace (one to find it, one to stop there)';
