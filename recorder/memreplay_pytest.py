@@ -6,6 +6,7 @@ folder on PYTHONPATH). Outside the recorder it does nothing.
 
 Labels (docs/trace-format.md, "Test boundaries"), NODEID being pytest's node id:
 
+    test:at=FILE:LINE NODEID          where the test function is defined
     test:limit_leaks=SIZE NODEID      a limit_leaks / limit_memory marker
     test:repeat=N NODEID              how many times its call phase runs
     test:setup:begin NODEID           .. test:setup:end NODEID
@@ -13,10 +14,12 @@ Labels (docs/trace-format.md, "Test boundaries"), NODEID being pytest's node id:
     test:teardown:begin NODEID        .. test:teardown:end NODEID
     test:end NODEID                   where what the test keeps is counted
     fixture:setup:begin:SCOPE NAME    .. fixture:setup:end:SCOPE NAME
+    fixture:teardown:begin:SCOPE NAME .. fixture:teardown:end:SCOPE NAME
 
 Only fixtures wider than a function are marked: what a session, package,
-module or class fixture allocates while it is set up is the fixture's, not
-the first test's that asked for it. A full collection runs before and after
+module or class fixture allocates while it is set up, or torn down, is the
+fixture's, not that of the first test that asked for it or of the last test,
+in whose teardown it is torn down. A full collection runs before and after
 each call and before `test:end`, so that cycles a test dropped are freed,
 and CPython's free lists emptied, before its blocks are counted; objects
 made before a test are frozen (gc.freeze) so that these collections walk only
@@ -73,6 +76,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", NO_REPEAT_MARKER + ": run the call phase once under memreplay record --repeat-tests (a test with side effects)")
 
 
+def _location_mark(item, nodeid):
+    # item.location: the file relative to pytest's root and the 0-based line
+    # of the test function (the line of its `def`), or None when pytest
+    # cannot tell (a test item of a plugin). Blanks and `%` in the file are
+    # %-escaped: the node id follows the first blank.
+    try:
+        path, line, _ = item.location
+    except (TypeError, ValueError):
+        return
+    if not isinstance(line, int) or line < 0:
+        return
+    path = str(path).replace("%", "%25").replace(" ", "%20").replace("\\", "/")
+    _mark("test:at=%s:%d %s" % (path[:MAX_NODEID], line + 1, nodeid))
+
+
 def _limit_marks(item, nodeid):
     for name in LIMIT_MARKERS:
         marker = item.get_closest_marker(name)
@@ -106,6 +124,7 @@ if _recording:
     @pytest.hookimpl(hookwrapper=True, tryfirst=True)
     def pytest_runtest_setup(item):
         nodeid = _nodeid(item)
+        _location_mark(item, nodeid)
         _limit_marks(item, nodeid)
         # How many calls follow: a test run once needs no sample for the growth rule.
         _mark("test:repeat=%d %s" % (_repeats(item), nodeid))
@@ -154,8 +173,14 @@ if _recording:
             yield
             return
         name = "%s %s" % (scope, fixturedef.argname)
+        # Finalizers run last-in first-out: this one, added before the
+        # fixture's own teardown is, runs after it.
+        fixturedef.addfinalizer(lambda: _mark("fixture:teardown:end:" + name))
         _mark("fixture:setup:begin:" + name)
         try:
-            yield
+            outcome = yield
         finally:
             _mark("fixture:setup:end:" + name)
+        if outcome.excinfo is None:
+            # ... and this one, added after it, runs before it.
+            fixturedef.addfinalizer(lambda: _mark("fixture:teardown:begin:" + name))

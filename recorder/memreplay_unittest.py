@@ -13,6 +13,7 @@ recorder it is plain `python -m unittest`.
 """
 
 import gc
+import os
 import sys
 import unittest
 
@@ -29,6 +30,24 @@ MAX_NODEID = 3800
 def _nodeid(test):
     owner, _, name = test.id().rpartition(".")
     return ("%s::%s" % (owner, name) if owner else name)[:MAX_NODEID]
+
+
+def _location(test):
+    """`test:at=FILE:LINE`: the test method's file (relative to the working
+    directory when under it) and the line of its `def`; None when unknown."""
+    method = getattr(test, getattr(test, "_testMethodName", ""), None)
+    code = getattr(getattr(method, "__func__", method), "__code__", None)
+    if code is None:
+        return None
+    path = code.co_filename
+    try:
+        rel = os.path.relpath(path)
+        if not rel.startswith(".."):
+            path = rel
+    except ValueError:  # another drive
+        pass
+    path = path.replace("%", "%25").replace(" ", "%20").replace("\\", "/")
+    return "test:at=%s:%d" % (path[:MAX_NODEID], code.co_firstlineno)
 
 
 def _mark(*labels):
@@ -48,6 +67,9 @@ class MarkingResult(unittest.TextTestResult):
         # empties CPython's free lists, before the test's blocks are counted.
         gc.freeze()
         gc.collect()
+        at = _location(test)
+        if at is not None:
+            _mark(at + " " + nodeid)
         _mark("test:setup:begin " + nodeid, "test:setup:end " + nodeid, "test:call#1:begin " + nodeid)
 
     def stopTest(self, test):

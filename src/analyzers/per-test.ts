@@ -9,7 +9,9 @@
 //    calls allocated, for the growth rule (growth-rule.ts): s_0 = 0 before
 //    the first call, s_k after the k-th;
 //  - the most bytes live above what was live when its setup began (the peak
-//    `limit_memory` is about).
+//    `limit_memory` is about), and the highest bytes in pymalloc blocks,
+//    arenas and C-library bytes while it ran (the process's, as
+//    _debugmallocstats would show them, beside their values at its start).
 // Blocks are told apart by their allocating event (ReplayView.forEachLiveBlock
 // gives it), so nothing is kept per block: a walk of the live set after each
 // repetition and at the end of the teardown. State is one test's intervals
@@ -18,6 +20,7 @@
 // The verdict is policy (check/per-test-policy.ts); this file only measures.
 
 import { parseFrame } from '../events/frame-text.js';
+import { HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-metrics.js';
 import type { ImportContext } from '../import/import-context.js';
 import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
 import { SuppressionMatcher, type SuppressionRule } from '../suppressions/suppressions.js';
@@ -44,6 +47,14 @@ export interface TestSite {
   readonly rises: number;
 }
 
+/** Process-wide metrics followed during each test: their values when it began and their highest while it ran. */
+export const TEST_PEAK_METRICS = ['block_bytes', 'arenas', 'system_bytes'] as const satisfies readonly HighWaterMetric[];
+export type TestPeakMetric = (typeof TEST_PEAK_METRICS)[number];
+const PEAK_INDEX = TEST_PEAK_METRICS.map((m) => HIGH_WATER_METRICS.indexOf(m));
+
+/** Marks read before their test's setup (limits, where it is defined) are kept for this many tests at most. */
+const MAX_PENDING_TESTS = 1024;
+
 export interface TestMeasure {
   readonly nodeid: string;
   /** Call phases run (1 unless recorded with --repeat-tests). */
@@ -56,6 +67,10 @@ export interface TestMeasure {
   readonly suppressedBytes: number;
   /** The most bytes live at once above what was live when the test began (requested sizes, every domain). */
   readonly peakBytes: number;
+  /** Per TEST_PEAK_METRICS metric: its value when the test began and its highest while the test ran. */
+  readonly peaks: Readonly<Record<TestPeakMetric, { readonly atStart: number; readonly highest: number }>>;
+  /** The test function's definition (from the trace's `test:at` mark; null: the trace does not say). */
+  readonly location: { readonly file: string; readonly line: number } | null;
   /** Limits from the test's markers, as written. */
   readonly limits: { readonly limit_leaks?: string; readonly limit_memory?: string };
   /** Sites the growth rule calls steady-state leaks that rose after every repetition, largest first. */
@@ -89,6 +104,9 @@ class OpenTest {
   /** Its teardown ended. */
   tornDown = false;
   peak = 0;
+  /** TEST_PEAK_METRICS at the test's start, and their highest since. */
+  readonly metricsAtStart: Float64Array;
+  readonly metricsHighest: Float64Array;
   /** Per site: live bytes of the call's blocks after each repetition (index k-1). */
   readonly samples = new Map<number, number[]>();
 
@@ -97,7 +115,12 @@ class OpenTest {
     readonly firstEvent: number,
     readonly baseLive: number,
     readonly limits: TestMeasure['limits'],
-  ) {}
+    readonly location: TestMeasure['location'],
+    now: ArrayLike<number>,
+  ) {
+    this.metricsAtStart = Float64Array.from(PEAK_INDEX, (k) => now[k]!);
+    this.metricsHighest = this.metricsAtStart.slice();
+  }
 
   open(event: number): void {
     if (this.fixtureDepth === 0 && this.intervals.length % 2 === 0) this.intervals.push(event);
@@ -123,8 +146,9 @@ export class PerTestObserver implements ReplayObserver {
   private readonly matcher: SuppressionMatcher;
   private table: SiteTable | undefined;
   private current: OpenTest | null = null;
-  /** Limits read before the test's setup began, by node id. */
+  /** Limits and definitions read before the test's setup began, by node id. */
   private pendingLimits = new Map<string, { limit_leaks?: string; limit_memory?: string }>();
+  private pendingLocations = new Map<string, { readonly file: string; readonly line: number }>();
   /** The last `test:repeat` mark, for the setup that follows it. */
   private announced: { readonly times: number; readonly nodeid: string } | null = null;
   private readonly done: TestMeasure[] = [];
@@ -149,6 +173,12 @@ export class PerTestObserver implements ReplayObserver {
     if (t === null) return;
     const held = r.liveRequestedBytes - t.baseLive;
     if (held > t.peak) t.peak = held;
+    const now = r.highWater.now;
+    const highest = t.metricsHighest;
+    for (let i = 0; i < PEAK_INDEX.length; i++) {
+      const v = now[PEAK_INDEX[i]!]!;
+      if (v > highest[i]!) highest[i] = v;
+    }
   }
 
   onMark(r: ReplayView, label: string): void {
@@ -174,7 +204,13 @@ export class PerTestObserver implements ReplayObserver {
     const event = r.events;
     if (b.kind === 'limit') {
       const limits = { ...this.pendingLimits.get(b.nodeid), [b.limit]: b.value };
+      if (this.pendingLimits.size >= MAX_PENDING_TESTS) this.pendingLimits.clear();
       this.pendingLimits.set(b.nodeid, limits);
+      return;
+    }
+    if (b.kind === 'at') {
+      if (this.pendingLocations.size >= MAX_PENDING_TESTS) this.pendingLocations.clear();
+      this.pendingLocations.set(b.nodeid, { file: b.file, line: b.line });
       return;
     }
     if (b.kind === 'repeat') {
@@ -199,7 +235,9 @@ export class PerTestObserver implements ReplayObserver {
       }
       const limits = this.pendingLimits.get(b.nodeid) ?? {};
       this.pendingLimits.delete(b.nodeid);
-      this.current = new OpenTest(b.nodeid, event, r.liveRequestedBytes, limits);
+      const location = this.pendingLocations.get(b.nodeid) ?? null;
+      this.pendingLocations.delete(b.nodeid);
+      this.current = new OpenTest(b.nodeid, event, r.liveRequestedBytes, limits, location, r.highWater.now);
       if (this.announced?.nodeid === b.nodeid) this.current.runsOnce = this.announced.times === 1;
       this.announced = null;
       this.current.inPhase = true;
@@ -348,6 +386,8 @@ export class PerTestObserver implements ReplayObserver {
       retainedBlocks,
       suppressedBytes: this.suppressed,
       peakBytes: t.peak,
+      peaks: Object.fromEntries(TEST_PEAK_METRICS.map((m, i) => [m, { atStart: t.metricsAtStart[i]!, highest: t.metricsHighest[i]! }])) as TestMeasure['peaks'],
+      location: t.location,
       limits: t.limits,
       leakSites,
       topSites: byBytes.slice(0, TOP_TEST_SITES).map(siteOut),

@@ -32,6 +32,8 @@ export class HighWater {
   readonly ts = new Float64Array(HIGH_WATER_METRICS.length).fill(NaN);
   readonly line = new Float64Array(HIGH_WATER_METRICS.length);
   readonly mark: (string | null)[] = HIGH_WATER_METRICS.map(() => null);
+  /** Each metric's value after the last event, in HIGH_WATER_METRICS order. */
+  readonly now = new Float64Array(HIGH_WATER_METRICS.length);
   /** Set when the arena count reached a new high in the last update. */
   arenaPeakRaised = false;
 
@@ -44,6 +46,13 @@ export class HighWater {
     systemBytes: number,
     footprint: number,
   ): void {
+    const now = this.now;
+    now[0] = liveRequested;
+    now[1] = blockBytes;
+    now[2] = pools;
+    now[3] = arenas;
+    now[4] = systemBytes;
+    now[5] = footprint;
     const v = this.value;
     if (liveRequested > v[0]!) this.raise(0, liveRequested, clock);
     if (blockBytes > v[1]!) this.raise(1, blockBytes, clock);

@@ -51,6 +51,8 @@ export interface AnomaliesView {
 export interface HighWaterView {
   /** A metric's highest value so far and the instant it was reached. */
   point(metric: HighWaterMetric): HighWaterPoint;
+  /** Each metric's value after the last event replayed, indexed as HIGH_WATER_METRICS (for observers that follow a metric per event without allocating). */
+  readonly now: ArrayLike<number>;
 }
 
 /** --verify: the model's block addresses against the trace's. */

@@ -1,7 +1,9 @@
 // GitHub Actions outputs of `check --per-test` (written when GITHUB_ACTIONS is
 // true): an error annotation per steady-state leak site at its line, titled
-// with the test; one per other failure at the test's file (from the node id);
-// and a job summary listing the failing tests. Escaping as for `check`.
+// with the test; one per failing test at the test function (its line from
+// the trace's `test:at` mark; its file from the node id when the trace has
+// no such mark), giving all its failures; and a job summary listing the
+// failing tests. Escaping as for `check`.
 
 import type { PerTestReport } from '../check/per-test-policy.js';
 import { pathUnderRoot } from './source-location.js';
@@ -31,10 +33,11 @@ export function perTestAnnotations(report: PerTestReport, sourceRoot: string): s
     for (const f of t.failures) {
       const site = f.kind === 'steady_leak' ? t.measure.leakSites.find((s) => s.location !== null && f.message.includes(`${s.location.file}:${s.location.line}`)) : undefined;
       const file = site?.location ? pathUnderRoot(site.location.file, sourceRoot) : null;
-      const props: Record<string, string> =
-        site?.location && file !== null && !file.startsWith('../') ? { file, line: String(site.location.line), title } : { file: testFile(t.measure.nodeid), title };
-      lines.push(annotation(props, `${t.measure.nodeid}: ${f.message}`));
+      if (site?.location && file !== null && !file.startsWith('../')) lines.push(annotation({ file, line: String(site.location.line), title }, `${t.measure.nodeid}: ${f.message}`));
     }
+    const defined = t.measure.location;
+    const at: Record<string, string> = defined !== null ? { file: defined.file, line: String(defined.line), title } : { file: testFile(t.measure.nodeid), title };
+    lines.push(annotation(at, `${t.measure.nodeid} failed: ${t.failures.map((f) => f.message).join('; ')}`));
   }
   const kept = lines.slice(0, MAX_ANNOTATIONS);
   if (lines.length > MAX_ANNOTATIONS) kept.push(`::error title=memreplay::${escapeData(`${count(lines.length - MAX_ANNOTATIONS, 'more finding')}: see the job summary or the --junit report`)}`);

@@ -2,10 +2,11 @@
 // failure of a failing test. A steady-state leak is at its site's line; a test
 // over its limit_leaks is at the line of the site it kept the most at (its top
 // site); what has no line of its own (limit_memory, a run stopped inside the
-// test, a marker that is no size) is at the test's file. Each result's related
-// location is the test function: by its file only, from the node id, because
-// the trace's test marks carry the node id and no line. Schema, paths relative
-// to --source-root and fingerprints are whole-trace SARIF's (sarif.ts).
+// test, a marker that is no size) is at the test function. Each result's
+// related location is the test function: its file and line from the trace's
+// `test:at` mark, or its file alone (from the node id) for a trace without
+// that mark. Schema, paths relative to --source-root and fingerprints are
+// whole-trace SARIF's (sarif.ts).
 
 import type { TestSite } from '../analyzers/per-test.js';
 import type { PerTestReport, TestFailureKind, TestVerdict } from '../check/per-test-policy.js';
@@ -72,11 +73,13 @@ function testFile(nodeid: string): string {
 
 function testResults(t: TestVerdict, trace: string, root: string): unknown[] {
   const nodeid = t.measure.nodeid;
-  const testLocation = { ...(physical(testFile(nodeid), 0, root) as object), message: { text: `${nodeid} (the trace names the test's file, not its line)` } };
+  const defined = t.measure.location;
+  const testAt = defined !== null ? physical(defined.file, defined.line, root) : physical(testFile(nodeid), 0, root);
+  const testLocation = { ...(testAt as object), message: { text: defined !== null ? `the test ${nodeid}` : `${nodeid} (the trace names the test's file, not its line)` } };
   return t.failures.map((f) => {
     const ruleIndex = RULES.findIndex((r) => r.kind === f.kind);
     const site = siteOf(t, f.kind, f.message);
-    const at = site?.location ? physical(site.location.file, site.location.line, root) : physical(testFile(nodeid), 0, root);
+    const at = site?.location ? physical(site.location.file, site.location.line, root) : testAt;
     return {
       ruleId: RULES[ruleIndex]!.id,
       ruleIndex,

@@ -17,7 +17,13 @@ function siteText(s: TestSite): string {
 
 function summaryOf(t: TestVerdict): string {
   const m = t.measure;
-  return `kept ${bytes(m.retainedBytes)} in ${count(m.retainedBlocks, 'block')}, peak ${bytes(m.peakBytes)}`;
+  const grew: string[] = [];
+  // The process's arenas and C-library bytes, when the test raised them above their values at its start.
+  const arenas = m.peaks.arenas;
+  if (arenas.highest > arenas.atStart) grew.push(`arenas ${arenas.atStart} to ${arenas.highest}`);
+  const libc = m.peaks.system_bytes;
+  if (libc.highest > libc.atStart) grew.push(`C library +${bytes(libc.highest - libc.atStart)}`);
+  return `kept ${bytes(m.retainedBytes)} in ${count(m.retainedBlocks, 'block')}, peak ${bytes(m.peakBytes)}${grew.length > 0 ? `, ${grew.join(', ')}` : ''}`;
 }
 
 export function formatPerTestText(report: PerTestReport): string {
@@ -31,7 +37,9 @@ export function formatPerTestText(report: PerTestReport): string {
   }
   for (const t of report.tests) {
     if (t.passed) continue;
+    const defined = t.measure.location;
     out.push(`FAIL ${visibleControls(t.measure.nodeid)}  (${summaryOf(t)})`);
+    if (defined !== null) out.push(`     defined at ${visibleControls(defined.file)}:${defined.line}`);
     for (const f of t.failures) out.push(`     ${visibleControls(f.message)}`);
     const sites = t.measure.topSites.slice(0, SITES_SHOWN);
     if (sites.length > 0) out.push(`     kept at: ${sites.map(siteText).join('; ')}`);

@@ -121,4 +121,53 @@ describe('per-test measures', () => {
     const [m] = await measures(w);
     expect(m).toMatchObject({ complete: false, retainedBytes: 64 });
   });
+
+  it('leaves what a wider fixture allocates in its teardown (inside the last test\'s teardown) to the fixture', async () => {
+    const w = new TraceWriter();
+    w.mark(`test:setup:begin ${TEST}`);
+    w.mark(`test:setup:end ${TEST}`);
+    w.mark(`test:call#1:begin ${TEST}`);
+    w.mark(`test:call#1:end ${TEST}`);
+    w.mark(`test:teardown:begin ${TEST}`);
+    w.alloc(40, ['finalize (tests/conftest.py:9)']);
+    w.mark('fixture:teardown:begin:module tree');
+    w.alloc(3000, ['tree (tests/test_a.py:5)']);
+    w.mark('fixture:teardown:end:module tree');
+    w.alloc(24, ['finalize (tests/conftest.py:10)']);
+    w.mark(`test:teardown:end ${TEST}`);
+    w.mark(`test:end ${TEST}`);
+    const [m] = await measures(w);
+    expect(m!.retainedBytes).toBe(64);
+  });
+
+  it('reads where the test function is from its test:at mark', async () => {
+    const w = new TraceWriter();
+    w.mark(`test:at=tests/test_a.py:7 ${TEST}`);
+    oneTest(w, 1, () => {});
+    w.mark(`test:end ${TEST}`);
+    w.mark('test:setup:begin tests/test_a.py::test_g');
+    w.mark('test:end tests/test_a.py::test_g');
+    const [m, g] = await measures(w);
+    expect(m!.location).toEqual({ file: 'tests/test_a.py', line: 7 });
+    expect(g!.location).toBeNull();
+  });
+
+  it('follows the arenas, the bytes in pymalloc blocks and the C-library bytes: their values at the test\'s start and their highest while it ran', async () => {
+    const w = new TraceWriter();
+    w.alloc(2000, ['before (app/a.py:1)']);
+    oneTest(w, 1, () => {
+      // 20,000 blocks of 64 bytes: more than one arena of any version.
+      const held: number[] = [];
+      for (let i = 0; i < 20_000; i++) held.push(w.alloc(64, ['f (app/a.py:10)']));
+      const big = w.alloc(100_000, ['g (app/a.py:11)']);
+      for (const a of held) w.free(a);
+      w.free(big);
+    });
+    w.mark(`test:end ${TEST}`);
+    const [m] = await measures(w);
+    expect(m!.peaks.system_bytes).toEqual({ atStart: 2000, highest: 102_000 });
+    expect(m!.peaks.block_bytes).toEqual({ atStart: 0, highest: 20_000 * 64 });
+    expect(m!.peaks.arenas.atStart).toBe(0);
+    expect(m!.peaks.arenas.highest).toBeGreaterThan(1);
+  });
 });

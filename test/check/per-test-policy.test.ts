@@ -14,6 +14,8 @@ function measure(over: Partial<TestMeasure> = {}): TestMeasure {
     retainedBlocks: 10,
     suppressedBytes: 0,
     peakBytes: 50_000,
+    peaks: { block_bytes: { atStart: 0, highest: 0 }, arenas: { atStart: 1, highest: 1 }, system_bytes: { atStart: 0, highest: 0 } },
+    location: null,
     limits: {},
     leakSites: [],
     topSites: [],

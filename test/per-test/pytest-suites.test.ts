@@ -25,7 +25,7 @@ interface Site {
   bytes: number;
 }
 interface Verdict {
-  measure: { nodeid: string; repetitions: number; retainedBytes: number; leakSites: Site[]; topSites: Site[] };
+  measure: { nodeid: string; repetitions: number; retainedBytes: number; leakSites: Site[]; topSites: Site[]; location: { file: string; line: number } | null };
   limitLeaks: { bytes: number; from: string } | null;
   failures: { kind: string; message: string }[];
   passed: boolean;
@@ -36,12 +36,26 @@ interface Report {
   passed: boolean;
 }
 
-/** The line of `app/mail.py` that carries this `# planted:` comment. */
-function plantedLine(dir: string, what: string): number {
-  const lines = readFileSync(join(dir, 'app', 'mail.py'), 'utf8').split('\n');
-  const i = lines.findIndex((l) => l.includes(`# planted: ${what}`));
+/** The line of `file` (under the suite) that holds `text`. */
+function markedLine(dir: string, file: string, text: string): number {
+  const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(text));
   expect(i).toBeGreaterThanOrEqual(0);
   return i + 1;
+}
+
+/** The first line of test function `name`'s definition in `file`: its first decorator, else its `def`. */
+function definitionLine(dir: string, file: string, name: string): number {
+  const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+  let i = lines.findIndex((l) => l.trimStart().startsWith(`def ${name}(`));
+  expect(i).toBeGreaterThanOrEqual(0);
+  while (i > 0 && lines[i - 1]!.trimStart().startsWith('@')) i--;
+  return i + 1;
+}
+
+/** The line of `app/mail.py` that carries this `# planted:` comment. */
+function plantedLine(dir: string, what: string): number {
+  return markedLine(dir, join('app', 'mail.py'), `# planted: ${what}`);
 }
 
 /** A copy of the suite; `clean` leaves out its two leaking tests. */
@@ -58,10 +72,13 @@ function recordSuite(dir: string, repeat: number): void {
   expect(r.code, r.stdout + r.stderr).toBe(0);
 }
 
+interface SarifLocation {
+  physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
+}
 interface SarifResult {
   ruleId: string;
-  locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[];
-  relatedLocations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+  locations: SarifLocation[];
+  relatedLocations: SarifLocation[];
 }
 
 function checkSuite(dir: string, extra: string[] = []): { code: number | null; report: Report; junit: string; sarif: SarifResult[]; stderr: string } {
@@ -100,9 +117,20 @@ describe.skipIf(!hasPytest)(`pytest suites checked per test${hasPytest ? '' : ` 
     // Every test ran its call phase three times; the steady-state leak is the reason, not a limit.
     expect(report.tests.every((t) => t.measure.repetitions === 3)).toBe(true);
     expect(report.tests.filter((t) => !t.passed).every((t) => t.failures.every((f) => f.kind === 'steady_leak'))).toBe(true);
-    // SARIF: each planted line is a result, related to its test's file (the trace has no line for the test function).
-    const at = sarif.map((r) => `${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region?.startLine} <- ${r.relatedLocations[0]!.physicalLocation.artifactLocation.uri}`);
-    for (const what of ['per-call leak', 'slow leak']) expect(at).toContain(`app/mail.py:${plantedLine(leaky, what)} <- tests/test_leaks.py`);
+    // SARIF: each planted line is a result, related to its test function's line.
+    const where = (l: SarifLocation): string => `${l.physicalLocation.artifactLocation.uri}:${l.physicalLocation.region?.startLine}`;
+    const at = sarif.map((r) => `${where(r.locations[0]!)} <- ${where(r.relatedLocations[0]!)}`);
+    for (const [what, test] of [['per-call leak', 'test_leaks_every_message'], ['slow leak', 'test_leaks_audit_records']] as const) {
+      expect(at).toContain(`app/mail.py:${plantedLine(leaky, what)} <- tests/test_leaks.py:${definitionLine(leaky, join('tests', 'test_leaks.py'), test)}`);
+    }
+    // The JSON says where each test function is.
+    for (const t of report.tests) {
+      const parts = t.measure.nodeid.split('::');
+      const [file, name] = [parts[0]!, parts.at(-1)!];
+      expect(t.measure.location?.file).toBe(file);
+      // pytest's own location of a test function: its first decorator's line, else its `def` line.
+      expect(t.measure.location?.line).toBe(definitionLine(leaky, file, name.replace(/\[.*$/, '')));
+    }
     expect(sarif.every((r) => r.ruleId === 'memreplay/test-steady-state-leak')).toBe(true);
   });
 
@@ -113,6 +141,8 @@ describe.skipIf(!hasPytest)(`pytest suites checked per test${hasPytest ? '' : ` 
     const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
     for (const [what, test] of [['per-call leak', 'test_leaks_every_message'], ['slow leak', 'test_leaks_audit_records']] as const) {
       expect(errors.some((l) => l.startsWith(`::error file=app/mail.py,line=${plantedLine(leaky, what)},title=memreplay%3A tests/test_leaks.py%3A%3A${test}::`))).toBe(true);
+      const def = definitionLine(leaky, join('tests', 'test_leaks.py'), test);
+      expect(errors.some((l) => l.startsWith(`::error file=tests/test_leaks.py,line=${def},title=memreplay%3A tests/test_leaks.py%3A%3A${test}::`))).toBe(true);
     }
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('FAIL (2 of 11 tests failed)');
@@ -130,10 +160,13 @@ describe.skipIf(!hasPytest)(`pytest suites checked per test${hasPytest ? '' : ` 
     expect(junit).toContain('name="test_parametrized[10]"');
   });
 
-  it('counts what a wider fixture keeps as the fixture\'s, not the first test\'s that asked for it', () => {
+  it('counts what a wider fixture keeps as the fixture\'s, not the first test\'s that asked for it nor the last one\'s, in whose teardown it is torn down', () => {
     const { report } = checkSuite(clean);
     const conftest = report.tests.flatMap((t) => t.measure.topSites.filter((s) => s.location?.file.endsWith('conftest.py') && s.location.function !== 'inbox'));
     expect(conftest).toEqual([]);
+    const teardownLine = markedLine(clean, join('tests', 'test_scopes.py'), '# teardown keeps');
+    const keptByTeardown = report.tests.flatMap((t) => t.measure.topSites.filter((s) => s.location?.file.endsWith('test_scopes.py') && s.location.line === teardownLine));
+    expect(keptByTeardown).toEqual([]);
     // The session fixture's dictionary is tens of KiB; the first test to ask for it keeps far less.
     const first = report.tests.find((t) => t.measure.nodeid.endsWith('test_lru_cache_filled_once'))!;
     expect(first.measure.retainedBytes).toBeLessThan(16 * 1024);

@@ -21,7 +21,9 @@ describe.skipIf(!existsSync(PYTHON))(`unittest checked per test${existsSync(PYTH
     writeFileSync(join(dir, 'memreplay.config.json'), JSON.stringify({ check: { perTest: { limitLeaks: '64 KiB' } } }));
     const r = memreplay(['check', 'u.csv.gz', '--per-test', '--json', '--junit', 'u.xml'], { cwd: dir });
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { tests: { measure: { nodeid: string; topSites: { location: { file: string; line: number } | null }[] }; passed: boolean }[] };
+    const report = JSON.parse(r.stdout) as {
+      tests: { measure: { nodeid: string; location: { file: string; line: number } | null; topSites: { location: { file: string; line: number } | null }[] }; passed: boolean }[];
+    };
     expect(report.tests.map((t) => [t.measure.nodeid, t.passed])).toEqual([
       ['test_inventory.TestInventory::test_keeps_a_buffer', false],
       ['test_inventory.TestInventory::test_uses_the_shelves', true],
@@ -29,6 +31,12 @@ describe.skipIf(!existsSync(PYTHON))(`unittest checked per test${existsSync(PYTH
     const planted = readFileSync(join(dir, 'test_inventory.py'), 'utf8').split('\n').findIndex((l) => l.includes('# planted:')) + 1;
     const top = report.tests[0]!.measure.topSites[0]!.location!;
     expect([top.file.endsWith('test_inventory.py'), top.line]).toEqual([true, planted]);
+    // Each test method's `def` line, its file relative to the working directory.
+    const source = readFileSync(join(dir, 'test_inventory.py'), 'utf8').split('\n');
+    for (const t of report.tests) {
+      const name = t.measure.nodeid.split('::')[1]!;
+      expect(t.measure.location).toEqual({ file: 'test_inventory.py', line: source.findIndex((l) => l.includes(`def ${name}(`)) + 1 });
+    }
     expect(readFileSync(join(dir, 'u.xml'), 'utf8')).toContain('<testcase classname="test_inventory.TestInventory" name="test_keeps_a_buffer">');
   }, 120_000);
 

@@ -1,6 +1,7 @@
 // `check --per-test --sarif`: valid SARIF 2.1.0, a result per failure of a
 // failing test at its site's line (relative to the source root), the test
-// function as related location by its file, and nothing for passing tests.
+// function as related location (at its line when the trace had a `test:at`
+// mark, by its file otherwise), and nothing for passing tests.
 
 import { describe, expect, it } from 'vitest';
 import type { TestMeasure, TestSite } from '../../src/analyzers/per-test.js';
@@ -15,8 +16,10 @@ function site(file: string, line: number, bytes: number): TestSite {
   return { key: `${file}:${line}`, location: { file, line, function: 'send' }, bytes, blocks: 2, growth: 'steady_leak', bytesPerRepetition: bytes / 3, rises: 3 };
 }
 
+const NO_PEAKS: TestMeasure['peaks'] = { block_bytes: { atStart: 0, highest: 0 }, arenas: { atStart: 1, highest: 1 }, system_bytes: { atStart: 0, highest: 0 } };
+
 function measure(nodeid: string, over: Partial<TestMeasure>): TestMeasure {
-  return { nodeid, repetitions: 3, complete: true, retainedBytes: 0, retainedBlocks: 0, suppressedBytes: 0, peakBytes: 0, limits: {}, leakSites: [], topSites: [], firstEvent: 0, ...over };
+  return { nodeid, repetitions: 3, complete: true, retainedBytes: 0, retainedBlocks: 0, suppressedBytes: 0, peakBytes: 0, peaks: NO_PEAKS, location: null, limits: {}, leakSites: [], topSites: [], firstEvent: 0, ...over };
 }
 
 interface Result {
@@ -78,6 +81,26 @@ describe('per-test SARIF', () => {
     const res = JSON.parse(formatPerTestSarif(r, { sourceRoot: ROOT, toolVersion: '0.1.0' })).runs[0].results as Result[];
     expect(res.map((x) => [x.ruleId, x.locations[0]!.physicalLocation.artifactLocation.uri, x.locations[0]!.physicalLocation.region])).toEqual([
       ['memreplay/test-over-limit-memory', 'tests/test_m.py', undefined],
+    ]);
+  });
+
+  it('relates each result to the test function\'s line, and puts a failure without a line of its own there, when the trace says where the test is', () => {
+    const at = { file: 'tests/test_m.py', line: 12 };
+    const r = perTestReportOf(
+      't.csv',
+      [
+        measure('tests/test_m.py::test_m', { limits: { limit_memory: '1 KiB' }, peakBytes: 5000, location: at }),
+        measure('tests/test_leaks.py::test_leaks', { leakSites: [leak], topSites: [leak], retainedBytes: 3000, location: { file: 'tests/test_leaks.py', line: 30 } }),
+      ],
+      {},
+    );
+    const doc = JSON.parse(formatPerTestSarif(r, { sourceRoot: ROOT, toolVersion: '0.1.0' }));
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    const res = doc.runs[0].results as Result[];
+    const where = (l: { physicalLocation: { artifactLocation: { uri: string }; region?: unknown } }): unknown => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region];
+    expect(res.map((x) => [x.ruleId, where(x.locations[0]!), where(x.relatedLocations[0]!)])).toEqual([
+      ['memreplay/test-over-limit-memory', ['tests/test_m.py', { startLine: 12 }], ['tests/test_m.py', { startLine: 12 }]],
+      ['memreplay/test-steady-state-leak', ['app/mail.py', { startLine: 17 }], ['tests/test_leaks.py', { startLine: 30 }]],
     ]);
   });
 });
