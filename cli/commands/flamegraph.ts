@@ -12,7 +12,8 @@ import { COLOUR_BY, type ColourBy } from '../../src/reports/flame/frame-colour.j
 import { flameGraphSvg, flameSubtitle } from '../../src/reports/flame/flame-svg.js';
 import { foldedStacks } from '../../src/reports/flame/folded.js';
 import { speedscopeFile } from '../../src/reports/flame/speedscope.js';
-import { stacksHeading } from '../../src/reports/flame/stacks-heading.js';
+import { stacksHeading, stacksWarnings } from '../../src/reports/flame/stacks-heading.js';
+import { terminalSafe } from '../../src/text/units.js';
 import { stacksAt } from '../../src/run/stacks.js';
 import { MEMREPLAY_VERSION } from '../../src/version.js';
 import { stacksOptionsOf, weightOption, withLiveStacksOptions, type LiveStacksArgs } from '../live-stacks-options.js';
@@ -61,19 +62,22 @@ export const flamegraphCommand: CommandModule<object, FlamegraphArgs> = {
       const weight = weightOption(args);
       const result = await stacksAt(trace, stacksOptionsOf(args));
       const heading = stacksHeading(result);
+      const warnings = stacksWarnings(result);
       const written: string[] = [];
       if (args.output !== undefined) {
         const colourBy = args.colourBy as ColourBy;
         const tree = callTreeOf(result.live, weight, { ...DEFAULT_CALL_TREE_LIMITS, maxFrames });
-        writeReportFile(args.output, flameGraphSvg(tree, { title: heading, subtitle: flameSubtitle(tree, colourBy), colourBy }), { force: args.force, inputs });
+        writeReportFile(args.output, flameGraphSvg(tree, { title: heading, subtitle: flameSubtitle(tree, colourBy), colourBy, warnings }), { force: args.force, inputs });
         written.push(args.output);
       }
       if (args.folded !== undefined) {
         writeReportFile(args.folded, foldedStacks(result.live, weight), { force: args.force, inputs });
         written.push(args.folded);
+        // Folded text has no place for a note (every line is a stack): the warning goes to stderr.
+        for (const w of warnings) process.stderr.write(`memreplay: ${terminalSafe(args.folded, 80)}: ${terminalSafe(w, 400)}\n`);
       }
       if (args.speedscope !== undefined) {
-        const file = speedscopeFile(result.live, { name: heading, exporter: `memreplay ${MEMREPLAY_VERSION}`, weight });
+        const file = speedscopeFile(result.live, { name: heading, exporter: `memreplay ${MEMREPLAY_VERSION}`, weight, warnings });
         writeReportFile(args.speedscope, file, { force: args.force, inputs });
         written.push(args.speedscope);
       }

@@ -5,7 +5,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { callTreeOf, DEFAULT_CALL_TREE_LIMITS } from '../../src/analyzers/call-tree.js';
 import { UsageError } from '../../src/errors.js';
-import { stacksHeading } from '../../src/reports/flame/stacks-heading.js';
+import { stacksHeading, stacksWarnings } from '../../src/reports/flame/stacks-heading.js';
 import { formatCallTreeText } from '../../src/reports/flame/tree-text.js';
 import { stacksOptionsOf, weightOption, withLiveStacksOptions, type LiveStacksArgs } from '../live-stacks-options.js';
 import { stacksAt } from '../../src/run/stacks.js';
@@ -45,6 +45,6 @@ export const treeCommand: CommandModule<object, TreeArgs> = {
       const maxFrames = wholeNumberOption('max-frames', args.maxFrames, 1) ?? DEFAULT_TREE_FRAMES;
       const result = await stacksAt(traceArgument(args.trace), stacksOptionsOf(args));
       const tree = callTreeOf(result.live, weightOption(args), { ...DEFAULT_CALL_TREE_LIMITS, maxFrames, minFraction });
-      writeStdout(formatCallTreeText(tree, { heading: stacksHeading(result), minFraction, ...(stdoutWidth() !== undefined ? { width: stdoutWidth()! } : {}) }));
+      writeStdout(formatCallTreeText(tree, { heading: stacksHeading(result), warnings: stacksWarnings(result), minFraction, ...(stdoutWidth() !== undefined ? { width: stdoutWidth()! } : {}) }));
     }),
 };

@@ -9,6 +9,8 @@ import type { StackTable } from '../events/stack-table.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC, type PymallocView } from '../models/pymalloc/pymalloc-view.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
+import type { Completeness } from '../replay/completeness.js';
+import type { Exactness } from '../replay/exactness.js';
 import type { ReplayView } from '../replay/replay-view.js';
 import type { TraceInstant } from './report-data.js';
 
@@ -97,5 +99,8 @@ export interface LiveStacksAt {
   readonly footprintBytes: number | null;
   /** Only the blocks of steady-state leak sites: how many such sites there were (null: every live block). */
   readonly leakSites: number | null;
+  /** Whether the trace holds the whole run and the replay followed it: every picture of these figures says when not. */
+  readonly completeness: Completeness;
+  readonly exactness: Exactness;
   readonly live: LiveStacks;
 }

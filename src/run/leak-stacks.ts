@@ -16,6 +16,7 @@ import { DEFAULT_GROWTH_OPTIONS } from '../options/growth-options.js';
 import { DEFAULT_SITE_OPTIONS, type SiteOptions } from '../options/site-options.js';
 import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import type { PymallocView } from '../models/pymalloc/pymalloc-view.js';
+import { exactnessOf } from '../replay/exactness.js';
 import { resolvedKind, stopOf } from './live-stacks.js';
 
 export interface LeakStacksOptions {
@@ -33,7 +34,7 @@ export async function leakStacksAt(path: string, options: LeakStacksOptions): Pr
   // Every steady-state leak listed, however many: the filter needs them all.
   const analysis = new LeaksAnalysis(ctx, { sites: grouping, growth: DEFAULT_GROWTH_OPTIONS, listing: { maxListedLeaks: Number.MAX_SAFE_INTEGER } });
   const stop = stopOf(options.instant);
-  const { replayer: r, stoppedEarly } = await replayTrace(path, {
+  const { replayer: r, stoppedEarly, completeness } = await replayTrace(path, {
     ...trace,
     ...stop,
     context: ctx,
@@ -60,6 +61,8 @@ export async function leakStacksAt(path: string, options: LeakStacksOptions): Pr
     at: instantOf(r),
     footprintBytes: null,
     leakSites: leaking.size,
+    completeness,
+    exactness: exactnessOf(r),
     live: leaking.size === 0 ? { total: { blocks: 0, requestedBytes: 0, blockBytes: 0 }, stacks: [] } : liveStacksOf(r, ctx.stacks, isLeak),
   };
 }

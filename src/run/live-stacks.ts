@@ -15,6 +15,8 @@ import { DEFAULT_AT_MARK } from '../options/instant-options.js';
 import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { liveStacksOf, type LiveStacksAt, type StacksInstant } from '../analyzers/live-stacks.js';
 import { fullCollection } from '../memory-guard.js';
+import { exactnessOf, type Exactness } from '../replay/exactness.js';
+import type { Completeness } from '../replay/completeness.js';
 
 export interface LiveStacksOptions {
   /** How the trace is read (absent: the declared defaults). */
@@ -34,15 +36,25 @@ export async function liveStacksAt(path: string, options: LiveStacksOptions): Pr
     const first = await replayTrace(path, { ...replayOptions, context: newContext() });
     const peak = first.replayer.highWater.point('footprint_bytes');
     const python = first.replayer.geometry.version;
+    // The peak is the whole run's: whether the run is all there, and the
+    // replay exact, is the first (whole) replay's to say.
+    const trust = { completeness: first.completeness, exactness: exactnessOf(first.replayer) };
+    if (peak.event === 0) return walk(first.replayer, first.ctx, path, instant.kind, null, trust);
     fullCollection();
-    if (peak.event === 0) return walk(first.replayer, first.ctx, path, instant.kind, null);
     const ctx = newContext();
     const second = await replayTrace(path, { ...replayOptions, python, context: ctx, stopAtEvent: peak.event });
-    return walk(second.replayer, ctx, path, instant.kind, peak.value);
+    return walk(second.replayer, ctx, path, instant.kind, peak.value, trust);
   }
   const ctx = newContext();
   const replayed = await replayTrace(path, { ...replayOptions, ...stopOf(instant), context: ctx });
-  return walk(replayed.replayer, ctx, path, resolvedKind(instant, replayed.stoppedEarly), null);
+  const trust = { completeness: replayed.completeness, exactness: exactnessOf(replayed.replayer) };
+  return walk(replayed.replayer, ctx, path, resolvedKind(instant, replayed.stoppedEarly), null, trust);
+}
+
+/** Whether the figures can be trusted: the trace's completeness and the replay's exactness. */
+interface Trust {
+  readonly completeness: Completeness;
+  readonly exactness: Exactness;
 }
 
 /** Where a replay that needs no first pass stops: a mark (the `stats` mark, if the trace has it, for `judged`), an event, or the end. */
@@ -64,7 +76,7 @@ export function resolvedKind(instant: StacksInstant, stoppedEarly: boolean): Liv
   return instant.kind === 'judged' ? (stoppedEarly ? 'mark' : 'end') : instant.kind;
 }
 
-function walk(r: ReplayView, ctx: ImportContext, path: string, instant: LiveStacksAt['instant'], footprintBytes: number | null): LiveStacksAt {
+function walk(r: ReplayView, ctx: ImportContext, path: string, instant: LiveStacksAt['instant'], footprintBytes: number | null, trust: Trust): LiveStacksAt {
   return {
     file: traceDisplayName(path),
     python: r.geometry.version,
@@ -72,6 +84,7 @@ function walk(r: ReplayView, ctx: ImportContext, path: string, instant: LiveStac
     at: instantOf(r),
     footprintBytes,
     leakSites: null,
+    ...trust,
     live: liveStacksOf(r, ctx.stacks),
   };
 }

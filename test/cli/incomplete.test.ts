@@ -61,4 +61,24 @@ describe('an incomplete trace in every command', () => {
     expect(diff.stdout).toMatch(/^warning: .*cut\.csv: incomplete trace: /m);
     expect(JSON.parse(memreplay(['diff', '--json', ended, cut]).stdout).new.completeness.state).toBe('incomplete');
   });
+
+  it('flamegraph and tree: a red line in the SVG, a line under the tree\'s heading, the speedscope names, a note on stderr for the folded file', () => {
+    const { dir, cut, ended } = incompleteTraces(6);
+    const out = (name: string): string => join(dir, name);
+    // The default instant, the footprint peak, is the whole run's: the first replay reads the end and says it is missing.
+    const r = memreplay(['flamegraph', cut, '-o', out('c.svg'), '--folded', out('c.folded'), '--speedscope', out('c.json'), '-q']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^memreplay: ${out('c.folded').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${LINE.source.slice('warning: '.length)}\n$`));
+    const svg = readFileSync(out('c.svg'), 'utf8');
+    expect(svg).toMatch(/<text [^>]*fill="#b3261e"[^>]*>Warning: incomplete trace: the trace does not end with its &quot;end&quot; mark/);
+    const speedscope = JSON.parse(readFileSync(out('c.json'), 'utf8'));
+    for (const name of [speedscope.name, ...speedscope.profiles.map((p: { name: string }) => p.name)]) expect(name).toMatch(LINE);
+    for (const at of [[], ['--at-end'], ['--leaks']]) expect(memreplay(['tree', ...at, cut]).stdout.split('\n')[1]).toMatch(LINE);
+    // At a mark the end is not read: nothing to say.
+    expect(memreplay(['tree', '--at', 'iteration 3', cut]).stdout).not.toMatch(/incomplete|warning/);
+    const clean = memreplay(['flamegraph', ended, '-o', out('e.svg'), '--folded', out('e.folded'), '-q']);
+    expect(clean.stderr).toBe('');
+    expect(readFileSync(out('e.svg'), 'utf8')).not.toMatch(/Warning|#b3261e/);
+    expect(memreplay(['tree', ended]).stdout).not.toMatch(/incomplete|warning/);
+  });
 });

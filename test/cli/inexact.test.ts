@@ -98,4 +98,27 @@ describe('an inexact replay in every command', () => {
     expect(memreplay(['check', inexact], undefined, dir).code).toBe(0);
     expect(memreplay(['check', '--allow-inexact=false', inexact], undefined, dir).code).toBe(1);
   });
+
+  it('flamegraph and tree: a red line in the SVG, a line under the tree\'s heading, the speedscope names, a note on stderr for the folded file', () => {
+    const { dir, inexact, exact } = inexactTraces();
+    for (const at of [[], ['--at-end']]) {
+      const out = (name: string): string => join(dir, `${at.length}-${name}`);
+      const r = memreplay(['flamegraph', ...at, inexact, '-o', out('i.svg'), '--folded', out('i.folded'), '--speedscope', out('i.json'), '-q']);
+      expect(r.code).toBe(0);
+      // The folded format has no place for it: one note on stderr, naming the file.
+      expect(r.stderr).toBe(`memreplay: ${out('i.folded')}: ${WHY}; the model's figures (arenas, footprint, fragmentation, leaks) may not be the program's\n`);
+      const svg = readFileSync(out('i.svg'), 'utf8');
+      expect(svg).toMatch(new RegExp(`<text [^>]*fill="#b3261e"[^>]*>Warning: ${WHY};`));
+      const speedscope = JSON.parse(readFileSync(out('i.json'), 'utf8'));
+      for (const name of [speedscope.name, ...speedscope.profiles.map((p: { name: string }) => p.name)]) expect(name).toContain(`warning: ${WHY}`);
+      const tree = memreplay(['tree', ...at, inexact]);
+      expect(tree.code).toBe(0);
+      expect(tree.stdout.split('\n')[1]).toMatch(LINE);
+      const clean = memreplay(['flamegraph', ...at, exact, '-o', out('e.svg'), '--folded', out('e.folded'), '--speedscope', out('e.json'), '-q']);
+      expect(clean.stderr).toBe('');
+      expect(readFileSync(out('e.svg'), 'utf8')).not.toMatch(/Warning|#b3261e/);
+      expect(readFileSync(out('e.json'), 'utf8')).not.toMatch(/warning/);
+      expect(memreplay(['tree', ...at, exact]).stdout).not.toMatch(/inexact|warning/);
+    }
+  });
 });

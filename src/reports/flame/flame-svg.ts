@@ -24,6 +24,12 @@ export interface FlameGraphOptions {
   readonly title: string;
   /** A second line, e.g. what the widths measure. */
   readonly subtitle: string;
+  /**
+   * Sentences drawn in red under the subtitle, each wrapped to the width:
+   * that the trace is incomplete or the replay inexact (stacks-heading.ts),
+   * so the picture says so wherever it is opened.
+   */
+  readonly warnings?: readonly string[];
   readonly colourBy: ColourBy;
   /** Width of the picture in px. */
   readonly width?: number;
@@ -34,6 +40,11 @@ const FONT = 11;
 const TITLE_FONT = 15;
 const PAD = 10;
 const HEADER = 46;
+/** Height of a warning line, and its colour (the report's --warn). */
+const WARNING_LINE = 15;
+const WARNING_COLOUR = '#b3261e';
+/** Longest warning drawn (reasons quote the trace's labels, cut at 60 characters). */
+const MAX_WARNING_CHARS = 600;
 const LABEL_PAD = 3;
 /** Longest frame text a <title> repeats (the stack table keeps up to 1 KiB). */
 const MAX_TITLE_CHARS = 500;
@@ -88,10 +99,27 @@ export function labelFor(text: string, room: number): string {
   return n >= 2 ? base.slice(0, n) + '…' : '';
 }
 
+/** `text` cut into lines of at most `room` px at the labels' font, at spaces (a word wider than `room` gets a line of its own). */
+export function wrapText(text: string, room: number, bold = false): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && measureText(next, FONT, bold) > room) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 /** The SVG document of one call tree. */
 export function flameGraphSvg(tree: CallTree, options: FlameGraphOptions): string {
   const width = options.width ?? 1200;
   const inner = width - 2 * PAD;
+  const warningLines = (options.warnings ?? []).flatMap((w) => wrapText(`Warning: ${clip(w, MAX_WARNING_CHARS)}`, inner, true));
+  const header = HEADER + warningLines.length * WARNING_LINE;
   const root = tree.root;
   const total = weightOf(root, tree.weight);
   let depth = 0;
@@ -99,7 +127,7 @@ export function flameGraphSvg(tree: CallTree, options: FlameGraphOptions): strin
   const draw = (node: CallTreeNode, level: number, x: number): void => {
     depth = Math.max(depth, level);
     const w = total === 0 ? (node === root ? inner : 0) : (weightOf(node, tree.weight) / total) * inner;
-    const y = HEADER + level * ROW;
+    const y = header + level * ROW;
     const fill = node === root ? ROOT_COLOUR : node.merged > 0 ? OTHER_COLOUR : colourOf(colourKey(node.frame, options.colourBy));
     const name = node === root ? 'all' : node.merged > 0 ? `${OTHER_FRAME} (${thousands(node.merged)})` : node.frame;
     const label = labelFor(name, w - 2 * LABEL_PAD);
@@ -116,10 +144,11 @@ export function flameGraphSvg(tree: CallTree, options: FlameGraphOptions): strin
     }
   };
   draw(root, 0, 0);
-  const height = HEADER + (depth + 1) * ROW + PAD;
+  const height = header + (depth + 1) * ROW + PAD;
   const heading =
     `<text x="${PAD}" y="${PAD + TITLE_FONT}" font-size="${TITLE_FONT}" font-weight="bold">${escapeXml(clip(options.title, 200))}</text>` +
-    `<text x="${PAD}" y="${PAD + TITLE_FONT + 17}" fill="#444">${escapeXml(clip(options.subtitle, 300))}</text>`;
+    `<text x="${PAD}" y="${PAD + TITLE_FONT + 17}" fill="#444">${escapeXml(clip(options.subtitle, 300))}</text>` +
+    warningLines.map((line, i) => `<text x="${PAD}" y="${PAD + TITLE_FONT + 17 + (i + 1) * WARNING_LINE}" fill="${WARNING_COLOUR}" font-weight="bold">${escapeXml(line)}</text>`).join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="'Liberation Sans', Arial, Helvetica, sans-serif" font-size="${FONT}" role="img" aria-label="flame graph">\n` +

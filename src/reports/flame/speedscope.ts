@@ -26,6 +26,12 @@ const PROFILE_NAMES: Record<StackWeight, string> = {
 export interface SpeedscopeOptions {
   /** The file's name in speedscope, e.g. the trace and the instant. */
   readonly name: string;
+  /**
+   * Said in the file's name and in every profile's name (what speedscope
+   * shows above the graph): the trace is incomplete, the replay inexact
+   * (stacks-heading.ts).
+   */
+  readonly warnings?: readonly string[];
   readonly exporter: string;
   readonly weight: StackWeight;
 }
@@ -44,11 +50,12 @@ export function speedscopeFile(live: LiveStacks, options: SpeedscopeOptions): st
     return i;
   };
   const samples = live.stacks.map((s) => (s.frames.length === 0 ? [NO_STACK_FRAME] : s.frames).map(frameIndex));
+  const warned = (name: string): string => [name, ...(options.warnings ?? []).map((w) => `warning: ${w}`)].join(' — ');
   const profiles = STACK_WEIGHTS.map((weight) => {
     const weights = live.stacks.map((s) => weightOf(s, weight));
     return {
       type: 'sampled',
-      name: PROFILE_NAMES[weight],
+      name: warned(PROFILE_NAMES[weight]),
       unit: weight === 'blocks' ? 'none' : 'bytes',
       startValue: 0,
       endValue: weightOf(live.total, weight),
@@ -58,7 +65,7 @@ export function speedscopeFile(live: LiveStacks, options: SpeedscopeOptions): st
   });
   return JSON.stringify({
     $schema: SPEEDSCOPE_SCHEMA,
-    name: options.name,
+    name: warned(options.name),
     exporter: options.exporter,
     activeProfileIndex: STACK_WEIGHTS.indexOf(options.weight),
     shared: { frames },

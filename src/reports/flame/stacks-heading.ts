@@ -1,9 +1,14 @@
 // The one line that says whose live blocks a flame graph, folded file,
-// speedscope file or call tree shows: the trace and the instant.
+// speedscope file or call tree shows: the trace and the instant; and the
+// warnings that go wherever those figures go, in the words analyze, leaks
+// and the report use, when the trace does not hold the whole run or the
+// replay did not follow it.
 
 import type { LiveStacksAt } from '../../analyzers/live-stacks.js';
 import { bytes, count, thousands } from '../../text/units.js';
 import { jsonQuote } from '../instant-text.js';
+import { INCOMPLETE_FIGURES, incompleteText } from '../completeness-text.js';
+import { INEXACT_FIGURES, inexactText } from '../exactness-text.js';
 
 /** `at the footprint high-water mark (2.00 MiB, event 449)`, `at mark "x" (event 11)`, … */
 export function stacksInstantText(r: LiveStacksAt): string {
@@ -24,4 +29,14 @@ export function stacksInstantText(r: LiveStacksAt): string {
 export function stacksHeading(r: LiveStacksAt): string {
   const whose = r.leakSites === null ? 'Live blocks' : `Blocks of the ${count(r.leakSites, 'steady-state leak site')}`;
   return `${whose} of ${r.file} ${stacksInstantText(r)}`;
+}
+
+/** `incomplete trace: …; its figures are …` and `inexact replay: …; the model's figures …`, each when it applies (none for a sound replay). */
+export function stacksWarnings(r: Pick<LiveStacksAt, 'completeness' | 'exactness'>): string[] {
+  const warnings: string[] = [];
+  const incomplete = incompleteText(r.completeness);
+  if (incomplete !== null) warnings.push(`${incomplete}; ${INCOMPLETE_FIGURES}`);
+  const inexact = inexactText(r.exactness);
+  if (inexact !== null) warnings.push(`${inexact}; ${INEXACT_FIGURES}`);
+  return warnings;
 }

@@ -13,6 +13,8 @@ import { bytes, count, percent, terminalSafe, thousands } from '../../text/units
 export interface TreeTextOptions {
   /** The heading line (the trace and the instant). */
   readonly heading: string;
+  /** Printed under the heading as `warning: …` lines: the trace is incomplete, the replay inexact (stacks-heading.ts). */
+  readonly warnings?: readonly string[];
   /** The threshold the tree was pruned at, as a share of the whole (said under the heading). */
   readonly minFraction: number;
   /** Line width; default 100. */
@@ -31,6 +33,7 @@ export function formatCallTreeText(tree: CallTree, options: TreeTextOptions): st
   const lines = [
     // The heading may run past the width (a long trace path): cut, it would lose the instant.
     terminalSafe(options.heading, 400),
+    ...(options.warnings ?? []).map((w) => `warning: ${terminalSafe(w, 400)}`),
     `${unit}: ${figure(total)}${tree.weight === 'blocks' ? '' : ` in ${count(tree.root.blocks, 'block')}`}; ` +
       (tree.shownFrames < tree.totalFrames
         ? `${thousands(tree.shownFrames)} of ${count(tree.totalFrames, 'frame')} shown;\nthe rest is merged into "other" lines, ` +

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { callTreeOf } from '../../../src/analyzers/call-tree.js';
-import { flameGraphSvg, flameSubtitle, labelFor } from '../../../src/reports/flame/flame-svg.js';
+import { flameGraphSvg, flameSubtitle, labelFor, wrapText } from '../../../src/reports/flame/flame-svg.js';
 import { measureText } from '../../../src/reports/html/text-width.js';
 import { bytes, percent } from '../../../src/text/units.js';
 import { liveOf, stack } from './stacks.js';
@@ -88,5 +88,26 @@ describe('the flame graph SVG', () => {
     expect(cut.endsWith('…')).toBe(true);
     expect(measureText(cut, 11)).toBeLessThanOrEqual(measureText('handle_r…', 11));
     expect(labelFor(frame, 5)).toBe('');
+  });
+
+  it('draws each warning in red under the subtitle, wrapped to the width, and moves the frames down to make room', () => {
+    const tree = callTreeOf(live, 'requested', { maxFrames: 1000, minFraction: 0.001 });
+    const plain = flameGraphSvg(tree, { title: 't', subtitle: 's', colourBy: 'file', width: WIDTH });
+    const long = `inexact replay: ${'word '.repeat(100).trim()}`;
+    const warned = flameGraphSvg(tree, { title: 't', subtitle: 's', colourBy: 'file', width: WIDTH, warnings: ['incomplete trace: cut <here>', long] });
+    const lines = [...warned.matchAll(/<text [^>]*fill="#b3261e"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+    expect(lines[0]).toBe('Warning: incomplete trace: cut &lt;here&gt;');
+    expect(lines[1]).toMatch(/^Warning: inexact replay: word/);
+    const wrapped = wrapText(`Warning: ${long}`, INNER, true);
+    expect(wrapped.length).toBeGreaterThan(1);
+    expect(lines.slice(1)).toEqual(wrapped);
+    for (const line of wrapped) expect(measureText(line, 11, true)).toBeLessThanOrEqual(INNER);
+    expect(plain).not.toContain('#b3261e');
+    // Every frame is as wide, and lower by the warning lines' height.
+    const [before, after] = [framesOf(plain), framesOf(warned)];
+    expect(after.map((f) => f.width)).toEqual(before.map((f) => f.width));
+    const shift = after[0]!.y - before[0]!.y;
+    expect(shift).toBe(lines.length * 15);
+    expect(after.map((f) => f.y - shift)).toEqual(before.map((f) => f.y));
   });
 });
