@@ -1,0 +1,52 @@
+// The processor BullMQ runs for each fleet job, in a child process of the
+// worker (a BullMQ sandbox: a crash or a runaway trace takes the child, not
+// the worker, and the replay has a core of its own). It checks the job
+// (job-data.ts, trace-roots.ts), then runs the same check and report tasks as
+// a local batch (run/check-task.ts, run/report-task.ts) and returns their
+// results for the engine to keep (job-result.ts).
+//
+// A relative trace path is read from the submitter's directory: the child
+// changes to it first, so every file name in the results is the one a local
+// run there would show. A failure the user can act on (bad input) fails the
+// job at once; anything else (a bug, a network error) is retried up to the
+// run's attempts.
+
+import type { SandboxedJob } from 'bullmq';
+import { isAbsolute } from 'node:path';
+import { failureOf } from '../batch/outcome.js';
+import { isTraceUrl } from '../import/trace-url.js';
+import { checkTask } from '../run/check-task.js';
+import { reportTask } from '../run/report-task.js';
+import { checkJobData, FinalJobError } from './job-data.js';
+import { encodeJobResult } from './job-result.js';
+import { refuseOutsideRoots, TRACE_ROOTS_ENV } from './trace-roots.js';
+
+// A worker killed with SIGKILL cannot stop its children: once the channel to it is gone, this child has no one to report to.
+process.on('disconnect', () => process.exit(1));
+
+const roots = JSON.parse(process.env[TRACE_ROOTS_ENV] ?? '[]') as string[];
+
+export default async function processFleetJob(job: SandboxedJob): Promise<string> {
+  const data = checkJobData(job.data);
+  refuseOutsideRoots(data.trace, data.cwd, roots);
+  const input = data.trace;
+  if (!isTraceUrl(input) && !isAbsolute(input)) {
+    try {
+      process.chdir(data.cwd);
+    } catch {
+      throw new FinalJobError(`cannot read trace ${input}: the submitter's directory ${data.cwd} is not on this worker (mount the traces at the same path everywhere)`);
+    }
+  }
+  const context = { progress: () => undefined };
+  try {
+    const checked = await checkTask.run(input, data.check, context);
+    const report =
+      data.report === null ? null : await reportTask.run(input, { report: data.report.options, format: data.report.format, names: { [input]: data.name } }, context);
+    return encodeJobResult({ checked, report });
+  } catch (e) {
+    const failure = failureOf(input, e);
+    // Bad input fails the same way on every attempt: no retry. A bug or a lost connection may not.
+    if (!failure.internal) throw new FinalJobError(failure.message);
+    throw new Error(failure.message);
+  }
+}
