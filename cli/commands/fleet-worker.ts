@@ -44,6 +44,7 @@ export const fleetWorkerCommand: CommandModule<object, WorkerArgs> = {
         traceRoots,
         lockMs,
         onJob: ({ trace, ok, reason }) => say(ok ? `done ${terminalSafe(trace, 120)}` : `failed ${terminalSafe(trace, 120)}: ${reason ?? ''}`),
+        onHandedBack: (id) => say(`handed back job ${id}: its worker stopped holding it`),
         onError: (e) => process.stderr.write(`memreplay: engine ${engine.shown}: ${e.message.split('\n')[0]}\n`),
       });
       say(`worker on ${engine.shown}: ${concurrency} at a time, traces under ${traceRoots.join(', ')}`);

@@ -26,6 +26,8 @@ export interface FleetWorkerOptions {
   readonly lockMs?: number;
   /** Told each job's end, for a log line. */
   readonly onJob?: (event: { id: string; trace: string; ok: boolean; reason?: string }) => void;
+  /** Told each job this worker found stalled (its worker gone) and handed back to the queue. */
+  readonly onHandedBack?: (id: string) => void;
   readonly onError?: (e: Error) => void;
 }
 
@@ -52,6 +54,7 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const traceOf = (job: Job | undefined): string => String((job?.data as { trace?: unknown } | undefined)?.trace ?? '?');
   worker.on('completed', (job) => options.onJob?.({ id: job.id ?? '?', trace: traceOf(job), ok: true }));
   worker.on('failed', (job, e) => options.onJob?.({ id: job?.id ?? '?', trace: traceOf(job), ok: false, reason: e.message }));
+  worker.on('stalled', (id) => options.onHandedBack?.(id));
   worker.on('error', (e) => options.onError?.(e));
   await worker.waitUntilReady();
   void worker.run();
