@@ -14,7 +14,7 @@
 import type { SandboxedJob } from 'bullmq';
 import { isAbsolute } from 'node:path';
 import { failureOf } from '../batch/outcome.js';
-import { isTraceUrl } from '../import/trace-url.js';
+import { isTraceUrl, TransientReadError } from '../import/trace-url.js';
 import { checkTask } from '../run/check-task.js';
 import { reportTask } from '../run/report-task.js';
 import { checkJobData, FinalJobError } from './job-data.js';
@@ -45,8 +45,8 @@ export default async function processFleetJob(job: SandboxedJob): Promise<string
     return encodeJobResult({ checked, report });
   } catch (e) {
     const failure = failureOf(input, e);
-    // Bad input fails the same way on every attempt: no retry. A bug or a lost connection may not.
-    if (!failure.internal) throw new FinalJobError(failure.message);
+    // Bad input fails the same way on every attempt: no retry. A bug, a lost connection or a server error may not.
+    if (!failure.internal && !(e instanceof TransientReadError)) throw new FinalJobError(failure.message);
     throw new Error(failure.message);
   }
 }

@@ -25,6 +25,14 @@ export function urlDisplayName(url: string): string {
   }
 }
 
+/**
+ * A request that may well work when tried again: no connection, a timeout,
+ * HTTP 5xx or 429. A fleet worker retries these; a 404 or bad data it does not.
+ */
+export class TransientReadError extends MemreplayError {
+  override name = 'TransientReadError';
+}
+
 export interface UrlBody {
   readonly body: Readable;
   /** Content-Length, when the server sent one (progress total). */
@@ -39,7 +47,7 @@ export async function fetchTraceBody(url: string): Promise<UrlBody> {
     response = await fetch(url, { redirect: 'manual' });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new MemreplayError(`cannot read trace ${name}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { cause: e });
+    throw new TransientReadError(`cannot read trace ${name}: ${cause?.code ?? cause?.message ?? (e as Error).message}`, { cause: e });
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
@@ -47,7 +55,8 @@ export async function fetchTraceBody(url: string): Promise<UrlBody> {
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel();
-    throw new MemreplayError(`cannot read trace ${name}: HTTP ${response.status} ${response.statusText}`.trimEnd());
+    const message = `cannot read trace ${name}: HTTP ${response.status} ${response.statusText}`.trimEnd();
+    throw response.status >= 500 || response.status === 429 ? new TransientReadError(message) : new MemreplayError(message);
   }
   const length = Number(response.headers.get('content-length'));
   // The web stream's chunks come as Uint8Arrays; Readable.fromWeb keeps the pull-based backpressure.

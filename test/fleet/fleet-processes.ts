@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'cli', 'memreplay.js');
 /** Lock duration of the test workers, in ms. */
-export const TEST_LOCK_MS = 1500;
+export const TEST_LOCK_MS = 3000;
 
 const ENV = { ...process.env, MEMREPLAY_DEBUG: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', COLUMNS: '', MEMREPLAY_ENGINE: '' };
 
