@@ -11,7 +11,7 @@ import { fleetWorkerCommand } from './fleet-worker.js';
 const SUBCOMMANDS = [fleetSubmitCommand, fleetWorkerCommand, fleetStatusCommand, fleetReportCommand] as CommandModule[];
 
 export const fleetCommand: CommandModule = {
-  command: 'fleet <command>',
+  command: 'fleet',
   describe: 'analyze traces on many machines: submit jobs, run workers, follow and report a run (docs/fleet.md)',
   builder: (y: Argv) => {
     let b = y;
