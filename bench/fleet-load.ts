@@ -10,7 +10,7 @@
 // Not part of `npm test`. The figures in docs/fleet.md ("Sizing") come from it.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -50,9 +50,33 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** CPU seconds (user + system) of a process and its live descendants, from /proc (Linux): what the machine's load does not change. */
+function cpuOfTree(pid: number): number {
+  let seconds = 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // utime, stime, cutime, cstime: fields 14-17 of stat, 12-15 after the command name.
+    seconds += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) seconds += cpuOfTree(Number(child));
+  } catch {
+    // gone: its time is its parent's now
+  }
+  return seconds;
+}
+
+function infoFloat(text: string, field: string): number {
+  const m = new RegExp(`^${field}:([0-9.]+)`, 'm').exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
 function info(text: string, field: string): number {
   const m = new RegExp(`^${field}:(\\d+)`, 'm').exec(text);
   return m ? Number(m[1]) : NaN;
+}
+
+async function redisCpu(client: Redis): Promise<number> {
+  const text = await client.info('cpu');
+  return infoFloat(text, 'used_cpu_user') + infoFloat(text, 'used_cpu_sys');
 }
 
 async function main(): Promise<void> {
@@ -86,6 +110,7 @@ async function main(): Promise<void> {
     const submitCommands = info(afterSubmit, 'total_commands_processed');
     const memorySubmitted = info(await client.info('memory'), 'used_memory');
 
+    const redisCpu0 = await redisCpu(client);
     t = performance.now();
     for (let w = 0; w < WORKERS; w++) {
       workers.push(spawn(process.execPath, [CLI, 'fleet', 'worker', '--engine', engine, '--concurrency', String(CONCURRENCY), '-q'], { cwd: dir, stdio: 'ignore' }));
@@ -101,6 +126,8 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const runMs = performance.now() - t;
+    const workerCpu = workers.reduce((sum, w) => sum + cpuOfTree(w.pid!), 0);
+    const redisCpuRun = (await redisCpu(client)) - redisCpu0;
     const afterRun = await client.info('stats');
     const runCommands = info(afterRun, 'total_commands_processed') - submitCommands;
     const memoryDone = info(await client.info('memory'), 'used_memory');
@@ -120,6 +147,7 @@ async function main(): Promise<void> {
       `fleet load: ${TRACES.toLocaleString('en-US')} traces of 60 events, ${WORKERS} workers x ${CONCURRENCY}, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)} at the end`,
       `submit:  ${(submitMs / 1000).toFixed(1)} s (${Math.round(TRACES / (submitMs / 1000))} jobs/s), ${per1000(submitCommands)} Redis commands per 1,000 jobs`,
       `run:     ${(runMs / 1000).toFixed(1)} s: ${jobsPerSecond.toFixed(1)} jobs/s, ${(jobsPerSecond / WORKERS).toFixed(1)} jobs/s per worker; ${per1000(runCommands)} Redis commands per 1,000 jobs`,
+      `cpu:     workers ${workerCpu.toFixed(1)} s (${((workerCpu / TRACES) * 1000).toFixed(1)} ms per job: ${(TRACES / workerCpu).toFixed(0)} jobs/s per busy core); Redis ${redisCpuRun.toFixed(2)} s (${((redisCpuRun / TRACES) * 1000).toFixed(2)} s per 1,000 jobs)`,
       `memory:  ${(memoryDone - memory0) / 1e6 >= 0 ? ((memoryDone - memory0) / 1e6).toFixed(1) : '?'} MB for the run's jobs and results (${((memorySubmitted - memory0) / TRACES).toFixed(0)} B per job submitted, ${((memoryDone - memory0) / TRACES).toFixed(0)} B per job finished: ${per1000(memoryDone - memory0)} B per 1,000)`,
       `report:  ${(reportMs / 1000).toFixed(1)} s to read ${traced.toLocaleString('en-US')} results back (exit ${report.status})`,
     ];
