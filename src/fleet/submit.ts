@@ -101,7 +101,7 @@ export async function submitTraces(request: SubmitRequest): Promise<SubmitOutcom
       const inputs = request.inputs.slice(start, start + BATCH);
       const ids = inputs.map((input) => fleetJobId(run, traceIdentity(input, cwd), digest));
       const pipeline = client.pipeline();
-      inputs.forEach((input, i) => pipeline.eval(RECORD_TRACE, 4, keys.ids, keys.jobs, keys.names, `${keys.names}:taken`, ids[i]!, reportBaseName(urlOrPath(input)), REPORT_INDEX));
+      inputs.forEach((input, i) => pipeline.eval(RECORD_TRACE, 4, keys.ids, keys.jobs, keys.names, `${keys.names}:taken`, ids[i]!, reportBaseName(input), REPORT_INDEX));
       const recorded = (await pipeline.exec()) ?? [];
       const names = recorded.map(([error, value], i) => {
         if (error) throw error;
@@ -127,11 +127,6 @@ export async function submitTraces(request: SubmitRequest): Promise<SubmitOutcom
   } finally {
     await queue.close().catch(() => undefined);
   }
-}
-
-/** A URL's report is named after its path, never its query. */
-function urlOrPath(input: string): string {
-  return isTraceUrl(input) ? urlDisplayName(input) : input;
 }
 
 /** The run's options are set by its first submit; a later one with other options is refused, not mixed in. */
