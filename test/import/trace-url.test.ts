@@ -11,6 +11,16 @@ import { MemreplayError } from '../../src/errors.js';
 import { openTrace, traceDisplayName } from '../../src/import/source.js';
 import { isTraceUrl, urlDisplayName } from '../../src/import/trace-url.js';
 import { expandInputs } from '../../src/batch/expand-inputs.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convertTrace } from '../../src/run/convert.js';
+import { traceDigest } from './trace-digest.js';
+
+const SAMPLE = join(__dirname, '..', '..', 'traces', 'startup-3.11.csv.gz');
+const dir = mkdtempSync(join(tmpdir(), 'memreplay-url-'));
+const MRT = join(dir, 'startup.mrt');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A few MiB of text that compresses poorly, so both the plain and gzip bodies span many chunks. */
 const LINES = Array.from({ length: 120_000 }, (_, i) => `alloc,0x${(i * 7919).toString(16)},${(i * 31) % 500}`);
@@ -27,6 +37,8 @@ beforeAll(async () => {
     const path = (req.url ?? '').replace(/\?.*$/, '');
     if (path === '/t.csv') return res.end(TEXT);
     if (path === '/t.csv.gz') return res.end(GZ);
+    if (path === '/sample.csv.gz') return res.end(readFileSync(SAMPLE));
+    if (path === '/sample.mrt') return res.end(readFileSync(MRT));
     if (path === '/moved') return res.writeHead(302, { location: 'file:///etc/passwd' }).end();
     res.writeHead(404, 'Not Found').end();
   });
@@ -54,6 +66,14 @@ describe('a trace at an http URL', () => {
     expect(gz.gzip).toBe(true);
     // The signature went to the server, as a presigned URL needs.
     expect(requested).toContain('/t.csv?X-Amz-Signature=s3cr3t');
+  });
+
+  test('a gzip CSV and a binary .mrt trace import from a URL as they do from a file', async () => {
+    await convertTrace(SAMPLE, MRT);
+    const file = await traceDigest(SAMPLE);
+    expect(file.events).toBeGreaterThan(1000);
+    expect(await traceDigest(`${base}/sample.csv.gz?sig=1`)).toEqual(file);
+    expect(await traceDigest(`${base}/sample.mrt`)).toEqual(file);
   });
 
   test('a missing object is one error naming the URL and the HTTP status, without the query', async () => {
