@@ -2,7 +2,7 @@
 // judged against the budgets) and, when the run has reports, its report files
 // and index entry - gzip-compressed, as base64 text in BullMQ's return value,
 // so the results are the engine's, never a worker's memory. HTML reports are
-// most of the weight, and compress about tenfold.
+// most of the weight, and compress about eightfold.
 
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CheckedTrace } from '../check/run-check.js';
