@@ -22,8 +22,10 @@ export function engineError(engine: EngineAddress, e: unknown): MemreplayError {
   const message = (e as Error)?.message ?? String(e);
   const why = /WRONGPASS|NOAUTH|invalid username-password/i.test(message)
     ? 'authentication failed (check the user and password in the URL)'
-    : /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|Connection is closed|max retries/i.test(message)
+    : /ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|Connection is closed|max retries/i.test(message)
       ? `cannot connect (${message.split('\n')[0]})`
-      : message.split('\n')[0];
+      : /certificate|SSL|TLS/i.test(message)
+        ? `TLS: ${message.split('\n')[0]} (for a private CA, set MEMREPLAY_ENGINE_CA to its PEM file)`
+        : message.split('\n')[0];
   return new MemreplayError(`engine ${engine.shown}: ${why}`, { cause: e });
 }

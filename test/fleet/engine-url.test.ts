@@ -4,7 +4,10 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseEngineUrl, shownUrl } from '../../src/fleet/engine-url.js';
-import { HAVE_REDIS, startRedis, type RedisServer } from './redis-server.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HAVE_REDIS, makeTlsFiles, OPENSSL, startRedis, type RedisServer, type TlsFiles } from './redis-server.js';
 import { killWorker, memreplay, startWorker } from './fleet-processes.js';
 
 describe('parseEngineUrl', () => {
@@ -63,4 +66,29 @@ describe.skipIf(!HAVE_REDIS)('a Redis that requires a password', () => {
     expect(JSON.parse(report.stdout).traces).toHaveLength(1);
     expect(submit.stderr + status.stderr + worker.log()).not.toContain('fl33t');
   }, 60_000);
+});
+
+describe.skipIf(!HAVE_REDIS || !existsSync(OPENSSL))('a Redis that speaks only TLS (rediss://), with a password', () => {
+  let redis: RedisServer;
+  let tls: TlsFiles;
+  const dir = mkdtempSync(join(tmpdir(), 'memreplay-tls-'));
+  beforeAll(async () => {
+    tls = makeTlsFiles(dir);
+    redis = await startRedis({ password: 'tls-pw', tls });
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('verifies the server against MEMREPLAY_ENGINE_CA, and refuses it without, in one line', async () => {
+    const trusted = await memreplay(['fleet', 'submit', 'traces/startup-3.8.csv.gz', '--engine', redis.url, '--run', 'tls'], undefined, { MEMREPLAY_ENGINE_CA: tls.ca });
+    expect(trusted.stderr).toBe('run tls: 1 job added, 0 already there; 1 in the run\n');
+    const untrusted = await memreplay(['fleet', 'status', 'tls', '--engine', redis.url]);
+    expect(untrusted.code).toBe(2);
+    expect(untrusted.stderr).toMatch(/^memreplay: engine rediss:\/\/:\*\*\*@localhost:\d+: TLS: .*certificate.* \(for a private CA, set MEMREPLAY_ENGINE_CA to its PEM file\)\n$/);
+    const plain = await memreplay(['fleet', 'status', 'tls', '--engine', redis.url.replace('rediss:', 'redis:')]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(/^memreplay: engine redis:\/\/:\*\*\*@localhost:\d+: cannot connect \(/);
+  });
 });

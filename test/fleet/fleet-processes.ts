@@ -19,9 +19,9 @@ export interface Run {
 }
 
 /** Run a memreplay command to its end (asynchronously, so workers keep running beside it). */
-export function memreplay(args: readonly string[], cwd: string = ROOT): Promise<Run> {
+export function memreplay(args: readonly string[], cwd: string = ROOT, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: ENV });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...ENV, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
