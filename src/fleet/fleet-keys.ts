@@ -3,7 +3,8 @@
 //   :options  the options the run was submitted with (JSON), set once;
 //   :jobs     its job ids, in the order they were submitted (the report's order);
 //   :ids      the same ids as a set, so a trace submitted again is not listed twice;
-//   :names    the report names taken, lower-cased, so each trace's report has its own.
+//   :names    each job's report name (a hash), and :names:taken the names
+//             taken, lower-cased, so each trace's report has its own.
 
 export const FLEET_QUEUE = 'memreplay-fleet';
 

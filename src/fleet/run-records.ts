@@ -79,6 +79,26 @@ export class RunRecords {
     });
   }
 
+  /**
+   * Remove the run: its jobs (with their results) and its own records. A run
+   * with jobs running is refused: their workers would write results back.
+   * Returns how many jobs were removed.
+   */
+  async forget(): Promise<number> {
+    const { running } = await this.progress();
+    if (running > 0) throw new MemreplayError(`run ${this.run} has ${running} job${running === 1 ? '' : 's'} running; forget it once they are done (fleet status ${this.run})`);
+    let removed = 0;
+    for (;;) {
+      const ids = await this.guard(() => this.client.lrange(this.keys.jobs, 0, PAGE - 1));
+      if (ids.length === 0) break;
+      const results = await this.guard(() => Promise.all(ids.map((id) => this.queue.remove(id))));
+      removed += results.filter((r) => r === 1).length;
+      await this.guard(() => this.client.ltrim(this.keys.jobs, ids.length, -1));
+    }
+    await this.guard(() => this.client.del(this.keys.options, this.keys.jobs, this.keys.ids, this.keys.names, `${this.keys.names}:taken`));
+    return removed;
+  }
+
   /** Each trace's report name, in the run's order (cheap: no results are read). */
   async forEachName(visit: (name: string, id: string) => void): Promise<void> {
     const total = await this.guard(() => this.client.llen(this.keys.jobs));
