@@ -14,6 +14,8 @@ import { decodeJobResult, type FleetJobResult } from './job-result.js';
 import type { FleetRunOptions } from './run-options.js';
 
 const PAGE = 250;
+/** Results read per round trip: an HTML report is about 200 KB, so a page of them stays near 10 MB. */
+const RESULT_PAGE = 50;
 
 export interface RunProgress {
   readonly total: number;
@@ -112,8 +114,8 @@ export class RunRecords {
   /** Each trace's outcome, in the run's order; a job that is not finished is an error (wait first). */
   async forEachOutcome(visit: (outcome: TraceOutcome, index: number) => void | Promise<void>): Promise<void> {
     const total = await this.guard(() => this.client.llen(this.keys.jobs));
-    for (let start = 0; start < total; start += PAGE) {
-      const ids = await this.guard(() => this.client.lrange(this.keys.jobs, start, start + PAGE - 1));
+    for (let start = 0; start < total; start += RESULT_PAGE) {
+      const ids = await this.guard(() => this.client.lrange(this.keys.jobs, start, start + RESULT_PAGE - 1));
       const names = ids.length === 0 ? [] : await this.guard(() => this.client.hmget(this.keys.names, ...ids));
       const pipeline = this.client.pipeline();
       for (const id of ids) pipeline.hmget(this.queue.toKey(id), 'data', 'returnvalue', 'failedReason', 'finishedOn');
