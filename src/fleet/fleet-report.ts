@@ -79,6 +79,11 @@ export async function fleetReport(request: FleetReportRequest): Promise<FleetRep
       const { checked, report } = outcome.result;
       traces.push(traceCheckOf(checked.leaks.file, checked, options.check));
       if (directory === undefined || report === null) return;
+      if ('error' in report) {
+        directory.fail(checked.leaks.file, report.error);
+        request.onWriteFailure?.(report.error);
+        return;
+      }
       refuseForeignPaths(report.files, outcome.name, format!);
       const wrote = directory.write({ file: checked.leaks.file, entry: report.entry, files: report.files, ...(format === 'html' ? { charts: chartsFolder(outcome.name) } : {}) });
       if ('error' in wrote) request.onWriteFailure?.(wrote.error.message);

@@ -9,11 +9,14 @@
 // changes to it first, so every file name in the results is the one a local
 // run there would show. A failure the user can act on (bad input) fails the
 // job at once; anything else (a bug, a network error) is retried up to the
-// run's attempts.
+// run's attempts. A trace whose check succeeds but whose report fails on its
+// input keeps its check: only its report is listed as failed, as running
+// `check` and `report` separately would give.
 
 import type { SandboxedJob } from 'bullmq';
 import { isAbsolute } from 'node:path';
 import { failureOf } from '../batch/outcome.js';
+import type { CheckedTrace } from '../check/run-check.js';
 import { isTraceUrl, TransientReadError } from '../import/trace-url.js';
 import { checkTask } from '../run/check-task.js';
 import { reportTask } from '../run/report-task.js';
@@ -38,15 +41,27 @@ export default async function processFleetJob(job: SandboxedJob): Promise<string
     }
   }
   const context = { progress: () => undefined };
+  let checked: CheckedTrace;
   try {
-    const checked = await checkTask.run(input, data.check, context);
-    const report =
-      data.report === null ? null : await reportTask.run(input, { report: data.report.options, format: data.report.format, names: { [input]: data.name } }, context);
+    checked = await checkTask.run(input, data.check, context);
+  } catch (e) {
+    throw jobFailure(input, e);
+  }
+  if (data.report === null) return encodeJobResult({ checked, report: null });
+  try {
+    const report = await reportTask.run(input, { report: data.report.options, format: data.report.format, names: { [input]: data.name } }, context);
     return encodeJobResult({ checked, report });
   } catch (e) {
-    const failure = failureOf(input, e);
-    // Bad input fails the same way on every attempt: no retry. A bug, a lost connection or a server error may not.
-    if (!failure.internal && !(e instanceof TransientReadError)) throw new FinalJobError(failure.message);
-    throw new Error(failure.message);
+    const failure = jobFailure(input, e);
+    if (!(failure instanceof FinalJobError)) throw failure;
+    // The check stands, as a local `check` gives it; only this trace's report fails, as a local `report` would.
+    return encodeJobResult({ checked, report: { error: failure.message } });
   }
+}
+
+/** Bad input fails the same way on every attempt: a final failure. A bug, a lost connection or a server error may not: retried. */
+function jobFailure(input: string, e: unknown): Error {
+  const failure = failureOf(input, e);
+  if (!failure.internal && !(e instanceof TransientReadError)) return new FinalJobError(failure.message);
+  return new Error(failure.message);
 }

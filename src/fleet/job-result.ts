@@ -8,9 +8,15 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CheckedTrace } from '../check/run-check.js';
 import type { ReportTaskResult } from '../run/report-task.js';
 
+/** A report that could not be made although the check could (as `report` alone would have failed on it). */
+export interface FailedReport {
+  readonly error: string;
+}
+
 export interface FleetJobResult {
   readonly checked: CheckedTrace;
-  readonly report: ReportTaskResult | null;
+  /** null for a run without reports. */
+  readonly report: ReportTaskResult | FailedReport | null;
 }
 
 export function encodeJobResult(result: FleetJobResult): string {

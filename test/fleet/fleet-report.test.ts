@@ -7,6 +7,8 @@
 // and the index) is the one `report` writes.
 
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -114,6 +116,38 @@ describe.skipIf(!HAVE_REDIS)('fleet report', () => {
     expect(fleetFiles).toEqual(tree(localDir));
     expect(readFileSync(join(out, 'fleet.xml'), 'utf8')).toBe(readFileSync(join(out, 'local.xml'), 'utf8'));
     await killWorker(w, 'SIGTERM');
+  }, 90_000);
+
+  test('a trace whose report cannot be made keeps its check, and only its report is listed as failed', async () => {
+    // A presigned URL that works once: the check reads it, the report's replays find it gone.
+    let served = false;
+    const server = createServer((req, res) => {
+      if (served) return res.writeHead(404, 'Not Found').end();
+      served = true;
+      res.end(readFileSync(join(ROOT, 'traces', 'startup-3.11.csv.gz')));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/once.csv.gz`;
+    try {
+      const traces = [`${url}?X-Amz-Signature=1`, 'traces/startup-3.8.csv.gz'];
+      const w = startWorker(redis.url);
+      workers.push(w);
+      await memreplay(['fleet', 'submit', ...traces, '--engine', redis.url, '--run', 'report-fails', '--reports', 'md', '-q']);
+      const dir = join(out, 'report-fails');
+      const fleet = await memreplay(['fleet', 'report', 'report-fails', '--engine', redis.url, '--wait', '--json', '-o', dir, '-q']);
+      await killWorker(w, 'SIGTERM');
+      served = false;
+      const local = await memreplay(['check', ...traces, '--json']);
+      expect(fleet.stdout).toBe(local.stdout);
+      expect(JSON.parse(fleet.stdout).traces).toHaveLength(2);
+      // The report failed, so the exit code is report's 2, with the reason on stderr and in the index.
+      expect(fleet.code).toBe(2);
+      expect(fleet.stderr).toBe(`memreplay: cannot read trace ${url}: HTTP 404 Not Found\n`);
+      expect([...tree(dir).keys()].sort()).toEqual(['index.md', 'startup-3.8.md']);
+      expect(readFileSync(join(dir, 'index.md'), 'utf8')).toMatch(/## Failed\n\n- http.*once\.csv\.gz: cannot read trace .*once\.csv\.gz: HTTP 404 Not Found\n/);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }, 90_000);
 
   test('an unfinished run without --wait is an error saying how many jobs remain; an unknown run says so', async () => {
