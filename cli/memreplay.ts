@@ -8,6 +8,7 @@ import { checkCommand } from './commands/check.js';
 import { convertCommand } from './commands/convert.js';
 import { diffCommand } from './commands/diff.js';
 import { flamegraphCommand } from './commands/flamegraph.js';
+import { fleetCommand } from './commands/fleet.js';
 import { leaksCommand } from './commands/leaks.js';
 import { recordCommand } from './commands/record.js';
 import { reportCommand } from './commands/report.js';
@@ -29,7 +30,7 @@ function helpWidth(): number {
   return Math.min(110, width);
 }
 
-const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand, convertCommand, flamegraphCommand, treeCommand];
+const COMMANDS = [statsCommand, analyzeCommand, leaksCommand, checkCommand, reportCommand, diffCommand, recordCommand, convertCommand, flamegraphCommand, treeCommand, fleetCommand];
 
 /** The command named on the command line, if any. */
 function commandIn(argv: readonly string[]): CommandModule | undefined {
@@ -57,7 +58,7 @@ let cli = yargs(argv)
 cli = withMaxMemoryOption(cli);
 for (const command of COMMANDS) cli = cli.command(withHonestHelp(command as CommandModule));
 await cli
-  .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff, record, convert, flamegraph or tree')
+  .demandCommand(1, 'name a command: stats, analyze, leaks, check, report, diff, record, convert, flamegraph, tree or fleet')
   .strict()
   .recommendCommands()
   .help()

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
  */
 export const LAYERS = [
   ['cli', 'index'],
+  ['fleet'],
   ['run'],
   ['batch', 'record'],
   ['io'],

@@ -1,6 +1,6 @@
 // Turn trace arguments into the list of inputs, in the order the user gave:
 //
-// - `-` stays `-` (stdin);
+// - `-` stays `-` (stdin), and an http(s):// URL stays as it is;
 // - a path that exists is taken as it is, even if it looks like a glob
 //   (`trace[1].csv`);
 // - a directory stands for the trace files directly in it (names ending in
@@ -19,6 +19,7 @@ import { statSync, readdirSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { UsageError } from '../errors.js';
+import { isTraceUrl } from '../import/trace-url.js';
 
 export const TRACE_FILE_SUFFIXES = ['.csv', '.jsonl', '.csv.gz', '.jsonl.gz'] as const;
 
@@ -34,14 +35,14 @@ export async function expandInputs(args: readonly string[], options: ExpandOptio
   /** One message per argument that yielded no file. */
   const empty: string[] = [];
   const add = (path: string): void => {
-    const key = path === '-' ? '-' : resolve(cwd, path);
+    const key = path === '-' || isTraceUrl(path) ? path : resolve(cwd, path);
     if (seen.has(key)) return;
     seen.add(key);
     out.push(path);
   };
 
   for (const arg of args) {
-    if (arg === '-') {
+    if (arg === '-' || isTraceUrl(arg)) {
       add(arg);
       continue;
     }

@@ -1,4 +1,4 @@
-// Opening a trace: a file, or `-` for stdin, as an async stream of byte
+// Opening a trace: a file, an http(s):// URL (trace-url.ts), or `-` for stdin, as an async stream of byte
 // chunks. Compression is detected from the first two bytes (gzip magic
 // 1f 8b), never from the file name: traces get renamed and piped. Everything
 // streams with backpressure (1 MiB reads, one ahead), so no trace is ever held
@@ -16,6 +16,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { MemreplayError } from '../errors.js';
 import { gunzipSlices, gunzipWhole } from './gzip-slices.js';
+import { fetchTraceBody, isTraceUrl, urlDisplayName } from './trace-url.js';
 
 export const READ_CHUNK_BYTES = 1 << 20;
 export const STDIN_NAME = '<stdin>';
@@ -48,9 +49,9 @@ export interface OpenTraceOptions {
   stdin?: Readable;
 }
 
-/** How a path is shown in messages: `-` is `<stdin>`. */
+/** How a path is shown in messages: `-` is `<stdin>`, a URL without its query (trace-url.ts). */
 export function traceDisplayName(path: string): string {
-  return path === '-' ? STDIN_NAME : path;
+  return path === '-' ? STDIN_NAME : isTraceUrl(path) ? urlDisplayName(path) : path;
 }
 
 export function isGzip(head: Uint8Array): boolean {
@@ -76,9 +77,13 @@ export function requireRegularFile(path: string, why: string): void {
   throw new MemreplayError(`${path} is ${kind}, not a regular file: ${why}; give a regular file`);
 }
 
-/** Open a trace file or `-` (stdin); resolves once compression is known. */
+/** Open a trace file, an http(s):// URL or `-` (stdin); resolves once compression is known. */
 export async function openTrace(path: string, options: OpenTraceOptions = {}): Promise<TraceSource> {
   if (path === '-') return openTraceStream(STDIN_NAME, options.stdin ?? process.stdin);
+  if (isTraceUrl(path)) {
+    const { body, totalBytes } = await fetchTraceBody(path);
+    return openTraceStream(urlDisplayName(path), body, totalBytes);
+  }
   let handle: FileHandle | undefined;
   let size: number;
   try {

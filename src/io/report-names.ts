@@ -5,6 +5,7 @@
 // for the batch's index page.
 
 import { basename } from 'node:path';
+import { isTraceUrl, urlDisplayName } from '../import/trace-url.js';
 
 const TRACE_SUFFIXES = /(\.(csv|jsonl|json|txt|trace))?(\.gz)?$/i;
 const MAX_NAME = 80;
@@ -12,7 +13,8 @@ const MAX_NAME = 80;
 /** The report name of one trace, before de-duplication. */
 export function reportBaseName(tracePath: string): string {
   if (tracePath === '-') return 'stdin';
-  const name = basename(tracePath)
+  // A URL is named after its path: its query (a presigned signature) is no name.
+  const name = basename(isTraceUrl(tracePath) ? urlDisplayName(tracePath) : tracePath)
     .replace(TRACE_SUFFIXES, '')
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^[.-]+/, '')

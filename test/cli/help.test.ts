@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { memreplay } from './helpers.js';
 
-const COMMANDS = ['', 'stats', 'analyze', 'leaks', 'check', 'report', 'diff', 'record', 'convert'];
+const COMMANDS = ['', 'stats', 'analyze', 'leaks', 'check', 'report', 'diff', 'record', 'convert', 'fleet'];
 const WIDTHS = [80, 110];
 
 function help(command: string, env: Record<string, string>): string {

@@ -9,6 +9,11 @@ describe('report file names', () => {
     expect(reportBaseName('data.bin')).toBe('data.bin');
   });
 
+  it('come from the path of a URL, never its query', () => {
+    expect(reportBaseName('https://bucket.example.com/runs/api-7.csv.gz?X-Amz-Signature=abc&X-Amz-Expires=600')).toBe('api-7');
+    expect(reportBaseName('http://h:8080/t.jsonl#frag')).toBe('t');
+  });
+
   it('keep only characters safe on every file system', () => {
     expect(reportBaseName('a b/<x>?:*"|.csv')).toBe('_x_');
     expect(reportBaseName('../..csv')).toBe('trace');
