@@ -39,6 +39,16 @@ PyThreadState *frames_thread_state(void) {
     return ts;
 }
 
+PyThreadState *frames_own_thread_state(void) {
+    PyThreadState *ts = frames_thread_state();
+    if (ts != NULL) return ts;
+    /* The state this thread had when it released the GIL (NULL before the
+     * runtime is initialized and after the thread state is deleted). */
+    ts = PyGILState_GetThisThreadState();
+    if (ts == NULL || ts->thread_id != PyThread_get_thread_ident()) return NULL;
+    return ts;
+}
+
 #if PY_VERSION_HEX >= 0x030B0000
 
 static inline PyCodeObject *code_of(_PyInterpreterFrame *f) {

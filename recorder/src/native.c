@@ -72,30 +72,39 @@ static inline int should_record(void) {
 
 typedef struct {
     int n;
-    int skip;
+    int skipped;
+    uintptr_t caller; /* the interposer's return address; 0 once reached */
     uintptr_t ip[NATIVE_FRAMES_MAX];
 } native_stack;
+
+/* The recorder's own frames (the unwinder's, the interposer's) are skipped:
+ * the first frame kept is the one the interposer returns to, the function
+ * that called malloc. Should it not be among the first few (it always is),
+ * nothing is skipped beyond them. */
+#define SKIP_MAX 4
 
 static _Unwind_Reason_Code collect(struct _Unwind_Context *ctx, void *arg) {
     native_stack *s = arg;
     uintptr_t ip = (uintptr_t)_Unwind_GetIP(ctx);
     if (ip == 0) return _URC_END_OF_STACK;
-    if (s->skip > 0) {
-        s->skip--;
-        return _URC_NO_REASON;
+    if (s->caller != 0) {
+        if (ip != s->caller && s->skipped++ < SKIP_MAX) return _URC_NO_REASON;
+        s->caller = 0;
     }
     s->ip[s->n++] = ip;
     return s->n >= g_max_frames ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
 
-/* Called directly by each exported function: the two innermost frames
- * (this one and the interposer) are the recorder's and are not kept, so the
- * innermost frame is the function that called malloc. */
-static __attribute__((noinline)) void capture(native_stack *s) {
+static inline void capture_from(native_stack *s, void *caller) {
     s->n = 0;
-    s->skip = 2;
+    s->skipped = 0;
+    s->caller = (uintptr_t)caller;
     if (g_max_frames > 0) _Unwind_Backtrace(collect, s);
 }
+
+/* In an exported function: its own return address marks where the program's
+ * frames begin. */
+#define capture(s) capture_from((s), __builtin_return_address(0))
 
 /* Under the writer lock: the stack id (its record written if new). */
 static inline uint32_t intern(const native_stack *s) {

@@ -384,7 +384,7 @@ uint32_t stacks_capture(void) {
 uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, uintptr_t eval_lo, uintptr_t eval_hi) {
     raw_frame fr[FRAMES_MAX];
     uint8_t entry[FRAMES_MAX];
-    PyThreadState *ts = frames_thread_state();
+    PyThreadState *ts = frames_own_thread_state();
     int n_py = ts == NULL ? 0 : frames_walk(ts, fr, entry, g_max_frames);
     uint32_t ids[2 * FRAMES_MAX];
     int n = 0, py = 0;
