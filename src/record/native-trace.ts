@@ -46,17 +46,17 @@ export async function finishNativeTrace(
   }
   const texts = symbolizeAddresses(addresses, modules, options.tools);
 
-  async function* finishedLines(): AsyncGenerator<string> {
+  async function* finishedLines(): AsyncGenerator<Buffer> {
     let batch = '';
     for await (const line of linesOf(rawPath)) {
       if (line.startsWith('module,')) continue;
       batch += (line.startsWith('stack,') ? line.replace(NATIVE_FRAME, (_, hex: string) => texts.get(hex)!) : line) + '\n';
       if (batch.length >= 1 << 16) {
-        yield batch;
+        yield Buffer.from(batch);
         batch = '';
       }
     }
-    if (batch) yield batch;
+    if (batch) yield Buffer.from(batch);
   }
   const input = Readable.from(finishedLines());
   if (options.gzipLevel !== undefined) {
