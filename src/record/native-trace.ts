@@ -1,23 +1,21 @@
 // The trace of a --native recording, finished after the run: the launcher
 // writes native frames as return addresses (`@native:0xADDR`) and, at the
 // end, the module map (`module` lines); only then can addresses be named.
-// Two passes over the launcher's output, line by line (bounded memory: what
-// is kept is one text per distinct address): the first collects the modules
-// and the addresses in stack records, the second writes every other line as
-// it is and the stack records with their frames resolved.
+// Two passes over the launcher's output (bounded memory: what is kept is one
+// text per distinct address): the first collects the modules and the
+// addresses in stack records, the second passes every other line on as it
+// is and writes the stack records with their frames resolved.
 
-import { createReadStream, createWriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipInBlocks } from './block-gzip.js';
+import { selectedLines } from './selected-lines.js';
 import { parseModuleLine, symbolizeAddresses, type ModuleRange, type Symbolizer } from './native-symbols.js';
 
 const NATIVE_FRAME = /@native:0x([0-9a-f]+)/g;
 
-function linesOf(path: string): AsyncIterable<string> {
-  return createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-}
+const SELECTED = ['stack,', 'module,'];
 
 export interface NativeTraceSummary {
   /** Distinct native addresses in the stacks. */
@@ -36,7 +34,8 @@ export async function finishNativeTrace(
 ): Promise<NativeTraceSummary> {
   const modules: ModuleRange[] = [];
   const addresses = new Set<string>();
-  for await (const line of linesOf(rawPath)) {
+  for await (const line of selectedLines(rawPath, SELECTED)) {
+    if (typeof line !== 'string') continue;
     if (line.startsWith('module,')) {
       const m = parseModuleLine(line);
       if (m && !modules.some((k) => k.lo === m.lo && k.path === m.path)) modules.push(m);
@@ -47,16 +46,10 @@ export async function finishNativeTrace(
   const texts = symbolizeAddresses(addresses, modules, options.tools);
 
   async function* finishedLines(): AsyncGenerator<Buffer> {
-    let batch = '';
-    for await (const line of linesOf(rawPath)) {
-      if (line.startsWith('module,')) continue;
-      batch += (line.startsWith('stack,') ? line.replace(NATIVE_FRAME, (_, hex: string) => texts.get(hex)!) : line) + '\n';
-      if (batch.length >= 1 << 16) {
-        yield Buffer.from(batch);
-        batch = '';
-      }
+    for await (const part of selectedLines(rawPath, SELECTED)) {
+      if (typeof part !== 'string') yield part;
+      else if (part.startsWith('stack,')) yield Buffer.from(part.replace(NATIVE_FRAME, (_, hex: string) => texts.get(hex)!) + '\n');
     }
-    if (batch) yield Buffer.from(batch);
   }
   const input = Readable.from(finishedLines());
   if (options.gzipLevel !== undefined) {
