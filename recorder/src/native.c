@@ -70,6 +70,10 @@ static inline int should_record(void) {
 
 /* ---- stacks ------------------------------------------------------------- */
 
+/* t_busy is set before unwinding: should the unwinder allocate (libgcc does
+ * for objects registered with __register_frame_info), that call is the
+ * recorder's, passed through, not unwound again. */
+
 typedef struct {
     int n;
     int skipped;
@@ -139,8 +143,8 @@ static void *record_alloc_call(int calloc_op, void *p, size_t size, const native
 EXPORT void *malloc(size_t size) {
     if (!should_record()) return __libc_malloc(size);
     native_stack s;
+    t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
-    t_busy = 1;
     record_lock();
     void *p = record_alloc_call(0, __libc_malloc(size), size, &s);
     record_unlock();
@@ -151,8 +155,8 @@ EXPORT void *malloc(size_t size) {
 EXPORT void *calloc(size_t nelem, size_t elsize) {
     if (!should_record()) return __libc_calloc(nelem, elsize);
     native_stack s;
+    t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
-    t_busy = 1;
     record_lock();
     /* The real calloc checked nelem * elsize for overflow before succeeding. */
     void *p = record_alloc_call(1, __libc_calloc(nelem, elsize), nelem * elsize, &s);
@@ -182,8 +186,8 @@ static void *realloc_recorded(void *old, size_t size, const native_stack *s) {
 EXPORT void *realloc(void *old, size_t size) {
     if (!should_record()) return __libc_realloc(old, size);
     native_stack s;
+    t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
-    t_busy = 1;
     record_lock();
     void *p = realloc_recorded(old, size, &s);
     record_unlock();
@@ -199,8 +203,8 @@ EXPORT void *reallocarray(void *old, size_t nelem, size_t elsize) {
     }
     if (!should_record()) return __libc_realloc(old, size);
     native_stack s;
+    t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
-    t_busy = 1;
     record_lock();
     void *p = realloc_recorded(old, size, &s);
     record_unlock();
@@ -226,8 +230,8 @@ EXPORT void free(void *p) {
 #define ALIGNED(call, size)                                   \
     if (!should_record()) return call;                        \
     native_stack s;                                           \
-    capture(&s);                                              \
     t_busy = 1;                                               \
+    capture(&s);                                              \
     record_lock();                                            \
     void *p = record_alloc_call(0, call, size, &s);           \
     record_unlock();                                          \
@@ -248,8 +252,8 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size) {
         p = __libc_memalign(align, size);
     } else {
         native_stack s;
-        capture(&s);
         t_busy = 1;
+        capture(&s);
         record_lock();
         p = record_alloc_call(0, __libc_memalign(align, size), size, &s);
         record_unlock();
@@ -270,8 +274,8 @@ static inline void *real_mmap(void *addr, size_t len, int prot, int flags, int f
 EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) {
     if (!(flags & MAP_ANONYMOUS) || !should_record()) return real_mmap(addr, len, prot, flags, fd, off);
     native_stack s;
+    t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
-    t_busy = 1;
     record_lock();
     void *p = real_mmap(addr, len, prot, flags, fd, off);
     if (p != MAP_FAILED && g_rec.recording) {
@@ -310,8 +314,8 @@ EXPORT void *mremap(void *old, size_t old_len, size_t len, int flags, ...) {
     }
     if (!should_record()) return (void *)syscall(SYS_mremap, old, old_len, len, flags, want);
     native_stack s;
+    t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
-    t_busy = 1;
     record_lock();
     void *p = (void *)syscall(SYS_mremap, old, old_len, len, flags, want);
     if (p != MAP_FAILED && g_rec.recording) {
