@@ -330,8 +330,12 @@ EXPORT void *mremap(void *old, size_t old_len, size_t len, int flags, ...) {
 
 /* ---- set-up and the module map ------------------------------------------------ */
 
+static int (*g_real_dlclose)(void *);
+
 int native_init(int max_frames) {
     g_max_frames = max_frames > NATIVE_FRAMES_MAX ? NATIVE_FRAMES_MAX : max_frames;
+    g_real_dlclose = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
+    if (g_real_dlclose == NULL) return 0;
     void *eval = dlsym(RTLD_DEFAULT, "_PyEval_EvalFrameDefault");
     Dl_info info;
     const ElfW(Sym) *sym = NULL;
@@ -385,6 +389,14 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
         m->path[n] = '\0';
     }
     return 0;
+}
+
+/* An object about to be unloaded may hold frames already written: the map
+ * is written before it goes (the end of the run writes it again; the
+ * repeated lines are read once). */
+EXPORT int dlclose(void *handle) {
+    if (g_on && g_rec.recording && !t_busy) native_write_modules();
+    return g_real_dlclose(handle);
 }
 
 /* `module,LO,SIZE,BIAS,,,,,,"PATH"`: the executable code [LO, LO+SIZE) of

@@ -19,8 +19,8 @@ int native_init(int max_frames);
 /* Native calls are recorded from now on (while g_rec.recording). */
 void native_start(void);
 /* The module map (every loaded object's address range and path) as
- * `module` lines, read by src/record/native-symbols.ts. Called at the end,
- * without the writer lock held (it takes it). */
+ * `module` lines, read by src/record/native-symbols.ts. Called at the end
+ * and before each dlclose, without the writer lock held (it takes it). */
 void native_write_modules(void);
 /* Set while this thread runs recorder code that may allocate (the end of
  * the run, the statistics): those calls are not the program's. */

@@ -10,7 +10,7 @@ import { ensureLauncher } from '../../src/record/launcher-cache.js';
 import { launcherSources } from '../../src/record/launcher-sources.js';
 import { findPython, TEST_CACHE, titleFor } from './helpers.js';
 
-const INTERPOSED = ['malloc', 'calloc', 'realloc', 'reallocarray', 'free', 'posix_memalign', 'aligned_alloc', 'memalign', 'valloc', 'pvalloc', 'mmap', 'munmap', 'mremap'];
+const INTERPOSED = ['malloc', 'calloc', 'realloc', 'reallocarray', 'free', 'posix_memalign', 'aligned_alloc', 'memalign', 'valloc', 'pvalloc', 'mmap', 'munmap', 'mremap', 'dlclose'];
 
 function exported(binary: string): Set<string> {
   const out = spawnSync('nm', ['-D', '--defined-only', binary], { encoding: 'utf8' }).stdout;

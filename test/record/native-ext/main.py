@@ -1,5 +1,6 @@
 # Drives _leaky (leaky.c) and libalign (align.c) for the --native tests.
 # argv: the extension's folder, the path of libalign.so.
+import _ctypes
 import ctypes
 import os
 import sys
@@ -29,6 +30,7 @@ _leaky.c_thread()
 block = align.align_block(5555)  # ALIGN
 print("aligned", block % 64)
 align.align_free(block)
+_ctypes.dlclose(align._handle)  # unloaded before the end: its frames still named
 pid = os.fork()
 if pid == 0:
     _leaky.push(b"child" * 100)
