@@ -18,6 +18,7 @@ const PUSH_LINE = lineOf(MAIN, 'PUSH');
 const PYMEM_LINE = lineOf(MAIN, 'PYMEM');
 const RAW_LINE = lineOf(MAIN, 'RAW');
 const ALIGN_LINE = lineOf(MAIN, 'ALIGN');
+const EXERCISE_LINE = lineOf(MAIN, 'EXERCISE');
 /** main.py pushes 20 copies, then 6 from a thread; the ring keeps 4. */
 const LEAKED_COPIES = 20 + 6 - 4;
 
@@ -89,6 +90,23 @@ describe('record --native on every installed CPython', () => {
       expect(BigInt(aligned[0]!['addr']!) % 64n).toBe(0n);
       expect(site(leaky, aligned[0]!).native).toMatch(/^align_block \(.*align\.c:\d+\) \[libalign\.so\+0x[0-9a-f]+\]$/);
       expect(site(leaky, aligned[0]!).python).toMatch(mainLine(ALIGN_LINE));
+
+      // Every other interposed function, as the contract writes it.
+      const fromExercise = leaky.rows.filter((r) => r['domain'] === 'native' && /^exercise /.test(site(leaky, r).native ?? ''));
+      const shapes = fromExercise.map((r) => `${r['op']} ${r['size']}`);
+      expect(shapes).toEqual(['calloc 777', 'alloc 555', 'realloc 1777', 'alloc 999', 'alloc 1111', 'alloc 2560', 'alloc 3000', 'alloc 3001', 'mmap 65536', 'mremap 131072']);
+      for (const r of fromExercise) expect(site(leaky, r).python).toMatch(mainLine(EXERCISE_LINE));
+      const byShape = (shape: string) => fromExercise[shapes.indexOf(shape)]!;
+      expect(byShape('realloc 1777')['old_addr']).toBe(byShape('alloc 555')['addr']);
+      // realloc(p, 0) frees p: a free, and nothing allocated
+      const grown = byShape('realloc 1777')['addr'];
+      const after = leaky.rows.slice(leaky.rows.indexOf(byShape('realloc 1777')) + 1);
+      expect(after.find((r) => r['addr'] === grown)?.['op']).toBe('free');
+      expect(byShape('mremap 131072')['old_addr']).toBe(byShape('mmap 65536')['addr']);
+      const unmap = after.find((r) => r['op'] === 'munmap' && r['addr'] === byShape('mremap 131072')['addr']);
+      expect(unmap?.['size']).toBe('131072');
+      // The file mapping is not written (its munmap is: whether a range was anonymous is the replay's to know).
+      expect(leaky.rows.some((r) => r['op'] === 'mmap' && r['size'] === '20480')).toBe(false);
 
       // The forked child is not recorded: no record from its thread.
       const child = /child (\d+)/.exec(leaky.stdout)![1];

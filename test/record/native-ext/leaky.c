@@ -3,9 +3,13 @@
  * leak-free twin: the same calls, every block freed. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define RING 4
 static char *ring[RING];
@@ -74,6 +78,41 @@ static PyObject *c_thread(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* Every other interposed call once, each with a size of its own (the
+ * test looks for them): calloc, realloc (growing, and to 0: a free),
+ * reallocarray, memalign, aligned_alloc, valloc, pvalloc; an anonymous
+ * mapping grown with mremap and unmapped; a file mapping (not written). */
+__attribute__((noinline, noclone)) static PyObject *exercise(PyObject *self, PyObject *args) {
+    (void)self;
+    (void)args;
+    static void *volatile sink; /* blocks used, so that gcc keeps each call */
+    char *c = calloc(7, 111);
+    sink = c;
+    char *m = malloc(555);
+    char *r = realloc(m, 1777);
+    void *gone = realloc(r, 0); /* glibc frees r and returns NULL */
+    char *a = reallocarray(NULL, 3, 333);
+    sink = a;
+    void *blocks[4] = {memalign(128, 1111), aligned_alloc(256, 2560), valloc(3000), pvalloc(3001)};
+    for (int i = 0; i < 4; i++) sink = blocks[i];
+    free(gone);
+    free(c);
+    free(a);
+    for (int i = 0; i < 4; i++) free(blocks[i]);
+    void *map = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) return PyErr_Format(PyExc_OSError, "mmap failed");
+    void *moved = mremap(map, 65536, 131072, MREMAP_MAYMOVE);
+    if (moved == MAP_FAILED) return PyErr_Format(PyExc_OSError, "mremap failed");
+    munmap(moved, 131072);
+    int fd = open("/dev/zero", O_RDONLY);
+    if (fd >= 0) {
+        void *file = mmap(NULL, 20480, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (file != MAP_FAILED) munmap(file, 20480);
+        close(fd);
+    }
+    return PyLong_FromVoidPtr(moved);
+}
+
 /* Frees what the ring and the thread hold (in both builds). */
 static PyObject *clear(PyObject *self, PyObject *args) {
     (void)self;
@@ -93,6 +132,7 @@ static PyMethodDef methods[] = {
     {"raw_roundtrip", raw_roundtrip, METH_NOARGS, NULL},
     {"c_thread", c_thread, METH_NOARGS, NULL},
     {"clear", clear, METH_NOARGS, NULL},
+    {"exercise", exercise, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

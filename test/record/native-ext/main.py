@@ -27,6 +27,7 @@ worker = threading.Thread(target=feed, args=(6,))
 worker.start()
 worker.join()
 _leaky.c_thread()
+_leaky.exercise()  # EXERCISE
 block = align.align_block(5555)  # ALIGN
 print("aligned", block % 64)
 align.align_free(block)
