@@ -42,6 +42,38 @@ function record(python: string, clean: boolean, extra: string[] = []): Recorded 
 const site = (rec: Recorded, row: Row) => siteOf(rec.stacks.get(row['stack']!));
 const mainLine = (line: number) => new RegExp(`main\\.py:${line}\\)$`);
 
+/** Native records out of order: an address allocated while live, or freed
+ * (or realloc'd away) when not live though the trace had seen it. A free of
+ * an address never seen is a block from before the header. */
+function outOfOrder(rows: Row[]): { outOfOrder: number; fromBeforeHeader: number; records: number } {
+  const live = new Set<string>();
+  const seen = new Set<string>();
+  let bad = 0;
+  let before = 0;
+  let records = 0;
+  const gone = (addr: string) => {
+    if (live.delete(addr)) return;
+    if (seen.has(addr)) bad++;
+    else before++;
+  };
+  const born = (addr: string) => {
+    if (live.has(addr)) bad++;
+    live.add(addr);
+    seen.add(addr);
+  };
+  for (const r of rows) {
+    if (r['domain'] !== 'native') continue;
+    records++;
+    if (r['op'] === 'alloc' || r['op'] === 'calloc') born(r['addr']!);
+    else if (r['op'] === 'free') gone(r['addr']!);
+    else if (r['op'] === 'realloc') {
+      gone(r['old_addr']!);
+      born(r['addr']!);
+    }
+  }
+  return { outOfOrder: bad, fromBeforeHeader: before, records };
+}
+
 describe('record --native on every installed CPython', () => {
   for (const series of SERIES) {
     const python = findPython(series);
@@ -117,6 +149,19 @@ describe('record --native on every installed CPython', () => {
       expect(liveBlocks(clean.rows, 'mem').filter((r) => r['size'] === '4242')).toEqual([]);
       // ... while the twin made the same calls.
       expect(clean.rows.filter((r) => r['op'] === 'alloc' && /^leaky_copy /.test(site(clean, r).native ?? ''))).toHaveLength(26);
+    });
+
+    it.skipIf(!python)(titleFor(series, `CPython ${series}: threads calling the C library at once, without the GIL, are written in the order of their calls`), () => {
+      const out = join(tempDir(), 'threads.csv');
+      const r = memreplay(['record', '--native', '--python', python!, '-o', out, '--', join(NATIVE_EXT, 'threads.py')]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('ok\n');
+      const rows = traceRows(readTrace(out));
+      const order = outOfOrder(rows);
+      expect(order.records).toBeGreaterThan(2000);
+      expect(order.outOfOrder).toBe(0);
+      expect(order.fromBeforeHeader).toBeLessThan(20);
+      expect(new Set(rows.filter((x) => x['domain'] === 'native').map((x) => x['thread'])).size).toBeGreaterThanOrEqual(5);
     });
 
     it.skipIf(!python)(titleFor(series, `CPython ${series}: with --raw, a PyMem_RawMalloc is written once, in the RAW domain`), () => {
