@@ -126,7 +126,7 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
           `recorded ${count(status.events, 'event')}${stacks} of CPython ${status.python} in ${files.trace} (${bytes(result.traceBytes)}, ` +
             `${(status.bytes / Math.max(1, status.events)).toFixed(1)} bytes/event before compression)`,
         );
-        if (result.native) {
+        if (result.native && result.native.addresses > 0) {
           const n = result.native;
           news(`native frames: ${n.named.toLocaleString('en-US')} of ${count(n.addresses, 'return address')} named, in ${count(n.modules, 'loaded object')}`);
         }
