@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <link.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -99,7 +100,17 @@ static _Unwind_Reason_Code collect(struct _Unwind_Context *ctx, void *arg) {
     return s->n >= g_max_frames ? _URC_END_OF_STACK : _URC_NO_REASON;
 }
 
+static void write_new_modules(int wait);
+static uint64_t g_flushes_seen;
+
 static inline void capture_from(native_stack *s, void *caller) {
+    /* Once per buffer written, outside the writer lock: objects loaded
+     * since are added to the module map, so that a trace cut short (a
+     * crash, a kill) names the frames it holds. */
+    if (g_writer.flushes != g_flushes_seen) {
+        g_flushes_seen = g_writer.flushes;
+        write_new_modules(0);
+    }
     s->n = 0;
     s->skipped = 0;
     s->caller = (uintptr_t)caller;
@@ -345,10 +356,16 @@ int native_init(int max_frames) {
     return 1;
 }
 
-void native_start(void) { g_on = 1; }
+void native_start(void) {
+    g_on = 1;
+    write_new_modules(1);
+}
 
-/* Collected outside the writer lock (dl_iterate_phdr takes the loader's),
- * into a fixed table, then written under it. */
+/* The module map is written as it grows: at the start, after each buffer
+ * written (capture_from), before each dlclose and at the end, each object
+ * once. Collected outside the writer lock (dl_iterate_phdr takes the
+ * loader's), into a fixed table one thread at a time (g_snapshot), then
+ * written under it. */
 #define MODULES_MAX 4096
 #define MODULE_PATH_MAX 1024
 
@@ -359,6 +376,31 @@ typedef struct {
 
 static module_range g_modules[MODULES_MAX];
 static int g_n_modules;
+static int g_snapshot; /* a thread is filling g_modules */
+
+/* Objects already written, by address, bias and a hash of the path. */
+typedef struct {
+    uintptr_t lo, bias;
+    uint64_t path_hash;
+} module_key;
+
+static module_key g_known[MODULES_MAX];
+static int g_n_known;
+
+static uint64_t hash_path(const char *s) {
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
+}
+
+/* Under the writer lock: 1 the first time this object is seen. */
+static int first_sight(const module_range *m) {
+    uint64_t h = hash_path(m->path);
+    for (int i = 0; i < g_n_known; i++)
+        if (g_known[i].lo == m->lo && g_known[i].bias == m->bias && g_known[i].path_hash == h) return 0;
+    if (g_n_known < MODULES_MAX) g_known[g_n_known++] = (module_key){m->lo, m->bias, h};
+    return 1;
+}
 
 static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
     (void)size;
@@ -392,8 +434,7 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
 }
 
 /* An object about to be unloaded may hold frames already written: the map
- * is written before it goes (the end of the run writes it again; the
- * repeated lines are read once). */
+ * is brought up to date before it goes. */
 EXPORT int dlclose(void *handle) {
     if (g_on && g_rec.recording && !t_busy) native_write_modules();
     return g_real_dlclose(handle);
@@ -402,13 +443,24 @@ EXPORT int dlclose(void *handle) {
 /* `module,LO,SIZE,BIAS,,,,,,"PATH"`: the executable code [LO, LO+SIZE) of
  * the object at PATH, loaded at BIAS (its addresses are BIAS + the file's). */
 void native_write_modules(void) {
-    if (!g_on) return;
+    if (g_on) write_new_modules(1);
+}
+
+/* wait 0: if another thread is taking the map, it will do. */
+static void write_new_modules(int wait) {
+    if (wait) {
+        while (__atomic_exchange_n(&g_snapshot, 1, __ATOMIC_ACQUIRE)) sched_yield();
+    } else if (__atomic_exchange_n(&g_snapshot, 1, __ATOMIC_ACQUIRE)) {
+        return;
+    }
+    int busy = t_busy;
     t_busy = 1;
     g_n_modules = 0;
     dl_iterate_phdr(add_module, NULL);
     record_lock();
     for (int i = 0; i < g_n_modules; i++) {
         const module_range *m = &g_modules[i];
+        if (!first_sight(m)) continue;
         size_t n = strlen(m->path);
         char *p = writer_reserve(128 + 2 * n);
         p = PUT_LIT(p, "module,");
@@ -426,5 +478,6 @@ void native_write_modules(void) {
         writer_commit(p);
     }
     record_unlock();
-    t_busy = 0;
+    t_busy = busy;
+    __atomic_store_n(&g_snapshot, 0, __ATOMIC_RELEASE);
 }

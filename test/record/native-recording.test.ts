@@ -74,6 +74,22 @@ function outOfOrder(rows: Row[]): { outOfOrder: number; fromBeforeHeader: number
   return { outOfOrder: bad, fromBeforeHeader: before, records };
 }
 
+describe('record --native: a run killed before its end', () => {
+  const series = [...SERIES].reverse().find((v) => findPython(v) !== null) ?? '3.13';
+  const python = findPython(series);
+  it.skipIf(!python)(titleFor(series, `CPython ${series}: still names its native frames (the module map is written as it grows)`), () => {
+    const out = join(tempDir(), 'killed.csv');
+    const r = memreplay(['record', '--native', '--python', python!, '-o', out, '--', join(NATIVE_EXT, 'killed.py'), buildLeaky(python!, false)]);
+    expect(r.signal ?? r.code).toBe(137);
+    const rows = traceRows(readTrace(out));
+    const stacks = stacksOf(rows);
+    const copies = rows.filter((x) => x['domain'] === 'native' && /^leaky_copy \(.*\) \[_leaky\./.test(siteOf(stacks.get(x['stack']!)).native ?? ''));
+    expect(copies.length).toBeGreaterThanOrEqual(5);
+    const unnamed = [...stacks.values()].flat().filter((f) => f.startsWith('?? [??+'));
+    expect(unnamed).toEqual([]);
+  });
+});
+
 describe('record --native on every installed CPython', () => {
   for (const series of SERIES) {
     const python = findPython(series);
