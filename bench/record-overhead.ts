@@ -1,10 +1,13 @@
 // `npm run bench:record`: what recording costs. Wall time of each workload in
 // bench/record-workloads/ run plainly, under tracemalloc (-X tracemalloc=1
 // and =16) and under the recorder (no stacks; 16 frames; the full
-// `memreplay record` command writing .csv.gz), the best of --repeat runs, as
-// a factor of the plain run; and the trace's bytes per event.
+// `memreplay record` command writing .csv.gz; with --native, the native
+// launcher and `memreplay record --native` writing .csv), and under
+// Debian's heaptrack when it is installed, the best of --repeat runs, as a
+// factor of the plain run; and the trace's bytes per event.
 //
-//   npm run bench:record -- [--python python3.11] [--repeat 5] [--workloads churn,stdlib,compute,startup]
+//   npm run bench:record -- [--python python3.11] [--repeat 5] [--workloads churn,stdlib,compute,startup,cheavy]
+//       [--modes SUBSTRING,...]   only the modes whose name contains one of them (python always runs)
 //
 // The figures in recorder/README.md come from this script.
 
@@ -16,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { probeInterpreter } from '../src/record/interpreter.js';
 import { ensureLauncher } from '../src/record/launcher-cache.js';
+import { findOnPath } from '../src/record/toolchain.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const REPO = resolve(HERE, '..', '..');
@@ -28,11 +32,14 @@ const { values } = parseArgs({
     python: { type: 'string', default: 'python3' },
     repeat: { type: 'string', default: '5' },
     workloads: { type: 'string', default: 'churn,stdlib,compute,startup' },
+    modes: { type: 'string', default: '' },
   },
 });
 const repeat = Math.max(1, Number(values.repeat));
 const info = probeInterpreter(values.python);
 const launcher = ensureLauncher(info);
+const nativeLauncher = ensureLauncher(info, process.env, true);
+const heaptrack = findOnPath('heaptrack');
 mkdirSync(OUT, { recursive: true });
 const env = { ...process.env, PYTHONHASHSEED: '0' };
 
@@ -86,6 +93,44 @@ const MODES: Mode[] = [
     },
   })),
   {
+    name: 'launcher --native, 16+16 frames, .csv',
+    run: (s: string): Sample => {
+      const path = join(OUT, 'trace.csv');
+      rmSync(path, { force: true });
+      const fd = openSync(path, 'w');
+      try {
+        const args = ['--trace-fd', '3', '--status-fd', '4', '--frames', '16', '--native', '--native-frames', '16', '--', info.executable, s];
+        const r = timed(nativeLauncher.path, args, ['ignore', 'ignore', 'inherit', fd, 'pipe']);
+        const status = JSON.parse(String(r.output[4]).trim()) as { events: number; bytes: number };
+        return { seconds: r.seconds, cpu: r.cpu, events: status.events, bytes: status.bytes };
+      } finally {
+        closeSync(fd);
+      }
+    },
+  },
+  {
+    name: 'memreplay record --native, .csv',
+    run: (s: string): Sample => {
+      const path = join(OUT, 'trace.csv');
+      const r = timed(process.execPath, [CLI, 'record', '--native', '--force', '--python', info.executable, '-o', path, '--', s], ['ignore', 'ignore', 'pipe']);
+      const m = /recorded ([\d,]+) events/.exec(String(r.output[2]));
+      return { seconds: r.seconds, cpu: r.cpu, events: m ? Number(m[1]!.replace(/,/g, '')) : undefined, bytes: statSync(path).size };
+    },
+  },
+  ...(heaptrack === null
+    ? []
+    : [
+        {
+          name: 'heaptrack (default settings)',
+          run: (s: string): Sample => {
+            const stem = join(OUT, 'heaptrack');
+            rmSync(`${stem}.zst`, { force: true });
+            const r = timed(heaptrack, ['-o', stem, info.executable, s], ['ignore', 'ignore', 'ignore']);
+            return { seconds: r.seconds, cpu: r.cpu, bytes: statSync(`${stem}.zst`).size };
+          },
+        },
+      ]),
+  {
     name: 'memreplay record, .csv.gz',
     run: (s: string): Sample => {
       const path = join(OUT, 'trace.csv.gz');
@@ -95,6 +140,9 @@ const MODES: Mode[] = [
     },
   },
 ];
+
+const wanted = values.modes.split(',').filter(Boolean);
+const modes = MODES.filter((m, i) => i === 0 || wanted.length === 0 || wanted.some((w) => m.name.includes(w)));
 
 /** The fastest run's wall time, the smallest CPU time of any run (each is the least disturbed measure). */
 function best(mode: Mode, script: string): Sample {
@@ -116,7 +164,7 @@ lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
 for (const w of values.workloads.split(',')) {
   const script = join(WORKLOADS, `${w}.py`);
   let base: Sample | null = null;
-  for (const mode of MODES) {
+  for (const mode of modes) {
     const s = best(mode, script);
     base ??= s;
     const perEvent = s.events && s.bytes !== undefined ? (s.bytes / s.events).toFixed(1) : '';

@@ -6,7 +6,15 @@ import { constants } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../src/errors.js';
 import { MAX_REPEAT_TESTS } from '../../src/record/test-plugin.js';
-import { DEFAULT_FRAMES, framesMessage, MAX_FRAMES, recordProgram } from '../../src/record/record-program.js';
+import {
+  DEFAULT_FRAMES,
+  DEFAULT_NATIVE_FRAMES,
+  framesMessage,
+  MAX_FRAMES,
+  MAX_NATIVE_FRAMES,
+  nativeFramesMessage,
+  recordProgram,
+} from '../../src/record/record-program.js';
 import { bytes, count } from '../../src/text/units.js';
 import { withQuietOption, type QuietArgs } from '../quiet-option.js';
 import { EXIT_USAGE, runCommand } from '../run-command.js';
@@ -18,6 +26,8 @@ interface RecordArgs extends QuietArgs {
   frames?: string;
   stacks: boolean;
   raw: boolean;
+  native: boolean;
+  nativeFrames?: string;
   output: string;
   statsOut?: string;
   force: boolean;
@@ -55,6 +65,16 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       .option('frames', { type: 'string', defaultDescription: String(DEFAULT_FRAMES), describe: `Python frames kept per call stack, innermost first (1-${MAX_FRAMES})` })
       .option('stacks', { type: 'boolean', default: true, describe: 'record call stacks (--no-stacks: addresses and sizes only)' })
       .option('raw', { type: 'boolean', default: false, describe: 'also record the RAW domain (PyMem_RawMalloc: the C library\'s malloc)' })
+      .option('native', {
+        type: 'boolean',
+        default: false,
+        describe: 'also record every C library heap call (malloc & co) and anonymous mapping, from any code, with its C frames and the Python line that led there',
+      })
+      .option('native-frames', {
+        type: 'string',
+        defaultDescription: String(DEFAULT_NATIVE_FRAMES),
+        describe: `with --native: C frames kept per call stack, innermost first (1-${MAX_NATIVE_FRAMES})`,
+      })
       .option('stats-out', { type: 'string', describe: 'where sys._debugmallocstats() at exit goes (default: NAME.stats.txt for NAME.csv.gz, OUT.stats.txt for any other OUT)' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the trace and statistics files if they exist' })
       .option('repeat-tests', {
@@ -74,10 +94,16 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
       if (args.stacks && !(Number.isInteger(frames) && frames >= 1 && frames <= MAX_FRAMES)) {
         throw new UsageError(framesMessage(JSON.stringify(args.frames)));
       }
+      const nativeFrames = args.nativeFrames === undefined ? undefined : /^[0-9]+$/.test(args.nativeFrames) ? Number(args.nativeFrames) : NaN;
+      if (nativeFrames !== undefined && !(nativeFrames >= 1 && nativeFrames <= MAX_NATIVE_FRAMES)) {
+        throw new UsageError(nativeFramesMessage(JSON.stringify(args.nativeFrames)));
+      }
       const result = await recordProgram({
         python: args.python,
         frames: args.stacks ? frames : 0,
         raw: args.raw,
+        native: args.native,
+        ...(nativeFrames !== undefined ? { nativeFrames } : {}),
         output: args.output,
         statsOut: args.statsOut,
         force: args.force,
@@ -100,6 +126,10 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
           `recorded ${count(status.events, 'event')}${stacks} of CPython ${status.python} in ${files.trace} (${bytes(result.traceBytes)}, ` +
             `${(status.bytes / Math.max(1, status.events)).toFixed(1)} bytes/event before compression)`,
         );
+        if (result.native && result.native.addresses > 0) {
+          const n = result.native;
+          news(`native frames: ${n.named.toLocaleString('en-US')} of ${count(n.addresses, 'return address')} named, in ${count(n.modules, 'loaded object')}`);
+        }
         const sidecars = [result.wroteStats ? files.stats : null, result.wroteFinal ? files.final : null].filter(Boolean);
         if (sidecars.length > 0) news(`CPython's own statistics at the stats and final marks: ${sidecars.join(', ')}`);
         if (!status.stats) say('no stats mark: the program ended without running its atexit callbacks (os._exit, a fatal error)');

@@ -39,6 +39,16 @@ PyThreadState *frames_thread_state(void) {
     return ts;
 }
 
+PyThreadState *frames_own_thread_state(void) {
+    PyThreadState *ts = frames_thread_state();
+    if (ts != NULL) return ts;
+    /* The state this thread had when it released the GIL (NULL before the
+     * runtime is initialized and after the thread state is deleted). */
+    ts = PyGILState_GetThisThreadState();
+    if (ts == NULL || ts->thread_id != PyThread_get_thread_ident()) return NULL;
+    return ts;
+}
+
 #if PY_VERSION_HEX >= 0x030B0000
 
 static inline PyCodeObject *code_of(_PyInterpreterFrame *f) {
@@ -61,7 +71,7 @@ static inline int skipped(_PyInterpreterFrame *f) {
     return _PyFrame_IsIncomplete(f);
 }
 
-int frames_walk(PyThreadState *ts, raw_frame *out, int max) {
+int frames_walk(PyThreadState *ts, raw_frame *out, uint8_t *entry, int max) {
 #  if PY_VERSION_HEX >= 0x030D0000
     _PyInterpreterFrame *f = ts->current_frame;
 #  else
@@ -70,11 +80,24 @@ int frames_walk(PyThreadState *ts, raw_frame *out, int max) {
 #  endif
     int n = 0;
     for (; f != NULL && n < max; f = f->previous) {
+#  if PY_VERSION_HEX >= 0x030C0000
+        /* 3.12+: each C call of the eval loop pushes a shim frame below the
+         * first Python frame it runs. */
+        if (f->owner == FRAME_OWNED_BY_CSTACK && entry != NULL && n > 0) entry[n - 1] = 1;
+#  endif
         if (skipped(f)) continue;
         out[n].code = (PyObject *)code_of(f);
         out[n].where = (uint32_t)(_PyInterpreterFrame_LASTI(f) + 1);
+        if (entry != NULL) {
+#  if PY_VERSION_HEX >= 0x030C0000
+            entry[n] = 0;
+#  else
+            entry[n] = f->is_entry;
+#  endif
+        }
         n++;
     }
+    if (entry != NULL && n > 0) entry[n - 1] = 1;
     return n;
 }
 
@@ -90,9 +113,10 @@ PyObject *frames_function(PyObject *code) {
 
 #else /* 3.8 - 3.10 */
 
-int frames_walk(PyThreadState *ts, raw_frame *out, int max) {
+int frames_walk(PyThreadState *ts, raw_frame *out, uint8_t *entry, int max) {
     int n = 0;
     for (PyFrameObject *f = ts->frame; f != NULL && n < max; f = f->f_back) {
+        if (entry != NULL) entry[n] = 1; /* one C call of the eval loop per frame */
         out[n].code = (PyObject *)f->f_code;
 #  if PY_VERSION_HEX >= 0x030A0000
         /* 3.10 keeps f_lineno only while tracing; f_lasti counts code units. */

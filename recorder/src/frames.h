@@ -30,8 +30,18 @@ typedef struct {
  * the GIL, or it is the thread the state belongs to), else NULL. */
 PyThreadState *frames_thread_state(void);
 
-/* Innermost first; at most max frames. */
-int frames_walk(PyThreadState *tstate, raw_frame *out, int max);
+/* The same, or else the state this thread left when it released the GIL
+ * (Py_BEGIN_ALLOW_THREADS: ctypes, zlib, sqlite3 around their C work), for
+ * native calls: while the thread runs C code its own Python frames cannot
+ * change, so they can be read without the GIL. */
+PyThreadState *frames_own_thread_state(void);
+
+/* Innermost first; at most max frames. With `entry` (else NULL), entry[i]
+ * is 1 when frame i is the first (outermost) Python frame run by its C call
+ * of the eval loop (_PyEval_EvalFrameDefault): where a native stack passes
+ * through that C frame, frames up to this one are spliced in. The oldest
+ * frame returned is always marked. */
+int frames_walk(PyThreadState *tstate, raw_frame *out, uint8_t *entry, int max);
 
 /* The line of a frame captured by frames_walk. */
 int frames_line(const raw_frame *f);

@@ -24,8 +24,9 @@ static PyObjectArenaAllocator g_arena_orig;
 
 /* Set while this thread is inside a wrapped call: a nested call (pymalloc
  * passing a large request to PyMem_RawMalloc under --raw) is part of the
- * outer one and is not recorded, and arena calls are pymalloc's. */
-static __thread int t_inside;
+ * outer one and is not recorded, and arena calls are pymalloc's. With
+ * --native, the C library calls made inside it are not written either. */
+__thread int t_inside;
 
 /* arena_free records held back while a realloc line is not yet written
  * (one call frees at most one arena; a few slots to spare). */

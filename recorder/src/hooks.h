@@ -15,6 +15,10 @@ void hooks_install(int raw);
 void hooks_unwrap_obj(void);
 void hooks_rewrap_obj(void);
 
+/* Non-zero while this thread is inside a recorded Python allocator call:
+ * a C library call made then is part of it (native.c does not write it). */
+extern __thread int t_inside;
+
 /* Wrapped calls so far, in the recorded domains (to check that none happens
  * between a mark and its statistics). */
 unsigned long long hooks_calls(void);

@@ -4,7 +4,9 @@
  *
  *   memreplay-launcher --trace-fd N [--status-fd N] [--stats PATH]
  *       [--final-stats PATH] [--frames N] [--raw] [--parent-pid N]
- *       -- EXECUTABLE ARGS...
+ *       [--native [--native-frames N]] -- EXECUTABLE ARGS...
+ *
+ * --native is accepted only by the native build (MEMREPLAY_NATIVE, native.h).
  *
  * EXECUTABLE is the interpreter this launcher was built against (it becomes
  * sys.executable and decides sys.prefix and sys.path); ARGS is its command
@@ -42,6 +44,9 @@
 #include "frames.h"
 #include "hooks.h"
 #include "marks.h"
+#ifdef MEMREPLAY_NATIVE
+#  include "native.h"
+#endif
 #include "interp.h"
 #include "record.h"
 #include "stacks.h"
@@ -55,12 +60,14 @@ typedef struct {
     const char *final_path;
     int frames; /* 0: no stacks */
     int raw;
+    int native;        /* --native: C library calls and anonymous mappings too */
+    int native_frames; /* native frames per stack (0: none) */
     long parent_pid; /* 0: not given */
     int py_argc; /* EXECUTABLE ARGS... */
     char **py_argv;
 } options;
 
-static options g_opt = {.trace_fd = -1, .status_fd = -1, .frames = 16};
+static options g_opt = {.trace_fd = -1, .status_fd = -1, .frames = 16, .native_frames = 16};
 static pid_t g_pid;
 static char g_python_version[32];
 static int g_complete;
@@ -128,6 +135,9 @@ static void fail(const char *fmt, ...) {
 /* `ended` : the interpreter was finalized, so the trace holds the whole run
  * and gets its `end` mark, the last record. */
 static void finish_trace(int stats_final_taken, int ended) {
+#ifdef MEMREPLAY_NATIVE
+    native_write_modules();
+#endif
     record_lock();
     ended = ended && g_rec.recording;
     if (ended) record_mark(END_MARK);
@@ -201,12 +211,20 @@ static void parse_args(int argc, char **argv) {
             g_opt.raw = 1;
             continue;
         }
+        if (strcmp(a, "--native") == 0) {
+#ifndef MEMREPLAY_NATIVE
+            fail("launcher: --native needs the native build of the launcher");
+#endif
+            g_opt.native = 1;
+            continue;
+        }
         if (v == NULL) fail("launcher: %s needs a value", a);
         if (strcmp(a, "--trace-fd") == 0) g_opt.trace_fd = parse_int(a, v, 0, 1 << 20);
         else if (strcmp(a, "--status-fd") == 0) g_opt.status_fd = parse_int(a, v, 0, 1 << 20);
         else if (strcmp(a, "--stats") == 0) g_opt.stats_path = v;
         else if (strcmp(a, "--final-stats") == 0) g_opt.final_path = v;
         else if (strcmp(a, "--frames") == 0) g_opt.frames = parse_int(a, v, 0, FRAMES_MAX);
+        else if (strcmp(a, "--native-frames") == 0) g_opt.native_frames = parse_int(a, v, 0, 128);
         else if (strcmp(a, "--parent-pid") == 0) g_opt.parent_pid = parse_int(a, v, 1, 1 << 30);
         else fail("launcher: unknown option %s", a);
         i++;
@@ -268,6 +286,11 @@ static void write_header(void) {
     if (g_opt.frames > 0) snprintf(line, sizeof line, "# stack_frames: %d", g_opt.frames);
     else snprintf(line, sizeof line, "# stack_frames: 0 (--no-stacks)");
     record_raw_line(line);
+    if (g_opt.native) {
+        record_raw_line("# native: true");
+        snprintf(line, sizeof line, "# native_frames: %d", g_opt.frames > 0 ? g_opt.native_frames : 0);
+        record_raw_line(line);
+    }
     record_raw_line("# ts: CLOCK_MONOTONIC nanoseconds since the recorder started");
     record_raw_line("# thread: Linux thread id (threading.get_native_id())");
 #if INTERP_COLUMN
@@ -374,12 +397,20 @@ int main(int argc, char **argv) {
     /* From 3.12 an isolated sub-interpreter runs under a GIL of its own: its
      * OBJ/MEM calls can come at the same time as the main one's, so every
      * record takes the lock, as with --raw. */
-    if (!record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw || INTERP_COLUMN, arena_size))
+    /* With --native, C library calls come from any thread, without the GIL. */
+    if (!record_init(g_opt.trace_fd, g_opt.frames > 0, g_opt.frames, g_opt.raw || g_opt.native || INTERP_COLUMN, arena_size))
         fail("this CPython tracks code objects in its garbage collector; the recorder cannot capture its stacks (use --no-stacks)");
+#ifdef MEMREPLAY_NATIVE
+    if (g_opt.native && !native_init(g_opt.frames > 0 ? g_opt.native_frames : 0))
+        fail("cannot find this CPython's eval loop (_PyEval_EvalFrameDefault) for --native stacks");
+#endif
     pthread_atfork(NULL, NULL, close_status_in_child);
     write_header();
     g_rec.recording = 1;
     hooks_install(g_opt.raw);
+#ifdef MEMREPLAY_NATIVE
+    if (g_opt.native) native_start();
+#endif
 
     /* The configuration is built with the hooks in place: its RAW blocks are
      * freed once the interpreter has copied it, and with --raw the trace

@@ -15,7 +15,8 @@ record_state g_rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
 /* Labels longer than this are cut (the importer caps lines at 1 MiB). */
 #define LABEL_MAX 1024
 
-static const char *const DOMAIN_NAMES[] = {"obj", "mem", "raw"};
+static const char *const DOMAIN_NAMES[] = {"obj", "mem", "raw", "native"};
+static const uint8_t DOMAIN_NAME_LEN[] = {3, 3, 3, 6};
 
 /* gettid() costs a system call: each thread asks once and keeps its id as
  * text, ready to copy. */
@@ -66,12 +67,12 @@ static inline char *put_when(char *p) {
 #define EVENT_LINE_MAX 184
 
 /* The line end, after ",interp" when an isolated sub-interpreter's own
- * pymalloc state served the call (3.12+; OBJ and MEM only: RAW is the C
- * library's, whatever the interpreter). The main state's lines stay as they
- * are: a missing last field is empty. */
+ * pymalloc state served the call (3.12+; OBJ and MEM only: RAW and native
+ * blocks are the C library's, whatever the interpreter). The main state's
+ * lines stay as they are: a missing last field is empty. */
 static inline char *put_interp_end(char *p, int domain) {
 #if INTERP_COLUMN
-    if (domain != DOMAIN_RAW) {
+    if (domain == DOMAIN_OBJ || domain == DOMAIN_MEM) {
         long long id = interp_state_id();
         if (id > 0) {
             *p++ = ',';
@@ -101,7 +102,7 @@ void record_alloc(int calloc_op, int domain, const void *addr, size_t size) {
     *p++ = ',';
     p = put_u64(p, size);
     p = PUT_LIT(p, ",,");
-    p = put_str(p, DOMAIN_NAMES[domain], 3);
+    p = put_str(p, DOMAIN_NAMES[domain], DOMAIN_NAME_LEN[domain]);
     p = put_when(p);
     p = put_stack_tail(p, stack, domain);
     writer_commit(p);
@@ -118,7 +119,7 @@ void record_realloc(int domain, const void *addr, const void *old, size_t size) 
     *p++ = ',';
     p = put_hex(p, (uintptr_t)old);
     *p++ = ',';
-    p = put_str(p, DOMAIN_NAMES[domain], 3);
+    p = put_str(p, DOMAIN_NAMES[domain], DOMAIN_NAME_LEN[domain]);
     p = put_when(p);
     p = put_stack_tail(p, stack, domain);
     writer_commit(p);
@@ -130,10 +131,27 @@ void record_free(int domain, const void *addr) {
     p = PUT_LIT(p, "free,");
     p = put_hex(p, (uintptr_t)addr);
     p = PUT_LIT(p, ",,,");
-    p = put_str(p, DOMAIN_NAMES[domain], 3);
+    p = put_str(p, DOMAIN_NAMES[domain], DOMAIN_NAME_LEN[domain]);
     p = put_when(p);
     p = PUT_LIT(p, ",,");
     p = put_interp_end(p, domain);
+    writer_commit(p);
+    g_rec.events++;
+}
+
+/* Native records: the stack id was interned by the caller (native.c). */
+void record_native(const char *op, size_t op_len, const void *addr, size_t size, const void *old, uint32_t stack) {
+    char *p = writer_reserve(EVENT_LINE_MAX);
+    p = put_str(p, op, op_len);
+    *p++ = ',';
+    p = put_hex(p, (uintptr_t)addr);
+    *p++ = ',';
+    if (size != (size_t)-1) p = put_u64(p, size);
+    *p++ = ',';
+    if (old != NULL) p = put_hex(p, (uintptr_t)old);
+    p = PUT_LIT(p, ",native");
+    p = put_when(p);
+    p = put_stack_tail(p, stack, DOMAIN_NATIVE);
     writer_commit(p);
     g_rec.events++;
 }

@@ -15,7 +15,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-enum { DOMAIN_OBJ, DOMAIN_MEM, DOMAIN_RAW };
+enum { DOMAIN_OBJ, DOMAIN_MEM, DOMAIN_RAW, DOMAIN_NATIVE };
 
 typedef struct {
     int recording;     /* hooks write records (0 before the header, after the end, in forked children) */
@@ -42,6 +42,10 @@ static inline void record_unlock(void) {
 void record_alloc(int calloc_op, int domain, const void *addr, size_t size);
 void record_realloc(int domain, const void *addr, const void *old, size_t size);
 void record_free(int domain, const void *addr);
+/* A native record (--native): op alloc, calloc, realloc, free, mmap, munmap
+ * or mremap; size (size_t)-1 and old NULL leave their fields empty; stack 0
+ * none. */
+void record_native(const char *op, size_t op_len, const void *addr, size_t size, const void *old, uint32_t stack);
 void record_arena(int alloc_op, const void *addr, size_t size);
 /* A mark with a label from Python (str) or from C (UTF-8). */
 void record_mark_str(PyObject *label);

@@ -360,7 +360,7 @@ uint32_t stacks_capture(void) {
     PyThreadState *ts = frames_thread_state();
     if (ts == NULL) return 0;
     raw_frame fr[FRAMES_MAX];
-    int n = frames_walk(ts, fr, g_max_frames);
+    int n = frames_walk(ts, fr, NULL, g_max_frames);
     if (n == 0) return 0;
     if (n == g_last_n && g_last_epoch == g_code_epoch && same_frames(fr, g_last, n)) return g_last_id;
     uint32_t ids[FRAMES_MAX];
@@ -371,6 +371,43 @@ uint32_t stacks_capture(void) {
     g_last_epoch = g_code_epoch;
     g_last_id = id;
     return id;
+}
+
+/* A native stack (innermost return address first) with the thread's Python
+ * frames spliced in where it passes through the eval loop, innermost first:
+ * each C frame of _PyEval_EvalFrameDefault is replaced by the Python frames
+ * that call of the loop runs, down to its entry frame. Python frames older
+ * than the last native frame captured (the native stack was cut at
+ * --native-frames) go after it, so the Python line that led into C is always
+ * there. Native frames are written as "@native:0xADDR", resolved after the
+ * run (src/record/native-symbols.ts). */
+uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, uintptr_t eval_lo, uintptr_t eval_hi) {
+    raw_frame fr[FRAMES_MAX];
+    uint8_t entry[FRAMES_MAX];
+    PyThreadState *ts = frames_own_thread_state();
+    int n_py = ts == NULL ? 0 : frames_walk(ts, fr, entry, g_max_frames);
+    uint32_t ids[2 * FRAMES_MAX];
+    int n = 0, py = 0;
+    for (int i = 0; i < n_ips && n < FRAMES_MAX; i++) {
+        uintptr_t ip = ips[i];
+        if (ip > eval_lo && ip <= eval_hi) {
+            /* a return address: it points just past the call */
+            while (py < n_py) {
+                int last = entry[py];
+                ids[n++] = frame_id(&fr[py++]);
+                if (last) break;
+            }
+            continue;
+        }
+        char text[40];
+        char *p = PUT_LIT(text, "@native:");
+        p = put_hex(p, ip);
+        ids[n++] = frame_for_text(text, (size_t)(p - text));
+    }
+    while (py < n_py) ids[n++] = frame_id(&fr[py++]);
+    if (n == 0) return 0;
+    if (n > FRAMES_MAX) n = FRAMES_MAX; /* the innermost ones (the importer keeps 256) */
+    return stack_for_ids(ids, n);
 }
 
 uint32_t stacks_count(void) { return g_stacks; }

@@ -28,6 +28,10 @@ int stacks_init(int max_frames);
 /* The id of the current thread's stack (writing its `stack` record first if
  * it is new), or 0 when the thread runs no Python code. */
 uint32_t stacks_capture(void);
+/* The stack of a native allocation: its return addresses (innermost first)
+ * with the thread's Python frames spliced in where they pass through the
+ * eval loop, whose code is (eval_lo, eval_hi]. Caller holds the writer lock. */
+uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, uintptr_t eval_lo, uintptr_t eval_hi);
 /* `block` (about to be freed) may hold a code object: forget its address. */
 void stacks_forget_code(const void *block);
 

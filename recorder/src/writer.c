@@ -50,6 +50,7 @@ void writer_flush(void) {
         g_writer.bytes += (uint64_t)n;
     }
     g_writer.used = 0;
+    g_writer.flushes++;
     __atomic_store_n(&g_writing, 0, __ATOMIC_SEQ_CST);
     exit_if_asked();
     clock_calibrate();

@@ -20,6 +20,7 @@ typedef struct {
     int failed;         /* a write(2) failed: errno in err; nothing more is written */
     int err;
     uint64_t bytes;     /* bytes handed to write(2) so far */
+    uint64_t flushes;   /* buffers written so far (native.c refreshes its module map after each) */
     char buf[WRITER_CAPACITY];
 } writer_t;
 

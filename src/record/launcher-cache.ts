@@ -26,6 +26,10 @@ export const LAUNCHER_NAME = 'memreplay-launcher';
  * them in `python3` itself. */
 const CFLAGS = ['-std=gnu11', '-O2', '-pthread', '-fvisibility=hidden', '-fno-strict-aliasing'];
 
+/** The native build (`record --native`) also exports the C library's
+ * allocator functions from the executable (recorder/src/native.h). */
+const NATIVE_CFLAGS = ['-DMEMREPLAY_NATIVE'];
+
 export interface Launcher {
   path: string;
   /** Built now (false: found in the cache). */
@@ -41,7 +45,7 @@ export function recorderCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Everything the binary depends on that is known without running anything
  * (a cached launcher is found without asking pythonX.Y-config again). */
-function buildKey(info: InterpreterInfo, sourcesHash: string, env: NodeJS.ProcessEnv): string {
+function buildKey(info: InterpreterInfo, sourcesHash: string, env: NodeJS.ProcessEnv, native: boolean): string {
   let real = info.executable;
   try {
     real = realpathSync(info.executable);
@@ -49,7 +53,7 @@ function buildKey(info: InterpreterInfo, sourcesHash: string, env: NodeJS.Proces
     // keep the path as given
   }
   const h = createHash('sha256');
-  h.update(JSON.stringify([real, info.version, info.hexversion, info.includeDir, info.libDir, info.binDir, info.ldVersion, env['CC'] ?? '', CFLAGS, sourcesHash]));
+  h.update(JSON.stringify([real, info.version, info.hexversion, info.includeDir, info.libDir, info.binDir, info.ldVersion, env['CC'] ?? '', CFLAGS, sourcesHash, native ? NATIVE_CFLAGS : []]));
   return h.digest('hex').slice(0, 20);
 }
 
@@ -59,9 +63,10 @@ function firstError(output: string): string {
   return lines.find((l) => /error/i.test(l)) ?? lines[0] ?? 'no output';
 }
 
-export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = process.env): Launcher {
+export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = process.env, native = false): Launcher {
   const sources = launcherSources();
-  const dir = join(recorderCacheDir(env), 'launchers', `cpython-${info.version}-${buildKey(info, sources.hash, env)}`);
+  const kind = native ? 'native-' : '';
+  const dir = join(recorderCacheDir(env), 'launchers', `cpython-${info.version}-${kind}${buildKey(info, sources.hash, env, native)}`);
   const path = join(dir, LAUNCHER_NAME);
   if (existsSync(path)) return { path, built: false };
   const tools: Toolchain = findToolchain(info);
@@ -75,8 +80,10 @@ export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = p
   const args = [
     ...tools.cc.slice(1),
     ...CFLAGS,
+    ...(native ? NATIVE_CFLAGS : []),
     ...tools.includes,
     ...sources.cFiles,
+    ...(native ? sources.nativeFiles : []),
     '-o',
     tmp,
     ...tools.ldflags,

@@ -10,8 +10,10 @@ import { MemreplayError } from '../errors.js';
 export interface LauncherSources {
   /** recorder/src */
   dir: string;
-  /** The .c files to compile, sorted. */
+  /** The .c files of every build, sorted. */
   cFiles: string[];
+  /** The .c files only the native build has (`record --native`: native.c). */
+  nativeFiles: string[];
   /** sha256 of every .c and .h file (names and content). */
   hash: string;
 }
@@ -28,6 +30,12 @@ function findRecorderDir(): string {
   throw new MemreplayError('cannot find the recorder sources (recorder/src/main.c) beside the memreplay package');
 }
 
+/** The C library's allocator functions are replaced only in the native
+ * build, so the plain launcher behaves and costs exactly as without them. */
+function isNative(name: string): boolean {
+  return name.startsWith('native');
+}
+
 export function launcherSources(): LauncherSources {
   const dir = findRecorderDir();
   const names = readdirSync(dir)
@@ -39,7 +47,8 @@ export function launcherSources(): LauncherSources {
   }
   return {
     dir,
-    cFiles: names.filter((n) => n.endsWith('.c')).map((n) => join(dir, n)),
+    cFiles: names.filter((n) => n.endsWith('.c') && !isNative(n)).map((n) => join(dir, n)),
+    nativeFiles: names.filter((n) => n.endsWith('.c') && isNative(n)).map((n) => join(dir, n)),
     hash: hash.digest('hex'),
   };
 }

@@ -20,12 +20,18 @@ import { MemreplayError, UsageError } from '../errors.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
+import { finishNativeTrace, type NativeTraceSummary } from './native-trace.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 import { forwardTermination } from './signal-forwarding.js';
 import { withTestPlugin } from './test-plugin.js';
 
 export const DEFAULT_FRAMES = 16;
 export const MAX_FRAMES = 256;
+/** Native frames per stack with --native (docs/recording.md: the C frames
+ * from malloc up to the Python line are fewer in the cases measured; the
+ * Python frames are kept whatever the cut). */
+export const DEFAULT_NATIVE_FRAMES = 16;
+export const MAX_NATIVE_FRAMES = 128;
 /** Measured in recorder/README.md: the fastest level; the compressor is
  * still slower than the recorder, higher levels only more so. */
 export const GZIP_LEVEL = 1;
@@ -37,6 +43,10 @@ export interface RecordOptions {
   frames: number;
   /** Also record the RAW domain. */
   raw: boolean;
+  /** Also record the C library's heap and anonymous mappings (domain native). */
+  native?: boolean;
+  /** Native frames per stack with `native` (default DEFAULT_NATIVE_FRAMES). */
+  nativeFrames?: number;
   output: string;
   statsOut?: string;
   force: boolean;
@@ -78,6 +88,8 @@ export interface RecordResult {
   traceBytes: number;
   /** False when the interpreter ended before its first allocation (nothing kept). */
   wroteTrace: boolean;
+  /** With --native: what resolving the native frames found. */
+  native?: NativeTraceSummary;
   /** Which statistics files were written. */
   wroteStats: boolean;
   wroteFinal: boolean;
@@ -104,22 +116,30 @@ export function framesMessage(frames: number | string): string {
   return `--frames ${frames}: expected a whole number from 1 to ${MAX_FRAMES} (or --no-stacks)`;
 }
 
+export function nativeFramesMessage(frames: number | string): string {
+  return `--native-frames ${frames}: expected a whole number from 1 to ${MAX_NATIVE_FRAMES}`;
+}
+
 export function validateRecordOptions(o: RecordOptions): void {
   if (o.program.length === 0) throw new UsageError('record: name the program to run: memreplay record -o OUT.csv -- script.py [args] (or -- -m module [args])');
   if (!Number.isInteger(o.frames) || o.frames < 0 || o.frames > MAX_FRAMES) {
     throw new UsageError(framesMessage(o.frames));
   }
+  const nf = o.nativeFrames ?? DEFAULT_NATIVE_FRAMES;
+  if (!Number.isInteger(nf) || nf < 1 || nf > MAX_NATIVE_FRAMES) throw new UsageError(nativeFramesMessage(nf));
+  if (o.nativeFrames !== undefined && !o.native) throw new UsageError('--native-frames needs --native');
 }
 
 export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   validateRecordOptions(o);
+  const nf = o.nativeFrames ?? DEFAULT_NATIVE_FRAMES;
   const files = recordingFiles(o.output, o.statsOut);
   checkWritable(files, o.force, o.program);
   // pytest gets the plugin that marks each test's boundaries (test-plugin.ts).
   const run = withTestPlugin(o.program, o.env ?? process.env, o.repeatTests ?? 1);
   const env = run.env;
   const interpreter = probeInterpreter(o.python ?? 'python3');
-  const launcher = ensureLauncher(interpreter, env);
+  const launcher = ensureLauncher(interpreter, env, o.native === true);
   o.onLauncher?.(interpreter, launcher);
 
   for (const p of [files.trace, files.stats, files.final]) mkdirSync(dirname(p), { recursive: true });
@@ -129,15 +149,22 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   // Set once the trace file is ours (created, or replaced with --force):
   // only then may a failure remove it.
   let ours = false;
+  // With --native the launcher writes beside the trace; its frames are
+  // resolved into the trace after the run (native-trace.ts).
+  const rawPath = o.native ? `${files.trace}.native-raw` : null;
   const removeAll = () => {
     for (const p of [...(ours ? [files.trace] : []), files.stats, files.final]) rmSync(p, { force: true });
+    if (rawPath) rmSync(rawPath, { force: true });
   };
 
   let traceFd: number | null = null;
   try {
     traceFd = openSync(files.trace, o.force ? 'w' : 'wx');
     ours = true;
-    if (files.gzip) {
+    if (rawPath) {
+      closeSync(traceFd);
+      traceFd = openSync(rawPath, 'w');
+    } else if (files.gzip) {
       // The compressor writes it, by name.
       closeSync(traceFd);
       traceFd = null;
@@ -150,6 +177,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       '--frames', String(o.frames),
       '--parent-pid', String(process.pid),
       ...(o.raw ? ['--raw'] : []),
+      ...(o.native ? ['--native', '--native-frames', String(nf)] : []),
       '--',
       interpreter.executable,
       ...run.program,
@@ -164,7 +192,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
     }
     const stopForwarding = forwardTermination(child);
     try {
-      const compressing = files.gzip
+      const compressing = files.gzip && !rawPath
         ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
         : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
@@ -185,7 +213,11 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       if (status?.writeError) {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${status.writeError}; nothing was kept`);
       }
-      return finish(interpreter, launcher, files, code, signal, status);
+      const native = rawPath
+        ? await finishNativeTrace(rawPath, files.trace, { flags: 'w', ...(files.gzip ? { gzipLevel: GZIP_LEVEL } : {}) })
+        : undefined;
+      if (rawPath) rmSync(rawPath, { force: true });
+      return { ...finish(interpreter, launcher, files, code, signal, status), ...(native ? { native } : {}) };
     } finally {
       stopForwarding();
     }

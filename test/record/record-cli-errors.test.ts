@@ -41,6 +41,13 @@ describe('memreplay record: bad usage', () => {
     oneLineError(memreplay(['record', '--frames', '300', '-o', join(dir, 't.csv'), '--', 'x.py']), /--frames "300": expected/);
   });
 
+  it('rejects --native-frames outside 1-128, and without --native', () => {
+    const dir = tempDir();
+    oneLineError(memreplay(['record', '--native', '--native-frames', '0', '-o', join(dir, 't.csv'), '--', 'x.py']), /--native-frames "0": expected a whole number from 1 to 128$/m);
+    oneLineError(memreplay(['record', '--native', '--native-frames', 'many', '-o', join(dir, 't.csv'), '--', 'x.py']), /--native-frames "many": expected/);
+    oneLineError(memreplay(['record', '--native-frames', '8', '-o', join(dir, 't.csv'), '--', 'x.py']), /--native-frames needs --native/);
+  });
+
   it('does not overwrite an existing trace or statistics file without --force', () => {
     const dir = tempDir();
     for (const existing of ['t.csv', 't.csv.stats.txt', 't.csv.final.stats.txt']) {
