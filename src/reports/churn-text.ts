@@ -36,10 +36,16 @@ export function durationText(ns: number): string {
   return `${Math.round(ns)} ns`;
 }
 
-/** `17-32 B (class 1, 32-byte blocks)` or `513 B-1 KiB (C library)`. */
+/** A bucket bound: `1 KiB`, `2 MiB` for the powers of two that end C-library buckets, else `1,025 B`. */
+function boundText(n: number): string {
+  for (const [scale, unit] of [[2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']] as const) if (n >= scale && n % scale === 0) return `${thousands(n / scale)} ${unit}`;
+  return `${thousands(n)} B`;
+}
+
+/** `17-32 B (class 1, 32-byte blocks)`, `0 B (C library)` or `513 B-1 KiB (C library)`. */
 export function sizeBucketText(b: SizeBucket): string {
-  const range = b.minSize === b.maxSize ? bytes(b.minSize) : `${thousands(b.minSize)}-${b.maxSize < 1024 ? `${thousands(b.maxSize)} B` : bytes(b.maxSize)}`;
-  return b.sizeClass === null ? `${range} (C library)` : `${range} (class ${b.sizeClass}, ${b.blockSize}-byte blocks)`;
+  if (b.sizeClass !== null) return `${thousands(b.minSize)}-${thousands(b.maxSize)} B (class ${b.sizeClass}, ${b.blockSize}-byte blocks)`;
+  return `${b.minSize === b.maxSize ? boundText(b.minSize) : `${boundText(b.minSize)}-${boundText(b.maxSize)}`} (C library)`;
 }
 
 export function churnLines(c: ChurnResult, width?: number): string[] {

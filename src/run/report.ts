@@ -6,7 +6,8 @@
 //    everything at shutdown, after it) or the `at` mark, else the end
 //    (`atEnd`: the end). The analyze figures, size-class occupancy, arena
 //    map and pinning are captured there on the way (judged-instant.ts), the
-//    leaks result too (growth sampled on the way, as `memreplay leaks` does).
+//    leaks result too (growth sampled on the way, as `memreplay leaks` does);
+//    allocation churn by site is counted on the way (churn.ts).
 // 2. A second replay up to the last high-water instant (bytes, pools, arenas,
 //    footprint) for what was live at each, and the arena map and pinning at
 //    the arena peak; and, where the trace's marks crowd together, a fine
@@ -63,6 +64,8 @@ import { whatIfReplay } from './what-if-replay.js';
 import { WalkScratch } from '../analyzers/walk-scratch.js';
 import { callTreeOf, flattenCallTree, type CallTreeLimits, type FlatCallTree } from '../analyzers/call-tree.js';
 import { liveStacksOf, STACK_WEIGHTS, type StackWeight } from '../analyzers/live-stacks.js';
+import { ChurnAnalysis } from '../analyzers/churn.js';
+import { DEFAULT_CHURN_OPTIONS } from '../options/churn-options.js';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);
@@ -104,6 +107,7 @@ export const DEFAULT_REPORT_OPTIONS: ReportOptions = {
   growth: DEFAULT_GROWTH_OPTIONS,
   whatIf: [],
   limits: DEFAULT_REPORT_LIMITS,
+  churn: DEFAULT_CHURN_OPTIONS,
 };
 
 export async function buildReport(path: string, given: Given<ReportOptions> = {}): Promise<ReportData> {
@@ -196,6 +200,7 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
     whatIf,
     limits,
     flame,
+    churn: first.churn,
   };
 }
 
@@ -246,7 +251,8 @@ async function firstPass(
       ownWhatIf: ownWhatIf(r.geometry.version) ? whatIfJudgedOf(r) : null,
     };
   });
-  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged] });
+  const churn = new ChurnAnalysis(ctx, grouping, options.churn, limits.top);
+  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged, churn] });
   const r = replayed.replayer;
   const judgedAt = judged.valueAt(r);
   const { value } = judgedAt;
@@ -264,5 +270,6 @@ async function firstPass(
     pinningJudged: value.pinning,
     leaks: leaksResultOf(leaks, r, at, ctx.fileName),
     ownWhatIf: value.ownWhatIf === null ? null : whatIfOfReplay(r, peak, { value: value.ownWhatIf, at: judgedAt.at }),
+    churn: churn.result(r),
   };
 }
