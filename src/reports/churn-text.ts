@@ -42,6 +42,12 @@ function boundText(n: number): string {
   return `${thousands(n)} B`;
 }
 
+/** A bucket in a few characters, for a chart's axis: `32 B` (the block size a class rounds to), `513 B-1 KiB` (C library). */
+export function sizeBucketShort(b: SizeBucket): string {
+  if (b.sizeClass !== null) return `${b.blockSize} B`;
+  return b.minSize === b.maxSize ? boundText(b.minSize) : `${boundText(b.minSize)}-${boundText(b.maxSize)}`;
+}
+
 /** `17-32 B (class 1, 32-byte blocks)`, `0 B (C library)` or `513 B-1 KiB (C library)`. */
 export function sizeBucketText(b: SizeBucket): string {
   if (b.sizeClass !== null) return `${thousands(b.minSize)}-${thousands(b.maxSize)} B (class ${b.sizeClass}, ${b.blockSize}-byte blocks)`;

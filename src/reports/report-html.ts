@@ -13,6 +13,7 @@ import { anomaliesSection } from './html/sections/anomalies-section.js';
 import { fragmentationSection } from './html/sections/fragmentation-section.js';
 import { flameSection } from './html/sections/flame-section.js';
 import { churnSection } from './html/sections/churn-section.js';
+import { siteHistorySection } from './html/sections/site-history-section.js';
 import { highWaterSection } from './html/sections/high-water-section.js';
 import { leaksSection } from './html/sections/leaks-section.js';
 import { arenaMapSection, sizeClassSection } from './html/sections/occupancy-section.js';
@@ -24,6 +25,7 @@ import { whatIfSection } from './html/sections/what-if-section.js';
 export const REPORT_SECTIONS: readonly ReportSection[] = [
   summarySection,
   timelineSection,
+  siteHistorySection,
   highWaterSection,
   flameSection,
   churnSection,

@@ -4,14 +4,14 @@
 // for most stand out, and which block size each ends in.
 
 import type { ChurnResult } from '../../analyzers/churn.js';
-import { sizeBucketText } from '../churn-text.js';
+import { sizeBucketShort } from '../churn-text.js';
 import { COUNT_LABEL, FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';
 import type { ChartSpec } from './render-chart.js';
 
 export function churnSizeChart(name: string, title: string, churn: ChurnResult): ChartSpec {
   const values = churn.sizes.map((b, i) => ({
     order: i,
-    bucket: sizeBucketText(b),
+    bucket: sizeBucketShort(b),
     served: b.sizeClass === null ? 'C library' : 'pymalloc',
     allocations: b.allocations,
   }));
@@ -24,7 +24,7 @@ export function churnSizeChart(name: string, title: string, churn: ChurnResult):
       data: { values },
       mark: { type: 'bar' },
       encoding: {
-        x: { field: 'bucket', type: 'ordinal', title: 'requested size (size class it rounds to)', sort: { field: 'order' }, axis: { labelAngle: -40, labelLimit: 200 } },
+        x: { field: 'bucket', type: 'ordinal', title: 'pymalloc: the block size requests round to; C library: the requested size', sort: { field: 'order' }, axis: { labelAngle: -45, labelLimit: 120 } },
         y: { field: 'allocations', type: 'quantitative', title: 'allocations', axis: { labelExpr: COUNT_LABEL } },
         color: { field: 'served', type: 'nominal', title: null, scale: { domain: ['pymalloc', 'C library'], range: ['#2f6db5', '#f2a541'] } },
       },

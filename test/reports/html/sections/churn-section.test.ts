@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ReportData } from '../../../../src/analyzers/report-data.js';
-import { churnLines, churnWindowText, durationText, sizeBucketText } from '../../../../src/reports/churn-text.js';
+import { churnLines, churnWindowText, durationText, sizeBucketShort, sizeBucketText } from '../../../../src/reports/churn-text.js';
 import { churnSection } from '../../../../src/reports/html/sections/churn-section.js';
 import { churnSection as churnMarkdown } from '../../../../src/reports/markdown/churn-section.js';
 import { renderHtmlReport } from '../../../../src/reports/report-html.js';
@@ -24,7 +24,7 @@ describe('the churn section', () => {
     rows.forEach((row, i) => expect(row).toContain(`<td class="num">${churn.sites[i]!.allocations.toLocaleString('en-US')}</td>`));
     expect(section).toContain(`${churn.totals.allocations.toLocaleString('en-US')} allocations`);
     const spec = charts.find((c) => c.name === 'churn-sizes')!.spec as unknown as { data: { values: { bucket: string; allocations: number }[] } };
-    expect(spec.data.values.map((v) => [v.bucket, v.allocations])).toEqual(churn.sizes.map((b) => [sizeBucketText(b), b.allocations]));
+    expect(spec.data.values.map((v) => [v.bucket, v.allocations])).toEqual(churn.sizes.map((b) => [sizeBucketShort(b), b.allocations]));
     expect(section).toContain('data-chart="churn-sizes"');
   });
 
@@ -54,6 +54,7 @@ describe('the churn section', () => {
     expect(churnWindowText({ ...churn, window: { from: null, to: 'stop', firstEvent: 1, lastEvent: 90 } })).toBe('from the start to mark "stop" (event 90)');
     expect([durationText(999), durationText(1500), durationText(2_500_000), durationText(3e9)]).toEqual(['999 ns', '1.5 µs', '2.5 ms', '3 s']);
     expect(churn.sizes.map(sizeBucketText)).toEqual(['33-48 B (class 2, 48-byte blocks)', '497-512 B (class 31, 512-byte blocks)', '513 B-1 KiB (C library)']);
+    expect(churn.sizes.map(sizeBucketShort)).toEqual(['48 B', '512 B', '513 B-1 KiB']);
     const lines = churnLines(churn);
     expect(lines[0]).toMatch(/^allocation churn, the whole run: [0-9,]+ allocations, /);
     expect(lines).toContain(`  temporary: ${churn.temporaryRule}`);
