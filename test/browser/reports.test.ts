@@ -156,6 +156,9 @@ describe('reports in a browser', () => {
       for (const [name, drawn] of Object.entries(page.charts)) expect(drawn, `${file}: ${name}`).toBeGreaterThan(0);
       expect(specs).toEqual(expect.arrayContaining(['timeline', 'arena-map-peak', 'arena-split', 'what-if', 'size-classes-peak']));
       expect(page.text).toContain('High-water marks');
+      // The views of allocation churn and per-site history, drawn as every chart is.
+      expect(specs).toEqual(expect.arrayContaining(['churn-sizes', 'site-history']));
+      expect(page.text).toContain('Allocation churn');
       for (const [name, pairs] of Object.entries(page.overlaps)) expect(pairs, `${file}: ${name}: texts drawn over each other`).toEqual([]);
     }
   });

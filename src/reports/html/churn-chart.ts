@@ -24,7 +24,7 @@ export function churnSizeChart(name: string, title: string, churn: ChurnResult):
       data: { values },
       mark: { type: 'bar' },
       encoding: {
-        x: { field: 'bucket', type: 'ordinal', title: 'pymalloc: the block size requests round to; C library: the requested size', sort: { field: 'order' }, axis: { labelAngle: -45, labelLimit: 120 } },
+        x: { field: 'bucket', type: 'ordinal', title: 'pymalloc: the block size requests round to; C library: the requested size', sort: { field: 'order' }, axis: { labelAngle: -90, labelLimit: 120, labelOverlap: 'greedy', labelBaseline: 'middle' } },
         y: { field: 'allocations', type: 'quantitative', title: 'allocations', axis: { labelExpr: COUNT_LABEL } },
         color: { field: 'served', type: 'nominal', title: null, scale: { domain: ['pymalloc', 'C library'], range: ['#2f6db5', '#f2a541'] } },
       },
