@@ -351,6 +351,19 @@ export interface ReportData {
   readonly flame?: ReportFlame | null;
   /** Allocation churn by site over the whole run or the `churn` window (churn.ts), taken on the first replay. Optional: reports built before it have none. */
   readonly churn?: ChurnResult;
+  /**
+   * The live blocks of the steady-state leak sites the leak section lists, by
+   * full stack, at the report's instant `at`, as call trees pruned as `flame`'s;
+   * null when there is none. Optional: reports built before it have none.
+   */
+  readonly leakFlame?: ReportLeakFlame | null;
+}
+
+/** The leak sites' flame graphs: where, how many sites, and one pruned call tree per weight. */
+export interface ReportLeakFlame extends TraceInstant {
+  /** Steady-state leak sites whose blocks the trees hold (those the leak section lists). */
+  readonly leakSites: number;
+  readonly trees: Readonly<Record<StackWeight, FlatCallTree>>;
 }
 
 /** The flame graphs' data: where, and one pruned call tree per weight. */

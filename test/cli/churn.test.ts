@@ -47,4 +47,23 @@ describe('allocation churn', () => {
     expect(memreplay(['report', '-o', join(dir, 'html'), '-q', TRACE]).code).toBe(0);
     expect(readFileSync(join(dir, 'html', 'churn-3.11.html'), 'utf8')).toContain('<section id="churn">');
   });
+
+  it("report: the leak sites' flame graphs hold exactly the live bytes of the steady-state leak sites the leak section lists", () => {
+    const dir = tempDir();
+    const leak = join(ROOT, 'traces', 'leak-3.11.csv.gz');
+    expect(memreplay(['report', '--format', 'json', '-o', dir, leak]).code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'leak-3.11.json'), 'utf8'));
+    const leaking = report.leaks.sites.filter((s: { growth: { class: string } }) => s.growth.class === 'steady_leak');
+    expect(leaking.length).toBeGreaterThan(0);
+    expect(report.leakFlame.leakSites).toBe(leaking.length);
+    const root = report.leakFlame.trees.requested.nodes[0];
+    expect(root.requestedBytes).toBe(leaking.reduce((n: number, s: { requestedBytes: number }) => n + s.requestedBytes, 0));
+    expect(root.blocks).toBe(leaking.reduce((n: number, s: { blocks: number }) => n + s.blocks, 0));
+    expect(report.leakFlame.event).toBe(report.at.event);
+    const md = join(dir, 'md');
+    expect(memreplay(['report', '--format', 'md', '-o', md, leak]).code).toBe(0);
+    const text = readFileSync(join(md, 'leak-3.11.md'), 'utf8');
+    expect(text).toMatch(/^## Flame graph \(as a call tree\)$/m);
+    expect(text).toMatch(/^### The steady-state leak sites$/m);
+  });
 });
