@@ -124,6 +124,9 @@ export class ChurnAnalysis implements ReplayObserver {
   private open: boolean;
   private opened = false;
   private closed = false;
+  /** The size class siteOf found for the block at hand (-1: the C library), and the function handing it to SiteTable: made once, not per event. */
+  private cls = -1;
+  private readonly classOfBlock = (): number => this.cls;
   /** Allocations before this event are outside the window. */
   private firstEvent = 1;
   private lastEvent = 0;
@@ -160,7 +163,7 @@ export class ChurnAnalysis implements ReplayObserver {
     const o = site * FIELDS;
     f[o + ALLOCS]!++;
     f[o + BYTES]! += b.size;
-    const cls = b.domain === DOMAIN_RAW ? -1 : sizeClassOf(this.geometry!, b.size);
+    const cls = this.cls;
     if (cls >= 0) {
       this.classAllocs[cls]!++;
       this.classBytes[cls]! += b.size;
@@ -201,7 +204,8 @@ export class ChurnAnalysis implements ReplayObserver {
     }
     // A block without a stack is named by its domain and size class, as every site of it is.
     const cls = domain === DOMAIN_RAW ? -1 : sizeClassOf(this.geometry!, size);
-    const site = table.siteOf(stack, domain, cls < 0 ? NOT_PYMALLOC : 0, () => cls);
+    this.cls = cls;
+    const site = table.siteOf(stack, domain, cls < 0 ? NOT_PYMALLOC : 0, this.classOfBlock);
     if ((site + 1) * FIELDS > this.figures.length) {
       const grown = new Float64Array(Math.max(this.figures.length * 2, (site + 1) * FIELDS));
       grown.set(this.figures);
