@@ -14,6 +14,7 @@ export interface LiveStacksArgs extends TraceArgs {
   atEvent?: string;
   atEnd?: boolean;
   leaks?: boolean;
+  total?: boolean;
   weight: string;
 }
 
@@ -28,6 +29,11 @@ export function withLiveStacksOptions<T>(y: Argv<T>): Argv<T & LiveStacksArgs> {
       type: 'boolean',
       describe: "only the blocks of the sites `memreplay leaks` calls steady-state leaks, at its instant (the stats mark when the trace has one, else the end; --at, --at-end)",
     })
+    .option('total', {
+      type: 'boolean',
+      describe: 'every block allocated up to the instant, freed or not, instead of the live ones (default instant: the end of the trace): who allocates most in total',
+    })
+    .conflicts('total', 'leaks')
     .option('weight', {
       type: 'string',
       choices: [...STACK_WEIGHTS],
@@ -47,6 +53,11 @@ export function stacksInstantOf(args: LiveStacksArgs): StacksInstant {
 /** The driver's options: the trace options, the instant, and whether only the leak sites' blocks count (--leaks). */
 export function stacksOptionsOf(args: LiveStacksArgs): StacksOptions {
   const common = { trace: traceOptionsOf(args) };
+  if (args.total === true) {
+    const instant = stacksInstantOf(args);
+    // Totals only grow: their "peak" is the end.
+    return { ...common, total: true, instant: instant.kind === 'footprint-peak' || instant.kind === 'judged' ? { kind: 'end' } : instant };
+  }
   if (args.leaks !== true) return { ...common, instant: stacksInstantOf(args) };
   const instant = args.at !== undefined ? { kind: 'mark' as const, label: args.at } : args.atEnd === true ? { kind: 'end' as const } : { kind: 'judged' as const };
   return { ...common, leaksOnly: true, instant };

@@ -12,6 +12,7 @@ import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { stdoutWidth } from '../output-width.js';
+import { churnOptionsOf, withChurnOptions, type ChurnArgs } from '../churn-options.js';
 import { instantOptionsOf, withAtEndOption, type AtEndArgs } from '../at-end-option.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { reportWrote } from '../quiet-option.js';
@@ -19,7 +20,7 @@ import { runCommand, writeStdout } from '../run-command.js';
 import { siteOptionsOf, withSiteOptions, withTopOption, type SiteArgs, type TopArgs } from '../site-options.js';
 import { traceOptionsOf, withTraceOptions, type TraceArgs } from '../trace-options.js';
 
-interface AnalyzeArgs extends TraceArgs, BatchArgs, SiteArgs, TopArgs, AtEndArgs {
+interface AnalyzeArgs extends TraceArgs, BatchArgs, SiteArgs, TopArgs, AtEndArgs, ChurnArgs {
   traces: string[];
   json: boolean;
   output?: string;
@@ -30,7 +31,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <traces..>',
   describe: 'replay traces and summarise events, anomalies, high-water marks, live blocks and fragmentation',
   builder: (y: Argv) =>
-    withTopOption(withAtEndOption(withBatchOptions(withSiteOptions(withTraceOptions(y))), 'judge the live blocks and fragmentation'), 'live-block groups to list per trace')
+    withChurnOptions(withTopOption(withAtEndOption(withBatchOptions(withSiteOptions(withTraceOptions(y))), 'judge the live blocks and fragmentation'), 'live-block groups to list per trace'))
       .positional('traces', {
         type: 'string',
         array: true,
@@ -42,7 +43,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the --output file if it exists' }) as unknown as Argv<AnalyzeArgs>,
   handler: (args: ArgumentsCamelCase<AnalyzeArgs>) =>
     runCommand(async () => {
-      const options: AnalyzeTaskOptions = { trace: traceOptionsOf(args), sites: siteOptionsOf(args), instant: instantOptionsOf(args) };
+      const options: AnalyzeTaskOptions = { trace: traceOptionsOf(args), sites: siteOptionsOf(args), instant: instantOptionsOf(args), churn: churnOptionsOf(args) };
       const { inputs, results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options, (inputs) =>
         refuseInputsAsOutputs([args.output], inputs),
       );

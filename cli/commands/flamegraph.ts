@@ -67,7 +67,13 @@ export const flamegraphCommand: CommandModule<object, FlamegraphArgs> = {
       if (args.output !== undefined) {
         const colourBy = args.colourBy as ColourBy;
         const tree = callTreeOf(result.live, weight, { ...DEFAULT_CALL_TREE_LIMITS, maxFrames });
-        writeReportFile(args.output, flameGraphSvg(tree, { title: heading, subtitle: flameSubtitle(tree, colourBy), colourBy, warnings }), { force: args.force, inputs });
+        writeReportFile(args.output, flameGraphSvg(tree, {
+            title: heading,
+            subtitle: flameSubtitle(tree, colourBy),
+            colourBy,
+            warnings,
+            ...(result.measure === 'allocated' ? { rootName: 'every block allocated, freed or not' } : {}),
+          }), { force: args.force, inputs });
         written.push(args.output);
       }
       if (args.folded !== undefined) {

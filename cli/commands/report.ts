@@ -17,6 +17,7 @@ import { planReportDirectory, REPORT_INDEX, reportIndexFiles } from '../../src/r
 import { runTraceTasks } from '../../src/run/trace-batch.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { instantOptionsOf, withAtEndOption } from '../at-end-option.js';
+import { churnOptionsOf, withChurnOptions, type ChurnArgs } from '../churn-options.js';
 import { siteGroupingOf } from '../site-options.js';
 import { traceFormatOption, withLenientOption, withTraceFormatOption } from '../trace-options.js';
 import { growthOptionsOf, suppressionsOf, withGrowthOptions, type GrowthArgs } from '../leak-options.js';
@@ -24,7 +25,7 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.j
 
 export const DEFAULT_REPORT_DIR = 'reports';
 
-interface ReportArgs extends BatchArgs, GrowthArgs {
+interface ReportArgs extends BatchArgs, GrowthArgs, ChurnArgs {
   traces: string[];
   output: string;
   format: ReportFormat;
@@ -40,7 +41,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <traces..>',
   describe: 'write a report per trace (HTML with charts, Markdown or JSON) and, for several traces, an index comparing them',
   builder: (y: Argv) =>
-    withLenientOption(withTraceFormatOption(withAtEndOption(withGrowthOptions(withBatchOptions(y)), 'every section judges the state'), false))
+    withChurnOptions(withLenientOption(withTraceFormatOption(withAtEndOption(withGrowthOptions(withBatchOptions(y)), 'every section judges the state'), false)))
       .positional('traces', {
         type: 'string',
         array: true,
@@ -81,6 +82,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
           sites: siteGroupingOf(args),
           instant: instantOptionsOf(args),
           growth: growthOptionsOf(args, suppressions),
+          churn: churnOptionsOf(args),
           whatIf: versions.length > 1 ? versions : [],
         },
         format,

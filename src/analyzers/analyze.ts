@@ -33,6 +33,8 @@ import { DEFAULT_SITE_GROUPING, type SiteGroupingOptions } from './site-table.js
 import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { DEFAULT_SITE_OPTIONS, type SiteOptions } from '../options/site-options.js';
 import { DEFAULT_INSTANT, type InstantOptions } from '../options/instant-options.js';
+import { DEFAULT_CHURN_OPTIONS, type ChurnOptions } from '../options/churn-options.js';
+import type { ChurnResult } from './churn.js';
 
 export interface CallCounts {
   readonly obj: number;
@@ -109,6 +111,8 @@ export interface AnalyzeResult {
     /** At the instant the arena count first reached its peak; null when no arena was used. */
     readonly arenaPeak: (FragmentationSummary & { event: number; ts: number | null; mark: string | null; line: number }) | null;
   };
+  /** Allocation churn by site over the whole run or the --churn-from/--churn-to window (churn.ts); `analyze` sets it, other commands' analyses may not. */
+  readonly churn?: ChurnResult;
 }
 
 export interface InterpreterAt {
@@ -140,9 +144,11 @@ export interface AnalyzeOptions {
   readonly trace: TraceOptions;
   readonly sites: SiteOptions;
   readonly instant: InstantOptions;
+  /** The window allocation churn is counted over. */
+  readonly churn: ChurnOptions;
 }
 
-export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = { trace: DEFAULT_TRACE_OPTIONS, sites: DEFAULT_SITE_OPTIONS, instant: DEFAULT_INSTANT };
+export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = { trace: DEFAULT_TRACE_OPTIONS, sites: DEFAULT_SITE_OPTIONS, instant: DEFAULT_INSTANT, churn: DEFAULT_CHURN_OPTIONS };
 
 /** The observer that takes analyze's judged state at the mark labelled `label` (null: at the end). */
 export function judgedStateCapture(ctx: ImportContext, top: number, sites: SiteGroupingOptions, label: string | null): CaptureAtMark<JudgedState> {

@@ -99,6 +99,8 @@ export interface LiveStacksAt {
   readonly footprintBytes: number | null;
   /** Only the blocks of steady-state leak sites: how many such sites there were (null: every live block). */
   readonly leakSites: number | null;
+  /** What `live` counts: the blocks live at the instant, or every block allocated up to it (--total; allocated-stacks.ts). Absent: live. */
+  readonly measure?: 'live' | 'allocated';
   /** Whether the trace holds the whole run and the replay followed it: every picture of these figures says when not. */
   readonly completeness: Completeness;
   readonly exactness: Exactness;

@@ -12,6 +12,8 @@
 
 import type { FlatCallTree } from './call-tree.js';
 import type { StackWeight } from './live-stacks.js';
+import type { ChurnResult } from './churn.js';
+import type { ChurnOptions } from '../options/churn-options.js';
 import type { AnalyzeResult } from './analyze.js';
 import type { JudgedInstant } from './judged-instant.js';
 import type { FragmentationSummary } from './fragmentation.js';
@@ -347,6 +349,21 @@ export interface ReportData {
    * have none.
    */
   readonly flame?: ReportFlame | null;
+  /** Allocation churn by site over the whole run or the `churn` window (churn.ts), taken on the first replay. Optional: reports built before it have none. */
+  readonly churn?: ChurnResult;
+  /**
+   * The live blocks of the steady-state leak sites the leak section lists, by
+   * full stack, at the report's instant `at`, as call trees pruned as `flame`'s;
+   * null when there is none. Optional: reports built before it have none.
+   */
+  readonly leakFlame?: ReportLeakFlame | null;
+}
+
+/** The leak sites' flame graphs: where, how many sites, and one pruned call tree per weight. */
+export interface ReportLeakFlame extends TraceInstant {
+  /** Steady-state leak sites whose blocks the trees hold (those the leak section lists). */
+  readonly leakSites: number;
+  readonly trees: Readonly<Record<StackWeight, FlatCallTree>>;
 }
 
 /** The flame graphs' data: where, and one pruned call tree per weight. */
@@ -371,4 +388,6 @@ export interface ReportOptions {
   /** Versions to replay the trace under for the what-if comparison (`--python 3.8,3.11,3.13`); none: no comparison. */
   readonly whatIf: readonly PythonVersion[];
   readonly limits: ReportLimits;
+  /** The window the churn section counts over (--churn-from, --churn-to). */
+  readonly churn: ChurnOptions;
 }

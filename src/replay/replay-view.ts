@@ -93,6 +93,21 @@ export type LiveBlockVisitBrief = (pool: number, size: number, stack: number, do
 /** A live block as LiveBlockVisitBrief, with its allocating event and that event's timestamp (NaN: none). */
 export type LiveBlockVisit = (pool: number, size: number, stack: number, domain: number, event: number, ts: number, model: PymallocView) => void;
 
+/**
+ * The block an onBlockAllocated / onBlockFreed hook is about (one record the
+ * replayer rewrites in place: read it in the hook, do not keep it).
+ */
+export interface ChangedBlock {
+  /** Requested bytes. */
+  readonly size: number;
+  /** Stack id (-1: none). */
+  readonly stack: number;
+  readonly domain: number;
+  /** The event that allocated it and that event's timestamp (NaN: none); for an allocation, the current event. */
+  readonly allocEvent: number;
+  readonly allocTs: number;
+}
+
 export interface ReplayView extends ReplayPosition {
   /**
    * The geometry of the version replayed. Observers and results run once
@@ -140,6 +155,8 @@ export interface ReplayView extends ReplayPosition {
   forEachLiveBlockBrief(visit: LiveBlockVisitBrief): void;
   /** An address key as the trace writes it (hex). */
   formatAddress(key: number): string;
+  /** The block of the onBlockAllocated / onBlockFreed hook being called. */
+  readonly changedBlock: ChangedBlock;
 }
 
 /** An analyzer that follows the replay as it goes; every hook receives the replay as a ReplayView. */
@@ -153,4 +170,18 @@ export interface ReplayObserver {
    * over time; keep it cheap and allocation-free: it runs millions of times.
    */
   onEvent?(replay: ReplayView, op: number): void;
+  /**
+   * A block went live (alloc, calloc, realloc(NULL), a realloc that moved
+   * its block or of an untracked one): `replay.changedBlock` is it. A
+   * realloc whose new address is its old one (the trace says the block
+   * stayed) is no new block: no hook, neither this nor onBlockFreed.
+   * Called before onEvent; keep it allocation-free, as onEvent.
+   */
+  onBlockAllocated?(replay: ReplayView): void;
+  /**
+   * A live block ended (free, a realloc that moved it, a missing free found
+   * when its address was handed out again): `replay.changedBlock` is it,
+   * with the event that allocated it.
+   */
+  onBlockFreed?(replay: ReplayView): void;
 }

@@ -52,6 +52,17 @@ const FOUND_HASH = 2;
 
 /** An observer that has onEvent (the replayer keeps these apart). */
 type EventObserver = ReplayObserver & Required<Pick<ReplayObserver, 'onEvent'>>;
+/** An observer of blocks going live or ending (kept apart too). */
+type BlockObserver = ReplayObserver & Pick<ReplayObserver, 'onBlockAllocated' | 'onBlockFreed'>;
+
+/** ChangedBlock as the replayer writes it. */
+interface BlockRecord {
+  size: number;
+  stack: number;
+  domain: number;
+  allocEvent: number;
+  allocTs: number;
+}
 
 /** Thrown from inside the replay to stop it at the requested instant. */
 export class ReplayStop extends Error {
@@ -136,6 +147,12 @@ export class Replayer implements TraceSink, ReplayView {
   private readonly observers: ReplayObserver[];
   /** Observers with onEvent, apart so that a replay without them pays one length check per event. */
   private readonly eventObservers: EventObserver[];
+  /** Observers with onBlockAllocated or onBlockFreed: a replay without them pays one length check per block. */
+  private readonly blockObservers: BlockObserver[];
+  /** The block those hooks are about, rewritten in place (no object per event). */
+  readonly changedBlock: BlockRecord = { size: 0, stack: -1, domain: 0, allocEvent: 0, allocTs: NaN };
+  /** True while a block resized in place is stored again under its own address (reallocInPlace). */
+  private blockHooksMuted = false;
   private readonly useArenaRecords: boolean;
   /** options.stopAtEvent, or Infinity: one compare per event. */
   private readonly stopAtEvent: number;
@@ -146,6 +163,7 @@ export class Replayer implements TraceSink, ReplayView {
   ) {
     this.observers = options.observers ?? [];
     this.eventObservers = this.observers.filter((o): o is EventObserver => o.onEvent !== undefined);
+    this.blockObservers = this.observers.filter((o) => o.onBlockAllocated !== undefined || o.onBlockFreed !== undefined);
     this.useArenaRecords = options.ignoreArenaRecords !== true;
     this.stopAtEvent = options.stopAtEvent ?? Infinity;
     this.addressCheck = new AddressCheck((key) => addresses.format(key));
@@ -369,6 +387,7 @@ export class Replayer implements TraceSink, ReplayView {
 
   /** Free the block `lookup` found, in the model or the system account. */
   private releaseFound(): void {
+    if (this.blockObservers.length !== 0) this.notifyFreedFound();
     if (this.foundKind === FOUND_POOL) {
       const k = this.foundIndex;
       // The store first: the model's free may release the arena, and with it
@@ -418,6 +437,7 @@ export class Replayer implements TraceSink, ReplayView {
     if (this.live.liveInArenas > 0) this.missingFreeInHash(b.addr[i]!);
     this.currentPool.store(this.currentModel.lastBlock, n, stack, domain);
     this.liveRequestedBytes += n;
+    if (this.blockObservers.length !== 0) this.notifyAllocated(n, stack, domain);
   }
 
   /** A new live block at trace `address`; a block still live there is a missing free. */
@@ -435,6 +455,7 @@ export class Replayer implements TraceSink, ReplayView {
       return;
     }
     this.liveRequestedBytes += n;
+    if (this.blockObservers.length !== 0) this.notifyAllocated(n, stack, domain);
   }
 
   /** A new live block in the hash, at a trace address the caller made sure holds no live block. */
@@ -443,6 +464,7 @@ export class Replayer implements TraceSink, ReplayView {
     this.live.insert(address, this.live.find(address), modelAddr, pool, n, stack, domain, this.events, this.lastTs, inArena);
     if (pool === NOT_PYMALLOC) this.system.add(n, domain !== DOMAIN_RAW);
     this.liveRequestedBytes += n;
+    if (this.blockObservers.length !== 0) this.notifyAllocated(n, stack, domain);
   }
 
   private missingFreeInHash(address: number): void {
@@ -469,6 +491,7 @@ export class Replayer implements TraceSink, ReplayView {
       this.addressCheck.predicted++;
       this.currentPool.store(model.lastBlock, n, stack, domain);
       this.liveRequestedBytes += n;
+      if (this.blockObservers.length !== 0) this.notifyAllocated(n, stack, domain);
       return;
     }
     // A block still live at this address was never freed: free it first, so
@@ -560,10 +583,16 @@ export class Replayer implements TraceSink, ReplayView {
     }
     // Keep the model's block; re-key it under the trace's new address.
     const pool = this.foundKind === FOUND_POOL ? this.foundPool : this.live.pool(this.foundIndex);
+    // The trace kept the address: the same block, resized (no end, no new
+    // block for the block hooks), wherever the replay keeps its record.
+    const moved = address !== b.oldAddr[i];
+    if (moved && this.blockObservers.length !== 0) this.notifyFreedFound();
     if (this.foundKind === FOUND_POOL) this.currentPool.markFreed(this.foundIndex);
     else this.live.markFreed(this.foundIndex);
     this.liveRequestedBytes -= oldSize;
+    this.blockHooksMuted = !moved;
     this.store(address, oldModel, pool, n, domain, stack);
+    this.blockHooksMuted = false;
   }
 
   private free(b: EventBatch, i: number): void {
@@ -591,6 +620,41 @@ export class Replayer implements TraceSink, ReplayView {
       () => this.addresses.format(address),
       `freed with size ${size}, allocated with ${allocated}`,
     );
+  }
+
+  /** onBlockAllocated for a block of the current event, stored just now. */
+  private notifyAllocated(n: number, stack: number, domain: number): void {
+    if (this.blockHooksMuted) return;
+    const b = this.changedBlock;
+    b.size = n;
+    b.stack = stack;
+    b.domain = domain;
+    b.allocEvent = this.events;
+    b.allocTs = this.lastTs;
+    for (const o of this.blockObservers) o.onBlockAllocated?.(this);
+  }
+
+  /** onBlockFreed for the block lookup found, before its record is freed. */
+  private notifyFreedFound(): void {
+    const b = this.changedBlock;
+    if (this.foundKind === FOUND_POOL) {
+      const p = this.currentPool;
+      const k = this.foundIndex;
+      b.size = p.size(k);
+      b.stack = p.stack(k);
+      b.domain = p.domain(k);
+      b.allocEvent = p.allocEvent(k);
+      b.allocTs = p.allocTs(k);
+    } else {
+      const h = this.live;
+      const slot = this.foundIndex;
+      b.size = h.size(slot);
+      b.stack = h.stack(slot);
+      b.domain = h.domain(slot);
+      b.allocEvent = h.allocEvent(slot);
+      b.allocTs = h.allocTs(slot);
+    }
+    for (const o of this.blockObservers) o.onBlockFreed?.(this);
   }
 
   private mark(label: string): void {

@@ -9,6 +9,7 @@ import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import { instantHeading } from './instant-text.js';
 import { STACKLESS_GROUPING } from './site-words.js';
 import { nameBudget, terminalSiteName } from './site-name.js';
+import { churnLines } from './churn-text.js';
 import { bytes, count, nounFor, percent, terminalSafe, thousands } from '../text/units.js';
 
 const BYTE_METRICS = new Set(['live_requested_bytes', 'block_bytes', 'system_bytes', 'footprint_bytes']);
@@ -89,6 +90,7 @@ export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions 
     out.push(`fragmentation at the arena high-water mark (event ${thousands(peak.event)}${peak.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(peak.mark, 40))}` : ''}):`);
     out.push(...fragmentationLines(peak));
   }
+  if (r.churn !== undefined) out.push('', ...churnLines(r.churn, options.width));
   return out.join('\n') + '\n';
 }
 

@@ -12,6 +12,8 @@ import type { ReportSection, SectionContext } from './html/section.js';
 import { anomaliesSection } from './html/sections/anomalies-section.js';
 import { fragmentationSection } from './html/sections/fragmentation-section.js';
 import { flameSection } from './html/sections/flame-section.js';
+import { churnSection } from './html/sections/churn-section.js';
+import { siteHistorySection } from './html/sections/site-history-section.js';
 import { highWaterSection } from './html/sections/high-water-section.js';
 import { leaksSection } from './html/sections/leaks-section.js';
 import { arenaMapSection, sizeClassSection } from './html/sections/occupancy-section.js';
@@ -23,8 +25,10 @@ import { whatIfSection } from './html/sections/what-if-section.js';
 export const REPORT_SECTIONS: readonly ReportSection[] = [
   summarySection,
   timelineSection,
+  siteHistorySection,
   highWaterSection,
   flameSection,
+  churnSection,
   sizeClassSection,
   arenaMapSection,
   pinningSection,

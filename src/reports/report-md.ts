@@ -5,6 +5,8 @@
 
 import type { ReportData } from '../analyzers/report-data.js';
 import { anomaliesSection } from './markdown/anomalies-section.js';
+import { churnSection } from './markdown/churn-section.js';
+import { flameSection } from './markdown/flame-section.js';
 import { fragmentationSection } from './markdown/fragmentation-section.js';
 import { headerSection } from './markdown/header.js';
 import { highWaterSection } from './markdown/high-water-section.js';
@@ -21,7 +23,9 @@ const SECTIONS: readonly ((d: ReportData) => readonly string[])[] = [
   highWaterSection,
   marksSection,
   fragmentationSection,
+  flameSection,
   sizeClassesSection,
+  churnSection,
   pinningSection,
   leaksSection,
   whatIfSection,

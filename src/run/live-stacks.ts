@@ -15,6 +15,7 @@ import { DEFAULT_AT_MARK } from '../options/instant-options.js';
 import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { liveStacksOf, type LiveStacksAt, type StacksInstant } from '../analyzers/live-stacks.js';
 import { fullCollection } from '../memory-guard.js';
+import { AllocatedStacks } from '../analyzers/allocated-stacks.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import type { Completeness } from '../replay/completeness.js';
 
@@ -22,6 +23,27 @@ export interface LiveStacksOptions {
   /** How the trace is read (absent: the declared defaults). */
   readonly trace?: TraceOptions;
   readonly instant: StacksInstant;
+}
+
+/** Every block allocated up to an instant by stack (`--total`): one replay, stopped at a mark or an event, or read to the end. */
+export async function allocatedStacksAt(path: string, options: { readonly trace?: TraceOptions; readonly instant: Exclude<StacksInstant, { kind: 'footprint-peak' | 'judged' }> }): Promise<LiveStacksAt> {
+  const trace = options.trace ?? DEFAULT_TRACE_OPTIONS;
+  const ctx = new ImportContext(traceDisplayName(path), trace.lenient);
+  const allocated = new AllocatedStacks(ctx.stacks);
+  const replayed = await replayTrace(path, { ...trace, ...stopOf(options.instant), context: ctx, observers: [allocated] });
+  const r = replayed.replayer;
+  return {
+    file: traceDisplayName(path),
+    python: r.geometry.version,
+    instant: options.instant.kind,
+    at: instantOf(r),
+    footprintBytes: null,
+    leakSites: null,
+    measure: 'allocated',
+    completeness: replayed.completeness,
+    exactness: exactnessOf(r),
+    live: allocated.result(),
+  };
 }
 
 export async function liveStacksAt(path: string, options: LiveStacksOptions): Promise<LiveStacksAt> {

@@ -6,7 +6,8 @@
 //    everything at shutdown, after it) or the `at` mark, else the end
 //    (`atEnd`: the end). The analyze figures, size-class occupancy, arena
 //    map and pinning are captured there on the way (judged-instant.ts), the
-//    leaks result too (growth sampled on the way, as `memreplay leaks` does).
+//    leaks result too (growth sampled on the way, as `memreplay leaks` does);
+//    allocation churn by site is counted on the way (churn.ts).
 // 2. A second replay up to the last high-water instant (bytes, pools, arenas,
 //    footprint) for what was live at each, and the arena map and pinning at
 //    the arena peak; and, where the trace's marks crowd together, a fine
@@ -31,9 +32,10 @@ import { arenaMapOf } from '../analyzers/arena-map.js';
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
 import { arenaPinning } from '../analyzers/arena-pinning.js';
 import { instantAt, instantOf } from '../analyzers/instant.js';
-import { CaptureAtMark } from '../analyzers/judged-instant.js';
+import { CaptureAtMark, type JudgedInstant } from '../analyzers/judged-instant.js';
 import { LeaksAnalysis, type LeaksResult } from '../analyzers/leaks.js';
-import { SiteTable, type SiteGroupingOptions } from '../analyzers/site-table.js';
+import { SiteTable, SUPPRESSED, type SiteGroupingOptions } from '../analyzers/site-table.js';
+import { SuppressionMatcher } from '../suppressions/suppressions.js';
 import { withDefaults, type Given } from '../options/given.js';
 import { DEFAULT_GROWTH_OPTIONS } from '../options/growth-options.js';
 import { DEFAULT_INSTANT, judgedMarkLabel } from '../options/instant-options.js';
@@ -50,6 +52,7 @@ import {
   type PeakSites,
   type ReportData,
   type ReportFlame,
+  type ReportLeakFlame,
   type ReportLimits,
   type ReportOptions,
   type SizeClassOccupancyAt,
@@ -63,6 +66,8 @@ import { whatIfReplay } from './what-if-replay.js';
 import { WalkScratch } from '../analyzers/walk-scratch.js';
 import { callTreeOf, flattenCallTree, type CallTreeLimits, type FlatCallTree } from '../analyzers/call-tree.js';
 import { liveStacksOf, STACK_WEIGHTS, type StackWeight } from '../analyzers/live-stacks.js';
+import { ChurnAnalysis } from '../analyzers/churn.js';
+import { DEFAULT_CHURN_OPTIONS } from '../options/churn-options.js';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);
@@ -73,6 +78,8 @@ function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefin
 /** Everything the report judges at its instant but the leak section (which LeaksAnalysis takes itself). */
 interface ReportJudged {
   readonly analyze: JudgedState;
+  /** The leak sites' blocks by stack, taken there as the leak result is. */
+  readonly leakFlame: ReportLeakFlame | null;
   readonly sizeClasses: SizeClassOccupancyAt;
   readonly arenaMap: ArenaMap;
   readonly pinning: ArenaPinning;
@@ -104,6 +111,7 @@ export const DEFAULT_REPORT_OPTIONS: ReportOptions = {
   growth: DEFAULT_GROWTH_OPTIONS,
   whatIf: [],
   limits: DEFAULT_REPORT_LIMITS,
+  churn: DEFAULT_CHURN_OPTIONS,
 };
 
 export async function buildReport(path: string, given: Given<ReportOptions> = {}): Promise<ReportData> {
@@ -196,6 +204,8 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
     whatIf,
     limits,
     flame,
+    churn: first.churn,
+    leakFlame: first.leakFlame,
   };
 }
 
@@ -207,6 +217,29 @@ function reportFlameOf(r: ReplayView, ctx: ImportContext, footprintBytes: number
   const trees = {} as Record<StackWeight, FlatCallTree>;
   for (const weight of STACK_WEIGHTS) trees[weight] = flattenCallTree(callTreeOf(live, weight, REPORT_FLAME_LIMITS));
   return { ...instantOf(r), footprintBytes, trees };
+}
+
+/** The live blocks of the steady-state leak sites `leaks` lists, by stack, as the report's flame graphs draw them; null without one. */
+function leakFlameOf(r: ReplayView, ctx: ImportContext, leaks: LeaksResult, grouping: SiteGroupingOptions, suppressions: ReportOptions['growth']['suppressions']): ReportLeakFlame | null {
+  const leaking = new Set(leaks.sites.filter((s) => s.growth.class === 'steady_leak').map((s) => s.key));
+  if (leaking.size === 0) return null;
+  // Sites named as the leak analysis names them, its suppressions included.
+  const matcher = new SuppressionMatcher(suppressions);
+  const table = new SiteTable(ctx.stacks, r.geometry, { ...grouping, suppressionOf: (frames) => matcher.match(frames) });
+  const verdicts = new Map<number, boolean>();
+  const live = liveStacksOf(r, ctx.stacks, (stack, domain, pool, model) => {
+    const site = table.siteOf(stack, domain, pool, (p) => model.poolSizeClass(p));
+    if (site === SUPPRESSED) return false;
+    let leak = verdicts.get(site);
+    if (leak === undefined) {
+      leak = leaking.has(table.info(site).key);
+      verdicts.set(site, leak);
+    }
+    return leak;
+  });
+  const trees = {} as Record<StackWeight, FlatCallTree>;
+  for (const weight of STACK_WEIGHTS) trees[weight] = flattenCallTree(callTreeOf(live, weight, REPORT_FLAME_LIMITS));
+  return { ...instantOf(r), leakSites: leaking.size, trees };
 }
 
 /**
@@ -236,21 +269,25 @@ async function firstPass(
   });
   const ownWhatIf = (version: string): boolean => options.whatIf.includes(version as never);
   // Bounded results only (the caps of `limits`), never the live map: the replay reads on to the end.
-  const judged = new CaptureAtMark(judgedMark, (r: ReplayView): ReportJudged => {
+  const judged = new CaptureAtMark(judgedMark, (r: ReplayView, when: JudgedInstant): ReportJudged => {
     const instant = instantOf(r);
     return {
       analyze: judgedStateOf(r, ctx, limits.top, grouping, scratch),
+      // LeaksAnalysis observes before this capture: at the mark its result is already taken (no second computation).
+      leakFlame: when.end ? null : leakFlameOf(r, ctx, leaks.resultAt(r), grouping, options.growth.suppressions),
       sizeClasses: sizeClassOccupancy(countersStats(r.model), instant),
       arenaMap: arenaMapOf(r, instant, limits.maxArenas),
       pinning: arenaPinning(r, new SiteTable(ctx.stacks, r.geometry, grouping), instant, limits, scratch),
       ownWhatIf: ownWhatIf(r.geometry.version) ? whatIfJudgedOf(r) : null,
     };
   });
-  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged] });
+  const churn = new ChurnAnalysis(ctx, grouping, options.churn, limits.top);
+  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged, churn] });
   const r = replayed.replayer;
   const judgedAt = judged.valueAt(r);
   const { value } = judgedAt;
   if (at !== undefined && !judged.atMark) throw noMarkLabelled(ctx.fileName, at, leaks.marksSeen(r));
+  const leaksAtEnd = leaksResultOf(leaks, r, at, ctx.fileName);
   const snap = peak.snapshot;
   return {
     analyze: analyzeReplayed(replayed, peak, { value: value.analyze, at: judgedAt.at }),
@@ -262,7 +299,10 @@ async function firstPass(
     },
     arenaMapJudged: value.arenaMap,
     pinningJudged: value.pinning,
-    leaks: leaksResultOf(leaks, r, at, ctx.fileName),
+    leaks: leaksAtEnd,
+    // At the end, the leak result's own walk is the last thing the replay sees: the flame graph takes the same state.
+    leakFlame: judgedAt.at.end ? leakFlameOf(r, ctx, leaksAtEnd, grouping, options.growth.suppressions) : value.leakFlame,
     ownWhatIf: value.ownWhatIf === null ? null : whatIfOfReplay(r, peak, { value: value.ownWhatIf, at: judgedAt.at }),
+    churn: churn.result(r),
   };
 }

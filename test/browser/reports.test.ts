@@ -156,6 +156,9 @@ describe('reports in a browser', () => {
       for (const [name, drawn] of Object.entries(page.charts)) expect(drawn, `${file}: ${name}`).toBeGreaterThan(0);
       expect(specs).toEqual(expect.arrayContaining(['timeline', 'arena-map-peak', 'arena-split', 'what-if', 'size-classes-peak']));
       expect(page.text).toContain('High-water marks');
+      // The views of allocation churn and per-site history, drawn as every chart is.
+      expect(specs).toEqual(expect.arrayContaining(['churn-sizes', 'site-history']));
+      expect(page.text).toContain('Allocation churn');
       for (const [name, pairs] of Object.entries(page.overlaps)) expect(pairs, `${file}: ${name}: texts drawn over each other`).toEqual([]);
     }
   });
@@ -206,7 +209,7 @@ describe('reports in a browser', () => {
     expect(Object.keys(page.charts)).toEqual(expect.arrayContaining(['timeline', 'arena-map-end', 'leak-growth-1']));
   });
 
-  it.skipIf(!haveChromium)('the flame graphs open without a script: each frame drawn as wide as its share, every label inside its frame', async () => {
+  it.skipIf(!haveChromium)('the flame graphs (footprint peak and leak sites) open without a script: each frame drawn as wide as its share, every label inside its frame', async () => {
     const page = await context!.newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -238,7 +241,8 @@ describe('reports in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'planted_leak-flame.png'), fullPage: true });
     await page.close();
     expect(errors).toEqual([]);
-    expect(graphs.map((g) => g.weight)).toEqual(['requested', 'block-bytes', 'blocks']);
+    // The footprint peak's three graphs, then the steady-state leak sites' three (the planted leak is one).
+    expect(graphs.map((g) => g.weight)).toEqual(['requested', 'block-bytes', 'blocks', 'leaks-requested', 'leaks-block-bytes', 'leaks-blocks']);
     for (const g of graphs) {
       expect(g.frames, g.weight!).toBeGreaterThan(3);
       expect(g.titled, g.weight!).toBe(g.frames);

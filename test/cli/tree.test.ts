@@ -1,8 +1,9 @@
 // `memreplay tree` as a user runs it.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasStackTrace, memreplay, ROOT } from './helpers.js';
+import { hasStackTrace, memreplay, ROOT, tempDir } from './helpers.js';
 
 const TRACE = join(ROOT, 'traces', 'leak-3.11.csv.gz');
 
@@ -37,5 +38,28 @@ describe('memreplay tree', () => {
     const conflicting = memreplay(['tree', TRACE, '--leaks', '--at-event', '5']);
     expect(conflicting.code).toBe(2);
     expect(conflicting.stderr).toMatch(/^memreplay: .*(at-event|leaks)/);
+  });
+
+  it('with --total, counts every block allocated up to the end, freed or not: what churn counts as allocated, by stack', () => {
+    const dir = tempDir();
+    const churn = JSON.parse(memreplay(['analyze', '--json', TRACE]).stdout).traces[0].churn;
+    const sum = (file: string): number =>
+      readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    for (const [weight, figure] of [['requested', churn.totals.allocatedBytes], ['blocks', churn.totals.allocations]] as const) {
+      const folded = join(dir, `${weight}.folded`);
+      expect(memreplay(['flamegraph', '--total', '--weight', weight, TRACE, '--folded', folded]).code).toBe(0);
+      expect(sum(folded)).toBe(figure);
+    }
+    const tree = memreplay(['tree', '--total', TRACE]);
+    expect(tree.code).toBe(0);
+    expect(tree.stdout).toMatch(/^Every block .*leak-3\.11\.csv\.gz allocated, freed or not, up to the end of the trace/);
+    // More was allocated than is live at any instant.
+    const live = JSON.parse(memreplay(['analyze', '--json', TRACE]).stdout).traces[0].highWater.live_requested_bytes.value;
+    expect(churn.totals.allocatedBytes).toBeGreaterThan(live);
+    const both = memreplay(['tree', '--total', '--leaks', TRACE]);
+    expect(both.code).toBe(2);
   });
 });

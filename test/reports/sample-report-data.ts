@@ -29,6 +29,7 @@ import {
   type WhatIfVersion,
 } from '../../src/analyzers/report-data.js';
 import type { PythonVersion } from '../../src/models/pymalloc/geometry.js';
+import { TEMPORARY_RULE, type ChurnResult, type ChurnSite } from '../../src/analyzers/churn.js';
 import { ANOMALY_DESCRIPTIONS, ANOMALY_KINDS } from '../../src/events/anomaly-kinds.js';
 import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS } from '../../src/events/high-water-metrics.js';
 
@@ -482,6 +483,29 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
     whatIf: whatIf ?? null,
     limits: { maxBuckets: 512, maxMarks: 1000, top: 20, maxArenas: 256 },
     flame: empty ? null : flameOf(siteCount, text, peakInstant, peakValues.footprintBytes),
+    ...(empty ? {} : { churn: churnOf(siteCount, text) }),
+  };
+}
+
+/** Allocation churn: `sites` sites, site i with 100 x (sites - i) allocations of 48 bytes, a quarter temporary; sizes in two classes and the C library. */
+function churnOf(sites: number, text: (i: number) => string): ChurnResult {
+  const list: ChurnSite[] = Array.from({ length: sites }, (_, i) => {
+    const allocations = 100 * (sites - i);
+    return { key: text(i), location: null, allocations, allocatedBytes: 48 * allocations, temporary: allocations / 4, freed: allocations / 2, meanLifetimeEvents: 10 + i, meanLifetimeNs: i % 2 === 0 ? 1500 * (i + 1) : null };
+  });
+  const sum = (f: (s: ChurnSite) => number): number => list.reduce((n, s) => n + f(s), 0);
+  const allocations = sum((s) => s.allocations);
+  return {
+    window: { from: null, to: null, firstEvent: 1, lastEvent: 1000 },
+    temporaryRule: TEMPORARY_RULE,
+    totals: { allocations, allocatedBytes: sum((s) => s.allocatedBytes), temporary: sum((s) => s.temporary), freed: sum((s) => s.freed), meanLifetimeEvents: 12, meanLifetimeNs: 3000 },
+    totalSites: sites,
+    sites: list,
+    sizes: [
+      { sizeClass: 2, blockSize: 48, minSize: 33, maxSize: 48, allocations: allocations - 30, requestedBytes: 40 * (allocations - 30), blockBytes: 48 * (allocations - 30) },
+      { sizeClass: 31, blockSize: 512, minSize: 497, maxSize: 512, allocations: 20, requestedBytes: 20 * 500, blockBytes: 20 * 512 },
+      { sizeClass: null, blockSize: null, minSize: 513, maxSize: 1024, allocations: 10, requestedBytes: 10 * 600, blockBytes: 10 * 600 },
+    ],
   };
 }
 

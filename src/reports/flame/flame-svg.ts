@@ -31,6 +31,8 @@ export interface FlameGraphOptions {
    */
   readonly warnings?: readonly string[];
   readonly colourBy: ColourBy;
+  /** What the root frame's <title> calls the whole (default: all live blocks). */
+  readonly rootName?: string;
   /** Width of the picture in px. */
   readonly width?: number;
 }
@@ -79,9 +81,9 @@ function figuresText(node: CallTreeNode, root: CallTreeNode, weight: StackWeight
   return lines.join('\n');
 }
 
-function titleOf(node: CallTreeNode, root: CallTreeNode, weight: StackWeight): string {
+function titleOf(node: CallTreeNode, root: CallTreeNode, weight: StackWeight, rootName: string): string {
   const name =
-    node === root ? 'all live blocks' : node.merged > 0 ? `${OTHER_FRAME}: ${thousands(node.merged)} frames merged, each too small to draw` : clip(node.frame, MAX_TITLE_CHARS);
+    node === root ? rootName : node.merged > 0 ? `${OTHER_FRAME}: ${thousands(node.merged)} frames merged, each too small to draw` : clip(node.frame, MAX_TITLE_CHARS);
   return `${name}\n${figuresText(node, root, weight)}`;
 }
 
@@ -132,7 +134,7 @@ export function flameGraphSvg(tree: CallTree, options: FlameGraphOptions): strin
     const name = node === root ? 'all' : node.merged > 0 ? `${OTHER_FRAME} (${thousands(node.merged)})` : node.frame;
     const label = labelFor(name, w - 2 * LABEL_PAD);
     frames.push(
-      `<g><title>${escapeXml(titleOf(node, root, tree.weight))}</title>` +
+      `<g><title>${escapeXml(titleOf(node, root, tree.weight, options.rootName ?? 'all live blocks'))}</title>` +
         `<rect x="${px(PAD + x)}" y="${y}" width="${px(w)}" height="${ROW - 1}" fill="${fill}"/>` +
         (label === '' ? '' : `<text x="${px(PAD + x + LABEL_PAD)}" y="${y + ROW - 5}">${escapeXml(label)}</text>`) +
         '</g>',

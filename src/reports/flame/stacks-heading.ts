@@ -25,8 +25,9 @@ export function stacksInstantText(r: LiveStacksAt): string {
   }
 }
 
-/** `Live blocks of FILE at …`, or `Blocks of the 2 steady-state leak sites of FILE at …`. */
+/** `Live blocks of FILE at …`, `Blocks of the 2 steady-state leak sites of FILE at …`, or `Every block FILE allocated up to …`. */
 export function stacksHeading(r: LiveStacksAt): string {
+  if (r.measure === 'allocated') return `Every block ${r.file} allocated, freed or not, up to ${stacksInstantText(r).replace(/^(at|right after) /, '')}`;
   const whose = r.leakSites === null ? 'Live blocks' : `Blocks of the ${count(r.leakSites, 'steady-state leak site')}`;
   return `${whose} of ${r.file} ${stacksInstantText(r)}`;
 }
