@@ -31,40 +31,59 @@ import {
   REF_SAME,
 } from './mrt-format.js';
 
-/** The decoded events of one chunk; ids are the file's, a negative address -1 - k is `high[k]`. */
+/** Bytes a decoded event takes in a DecodedEvents buffer: 5 float64, 4 int32 and 2 uint8 columns. */
+const BYTES_PER_EVENT = 5 * 8 + 4 * 4 + 2;
+
+/**
+ * The decoded events of one chunk; ids are the file's, a negative address
+ * -1 - k is `high[k]`. Every column lies in one ArrayBuffer, so a worker
+ * hands a chunk over (and gets it back to reuse) as one transfer. The
+ * columns are EventBatch's, plus the label ids of marks; `line` is left for
+ * the reader to number.
+ */
 export class DecodedEvents {
   count = 0;
-  op: Uint8Array;
-  domain: Uint8Array;
-  addr: Float64Array;
-  oldAddr: Float64Array;
-  size: Float64Array;
-  ts: Float64Array;
-  thread: Int32Array;
-  stack: Int32Array;
-  interp: Int32Array;
+  /** Where the flags stream starts in the payload: event k's flags are at flagsAt + 2k, the place its messages name. */
+  flagsAt = 0;
+  readonly buffer: ArrayBuffer;
+  readonly capacity: number;
+  readonly addr: Float64Array;
+  readonly oldAddr: Float64Array;
+  readonly size: Float64Array;
+  readonly ts: Float64Array;
+  readonly line: Float64Array;
+  readonly thread: Int32Array;
+  readonly stack: Int32Array;
+  readonly interp: Int32Array;
   /** Label ids of marks (other entries unused). */
-  label: Int32Array;
-  /** Where each event starts in the payload, for messages. */
-  at: Uint32Array;
+  readonly label: Int32Array;
+  readonly op: Uint8Array;
+  readonly domain: Uint8Array;
   high: bigint[] = [];
 
-  constructor(capacity: number) {
-    this.op = new Uint8Array(capacity);
-    this.domain = new Uint8Array(capacity);
-    this.addr = new Float64Array(capacity);
-    this.oldAddr = new Float64Array(capacity);
-    this.size = new Float64Array(capacity);
-    this.ts = new Float64Array(capacity);
-    this.thread = new Int32Array(capacity);
-    this.stack = new Int32Array(capacity);
-    this.interp = new Int32Array(capacity);
-    this.label = new Int32Array(capacity);
-    this.at = new Uint32Array(capacity);
+  /** Room for `capacity` events, in a new buffer or in `buffer` (one made by an earlier DecodedEvents of that capacity). */
+  constructor(capacity: number, buffer?: ArrayBuffer) {
+    this.capacity = capacity;
+    this.buffer = buffer ?? new ArrayBuffer(capacity * BYTES_PER_EVENT);
+    const f64 = (i: number): Float64Array => new Float64Array(this.buffer, i * 8 * capacity, capacity);
+    const i32 = (i: number): Int32Array => new Int32Array(this.buffer, 5 * 8 * capacity + i * 4 * capacity, capacity);
+    const u8 = (i: number): Uint8Array => new Uint8Array(this.buffer, (5 * 8 + 4 * 4) * capacity + i * capacity, capacity);
+    this.addr = f64(0);
+    this.oldAddr = f64(1);
+    this.size = f64(2);
+    this.ts = f64(3);
+    this.line = f64(4);
+    this.thread = i32(0);
+    this.stack = i32(1);
+    this.interp = i32(2);
+    this.label = i32(3);
+    this.op = u8(0);
+    this.domain = u8(1);
   }
 
-  get capacity(): number {
-    return this.op.length;
+  /** The capacity of a DecodedEvents whose buffer this is. */
+  static capacityOf(buffer: ArrayBuffer): number {
+    return buffer.byteLength / BYTES_PER_EVENT;
   }
 }
 
@@ -90,6 +109,7 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): De
   if (count * 2 !== lengths[STREAM_FLAGS]) throw new PayloadError(0, `events chunk declares ${count} events but ${lengths[STREAM_FLAGS]} flag bytes: 2 an event`);
   const d = out !== null && out.capacity >= count ? out : new DecodedEvents(Math.max(count, 1024));
   d.count = count;
+  d.flagsAt = starts[STREAM_FLAGS]!;
   d.high.length = 0;
   const flags = fc.buf;
   const addrs = ac.buf;
@@ -198,7 +218,6 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): De
     d.interp[k] = interp;
     // Written for every event: a store only marks reached would deoptimise the loop at the first mark.
     d.label[k] = label;
-    d.at[k] = at;
   }
   checkStreamsRead(lengths, starts, pa, ps, pt, pr);
   return d;

@@ -10,7 +10,7 @@
 // number stands in for the line of a text trace.
 
 import { AddressSpaceError } from '../events/address-space.js';
-import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
+import { EventBatch, type EventColumns } from '../events/event-batch.js';
 import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
 import { FrameLineError, MAX_DISTINCT_FRAMES, MAX_DISTINCT_STACKS, MAX_STACK_TABLE_BYTES, StackLimitError } from '../events/stack-table.js';
 import { MAX_THREAD_NAME_CHARS, MAX_THREADS } from '../events/thread-table.js';
@@ -45,12 +45,16 @@ const MAX_TEXT_BYTES = 4 * MAX_LABEL_CHARS;
 const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC);
 
 export function createMrtParser(ctx: ImportContext, sink: TraceSink, options: { batchCapacity?: number } = {}): PushParser {
-  return new MrtParser(ctx, sink, options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
+  return new MrtParser(ctx, sink, options.batchCapacity);
 }
 
 class MrtParser implements PushParser {
   private readonly chunks: ChunkReader;
-  private readonly batch: EventBatch;
+  /** The batch over the columns of `batchOver`, kept while the same columns come back (reused chunk after chunk). */
+  private batch: EventBatch | null = null;
+  private batchOver: DecodedEvents | null = null;
+  /** Label text of the marks of the batch handed on, by position; other entries are stale. */
+  private readonly labelText: string[] = [];
   private readonly cursor = new MrtCursor();
   /** Reused from chunk to chunk. */
   private decoded: DecodedEvents | null = null;
@@ -71,9 +75,9 @@ class MrtParser implements PushParser {
   constructor(
     private readonly ctx: ImportContext,
     private readonly sink: TraceSink,
-    batchCapacity: number,
+    /** Events per batch handed on; undefined: a chunk's events in one batch. */
+    private readonly batchCapacity: number | undefined,
   ) {
-    this.batch = new EventBatch(batchCapacity);
     this.chunks = new ChunkReader((chunk) => this.onChunk(chunk));
   }
 
@@ -89,13 +93,11 @@ class MrtParser implements PushParser {
     const cut = this.chunks.cutAtEnd();
     if (cut !== null) this.ctx.fatal(0, `byte ${this.chunks.consumed}: ${cut}: the file was cut off, or is still being written`);
     if (!this.sawEnd) {
-      this.flush();
       this.ctx.bad(
         0,
         `byte ${this.chunks.consumed}: the file ends after ${this.events} events without its end chunk: it was cut off at a chunk boundary, or is still being written (--lenient reads what is there)`,
       );
     }
-    this.flush();
   }
 
   private onChunk(chunk: MrtChunk): void {
@@ -211,12 +213,19 @@ class MrtParser implements PushParser {
     this.deliver(d);
   }
 
-  /** Decoded events through the tables into batches: ids checked and mapped, 64-bit addresses interned. */
+  /**
+   * Decoded events through the tables, in place: ids checked and mapped,
+   * 64-bit addresses interned, records numbered, events without a needed
+   * size dropped (lenient); then the columns go to the sink as they are, no
+   * copy made.
+   */
   private deliver(d: DecodedEvents): void {
     const ctx = this.ctx;
-    const batch = this.batch;
     const stackIds = this.stackIds;
     const threadIds = this.threadIds;
+    const labelText = this.labelText;
+    while (labelText.length < d.capacity) labelText.push('');
+    let j = 0;
     for (let k = 0; k < d.count; k++) {
       const op = d.op[k]!;
       let addr = d.addr[k]!;
@@ -224,19 +233,19 @@ class MrtParser implements PushParser {
       let stack = d.stack[k]!;
       let thread = d.thread[k]!;
       if (stack !== NO_ID) {
-        if (stack >= this.stackCount) throw new PayloadError(d.at[k]!, `event refers to stack ${stack}, but only ${this.stackCount} are defined before it`);
+        if (stack >= this.stackCount) throw new PayloadError(d.flagsAt + 2 * k, `event refers to stack ${stack}, but only ${this.stackCount} are defined before it`);
         stack = stackIds[stack]!;
       }
       if (thread !== NO_ID) {
-        if (thread >= this.threadCount) throw new PayloadError(d.at[k]!, `event refers to thread ${thread}, but only ${this.threadCount} are defined before it`);
+        if (thread >= this.threadCount) throw new PayloadError(d.flagsAt + 2 * k, `event refers to thread ${thread}, but only ${this.threadCount} are defined before it`);
         thread = threadIds[thread]!;
       }
-      if (addr < 0) addr = this.highAddress(d.high[-addr - 1]!, d.at[k]!);
-      if (oldAddr < 0) oldAddr = this.highAddress(d.high[-oldAddr - 1]!, d.at[k]!);
+      if (addr < 0) addr = this.highAddress(d.high[-addr - 1]!, d.flagsAt + 2 * k);
+      if (oldAddr < 0) oldAddr = this.highAddress(d.high[-oldAddr - 1]!, d.flagsAt + 2 * k);
       let label = '';
       if (op === OP_MARK) {
         const id = d.label[k]!;
-        if (id >= this.labels.length) throw new PayloadError(d.at[k]!, `mark refers to label ${id}, but only ${this.labels.length} are defined before it`);
+        if (id >= this.labels.length) throw new PayloadError(d.flagsAt + 2 * k, `mark refers to label ${id}, but only ${this.labels.length} are defined before it`);
         label = this.labels[id]!;
       }
       const record = ++this.events;
@@ -245,19 +254,55 @@ class MrtParser implements PushParser {
         ctx.bad(record, `record ${record}: ${OP_NAMES[op]} without a size`);
         continue;
       }
-      const i = batch.length++;
-      batch.op[i] = op;
-      batch.domain[i] = d.domain[k]!;
-      batch.addr[i] = addr;
-      batch.oldAddr[i] = oldAddr;
-      batch.size[i] = size;
-      batch.ts[i] = d.ts[k]!;
-      batch.thread[i] = thread;
-      batch.stack[i] = stack;
-      batch.interp[i] = d.interp[k]!;
-      batch.line[i] = record;
-      if (op === OP_MARK) batch.label[i] = label;
-      if (i + 1 === batch.capacity) this.flush();
+      if (j !== k) {
+        // An event was dropped before this one: close the gap.
+        d.op[j] = op;
+        d.domain[j] = d.domain[k]!;
+        d.size[j] = size;
+        d.ts[j] = d.ts[k]!;
+        d.interp[j] = d.interp[k]!;
+      }
+      d.addr[j] = addr;
+      d.oldAddr[j] = oldAddr;
+      d.stack[j] = stack;
+      d.thread[j] = thread;
+      d.line[j] = record;
+      if (op === OP_MARK) labelText[j] = label;
+      j++;
+    }
+    this.handOn(d, j);
+  }
+
+  /** The first `n` delivered events of `d` to the sink: in one batch, or in batches of the capacity asked for. */
+  private handOn(d: DecodedEvents, n: number): void {
+    if (n === 0) return;
+    const cap = this.batchCapacity;
+    if (cap === undefined || n <= cap) {
+      const batch = this.batchOver === d && this.batch !== null ? this.batch : new EventBatch(d.capacity, { ...columnsOf(d), label: this.labelText });
+      this.batch = batch;
+      this.batchOver = d;
+      batch.length = n;
+      this.sink.batch(batch);
+      return;
+    }
+    for (let s = 0; s < n; s += cap) {
+      const e = Math.min(n, s + cap);
+      const c = columnsOf(d);
+      const slice = new EventBatch(e - s, {
+        op: c.op.subarray(s, e),
+        domain: c.domain.subarray(s, e),
+        addr: c.addr.subarray(s, e),
+        oldAddr: c.oldAddr.subarray(s, e),
+        size: c.size.subarray(s, e),
+        ts: c.ts.subarray(s, e),
+        thread: c.thread.subarray(s, e),
+        stack: c.stack.subarray(s, e),
+        interp: c.interp.subarray(s, e),
+        line: c.line.subarray(s, e),
+        label: this.labelText.slice(s, e),
+      });
+      slice.length = e - s;
+      this.sink.batch(slice);
     }
   }
 
@@ -281,17 +326,16 @@ class MrtParser implements PushParser {
     if (!this.cursor.atEnd) throw new PayloadError(this.cursor.pos, `${this.cursor.remaining} bytes left over at the end of ${what}`);
   }
 
-  private flush(): void {
-    if (this.batch.length === 0) return;
-    this.sink.batch(this.batch);
-    this.batch.length = 0;
-  }
-
   /** A failure of the chunk layer as the file's one-line error, at its byte. */
   private located(e: unknown): unknown {
     if (e instanceof ChunkError) return this.ctx.fatal(0, `byte ${e.offset}: ${e.message}`);
     return e;
   }
+}
+
+/** The columns of `d` that an EventBatch shares (all but the label ids: the batch has label text). */
+function columnsOf(d: DecodedEvents): Omit<EventColumns, 'label'> {
+  return { op: d.op, domain: d.domain, addr: d.addr, oldAddr: d.oldAddr, size: d.size, ts: d.ts, thread: d.thread, stack: d.stack, interp: d.interp, line: d.line };
 }
 
 function grown(a: Int32Array): Int32Array {
