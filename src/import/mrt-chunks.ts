@@ -20,8 +20,15 @@ export interface MrtChunk {
   readonly kind: number;
   /** Where the chunk's header starts in the file. */
   readonly offset: number;
-  /** The decoded payload (valid until the next chunk is handed out). */
+  /**
+   * The decoded payload (valid until the next chunk is handed out); for a
+   * kind the reader defers, the stored bytes, still in `codec`.
+   */
   readonly payload: Uint8Array;
+  /** The payload's codec: CODEC_STORED once decoded here. */
+  readonly codec: number;
+  /** The decoded length the header declares. */
+  readonly decodedLength: number;
 }
 
 /** A failure at byte `offset` of the file. */
@@ -47,7 +54,11 @@ export class ChunkReader {
   private offset = 0;
   private headerSeen = false;
 
-  constructor(private readonly onChunk: (chunk: MrtChunk) => void) {}
+  constructor(
+    private readonly onChunk: (chunk: MrtChunk) => void,
+    /** Chunks of these kinds are handed out checked but not decoded (inflateChunk decodes them, on a worker). */
+    private readonly deferred: (kind: number) => boolean = () => false,
+  ) {}
 
   /** File offset of the first byte not yet consumed. */
   get consumed(): number {
@@ -133,16 +144,8 @@ export class ChunkReader {
     if (actual !== expected) {
       throw new ChunkError(where, `chunk ${chunkKindName(kind)} of ${stored} bytes fails its checksum (CRC-32 ${hex(actual)}, header says ${hex(expected)}): the file is damaged`);
     }
-    let payload = body;
-    if (codec === CODEC_DEFLATE) {
-      try {
-        payload = inflateRawSync(body, { maxOutputLength: Math.max(decoded, 1) });
-      } catch (e) {
-        throw new ChunkError(where, `chunk ${chunkKindName(kind)} does not inflate to its declared ${decoded} bytes: ${(e as Error).message}`);
-      }
-      if (payload.length !== decoded) throw new ChunkError(where, `chunk ${chunkKindName(kind)} inflates to ${payload.length} bytes, not its declared ${decoded}`);
-    }
-    this.onChunk({ kind, offset: where, payload });
+    if (this.deferred(kind)) this.onChunk({ kind, offset: where, payload: body, codec, decodedLength: decoded });
+    else this.onChunk({ kind, offset: where, payload: inflateChunk(kind, codec, body, decoded, where), codec: CODEC_STORED, decodedLength: decoded });
     return CHUNK_HEADER_BYTES + stored;
   }
 
@@ -155,6 +158,19 @@ export class ChunkReader {
     this.carry.set(bytes, this.carryLen);
     this.carryLen += bytes.length;
   }
+}
+
+/** A checked chunk's stored bytes decoded by its codec (the chunk's header at file offset `where`). */
+export function inflateChunk(kind: number, codec: number, body: Uint8Array, decoded: number, where: number): Uint8Array {
+  if (codec !== CODEC_DEFLATE) return body;
+  let payload: Uint8Array;
+  try {
+    payload = inflateRawSync(body, { maxOutputLength: Math.max(decoded, 1) });
+  } catch (e) {
+    throw new ChunkError(where, `chunk ${chunkKindName(kind)} does not inflate to its declared ${decoded} bytes: ${(e as Error).message}`);
+  }
+  if (payload.length !== decoded) throw new ChunkError(where, `chunk ${chunkKindName(kind)} inflates to ${payload.length} bytes, not its declared ${decoded}`);
+  return payload;
 }
 
 function hex(n: number): string {

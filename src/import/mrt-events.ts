@@ -5,7 +5,7 @@
 // then maps the ids through its tables (mrt.ts). The loop reads varints
 // inline: it is the whole cost of reading a binary trace.
 
-import { DOMAIN_COUNT, NO_ID, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import { DOMAIN_COUNT, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
 import { MrtCursor, PayloadError } from './mrt-cursor.js';
 import {
   F0_DOMAIN_SHIFT,
@@ -45,6 +45,15 @@ export class DecodedEvents {
   count = 0;
   /** Where the flags stream starts in the payload: event k's flags are at flagsAt + 2k, the place its messages name. */
   flagsAt = 0;
+  /**
+   * What the reader checks before its fast path (mrt.ts deliver): the
+   * largest stack and thread ids (NO_ID: none), the events that need a size
+   * and have none, and where the marks are.
+   */
+  maxStack = NO_ID;
+  maxThread = NO_ID;
+  missingSizes = 0;
+  marks: number[] = [];
   readonly buffer: ArrayBuffer;
   readonly capacity: number;
   readonly addr: Float64Array;
@@ -87,8 +96,15 @@ export class DecodedEvents {
   }
 }
 
-/** Decode an events payload into `out` (or a new DecodedEvents when it is too small); returns the one used. */
-export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): DecodedEvents {
+/** Ops whose events must have a size (a bit per op code): one without is a bad record. */
+export const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC);
+
+/**
+ * Decode an events payload into `out` (or a new DecodedEvents when it is
+ * too small); returns the one used. Events are numbered (`line`) from
+ * `firstRecord`: the events of the chunks before, plus one.
+ */
+export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, firstRecord: number): DecodedEvents {
   const head = new MrtCursor();
   head.reset(payload);
   const count = head.varint();
@@ -110,6 +126,10 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): De
   const d = out !== null && out.capacity >= count ? out : new DecodedEvents(Math.max(count, 1024));
   d.count = count;
   d.flagsAt = starts[STREAM_FLAGS]!;
+  d.marks.length = 0;
+  let maxStack = NO_ID;
+  let maxThread = NO_ID;
+  let missingSizes = 0;
   d.high.length = 0;
   const flags = fc.buf;
   const addrs = ac.buf;
@@ -218,7 +238,15 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): De
     d.interp[k] = interp;
     // Written for every event: a store only marks reached would deoptimise the loop at the first mark.
     d.label[k] = label;
+    d.line[k] = firstRecord + k;
+    if (stack > maxStack) maxStack = stack;
+    if (thread > maxThread) maxThread = thread;
+    if ((NEEDS_SIZE >> op) & 1 && size !== size) missingSizes++;
+    if (op === OP_MARK) d.marks.push(k);
   }
+  d.maxStack = maxStack;
+  d.maxThread = maxThread;
+  d.missingSizes = missingSizes;
   checkStreamsRead(lengths, starts, pa, ps, pt, pr);
   return d;
 }

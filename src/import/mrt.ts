@@ -11,13 +11,14 @@
 
 import { AddressSpaceError } from '../events/address-space.js';
 import { EventBatch, type EventColumns } from '../events/event-batch.js';
-import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import { NO_ID, OP_MARK, OP_NAMES } from '../events/ops.js';
 import { FrameLineError, MAX_DISTINCT_FRAMES, MAX_DISTINCT_STACKS, MAX_STACK_TABLE_BYTES, StackLimitError } from '../events/stack-table.js';
 import { MAX_THREAD_NAME_CHARS, MAX_THREADS } from '../events/thread-table.js';
 import type { ImportContext } from './import-context.js';
 import { ChunkError, ChunkReader, chunkKindName, type MrtChunk } from './mrt-chunks.js';
 import { MrtCursor, PayloadError } from './mrt-cursor.js';
-import { decodeEvents, type DecodedEvents } from './mrt-events.js';
+import { MrtDecodeThread, type DecodeResult } from './mrt-decode-thread.js';
+import { decodeEvents, NEEDS_SIZE, type DecodedEvents } from './mrt-events.js';
 import {
   CHUNK_END,
   CHUNK_EVENTS,
@@ -32,7 +33,7 @@ import {
   isOptionalChunkKind,
 } from './mrt-format.js';
 import { MAX_LABEL_CHARS, MAX_META_CHARS } from './record-fields.js';
-import type { PushParser, TraceMeta, TraceSink } from './types.js';
+import type { ParserOptions, PushParser, TraceMeta, TraceSink } from './types.js';
 
 /** Most thread entries a file may define: past MAX_THREADS they share one id, but each still costs a slot here. */
 const MAX_THREAD_ENTRIES = 16 * MAX_THREADS;
@@ -42,10 +43,21 @@ const MAX_LABEL_TABLE_CHARS = 64 << 20;
 /** Bytes a frame's text may take in the file (UTF-8, up to 4 a character); the stack table cuts it to MAX_FRAME_CHARS. */
 const MAX_FRAME_TEXT_BYTES = 64 * 1024;
 const MAX_TEXT_BYTES = 4 * MAX_LABEL_CHARS;
-const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC);
 
-export function createMrtParser(ctx: ImportContext, sink: TraceSink, options: { batchCapacity?: number } = {}): PushParser {
-  return new MrtParser(ctx, sink, options.batchCapacity);
+/** Events chunks the worker may hold at once (decoding, or decoded and waiting to be read): it keeps busy, and memory stays bounded. */
+const MAX_IN_FLIGHT = 3;
+
+/** A chunk waiting for its turn: its payload, or (events) the id of its decoding, or the failure met there. */
+interface QueuedChunk {
+  readonly kind: number;
+  readonly offset: number;
+  readonly body: Uint8Array | null;
+  readonly id: number;
+  readonly failure: ChunkError | null;
+}
+
+export function createMrtParser(ctx: ImportContext, sink: TraceSink, options: ParserOptions = {}): PushParser {
+  return new MrtParser(ctx, sink, options.batchCapacity, options.decodeThread ?? false);
 }
 
 class MrtParser implements PushParser {
@@ -67,29 +79,95 @@ class MrtParser implements PushParser {
   private frameBytes = 0;
   private stackIds: Int32Array = new Int32Array(1024);
   private stackCount = 0;
+  /** Every stack's id in the context is its id in the file (stackIds[i] === i): ids need no mapping. */
+  private stacksAsInFile = true;
   private threadIds: Int32Array = new Int32Array(64);
   private threadCount = 0;
+  /** As stacksAsInFile, for threads. */
+  private threadsAsInFile = true;
   private readonly labels: string[] = [];
   private labelChars = 0;
+
+  /** The worker decoding events chunks, when one does (else they are decoded here as they are cut). */
+  private readonly thread: MrtDecodeThread | null;
+  /** Chunks cut but not yet read, in file order, while a worker decodes: read once all before them are. */
+  private readonly queue: QueuedChunk[] = [];
+  /** Events chunks posted to the worker and not yet taken back. */
+  private inFlight = 0;
+  /** A chunk-layer failure met while earlier chunks were still queued: pushes stop, and it is thrown in its turn. */
+  private failed = false;
 
   constructor(
     private readonly ctx: ImportContext,
     private readonly sink: TraceSink,
     /** Events per batch handed on; undefined: a chunk's events in one batch. */
     private readonly batchCapacity: number | undefined,
+    decodeThread: boolean,
   ) {
-    this.chunks = new ChunkReader((chunk) => this.onChunk(chunk));
+    this.thread = decodeThread ? new MrtDecodeThread() : null;
+    this.chunks = new ChunkReader((chunk) => this.onChunk(chunk), decodeThread ? (kind) => kind === CHUNK_EVENTS : undefined);
   }
 
   push(bytes: Uint8Array): void {
+    if (this.failed) return;
     try {
       this.chunks.push(bytes);
+    } catch (e) {
+      if (this.queue.length > 0 && e instanceof ChunkError) {
+        this.queue.push({ kind: 0, offset: e.offset, body: null, id: -1, failure: e });
+        this.failed = true;
+        return;
+      }
+      throw this.located(e);
+    }
+  }
+
+  /**
+   * With a worker: read the chunks whose turn has come, then wait for the
+   * worker while it holds MAX_IN_FLIGHT chunks (or, `all`, until every
+   * chunk cut so far is read). The reading stays in file order, so what the
+   * sink sees, and which error comes first, is as without a worker.
+   */
+  async settle(all: boolean): Promise<void> {
+    const thread = this.thread;
+    if (thread === null) return;
+    try {
+      for (;;) {
+        this.readQueued(thread);
+        if (this.queue.length === 0 || (!all && this.inFlight < MAX_IN_FLIGHT)) return;
+        await thread.next();
+      }
     } catch (e) {
       throw this.located(e);
     }
   }
 
+  close(): void {
+    this.thread?.close();
+  }
+
+  private readQueued(thread: MrtDecodeThread): void {
+    const queue = this.queue;
+    while (queue.length > 0) {
+      const job = queue[0]!;
+      if (job.failure !== null) {
+        queue.length = 0;
+        throw job.failure;
+      }
+      let body: Uint8Array | DecodeResult;
+      if (job.body === null) {
+        const result = thread.take(job.id);
+        if (result === undefined) return;
+        this.inFlight--;
+        body = result;
+      } else body = job.body;
+      queue.shift();
+      this.read(job.kind, job.offset, body);
+    }
+  }
+
   end(): void {
+    if (this.queue.length > 0) throw new Error('MrtParser.end() before settle(true): chunks are still being decoded');
     const cut = this.chunks.cutAtEnd();
     if (cut !== null) this.ctx.fatal(0, `byte ${this.chunks.consumed}: ${cut}: the file was cut off, or is still being written`);
     if (!this.sawEnd) {
@@ -101,19 +179,51 @@ class MrtParser implements PushParser {
   }
 
   private onChunk(chunk: MrtChunk): void {
-    const kind = chunk.kind;
-    if (this.sawEnd) throw new ChunkError(chunk.offset, `chunk ${chunkKindName(kind)} after the end chunk: expected the file to end there`);
-    if (!this.sawMeta && kind !== CHUNK_META) throw new ChunkError(chunk.offset, `the first chunk is ${chunkKindName(kind)}: expected the meta chunk 'M'`);
-    this.cursor.reset(chunk.payload);
+    const thread = this.thread;
+    if (thread === null) {
+      this.read(chunk.kind, chunk.offset, chunk.payload);
+      return;
+    }
+    // Events go to the worker at once; every chunk waits its turn (a table
+    // or a label reset must not come before the events ahead of it).
+    if (chunk.kind === CHUNK_EVENTS) {
+      const id = thread.post(chunk.offset, chunk.codec, chunk.decodedLength, chunk.payload);
+      this.inFlight++;
+      this.queue.push({ kind: chunk.kind, offset: chunk.offset, body: null, id, failure: null });
+    } else {
+      this.queue.push({ kind: chunk.kind, offset: chunk.offset, body: new Uint8Array(chunk.payload), id: -1, failure: null });
+    }
+  }
+
+  /** Read one chunk, in file order: its payload, or (events decoded by the worker) what became of it. */
+  private read(kind: number, offset: number, body: Uint8Array | DecodeResult): void {
+    // (A chunk that does not inflate fails before its place is checked, as when it is inflated while cut.)
+    if (!(body instanceof Uint8Array) && body.failure === 'chunk') throw new ChunkError(body.at, body.message);
+    if (this.sawEnd) throw new ChunkError(offset, `chunk ${chunkKindName(kind)} after the end chunk: expected the file to end there`);
+    if (!this.sawMeta && kind !== CHUNK_META) throw new ChunkError(offset, `the first chunk is ${chunkKindName(kind)}: expected the meta chunk 'M'`);
     try {
-      if (kind === CHUNK_META) this.readMeta();
-      else if (kind === CHUNK_TABLE) this.readTable();
-      else if (kind === CHUNK_EVENTS) this.readEvents();
-      else if (kind === CHUNK_END) this.readEnd();
-      else if (!isOptionalChunkKind(kind)) throw new ChunkError(chunk.offset, `unknown chunk kind ${chunkKindName(kind)}: expected M, T, E or Z (a newer format?)`);
+      if (!(body instanceof Uint8Array)) this.readDecoded(body);
+      else {
+        this.cursor.reset(body);
+        if (kind === CHUNK_META) this.readMeta();
+        else if (kind === CHUNK_TABLE) this.readTable();
+        else if (kind === CHUNK_EVENTS) this.readEvents();
+        else if (kind === CHUNK_END) this.readEnd();
+        else if (!isOptionalChunkKind(kind)) throw new ChunkError(offset, `unknown chunk kind ${chunkKindName(kind)}: expected M, T, E or Z (a newer format?)`);
+      }
     } catch (e) {
-      if (e instanceof PayloadError) throw new ChunkError(chunk.offset, `chunk ${chunkKindName(kind)}, payload byte ${e.at}: ${e.message}`);
+      if (e instanceof PayloadError) throw new ChunkError(offset, `chunk ${chunkKindName(kind)}, payload byte ${e.at}: ${e.message}`);
       throw e;
+    }
+  }
+
+  /** An events chunk the worker decoded: delivered, and its columns given back to the worker. */
+  private readDecoded(r: DecodeResult): void {
+    if (r.failure !== null) throw new PayloadError(r.at, r.message);
+    try {
+      this.deliver(r.events);
+    } finally {
+      this.thread!.recycle(r.events);
     }
   }
 
@@ -179,6 +289,7 @@ class MrtParser implements PushParser {
       throw e;
     }
     if (this.stackCount === this.stackIds.length) this.stackIds = grown(this.stackIds);
+    if (interned !== this.stackCount) this.stacksAsInFile = false;
     this.stackIds[this.stackCount++] = interned;
   }
 
@@ -195,6 +306,7 @@ class MrtParser implements PushParser {
       id = this.ctx.threads.internString(text);
     }
     if (this.threadCount === this.threadIds.length) this.threadIds = grown(this.threadIds);
+    if (id !== this.threadCount) this.threadsAsInFile = false;
     this.threadIds[this.threadCount++] = id;
   }
 
@@ -209,7 +321,7 @@ class MrtParser implements PushParser {
   }
 
   private readEvents(): void {
-    const d = (this.decoded = decodeEvents(this.cursor.buf, this.decoded));
+    const d = (this.decoded = decodeEvents(this.cursor.buf, this.decoded, this.events + 1));
     this.deliver(d);
   }
 
@@ -220,6 +332,12 @@ class MrtParser implements PushParser {
    * copy made.
    */
   private deliver(d: DecodedEvents): void {
+    // The usual chunk: every id is valid and means the same in the context,
+    // no 64-bit address, no size missing; only the marks need their labels.
+    if (this.stacksAsInFile && d.maxStack < this.stackCount && this.threadsAsInFile && d.maxThread < this.threadCount && d.high.length === 0 && d.missingSizes === 0) {
+      this.deliverMarks(d);
+      return;
+    }
     const ctx = this.ctx;
     const stackIds = this.stackIds;
     const threadIds = this.threadIds;
@@ -271,6 +389,19 @@ class MrtParser implements PushParser {
       j++;
     }
     this.handOn(d, j);
+  }
+
+  /** deliver's fast path: the chunk's columns are right as decoded but for the marks' labels. */
+  private deliverMarks(d: DecodedEvents): void {
+    const labelText = this.labelText;
+    while (labelText.length < d.capacity) labelText.push('');
+    for (const k of d.marks) {
+      const id = d.label[k]!;
+      if (id >= this.labels.length) throw new PayloadError(d.flagsAt + 2 * k, `mark refers to label ${id}, but only ${this.labels.length} are defined before it`);
+      labelText[k] = this.labels[id]!;
+    }
+    this.events += d.count;
+    this.handOn(d, d.count);
   }
 
   /** The first `n` delivered events of `d` to the sink: in one batch, or in batches of the capacity asked for. */

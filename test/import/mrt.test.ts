@@ -73,8 +73,8 @@ async function mrtOf(source: string, chunkBytes?: number): Promise<Uint8Array> {
 
 const NO_SINK: TraceSink = { meta: () => undefined, batch: (_b: EventBatch) => undefined };
 
-/** The error of reading `bytes` whole (and, the same, as a stream cut into bytes). */
-async function failure(bytes: Uint8Array, lenient = false): Promise<string> {
+/** The error of reading `bytes` whole (and, the same, as a stream cut into bytes, decoded here and on a worker). */
+async function failure(bytes: Uint8Array, lenient = false, onWorker = true): Promise<string> {
   let whole = '';
   try {
     parseTraceBytes(bytes, { fileName: 'x.mrt', lenient }, NO_SINK);
@@ -82,15 +82,17 @@ async function failure(bytes: Uint8Array, lenient = false): Promise<string> {
     expect(e).toBeInstanceOf(MemreplayError);
     whole = (e as Error).message;
   }
-  let streamed = '';
-  try {
-    const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => Buffer.from(bytes.subarray(i * 7, i * 7 + 7)));
-    await importTrace('-', { stdin: Readable.from(pieces), lenient }, NO_SINK);
-  } catch (e) {
-    expect(e).toBeInstanceOf(MemreplayError);
-    streamed = (e as Error).message.replace('<stdin>', 'x.mrt');
+  for (const decodeThread of onWorker ? [false, true] : [false]) {
+    let streamed = '';
+    try {
+      const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => Buffer.from(bytes.subarray(i * 7, i * 7 + 7)));
+      await importTrace('-', { stdin: Readable.from(pieces), lenient, decodeThread }, NO_SINK);
+    } catch (e) {
+      expect(e).toBeInstanceOf(MemreplayError);
+      streamed = (e as Error).message.replace('<stdin>', 'x.mrt');
+    }
+    expect(streamed).toBe(whole);
   }
-  expect(streamed).toBe(whole);
   return whole;
 }
 
@@ -127,7 +129,8 @@ describe('a .mrt written from a trace', () => {
     expect(expected.events).toBe(12);
     for (const chunkBytes of [undefined, 1, 8]) {
       const path = file(`edges-${chunkBytes}.mrt`, await mrtOf(source, chunkBytes));
-      expect(await traceDigest(path)).toEqual(expected);
+      expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
+      expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
     }
   });
 
@@ -143,7 +146,8 @@ describe('a .mrt written from a trace', () => {
     const bytes = out.view().slice();
     // Label 6 was written more than once: the table was reset in between.
     expect(Buffer.from(bytes).toString('latin1').split('request 6').length - 1).toBeGreaterThan(1);
-    expect(await traceDigest(file('labels.mrt', bytes))).toEqual(expected);
+    expect(await traceDigest(file('labels.mrt', bytes), { decodeThread: false })).toEqual(expected);
+    expect(await traceDigest(file('labels.mrt', bytes), { decodeThread: true })).toEqual(expected);
   });
 
   test('reads the same from a stream cut anywhere as from whole bytes', async () => {
@@ -177,7 +181,8 @@ describe('a damaged .mrt', () => {
 
   test('cut at any byte fails, naming the byte where it ends', async () => {
     for (let n = 1; n < good.length; n++) {
-      const message = await failure(good.subarray(0, n));
+      // (A worker for one cut in 5: each starts a thread.)
+      const message = await failure(good.subarray(0, n), false, n % 5 === 0);
       expect(message).toMatch(/^x\.mrt: byte \d+: (the file ends inside|the file ends after \d+ events without its end chunk)/);
     }
   });
@@ -198,7 +203,7 @@ describe('a damaged .mrt', () => {
       bad[i] ^= 0x5a;
       // The minor version (bytes 10-11) may be anything: minor versions only add optional chunks.
       if (i === 10 || i === 11) continue;
-      const message = await failure(bad);
+      const message = await failure(bad, false, i % 5 === 0);
       if (message === '') throw new Error(`byte ${i} changed reads without error`);
       // A changed magic byte makes it no .mrt: the sniffer's message then.
       expect(message).toMatch(i < MRT_MAGIC.length ? /^x\.mrt: / : /^x\.mrt: byte \d+: /);
