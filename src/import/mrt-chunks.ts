@@ -13,7 +13,7 @@ import {
   FILE_HEADER_BYTES,
   MAX_CHUNK_BYTES,
   MRT_MAGIC,
-  MRT_MAJOR_VERSION,
+  MRT_READ_MAJOR_VERSIONS,
 } from './mrt-format.js';
 
 export interface MrtChunk {
@@ -53,6 +53,8 @@ export class ChunkReader {
   /** File offset of carry[0]. */
   private offset = 0;
   private headerSeen = false;
+  /** The file's major version (from its header; 0 before it is read). */
+  major = 0;
 
   constructor(
     private readonly onChunk: (chunk: MrtChunk) => void,
@@ -114,9 +116,13 @@ export class ChunkReader {
       if (have < FILE_HEADER_BYTES) return 0;
       const view = new DataView(data.buffer, data.byteOffset + at, FILE_HEADER_BYTES);
       const major = view.getUint16(8, true);
-      if (major !== MRT_MAJOR_VERSION) {
-        throw new ChunkError(this.offset + 8, `binary trace format version ${major}.${view.getUint16(10, true)}: this memreplay reads version ${MRT_MAJOR_VERSION}.x (a newer memreplay may read it)`);
+      if (!MRT_READ_MAJOR_VERSIONS.includes(major)) {
+        throw new ChunkError(
+          this.offset + 8,
+          `binary trace format version ${major}.${view.getUint16(10, true)}: this memreplay reads versions ${MRT_READ_MAJOR_VERSIONS.map((v) => `${v}.x`).join(' and ')} (a newer memreplay may read it)`,
+        );
       }
+      this.major = major;
       this.headerSeen = true;
       return FILE_HEADER_BYTES;
     }

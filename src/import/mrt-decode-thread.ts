@@ -19,6 +19,8 @@ export interface DecodeRequest {
   readonly offset: number;
   readonly codec: number;
   readonly decodedLength: number;
+  /** The file's major version (how its events are coded). */
+  readonly major: number;
   /** The chunk's stored bytes, alone in their buffer (transferred). */
   readonly body: Uint8Array;
 }
@@ -57,11 +59,11 @@ export class MrtDecodeThread {
   }
 
   /** Post a chunk's stored bytes (copied: the caller's bytes are reused); returns its id. */
-  post(offset: number, codec: number, decodedLength: number, stored: Uint8Array): number {
+  post(offset: number, codec: number, decodedLength: number, stored: Uint8Array, major: number): number {
     const id = this.nextId++;
     // (A copy alone in its buffer: Buffer.slice would share the reader's.)
     const body = new Uint8Array(stored);
-    const request: DecodeRequest = { id, offset, codec, decodedLength, body };
+    const request: DecodeRequest = { id, offset, codec, decodedLength, major, body };
     this.worker.postMessage(request, [body.buffer]);
     return id;
   }

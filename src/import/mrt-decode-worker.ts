@@ -18,7 +18,7 @@ const spare: ArrayBuffer[] = [];
 let records = 0;
 
 function decode(request: DecodeRequest): { reply: DecodeReply; transfer: ArrayBuffer[] } {
-  const { id, offset, codec, decodedLength, body } = request;
+  const { id, offset, codec, decodedLength, major, body } = request;
   let payload: Uint8Array;
   try {
     payload = inflateChunk(CHUNK_EVENTS, codec, body, decodedLength, offset);
@@ -29,7 +29,7 @@ function decode(request: DecodeRequest): { reply: DecodeReply; transfer: ArrayBu
   const buffer = spare.pop();
   const reuse = buffer === undefined ? null : new DecodedEvents(DecodedEvents.capacityOf(buffer), buffer);
   try {
-    const d = decodeEvents(payload, reuse, records + 1);
+    const d = decodeEvents(payload, reuse, records + 1, major);
     records += d.count;
     // A buffer too small for this chunk (decodeEvents made a bigger one) is dropped.
     const { count, flagsAt, high, maxStack, maxThread, missingSizes, marks } = d;

@@ -8,6 +8,11 @@
 import { DOMAIN_COUNT, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
 import { MrtCursor, PayloadError } from './mrt-cursor.js';
 import {
+  ADDRESS_ROLES,
+  ROLE_ARENA,
+  ROLE_RELEASED,
+  SIZE_GROUPS,
+  sizeGroup,
   F0_DOMAIN_SHIFT,
   F0_OLD_ADDR,
   F0_OP_MASK,
@@ -96,15 +101,42 @@ export class DecodedEvents {
   }
 }
 
+// Version 2's address state of the chunk being decoded (decodeEvents resets it), kept out of the loop's locals only where a helper needs it.
+/** The last new address of each size group (-1: none yet). */
+const lastNew = new Float64Array(SIZE_GROUPS);
+/** Low new addresses of the chunk, by birth number. */
+let born: Float64Array = new Float64Array(1024);
+/** The last released address coded as a delta. */
+const released = new Float64Array(1);
+
+/** A released low address: an even code refers back to a birth of the chunk (0: the last), an odd one is a delta from the last so coded. */
+function releasedAddress(z: number, births: number, at: number): number {
+  const half = Math.floor(z / 2);
+  if (half * 2 === z) {
+    if (half >= births) throw new PayloadError(at, `a release refers back to the new block ${half + 1} before it, but its chunk has made only ${births}`);
+    return born[births - 1 - half]!;
+  }
+  const address = lowAddress(released[0]!, half, at);
+  released[0] = address;
+  return address;
+}
+
+function grownBirths(a: Float64Array): Float64Array {
+  const next = new Float64Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
 /** Ops whose events must have a size (a bit per op code): one without is a bad record. */
 export const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC);
 
 /**
  * Decode an events payload into `out` (or a new DecodedEvents when it is
  * too small); returns the one used. Events are numbered (`line`) from
- * `firstRecord`: the events of the chunks before, plus one.
+ * `firstRecord`: the events of the chunks before, plus one. `major` is the
+ * file's format version (1 or 2: how addresses are coded).
  */
-export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, firstRecord: number): DecodedEvents {
+export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, firstRecord: number, major: number): DecodedEvents {
   const head = new MrtCursor();
   head.reset(payload);
   const count = head.varint();
@@ -144,7 +176,14 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
   let ps = 0;
   let pt = 0;
   let pr = 0;
+  // Version 1: every low address against the one before. Version 2: by role (ADDRESS_ROLES).
+  const byRole = major >= 2;
   let prevAddr = 0;
+  lastNew.fill(-1);
+  let prevNew = 0;
+  let prevArena = 0;
+  released[0] = 0;
+  let births = 0;
   let prevTs = 0;
   let prevThread = NO_ID;
   let prevStack = NO_ID;
@@ -159,6 +198,7 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
     const domain = f0 >> F0_DOMAIN_SHIFT & 3;
     if (op >= OP_COUNT) throw new PayloadError(at, `unknown op code ${op}: expected 0 to ${OP_COUNT - 1}`);
     if (domain >= DOMAIN_COUNT) throw new PayloadError(at, `unknown domain code ${domain}: expected 0 (obj), 1 (mem) or 2 (raw)`);
+    const size = f0 & F0_SIZE ? (ps < sEnd && sizes[ps]! < 0x80 ? sizes[ps++]! : ((v = slowVarint(sc, ps, starts[STREAM_SIZES]!)), (ps = sc.pos), v)) : NaN;
     let addr = 0;
     let oldAddr = 0;
     if (op !== OP_MARK) {
@@ -171,7 +211,8 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
           oldAddr = -d.high.length;
         } else {
           const z = pa < aEnd && addrs[pa]! < 0x80 ? addrs[pa++]! : ((v = slowVarint(ac, pa, starts[STREAM_ADDRESSES]!)), (pa = ac.pos), v);
-          oldAddr = prevAddr = lowAddress(prevAddr, z, at);
+          if (byRole) oldAddr = releasedAddress(z, births, at);
+          else oldAddr = prevAddr = lowAddress(prevAddr, z, at);
         }
       }
       if (f1 & F1_ADDR_HIGH) {
@@ -181,12 +222,25 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
         addr = -d.high.length;
       } else {
         const z = pa < aEnd && addrs[pa]! < 0x80 ? addrs[pa++]! : ((v = slowVarint(ac, pa, starts[STREAM_ADDRESSES]!)), (pa = ac.pos), v);
-        addr = prevAddr = lowAddress(prevAddr, z, at);
+        if (!byRole) addr = prevAddr = lowAddress(prevAddr, z, at);
+        else {
+          const role = ADDRESS_ROLES[op]!;
+          if (role === ROLE_RELEASED) addr = releasedAddress(z, births, at);
+          else if (role === ROLE_ARENA) addr = prevArena = lowAddress(prevArena, z, at);
+          else {
+            // A new block: against its old address (a realloc's), else the last new one of its size group, else the last new one.
+            const group = sizeGroup(size);
+            const last = lastNew[group]!;
+            addr = lowAddress(f0 & F0_OLD_ADDR && oldAddr >= 0 ? oldAddr : last >= 0 ? last : prevNew, z, at);
+            lastNew[group] = prevNew = addr;
+            if (births === born.length) born = grownBirths(born);
+            born[births++] = addr;
+          }
+        }
       }
     } else if (f0 & F0_OLD_ADDR || f1 & (F1_ADDR_HIGH | F1_OLD_ADDR_HIGH)) {
       throw new PayloadError(at, 'mark with an address: a mark has none');
     }
-    const size = f0 & F0_SIZE ? (ps < sEnd && sizes[ps]! < 0x80 ? sizes[ps++]! : ((v = slowVarint(sc, ps, starts[STREAM_SIZES]!)), (ps = sc.pos), v)) : NaN;
     let ts = NaN;
     if (f0 & F0_TS) {
       if (f1 & F1_TS_RAW) {

@@ -187,7 +187,7 @@ class MrtParser implements PushParser {
     // Events go to the worker at once; every chunk waits its turn (a table
     // or a label reset must not come before the events ahead of it).
     if (chunk.kind === CHUNK_EVENTS) {
-      const id = thread.post(chunk.offset, chunk.codec, chunk.decodedLength, chunk.payload);
+      const id = thread.post(chunk.offset, chunk.codec, chunk.decodedLength, chunk.payload, this.chunks.major);
       this.inFlight++;
       this.queue.push({ kind: chunk.kind, offset: chunk.offset, body: null, id, failure: null });
     } else {
@@ -321,7 +321,7 @@ class MrtParser implements PushParser {
   }
 
   private readEvents(): void {
-    const d = (this.decoded = decodeEvents(this.cursor.buf, this.decoded, this.events + 1));
+    const d = (this.decoded = decodeEvents(this.cursor.buf, this.decoded, this.events + 1, this.chunks.major));
     this.deliver(d);
   }
 

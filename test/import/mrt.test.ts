@@ -24,6 +24,7 @@ import {
   ENTRY_THREAD_NUMBER,
   MAX_CHUNK_BYTES,
   MRT_MAGIC,
+  MRT_MAJOR_VERSION,
   REF_GIVEN,
 } from '../../src/import/mrt-format.js';
 import type { TraceSink } from '../../src/import/types.js';
@@ -165,6 +166,27 @@ describe('a .mrt written from a trace', () => {
     expect([...digests]).toEqual([expected.digest]);
   });
 
+  test('of format version 1 (last version) still means the same as the trace it was made from', async () => {
+    const fixtures = join(__dirname, '..', 'fixtures', 'mrt-v1');
+    const cases: [string, string][] = [
+      [join(fixtures, 'edges.mrt'), file('edges-v1.jsonl', EDGES_JSONL)],
+      [join(fixtures, 'startup-3.11.mrt'), join(__dirname, '..', '..', 'traces', 'startup-3.11.csv.gz')],
+    ];
+    for (const [v1, source] of cases) {
+      expect(readFileSync(v1).readUInt16LE(8)).toBe(1);
+      const expected = await traceDigest(source);
+      expect(await traceDigest(v1, { decodeThread: false })).toEqual(expected);
+      expect(await traceDigest(v1, { decodeThread: true })).toEqual(expected);
+    }
+  });
+
+  test('codes a release as a reference back to its birth in the chunk: smaller than version 1', async () => {
+    const source = join(__dirname, '..', '..', 'traces', 'startup-3.11.csv.gz');
+    const v2 = await mrtOf(source);
+    expect(Buffer.from(v2).readUInt16LE(8)).toBe(MRT_MAJOR_VERSION);
+    expect(v2.length).toBeLessThan(0.9 * readFileSync(join(__dirname, '..', 'fixtures', 'mrt-v1', 'startup-3.11.mrt')).length);
+  });
+
   test('is sniffed from its magic, whatever its name', async () => {
     const path = file('binary.csv', await mrtOf(file('edges3.jsonl', EDGES_JSONL)));
     const summary = await importTrace(path, {}, NO_SINK);
@@ -265,10 +287,23 @@ describe('a damaged .mrt', () => {
     for (const [chunks, expected] of cases) expect(await failure(fileOf(META, ...chunks, chunk(CHUNK_END, bytesOf(0))))).toMatch(expected);
   });
 
+  test('of version 2 with a release referring back past the chunk\'s births fails at the event', async () => {
+    // A free whose address code 0 (even: a reference) points back to a birth, in a chunk that made none; then one after an alloc, to a second birth.
+    const v2 = (...chunks: Uint8Array[]): Uint8Array => {
+      const f = fileOf(META, ...chunks, chunk(CHUNK_END, bytesOf(0)));
+      f[8] = 2;
+      return f;
+    };
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 0, 0, 0, 3, 0, 0))))).toMatch(
+      /chunk 'E', payload byte 6: a release refers back to the new block 1 before it, but its chunk has made only 0/,
+    );
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(2, 4, 2, 1, 0, 0, 0x20, 0, 3, 0, 0x20, 2, 16))))).toMatch(/payload byte 8: a release refers back to the new block 2 before it, but its chunk has made only 1/);
+  });
+
   test('of another major version, or without the meta chunk first, is refused', async () => {
     const v2 = fileOf(META);
-    v2[8] = 2;
-    expect(await failure(v2)).toMatch(/^x\.mrt: byte 8: binary trace format version 2\.0: this memreplay reads version 1\.x/);
+    v2[8] = 3;
+    expect(await failure(v2)).toMatch(/^x\.mrt: byte 8: binary trace format version 3\.0: this memreplay reads versions 1\.x and 2\.x/);
     expect(await failure(fileOf(chunk(CHUNK_END, bytesOf(0))))).toMatch(/^x\.mrt: byte 12: the first chunk is 'Z': expected the meta chunk 'M'/);
   });
 
