@@ -5,7 +5,7 @@
 // then maps the ids through its tables (mrt.ts). The loop reads varints
 // inline: it is the whole cost of reading a binary trace.
 
-import { DOMAIN_COUNT, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import { DOMAIN_COUNT, DOMAIN_NAMES, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
 import { MrtCursor, PayloadError } from './mrt-cursor.js';
 import {
   ADDRESS_ROLES,
@@ -197,7 +197,7 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
     const op = f0 & F0_OP_MASK;
     const domain = f0 >> F0_DOMAIN_SHIFT & 3;
     if (op >= OP_COUNT) throw new PayloadError(at, `unknown op code ${op}: expected 0 to ${OP_COUNT - 1}`);
-    if (domain >= DOMAIN_COUNT) throw new PayloadError(at, `unknown domain code ${domain}: expected 0 (obj), 1 (mem) or 2 (raw)`);
+    if (domain >= DOMAIN_COUNT) throw new PayloadError(at, `unknown domain code ${domain}: expected ${DOMAIN_NAMES.map((name, code) => `${code} (${name})`).join(', ')}`);
     const size = f0 & F0_SIZE ? (ps < sEnd && sizes[ps]! < 0x80 ? sizes[ps++]! : ((v = slowVarint(sc, ps, starts[STREAM_SIZES]!)), (ps = sc.pos), v)) : NaN;
     let addr = 0;
     let oldAddr = 0;

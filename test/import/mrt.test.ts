@@ -273,6 +273,8 @@ describe('a damaged .mrt', () => {
       [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 6, 0, 0))], /mark refers to label 0, but only 0 are defined before it/],
       // An op code past mark.
       [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, 7, 0))], /payload byte 6: unknown op code 7/],
+      // A domain code past raw (the message lists the domains there are).
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 0, 0, 0, 3 | (3 << 3), 0, 1))], /payload byte 6: unknown domain code 3: expected 0 \(obj\), 1 \(mem\), 2 \(raw\)/],
       // More events declared than the flags stream holds.
       [[chunk(CHUNK_EVENTS, bytesOf(100, 2, 0, 0, 0, 0, 3, 0))], /declares 100 events but 2 flag bytes/],
       // Streams longer than the payload, or bytes a stream leaves unread.
