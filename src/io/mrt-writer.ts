@@ -10,6 +10,11 @@ import type { EventBatch } from '../events/event-batch.js';
 import { NO_ID, OP_MARK, OP_REALLOC } from '../events/ops.js';
 import type { ImportContext } from '../import/import-context.js';
 import {
+  ADDRESS_ROLES,
+  ROLE_ARENA,
+  ROLE_RELEASED,
+  SIZE_GROUPS,
+  sizeGroup,
   CHUNK_END,
   CHUNK_EVENTS,
   CHUNK_HEADER_BYTES,
@@ -45,11 +50,16 @@ import {
   REF_SAME,
 } from '../import/mrt-format.js';
 import type { TraceMeta, TraceSink } from '../import/types.js';
+import { BirthTable } from './birth-table.js';
 import { ByteBuilder } from './byte-builder.js';
 import type { ByteOutput } from './byte-output.js';
 
 export interface MrtWriterOptions {
-  /** Deflate level 0-9 (0: chunks stored uncompressed); default 1, the fastest that compresses. */
+  /**
+   * Deflate level 0-9 (0: chunks stored uncompressed); default 6: 8-11%
+   * smaller than level 1 on the real traces, and inflated as fast
+   * (docs/trace-format-binary.md, "Why deflate").
+   */
   level?: number;
   /** Decoded bytes of events a chunk holds before the next starts (tests make it small). */
   chunkBytes?: number;
@@ -107,7 +117,14 @@ export class MrtWriter implements TraceSink {
   private totalEvents = 0;
   private started = false;
   // Delta state: reset at the start of every events chunk so it decodes alone.
-  private prevAddr = 0;
+  /** The last new address of each size group in the chunk (-1: none yet), and the last of any. */
+  private readonly lastNew = new Float64Array(SIZE_GROUPS);
+  private prevNew = 0;
+  private prevReleased = 0;
+  private prevArena = 0;
+  /** Low addresses born in this chunk and not released since: the birth number of each (births count from 0). */
+  private readonly born = new BirthTable();
+  private bornCount = 0;
   private prevTs = 0;
   private prevThread = NO_ID;
   private prevStack = NO_ID;
@@ -117,7 +134,7 @@ export class MrtWriter implements TraceSink {
     private readonly ctx: ImportContext,
     options: MrtWriterOptions = {},
   ) {
-    this.level = options.level ?? 1;
+    this.level = options.level ?? 6;
     this.chunkBytes = options.chunkBytes ?? EVENT_CHUNK_BYTES;
     this.labelsBeforeReset = options.labelsBeforeReset ?? LABEL_RESET_ENTRIES;
   }
@@ -175,18 +192,26 @@ export class MrtWriter implements TraceSink {
       flags.u8(f0);
       flags.u8(f1);
       if (op !== OP_MARK) {
-        // A realloc's old address is coded against the previous address, its new one against the old.
+        // A realloc's old address is released first, then its new one goes live (coded against the old one).
         if (hasOld) {
           if (oldHigh) addrs.bigVarint(this.ctx.addresses.decode(oldAddr));
-          else {
-            addrs.zigzag(oldAddr - this.prevAddr);
-            this.prevAddr = oldAddr;
-          }
+          else this.released(addrs, oldAddr);
         }
         if (addrHigh) addrs.bigVarint(this.ctx.addresses.decode(addr));
         else {
-          addrs.zigzag(addr - this.prevAddr);
-          this.prevAddr = addr;
+          const role = ADDRESS_ROLES[op];
+          if (role === ROLE_RELEASED) this.released(addrs, addr);
+          else if (role === ROLE_ARENA) {
+            addrs.zigzag(addr - this.prevArena);
+            this.prevArena = addr;
+          } else {
+            const group = sizeGroup(size);
+            const last = this.lastNew[group]!;
+            addrs.zigzag(addr - (hasOld && !oldHigh ? oldAddr : last >= 0 ? last : this.prevNew));
+            this.lastNew[group] = addr;
+            this.prevNew = addr;
+            this.born.set(addr, this.bornCount++);
+          }
         }
       }
       if (size === size) sizes.varint(size);
@@ -238,8 +263,29 @@ export class MrtWriter implements TraceSink {
     this.resetDeltas();
   }
 
+  /**
+   * A released low address: a reference back to the block's birth in this
+   * chunk (even code: how many births ago), else the delta from the last
+   * address coded so (odd code).
+   */
+  private released(addrs: ByteBuilder, address: number): void {
+    const birth = this.born.take(address);
+    if (birth >= 0) {
+      addrs.varint(2 * (this.bornCount - 1 - birth));
+      return;
+    }
+    const d = address - this.prevReleased;
+    addrs.varint(2 * (d >= 0 ? 2 * d : -2 * d - 1) + 1);
+    this.prevReleased = address;
+  }
+
   private resetDeltas(): void {
-    this.prevAddr = 0;
+    this.lastNew.fill(-1);
+    this.prevNew = 0;
+    this.prevReleased = 0;
+    this.prevArena = 0;
+    this.born.clear();
+    this.bornCount = 0;
     this.prevTs = 0;
     this.prevThread = NO_ID;
     this.prevStack = NO_ID;
