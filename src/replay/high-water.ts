@@ -2,7 +2,7 @@
 // instant it was first reached (event index, timestamp, last mark before it).
 // Updated after every call with plain compares; no allocation.
 
-import { HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-metrics.js';
+import { HIGH_WATER_METRICS, NATIVE_HIGH_WATER_METRICS, type HighWaterMetric, type NativeHighWaterMetric } from '../events/high-water-metrics.js';
 
 const ARENAS = 3;
 
@@ -34,6 +34,8 @@ export class HighWater {
   readonly mark: (string | null)[] = HIGH_WATER_METRICS.map(() => null);
   /** Set when the arena count reached a new high in the last update. */
   arenaPeakRaised = false;
+  /** The native half's marks (NATIVE_HIGH_WATER_METRICS), apart: raised only by native events. */
+  private readonly native = new HighWaterPoints(NATIVE_HIGH_WATER_METRICS.length);
 
   update(
     clock: ReplayClock,
@@ -56,6 +58,20 @@ export class HighWater {
     if (footprint > v[5]!) this.raise(5, footprint, clock);
   }
 
+  /** Native heap bytes now (after a native block was added). */
+  updateNativeHeap(clock: ReplayClock, bytes: number): void {
+    if (bytes > this.native.value[0]!) this.native.raise(0, bytes, clock);
+  }
+
+  /** Anonymously mapped bytes now (after an mmap or mremap). */
+  updateMapped(clock: ReplayClock, bytes: number): void {
+    if (bytes > this.native.value[1]!) this.native.raise(1, bytes, clock);
+  }
+
+  nativePoint(metric: NativeHighWaterMetric): HighWaterPoint {
+    return this.native.point(NATIVE_HIGH_WATER_METRICS.indexOf(metric));
+  }
+
   point(metric: HighWaterMetric): HighWaterPoint {
     const k = HIGH_WATER_METRICS.indexOf(metric);
     const ts = this.ts[k]!;
@@ -74,5 +90,35 @@ export class HighWater {
     this.ts[k] = clock.lastTs;
     this.line[k] = clock.line;
     this.mark[k] = clock.marks > 0 ? clock.lastMark : null;
+  }
+}
+
+/** Peaks and when each was first reached, for a few metrics. */
+class HighWaterPoints {
+  readonly value: Float64Array;
+  readonly event: Float64Array;
+  readonly ts: Float64Array;
+  readonly line: Float64Array;
+  readonly mark: (string | null)[];
+
+  constructor(n: number) {
+    this.value = new Float64Array(n);
+    this.event = new Float64Array(n);
+    this.ts = new Float64Array(n).fill(NaN);
+    this.line = new Float64Array(n);
+    this.mark = new Array<string | null>(n).fill(null);
+  }
+
+  raise(k: number, value: number, clock: ReplayClock): void {
+    this.value[k] = value;
+    this.event[k] = clock.events;
+    this.ts[k] = clock.lastTs;
+    this.line[k] = clock.line;
+    this.mark[k] = clock.marks > 0 ? clock.lastMark : null;
+  }
+
+  point(k: number): HighWaterPoint {
+    const ts = this.ts[k]!;
+    return { value: this.value[k]!, event: this.event[k]!, ts: Number.isNaN(ts) ? null : ts, mark: this.mark[k]!, line: this.line[k]! };
   }
 }
