@@ -63,10 +63,35 @@ export const DEFAULT_LEAKS_OPTIONS: LeaksOptions = {
   listing: {},
 };
 
+export interface NativeSiteFrame {
+  readonly function: string;
+  readonly object: string;
+  readonly offset: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A native site's C frame as a result reports it (null when the site is not native). */
+export function nativeSiteFrame(text: string | null): NativeSiteFrame | null {
+  if (text === null) return null;
+  const f = parseFrame(text);
+  return { function: f.func, object: f.native?.object ?? '', offset: f.native?.offset ?? '', file: f.file, line: f.line };
+}
+
 export interface LeaksSite {
   readonly key: string;
-  /** The innermost frame of an example stack (null for blocks without a stack). */
+  /**
+   * The innermost frame of an example stack (null for blocks without a
+   * stack); for a native site, its innermost Python frame, the Python line
+   * that led to the C function (null when the stack has none).
+   */
   readonly location: { readonly file: string; readonly line: number; readonly function: string } | null;
+  /**
+   * Only on a native site (its innermost frame is a C frame): that frame,
+   * the C function that called malloc, with its object and offset, and its
+   * file and line when the trace has them ('' and 0 when not).
+   */
+  readonly native?: NativeSiteFrame;
   /** An example stack, oldest frame first ([] without a stack). */
   readonly stack: readonly string[];
   /** Blocks without a stack: their domain and size class (null: the C library). */
@@ -313,9 +338,11 @@ export class LeaksAnalysis implements ReplayObserver {
       t?.classBlocks.forEach((n, c) => {
         if (n !== undefined && n > 0) classes.push({ sizeClass: c, blockSize: blockSize(geometry, c), blocks: n });
       });
+      const native = nativeSiteFrame(info.nativeFrame);
       return {
         key: info.key,
         location: innermost === null ? null : { file: innermost.file, line: innermost.line, function: innermost.func },
+        ...(native === null ? {} : { native }),
         stack,
         noStack:
           info.noStack === null
