@@ -5,10 +5,11 @@
 // then maps the ids through its tables (mrt.ts). The loop reads varints
 // inline: it is the whole cost of reading a binary trace.
 
-import { DOMAIN_COUNT, NO_ID, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import { DOMAIN_COUNT, DOMAIN_NAMES, DOMAIN_NATIVE, NO_ID, OP_COUNT, OP_MARK, OP_NAMES, hasOldAddress, isMappingOp } from '../events/ops.js';
 import { MrtCursor, PayloadError } from './mrt-cursor.js';
 import {
   F0_DOMAIN_SHIFT,
+  F0_OP_EXTENDED,
   F0_OLD_ADDR,
   F0_OP_MASK,
   F0_SIZE,
@@ -115,15 +116,20 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null): De
     const at = flagsAt + 2 * k;
     const f0 = flags[2 * k]!;
     const f1 = flags[2 * k + 1]!;
-    const op = f0 & F0_OP_MASK;
+    let op = f0 & F0_OP_MASK;
     const domain = f0 >> F0_DOMAIN_SHIFT & 3;
-    if (op >= OP_COUNT) throw new PayloadError(at, `unknown op code ${op}: expected 0 to ${OP_COUNT - 1}`);
-    if (domain >= DOMAIN_COUNT) throw new PayloadError(at, `unknown domain code ${domain}: expected 0 (obj), 1 (mem) or 2 (raw)`);
+    if (op === F0_OP_EXTENDED) {
+      // The later ops: their code's rest comes first among the references.
+      op += pr < rEnd && refs[pr]! < 0x80 ? refs[pr++]! : ((v = slowVarint(rc, pr, starts[STREAM_REFS]!)), (pr = rc.pos), v);
+      if (op >= OP_COUNT) throw new PayloadError(at, `unknown op code ${op}: expected 0 to ${OP_COUNT - 1}`);
+    }
+    if (domain >= DOMAIN_COUNT) throw new PayloadError(at, `unknown domain code ${domain}: expected 0 (obj), 1 (mem), 2 (raw) or 3 (native)`);
+    if (isMappingOp(op) && domain !== DOMAIN_NATIVE) throw new PayloadError(at, `${OP_NAMES[op]} of domain ${DOMAIN_NAMES[domain]}: a mapping's domain is native`);
     let addr = 0;
     let oldAddr = 0;
     if (op !== OP_MARK) {
       if (f0 & F0_OLD_ADDR) {
-        if (op !== OP_REALLOC) throw new PayloadError(at, `${OP_NAMES[op]} with an old address: only realloc has one`);
+        if (!hasOldAddress(op)) throw new PayloadError(at, `${OP_NAMES[op]} with an old address: only realloc and mremap have one`);
         if (f1 & F1_OLD_ADDR_HIGH) {
           ac.pos = pa;
           d.high.push(within(starts, STREAM_ADDRESSES, () => ac.bigVarint()));

@@ -9,7 +9,8 @@ export const MRT_MAGIC: readonly number[] = [0x89, 0x4d, 0x52, 0x54, 0x0d, 0x0a,
 /** Magic, major version (u16 LE), minor version (u16 LE). */
 export const FILE_HEADER_BYTES = 12;
 export const MRT_MAJOR_VERSION = 1;
-export const MRT_MINOR_VERSION = 0;
+/** 1: the native contract's ops (mmap, munmap, mremap, through F0_OP_EXTENDED) and domain (native, code 3). */
+export const MRT_MINOR_VERSION = 1;
 
 /** Kind (u8), codec (u8), reserved (u16, zero), stored length (u32), decoded length (u32), CRC-32 (u32); all little-endian. */
 export const CHUNK_HEADER_BYTES = 16;
@@ -52,6 +53,12 @@ export const EVENT_STREAM_COUNT = 5;
 
 // Flag byte 0 of an event: op (bits 0-2), domain (bits 3-4), then what follows.
 export const F0_OP_MASK = 0x07;
+/**
+ * The op field's last value: the op is F0_OP_EXTENDED plus a varint that
+ * comes first in the references stream (minor version 1: the mapping ops).
+ * The ops below it keep their one-byte flags.
+ */
+export const F0_OP_EXTENDED = 7;
 export const F0_DOMAIN_SHIFT = 3;
 export const F0_DOMAIN_MASK = 0x18;
 export const F0_SIZE = 0x20;

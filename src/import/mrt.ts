@@ -11,7 +11,7 @@
 
 import { AddressSpaceError } from '../events/address-space.js';
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
-import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_MMAP, OP_MREMAP, OP_MUNMAP, OP_NAMES, OP_REALLOC } from '../events/ops.js';
 import { FrameLineError, MAX_DISTINCT_FRAMES, MAX_DISTINCT_STACKS, MAX_STACK_TABLE_BYTES, StackLimitError } from '../events/stack-table.js';
 import { MAX_THREAD_NAME_CHARS, MAX_THREADS } from '../events/thread-table.js';
 import type { ImportContext } from './import-context.js';
@@ -42,7 +42,7 @@ const MAX_LABEL_TABLE_CHARS = 64 << 20;
 /** Bytes a frame's text may take in the file (UTF-8, up to 4 a character); the stack table cuts it to MAX_FRAME_CHARS. */
 const MAX_FRAME_TEXT_BYTES = 64 * 1024;
 const MAX_TEXT_BYTES = 4 * MAX_LABEL_CHARS;
-const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC);
+const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC) | (1 << OP_MMAP) | (1 << OP_MUNMAP) | (1 << OP_MREMAP);
 
 export function createMrtParser(ctx: ImportContext, sink: TraceSink, options: { batchCapacity?: number } = {}): PushParser {
   return new MrtParser(ctx, sink, options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
@@ -243,6 +243,10 @@ class MrtParser implements PushParser {
       const size = d.size[k]!;
       if ((NEEDS_SIZE >> op) & 1 && size !== size) {
         ctx.bad(record, `record ${record}: ${OP_NAMES[op]} without a size`);
+        continue;
+      }
+      if (op === OP_MREMAP && oldAddr === 0) {
+        ctx.bad(record, `record ${record}: mremap without an old address`);
         continue;
       }
       const i = batch.length++;

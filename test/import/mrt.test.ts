@@ -244,8 +244,11 @@ describe('a damaged .mrt', () => {
       [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 1, 0, 1, 0x20, REF_GIVEN << 2, 0, 16, 0))], /event refers to stack 0, but only 0 are defined before it/],
       // A mark of label 0, before any label.
       [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 6, 0, 0))], /mark refers to label 0, but only 0 are defined before it/],
-      // An op code past mark.
-      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, 7, 0))], /payload byte 6: unknown op code 7/],
+      // An extended op (field 7) whose code is past mremap, and one whose code is missing.
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 7, 0, 3))], /payload byte 6: unknown op code 10/],
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, 7, 0))], /the chunk ends inside a varint/],
+      // An mmap (extended op 7 + 0) of the obj domain.
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 7, 0, 0))], /payload byte 6: mmap of domain obj: a mapping's domain is native/],
       // More events declared than the flags stream holds.
       [[chunk(CHUNK_EVENTS, bytesOf(100, 2, 0, 0, 0, 0, 3, 0))], /declares 100 events but 2 flag bytes/],
       // Streams longer than the payload, or bytes a stream leaves unread.
