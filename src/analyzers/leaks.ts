@@ -16,6 +16,7 @@ import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
 import type { Completeness } from '../replay/completeness.js';
+import type { HighWaterPoint } from '../replay/high-water.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import { completenessOfReplay } from '../replay/replayed-trace.js';
 import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
@@ -76,6 +77,16 @@ export function nativeSiteFrame(text: string | null): NativeSiteFrame | null {
   if (text === null) return null;
   const f = parseFrame(text);
   return { function: f.func, object: f.native?.object ?? '', offset: f.native?.offset ?? '', file: f.file, line: f.line };
+}
+
+/** The native half of a trace's memory: peaks with when each was reached, and what is live at the reported instant. */
+export interface NativeMemory {
+  readonly peakHeapBytes: HighWaterPoint;
+  readonly peakMmapBytes: HighWaterPoint;
+  /** Requested bytes of native blocks live at the reported instant, after suppressions. */
+  readonly leakedBytes: number;
+  /** Anonymously mapped bytes at the reported instant. */
+  readonly mmapBytes: number;
 }
 
 export interface LeaksSite {
@@ -192,6 +203,8 @@ export interface LeaksResult {
     readonly arenasHighWater: number;
     /** At the reported instant. */
     readonly fragmentation: FragmentationSummary;
+    /** Only for a trace with a native half (native blocks or mappings): its figures. */
+    readonly native?: NativeMemory;
   };
   readonly suppressions: readonly { readonly pattern: string; readonly file: string; readonly line: number; readonly blocks: number; readonly bytes: number }[];
   /**
@@ -418,6 +431,16 @@ export class LeaksAnalysis implements ReplayObserver {
         peakFootprintBytes: hw.point('footprint_bytes').value,
         arenasHighWater: hw.point('arenas').value,
         fragmentation: fragmentationOf(countersStats(r.model)),
+        ...(r.nativeEvents === 0
+          ? {}
+          : {
+              native: {
+                peakHeapBytes: hw.nativePoint('native_heap_bytes'),
+                peakMmapBytes: hw.nativePoint('mmap_bytes'),
+                leakedBytes: walk.nativeRequestedBytes,
+                mmapBytes: r.mappings.bytes,
+              },
+            }),
       },
       suppressions: growthOptions.suppressions.map((rule, i) => ({
         pattern: rule.pattern,

@@ -8,6 +8,7 @@
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
+import { DOMAIN_NATIVE } from '../events/ops.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
 import type { ReplayView } from '../replay/replay-view.js';
 import { SiteTable, SUPPRESSED, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
@@ -40,6 +41,8 @@ export interface LiveSitesWalk {
   readonly sites: SiteTotals[];
   readonly totalBlocks: number;
   readonly totalRequestedBytes: number;
+  /** Of those, the native blocks' (C code's own malloc). */
+  readonly nativeRequestedBytes: number;
   /** Blocks and requested bytes left out, per suppression rule index. */
   readonly suppressed: Map<number, { blocks: number; bytes: number }>;
 }
@@ -61,6 +64,7 @@ export function walkLiveSites(r: ReplayView, table: SiteTable, scratch: WalkScra
   let slots: ModelSlots = scratch.of(model);
   let totalBlocks = 0;
   let totalRequested = 0;
+  let nativeRequested = 0;
   r.forEachLiveBlock((pool, size, stack, domain, event, ts, blockModel) => {
     if (blockModel !== model) {
       model = blockModel;
@@ -77,6 +81,7 @@ export function walkLiveSites(r: ReplayView, table: SiteTable, scratch: WalkScra
     }
     totalBlocks++;
     totalRequested += size;
+    if (domain === DOMAIN_NATIVE) nativeRequested += size;
     let t = bySite.get(site);
     if (t === undefined) {
       t = {
@@ -136,7 +141,7 @@ export function walkLiveSites(r: ReplayView, table: SiteTable, scratch: WalkScra
     }
   }
   scratch.finish();
-  return { sites: [...bySite.values()], totalBlocks, totalRequestedBytes: totalRequested, suppressed };
+  return { sites: [...bySite.values()], totalBlocks, totalRequestedBytes: totalRequested, nativeRequestedBytes: nativeRequested, suppressed };
 }
 
 export interface LiveGroup {

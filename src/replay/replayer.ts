@@ -761,6 +761,13 @@ export class Replayer implements TraceSink, ReplayView {
     return this.addresses.format(key);
   }
 
+  /** Events of the native domain so far: native blocks' calls and mapping ops. */
+  get nativeEvents(): number {
+    let n = 0;
+    for (let op = 0; op < OP_COUNT; op++) n += this.counts[op * DOMAIN_COUNT + DOMAIN_NATIVE]!;
+    return n;
+  }
+
   /** Live blocks in both stores, of every interpreter. */
   get liveBlockCount(): number {
     let n = this.live.live;

@@ -62,4 +62,27 @@ describe('memreplay check on a native leak', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
+
+  it('holds each trace to budgets by domain, from flags or the config, naming the native sites over them', () => {
+    const { leaky, clean } = traces();
+    const dir = dirname(leaky);
+    // Live native bytes at the end: the ring array, its 4 copies, and (leaky) each copy it lost.
+    const r = memreplay(['check', clean, leaky, '--json', '--max-native-leaked-bytes', '512', '--max-leak-sites', '9']);
+    expect(r.code).toBe(1);
+    const [c, l] = JSON.parse(r.stdout).traces;
+    const outcome = (t: { budgets: { budget: string }[] }) => t.budgets.find((b) => b.budget === 'nativeLeakedBytes') as unknown as { actual: number; passed: boolean; sites: string[] };
+    expect(c.summary.nativeLeakedBytes).toBe(32 + 4 * 64);
+    expect(outcome(c).passed).toBe(true);
+    expect(outcome(l)).toMatchObject({ actual: 32 + 20 * 64, passed: false });
+    expect(outcome(l).sites).toContain(`${COPY_FRAME} <- ${PUSH_LINE}`);
+    // The same budgets from the config file, with the peaks of the native heap and of mappings.
+    writeFileSync(join(dir, 'memreplay.json'), JSON.stringify({ check: { budgets: { steadyLeakSites: 9, peakNativeHeapBytes: '1 KiB', peakMmapBytes: 0 } } }));
+    const byConfig = memreplay(['check', clean, leaky, '--json', '--config', join(dir, 'memreplay.json')]);
+    expect(byConfig.stderr).toBe('');
+    const [cc, lc] = JSON.parse(byConfig.stdout).traces;
+    expect(cc.passed).toBe(true);
+    expect(lc.passed).toBe(false);
+    expect(lc.leaks.memory.native.peakHeapBytes.value).toBe(32 + 20 * 64);
+    expect(lc.leaks.memory.native.peakMmapBytes.value).toBe(0);
+  });
 });
