@@ -168,6 +168,8 @@ export interface LiveBlocksSummary {
   readonly totalGroups: number;
   /** The largest sites by requested bytes (at most `top`). */
   readonly groups: readonly LiveGroup[];
+  /** Only when native sites are live (the native contract): the largest of them (at most `top`), named by C function and Python line. */
+  readonly nativeGroups?: readonly LiveGroup[];
 }
 
 /** Sites by requested bytes, then blocks, then site id (a stable order). */
@@ -177,23 +179,24 @@ export function rankSites(sites: readonly SiteTotals[]): SiteTotals[] {
 
 /** The `top` largest sites of a walk, with the totals. */
 export function summarizeLiveSites(walk: LiveSitesWalk, table: SiteTable, top: number): LiveBlocksSummary {
+  const group = (t: SiteTotals): LiveGroup => ({
+    key: table.info(t.site).key,
+    blocks: t.blocks,
+    requestedBytes: t.requestedBytes,
+    allocatedBytes: t.allocatedBytes,
+    firstEvent: t.firstEvent,
+    lastEvent: t.lastEvent,
+    ...exampleStackField(table.exampleFrames(t.site)),
+  });
+  const native = walk.sites.filter((t) => table.info(t.site).nativeFrame !== null);
   return {
     groupedBy: table.options.by,
     depth: table.options.depth ?? null,
     totalBlocks: walk.totalBlocks,
     totalRequestedBytes: walk.totalRequestedBytes,
     totalGroups: walk.sites.length,
-    groups: rankSites(walk.sites)
-      .slice(0, top)
-      .map((t) => ({
-        key: table.info(t.site).key,
-        blocks: t.blocks,
-        requestedBytes: t.requestedBytes,
-        allocatedBytes: t.allocatedBytes,
-        firstEvent: t.firstEvent,
-        lastEvent: t.lastEvent,
-        ...exampleStackField(table.exampleFrames(t.site)),
-      })),
+    groups: rankSites(walk.sites).slice(0, top).map(group),
+    ...(native.length === 0 ? {} : { nativeGroups: rankSites(native).slice(0, top).map(group) }),
   };
 }
 
