@@ -50,6 +50,8 @@ export class AnonymousMappings {
 
   /** Unmap [addr, addr + size), splitting a mapping it covers in part; returns the bytes that were mapped there. */
   unmap(addr: number, size: number): number {
+    // (An empty range unmaps nothing; it must not split the mapping around it.)
+    if (size <= 0) return 0;
     const stop = addr + size;
     let removed = 0;
     let i = this.firstEndingAfter(addr);

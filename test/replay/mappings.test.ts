@@ -44,6 +44,15 @@ describe('anonymous mappings', () => {
     expect(m.sizeFrom(0x10000 + PAGE)).toBe(3 * PAGE);
   });
 
+  it('does not split a mapping on an empty range', () => {
+    const m = new AnonymousMappings();
+    m.map(0x10000, 2 * PAGE);
+    expect(m.unmap(0x10000 + PAGE, 0)).toBe(0);
+    m.map(0x10000 + PAGE, 0);
+    expect(m.count).toBe(1);
+    expect(m.sizeFrom(0x10000)).toBe(2 * PAGE);
+  });
+
   it('unmaps several mappings at once, and nothing where nothing is mapped', () => {
     const m = new AnonymousMappings();
     m.map(0x10000, PAGE);
@@ -86,7 +95,7 @@ describe('anonymous mappings', () => {
         });
         expect(total).toBe(m.bytes);
       }),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 
