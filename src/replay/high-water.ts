@@ -26,16 +26,45 @@ interface ReplayClock {
   readonly line: number;
 }
 
-export class HighWater {
-  readonly value = new Float64Array(HIGH_WATER_METRICS.length);
-  readonly event = new Float64Array(HIGH_WATER_METRICS.length);
-  readonly ts = new Float64Array(HIGH_WATER_METRICS.length).fill(NaN);
-  readonly line = new Float64Array(HIGH_WATER_METRICS.length);
-  readonly mark: (string | null)[] = HIGH_WATER_METRICS.map(() => null);
+/** Peaks and when each was first reached, for a few metrics. */
+class HighWaterPoints {
+  readonly value: Float64Array;
+  readonly event: Float64Array;
+  readonly ts: Float64Array;
+  readonly line: Float64Array;
+  readonly mark: (string | null)[];
+
+  constructor(n: number) {
+    this.value = new Float64Array(n);
+    this.event = new Float64Array(n);
+    this.ts = new Float64Array(n).fill(NaN);
+    this.line = new Float64Array(n);
+    this.mark = new Array<string | null>(n).fill(null);
+  }
+
+  raise(k: number, value: number, clock: ReplayClock): void {
+    this.value[k] = value;
+    this.event[k] = clock.events;
+    this.ts[k] = clock.lastTs;
+    this.line[k] = clock.line;
+    this.mark[k] = clock.marks > 0 ? clock.lastMark : null;
+  }
+
+  pointAt(k: number): HighWaterPoint {
+    const ts = this.ts[k]!;
+    return { value: this.value[k]!, event: this.event[k]!, ts: Number.isNaN(ts) ? null : ts, mark: this.mark[k]!, line: this.line[k]! };
+  }
+}
+
+export class HighWater extends HighWaterPoints {
   /** Set when the arena count reached a new high in the last update. */
   arenaPeakRaised = false;
   /** The native half's marks (NATIVE_HIGH_WATER_METRICS), apart: raised only by native events. */
   private readonly native = new HighWaterPoints(NATIVE_HIGH_WATER_METRICS.length);
+
+  constructor() {
+    super(HIGH_WATER_METRICS.length);
+  }
 
   update(
     clock: ReplayClock,
@@ -69,56 +98,10 @@ export class HighWater {
   }
 
   nativePoint(metric: NativeHighWaterMetric): HighWaterPoint {
-    return this.native.point(NATIVE_HIGH_WATER_METRICS.indexOf(metric));
+    return this.native.pointAt(NATIVE_HIGH_WATER_METRICS.indexOf(metric));
   }
 
   point(metric: HighWaterMetric): HighWaterPoint {
-    const k = HIGH_WATER_METRICS.indexOf(metric);
-    const ts = this.ts[k]!;
-    return {
-      value: this.value[k]!,
-      event: this.event[k]!,
-      ts: Number.isNaN(ts) ? null : ts,
-      mark: this.mark[k]!,
-      line: this.line[k]!,
-    };
-  }
-
-  private raise(k: number, value: number, clock: ReplayClock): void {
-    this.value[k] = value;
-    this.event[k] = clock.events;
-    this.ts[k] = clock.lastTs;
-    this.line[k] = clock.line;
-    this.mark[k] = clock.marks > 0 ? clock.lastMark : null;
-  }
-}
-
-/** Peaks and when each was first reached, for a few metrics. */
-class HighWaterPoints {
-  readonly value: Float64Array;
-  readonly event: Float64Array;
-  readonly ts: Float64Array;
-  readonly line: Float64Array;
-  readonly mark: (string | null)[];
-
-  constructor(n: number) {
-    this.value = new Float64Array(n);
-    this.event = new Float64Array(n);
-    this.ts = new Float64Array(n).fill(NaN);
-    this.line = new Float64Array(n);
-    this.mark = new Array<string | null>(n).fill(null);
-  }
-
-  raise(k: number, value: number, clock: ReplayClock): void {
-    this.value[k] = value;
-    this.event[k] = clock.events;
-    this.ts[k] = clock.lastTs;
-    this.line[k] = clock.line;
-    this.mark[k] = clock.marks > 0 ? clock.lastMark : null;
-  }
-
-  point(k: number): HighWaterPoint {
-    const ts = this.ts[k]!;
-    return { value: this.value[k]!, event: this.event[k]!, ts: Number.isNaN(ts) ? null : ts, mark: this.mark[k]!, line: this.line[k]! };
+    return this.pointAt(HIGH_WATER_METRICS.indexOf(metric));
   }
 }
