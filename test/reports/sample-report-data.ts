@@ -461,7 +461,9 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
       systemBytes: endValues.systemBytes,
       footprintBytes: endValues.footprintBytes,
     },
-    liveBlocks: empty ? live(siteCount, 0) : { ...live(siteCount, 0), nativeGroups: live(3, 20).groups },
+    liveBlocks: empty
+      ? live(siteCount, 0)
+      : { ...live(siteCount, 0), nativeGroups: live(3, 20).groups.map((g, i) => ({ ...g, key: `copy_${i} [libx.so+0x${(16 * i).toString(16)}] <- ${g.key}` })) },
     fragmentation: { judged: frag(endValues), arenaPeak: empty ? null : { ...frag(peakValues), ...peakInstant } },
     // A native half (the native contract) unless empty: every renderer of it meets the hostile texts too.
     ...(empty
