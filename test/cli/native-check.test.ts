@@ -85,4 +85,18 @@ describe('memreplay check on a native leak', () => {
     expect(lc.leaks.memory.native.peakHeapBytes.value).toBe(32 + 20 * 64);
     expect(lc.leaks.memory.native.peakMmapBytes.value).toBe(0);
   });
+
+  it('refuses a bad native record with one line naming file and line, no stack trace', () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, ['# native: true', 'op,addr,size,old_addr,domain', 'alloc,0x560000000010,16,,native', 'mmap,0x7f0000000000,4096,,raw', ''].join('\n'));
+    const r = memreplay(['check', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`memreplay: ${bad}:4: mmap with domain raw: a mapping's domain is native or empty\n`);
+    const jsonl = join(dir, 'bad.jsonl');
+    writeFileSync(jsonl, '{"op":"mremap","addr":"0x7f0000000000","size":4096}\n');
+    const j = memreplay(['stats', jsonl]);
+    expect(j.code).toBe(2);
+    expect(j.stderr).toBe(`memreplay: ${jsonl}:1: missing old_addr: mremap needs addr, size and old_addr\n`);
+  });
 });
