@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { MemreplayError } from '../errors.js';
-import { BUDGET_NAMES, NATIVE_BUDGET_NAMES, type BudgetName, type TraceSummary } from './budgets.js';
+import { BUDGET_NAMES, NATIVE_BUDGET_NAMES, summaryValue, type BudgetName, type TraceSummary } from './budgets.js';
 
 export const DEFAULT_TOLERANCE = 0.05;
 
@@ -100,7 +100,9 @@ export function baselineFor(b: Baseline, file: string): BaselineEntry | undefine
 export function compareWithBaseline(actual: TraceSummary, base: TraceSummary, tolerance: number): BaselineOutcome[] {
   // (A baseline written before the native budgets has none of them: those are not compared.)
   return BUDGET_NAMES.filter((metric) => typeof base[metric] === 'number').map((metric) => {
-    const limit = base[metric] * (1 + tolerance);
-    return { metric, baseline: base[metric], actual: actual[metric], limit, passed: actual[metric] <= limit };
+    const was = summaryValue(base, metric);
+    const now = summaryValue(actual, metric);
+    const limit = was * (1 + tolerance);
+    return { metric, baseline: was, actual: now, limit, passed: now <= limit };
   });
 }

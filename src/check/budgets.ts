@@ -62,9 +62,15 @@ export interface TraceSummary {
   readonly peakFootprintBytes: number;
   readonly arenas: number;
   readonly fragmentation: number;
-  readonly nativeLeakedBytes: number;
-  readonly peakNativeHeapBytes: number;
-  readonly peakMmapBytes: number;
+  /** The native figures: only for a trace with a native half (absent, each counts 0). */
+  readonly nativeLeakedBytes?: number;
+  readonly peakNativeHeapBytes?: number;
+  readonly peakMmapBytes?: number;
+}
+
+/** A summary's figure; a native one a trace without a native half lacks is 0. */
+export function summaryValue(s: TraceSummary, name: BudgetName): number {
+  return s[name] ?? 0;
 }
 
 export interface BudgetOutcome {
@@ -96,9 +102,13 @@ export function summaryOf(r: LeaksResult): TraceSummary {
     peakFootprintBytes: r.memory.peakFootprintBytes,
     arenas: r.memory.arenasHighWater,
     fragmentation: r.memory.fragmentation.freeRatio,
-    nativeLeakedBytes: r.memory.native?.leakedBytes ?? 0,
-    peakNativeHeapBytes: r.memory.native?.peakHeapBytes.value ?? 0,
-    peakMmapBytes: r.memory.native?.peakMmapBytes.value ?? 0,
+    ...(r.memory.native === undefined
+      ? {}
+      : {
+          nativeLeakedBytes: r.memory.native.leakedBytes,
+          peakNativeHeapBytes: r.memory.native.peakHeapBytes.value,
+          peakMmapBytes: r.memory.native.peakMmapBytes.value,
+        }),
   };
 }
 
@@ -108,7 +118,7 @@ export function evaluateBudgets(r: LeaksResult, budgets: Budgets, rules: BudgetR
   for (const budget of BUDGET_NAMES) {
     const limit = budgets[budget];
     if (limit === undefined) continue;
-    const actual = summary[budget];
+    const actual = summaryValue(summary, budget);
     let sites: string[] = [];
     if (budget === 'steadyLeakSites') sites = r.sites.filter((s) => s.growth.class === 'steady_leak').map((s) => s.key);
     if (budget === 'siteLeakedBytes') sites = r.sites.filter((s) => s.requestedBytes > limit).map((s) => s.key);
