@@ -28,7 +28,8 @@ export function mrtOf(text: Uint8Array, rng: Rng): Uint8Array | null {
   writer.finish();
   const bytes = out.view().slice();
   // Files of version 1 are still read: one in four is labelled so, and its
-  // addresses are read as version 1 codes them (another trace, as valid).
+  // addresses are read as version 1 codes them (another trace, as valid;
+  // an escaped op or the native domain is an error there).
   if (rng.chance(0.25)) new DataView(bytes.buffer, bytes.byteOffset).setUint16(8, 1, true);
   return bytes;
 }

@@ -36,6 +36,9 @@ const BUDGET_FLAGS: Record<BudgetName, { flag: string; key: keyof CheckArgs; des
   peakFootprintBytes: { flag: 'max-peak-footprint', key: 'maxPeakFootprint', describe: `peak footprint, arenas plus C-library bytes: ${BYTES_SYNTAX}` },
   arenas: { flag: 'max-arenas', key: 'maxArenas', describe: 'arena high-water mark' },
   fragmentation: { flag: 'max-fragmentation', key: 'maxFragmentation', describe: 'free share of the arena bytes at the end (or --at): 0.4 or 40%, at most 1 (100%)' },
+  nativeLeakedBytes: { flag: 'max-native-leaked-bytes', key: 'maxNativeLeakedBytes', describe: `native bytes (C code's own malloc) live at the end (or --at), after suppressions: ${BYTES_SYNTAX}` },
+  peakNativeHeapBytes: { flag: 'max-peak-native-heap', key: 'maxPeakNativeHeap', describe: `peak of native heap bytes: ${BYTES_SYNTAX}` },
+  peakMmapBytes: { flag: 'max-peak-mmap', key: 'maxPeakMmap', describe: `peak of anonymous mappings C code made directly: ${BYTES_SYNTAX}` },
 };
 
 interface CheckArgs extends LeakArgs, TopArgs, BatchArgs {
@@ -50,6 +53,9 @@ interface CheckArgs extends LeakArgs, TopArgs, BatchArgs {
   maxPeakFootprint?: string;
   maxArenas?: string;
   maxFragmentation?: string;
+  maxNativeLeakedBytes?: string;
+  maxPeakNativeHeap?: string;
+  maxPeakMmap?: string;
   json: boolean;
   junit?: string;
   sarif?: string;

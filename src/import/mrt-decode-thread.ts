@@ -11,7 +11,7 @@ import { DecodedEvents } from './mrt-events.js';
 const WORKER_URL = new URL('./mrt-decode-worker.js', import.meta.url);
 
 /** What comes with a decoded chunk's columns (DecodedEvents' fields of the same names). */
-type DecodedSummary = Pick<DecodedEvents, 'count' | 'flagsAt' | 'high' | 'maxStack' | 'maxThread' | 'missingSizes' | 'marks'>;
+type DecodedSummary = Pick<DecodedEvents, 'count' | 'flagsAt' | 'high' | 'maxStack' | 'maxThread' | 'badRecords' | 'marks'>;
 
 export interface DecodeRequest {
   readonly id: number;
@@ -107,7 +107,7 @@ function received(reply: { buffer: ArrayBuffer } & DecodedSummary): DecodedEvent
   d.high = reply.high;
   d.maxStack = reply.maxStack;
   d.maxThread = reply.maxThread;
-  d.missingSizes = reply.missingSizes;
+  d.badRecords = reply.badRecords;
   d.marks = reply.marks;
   return d;
 }

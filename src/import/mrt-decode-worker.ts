@@ -32,8 +32,8 @@ function decode(request: DecodeRequest): { reply: DecodeReply; transfer: ArrayBu
     const d = decodeEvents(payload, reuse, records + 1, major);
     records += d.count;
     // A buffer too small for this chunk (decodeEvents made a bigger one) is dropped.
-    const { count, flagsAt, high, maxStack, maxThread, missingSizes, marks } = d;
-    return { reply: { id, failure: null, buffer: d.buffer, count, flagsAt, high, maxStack, maxThread, missingSizes, marks }, transfer: [d.buffer] };
+    const { count, flagsAt, high, maxStack, maxThread, badRecords, marks } = d;
+    return { reply: { id, failure: null, buffer: d.buffer, count, flagsAt, high, maxStack, maxThread, badRecords, marks }, transfer: [d.buffer] };
   } catch (e) {
     if (buffer !== undefined) spare.push(buffer);
     if (e instanceof PayloadError) return { reply: { id, failure: 'payload', at: e.at, message: e.message }, transfer: [] };

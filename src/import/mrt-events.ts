@@ -5,7 +5,24 @@
 // then maps the ids through its tables (mrt.ts). The loop reads varints
 // inline: it is the whole cost of reading a binary trace.
 
-import { DOMAIN_COUNT, DOMAIN_NAMES, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_COUNT, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import {
+  DOMAIN_COUNT,
+  DOMAIN_NAMES,
+  DOMAIN_NATIVE,
+  NO_ID,
+  OP_ALLOC,
+  OP_ARENA_ALLOC,
+  OP_CALLOC,
+  OP_COUNT,
+  OP_MARK,
+  OP_MMAP,
+  OP_MREMAP,
+  OP_MUNMAP,
+  OP_NAMES,
+  OP_REALLOC,
+  hasOldAddress,
+  isMappingOp,
+} from '../events/ops.js';
 import { MrtCursor, PayloadError } from './mrt-cursor.js';
 import {
   ADDRESS_ROLES,
@@ -14,6 +31,7 @@ import {
   SIZE_GROUPS,
   sizeGroup,
   F0_DOMAIN_SHIFT,
+  F0_OP_EXTENDED,
   F0_OLD_ADDR,
   F0_OP_MASK,
   F0_SIZE,
@@ -34,6 +52,8 @@ import {
   REF_GIVEN,
   REF_NONE,
   REF_SAME,
+  V1_DOMAIN_COUNT,
+  V1_OP_COUNT,
 } from './mrt-format.js';
 
 /** Bytes a decoded event takes in a DecodedEvents buffer: 5 float64, 4 int32 and 2 uint8 columns. */
@@ -52,12 +72,12 @@ export class DecodedEvents {
   flagsAt = 0;
   /**
    * What the reader checks before its fast path (mrt.ts deliver): the
-   * largest stack and thread ids (NO_ID: none), the events that need a size
-   * and have none, and where the marks are.
+   * largest stack and thread ids (NO_ID: none), the events it will drop as
+   * bad records (isBadRecord), and where the marks are.
    */
   maxStack = NO_ID;
   maxThread = NO_ID;
-  missingSizes = 0;
+  badRecords = 0;
   marks: number[] = [];
   readonly buffer: ArrayBuffer;
   readonly capacity: number;
@@ -128,7 +148,12 @@ function grownBirths(a: Float64Array): Float64Array {
 }
 
 /** Ops whose events must have a size (a bit per op code): one without is a bad record. */
-export const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC);
+export const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC) | (1 << OP_MMAP) | (1 << OP_MUNMAP) | (1 << OP_MREMAP);
+
+/** Whether the reader drops an event of `op` as a bad record: a size it needs is missing, or an mremap has no old address (0: none). */
+export function isBadRecord(op: number, size: number, oldAddr: number): boolean {
+  return (((NEEDS_SIZE >> op) & 1) === 1 && size !== size) || (op === OP_MREMAP && oldAddr === 0);
+}
 
 /**
  * Decode an events payload into `out` (or a new DecodedEvents when it is
@@ -161,7 +186,7 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
   d.marks.length = 0;
   let maxStack = NO_ID;
   let maxThread = NO_ID;
-  let missingSizes = 0;
+  let badRecords = 0;
   d.high.length = 0;
   const flags = fc.buf;
   const addrs = ac.buf;
@@ -176,8 +201,10 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
   let ps = 0;
   let pt = 0;
   let pr = 0;
-  // Version 1: every low address against the one before. Version 2: by role (ADDRESS_ROLES).
+  // Version 1: every low address against the one before. Version 2: by role (ADDRESS_ROLES), and the op field's escape.
   const byRole = major >= 2;
+  const opCount = byRole ? OP_COUNT : V1_OP_COUNT;
+  const domainCount = byRole ? DOMAIN_COUNT : V1_DOMAIN_COUNT;
   let prevAddr = 0;
   lastNew.fill(-1);
   let prevNew = 0;
@@ -194,16 +221,21 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
     const at = flagsAt + 2 * k;
     const f0 = flags[2 * k]!;
     const f1 = flags[2 * k + 1]!;
-    const op = f0 & F0_OP_MASK;
+    let op = f0 & F0_OP_MASK;
     const domain = f0 >> F0_DOMAIN_SHIFT & 3;
-    if (op >= OP_COUNT) throw new PayloadError(at, `unknown op code ${op}: expected 0 to ${OP_COUNT - 1}`);
-    if (domain >= DOMAIN_COUNT) throw new PayloadError(at, `unknown domain code ${domain}: expected ${DOMAIN_NAMES.map((name, code) => `${code} (${name})`).join(', ')}`);
+    if (op === F0_OP_EXTENDED && byRole) {
+      // The later ops (mapping ops): the rest of their code comes first among the references.
+      op += pr < rEnd && refs[pr]! < 0x80 ? refs[pr++]! : ((v = slowVarint(rc, pr, starts[STREAM_REFS]!)), (pr = rc.pos), v);
+    }
+    if (op >= opCount) throw new PayloadError(at, `unknown op code ${op}: expected 0 to ${opCount - 1}${byRole ? ` (${F0_OP_EXTENDED} and up through the escape)` : ' in a version 1 file'}`);
+    if (domain >= domainCount) throw new PayloadError(at, `unknown domain code ${domain}: expected ${DOMAIN_NAMES.slice(0, domainCount).map((name, code) => `${code} (${name})`).join(', ')}${byRole ? '' : ' in a version 1 file'}`);
+    if (isMappingOp(op) && domain !== DOMAIN_NATIVE) throw new PayloadError(at, `${OP_NAMES[op]} of domain ${DOMAIN_NAMES[domain]}: a mapping's domain is native`);
     const size = f0 & F0_SIZE ? (ps < sEnd && sizes[ps]! < 0x80 ? sizes[ps++]! : ((v = slowVarint(sc, ps, starts[STREAM_SIZES]!)), (ps = sc.pos), v)) : NaN;
     let addr = 0;
     let oldAddr = 0;
     if (op !== OP_MARK) {
       if (f0 & F0_OLD_ADDR) {
-        if (op !== OP_REALLOC) throw new PayloadError(at, `${OP_NAMES[op]} with an old address: only realloc has one`);
+        if (!hasOldAddress(op)) throw new PayloadError(at, `${OP_NAMES[op]} with an old address: only realloc and mremap have one`);
         if (f1 & F1_OLD_ADDR_HIGH) {
           ac.pos = pa;
           d.high.push(within(starts, STREAM_ADDRESSES, () => ac.bigVarint()));
@@ -228,7 +260,7 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
           if (role === ROLE_RELEASED) addr = releasedAddress(z, births, at);
           else if (role === ROLE_ARENA) addr = prevArena = lowAddress(prevArena, z, at);
           else {
-            // A new block: against its old address (a realloc's), else the last new one of its size group, else the last new one.
+            // A new block or range: against its old address (a realloc's or mremap's), else the last new one of its size group, else the last new one.
             const group = sizeGroup(size);
             const last = lastNew[group]!;
             addr = lowAddress(f0 & F0_OLD_ADDR && oldAddr >= 0 ? oldAddr : last >= 0 ? last : prevNew, z, at);
@@ -295,12 +327,12 @@ export function decodeEvents(payload: Uint8Array, out: DecodedEvents | null, fir
     d.line[k] = firstRecord + k;
     if (stack > maxStack) maxStack = stack;
     if (thread > maxThread) maxThread = thread;
-    if ((NEEDS_SIZE >> op) & 1 && size !== size) missingSizes++;
+    if (isBadRecord(op, size, oldAddr)) badRecords++;
     if (op === OP_MARK) d.marks.push(k);
   }
   d.maxStack = maxStack;
   d.maxThread = maxThread;
-  d.missingSizes = missingSizes;
+  d.badRecords = badRecords;
   checkStreamsRead(lengths, starts, pa, ps, pt, pr);
   return d;
 }

@@ -11,7 +11,7 @@
 
 import { AddressSpaceError } from '../events/address-space.js';
 import { EventBatch, type EventColumns } from '../events/event-batch.js';
-import { NO_ID, OP_MARK, OP_NAMES } from '../events/ops.js';
+import { NO_ID, OP_MARK, OP_MREMAP, OP_NAMES } from '../events/ops.js';
 import { FrameLineError, MAX_DISTINCT_FRAMES, MAX_DISTINCT_STACKS, MAX_STACK_TABLE_BYTES, StackLimitError } from '../events/stack-table.js';
 import { MAX_THREAD_NAME_CHARS, MAX_THREADS } from '../events/thread-table.js';
 import type { ImportContext } from './import-context.js';
@@ -327,14 +327,14 @@ class MrtParser implements PushParser {
 
   /**
    * Decoded events through the tables, in place: ids checked and mapped,
-   * 64-bit addresses interned, records numbered, events without a needed
-   * size dropped (lenient); then the columns go to the sink as they are, no
+   * 64-bit addresses interned, records numbered, bad records (a needed size
+   * missing, an mremap without its old address) dropped (lenient); then the columns go to the sink as they are, no
    * copy made.
    */
   private deliver(d: DecodedEvents): void {
     // The usual chunk: every id is valid and means the same in the context,
-    // no 64-bit address, no size missing; only the marks need their labels.
-    if (this.stacksAsInFile && d.maxStack < this.stackCount && this.threadsAsInFile && d.maxThread < this.threadCount && d.high.length === 0 && d.missingSizes === 0) {
+    // no 64-bit address, no bad record; only the marks need their labels.
+    if (this.stacksAsInFile && d.maxStack < this.stackCount && this.threadsAsInFile && d.maxThread < this.threadCount && d.high.length === 0 && d.badRecords === 0) {
       this.deliverMarks(d);
       return;
     }
@@ -370,6 +370,10 @@ class MrtParser implements PushParser {
       const size = d.size[k]!;
       if ((NEEDS_SIZE >> op) & 1 && size !== size) {
         ctx.bad(record, `record ${record}: ${OP_NAMES[op]} without a size`);
+        continue;
+      }
+      if (op === OP_MREMAP && oldAddr === 0) {
+        ctx.bad(record, `record ${record}: mremap without an old address`);
         continue;
       }
       if (j !== k) {

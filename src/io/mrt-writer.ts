@@ -7,7 +7,7 @@
 
 import { crc32, deflateRawSync } from 'node:zlib';
 import type { EventBatch } from '../events/event-batch.js';
-import { NO_ID, OP_MARK, OP_REALLOC } from '../events/ops.js';
+import { NO_ID, OP_MARK, hasOldAddress } from '../events/ops.js';
 import type { ImportContext } from '../import/import-context.js';
 import {
   ADDRESS_ROLES,
@@ -31,6 +31,7 @@ import {
   EVENT_CHUNK_BYTES,
   EVENT_STREAM_COUNT,
   F0_DOMAIN_SHIFT,
+  F0_OP_EXTENDED,
   F0_OLD_ADDR,
   F0_SIZE,
   F0_TS,
@@ -174,13 +175,14 @@ export class MrtWriter implements TraceSink {
       const threadId = threadRef === REF_GIVEN ? this.threadId(thread) : 0;
       const stackId = stackRef === REF_GIVEN ? this.stackId(stack) : 0;
       const labelId = op === OP_MARK ? this.labelId(batch.label[i]!) : 0;
-      const hasOld = op === OP_REALLOC && oldAddr !== 0;
+      const hasOld = hasOldAddress(op) && oldAddr !== 0;
       const hasTs = ts === ts;
       const tsDelta = hasTs ? ts - this.prevTs : 0;
       const tsRaw = hasTs && !(Number.isSafeInteger(ts) && Math.abs(tsDelta) < MAX_ZIGZAG_MAGNITUDE);
       const addrHigh = addr >= LOW_ADDRESS_LIMIT;
       const oldHigh = hasOld && oldAddr >= LOW_ADDRESS_LIMIT;
-      let f0 = op | (batch.domain[i]! << F0_DOMAIN_SHIFT);
+      const extended = op >= F0_OP_EXTENDED;
+      let f0 = (extended ? F0_OP_EXTENDED : op) | (batch.domain[i]! << F0_DOMAIN_SHIFT);
       if (size === size) f0 |= F0_SIZE;
       if (hasTs) f0 |= F0_TS;
       if (hasOld) f0 |= F0_OLD_ADDR;
@@ -220,6 +222,7 @@ export class MrtWriter implements TraceSink {
         else times.zigzag(tsDelta);
         this.prevTs = Number.isSafeInteger(ts) ? ts : 0;
       }
+      if (extended) refs.varint(op - F0_OP_EXTENDED);
       if (threadRef === REF_GIVEN) refs.varint(threadId);
       if (stackRef === REF_GIVEN) refs.varint(stackId);
       if (interp !== 0) refs.varint(interp);

@@ -13,7 +13,9 @@ import { MemreplayError, TraceFormatError } from '../../src/errors.js';
 import type { EventBatch } from '../../src/events/event-batch.js';
 import { ImportContext } from '../../src/import/import-context.js';
 import { importTrace, parseTraceBytes } from '../../src/import/index.js';
+import { DOMAIN_NATIVE, OP_COUNT } from '../../src/events/ops.js';
 import {
+  ADDRESS_ROLES,
   CHUNK_END,
   CHUNK_EVENTS,
   CHUNK_META,
@@ -187,6 +189,22 @@ describe('a .mrt written from a trace', () => {
     expect(v2.length).toBeLessThan(0.9 * readFileSync(join(__dirname, '..', 'fixtures', 'mrt-v1', 'startup-3.11.mrt')).length);
   });
 
+  test('carries the native contract (domain native, mmap, munmap, mremap with its old address), on this thread and on a worker', async () => {
+    const source = join(__dirname, '..', 'fixtures', 'native', 'mixed.jsonl');
+    const expected = await traceDigest(source);
+    for (const chunkBytes of [undefined, 1, 8]) {
+      const bytes = await mrtOf(source, chunkBytes);
+      expect(Buffer.from(bytes).readUInt16LE(8)).toBe(MRT_MAJOR_VERSION);
+      const path = file(`native-${chunkBytes}.mrt`, bytes);
+      expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
+      expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
+    }
+  });
+
+  test('has an address role for every op', () => {
+    expect(ADDRESS_ROLES.length).toBe(OP_COUNT);
+  });
+
   test('is sniffed from its magic, whatever its name', async () => {
     const path = file('binary.csv', await mrtOf(file('edges3.jsonl', EDGES_JSONL)));
     const summary = await importTrace(path, {}, NO_SINK);
@@ -271,10 +289,10 @@ describe('a damaged .mrt', () => {
       [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 1, 0, 1, 0x20, REF_GIVEN << 2, 0, 16, 0))], /event refers to stack 0, but only 0 are defined before it/],
       // A mark of label 0, before any label.
       [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 6, 0, 0))], /mark refers to label 0, but only 0 are defined before it/],
-      // An op code past mark.
-      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, 7, 0))], /payload byte 6: unknown op code 7/],
-      // A domain code past raw (the message lists the domains there are).
-      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 0, 0, 0, 3 | (3 << 3), 0, 1))], /payload byte 6: unknown domain code 3: expected 0 \(obj\), 1 \(mem\), 2 \(raw\)/],
+      // In version 1 (these files' header), an op code past mark: no escape there.
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, 7, 0))], /payload byte 6: unknown op code 7: expected 0 to 6 in a version 1 file/],
+      // In version 1, a domain code past raw (the message lists the domains there are).
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 0, 0, 0, 3 | (3 << 3), 0, 1))], /payload byte 6: unknown domain code 3: expected 0 \(obj\), 1 \(mem\), 2 \(raw\) in a version 1 file/],
       // More events declared than the flags stream holds.
       [[chunk(CHUNK_EVENTS, bytesOf(100, 2, 0, 0, 0, 0, 3, 0))], /declares 100 events but 2 flag bytes/],
       // Streams longer than the payload, or bytes a stream leaves unread.
@@ -289,13 +307,29 @@ describe('a damaged .mrt', () => {
     for (const [chunks, expected] of cases) expect(await failure(fileOf(META, ...chunks, chunk(CHUNK_END, bytesOf(0))))).toMatch(expected);
   });
 
+  /** A version 2 file of these chunks. */
+  const v2 = (...chunks: Uint8Array[]): Uint8Array => {
+    const f = fileOf(META, ...chunks, chunk(CHUNK_END, bytesOf(0)));
+    f[8] = 2;
+    return f;
+  };
+
+  test('of version 2 with a bad op escape, an unknown op or a mapping of a Python domain fails at the event', async () => {
+    const native = 7 | (DOMAIN_NATIVE << 3);
+    // Events payloads: the count, the lengths of the five streams, the streams; the escape's varint is the references stream's first.
+    // An escaped op whose code (7 + 3) is past mremap.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, native, 0, 3))))).toMatch(/^x\.mrt: byte 29: chunk 'E', payload byte 6: unknown op code 10: expected 0 to 9/);
+    // An escape whose varint is missing, and one too long to be a varint.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, native, 0))))).toMatch(/^x\.mrt: byte 29: chunk 'E', payload byte 8: the chunk ends inside a varint/);
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 9, native, 0, ...Array<number>(8).fill(0xff), 1))))).toMatch(/^x\.mrt: byte 29: chunk 'E', payload byte 8: varint longer than 8 bytes/);
+    // An mmap (escape + 0) of the obj domain.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 7, 0, 0))))).toMatch(/^x\.mrt: byte 29: chunk 'E', payload byte 6: mmap of domain obj: a mapping's domain is native/);
+    // A munmap (escape + 1) with an old address: only realloc and mremap have one.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 2, 0, 0, 1, native | 0x80, 0, 1, 1, 1))))).toMatch(/payload byte 6: munmap with an old address: only realloc and mremap have one/);
+  });
+
   test('of version 2 with a release referring back past the chunk\'s births fails at the event', async () => {
     // A free whose address code 0 (even: a reference) points back to a birth, in a chunk that made none; then one after an alloc, to a second birth.
-    const v2 = (...chunks: Uint8Array[]): Uint8Array => {
-      const f = fileOf(META, ...chunks, chunk(CHUNK_END, bytesOf(0)));
-      f[8] = 2;
-      return f;
-    };
     expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 0, 0, 0, 3, 0, 0))))).toMatch(
       /chunk 'E', payload byte 6: a release refers back to the new block 1 before it, but its chunk has made only 0/,
     );
