@@ -194,7 +194,7 @@ export class MrtWriter implements TraceSink {
       flags.u8(f0);
       flags.u8(f1);
       if (op !== OP_MARK) {
-        // A realloc's old address is released first, then its new one goes live (coded against the old one).
+        // A realloc's or mremap's old address is released first, then its new one goes live (coded against the old one).
         if (hasOld) {
           if (oldHigh) addrs.bigVarint(this.ctx.addresses.decode(oldAddr));
           else this.released(addrs, oldAddr);

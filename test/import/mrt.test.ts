@@ -201,6 +201,38 @@ describe('a .mrt written from a trace', () => {
     }
   });
 
+  test('codes a mapping op through the escape, and a munmap of a range mapped in its chunk as a reference back to its mmap', async () => {
+    const source = file(
+      'maps.jsonl',
+      [
+        { op: 'mmap', addr: '0x7f1000000000', size: 65536, domain: 'native' },
+        { op: 'mmap', addr: '0x7f2000000000', size: 8192, domain: 'native' },
+        { op: 'munmap', addr: '0x7f1000000000', size: 65536, domain: 'native' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
+    const out = new ByteBuilder();
+    const ctx = new ImportContext(source);
+    const writer = new MrtWriter({ write: (b) => out.append(b) }, ctx, { level: 0 });
+    await importTrace(source, { context: ctx }, writer);
+    writer.finish();
+    const bytes = Buffer.from(out.view().slice());
+    // The events chunk, stored: its count, five stream lengths, then the streams (one-byte varints here but the addresses).
+    const at = bytes.indexOf(CHUNK_EVENTS, 12 + 16 + bytes.readUInt32LE(12 + 4));
+    const payload = bytes.subarray(at + 16, at + 16 + bytes.readUInt32LE(at + 4));
+    const [count, flagBytes, addrBytes, sizeBytes, timeBytes, refBytes] = [...payload.subarray(0, 6)];
+    expect([count, flagBytes, timeBytes, refBytes]).toEqual([3, 6, 0, 3]);
+    const flags = payload.subarray(6, 12);
+    expect([flags[0]! & 7, flags[2]! & 7, flags[4]! & 7]).toEqual([7, 7, 7]);
+    const addrs = payload.subarray(12, 12 + addrBytes!);
+    // The munmap names the birth one before the last (even code 2).
+    expect(addrs[addrs.length - 1]).toBe(2);
+    const refs = payload.subarray(12 + addrBytes! + sizeBytes!);
+    expect([...refs]).toEqual([0, 0, 1]);
+    expect((await traceDigest(file('maps.mrt', bytes))).events).toBe(3);
+  });
+
   test('has an address role for every op', () => {
     expect(ADDRESS_ROLES.length).toBe(OP_COUNT);
   });
