@@ -1,7 +1,8 @@
 // `npm run bench`: throughput (events/s) and peak memory of memreplay's
 // stages, each measured in a fresh child process (bench/child.ts), on seeded
-// synthetic traces (bench/synthetic-trace.ts) and on the largest real shared
-// trace, in CSV and gzip.
+// synthetic traces (bench/synthetic-trace.ts) and on real ones (the largest
+// shared trace, and the recorded samples in traces/), in CSV, gzip and the
+// binary format (converted once and cached).
 //
 // Why it exists: the README promises streaming, bounded memory and a fast
 // byte scanner; this is where those claims get numbers, comparable between
@@ -22,9 +23,9 @@
 // the median run, with the spread: on a shared machine one run says little.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MODES, type ChildResult, type Mode } from './measurement.js';
@@ -54,9 +55,16 @@ const MODE_LABEL: Record<Mode, string> = {
   report: 'report',
   verify: 'verify',
 };
-const REAL_TRACE = 'dicts-3.8.csv.gz';
-/** The repo's copy of the shared CPython traces (test/fixtures/cpython-traces/README.md). */
-const REAL_TRACE_DIRS = [join(REPO, 'test', 'fixtures', 'cpython-traces')];
+/** The largest real shared trace, in the repo's copy of the shared CPython traces (test/fixtures/cpython-traces/README.md). */
+const REAL_TRACE = join(REPO, 'test', 'fixtures', 'cpython-traces', 'dicts-3.8.csv.gz');
+/** The traces recorded with memreplay's own recorder, with stacks and threads (traces/README.md). */
+const RECORDED_TRACE_DIR = join(REPO, 'traces');
+
+/** The real traces measured: the largest shared one, then the recorded ones, those that are there. */
+function realTraces(): { path: string }[] {
+  const recorded = existsSync(RECORDED_TRACE_DIR) ? readdirSync(RECORDED_TRACE_DIR).filter((n) => n.endsWith('.csv.gz')).sort() : [];
+  return [REAL_TRACE, ...recorded.map((n) => join(RECORDED_TRACE_DIR, n))].filter((p) => existsSync(p)).map((path) => ({ path }));
+}
 
 interface Input {
   name: string;
@@ -229,7 +237,7 @@ async function main(): Promise<number> {
         `  --modes      some of ${MODES.join(',')} (leaks and report only when named)\n` +
         '  --repeat N   runs per measurement; the table shows the median run and the spread\n' +
         '  --one-core   pin each child, all its threads, to one CPU (taskset): throughput on one core\n' +
-        '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real shared trace\n' +
+        '  --quick      1 M synthetic events only (smoke run)\n  --skip-real  leave out the real traces (dicts-3.8 of the shared traces, and traces/*.csv.gz)\n' +
         'npm run bench -- --soak [--soak-events 100000000] [--soak-heap-mib 2048] [--soak-commands analyze,leaks,check,report] [--seed 1]\n' +
         '  --soak       generate one long gzip trace with a big live heap (cached in the system temp dir), run each command on it\n' +
         '               in a fresh process and table wall time, peak RSS and events/s; exit 1 when a command fails\n' +
@@ -291,19 +299,16 @@ async function main(): Promise<number> {
     const mrt = formats.includes('mrt') ? await ensureBinary(files.csv) : '';
     inputs.push({ name, synthetic: true, files: { csv: files.csv, gz: files.gz, mrt }, events: files.stats.records });
   }
-  let real: { source: string; csv: string } | null = null;
+  const real: { source: string; csv: string }[] = [];
   if (!values['skip-real']) {
-    const dir = REAL_TRACE_DIRS.find((d) => existsSync(join(d, REAL_TRACE)));
-    if (dir === undefined) {
-      log(`real trace ${REAL_TRACE} not found in ${REAL_TRACE_DIRS.join(' or ')}: skipped`);
-    } else {
-      const gz = join(dir, REAL_TRACE);
-      const csv = await ensureDecompressed(gz, REAL_TRACE.replace(/\.gz$/, ''));
-      real = { source: gz, csv };
-      log(`real trace: ${gz} (decompressed copy ${csv})`);
+    for (const trace of realTraces()) {
+      const name = basename(trace.path);
+      const csv = await ensureDecompressed(trace.path, name.replace(/\.gz$/, ''));
+      real.push({ source: trace.path, csv });
+      log(`real trace: ${trace.path} (decompressed copy ${csv})`);
       const events = runChild('parse', csv).events ?? 0;
       const mrt = formats.includes('mrt') ? await ensureBinary(csv) : '';
-      inputs.push({ name: 'dicts-3.8 (real)', synthetic: false, files: { csv, gz, mrt }, events });
+      inputs.push({ name: `${name.replace(/\.csv\.gz$/, '')} (real)`, synthetic: false, files: { csv, gz: trace.path, mrt }, events });
     }
   }
 

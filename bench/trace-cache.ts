@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { MRT_MAJOR_VERSION } from '../src/import/mrt-format.js';
 import { convertTrace } from '../src/run/convert.js';
 import { GENERATOR_VERSION, SyntheticTrace, type SyntheticStats } from './synthetic-trace.js';
 
@@ -146,10 +147,12 @@ export async function ensureDecompressed(gzPath: string, name: string): Promise<
 /**
  * The binary (.mrt) conversion of a cached trace, beside it, made once:
  * `memreplay convert` run in-process. It is made again when the text is
- * newer (a regenerated synthetic trace).
+ * newer (a regenerated synthetic trace). Its name holds the format version
+ * written: the cache is shared by every checkout on the machine, and one
+ * that reads only an older version must not meet a newer file.
  */
 export async function ensureBinary(textPath: string): Promise<string> {
-  const out = join(CACHE_DIR, basename(textPath).replace(/\.(csv|jsonl)(\.gz)?$/, '') + '.mrt');
+  const out = join(CACHE_DIR, `${basename(textPath).replace(/\.(csv|jsonl)(\.gz)?$/, '')}.v${MRT_MAJOR_VERSION}.mrt`);
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(textPath).mtimeMs) return out;
   await convertTrace(textPath, out, { output: { force: true } });
   return out;

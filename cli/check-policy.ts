@@ -25,6 +25,9 @@ export interface CheckPolicyArgs extends LeakArgs, TopArgs {
   maxPeakFootprint?: string;
   maxArenas?: string;
   maxFragmentation?: string;
+  maxNativeLeakedBytes?: string;
+  maxPeakNativeHeap?: string;
+  maxPeakMmap?: string;
   allowNoVerdict?: boolean;
   allowIncomplete?: boolean;
   allowInexact?: boolean;
@@ -38,6 +41,9 @@ export const BUDGET_FLAGS: Record<BudgetName, { flag: string; key: keyof CheckPo
   peakFootprintBytes: { flag: 'max-peak-footprint', key: 'maxPeakFootprint', describe: `peak footprint, arenas plus C-library bytes: ${BYTES_SYNTAX}` },
   arenas: { flag: 'max-arenas', key: 'maxArenas', describe: 'arena high-water mark' },
   fragmentation: { flag: 'max-fragmentation', key: 'maxFragmentation', describe: 'free share of the arena bytes at the end (or --at): 0.4 or 40%, at most 1 (100%)' },
+  nativeLeakedBytes: { flag: 'max-native-leaked-bytes', key: 'maxNativeLeakedBytes', describe: `native bytes (C code's own malloc) live at the end (or --at), after suppressions: ${BYTES_SYNTAX}` },
+  peakNativeHeapBytes: { flag: 'max-peak-native-heap', key: 'maxPeakNativeHeap', describe: `peak of native heap bytes: ${BYTES_SYNTAX}` },
+  peakMmapBytes: { flag: 'max-peak-mmap', key: 'maxPeakMmap', describe: `peak of anonymous mappings C code made directly: ${BYTES_SYNTAX}` },
 };
 
 /** --config, --baseline, --tolerance, the allowances and the budget flags. */

@@ -158,7 +158,8 @@ export async function runCase(c: FuzzCase, seed: number, options: { slowMs: numb
     return out;
   };
   const event = isEventKind(c.kind);
-  // The stream in one chunk is the reference: a file is read the same way.
+  // The stream in one chunk is the reference: a file is read the same way
+  // (a binary one decoded on a worker thread).
   const stream = (r: Rng | null): Promise<Outcome | null> =>
     event ? readTraceStream(c.bytes, c.options, r) : readSnapshotStream(c.bytes, r);
   const reads: [string, Outcome | null][] = [];
@@ -167,7 +168,7 @@ export async function runCase(c: FuzzCase, seed: number, options: { slowMs: numb
   if (options.file !== undefined) {
     writeFileSync(options.file, c.bytes);
     const file = options.file;
-    reads.push(['file', await timed('file read', () => (event ? readTraceFile(file, c.options) : readSnapshotStream(c.bytes, null, file)))]);
+    reads.push(['file', await timed('file read', () => (event ? readTraceFile(file, { ...c.options, decodeThread: true }) : readSnapshotStream(c.bytes, null, file)))]);
   }
   // In memory with the default batch size: the streams' small batches must not change a thing.
   const whole = await timed('whole read', () => (event ? readTraceWhole(c.bytes, { ...c.options, batchCapacity: undefined }) : readSnapshotWhole(c.bytes)));

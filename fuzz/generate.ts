@@ -8,7 +8,8 @@
 
 import type { Rng } from './rng.js';
 
-const OPS = ['alloc', 'calloc', 'realloc', 'free', 'arena_alloc', 'arena_free', 'mark', 'stack'];
+// The native contract's ops too (mapping ops and the native domain), so the readers and the .mrt escape of ops past mark are fuzzed.
+const OPS = ['alloc', 'calloc', 'realloc', 'free', 'arena_alloc', 'arena_free', 'mark', 'stack', 'mmap', 'munmap', 'mremap'];
 const COLUMNS = ['op', 'addr', 'size', 'old_addr', 'domain', 'ts', 'thread', 'stack', 'frames', 'label'];
 
 function address(rng: Rng): string | number {
@@ -54,8 +55,8 @@ function record(rng: Rng, stackIds: number[]): Record<string, unknown> {
   const maybe = (p: number): boolean => rng.chance(p);
   if (op !== 'mark' && op !== 'stack') r['addr'] = address(rng);
   if (op !== 'free' && op !== 'mark' && op !== 'stack' ? maybe(0.97) : maybe(0.2)) r['size'] = size(rng);
-  if (op === 'realloc' || maybe(0.03)) r['old_addr'] = address(rng);
-  if (maybe(0.6)) r['domain'] = rng.pick(['obj', 'mem', 'raw', 'obj', '', 'OBJ', 'heap']);
+  if (op === 'realloc' || (op === 'mremap' && maybe(0.95)) || maybe(0.03)) r['old_addr'] = address(rng);
+  if (maybe(0.6)) r['domain'] = rng.pick(['obj', 'mem', 'raw', 'native', 'obj', '', 'OBJ', 'heap']);
   if (maybe(0.5)) r['ts'] = rng.pick([rng.int(1e9), '', '-5', '1.5', '99999999999999999999']);
   if (maybe(0.5)) r['thread'] = rng.pick([rng.int(4), 'main', '', 'worker-1']);
   if (op === 'stack') {

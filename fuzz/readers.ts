@@ -29,6 +29,8 @@ export interface ReadOptions {
   readonly batchCapacity?: number;
   /** A format forced as `--trace-format` would (event traces only). */
   readonly format?: TraceFormatName;
+  /** Decode a binary trace on a worker thread (importTrace's option). */
+  readonly decodeThread?: boolean;
 }
 
 /** The outcome of a read that threw; a file's path in the message reads `<stdin>`, to compare with a stream's. */

@@ -36,7 +36,7 @@ export const LAYERS = [
   ['import', 'suppressions'],
   ['memory-guard'],
   ['events', 'text'],
-  ['errors', 'version'],
+  ['errors', 'version', 'module-location'],
 ];
 
 /** The folders the graph is drawn over, relative to the repository. */

@@ -26,7 +26,7 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
       .positional('input', { type: 'string', demandOption: true, describe: 'trace file (.mrt, CSV or JSONL, optionally gzip), or - for stdin' })
       .positional('output', { type: 'string', demandOption: true, describe: 'file to write: its name ends in .mrt, .csv, .csv.gz, .jsonl or .jsonl.gz' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the output file when it exists' })
-      .option('level', { type: 'string', describe: 'deflate level of .mrt chunks, 0 (stored) to 9 (default 1)' }) as unknown as Argv<ConvertArgs>,
+      .option('level', { type: 'string', describe: 'deflate level of .mrt chunks, 0 (stored) to 9 (default 6)' }) as unknown as Argv<ConvertArgs>,
   handler: (args: ArgumentsCamelCase<ConvertArgs>) =>
     runCommand(async () => {
       const level = wholeNumberOption('level', args.level, 0);

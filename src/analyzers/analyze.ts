@@ -5,7 +5,7 @@
 // the arena-peak snapshot is. The result is plain data: reporters render it,
 // --json prints it.
 
-import { DOMAIN_COUNT, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
+import { DOMAIN_COUNT, DOMAIN_NATIVE, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_MMAP, OP_MREMAP, OP_MUNMAP, OP_REALLOC } from '../events/ops.js';
 import type { BadRecordExample } from '../import/import-context.js';
 import { versionFromMeta, type PythonVersion } from '../models/pymalloc/geometry.js';
 import { countersStats } from '../models/pymalloc/stats.js';
@@ -19,7 +19,14 @@ import { exactnessOf, type Exactness } from '../replay/exactness.js';
 export type { Completeness, CompletenessState } from '../replay/completeness.js';
 export type { Exactness, ExactnessState } from '../replay/exactness.js';
 import type { AddressMismatch } from '../replay/address-check.js';
-import { HIGH_WATER_DESCRIPTIONS, HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-metrics.js';
+import {
+  HIGH_WATER_DESCRIPTIONS,
+  HIGH_WATER_METRICS,
+  NATIVE_HIGH_WATER_DESCRIPTIONS,
+  NATIVE_HIGH_WATER_METRICS,
+  type HighWaterMetric,
+  type NativeHighWaterMetric,
+} from '../events/high-water-metrics.js';
 import type { HighWaterPoint } from '../replay/high-water.js';
 import type { ReplayedTrace } from '../replay/replayed-trace.js';
 import type { ArenaFeedView, ReplayView } from '../replay/replay-view.js';
@@ -113,6 +120,32 @@ export interface AnalyzeResult {
   };
   /** Allocation churn by site over the whole run or the --churn-from/--churn-to window (churn.ts); `analyze` sets it, other commands' analyses may not. */
   readonly churn?: ChurnResult;
+  /** Only for a trace with a native half (native blocks or mappings, the native contract). */
+  readonly native?: NativeHalf;
+}
+
+/** The footprint by what holds it: pymalloc's arenas, Python's C-library blocks, native blocks, mappings. */
+export interface FootprintByDomain {
+  readonly pymallocArenaBytes: number;
+  /** Blocks of Python's allocator domains the C library serves (raw, and obj/mem of size 0 or > 512). */
+  readonly pythonCLibraryBytes: number;
+  readonly nativeHeapBytes: number;
+  readonly nativeHeapBlocks: number;
+  readonly mmapBytes: number;
+  readonly mappings: number;
+  readonly totalBytes: number;
+}
+
+/** What analyze says of a trace's native half. */
+export interface NativeHalf {
+  /** Native blocks' calls (C code's own malloc & co.). */
+  readonly calls: Readonly<Record<'alloc' | 'calloc' | 'realloc' | 'free', number>>;
+  readonly mappingOps: Readonly<Record<'mmap' | 'munmap' | 'mremap', number>>;
+  /** At the judged instant. */
+  readonly footprint: FootprintByDomain;
+  readonly highWater: Readonly<Record<NativeHighWaterMetric, HighWaterPoint & { description: string }>>;
+  /** Anomalies met by native events, by kind. */
+  readonly anomalies: Readonly<Record<AnomalyKind, number>>;
 }
 
 export interface InterpreterAt {
@@ -134,6 +167,7 @@ export interface LiveTotals {
 /** What analyze judges at its instant: taken from the replayer there, kept to the end of the replay. */
 export interface JudgedState {
   readonly judged: LiveTotals;
+  readonly footprint: FootprintByDomain;
   readonly liveBlocks: LiveBlocksSummary;
   readonly interpreters: readonly InterpreterAt[];
   readonly fragmentation: FragmentationSummary;
@@ -164,6 +198,7 @@ export function judgedStateOf(
   scratch: WalkScratch = new WalkScratch(),
 ): JudgedState {
   const stats = countersStats(r.model);
+  const footprint = footprintByDomain(stats.arenaBytes, r);
   return {
     judged: {
       liveBlocks: r.liveBlockCount,
@@ -171,11 +206,36 @@ export function judgedStateOf(
       allocatedBlocks: r.allocatedBlocks,
       systemBlocks: r.system.liveBlocks,
       systemBytes: r.system.liveBytes,
-      footprintBytes: stats.arenaBytes + r.system.liveBytes,
+      footprintBytes: footprint.totalBytes,
     },
+    footprint,
     liveBlocks: groupLiveBlocks(r, ctx.stacks, sites, top, scratch),
     interpreters: r.interpreters.map((s) => ({ interp: s.id, arenas: s.model.arenasCurrent, blocksInUse: s.model.blocksInUseTotal })),
     fragmentation: fragmentationOf(stats),
+  };
+}
+
+function footprintByDomain(arenaBytes: number, r: ReplayView): FootprintByDomain {
+  const sys = r.system;
+  return {
+    pymallocArenaBytes: arenaBytes,
+    pythonCLibraryBytes: sys.liveBytes - sys.nativeLiveBytes,
+    nativeHeapBytes: sys.nativeLiveBytes,
+    nativeHeapBlocks: sys.nativeLiveBlocks,
+    mmapBytes: r.mappings.bytes,
+    mappings: r.mappings.count,
+    totalBytes: arenaBytes + sys.liveBytes + r.mappings.bytes,
+  };
+}
+
+function nativeHalfOf(r: ReplayView, footprint: FootprintByDomain): NativeHalf {
+  const native = (op: number): number => r.counts[op * DOMAIN_COUNT + DOMAIN_NATIVE]!;
+  return {
+    calls: { alloc: native(OP_ALLOC), calloc: native(OP_CALLOC), realloc: native(OP_REALLOC), free: native(OP_FREE) },
+    mappingOps: { mmap: native(OP_MMAP), munmap: native(OP_MUNMAP), mremap: native(OP_MREMAP) },
+    footprint,
+    highWater: recordOf(NATIVE_HIGH_WATER_METRICS, (m) => ({ ...r.highWater.nativePoint(m), description: NATIVE_HIGH_WATER_DESCRIPTIONS[m] })),
+    anomalies: recordOf(ANOMALY_KINDS, (k) => r.anomalies.countOf(k, DOMAIN_NATIVE)),
   };
 }
 
@@ -239,6 +299,7 @@ export function analyzeReplayed(
           ? null
           : { ...fragmentationOf(snap.stats), event: snap.event, ts: snap.ts, mark: snap.mark, line: snap.line },
     },
+    ...(r.nativeEvents === 0 ? {} : { native: nativeHalfOf(r, judged.value.footprint) }),
   };
 }
 

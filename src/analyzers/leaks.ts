@@ -16,6 +16,7 @@ import type { PythonVersion } from '../models/pymalloc/geometry.js';
 import { DOMAIN_NAMES } from '../events/ops.js';
 import { ImportContext, type BadRecordExample } from '../import/import-context.js';
 import type { Completeness } from '../replay/completeness.js';
+import type { HighWaterPoint } from '../replay/high-water.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import { completenessOfReplay } from '../replay/replayed-trace.js';
 import type { ReplayObserver, ReplayView } from '../replay/replay-view.js';
@@ -63,10 +64,45 @@ export const DEFAULT_LEAKS_OPTIONS: LeaksOptions = {
   listing: {},
 };
 
+export interface NativeSiteFrame {
+  readonly function: string;
+  readonly object: string;
+  readonly offset: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A native site's C frame as a result reports it (null when the site is not native). */
+export function nativeSiteFrame(text: string | null): NativeSiteFrame | null {
+  if (text === null) return null;
+  const f = parseFrame(text);
+  return { function: f.func, object: f.native?.object ?? '', offset: f.native?.offset ?? '', file: f.file, line: f.line };
+}
+
+/** The native half of a trace's memory: peaks with when each was reached, and what is live at the reported instant. */
+export interface NativeMemory {
+  readonly peakHeapBytes: HighWaterPoint;
+  readonly peakMmapBytes: HighWaterPoint;
+  /** Requested bytes of native blocks live at the reported instant, after suppressions. */
+  readonly leakedBytes: number;
+  /** Anonymously mapped bytes at the reported instant. */
+  readonly mmapBytes: number;
+}
+
 export interface LeaksSite {
   readonly key: string;
-  /** The innermost frame of an example stack (null for blocks without a stack). */
+  /**
+   * The innermost frame of an example stack (null for blocks without a
+   * stack); for a native site, its innermost Python frame, the Python line
+   * that led to the C function (null when the stack has none).
+   */
   readonly location: { readonly file: string; readonly line: number; readonly function: string } | null;
+  /**
+   * Only on a native site (its innermost frame is a C frame): that frame,
+   * the C function that called malloc, with its object and offset, and its
+   * file and line when the trace has them ('' and 0 when not).
+   */
+  readonly native?: NativeSiteFrame;
   /** An example stack, oldest frame first ([] without a stack). */
   readonly stack: readonly string[];
   /** Blocks without a stack: their domain and size class (null: the C library). */
@@ -167,6 +203,8 @@ export interface LeaksResult {
     readonly arenasHighWater: number;
     /** At the reported instant. */
     readonly fragmentation: FragmentationSummary;
+    /** Only for a trace with a native half (native blocks or mappings): its figures. */
+    readonly native?: NativeMemory;
   };
   readonly suppressions: readonly { readonly pattern: string; readonly file: string; readonly line: number; readonly blocks: number; readonly bytes: number }[];
   /**
@@ -313,9 +351,11 @@ export class LeaksAnalysis implements ReplayObserver {
       t?.classBlocks.forEach((n, c) => {
         if (n !== undefined && n > 0) classes.push({ sizeClass: c, blockSize: blockSize(geometry, c), blocks: n });
       });
+      const native = nativeSiteFrame(info.nativeFrame);
       return {
         key: info.key,
         location: innermost === null ? null : { file: innermost.file, line: innermost.line, function: innermost.func },
+        ...(native === null ? {} : { native }),
         stack,
         noStack:
           info.noStack === null
@@ -391,6 +431,16 @@ export class LeaksAnalysis implements ReplayObserver {
         peakFootprintBytes: hw.point('footprint_bytes').value,
         arenasHighWater: hw.point('arenas').value,
         fragmentation: fragmentationOf(countersStats(r.model)),
+        ...(r.nativeEvents === 0
+          ? {}
+          : {
+              native: {
+                peakHeapBytes: hw.nativePoint('native_heap_bytes'),
+                peakMmapBytes: hw.nativePoint('mmap_bytes'),
+                leakedBytes: walk.nativeRequestedBytes,
+                mmapBytes: r.mappings.bytes,
+              },
+            }),
       },
       suppressions: growthOptions.suppressions.map((rule, i) => ({
         pattern: rule.pattern,

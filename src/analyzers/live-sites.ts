@@ -8,6 +8,7 @@
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
+import { DOMAIN_NATIVE } from '../events/ops.js';
 import { SystemMallocAccount } from '../models/system-malloc.js';
 import type { ReplayView } from '../replay/replay-view.js';
 import { SiteTable, SUPPRESSED, type SiteGrouping, type SiteGroupingOptions } from './site-table.js';
@@ -40,6 +41,8 @@ export interface LiveSitesWalk {
   readonly sites: SiteTotals[];
   readonly totalBlocks: number;
   readonly totalRequestedBytes: number;
+  /** Of those, the native blocks' (C code's own malloc). */
+  readonly nativeRequestedBytes: number;
   /** Blocks and requested bytes left out, per suppression rule index. */
   readonly suppressed: Map<number, { blocks: number; bytes: number }>;
 }
@@ -61,6 +64,7 @@ export function walkLiveSites(r: ReplayView, table: SiteTable, scratch: WalkScra
   let slots: ModelSlots = scratch.of(model);
   let totalBlocks = 0;
   let totalRequested = 0;
+  let nativeRequested = 0;
   r.forEachLiveBlock((pool, size, stack, domain, event, ts, blockModel) => {
     if (blockModel !== model) {
       model = blockModel;
@@ -77,6 +81,7 @@ export function walkLiveSites(r: ReplayView, table: SiteTable, scratch: WalkScra
     }
     totalBlocks++;
     totalRequested += size;
+    if (domain === DOMAIN_NATIVE) nativeRequested += size;
     let t = bySite.get(site);
     if (t === undefined) {
       t = {
@@ -136,7 +141,7 @@ export function walkLiveSites(r: ReplayView, table: SiteTable, scratch: WalkScra
     }
   }
   scratch.finish();
-  return { sites: [...bySite.values()], totalBlocks, totalRequestedBytes: totalRequested, suppressed };
+  return { sites: [...bySite.values()], totalBlocks, totalRequestedBytes: totalRequested, nativeRequestedBytes: nativeRequested, suppressed };
 }
 
 export interface LiveGroup {
@@ -163,6 +168,8 @@ export interface LiveBlocksSummary {
   readonly totalGroups: number;
   /** The largest sites by requested bytes (at most `top`). */
   readonly groups: readonly LiveGroup[];
+  /** Only when native sites are live (the native contract): the largest of them (at most `top`), named by C function and Python line. */
+  readonly nativeGroups?: readonly LiveGroup[];
 }
 
 /** Sites by requested bytes, then blocks, then site id (a stable order). */
@@ -172,23 +179,24 @@ export function rankSites(sites: readonly SiteTotals[]): SiteTotals[] {
 
 /** The `top` largest sites of a walk, with the totals. */
 export function summarizeLiveSites(walk: LiveSitesWalk, table: SiteTable, top: number): LiveBlocksSummary {
+  const group = (t: SiteTotals): LiveGroup => ({
+    key: table.info(t.site).key,
+    blocks: t.blocks,
+    requestedBytes: t.requestedBytes,
+    allocatedBytes: t.allocatedBytes,
+    firstEvent: t.firstEvent,
+    lastEvent: t.lastEvent,
+    ...exampleStackField(table.exampleFrames(t.site)),
+  });
+  const native = walk.sites.filter((t) => table.info(t.site).nativeFrame !== null);
   return {
     groupedBy: table.options.by,
     depth: table.options.depth ?? null,
     totalBlocks: walk.totalBlocks,
     totalRequestedBytes: walk.totalRequestedBytes,
     totalGroups: walk.sites.length,
-    groups: rankSites(walk.sites)
-      .slice(0, top)
-      .map((t) => ({
-        key: table.info(t.site).key,
-        blocks: t.blocks,
-        requestedBytes: t.requestedBytes,
-        allocatedBytes: t.allocatedBytes,
-        firstEvent: t.firstEvent,
-        lastEvent: t.lastEvent,
-        ...exampleStackField(table.exampleFrames(t.site)),
-      })),
+    groups: rankSites(walk.sites).slice(0, top).map(group),
+    ...(native.length === 0 ? {} : { nativeGroups: rankSites(native).slice(0, top).map(group) }),
   };
 }
 

@@ -26,12 +26,20 @@
 // keeps them). With a `projectRoot`, the frame a site is named by is the
 // innermost one inside the project (as SARIF locates results), when the
 // stack has one; else the innermost frame left after folding.
+//
+// A native block (the native contract: its innermost frame is a C frame)
+// is named by two frames: the innermost native frame, the C function that
+// called malloc, and the innermost Python frame of its stack, the Python line
+// that led there (`copy_item [_ring.so+0x11a0] <- main.py:3`). Its `frame`
+// is that Python frame, so that locations (SARIF, annotations) point at the
+// user's Python line; `nativeFrame` is the C one. `traceback` keys stay the
+// whole mixed stack.
 
-import { DOMAIN_NAMES, DOMAIN_RAW } from '../events/ops.js';
+import { DOMAIN_COUNT, DOMAIN_NAMES, DOMAIN_NATIVE, DOMAIN_RAW } from '../events/ops.js';
 import type { StackTable } from '../events/stack-table.js';
 import { blockSize, type PymallocGeometry } from '../models/pymalloc/geometry.js';
 import { NOT_PYMALLOC } from '../models/pymalloc/pymalloc-view.js';
-import { parseFrame } from '../events/frame-text.js';
+import { isNativeFrame, parseFrame } from '../events/frame-text.js';
 import { isProjectFrame } from './project-frames.js';
 
 import type { SiteGroupingOptions } from '../options/site-options.js';
@@ -53,8 +61,14 @@ export interface SiteInfo {
   readonly key: string;
   /** A stack of one of the site's blocks (the first seen), or -1 for no-stack sites. */
   readonly exampleStack: number;
-  /** The frame the site is named by (with `traceback`: the one the other groupings would name it by), or null for no-stack sites. */
+  /**
+   * The frame the site is named by (with `traceback`: the one the other
+   * groupings would name it by), or null for no-stack sites; for a native
+   * site, the Python frame that led to the C function (null when its stack has none).
+   */
   readonly frame: string | null;
+  /** For a native site: the innermost native frame (the C function that called malloc); else null. */
+  readonly nativeFrame: string | null;
   /** For no-stack sites: the domain and size class (C_LIBRARY_CLASS for the C library). */
   readonly noStack: { readonly domain: number; readonly sizeClass: number } | null;
 }
@@ -68,10 +82,15 @@ const CLASS_SLOTS = 65;
 const FRAME_PLAIN = 1;
 const FRAME_IMPORT = 2;
 const FRAME_PROJECT = 4;
+const FRAME_NATIVE = 8;
+
+/** Between a native site's C frame and its Python frame in the site's key. */
+export const NATIVE_SITE_SEPARATOR = ' <- ';
 
 /** The key of the site of blocks without a stack: `(no stack) obj size class 3 (64-byte blocks)`. */
 export function noStackSiteKey(domain: number, sizeClass: number, g: PymallocGeometry): string {
   if (domain === DOMAIN_RAW) return '(no stack) raw domain';
+  if (domain === DOMAIN_NATIVE) return '(no stack) native domain';
   const d = DOMAIN_NAMES[domain] ?? 'obj';
   if (sizeClass === C_LIBRARY_CLASS) return `(no stack) ${d} C library (size 0 or > 512)`;
   return `(no stack) ${d} size class ${sizeClass} (${blockSize(g, sizeClass)}-byte blocks)`;
@@ -101,7 +120,7 @@ export class SiteTable {
   private outsideImport = new Uint8Array(256);
   private stackSite = new Int32Array(1024);
   private stackRule = new Int32Array(1024).fill(-1);
-  private readonly noStackSite = new Int32Array(3 * CLASS_SLOTS).fill(-1);
+  private readonly noStackSite = new Int32Array(DOMAIN_COUNT * CLASS_SLOTS).fill(-1);
   /** Per frame id: 0 not looked at yet, else FRAME_PLAIN plus FRAME_IMPORT / FRAME_PROJECT bits. */
   private frameKind = new Uint8Array(1024);
   /** The frame ids a stack is named from, reused for every stack (innermost last). */
@@ -146,14 +165,14 @@ export class SiteTable {
       const site = this.siteOfStack(stack);
       if (site !== undefined) return site;
     }
-    const cls = pool === NOT_PYMALLOC || domain === DOMAIN_RAW ? C_LIBRARY_CLASS : sizeClassOfPool(pool);
+    const cls = pool === NOT_PYMALLOC || domain >= DOMAIN_RAW ? C_LIBRARY_CLASS : sizeClassOfPool(pool);
     const slot = domain * CLASS_SLOTS + cls + 1;
     const known = this.noStackSite[slot]!;
     if (known >= 0) return known;
     // Not interned by key: a frame of a (hostile) trace spelled like this key
     // must not merge its blocks with these. The cache keeps it unique.
     const site = this.infos.length;
-    this.infos.push({ key: noStackSiteKey(domain, cls, this.geometry), exampleStack: -1, frame: null, noStack: { domain, sizeClass: cls } });
+    this.infos.push({ key: noStackSiteKey(domain, cls, this.geometry), exampleStack: -1, frame: null, nativeFrame: null, noStack: { domain, sizeClass: cls } });
     this.noStackSite[slot] = site;
     return site;
   }
@@ -174,8 +193,20 @@ export class SiteTable {
       return SUPPRESSED;
     }
     const kept = this.keptFrames(ids);
-    const named = this.stacks.frameString(this.namingFrame(kept));
-    const site = this.options.by === 'traceback' ? this.internTraceback(kept, stack, named) : this.intern(this.keyOf(named), stack, named);
+    const innermost = kept[kept.length - 1]!;
+    let site: number;
+    if ((this.kindOf(innermost) & FRAME_NATIVE) !== 0) {
+      const native = this.stacks.frameString(innermost);
+      const python = this.pythonFrame(kept);
+      const frame = python === -1 ? null : this.stacks.frameString(python);
+      site =
+        this.options.by === 'traceback'
+          ? this.internTraceback(kept, stack, frame, native)
+          : this.intern(this.nativeKeyOf(native, frame), stack, frame, native);
+    } else {
+      const named = this.stacks.frameString(this.namingFrame(kept));
+      site = this.options.by === 'traceback' ? this.internTraceback(kept, stack, named, null) : this.intern(this.keyOf(named), stack, named, null);
+    }
     this.stackSite[stack] = site + OFFSET;
     if (!this.underImport(ids)) this.markOutsideImport(site);
     return site;
@@ -199,6 +230,33 @@ export class SiteTable {
     return kept[kept.length - 1]!;
   }
 
+  /** The innermost Python frame of the kept frames (the innermost in the project, with a project root), or -1. */
+  private pythonFrame(kept: readonly number[]): number {
+    let any = -1;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      const kind = this.kindOf(kept[i]!);
+      if ((kind & FRAME_NATIVE) !== 0) continue;
+      if (this.options.projectRoot === undefined || (kind & FRAME_PROJECT) !== 0) return kept[i]!;
+      if (any === -1) any = kept[i]!;
+    }
+    return any;
+  }
+
+  /**
+   * A native site's key: the C frame as the grouping names it (by lineno the
+   * whole frame, by function `function [object]`, by filename its source
+   * file or else its object), then the Python frame that led there, as
+   * written (the Python line), or its file by filename.
+   */
+  private nativeKeyOf(native: string, python: string | null): string {
+    const f = parseFrame(native);
+    const object = f.native?.object ?? '';
+    const by = this.options.by;
+    const c = by === 'function' ? `${f.func} [${object}]` : by === 'filename' ? f.file || object : native;
+    if (python === null) return c;
+    return c + NATIVE_SITE_SEPARATOR + (by === 'filename' ? parseFrame(python).file : python);
+  }
+
   /** The key of a site by lineno, function or filename (short: a frame is at most MAX_FRAME_CHARS). */
   private keyOf(named: string): string {
     if (this.options.by === 'function') {
@@ -209,7 +267,7 @@ export class SiteTable {
   }
 
   /** The site of the innermost `depth` kept frames, found by their ids (equal ids: equal frame text). */
-  private internTraceback(kept: readonly number[], exampleStack: number, frame: string): number {
+  private internTraceback(kept: readonly number[], exampleStack: number, frame: string | null, nativeFrame: string | null): number {
     const from = Math.max(0, kept.length - (this.options.depth ?? kept.length));
     let hash = 0x811c9dc5;
     for (let i = from; i < kept.length; i++) hash = Math.imul(hash ^ kept[i]!, 0x01000193);
@@ -222,7 +280,7 @@ export class SiteTable {
       if (same) return s;
     }
     const site = this.infos.length;
-    this.infos.push(new TracebackSite(this.stacks, Int32Array.from(kept.slice(from)), exampleStack, frame));
+    this.infos.push(new TracebackSite(this.stacks, Int32Array.from(kept.slice(from)), exampleStack, frame, nativeFrame));
     if (site >= this.sameHash.length) {
       const bigger = new Int32Array(this.sameHash.length * 2);
       bigger.set(this.sameHash);
@@ -246,7 +304,8 @@ export class SiteTable {
     if (kind === 0) {
       const text = this.stacks.frameString(frameId);
       kind = FRAME_PLAIN;
-      if (isImportFrame(text)) kind |= FRAME_IMPORT;
+      if (isNativeFrame(text)) kind |= FRAME_NATIVE;
+      else if (isImportFrame(text)) kind |= FRAME_IMPORT;
       else if (this.options.projectRoot !== undefined && isProjectFrame(text, this.options.projectRoot)) kind |= FRAME_PROJECT;
       this.frameKind[frameId] = kind;
     }
@@ -269,11 +328,11 @@ export class SiteTable {
     this.outsideImport[site] = 1;
   }
 
-  private intern(key: string, exampleStack: number, frame: string): number {
+  private intern(key: string, exampleStack: number, frame: string | null, nativeFrame: string | null): number {
     const known = this.ids.get(key);
     if (known !== undefined) return known;
     const site = this.infos.length;
-    this.infos.push({ key, exampleStack, frame, noStack: null });
+    this.infos.push({ key, exampleStack, frame, nativeFrame, noStack: null });
     this.ids.set(key, site);
     return site;
   }
@@ -299,7 +358,8 @@ class TracebackSite implements SiteInfo {
     /** The frame ids of the key, oldest first. */
     readonly frameIds: Int32Array,
     readonly exampleStack: number,
-    readonly frame: string,
+    readonly frame: string | null,
+    readonly nativeFrame: string | null,
   ) {}
 
   /** Not kept: the text can be 263 K characters, and only the sites a command shows are read. */

@@ -20,7 +20,7 @@ import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import type { ReplayedTrace } from '../replay/replayed-trace.js';
 import type { AnalyzeResult } from './analyze.js';
 import { walkLiveSites } from './live-sites.js';
-import { SiteTable } from './site-table.js';
+import { NATIVE_SITE_SEPARATOR, SiteTable } from './site-table.js';
 import { compareSnapshots, type DiffKey, type StatisticDiff } from './snapshot-diff.js';
 
 /** One replayed side of the comparison. */
@@ -88,16 +88,17 @@ export function liveBlocksSnapshot({ replayer: r, ctx }: ReplayedTrace, depth?: 
   const builder = new SnapshotBuilder(ctx.fileName);
   for (const t of walk.sites) {
     const info = table.info(t.site);
+    const kept = info.noStack !== null ? [] : table.exampleFrames(t.site).slice(depth === undefined ? 0 : -depth);
     const frames: SnapshotFrame[] =
       info.noStack !== null
         ? [builder.frame(info.key, 0, undefined, true)]
-        : table
-            .exampleFrames(t.site)
-            .slice(depth === undefined ? 0 : -depth)
-            .map((text) => {
-              const f = parseFrame(text);
-              return builder.frame(f.file, f.line, f.func === '' ? undefined : f.func);
-            });
+        : kept.map((text, i) => {
+            const f = parseFrame(text);
+            // A native frame is kept whole as its file (a C function has no Python file and line);
+            // a native site's innermost one also names the Python line that led there, as every command names the site.
+            if (f.native !== undefined) return builder.frame(i === kept.length - 1 && info.nativeFrame !== null && info.frame !== null ? text + NATIVE_SITE_SEPARATOR + info.frame : text, 0);
+            return builder.frame(f.file, f.line, f.func === '' ? undefined : f.func);
+          });
     builder.add(builder.traceback(frames), t.requestedBytes, t.blocks);
   }
   return builder.build('trace', null, null);

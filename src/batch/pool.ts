@@ -11,7 +11,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadTask } from './load-task.js';
-import { sourceModuleUrl } from './module-location.js';
+import { sourceModuleUrl } from '../module-location.js';
 import { settleTask, type BatchOutcome } from './outcome.js';
 import { taskModuleUrl } from './task-registry.js';
 import { WorkerPool } from './worker-pool.js';

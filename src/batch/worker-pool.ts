@@ -5,7 +5,7 @@
 // module stops the pool, since every other worker would fail the same way.
 
 import { Worker } from 'node:worker_threads';
-import { compiledModuleUrl } from './module-location.js';
+import { compiledModuleUrl } from '../module-location.js';
 import { failureOf, internalFailure, type BatchOutcome } from './outcome.js';
 import { oldGenerationLimit, outOfMemoryOf } from '../memory-guard.js';
 import type { RunMessage, WorkerMessage, WorkerSetup } from './worker-protocol.js';

@@ -8,7 +8,23 @@
 
 import type { LeaksResult } from '../analyzers/leaks.js';
 
-export const BUDGET_NAMES = ['steadyLeakSites', 'leakedBytes', 'siteLeakedBytes', 'peakFootprintBytes', 'arenas', 'fragmentation'] as const;
+export const BUDGET_NAMES = [
+  'steadyLeakSites',
+  'leakedBytes',
+  'siteLeakedBytes',
+  'peakFootprintBytes',
+  'arenas',
+  'fragmentation',
+  'nativeLeakedBytes',
+  'peakNativeHeapBytes',
+  'peakMmapBytes',
+] as const;
+/**
+ * The budgets of the native half, by domain (a trace without one has 0 of
+ * each). A baseline written before they existed lacks them: it is compared
+ * on the others.
+ */
+export const NATIVE_BUDGET_NAMES: readonly BudgetName[] = ['nativeLeakedBytes', 'peakNativeHeapBytes', 'peakMmapBytes'];
 export type BudgetName = (typeof BUDGET_NAMES)[number];
 export type Budgets = Partial<Record<BudgetName, number>>;
 
@@ -19,6 +35,9 @@ export const BUDGET_DESCRIPTIONS: Record<BudgetName, string> = {
   peakFootprintBytes: 'peak footprint (arenas + C library bytes)',
   arenas: 'arena high-water mark',
   fragmentation: 'fragmentation: free share of the arena bytes at the reported instant',
+  nativeLeakedBytes: 'native bytes live at the reported instant, after suppressions',
+  peakNativeHeapBytes: 'peak native heap (C code calling the C library directly)',
+  peakMmapBytes: 'peak of anonymous mappings C code made directly',
 };
 
 /** What a budget is measured in, for messages. */
@@ -29,6 +48,9 @@ export const BUDGET_UNITS: Record<BudgetName, 'bytes' | 'count' | 'ratio'> = {
   peakFootprintBytes: 'bytes',
   arenas: 'count',
   fragmentation: 'ratio',
+  nativeLeakedBytes: 'bytes',
+  peakNativeHeapBytes: 'bytes',
+  peakMmapBytes: 'bytes',
 };
 
 /** The numbers of one trace that budgets and baselines look at. */
@@ -40,6 +62,15 @@ export interface TraceSummary {
   readonly peakFootprintBytes: number;
   readonly arenas: number;
   readonly fragmentation: number;
+  /** The native figures: only for a trace with a native half (absent, each counts 0). */
+  readonly nativeLeakedBytes?: number;
+  readonly peakNativeHeapBytes?: number;
+  readonly peakMmapBytes?: number;
+}
+
+/** A summary's figure; a native one a trace without a native half lacks is 0. */
+export function summaryValue(s: TraceSummary, name: BudgetName): number {
+  return s[name] ?? 0;
 }
 
 export interface BudgetOutcome {
@@ -71,6 +102,13 @@ export function summaryOf(r: LeaksResult): TraceSummary {
     peakFootprintBytes: r.memory.peakFootprintBytes,
     arenas: r.memory.arenasHighWater,
     fragmentation: r.memory.fragmentation.freeRatio,
+    ...(r.memory.native === undefined
+      ? {}
+      : {
+          nativeLeakedBytes: r.memory.native.leakedBytes,
+          peakNativeHeapBytes: r.memory.native.peakHeapBytes.value,
+          peakMmapBytes: r.memory.native.peakMmapBytes.value,
+        }),
   };
 }
 
@@ -80,10 +118,11 @@ export function evaluateBudgets(r: LeaksResult, budgets: Budgets, rules: BudgetR
   for (const budget of BUDGET_NAMES) {
     const limit = budgets[budget];
     if (limit === undefined) continue;
-    const actual = summary[budget];
+    const actual = summaryValue(summary, budget);
     let sites: string[] = [];
     if (budget === 'steadyLeakSites') sites = r.sites.filter((s) => s.growth.class === 'steady_leak').map((s) => s.key);
     if (budget === 'siteLeakedBytes') sites = r.sites.filter((s) => s.requestedBytes > limit).map((s) => s.key);
+    if (budget === 'nativeLeakedBytes') sites = r.sites.filter((s) => s.native !== undefined && s.requestedBytes > 0).map((s) => s.key);
     const noVerdict = budget === 'steadyLeakSites' ? r.growth.noVerdict : null;
     const passed = actual <= limit && (noVerdict === null || rules.allowNoVerdict === true);
     out.push({ budget, limit, actual, passed, sites: actual <= limit ? [] : sites, noVerdict });

@@ -7,6 +7,9 @@ import { NO_ID } from './ops.js';
 
 export const DEFAULT_BATCH_CAPACITY = 4096;
 
+/** The columns of a batch, for a batch over columns made elsewhere. */
+export type EventColumns = Pick<EventBatch, 'op' | 'domain' | 'addr' | 'oldAddr' | 'size' | 'ts' | 'thread' | 'stack' | 'interp' | 'line' | 'label'>;
+
 export class EventBatch {
   readonly capacity: number;
   length = 0;
@@ -31,19 +34,24 @@ export class EventBatch {
   /** Labels of `mark` events, by position in this batch; other entries are stale. */
   readonly label: string[];
 
-  constructor(capacity = DEFAULT_BATCH_CAPACITY) {
+  /**
+   * A batch with columns of its own, or over `columns` made elsewhere (each
+   * at least `capacity` long): a reader that decodes events into columns of
+   * this layout hands them on without copying them.
+   */
+  constructor(capacity = DEFAULT_BATCH_CAPACITY, columns?: EventColumns) {
     this.capacity = capacity;
-    this.op = new Uint8Array(capacity);
-    this.domain = new Uint8Array(capacity);
-    this.addr = new Float64Array(capacity);
-    this.oldAddr = new Float64Array(capacity);
-    this.size = new Float64Array(capacity);
-    this.ts = new Float64Array(capacity);
-    this.thread = new Int32Array(capacity);
-    this.stack = new Int32Array(capacity);
-    this.interp = new Int32Array(capacity);
-    this.line = new Float64Array(capacity);
-    this.label = new Array<string>(capacity).fill('');
+    this.op = columns?.op ?? new Uint8Array(capacity);
+    this.domain = columns?.domain ?? new Uint8Array(capacity);
+    this.addr = columns?.addr ?? new Float64Array(capacity);
+    this.oldAddr = columns?.oldAddr ?? new Float64Array(capacity);
+    this.size = columns?.size ?? new Float64Array(capacity);
+    this.ts = columns?.ts ?? new Float64Array(capacity);
+    this.thread = columns?.thread ?? new Int32Array(capacity);
+    this.stack = columns?.stack ?? new Int32Array(capacity);
+    this.interp = columns?.interp ?? new Int32Array(capacity);
+    this.line = columns?.line ?? new Float64Array(capacity);
+    this.label = columns?.label ?? new Array<string>(capacity).fill('');
   }
 
   /**

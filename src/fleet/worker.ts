@@ -7,7 +7,7 @@
 
 import { Worker, type Job } from 'bullmq';
 import { fileURLToPath } from 'node:url';
-import { compiledModuleUrl } from '../batch/module-location.js';
+import { compiledModuleUrl } from '../module-location.js';
 import type { EngineAddress } from './engine-url.js';
 import { workerConnection } from './engine-connection.js';
 import { FLEET_QUEUE } from './fleet-keys.js';

@@ -17,15 +17,17 @@
 
 import { LOW_SPAN } from '../events/address-space.js';
 import {
-  DOMAIN_MEM,
-  DOMAIN_OBJ,
-  DOMAIN_RAW,
+  DOMAIN_NAMES,
+  DOMAIN_NATIVE,
   OP_ALLOC,
   OP_ARENA_ALLOC,
   OP_ARENA_FREE,
   OP_CALLOC,
   OP_FREE,
   OP_MARK,
+  OP_MMAP,
+  OP_MREMAP,
+  OP_MUNMAP,
   OP_NAMES,
   OP_REALLOC,
 } from '../events/ops.js';
@@ -92,8 +94,23 @@ function otherOpAt(b: Uint8Array, p: number): number {
     case 99:
       code = OP_CALLOC;
       break;
-    case 109:
-      code = OP_MARK;
+    case 109: // m: mark or a mapping op, told apart by the second byte
+      switch (b[p + 1]) {
+        case 97:
+          code = OP_MARK;
+          break;
+        case 109:
+          code = OP_MMAP;
+          break;
+        case 117:
+          code = OP_MUNMAP;
+          break;
+        case 114:
+          code = OP_MREMAP;
+          break;
+        default:
+          return -1;
+      }
       break;
     case 115:
       code = OP_STACK_RECORD;
@@ -194,28 +211,29 @@ export function scanSigned(b: Uint8Array, p: number): number {
 
 /** Domain names by code, as bytes: the code by first byte, then the second and third. */
 const DOMAIN_BY_FIRST = new Int8Array(256).fill(-1);
-const DOMAIN_SECOND = new Uint8Array(3);
-const DOMAIN_THIRD = new Uint8Array(3);
-for (const [code, name] of [
-  [DOMAIN_OBJ, 'obj'],
-  [DOMAIN_MEM, 'mem'],
-  [DOMAIN_RAW, 'raw'],
-] as const) {
+const DOMAIN_SECOND = new Uint8Array(DOMAIN_NAMES.length);
+const DOMAIN_THIRD = new Uint8Array(DOMAIN_NAMES.length);
+/** Length of each domain's name, by code: what a scanner skips after domainAt. */
+export const DOMAIN_LENGTH = Uint8Array.from(DOMAIN_NAMES, (name) => name.length);
+DOMAIN_NAMES.forEach((name, code) => {
   DOMAIN_BY_FIRST[name.charCodeAt(0)] = code;
   DOMAIN_SECOND[code] = name.charCodeAt(1);
   DOMAIN_THIRD[code] = name.charCodeAt(2);
-}
+});
 
 /**
- * The domain code when b[p..] starts with `obj`, `mem` or `raw` (the field
- * then has 3 bytes), else -1: an empty field (the caller's separator test
- * passes, and the domain is obj) or a bad one (that test fails). Table
- * driven, so that every domain runs the same operations: a domain first
- * seen late in a trace does not deoptimise the caller.
+ * The domain code when b[p..] starts with `obj`, `mem`, `raw` or `native`
+ * (the field then has DOMAIN_LENGTH[code] bytes), else -1: an empty field
+ * (the caller's separator test passes, and the domain is obj) or a bad one
+ * (that test fails). Table driven, so that every domain runs the same
+ * operations: a domain first seen late in a trace does not deoptimise the
+ * caller. `native`, the one longer name, has its last three bytes compared
+ * after the common test (`nat` is no other name's start).
  */
 export function domainAt(b: Uint8Array, p: number): number {
   const code = DOMAIN_BY_FIRST[b[p]!]!;
-  return code >= 0 && b[p + 1] === DOMAIN_SECOND[code] && b[p + 2] === DOMAIN_THIRD[code] ? code : -1;
+  if (code < 0 || b[p + 1] !== DOMAIN_SECOND[code] || b[p + 2] !== DOMAIN_THIRD[code]) return -1;
+  return code !== DOMAIN_NATIVE || (b[p + 3] === 105 && b[p + 4] === 118 && b[p + 5] === 101) ? code : -1;
 }
 
 /** Plain text (thread, frames, label, ignored columns): up to a comma, a line end, a quote or a NUL. */

@@ -27,9 +27,26 @@
 // stopped, so a long line fed in tiny chunks costs linear time.
 
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
-import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_ARENA_FREE, OP_CALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../events/ops.js';
+import {
+  DOMAIN_NAMES,
+  DOMAIN_NATIVE,
+  NO_ID,
+  OP_ALLOC,
+  OP_ARENA_ALLOC,
+  OP_ARENA_FREE,
+  OP_CALLOC,
+  OP_FREE,
+  OP_MARK,
+  OP_MMAP,
+  OP_MREMAP,
+  OP_MUNMAP,
+  OP_NAMES,
+  OP_REALLOC,
+  hasOldAddress,
+  isMappingOp,
+} from '../events/ops.js';
 import { FrameLineError, StackLimitError } from '../events/stack-table.js';
-import { NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
+import { DOMAIN_LENGTH, NUM, OP_STACK_RECORD, domainAt, opAt, opLength, scanAddress, scanQuoted, scanSigned, scanSize, scanText } from './csv-fields.js';
 import { TraceFormatError } from '../errors.js';
 import type { ImportContext } from './import-context.js';
 import { MAX_THREAD_NAME_CHARS, threadNameTooLong } from '../events/thread-table.js';
@@ -110,6 +127,7 @@ const H_THREAD = 16;
 const H_STACK = 32;
 const H_FRAMES = 64;
 const H_LABEL = 128; // `fast` only: the label's bytes are at lbS..lbE
+const H_DOMAIN = 256; // the domain field is not empty (mapping ops take none or native)
 
 /** Fields each event op requires, and how to say so. */
 const REQUIRED: readonly number[] = [];
@@ -122,6 +140,9 @@ for (const [op, need, text] of [
   [OP_ARENA_ALLOC, H_ADDR | H_SIZE, 'arena_alloc needs addr and size'],
   [OP_ARENA_FREE, H_ADDR, 'arena_free needs addr'],
   [OP_MARK, 0, 'mark needs nothing but a label'],
+  [OP_MMAP, H_ADDR | H_SIZE, 'mmap needs addr and size'],
+  [OP_MUNMAP, H_ADDR | H_SIZE, 'munmap needs addr and size'],
+  [OP_MREMAP, H_ADDR | H_SIZE | H_OLD, 'mremap needs addr, size and old_addr'],
 ] as const) {
   (REQUIRED as number[])[op] = need;
   NEEDS[op] = text;
@@ -481,7 +502,8 @@ class CsvParser implements PushParser {
           const domain = domainAt(buf, p);
           if (domain >= 0) {
             this.rDomain = domain;
-            p += 3;
+            has |= H_DOMAIN;
+            p += DOMAIN_LENGTH[domain]!;
           }
         }
         if (buf[p] !== 44) break fields;
@@ -637,7 +659,8 @@ class CsvParser implements PushParser {
           q = p;
           if (domain >= 0) {
             this.rDomain = domain;
-            q += 3;
+            has |= H_DOMAIN;
+            q += DOMAIN_LENGTH[domain]!;
           }
           break;
         }
@@ -914,7 +937,7 @@ class CsvParser implements PushParser {
           has |= H_SIZE;
         }
       }
-      if (op === OP_REALLOC && t[R_OLD_ADDR] !== '') {
+      if (hasOldAddress(op) && t[R_OLD_ADDR] !== '') {
         const a = parseAddressText(t[R_OLD_ADDR]!, ctx.addresses);
         if (typeof a === 'string') return ctx.bad(line, addressProblem('old_addr', a));
         this.rOld = a;
@@ -922,9 +945,10 @@ class CsvParser implements PushParser {
       }
       const domain = domainCode(t[R_DOMAIN]!);
       if (domain === undefined) {
-        return ctx.bad(line, `unknown domain ${quoteForMessage(t[R_DOMAIN]!)}: expected obj, mem or raw (empty means obj)`);
+        return ctx.bad(line, `unknown domain ${quoteForMessage(t[R_DOMAIN]!)}: expected obj, mem, raw or native (empty means obj)`);
       }
       this.rDomain = domain;
+      if (t[R_DOMAIN] !== '') has |= H_DOMAIN;
       if (t[R_TS] !== '') {
         const ts = parseIntegerText(t[R_TS]!, 'a timestamp in ts');
         if (typeof ts === 'string') return ctx.bad(line, ts);
@@ -965,7 +989,15 @@ class CsvParser implements PushParser {
     if (op === OP_STACK_RECORD) return this.defineStack(line);
     const need = REQUIRED[op]!;
     if ((has & need) !== need) {
-      return this.ctx.bad(line, `missing ${need & ~has & H_ADDR ? 'addr' : 'size'}: ${NEEDS[op]}`);
+      const missing = need & ~has;
+      return this.ctx.bad(line, `missing ${missing & H_ADDR ? 'addr' : missing & H_SIZE ? 'size' : 'old_addr'}: ${NEEDS[op]}`);
+    }
+    // A mapping is the native domain's; an empty domain says so too.
+    if (isMappingOp(op)) {
+      if (has & H_DOMAIN && this.rDomain !== DOMAIN_NATIVE) {
+        return this.ctx.bad(line, `${OP_NAMES[op]} with domain ${DOMAIN_NAMES[this.rDomain]}: a mapping's domain is native or empty`);
+      }
+      this.rDomain = DOMAIN_NATIVE;
     }
     // Text a replay keeps is bounded in size, not only in count.
     if (op === OP_MARK && this.rLabel.length > MAX_LABEL_CHARS) return this.ctx.bad(line, labelTooLong(this.rLabel));
@@ -997,7 +1029,7 @@ class CsvParser implements PushParser {
     b.domain[i] = this.rDomain;
     b.addr[i] = op === OP_MARK ? 0 : this.rAddr;
     b.size[i] = op !== OP_MARK && has & H_SIZE ? this.rSize : NaN;
-    b.oldAddr[i] = op === OP_REALLOC && has & H_OLD ? this.rOld : 0;
+    b.oldAddr[i] = has & H_OLD && hasOldAddress(op) ? this.rOld : 0;
     b.ts[i] = has & H_TS ? this.rTs : NaN;
     b.thread[i] = thread;
     b.stack[i] = stack;

@@ -15,7 +15,7 @@ import { quoteForMessage } from './record-fields.js';
 import { firstNonBlank, MAX_BLANK_LEAD, SNIFF_BYTES, sniffFormat } from './sniff.js';
 import { gunzipWhole } from './gzip-slices.js';
 import { isGzip, openTrace, readHead, traceDisplayName } from './source.js';
-import type { PushParser, TraceFormatName, TraceSink } from './types.js';
+import type { ParserOptions, PushParser, TraceFormatName, TraceSink } from './types.js';
 import { checkMemory, outOfMemoryOf } from '../memory-guard.js';
 import { count } from '../text/units.js';
 
@@ -23,7 +23,12 @@ import { count } from '../text/units.js';
 const MEMORY_CHECK_BYTES = 256 * 1024;
 
 /** A ParserFactory that may also take the batch size (extra argument ignored by those that do not). */
-type Factory = (ctx: ImportContext, sink: TraceSink, options?: { batchCapacity?: number }) => PushParser;
+type Factory = (ctx: ImportContext, sink: TraceSink, options?: ParserOptions) => PushParser;
+/**
+ * A binary trace at least this big is decoded on a worker thread while this
+ * one replays (a worker takes some 30 ms to start: not worth it for less).
+ */
+const DECODE_THREAD_MIN_BYTES = 4 << 20;
 
 const PARSERS: Readonly<Record<TraceFormatName, Factory>> = {
   csv: createCsvParser,
@@ -38,6 +43,11 @@ export interface ParseOptions {
   lenient?: boolean;
   /** Events per batch handed to the sink. */
   batchCapacity?: number;
+  /**
+   * Decode a binary trace on a worker thread: default when it is a file of
+   * at least 4 MiB. (parseTraceBytes never does: it is synchronous.)
+   */
+  decodeThread?: boolean;
   /**
    * Import into this context (for a sink that needs its address space before
    * the import starts); its file name and lenient flag then apply.
@@ -76,6 +86,7 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
   const source = await openTrace(path, { stdin: options.stdin });
   const chunks = source.chunks();
   const progress = (): void => options.onProgress?.(source.bytesRead, source.totalBytes);
+  let parser: PushParser | null = null;
   try {
     let { bytes: first, atEnd } = await readHead(chunks, SNIFF_BYTES, progress);
     // Blank lines may run past SNIFF_BYTES: when the first SNIFF_BYTES are
@@ -88,8 +99,10 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
     }
     const format = chooseFormat(first, atEnd, ctx, options.format);
     options.onFormat?.(format, source.gzip);
-    const parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity });
+    const decodeThread = format === 'mrt' && (options.decodeThread ?? (source.totalBytes ?? 0) >= DECODE_THREAD_MIN_BYTES);
+    parser = PARSERS[format](ctx, sink, { batchCapacity: options.batchCapacity, decodeThread });
     parser.push(withoutBom(first));
+    if (parser.settle !== undefined) await parser.settle(false);
     // The parsers copy what they keep of a chunk (a record cut at its end).
     source.recycleChunks();
     const held = (): string => heldBy(ctx, sink);
@@ -98,15 +111,18 @@ export async function importTrace(path: string, options: ImportOptions, sink: Tr
       const chunk = step.value;
       for (let at = 0; at < chunk.length; at += MEMORY_CHECK_BYTES) {
         parser.push(at === 0 && chunk.length <= MEMORY_CHECK_BYTES ? chunk : chunk.subarray(at, at + MEMORY_CHECK_BYTES));
+        if (parser.settle !== undefined) await parser.settle(false);
         checkMemory(ctx.fileName, held);
       }
       progress();
     }
+    if (parser.settle !== undefined) await parser.settle(true);
     parser.end();
     return { file: ctx.fileName, format, gzip: source.gzip, bytesRead: source.bytesRead, bytesDecoded: source.bytesDecoded, ctx };
   } catch (e) {
     throw outOfMemoryOf(e, ctx.fileName, () => heldBy(ctx, sink)) ?? e;
   } finally {
+    parser?.close?.();
     source.close();
     await chunks.return(undefined).catch(() => undefined);
   }

@@ -17,7 +17,19 @@
 import { LineSplitter, hasBareCr } from './line-splitter.js';
 import { LOW_SPAN } from '../events/address-space.js';
 import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
-import { DOMAIN_OBJ, NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_REALLOC } from '../events/ops.js';
+import {
+  DOMAIN_NATIVE,
+  DOMAIN_OBJ,
+  NO_ID,
+  OP_ALLOC,
+  OP_ARENA_ALLOC,
+  OP_CALLOC,
+  OP_MARK,
+  OP_MREMAP,
+  OP_REALLOC,
+  hasOldAddress,
+  isMappingOp,
+} from '../events/ops.js';
 import { FrameLineError, StackLimitError } from '../events/stack-table.js';
 import type { ImportContext } from './import-context.js';
 import { MAX_THREAD_NAME_CHARS, threadNameTooLong } from '../events/thread-table.js';
@@ -178,21 +190,28 @@ class JsonlParser implements PushParser {
       const a = readAddress(r.addr, 'addr', this.ctx);
       if (typeof a === 'string') return a;
       addr = a;
-      if (op === OP_REALLOC && present(r.old_addr)) {
+      if (hasOldAddress(op) && present(r.old_addr)) {
         const o = readAddress(r.old_addr, 'old_addr', this.ctx);
         if (typeof o === 'string') return o;
         oldAddr = o;
+      } else if (op === OP_MREMAP) {
+        return 'missing old_addr: mremap needs addr, size and old_addr';
       }
       if (present(r.size)) {
         const s = readSize(r.size);
         if (typeof s === 'string') return s;
         size = s;
-      } else if (op === OP_ALLOC || op === OP_CALLOC || op === OP_REALLOC || op === OP_ARENA_ALLOC) {
+      } else if (op === OP_ALLOC || op === OP_CALLOC || op === OP_REALLOC || op === OP_ARENA_ALLOC || isMappingOp(op)) {
         return `missing size: ${opName as string} needs a size (non-negative integer)`;
       }
     }
-    const domain = present(r.domain) ? (typeof r.domain === 'string' ? domainCode(r.domain) : undefined) : DOMAIN_OBJ;
-    if (domain === undefined) return `expected domain obj, mem or raw, got ${found(r.domain)}`;
+    let domain = present(r.domain) ? (typeof r.domain === 'string' ? domainCode(r.domain) : undefined) : DOMAIN_OBJ;
+    if (domain === undefined) return `expected domain obj, mem, raw or native, got ${found(r.domain)}`;
+    // A mapping is the native domain's; an absent domain says so too.
+    if (isMappingOp(op)) {
+      if (present(r.domain) && r.domain !== '' && domain !== DOMAIN_NATIVE) return `${opName as string} with domain ${found(r.domain)}: a mapping's domain is native or absent`;
+      domain = DOMAIN_NATIVE;
+    }
     const ts = present(r.ts) ? readInteger(r.ts, 'ts') : NaN;
     if (typeof ts === 'string') return ts;
     const th = r.thread;

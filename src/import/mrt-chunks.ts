@@ -13,15 +13,22 @@ import {
   FILE_HEADER_BYTES,
   MAX_CHUNK_BYTES,
   MRT_MAGIC,
-  MRT_MAJOR_VERSION,
+  MRT_READ_MAJOR_VERSIONS,
 } from './mrt-format.js';
 
 export interface MrtChunk {
   readonly kind: number;
   /** Where the chunk's header starts in the file. */
   readonly offset: number;
-  /** The decoded payload (valid until the next chunk is handed out). */
+  /**
+   * The decoded payload (valid until the next chunk is handed out); for a
+   * kind the reader defers, the stored bytes, still in `codec`.
+   */
   readonly payload: Uint8Array;
+  /** The payload's codec: CODEC_STORED once decoded here. */
+  readonly codec: number;
+  /** The decoded length the header declares. */
+  readonly decodedLength: number;
 }
 
 /** A failure at byte `offset` of the file. */
@@ -46,8 +53,14 @@ export class ChunkReader {
   /** File offset of carry[0]. */
   private offset = 0;
   private headerSeen = false;
+  /** The file's major version (from its header; 0 before it is read). */
+  major = 0;
 
-  constructor(private readonly onChunk: (chunk: MrtChunk) => void) {}
+  constructor(
+    private readonly onChunk: (chunk: MrtChunk) => void,
+    /** Chunks of these kinds are handed out checked but not decoded (inflateChunk decodes them, on a worker). */
+    private readonly deferred: (kind: number) => boolean = () => false,
+  ) {}
 
   /** File offset of the first byte not yet consumed. */
   get consumed(): number {
@@ -103,9 +116,13 @@ export class ChunkReader {
       if (have < FILE_HEADER_BYTES) return 0;
       const view = new DataView(data.buffer, data.byteOffset + at, FILE_HEADER_BYTES);
       const major = view.getUint16(8, true);
-      if (major !== MRT_MAJOR_VERSION) {
-        throw new ChunkError(this.offset + 8, `binary trace format version ${major}.${view.getUint16(10, true)}: this memreplay reads version ${MRT_MAJOR_VERSION}.x (a newer memreplay may read it)`);
+      if (!MRT_READ_MAJOR_VERSIONS.includes(major)) {
+        throw new ChunkError(
+          this.offset + 8,
+          `binary trace format version ${major}.${view.getUint16(10, true)}: this memreplay reads versions ${MRT_READ_MAJOR_VERSIONS.map((v) => `${v}.x`).join(' and ')} (a newer memreplay may read it)`,
+        );
       }
+      this.major = major;
       this.headerSeen = true;
       return FILE_HEADER_BYTES;
     }
@@ -133,16 +150,8 @@ export class ChunkReader {
     if (actual !== expected) {
       throw new ChunkError(where, `chunk ${chunkKindName(kind)} of ${stored} bytes fails its checksum (CRC-32 ${hex(actual)}, header says ${hex(expected)}): the file is damaged`);
     }
-    let payload = body;
-    if (codec === CODEC_DEFLATE) {
-      try {
-        payload = inflateRawSync(body, { maxOutputLength: Math.max(decoded, 1) });
-      } catch (e) {
-        throw new ChunkError(where, `chunk ${chunkKindName(kind)} does not inflate to its declared ${decoded} bytes: ${(e as Error).message}`);
-      }
-      if (payload.length !== decoded) throw new ChunkError(where, `chunk ${chunkKindName(kind)} inflates to ${payload.length} bytes, not its declared ${decoded}`);
-    }
-    this.onChunk({ kind, offset: where, payload });
+    if (this.deferred(kind)) this.onChunk({ kind, offset: where, payload: body, codec, decodedLength: decoded });
+    else this.onChunk({ kind, offset: where, payload: inflateChunk(kind, codec, body, decoded, where), codec: CODEC_STORED, decodedLength: decoded });
     return CHUNK_HEADER_BYTES + stored;
   }
 
@@ -155,6 +164,19 @@ export class ChunkReader {
     this.carry.set(bytes, this.carryLen);
     this.carryLen += bytes.length;
   }
+}
+
+/** A checked chunk's stored bytes decoded by its codec (the chunk's header at file offset `where`). */
+export function inflateChunk(kind: number, codec: number, body: Uint8Array, decoded: number, where: number): Uint8Array {
+  if (codec !== CODEC_DEFLATE) return body;
+  let payload: Uint8Array;
+  try {
+    payload = inflateRawSync(body, { maxOutputLength: Math.max(decoded, 1) });
+  } catch (e) {
+    throw new ChunkError(where, `chunk ${chunkKindName(kind)} does not inflate to its declared ${decoded} bytes: ${(e as Error).message}`);
+  }
+  if (payload.length !== decoded) throw new ChunkError(where, `chunk ${chunkKindName(kind)} inflates to ${payload.length} bytes, not its declared ${decoded}`);
+  return payload;
 }
 
 function hex(n: number): string {

@@ -10,14 +10,15 @@
 // number stands in for the line of a text trace.
 
 import { AddressSpaceError } from '../events/address-space.js';
-import { DEFAULT_BATCH_CAPACITY, EventBatch } from '../events/event-batch.js';
-import { NO_ID, OP_ALLOC, OP_ARENA_ALLOC, OP_CALLOC, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import { EventBatch, type EventColumns } from '../events/event-batch.js';
+import { NO_ID, OP_MARK, OP_MREMAP, OP_NAMES } from '../events/ops.js';
 import { FrameLineError, MAX_DISTINCT_FRAMES, MAX_DISTINCT_STACKS, MAX_STACK_TABLE_BYTES, StackLimitError } from '../events/stack-table.js';
 import { MAX_THREAD_NAME_CHARS, MAX_THREADS } from '../events/thread-table.js';
 import type { ImportContext } from './import-context.js';
 import { ChunkError, ChunkReader, chunkKindName, type MrtChunk } from './mrt-chunks.js';
 import { MrtCursor, PayloadError } from './mrt-cursor.js';
-import { decodeEvents, type DecodedEvents } from './mrt-events.js';
+import { MrtDecodeThread, type DecodeResult } from './mrt-decode-thread.js';
+import { decodeEvents, NEEDS_SIZE, type DecodedEvents } from './mrt-events.js';
 import {
   CHUNK_END,
   CHUNK_EVENTS,
@@ -32,7 +33,7 @@ import {
   isOptionalChunkKind,
 } from './mrt-format.js';
 import { MAX_LABEL_CHARS, MAX_META_CHARS } from './record-fields.js';
-import type { PushParser, TraceMeta, TraceSink } from './types.js';
+import type { ParserOptions, PushParser, TraceMeta, TraceSink } from './types.js';
 
 /** Most thread entries a file may define: past MAX_THREADS they share one id, but each still costs a slot here. */
 const MAX_THREAD_ENTRIES = 16 * MAX_THREADS;
@@ -42,15 +43,30 @@ const MAX_LABEL_TABLE_CHARS = 64 << 20;
 /** Bytes a frame's text may take in the file (UTF-8, up to 4 a character); the stack table cuts it to MAX_FRAME_CHARS. */
 const MAX_FRAME_TEXT_BYTES = 64 * 1024;
 const MAX_TEXT_BYTES = 4 * MAX_LABEL_CHARS;
-const NEEDS_SIZE = (1 << OP_ALLOC) | (1 << OP_CALLOC) | (1 << OP_REALLOC) | (1 << OP_ARENA_ALLOC);
 
-export function createMrtParser(ctx: ImportContext, sink: TraceSink, options: { batchCapacity?: number } = {}): PushParser {
-  return new MrtParser(ctx, sink, options.batchCapacity ?? DEFAULT_BATCH_CAPACITY);
+/** Events chunks the worker may hold at once (decoding, or decoded and waiting to be read): it keeps busy, and memory stays bounded. */
+const MAX_IN_FLIGHT = 3;
+
+/** A chunk waiting for its turn: its payload, or (events) the id of its decoding, or the failure met there. */
+interface QueuedChunk {
+  readonly kind: number;
+  readonly offset: number;
+  readonly body: Uint8Array | null;
+  readonly id: number;
+  readonly failure: ChunkError | null;
+}
+
+export function createMrtParser(ctx: ImportContext, sink: TraceSink, options: ParserOptions = {}): PushParser {
+  return new MrtParser(ctx, sink, options.batchCapacity, options.decodeThread ?? false);
 }
 
 class MrtParser implements PushParser {
   private readonly chunks: ChunkReader;
-  private readonly batch: EventBatch;
+  /** The batch over the columns of `batchOver`, kept while the same columns come back (reused chunk after chunk). */
+  private batch: EventBatch | null = null;
+  private batchOver: DecodedEvents | null = null;
+  /** Label text of the marks of the batch handed on, by position; other entries are stale. */
+  private readonly labelText: string[] = [];
   private readonly cursor = new MrtCursor();
   /** Reused from chunk to chunk. */
   private decoded: DecodedEvents | null = null;
@@ -63,55 +79,151 @@ class MrtParser implements PushParser {
   private frameBytes = 0;
   private stackIds: Int32Array = new Int32Array(1024);
   private stackCount = 0;
+  /** Every stack's id in the context is its id in the file (stackIds[i] === i): ids need no mapping. */
+  private stacksAsInFile = true;
   private threadIds: Int32Array = new Int32Array(64);
   private threadCount = 0;
+  /** As stacksAsInFile, for threads. */
+  private threadsAsInFile = true;
   private readonly labels: string[] = [];
   private labelChars = 0;
+
+  /** The worker decoding events chunks, when one does (else they are decoded here as they are cut). */
+  private readonly thread: MrtDecodeThread | null;
+  /** Chunks cut but not yet read, in file order, while a worker decodes: read once all before them are. */
+  private readonly queue: QueuedChunk[] = [];
+  /** Events chunks posted to the worker and not yet taken back. */
+  private inFlight = 0;
+  /** A chunk-layer failure met while earlier chunks were still queued: pushes stop, and it is thrown in its turn. */
+  private failed = false;
 
   constructor(
     private readonly ctx: ImportContext,
     private readonly sink: TraceSink,
-    batchCapacity: number,
+    /** Events per batch handed on; undefined: a chunk's events in one batch. */
+    private readonly batchCapacity: number | undefined,
+    decodeThread: boolean,
   ) {
-    this.batch = new EventBatch(batchCapacity);
-    this.chunks = new ChunkReader((chunk) => this.onChunk(chunk));
+    this.thread = decodeThread ? new MrtDecodeThread() : null;
+    this.chunks = new ChunkReader((chunk) => this.onChunk(chunk), decodeThread ? (kind) => kind === CHUNK_EVENTS : undefined);
   }
 
   push(bytes: Uint8Array): void {
+    if (this.failed) return;
     try {
       this.chunks.push(bytes);
+    } catch (e) {
+      if (this.queue.length > 0 && e instanceof ChunkError) {
+        this.queue.push({ kind: 0, offset: e.offset, body: null, id: -1, failure: e });
+        this.failed = true;
+        return;
+      }
+      throw this.located(e);
+    }
+  }
+
+  /**
+   * With a worker: read the chunks whose turn has come, then wait for the
+   * worker while it holds MAX_IN_FLIGHT chunks (or, `all`, until every
+   * chunk cut so far is read). The reading stays in file order, so what the
+   * sink sees, and which error comes first, is as without a worker.
+   */
+  async settle(all: boolean): Promise<void> {
+    const thread = this.thread;
+    if (thread === null) return;
+    try {
+      for (;;) {
+        this.readQueued(thread);
+        if (this.queue.length === 0 || (!all && this.inFlight < MAX_IN_FLIGHT)) return;
+        await thread.next();
+      }
     } catch (e) {
       throw this.located(e);
     }
   }
 
+  close(): void {
+    this.thread?.close();
+  }
+
+  private readQueued(thread: MrtDecodeThread): void {
+    const queue = this.queue;
+    while (queue.length > 0) {
+      const job = queue[0]!;
+      if (job.failure !== null) {
+        queue.length = 0;
+        throw job.failure;
+      }
+      let body: Uint8Array | DecodeResult;
+      if (job.body === null) {
+        const result = thread.take(job.id);
+        if (result === undefined) return;
+        this.inFlight--;
+        body = result;
+      } else body = job.body;
+      queue.shift();
+      this.read(job.kind, job.offset, body);
+    }
+  }
+
   end(): void {
+    if (this.queue.length > 0) throw new Error('MrtParser.end() before settle(true): chunks are still being decoded');
     const cut = this.chunks.cutAtEnd();
     if (cut !== null) this.ctx.fatal(0, `byte ${this.chunks.consumed}: ${cut}: the file was cut off, or is still being written`);
     if (!this.sawEnd) {
-      this.flush();
       this.ctx.bad(
         0,
         `byte ${this.chunks.consumed}: the file ends after ${this.events} events without its end chunk: it was cut off at a chunk boundary, or is still being written (--lenient reads what is there)`,
       );
     }
-    this.flush();
   }
 
   private onChunk(chunk: MrtChunk): void {
-    const kind = chunk.kind;
-    if (this.sawEnd) throw new ChunkError(chunk.offset, `chunk ${chunkKindName(kind)} after the end chunk: expected the file to end there`);
-    if (!this.sawMeta && kind !== CHUNK_META) throw new ChunkError(chunk.offset, `the first chunk is ${chunkKindName(kind)}: expected the meta chunk 'M'`);
-    this.cursor.reset(chunk.payload);
+    const thread = this.thread;
+    if (thread === null) {
+      this.read(chunk.kind, chunk.offset, chunk.payload);
+      return;
+    }
+    // Events go to the worker at once; every chunk waits its turn (a table
+    // or a label reset must not come before the events ahead of it).
+    if (chunk.kind === CHUNK_EVENTS) {
+      const id = thread.post(chunk.offset, chunk.codec, chunk.decodedLength, chunk.payload, this.chunks.major);
+      this.inFlight++;
+      this.queue.push({ kind: chunk.kind, offset: chunk.offset, body: null, id, failure: null });
+    } else {
+      this.queue.push({ kind: chunk.kind, offset: chunk.offset, body: new Uint8Array(chunk.payload), id: -1, failure: null });
+    }
+  }
+
+  /** Read one chunk, in file order: its payload, or (events decoded by the worker) what became of it. */
+  private read(kind: number, offset: number, body: Uint8Array | DecodeResult): void {
+    // (A chunk that does not inflate fails before its place is checked, as when it is inflated while cut.)
+    if (!(body instanceof Uint8Array) && body.failure === 'chunk') throw new ChunkError(body.at, body.message);
+    if (this.sawEnd) throw new ChunkError(offset, `chunk ${chunkKindName(kind)} after the end chunk: expected the file to end there`);
+    if (!this.sawMeta && kind !== CHUNK_META) throw new ChunkError(offset, `the first chunk is ${chunkKindName(kind)}: expected the meta chunk 'M'`);
     try {
-      if (kind === CHUNK_META) this.readMeta();
-      else if (kind === CHUNK_TABLE) this.readTable();
-      else if (kind === CHUNK_EVENTS) this.readEvents();
-      else if (kind === CHUNK_END) this.readEnd();
-      else if (!isOptionalChunkKind(kind)) throw new ChunkError(chunk.offset, `unknown chunk kind ${chunkKindName(kind)}: expected M, T, E or Z (a newer format?)`);
+      if (!(body instanceof Uint8Array)) this.readDecoded(body);
+      else {
+        this.cursor.reset(body);
+        if (kind === CHUNK_META) this.readMeta();
+        else if (kind === CHUNK_TABLE) this.readTable();
+        else if (kind === CHUNK_EVENTS) this.readEvents();
+        else if (kind === CHUNK_END) this.readEnd();
+        else if (!isOptionalChunkKind(kind)) throw new ChunkError(offset, `unknown chunk kind ${chunkKindName(kind)}: expected M, T, E or Z (a newer format?)`);
+      }
     } catch (e) {
-      if (e instanceof PayloadError) throw new ChunkError(chunk.offset, `chunk ${chunkKindName(kind)}, payload byte ${e.at}: ${e.message}`);
+      if (e instanceof PayloadError) throw new ChunkError(offset, `chunk ${chunkKindName(kind)}, payload byte ${e.at}: ${e.message}`);
       throw e;
+    }
+  }
+
+  /** An events chunk the worker decoded: delivered, and its columns given back to the worker. */
+  private readDecoded(r: DecodeResult): void {
+    if (r.failure !== null) throw new PayloadError(r.at, r.message);
+    try {
+      this.deliver(r.events);
+    } finally {
+      this.thread!.recycle(r.events);
     }
   }
 
@@ -177,6 +289,7 @@ class MrtParser implements PushParser {
       throw e;
     }
     if (this.stackCount === this.stackIds.length) this.stackIds = grown(this.stackIds);
+    if (interned !== this.stackCount) this.stacksAsInFile = false;
     this.stackIds[this.stackCount++] = interned;
   }
 
@@ -193,6 +306,7 @@ class MrtParser implements PushParser {
       id = this.ctx.threads.internString(text);
     }
     if (this.threadCount === this.threadIds.length) this.threadIds = grown(this.threadIds);
+    if (id !== this.threadCount) this.threadsAsInFile = false;
     this.threadIds[this.threadCount++] = id;
   }
 
@@ -207,16 +321,29 @@ class MrtParser implements PushParser {
   }
 
   private readEvents(): void {
-    const d = (this.decoded = decodeEvents(this.cursor.buf, this.decoded));
+    const d = (this.decoded = decodeEvents(this.cursor.buf, this.decoded, this.events + 1, this.chunks.major));
     this.deliver(d);
   }
 
-  /** Decoded events through the tables into batches: ids checked and mapped, 64-bit addresses interned. */
+  /**
+   * Decoded events through the tables, in place: ids checked and mapped,
+   * 64-bit addresses interned, records numbered, bad records (a needed size
+   * missing, an mremap without its old address) dropped (lenient); then the columns go to the sink as they are, no
+   * copy made.
+   */
   private deliver(d: DecodedEvents): void {
+    // The usual chunk: every id is valid and means the same in the context,
+    // no 64-bit address, no bad record; only the marks need their labels.
+    if (this.stacksAsInFile && d.maxStack < this.stackCount && this.threadsAsInFile && d.maxThread < this.threadCount && d.high.length === 0 && d.badRecords === 0) {
+      this.deliverMarks(d);
+      return;
+    }
     const ctx = this.ctx;
-    const batch = this.batch;
     const stackIds = this.stackIds;
     const threadIds = this.threadIds;
+    const labelText = this.labelText;
+    while (labelText.length < d.capacity) labelText.push('');
+    let j = 0;
     for (let k = 0; k < d.count; k++) {
       const op = d.op[k]!;
       let addr = d.addr[k]!;
@@ -224,19 +351,19 @@ class MrtParser implements PushParser {
       let stack = d.stack[k]!;
       let thread = d.thread[k]!;
       if (stack !== NO_ID) {
-        if (stack >= this.stackCount) throw new PayloadError(d.at[k]!, `event refers to stack ${stack}, but only ${this.stackCount} are defined before it`);
+        if (stack >= this.stackCount) throw new PayloadError(d.flagsAt + 2 * k, `event refers to stack ${stack}, but only ${this.stackCount} are defined before it`);
         stack = stackIds[stack]!;
       }
       if (thread !== NO_ID) {
-        if (thread >= this.threadCount) throw new PayloadError(d.at[k]!, `event refers to thread ${thread}, but only ${this.threadCount} are defined before it`);
+        if (thread >= this.threadCount) throw new PayloadError(d.flagsAt + 2 * k, `event refers to thread ${thread}, but only ${this.threadCount} are defined before it`);
         thread = threadIds[thread]!;
       }
-      if (addr < 0) addr = this.highAddress(d.high[-addr - 1]!, d.at[k]!);
-      if (oldAddr < 0) oldAddr = this.highAddress(d.high[-oldAddr - 1]!, d.at[k]!);
+      if (addr < 0) addr = this.highAddress(d.high[-addr - 1]!, d.flagsAt + 2 * k);
+      if (oldAddr < 0) oldAddr = this.highAddress(d.high[-oldAddr - 1]!, d.flagsAt + 2 * k);
       let label = '';
       if (op === OP_MARK) {
         const id = d.label[k]!;
-        if (id >= this.labels.length) throw new PayloadError(d.at[k]!, `mark refers to label ${id}, but only ${this.labels.length} are defined before it`);
+        if (id >= this.labels.length) throw new PayloadError(d.flagsAt + 2 * k, `mark refers to label ${id}, but only ${this.labels.length} are defined before it`);
         label = this.labels[id]!;
       }
       const record = ++this.events;
@@ -245,19 +372,72 @@ class MrtParser implements PushParser {
         ctx.bad(record, `record ${record}: ${OP_NAMES[op]} without a size`);
         continue;
       }
-      const i = batch.length++;
-      batch.op[i] = op;
-      batch.domain[i] = d.domain[k]!;
-      batch.addr[i] = addr;
-      batch.oldAddr[i] = oldAddr;
-      batch.size[i] = size;
-      batch.ts[i] = d.ts[k]!;
-      batch.thread[i] = thread;
-      batch.stack[i] = stack;
-      batch.interp[i] = d.interp[k]!;
-      batch.line[i] = record;
-      if (op === OP_MARK) batch.label[i] = label;
-      if (i + 1 === batch.capacity) this.flush();
+      if (op === OP_MREMAP && oldAddr === 0) {
+        ctx.bad(record, `record ${record}: mremap without an old address`);
+        continue;
+      }
+      if (j !== k) {
+        // An event was dropped before this one: close the gap.
+        d.op[j] = op;
+        d.domain[j] = d.domain[k]!;
+        d.size[j] = size;
+        d.ts[j] = d.ts[k]!;
+        d.interp[j] = d.interp[k]!;
+      }
+      d.addr[j] = addr;
+      d.oldAddr[j] = oldAddr;
+      d.stack[j] = stack;
+      d.thread[j] = thread;
+      d.line[j] = record;
+      if (op === OP_MARK) labelText[j] = label;
+      j++;
+    }
+    this.handOn(d, j);
+  }
+
+  /** deliver's fast path: the chunk's columns are right as decoded but for the marks' labels. */
+  private deliverMarks(d: DecodedEvents): void {
+    const labelText = this.labelText;
+    while (labelText.length < d.capacity) labelText.push('');
+    for (const k of d.marks) {
+      const id = d.label[k]!;
+      if (id >= this.labels.length) throw new PayloadError(d.flagsAt + 2 * k, `mark refers to label ${id}, but only ${this.labels.length} are defined before it`);
+      labelText[k] = this.labels[id]!;
+    }
+    this.events += d.count;
+    this.handOn(d, d.count);
+  }
+
+  /** The first `n` delivered events of `d` to the sink: in one batch, or in batches of the capacity asked for. */
+  private handOn(d: DecodedEvents, n: number): void {
+    if (n === 0) return;
+    const cap = this.batchCapacity;
+    if (cap === undefined || n <= cap) {
+      const batch = this.batchOver === d && this.batch !== null ? this.batch : new EventBatch(d.capacity, { ...columnsOf(d), label: this.labelText });
+      this.batch = batch;
+      this.batchOver = d;
+      batch.length = n;
+      this.sink.batch(batch);
+      return;
+    }
+    for (let s = 0; s < n; s += cap) {
+      const e = Math.min(n, s + cap);
+      const c = columnsOf(d);
+      const slice = new EventBatch(e - s, {
+        op: c.op.subarray(s, e),
+        domain: c.domain.subarray(s, e),
+        addr: c.addr.subarray(s, e),
+        oldAddr: c.oldAddr.subarray(s, e),
+        size: c.size.subarray(s, e),
+        ts: c.ts.subarray(s, e),
+        thread: c.thread.subarray(s, e),
+        stack: c.stack.subarray(s, e),
+        interp: c.interp.subarray(s, e),
+        line: c.line.subarray(s, e),
+        label: this.labelText.slice(s, e),
+      });
+      slice.length = e - s;
+      this.sink.batch(slice);
     }
   }
 
@@ -281,17 +461,16 @@ class MrtParser implements PushParser {
     if (!this.cursor.atEnd) throw new PayloadError(this.cursor.pos, `${this.cursor.remaining} bytes left over at the end of ${what}`);
   }
 
-  private flush(): void {
-    if (this.batch.length === 0) return;
-    this.sink.batch(this.batch);
-    this.batch.length = 0;
-  }
-
   /** A failure of the chunk layer as the file's one-line error, at its byte. */
   private located(e: unknown): unknown {
     if (e instanceof ChunkError) return this.ctx.fatal(0, `byte ${e.offset}: ${e.message}`);
     return e;
   }
+}
+
+/** The columns of `d` that an EventBatch shares (all but the label ids: the batch has label text). */
+function columnsOf(d: DecodedEvents): Omit<EventColumns, 'label'> {
+  return { op: d.op, domain: d.domain, addr: d.addr, oldAddr: d.oldAddr, size: d.size, ts: d.ts, thread: d.thread, stack: d.stack, interp: d.interp, line: d.line };
 }
 
 function grown(a: Int32Array): Int32Array {

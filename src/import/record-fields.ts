@@ -3,7 +3,7 @@
 // has its own byte-level fast path and falls back to these).
 
 import { AddressSpace, AddressSpaceError, LOW_SPAN } from '../events/address-space.js';
-import { DOMAIN_MEM, DOMAIN_OBJ, DOMAIN_RAW, OP_NAMES } from '../events/ops.js';
+import { DOMAIN_MEM, DOMAIN_NATIVE, DOMAIN_OBJ, DOMAIN_RAW, OP_NAMES } from '../events/ops.js';
 import { visibleControls } from '../text/visible-controls.js';
 
 /**
@@ -59,7 +59,7 @@ export function quoteJsonForMessage(value: unknown): string {
 /** Op code by name; `stack` and `meta` are not events and are handled by importers. */
 export const OP_BY_NAME: ReadonlyMap<string, number> = new Map(OP_NAMES.map((name, code) => [name, code]));
 
-export const EXPECTED_OPS = 'one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, stack';
+export const EXPECTED_OPS = 'one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, mmap, munmap, mremap, stack';
 
 /** Domain code by name; the empty string is the default, obj. */
 export function domainCode(text: string): number | undefined {
@@ -71,6 +71,8 @@ export function domainCode(text: string): number | undefined {
       return DOMAIN_MEM;
     case 'raw':
       return DOMAIN_RAW;
+    case 'native':
+      return DOMAIN_NATIVE;
     default:
       return undefined;
   }

@@ -30,8 +30,23 @@ export interface TraceSink {
 export interface PushParser {
   push(chunk: Uint8Array): void;
   end(): void;
+  /**
+   * A parser that works on another thread too: resolves once what it holds
+   * is under its bound (after each push), or, `all`, once everything pushed
+   * is parsed (before end()). The parse stays in input order.
+   */
+  settle?(all: boolean): Promise<void>;
+  /** Stops the parser's thread (after the end, or an error). */
+  close?(): void;
+}
+
+export interface ParserOptions {
+  /** Events per batch handed to the sink. */
+  batchCapacity?: number;
+  /** Decode on a worker thread while this one takes the batches (the binary format only). */
+  decodeThread?: boolean;
 }
 
 export type TraceFormatName = 'csv' | 'jsonl' | 'mrt';
 
-export type ParserFactory = (ctx: ImportContext, sink: TraceSink, options?: { batchCapacity?: number }) => PushParser;
+export type ParserFactory = (ctx: ImportContext, sink: TraceSink, options?: ParserOptions) => PushParser;

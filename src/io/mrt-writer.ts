@@ -7,9 +7,14 @@
 
 import { crc32, deflateRawSync } from 'node:zlib';
 import type { EventBatch } from '../events/event-batch.js';
-import { NO_ID, OP_MARK, OP_REALLOC } from '../events/ops.js';
+import { NO_ID, OP_MARK, hasOldAddress } from '../events/ops.js';
 import type { ImportContext } from '../import/import-context.js';
 import {
+  ADDRESS_ROLES,
+  ROLE_ARENA,
+  ROLE_RELEASED,
+  SIZE_GROUPS,
+  sizeGroup,
   CHUNK_END,
   CHUNK_EVENTS,
   CHUNK_HEADER_BYTES,
@@ -26,6 +31,7 @@ import {
   EVENT_CHUNK_BYTES,
   EVENT_STREAM_COUNT,
   F0_DOMAIN_SHIFT,
+  F0_OP_EXTENDED,
   F0_OLD_ADDR,
   F0_SIZE,
   F0_TS,
@@ -45,11 +51,16 @@ import {
   REF_SAME,
 } from '../import/mrt-format.js';
 import type { TraceMeta, TraceSink } from '../import/types.js';
+import { BirthTable } from './birth-table.js';
 import { ByteBuilder } from './byte-builder.js';
 import type { ByteOutput } from './byte-output.js';
 
 export interface MrtWriterOptions {
-  /** Deflate level 0-9 (0: chunks stored uncompressed); default 1, the fastest that compresses. */
+  /**
+   * Deflate level 0-9 (0: chunks stored uncompressed); default 6: 8-11%
+   * smaller than level 1 on the real traces, and inflated as fast
+   * (docs/trace-format-binary.md, "Why deflate").
+   */
   level?: number;
   /** Decoded bytes of events a chunk holds before the next starts (tests make it small). */
   chunkBytes?: number;
@@ -107,7 +118,14 @@ export class MrtWriter implements TraceSink {
   private totalEvents = 0;
   private started = false;
   // Delta state: reset at the start of every events chunk so it decodes alone.
-  private prevAddr = 0;
+  /** The last new address of each size group in the chunk (-1: none yet), and the last of any. */
+  private readonly lastNew = new Float64Array(SIZE_GROUPS);
+  private prevNew = 0;
+  private prevReleased = 0;
+  private prevArena = 0;
+  /** Low addresses born in this chunk and not released since: the birth number of each (births count from 0). */
+  private readonly born = new BirthTable();
+  private bornCount = 0;
   private prevTs = 0;
   private prevThread = NO_ID;
   private prevStack = NO_ID;
@@ -117,7 +135,7 @@ export class MrtWriter implements TraceSink {
     private readonly ctx: ImportContext,
     options: MrtWriterOptions = {},
   ) {
-    this.level = options.level ?? 1;
+    this.level = options.level ?? 6;
     this.chunkBytes = options.chunkBytes ?? EVENT_CHUNK_BYTES;
     this.labelsBeforeReset = options.labelsBeforeReset ?? LABEL_RESET_ENTRIES;
   }
@@ -157,13 +175,14 @@ export class MrtWriter implements TraceSink {
       const threadId = threadRef === REF_GIVEN ? this.threadId(thread) : 0;
       const stackId = stackRef === REF_GIVEN ? this.stackId(stack) : 0;
       const labelId = op === OP_MARK ? this.labelId(batch.label[i]!) : 0;
-      const hasOld = op === OP_REALLOC && oldAddr !== 0;
+      const hasOld = hasOldAddress(op) && oldAddr !== 0;
       const hasTs = ts === ts;
       const tsDelta = hasTs ? ts - this.prevTs : 0;
       const tsRaw = hasTs && !(Number.isSafeInteger(ts) && Math.abs(tsDelta) < MAX_ZIGZAG_MAGNITUDE);
       const addrHigh = addr >= LOW_ADDRESS_LIMIT;
       const oldHigh = hasOld && oldAddr >= LOW_ADDRESS_LIMIT;
-      let f0 = op | (batch.domain[i]! << F0_DOMAIN_SHIFT);
+      const extended = op >= F0_OP_EXTENDED;
+      let f0 = (extended ? F0_OP_EXTENDED : op) | (batch.domain[i]! << F0_DOMAIN_SHIFT);
       if (size === size) f0 |= F0_SIZE;
       if (hasTs) f0 |= F0_TS;
       if (hasOld) f0 |= F0_OLD_ADDR;
@@ -175,18 +194,26 @@ export class MrtWriter implements TraceSink {
       flags.u8(f0);
       flags.u8(f1);
       if (op !== OP_MARK) {
-        // A realloc's old address is coded against the previous address, its new one against the old.
+        // A realloc's or mremap's old address is released first, then its new one goes live (coded against the old one).
         if (hasOld) {
           if (oldHigh) addrs.bigVarint(this.ctx.addresses.decode(oldAddr));
-          else {
-            addrs.zigzag(oldAddr - this.prevAddr);
-            this.prevAddr = oldAddr;
-          }
+          else this.released(addrs, oldAddr);
         }
         if (addrHigh) addrs.bigVarint(this.ctx.addresses.decode(addr));
         else {
-          addrs.zigzag(addr - this.prevAddr);
-          this.prevAddr = addr;
+          const role = ADDRESS_ROLES[op];
+          if (role === ROLE_RELEASED) this.released(addrs, addr);
+          else if (role === ROLE_ARENA) {
+            addrs.zigzag(addr - this.prevArena);
+            this.prevArena = addr;
+          } else {
+            const group = sizeGroup(size);
+            const last = this.lastNew[group]!;
+            addrs.zigzag(addr - (hasOld && !oldHigh ? oldAddr : last >= 0 ? last : this.prevNew));
+            this.lastNew[group] = addr;
+            this.prevNew = addr;
+            this.born.set(addr, this.bornCount++);
+          }
         }
       }
       if (size === size) sizes.varint(size);
@@ -195,6 +222,7 @@ export class MrtWriter implements TraceSink {
         else times.zigzag(tsDelta);
         this.prevTs = Number.isSafeInteger(ts) ? ts : 0;
       }
+      if (extended) refs.varint(op - F0_OP_EXTENDED);
       if (threadRef === REF_GIVEN) refs.varint(threadId);
       if (stackRef === REF_GIVEN) refs.varint(stackId);
       if (interp !== 0) refs.varint(interp);
@@ -238,8 +266,29 @@ export class MrtWriter implements TraceSink {
     this.resetDeltas();
   }
 
+  /**
+   * A released low address: a reference back to the block's birth in this
+   * chunk (even code: how many births ago), else the delta from the last
+   * address coded so (odd code).
+   */
+  private released(addrs: ByteBuilder, address: number): void {
+    const birth = this.born.take(address);
+    if (birth >= 0) {
+      addrs.varint(2 * (this.bornCount - 1 - birth));
+      return;
+    }
+    const d = address - this.prevReleased;
+    addrs.varint(2 * (d >= 0 ? 2 * d : -2 * d - 1) + 1);
+    this.prevReleased = address;
+  }
+
   private resetDeltas(): void {
-    this.prevAddr = 0;
+    this.lastNew.fill(-1);
+    this.prevNew = 0;
+    this.prevReleased = 0;
+    this.prevArena = 0;
+    this.born.clear();
+    this.bornCount = 0;
     this.prevTs = 0;
     this.prevThread = NO_ID;
     this.prevStack = NO_ID;

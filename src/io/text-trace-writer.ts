@@ -6,7 +6,7 @@
 
 import { MemreplayError } from '../errors.js';
 import type { EventBatch } from '../events/event-batch.js';
-import { DOMAIN_NAMES, NO_ID, OP_MARK, OP_NAMES, OP_REALLOC } from '../events/ops.js';
+import { DOMAIN_NAMES, NO_ID, OP_MARK, OP_NAMES, hasOldAddress } from '../events/ops.js';
 import type { ImportContext } from '../import/import-context.js';
 import type { TraceMeta, TraceSink } from '../import/types.js';
 import type { ByteOutput } from './byte-output.js';
@@ -101,7 +101,7 @@ export class CsvTraceWriter extends TextTraceWriter {
       ',' +
       (size === size ? String(size) : '') +
       ',' +
-      (op === OP_REALLOC && b.oldAddr[i] !== 0 ? ctx.addresses.format(b.oldAddr[i]!) : '') +
+      (hasOldAddress(op) && b.oldAddr[i] !== 0 ? ctx.addresses.format(b.oldAddr[i]!) : '') +
       ',' +
       (b.domain[i] !== 0 ? DOMAIN_NAMES[b.domain[i]!] : '') +
       ',' +
@@ -138,7 +138,7 @@ export class JsonlTraceWriter extends TextTraceWriter {
     let line = `{"op":"${OP_NAMES[op]}"`;
     if (op !== OP_MARK) line += `,"addr":"${ctx.addresses.format(b.addr[i]!)}"`;
     if (size === size) line += `,"size":${size}`;
-    if (op === OP_REALLOC && b.oldAddr[i] !== 0) line += `,"old_addr":"${ctx.addresses.format(b.oldAddr[i]!)}"`;
+    if (hasOldAddress(op) && b.oldAddr[i] !== 0) line += `,"old_addr":"${ctx.addresses.format(b.oldAddr[i]!)}"`;
     if (b.domain[i] !== 0) line += `,"domain":"${DOMAIN_NAMES[b.domain[i]!]}"`;
     if (ts === ts) line += `,"ts":${integerText(ts)}`;
     if (thread !== NO_ID) {

@@ -3,6 +3,7 @@
 // user can find them in the file.
 
 import { ANOMALY_KINDS, type AnomalyKind } from '../events/anomaly-kinds.js';
+import { DOMAIN_COUNT } from '../events/ops.js';
 
 export const MAX_ANOMALY_EXAMPLES = 5;
 
@@ -32,11 +33,20 @@ export class Anomalies {
     free_size_mismatch: [],
   };
 
-  /** Count one anomaly; `describe` builds the example only while examples are still kept. */
-  record(kind: AnomalyKind, line: number, event: number, address: () => string, detail = ''): void {
+  /** Counts by kind and the domain of the event that met the anomaly: index kind * DOMAIN_COUNT + domain (kinds in ANOMALY_KINDS order). */
+  readonly byDomain = new Float64Array(ANOMALY_KINDS.length * DOMAIN_COUNT);
+
+  /** Count one anomaly of an event of `domain`; `address` builds the example only while examples are still kept. */
+  record(kind: AnomalyKind, domain: number, line: number, event: number, address: () => string, detail = ''): void {
     this.counts[kind]++;
+    this.byDomain[ANOMALY_KINDS.indexOf(kind) * DOMAIN_COUNT + domain]!++;
     const list = this.examples[kind];
     if (list.length < MAX_ANOMALY_EXAMPLES) list.push({ line, event, address: address(), detail });
+  }
+
+  /** Anomalies of one kind met by events of one domain. */
+  countOf(kind: AnomalyKind, domain: number): number {
+    return this.byDomain[ANOMALY_KINDS.indexOf(kind) * DOMAIN_COUNT + domain]!;
   }
 
   get total(): number {

@@ -2,7 +2,7 @@
 // instant it was first reached (event index, timestamp, last mark before it).
 // Updated after every call with plain compares; no allocation.
 
-import { HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-metrics.js';
+import { HIGH_WATER_METRICS, NATIVE_HIGH_WATER_METRICS, type HighWaterMetric, type NativeHighWaterMetric } from '../events/high-water-metrics.js';
 
 const ARENAS = 3;
 
@@ -26,16 +26,47 @@ interface ReplayClock {
   readonly line: number;
 }
 
-export class HighWater {
-  readonly value = new Float64Array(HIGH_WATER_METRICS.length);
-  readonly event = new Float64Array(HIGH_WATER_METRICS.length);
-  readonly ts = new Float64Array(HIGH_WATER_METRICS.length).fill(NaN);
-  readonly line = new Float64Array(HIGH_WATER_METRICS.length);
-  readonly mark: (string | null)[] = HIGH_WATER_METRICS.map(() => null);
+/** Peaks and when each was first reached, for a few metrics. */
+class HighWaterPoints {
+  readonly value: Float64Array;
+  readonly event: Float64Array;
+  readonly ts: Float64Array;
+  readonly line: Float64Array;
+  readonly mark: (string | null)[];
+
+  constructor(n: number) {
+    this.value = new Float64Array(n);
+    this.event = new Float64Array(n);
+    this.ts = new Float64Array(n).fill(NaN);
+    this.line = new Float64Array(n);
+    this.mark = new Array<string | null>(n).fill(null);
+  }
+
+  raise(k: number, value: number, clock: ReplayClock): void {
+    this.value[k] = value;
+    this.event[k] = clock.events;
+    this.ts[k] = clock.lastTs;
+    this.line[k] = clock.line;
+    this.mark[k] = clock.marks > 0 ? clock.lastMark : null;
+  }
+
+  pointAt(k: number): HighWaterPoint {
+    const ts = this.ts[k]!;
+    return { value: this.value[k]!, event: this.event[k]!, ts: Number.isNaN(ts) ? null : ts, mark: this.mark[k]!, line: this.line[k]! };
+  }
+}
+
+export class HighWater extends HighWaterPoints {
   /** Each metric's value after the last event, in HIGH_WATER_METRICS order. */
   readonly now = new Float64Array(HIGH_WATER_METRICS.length);
   /** Set when the arena count reached a new high in the last update. */
   arenaPeakRaised = false;
+  /** The native half's marks (NATIVE_HIGH_WATER_METRICS), apart: raised only by native events. */
+  private readonly native = new HighWaterPoints(NATIVE_HIGH_WATER_METRICS.length);
+
+  constructor() {
+    super(HIGH_WATER_METRICS.length);
+  }
 
   update(
     clock: ReplayClock,
@@ -65,23 +96,21 @@ export class HighWater {
     if (footprint > v[5]!) this.raise(5, footprint, clock);
   }
 
-  point(metric: HighWaterMetric): HighWaterPoint {
-    const k = HIGH_WATER_METRICS.indexOf(metric);
-    const ts = this.ts[k]!;
-    return {
-      value: this.value[k]!,
-      event: this.event[k]!,
-      ts: Number.isNaN(ts) ? null : ts,
-      mark: this.mark[k]!,
-      line: this.line[k]!,
-    };
+  /** Native heap bytes now (after a native block was added). */
+  updateNativeHeap(clock: ReplayClock, bytes: number): void {
+    if (bytes > this.native.value[0]!) this.native.raise(0, bytes, clock);
   }
 
-  private raise(k: number, value: number, clock: ReplayClock): void {
-    this.value[k] = value;
-    this.event[k] = clock.events;
-    this.ts[k] = clock.lastTs;
-    this.line[k] = clock.line;
-    this.mark[k] = clock.marks > 0 ? clock.lastMark : null;
+  /** Anonymously mapped bytes now (after an mmap or mremap). */
+  updateMapped(clock: ReplayClock, bytes: number): void {
+    if (bytes > this.native.value[1]!) this.native.raise(1, bytes, clock);
+  }
+
+  nativePoint(metric: NativeHighWaterMetric): HighWaterPoint {
+    return this.native.pointAt(NATIVE_HIGH_WATER_METRICS.indexOf(metric));
+  }
+
+  point(metric: HighWaterMetric): HighWaterPoint {
+    return this.pointAt(HIGH_WATER_METRICS.indexOf(metric));
   }
 }

@@ -8,7 +8,7 @@
 // this view: nothing is wrapped or copied per event.
 
 import type { AnomalyKind } from '../events/anomaly-kinds.js';
-import type { HighWaterMetric } from '../events/high-water-metrics.js';
+import type { HighWaterMetric, NativeHighWaterMetric } from '../events/high-water-metrics.js';
 import type { TraceMeta } from '../import/types.js';
 import type { PymallocGeometry } from '../models/pymalloc/geometry.js';
 import type { PymallocView } from '../models/pymalloc/pymalloc-view.js';
@@ -39,6 +39,16 @@ export interface SystemMallocView {
   readonly liveBytes: number;
   /** Live OBJ/MEM blocks pymalloc passed on: part of sys.getallocatedblocks(). */
   readonly objMemLiveBlocks: number;
+  /** Live native blocks (C code's own malloc) and their bytes, included in the above. */
+  readonly nativeLiveBlocks: number;
+  readonly nativeLiveBytes: number;
+}
+
+/** Anonymous mappings C code made directly (the native contract). */
+export interface MappingsView {
+  /** Mappings held now, and their bytes. */
+  readonly count: number;
+  readonly bytes: number;
 }
 
 export interface AnomaliesView {
@@ -46,6 +56,8 @@ export interface AnomaliesView {
   /** The first few of each kind. */
   readonly examples: Readonly<Record<AnomalyKind, readonly AnomalyExample[]>>;
   readonly total: number;
+  /** Anomalies of one kind met by events of one domain (DOMAIN_*). */
+  countOf(kind: AnomalyKind, domain: number): number;
 }
 
 export interface HighWaterView {
@@ -53,6 +65,8 @@ export interface HighWaterView {
   point(metric: HighWaterMetric): HighWaterPoint;
   /** Each metric's value after the last event replayed, indexed as HIGH_WATER_METRICS (for observers that follow a metric per event without allocating). */
   readonly now: ArrayLike<number>;
+  /** The same as point() for the native half's metrics. */
+  nativePoint(metric: NativeHighWaterMetric): HighWaterPoint;
 }
 
 /** --verify: the model's block addresses against the trace's. */
@@ -132,6 +146,9 @@ export interface ReplayView extends ReplayPosition {
   interpreter(id: number): InterpreterView | undefined;
 
   readonly system: SystemMallocView;
+  readonly mappings: MappingsView;
+  /** Events of the native domain so far (native blocks' calls and mapping ops): 0 for a trace without its native half. */
+  readonly nativeEvents: number;
   readonly anomalies: AnomaliesView;
   readonly highWater: HighWaterView;
   readonly addressCheck: AddressCheckView;

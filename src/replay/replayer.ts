@@ -13,6 +13,7 @@ import type { AddressSpace } from '../events/address-space.js';
 import type { EventBatch } from '../events/event-batch.js';
 import {
   DOMAIN_COUNT,
+  DOMAIN_NATIVE,
   DOMAIN_RAW,
   OP_ALLOC,
   OP_ARENA_ALLOC,
@@ -21,6 +22,9 @@ import {
   OP_COUNT,
   OP_FREE,
   OP_MARK,
+  OP_MMAP,
+  OP_MREMAP,
+  OP_MUNMAP,
   OP_REALLOC,
 } from '../events/ops.js';
 import type { TraceMeta, TraceSink } from '../import/types.js';
@@ -39,6 +43,7 @@ import { Anomalies } from './anomalies.js';
 import type { ArenaFeed } from './arena-feed.js';
 import { HighWater } from './high-water.js';
 import { SLOT_EMPTY, SLOT_FREED, SLOT_LIVE, LiveBlocks } from './live-blocks.js';
+import { AnonymousMappings } from './mappings.js';
 import type { PoolBlocks } from './pool-blocks.js';
 import { AddressCheck } from './address-check.js';
 import { InterpreterState, MAX_INTERPRETER_STATES } from './interpreter-state.js';
@@ -99,6 +104,8 @@ export class Replayer implements TraceSink, ReplayView {
   readonly system = new SystemMallocAccount();
   /** Every other live block, by trace address (C library, diverged replays). */
   readonly live = new LiveBlocks();
+  /** Anonymous mappings C code made directly (mmap, munmap, mremap of the native domain). */
+  readonly mappings = new AnonymousMappings();
   readonly anomalies = new Anomalies();
   readonly highWater = new HighWater();
   readonly addressCheck: AddressCheck;
@@ -301,6 +308,12 @@ export class Replayer implements TraceSink, ReplayView {
           this.counts[op * DOMAIN_COUNT]!++;
           this.mark(b.label[i]!);
           break;
+        case OP_MMAP:
+        case OP_MUNMAP:
+        case OP_MREMAP:
+          this.counts[op * DOMAIN_COUNT + DOMAIN_NATIVE]!++;
+          this.mapping(op, b, i);
+          break;
       }
       if (this.eventObservers.length !== 0) for (const o of this.eventObservers) o.onEvent(this, op);
       if (this.events >= stopAtEvent) this.stop();
@@ -400,7 +413,7 @@ export class Replayer implements TraceSink, ReplayView {
       const slot = this.foundIndex;
       const pool = live.pool(slot);
       const n = live.size(slot);
-      if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain(slot) !== DOMAIN_RAW);
+      if (pool === NOT_PYMALLOC) this.system.remove(n, live.domain(slot));
       else if (this.interpreters.length === 1 || this.currentModel.poolAt(live.modelAddr(slot)) === pool) this.currentModel.free(live.modelAddr(slot), pool);
       else this.freeInOtherState(live.modelAddr(slot), pool);
       this.liveRequestedBytes -= n;
@@ -434,7 +447,7 @@ export class Replayer implements TraceSink, ReplayView {
   private storeHandedOut(b: EventBatch, i: number, n: number, domain: number, stack: number): void {
     // The model just handed out this block, so no pool-store entry is live here;
     // a live hash entry can be (the trace reused an address it never freed).
-    if (this.live.liveInArenas > 0) this.missingFreeInHash(b.addr[i]!);
+    if (this.live.liveInArenas > 0) this.missingFreeInHash(b.addr[i]!, domain);
     this.currentPool.store(this.currentModel.lastBlock, n, stack, domain);
     this.liveRequestedBytes += n;
     if (this.blockObservers.length !== 0) this.notifyAllocated(n, stack, domain);
@@ -443,12 +456,12 @@ export class Replayer implements TraceSink, ReplayView {
   /** A new live block at trace `address`; a block still live there is a missing free. */
   private store(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
     if (pool !== NOT_PYMALLOC && modelAddr === address) {
-      if (this.live.liveInArenas > 0) this.missingFreeInHash(address);
+      if (this.live.liveInArenas > 0) this.missingFreeInHash(address, domain);
       this.currentPool.store(this.currentModel.blockIndexOf(address, pool), n, stack, domain);
     } else {
       this.lookup(address);
       if (this.foundKind !== FOUND_NONE) {
-        this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
+        this.anomalies.record('missing_free', domain, this.line, this.events, () => this.addresses.format(address));
         this.releaseFound();
       }
       this.storeInHash(address, modelAddr, pool, n, domain, stack);
@@ -462,15 +475,18 @@ export class Replayer implements TraceSink, ReplayView {
   private storeInHash(address: number, modelAddr: number, pool: number, n: number, domain: number, stack: number): void {
     const inArena = this.currentModel.poolAt(address) !== NOT_PYMALLOC;
     this.live.insert(address, this.live.find(address), modelAddr, pool, n, stack, domain, this.events, this.lastTs, inArena);
-    if (pool === NOT_PYMALLOC) this.system.add(n, domain !== DOMAIN_RAW);
+    if (pool === NOT_PYMALLOC) {
+      this.system.add(n, domain);
+      if (domain === DOMAIN_NATIVE) this.highWater.updateNativeHeap(this, this.system.nativeLiveBytes);
+    }
     this.liveRequestedBytes += n;
     if (this.blockObservers.length !== 0) this.notifyAllocated(n, stack, domain);
   }
 
-  private missingFreeInHash(address: number): void {
+  private missingFreeInHash(address: number, domain: number): void {
     const slot = this.live.find(address);
     if (slot >= 0 && this.live.isLive(slot)) {
-      this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
+      this.anomalies.record('missing_free', domain, this.line, this.events, () => this.addresses.format(address));
       this.foundKind = FOUND_HASH;
       this.foundIndex = slot;
       this.releaseFound();
@@ -487,7 +503,8 @@ export class Replayer implements TraceSink, ReplayView {
     // The usual case, a replay in step with the trace: the model is about to
     // hand out this very address, so no block of the pool store is live there,
     // and the hash holds none unless some entry was keyed inside an arena.
-    if (domain !== DOMAIN_RAW && this.live.liveInArenas === 0 && model.mallocAt(n, b.addr, i) !== NOT_PYMALLOC) {
+    // (Only obj and mem go through pymalloc; raw and native blocks are the C library's whatever their size.)
+    if (domain < DOMAIN_RAW && this.live.liveInArenas === 0 && model.mallocAt(n, b.addr, i) !== NOT_PYMALLOC) {
       this.addressCheck.predicted++;
       this.currentPool.store(model.lastBlock, n, stack, domain);
       this.liveRequestedBytes += n;
@@ -498,11 +515,11 @@ export class Replayer implements TraceSink, ReplayView {
     // the model can hand the same block out again, as the allocator did.
     this.lookupEvent(b, i, false);
     if (this.foundKind !== FOUND_NONE) {
-      this.anomalies.record('missing_free', this.line, this.events, () => this.addresses.format(address));
+      this.anomalies.record('missing_free', domain, this.line, this.events, () => this.addresses.format(address));
       this.releaseFound();
     }
     // (Nothing is live at the address now, so the block goes straight to its store.)
-    if (domain !== DOMAIN_RAW && model.mallocBlock(n) !== NOT_PYMALLOC) {
+    if (domain < DOMAIN_RAW && model.mallocBlock(n) !== NOT_PYMALLOC) {
       this.checkAddress(b, i);
       if (model.lastAddress === address) this.storeHandedOut(b, i, n, domain, stack);
       else this.storeInHash(address, model.lastAddress, model.lastPool, n, domain, stack);
@@ -522,6 +539,7 @@ export class Replayer implements TraceSink, ReplayView {
       const oldAddress = b.oldAddr[i]!;
       this.anomalies.record(
         'untracked_realloc',
+        b.domain[i]!,
         this.line,
         this.events,
         () => this.addresses.format(oldAddress),
@@ -554,7 +572,7 @@ export class Replayer implements TraceSink, ReplayView {
     if (oldPool === NOT_PYMALLOC) {
       // A block the C library served stays with it, whatever the new size.
       this.releaseFound();
-      this.store(b.addr[i]!, b.addr[i]!, NOT_PYMALLOC, n, oldDomain === DOMAIN_RAW ? DOMAIN_RAW : domain, keepStack);
+      this.store(b.addr[i]!, b.addr[i]!, NOT_PYMALLOC, n, oldDomain >= DOMAIN_RAW ? oldDomain : domain, keepStack);
       return;
     }
     if (this.currentModel.reallocInPlace(oldPool, n)) {
@@ -599,7 +617,7 @@ export class Replayer implements TraceSink, ReplayView {
     this.lookupEvent(b, i, false);
     if (this.foundKind === FOUND_NONE) {
       const address = b.addr[i]!;
-      this.anomalies.record(this.foundFreed ? 'double_free' : 'untracked_free', this.line, this.events, () =>
+      this.anomalies.record(this.foundFreed ? 'double_free' : 'untracked_free', b.domain[i]!, this.line, this.events, () =>
         this.addresses.format(address),
       );
       return;
@@ -607,14 +625,15 @@ export class Replayer implements TraceSink, ReplayView {
     const size = b.size[i]!;
     if (size === size) {
       const allocated = this.foundKind === FOUND_POOL ? this.currentPool.size(this.foundIndex) : this.live.size(this.foundIndex);
-      if (size !== allocated) this.freeSizeMismatch(b.addr[i]!, size, allocated);
+      if (size !== allocated) this.freeSizeMismatch(b.addr[i]!, size, allocated, b.domain[i]!);
     }
     this.releaseFound();
   }
 
-  private freeSizeMismatch(address: number, size: number, allocated: number): void {
+  private freeSizeMismatch(address: number, size: number, allocated: number, domain: number): void {
     this.anomalies.record(
       'free_size_mismatch',
+      domain,
       this.line,
       this.events,
       () => this.addresses.format(address),
@@ -657,6 +676,38 @@ export class Replayer implements TraceSink, ReplayView {
     for (const o of this.blockObservers) o.onBlockFreed?.(this);
   }
 
+  /**
+   * mmap, munmap, mremap: the mapping set changes. A munmap that covers no
+   * mapped byte is an untracked free of the native domain (the mapping
+   * predates the recording, or was never made); an mremap whose old address
+   * is in no mapping is an untracked realloc, and its new mapping is made.
+   */
+  private mapping(op: number, b: EventBatch, i: number): void {
+    const m = this.mappings;
+    const addr = b.addr[i]!;
+    const size = b.size[i]!;
+    if (op === OP_MMAP) {
+      m.map(addr, size);
+    } else if (op === OP_MUNMAP) {
+      if (m.unmap(addr, size) === 0 && size > 0) {
+        this.anomalies.record('untracked_free', DOMAIN_NATIVE, this.line, this.events, () => this.addresses.format(addr), 'munmap of a range not mapped');
+      }
+    } else {
+      const old = b.oldAddr[i]!;
+      const oldSize = m.sizeFrom(old);
+      if (oldSize < 0) {
+        this.anomalies.record('untracked_realloc', DOMAIN_NATIVE, this.line, this.events, () => this.addresses.format(old), 'mremap of an address not mapped');
+      } else {
+        m.unmap(old, oldSize);
+      }
+      m.map(addr, size);
+    }
+    if (op !== OP_MUNMAP) {
+      this.highWater.updateMapped(this, m.bytes);
+      this.updateHighWater();
+    }
+  }
+
   private mark(label: string): void {
     this.marks++;
     this.lastMark = label;
@@ -671,7 +722,8 @@ export class Replayer implements TraceSink, ReplayView {
     const arenaBytes = arenas * this.geom.arenaSize;
     const sys = this.system.liveBytes;
     const blockBytes = this.otherBlockBytes + this.currentModel.allocatedBlockBytes;
-    hw.update(this, this.liveRequestedBytes, blockBytes, this.otherPools + this.currentModel.poolsInUseCount, arenas, sys, arenaBytes + sys);
+    const footprint = arenaBytes + sys + this.mappings.bytes;
+    hw.update(this, this.liveRequestedBytes, blockBytes, this.otherPools + this.currentModel.poolsInUseCount, arenas, sys, footprint);
     if (hw.arenaPeakRaised) {
       hw.arenaPeakRaised = false;
       for (const o of this.observers) o.onArenaPeak?.(this);
@@ -771,6 +823,13 @@ export class Replayer implements TraceSink, ReplayView {
   /** An address key as the trace writes it (hex). */
   formatAddress(key: number): string {
     return this.addresses.format(key);
+  }
+
+  /** Events of the native domain so far: native blocks' calls and mapping ops. */
+  get nativeEvents(): number {
+    let n = 0;
+    for (let op = 0; op < OP_COUNT; op++) n += this.counts[op * DOMAIN_COUNT + DOMAIN_NATIVE]!;
+    return n;
   }
 
   /** Live blocks in both stores, of every interpreter. */

@@ -1,9 +1,10 @@
 // The terminal summary of `memreplay analyze`: a pure function of the result.
 
-import type { AnalyzeResult } from '../analyzers/analyze.js';
+import type { AnalyzeResult, NativeHalf } from '../analyzers/analyze.js';
+import type { LiveGroup } from '../analyzers/live-sites.js';
 import type { FragmentationSummary } from '../analyzers/fragmentation.js';
 import { ANOMALY_KINDS } from '../events/anomaly-kinds.js';
-import { HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
+import { HIGH_WATER_METRICS, NATIVE_HIGH_WATER_METRICS } from '../events/high-water-metrics.js';
 import { INCOMPLETE_FIGURES, incompleteText } from './completeness-text.js';
 import { INEXACT_FIGURES, inexactText } from './exactness-text.js';
 import { instantHeading } from './instant-text.js';
@@ -83,6 +84,7 @@ export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions 
     out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${nounFor(g.blocks, 'block').padEnd(6)}  ${terminalSiteName(g.key, nameColumn)}`);
   }
   out.push('');
+  if (r.native !== undefined) out.push(...nativeLines(r.native, r.liveBlocks.nativeGroups ?? [], when, nameColumn), '');
   out.push(`fragmentation ${when}:`);
   out.push(...fragmentationLines(r.fragmentation.judged));
   const peak = r.fragmentation.arenaPeak;
@@ -128,6 +130,29 @@ function callLine(r: AnalyzeResult): string {
       return `${op} ${thousands(c.total)} (obj ${thousands(c.obj)}, mem ${thousands(c.mem)}, raw ${thousands(c.raw)})`;
     })
     .join(', ');
+}
+
+/** The native half (traces recorded with --native): calls, footprint by domain, its peaks and its largest sites. */
+function nativeLines(n: NativeHalf, groups: readonly LiveGroup[], when: string, nameColumn: number): string[] {
+  const c = n.calls;
+  const m = n.mappingOps;
+  const f = n.footprint;
+  const out = [
+    `native half: alloc ${thousands(c.alloc)}, calloc ${thousands(c.calloc)}, realloc ${thousands(c.realloc)}, free ${thousands(c.free)}; mmap ${thousands(m.mmap)}, munmap ${thousands(m.munmap)}, mremap ${thousands(m.mremap)}`,
+    `footprint by domain ${when}: pymalloc arenas ${bytes(f.pymallocArenaBytes)} + Python's C-library blocks ${bytes(f.pythonCLibraryBytes)} + native heap ${bytes(f.nativeHeapBytes)} (${count(f.nativeHeapBlocks, 'block')}) + mappings ${bytes(f.mmapBytes)} (${thousands(f.mappings)}) = ${bytes(f.totalBytes)}`,
+  ];
+  for (const metric of NATIVE_HIGH_WATER_METRICS) {
+    const p = n.highWater[metric];
+    const at = p.event === 0 ? 'never reached' : `at event ${thousands(p.event)} (line ${thousands(p.line)}${p.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(p.mark, 40))}` : ''})`;
+    out.push(`  ${p.description.padEnd(58)} ${bytes(p.value).padStart(11)}  ${at}`);
+  }
+  const anomalies = ANOMALY_KINDS.filter((k) => n.anomalies[k] > 0).map((k) => `${k} ${thousands(n.anomalies[k])}`);
+  if (anomalies.length > 0) out.push(`  native anomalies: ${anomalies.join(', ')}`);
+  if (groups.length > 0) {
+    out.push(`native sites ${when} (the C function that called malloc <- the Python line that led there):`);
+    for (const g of groups) out.push(`  ${bytes(g.requestedBytes).padStart(10)} ${thousands(g.blocks).padStart(10)} ${nounFor(g.blocks, 'block').padEnd(6)}  ${terminalSiteName(g.key, nameColumn)}`);
+  }
+  return out;
 }
 
 function fragmentationLines(f: FragmentationSummary): string[] {

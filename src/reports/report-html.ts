@@ -17,6 +17,7 @@ import { siteHistorySection } from './html/sections/site-history-section.js';
 import { highWaterSection } from './html/sections/high-water-section.js';
 import { leaksSection } from './html/sections/leaks-section.js';
 import { arenaMapSection, sizeClassSection } from './html/sections/occupancy-section.js';
+import { nativeSection } from './html/sections/native-section.js';
 import { pinningSection } from './html/sections/pinning-section.js';
 import { summarySection } from './html/sections/summary-section.js';
 import { timelineSection } from './html/sections/timeline-section.js';
@@ -33,6 +34,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   arenaMapSection,
   pinningSection,
   leaksSection,
+  nativeSection,
   fragmentationSection,
   whatIfSection,
   anomaliesSection,

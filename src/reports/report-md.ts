@@ -12,6 +12,7 @@ import { headerSection } from './markdown/header.js';
 import { highWaterSection } from './markdown/high-water-section.js';
 import { leaksSection } from './markdown/leaks-section.js';
 import { marksSection } from './markdown/marks-section.js';
+import { nativeSection } from './markdown/native-section.js';
 import { pinningSection } from './markdown/pinning-section.js';
 import { sizeClassesSection } from './markdown/size-classes-section.js';
 import { summarySection } from './markdown/summary-section.js';
@@ -29,6 +30,7 @@ const SECTIONS: readonly ((d: ReportData) => readonly string[])[] = [
   pinningSection,
   leaksSection,
   whatIfSection,
+  nativeSection,
   anomaliesSection,
 ];
 

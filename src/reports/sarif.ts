@@ -188,7 +188,9 @@ function siteResult(ruleId: RuleId, text: string, site: LeaksSite, trace: string
   const loc = siteLocation(site.stack, root);
   const location = loc === null ? traceLocation(trace, root) : physical(loc.frame.file, loc.frame.line, root);
   // Without line numbers, so an alert survives edits that move the line.
-  const identity = loc === null ? site.key : `${loc.frame.func}\0${loc.relativePath ?? loc.frame.file}`;
+  const python = loc === null ? site.key : `${loc.frame.func}\0${loc.relativePath ?? loc.frame.file}`;
+  // A native site is its C function too: two C functions reached from one Python line are two alerts.
+  const identity = site.native === undefined ? python : `${site.native.function}\0${site.native.object}\0${python}`;
   return {
     ruleId,
     ruleIndex: RULES.findIndex((r) => r.id === ruleId),
@@ -239,7 +241,8 @@ function traceLocation(trace: string, root: string): unknown {
 
 /** A physicalLocation when the file can be named by a URI; else an empty location. */
 export function physical(file: string, line: number, root: string): unknown {
-  if (isGeneratedFile(file)) return {};
+  // (A native frame without debug information has no file.)
+  if (file === '' || isGeneratedFile(file)) return {};
   const rel = pathUnderRoot(file, root);
   const region = line > 0 ? { region: { startLine: line } } : {};
   if (rel !== null && !rel.startsWith('../')) {

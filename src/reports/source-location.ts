@@ -20,14 +20,19 @@ export function locate(frameText: string, root: string): SourceLocation {
 }
 
 /**
- * The innermost in-project frame of a stack (oldest first); without one, the
- * innermost frame; null for an empty stack.
+ * The innermost in-project Python frame of a stack (oldest first); without
+ * one, the innermost Python frame; without one, the innermost frame; null
+ * for an empty stack. Native frames (C code) are passed over: a native
+ * block is located at the Python line that led to its C function.
  */
 export function siteLocation(stack: readonly string[], root: string): SourceLocation | null {
   if (stack.length === 0) return null;
+  let python: SourceLocation | null = null;
   for (let i = stack.length - 1; i >= 0; i--) {
     const loc = locate(stack[i]!, root);
+    if (loc.frame.native !== undefined) continue;
     if (loc.inProject) return loc;
+    python ??= loc;
   }
-  return locate(stack[stack.length - 1]!, root);
+  return python ?? locate(stack[stack.length - 1]!, root);
 }

@@ -31,6 +31,13 @@ export function generateSuppressions(file: string, sites: readonly LeaksSite[], 
 }
 
 export function patternFor(s: LeaksSite, by: SiteGrouping, root: string): string | null {
+  // A native site: its C function (the Python line would also match the Python blocks allocated there);
+  // by filename, its source file or shared object.
+  if (s.native !== undefined) {
+    const n = s.native;
+    const pattern = by === 'filename' ? (n.file !== '' ? portablePath(n.file, root) : n.object) : n.function;
+    return pattern.replace(/[*?\r\n]/g, '?');
+  }
   const loc = s.location;
   if (loc === null) return null;
   const file = portablePath(loc.file, root);

@@ -7,6 +7,7 @@ import { count } from '../text/units.js';
 import { MemreplayError, TraceLimitError } from '../errors.js';
 import { ArenaLimitError } from '../models/pymalloc/pymalloc-model.js';
 import { LiveBlockLimitError } from '../replay/live-blocks.js';
+import { MappingLimitError } from '../replay/mappings.js';
 import { ImportContext } from '../import/import-context.js';
 import { importTrace, type ImportOptions, type ImportSummary } from '../import/index.js';
 import { traceDisplayName } from '../import/source.js';
@@ -59,7 +60,7 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
   try {
     summary = await importTrace(path, { ...options, context: ctx, onFormat }, replayer);
   } catch (e) {
-    if (e instanceof ArenaLimitError || e instanceof LiveBlockLimitError) throw new TraceLimitError(ctx.fileName, replayer.line, e.message);
+    if (e instanceof ArenaLimitError || e instanceof LiveBlockLimitError || e instanceof MappingLimitError) throw new TraceLimitError(ctx.fileName, replayer.line, e.message);
     if (!(e instanceof ReplayStop)) throw e;
   }
   // A replay stops only on a record, so the format was chosen before.

@@ -5,7 +5,7 @@
 
 import { registerTask } from '../batch/task-registry.js';
 
-/** The module of each command's task (`.js` even beside a `.ts` source: batch/module-location.ts maps it). */
+/** The module of each command's task (`.js` even beside a `.ts` source: module-location.ts maps it). */
 export const COMMAND_TASKS = {
   analyze: new URL('./analyze-task.js', import.meta.url),
   check: new URL('./check-task.js', import.meta.url),

@@ -11,8 +11,16 @@
 // is suppressed when the pattern matches any frame of its stack: the
 // frame's function, its `file:line`, its file, or the `file:line` or file
 // with leading path segments dropped (so `json/decoder.py` matches
-// `/usr/lib/python3.11/json/decoder.py`). The first matching rule counts the
-// block.
+// `/usr/lib/python3.11/json/decoder.py`). A native frame (C code) offers its
+// function, its shared object's name (`libz.so.1`,
+// `_leaky.cpython-311-x86_64-linux-gnu.so`) and, with debug information, its
+// source file the same ways. The first matching rule counts the block.
+//
+// LeakSanitizer's `leak:` lines read the same where they mean the same: a
+// function, a module or a source file, `*` as a wildcard, and the anchors
+// `^` and `$`, which only say "the whole name", as every pattern here means
+// (so they are dropped). LSan also matches a bare word inside a longer name;
+// here a pattern matches a whole name, so write `*word*` for that.
 
 import { MemreplayError } from '../errors.js';
 import { parseFrame } from '../events/frame-text.js';
@@ -43,11 +51,18 @@ export function parseSuppressions(text: string, file: string): SuppressionRule[]
         `${file}:${i + 1}: expected "leak:PATTERN" (a comment starts with #), got ${got}`,
       );
     }
-    const pattern = line.slice(colon + 1).trim();
+    const pattern = withoutAnchors(line.slice(colon + 1).trim());
     if (pattern === '') throw new MemreplayError(`${file}:${i + 1}: "leak:" needs a pattern after it`);
     rules.push({ pattern, file, line: i + 1 });
   });
   return rules;
+}
+
+/** LSan's `^` and `$` anchor a pattern to the whole name, which every pattern here is. */
+function withoutAnchors(pattern: string): string {
+  const start = pattern.startsWith('^') ? 1 : 0;
+  const end = pattern.length > start && pattern.endsWith('$') ? pattern.length - 1 : pattern.length;
+  return pattern.slice(start, end);
 }
 
 /** Matches stacks against rules; the answer is the index of the first matching rule, or -1. */
@@ -75,6 +90,7 @@ export class SuppressionMatcher {
 export function candidatesOf(text: string, out: string[] = []): string[] {
   const f = parseFrame(text);
   if (f.func !== '') out.push(f.func);
+  if (f.native !== undefined) out.push(f.native.object);
   const file = f.file.replace(/\\/g, '/');
   const suffix = f.line > 0 ? `:${f.line}` : '';
   // The whole path, then each tail after a '/'.

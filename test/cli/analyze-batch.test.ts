@@ -24,7 +24,7 @@ describe('memreplay analyze with many traces', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.traces.map((t: { file: string }) => t.file)).toEqual([STARTUPS[0], STARTUPS[1], STARTUPS[2]]);
     expect(doc.traces.map((t: { python: { version: string } }) => t.python.version)).toEqual(['3.10', '3.11', '3.12']);
-    expect(doc.failures).toEqual([{ file: bad, error: `${bad}:4: unknown op "allok": expected one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, stack` }]);
+    expect(doc.failures).toEqual([{ file: bad, error: `${bad}:4: unknown op "allok": expected one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, mmap, munmap, mremap, stack` }]);
     expect(r.stderr).toBe(`memreplay: ${doc.failures[0].error}\n`);
     expect(hasStackTrace(r.stderr)).toBe(false);
   });

@@ -118,7 +118,7 @@ describe('memreplay check', () => {
     writeFileSync(join(f.dir, 'memreplay.config.json'), JSON.stringify({ check: { budgets: { arena: 3 } } }));
     const r = memreplay(['check', f.clean], undefined, f.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^memreplay: .*memreplay\.config\.json: check\.budgets: unknown key "arena"; expected one of steadyLeakSites, .*arenas, fragmentation\n$/);
+    expect(r.stderr).toMatch(/^memreplay: .*memreplay\.config\.json: check\.budgets: unknown key "arena"; expected one of steadyLeakSites, .*arenas, fragmentation, nativeLeakedBytes, peakNativeHeapBytes, peakMmapBytes\n$/);
   });
 
   it('fails against a baseline that a figure rose above, and passes within the tolerance', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileAndLine, parseFrame } from '../../src/events/frame-text.js';
+import { fileAndLine, isNativeFrame, parseFrame } from '../../src/events/frame-text.js';
 
 describe('parseFrame', () => {
   it('reads file:line', () => {
@@ -34,5 +34,21 @@ describe('parseFrame', () => {
     const twentyDigits = '12345678901234567890';
     expect(parseFrame(`a.py:${twentyDigits}`)).toEqual({ func: '', file: `a.py:${twentyDigits}`, line: 0 });
     expect(parseFrame(`f (a.py:${twentyDigits})`)).toEqual({ func: 'f', file: `a.py:${twentyDigits}`, line: 0 });
+  });
+
+  it('reads a native frame: its function, the object and offset, and file and line when it has debug information', () => {
+    const so = '_leaky.cpython-311-x86_64-linux-gnu.so';
+    expect(parseFrame(`copy_item [${so}+0x11a0]`)).toEqual({ func: 'copy_item', file: '', line: 0, native: { object: so, offset: '0x11a0' } });
+    expect(parseFrame(`copy_item (src/ring.c:41) [${so}+0x11a0]`)).toEqual({ func: 'copy_item', file: 'src/ring.c', line: 41, native: { object: so, offset: '0x11a0' } });
+    expect(parseFrame('?? [libc.so.6+0x2a1ca]')).toEqual({ func: '??', file: '', line: 0, native: { object: 'libc.so.6', offset: '0x2a1ca' } });
+    expect(parseFrame('ns::f(int) (a.cc:3) [libx.so+0x10]')).toMatchObject({ func: 'ns::f(int)', file: 'a.cc', line: 3 });
+    expect(isNativeFrame(`copy_item [${so}+0x11a0]`)).toBe(true);
+  });
+
+  it('reads a frame whose brackets are not an object and offset as a Python frame', () => {
+    for (const text of ['f [a.so]', 'f [a.so+11a0]', 'a.py:3 [x+0x1] tail', 'f (a.py:3)']) {
+      expect(parseFrame(text).native, text).toBeUndefined();
+      expect(isNativeFrame(text), text).toBe(false);
+    }
   });
 });

@@ -136,6 +136,9 @@ describe('names and text', () => {
         }
       }
     }
+    // The one longer name: every byte counts, and a name cut short or misspelt is none.
+    expect(domainAt(bytes('native,'), 0)).toBe(DOMAIN_NAMES.indexOf('native'));
+    for (const other of ['nativ,', 'natIve,', 'nat,', 'nXtive,', 'nativ\n']) expect(domainAt(bytes(other), 0), other).toBe(-1);
   });
 
   it('ends text at a comma, a line end, a quote or a NUL', () => {

@@ -866,7 +866,7 @@ describe('CSV importer: bad input', () => {
 
   // Recoverable: strict mode throws at the record's line, lenient mode skips it.
   const recoverable: Array<[string, string, string | RegExp]> = [
-    ['an unknown op', 'allok,0x10,16,,,,,', 'unknown op "allok": expected one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, stack'],
+    ['an unknown op', 'allok,0x10,16,,,,,', 'unknown op "allok": expected one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, mmap, munmap, mremap, stack'],
     ['an empty op', ',0x10,16,,,,,', 'missing op: expected one of alloc'],
     ['a missing size', 'alloc,0x10,,,,,,', 'missing size: alloc needs addr and size'],
     ['a missing addr', 'free,,,,,,,', 'missing addr: free needs addr'],
@@ -875,7 +875,7 @@ describe('CSV importer: bad input', () => {
     ['a negative size', 'alloc,0x10,-5,,,,,', 'negative size -5: expected a non-negative integer'],
     ['an address beyond 64 bits', 'alloc,0x1ffffffffffffffff,16,,,,,', /address beyond 64 bits: "0x1ffffffffffffffff" in addr: expected at most 64 bits/],
     ['a decimal address beyond 64 bits', 'realloc,0x10,16,18446744073709551616,,,,', /address beyond 64 bits.* in old_addr/],
-    ['an unknown domain', 'alloc,0x10,16,,heap,,,', 'unknown domain "heap": expected obj, mem or raw'],
+    ['an unknown domain', 'alloc,0x10,16,,heap,,,', 'unknown domain "heap": expected obj, mem, raw or native'],
     ['broken quoting after a closing quote', 'mark,,,,,,,"a"b', 'broken quoting: characters after a closing quote in field 8 ("b"): expected a comma'],
     ['a quote inside an unquoted field', 'mark,,,,,,,a"b', 'broken quoting: a quote inside the unquoted field 8 ("a\\"b"): expected the whole field in quotes'],
     ['an undefined stack id', 'alloc,0x10,16,,,7,,', 'stack 7 is not defined by an earlier stack record'],
@@ -886,6 +886,12 @@ describe('CSV importer: bad input', () => {
     ['a comment after the header', '# late comment', 'comment after the header ("# late comment"): expected a record'],
     ['a stack id beyond 2^53-1', 'alloc,0x10,16,,,9007199254740992,,', 'stack id "9007199254740992" is out of range: expected an integer from -(2^53-1) to 2^53-1'],
     ['a stack record with a stack id beyond 2^53-1', 'stack,,,,,-9007199254740992,a.py:1,', 'stack id "-9007199254740992" is out of range'],
+    ['an mmap without a size', 'mmap,0x7f0000000000,,,,,,', 'missing size: mmap needs addr and size'],
+    ['a munmap without a size', 'munmap,0x7f0000000000,,,native,,,', 'missing size: munmap needs addr and size'],
+    ['an mremap without old_addr', 'mremap,0x7f0000000000,4096,,,,,', 'missing old_addr: mremap needs addr, size and old_addr'],
+    ['an mmap of a Python domain', 'mmap,0x7f0000000000,4096,,raw,,,', "mmap with domain raw: a mapping's domain is native or empty"],
+    ['a domain that only starts with native', 'alloc,0x10,16,,nativeX,,,', 'unknown domain "nativeX"'],
+    ['a domain cut short of native', 'alloc,0x10,16,,nat,,,', 'unknown domain "nat"'],
   ];
   // Out-of-range numbers in the recorder's columns (fastKnown and fast paths both give up on them).
   const outOfRange: Array<[string, string, string]> = [
@@ -957,7 +963,7 @@ describe('CSV importer: bad input', () => {
 
   it('shows control characters of bad values as escapes in messages (C0 by JSON, DEL and C1 as \\xNN)', () => {
     const e = strictError('op,addr,size\n\u001b[2J\u009b31m\u007f,0x10,16\n');
-    expect(e.detail).toBe('unknown op "\\u001b[2J\\x9b31m\\x7f": expected one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, stack');
+    expect(e.detail).toBe('unknown op "\\u001b[2J\\x9b31m\\x7f": expected one of alloc, calloc, realloc, free, arena_alloc, arena_free, mark, mmap, munmap, mremap, stack');
   });
 
   it('quotes long bad values in messages only up to a bound', () => {

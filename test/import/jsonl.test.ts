@@ -256,7 +256,7 @@ describe('the JSONL importer rejects bad records with a message naming line and 
     ['a negative address number', '{"op":"free","addr":-16}', 'got -16 (negative)'],
     ['an address of the wrong JSON type', '{"op":"free","addr":[16]}', 'addr: expected an address'],
     ['a bad old_addr', '{"op":"realloc","addr":"0x20","size":4,"old_addr":"nope"}', 'old_addr: expected an address'],
-    ['an unknown domain', '{"op":"alloc","addr":"0x20","size":1,"domain":"heap"}', 'expected domain obj, mem or raw, got "heap"'],
+    ['an unknown domain', '{"op":"alloc","addr":"0x20","size":1,"domain":"heap"}', 'expected domain obj, mem, raw or native, got "heap"'],
     ['a timestamp that is not an integer', '{"op":"alloc","addr":"0x20","size":1,"ts":"soon"}', 'expected ts (an integer), got "soon"'],
     ['a thread of the wrong JSON type', '{"op":"alloc","addr":"0x20","size":1,"thread":{}}', 'expected thread (an integer or a string), got an object'],
     ['a stack id never defined', '{"op":"alloc","addr":"0x20","size":1,"stack":99}', 'stack 99 is not defined by an earlier stack record'],
@@ -276,6 +276,9 @@ describe('the JSONL importer rejects bad records with a message naming line and 
     ['a stack id beyond 2^53-1', '{"op":"alloc","addr":"0x20","size":1,"stack":9007199254740993}', 'stack id "9007199254740993" is out of range'],
     ['a stack record id of 1e20', '{"op":"stack","stack":1e20,"frames":[]}', 'stack id "100000000000000000000" is out of range'],
     ['a size of 1e20', '{"op":"alloc","addr":"0x20","size":1e20}', 'is too large (at most 2^53-1)'],
+    ['an mmap without a size', '{"op":"mmap","addr":"0x7f0000000000"}', 'missing size: mmap needs a size'],
+    ['an mremap without old_addr', '{"op":"mremap","addr":"0x7f0000000000","size":4096}', 'missing old_addr: mremap needs addr, size and old_addr'],
+    ['a munmap of a Python domain', '{"op":"munmap","addr":"0x7f0000000000","size":4096,"domain":"obj"}', 'munmap with domain "obj": a mapping\'s domain is native or absent'],
   ];
 
   test.each(cases)('strict mode: %s stops the import with a TraceFormatError at that line', (_what, bad, fragment) => {

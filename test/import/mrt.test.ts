@@ -13,7 +13,9 @@ import { MemreplayError, TraceFormatError } from '../../src/errors.js';
 import type { EventBatch } from '../../src/events/event-batch.js';
 import { ImportContext } from '../../src/import/import-context.js';
 import { importTrace, parseTraceBytes } from '../../src/import/index.js';
+import { DOMAIN_NATIVE, OP_COUNT } from '../../src/events/ops.js';
 import {
+  ADDRESS_ROLES,
   CHUNK_END,
   CHUNK_EVENTS,
   CHUNK_META,
@@ -24,6 +26,7 @@ import {
   ENTRY_THREAD_NUMBER,
   MAX_CHUNK_BYTES,
   MRT_MAGIC,
+  MRT_MAJOR_VERSION,
   REF_GIVEN,
 } from '../../src/import/mrt-format.js';
 import type { TraceSink } from '../../src/import/types.js';
@@ -73,8 +76,8 @@ async function mrtOf(source: string, chunkBytes?: number): Promise<Uint8Array> {
 
 const NO_SINK: TraceSink = { meta: () => undefined, batch: (_b: EventBatch) => undefined };
 
-/** The error of reading `bytes` whole (and, the same, as a stream cut into bytes). */
-async function failure(bytes: Uint8Array, lenient = false): Promise<string> {
+/** The error of reading `bytes` whole (and, the same, as a stream cut into bytes, decoded here and on a worker). */
+async function failure(bytes: Uint8Array, lenient = false, onWorker = true): Promise<string> {
   let whole = '';
   try {
     parseTraceBytes(bytes, { fileName: 'x.mrt', lenient }, NO_SINK);
@@ -82,15 +85,17 @@ async function failure(bytes: Uint8Array, lenient = false): Promise<string> {
     expect(e).toBeInstanceOf(MemreplayError);
     whole = (e as Error).message;
   }
-  let streamed = '';
-  try {
-    const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => Buffer.from(bytes.subarray(i * 7, i * 7 + 7)));
-    await importTrace('-', { stdin: Readable.from(pieces), lenient }, NO_SINK);
-  } catch (e) {
-    expect(e).toBeInstanceOf(MemreplayError);
-    streamed = (e as Error).message.replace('<stdin>', 'x.mrt');
+  for (const decodeThread of onWorker ? [false, true] : [false]) {
+    let streamed = '';
+    try {
+      const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => Buffer.from(bytes.subarray(i * 7, i * 7 + 7)));
+      await importTrace('-', { stdin: Readable.from(pieces), lenient, decodeThread }, NO_SINK);
+    } catch (e) {
+      expect(e).toBeInstanceOf(MemreplayError);
+      streamed = (e as Error).message.replace('<stdin>', 'x.mrt');
+    }
+    expect(streamed).toBe(whole);
   }
-  expect(streamed).toBe(whole);
   return whole;
 }
 
@@ -127,7 +132,8 @@ describe('a .mrt written from a trace', () => {
     expect(expected.events).toBe(12);
     for (const chunkBytes of [undefined, 1, 8]) {
       const path = file(`edges-${chunkBytes}.mrt`, await mrtOf(source, chunkBytes));
-      expect(await traceDigest(path)).toEqual(expected);
+      expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
+      expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
     }
   });
 
@@ -143,7 +149,8 @@ describe('a .mrt written from a trace', () => {
     const bytes = out.view().slice();
     // Label 6 was written more than once: the table was reset in between.
     expect(Buffer.from(bytes).toString('latin1').split('request 6').length - 1).toBeGreaterThan(1);
-    expect(await traceDigest(file('labels.mrt', bytes))).toEqual(expected);
+    expect(await traceDigest(file('labels.mrt', bytes), { decodeThread: false })).toEqual(expected);
+    expect(await traceDigest(file('labels.mrt', bytes), { decodeThread: true })).toEqual(expected);
   });
 
   test('reads the same from a stream cut anywhere as from whole bytes', async () => {
@@ -159,6 +166,75 @@ describe('a .mrt written from a trace', () => {
       expect(events).toBe(expected.events);
     }
     expect([...digests]).toEqual([expected.digest]);
+  });
+
+  test('of format version 1 (last version) still means the same as the trace it was made from', async () => {
+    const fixtures = join(__dirname, '..', 'fixtures', 'mrt-v1');
+    const cases: [string, string][] = [
+      [join(fixtures, 'edges.mrt'), file('edges-v1.jsonl', EDGES_JSONL)],
+      [join(fixtures, 'startup-3.11.mrt'), join(__dirname, '..', '..', 'traces', 'startup-3.11.csv.gz')],
+    ];
+    for (const [v1, source] of cases) {
+      expect(readFileSync(v1).readUInt16LE(8)).toBe(1);
+      const expected = await traceDigest(source);
+      expect(await traceDigest(v1, { decodeThread: false })).toEqual(expected);
+      expect(await traceDigest(v1, { decodeThread: true })).toEqual(expected);
+    }
+  });
+
+  test('codes a release as a reference back to its birth in the chunk: smaller than version 1', async () => {
+    const source = join(__dirname, '..', '..', 'traces', 'startup-3.11.csv.gz');
+    const v2 = await mrtOf(source);
+    expect(Buffer.from(v2).readUInt16LE(8)).toBe(MRT_MAJOR_VERSION);
+    expect(v2.length).toBeLessThan(0.9 * readFileSync(join(__dirname, '..', 'fixtures', 'mrt-v1', 'startup-3.11.mrt')).length);
+  });
+
+  test('carries the native contract (domain native, mmap, munmap, mremap with its old address), on this thread and on a worker', async () => {
+    const source = join(__dirname, '..', 'fixtures', 'native', 'mixed.jsonl');
+    const expected = await traceDigest(source);
+    for (const chunkBytes of [undefined, 1, 8]) {
+      const bytes = await mrtOf(source, chunkBytes);
+      expect(Buffer.from(bytes).readUInt16LE(8)).toBe(MRT_MAJOR_VERSION);
+      const path = file(`native-${chunkBytes}.mrt`, bytes);
+      expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
+      expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
+    }
+  });
+
+  test('codes a mapping op through the escape, and a munmap of a range mapped in its chunk as a reference back to its mmap', async () => {
+    const source = file(
+      'maps.jsonl',
+      [
+        { op: 'mmap', addr: '0x7f1000000000', size: 65536, domain: 'native' },
+        { op: 'mmap', addr: '0x7f2000000000', size: 8192, domain: 'native' },
+        { op: 'munmap', addr: '0x7f1000000000', size: 65536, domain: 'native' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
+    const out = new ByteBuilder();
+    const ctx = new ImportContext(source);
+    const writer = new MrtWriter({ write: (b) => out.append(b) }, ctx, { level: 0 });
+    await importTrace(source, { context: ctx }, writer);
+    writer.finish();
+    const bytes = Buffer.from(out.view().slice());
+    // The events chunk, stored: its count, five stream lengths, then the streams (one-byte varints here but the addresses).
+    const at = bytes.indexOf(CHUNK_EVENTS, 12 + 16 + bytes.readUInt32LE(12 + 4));
+    const payload = bytes.subarray(at + 16, at + 16 + bytes.readUInt32LE(at + 4));
+    const [count, flagBytes, addrBytes, sizeBytes, timeBytes, refBytes] = [...payload.subarray(0, 6)];
+    expect([count, flagBytes, timeBytes, refBytes]).toEqual([3, 6, 0, 3]);
+    const flags = payload.subarray(6, 12);
+    expect([flags[0]! & 7, flags[2]! & 7, flags[4]! & 7]).toEqual([7, 7, 7]);
+    const addrs = payload.subarray(12, 12 + addrBytes!);
+    // The munmap names the birth one before the last (even code 2).
+    expect(addrs[addrs.length - 1]).toBe(2);
+    const refs = payload.subarray(12 + addrBytes! + sizeBytes!);
+    expect([...refs]).toEqual([0, 0, 1]);
+    expect((await traceDigest(file('maps.mrt', bytes))).events).toBe(3);
+  });
+
+  test('has an address role for every op', () => {
+    expect(ADDRESS_ROLES.length).toBe(OP_COUNT);
   });
 
   test('is sniffed from its magic, whatever its name', async () => {
@@ -177,7 +253,8 @@ describe('a damaged .mrt', () => {
 
   test('cut at any byte fails, naming the byte where it ends', async () => {
     for (let n = 1; n < good.length; n++) {
-      const message = await failure(good.subarray(0, n));
+      // (A worker for one cut in 5: each starts a thread.)
+      const message = await failure(good.subarray(0, n), false, n % 5 === 0);
       expect(message).toMatch(/^x\.mrt: byte \d+: (the file ends inside|the file ends after \d+ events without its end chunk)/);
     }
   });
@@ -198,7 +275,7 @@ describe('a damaged .mrt', () => {
       bad[i] ^= 0x5a;
       // The minor version (bytes 10-11) may be anything: minor versions only add optional chunks.
       if (i === 10 || i === 11) continue;
-      const message = await failure(bad);
+      const message = await failure(bad, false, i % 5 === 0);
       if (message === '') throw new Error(`byte ${i} changed reads without error`);
       // A changed magic byte makes it no .mrt: the sniffer's message then.
       expect(message).toMatch(i < MRT_MAGIC.length ? /^x\.mrt: / : /^x\.mrt: byte \d+: /);
@@ -244,8 +321,10 @@ describe('a damaged .mrt', () => {
       [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 1, 0, 1, 0x20, REF_GIVEN << 2, 0, 16, 0))], /event refers to stack 0, but only 0 are defined before it/],
       // A mark of label 0, before any label.
       [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 6, 0, 0))], /mark refers to label 0, but only 0 are defined before it/],
-      // An op code past mark.
-      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, 7, 0))], /payload byte 6: unknown op code 7/],
+      // In version 1 (these files' header), an op code past mark: no escape there.
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, 7, 0))], /payload byte 6: unknown op code 7: expected 0 to 6 in a version 1 file/],
+      // In version 1, a domain code past raw (the message lists the domains there are).
+      [[chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 0, 0, 0, 3 | (3 << 3), 0, 1))], /payload byte 6: unknown domain code 3: expected 0 \(obj\), 1 \(mem\), 2 \(raw\) in a version 1 file/],
       // More events declared than the flags stream holds.
       [[chunk(CHUNK_EVENTS, bytesOf(100, 2, 0, 0, 0, 0, 3, 0))], /declares 100 events but 2 flag bytes/],
       // Streams longer than the payload, or bytes a stream leaves unread.
@@ -260,10 +339,39 @@ describe('a damaged .mrt', () => {
     for (const [chunks, expected] of cases) expect(await failure(fileOf(META, ...chunks, chunk(CHUNK_END, bytesOf(0))))).toMatch(expected);
   });
 
+  /** A version 2 file of these chunks. */
+  const v2 = (...chunks: Uint8Array[]): Uint8Array => {
+    const f = fileOf(META, ...chunks, chunk(CHUNK_END, bytesOf(0)));
+    f[8] = 2;
+    return f;
+  };
+
+  test('of version 2 with a bad op escape, an unknown op or a mapping of a Python domain fails at the event', async () => {
+    const native = 7 | (DOMAIN_NATIVE << 3);
+    // Events payloads: the count, the lengths of the five streams, the streams; the escape's varint is the references stream's first.
+    // An escaped op whose code (7 + 3) is past mremap.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, native, 0, 3))))).toMatch(/^x\.mrt: byte 29: chunk 'E', payload byte 6: unknown op code 10: expected 0 to 9/);
+    // An escape whose varint is missing, and one too long to be a varint.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 0, native, 0))))).toMatch(/^x\.mrt: byte 29: chunk 'E', payload byte 8: the chunk ends inside a varint/);
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 9, native, 0, ...Array<number>(8).fill(0xff), 1))))).toMatch(/^x\.mrt: byte 29: chunk 'E', payload byte 8: varint longer than 8 bytes/);
+    // An mmap (escape + 0) of the obj domain.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 0, 0, 0, 1, 7, 0, 0))))).toMatch(/^x\.mrt: byte 29: chunk 'E', payload byte 6: mmap of domain obj: a mapping's domain is native/);
+    // A munmap (escape + 1) with an old address: only realloc and mremap have one.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 2, 0, 0, 1, native | 0x80, 0, 1, 1, 1))))).toMatch(/payload byte 6: munmap with an old address: only realloc and mremap have one/);
+  });
+
+  test('of version 2 with a release referring back past the chunk\'s births fails at the event', async () => {
+    // A free whose address code 0 (even: a reference) points back to a birth, in a chunk that made none; then one after an alloc, to a second birth.
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(1, 2, 1, 0, 0, 0, 3, 0, 0))))).toMatch(
+      /chunk 'E', payload byte 6: a release refers back to the new block 1 before it, but its chunk has made only 0/,
+    );
+    expect(await failure(v2(chunk(CHUNK_EVENTS, bytesOf(2, 4, 2, 1, 0, 0, 0x20, 0, 3, 0, 0x20, 2, 16))))).toMatch(/payload byte 8: a release refers back to the new block 2 before it, but its chunk has made only 1/);
+  });
+
   test('of another major version, or without the meta chunk first, is refused', async () => {
     const v2 = fileOf(META);
-    v2[8] = 2;
-    expect(await failure(v2)).toMatch(/^x\.mrt: byte 8: binary trace format version 2\.0: this memreplay reads version 1\.x/);
+    v2[8] = 3;
+    expect(await failure(v2)).toMatch(/^x\.mrt: byte 8: binary trace format version 3\.0: this memreplay reads versions 1\.x and 2\.x/);
     expect(await failure(fileOf(chunk(CHUNK_END, bytesOf(0))))).toMatch(/^x\.mrt: byte 12: the first chunk is 'Z': expected the meta chunk 'M'/);
   });
 

@@ -40,7 +40,8 @@ class FirstUse {
   }
 }
 
-export async function traceDigest(path: string): Promise<TraceDigest> {
+/** The digest of the trace at `path`; `options` as importTrace takes them (a binary trace decoded on a worker, or not). */
+export async function traceDigest(path: string, options: { decodeThread?: boolean } = {}): Promise<TraceDigest> {
   const ctx = new ImportContext(path);
   const hash = createHash('sha256');
   // Addresses are keys (events/address-space.ts): the same addresses in the same order give the same keys; the 64-bit ones are hashed exactly besides.
@@ -75,7 +76,7 @@ export async function traceDigest(path: string): Promise<TraceDigest> {
       events += n;
     },
   };
-  await importTrace(path, { context: ctx }, sink);
+  await importTrace(path, { ...options, context: ctx }, sink);
   for (const c of columns) hash.update(c.digest());
   return { digest: hash.digest('hex'), events, meta };
 }

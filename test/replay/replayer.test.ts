@@ -207,3 +207,68 @@ describe('the replayer', () => {
     expect(r.highWater.point('arenas').value).toBe(1);
   });
 });
+
+describe('the replayer and the native contract', () => {
+  const NATIVE = 0x560000000000;
+
+  it('keeps native blocks out of the pymalloc model, whatever their size, and counts them apart', () => {
+    const r = replay([
+      `arena_alloc,${ARENA},1048576,,,`,
+      `alloc,${hex(P0 + 48)},16,,obj,`,
+      `alloc,${hex(NATIVE)},16,,native,`,
+      `calloc,${hex(NATIVE + 0x100)},4000,,native,`,
+      `realloc,${hex(NATIVE + 0x2000)},32,${hex(NATIVE)},native,`,
+    ]);
+    expect(r.model.blocksInUseTotal).toBe(1);
+    expect(r.addressCheck.mismatched).toBe(0);
+    expect(r.system.nativeLiveBlocks).toBe(2);
+    expect(r.system.nativeLiveBytes).toBe(4032);
+    // Native blocks are not Python's: not in sys.getallocatedblocks().
+    expect(r.allocatedBlocks).toBe(1);
+    expect(r.highWater.nativePoint('native_heap_bytes').value).toBe(4032);
+    expect(r.highWater.point('footprint_bytes').value).toBe(1048576 + 4032);
+    expect(r.anomalies.total).toBe(0);
+  });
+
+  it('counts a native untracked and double free in the native domain', () => {
+    const r = replay([`alloc,${hex(NATIVE)},64,,native,`, `free,${hex(NATIVE)},,,native,`, `free,${hex(NATIVE)},,,native,`, `free,${hex(NATIVE + 64)},,,native,`, `free,0x10,,,raw,`]);
+    expect(r.anomalies.countOf('double_free', 3)).toBe(1);
+    expect(r.anomalies.countOf('untracked_free', 3)).toBe(1);
+    expect(r.anomalies.countOf('untracked_free', 2)).toBe(1);
+    expect(r.system.nativeLiveBytes).toBe(0);
+  });
+
+  it('adds mappings to the footprint, splits them on munmap, moves them on mremap, with the peak and when it was reached', () => {
+    const M = 0x7f1000000000;
+    const r = replay([
+      `mmap,${hex(M)},65536,,,`,
+      `munmap,${hex(M + 0x4000)},4096,,native,`,
+      `mremap,${hex(M + 0x100000)},131072,${hex(M + 0x5000)},,`,
+      `mark,,,,,after`,
+      `munmap,${hex(M)},16384,,,`,
+      `munmap,${hex(M + 0x900000)},4096,,,`,
+    ]);
+    expect(r.mappings.bytes).toBe(131072);
+    expect(r.mappings.count).toBe(1);
+    const peak = r.highWater.nativePoint('mmap_bytes');
+    expect(peak.value).toBe(16384 + 131072);
+    expect(peak.event).toBe(3);
+    expect(r.highWater.point('footprint_bytes').value).toBe(16384 + 131072);
+    // The last munmap covers nothing mapped.
+    expect(r.anomalies.countOf('untracked_free', 3)).toBe(1);
+    expect(r.anomalies.total).toBe(1);
+  });
+
+  it('replays the hand-written native fixture with no anomaly', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const text = readFileSync(join(__dirname, '..', 'fixtures', 'native', 'mixed.csv'));
+    const ctx = new ImportContext('mixed.csv');
+    const r = new Replayer(ctx.addresses);
+    parseTraceBytes(text, { context: ctx } as never, r);
+    r.finish();
+    expect(r.anomalies.total).toBe(0);
+    expect(r.system.nativeLiveBytes).toBe(200);
+    expect(r.mappings.bytes).toBe(16384 + 131072);
+  });
+});

@@ -83,3 +83,31 @@ describe('formatAnalyzeText', () => {
     expect([nounFor(1, 'block'), nounFor(0, 'block'), nounFor(2, 'mismatch')]).toEqual(['block', 'blocks', 'mismatches']);
   });
 });
+
+describe('the native half in analyze', () => {
+  const MIXED = join(__dirname, '..', 'fixtures', 'native', 'mixed.csv');
+
+  it('gives the footprint by domain, the native peaks with when they were reached, and the native sites', async () => {
+    const r = await analyzeTrace(MIXED);
+    const n = r.native!;
+    expect(n.calls).toEqual({ alloc: 1, calloc: 1, realloc: 1, free: 1 });
+    expect(n.mappingOps).toEqual({ mmap: 1, munmap: 1, mremap: 1 });
+    // 100 B then 64 B, 100 B moved to 200 B, 64 B freed: 200 B left; 64 KiB mapped, 4 KiB unmapped, 44 KiB moved to 128 KiB.
+    expect(n.footprint).toMatchObject({ nativeHeapBytes: 200, nativeHeapBlocks: 1, mmapBytes: 16384 + 131072, mappings: 2 });
+    expect(n.footprint.totalBytes).toBe(n.footprint.pymallocArenaBytes + n.footprint.pythonCLibraryBytes + 200 + 16384 + 131072);
+    expect(r.judged.footprintBytes).toBe(n.footprint.totalBytes);
+    expect(n.highWater.native_heap_bytes).toMatchObject({ value: 264, event: 5 });
+    expect(n.highWater.mmap_bytes).toMatchObject({ value: 16384 + 131072, event: 8 });
+    expect(r.liveBlocks.nativeGroups!.map((g) => g.key)).toEqual(['copy_item (ring.c:12) [_ring.cpython-311-x86_64-linux-gnu.so+0x11a0] <- push (ring.py:12)']);
+    const text = formatAnalyzeText(r);
+    expect(text).toContain('\nnative half: alloc 1, calloc 1, realloc 1, free 1; mmap 1, munmap 1, mremap 1\n');
+    expect(text).toMatch(/native heap 200 B \(1 block\) \+ mappings 144 KiB \(2\) = /);
+  });
+
+  it('says nothing of a native half for a trace without one', async () => {
+    const r = await analyzeTrace(join(FIXTURES, 'startup-3.11.csv.gz'));
+    expect('native' in r).toBe(false);
+    expect('nativeGroups' in r.liveBlocks).toBe(false);
+    expect(formatAnalyzeText(r)).not.toContain('native');
+  });
+});

@@ -462,8 +462,25 @@ export function sampleReportData(o: SampleOptions = {}): ReportData {
       systemBytes: endValues.systemBytes,
       footprintBytes: endValues.footprintBytes,
     },
-    liveBlocks: live(siteCount, 0),
+    liveBlocks: empty
+      ? live(siteCount, 0)
+      : { ...live(siteCount, 0), nativeGroups: live(3, 20).groups.map((g, i) => ({ ...g, key: `copy_${i} [libx.so+0x${(16 * i).toString(16)}] <- ${g.key}` })) },
     fragmentation: { judged: frag(endValues), arenaPeak: empty ? null : { ...frag(peakValues), ...peakInstant } },
+    // A native half (the native contract) unless empty: every renderer of it meets the hostile texts too.
+    ...(empty
+      ? {}
+      : {
+          native: {
+            calls: { alloc: 300, calloc: 20, realloc: 10, free: 250 },
+            mappingOps: { mmap: 4, munmap: 3, mremap: 1 },
+            footprint: { pymallocArenaBytes: 4 << 20, pythonCLibraryBytes: 200_000, nativeHeapBytes: 30_000, nativeHeapBlocks: 70, mmapBytes: 1 << 20, mappings: 2, totalBytes: (5 << 20) + 230_000 },
+            highWater: {
+              native_heap_bytes: { ...peakInstant, value: 40_000, description: 'bytes of native blocks' },
+              mmap_bytes: { ...peakInstant, value: 2 << 20, description: 'bytes of anonymous mappings' },
+            },
+            anomalies: { untracked_free: 1, double_free: 0, missing_free: 0, untracked_realloc: 0, free_size_mismatch: 0 },
+          },
+        }),
   };
 
   return {

@@ -105,3 +105,23 @@ describe('the output file', () => {
     expect(readdirSync(dir).filter((n) => n.includes('bad.mrt'))).toEqual([]);
   });
 });
+
+describe('the native contract through .mrt', () => {
+  const natives = ['mixed.csv', 'mixed.jsonl'].map((n) => join(ROOT, 'test', 'fixtures', 'native', n));
+
+  test.each(natives)('%s round-trips through .mrt, CSV and JSONL exactly: native domain, mapping ops, old addresses', async (trace) => {
+    const base = join(dir, `native-${trace.split('/').pop()!.replace('.', '-')}`);
+    const original = await traceDigest(trace);
+    const mrt = `${base}.mrt`;
+    await convertTrace(trace, mrt);
+    expect(await traceDigest(mrt)).toEqual(original);
+    for (const ext of ['csv', 'jsonl']) {
+      const text = `${base}.${ext}`;
+      await convertTrace(mrt, text);
+      expect(await traceDigest(text)).toEqual(original);
+      const again = `${base}-${ext}.mrt`;
+      await convertTrace(text, again);
+      expect(readFileSync(again).equals(readFileSync(mrt))).toBe(true);
+    }
+  });
+});

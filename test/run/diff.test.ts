@@ -1,9 +1,12 @@
 // The diff driver: what each input is decides the comparison; inputs of two
 // kinds, or options of the other kind, are usage errors naming them.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRACE_SIDE_OPTIONS, runDiff, type DiffOptions } from '../../src/run/diff.js';
+import { tempDir } from '../cli/helpers.js';
+import { COPY_BYTES, COPY_FRAME, PUSH_LINE, ringTrace } from '../fixtures/native/ring-trace.js';
 
 const SNAPSHOTS = join(__dirname, '..', 'fixtures', 'tracemalloc', '3.13');
 const TRACE = join(__dirname, '..', 'fixtures', 'cpython-traces', 'startup-3.12.csv.gz');
@@ -29,3 +32,20 @@ describe('runDiff', () => {
     await expect(runDiff(TRACE, TRACE, options({ by: 'traceback', cumulative: true }))).rejects.toThrow(/^--cumulative works with/);
   });
 });
+
+describe('runDiff of native traces', () => {
+  it('names a native site by its C function and the Python line that led there, and gives its growth', async () => {
+    const dir = tempDir();
+    const clean = join(dir, 'clean.csv');
+    const leaky = join(dir, 'leaky.csv');
+    writeFileSync(clean, ringTrace(20, false));
+    writeFileSync(leaky, ringTrace(20, true));
+    const run = await runDiff(clean, leaky, options());
+    if (run.kind !== 'trace') throw new Error('expected a trace diff');
+    const top = run.result.statistics[0]!;
+    expect(top.frames.at(-1)!.filename).toBe(`${COPY_FRAME} <- ${PUSH_LINE}`);
+    // The leaky ring lost a copy per call after it wrapped: 16 of 64 bytes.
+    expect([top.sizeDiff, top.countDiff]).toEqual([16 * COPY_BYTES, 16]);
+  });
+});
+

@@ -78,3 +78,25 @@ describe('matching frames', () => {
     expect(globToRegExp('**').test('anything')).toBe(true);
   });
 });
+
+describe('matching native frames', () => {
+  const SO = '_leaky.cpython-311-x86_64-linux-gnu.so';
+  const stack = ['<module> (/srv/app/main.py:3)', `ring_push [${SO}+0x1234]`, `copy_item (/src/ext/ring.c:12) [${SO}+0x11a0]`, 'inflate [libz.so.1+0x9a40]'];
+  const m = (p: string) => new SuppressionMatcher(rules(p)).match(stack);
+
+  it('matches a C function, a shared object, or a source file and line', () => {
+    for (const p of ['copy_item', 'ring_push', SO, '_leaky.*.so', 'libz.so.1', 'ring.c', 'ext/ring.c:12', '/src/ext/*']) expect(m(p), p).toBe(0);
+    for (const p of ['copy', 'libz.so', 'ring.c:13', '0x11a0']) expect(m(p), p).toBe(-1);
+  });
+
+  it("reads LSan's anchored forms as the whole name, and its wildcards", () => {
+    const parsed = parseSuppressions('leak:^copy_item$\nleak:libz.so*\nleak:*ring_*\n', 'lsan.supp');
+    expect(parsed.map((r) => r.pattern)).toEqual(['copy_item', 'libz.so*', '*ring_*']);
+    for (const r of parsed) expect(new SuppressionMatcher([r]).match(stack), r.pattern).toBe(0);
+  });
+
+  it('lists the candidates of a native frame', () => {
+    expect(candidatesOf(`copy_item (ext/ring.c:12) [${SO}+0x11a0]`)).toEqual(['copy_item', SO, 'ext/ring.c:12', 'ext/ring.c', 'ring.c:12', 'ring.c']);
+    expect(candidatesOf('?? [libc.so.6+0x2a1ca]')).toEqual(['??', 'libc.so.6']);
+  });
+});

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compiledModuleUrl, sourceModuleUrl } from '../../src/batch/module-location.js';
+import { compiledModuleUrl, sourceModuleUrl } from '../src/module-location.js';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..');
 const url = (...parts: string[]): URL => pathToFileURL(join(ROOT, ...parts));
 
 describe('compiledModuleUrl', () => {
