@@ -4,8 +4,9 @@
 // (native-ext/align.c). Built once per source and interpreter into a cache
 // under the system's temporary directory, reused by later runs.
 //
-// The recorded CSV is read row by row with csv-parse: the trace reader takes
-// the native domain only once the analysis side (issue 14) has landed.
+// The recorded CSV is read row by row with csv-parse, so that these tests
+// look at what the recorder wrote, not at what the reader makes of it
+// (native-done-when.test.ts judges a recording with `check`).
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -36,17 +37,21 @@ function pythonSays(python: string, code: string): string {
   return r.stdout.trim();
 }
 
-/** The folder holding `_leaky` built for this interpreter (clean: the twin). */
-export function buildLeaky(python: string, clean: boolean): string {
+/** The folder holding extension `module`, built from `source` for this interpreter (clean: with -DCLEAN, its twin). */
+export function buildExtension(python: string, source: string, module: string, clean: boolean): string {
   const config = `${python}-config`;
   const includes = spawnSync(config, ['--includes'], { encoding: 'utf8' });
   if (includes.status !== 0) throw new Error(`${config} --includes failed: ${includes.stderr}`);
   const suffix = pythonSays(python, "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))");
-  const source = join(NATIVE_EXT, 'leaky.c');
   const flags = ['-shared', '-fPIC', '-O2', '-g', ...includes.stdout.trim().split(/\s+/), ...(clean ? ['-DCLEAN'] : []), source, '-pthread'];
   const key = JSON.stringify([python, suffix, flags, readFileSync(source, 'utf8')]);
-  const ext = compile(key, `_leaky${suffix}`, flags);
+  const ext = compile(key, `${module}${suffix}`, flags);
   return join(ext, '..');
+}
+
+/** The folder holding `_leaky` built for this interpreter (clean: the twin). */
+export function buildLeaky(python: string, clean: boolean): string {
+  return buildExtension(python, join(NATIVE_EXT, 'leaky.c'), '_leaky', clean);
 }
 
 /** libalign.so (posix_memalign), loaded by ctypes after start-up. */
