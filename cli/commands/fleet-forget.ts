@@ -2,7 +2,6 @@
 // from the engine.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { forgetRun } from '../../src/fleet/forget-run.js';
 import { checkRunName } from '../../src/fleet/run-name.js';
 import { engineOf, withEngineOption, type EngineArgs } from '../engine-option.js';
 import { withQuietOption, type QuietArgs } from '../quiet-option.js';
@@ -20,6 +19,8 @@ export const fleetForgetCommand: CommandModule<object, ForgetArgs> = {
   handler: (args: ArgumentsCamelCase<ForgetArgs>) =>
     runCommand(async () => {
       const run = checkRunName(args.run);
+    // Loaded here, not at the top: BullMQ and its Redis client cost 20 MB that no other command should pay.
+      const { forgetRun } = await import('../../src/fleet/forget-run.js');
       const removed = await forgetRun(engineOf(args), run);
       if (!args.quiet) process.stderr.write(`run ${run}: forgotten (${removed} job${removed === 1 ? '' : 's'} removed)\n`);
       return EXIT_OK;

@@ -7,9 +7,7 @@
 
 import { appendFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { fleetReport } from '../../src/fleet/fleet-report.js';
 import { checkRunName } from '../../src/fleet/run-name.js';
-import { progressText } from '../../src/fleet/run-status.js';
 import { refuseOutputTwice } from '../../src/io/same-file.js';
 import { formatCheckJson } from '../../src/reports/json/check-json.js';
 import { formatCheckText } from '../../src/reports/check-text.js';
@@ -58,6 +56,8 @@ export const fleetReportCommand: CommandModule<object, ReportArgs> = {
         if (text !== lastProgress) say(text);
         lastProgress = text;
       };
+    // Loaded here, not at the top: BullMQ and its Redis client cost 20 MB that no other command should pay.
+      const [{ fleetReport }, { progressText }] = await Promise.all([import('../../src/fleet/fleet-report.js'), import('../../src/fleet/run-status.js')]);
       const outcome = await fleetReport({
         engine,
         run,

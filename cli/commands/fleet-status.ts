@@ -3,7 +3,6 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { checkRunName } from '../../src/fleet/run-name.js';
-import { progressText, runStatus } from '../../src/fleet/run-status.js';
 import { engineOf, withEngineOption, type EngineArgs } from '../engine-option.js';
 import { EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 
@@ -22,6 +21,8 @@ export const fleetStatusCommand: CommandModule<object, StatusArgs> = {
   handler: (args: ArgumentsCamelCase<StatusArgs>) =>
     runCommand(async () => {
       const run = checkRunName(args.run);
+    // Loaded here, not at the top: BullMQ and its Redis client cost 20 MB that no other command should pay.
+      const { progressText, runStatus } = await import('../../src/fleet/run-status.js');
       const progress = await runStatus(engineOf(args), run);
       writeStdout(args.json ? `${JSON.stringify({ run, ...progress })}\n` : `${progressText(run, progress)}\n`);
       return EXIT_OK;

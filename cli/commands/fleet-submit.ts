@@ -5,7 +5,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../src/errors.js';
 import { checkRunName } from '../../src/fleet/run-name.js';
-import { submitTraces } from '../../src/fleet/submit.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../src/reports/report-files.js';
 import { instantOptionsOf } from '../at-end-option.js';
 import { traceInputs } from '../batch-options.js';
@@ -54,6 +53,8 @@ export const fleetSubmitCommand: CommandModule<object, SubmitArgs> = {
       const inputs = await traceInputs(args.traces);
       const suppressions = suppressionsOf(args);
       const reports = args.reports === 'none' ? null : args.reports;
+    // Loaded here, not at the top: BullMQ and its Redis client cost 20 MB that no other command should pay.
+      const { submitTraces } = await import('../../src/fleet/submit.js');
       const outcome = await submitTraces({
         engine,
         run,

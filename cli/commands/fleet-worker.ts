@@ -4,7 +4,7 @@
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { realTraceRoots } from '../../src/fleet/trace-roots.js';
-import { DEFAULT_LOCK_MS, startFleetWorker } from '../../src/fleet/worker.js';
+import { DEFAULT_LOCK_MS } from '../../src/fleet/lock-duration.js';
 import { terminalSafe } from '../../src/text/units.js';
 import { engineOf, withEngineOption, type EngineArgs } from '../engine-option.js';
 import { wholeNumberOption } from '../number-options.js';
@@ -38,6 +38,8 @@ export const fleetWorkerCommand: CommandModule<object, WorkerArgs> = {
       const say = (text: string): void => {
         if (!args.quiet) process.stderr.write(`${text}\n`);
       };
+    // Loaded here, not at the top: BullMQ and its Redis client cost 20 MB that no other command should pay.
+      const { startFleetWorker } = await import('../../src/fleet/worker.js');
       const worker = await startFleetWorker({
         engine,
         concurrency,

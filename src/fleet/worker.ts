@@ -13,8 +13,9 @@ import { workerConnection } from './engine-connection.js';
 import { FLEET_QUEUE } from './fleet-keys.js';
 import { TRACE_ROOTS_ENV } from './trace-roots.js';
 
-/** How long a job's lock lasts without renewal: how soon a dead worker's job runs again. */
-export const DEFAULT_LOCK_MS = 30_000;
+import { DEFAULT_LOCK_MS } from './lock-duration.js';
+
+export { DEFAULT_LOCK_MS };
 /** Times a job may be found stalled (its worker gone) and handed back before it fails: a trace that kills its worker is poison. */
 export const MAX_STALLS = 2;
 
