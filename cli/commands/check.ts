@@ -2,21 +2,17 @@
 // within its budgets (and its baseline), 1 when one is not, 2 on bad usage or
 // a trace that cannot be read.
 
-import { appendFileSync } from 'node:fs';
 import { UsageError } from '../../src/errors.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BUDGET_NAMES } from '../../src/check/budgets.js';
 import { writeCheckOutputs } from '../../src/run/check-outputs.js';
 import type { CheckTaskOptions } from '../../src/run/check-task.js';
 import { CHECK_SCHEMA, reportOf, traceCheckOf, type CheckedTrace } from '../../src/check/run-check.js';
-import { formatCheckJson } from '../../src/reports/json/check-json.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
-import { formatCheckText } from '../../src/reports/check-text.js';
-import { stdoutWidth } from '../output-width.js';
-import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
+import { printCheckReport } from '../check-report-output.js';
 import { withLeakOptions } from '../leak-options.js';
 import { BUDGET_FLAGS, checkPolicyOf, withCheckPolicyOptions, type CheckPolicyArgs } from '../check-policy.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, runCommand } from '../run-command.js';
 import { projectRootOption, withTopOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
@@ -110,16 +106,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
           if (!args.quiet) process.stderr.write(`Wrote ${file}${replaced ? ' (replaced the baseline that was there)' : ''}\n`);
         },
       );
-      if (args.json) writeStdout(formatCheckJson(report));
-      else writeStdout(formatCheckText(report, { width: stdoutWidth() }));
-      if (process.env['GITHUB_ACTIONS'] === 'true') {
-        // Workflow commands are read from stdout and stderr alike; stderr keeps a --json stdout clean.
-        const annotations = githubAnnotations(report, sourceRoot);
-        if (args.json) process.stderr.write(annotations);
-        else writeStdout(annotations);
-        const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
-        if (summaryFile) appendFileSync(summaryFile, githubSummary(report));
-      }
+      printCheckReport(report, { json: args.json, sourceRoot });
       if (batch.exitCode !== EXIT_OK) return batch.exitCode;
       return report.passed ? EXIT_OK : EXIT_CHECK_FAILED;
     }),

@@ -5,18 +5,14 @@
 // bug. A run not finished is an error saying how many jobs remain, unless
 // --wait.
 
-import { appendFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { checkRunName } from '../../src/fleet/run-name.js';
 import { refuseOutputTwice } from '../../src/io/same-file.js';
-import { formatCheckJson } from '../../src/reports/json/check-json.js';
-import { formatCheckText } from '../../src/reports/check-text.js';
-import { githubAnnotations, githubSummary } from '../../src/reports/github.js';
 import { writeCheckOutputs } from '../../src/run/check-outputs.js';
 import { engineOf, withEngineOption, type EngineArgs } from '../engine-option.js';
-import { stdoutWidth } from '../output-width.js';
+import { printCheckReport } from '../check-report-output.js';
 import { withQuietOption, type QuietArgs } from '../quiet-option.js';
-import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand, writeStdout } from '../run-command.js';
+import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
 
 interface ReportArgs extends EngineArgs, QuietArgs {
   run: string;
@@ -73,15 +69,7 @@ export const fleetReportCommand: CommandModule<object, ReportArgs> = {
       for (const failure of report.failures) process.stderr.write(`memreplay: ${failure.error}\n`);
       const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
       writeCheckOutputs(report, { junit: args.junit, sarif: args.sarif, force: args.force, sourceRoot }, { inputs: [], baseline: undefined }, (file) => say(`Wrote ${file}`));
-      if (args.json) writeStdout(formatCheckJson(report));
-      else writeStdout(formatCheckText(report, { width: stdoutWidth() }));
-      if (process.env['GITHUB_ACTIONS'] === 'true') {
-        const annotations = githubAnnotations(report, sourceRoot);
-        if (args.json) process.stderr.write(annotations);
-        else writeStdout(annotations);
-        const summaryFile = process.env['GITHUB_STEP_SUMMARY'];
-        if (summaryFile) appendFileSync(summaryFile, githubSummary(report));
-      }
+      printCheckReport(report, { json: args.json, sourceRoot });
       if (outcome.internal) return EXIT_INTERNAL;
       if (report.failures.length > 0 || outcome.reports?.failed === true) return EXIT_USAGE;
       return report.passed ? EXIT_OK : EXIT_CHECK_FAILED;

@@ -194,17 +194,20 @@ static void *realloc_recorded(void *old, size_t size, const native_stack *s) {
     return p;
 }
 
-EXPORT void *realloc(void *old, size_t size) {
-    if (!should_record()) return __libc_realloc(old, size);
-    native_stack s;
-    t_busy = 1; /* from here on, an allocation is the recorder's */
-    capture(&s);
-    record_lock();
-    void *p = realloc_recorded(old, size, &s);
-    record_unlock();
-    t_busy = 0;
-    return p;
-}
+/* realloc and reallocarray: one shape. A macro, not a function: the stack
+ * is captured in the interposer itself, whose caller is the first frame kept. */
+#define REALLOCATED(old, size)                                \
+    if (!should_record()) return __libc_realloc(old, size);   \
+    native_stack s;                                           \
+    t_busy = 1; /* from here on, an allocation is the recorder's */ \
+    capture(&s);                                              \
+    record_lock();                                            \
+    void *p = realloc_recorded(old, size, &s);                \
+    record_unlock();                                          \
+    t_busy = 0;                                               \
+    return p
+
+EXPORT void *realloc(void *old, size_t size) { REALLOCATED(old, size); }
 
 EXPORT void *reallocarray(void *old, size_t nelem, size_t elsize) {
     size_t size;
@@ -212,15 +215,7 @@ EXPORT void *reallocarray(void *old, size_t nelem, size_t elsize) {
         errno = ENOMEM;
         return NULL;
     }
-    if (!should_record()) return __libc_realloc(old, size);
-    native_stack s;
-    t_busy = 1; /* from here on, an allocation is the recorder's */
-    capture(&s);
-    record_lock();
-    void *p = realloc_recorded(old, size, &s);
-    record_unlock();
-    t_busy = 0;
-    return p;
+    REALLOCATED(old, size);
 }
 
 EXPORT void free(void *p) {
