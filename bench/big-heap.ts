@@ -21,9 +21,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { pymallocPartOf } from '../src/models/pymalloc/stats-text.js';
 import { probeInterpreter } from '../src/record/interpreter.js';
+import { benchArgs } from './bench-args.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const REPO = resolve(HERE, '..', '..');
@@ -33,14 +33,19 @@ const CLI = join(REPO, 'dist', 'cli', 'memreplay.js');
 const EMPTY_REPLAY_TRACE = join(REPO, 'test', 'fixtures', 'cpython-traces', 'startup-3.11.csv.gz');
 const OUT = join(tmpdir(), 'memreplay-bench-big-heap');
 
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  {
     mib: { type: 'string', default: '2048' },
     rounds: { type: 'string', default: '2' },
     pythons: { type: 'string', default: 'python3.8,python3.11' },
     keep: { type: 'boolean', default: false },
   },
-});
+  'npm run bench:big-heap -- [--mib 2048] [--rounds 2] [--pythons python3.8,python3.11] [--keep]\n' +
+    '  --mib      heap the workload holds at its peak, in MiB\n' +
+    '  --rounds   times the heap is released and taken again\n' +
+    '  --pythons  interpreters (commands on PATH or paths): one of 3.8/3.9 (256 KiB arenas) and one of 3.10+ (1 MiB arenas)\n' +
+    '  --keep     keep the traces (in the system temp dir) instead of deleting them\n',
+);
 
 interface Run {
   seconds: number;

@@ -15,21 +15,26 @@ import { createServer, type AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { benchArgs } from './bench-args.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const CLI = resolve(HERE, '..', 'cli', 'memreplay.js');
 const REDIS_SERVER = '/usr/bin/redis-server';
 
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  {
     traces: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '4' },
     concurrency: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
   },
-});
+  'npm run bench:fleet -- [--traces 10000] [--workers 4] [--concurrency 1] [--keep]\n' +
+    '  --traces       small traces submitted as one run\n' +
+    '  --workers      fleet worker processes\n' +
+    '  --concurrency  jobs each worker runs at once\n' +
+    '  --keep         keep the traces and the Redis directory\n',
+);
 const TRACES = Number(values.traces);
 const WORKERS = Number(values.workers);
 const CONCURRENCY = Number(values.concurrency);

@@ -252,11 +252,29 @@ export class GrowthSeries {
     return this.basis === 'marks' ? o : o / this.stride;
   }
 
+  /**
+   * The sample a site is judged from: the end of the warm-up, or, for a site
+   * that first held bytes after it, the last sample before it did. A leak
+   * that starts after the warm-up (a service that takes a request path late,
+   * or a short run whose start-up is a third of it) grows in every part of
+   * its own life but not in the parts before it: judged from the warm-up it
+   * would pass as retained once, however long it leaked. A site judged from
+   * its birth needs the basis's minimum of intervals after it, and a
+   * sawtooth born late still fails "s_n above the first half".
+   */
+  originOf(all: readonly number[]): number {
+    let first = 0;
+    while (first < all.length && all[first]! === 0) first++;
+    return Math.max(this.firstSteady, first - 1);
+  }
+
   /** @param eligible for windows: the site has Python frames other than the import machinery's */
-  verdict(site: number, liveNow: number, eligible: boolean): GrowthVerdict {
+  verdict(site: number, liveNow: number, eligible: boolean): GrowthVerdict & { readonly origin: number } {
     const all = this.liveBytes(site);
-    const steady = all.slice(this.firstSteady);
-    const xs = steady.map((_, k) => this.x(this.firstSteady + k));
-    return classifyGrowth(steady, xs, liveNow, { minIntervals: this.minSteadyIntervals, eligible: this.basis === 'marks' || eligible });
+    const origin = this.originOf(all);
+    const steady = all.slice(origin);
+    const xs = steady.map((_, k) => this.x(origin + k));
+    const v = classifyGrowth(steady, xs, liveNow, { minIntervals: this.minSteadyIntervals, eligible: this.basis === 'marks' || eligible });
+    return { ...v, origin };
   }
 }

@@ -122,11 +122,18 @@ export interface LeaksSite {
   readonly last: { readonly event: number; readonly ts: number | null } | null;
   readonly growth: {
     readonly class: GrowthClass;
-    /** Least-squares slope after the warm-up, bytes per interval. */
+    /** Least-squares slope from `from` on, bytes per interval. */
     readonly slope: number;
+    /** Intervals from `from` on in which the live bytes rose. */
     readonly rises: number;
     /** Live bytes at each growth sample (the evidence). */
     readonly liveBytes: readonly number[];
+    /**
+     * The sample the site is judged from: the end of the warm-up
+     * (growth.firstSteadySample), or, when the site first held bytes after
+     * it, the last sample before it did (growth.ts, originOf).
+     */
+    readonly from: number;
     /**
      * Windows basis only: why the site cannot be a steady-state leak whatever
      * its growth — blocks without a stack, or allocated only inside imports.
@@ -372,7 +379,7 @@ export class LeaksAnalysis implements ReplayObserver {
         arenasAlone: t?.arenasAlone ?? 0,
         first: t === undefined ? null : { event: t.firstEvent, ts: Number.isNaN(t.firstTs) ? null : t.firstTs },
         last: t === undefined ? null : { event: t.lastEvent, ts: Number.isNaN(t.lastTs) ? null : t.lastTs },
-        growth: { class: v.class, slope: v.slope, rises: v.rises, liveBytes: series.liveBytes(s), excluded: excluded(s) },
+        growth: { class: v.class, slope: v.slope, rises: v.rises, liveBytes: series.liveBytes(s), from: v.origin, excluded: excluded(s) },
       };
     };
 

@@ -109,7 +109,12 @@ function siteDetail(r: LeaksResult, s: LeaksSite, frames: number, width: number 
   out.push(`  ${terminalSiteName(s.key, nameBudget(width, 2, 110))}`);
   const when = instantText(r.at, quote);
   const now = s.blocks > 0 ? `${bytes(s.requestedBytes)} in ${count(s.blocks, 'block')} live ${when}` : `0 B live ${when}: ${freedAfterSamplesText(r)}`;
-  out.push(`    ${slopeText(r, g.slope)}; ${now}; rose in ${g.rises} of ${count(r.growth.steadyIntervals, 'interval')} after the warm-up`);
+  // A site born after the warm-up is judged over its own life: say from where.
+  const judged =
+    g.from > r.growth.firstSteadySample
+      ? `rose in ${g.rises} of ${count(r.growth.samples.length - 1 - g.from, 'interval')} since it first held bytes (after sample ${g.from}, past the warm-up)`
+      : `rose in ${g.rises} of ${count(r.growth.steadyIntervals, 'interval')} after the warm-up`;
+  out.push(`    ${slopeText(r, g.slope)}; ${now}; ${judged}`);
   // The first sample is the start of the trace (event 0), where nothing is live yet: said, so a leading 0 B reads as a start, not a reading.
   out.push(`    live bytes per sample, from the start of the trace${r.growth.firstSteadySample > 0 ? ' (| ends the warm-up)' : ''}: ${seriesText(g.liveBytes, r.growth.firstSteadySample)}`);
   if (s.blocks > 0) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIRST_WINDOW_EVENTS, MAX_SAMPLES, warmupIntervals } from '../../src/analyzers/growth.js';
 import { findLeaks } from '../../src/run/leaks.js';
-import { FIXTURES, ROOT, tempDir } from '../cli/helpers.js';
+import { FIXTURES, memreplay, ROOT, tempDir } from '../cli/helpers.js';
 import { TraceWriter } from './trace-writer.js';
 
 const SAMPLE_TRACES = join(ROOT, 'traces');
@@ -206,5 +206,57 @@ describe('growth sampling', () => {
     expect(warm3.growth.firstSteadySample).toBe(3);
     expect(warm3.growth.steadyIntervals).toBe(5);
     expect(warm3.sites[0]!.growth.class).toBe('retained_once');
+  });
+});
+
+describe('a site that first holds bytes after the warm-up', () => {
+  /**
+   * No marks: a start-up of 4,000 events (half of the run, more than the
+   * 25% warm-up), then 600 requests with three temporaries each, and per
+   * request: a record kept at app.py:5 (the leak), a sawtooth at app.py:9
+   * (a batch of up to 50 emptied every 50 requests) and a cache at app.py:7
+   * filled in the first 40 requests.
+   */
+  function lateTrace(): string {
+    const w = new TraceWriter();
+    const importing = ['<module> (app/main.py:1)', '_call_with_frames_removed (<frozen importlib._bootstrap>:241)'];
+    for (let i = 0; i < 3000; i++) {
+      w.alloc(48, [...importing, `<module> (lib/mod${i % 40}.py:${i % 97})`]);
+      if (i % 3 === 0) w.alloc(32);
+    }
+    let batch: number[] = [];
+    for (let r = 0; r < 600; r++) {
+      const temp = [0, 1, 2].map(() => w.alloc(100, ['<module> (app.py:20)', 'handle (app.py:3)']));
+      w.alloc(64, ['<module> (app.py:20)', 'handle (app.py:5)']);
+      if (r < 40) w.alloc(200, ['<module> (app.py:20)', 'handle (app.py:7)']);
+      batch.push(w.alloc(96, ['<module> (app.py:20)', 'handle (app.py:9)']));
+      if (batch.length === 50) {
+        for (const a of batch) w.free(a);
+        batch = [];
+      }
+      for (const a of temp) w.free(a);
+    }
+    return traceFile(w.text());
+  }
+
+  it('is judged from its own start: a leak of the run\'s later part is a steady-state leak, a late sawtooth and a late cache are not', async () => {
+    const r = await findLeaks(lateTrace(), { sites: { top: 100 } });
+    expect(r.growth.basis).toBe('windows');
+    expect(r.growth.noVerdict).toBeNull();
+    const site = (line: number) => r.sites.find((s) => s.key === `handle (app.py:${line})`)!;
+    const leak = site(5);
+    expect(leak.growth.class).toBe('steady_leak');
+    // It held nothing until well after the warm-up, and is judged from its last empty sample.
+    expect(leak.growth.from).toBeGreaterThan(r.growth.firstSteadySample);
+    expect(leak.growth.liveBytes[leak.growth.from]).toBe(0);
+    expect(leak.growth.liveBytes[leak.growth.from + 1]).toBeGreaterThan(0);
+    expect(site(9).growth.class).not.toBe('steady_leak');
+    expect(site(7).growth.class).toBe('bounded');
+    expect(r.sites.filter((s) => s.growth.class === 'steady_leak').map((s) => s.key)).toEqual(['handle (app.py:5)']);
+  });
+
+  it('says so in its evidence', () => {
+    const out = memreplay(['leaks', lateTrace()]).stdout;
+    expect(out).toMatch(/handle \(app\.py:5\)\n {4}\+[\d.]+ KiB per window; 37\.5 KiB in 600 blocks live at the end of the trace; rose in \d+ of \d+ intervals since it first held bytes \(after sample \d+, past the warm-up\)/);
   });
 });

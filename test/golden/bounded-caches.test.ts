@@ -13,6 +13,9 @@
 //   maxsize, interned strings and free lists, each filling at its own pace.
 // - planted_leaks.py: one object a iteration, a slow leak, and one block every
 //   third mark, each at a line marked "# leak".
+// - late_leak.py: no marks, a start-up of imports a third of the run long,
+//   then requests that each keep a record: a leak of the run's later part,
+//   which the rule judged from the warm-up passed; and its clean twin.
 //
 // The traces are large (up to 150 MiB of CSV), so they are recorded to a
 // temporary directory and removed after each test.
@@ -141,6 +144,38 @@ describe('planted leaks', () => {
         expectCountsConsistent(t);
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('a leak that starts late in a short run without marks', () => {
+  for (const series of ['3.11', '3.8']) {
+    it.skipIf(!findPython(series))(titleFor(series, `CPython ${series}: judged from its own start, it fails check at its line; the clean twin passes`), () => {
+      const leaky = record(series, 'late_leak.py', ['3000', 'leak']);
+      const clean = record(series, 'late_leak.py', ['3000', 'clean']);
+      try {
+        const { code, t } = check(leaky.trace);
+        expect(t.leaks.growth.basis).toBe('windows');
+        expect(t.leaks.growth.noVerdict).toBeNull();
+        const source = readFileSync(join(WORKLOADS, 'late_leak.py'), 'utf8').split('\n');
+        const lineOf = (re: RegExp): number => source.findIndex((l) => re.test(l)) + 1;
+        // The records kept (allocated where json.dumps is called) and the list that keeps them.
+        const planted = [lineOf(/record = json\.dumps/), lineOf(/^\s+\S.*# leak/)];
+        const leaks = t.leaks.sites.filter((s) => s.growth.class === 'steady_leak');
+        expect(leaks.map((s) => `${s.location!.file.split('/').pop()}:${s.location!.line}`).sort()).toEqual(planted.map((l) => `late_leak.py:${l}`).sort());
+        const site = leaks.find((s) => s.location!.line === planted[1]);
+        // It first held bytes after the warm-up: judged from there, not from the warm-up.
+        const first = t.leaks.growth['firstSteadySample'] as number;
+        expect((site!.growth as unknown as { from: number }).from).toBeGreaterThan(first);
+        expect(code).toBe(1);
+        expectCountsConsistent(t);
+        const twin = check(clean.trace);
+        expect(twin.t.leaks.growth['steadyLeakSites']).toBe(0);
+        expect(twin.code).toBe(0);
+      } finally {
+        rmSync(leaky.dir, { recursive: true, force: true });
+        rmSync(clean.dir, { recursive: true, force: true });
       }
     });
   }
