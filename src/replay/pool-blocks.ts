@@ -160,6 +160,25 @@ export class PoolBlocks {
     return this.floatWord(k, 1);
   }
 
+  /**
+   * The whole record of block `k` into `into`, for the block hooks: one
+   * address computation and one call, where five getters are five (that V8
+   * may not all inline, and then boxes the doubles they return).
+   */
+  readInto(k: number, into: { size: number; stack: number; domain: number; allocEvent: number; allocTs: number }): void {
+    const p = k >>> this.strideShift;
+    const chunk = this.slabChunk[p]!;
+    const r = this.slabStart[p]! + (k & this.strideMask);
+    const ints = this.ints[chunk]!;
+    const state = ints[r * RECORD_INTS + STATE_INT]!;
+    into.size = state & SIZE_MASK;
+    into.domain = (state >>> DOMAIN_SHIFT) & 3;
+    into.stack = ints[r * RECORD_INTS + STACK_INT]!;
+    const words = this.words[chunk]!;
+    into.allocEvent = words[r * RECORD_WORDS]!;
+    into.allocTs = words[r * RECORD_WORDS + 1]!;
+  }
+
   private intWord(k: number, word: number): number {
     const p = k >>> this.strideShift;
     return this.ints[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * RECORD_INTS + word]!;
