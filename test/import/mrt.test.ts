@@ -13,7 +13,7 @@ import { MemreplayError, TraceFormatError } from '../../src/errors.js';
 import type { EventBatch } from '../../src/events/event-batch.js';
 import { ImportContext } from '../../src/import/import-context.js';
 import { importTrace, parseTraceBytes } from '../../src/import/index.js';
-import { DOMAIN_NATIVE, OP_COUNT } from '../../src/events/ops.js';
+import { DOMAIN_NATIVE, OP_COUNT, OP_MARK } from '../../src/events/ops.js';
 import {
   ADDRESS_ROLES,
   CHUNK_END,
@@ -134,6 +134,34 @@ describe('a .mrt written from a trace', () => {
       const path = file(`edges-${chunkBytes}.mrt`, await mrtOf(source, chunkBytes));
       expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
       expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
+    }
+  });
+
+  test('hands on every event with its record number and its label, across the slices its chunks are handed on in', async () => {
+    // 10,000 events in one chunk: more than one slice of the batches handed on (mrt.ts handOnInSlices).
+    const records: string[] = [];
+    for (let i = 0; records.length < 10_000; i++) {
+      if (i % 997 === 0) records.push(JSON.stringify({ op: 'mark', label: `mark ${i}` }));
+      records.push(JSON.stringify({ op: 'alloc', addr: `0x${(0x1000 + 64 * i).toString(16)}`, size: 40, domain: 'obj' }));
+      records.push(JSON.stringify({ op: 'free', addr: `0x${(0x1000 + 64 * i).toString(16)}`, domain: 'obj' }));
+    }
+    const source = file('slices.jsonl', records.join('\n') + '\n');
+    const path = file('slices.mrt', await mrtOf(source));
+    const expectedLabels = records.map((r) => (JSON.parse(r) as { label?: string }).label ?? null);
+    for (const decodeThread of [false, true]) {
+      const lines: number[] = [];
+      const labels: (string | null)[] = [];
+      await importTrace(path, { decodeThread }, {
+        meta: () => undefined,
+        batch: (b) => {
+          for (let i = 0; i < b.length; i++) {
+            lines.push(b.line[i]!);
+            labels.push(b.op[i] === OP_MARK ? b.label[i]! : null);
+          }
+        },
+      });
+      expect(lines).toEqual(records.map((_, i) => i + 1));
+      expect(labels).toEqual(expectedLabels);
     }
   });
 
