@@ -165,6 +165,25 @@ describe('a .mrt written from a trace', () => {
     }
   });
 
+  test('means the same with varints of every length from 1 to 7 bytes in every stream', async () => {
+    // Sizes, address deltas, time deltas and stack ids of 2^(7n) - 1 and 2^(7n): the longest and shortest of each length.
+    const values = Array.from({ length: 7 }, (_, n) => [2 ** (7 * n + 7) - 1, 2 ** (7 * n)]).flat();
+    const records: string[] = [];
+    let addr = 0x1000;
+    let ts = 0;
+    values.forEach((v, i) => {
+      addr += v;
+      ts += v;
+      records.push(JSON.stringify({ op: 'alloc', addr: `0x${addr.toString(16)}`, size: v, domain: 'raw', ts, frames: Array.from({ length: i + 1 }, (_, f) => `f.py:${f + 1}`) }));
+    });
+    const source = file('varints.jsonl', records.join('\n') + '\n');
+    const expected = await traceDigest(source);
+    expect(expected.events).toBe(values.length);
+    const path = file('varints.mrt', await mrtOf(source));
+    expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
+    expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
+  });
+
   test('means the same when its label table starts again between chunks', async () => {
     const marks = Array.from({ length: 40 }, (_, i) => JSON.stringify({ op: 'mark', label: `request ${i % 7}`, ts: i })).join('\n') + '\n';
     const source = file('labels.jsonl', marks);
