@@ -241,7 +241,7 @@ async function main(): Promise<number> {
         'npm run bench -- --soak [--soak-events 100000000] [--soak-heap-mib 2048] [--soak-commands analyze,leaks,check,report] [--seed 1]\n' +
         '  --soak       generate one long gzip trace with a big live heap (cached in the system temp dir), run each command on it\n' +
         '               in a fresh process and table wall time, peak RSS and events/s; exit 1 when a command fails\n' +
-        'npm run bench -- --compare REF [--modes analyze,leaks,report] [--repeat 3] [--events 1000000] [--formats csv] [--one-core] [--skip-real] [--force]\n' +
+        'npm run bench -- --compare REF [--modes analyze,leaks,report] [--repeat 3] [--events 1000000] [--formats csv,gz,mrt] [--one-core] [--skip-real] [--force]\n' +
         '  --compare    A/B: REF (any git ref, built once in a cached worktree) against the working tree\'s build, each command\n' +
         '               in a fresh process, A and B interleaved and alternating first; medians and B/A ratios of wall, CPU\n' +
         '               and peak RSS, written to reports/bench-compare-<date>.json (--force to overwrite)\n',

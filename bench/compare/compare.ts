@@ -19,7 +19,7 @@ import { checkWritable, compareReportPath, writeCompareReport } from './report-f
 import { runRounds } from './rounds.js';
 import { machine, oneCore } from '../machine.js';
 import { GENERATOR_VERSION } from '../synthetic-trace.js';
-import { CACHE_DIR, ensureDecompressed, ensureSyntheticTrace } from '../trace-cache.js';
+import { CACHE_DIR, ensureBinary, ensureDecompressed, ensureSyntheticTrace } from '../trace-cache.js';
 
 export const COMPARE_CACHE = join(CACHE_DIR, 'compare');
 export const REAL_TRACE = 'dicts-3.8.csv.gz';
@@ -40,13 +40,14 @@ async function compareInputs(o: CompareOptions, repo: string, log: (line: string
   for (const n of o.events) {
     const files = await ensureSyntheticTrace(n, o.seed, log);
     const name = n % 1_000_000 === 0 ? `synthetic ${n / 1_000_000}M` : `synthetic ${n}`;
-    for (const f of o.formats) inputs.push({ name: `${name} ${f}`, path: files[f] });
+    for (const f of o.formats) inputs.push({ name: `${name} ${f}`, path: f === 'mrt' ? await ensureBinary(files.csv) : files[f] });
   }
   if (!o.skipReal) {
     const gz = join(repo, 'test', 'fixtures', 'cpython-traces', REAL_TRACE);
     const name = REAL_TRACE.replace(/\.csv\.gz$/, '');
     if (o.formats.includes('csv')) inputs.push({ name: `${name} csv`, path: await ensureDecompressed(gz, REAL_TRACE.replace(/\.gz$/, '')) });
     if (o.formats.includes('gz')) inputs.push({ name: `${name} gz`, path: gz });
+    if (o.formats.includes('mrt')) inputs.push({ name: `${name} mrt`, path: await ensureBinary(await ensureDecompressed(gz, REAL_TRACE.replace(/\.gz$/, ''))) });
   }
   return inputs;
 }

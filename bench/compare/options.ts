@@ -6,7 +6,8 @@ import { eventCount, listOption, wholeNumber } from '../option-values.js';
 /** The commands an A/B compare runs: the user's, through each side's own CLI. */
 export const COMPARE_MODES = ['analyze', 'leaks', 'report'] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];
-export const COMPARE_FORMATS = ['csv', 'gz'] as const;
+/** mrt: the binary format, converted from the CSV once and cached beside it (as `npm run bench` does). */
+export const COMPARE_FORMATS = ['csv', 'gz', 'mrt'] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
 
 /** Small enough that 3 modes x 2 sides x 3 rounds stay within minutes on a shared machine. */

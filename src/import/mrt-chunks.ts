@@ -171,7 +171,10 @@ export function inflateChunk(kind: number, codec: number, body: Uint8Array, deco
   if (codec !== CODEC_DEFLATE) return body;
   let payload: Uint8Array;
   try {
-    payload = inflateRawSync(body, { maxOutputLength: Math.max(decoded, 1) });
+    // Output room for the whole declared length at once (one byte more, so
+    // that zlib's last call does not take a new buffer): Node's default of
+    // 16 KiB pieces, joined at the end, copied every payload once more.
+    payload = inflateRawSync(body, { maxOutputLength: Math.max(decoded, 1), chunkSize: Math.max(decoded + 1, 64) });
   } catch (e) {
     throw new ChunkError(where, `chunk ${chunkKindName(kind)} does not inflate to its declared ${decoded} bytes: ${(e as Error).message}`);
   }

@@ -5,13 +5,14 @@
 // 2^32, as `>>` is not past 2^31). Blocks the model placed elsewhere than
 // the trace says, and C-library blocks, go to the LiveBlocks hash instead.
 //
-// Per block, two records in separate arrays, because a free touches only the
-// first:
-// - hot, one uint16: size (1..512, 10 bits) | domain << 10 | state << 12;
-// - cold, three float64: allocating event, its timestamp and stack id.
-// Frees land on old blocks scattered over the whole heap, so what they read
-// must be dense: 2 bytes a block keeps the hot records of a 48 MiB heap
-// within a few MiB of cache.
+// Per block, one 24-byte record: the allocating event and its timestamp
+// (two float64), then the state word (an int32: size 1..512 in 10 bits |
+// domain << 10 | state << 12) and the stack id (an int32) in the third eight
+// bytes. One record, not a hot array beside a cold one: a free reads the
+// state, and with any block observer (analyze's churn) the event, timestamp
+// and stack too, and an allocation writes all of them, so two arrays cost
+// two cache misses per event where one record costs one (records land on
+// old blocks scattered over the whole heap).
 //
 // Records are kept per pool, in a slab of exactly as many records as the
 // pool's size class has blocks (the stride of a block index is room for the
@@ -19,21 +20,26 @@
 // 3.8). A pool takes a slab when the model initialises it for a class
 // (onPoolInit) and gives it back when it is initialised for another class or
 // its arena is released; given-back slabs wait on a free list of their class
-// for the next pool of that class. So the store holds 26 bytes per block of
+// for the next pool of that class. So the store holds 24 bytes per block of
 // the pools initialised, whatever their class, plus 9 bytes per pool slot.
 
 import type { PymallocModel } from '../models/pymalloc/pymalloc-model.js';
 import { blocksPerPool } from '../models/pymalloc/geometry.js';
 import { SLOT_EMPTY, SLOT_FREED, SLOT_LIVE } from './live-blocks.js';
 
-const COLD_WORDS = 3;
+/** Float64 words per record (event, timestamp, state + stack), and int32 words. */
+const RECORD_WORDS = 3;
+const RECORD_INTS = 6;
+/** The state word and the stack in a record, as int32 indexes from the record's first. */
+const STATE_INT = 4;
+const STACK_INT = 5;
 const SIZE_MASK = 0x3ff;
 const DOMAIN_SHIFT = 10;
 const STATE_SHIFT = 12;
 /** Records of the first chunk; each next chunk doubles, up to MAX_CHUNK_RECORDS. */
 const FIRST_CHUNK_RECORDS = 4_096;
 /**
- * Records of a chunk, at most: 384 KiB of cold records, one allocation per
+ * Records of a chunk, at most: 384 KiB of records, one allocation per
  * 16 to 2,000 pools, and little left unused at the end of the last chunk.
  */
 const MAX_CHUNK_RECORDS = 16_384;
@@ -41,9 +47,13 @@ const MAX_CHUNK_RECORDS = 16_384;
 const NO_SLAB = 0;
 
 export class PoolBlocks {
-  /** Records, by chunk (chunk 0 empty, see NO_SLAB); a slab is a run of one chunk. */
-  private readonly hot: Uint16Array[] = [new Uint16Array(0)];
-  private readonly cold: Float64Array[] = [new Float64Array(0)];
+  /**
+   * Records, by chunk (chunk 0 empty, see NO_SLAB); a slab is a run of one
+   * chunk. Each chunk is seen as float64 words (event, timestamp) and, over
+   * the same bytes, as int32 words (state, stack).
+   */
+  private readonly words: Float64Array[] = [new Float64Array(0)];
+  private readonly ints: Int32Array[] = [new Int32Array(0)];
   /** Records of the last chunk taken by slabs so far. */
   private chunkUsed = 0;
   private nextChunkRecords = FIRST_CHUNK_RECORDS;
@@ -52,8 +62,8 @@ export class PoolBlocks {
   private slabStart = new Int32Array(0);
   private slabClass = new Uint8Array(0);
   /**
-   * Free slabs by size class, chained through the first two cold words of
-   * each (cold words are written before they are read): chunk (NO_SLAB ends
+   * Free slabs by size class, chained through the first two float64 words
+   * of each (an event and a timestamp are written before they are read): chunk (NO_SLAB ends
    * the chain) and first record of the head.
    */
   private readonly freeChunk: Int32Array;
@@ -89,7 +99,7 @@ export class PoolBlocks {
     const chunk = this.slabChunk[p]!;
     const b = k & this.strideMask;
     if (chunk === NO_SLAB || b >= this.blocksOfClass[this.slabClass[p]!]!) return SLOT_EMPTY;
-    return this.hot[chunk]![this.slabStart[p]! + b]! >>> STATE_SHIFT;
+    return this.ints[chunk]![(this.slabStart[p]! + b) * RECORD_INTS + STATE_INT]! >>> STATE_SHIFT;
   }
 
   /**
@@ -101,60 +111,82 @@ export class PoolBlocks {
     const p = k >>> this.strideShift;
     const chunk = this.slabChunk[p]!;
     const r = this.slabStart[p]! + (k & this.strideMask);
-    this.hot[chunk]![r] = size | (domain << DOMAIN_SHIFT) | (SLOT_LIVE << STATE_SHIFT);
-    const cold = this.cold[chunk]!;
-    const w = r * COLD_WORDS;
-    cold[w] = this.clock.events;
-    cold[w + 1] = this.clock.lastTs;
-    cold[w + 2] = stack;
+    const ints = this.ints[chunk]!;
+    ints[r * RECORD_INTS + STATE_INT] = size | (domain << DOMAIN_SHIFT) | (SLOT_LIVE << STATE_SHIFT);
+    ints[r * RECORD_INTS + STACK_INT] = stack;
+    const words = this.words[chunk]!;
+    words[r * RECORD_WORDS] = this.clock.events;
+    words[r * RECORD_WORDS + 1] = this.clock.lastTs;
     this.live++;
   }
 
   markFreed(k: number): void {
     const p = k >>> this.strideShift;
-    const hot = this.hot[this.slabChunk[p]!]!;
-    const r = this.slabStart[p]! + (k & this.strideMask);
-    hot[r] = (hot[r]! & ((1 << STATE_SHIFT) - 1)) | (SLOT_FREED << STATE_SHIFT);
+    const ints = this.ints[this.slabChunk[p]!]!;
+    const i = (this.slabStart[p]! + (k & this.strideMask)) * RECORD_INTS + STATE_INT;
+    ints[i] = (ints[i]! & ((1 << STATE_SHIFT) - 1)) | (SLOT_FREED << STATE_SHIFT);
     this.live--;
   }
 
   size(k: number): number {
-    const p = k >>> this.strideShift;
-    return this.hot[this.slabChunk[p]!]![this.slabStart[p]! + (k & this.strideMask)]! & SIZE_MASK;
+    return this.intWord(k, STATE_INT) & SIZE_MASK;
   }
 
   setSize(k: number, size: number): void {
     const p = k >>> this.strideShift;
-    const hot = this.hot[this.slabChunk[p]!]!;
-    const r = this.slabStart[p]! + (k & this.strideMask);
-    hot[r] = (hot[r]! & ~SIZE_MASK) | size;
+    const ints = this.ints[this.slabChunk[p]!]!;
+    const i = (this.slabStart[p]! + (k & this.strideMask)) * RECORD_INTS + STATE_INT;
+    ints[i] = (ints[i]! & ~SIZE_MASK) | size;
   }
 
   domain(k: number): number {
-    const p = k >>> this.strideShift;
-    return (this.hot[this.slabChunk[p]!]![this.slabStart[p]! + (k & this.strideMask)]! >>> DOMAIN_SHIFT) & 3;
+    return (this.intWord(k, STATE_INT) >>> DOMAIN_SHIFT) & 3;
   }
 
   stack(k: number): number {
-    return this.coldWord(k, 2);
+    return this.intWord(k, STACK_INT);
   }
 
   setStack(k: number, stack: number): void {
     const p = k >>> this.strideShift;
-    this.cold[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * COLD_WORDS + 2] = stack;
+    this.ints[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * RECORD_INTS + STACK_INT] = stack;
   }
 
   allocEvent(k: number): number {
-    return this.coldWord(k, 0);
+    return this.floatWord(k, 0);
   }
 
   allocTs(k: number): number {
-    return this.coldWord(k, 1);
+    return this.floatWord(k, 1);
   }
 
-  private coldWord(k: number, word: number): number {
+  /**
+   * The whole record of block `k` into `into`, for the block hooks: one
+   * address computation and one call, where five getters are five (that V8
+   * may not all inline, and then boxes the doubles they return).
+   */
+  readInto(k: number, into: { size: number; stack: number; domain: number; allocEvent: number; allocTs: number }): void {
     const p = k >>> this.strideShift;
-    return this.cold[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * COLD_WORDS + word]!;
+    const chunk = this.slabChunk[p]!;
+    const r = this.slabStart[p]! + (k & this.strideMask);
+    const ints = this.ints[chunk]!;
+    const state = ints[r * RECORD_INTS + STATE_INT]!;
+    into.size = state & SIZE_MASK;
+    into.domain = (state >>> DOMAIN_SHIFT) & 3;
+    into.stack = ints[r * RECORD_INTS + STACK_INT]!;
+    const words = this.words[chunk]!;
+    into.allocEvent = words[r * RECORD_WORDS]!;
+    into.allocTs = words[r * RECORD_WORDS + 1]!;
+  }
+
+  private intWord(k: number, word: number): number {
+    const p = k >>> this.strideShift;
+    return this.ints[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * RECORD_INTS + word]!;
+  }
+
+  private floatWord(k: number, word: number): number {
+    const p = k >>> this.strideShift;
+    return this.words[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * RECORD_WORDS + word]!;
   }
 
   /**
@@ -162,8 +194,8 @@ export class PoolBlocks {
    * within each arena slot.
    */
   forEachLive(visit: (k: number, pool: number) => void): void {
-    this.forEachPoolInUse((pool, first, carved, hot, start) => {
-      for (let b = 0; b < carved; b++) if (hot[start + b]! >>> STATE_SHIFT === SLOT_LIVE) visit(first + b, pool);
+    this.forEachPoolInUse((pool, first, carved, ints, start) => {
+      for (let b = 0; b < carved; b++) if (ints[(start + b) * RECORD_INTS + STATE_INT]! >>> STATE_SHIFT === SLOT_LIVE) visit(first + b, pool);
     });
   }
 
@@ -174,24 +206,24 @@ export class PoolBlocks {
    * live block at each of its growth samples.
    */
   forEachLiveBrief(visit: (pool: number, size: number, stack: number, domain: number) => void): void {
-    this.forEachPoolInUse((pool, _first, carved, hot, start, cold) => {
+    this.forEachPoolInUse((pool, _first, carved, ints, start) => {
       for (let r = start; r < start + carved; r++) {
-        const h = hot[r]!;
-        if (h >>> STATE_SHIFT === SLOT_LIVE) visit(pool, h & SIZE_MASK, cold[r * COLD_WORDS + 2]!, (h >>> DOMAIN_SHIFT) & 3);
+        const h = ints[r * RECORD_INTS + STATE_INT]!;
+        if (h >>> STATE_SHIFT === SLOT_LIVE) visit(pool, h & SIZE_MASK, ints[r * RECORD_INTS + STACK_INT]!, (h >>> DOMAIN_SHIFT) & 3);
       }
     });
   }
 
   /**
    * Each pool in use with the block index of its block 0, its carved blocks
-   * and its slab (records `start` .. `start + carved` of `hot` and `cold`).
+   * and its slab (records `start` .. `start + carved` of `ints`).
    * Only the blocks the model has carved in its pools in use can be live
    * here (a block is stored when the model hands it out and marked freed
    * before its pool is emptied and reused), so a walk costs the carved pools
    * of the live arenas plus their carved blocks, not every block of every
    * arena.
    */
-  private forEachPoolInUse(visit: (pool: number, first: number, carved: number, hot: Uint16Array, start: number, cold: Float64Array) => void): void {
+  private forEachPoolInUse(visit: (pool: number, first: number, carved: number, ints: Int32Array, start: number) => void): void {
     if (this.live === 0) return;
     const m = this.model;
     const stride = 2 ** this.strideShift;
@@ -202,7 +234,7 @@ export class PoolBlocks {
         const pool = m.arenaPoolSlot(a, i);
         const chunk = this.slabChunk[pool]!;
         if (m.poolBlockCount(pool) === 0 || chunk === NO_SLAB) continue;
-        visit(pool, pool * stride, m.poolCarvedBlocks(pool), this.hot[chunk]!, this.slabStart[pool]!, this.cold[chunk]!);
+        visit(pool, pool * stride, m.poolCarvedBlocks(pool), this.ints[chunk]!, this.slabStart[pool]!);
       }
     }
   }
@@ -223,7 +255,7 @@ export class PoolBlocks {
     const chunk = this.slabChunk[pool]!;
     if (chunk !== NO_SLAB) {
       if (this.slabClass[pool] === c) {
-        this.hot[chunk]!.fill(0, this.slabStart[pool]!, this.slabStart[pool]! + this.blocksOfClass[c]!);
+        this.clearStates(chunk, this.slabStart[pool]!, this.blocksOfClass[c]!);
         return;
       }
       this.releaseSlab(pool);
@@ -244,7 +276,7 @@ export class PoolBlocks {
    */
   allocatedBytes(): number {
     let bytes = this.slabChunk.byteLength + this.slabStart.byteLength + this.slabClass.byteLength;
-    for (let i = 0; i < this.hot.length; i++) bytes += this.hot[i]!.byteLength + this.cold[i]!.byteLength;
+    for (let i = 0; i < this.words.length; i++) bytes += this.words[i]!.byteLength;
     return bytes;
   }
 
@@ -253,15 +285,15 @@ export class PoolBlocks {
     let start = this.freeStart[c]!;
     if (chunk !== NO_SLAB) {
       // Pop the free list, then clear the states left by the slab's last pool.
-      const cold = this.cold[chunk]!;
-      this.freeChunk[c] = cold[start * COLD_WORDS]!;
-      this.freeStart[c] = cold[start * COLD_WORDS + 1]!;
-      this.hot[chunk]!.fill(0, start, start + this.blocksOfClass[c]!);
+      const words = this.words[chunk]!;
+      this.freeChunk[c] = words[start * RECORD_WORDS]!;
+      this.freeStart[c] = words[start * RECORD_WORDS + 1]!;
+      this.clearStates(chunk, start, this.blocksOfClass[c]!);
     } else {
       // Cut a new slab (zeroed) from the last chunk, or from a new one.
       const n = this.blocksOfClass[c]!;
-      chunk = this.hot.length - 1;
-      if (this.chunkUsed + n > this.hot[chunk]!.length) {
+      chunk = this.words.length - 1;
+      if (this.chunkUsed + n > this.words[chunk]!.length / RECORD_WORDS) {
         this.addChunk();
         chunk++;
       }
@@ -277,9 +309,9 @@ export class PoolBlocks {
     const c = this.slabClass[pool]!;
     const chunk = this.slabChunk[pool]!;
     const start = this.slabStart[pool]!;
-    const cold = this.cold[chunk]!;
-    cold[start * COLD_WORDS] = this.freeChunk[c]!;
-    cold[start * COLD_WORDS + 1] = this.freeStart[c]!;
+    const words = this.words[chunk]!;
+    words[start * RECORD_WORDS] = this.freeChunk[c]!;
+    words[start * RECORD_WORDS + 1] = this.freeStart[c]!;
     this.freeChunk[c] = chunk;
     this.freeStart[c] = start;
     this.slabChunk[pool] = NO_SLAB;
@@ -293,9 +325,16 @@ export class PoolBlocks {
   private addChunk(): void {
     const n = this.nextChunkRecords;
     if (n < MAX_CHUNK_RECORDS) this.nextChunkRecords = n * 2;
-    this.hot.push(new Uint16Array(n));
-    this.cold.push(new Float64Array(n * COLD_WORDS));
+    const words = new Float64Array(n * RECORD_WORDS);
+    this.words.push(words);
+    this.ints.push(new Int32Array(words.buffer));
     this.chunkUsed = 0;
+  }
+
+  /** Records `start` .. `start + n` of `chunk` to EMPTY (their other words are written before they are read). */
+  private clearStates(chunk: number, start: number, n: number): void {
+    const ints = this.ints[chunk]!;
+    for (let r = start; r < start + n; r++) ints[r * RECORD_INTS + STATE_INT] = 0;
   }
 
   /** Pool-slot arrays for at least `pools` slots, doubled so that growth is rare. */

@@ -657,13 +657,7 @@ export class Replayer implements TraceSink, ReplayView {
   private notifyFreedFound(): void {
     const b = this.changedBlock;
     if (this.foundKind === FOUND_POOL) {
-      const p = this.currentPool;
-      const k = this.foundIndex;
-      b.size = p.size(k);
-      b.stack = p.stack(k);
-      b.domain = p.domain(k);
-      b.allocEvent = p.allocEvent(k);
-      b.allocTs = p.allocTs(k);
+      this.currentPool.readInto(this.foundIndex, b);
     } else {
       const h = this.live;
       const slot = this.foundIndex;

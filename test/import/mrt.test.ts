@@ -13,7 +13,7 @@ import { MemreplayError, TraceFormatError } from '../../src/errors.js';
 import type { EventBatch } from '../../src/events/event-batch.js';
 import { ImportContext } from '../../src/import/import-context.js';
 import { importTrace, parseTraceBytes } from '../../src/import/index.js';
-import { DOMAIN_NATIVE, OP_COUNT } from '../../src/events/ops.js';
+import { DOMAIN_NATIVE, OP_COUNT, OP_MARK } from '../../src/events/ops.js';
 import {
   ADDRESS_ROLES,
   CHUNK_END,
@@ -135,6 +135,53 @@ describe('a .mrt written from a trace', () => {
       expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
       expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
     }
+  });
+
+  test('hands on every event with its record number and its label, across the slices its chunks are handed on in', async () => {
+    // 10,000 events in one chunk: more than one slice of the batches handed on (mrt.ts handOnInSlices).
+    const records: string[] = [];
+    for (let i = 0; records.length < 10_000; i++) {
+      if (i % 997 === 0) records.push(JSON.stringify({ op: 'mark', label: `mark ${i}` }));
+      records.push(JSON.stringify({ op: 'alloc', addr: `0x${(0x1000 + 64 * i).toString(16)}`, size: 40, domain: 'obj' }));
+      records.push(JSON.stringify({ op: 'free', addr: `0x${(0x1000 + 64 * i).toString(16)}`, domain: 'obj' }));
+    }
+    const source = file('slices.jsonl', records.join('\n') + '\n');
+    const path = file('slices.mrt', await mrtOf(source));
+    const expectedLabels = records.map((r) => (JSON.parse(r) as { label?: string }).label ?? null);
+    for (const decodeThread of [false, true]) {
+      const lines: number[] = [];
+      const labels: (string | null)[] = [];
+      await importTrace(path, { decodeThread }, {
+        meta: () => undefined,
+        batch: (b) => {
+          for (let i = 0; i < b.length; i++) {
+            lines.push(b.line[i]!);
+            labels.push(b.op[i] === OP_MARK ? b.label[i]! : null);
+          }
+        },
+      });
+      expect(lines).toEqual(records.map((_, i) => i + 1));
+      expect(labels).toEqual(expectedLabels);
+    }
+  });
+
+  test('means the same with varints of every length from 1 to 7 bytes in every stream', async () => {
+    // Sizes, address deltas, time deltas and stack ids of 2^(7n) - 1 and 2^(7n): the longest and shortest of each length.
+    const values = Array.from({ length: 7 }, (_, n) => [2 ** (7 * n + 7) - 1, 2 ** (7 * n)]).flat();
+    const records: string[] = [];
+    let addr = 0x1000;
+    let ts = 0;
+    values.forEach((v, i) => {
+      addr += v;
+      ts += v;
+      records.push(JSON.stringify({ op: 'alloc', addr: `0x${addr.toString(16)}`, size: v, domain: 'raw', ts, frames: Array.from({ length: i + 1 }, (_, f) => `f.py:${f + 1}`) }));
+    });
+    const source = file('varints.jsonl', records.join('\n') + '\n');
+    const expected = await traceDigest(source);
+    expect(expected.events).toBe(values.length);
+    const path = file('varints.mrt', await mrtOf(source));
+    expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
+    expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
   });
 
   test('means the same when its label table starts again between chunks', async () => {

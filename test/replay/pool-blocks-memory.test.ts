@@ -1,8 +1,8 @@
 // The pool store's memory per live block, from its own typed arrays (what it
 // allocated, resident or not: deterministic, unlike RSS). Records are packed
 // per pool for the pool's size class, so a heap of large blocks costs what a
-// heap of small ones does: one 2-byte hot record and 24 bytes of cold ones
-// per block, plus a little per pool slot and per chunk. Laid out by block
+// heap of small ones does: one 24-byte record per block (event, timestamp,
+// state and stack), plus a little per pool slot and per chunk. Laid out by block
 // index instead (room for the smallest class in every pool), a heap of
 // 32-byte blocks cost twice that, and one of 512-byte blocks 16 to 36 times.
 
@@ -11,8 +11,8 @@ import { geometryFor, type PythonVersion } from '../../src/models/pymalloc/geome
 import { InterpreterState } from '../../src/replay/interpreter-state.js';
 import { LiveBlocks } from '../../src/replay/live-blocks.js';
 
-/** Hot (uint16) and cold (three float64) records of one block. */
-const RECORD_BYTES = 2 + 3 * 8;
+/** The record of one block: event and timestamp (two float64), state and stack (two int32). */
+const RECORD_BYTES = 2 * 8 + 2 * 4;
 /** Per pool slot, chunk tails and the doubling of the pool-slot arrays, per block: a few bytes at most. */
 const SLACK_BYTES = 6;
 
