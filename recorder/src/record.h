@@ -23,6 +23,7 @@ typedef struct {
     int locking;       /* --raw: a mutex around every record */
     size_t arena_size; /* pymalloc's arena size for this version */
     uint64_t events;   /* records written (stack records excluded) */
+    int csv_too;       /* for the tests: `.mrt` and CSV side by side, the same records in each */
     pthread_mutex_t lock;
 } record_state;
 

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "frames.h"
+#include "mrt.h"
 #include "own-memory.h"
+#include "record.h"
 #include "text.h"
 #include "writer.h"
 
@@ -317,7 +319,8 @@ static uint32_t stack_for_ids(const uint32_t *ids, int n) {
     } else {
         stack_slots_insert(h, id);
     }
-    write_stack_record(id, ids, n);
+    if (g_mrt_on) mrt_stack(ids, n);
+    if (!g_mrt_on || g_rec.csv_too) write_stack_record(id, ids, n);
     return id;
 }
 
@@ -412,3 +415,8 @@ uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, uintptr_t eval_l
 
 uint32_t stacks_count(void) { return g_stacks; }
 uint32_t stacks_frame_count(void) { return g_frames; }
+
+const char *stacks_frame_text(uint32_t id, uint32_t *len) {
+    *len = g_frame_len[id];
+    return g_text + g_frame_off[id];
+}
