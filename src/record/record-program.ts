@@ -123,7 +123,7 @@ export function nativeFramesMessage(frames: number | string): string {
 }
 
 export function validateRecordOptions(o: RecordOptions): void {
-  if (o.program.length === 0) throw new UsageError('record: name the program to run: memreplay record -o OUT.csv -- script.py [args] (or -- -m module [args])');
+  if (o.program.length === 0) throw new UsageError('record: name the program to run: memreplay record -o OUT.mrt -- script.py [args] (or -- -m module [args])');
   if (!Number.isInteger(o.frames) || o.frames < 0 || o.frames > MAX_FRAMES) {
     throw new UsageError(framesMessage(o.frames));
   }
