@@ -49,7 +49,9 @@ static uint32_t g_born;                 /* births so far in the chunk */
  * back. Open addressing; a slot of an earlier chunk (older gen) is empty,
  * so a new chunk starts with an empty table without clearing it. A chunk
  * has at most MRT_CHUNK_EVENTS births: the table is never half full. */
-#define BIRTH_SLOTS (2u * MRT_CHUNK_EVENTS)
+#define BIRTH_BITS 19
+#define BIRTH_SLOTS (1u << BIRTH_BITS)
+_Static_assert(BIRTH_SLOTS >= 2 * MRT_CHUNK_EVENTS, "the births table is never more than half full");
 #define RELEASED UINT32_MAX
 typedef struct {
     uint64_t addr;
@@ -59,12 +61,9 @@ typedef struct {
 static birth_slot *g_births;
 static uint32_t g_gen = 1;
 
-static inline uint32_t birth_hash(uint64_t a) {
-    a ^= a >> 33;
-    a *= 0xff51afd7ed558ccdULL;
-    a ^= a >> 29;
-    return (uint32_t)a & (BIRTH_SLOTS - 1);
-}
+/* Fibonacci hashing: the product's top bits depend on every bit of the
+ * address (its low bits are zero: blocks are 16-byte aligned). */
+static inline uint32_t birth_hash(uint64_t a) { return (uint32_t)((a * 0x9e3779b97f4a7c15ULL) >> (64 - BIRTH_BITS)); }
 
 /* The slot of addr in this chunk, or the empty one where it would go. */
 static inline birth_slot *birth_find(uint64_t addr) {
@@ -164,7 +163,7 @@ static uint32_t g_threads_cap = 1024, g_thread_count;
 static __thread uint32_t t_thread; /* this thread's file id + 1 */
 
 static uint32_t thread_insert(int32_t tid, uint32_t id) {
-    uint32_t j = birth_hash((uint64_t)tid) & (g_threads_cap - 1);
+    uint32_t j = (uint32_t)(((uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ULL) >> 32) & (g_threads_cap - 1);
     while (g_threads[j].id != 0 && g_threads[j].tid != tid) j = (j + 1) & (g_threads_cap - 1);
     if (g_threads[j].id == 0) {
         g_threads[j].tid = tid;
