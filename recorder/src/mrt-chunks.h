@@ -27,7 +27,7 @@
 /* Room for a table: a chunk's worth, plus the largest entry one event can
  * add on top (a stack of 256 frames of at most 1,040 bytes each). */
 #define MRT_TABLE_CAPACITY (2u << 20)
-#define MRT_STREAM_CAPACITY (MRT_CHUNK_BYTES + MRT_EVENT_MAX)
+#define MRT_STREAM_CAPACITY (MRT_CHUNK_BYTES + (64u << 10))
 #define MRT_STREAMS 5
 /* Chunks in flight: one filling, the rest waiting for or in the compressor. */
 #define MRT_SLOTS 4

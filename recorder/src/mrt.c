@@ -40,6 +40,16 @@ int g_mrt_on;
 /* ---- the current chunk and its delta state ----------------------------------- */
 
 static mrt_chunk *g_c;
+/* Where each stream of the current chunk is written next (its length is
+ * taken when the chunk is passed on): a pointer bump per field. */
+static uint8_t *g_w[MRT_STREAMS];
+/* The chunk's fullness is checked every CHECK_EVERY events (each adds at
+ * most MRT_EVENT_MAX bytes: MRT_STREAM_CAPACITY leaves room), and at once
+ * after anything goes into the table, whose entries can be large. */
+#define CHECK_EVERY 64
+_Static_assert(MRT_STREAM_CAPACITY >= MRT_CHUNK_BYTES + CHECK_EVERY * MRT_EVENT_MAX, "room for the events between two checks");
+_Static_assert(MRT_CHUNK_EVENTS % CHECK_EVERY == 0, "the event bound falls on a check");
+static int g_check_now;
 static int64_t g_last_new[SIZE_GROUPS]; /* -1: none yet in the chunk */
 static uint64_t g_prev_new, g_prev_released, g_prev_arena, g_prev_ts;
 static int64_t g_prev_thread, g_prev_stack; /* file ids; -1: none yet */
@@ -83,19 +93,30 @@ static void reset_deltas(void) {
 /* ---- primitives ----------------------------------------------------------------- */
 
 static inline void varint(int s, uint64_t v) {
-    uint8_t *p = g_c->stream[s] + g_c->len[s];
-    size_t n = 0;
+    uint8_t *p = g_w[s];
     while (v >= 0x80) {
-        p[n++] = (uint8_t)(v | 0x80);
+        *p++ = (uint8_t)(v | 0x80);
         v >>= 7;
     }
-    p[n++] = (uint8_t)v;
-    g_c->len[s] += n;
+    *p++ = (uint8_t)v;
+    g_w[s] = p;
+}
+
+static void start_chunk(mrt_chunk *c) {
+    g_c = c;
+    for (int s = 0; s < MRT_STREAMS; s++) g_w[s] = c->stream[s] + c->len[s];
+}
+
+static void take_lengths(void) {
+    for (int s = 0; s < MRT_STREAMS; s++) g_c->len[s] = (size_t)(g_w[s] - g_c->stream[s]);
 }
 
 static inline uint64_t zigzag(int64_t d) { return ((uint64_t)d << 1) ^ (uint64_t)(d >> 63); }
 
-static void table_u8(uint8_t b) { g_c->table[g_c->table_len++] = b; }
+static void table_u8(uint8_t b) {
+    g_c->table[g_c->table_len++] = b;
+    g_check_now = 1;
+}
 
 static void table_varint(uint64_t v) {
     while (v >= 0x80) {
@@ -117,6 +138,7 @@ static void table_csv_text(const char *s, size_t n) {
         if (s[i] == '"') i++; /* the quote's double */
     }
     g_c->table_len = (size_t)(p - g_c->table);
+    g_check_now = 1;
 }
 
 /* ---- tables ------------------------------------------------------------------------- */
@@ -203,7 +225,8 @@ static uint32_t new_thread_id(void) {
 /* A chunk is full: hand it over and start the next from zero (a chunk is
  * decoded alone). Labels start again here when there are many. */
 static void end_chunk(void) {
-    g_c = mrt_chunks_pass();
+    take_lengths();
+    start_chunk(mrt_chunks_pass());
     reset_deltas();
     if (g_labels >= LABEL_RESET_ENTRIES || g_label_bytes >= LABEL_RESET_BYTES) {
         table_u8(ENTRY_LABELS_RESET);
@@ -214,9 +237,11 @@ static void end_chunk(void) {
 
 static inline void maybe_end_chunk(void) {
     mrt_chunk *c = g_c;
-    if (++c->events >= MRT_CHUNK_EVENTS ||
-        c->len[0] + c->len[1] + c->len[2] + c->len[3] + c->len[4] + c->table_len >= MRT_CHUNK_BYTES)
-        end_chunk();
+    if (++c->events % CHECK_EVERY != 0 && !g_check_now) return;
+    g_check_now = 0;
+    size_t used = c->table_len;
+    for (int s = 0; s < MRT_STREAMS; s++) used += (size_t)(g_w[s] - c->stream[s]);
+    if (c->events >= MRT_CHUNK_EVENTS || used >= MRT_CHUNK_BYTES) end_chunk();
 }
 
 /* The second flag byte's thread bits, with its id in the references when given. */
@@ -273,9 +298,10 @@ void mrt_event(int op, int domain, uintptr_t addr, uintptr_t old, uint64_t size,
     if (interp != 0) f1 |= F1_INTERP;
     if (addr_high) f1 |= F1_ADDR_HIGH;
     if (old_high) f1 |= F1_OLD_ADDR_HIGH;
-    mrt_chunk *c = g_c;
-    c->stream[MRT_FLAGS][c->len[MRT_FLAGS]++] = (uint8_t)f0;
-    c->stream[MRT_FLAGS][c->len[MRT_FLAGS]++] = (uint8_t)f1;
+    uint8_t *flags = g_w[MRT_FLAGS];
+    flags[0] = (uint8_t)f0;
+    flags[1] = (uint8_t)f1;
+    g_w[MRT_FLAGS] = flags + 2;
 
     /* A realloc's old address is released first, then its new one is born
      * (coded against the old one). */
@@ -317,9 +343,10 @@ void mrt_mark(const char *label, size_t len, uint64_t ts, long long interp) {
     table_csv_text(label, len);
     g_label_bytes += (uint32_t)(g_c->table_len - before);
     uint32_t label_id = g_labels++;
-    mrt_chunk *c = g_c;
-    c->stream[MRT_FLAGS][c->len[MRT_FLAGS]++] = (uint8_t)(MRT_OP_MARK | F0_TS);
-    c->stream[MRT_FLAGS][c->len[MRT_FLAGS]++] = (uint8_t)f1;
+    uint8_t *flags = g_w[MRT_FLAGS];
+    flags[0] = (uint8_t)(MRT_OP_MARK | F0_TS);
+    flags[1] = (uint8_t)f1;
+    g_w[MRT_FLAGS] = flags + 2;
     put_ts(ts);
     if (thread_bits == REF_GIVEN) varint(MRT_REFS, thread_id);
     if (interp != 0) varint(MRT_REFS, (uint64_t)interp);
@@ -368,7 +395,7 @@ int mrt_start(int fd, int level) {
     g_frame_ids_cap = 1024;
     g_frame_ids = own_alloc(g_frame_ids_cap * sizeof *g_frame_ids);
     if (!mrt_chunks_start(fd, payload, n + g_meta_len, level)) return 0;
-    g_c = mrt_chunks_current();
+    start_chunk(mrt_chunks_current());
     reset_deltas();
     g_mrt_on = 1;
     return 1;
@@ -377,6 +404,7 @@ int mrt_start(int fd, int level) {
 void mrt_finish(uint64_t events) {
     if (!g_mrt_on) return;
     g_mrt_on = 0;
+    take_lengths();
     mrt_chunks_finish(events);
 }
 
