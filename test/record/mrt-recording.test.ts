@@ -119,6 +119,23 @@ describe('record -o NAME.mrt on every installed CPython', () => {
     });
   }
 
+  for (const series of ['3.12', '3.13']) {
+    const python = findPython(series);
+    it.skipIf(!python)(titleFor(series, `CPython ${series}: isolated sub-interpreters' events carry their interpreter in .mrt as in CSV`), () => {
+      const dir = tempDir();
+      const csv = join(dir, 'sub.csv');
+      const mrt = join(dir, 'sub.mrt');
+      const events = recordBoth(python!, [join(WORKLOADS, 'subinterpreters.py'), join(dir, 'sub-stats.txt'), join(dir, 'main-stats.txt')], csv, mrt);
+      const fromCsv = join(dir, 'from-csv.csv');
+      const fromMrt = join(dir, 'from-mrt.csv');
+      expect(convert(csv, fromCsv)).toBe(events);
+      expect(convert(mrt, fromMrt)).toBe(events);
+      // Some events name an interpreter (the last column), as the CSV run's do.
+      expect(readFileSync(fromMrt, 'utf8')).toMatch(/^alloc,.*,[1-9]\d*$/m);
+      expect(readFileSync(fromMrt).equals(readFileSync(fromCsv))).toBe(true);
+    });
+  }
+
   const python = findPython('3.11');
   const t = (what: string) => titleFor('3.11', what);
 
