@@ -5,8 +5,10 @@
 // - one run written both ways at once (the launcher's test mode `--trace-format
 //   both`: the same records, timestamps included, as CSV and as `.mrt`) reads
 //   back to the same events: both converted to CSV are byte for byte the same;
+// - labels, isolated sub-interpreters and a forked child, written both ways;
 // - a killed recording keeps every chunk it completed, and the reader names
 //   where the file stops;
+// - a launcher built without zlib's headers refuses `.mrt` in one line;
 // - `--native` with `.mrt` (written after symbolization by the TypeScript writer).
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +18,8 @@ import { describe, expect, it } from 'vitest';
 import { pymallocPartOf } from '../../src/models/pymalloc/stats-text.js';
 import { probeInterpreter } from '../../src/record/interpreter.js';
 import { ensureLauncher } from '../../src/record/launcher-cache.js';
+import { launcherSources } from '../../src/record/launcher-sources.js';
+import { findToolchain } from '../../src/record/toolchain.js';
 import { CLI, tempDir } from '../cli/helpers.js';
 import { findPython, memreplay, readTrace, SERIES, TEST_CACHE, titleFor, traceMeta, WORKLOADS } from './helpers.js';
 
@@ -160,6 +164,52 @@ describe('record -o NAME.mrt on every installed CPython', () => {
     expect(text).toContain(',"say ""hi""; café 😀 tab?here?next",');
     expect(text).toContain(',request 199999,');
     expect(readFileSync(fromMrt).equals(readFileSync(fromCsv))).toBe(true);
+  });
+
+  it.skipIf(!python)(t('a forked child records nothing and does not disturb the parent\'s chunks'), () => {
+    const dir = tempDir();
+    const csv = join(dir, 'fork.csv');
+    const mrt = join(dir, 'fork.mrt');
+    const code = [
+      'import os',
+      'x = [str(i) for i in range(100000)]',
+      'pid = os.fork()',
+      'if pid == 0:',
+      '    y = [str(i) for i in range(100000)]',
+      '    os._exit(0)',
+      'os.waitpid(pid, 0)',
+      'z = [str(i) for i in range(100000)]',
+    ].join('\n');
+    const events = recordBoth(python!, ['-c', code], csv, mrt);
+    const fromCsv = join(dir, 'from-csv.csv');
+    const fromMrt = join(dir, 'from-mrt.csv');
+    expect(convert(csv, fromCsv)).toBe(events);
+    expect(convert(mrt, fromMrt)).toBe(events);
+    expect(readFileSync(fromMrt).equals(readFileSync(fromCsv))).toBe(true);
+    expect(chunksOf(mrt).kinds).toMatch(/^M(T?E){2,}Z$/);
+  });
+
+  it.skipIf(!python)(t('a launcher built without zlib refuses .mrt in one line naming the package'), () => {
+    const info = probeInterpreter(python!);
+    const tools = findToolchain(info);
+    const sources = launcherSources();
+    const binary = join(tempDir(), 'launcher-without-zlib');
+    const build = spawnSync(tools.cc[0]!, [...tools.cc.slice(1), '-std=gnu11', '-O1', '-pthread', '-DMEMREPLAY_NO_ZLIB', ...tools.includes, ...sources.cFiles, '-o', binary, ...tools.ldflags, `-Wl,-rpath,${info.libDir}`, '-ldl'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(build.status, build.stderr).toBe(0);
+    const out = join(tempDir(), 'x.mrt');
+    const fd = openSync(out, 'w');
+    try {
+      const r = spawnSync(binary, ['--trace-fd', '3', '--status-fd', '4', '--trace-format', 'mrt', '--', python!, '-c', 'pass'], { stdio: ['ignore', 'pipe', 'pipe', fd, 'pipe'], encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      const status = JSON.parse(String(r.output[4]).trim()) as { error: string };
+      expect(status.error).toMatch(/^launcher: --trace-format mrt needs zlib, .*apt install zlib1g-dev\)$/);
+    } finally {
+      closeSync(fd);
+    }
+    expect(statSync(out).size).toBe(0);
   });
 
   it.skipIf(!python)(t('SIGKILL of memreplay record: the chunks written are whole, the reader names where the file stops, --lenient reads them'), async () => {
