@@ -401,6 +401,12 @@ int mrt_start(int fd, int level) {
     return 1;
 }
 
+void mrt_flush(void) {
+    if (!g_mrt_on) return;
+    take_lengths();
+    if (g_c->events > 0 || g_c->table_len > 0) end_chunk();
+}
+
 void mrt_finish(uint64_t events) {
     if (!g_mrt_on) return;
     g_mrt_on = 0;

@@ -40,6 +40,9 @@ void mrt_mark(const char *label, size_t len, uint64_t ts, long long interp);
  * made, and each is told here once, before an event uses it): its frame ids,
  * innermost first. */
 void mrt_stack(const uint32_t *frames, int n);
+/* Pass the current chunk on now (a mark whose statistics are taken: a
+ * run cut short later keeps everything up to it). */
+void mrt_flush(void);
 /* The last chunk and the end chunk with the count of events. */
 void mrt_finish(uint64_t events);
 /* In a forked child: nothing more is written. */

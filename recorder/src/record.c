@@ -229,6 +229,11 @@ static void mark_line(PyObject *label_obj, const char *label_c) {
 void record_mark_str(PyObject *label) { mark_line(label, NULL); }
 void record_mark(const char *label) { mark_line(NULL, label); }
 
+void record_flush(void) {
+    if (g_mrt_on) mrt_flush();
+    if (!g_mrt_on || g_rec.csv_too) writer_flush();
+}
+
 void record_raw_line(const char *text) {
     size_t n = strlen(text);
     char *p = writer_reserve(n + 1);
