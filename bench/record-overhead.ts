@@ -1,13 +1,15 @@
 // `npm run bench:record`: what recording costs. Wall time of each workload in
 // bench/record-workloads/ run plainly, under tracemalloc (-X tracemalloc=1
-// and =16) and under the recorder (no stacks; 16 frames; the full
-// `memreplay record` command writing .csv.gz; with --native, the native
+// and =16) and under the recorder (no stacks; 16 frames; the launcher
+// writing .mrt itself, deflating on its own thread; the full `memreplay
+// record` command writing .mrt and .csv.gz; with --native, the native
 // launcher and `memreplay record --native` writing .csv), and under
 // Debian's heaptrack when it is installed, the best of --repeat runs, as a
 // factor of the plain run; and the trace's bytes per event.
 //
 //   npm run bench:record -- [--python python3.11] [--repeat 5] [--workloads churn,stdlib,compute,startup,cheavy]
 //       [--modes SUBSTRING,...]   only the modes whose name contains one of them (python always runs)
+//       [--mrt-level N]           the launcher's .mrt deflate level (default: the launcher's own)
 //
 // The figures in recorder/README.md come from this script.
 
@@ -33,8 +35,10 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '5' },
     workloads: { type: 'string', default: 'churn,stdlib,compute,startup' },
     modes: { type: 'string', default: '' },
+    'mrt-level': { type: 'string' },
   },
 });
+const mrtLevel = values['mrt-level'] === undefined ? [] : ['--mrt-level', values['mrt-level']];
 const repeat = Math.max(1, Number(values.repeat));
 const info = probeInterpreter(values.python);
 const launcher = ensureLauncher(info);
@@ -92,6 +96,31 @@ const MODES: Mode[] = [
       }
     },
   })),
+  {
+    name: 'launcher 16 frames, .mrt',
+    run: (s: string): Sample => {
+      const path = join(OUT, 'trace.mrt');
+      rmSync(path, { force: true });
+      const fd = openSync(path, 'w');
+      try {
+        const args = ['--trace-fd', '3', '--status-fd', '4', '--frames', '16', '--trace-format', 'mrt', ...mrtLevel, '--', info.executable, s];
+        const r = timed(launcher.path, args, ['ignore', 'ignore', 'inherit', fd, 'pipe']);
+        const status = JSON.parse(String(r.output[4]).trim()) as { events: number; bytes: number };
+        return { seconds: r.seconds, cpu: r.cpu, events: status.events, bytes: statSync(path).size };
+      } finally {
+        closeSync(fd);
+      }
+    },
+  },
+  {
+    name: 'memreplay record, .mrt',
+    run: (s: string): Sample => {
+      const path = join(OUT, 'trace.mrt');
+      const r = timed(process.execPath, [CLI, 'record', '--force', '--python', info.executable, '-o', path, '--', s], ['ignore', 'ignore', 'pipe']);
+      const m = /recorded ([\d,]+) events/.exec(String(r.output[2]));
+      return { seconds: r.seconds, cpu: r.cpu, events: m ? Number(m[1]!.replace(/,/g, '')) : undefined, bytes: statSync(path).size };
+    },
+  },
   {
     name: 'launcher --native, 16+16 frames, .csv',
     run: (s: string): Sample => {

@@ -4,9 +4,16 @@
  *
  *   memreplay-launcher --trace-fd N [--status-fd N] [--stats PATH]
  *       [--final-stats PATH] [--frames N] [--raw] [--parent-pid N]
- *       [--native [--native-frames N]] -- EXECUTABLE ARGS...
+ *       [--native [--native-frames N]] [--trace-format csv|mrt [--mrt-level N]]
+ *       [--trace-format both --mrt-fd N] -- EXECUTABLE ARGS...
  *
  * --native is accepted only by the native build (MEMREPLAY_NATIVE, native.h).
+ * --trace-format mrt writes the binary format (mrt.h) instead of CSV, its
+ * chunks deflated at --mrt-level (default MRT_DEFAULT_LEVEL); not with
+ * --native, whose trace is finished after the run (src/record/native-trace.ts).
+ * `both` is for the tests: the CSV trace to --trace-fd and the same records,
+ * timestamps included, as `.mrt` to --mrt-fd, so that the two can be compared
+ * record for record (test/record/mrt-recording.test.ts).
  *
  * EXECUTABLE is the interpreter this launcher was built against (it becomes
  * sys.executable and decides sys.prefix and sys.path); ARGS is its command
@@ -44,6 +51,8 @@
 #include "frames.h"
 #include "hooks.h"
 #include "marks.h"
+#include "mrt-chunks.h"
+#include "mrt.h"
 #ifdef MEMREPLAY_NATIVE
 #  include "native.h"
 #endif
@@ -63,11 +72,18 @@ typedef struct {
     int native;        /* --native: C library calls and anonymous mappings too */
     int native_frames; /* native frames per stack (0: none) */
     long parent_pid; /* 0: not given */
+    int mrt;         /* --trace-format mrt (or both) */
+    int mrt_fd;      /* where it goes: --trace-fd, or --mrt-fd with both */
+    int mrt_level;   /* deflate level of its chunks */
     int py_argc; /* EXECUTABLE ARGS... */
     char **py_argv;
 } options;
 
-static options g_opt = {.trace_fd = -1, .status_fd = -1, .frames = 16, .native_frames = 16};
+/* Deflate level of `.mrt` chunks: level 1 is the cheapest; see
+ * docs/recording.md for what the levels cost and save on the bench. */
+#define MRT_DEFAULT_LEVEL 1
+
+static options g_opt = {.trace_fd = -1, .status_fd = -1, .frames = 16, .native_frames = 16, .mrt_level = MRT_DEFAULT_LEVEL, .mrt_fd = -1};
 static pid_t g_pid;
 static char g_python_version[32];
 static int g_complete;
@@ -142,7 +158,8 @@ static void finish_trace(int stats_final_taken, int ended) {
     ended = ended && g_rec.recording;
     if (ended) record_mark(END_MARK);
     g_rec.recording = 0;
-    writer_flush();
+    if (g_opt.mrt) mrt_finish(g_rec.events);
+    if (!g_opt.mrt || g_rec.csv_too) writer_flush();
     record_unlock();
     char err[300] = "null";
     if (g_writer.failed) {
@@ -226,10 +243,20 @@ static void parse_args(int argc, char **argv) {
         else if (strcmp(a, "--frames") == 0) g_opt.frames = parse_int(a, v, 0, FRAMES_MAX);
         else if (strcmp(a, "--native-frames") == 0) g_opt.native_frames = parse_int(a, v, 0, 128);
         else if (strcmp(a, "--parent-pid") == 0) g_opt.parent_pid = parse_int(a, v, 1, 1 << 30);
+        else if (strcmp(a, "--mrt-level") == 0) g_opt.mrt_level = parse_int(a, v, 0, 9);
+        else if (strcmp(a, "--trace-format") == 0) {
+            if (strcmp(v, "mrt") == 0) g_opt.mrt = 1;
+            else if (strcmp(v, "both") == 0) g_opt.mrt = g_rec.csv_too = 1;
+            else if (strcmp(v, "csv") != 0) fail("launcher: --trace-format %s: expected csv or mrt", v);
+        } else if (strcmp(a, "--mrt-fd") == 0) g_opt.mrt_fd = parse_int(a, v, 0, 1 << 20);
         else fail("launcher: unknown option %s", a);
         i++;
     }
     if (g_opt.trace_fd < 0) fail("launcher: --trace-fd is required");
+    if (g_rec.csv_too != (g_opt.mrt_fd >= 0)) fail("launcher: --trace-format both and --mrt-fd go together");
+    if (g_opt.mrt && g_opt.native) fail("launcher: --trace-format mrt cannot be written with --native (its trace is finished after the run)");
+    if (g_opt.mrt && !mrt_chunks_available())
+        fail("launcher: --trace-format mrt needs zlib, and this launcher was built without its headers (on Debian or Ubuntu: apt install zlib1g-dev)");
     if (i >= argc) fail("launcher: expected -- EXECUTABLE [ARGS...]");
     g_opt.py_argc = argc - i;
     g_opt.py_argv = argv + i;
@@ -262,43 +289,53 @@ static void check_preinit(void) {
     g_complete = g_preinit_blocks == 0 && g_preinit_arenas == 0;
 }
 
-static void write_header(void) {
-    char line[512];
-    snprintf(line, sizeof line, "# python: %s", g_python_version);
+/* One `# key: value` line of the preamble (the `M` chunk of a `.mrt` trace). */
+static void meta_line(const char *key, const char *value) {
+    if (g_opt.mrt) {
+        mrt_meta(key, value);
+        if (!g_rec.csv_too) return;
+    }
+    char line[640];
+    snprintf(line, sizeof line, "# %s: %s", key, value);
     record_raw_line(line);
-    record_raw_line("# allocator: pymalloc");
-    snprintf(line, sizeof line,
-             "# recorder: memreplay record, embedding launcher: PyMem_SetAllocator (OBJ, MEM%s) and "
+}
+
+static void write_header(void) {
+    char value[512];
+    meta_line("python", g_python_version);
+    meta_line("allocator", "pymalloc");
+    snprintf(value, sizeof value,
+             "memreplay record, embedding launcher: PyMem_SetAllocator (OBJ, MEM%s) and "
              "PyObject_SetArenaAllocator after Py_PreInitialize, before Py_InitializeFromConfig",
              g_opt.raw ? ", RAW" : "");
-    record_raw_line(line);
-    snprintf(line, sizeof line, "# complete: %s", g_complete ? "true" : "false");
-    record_raw_line(line);
+    meta_line("recorder", value);
+    meta_line("complete", g_complete ? "true" : "false");
     /* What confirms the end: `complete` above is about the start (written
      * now, it cannot speak for an end that has not happened). */
-    record_raw_line("# end_mark: " END_MARK);
-    snprintf(line, sizeof line, "# preinit_allocated_blocks: %ld", g_preinit_blocks);
-    record_raw_line(line);
-    snprintf(line, sizeof line, "# preinit_arenas_allocated: %ld", g_preinit_arenas);
-    record_raw_line(line);
-    snprintf(line, sizeof line, "# arena_size: %zu", g_rec.arena_size);
-    record_raw_line(line);
-    if (g_opt.frames > 0) snprintf(line, sizeof line, "# stack_frames: %d", g_opt.frames);
-    else snprintf(line, sizeof line, "# stack_frames: 0 (--no-stacks)");
-    record_raw_line(line);
+    meta_line("end_mark", END_MARK);
+    snprintf(value, sizeof value, "%ld", g_preinit_blocks);
+    meta_line("preinit_allocated_blocks", value);
+    snprintf(value, sizeof value, "%ld", g_preinit_arenas);
+    meta_line("preinit_arenas_allocated", value);
+    snprintf(value, sizeof value, "%zu", g_rec.arena_size);
+    meta_line("arena_size", value);
+    if (g_opt.frames > 0) snprintf(value, sizeof value, "%d", g_opt.frames);
+    else snprintf(value, sizeof value, "0 (--no-stacks)");
+    meta_line("stack_frames", value);
     if (g_opt.native) {
-        record_raw_line("# native: true");
-        snprintf(line, sizeof line, "# native_frames: %d", g_opt.frames > 0 ? g_opt.native_frames : 0);
-        record_raw_line(line);
+        meta_line("native", "true");
+        snprintf(value, sizeof value, "%d", g_opt.frames > 0 ? g_opt.native_frames : 0);
+        meta_line("native_frames", value);
     }
-    record_raw_line("# ts: CLOCK_MONOTONIC nanoseconds since the recorder started");
-    record_raw_line("# thread: Linux thread id (threading.get_native_id())");
+    meta_line("ts", "CLOCK_MONOTONIC nanoseconds since the recorder started");
+    meta_line("thread", "Linux thread id (threading.get_native_id())");
 #if INTERP_COLUMN
-    record_raw_line("# interp: the interpreter with its own pymalloc state that served the event (isolated sub-interpreter); empty: the main one");
-    record_raw_line("op,addr,size,old_addr,domain,ts,thread,stack,frames,label,interp");
+    meta_line("interp", "the interpreter with its own pymalloc state that served the event (isolated sub-interpreter); empty: the main one");
+    if (!g_opt.mrt || g_rec.csv_too) record_raw_line("op,addr,size,old_addr,domain,ts,thread,stack,frames,label,interp");
 #else
-    record_raw_line("op,addr,size,old_addr,domain,ts,thread,stack,frames,label");
+    if (!g_opt.mrt || g_rec.csv_too) record_raw_line("op,addr,size,old_addr,domain,ts,thread,stack,frames,label");
 #endif
+    if (g_opt.mrt && !mrt_start(g_opt.mrt_fd >= 0 ? g_opt.mrt_fd : g_opt.trace_fd, g_opt.mrt_level)) fail("cannot start the trace's compressor thread: %s", strerror(errno));
 }
 
 /* ---- Ctrl-C ----------------------------------------------------------------------- */
@@ -370,6 +407,7 @@ int main(int argc, char **argv) {
     die_with_parent();
     g_opt.trace_fd = move_out_of_the_way(g_opt.trace_fd);
     if (g_opt.status_fd >= 0) g_opt.status_fd = move_out_of_the_way(g_opt.status_fd);
+    if (g_opt.mrt_fd >= 0) g_opt.mrt_fd = move_out_of_the_way(g_opt.mrt_fd);
     /* A pipe (to the compressor) as large as the write buffer: one write
      * rarely waits for the reader. Fails harmlessly on a file. */
     fcntl(g_opt.trace_fd, F_SETPIPE_SZ, (int)WRITER_CAPACITY);

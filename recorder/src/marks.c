@@ -47,7 +47,7 @@ static PyObject *stats_mark(PyObject *module, PyObject *args) {
     record_lock();
     if (g_rec.recording) {
         record_mark_str(label);
-        writer_flush();
+        record_flush();
     }
     record_unlock();
     hooks_unwrap_obj();

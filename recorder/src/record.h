@@ -23,6 +23,7 @@ typedef struct {
     int locking;       /* --raw: a mutex around every record */
     size_t arena_size; /* pymalloc's arena size for this version */
     uint64_t events;   /* records written (stack records excluded) */
+    int csv_too;       /* for the tests: `.mrt` and CSV side by side, the same records in each */
     pthread_mutex_t lock;
 } record_state;
 
@@ -50,6 +51,9 @@ void record_arena(int alloc_op, const void *addr, size_t size);
 /* A mark with a label from Python (str) or from C (UTF-8). */
 void record_mark_str(PyObject *label);
 void record_mark(const char *label);
+/* Write out what is recorded so far (the CSV buffer, or the current `.mrt`
+ * chunk, handed to its compressor). */
+void record_flush(void);
 /* Any other line, written as is (the `#` preamble and the header row). */
 void record_raw_line(const char *text);
 

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "frames.h"
+#include "mrt.h"
 #include "own-memory.h"
+#include "record.h"
 #include "text.h"
 #include "writer.h"
 
@@ -317,13 +319,15 @@ static uint32_t stack_for_ids(const uint32_t *ids, int n) {
     } else {
         stack_slots_insert(h, id);
     }
-    write_stack_record(id, ids, n);
+    if (g_mrt_on) mrt_stack(ids, n);
+    if (!g_mrt_on || g_rec.csv_too) write_stack_record(id, ids, n);
     return id;
 }
 
 /* ---- capture --------------------------------------------------------------- */
 
 static raw_frame g_last[FRAMES_MAX];
+static uint32_t g_last_ids[FRAMES_MAX]; /* the frame id of each of g_last */
 static int g_last_n = -1;
 static uint64_t g_last_epoch;
 static uint32_t g_last_id;
@@ -362,11 +366,29 @@ uint32_t stacks_capture(void) {
     raw_frame fr[FRAMES_MAX];
     int n = frames_walk(ts, fr, NULL, g_max_frames);
     if (n == 0) return 0;
-    if (n == g_last_n && g_last_epoch == g_code_epoch && same_frames(fr, g_last, n)) return g_last_id;
+    uint64_t epoch = g_code_epoch;
+    int same_epoch = g_last_epoch == epoch;
+    if (n == g_last_n && same_epoch && same_frames(fr, g_last, n)) return g_last_id;
+    /* Most allocations in a row share their outer frames and differ in the
+     * innermost ones: a frame equal to the last stack's at the same distance
+     * from the outer end has its id already (a code address means the same
+     * code object for as long as the epoch is unchanged). */
     uint32_t ids[FRAMES_MAX];
-    for (int i = 0; i < n; i++) ids[i] = frame_id(&fr[i]);
+    for (int i = 0; i < n; i++) {
+        int j = g_last_n - n + i;
+        if (same_epoch && j >= 0 && fr[i].code == g_last[j].code && fr[i].where == g_last[j].where) ids[i] = g_last_ids[j];
+        else ids[i] = frame_id(&fr[i]);
+    }
     uint32_t id = stack_for_ids(ids, n);
+    /* The caches started over meanwhile (frame_id): frames looked up before
+     * are not in the new code set, whose epoch would not move when they are
+     * freed. Remember nothing. */
+    if (g_code_epoch != epoch) {
+        g_last_n = -1;
+        return id;
+    }
     memcpy(g_last, fr, (size_t)n * sizeof *fr);
+    memcpy(g_last_ids, ids, (size_t)n * sizeof *ids);
     g_last_n = n;
     g_last_epoch = g_code_epoch;
     g_last_id = id;
@@ -412,3 +434,8 @@ uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, uintptr_t eval_l
 
 uint32_t stacks_count(void) { return g_stacks; }
 uint32_t stacks_frame_count(void) { return g_frames; }
+
+const char *stacks_frame_text(uint32_t id, uint32_t *len) {
+    *len = g_frame_len[id];
+    return g_text + g_frame_off[id];
+}

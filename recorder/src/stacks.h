@@ -38,5 +38,7 @@ void stacks_forget_code(const void *block);
 /* Distinct stacks and frames so far. */
 uint32_t stacks_count(void);
 uint32_t stacks_frame_count(void);
+/* Frame `id`'s text, as a quoted CSV field holds it (`"` doubled). */
+const char *stacks_frame_text(uint32_t id, uint32_t *len);
 
 #endif

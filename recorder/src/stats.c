@@ -27,7 +27,7 @@ static void write_mark(const char *label) {
     record_lock();
     record_mark(label);
     /* A trace cut short later (a crash, a kill) still has everything up to here. */
-    writer_flush();
+    record_flush();
     record_unlock();
 }
 

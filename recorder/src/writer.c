@@ -34,9 +34,18 @@ void writer_init(int fd) {
     g_writer.bytes = 0;
 }
 
-void writer_flush(void) {
+void writer_write_begin(void) {
     __atomic_store_n(&g_writing, 1, __ATOMIC_SEQ_CST);
     exit_if_asked();
+}
+
+void writer_write_end(void) {
+    __atomic_store_n(&g_writing, 0, __ATOMIC_SEQ_CST);
+    exit_if_asked();
+}
+
+void writer_flush(void) {
+    writer_write_begin();
     size_t off = 0;
     while (off < g_writer.used && !g_writer.failed) {
         ssize_t n = write(g_writer.fd, g_writer.buf + off, g_writer.used - off);
@@ -51,8 +60,7 @@ void writer_flush(void) {
     }
     g_writer.used = 0;
     g_writer.flushes++;
-    __atomic_store_n(&g_writing, 0, __ATOMIC_SEQ_CST);
-    exit_if_asked();
+    writer_write_end();
     clock_calibrate();
 }
 

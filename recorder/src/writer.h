@@ -33,6 +33,11 @@ void writer_flush(void);
  * way, right after it: the file then ends with a whole line. What waits in
  * the buffer is lost. Async-signal-safe. */
 void writer_exit_between_writes(int status);
+/* Around every write(2) of the trace, from any thread (the `.mrt`
+ * compressor's too): a request to end the process made meanwhile waits
+ * until the write is whole. */
+void writer_write_begin(void);
+void writer_write_end(void);
 
 /* Room for n more bytes (n <= WRITER_CAPACITY); returns where to write. */
 static inline char *writer_reserve(size_t n) {

@@ -16,7 +16,7 @@ import { isAbsolute, join } from 'node:path';
 import { MemreplayError } from '../errors.js';
 import type { InterpreterInfo } from './interpreter.js';
 import { launcherSources } from './launcher-sources.js';
-import { findToolchain, type Toolchain } from './toolchain.js';
+import { findToolchain, hasZlibHeaders, type Toolchain } from './toolchain.js';
 
 export const LAUNCHER_NAME = 'memreplay-launcher';
 
@@ -30,10 +30,16 @@ const CFLAGS = ['-std=gnu11', '-O2', '-pthread', '-fvisibility=hidden', '-fno-st
  * allocator functions from the executable (recorder/src/native.h). */
 const NATIVE_CFLAGS = ['-DMEMREPLAY_NATIVE'];
 
+/** Without zlib's headers the launcher is built without the `.mrt`
+ * writer's compressor (recorder/src/mrt-chunks.c), and writes CSV only. */
+const NO_ZLIB_CFLAGS = ['-DMEMREPLAY_NO_ZLIB'];
+
 export interface Launcher {
   path: string;
   /** Built now (false: found in the cache). */
   built: boolean;
+  /** It can write `.mrt` (built with zlib). */
+  mrt: boolean;
 }
 
 export function recorderCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,7 +51,7 @@ export function recorderCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Everything the binary depends on that is known without running anything
  * (a cached launcher is found without asking pythonX.Y-config again). */
-function buildKey(info: InterpreterInfo, sourcesHash: string, env: NodeJS.ProcessEnv, native: boolean): string {
+function buildKey(info: InterpreterInfo, sourcesHash: string, env: NodeJS.ProcessEnv, native: boolean, zlib: boolean): string {
   let real = info.executable;
   try {
     real = realpathSync(info.executable);
@@ -53,7 +59,7 @@ function buildKey(info: InterpreterInfo, sourcesHash: string, env: NodeJS.Proces
     // keep the path as given
   }
   const h = createHash('sha256');
-  h.update(JSON.stringify([real, info.version, info.hexversion, info.includeDir, info.libDir, info.binDir, info.ldVersion, env['CC'] ?? '', CFLAGS, sourcesHash, native ? NATIVE_CFLAGS : []]));
+  h.update(JSON.stringify([real, info.version, info.hexversion, info.includeDir, info.libDir, info.binDir, info.ldVersion, env['CC'] ?? '', CFLAGS, sourcesHash, native ? NATIVE_CFLAGS : [], zlib ? ['-lz'] : NO_ZLIB_CFLAGS]));
   return h.digest('hex').slice(0, 20);
 }
 
@@ -66,9 +72,11 @@ function firstError(output: string): string {
 export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = process.env, native = false): Launcher {
   const sources = launcherSources();
   const kind = native ? 'native-' : '';
-  const dir = join(recorderCacheDir(env), 'launchers', `cpython-${info.version}-${kind}${buildKey(info, sources.hash, env, native)}`);
+  // Installing zlib1g-dev later gives a launcher of its own, with `.mrt`.
+  const zlib = hasZlibHeaders(env);
+  const dir = join(recorderCacheDir(env), 'launchers', `cpython-${info.version}-${kind}${buildKey(info, sources.hash, env, native, zlib)}`);
   const path = join(dir, LAUNCHER_NAME);
-  if (existsSync(path)) return { path, built: false };
+  if (existsSync(path)) return { path, built: false, mrt: zlib };
   const tools: Toolchain = findToolchain(info);
 
   try {
@@ -81,6 +89,7 @@ export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = p
     ...tools.cc.slice(1),
     ...CFLAGS,
     ...(native ? NATIVE_CFLAGS : []),
+    ...(zlib ? [] : NO_ZLIB_CFLAGS),
     ...tools.includes,
     ...sources.cFiles,
     ...(native ? sources.nativeFiles : []),
@@ -90,6 +99,7 @@ export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = p
     `-Wl,-rpath,${info.libDir}`,
     '-Wl,--export-dynamic',
     '-ldl',
+    ...(zlib ? ['-lz'] : []),
   ];
   const r = spawnSync(tools.cc[0]!, args, { encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) {
@@ -103,5 +113,5 @@ export function ensureLauncher(info: InterpreterInfo, env: NodeJS.ProcessEnv = p
   }
   writeFileSync(join(dir, 'build.json'), JSON.stringify({ interpreter: info, toolchain: tools, command: [tools.cc[0], ...args.map((a) => (a === tmp ? path : a))] }, null, 2) + '\n');
   renameSync(tmp, path);
-  return { path, built: true };
+  return { path, built: true, mrt: zlib };
 }

@@ -15,6 +15,8 @@ export interface RecordingFiles {
   final: string;
   /** The trace is written gzip-compressed (its name ends in .gz). */
   gzip: boolean;
+  /** The trace is written in the binary format (its name ends in .mrt). */
+  mrt: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export function recordingFiles(trace: string, statsOut?: string): RecordingFiles
   const gzip = trace.endsWith('.gz');
   const stem = trace.endsWith('.csv.gz') ? trace.slice(0, -'.csv.gz'.length) : trace;
   const stats = statsOut ?? `${stem}.stats.txt`;
-  return { trace, stats, final: finalStatsPath(stats), gzip };
+  return { trace, stats, final: finalStatsPath(stats), gzip, mrt: trace.endsWith('.mrt') };
 }
 
 /** X.stats.txt -> X.final.stats.txt; X.txt -> X.final.txt; else X.final */

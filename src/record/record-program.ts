@@ -1,6 +1,7 @@
 // Recording a program: run it under the launcher (built or found in the
 // cache) and stream the trace to the output (through gzip, in blocks on
-// spare CPUs, when the name ends in .gz). The program keeps the terminal:
+// spare CPUs, when the name ends in .gz; a `.mrt` trace the launcher
+// writes itself, compressing on a thread of its own). The program keeps the terminal:
 // its stdin, stdout and stderr are ours. The launcher reports on a pipe of
 // its own (fd 4) what it wrote.
 //
@@ -20,6 +21,7 @@ import { MemreplayError, UsageError } from '../errors.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
+import { ZLIB_MISSING } from './toolchain.js';
 import { finishNativeTrace, type NativeTraceSummary } from './native-trace.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 import { forwardTermination } from './signal-forwarding.js';
@@ -121,13 +123,14 @@ export function nativeFramesMessage(frames: number | string): string {
 }
 
 export function validateRecordOptions(o: RecordOptions): void {
-  if (o.program.length === 0) throw new UsageError('record: name the program to run: memreplay record -o OUT.csv -- script.py [args] (or -- -m module [args])');
+  if (o.program.length === 0) throw new UsageError('record: name the program to run: memreplay record -o OUT.mrt -- script.py [args] (or -- -m module [args])');
   if (!Number.isInteger(o.frames) || o.frames < 0 || o.frames > MAX_FRAMES) {
     throw new UsageError(framesMessage(o.frames));
   }
   const nf = o.nativeFrames ?? DEFAULT_NATIVE_FRAMES;
   if (!Number.isInteger(nf) || nf < 1 || nf > MAX_NATIVE_FRAMES) throw new UsageError(nativeFramesMessage(nf));
   if (o.nativeFrames !== undefined && !o.native) throw new UsageError('--native-frames needs --native');
+  if (o.output.endsWith('.mrt.gz')) throw new UsageError(`-o ${o.output}: a .mrt trace is compressed already; name it .mrt`);
 }
 
 export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
@@ -141,6 +144,9 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   const interpreter = probeInterpreter(o.python ?? 'python3');
   const launcher = ensureLauncher(interpreter, env, o.native === true);
   o.onLauncher?.(interpreter, launcher);
+  // With --native the binary trace is written after the run, from the CSV.
+  const launcherMrt = files.mrt && !o.native;
+  if (launcherMrt && !launcher.mrt) throw new MemreplayError(ZLIB_MISSING);
 
   for (const p of [files.trace, files.stats, files.final]) mkdirSync(dirname(p), { recursive: true });
   // Statistics files left by an earlier recording under these names (--force)
@@ -178,6 +184,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       '--parent-pid', String(process.pid),
       ...(o.raw ? ['--raw'] : []),
       ...(o.native ? ['--native', '--native-frames', String(nf)] : []),
+      ...(launcherMrt ? ['--trace-format', 'mrt'] : []),
       '--',
       interpreter.executable,
       ...run.program,
@@ -214,7 +221,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${status.writeError}; nothing was kept`);
       }
       const native = rawPath
-        ? await finishNativeTrace(rawPath, files.trace, { flags: 'w', ...(files.gzip ? { gzipLevel: GZIP_LEVEL } : {}) })
+        ? await finishNativeTrace(rawPath, files.trace, { flags: 'w', mrt: files.mrt, ...(files.gzip ? { gzipLevel: GZIP_LEVEL } : {}) })
         : undefined;
       if (rawPath) rmSync(rawPath, { force: true });
       return { ...finish(interpreter, launcher, files, code, signal, status), ...(native ? { native } : {}) };

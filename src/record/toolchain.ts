@@ -18,6 +18,25 @@ export interface Toolchain {
   ldflags: string[];
 }
 
+/** Where C compilers look for headers by default, and what CPATH and
+ * C_INCLUDE_PATH add: enough to tell whether zlib's headers are installed
+ * without running the compiler. */
+function headerDirs(env: NodeJS.ProcessEnv): string[] {
+  const fromEnv = [env['CPATH'], env['C_INCLUDE_PATH']].flatMap((v) => (v ?? '').split(delimiter)).filter(Boolean);
+  return [...fromEnv, '/usr/local/include', '/usr/include', `/usr/include/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`];
+}
+
+/** Whether zlib's header is installed (Debian's zlib1g-dev, which also
+ * gives the -lz the launcher links): the recorder writes `.mrt` only then. */
+export function hasZlibHeaders(env: NodeJS.ProcessEnv = process.env): boolean {
+  return headerDirs(env).some((d) => existsSync(join(d, 'zlib.h')));
+}
+
+/** The one line `record -o NAME.mrt` gives without zlib's headers. */
+export const ZLIB_MISSING =
+  "writing .mrt needs zlib's C headers (zlib.h), and they are not installed: on Debian or Ubuntu apt install zlib1g-dev, " +
+  'or record to .csv and run memreplay convert';
+
 /** An executable file on PATH (or the path itself when it has a slash). */
 export function findOnPath(name: string, path = process.env['PATH'] ?? ''): string | null {
   const candidates = name.includes('/') ? [name] : path.split(delimiter).filter(Boolean).map((d) => join(d, name));

@@ -42,8 +42,8 @@ describe('memreplay --help', () => {
   it('record: the usage keeps [options] whole and says what the command does', () => {
     const text = help('record', { COLUMNS: '80' });
     const lines = text.split('\n');
-    expect(lines[0]).toBe('memreplay record -o OUT.csv[.gz] [options] -- script.py [args]');
-    expect(lines[1]).toBe('memreplay record -o OUT.csv[.gz] [options] -- -m module [args]');
+    expect(lines[0]).toBe('memreplay record -o OUT.mrt|OUT.csv[.gz] [options] -- script.py [args]');
+    expect(lines[1]).toBe('memreplay record -o OUT.mrt|OUT.csv[.gz] [options] -- -m module [args]');
     expect(text).toMatch(/^run a Python program and record every allocation/m);
     expect(lines).toContain('  memreplay record -o t.csv --python python3.12 -- -m mypackage.cli');
   });

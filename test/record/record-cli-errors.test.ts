@@ -26,7 +26,12 @@ function oldPython(): string | null {
 describe('memreplay record: bad usage', () => {
   it('asks for the program when none is given', () => {
     const dir = tempDir();
-    oneLineError(memreplay(['record', '-o', join(dir, 't.csv')]), /^memreplay: record: name the program to run: memreplay record -o OUT\.csv -- script\.py/);
+    oneLineError(memreplay(['record', '-o', join(dir, 't.csv')]), /^memreplay: record: name the program to run: memreplay record -o OUT\.mrt -- script\.py/);
+  });
+
+  it('refuses a gzip\'d .mrt: the format is compressed already', () => {
+    const dir = tempDir();
+    oneLineError(memreplay(['record', '-o', join(dir, 't.mrt.gz'), '--', 'x.py']), /^memreplay: -o .*t\.mrt\.gz: a \.mrt trace is compressed already; name it \.mrt/);
   });
 
   it('asks for -o', () => {

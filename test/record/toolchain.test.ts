@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { InterpreterInfo } from '../../src/record/interpreter.js';
-import { findToolchain } from '../../src/record/toolchain.js';
+import { findToolchain, hasZlibHeaders } from '../../src/record/toolchain.js';
 import { tempDir } from '../cli/helpers.js';
 
 function interpreter(dir: string, hexversion = 0x030b07f0): InterpreterInfo {
@@ -102,5 +102,18 @@ describe('finding what the launcher build needs', () => {
     expect(tools.ldflags).toEqual([`-L${info.libDir}`, '-lpython3.11', '-ldl', '-lm']);
     vi.stubEnv('CC', join(dir, 'missing-cc'));
     expect(() => findToolchain(info)).toThrow(/the C compiler CC=.*missing-cc is not found$/);
+  });
+});
+
+describe("zlib's headers, which .mrt recording needs", () => {
+  it('are found in a directory CPATH or C_INCLUDE_PATH names', () => {
+    const dir = tempDir();
+    const env = { PATH: process.env['PATH'] };
+    const withoutHere = hasZlibHeaders({ ...env, CPATH: dir });
+    writeFileSync(join(dir, 'zlib.h'), '/* zlib */\n');
+    expect(hasZlibHeaders({ ...env, CPATH: dir })).toBe(true);
+    expect(hasZlibHeaders({ ...env, C_INCLUDE_PATH: `/nonexistent:${dir}` })).toBe(true);
+    // Without it there, the answer is the system's own (/usr/include and the like).
+    expect(hasZlibHeaders(env)).toBe(withoutHere);
   });
 });

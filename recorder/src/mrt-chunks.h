@@ -1,0 +1,61 @@
+/* The chunks of a binary trace (`.mrt`, docs/trace-format-binary.md) and
+ * the thread that compresses and writes them.
+ *
+ * The program's thread fills one chunk at a time (mrt.c): its event
+ * streams and the table entries they are the first to use. A full chunk is
+ * handed to the compressor thread, which deflates it, checksums it and
+ * writes it, while the program goes on filling the next. MRT_SLOTS chunks
+ * exist in all: when every one is full or being written, the program waits
+ * (memory stays bounded, and the trace is never behind by more than that).
+ *
+ * Every buffer is the recorder's own memory (own-memory.h), zlib's included:
+ * nothing here moves the program's heap or mappings. */
+#ifndef MEMREPLAY_MRT_CHUNKS_H
+#define MEMREPLAY_MRT_CHUNKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* An events chunk ends once its streams and its table reach this many
+ * bytes (the TypeScript writer's EVENT_CHUNK_BYTES), or at MRT_CHUNK_EVENTS
+ * events, which bounds the chunk's table of births (mrt.c). */
+#define MRT_CHUNK_BYTES (1u << 20)
+#define MRT_CHUNK_EVENTS (1u << 18)
+/* The most one event adds to its streams: 2 flag bytes, two 10-byte
+ * addresses, a size, a time and five references of at most 10 bytes. */
+#define MRT_EVENT_MAX 96
+/* Room for a table: a chunk's worth, plus the largest entry one event can
+ * add on top (a stack of 256 frames of at most 1,040 bytes each). */
+#define MRT_TABLE_CAPACITY (2u << 20)
+#define MRT_STREAM_CAPACITY (MRT_CHUNK_BYTES + (64u << 10))
+#define MRT_STREAMS 5
+/* Chunks in flight: one filling, the rest waiting for or in the compressor. */
+#define MRT_SLOTS 4
+
+enum { MRT_FLAGS, MRT_ADDRESSES, MRT_SIZES, MRT_TIMES, MRT_REFS };
+
+typedef struct {
+    uint8_t *stream[MRT_STREAMS];
+    size_t len[MRT_STREAMS];
+    uint8_t *table;
+    size_t table_len;
+    uint32_t events;
+} mrt_chunk;
+
+/* Write the file header and the `M` chunk (payload `meta`, stored), and
+ * start the compressor. 0 (errno set) when the thread cannot start. */
+int mrt_chunks_start(int fd, const uint8_t *meta, size_t meta_len, int level);
+/* The chunk the program fills now (empty). */
+mrt_chunk *mrt_chunks_current(void);
+/* Hand the current chunk to the compressor and return the next one (empty),
+ * waiting while every chunk is in flight. */
+mrt_chunk *mrt_chunks_pass(void);
+/* Pass the current chunk (if it holds anything), wait until every chunk is
+ * written, then write the `Z` chunk with the file's event count. */
+void mrt_chunks_finish(uint64_t events);
+/* In a forked child: the compressor is not there; never wait for it. */
+void mrt_chunks_forget(void);
+/* Whether this launcher was built with zlib (MEMREPLAY_NO_ZLIB: without). */
+int mrt_chunks_available(void);
+
+#endif
