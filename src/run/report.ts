@@ -8,10 +8,13 @@
 //    map and pinning are captured there on the way (judged-instant.ts), the
 //    leaks result too (growth sampled on the way, as `memreplay leaks` does);
 //    allocation churn by site is counted on the way (churn.ts).
-// 2. A second replay up to the last high-water instant (bytes, pools, arenas,
-//    footprint) for what was live at each, and the arena map and pinning at
-//    the arena peak; and, where the trace's marks crowd together, a fine
-//    timeline of that stretch (mark-window.ts).
+// 2. What was live at each high-water instant (bytes, pools, arenas,
+//    footprint), the flame graphs at the footprint peak, and the arena map
+//    and pinning at the arena peak: from the same replay, as it ended, with
+//    the records PeakLog kept of what ended after a peak (peak-log.ts): no
+//    second reading of the trace. Only where the trace's marks crowd
+//    together is it read again, up to the end of that stretch, for a fine
+//    timeline of it (mark-window.ts).
 // 3. One replay per other `whatIf` version, arenas placed by the model.
 // Each replay is freed before the next starts, and every walk of the live
 // set shares one WalkScratch, so the report holds one replay at a time, as
@@ -260,7 +263,8 @@ function leakFlameOf(r: ReplayView, ctx: ImportContext, leaks: LeaksResult, grou
 
 /**
  * The whole trace, once; everything read from its final state is taken here
- * so the replayer (the live map, the model) can be collected before pass 2.
+ * (the peaks' figures included, from PeakLog) so the replayer (the live map,
+ * the model) can be collected before the next replay.
  */
 async function firstPass(
   path: string,

@@ -131,7 +131,7 @@ describe('buildReport on a real CPython trace (startup-3.11)', () => {
 });
 
 describe("the report's flame graphs", () => {
-  it('are the live stacks at the footprint high-water mark, taken on the second replay: the same as memreplay flamegraph finds there', async () => {
+  it('are the live stacks at the footprint high-water mark, from the peak log of the one replay: the same as memreplay flamegraph finds there', async () => {
     const path = writeTrace(pinningTrace(), '3.8.18');
     const d = await buildReport(path, { limits: { maxBuckets: 16 } });
     const alone = await liveStacksAt(path, { instant: { kind: 'footprint-peak' } });
