@@ -226,7 +226,29 @@ export class PeakLog implements ReplayObserver {
   at(r: ReplayView, event: number): ReplayView {
     if (event <= 0 || !this.candidates.includes(event)) throw new Error(`internal: event ${event} is no peak PeakLog followed`);
     // The walks read only what PastLiveView has (geometry, model, the two visits, formatAddress, events).
-    return new PastLiveView(r, event, this.log, this.resizedSince, event === this.arenaPeakEvent ? this.arenaSlots : null) as unknown as ReplayView;
+    const arenas = event === this.arenaPeakEvent ? this.arenaSlots : null;
+    return new PastLiveView(r, event, this.log, this.resizedSince, arenas, this.inVisitOrder(r)) as unknown as ReplayView;
+  }
+
+  private sorted: { readonly keys: Float64Array; readonly order: Int32Array } | null = null;
+
+  /**
+   * Each logged record's key (store rank x PLACE_SPAN + place in the store,
+   * unique among the blocks live at one instant) and the records sorted by
+   * it: once for every view, which only filters it.
+   */
+  private inVisitOrder(r: ReplayView): { readonly keys: Float64Array; readonly order: Int32Array } {
+    if (this.sorted !== null) return this.sorted;
+    const log = this.log;
+    const hashRank = r.interpreters.length;
+    const keys = new Float64Array(log.length);
+    for (let i = 0; i < log.length; i++) {
+      const place = log.place[i]!;
+      keys[i] = place >= 0 ? log.interpreter[i]! * PLACE_SPAN + place : hashRank * PLACE_SPAN - place - 1;
+    }
+    const order = radixOrder(keys);
+    this.sorted = { keys, order };
+    return this.sorted;
   }
 }
 
@@ -303,7 +325,8 @@ class PastModel {
 /** The live blocks of a past instant P, over the replay as it ended (see the top of this file). */
 class PastLiveView {
   private readonly models = new Map<PymallocView, PastModel>();
-  private ordered: number[] | null = null;
+  private ordered: { keys: Float64Array; records: Int32Array } | null = null;
+  private resizedFilter: Uint8Array | null | undefined = undefined;
   readonly model: PymallocView;
 
   constructor(
@@ -312,6 +335,8 @@ class PastLiveView {
     private readonly log: EndedRecords,
     private readonly resizedSince: ReadonlyMap<number, number>,
     arenas: ArenaSlotsCopy | null,
+    /** Every logged record's key and the records by key (PeakLog.inVisitOrder). */
+    private readonly inOrder: { readonly keys: Float64Array; readonly order: Int32Array },
   ) {
     const classes = r.interpreters.map(() => new Map<number, number>());
     for (let i = 0; i < log.length; i++) {
@@ -363,47 +388,73 @@ class PastLiveView {
     const resized = this.resizedSince;
     const log = this.log;
     const interpreters = this.r.interpreters;
-    const order = this.loggedInOrder();
+    const hashRank = interpreters.length;
+    const { keys, records } = this.loggedInOrder();
+    const pastModels = interpreters.map((state) => this.pastOf(state.model));
     let next = 0;
-    const emitBefore = (rank: number, place: number): void => {
-      while (next < order.length) {
-        const i = order[next]!;
-        const r = this.rankOf(i);
-        if (r > rank || (r === rank && orderOfPlace(log.place[i]!) > orderOfPlace(place))) return;
+    let nextKey = keys.length === 0 ? Infinity : keys[0]!;
+    const emitBefore = (key: number): void => {
+      while (nextKey < key) {
+        const i = records[next]!;
+        visit(log.pool[i]!, log.size[i]!, log.stack[i]!, log.domain[i]!, log.allocEvent[i]!, log.allocTs[i]!, pastModels[log.interpreter[i]!]!, log.place[i]!);
         next++;
-        const model = this.pastOf(interpreters[log.interpreter[i]!]!.model);
-        visit(log.pool[i]!, log.size[i]!, log.stack[i]!, log.domain[i]!, log.allocEvent[i]!, log.allocTs[i]!, model, log.place[i]!);
+        nextKey = next < keys.length ? keys[next]! : Infinity;
       }
     };
     let real: PymallocView | null = null;
     let past: PymallocView | null = null;
     let interpreter = 0;
+    const maybeResized = this.resizedAfter();
     this.r.forEachLiveBlock((pool, size, stack, domain, event, ts, model, place) => {
       if (event > p) return;
-      if (resized.size !== 0 && (resized.get(event) ?? event) > p) return;
+      if (maybeResized !== null && maybeResized[event & RESIZED_MASK] === 1 && (resized.get(event) ?? event) > p) return;
       if (model !== real) {
         real = model;
         past = this.pastOf(model);
         interpreter = Math.max(0, interpreters.findIndex((s) => s.model === model));
       }
-      if (next < order.length) emitBefore(place >= 0 ? interpreter : interpreters.length, place);
+      if (nextKey !== Infinity) {
+        const key = place >= 0 ? interpreter * PLACE_SPAN + place : hashRank * PLACE_SPAN - place - 1;
+        if (nextKey < key) emitBefore(key);
+      }
       visit(pool, size, stack, domain, event, ts, past!, place);
     });
-    emitBefore(Infinity, 0);
+    emitBefore(Infinity);
   }
 
-  /** Which store a logged record was in, in visit order: an interpreter's pool store, or the hash (after them all). */
-  private rankOf(i: number): number {
-    return this.log.place[i]! >= 0 ? this.log.interpreter[i]! : this.r.interpreters.length;
+  /**
+   * A filter of the blocks still live that were resized in place after P
+   * (indexed by allocating event & RESIZED_MASK; 1: maybe), so the walk looks
+   * up the map only for those; null when there are none.
+   */
+  private resizedAfter(): Uint8Array | null {
+    if (this.resizedFilter !== undefined) return this.resizedFilter;
+    let filter: Uint8Array | null = null;
+    for (const [event, since] of this.resizedSince) {
+      if (since <= this.event) continue;
+      filter ??= new Uint8Array(RESIZED_MASK + 1);
+      filter[event & RESIZED_MASK] = 1;
+    }
+    this.resizedFilter = filter;
+    return filter;
   }
 
-  /** The logged records live at P, in visit order. */
-  private loggedInOrder(): number[] {
+  /** The logged records live at P in visit order: their keys (see placeKeys), ascending, and the record of each. */
+  private loggedInOrder(): { keys: Float64Array; records: Int32Array } {
     if (this.ordered !== null) return this.ordered;
-    const log = this.log;
-    const order: number[] = [];
-    for (let i = 0; i < log.length; i++) if (this.logged(i)) order.push(i);
-    this.ordered = order.sort((a, b) => this.rankOf(a) - this.rankOf(b) || orderOfPlace(log.place[a]!) - orderOfPlace(log.place[b]!));
+    const { keys: all, order } = this.inOrder;
+    let n = 0;
+    for (let j = 0; j < order.length; j++) if (this.logged(order[j]!)) n++;
+    const keys = new Float64Array(n);
+    const records = new Int32Array(n);
+    n = 0;
+    for (let j = 0; j < order.length; j++) {
+      const i = order[j]!;
+      if (!this.logged(i)) continue;
+      keys[n] = all[i]!;
+      records[n++] = i;
+    }
+    this.ordered = { keys, records };
     return this.ordered;
   }
 
@@ -412,7 +463,48 @@ class PastLiveView {
   }
 }
 
-/** A place's rank within its store: the pool store's block index, or the hash's slot. */
-function orderOfPlace(place: number): number {
-  return place >= 0 ? place : -place - 1;
+/**
+ * Places within one store are below this (pool-store block indices: arena
+ * slot, pool and block in under 40 bits; hash slots: under 2^28), so
+ * rank x PLACE_SPAN + place orders the stores' records as a walk visits them.
+ */
+const PLACE_SPAN = 2 ** 40;
+
+/** The size of PastLiveView's filter of resized blocks, less one. */
+const RESIZED_MASK = (1 << 20) - 1;
+
+/**
+ * The indices of `keys` (integers in [0, 2^52)) in ascending key order, equal
+ * keys in index order: an LSD radix sort, 4 passes of 13 bits, O(n) where a
+ * comparison sort of a log of millions of records took most of a second.
+ */
+function radixOrder(keys: Float64Array): Int32Array {
+  const n = keys.length;
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    lo[i] = k % 2 ** 26;
+    hi[i] = Math.floor(k / 2 ** 26);
+  }
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let out = new Int32Array(n);
+  const counts = new Int32Array(1 << 13);
+  for (const [half, shift] of [[lo, 0], [lo, 13], [hi, 0], [hi, 13]] as const) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(half[i]! >>> shift) & 8191]!++;
+    let sum = 0;
+    for (let b = 0; b < counts.length; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let j = 0; j < n; j++) {
+      const i = order[j]!;
+      out[counts[(half[i]! >>> shift) & 8191]!++] = i;
+    }
+    [order, out] = [out, order];
+  }
+  return order;
 }
