@@ -14,7 +14,7 @@ export interface ChurnArgs {
 export function withChurnOptions<T>(y: Argv<T>): Argv<T & ChurnArgs> {
   return y
     .option('churn-from', { type: 'string', describe: 'count allocation churn from right after the first mark with this label (default: the start)' })
-    .option('churn-to', { type: 'string', describe: 'count allocation churn up to the first mark with this label after --churn-from (default: the end)' }) as Argv<T & ChurnArgs>;
+    .option('churn-to', { type: 'string', describe: 'count allocation churn up to the first mark with this label after --churn-from (default: the instant judged: the --at mark, or stats when the trace has it, else the end)' }) as Argv<T & ChurnArgs>;
 }
 
 export function churnOptionsOf(args: ChurnArgs): ChurnOptions {

@@ -10,6 +10,7 @@ import { analyzeReplayed, DEFAULT_ANALYZE_OPTIONS, judgedStateCapture, type Anal
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
 import { ChurnAnalysis } from '../analyzers/churn.js';
 import { judgedMarkLabel } from '../options/instant-options.js';
+import { churnWindowAt } from '../options/churn-options.js';
 import { withDefaults, type Given } from '../options/given.js';
 
 export async function analyzeTrace(path: string, given: Given<AnalyzeOptions> = {}, hooks: ReplayHooks = {}): Promise<AnalyzeResult> {
@@ -17,7 +18,7 @@ export async function analyzeTrace(path: string, given: Given<AnalyzeOptions> = 
   const peak = new ArenaPeakObserver();
   const ctx = hooks.context ?? new ImportContext(traceDisplayName(path), trace.lenient);
   const judged = judgedStateCapture(ctx, sites.top, sites, judgedMarkLabel(instant));
-  const churning = new ChurnAnalysis(ctx, sites, churn, sites.top);
+  const churning = new ChurnAnalysis(ctx, sites, churnWindowAt(churn, instant), sites.top);
   const replayed = await replayTrace(path, {
     ...trace,
     ...hooks,

@@ -73,7 +73,7 @@ import { WalkScratch } from '../analyzers/walk-scratch.js';
 import { callTreeOf, flattenCallTree, type CallTreeLimits, type FlatCallTree } from '../analyzers/call-tree.js';
 import { liveStacksOf, STACK_WEIGHTS, type StackWeight } from '../analyzers/live-stacks.js';
 import { ChurnAnalysis } from '../analyzers/churn.js';
-import { DEFAULT_CHURN_OPTIONS } from '../options/churn-options.js';
+import { churnWindowAt, DEFAULT_CHURN_OPTIONS } from '../options/churn-options.js';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);
@@ -301,7 +301,7 @@ async function firstPass(
       ownWhatIf: ownWhatIf(r.geometry.version) ? whatIfJudgedOf(r) : null,
     };
   });
-  const churn = new ChurnAnalysis(ctx, grouping, options.churn, limits.top);
+  const churn = new ChurnAnalysis(ctx, grouping, churnWindowAt(options.churn, options.instant), limits.top);
   const peakLog = new PeakLog(PEAK_SITE_METRICS);
   const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged, churn, peakLog] });
   const r = replayed.replayer;

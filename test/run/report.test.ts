@@ -15,7 +15,7 @@ import { parseSuppressions } from '../../src/suppressions/suppressions.js';
 import { countersStats } from '../../src/models/pymalloc/stats.js';
 import { replayTrace } from '../../src/run/replay-trace.js';
 import { BYTES_PEAK_EVENT, LEAK_EVENT, pinningTrace, TOTAL_EVENTS } from '../analyzers/pinning-trace.js';
-import { writeTrace } from '../analyzers/trace-text.js';
+import { alloc, free, mark, writeTrace } from '../analyzers/trace-text.js';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
 
@@ -141,5 +141,29 @@ describe("the report's flame graphs", () => {
       expect(unflattenCallTree(d.flame!.trees[weight])).toEqual(callTreeOf(alone.live, weight, REPORT_FLAME_LIMITS));
     }
     expect(d.flame!.trees.blocks.nodes[0]!.blocks).toBe(LEAK_EVENT);
+  });
+});
+
+describe("the report's churn", () => {
+  // Allocations before the mark, a mark, then more after it: counted up to
+  // the mark the report judges at, as every other section is.
+  const lines = [alloc(0x1000, 24, 'a.py:1'), alloc(0x2000, 24, 'a.py:1'), free(0x1000), mark('half'), alloc(0x3000, 40, 'b.py:2'), alloc(0x4000, 40, 'b.py:2'), free(0x3000)];
+  const path = writeTrace(lines, '3.11.7');
+
+  it('ends at the --at mark, as the rest of the report, unless --churn-to says otherwise', async () => {
+    const atHalf = await buildReport(path, { instant: { at: 'half' } });
+    expect(atHalf.at.mark).toBe('half');
+    expect(atHalf.churn.window).toMatchObject({ to: 'half', lastEvent: 4 });
+    expect(atHalf.churn.totals).toMatchObject({ allocations: 2, allocatedBytes: 48, freed: 1 });
+    expect(atHalf.churn.sites.map((s) => s.key)).toEqual(['a.py:1']);
+    // analyze judges the same instant and counts the same churn.
+    expect((await analyzeTrace(path, { instant: { at: 'half' } })).churn).toEqual(atHalf.churn);
+
+    const atEnd = await buildReport(path, { instant: { atEnd: true } });
+    expect(atEnd.churn.window.to).toBeNull();
+    expect(atEnd.churn.totals.allocations).toBe(4);
+    const churnToGiven = await buildReport(path, { instant: { at: 'half' }, churn: { from: 'half' } });
+    expect(churnToGiven.churn.totals.allocations).toBe(2);
+    expect(churnToGiven.churn.sites.map((s) => s.key)).toEqual(['b.py:2']);
   });
 });
