@@ -103,8 +103,7 @@ interface ArenaSlotsCopy {
 /** Follows `metrics`' highs; at the end, `at(P)` views the live blocks as of P, the last high of one of them. */
 export class PeakLog implements ReplayObserver {
   private readonly metricIndex: number[];
-  /** Each followed metric's highest value so far and the event it was first reached (0: never). */
-  private readonly highs: Float64Array;
+  /** The event each followed metric last reached a new high at (0: never). */
   private readonly candidates: Float64Array;
   private readonly log = new EndedRecords();
   /** Blocks resized in place (keeping their allocating event) since the earliest candidate: allocating event -> event their record began. */
@@ -117,21 +116,14 @@ export class PeakLog implements ReplayObserver {
 
   constructor(metrics: readonly HighWaterMetric[]) {
     this.metricIndex = metrics.map((m) => HIGH_WATER_METRICS.indexOf(m));
-    this.highs = new Float64Array(metrics.length);
     this.candidates = new Float64Array(metrics.length);
   }
 
-  onEvent(r: ReplayView): void {
-    // The high-water marks raise on a strictly higher value, as here.
-    const now = r.highWater.now;
+  /** The followed metrics' last highs, as of the event being replayed (HighWater raises them after each event). */
+  private readCandidates(r: ReplayView): void {
+    const events = r.highWater.event;
     const idx = this.metricIndex;
-    for (let k = 0; k < idx.length; k++) {
-      const v = now[idx[k]!]!;
-      if (v > this.highs[k]!) {
-        this.highs[k] = v;
-        this.candidates[k] = r.events;
-      }
-    }
+    for (let k = 0; k < idx.length; k++) this.candidates[k] = events[idx[k]!]!;
   }
 
   onArenaPeak(r: ReplayView): void {
@@ -172,6 +164,7 @@ export class PeakLog implements ReplayObserver {
       }
     }
     const until = r.events;
+    this.readCandidates(r);
     if (!this.needed(since, until)) return;
     const log = this.log;
     if (log.length === log.capacity) {
@@ -224,6 +217,7 @@ export class PeakLog implements ReplayObserver {
    * the replay ended. Valid until the replay goes on.
    */
   at(r: ReplayView, event: number): ReplayView {
+    this.readCandidates(r);
     if (event <= 0 || !this.candidates.includes(event)) throw new Error(`internal: event ${event} is no peak PeakLog followed`);
     // The walks read only what PastLiveView has (geometry, model, the two visits, formatAddress, events).
     const arenas = event === this.arenaPeakEvent ? this.arenaSlots : null;

@@ -144,6 +144,24 @@ export class PoolBlocks {
     this.cold[this.slabChunk[p]!]![(this.slabStart[p]! + (k & this.strideMask)) * COLD_WORDS + 2] = stack;
   }
 
+  /**
+   * A live block's whole record into `into`, the slab found once (the block
+   * hooks read every field of each block that ends: one lookup, not five).
+   */
+  readRecord(k: number, into: { size: number; domain: number; allocEvent: number; allocTs: number; stack: number }): void {
+    const p = k >>> this.strideShift;
+    const chunk = this.slabChunk[p]!;
+    const r = this.slabStart[p]! + (k & this.strideMask);
+    const h = this.hot[chunk]![r]!;
+    into.size = h & SIZE_MASK;
+    into.domain = (h >>> DOMAIN_SHIFT) & 3;
+    const cold = this.cold[chunk]!;
+    const w = r * COLD_WORDS;
+    into.allocEvent = cold[w]!;
+    into.allocTs = cold[w + 1]!;
+    into.stack = cold[w + 2]!;
+  }
+
   allocEvent(k: number): number {
     return this.coldWord(k, 0);
   }

@@ -65,6 +65,8 @@ export interface HighWaterView {
   point(metric: HighWaterMetric): HighWaterPoint;
   /** Each metric's value after the last event replayed, indexed as HIGH_WATER_METRICS (for observers that follow a metric per event without allocating). */
   readonly now: ArrayLike<number>;
+  /** Each metric's point().event, indexed as HIGH_WATER_METRICS, read without allocating (peak-log.ts reads it per ended block). */
+  readonly event: ArrayLike<number>;
   /** The same as point() for the native half's metrics. */
   nativePoint(metric: NativeHighWaterMetric): HighWaterPoint;
 }

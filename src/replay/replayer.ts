@@ -675,13 +675,8 @@ export class Replayer implements TraceSink, ReplayView {
   private fillChangedFromFound(): void {
     const b = this.changedBlock;
     if (this.foundKind === FOUND_POOL) {
-      const p = this.currentPool;
       const k = this.foundIndex;
-      b.size = p.size(k);
-      b.stack = p.stack(k);
-      b.domain = p.domain(k);
-      b.allocEvent = p.allocEvent(k);
-      b.allocTs = p.allocTs(k);
+      this.currentPool.readRecord(k, b);
       b.pool = this.foundPool;
       b.place = k;
     } else {
