@@ -9,6 +9,15 @@ import type { ChurnOptions } from '../src/options/churn-options.js';
 export interface ChurnArgs {
   churnFrom?: string;
   churnTo?: string;
+  churn?: boolean;
+}
+
+/** analyze's --churn: churn is counted only when asked (ChurnOptions.count); the report always counts it. */
+export function withChurnSwitch<T>(y: Argv<T>): Argv<T & ChurnArgs> {
+  return withChurnOptions(y).option('churn', {
+    type: 'boolean',
+    describe: 'count allocation churn by site (about a fifth more CPU; --churn-from or --churn-to count it too)',
+  }) as Argv<T & ChurnArgs>;
 }
 
 export function withChurnOptions<T>(y: Argv<T>): Argv<T & ChurnArgs> {
@@ -21,5 +30,5 @@ export function churnOptionsOf(args: ChurnArgs): ChurnOptions {
   for (const [flag, label] of [['--churn-from', args.churnFrom], ['--churn-to', args.churnTo]] as const) {
     if (label === '') throw new UsageError(`${flag} needs a mark label`);
   }
-  return { from: args.churnFrom, to: args.churnTo };
+  return { from: args.churnFrom, to: args.churnTo, count: args.churn === true || args.churnFrom !== undefined || args.churnTo !== undefined };
 }

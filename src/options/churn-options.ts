@@ -7,6 +7,12 @@ import { judgedMarkLabel, type InstantOptions } from './instant-options.js';
 export interface ChurnOptions {
   readonly from?: string | undefined;
   readonly to?: string | undefined;
+  /**
+   * Whether `analyze` counts churn: it reads every ended block's record,
+   * about a fifth more CPU there, so only when asked (--churn, or a window).
+   * The report always counts it: its peak log reads those records anyway.
+   */
+  readonly count?: boolean;
 }
 
 export const DEFAULT_CHURN_OPTIONS: ChurnOptions = {};

@@ -92,7 +92,7 @@ describe('buildReport on a real CPython trace (startup-3.11)', () => {
   const path = join(FIXTURES, 'startup-3.11.csv.gz');
 
   it('agrees with analyze, with the stats at the end and with a replay stopped at the arena peak', async () => {
-    const [d, analyze] = await Promise.all([buildReport(path, { whatIf: ['3.11'] }), analyzeTrace(path)]);
+    const [d, analyze] = await Promise.all([buildReport(path, { whatIf: ['3.11'] }), analyzeTrace(path, { churn: { count: true } })]);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d); // plain data, as a worker posts it
     // The report keeps churn beside the analysis (counted on the same first replay): the same figures.
     const { churn, ...analysis } = analyze;
@@ -157,7 +157,7 @@ describe("the report's churn", () => {
     expect(atHalf.churn.totals).toMatchObject({ allocations: 2, allocatedBytes: 48, freed: 1 });
     expect(atHalf.churn.sites.map((s) => s.key)).toEqual(['a.py:1']);
     // analyze judges the same instant and counts the same churn.
-    expect((await analyzeTrace(path, { instant: { at: 'half' } })).churn).toEqual(atHalf.churn);
+    expect((await analyzeTrace(path, { instant: { at: 'half' }, churn: { count: true } })).churn).toEqual(atHalf.churn);
 
     const atEnd = await buildReport(path, { instant: { atEnd: true } });
     expect(atEnd.churn.window.to).toBeNull();
