@@ -12,7 +12,7 @@ import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
 import { stdoutWidth } from '../output-width.js';
-import { churnOptionsOf, withChurnOptions, type ChurnArgs } from '../churn-options.js';
+import { churnOptionsOf, withChurnSwitch, type ChurnArgs } from '../churn-options.js';
 import { instantOptionsOf, withAtEndOption, type AtEndArgs } from '../at-end-option.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { reportWrote } from '../quiet-option.js';
@@ -31,7 +31,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   command: 'analyze <traces..>',
   describe: 'replay traces and summarise events, anomalies, high-water marks, live blocks and fragmentation',
   builder: (y: Argv) =>
-    withChurnOptions(withTopOption(withAtEndOption(withBatchOptions(withSiteOptions(withTraceOptions(y))), 'judge the live blocks and fragmentation'), 'live-block groups to list per trace'))
+    withChurnSwitch(withTopOption(withAtEndOption(withBatchOptions(withSiteOptions(withTraceOptions(y))), 'judge the live blocks and fragmentation'), 'live-block groups to list per trace'))
       .positional('traces', {
         type: 'string',
         array: true,

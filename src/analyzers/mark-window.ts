@@ -2,7 +2,8 @@
 // marks each request often runs in a sliver of the trace (twelve requests
 // in 1,600 of 166,000 events): on the whole timeline its marks fall within a
 // few pixels and what happens between them cannot be seen. The report
-// samples that stretch again, finely, in its second replay (report.ts).
+// samples that stretch again, finely, reading the trace a second time up
+// to the end of it (report.ts).
 
 /** Consecutive marks at most this share of the trace apart belong to one run. */
 const RUN_GAP = 0.01;

@@ -31,6 +31,14 @@ export const DEFAULT_MAX_MARKS = 1000;
 const M = TIMELINE_METRICS.length;
 const I = Object.fromEntries(TIMELINE_METRICS.map((m, i) => [m, i])) as Record<TimelineMetric, number>;
 
+/**
+ * Metrics of the pool structure alone (arenas, pools in use, free pools,
+ * unaligned arenas, the pools' tails) and what follows from them; the others
+ * (VOLATILE) change with nearly every block.
+ */
+const STRUCTURE = ['arenas', 'poolsInUse', 'unusedPools', 'quantizationBytes', 'arenaAlignmentBytes'].map((m) => I[m as TimelineMetric]);
+const VOLATILE = (['liveBlocks', 'liveRequestedBytes', 'allocatedBlockBytes', 'utilisation', 'availableBlockBytes', 'systemBytes', 'footprintBytes'] as const).map((m) => I[m]);
+
 /** Write every timeline metric of the replayer's current state into `out` (length M). */
 export function readTimelineMetrics(r: ReplayView, out: Float64Array): void {
   const model = r.model;
@@ -93,6 +101,8 @@ export class TimelineObserver implements ReplayObserver {
   /** Label of the last mark at each bucket's last event (null: none yet). */
   private readonly mark: (string | null)[];
   private readonly cur = new Float64Array(M);
+  /** The STRUCTURE metrics after the last event. */
+  private readonly structure = new Float64Array(STRUCTURE.length).fill(NaN);
   private readonly markSamples: TimelineMarkSample[] = [];
   private marksSeen = 0;
 
@@ -116,23 +126,39 @@ export class TimelineObserver implements ReplayObserver {
     readTimelineMetrics(r, cur);
     const i = this.closed;
     const o = i * M;
-    const at = this.at;
     const min = this.min;
     const max = this.max;
+    // The pool structure (arenas, pools, free pools, their tails): most events
+    // leave it as it was, and with it every metric that depends on it alone,
+    // already folded into this bucket's min and max by the event before.
+    const structure = this.structure;
+    let same = this.filled !== 0;
+    for (let j = 0; j < STRUCTURE.length; j++) {
+      const v = cur[STRUCTURE[j]!]!;
+      if (v !== structure[j]) {
+        structure[j] = v;
+        same = false;
+      }
+    }
     if (this.filled === 0) {
       this.firstEvent[i] = r.events;
       for (let k = 0; k < M; k++) {
         const v = cur[k]!;
         min[o + k] = v;
         max[o + k] = v;
-        at[o + k] = v;
+      }
+    } else if (same) {
+      for (let j = 0; j < VOLATILE.length; j++) {
+        const k = VOLATILE[j]!;
+        const v = cur[k]!;
+        if (v < min[o + k]!) min[o + k] = v;
+        if (v > max[o + k]!) max[o + k] = v;
       }
     } else {
       for (let k = 0; k < M; k++) {
         const v = cur[k]!;
         if (v < min[o + k]!) min[o + k] = v;
         if (v > max[o + k]!) max[o + k] = v;
-        at[o + k] = v;
       }
     }
     this.lastEvent[i] = r.events;
@@ -142,6 +168,8 @@ export class TimelineObserver implements ReplayObserver {
     this.line[i] = r.line;
     this.mark[i] = r.marks > 0 ? r.lastMark : null;
     if (++this.filled === this.width) {
+      // The state after a bucket's last event (the filling bucket's is `cur`, taken by result()).
+      this.at.set(cur, o);
       this.filled = 0;
       if (++this.closed === this.maxBuckets) this.mergePairs();
     }
@@ -179,6 +207,7 @@ export class TimelineObserver implements ReplayObserver {
 
   /** The timeline so far (call after the replay). */
   result(): Timeline {
+    if (this.filled > 0) this.at.set(this.cur, this.closed * M);
     const n = this.closed + (this.filled > 0 ? 1 : 0);
     const buckets: TimelineBucket[] = [];
     for (let i = 0; i < n; i++) {

@@ -65,6 +65,8 @@ export interface HighWaterView {
   point(metric: HighWaterMetric): HighWaterPoint;
   /** Each metric's value after the last event replayed, indexed as HIGH_WATER_METRICS (for observers that follow a metric per event without allocating). */
   readonly now: ArrayLike<number>;
+  /** Each metric's point().event, indexed as HIGH_WATER_METRICS, read without allocating (peak-log.ts reads it per ended block). */
+  readonly event: ArrayLike<number>;
   /** The same as point() for the native half's metrics. */
   nativePoint(metric: NativeHighWaterMetric): HighWaterPoint;
 }
@@ -104,8 +106,13 @@ export interface InterpreterView {
 
 /** A live block: pool slot (-1: C library), size, stack, domain, and the model its pool slot belongs to. */
 export type LiveBlockVisitBrief = (pool: number, size: number, stack: number, domain: number, model: PymallocView) => void;
-/** A live block as LiveBlockVisitBrief, with its allocating event and that event's timestamp (NaN: none). */
-export type LiveBlockVisit = (pool: number, size: number, stack: number, domain: number, event: number, ts: number, model: PymallocView) => void;
+/**
+ * A live block as LiveBlockVisitBrief, with its allocating event and that
+ * event's timestamp (NaN: none), and its place (ChangedBlock.place): the
+ * visit goes through each interpreter's pool store, then the hash, each in
+ * ascending place.
+ */
+export type LiveBlockVisit = (pool: number, size: number, stack: number, domain: number, event: number, ts: number, model: PymallocView, place: number) => void;
 
 /**
  * The block an onBlockAllocated / onBlockFreed hook is about (one record the
@@ -120,6 +127,14 @@ export interface ChangedBlock {
   /** The event that allocated it and that event's timestamp (NaN: none); for an allocation, the current event. */
   readonly allocEvent: number;
   readonly allocTs: number;
+  /** Its pool slot (NOT_PYMALLOC: the C library's); set for the hooks of a block's end (onBlockFreed, onBlockResized) only. */
+  readonly pool: number;
+  /**
+   * Where the replay keeps its record, set with `pool`: its block index in
+   * the pool store (>= 0), or -(slot + 1) for a slot of the hash. Walks of
+   * the live set visit records in this order (LiveBlockVisit).
+   */
+  readonly place: number;
 }
 
 export interface ReplayView extends ReplayPosition {
@@ -201,4 +216,12 @@ export interface ReplayObserver {
    * with the event that allocated it.
    */
   onBlockFreed?(replay: ReplayView): void;
+  /**
+   * A realloc kept its block's address (no new block, so neither hook above):
+   * `replay.changedBlock` is the block as it was, before its size and stack
+   * change. `keepsAllocEvent`: the resized block keeps that allocating event
+   * (resized in its pool slot); false: it is recorded as allocated now. For
+   * analyzers that must know what was live at a past instant (peak-log.ts).
+   */
+  onBlockResized?(replay: ReplayView, keepsAllocEvent: boolean): void;
 }

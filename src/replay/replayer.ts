@@ -58,10 +58,12 @@ const FOUND_HASH = 2;
 /** An observer that has onEvent (the replayer keeps these apart). */
 type EventObserver = ReplayObserver & Required<Pick<ReplayObserver, 'onEvent'>>;
 /** An observer of blocks going live or ending (kept apart too). */
-type BlockObserver = ReplayObserver & Pick<ReplayObserver, 'onBlockAllocated' | 'onBlockFreed'>;
+type BlockObserver = ReplayObserver & Pick<ReplayObserver, 'onBlockAllocated' | 'onBlockFreed' | 'onBlockResized'>;
 
 /** ChangedBlock as the replayer writes it. */
 interface BlockRecord {
+  pool: number;
+  place: number;
   size: number;
   stack: number;
   domain: number;
@@ -157,7 +159,7 @@ export class Replayer implements TraceSink, ReplayView {
   /** Observers with onBlockAllocated or onBlockFreed: a replay without them pays one length check per block. */
   private readonly blockObservers: BlockObserver[];
   /** The block those hooks are about, rewritten in place (no object per event). */
-  readonly changedBlock: BlockRecord = { size: 0, stack: -1, domain: 0, allocEvent: 0, allocTs: NaN };
+  readonly changedBlock: BlockRecord = { size: 0, stack: -1, domain: 0, allocEvent: 0, allocTs: NaN, pool: NOT_PYMALLOC, place: 0 };
   /** True while a block resized in place is stored again under its own address (reallocInPlace). */
   private blockHooksMuted = false;
   private readonly useArenaRecords: boolean;
@@ -170,7 +172,7 @@ export class Replayer implements TraceSink, ReplayView {
   ) {
     this.observers = options.observers ?? [];
     this.eventObservers = this.observers.filter((o): o is EventObserver => o.onEvent !== undefined);
-    this.blockObservers = this.observers.filter((o) => o.onBlockAllocated !== undefined || o.onBlockFreed !== undefined);
+    this.blockObservers = this.observers.filter((o) => o.onBlockAllocated !== undefined || o.onBlockFreed !== undefined || o.onBlockResized !== undefined);
     this.useArenaRecords = options.ignoreArenaRecords !== true;
     this.stopAtEvent = options.stopAtEvent ?? Infinity;
     this.addressCheck = new AddressCheck((key) => addresses.format(key));
@@ -594,6 +596,7 @@ export class Replayer implements TraceSink, ReplayView {
     const oldModel = this.foundKind === FOUND_POOL ? b.oldAddr[i]! : this.live.modelAddr(this.foundIndex);
     this.addressCheck.check(oldModel, address, this.line);
     if (address === b.oldAddr[i] && this.foundKind === FOUND_POOL) {
+      if (this.blockObservers.length !== 0) this.notifyResizedFound(true);
       this.currentPool.setSize(this.foundIndex, n);
       this.currentPool.setStack(this.foundIndex, stack);
       this.liveRequestedBytes += n - oldSize;
@@ -604,7 +607,10 @@ export class Replayer implements TraceSink, ReplayView {
     // The trace kept the address: the same block, resized (no end, no new
     // block for the block hooks), wherever the replay keeps its record.
     const moved = address !== b.oldAddr[i];
-    if (moved && this.blockObservers.length !== 0) this.notifyFreedFound();
+    if (this.blockObservers.length !== 0) {
+      if (moved) this.notifyFreedFound();
+      else this.notifyResizedFound(false);
+    }
     if (this.foundKind === FOUND_POOL) this.currentPool.markFreed(this.foundIndex);
     else this.live.markFreed(this.foundIndex);
     this.liveRequestedBytes -= oldSize;
@@ -655,9 +661,24 @@ export class Replayer implements TraceSink, ReplayView {
 
   /** onBlockFreed for the block lookup found, before its record is freed. */
   private notifyFreedFound(): void {
+    this.fillChangedFromFound();
+    for (const o of this.blockObservers) o.onBlockFreed?.(this);
+  }
+
+  /** onBlockResized for the block lookup found, before its size and stack change. */
+  private notifyResizedFound(keepsAllocEvent: boolean): void {
+    this.fillChangedFromFound();
+    for (const o of this.blockObservers) o.onBlockResized?.(this, keepsAllocEvent);
+  }
+
+  /** changedBlock := the record of the block lookup found. */
+  private fillChangedFromFound(): void {
     const b = this.changedBlock;
     if (this.foundKind === FOUND_POOL) {
-      this.currentPool.readInto(this.foundIndex, b);
+      const k = this.foundIndex;
+      this.currentPool.readInto(k, b);
+      b.pool = this.foundPool;
+      b.place = k;
     } else {
       const h = this.live;
       const slot = this.foundIndex;
@@ -666,8 +687,9 @@ export class Replayer implements TraceSink, ReplayView {
       b.domain = h.domain(slot);
       b.allocEvent = h.allocEvent(slot);
       b.allocTs = h.allocTs(slot);
+      b.pool = h.pool(slot);
+      b.place = -(slot + 1);
     }
-    for (const o of this.blockObservers) o.onBlockFreed?.(this);
   }
 
   /**
@@ -782,11 +804,11 @@ export class Replayer implements TraceSink, ReplayView {
     for (const state of this.interpreters) {
       const p = state.pool;
       const m = state.model;
-      p.forEachLive((k, pool) => visit(pool, p.size(k), p.stack(k), p.domain(k), p.allocEvent(k), p.allocTs(k), m));
+      p.forEachLive((k, pool) => visit(pool, p.size(k), p.stack(k), p.domain(k), p.allocEvent(k), p.allocTs(k), m, k));
     }
     const h = this.live;
     const main = this.interpreters[0]!.model;
-    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s), this.hashModel(h.pool(s), main)));
+    h.forEachLive((s) => visit(h.pool(s), h.size(s), h.stack(s), h.domain(s), h.allocEvent(s), h.allocTs(s), this.hashModel(h.pool(s), main), -(s + 1)));
   }
 
   /**

@@ -20,6 +20,9 @@ export interface AnalyzeTextOptions {
   width?: number;
 }
 
+/** Where analyze did not count churn: how to have it. */
+export const NOT_COUNTED = 'allocation churn: not counted (--churn counts it, for about a fifth more CPU)';
+
 export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions = {}): string {
   const out: string[] = [];
   const e = r.events;
@@ -92,7 +95,7 @@ export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions 
     out.push(`fragmentation at the arena high-water mark (event ${thousands(peak.event)}${peak.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(peak.mark, 40))}` : ''}):`);
     out.push(...fragmentationLines(peak));
   }
-  if (r.churn !== undefined) out.push('', ...churnLines(r.churn, options.width));
+  out.push('', ...(r.churn !== undefined ? churnLines(r.churn, options.width) : [NOT_COUNTED]));
   return out.join('\n') + '\n';
 }
 

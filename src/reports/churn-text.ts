@@ -22,6 +22,12 @@ export function churnWindowText(c: ChurnResult): string {
   return `from ${start} to ${end}`;
 }
 
+/** churnWindowText at the head of a sentence: `Over the whole run`, `From the start to mark "b" (event 90)`. */
+export function churnWindowOpening(c: ChurnResult): string {
+  const text = churnWindowText(c);
+  return text === 'the whole run' ? 'Over the whole run' : 'F' + text.slice(1);
+}
+
 /** A mean lifetime: `1,234 events`, with the time when the trace has timestamps. */
 export function lifetimeText(f: ChurnFigures): string {
   if (f.meanLifetimeEvents === null) return 'none freed';

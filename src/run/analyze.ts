@@ -1,7 +1,7 @@
 // The `analyze` driver: a trace file read by one streaming replay, with the
 // arena-peak and judged-state observers of analyzers/analyze.ts riding it,
-// and allocation churn by site (analyzers/churn.ts) counted on the way; the
-// summary built from them.
+// and, when asked, allocation churn by site (analyzers/churn.ts) counted on
+// the way; the summary built from them.
 
 import { ImportContext } from '../import/import-context.js';
 import { traceDisplayName } from '../import/source.js';
@@ -10,6 +10,7 @@ import { analyzeReplayed, DEFAULT_ANALYZE_OPTIONS, judgedStateCapture, type Anal
 import { ArenaPeakObserver } from '../analyzers/arena-peak.js';
 import { ChurnAnalysis } from '../analyzers/churn.js';
 import { judgedMarkLabel } from '../options/instant-options.js';
+import { churnWindowAt } from '../options/churn-options.js';
 import { withDefaults, type Given } from '../options/given.js';
 
 export async function analyzeTrace(path: string, given: Given<AnalyzeOptions> = {}, hooks: ReplayHooks = {}): Promise<AnalyzeResult> {
@@ -17,12 +18,14 @@ export async function analyzeTrace(path: string, given: Given<AnalyzeOptions> = 
   const peak = new ArenaPeakObserver();
   const ctx = hooks.context ?? new ImportContext(traceDisplayName(path), trace.lenient);
   const judged = judgedStateCapture(ctx, sites.top, sites, judgedMarkLabel(instant));
-  const churning = new ChurnAnalysis(ctx, sites, churn, sites.top);
+  // Churn only when asked (ChurnOptions.count says why).
+  const churning = churn.count === true ? new ChurnAnalysis(ctx, sites, churnWindowAt(churn, instant), sites.top) : null;
   const replayed = await replayTrace(path, {
     ...trace,
     ...hooks,
     context: ctx,
-    observers: [...(hooks.observers ?? []), peak, judged, churning],
+    observers: [...(hooks.observers ?? []), peak, judged, ...(churning === null ? [] : [churning])],
   });
-  return { ...analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer)), churn: churning.result(replayed.replayer) };
+  const result = analyzeReplayed(replayed, peak, judged.valueAt(replayed.replayer));
+  return churning === null ? result : { ...result, churn: churning.result(replayed.replayer) };
 }

@@ -8,10 +8,13 @@
 //    map and pinning are captured there on the way (judged-instant.ts), the
 //    leaks result too (growth sampled on the way, as `memreplay leaks` does);
 //    allocation churn by site is counted on the way (churn.ts).
-// 2. A second replay up to the last high-water instant (bytes, pools, arenas,
-//    footprint) for what was live at each, and the arena map and pinning at
-//    the arena peak; and, where the trace's marks crowd together, a fine
-//    timeline of that stretch (mark-window.ts).
+// 2. What was live at each high-water instant (bytes, pools, arenas,
+//    footprint), the flame graphs at the footprint peak, and the arena map
+//    and pinning at the arena peak: from the same replay, as it ended, with
+//    the records PeakLog kept of what ended after a peak (peak-log.ts): no
+//    second reading of the trace. Only where the trace's marks crowd
+//    together is it read again, up to the end of that stretch, for a fine
+//    timeline of it (mark-window.ts).
 // 3. One replay per other `whatIf` version, arenas placed by the model.
 // Each replay is freed before the next starts, and every walk of the live
 // set shares one WalkScratch, so the report holds one replay at a time, as
@@ -42,7 +45,9 @@ import { DEFAULT_INSTANT, judgedMarkLabel } from '../options/instant-options.js'
 import { DEFAULT_SITE_GROUPING, DEFAULT_TOP } from '../options/site-options.js';
 import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { denseMarkWindow } from '../analyzers/mark-window.js';
-import { captureAtEvents } from './peak-replay.js';
+import { PeakLog } from '../analyzers/peak-log.js';
+import { groupLiveBlocks, type LiveBlocksSummary } from '../analyzers/live-sites.js';
+import type { HighWaterPoint } from '../replay/high-water.js';
 import {
   PEAK_SITE_METRICS,
   REPORT_SCHEMA,
@@ -56,6 +61,7 @@ import {
   type ReportLimits,
   type ReportOptions,
   type SizeClassOccupancyAt,
+  type TraceInstant,
   type WhatIfVersion,
 } from '../analyzers/report-data.js';
 import { noMarkLabelled } from '../replay/missing-mark.js';
@@ -67,7 +73,7 @@ import { WalkScratch } from '../analyzers/walk-scratch.js';
 import { callTreeOf, flattenCallTree, type CallTreeLimits, type FlatCallTree } from '../analyzers/call-tree.js';
 import { liveStacksOf, STACK_WEIGHTS, type StackWeight } from '../analyzers/live-stacks.js';
 import { ChurnAnalysis } from '../analyzers/churn.js';
-import { DEFAULT_CHURN_OPTIONS } from '../options/churn-options.js';
+import { churnWindowAt, DEFAULT_CHURN_OPTIONS } from '../options/churn-options.js';
 
 function leaksResultOf(leaks: LeaksAnalysis, r: ReplayView, at: string | undefined, file: string): LeaksResult {
   const result = leaks.resultAt(r);
@@ -129,35 +135,18 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
   const { analyze } = first;
   dropReplay();
 
-  // Pass 2: back to the peaks.
-  const arenaPeakEvent = analyze.highWater.arenas.event;
-  const atArenaPeak: { map: ArenaMap | null; pinning: ArenaPinning | null } = { map: null, pinning: null };
-  // The flame graphs: the live stacks at the footprint peak, taken on the same second replay.
-  const footprintPeak = analyze.highWater.footprint_bytes;
-  let flame: ReportFlame | null = null;
+  // Where the trace's marks crowd together, a fine timeline of that stretch
+  // (mark-window.ts): the stretch is known only once every mark was seen, so
+  // the trace is read again up to its end, and only then.
   const dense = denseMarkWindow(
     first.timeline.marks.map((m) => m.event),
     analyze.events.total,
   );
   const window = dense === null ? null : new TimelineWindowObserver(dense.firstEvent, dense.lastEvent, limits.maxBuckets);
-  const liveAtPeaks = await captureAtEvents(
-    path,
-    PEAK_SITE_METRICS.map((m) => analyze.highWater[m].event),
-    newContext(),
-    { ...replayOptions, python: analyze.python.version },
-    limits.top,
-    grouping,
-    (at: ReplayView, atCtx: ImportContext) => {
-      if (at.events === footprintPeak.event) flame = reportFlameOf(at, atCtx, footprintPeak.value);
-      if (at.events !== arenaPeakEvent) return;
-      const instant = instantOf(at);
-      atArenaPeak.map = arenaMapOf(at, instant, limits.maxArenas);
-      atArenaPeak.pinning = arenaPinning(at, new SiteTable(atCtx.stacks, at.geometry, grouping), instant, limits, scratch);
-    },
-    window === null ? undefined : { observers: [window], untilEvent: window.lastEvent },
-    scratch,
-  );
-  dropReplay();
+  if (window !== null) {
+    await replayTrace(path, { ...replayOptions, python: analyze.python.version, context: newContext(), stopAtEvent: window.lastEvent, observers: [window] });
+    dropReplay();
+  }
   const highWater = {} as Record<PeakSiteMetric, PeakSites>;
   for (const metric of PEAK_SITE_METRICS) {
     const p = analyze.highWater[metric];
@@ -166,7 +155,7 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
       description: HIGH_WATER_DESCRIPTIONS[metric],
       value: p.value,
       ...instantAt(p.event, p.ts ?? NaN, p.line, p.mark),
-      live: liveAtPeaks.get(p.event) ?? {
+      live: first.peaks.live.get(p.event) ?? {
         groupedBy: grouping.by,
         depth: grouping.depth ?? null,
         totalBlocks: 0,
@@ -197,13 +186,13 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
     timeline: first.timeline,
     markWindow: window?.result() ?? null,
     sizeClasses: first.sizeClasses,
-    arenaMap: { judged: first.arenaMapJudged, arenaPeak: atArenaPeak.map },
-    pinning: { judged: first.pinningJudged, arenaPeak: atArenaPeak.pinning },
+    arenaMap: { judged: first.arenaMapJudged, arenaPeak: first.peaks.arenaMap },
+    pinning: { judged: first.pinningJudged, arenaPeak: first.peaks.pinning },
     highWater,
     leaks: first.leaks,
     whatIf,
     limits,
-    flame,
+    flame: first.peaks.flame,
     churn: first.churn,
     leakFlame: first.leakFlame,
   };
@@ -212,11 +201,41 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
 /** What the flame graphs of a report draw: the live blocks by stack, one pruned call tree per weight. */
 export const REPORT_FLAME_LIMITS: CallTreeLimits = { maxFrames: 300, minFraction: 0.001 };
 
-function reportFlameOf(r: ReplayView, ctx: ImportContext, footprintBytes: number): ReportFlame {
+function reportFlameOf(r: ReplayView, ctx: ImportContext, at: TraceInstant, footprintBytes: number): ReportFlame {
   const live = liveStacksOf(r, ctx.stacks);
   const trees = {} as Record<StackWeight, FlatCallTree>;
   for (const weight of STACK_WEIGHTS) trees[weight] = flattenCallTree(callTreeOf(live, weight, REPORT_FLAME_LIMITS));
-  return { ...instantOf(r), footprintBytes, trees };
+  return { ...at, footprintBytes, trees };
+}
+
+/** What the report shows of the high-water instants, taken from the first pass's PeakLog as the replay ended. */
+interface AtThePeaks {
+  /** The live blocks by site at each peak's event. */
+  readonly live: Map<number, LiveBlocksSummary>;
+  /** The live stacks at the footprint peak (null: it never rose). */
+  readonly flame: ReportFlame | null;
+  readonly arenaMap: ArenaMap | null;
+  readonly pinning: ArenaPinning | null;
+}
+
+function atThePeaks(r: ReplayView, ctx: ImportContext, log: PeakLog, limits: ReportLimits, grouping: SiteGroupingOptions, scratch: WalkScratch): AtThePeaks {
+  const live = new Map<number, LiveBlocksSummary>();
+  for (const metric of PEAK_SITE_METRICS) {
+    const { event } = r.highWater.point(metric);
+    if (event > 0 && !live.has(event)) live.set(event, groupLiveBlocks(log.at(r, event), ctx.stacks, grouping, limits.top, scratch));
+  }
+  const instant = (p: HighWaterPoint): TraceInstant => instantAt(p.event, p.ts ?? NaN, p.line, p.mark);
+  const footprint = r.highWater.point('footprint_bytes');
+  const flame = footprint.event > 0 ? reportFlameOf(log.at(r, footprint.event), ctx, instant(footprint), footprint.value) : null;
+  const arenas = r.highWater.point('arenas');
+  if (arenas.event === 0) return { live, flame, arenaMap: null, pinning: null };
+  const atArenas = log.at(r, arenas.event);
+  return {
+    live,
+    flame,
+    arenaMap: arenaMapOf(atArenas, instant(arenas), limits.maxArenas),
+    pinning: arenaPinning(atArenas, new SiteTable(ctx.stacks, atArenas.geometry, grouping), instant(arenas), limits, scratch),
+  };
 }
 
 /** The live blocks of the steady-state leak sites `leaks` lists, by stack, as the report's flame graphs draw them; null without one. */
@@ -244,7 +263,8 @@ function leakFlameOf(r: ReplayView, ctx: ImportContext, leaks: LeaksResult, grou
 
 /**
  * The whole trace, once; everything read from its final state is taken here
- * so the replayer (the live map, the model) can be collected before pass 2.
+ * (the peaks' figures included, from PeakLog) so the replayer (the live map,
+ * the model) can be collected before the next replay.
  */
 async function firstPass(
   path: string,
@@ -281,8 +301,9 @@ async function firstPass(
       ownWhatIf: ownWhatIf(r.geometry.version) ? whatIfJudgedOf(r) : null,
     };
   });
-  const churn = new ChurnAnalysis(ctx, grouping, options.churn, limits.top);
-  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged, churn] });
+  const churn = new ChurnAnalysis(ctx, grouping, churnWindowAt(options.churn, options.instant), limits.top);
+  const peakLog = new PeakLog(PEAK_SITE_METRICS);
+  const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [timeline, peak, leaks, judged, churn, peakLog] });
   const r = replayed.replayer;
   const judgedAt = judged.valueAt(r);
   const { value } = judgedAt;
@@ -304,5 +325,6 @@ async function firstPass(
     leakFlame: judgedAt.at.end ? leakFlameOf(r, ctx, leaksAtEnd, grouping, options.growth.suppressions) : value.leakFlame,
     ownWhatIf: value.ownWhatIf === null ? null : whatIfOfReplay(r, peak, { value: value.ownWhatIf, at: judgedAt.at }),
     churn: churn.result(r),
+    peaks: atThePeaks(r, ctx, peakLog, limits, grouping, scratch),
   };
 }

@@ -157,3 +157,30 @@ describe('the timeline of a real CPython trace', () => {
     });
   }
 });
+
+describe('every bucket of a real trace', () => {
+  it('holds the min and max of every metric over its events and the state after its last, as read after each event', async () => {
+    // A reference that keeps every event's values (fine for a small trace).
+    const perEvent: Float64Array[] = [];
+    const reference = { onEvent: (r: Replayer) => {
+      const v = new Float64Array(TIMELINE_METRICS.length);
+      readTimelineMetrics(r, v);
+      perEvent[r.events] = v;
+    } };
+    const timeline = new TimelineObserver({ maxBuckets: 64 });
+    await replayTrace(join(FIXTURES, 'startup-3.11.csv.gz'), { observers: [reference as never, timeline] });
+    const { buckets } = timeline.result();
+    expect(buckets.length).toBeGreaterThan(32);
+    for (const b of buckets) {
+      TIMELINE_METRICS.forEach((m, k) => {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let e = b.firstEvent; e <= b.event; e++) {
+          lo = Math.min(lo, perEvent[e]![k]!);
+          hi = Math.max(hi, perEvent[e]![k]!);
+        }
+        expect([m, b.min[m], b.max[m], b.at[m]]).toEqual([m, lo, hi, perEvent[b.event]![k]]);
+      });
+    }
+  });
+});

@@ -42,7 +42,7 @@ describe('memreplay tree', () => {
 
   it('with --total, counts every block allocated up to the end, freed or not: what churn counts as allocated, by stack', () => {
     const dir = tempDir();
-    const churn = JSON.parse(memreplay(['analyze', '--json', TRACE]).stdout).traces[0].churn;
+    const churn = JSON.parse(memreplay(['analyze', '--json', '--churn', '--at-end', TRACE]).stdout).traces[0].churn;
     const sum = (file: string): number =>
       readFileSync(file, 'utf8')
         .trimEnd()

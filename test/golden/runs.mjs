@@ -39,6 +39,7 @@ const analyze = [
   { name: 'analyze/batch-samples', args: ['analyze', 'traces', '--jobs', '1'] },
   { name: 'analyze/batch-samples.json', args: ['analyze', 'traces/*.csv.gz', '--jobs', '1', '--json'] },
   { name: 'analyze/batch-two-workers', args: ['analyze', LEAK, CHURN, RECLAIM, '--jobs', '2'] },
+  { name: 'analyze/churn-counted', args: ['analyze', CHURN, '--churn', '--top', '5'] },
   { name: 'analyze/stdin', args: ['analyze', '-'], stdin: INEXACT },
   { name: 'analyze/inexact', args: ['analyze', INEXACT] },
 ];

@@ -15,7 +15,7 @@ import { parseSuppressions } from '../../src/suppressions/suppressions.js';
 import { countersStats } from '../../src/models/pymalloc/stats.js';
 import { replayTrace } from '../../src/run/replay-trace.js';
 import { BYTES_PEAK_EVENT, LEAK_EVENT, pinningTrace, TOTAL_EVENTS } from '../analyzers/pinning-trace.js';
-import { writeTrace } from '../analyzers/trace-text.js';
+import { alloc, free, mark, writeTrace } from '../analyzers/trace-text.js';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'cpython-traces');
 
@@ -92,7 +92,7 @@ describe('buildReport on a real CPython trace (startup-3.11)', () => {
   const path = join(FIXTURES, 'startup-3.11.csv.gz');
 
   it('agrees with analyze, with the stats at the end and with a replay stopped at the arena peak', async () => {
-    const [d, analyze] = await Promise.all([buildReport(path, { whatIf: ['3.11'] }), analyzeTrace(path)]);
+    const [d, analyze] = await Promise.all([buildReport(path, { whatIf: ['3.11'] }), analyzeTrace(path, { churn: { count: true } })]);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d); // plain data, as a worker posts it
     // The report keeps churn beside the analysis (counted on the same first replay): the same figures.
     const { churn, ...analysis } = analyze;
@@ -131,7 +131,7 @@ describe('buildReport on a real CPython trace (startup-3.11)', () => {
 });
 
 describe("the report's flame graphs", () => {
-  it('are the live stacks at the footprint high-water mark, taken on the second replay: the same as memreplay flamegraph finds there', async () => {
+  it('are the live stacks at the footprint high-water mark, from the peak log of the one replay: the same as memreplay flamegraph finds there', async () => {
     const path = writeTrace(pinningTrace(), '3.8.18');
     const d = await buildReport(path, { limits: { maxBuckets: 16 } });
     const alone = await liveStacksAt(path, { instant: { kind: 'footprint-peak' } });
@@ -141,5 +141,29 @@ describe("the report's flame graphs", () => {
       expect(unflattenCallTree(d.flame!.trees[weight])).toEqual(callTreeOf(alone.live, weight, REPORT_FLAME_LIMITS));
     }
     expect(d.flame!.trees.blocks.nodes[0]!.blocks).toBe(LEAK_EVENT);
+  });
+});
+
+describe("the report's churn", () => {
+  // Allocations before the mark, a mark, then more after it: counted up to
+  // the mark the report judges at, as every other section is.
+  const lines = [alloc(0x1000, 24, 'a.py:1'), alloc(0x2000, 24, 'a.py:1'), free(0x1000), mark('half'), alloc(0x3000, 40, 'b.py:2'), alloc(0x4000, 40, 'b.py:2'), free(0x3000)];
+  const path = writeTrace(lines, '3.11.7');
+
+  it('ends at the --at mark, as the rest of the report, unless --churn-to says otherwise', async () => {
+    const atHalf = await buildReport(path, { instant: { at: 'half' } });
+    expect(atHalf.at.mark).toBe('half');
+    expect(atHalf.churn.window).toMatchObject({ to: 'half', lastEvent: 4 });
+    expect(atHalf.churn.totals).toMatchObject({ allocations: 2, allocatedBytes: 48, freed: 1 });
+    expect(atHalf.churn.sites.map((s) => s.key)).toEqual(['a.py:1']);
+    // analyze judges the same instant and counts the same churn.
+    expect((await analyzeTrace(path, { instant: { at: 'half' }, churn: { count: true } })).churn).toEqual(atHalf.churn);
+
+    const atEnd = await buildReport(path, { instant: { atEnd: true } });
+    expect(atEnd.churn.window.to).toBeNull();
+    expect(atEnd.churn.totals.allocations).toBe(4);
+    const churnToGiven = await buildReport(path, { instant: { at: 'half' }, churn: { from: 'half' } });
+    expect(churnToGiven.churn.totals.allocations).toBe(2);
+    expect(churnToGiven.churn.sites.map((s) => s.key)).toEqual(['b.py:2']);
   });
 });

@@ -6,6 +6,7 @@
 
 import type { FragmentationSummary } from '../../analyzers/fragmentation.js';
 import type { Timeline } from '../../analyzers/report-data.js';
+import { visiblePoints } from './visible-points.js';
 import { byteAxis } from './axis-ticks.js';
 import { FULL_WIDTH, SPLIT_COLOURS, vegaLiteSpec } from './chart-theme.js';
 import type { ChartSpec } from './render-chart.js';
@@ -38,9 +39,25 @@ export function arenaSplitTimelineChart(timeline: Timeline, lastEvent: number): 
   // Seconds when the trace has timestamps, else events (time-axis.ts).
   const axis = traceAxisOf(timeline);
   const xs = axis.positions(timeline.buckets);
-  for (const [i, b] of timeline.buckets.entries()) {
+  for (const b of timeline.buckets) maxBytes = Math.max(maxBytes, b.at.arenaBytes);
+  // Only the buckets the plot's pixels can show (visible-points.ts): every
+  // stacked edge within a quarter pixel without them. The y axis reaches at
+  // least maxBytes, so its pixels are no larger than these.
+  const pixelsPerByte = maxBytes === 0 ? 0 : 200 / maxBytes;
+  const edges = SPLIT_PARTS.map((_, k) => (i: number): number => {
+    let sum = 0;
+    for (let j = 0; j <= k; j++) sum += timeline.buckets[i]!.at[SPLIT_PARTS[j]!.part];
+    return sum * pixelsPerByte;
+  });
+  const shown = visiblePoints(
+    timeline.buckets.map((_, i) => i),
+    (i) => xs[i]!,
+    edges,
+    () => false,
+  );
+  for (const i of shown) {
+    const b = timeline.buckets[i]!;
     for (const [k, p] of SPLIT_PARTS.entries()) rows.push({ e: xs[i]!, part: p.label, k, v: b.at[p.part] });
-    maxBytes = Math.max(maxBytes, b.at.arenaBytes);
   }
   const last = axis.seconds ? Math.max(xs.at(-1) ?? 0, 1e-9) : Math.max(1, lastEvent);
   return {

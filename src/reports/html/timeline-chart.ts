@@ -16,6 +16,7 @@
 import type { AnalyzeResult } from '../../analyzers/analyze.js';
 import type { Timeline, TimelineBucket, TimelineMetric, TimelineWindow } from '../../analyzers/report-data.js';
 import type { HighWaterMetric } from '../../events/high-water-metrics.js';
+import { visiblePoints } from './visible-points.js';
 import { bytes, thousands } from '../../text/units.js';
 import { byteTicks, countTicks, maxTicksFor, type AxisTicks } from './axis-ticks.js';
 import { FULL_WIDTH, vegaLiteSpec } from './chart-theme.js';
@@ -280,11 +281,13 @@ interface PanelOptions {
 
 function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], peaks: readonly Peak[], x: Axis, groups: readonly MarkGroup[], options: PanelOptions) {
   const { lastPanel } = options;
-  const rows: { e: number; s: string; lo: number; hi: number }[] = [];
+  const perSeries: { e: number; s: string; lo: number; hi: number }[][] = [];
   let top = 0;
   let bottom = Infinity;
   const [fit0, fit1] = options.fitEvents ?? [-Infinity, Infinity];
   for (const s of panel.series) {
+    const rows: { e: number; s: string; lo: number; hi: number }[] = [];
+    perSeries.push(rows);
     for (const b of buckets) {
       rows.push({ e: b.event, s: s.label, lo: b.min[s.metric], hi: b.max[s.metric] });
       if (b.event < fit0 || b.firstEvent > fit1) continue;
@@ -298,6 +301,16 @@ function panelSpec(panel: Panel, buckets: readonly TimelineBucket[], peaks: read
   const low = zero || bottom === Infinity ? 0 : bottom;
   const ticks: AxisTicks = panel.unit === 'bytes' ? byteTicks(low, top, tickOptions) : countTicks(low, top, tickOptions);
   const yAxis: Axis = { domain: [ticks.min, ticks.max], pixels: panel.height, upwards: true };
+  // Only the points the plot's pixels can show (visible-points.ts); the peaks' own points always.
+  const peakPoints = new Set(peaks.map((p) => `${p.s}\u0000${p.e}`));
+  const rows = perSeries.flatMap((series) =>
+    visiblePoints(
+      series,
+      (r) => toPixel(x, r.e),
+      [(r) => toPixel(yAxis, r.lo), (r) => toPixel(yAxis, r.hi)],
+      (r) => peakPoints.has(`${r.s}\u0000${r.e}`),
+    ),
+  );
 
   // Small stacked panels share the bottom one's event labels.
   const xe = xEncoding(

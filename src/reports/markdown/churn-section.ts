@@ -2,7 +2,7 @@
 // the most allocations, and the requested sizes by size class.
 
 import type { ReportData } from '../../analyzers/report-data.js';
-import { churnWindowText, lifetimeText, sizeBucketText } from '../churn-text.js';
+import { churnWindowOpening, lifetimeText, sizeBucketText } from '../churn-text.js';
 import { bytes, percent, thousands } from '../../text/units.js';
 import { mdSiteName, mdText, ROWS, table } from './format.js';
 
@@ -14,7 +14,7 @@ export function churnSection(d: ReportData): string[] {
   return [
     '## Allocation churn',
     '',
-    `Over ${mdText(churnWindowText(c), 200)}: ${thousands(t.allocations)} allocations, ${bytes(t.allocatedBytes)} requested, ` +
+    `${mdText(churnWindowOpening(c), 200)}: ${thousands(t.allocations)} allocations, ${bytes(t.allocatedBytes)} requested, ` +
       `${thousands(t.temporary)} temporary${share(t.temporary, t.allocations)}; mean lifetime ${mdText(lifetimeText(t))}. ` +
       `Temporary: ${mdText(c.temporaryRule, 200)}.`,
     '',

@@ -3,7 +3,7 @@
 // the requested sizes with the size classes they round to, as a chart.
 
 import type { ChurnResult } from '../../../analyzers/churn.js';
-import { churnWindowText, durationText, sizeBucketText } from '../../churn-text.js';
+import { churnWindowOpening, durationText, sizeBucketText } from '../../churn-text.js';
 import { churnSizeChart } from '../churn-chart.js';
 import { escapeHtml } from '../escape.js';
 import { bytes, percent, thousands } from '../format.js';
@@ -27,7 +27,7 @@ function churnHtml(c: ChurnResult, figure: (name: string, captionHtml?: string) 
   const t = c.totals;
   const share = (n: number, of: number): string => (of === 0 ? '' : ` (${percent(n / of)})`);
   return [
-    `<p>Over ${escapeHtml(churnWindowText(c))}: ${thousands(t.allocations)} allocations, ${bytes(t.allocatedBytes)} requested in all, ` +
+    `<p>${escapeHtml(churnWindowOpening(c))}: ${thousands(t.allocations)} allocations, ${bytes(t.allocatedBytes)} requested in all, ` +
       `${thousands(t.temporary)} of them temporary${share(t.temporary, t.allocations)}; ${thousands(t.freed)} freed in the window, after ` +
       `${t.meanLifetimeEvents === null ? 'no' : `${thousands(Math.round(t.meanLifetimeEvents))} events`}${t.meanLifetimeNs === null ? '' : ` (${escapeHtml(durationText(t.meanLifetimeNs))})`} on average. ` +
       `A temporary allocation is one ${escapeHtml(c.temporaryRule)}. Blocks that live this briefly never show in the live-byte views above.</p>`,
