@@ -33,6 +33,7 @@
 #include <link.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -102,6 +103,8 @@ static _Unwind_Reason_Code collect(struct _Unwind_Context *ctx, void *arg) {
 
 static void write_new_modules(int wait);
 static uint64_t g_flushes_seen;
+static int all_in_written_modules(const native_stack *s);
+static void write_modules_if_loaded(void);
 
 static inline void capture_from(native_stack *s, void *caller) {
     /* Once per buffer written, outside the writer lock: objects loaded
@@ -115,6 +118,10 @@ static inline void capture_from(native_stack *s, void *caller) {
     s->skipped = 0;
     s->caller = (uintptr_t)caller;
     if (g_max_frames > 0) _Unwind_Backtrace(collect, s);
+    /* The frames are named as the trace streams (src/record/native-trace.ts):
+     * an object loaded since the map was last written goes into it now,
+     * before the stack that holds its first frame. */
+    if (!all_in_written_modules(s)) write_modules_if_loaded();
 }
 
 /* In an exported function: its own return address marks where the program's
@@ -382,6 +389,51 @@ typedef struct {
 static module_key g_known[MODULES_MAX];
 static int g_n_known;
 
+/* The code ranges of the objects written, read without the writer lock by
+ * capture_from: appended under it, each entry before the count that
+ * publishes it. A range is kept after its object is unloaded. */
+typedef struct {
+    uintptr_t lo, hi;
+} code_range;
+
+static code_range g_written[MODULES_MAX];
+static int g_n_written;
+static int g_last_hit;
+
+static int all_in_written_modules(const native_stack *s) {
+    int n = __atomic_load_n(&g_n_written, __ATOMIC_ACQUIRE);
+    int hit = g_last_hit;
+    for (int k = 0; k < s->n; k++) {
+        uintptr_t ip = s->ip[k];
+        /* [lo, hi), as the namer places an address */
+        if (hit < n && ip >= g_written[hit].lo && ip < g_written[hit].hi) continue;
+        int i = 0;
+        while (i < n && !(ip >= g_written[i].lo && ip < g_written[i].hi)) i++;
+        if (i == n) return 0;
+        hit = i;
+    }
+    g_last_hit = hit;
+    return 1;
+}
+
+static int read_load_count(struct dl_phdr_info *info, size_t size, void *arg) {
+    if (size >= offsetof(struct dl_phdr_info, dlpi_adds) + sizeof info->dlpi_adds)
+        *(unsigned long long *)arg = info->dlpi_adds;
+    return 1; /* the count is in every entry: the first will do */
+}
+
+/* Code in no object (a JIT's, a libffi trampoline) never gets a module line:
+ * the map is taken again only when an object was loaded since. */
+static unsigned long long g_adds_written;
+
+static void write_modules_if_loaded(void) {
+    unsigned long long adds = 0;
+    dl_iterate_phdr(read_load_count, &adds);
+    if (adds == __atomic_load_n(&g_adds_written, __ATOMIC_RELAXED)) return;
+    __atomic_store_n(&g_adds_written, adds, __ATOMIC_RELAXED);
+    write_new_modules(1);
+}
+
 static uint64_t hash_path(const char *s) {
     uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
@@ -456,6 +508,10 @@ static void write_new_modules(int wait) {
     for (int i = 0; i < g_n_modules; i++) {
         const module_range *m = &g_modules[i];
         if (!first_sight(m)) continue;
+        if (g_n_written < MODULES_MAX) {
+            g_written[g_n_written] = (code_range){m->lo, m->hi};
+            __atomic_store_n(&g_n_written, g_n_written + 1, __ATOMIC_RELEASE);
+        }
         size_t n = strlen(m->path);
         char *p = writer_reserve(128 + 2 * n);
         p = PUT_LIT(p, "module,");

@@ -1,63 +1,74 @@
-// The trace of a --native recording, finished after the run: the launcher
-// writes native frames as return addresses (`@native:0xADDR`) and, at the
-// end, the module map (`module` lines); only then can addresses be named.
-// Two passes over the launcher's output (bounded memory: what is kept is one
-// text per distinct address): the first collects the modules and the
-// addresses in stack records, the second passes every other line on as it
-// is and writes the stack records with their frames resolved.
+// The trace of a --native recording, named as it streams: the launcher writes
+// native frames as return addresses (`@native:0xADDR`) and its module map as
+// `module` lines into its output, which comes here through a pipe. Every
+// line passes on as it is but those two: module lines feed the namer and are
+// dropped, stack records go on with their frames named (native-symbols.ts).
+// One pass, while the program runs; no second read of the trace.
+//
+// A stack record whose names are not known yet holds back what follows it
+// (the trace's order is kept), up to MAX_HELD_BYTES: then reading waits for
+// the names, and the launcher for the pipe.
 
-import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { gzipInBlocks } from './block-gzip.js';
 import { selectedLines } from './selected-lines.js';
-import { parseModuleLine, symbolizeAddresses, type ModuleRange, type Symbolizer } from './native-symbols.js';
+import { parseModuleLine, type FrameNamer } from './native-symbols.js';
 
 const NATIVE_FRAME = /@native:0x([0-9a-f]+)/g;
 
 const SELECTED = ['stack,', 'module,'];
 
-export interface NativeTraceSummary {
-  /** Distinct native addresses in the stacks. */
-  addresses: number;
-  /** Of them, those named by a function (not `??`). */
-  named: number;
-  modules: number;
+/** Bytes of the trace held back behind a stack record being named, at most. */
+export const MAX_HELD_BYTES = 64 << 20;
+
+interface Held {
+  bytes: number;
+  ready: boolean;
+  value: Buffer | Promise<Buffer>;
 }
 
-/** Reads the launcher's output at rawPath, writes the finished trace at
- * outPath (gzip when `gzipLevel` is given). */
-export async function finishNativeTrace(
-  rawPath: string,
-  outPath: string,
-  options: { gzipLevel?: number; flags: 'w' | 'wx'; tools?: Symbolizer },
-): Promise<NativeTraceSummary> {
-  const modules: ModuleRange[] = [];
-  const addresses = new Set<string>();
-  for await (const line of selectedLines(rawPath, SELECTED)) {
-    if (typeof line !== 'string') continue;
-    if (line.startsWith('module,')) {
-      const m = parseModuleLine(line);
-      if (m && !modules.some((k) => k.lo === m.lo && k.path === m.path)) modules.push(m);
-    } else if (line.startsWith('stack,') && line.includes('@native:')) {
-      for (const m of line.matchAll(NATIVE_FRAME)) addresses.add(m[1]!);
+/** The launcher's output, `chunks`, as the finished trace. */
+export async function* namedNativeTrace(chunks: AsyncIterable<Buffer>, namer: FrameNamer): AsyncGenerator<Buffer> {
+  const held: Held[] = [];
+  let heldBytes = 0;
+  let at = 0;
+  for await (const part of selectedLines(chunks, SELECTED)) {
+    at += part.length + (typeof part === 'string' ? 1 : 0);
+    namer.advance(at);
+    let value: Buffer | Promise<Buffer>;
+    if (typeof part !== 'string') value = part;
+    else if (part.startsWith('module,')) {
+      const m = parseModuleLine(part);
+      if (m !== null) namer.addModule(m);
+      continue;
+    } else value = namedStackRecord(part, namer, at);
+    if (held.length === 0 && value instanceof Buffer) {
+      yield value;
+      continue;
+    }
+    const h: Held = { bytes: part.length, ready: value instanceof Buffer, value };
+    if (!h.ready) void (value as Promise<Buffer>).then(() => void (h.ready = true));
+    held.push(h);
+    heldBytes += h.bytes;
+    while (held.length > 0 && (held[0]!.ready || heldBytes > MAX_HELD_BYTES)) {
+      const first = held.shift()!;
+      heldBytes -= first.bytes;
+      yield await first.value;
     }
   }
-  const texts = symbolizeAddresses(addresses, modules, options.tools);
+  namer.end();
+  for (const h of held) yield await h.value;
+}
 
-  async function* finishedLines(): AsyncGenerator<Buffer> {
-    for await (const part of selectedLines(rawPath, SELECTED)) {
-      if (typeof part !== 'string') yield part;
-      else if (part.startsWith('stack,')) yield Buffer.from(part.replace(NATIVE_FRAME, (_, hex: string) => texts.get(hex)!) + '\n');
-    }
+/** A stack record with its native frames named: at once when every name is known. */
+function namedStackRecord(line: string, namer: FrameNamer, at: number): Buffer | Promise<Buffer> {
+  if (!line.includes('@native:')) return Buffer.from(line + '\n');
+  const names = new Map<string, string | Promise<string>>();
+  let waiting = false;
+  for (const m of line.matchAll(NATIVE_FRAME)) {
+    const text = namer.name(m[1]!, at);
+    names.set(m[1]!, text);
+    if (typeof text !== 'string') waiting = true;
   }
-  const input = Readable.from(finishedLines());
-  if (options.gzipLevel !== undefined) {
-    await gzipInBlocks(input, outPath, { level: options.gzipLevel, flags: options.flags });
-  } else {
-    await pipeline(input, createWriteStream(outPath, { flags: options.flags }));
-  }
-  let named = 0;
-  for (const t of texts.values()) if (!t.startsWith('?? ')) named++;
-  return { addresses: addresses.size, named, modules: modules.length };
+  const write = (): Buffer => Buffer.from(line.replace(NATIVE_FRAME, (_, hex: string) => names.get(hex) as string) + '\n');
+  if (!waiting) return write();
+  return Promise.all([...names].map(async ([hex, text]) => names.set(hex, await text))).then(write);
 }

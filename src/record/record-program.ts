@@ -13,14 +13,16 @@
 // (--parent-pid: PR_SET_PDEATHSIG), so a killed recording stops writing.
 
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { MemreplayError, UsageError } from '../errors.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
-import { finishNativeTrace, type NativeTraceSummary } from './native-trace.js';
+import { FrameNamer, type NativeNamesSummary } from './native-symbols.js';
+import { namedNativeTrace } from './native-trace.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 import { forwardTermination } from './signal-forwarding.js';
 import { withTestPlugin } from './test-plugin.js';
@@ -89,7 +91,7 @@ export interface RecordResult {
   /** False when the interpreter ended before its first allocation (nothing kept). */
   wroteTrace: boolean;
   /** With --native: what resolving the native frames found. */
-  native?: NativeTraceSummary;
+  native?: NativeNamesSummary;
   /** Which statistics files were written. */
   wroteStats: boolean;
   wroteFinal: boolean;
@@ -149,23 +151,19 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   // Set once the trace file is ours (created, or replaced with --force):
   // only then may a failure remove it.
   let ours = false;
-  // With --native the launcher writes beside the trace; its frames are
-  // resolved into the trace after the run (native-trace.ts).
-  const rawPath = o.native ? `${files.trace}.native-raw` : null;
+  // With --native the launcher's output comes here through a pipe and its
+  // frames are named as it streams (native-trace.ts).
+  const namer = o.native ? new FrameNamer() : null;
   const removeAll = () => {
     for (const p of [...(ours ? [files.trace] : []), files.stats, files.final]) rmSync(p, { force: true });
-    if (rawPath) rmSync(rawPath, { force: true });
   };
 
   let traceFd: number | null = null;
   try {
     traceFd = openSync(files.trace, o.force ? 'w' : 'wx');
     ours = true;
-    if (rawPath) {
-      closeSync(traceFd);
-      traceFd = openSync(rawPath, 'w');
-    } else if (files.gzip) {
-      // The compressor writes it, by name.
+    if (namer || files.gzip) {
+      // The namer's writer or the compressor writes it, by name.
       closeSync(traceFd);
       traceFd = null;
     }
@@ -192,9 +190,16 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
     }
     const stopForwarding = forwardTermination(child);
     try {
-      const compressing = files.gzip && !rawPath
-        ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
-        : Promise.resolve(0);
+      const output = child.stdio[3] as Readable;
+      const compressing = namer
+        ? writeTrace(Readable.from(namedNativeTrace(output, namer)), files).catch((e: unknown) => {
+            // The program runs on, its output drained, so that it is not left blocked on the pipe.
+            output.resume();
+            throw e;
+          })
+        : files.gzip
+          ? gzipInBlocks(output, files.trace, { level: GZIP_LEVEL, flags: 'w' })
+          : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
         child.on('error', reject);
@@ -213,10 +218,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       if (status?.writeError) {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${status.writeError}; nothing was kept`);
       }
-      const native = rawPath
-        ? await finishNativeTrace(rawPath, files.trace, { flags: 'w', ...(files.gzip ? { gzipLevel: GZIP_LEVEL } : {}) })
-        : undefined;
-      if (rawPath) rmSync(rawPath, { force: true });
+      const native = namer ? await namer.close() : undefined;
       return { ...finish(interpreter, launcher, files, code, signal, status), ...(native ? { native } : {}) };
     } finally {
       stopForwarding();
@@ -227,6 +229,12 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
     if (e instanceof MemreplayError) throw e;
     throw new MemreplayError(`recording failed: ${(e as Error).message}`);
   }
+}
+
+/** The trace, from `input`, at its name (gzip when the name says so). */
+async function writeTrace(input: Readable, files: RecordingFiles): Promise<unknown> {
+  if (files.gzip) return gzipInBlocks(input, files.trace, { level: GZIP_LEVEL, flags: 'w' });
+  return pipeline(input, createWriteStream(files.trace, { flags: 'w' }));
 }
 
 function finish(

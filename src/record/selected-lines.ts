@@ -1,20 +1,30 @@
-// A large text file read in chunks, with the few lines that start with
+// A large text stream read in chunks, with the few lines that start with
 // given prefixes picked out and everything between them passed on as it is.
-// Finishing a --native trace changes only its stack and module lines; reading
-// every line as a string (readline) cost 4 s of CPU for the 230 MB trace of
-// the churn workload, where searching the chunks for the prefixes
+// Naming a --native trace's frames changes only its stack and module lines;
+// reading every line as a string (readline) cost 4 s of CPU for the 230 MB
+// trace of the churn workload, where searching the chunks for the prefixes
 // (Buffer.indexOf) costs a tenth of that.
-
-import { createReadStream } from 'node:fs';
 
 /** Yields Buffers of untouched text (whole lines, newlines included) and,
  * for each line starting with one of `prefixes`, that line as a string
  * without its newline (the caller writes what replaces it). */
-export async function* selectedLines(path: string, prefixes: readonly string[]): AsyncGenerator<Buffer | string> {
+export async function* selectedLines(chunks: AsyncIterable<Buffer>, prefixes: readonly string[]): AsyncGenerator<Buffer | string> {
   const needles = prefixes.map((p) => Buffer.from(p));
+  // The start of a line the last chunk cut: joined to its end only, so the
+  // chunks themselves pass on without being copied.
   let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const buf: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+  for await (const chunk of chunks) {
+    let buf = chunk as Buffer;
+    if (carry.length > 0) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, buf]);
+        continue;
+      }
+      const line = Buffer.concat([carry, buf.subarray(0, nl + 1)]);
+      yield startsWithOne(line, needles) ? line.toString('utf8', 0, line.length - 1) : line;
+      buf = buf.subarray(nl + 1);
+    }
     const hits = new LineStarts(buf, needles);
     let pos = 0; // always a line start
     for (;;) {
@@ -31,7 +41,11 @@ export async function* selectedLines(path: string, prefixes: readonly string[]):
     if (from > pos) yield buf.subarray(pos, from);
     carry = Buffer.from(buf.subarray(from));
   }
-  if (carry.length > 0) yield needles.some((n) => carry.subarray(0, n.length).equals(n)) ? carry.toString('utf8') : carry;
+  if (carry.length > 0) yield startsWithOne(carry, needles) ? carry.toString('utf8') : carry;
+}
+
+function startsWithOne(line: Buffer, needles: readonly Buffer[]): boolean {
+  return needles.some((n) => line.subarray(0, n.length).equals(n));
 }
 
 /** The line starts in one buffer that begin with a needle, in order. Each

@@ -1,14 +1,12 @@
-// Finishing a --native trace (src/record/native-trace.ts): module lines are
-// dropped, native frames in stack records resolved, every other line kept
-// byte for byte; gzip when asked.
+// The trace of a --native recording named as it streams
+// (src/record/native-trace.ts): module lines are dropped, native frames in
+// stack records named, every other line kept byte for byte and in order,
+// however the stream is cut, even when the module line comes after the stack.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { finishNativeTrace } from '../../src/record/native-trace.js';
-import { tempDir } from '../cli/helpers.js';
+import { FrameNamer } from '../../src/record/native-symbols.js';
+import { namedNativeTrace } from '../../src/record/native-trace.js';
 import { buildAlign } from './native-helpers.js';
 
 function rawTrace(lib: string): { text: string; ret: string; off: string } {
@@ -23,37 +21,42 @@ function rawTrace(lib: string): { text: string; ret: string; off: string } {
     'op,addr,size,old_addr,domain,ts,thread,stack,frames,label',
     `stack,,,,,,,1,"<module> (main.py:3);@native:0x${ret};@native:0x99",`,
     'alloc,0x5000,64,,native,10,7,1,,',
+    'stack,,,,,,,2,"<module> (main.py:4)",',
     'free,0x5000,,,native,11,7,,,',
     `module,0x${bias.toString(16)},1048576,0x${bias.toString(16)},,,,,,"${lib}"`,
+    `stack,,,,,,,3,"@native:0x${ret}",`,
     '',
   ].join('\n');
   return { text, ret, off: (fn + 4n).toString(16) };
 }
 
-describe('finishing a --native trace', () => {
-  it('resolves the stack records and keeps every other line as it was', async () => {
-    const dir = tempDir();
+async function named(text: string, pieceBytes: number): Promise<{ out: string; summary: unknown }> {
+  const bytes = Buffer.from(text);
+  const pieces = Array.from({ length: Math.ceil(bytes.length / pieceBytes) }, (_, i) => bytes.subarray(i * pieceBytes, (i + 1) * pieceBytes));
+  async function* chunks(): AsyncGenerator<Buffer> {
+    yield* pieces;
+  }
+  const namer = new FrameNamer();
+  let out = '';
+  for await (const b of namedNativeTrace(chunks(), namer)) out += b.toString('utf8');
+  return { out, summary: await namer.close() };
+}
+
+describe('a --native trace named as it streams', () => {
+  it.each([1 << 20, 7])('names the stack records and keeps every other line as it was, in order (pieces of %d bytes)', async (pieceBytes) => {
     const { text, off } = rawTrace(buildAlign());
-    writeFileSync(join(dir, 'raw'), text);
-    const summary = await finishNativeTrace(join(dir, 'raw'), join(dir, 'out.csv'), { flags: 'wx' });
+    const { out, summary } = await named(text, pieceBytes);
     expect(summary).toEqual({ addresses: 2, named: 1, modules: 1 });
-    const out = readFileSync(join(dir, 'out.csv'), 'utf8').split('\n');
     const inLines = text.split('\n');
-    expect(out).toEqual([
+    const alignFrame = `align_block \\(.*align\\.c:\\d+\\) \\[libalign\\.so\\+0x${off}\\]`;
+    expect(out.split('\n')).toEqual([
       ...inLines.slice(0, 4),
-      expect.stringMatching(new RegExp(`^stack,,,,,,,1,"<module> \\(main\\.py:3\\);align_block \\(.*align\\.c:\\d+\\) \\[libalign\\.so\\+0x${off}\\];\\?\\? \\[\\?\\?\\+0x99\\]",$`)),
+      expect.stringMatching(new RegExp(`^stack,,,,,,,1,"<module> \\(main\\.py:3\\);${alignFrame};\\?\\? \\[\\?\\?\\+0x99\\]",$`)),
       inLines[5],
       inLines[6],
+      inLines[7],
+      expect.stringMatching(new RegExp(`^stack,,,,,,,3,"${alignFrame}",$`)),
       '',
     ]);
-  });
-
-  it('writes gzip when asked', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'raw'), rawTrace(buildAlign()).text);
-    await finishNativeTrace(join(dir, 'raw'), join(dir, 'out.csv.gz'), { flags: 'wx', gzipLevel: 1 });
-    const text = gunzipSync(readFileSync(join(dir, 'out.csv.gz'))).toString('utf8');
-    expect(text).toMatch(/^stack,,,,,,,1,"<module> \(main\.py:3\);align_block /m);
-    expect(text).not.toMatch(/^module,/m);
   });
 });
