@@ -42,6 +42,7 @@
 #include <unwind.h>
 
 #include "hooks.h"
+#include "native-eval-parts.h"
 #include "record.h"
 #include "stacks.h"
 #include "writer.h"
@@ -58,9 +59,8 @@ extern void *__libc_pvalloc(size_t);
 
 static int g_on;          /* native_start() was called */
 static int g_max_frames;  /* 0: no native stacks */
-/* The eval loop's code (_PyEval_EvalFrameDefault): (lo, hi] holds the
- * return addresses of the calls it makes. */
-static uintptr_t g_eval_lo, g_eval_hi;
+/* The eval loop's code (_PyEval_EvalFrameDefault and its out-of-line parts). */
+static eval_parts g_eval;
 
 static __thread int t_busy;
 
@@ -131,7 +131,7 @@ static inline void capture_from(native_stack *s, void *caller) {
 /* Under the writer lock: the stack id (its record written if new). */
 static inline uint32_t intern(const native_stack *s) {
     if (!g_rec.stacks) return 0;
-    return stacks_capture_native(s->ip, s->n, g_eval_lo, g_eval_hi);
+    return stacks_capture_native(s->ip, s->n, &g_eval);
 }
 
 /* ---- records -------------------------------------------------------------- */
@@ -353,8 +353,7 @@ int native_init(int max_frames) {
     Dl_info info;
     const ElfW(Sym) *sym = NULL;
     if (eval == NULL || dladdr1(eval, &info, (void **)&sym, RTLD_DL_SYMENT) == 0 || sym == NULL) return 0;
-    g_eval_lo = (uintptr_t)eval;
-    g_eval_hi = (uintptr_t)eval + sym->st_size;
+    eval_parts_find(info.dli_fname, (uintptr_t)eval, sym->st_value, sym->st_size, &g_eval);
     return 1;
 }
 
