@@ -13,16 +13,17 @@
 // (--parent-pid: PR_SET_PDEATHSIG), so a killed recording stops writing.
 
 import { spawn } from 'node:child_process';
-import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { MemreplayError, UsageError } from '../errors.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
 import { FrameNamer, type NativeNamesSummary } from './native-symbols.js';
-import { namedNativeTrace } from './native-trace.js';
+import { namedNativeTrace, pipeChunks, writeNamedTrace } from './native-trace.js';
+import { openTraceFifo, type TraceFifo } from './trace-fifo.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 import { forwardTermination } from './signal-forwarding.js';
 import { withTestPlugin } from './test-plugin.js';
@@ -159,14 +160,17 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   };
 
   let traceFd: number | null = null;
+  let fifo: TraceFifo | null = null;
   try {
     traceFd = openSync(files.trace, o.force ? 'w' : 'wx');
     ours = true;
-    if (namer || files.gzip) {
-      // The namer's writer or the compressor writes it, by name.
+    if (files.gzip) {
+      // The compressor writes it, by name.
       closeSync(traceFd);
       traceFd = null;
     }
+    // With --native the trace written here (traceFd) comes through a named pipe.
+    if (namer) fifo = await openTraceFifo();
     const args = [
       '--trace-fd', '3',
       '--status-fd', '4',
@@ -181,24 +185,20 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       ...run.program,
     ];
     const child = spawn(launcher.path, args, {
-      stdio: ['inherit', 'inherit', 'inherit', traceFd ?? 'pipe', 'pipe'],
+      stdio: ['inherit', 'inherit', 'inherit', fifo?.writerFd ?? traceFd ?? 'pipe', 'pipe'],
       env,
     });
-    if (traceFd !== null) {
+    if (fifo) closeSync(fifo.writerFd);
+    else if (traceFd !== null) {
       closeSync(traceFd);
       traceFd = null;
     }
     const stopForwarding = forwardTermination(child);
     try {
-      const output = child.stdio[3] as Readable;
-      const compressing = namer
-        ? writeTrace(Readable.from(namedNativeTrace(output, namer)), files).catch((e: unknown) => {
-            // The program runs on, its output drained, so that it is not left blocked on the pipe.
-            output.resume();
-            throw e;
-          })
+      const compressing = namer && fifo
+        ? writeNative(fifo.reader, namer, traceFd, files)
         : files.gzip
-          ? gzipInBlocks(output, files.trace, { level: GZIP_LEVEL, flags: 'w' })
+          ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
           : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
@@ -208,6 +208,10 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       // Wait for everything, even when the compressor failed: the program
       // runs on (its trace lost) and is not left behind.
       const [exit, text, compressed] = await Promise.allSettled([exited, statusText, compressing]);
+      if (traceFd !== null) {
+        closeSync(traceFd);
+        traceFd = null;
+      }
       if (exit.status === 'rejected') throw exit.reason;
       if (compressed.status === 'rejected') {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${(compressed.reason as Error).message}; nothing was kept`);
@@ -225,16 +229,28 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
     }
   } catch (e) {
     if (traceFd !== null) closeSync(traceFd);
+    traceFd = null;
     removeAll();
     if (e instanceof MemreplayError) throw e;
     throw new MemreplayError(`recording failed: ${(e as Error).message}`);
   }
 }
 
-/** The trace, from `input`, at its name (gzip when the name says so). */
-async function writeTrace(input: Readable, files: RecordingFiles): Promise<unknown> {
-  if (files.gzip) return gzipInBlocks(input, files.trace, { level: GZIP_LEVEL, flags: 'w' });
-  return pipeline(input, createWriteStream(files.trace, { flags: 'w' }));
+/**
+ * The --native trace from the launcher's pipe, named as it streams, into the
+ * open file `fd` (or compressed, by name, when `fd` is null). Should writing
+ * fail, the pipe is drained, so that the program runs on rather than block.
+ */
+async function writeNative(reader: FileHandle, namer: FrameNamer, fd: number | null, files: RecordingFiles): Promise<unknown> {
+  try {
+    if (fd !== null) return await writeNamedTrace(pipeChunks(reader), namer, fd);
+    return await gzipInBlocks(Readable.from(namedNativeTrace(pipeChunks(reader), namer)), files.trace, { level: GZIP_LEVEL, flags: 'w' });
+  } catch (e) {
+    for await (const _ of pipeChunks(reader));
+    throw e;
+  } finally {
+    await reader.close();
+  }
 }
 
 function finish(

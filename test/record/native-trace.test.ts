@@ -1,12 +1,16 @@
 // The trace of a --native recording named as it streams
 // (src/record/native-trace.ts): module lines are dropped, native frames in
 // stack records named, every other line kept byte for byte and in order,
-// however the stream is cut, even when the module line comes after the stack.
+// however the stream is cut (each chunk in a buffer used again), even when
+// the module line comes after the stack; the same to a file and to a compressor.
 
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FrameNamer } from '../../src/record/native-symbols.js';
-import { namedNativeTrace } from '../../src/record/native-trace.js';
+import { namedNativeTrace, writeNamedTrace } from '../../src/record/native-trace.js';
+import { tempDir } from '../cli/helpers.js';
 import { buildAlign } from './native-helpers.js';
 
 function rawTrace(lib: string): { text: string; ret: string; off: string } {
@@ -30,16 +34,35 @@ function rawTrace(lib: string): { text: string; ret: string; off: string } {
   return { text, ret, off: (fn + 4n).toString(16) };
 }
 
-async function named(text: string, pieceBytes: number): Promise<{ out: string; summary: unknown }> {
+/**
+ * The text in chunks of `pieceBytes`, each in the same buffer, overwritten
+ * for the next (as the pipe's reader gives them), then poisoned: a chunk
+ * kept past its turn shows as `#` in the output.
+ */
+async function* reusedChunks(text: string, pieceBytes: number): AsyncGenerator<Buffer> {
   const bytes = Buffer.from(text);
-  const pieces = Array.from({ length: Math.ceil(bytes.length / pieceBytes) }, (_, i) => bytes.subarray(i * pieceBytes, (i + 1) * pieceBytes));
-  async function* chunks(): AsyncGenerator<Buffer> {
-    yield* pieces;
+  const buf = Buffer.alloc(pieceBytes);
+  for (let at = 0; at < bytes.length; at += pieceBytes) {
+    const n = bytes.copy(buf, 0, at, at + pieceBytes);
+    yield buf.subarray(0, n);
+    buf.fill('#');
   }
+}
+
+/** The named trace, through the compressor's path and written to a file, which must agree. */
+async function named(text: string, pieceBytes: number): Promise<{ out: string; summary: unknown }> {
   const namer = new FrameNamer();
   let out = '';
-  for await (const b of namedNativeTrace(chunks(), namer)) out += b.toString('utf8');
-  return { out, summary: await namer.close() };
+  for await (const b of namedNativeTrace(reusedChunks(text, pieceBytes), namer)) out += b.toString('utf8');
+  const summary = await namer.close();
+  const path = join(tempDir(), 'out.csv');
+  const fd = openSync(path, 'w');
+  const toFile = new FrameNamer();
+  await writeNamedTrace(reusedChunks(text, pieceBytes), toFile, fd);
+  closeSync(fd);
+  expect(await toFile.close()).toEqual(summary);
+  expect(readFileSync(path, 'utf8')).toBe(out);
+  return { out, summary };
 }
 
 describe('a --native trace named as it streams', () => {
