@@ -17,7 +17,7 @@
 
 import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { selectedLines } from './selected-lines.js';
+import { LineSelector } from './selected-lines.js';
 import { parseModuleLine, type FrameNamer } from './native-symbols.js';
 
 const NATIVE_FRAME = /@native:0x([0-9a-f]+)/g;
@@ -50,14 +50,16 @@ export async function* pipeChunks(pipe: FileHandle): AsyncGenerator<Buffer> {
 export async function writeNamedTrace(chunks: AsyncIterable<Buffer>, namer: FrameNamer, fd: number): Promise<void> {
   const out = Buffer.allocUnsafe(IO_BYTES);
   let used = 0;
-  for await (const piece of namedPieces(chunks, namer)) {
+  const naming = new TraceNaming(namer, (piece) => {
     if (used + piece.length > IO_BYTES) {
       writeAll(fd, out, used);
       used = 0;
     }
     if (piece.length >= IO_BYTES) writeAll(fd, piece, piece.length);
     else used += piece.copy(out, used);
-  }
+  });
+  for await (const chunk of chunks) await naming.feed(chunk);
+  await naming.finish();
   writeAll(fd, out, used);
 }
 
@@ -67,53 +69,98 @@ function writeAll(fd: number, buf: Buffer, length: number): void {
 
 /** The same as Buffers of their own, about IO_BYTES each (for a compressor): the pieces are copied, since they may be in the reader's buffer. */
 export async function* namedNativeTrace(chunks: AsyncIterable<Buffer>, namer: FrameNamer): AsyncGenerator<Buffer> {
+  let full: Buffer[] = [];
   let out = Buffer.allocUnsafe(IO_BYTES);
   let used = 0;
-  for await (const piece of namedPieces(chunks, namer)) {
+  const naming = new TraceNaming(namer, (piece) => {
     if (used + piece.length > IO_BYTES && used > 0) {
-      yield out.subarray(0, used);
+      full.push(out.subarray(0, used));
       out = Buffer.allocUnsafe(IO_BYTES);
       used = 0;
     }
-    if (piece.length >= IO_BYTES) yield Buffer.from(piece);
+    if (piece.length >= IO_BYTES) full.push(Buffer.from(piece));
     else used += piece.copy(out, used);
+  });
+  const handOver = function* (): Generator<Buffer> {
+    const ready = full;
+    full = [];
+    yield* ready;
+  };
+  for await (const chunk of chunks) {
+    await naming.feed(chunk);
+    yield* handOver();
   }
+  await naming.finish();
+  yield* handOver();
   if (used > 0) yield out.subarray(0, used);
 }
 
-/** The trace's pieces in order: the untouched text, and stack records named. */
-async function* namedPieces(chunks: AsyncIterable<Buffer>, namer: FrameNamer): AsyncGenerator<Buffer> {
-  const held: Held[] = [];
-  let heldBytes = 0;
-  let at = 0;
-  for await (const part of selectedLines(chunks, SELECTED)) {
-    at += part.length + (typeof part === 'string' ? 1 : 0);
-    namer.advance(at);
+/**
+ * The trace's pieces in order, to `emit`: the untouched text (a view of the
+ * chunk fed, valid until the next) and the stack records named. A chunk is
+ * taken without an await unless something is held back.
+ */
+class TraceNaming {
+  private readonly selector = new LineSelector(SELECTED);
+  /** Pieces held back, from `first` on (a queue: shift() would copy the rest each time). */
+  private held: Held[] = [];
+  private first = 0;
+  private heldBytes = 0;
+  /** Bytes of the launcher's output so far. */
+  private at = 0;
+
+  constructor(
+    private readonly namer: FrameNamer,
+    private readonly emit: (piece: Buffer) => void,
+  ) {}
+
+  async feed(chunk: Buffer): Promise<void> {
+    for (const part of this.selector.parts(chunk)) {
+      if (this.first === this.held.length && typeof part !== 'string') {
+        this.at += part.length;
+        this.namer.advance(this.at);
+        this.emit(part);
+      } else await this.take(part);
+    }
+  }
+
+  async finish(): Promise<void> {
+    for (const part of this.selector.end()) await this.take(part);
+    this.namer.end();
+    for (const h of this.held.slice(this.first)) this.emit(await h.value);
+    this.held = [];
+    this.first = 0;
+  }
+
+  private async take(part: Buffer | string): Promise<void> {
+    const namer = this.namer;
+    this.at += part.length + (typeof part === 'string' ? 1 : 0);
+    namer.advance(this.at);
     let value: Buffer | Promise<Buffer>;
     if (typeof part !== 'string') value = part;
     else if (part.startsWith('module,')) {
       const m = parseModuleLine(part);
       if (m !== null) namer.addModule(m);
-      continue;
-    } else value = namedStackRecord(part, namer, at);
-    if (held.length === 0 && value instanceof Buffer) {
-      yield value;
-      continue;
-    }
+      return;
+    } else value = namedStackRecord(part, namer, this.at);
+    const held = this.held;
+    if (this.first === held.length && value instanceof Buffer) return this.emit(value);
     // Held back: the text may be in the reader's buffer, used again for the next chunk.
     if (value instanceof Buffer && typeof part !== 'string') value = Buffer.from(value);
     const h: Held = { bytes: part.length, ready: value instanceof Buffer, value };
     if (!h.ready) void (value as Promise<Buffer>).then(() => void (h.ready = true));
     held.push(h);
-    heldBytes += h.bytes;
-    while (held.length > 0 && (held[0]!.ready || heldBytes > MAX_HELD_BYTES)) {
-      const first = held.shift()!;
-      heldBytes -= first.bytes;
-      yield await first.value;
+    this.heldBytes += h.bytes;
+    while (this.first < held.length && (held[this.first]!.ready || this.heldBytes > MAX_HELD_BYTES)) {
+      const first = held[this.first++]!;
+      this.heldBytes -= first.bytes;
+      this.emit(await first.value);
+    }
+    if (this.first === held.length) {
+      this.held = [];
+      this.first = 0;
     }
   }
-  namer.end();
-  for (const h of held) yield await h.value;
 }
 
 /** A stack record with its native frames named: at once when every name is known. */
