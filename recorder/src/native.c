@@ -43,6 +43,7 @@
 
 #include "hooks.h"
 #include "native-eval-parts.h"
+#include "native-pre-start.h"
 #include "record.h"
 #include "stacks.h"
 #include "writer.h"
@@ -147,7 +148,16 @@ static inline uint32_t intern(const native_stack *s) {
         errno = saved_errno_;       \
     } while (0)
 
+/* A block no record is written for: before the recording, remembered (see
+ * native-pre-start.h); after, its address is no longer a pre-start block's. */
+static inline void *unrecorded(void *p) {
+    if (!g_on) pre_start_add(p);
+    else pre_start_take(p);
+    return p;
+}
+
 static void *record_alloc_call(int calloc_op, void *p, size_t size, const native_stack *s) {
+    pre_start_take(p); /* the address of a block freed unseen, handed out again */
     if (p != NULL && g_rec.recording) {
         int e = errno;
         uint32_t id = intern(s);
@@ -159,7 +169,7 @@ static void *record_alloc_call(int calloc_op, void *p, size_t size, const native
 }
 
 EXPORT void *malloc(size_t size) {
-    if (!should_record()) return __libc_malloc(size);
+    if (!should_record()) return unrecorded(__libc_malloc(size));
     native_stack s;
     t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
@@ -171,7 +181,7 @@ EXPORT void *malloc(size_t size) {
 }
 
 EXPORT void *calloc(size_t nelem, size_t elsize) {
-    if (!should_record()) return __libc_calloc(nelem, elsize);
+    if (!should_record()) return unrecorded(__libc_calloc(nelem, elsize));
     native_stack s;
     t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
@@ -185,6 +195,13 @@ EXPORT void *calloc(size_t nelem, size_t elsize) {
 
 static void *realloc_recorded(void *old, size_t size, const native_stack *s) {
     if (old == NULL) return record_alloc_call(0, __libc_realloc(NULL, size), size, s);
+    if (pre_start_take(old)) {
+        /* The old block is in no trace: the new one is a new allocation. */
+        void *p = __libc_realloc(old, size);
+        if (p == NULL && size != 0) pre_start_add(old); /* failed: the old one stays */
+        else if (size == 0) pre_start_count_free();
+        return record_alloc_call(0, p, size, s);
+    }
     if (size == 0) {
         /* glibc frees the block and returns NULL: a free, written before
          * the block can be reused. */
@@ -201,10 +218,16 @@ static void *realloc_recorded(void *old, size_t size, const native_stack *s) {
     return p;
 }
 
+static void *realloc_unrecorded(void *old, size_t size) {
+    void *p = __libc_realloc(old, size);
+    if (p != NULL || size == 0) pre_start_take(old);
+    return p == NULL ? p : unrecorded(p);
+}
+
 /* realloc and reallocarray: one shape. A macro, not a function: the stack
  * is captured in the interposer itself, whose caller is the first frame kept. */
 #define REALLOCATED(old, size)                                \
-    if (!should_record()) return __libc_realloc(old, size);   \
+    if (!should_record()) return realloc_unrecorded(old, size); \
     native_stack s;                                           \
     t_busy = 1; /* from here on, an allocation is the recorder's */ \
     capture(&s);                                              \
@@ -228,12 +251,14 @@ EXPORT void *reallocarray(void *old, size_t nelem, size_t elsize) {
 EXPORT void free(void *p) {
     if (p == NULL) return;
     if (!should_record()) {
+        pre_start_take(p);
         __libc_free(p);
         return;
     }
     t_busy = 1;
     record_lock();
-    RECORD(OP("free"), p, NO_SIZE, NULL, 0);
+    if (pre_start_take(p)) pre_start_count_free();
+    else RECORD(OP("free"), p, NO_SIZE, NULL, 0);
     __libc_free(p);
     record_unlock();
     t_busy = 0;
@@ -241,7 +266,7 @@ EXPORT void free(void *p) {
 
 /* memalign, valloc, pvalloc, aligned_alloc, posix_memalign: one shape. */
 #define ALIGNED(call, size)                                   \
-    if (!should_record()) return call;                        \
+    if (!should_record()) return unrecorded(call);            \
     native_stack s;                                           \
     t_busy = 1;                                               \
     capture(&s);                                              \
@@ -262,7 +287,7 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size) {
     int e = errno;
     void *p;
     if (!should_record()) {
-        p = __libc_memalign(align, size);
+        p = unrecorded(__libc_memalign(align, size));
     } else {
         native_stack s;
         t_busy = 1;

@@ -75,6 +75,8 @@ export interface LauncherStatus {
   stats: boolean;
   final: boolean;
   statsWindowCalls: number;
+  /** With --native: frees of blocks the C library handed out before the recording began (not written; absent from older launchers). */
+  preStartFrees?: number;
   writeError: string | null;
 }
 
