@@ -379,8 +379,8 @@ uint32_t stacks_capture(void) {
  * that call of the loop runs, down to its entry frame. Python frames older
  * than the last native frame captured (the native stack was cut at
  * --native-frames) go after it, so the Python line that led into C is always
- * there. Native frames are written as "@native:0xADDR", resolved after the
- * run (src/record/native-symbols.ts). */
+ * there. Native frames are written as "@native:0xADDR", named as the trace
+ * streams (src/record/native-trace.ts). */
 uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval) {
     raw_frame fr[FRAMES_MAX];
     uint8_t entry[FRAMES_MAX];
