@@ -130,6 +130,10 @@ export const recordCommand: CommandModule<object, RecordArgs> = {
           const n = result.native;
           news(`native frames: ${n.named.toLocaleString('en-US')} of ${count(n.addresses, 'return address')} named, in ${count(n.modules, 'loaded object')}`);
         }
+        if (status.preStartFrees) {
+          // Not anomalies: the blocks were never in the trace (the dynamic loader's, the interpreter's start-up).
+          news(`native: ${count(status.preStartFrees, 'free')} of blocks allocated before the recording began left out of the trace`);
+        }
         const sidecars = [result.wroteStats ? files.stats : null, result.wroteFinal ? files.final : null].filter(Boolean);
         if (sidecars.length > 0) news(`CPython's own statistics at the stats and final marks: ${sidecars.join(', ')}`);
         if (!status.stats) say('no stats mark: the program ended without running its atexit callbacks (os._exit, a fatal error)');

@@ -9,6 +9,7 @@ import { INEXACT_FIGURES, inexactText } from '../../src/reports/exactness-text.j
 import { count, terminalSafe } from '../../src/text/units.js';
 import { formatVerificationText } from '../../src/reports/verification-text.js';
 import { formatStatsJson } from '../../src/reports/json/stats-json.js';
+import { formatNativeStats } from '../../src/reports/native-stats-text.js';
 import { wholeNumberOption } from '../number-options.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, runCommand, writeStdout } from '../run-command.js';
 import { traceArgument } from '../stdin-argument.js';
@@ -57,7 +58,7 @@ export const statsCommand: CommandModule<object, StatsArgs> = {
       if (args.json) {
         writeStdout(formatStatsJson(run.document));
       } else {
-        writeStdout(formatDebugMallocStats(stats));
+        writeStdout(formatDebugMallocStats(stats) + (run.document.native ? formatNativeStats(run.document.native) : ''));
         if (args.verify) process.stderr.write(formatVerificationText(file, verification, completeness));
         else {
           // stdout is CPython's exact text: the warning goes beside it.

@@ -55,6 +55,7 @@
 #include "mrt.h"
 #ifdef MEMREPLAY_NATIVE
 #  include "native.h"
+#  include "native-pre-start.h"
 #endif
 #include "interp.h"
 #include "record.h"
@@ -148,6 +149,15 @@ static void fail(const char *fmt, ...) {
  * header names it (`# end_mark:`), docs/trace-format.md. */
 #define END_MARK "end"
 
+/* Frees of blocks handed out before the recording (native-pre-start.h), not written. */
+static unsigned long long pre_start_free_count(void) {
+#ifdef MEMREPLAY_NATIVE
+    return (unsigned long long)pre_start_frees();
+#else
+    return 0;
+#endif
+}
+
 /* `ended` : the interpreter was finalized, so the trace holds the whole run
  * and gets its `end` mark, the last record. */
 static void finish_trace(int stats_final_taken, int ended) {
@@ -170,11 +180,11 @@ static void finish_trace(int stats_final_taken, int ended) {
     char line[1024];
     snprintf(line, sizeof line,
              "{\"python\":\"%s\",\"complete\":%s,\"ended\":%s,\"events\":%llu,\"stacks\":%u,\"frames\":%u,\"bytes\":%llu,"
-             "\"stats\":%s,\"final\":%s,\"statsWindowCalls\":%llu,\"writeError\":%s}\n",
+             "\"stats\":%s,\"final\":%s,\"statsWindowCalls\":%llu,\"preStartFrees\":%llu,\"writeError\":%s}\n",
              g_python_version, g_complete ? "true" : "false", ended ? "true" : "false", (unsigned long long)g_rec.events,
              g_rec.stacks ? stacks_count() : 0u, g_rec.stacks ? stacks_frame_count() : 0u,
              (unsigned long long)g_writer.bytes, stats_taken() ? "true" : "false",
-             stats_final_taken ? "true" : "false", stats_window_calls(), err);
+             stats_final_taken ? "true" : "false", stats_window_calls(), pre_start_free_count(), err);
     status_write(line);
 }
 

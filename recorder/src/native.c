@@ -33,6 +33,7 @@
 #include <link.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -41,6 +42,8 @@
 #include <unwind.h>
 
 #include "hooks.h"
+#include "native-eval-parts.h"
+#include "native-pre-start.h"
 #include "record.h"
 #include "stacks.h"
 #include "writer.h"
@@ -57,9 +60,8 @@ extern void *__libc_pvalloc(size_t);
 
 static int g_on;          /* native_start() was called */
 static int g_max_frames;  /* 0: no native stacks */
-/* The eval loop's code (_PyEval_EvalFrameDefault): (lo, hi] holds the
- * return addresses of the calls it makes. */
-static uintptr_t g_eval_lo, g_eval_hi;
+/* The eval loop's code (_PyEval_EvalFrameDefault and its out-of-line parts). */
+static eval_parts g_eval;
 
 static __thread int t_busy;
 
@@ -102,6 +104,8 @@ static _Unwind_Reason_Code collect(struct _Unwind_Context *ctx, void *arg) {
 
 static void write_new_modules(int wait);
 static uint64_t g_flushes_seen;
+static int all_in_written_modules(const native_stack *s);
+static void write_modules_if_loaded(void);
 
 static inline void capture_from(native_stack *s, void *caller) {
     /* Once per buffer written, outside the writer lock: objects loaded
@@ -115,6 +119,10 @@ static inline void capture_from(native_stack *s, void *caller) {
     s->skipped = 0;
     s->caller = (uintptr_t)caller;
     if (g_max_frames > 0) _Unwind_Backtrace(collect, s);
+    /* The frames are named as the trace streams (src/record/native-trace.ts):
+     * an object loaded since the map was last written goes into it now,
+     * before the stack that holds its first frame. */
+    if (!all_in_written_modules(s)) write_modules_if_loaded();
 }
 
 /* In an exported function: its own return address marks where the program's
@@ -124,7 +132,7 @@ static inline void capture_from(native_stack *s, void *caller) {
 /* Under the writer lock: the stack id (its record written if new). */
 static inline uint32_t intern(const native_stack *s) {
     if (!g_rec.stacks) return 0;
-    return stacks_capture_native(s->ip, s->n, g_eval_lo, g_eval_hi);
+    return stacks_capture_native(s->ip, s->n, &g_eval);
 }
 
 /* ---- records -------------------------------------------------------------- */
@@ -140,7 +148,16 @@ static inline uint32_t intern(const native_stack *s) {
         errno = saved_errno_;       \
     } while (0)
 
+/* A block no record is written for: before the recording, remembered (see
+ * native-pre-start.h); after, its address is no longer a pre-start block's. */
+static inline void *unrecorded(void *p) {
+    if (!g_on) pre_start_add(p);
+    else pre_start_take(p);
+    return p;
+}
+
 static void *record_alloc_call(int calloc_op, void *p, size_t size, const native_stack *s) {
+    pre_start_take(p); /* the address of a block freed unseen, handed out again */
     if (p != NULL && g_rec.recording) {
         int e = errno;
         uint32_t id = intern(s);
@@ -152,7 +169,7 @@ static void *record_alloc_call(int calloc_op, void *p, size_t size, const native
 }
 
 EXPORT void *malloc(size_t size) {
-    if (!should_record()) return __libc_malloc(size);
+    if (!should_record()) return unrecorded(__libc_malloc(size));
     native_stack s;
     t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
@@ -164,7 +181,7 @@ EXPORT void *malloc(size_t size) {
 }
 
 EXPORT void *calloc(size_t nelem, size_t elsize) {
-    if (!should_record()) return __libc_calloc(nelem, elsize);
+    if (!should_record()) return unrecorded(__libc_calloc(nelem, elsize));
     native_stack s;
     t_busy = 1; /* from here on, an allocation is the recorder's */
     capture(&s);
@@ -178,6 +195,13 @@ EXPORT void *calloc(size_t nelem, size_t elsize) {
 
 static void *realloc_recorded(void *old, size_t size, const native_stack *s) {
     if (old == NULL) return record_alloc_call(0, __libc_realloc(NULL, size), size, s);
+    if (pre_start_take(old)) {
+        /* The old block is in no trace: the new one is a new allocation. */
+        void *p = __libc_realloc(old, size);
+        if (p == NULL && size != 0) pre_start_add(old); /* failed: the old one stays */
+        else if (size == 0) pre_start_count_free();
+        return record_alloc_call(0, p, size, s);
+    }
     if (size == 0) {
         /* glibc frees the block and returns NULL: a free, written before
          * the block can be reused. */
@@ -194,10 +218,16 @@ static void *realloc_recorded(void *old, size_t size, const native_stack *s) {
     return p;
 }
 
+static void *realloc_unrecorded(void *old, size_t size) {
+    void *p = __libc_realloc(old, size);
+    if (p != NULL || size == 0) pre_start_take(old);
+    return p == NULL ? p : unrecorded(p);
+}
+
 /* realloc and reallocarray: one shape. A macro, not a function: the stack
  * is captured in the interposer itself, whose caller is the first frame kept. */
 #define REALLOCATED(old, size)                                \
-    if (!should_record()) return __libc_realloc(old, size);   \
+    if (!should_record()) return realloc_unrecorded(old, size); \
     native_stack s;                                           \
     t_busy = 1; /* from here on, an allocation is the recorder's */ \
     capture(&s);                                              \
@@ -221,12 +251,14 @@ EXPORT void *reallocarray(void *old, size_t nelem, size_t elsize) {
 EXPORT void free(void *p) {
     if (p == NULL) return;
     if (!should_record()) {
+        pre_start_take(p);
         __libc_free(p);
         return;
     }
     t_busy = 1;
     record_lock();
-    RECORD(OP("free"), p, NO_SIZE, NULL, 0);
+    if (pre_start_take(p)) pre_start_count_free();
+    else RECORD(OP("free"), p, NO_SIZE, NULL, 0);
     __libc_free(p);
     record_unlock();
     t_busy = 0;
@@ -234,7 +266,7 @@ EXPORT void free(void *p) {
 
 /* memalign, valloc, pvalloc, aligned_alloc, posix_memalign: one shape. */
 #define ALIGNED(call, size)                                   \
-    if (!should_record()) return call;                        \
+    if (!should_record()) return unrecorded(call);            \
     native_stack s;                                           \
     t_busy = 1;                                               \
     capture(&s);                                              \
@@ -255,7 +287,7 @@ EXPORT int posix_memalign(void **out, size_t align, size_t size) {
     int e = errno;
     void *p;
     if (!should_record()) {
-        p = __libc_memalign(align, size);
+        p = unrecorded(__libc_memalign(align, size));
     } else {
         native_stack s;
         t_busy = 1;
@@ -346,8 +378,7 @@ int native_init(int max_frames) {
     Dl_info info;
     const ElfW(Sym) *sym = NULL;
     if (eval == NULL || dladdr1(eval, &info, (void **)&sym, RTLD_DL_SYMENT) == 0 || sym == NULL) return 0;
-    g_eval_lo = (uintptr_t)eval;
-    g_eval_hi = (uintptr_t)eval + sym->st_size;
+    eval_parts_find(info.dli_fname, (uintptr_t)eval, sym->st_value, sym->st_size, &g_eval);
     return 1;
 }
 
@@ -381,6 +412,51 @@ typedef struct {
 
 static module_key g_known[MODULES_MAX];
 static int g_n_known;
+
+/* The code ranges of the objects written, read without the writer lock by
+ * capture_from: appended under it, each entry before the count that
+ * publishes it. A range is kept after its object is unloaded. */
+typedef struct {
+    uintptr_t lo, hi;
+} code_range;
+
+static code_range g_written[MODULES_MAX];
+static int g_n_written;
+static int g_last_hit;
+
+static int all_in_written_modules(const native_stack *s) {
+    int n = __atomic_load_n(&g_n_written, __ATOMIC_ACQUIRE);
+    int hit = g_last_hit;
+    for (int k = 0; k < s->n; k++) {
+        uintptr_t ip = s->ip[k];
+        /* [lo, hi), as the namer places an address */
+        if (hit < n && ip >= g_written[hit].lo && ip < g_written[hit].hi) continue;
+        int i = 0;
+        while (i < n && !(ip >= g_written[i].lo && ip < g_written[i].hi)) i++;
+        if (i == n) return 0;
+        hit = i;
+    }
+    g_last_hit = hit;
+    return 1;
+}
+
+static int read_load_count(struct dl_phdr_info *info, size_t size, void *arg) {
+    if (size >= offsetof(struct dl_phdr_info, dlpi_adds) + sizeof info->dlpi_adds)
+        *(unsigned long long *)arg = info->dlpi_adds;
+    return 1; /* the count is in every entry: the first will do */
+}
+
+/* Code in no object (a JIT's, a libffi trampoline) never gets a module line:
+ * the map is taken again only when an object was loaded since. */
+static unsigned long long g_adds_written;
+
+static void write_modules_if_loaded(void) {
+    unsigned long long adds = 0;
+    dl_iterate_phdr(read_load_count, &adds);
+    if (adds == __atomic_load_n(&g_adds_written, __ATOMIC_RELAXED)) return;
+    __atomic_store_n(&g_adds_written, adds, __ATOMIC_RELAXED);
+    write_new_modules(1);
+}
 
 static uint64_t hash_path(const char *s) {
     uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
@@ -456,6 +532,10 @@ static void write_new_modules(int wait) {
     for (int i = 0; i < g_n_modules; i++) {
         const module_range *m = &g_modules[i];
         if (!first_sight(m)) continue;
+        if (g_n_written < MODULES_MAX) {
+            g_written[g_n_written] = (code_range){m->lo, m->hi};
+            __atomic_store_n(&g_n_written, g_n_written + 1, __ATOMIC_RELEASE);
+        }
         size_t n = strlen(m->path);
         char *p = writer_reserve(128 + 2 * n);
         p = PUT_LIT(p, "module,");

@@ -401,9 +401,9 @@ uint32_t stacks_capture(void) {
  * that call of the loop runs, down to its entry frame. Python frames older
  * than the last native frame captured (the native stack was cut at
  * --native-frames) go after it, so the Python line that led into C is always
- * there. Native frames are written as "@native:0xADDR", resolved after the
- * run (src/record/native-symbols.ts). */
-uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, uintptr_t eval_lo, uintptr_t eval_hi) {
+ * there. Native frames are written as "@native:0xADDR", named as the trace
+ * streams (src/record/native-trace.ts). */
+uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval) {
     raw_frame fr[FRAMES_MAX];
     uint8_t entry[FRAMES_MAX];
     PyThreadState *ts = frames_own_thread_state();
@@ -412,7 +412,7 @@ uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, uintptr_t eval_l
     int n = 0, py = 0;
     for (int i = 0; i < n_ips && n < FRAMES_MAX; i++) {
         uintptr_t ip = ips[i];
-        if (ip > eval_lo && ip <= eval_hi) {
+        if (eval_parts_hold(eval, ip)) {
             /* a return address: it points just past the call */
             while (py < n_py) {
                 int last = entry[py];

@@ -22,6 +22,7 @@
 #define MEMREPLAY_STACKS_H
 
 #include <stdint.h>
+#include "native-eval-parts.h"
 
 /* 0 when stacks cannot be captured safely with this interpreter. */
 int stacks_init(int max_frames);
@@ -30,8 +31,8 @@ int stacks_init(int max_frames);
 uint32_t stacks_capture(void);
 /* The stack of a native allocation: its return addresses (innermost first)
  * with the thread's Python frames spliced in where they pass through the
- * eval loop, whose code is (eval_lo, eval_hi]. Caller holds the writer lock. */
-uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, uintptr_t eval_lo, uintptr_t eval_hi);
+ * eval loop, whose code is `eval`. Caller holds the writer lock. */
+uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval);
 /* `block` (about to be freed) may hold a code object: forget its address. */
 void stacks_forget_code(const void *block);
 

@@ -68,6 +68,7 @@ import {
   parseStackIdText,
   quoteForMessage,
   stackRedefined,
+  nativeRangeProblem,
 } from './record-fields.js';
 import type { ParserFactory, PushParser, TraceMeta, TraceSink } from './types.js';
 
@@ -998,6 +999,8 @@ class CsvParser implements PushParser {
         return this.ctx.bad(line, `${OP_NAMES[op]} with domain ${DOMAIN_NAMES[this.rDomain]}: a mapping's domain is native or empty`);
       }
       this.rDomain = DOMAIN_NATIVE;
+      const outside = nativeRangeProblem(op, this.rAddr, this.rSize, this.ctx.addresses);
+      if (outside !== undefined) return this.ctx.bad(line, outside);
     }
     // Text a replay keeps is bounded in size, not only in count.
     if (op === OP_MARK && this.rLabel.length > MAX_LABEL_CHARS) return this.ctx.bad(line, labelTooLong(this.rLabel));

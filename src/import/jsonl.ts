@@ -54,6 +54,7 @@ import {
   quoteForMessage,
   stackIdOutOfRange,
   stackRedefined,
+  nativeRangeProblem,
 } from './record-fields.js';
 import type { PushParser, TraceMeta, TraceSink } from './types.js';
 
@@ -211,6 +212,8 @@ class JsonlParser implements PushParser {
     if (isMappingOp(op)) {
       if (present(r.domain) && r.domain !== '' && domain !== DOMAIN_NATIVE) return `${opName as string} with domain ${found(r.domain)}: a mapping's domain is native or absent`;
       domain = DOMAIN_NATIVE;
+      const outside = nativeRangeProblem(op, addr, size, this.ctx.addresses);
+      if (outside !== undefined) return outside;
     }
     const ts = present(r.ts) ? readInteger(r.ts, 'ts') : NaN;
     if (typeof ts === 'string') return ts;

@@ -9,9 +9,9 @@
 // inside a decoded payload as "chunk at byte C, payload byte P". A record
 // number stands in for the line of a text trace.
 
-import { AddressSpaceError } from '../events/address-space.js';
+import { AddressSpaceError, LOW_SPAN } from '../events/address-space.js';
 import { EventBatch, type EventColumns } from '../events/event-batch.js';
-import { NO_ID, OP_MARK, OP_MREMAP, OP_NAMES } from '../events/ops.js';
+import { NO_ID, OP_MARK, OP_MMAP, OP_MREMAP, OP_NAMES, isMappingOp } from '../events/ops.js';
 import { FrameLineError, MAX_DISTINCT_FRAMES, MAX_DISTINCT_STACKS, MAX_STACK_TABLE_BYTES, StackLimitError } from '../events/stack-table.js';
 import { MAX_THREAD_NAME_CHARS, MAX_THREADS } from '../events/thread-table.js';
 import type { ImportContext } from './import-context.js';
@@ -32,7 +32,7 @@ import {
   ENTRY_THREAD_NUMBER,
   isOptionalChunkKind,
 } from './mrt-format.js';
-import { MAX_LABEL_CHARS, MAX_META_CHARS } from './record-fields.js';
+import { MAX_LABEL_CHARS, MAX_META_CHARS, nativeRangeProblem } from './record-fields.js';
 import type { ParserOptions, PushParser, TraceMeta, TraceSink } from './types.js';
 
 /** Most thread entries a file may define: past MAX_THREADS they share one id, but each still costs a slot here. */
@@ -74,6 +74,8 @@ class MrtParser implements PushParser {
   private decoded: DecodedEvents | null = null;
   private sawMeta = false;
   private sawEnd = false;
+  /** File offset of the chunk being read, for the bad records found in it. */
+  private chunkAt = 0;
   /** Events read so far: the next event's record number is this + 1. */
   private events = 0;
   // The file's tables, by the file's ids.
@@ -203,6 +205,7 @@ class MrtParser implements PushParser {
     if (!(body instanceof Uint8Array) && body.failure === 'chunk') throw new ChunkError(body.at, body.message);
     if (this.sawEnd) throw new ChunkError(offset, `chunk ${chunkKindName(kind)} after the end chunk: expected the file to end there`);
     if (!this.sawMeta && kind !== CHUNK_META) throw new ChunkError(offset, `the first chunk is ${chunkKindName(kind)}: expected the meta chunk 'M'`);
+    this.chunkAt = offset;
     try {
       if (!(body instanceof Uint8Array)) this.readDecoded(body);
       else {
@@ -336,7 +339,7 @@ class MrtParser implements PushParser {
   private deliver(d: DecodedEvents): void {
     // The usual chunk: every id is valid and means the same in the context,
     // no 64-bit address, no bad record; only the marks need their labels.
-    if (this.stacksAsInFile && d.maxStack < this.stackCount && this.threadsAsInFile && d.maxThread < this.threadCount && d.high.length === 0 && d.badRecords === 0) {
+    if (this.stacksAsInFile && d.maxStack < this.stackCount && this.threadsAsInFile && d.maxThread < this.threadCount && d.high.length === 0 && d.badRecords === 0 && !leavesLowRegion(d)) {
       this.deliverMarks(d);
       return;
     }
@@ -377,6 +380,13 @@ class MrtParser implements PushParser {
       if (op === OP_MREMAP && oldAddr === 0) {
         ctx.bad(record, `record ${record}: mremap without an old address`);
         continue;
+      }
+      if (isMappingOp(op)) {
+        const outside = nativeRangeProblem(op, addr, size, ctx.addresses);
+        if (outside !== undefined) {
+          ctx.bad(record, `record ${record} (chunk at byte ${this.chunkAt}, payload byte ${d.flagsAt + 2 * k}): ${outside}`);
+          continue;
+        }
       }
       if (j !== k) {
         // An event was dropped before this one: close the gap.
@@ -503,9 +513,23 @@ class MrtParser implements PushParser {
   }
 }
 
-/** The columns of `d` that an EventBatch shares (all but the label ids: the batch has label text). */
 /** Events per batch handed to the sink when no capacity was asked for (see handOnInSlices). */
 const SLICE_EVENTS = 4096;
+
+/**
+ * Whether a chunk whose addresses are all below 2^48 has a mapping that runs
+ * past 2^48 (see nativeRangeProblem): the fast path then gives way to the
+ * record-by-record one, which drops it as a bad record.
+ */
+function leavesLowRegion(d: DecodedEvents): boolean {
+  const { op, addr, size } = d;
+  for (let k = 0; k < d.count; k++) {
+    if (op[k]! >= OP_MMAP && addr[k]! + size[k]! > LOW_SPAN) return true;
+  }
+  return false;
+}
+
+/** The columns of `d` that an EventBatch shares (all but the label ids: the batch has label text). */
 
 function columnsOf(d: DecodedEvents): Omit<EventColumns, 'label'> {
   return { op: d.op, domain: d.domain, addr: d.addr, oldAddr: d.oldAddr, size: d.size, ts: d.ts, thread: d.thread, stack: d.stack, interp: d.interp, line: d.line };

@@ -179,3 +179,22 @@ export function quoteForMessage(text: string): string {
   const cut = text.length > 40 ? text.slice(0, 40) + '…' : text;
   return visibleControls(JSON.stringify(cut));
 }
+
+/**
+ * Why a native range `[addr, addr+size)` (an mmap's, munmap's or mremap's)
+ * cannot be replayed, as a bad-record message; undefined when it can. A range
+ * past 2^64 exists in no address space, and one that crosses a 2^48 boundary
+ * would, as address keys (see events/address-space.ts), run into another
+ * region's keys: either way the mapped-bytes figures would be meaningless.
+ * `addr` is an address key; the exact check runs only when the range leaves
+ * its key's 2^48 region, which no mapping of a real x86-64 process does.
+ */
+export function nativeRangeProblem(op: number, addr: number, size: number, addresses: AddressSpace): string | undefined {
+  if ((addr % LOW_SPAN) + size <= LOW_SPAN) return undefined;
+  const start = addresses.decode(addr);
+  const end = start + BigInt(size);
+  const what = `${OP_NAMES[op]} of ${size} bytes at 0x${start.toString(16)}`;
+  if (end > 1n << 64n) return `${what} runs past the end of the 64-bit address space (2^64)`;
+  const boundary = (start / BigInt(LOW_SPAN) + 1n) * BigInt(LOW_SPAN);
+  return `${what} crosses the 2^48-byte boundary at 0x${boundary.toString(16)}: memreplay keeps a mapping exact only within one 2^48-byte region`;
+}

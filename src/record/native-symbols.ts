@@ -1,17 +1,21 @@
-// Native frames, resolved after the run: a return address recorded by the
-// launcher (`@native:0xADDR` in its stack records) becomes
+// Native frames named while the program runs: a return address recorded by
+// the launcher (`@native:0xADDR` in its stack records) becomes
 // `FUNCTION [OBJECT+0xOFFSET]`, or `FUNCTION (FILE:LINE) [OBJECT+0xOFFSET]`
-// where the object has debug information (docs/trace-format.md).
+// where the object has debug information (docs/trace-format.md). Each
+// distinct address is asked once, of its object's own symbolizer
+// (object-symbols.ts), as soon as the trace shows it.
 //
-// The toolchain's own tools do the reading: `addr2line -f -C` (functions
-// from the symbol table or DWARF, file and line from DWARF), and for
-// functions it cannot name (a stripped library such as Debian's libz keeps
-// only its exported symbols) `nm -D`, the nearest exported symbol at or
-// below the address. One run of each per object, all its addresses at once.
+// The object comes from the launcher's module map (`module` lines). An
+// object loaded after the last map written appears in the stream a little
+// later: the launcher writes the new ones after each buffer it writes (1 MiB)
+// and at the end. An address in no known object waits for MODULE_WAIT_BYTES
+// more of the stream, or its end, before it is written as unknown; the wait
+// depends on the stream's content only, never on timing.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import { DEFAULT_SYMBOLIZER, ObjectSymbols, type Symbolizer } from './object-symbols.js';
+
+export { DEFAULT_SYMBOLIZER, type Symbolizer } from './object-symbols.js';
 
 /** An object's executable code as the launcher saw it loaded (`module` lines). */
 export interface ModuleRange {
@@ -22,6 +26,9 @@ export interface ModuleRange {
   path: string;
 }
 
+/** Bytes of the stream after a stack line within which its objects' module lines come (two of the launcher's buffers, and more). */
+export const MODULE_WAIT_BYTES = 4 << 20;
+
 const MODULE_LINE = /^module,0x([0-9a-f]+),(\d+),0x([0-9a-f]+),,,,,,"((?:[^"]|"")*)"$/;
 
 /** A `module` line of the launcher's raw output, or null when it is not one. */
@@ -31,105 +38,111 @@ export function parseModuleLine(line: string): ModuleRange | null {
   return { lo: BigInt(`0x${m[1]}`), size: BigInt(m[2]!), bias: BigInt(`0x${m[3]}`), path: m[4]!.replace(/""/g, '"') };
 }
 
-export interface Symbolizer {
-  addr2line: string;
-  nm: string;
-}
-
-export const DEFAULT_SYMBOLIZER: Symbolizer = { addr2line: 'addr2line', nm: 'nm' };
-
 /** Text that can stand in a frame of a quoted CSV frames field. */
 function frameText(s: string): string {
   return s.replace(/;/g, ',').replace(/"/g, '""').replace(/[\r\n]/g, ' ');
 }
 
-interface Resolved {
-  fn: string;
-  where: string | null;
+export interface NativeNamesSummary {
+  /** Distinct native addresses in the stacks. */
+  addresses: number;
+  /** Of them, those named by a function (not `??`). */
+  named: number;
+  modules: number;
 }
 
-function run(tool: string, args: string[], input?: string): string | null {
-  const r = spawnSync(tool, args, { encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024, timeout: 600_000 });
-  return r.status === 0 ? r.stdout : null;
+interface Unplaced {
+  hex: string;
+  /** Stream position after which it is given up as in no object. */
+  until: number;
+  done: (text: string | Promise<string>) => void;
 }
 
-/** `addr2line -f -C`: two lines per address, the function and FILE:LINE. */
-function viaAddr2line(tool: string, path: string, rel: bigint[]): Resolved[] | null {
-  const out = run(tool, ['-f', '-C', '-e', path], rel.map((a) => `0x${a.toString(16)}`).join('\n') + '\n');
-  if (out === null) return null;
-  const lines = out.split('\n');
-  return rel.map((_, i) => {
-    const fn = lines[2 * i] ?? '??';
-    const loc = (lines[2 * i + 1] ?? '').replace(/ \(discriminator \d+\)$/, '');
-    const known = /^(.+):(\d+)$/.exec(loc);
-    return { fn: fn === '' ? '??' : fn, where: known && known[1] !== '??' && known[2] !== '0' ? loc : null };
-  });
-}
+export class FrameNamer {
+  /** Objects in the order their module lines came; the latest covering an address wins (a range reused after dlclose). */
+  private readonly modules: ModuleRange[] = [];
+  private readonly objects = new Map<string, ObjectSymbols>();
+  private readonly texts = new Map<string, string | Promise<string>>();
+  private unplaced: Unplaced[] = [];
+  private named = 0;
 
-/** Exported functions, sorted by address (`nm -D --defined-only`). */
-function exportedFunctions(tool: string, path: string): { at: bigint; name: string }[] {
-  const out = run(tool, ['-D', '--defined-only', path]);
-  if (out === null) return [];
-  const syms: { at: bigint; name: string }[] = [];
-  for (const line of out.split('\n')) {
-    const m = /^([0-9a-f]+) [TtWi] (\S+)$/.exec(line);
-    if (m) syms.push({ at: BigInt(`0x${m[1]}`), name: m[2]!.replace(/@.*$/, '') });
-  }
-  return syms.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-}
+  constructor(private readonly tools: Symbolizer = DEFAULT_SYMBOLIZER) {}
 
-function nearestBelow(syms: { at: bigint; name: string }[], rel: bigint): string | null {
-  let lo = 0;
-  let hi = syms.length - 1;
-  let found: string | null = null;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (syms[mid]!.at <= rel) {
-      found = syms[mid]!.name;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
+  /** A module line; addresses waiting for their object are placed. */
+  addModule(m: ModuleRange): void {
+    if (this.modules.some((k) => k.lo === m.lo && k.size === m.size && k.bias === m.bias && k.path === m.path)) return;
+    this.modules.push(m);
+    if (this.unplaced.length === 0) return;
+    const still: Unplaced[] = [];
+    for (const u of this.unplaced) {
+      const addr = BigInt(`0x${u.hex}`);
+      if (addr >= m.lo && addr < m.lo + m.size) u.done(this.placed(m, addr));
+      else still.push(u);
     }
+    this.unplaced = still;
   }
-  return found;
-}
 
-function moduleOf(modules: ModuleRange[], addr: bigint): ModuleRange | null {
-  for (const m of modules) if (addr >= m.lo && addr < m.lo + m.size) return m;
-  return null;
-}
-
-/** The frame text of each address (hex without 0x, as recorded). */
-export function symbolizeAddresses(hexAddresses: Iterable<string>, modules: ModuleRange[], tools: Symbolizer = DEFAULT_SYMBOLIZER): Map<string, string> {
-  const texts = new Map<string, string>();
-  const byModule = new Map<ModuleRange, string[]>();
-  for (const hex of hexAddresses) {
-    const addr = BigInt(`0x${hex}`);
-    const m = moduleOf(modules, addr);
-    if (m === null) {
-      texts.set(hex, `?? [??+0x${hex}]`);
-      continue;
+  /** The frame text of a return address (hex without 0x, as recorded) seen at stream position `at`. */
+  name(hex: string, at: number): string | Promise<string> {
+    let text = this.texts.get(hex);
+    if (text === undefined) {
+      const addr = BigInt(`0x${hex}`);
+      const m = this.moduleOf(addr);
+      if (m !== null) text = this.placed(m, addr);
+      else text = new Promise<string>((done) => void this.unplaced.push({ hex, until: at + MODULE_WAIT_BYTES, done }));
+      this.texts.set(hex, text);
+      void Promise.resolve(text).then((t) => {
+        if (!t.startsWith('?? ')) this.named++;
+        this.texts.set(hex, t);
+      });
     }
-    const list = byModule.get(m) ?? [];
-    list.push(hex);
-    byModule.set(m, list);
+    return text;
   }
-  for (const [m, list] of byModule) {
-    const object = frameText(basename(m.path));
-    // Return addresses: the call is the instruction before (address - 1).
-    const rel = list.map((hex) => BigInt(`0x${hex}`) - m.bias);
-    const readable = existsSync(m.path);
-    const resolved = (readable ? viaAddr2line(tools.addr2line, m.path, rel.map((a) => a - 1n)) : null) ?? rel.map(() => ({ fn: '??', where: null }));
-    let exported: { at: bigint; name: string }[] | null = null;
-    list.forEach((hex, i) => {
-      let { fn, where } = resolved[i]!;
-      if (fn === '??' && readable) {
-        exported ??= exportedFunctions(tools.nm, m.path);
-        fn = nearestBelow(exported, rel[i]! - 1n) ?? '??';
-      }
-      const at = where ? ` (${frameText(where)})` : '';
-      texts.set(hex, `${frameText(fn)}${at} [${object}+0x${rel[i]!.toString(16)}]`);
-    });
+
+  /** The stream has reached `at`: addresses in no object that long are unknown. */
+  advance(at: number): void {
+    if (this.unplaced.length === 0 || this.unplaced[0]!.until > at) return;
+    const still: Unplaced[] = [];
+    for (const u of this.unplaced) {
+      if (u.until <= at) u.done(unknown(u.hex));
+      else still.push(u);
+    }
+    this.unplaced = still;
   }
-  return texts;
+
+  /** The stream has ended: no more module lines. */
+  end(): void {
+    for (const u of this.unplaced) u.done(unknown(u.hex));
+    this.unplaced = [];
+  }
+
+  /** Every name asked is written: the symbolizers end. */
+  async close(): Promise<NativeNamesSummary> {
+    this.end();
+    await Promise.all([...this.texts.values()]);
+    for (const o of this.objects.values()) o.close();
+    return { addresses: this.texts.size, named: this.named, modules: this.modules.length };
+  }
+
+  private moduleOf(addr: bigint): ModuleRange | null {
+    for (let i = this.modules.length - 1; i >= 0; i--) {
+      const m = this.modules[i]!;
+      if (addr >= m.lo && addr < m.lo + m.size) return m;
+    }
+    return null;
+  }
+
+  private async placed(m: ModuleRange, addr: bigint): Promise<string> {
+    let o = this.objects.get(m.path);
+    if (o === undefined) this.objects.set(m.path, (o = new ObjectSymbols(m.path, this.tools)));
+    const rel = addr - m.bias;
+    // A return address: the call is the instruction before it.
+    const { fn, where } = await o.resolve(rel - 1n);
+    const at = where ? ` (${frameText(where)})` : '';
+    return `${frameText(fn)}${at} [${frameText(basename(m.path))}+0x${rel.toString(16)}]`;
+  }
+}
+
+function unknown(hex: string): string {
+  return `?? [??+0x${hex}]`;
 }

@@ -15,14 +15,17 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { MemreplayError, UsageError } from '../errors.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
 import { ensureLauncher, type Launcher } from './launcher-cache.js';
 import { ZLIB_MISSING } from './toolchain.js';
-import { finishNativeTrace, type NativeTraceSummary } from './native-trace.js';
+import { FrameNamer, type NativeNamesSummary } from './native-symbols.js';
+import { namedNativeTrace, pipeChunks, writeMrtTrace, writeNamedTrace } from './native-trace.js';
+import { openTraceFifo, type TraceFifo } from './trace-fifo.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 import { forwardTermination } from './signal-forwarding.js';
 import { withTestPlugin } from './test-plugin.js';
@@ -74,6 +77,8 @@ export interface LauncherStatus {
   stats: boolean;
   final: boolean;
   statsWindowCalls: number;
+  /** With --native: frees of blocks the C library handed out before the recording began (not written; absent from older launchers). */
+  preStartFrees?: number;
   writeError: string | null;
 }
 
@@ -91,7 +96,7 @@ export interface RecordResult {
   /** False when the interpreter ended before its first allocation (nothing kept). */
   wroteTrace: boolean;
   /** With --native: what resolving the native frames found. */
-  native?: NativeTraceSummary;
+  native?: NativeNamesSummary;
   /** Which statistics files were written. */
   wroteStats: boolean;
   wroteFinal: boolean;
@@ -144,7 +149,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   const interpreter = probeInterpreter(o.python ?? 'python3');
   const launcher = ensureLauncher(interpreter, env, o.native === true);
   o.onLauncher?.(interpreter, launcher);
-  // With --native the binary trace is written after the run, from the CSV.
+  // With --native the binary trace is written here, from the CSV the launcher writes and the frames named.
   const launcherMrt = files.mrt && !o.native;
   if (launcherMrt && !launcher.mrt) throw new MemreplayError(ZLIB_MISSING);
 
@@ -155,26 +160,25 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   // Set once the trace file is ours (created, or replaced with --force):
   // only then may a failure remove it.
   let ours = false;
-  // With --native the launcher writes beside the trace; its frames are
-  // resolved into the trace after the run (native-trace.ts).
-  const rawPath = o.native ? `${files.trace}.native-raw` : null;
+  // With --native the launcher's output comes here through a pipe and its
+  // frames are named as it streams (native-trace.ts).
+  const namer = o.native ? new FrameNamer() : null;
   const removeAll = () => {
     for (const p of [...(ours ? [files.trace] : []), files.stats, files.final]) rmSync(p, { force: true });
-    if (rawPath) rmSync(rawPath, { force: true });
   };
 
   let traceFd: number | null = null;
+  let fifo: TraceFifo | null = null;
   try {
     traceFd = openSync(files.trace, o.force ? 'w' : 'wx');
     ours = true;
-    if (rawPath) {
-      closeSync(traceFd);
-      traceFd = openSync(rawPath, 'w');
-    } else if (files.gzip) {
-      // The compressor writes it, by name.
+    if (files.gzip || (files.mrt && o.native)) {
+      // The compressor, or the binary writer after the naming, writes it, by name.
       closeSync(traceFd);
       traceFd = null;
     }
+    // With --native the trace written here (traceFd) comes through a named pipe.
+    if (namer) fifo = await openTraceFifo();
     const args = [
       '--trace-fd', '3',
       '--status-fd', '4',
@@ -190,18 +194,21 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       ...run.program,
     ];
     const child = spawn(launcher.path, args, {
-      stdio: ['inherit', 'inherit', 'inherit', traceFd ?? 'pipe', 'pipe'],
+      stdio: ['inherit', 'inherit', 'inherit', fifo?.writerFd ?? traceFd ?? 'pipe', 'pipe'],
       env,
     });
-    if (traceFd !== null) {
+    if (fifo) closeSync(fifo.writerFd);
+    else if (traceFd !== null) {
       closeSync(traceFd);
       traceFd = null;
     }
     const stopForwarding = forwardTermination(child);
     try {
-      const compressing = files.gzip && !rawPath
-        ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
-        : Promise.resolve(0);
+      const compressing = namer && fifo
+        ? writeNative(fifo.reader, namer, traceFd, files)
+        : files.gzip
+          ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
+          : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
         child.on('error', reject);
@@ -210,6 +217,10 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       // Wait for everything, even when the compressor failed: the program
       // runs on (its trace lost) and is not left behind.
       const [exit, text, compressed] = await Promise.allSettled([exited, statusText, compressing]);
+      if (traceFd !== null) {
+        closeSync(traceFd);
+        traceFd = null;
+      }
       if (exit.status === 'rejected') throw exit.reason;
       if (compressed.status === 'rejected') {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${(compressed.reason as Error).message}; nothing was kept`);
@@ -220,19 +231,35 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       if (status?.writeError) {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${status.writeError}; nothing was kept`);
       }
-      const native = rawPath
-        ? await finishNativeTrace(rawPath, files.trace, { flags: 'w', mrt: files.mrt, ...(files.gzip ? { gzipLevel: GZIP_LEVEL } : {}) })
-        : undefined;
-      if (rawPath) rmSync(rawPath, { force: true });
+      const native = namer ? await namer.close() : undefined;
       return { ...finish(interpreter, launcher, files, code, signal, status), ...(native ? { native } : {}) };
     } finally {
       stopForwarding();
     }
   } catch (e) {
     if (traceFd !== null) closeSync(traceFd);
+    traceFd = null;
     removeAll();
     if (e instanceof MemreplayError) throw e;
     throw new MemreplayError(`recording failed: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The --native trace from the launcher's pipe, named as it streams, into the
+ * open file `fd` (or compressed, by name, when `fd` is null). Should writing
+ * fail, the pipe is drained, so that the program runs on rather than block.
+ */
+async function writeNative(reader: FileHandle, namer: FrameNamer, fd: number | null, files: RecordingFiles): Promise<unknown> {
+  try {
+    if (files.mrt) return await writeMrtTrace(Readable.from(namedNativeTrace(pipeChunks(reader), namer)), files.trace);
+    if (fd !== null) return await writeNamedTrace(pipeChunks(reader), namer, fd);
+    return await gzipInBlocks(Readable.from(namedNativeTrace(pipeChunks(reader), namer)), files.trace, { level: GZIP_LEVEL, flags: 'w' });
+  } catch (e) {
+    for await (const _ of pipeChunks(reader));
+    throw e;
+  } finally {
+    await reader.close();
   }
 }
 

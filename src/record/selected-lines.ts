@@ -1,20 +1,44 @@
-// A large text file read in chunks, with the few lines that start with
+// A large text stream read in chunks, with the few lines that start with
 // given prefixes picked out and everything between them passed on as it is.
-// Finishing a --native trace changes only its stack and module lines; reading
-// every line as a string (readline) cost 4 s of CPU for the 230 MB trace of
-// the churn workload, where searching the chunks for the prefixes
+// Naming a --native trace's frames changes only its stack and module lines;
+// reading every line as a string (readline) cost 4 s of CPU for the 230 MB
+// trace of the churn workload, where searching the chunks for the prefixes
 // (Buffer.indexOf) costs a tenth of that.
-
-import { createReadStream } from 'node:fs';
 
 /** Yields Buffers of untouched text (whole lines, newlines included) and,
  * for each line starting with one of `prefixes`, that line as a string
  * without its newline (the caller writes what replaces it). */
-export async function* selectedLines(path: string, prefixes: readonly string[]): AsyncGenerator<Buffer | string> {
-  const needles = prefixes.map((p) => Buffer.from(p));
-  let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const buf: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+export async function* selectedLines(chunks: AsyncIterable<Buffer>, prefixes: readonly string[]): AsyncGenerator<Buffer | string> {
+  const selector = new LineSelector(prefixes);
+  for await (const chunk of chunks) yield* selector.parts(chunk);
+  yield* selector.end();
+}
+
+/** The same, one chunk at a time, without an await per piece (the caller reads the chunks). */
+export class LineSelector {
+  private readonly needles: Buffer[];
+  // The start of a line the last chunk cut: joined to its end only, so the
+  // chunks themselves pass on without being copied.
+  private carry: Buffer = Buffer.alloc(0);
+
+  constructor(prefixes: readonly string[]) {
+    this.needles = prefixes.map((p) => Buffer.from(p));
+  }
+
+  /** The pieces of `chunk` (and of the line the last one cut); a piece may be a view of `chunk`. */
+  *parts(chunk: Buffer): Generator<Buffer | string> {
+    const needles = this.needles;
+    let buf = chunk;
+    if (this.carry.length > 0) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, buf]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, buf.subarray(0, nl + 1)]);
+      yield startsWithOne(line, needles) ? line.toString('utf8', 0, line.length - 1) : line;
+      buf = buf.subarray(nl + 1);
+    }
     const hits = new LineStarts(buf, needles);
     let pos = 0; // always a line start
     for (;;) {
@@ -29,9 +53,19 @@ export async function* selectedLines(path: string, prefixes: readonly string[]):
     // The last line, unless it ended in this chunk, is carried whole.
     const from = Math.max(pos, buf.lastIndexOf(10) + 1);
     if (from > pos) yield buf.subarray(pos, from);
-    carry = Buffer.from(buf.subarray(from));
+    this.carry = Buffer.from(buf.subarray(from));
   }
-  if (carry.length > 0) yield needles.some((n) => carry.subarray(0, n.length).equals(n)) ? carry.toString('utf8') : carry;
+
+  /** The last line, when the text does not end with a newline. */
+  *end(): Generator<Buffer | string> {
+    const carry = this.carry;
+    if (carry.length > 0) yield startsWithOne(carry, this.needles) ? carry.toString('utf8') : carry;
+    this.carry = Buffer.alloc(0);
+  }
+}
+
+function startsWithOne(line: Buffer, needles: readonly Buffer[]): boolean {
+  return needles.some((n) => line.subarray(0, n.length).equals(n));
 }
 
 /** The line starts in one buffer that begin with a needle, in order. Each

@@ -64,12 +64,16 @@ export function formatAnalyzeText(r: AnalyzeResult, options: AnalyzeTextOptions 
     out.push('');
   }
   out.push('high-water marks:');
+  const peakLine = (p: AnalyzeResult['highWater']['arenas'], value: string): string => {
+    const when = p.event === 0 ? 'never reached' : `at event ${thousands(p.event)} (line ${thousands(p.line)}${p.ts !== null ? `, ts ${p.ts}` : ''}${p.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(p.mark, 40))}` : ''})`;
+    return `  ${p.description.padEnd(58)} ${value.padStart(11)}  ${when}`;
+  };
   for (const m of HIGH_WATER_METRICS) {
     const p = r.highWater[m];
-    const value = BYTE_METRICS.has(m) ? bytes(p.value) : thousands(p.value);
-    const when = p.event === 0 ? 'never reached' : `at event ${thousands(p.event)} (line ${thousands(p.line)}${p.ts !== null ? `, ts ${p.ts}` : ''}${p.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(p.mark, 40))}` : ''})`;
-    out.push(`  ${p.description.padEnd(58)} ${value.padStart(11)}  ${when}`);
+    out.push(peakLine(p, BYTE_METRICS.has(m) ? bytes(p.value) : thousands(p.value)));
   }
+  // The native half's peaks (traces recorded with --native) in the same table.
+  if (r.native !== undefined) for (const m of NATIVE_HIGH_WATER_METRICS) out.push(peakLine(r.native.highWater[m], bytes(r.native.highWater[m].value)));
   out.push('');
   const end = r.judged;
   const when = instantHeading(r.at, (t) => JSON.stringify(terminalSafe(t, 40)));
@@ -135,7 +139,7 @@ function callLine(r: AnalyzeResult): string {
     .join(', ');
 }
 
-/** The native half (traces recorded with --native): calls, footprint by domain, its peaks and its largest sites. */
+/** The native half (traces recorded with --native): calls, footprint by domain and its largest sites (its peaks are in the high-water table). */
 function nativeLines(n: NativeHalf, groups: readonly LiveGroup[], when: string, nameColumn: number): string[] {
   const c = n.calls;
   const m = n.mappingOps;
@@ -144,11 +148,6 @@ function nativeLines(n: NativeHalf, groups: readonly LiveGroup[], when: string, 
     `native half: alloc ${thousands(c.alloc)}, calloc ${thousands(c.calloc)}, realloc ${thousands(c.realloc)}, free ${thousands(c.free)}; mmap ${thousands(m.mmap)}, munmap ${thousands(m.munmap)}, mremap ${thousands(m.mremap)}`,
     `footprint by domain ${when}: pymalloc arenas ${bytes(f.pymallocArenaBytes)} + Python's C-library blocks ${bytes(f.pythonCLibraryBytes)} + native heap ${bytes(f.nativeHeapBytes)} (${count(f.nativeHeapBlocks, 'block')}) + mappings ${bytes(f.mmapBytes)} (${thousands(f.mappings)}) = ${bytes(f.totalBytes)}`,
   ];
-  for (const metric of NATIVE_HIGH_WATER_METRICS) {
-    const p = n.highWater[metric];
-    const at = p.event === 0 ? 'never reached' : `at event ${thousands(p.event)} (line ${thousands(p.line)}${p.mark !== null ? `, after mark ${JSON.stringify(terminalSafe(p.mark, 40))}` : ''})`;
-    out.push(`  ${p.description.padEnd(58)} ${bytes(p.value).padStart(11)}  ${at}`);
-  }
   const anomalies = ANOMALY_KINDS.filter((k) => n.anomalies[k] > 0).map((k) => `${k} ${thousands(n.anomalies[k])}`);
   if (anomalies.length > 0) out.push(`  native anomalies: ${anomalies.join(', ')}`);
   if (groups.length > 0) {

@@ -9,7 +9,9 @@ import type { PymallocStats } from '../models/pymalloc/stats.js';
 import type { Completeness } from '../replay/completeness.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import { replayTrace } from './replay-trace.js';
-import type { StatsDocument } from '../reports/json/stats-json.js';
+import type { NativeStats, StatsDocument } from '../reports/json/stats-json.js';
+import type { ReplayView } from '../replay/replay-view.js';
+import { NATIVE_HIGH_WATER_DESCRIPTIONS, type NativeHighWaterMetric } from '../events/high-water-metrics.js';
 import type { TraceOptions } from '../options/trace-options.js';
 
 export interface StatsOptions {
@@ -38,6 +40,17 @@ export interface StatsRun {
   readonly document: StatsDocument;
 }
 
+function nativeStatsOf(r: ReplayView): NativeStats {
+  const peak = (m: NativeHighWaterMetric) => ({ ...r.highWater.nativePoint(m), description: NATIVE_HIGH_WATER_DESCRIPTIONS[m] });
+  return {
+    heapBlocks: r.system.nativeLiveBlocks,
+    heapBytes: r.system.nativeLiveBytes,
+    mappings: r.mappings.count,
+    mmapBytes: r.mappings.bytes,
+    highWater: { native_heap_bytes: peak('native_heap_bytes'), mmap_bytes: peak('mmap_bytes') },
+  };
+}
+
 export async function runStats(path: string, options: StatsOptions): Promise<StatsRun> {
   const { replayer, ctx, completeness } = await replayTrace(path, { ...options.trace, stopAtMark: options.at, stopAtEvent: options.atEvent });
   const { stats, allocatedBlocks } = interpreterStats(replayer, options.interpreter);
@@ -54,6 +67,7 @@ export async function runStats(path: string, options: StatsOptions): Promise<Sta
     completeness,
     exactness,
     ...(options.verify ? { verification } : {}),
+    ...(replayer.nativeEvents === 0 ? {} : { native: nativeStatsOf(replayer) }),
   };
   return { file: ctx.fileName, stats, verification, exactness, completeness, skippedRecords: ctx.skippedRecords, document };
 }

@@ -76,3 +76,18 @@ describe('memreplay flamegraph', () => {
     }
   });
 });
+
+describe('flamegraph of a trace recorded with --native', () => {
+  it('shows native blocks in the live-bytes flame with their C frames under the Python line, and no mappings', () => {
+    const mixed = join(ROOT, 'test', 'fixtures', 'native', 'mixed.csv');
+    const dir = tempDir();
+    const folded = join(dir, 'n.folded');
+    const r = memreplay(['flamegraph', mixed, '--folded', folded, '--at-end']);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(folded, 'utf8').trim().split('\n');
+    // The realloc'd block (200 B) at copy_item, under push (ring.py:12); the 64 KiB mapping made from the same stack is not a block.
+    expect(lines).toContain('_start [python3.11+0x1040];main.py:3;push (ring.py:12);ring_push (ring.c:41) [_ring.cpython-311-x86_64-linux-gnu.so+0x1234];copy_item (ring.c:12) [_ring.cpython-311-x86_64-linux-gnu.so+0x11a0] 200');
+    expect(lines).toContain('main.py:2 16');
+    expect(lines).toHaveLength(2);
+  });
+});

@@ -33,3 +33,13 @@ test('whole and chunked reads of a real trace agree, and one changed size change
   expect(other.kind).toBe('ok');
   expect(other).not.toEqual(whole);
 });
+
+test('an mmap past 2^64 is the same input error however the bytes are cut, and --lenient reads on past it', async () => {
+  const bytes = Buffer.from('op,addr,size,old_addr,domain,label\nmmap,0x7f0000000000,4096,,native,\nmmap,0xfffffffffffff000,8192,,native,\nmunmap,0x7f0000000000,4096,,native,\n');
+  const whole = readTraceWhole(bytes, { lenient: false });
+  expect(whole).toEqual({ kind: 'input-error', message: '<stdin>:3: mmap of 8192 bytes at 0xfffffffffffff000 runs past the end of the 64-bit address space (2^64)' });
+  for (let seed = 1; seed <= 8; seed++) expect(await readTraceStream(bytes, { lenient: false, batchCapacity: 1 }, new Rng(seed))).toEqual(whole);
+  const lenient = readTraceWhole(bytes, { lenient: true });
+  expect(lenient).toMatchObject({ kind: 'ok', events: 2 });
+  expect(await readTraceStream(bytes, { lenient: true }, new Rng(9))).toEqual(lenient);
+});

@@ -1,13 +1,14 @@
-// Resolving native return addresses after the run (src/record/native-symbols.ts)
+// Naming native return addresses as the trace streams (src/record/native-symbols.ts)
 // against a library gcc builds here: with debug information (function, file
 // and line), stripped (the exported symbol below the address, from nm -D),
-// and an address in no known object.
+// an address in no known object, and one whose object's module line comes
+// after it.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseModuleLine, symbolizeAddresses, type ModuleRange } from '../../src/record/native-symbols.js';
+import { FrameNamer, MODULE_WAIT_BYTES, parseModuleLine, type ModuleRange } from '../../src/record/native-symbols.js';
 import { tempDir } from '../cli/helpers.js';
 import { buildAlign } from './native-helpers.js';
 
@@ -25,7 +26,16 @@ function moduleFor(path: string): ModuleRange {
   return { lo: BIAS, size: 0x100000n, bias: BIAS, path };
 }
 
-describe('native frames resolved after the run', () => {
+/** The name of one address, given the module map. */
+async function nameOf(hex: string, modules: ModuleRange[]): Promise<string> {
+  const namer = new FrameNamer();
+  for (const m of modules) namer.addModule(m);
+  const text = namer.name(hex, 0);
+  await namer.close(); // the stream's end: no more module lines
+  return text;
+}
+
+describe('native frames named as the trace streams', () => {
   it('reads the launcher\'s module lines, quotes and all', () => {
     expect(parseModuleLine('module,0x7f1200001000,4096,0x7f1200000000,,,,,,"/opt/a ""b""/libx.so"')).toEqual({
       lo: 0x7f1200001000n,
@@ -36,25 +46,49 @@ describe('native frames resolved after the run', () => {
     expect(parseModuleLine('stack,,,,,,,1,"f (a.py:1)",')).toBeNull();
   });
 
-  it('names the function, file and line where the object has debug information', () => {
+  it('names the function, file and line where the object has debug information', async () => {
     const lib = buildAlign();
     const fn = symbolAddress(lib, 'align_block');
     const ret = (BIAS + fn + 8n).toString(16);
-    const texts = symbolizeAddresses([ret], [moduleFor(lib)]);
-    expect(texts.get(ret)).toMatch(/^align_block \(.*align\.c:\d+\) \[libalign\.so\+0x[0-9a-f]+\]$/);
-    expect(texts.get(ret)).toContain(`[libalign.so+0x${(fn + 8n).toString(16)}]`);
+    const text = await nameOf(ret, [moduleFor(lib)]);
+    expect(text).toMatch(/^align_block \(.*align\.c:\d+\) \[libalign\.so\+0x[0-9a-f]+\]$/);
+    expect(text).toContain(`[libalign.so+0x${(fn + 8n).toString(16)}]`);
   });
 
-  it('falls back to the exported symbol below the address in a stripped object, without a line', () => {
+  it('falls back to the exported symbol below the address in a stripped object, without a line', async () => {
     const stripped = join(tempDir(), 'libalign.so');
     copyFileSync(buildAlign(), stripped);
     const fn = symbolAddress(stripped, 'align_block');
     expect(spawnSync('strip', [stripped]).status).toBe(0);
     const ret = (BIAS + fn + 8n).toString(16);
-    expect(symbolizeAddresses([ret], [moduleFor(stripped)]).get(ret)).toBe(`align_block [libalign.so+0x${(fn + 8n).toString(16)}]`);
+    expect(await nameOf(ret, [moduleFor(stripped)])).toBe(`align_block [libalign.so+0x${(fn + 8n).toString(16)}]`);
   });
 
-  it('writes an address in no known object as ?? with the address itself', () => {
-    expect(symbolizeAddresses(['1234'], []).get('1234')).toBe('?? [??+0x1234]');
+  it('writes an address in no known object as ?? with the address itself', async () => {
+    expect(await nameOf('1234', [])).toBe('?? [??+0x1234]');
+  });
+
+  it('names an address whose module line comes later in the stream, within the wait', async () => {
+    const lib = buildAlign();
+    const ret = (BIAS + symbolAddress(lib, 'align_block') + 8n).toString(16);
+    const namer = new FrameNamer();
+    const text = namer.name(ret, 100);
+    namer.advance(100 + MODULE_WAIT_BYTES - 1);
+    namer.addModule(moduleFor(lib));
+    expect(await text).toMatch(/^align_block \(/);
+    expect(await namer.close()).toEqual({ addresses: 1, named: 1, modules: 1 });
+  });
+
+  it('gives an address up as unknown once the stream has passed the wait without its object', async () => {
+    const lib = buildAlign();
+    const ret = (BIAS + symbolAddress(lib, 'align_block') + 8n).toString(16);
+    const namer = new FrameNamer();
+    const text = namer.name(ret, 100);
+    namer.advance(100 + MODULE_WAIT_BYTES);
+    namer.addModule(moduleFor(lib));
+    expect(await text).toBe(`?? [??+0x${ret}]`);
+    // The same address again: named once, as it was first.
+    expect(await namer.name(ret, 200 + MODULE_WAIT_BYTES)).toBe(`?? [??+0x${ret}]`);
+    expect(await namer.close()).toEqual({ addresses: 1, named: 0, modules: 1 });
   });
 });

@@ -1,13 +1,15 @@
-// Finishing a --native trace (src/record/native-trace.ts): module lines are
-// dropped, native frames in stack records resolved, every other line kept
-// byte for byte; gzip when asked.
+// The trace of a --native recording named as it streams
+// (src/record/native-trace.ts): module lines are dropped, native frames in
+// stack records named, every other line kept byte for byte and in order,
+// however the stream is cut (each chunk in a buffer used again), even when
+// the module line comes after the stack; the same to a file and to a compressor.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { finishNativeTrace } from '../../src/record/native-trace.js';
+import { FrameNamer } from '../../src/record/native-symbols.js';
+import { namedNativeTrace, writeNamedTrace } from '../../src/record/native-trace.js';
 import { tempDir } from '../cli/helpers.js';
 import { buildAlign } from './native-helpers.js';
 
@@ -23,37 +25,61 @@ function rawTrace(lib: string): { text: string; ret: string; off: string } {
     'op,addr,size,old_addr,domain,ts,thread,stack,frames,label',
     `stack,,,,,,,1,"<module> (main.py:3);@native:0x${ret};@native:0x99",`,
     'alloc,0x5000,64,,native,10,7,1,,',
+    'stack,,,,,,,2,"<module> (main.py:4)",',
     'free,0x5000,,,native,11,7,,,',
     `module,0x${bias.toString(16)},1048576,0x${bias.toString(16)},,,,,,"${lib}"`,
+    `stack,,,,,,,3,"@native:0x${ret}",`,
     '',
   ].join('\n');
   return { text, ret, off: (fn + 4n).toString(16) };
 }
 
-describe('finishing a --native trace', () => {
-  it('resolves the stack records and keeps every other line as it was', async () => {
-    const dir = tempDir();
+/**
+ * The text in chunks of `pieceBytes`, each in the same buffer, overwritten
+ * for the next (as the pipe's reader gives them), then poisoned: a chunk
+ * kept past its turn shows as `#` in the output.
+ */
+async function* reusedChunks(text: string, pieceBytes: number): AsyncGenerator<Buffer> {
+  const bytes = Buffer.from(text);
+  const buf = Buffer.alloc(pieceBytes);
+  for (let at = 0; at < bytes.length; at += pieceBytes) {
+    const n = bytes.copy(buf, 0, at, at + pieceBytes);
+    yield buf.subarray(0, n);
+    buf.fill('#');
+  }
+}
+
+/** The named trace, through the compressor's path and written to a file, which must agree. */
+async function named(text: string, pieceBytes: number): Promise<{ out: string; summary: unknown }> {
+  const namer = new FrameNamer();
+  let out = '';
+  for await (const b of namedNativeTrace(reusedChunks(text, pieceBytes), namer)) out += b.toString('utf8');
+  const summary = await namer.close();
+  const path = join(tempDir(), 'out.csv');
+  const fd = openSync(path, 'w');
+  const toFile = new FrameNamer();
+  await writeNamedTrace(reusedChunks(text, pieceBytes), toFile, fd);
+  closeSync(fd);
+  expect(await toFile.close()).toEqual(summary);
+  expect(readFileSync(path, 'utf8')).toBe(out);
+  return { out, summary };
+}
+
+describe('a --native trace named as it streams', () => {
+  it.each([1 << 20, 7])('names the stack records and keeps every other line as it was, in order (pieces of %d bytes)', async (pieceBytes) => {
     const { text, off } = rawTrace(buildAlign());
-    writeFileSync(join(dir, 'raw'), text);
-    const summary = await finishNativeTrace(join(dir, 'raw'), join(dir, 'out.csv'), { flags: 'wx' });
+    const { out, summary } = await named(text, pieceBytes);
     expect(summary).toEqual({ addresses: 2, named: 1, modules: 1 });
-    const out = readFileSync(join(dir, 'out.csv'), 'utf8').split('\n');
     const inLines = text.split('\n');
-    expect(out).toEqual([
+    const alignFrame = `align_block \\(.*align\\.c:\\d+\\) \\[libalign\\.so\\+0x${off}\\]`;
+    expect(out.split('\n')).toEqual([
       ...inLines.slice(0, 4),
-      expect.stringMatching(new RegExp(`^stack,,,,,,,1,"<module> \\(main\\.py:3\\);align_block \\(.*align\\.c:\\d+\\) \\[libalign\\.so\\+0x${off}\\];\\?\\? \\[\\?\\?\\+0x99\\]",$`)),
+      expect.stringMatching(new RegExp(`^stack,,,,,,,1,"<module> \\(main\\.py:3\\);${alignFrame};\\?\\? \\[\\?\\?\\+0x99\\]",$`)),
       inLines[5],
       inLines[6],
+      inLines[7],
+      expect.stringMatching(new RegExp(`^stack,,,,,,,3,"${alignFrame}",$`)),
       '',
     ]);
-  });
-
-  it('writes gzip when asked', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'raw'), rawTrace(buildAlign()).text);
-    await finishNativeTrace(join(dir, 'raw'), join(dir, 'out.csv.gz'), { flags: 'wx', gzipLevel: 1 });
-    const text = gunzipSync(readFileSync(join(dir, 'out.csv.gz'))).toString('utf8');
-    expect(text).toMatch(/^stack,,,,,,,1,"<module> \(main\.py:3\);align_block /m);
-    expect(text).not.toMatch(/^module,/m);
   });
 });

@@ -1,19 +1,19 @@
 // selectedLines (src/record/selected-lines.ts): the lines picked out are
 // exactly those a naive split finds, and the rest passes on byte for byte,
-// whatever the chunk boundaries (chunks are 1 MiB: the files here are
-// several, with picked lines cut by the boundaries, back to back, at the
-// start and at the end without a newline).
+// whatever the chunk boundaries (the files are several MiB, read in chunks
+// of 1 MiB, 64 KiB and 97 bytes, with picked lines cut by the boundaries,
+// back to back, at the start and at the end without a newline).
 
-import { writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selectedLines } from '../../src/record/selected-lines.js';
 import { tempDir } from '../cli/helpers.js';
 
-async function collect(path: string): Promise<{ picked: string[]; rebuilt: string }> {
+async function collect(path: string, chunkBytes: number): Promise<{ picked: string[]; rebuilt: string }> {
   const picked: string[] = [];
   let rebuilt = '';
-  for await (const part of selectedLines(path, ['stack,', 'module,'])) {
+  for await (const part of selectedLines(createReadStream(path, { highWaterMark: chunkBytes }), ['stack,', 'module,'])) {
     if (typeof part === 'string') {
       picked.push(part);
       rebuilt += `${part}\n`;
@@ -54,9 +54,12 @@ describe('selectedLines', () => {
       const path = join(tempDir(), 't.csv');
       writeFileSync(path, body);
       expect(body.length).toBeGreaterThan(3 << 20);
-      const { picked, rebuilt } = await collect(path);
-      expect(picked).toEqual(body.split('\n').filter((l) => l.startsWith('stack,') || l.startsWith('module,')));
-      expect(rebuilt).toBe(trailingNewline ? body : `${body}\n`);
+      // Chunks of 1 MiB (a file), of a pipe's 64 KiB, and shorter than many lines.
+      for (const chunkBytes of [1 << 20, 1 << 16, 97]) {
+        const { picked, rebuilt } = await collect(path, chunkBytes);
+        expect(picked).toEqual(body.split('\n').filter((l) => l.startsWith('stack,') || l.startsWith('module,')));
+        expect(rebuilt).toBe(trailingNewline ? body : `${body}\n`);
+      }
     });
   }
 });

@@ -18,6 +18,17 @@ export interface StatsDocument extends InterpreterStats {
   readonly exactness: Exactness;
   /** Only with --verify. */
   readonly verification?: AnalyzeResult['verification'];
+  /** Only for traces with native records (recorded with --native). */
+  readonly native?: NativeStats;
+}
+
+/** The native half at the instant: the native heap and the anonymous mappings, now and at their peaks. */
+export interface NativeStats {
+  readonly heapBlocks: number;
+  readonly heapBytes: number;
+  readonly mappings: number;
+  readonly mmapBytes: number;
+  readonly highWater: NonNullable<AnalyzeResult['native']>['highWater'];
 }
 
 export function formatStatsJson(d: StatsDocument): string {
@@ -33,5 +44,6 @@ export function formatStatsJson(d: StatsDocument): string {
     completeness: d.completeness,
     exactness: d.exactness,
     ...(d.verification !== undefined ? { verification: d.verification } : {}),
+    ...(d.native !== undefined ? { native: d.native } : {}),
   });
 }
