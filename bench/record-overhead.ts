@@ -18,10 +18,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from '
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { probeInterpreter } from '../src/record/interpreter.js';
 import { ensureLauncher } from '../src/record/launcher-cache.js';
 import { findOnPath } from '../src/record/toolchain.js';
+import { benchArgs } from './bench-args.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const REPO = resolve(HERE, '..', '..');
@@ -29,15 +29,18 @@ const WORKLOADS = join(REPO, 'bench', 'record-workloads');
 const CLI = join(REPO, 'dist', 'cli', 'memreplay.js');
 const OUT = join(tmpdir(), 'memreplay-bench-record');
 
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  {
     python: { type: 'string', default: 'python3' },
     repeat: { type: 'string', default: '5' },
     workloads: { type: 'string', default: 'churn,stdlib,compute,startup' },
     modes: { type: 'string', default: '' },
     'mrt-level': { type: 'string' },
   },
-});
+  'npm run bench:record -- [--python python3.11] [--repeat 5] [--workloads churn,stdlib,compute,startup,cheavy]\n' +
+    '    [--modes SUBSTRING,...]   only the modes whose name contains one of them (python always runs)\n' +
+    "    [--mrt-level N]           the launcher's .mrt deflate level (default: the launcher's own)\n",
+);
 const mrtLevel = values['mrt-level'] === undefined ? [] : ['--mrt-level', values['mrt-level']];
 const repeat = Math.max(1, Number(values.repeat));
 const info = probeInterpreter(values.python);

@@ -1,7 +1,7 @@
 // The benchmark scripts answer --help with their usage and a wrong option with
 // one line and the usage (exit 2), never node's parseArgs stack trace.
-// big-heap and fleet-load are run for real: their arguments are read before
-// they record or start anything.
+// Each is run for real: its arguments are read before it builds, records or
+// starts anything.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ describe('benchmark command lines', () => {
   for (const [script, name] of [
     ['big-heap.js', 'bench:big-heap'],
     ['fleet-load.js', 'bench:fleet'],
+    ['record-overhead.js', 'bench:record'],
   ] as const) {
     it(`${name}: --help prints the usage; an unknown option is one line and the usage, exit 2`, () => {
       const help = bench(script, ['--help']);
