@@ -5,11 +5,13 @@
 // or a dot, following an option that takes a value, is joined to it
 // (`--tolerance=-5%`): no memreplay flag looks like that, and the option's own
 // check can then say what is wrong with the value as the user typed it.
+// So is a lone `-` (`--folded -`: standard output), which would otherwise be
+// taken for the standard-input trace argument (stdin-argument.ts).
 
 import type { Argv, CommandModule } from 'yargs';
 import { yargs } from './load-yargs.js';
 
-const DASH_VALUE = /^-[0-9.]/;
+const DASH_VALUE = /^-(?:[0-9.]|$)/;
 
 /** `--name` or `-n` (not `--name=value`, not `-abc`): the option's name, else undefined. */
 function optionName(token: string): string | undefined {

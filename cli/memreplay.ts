@@ -48,10 +48,11 @@ function commandName(command: CommandModule): string {
   return String(command.command).split(' ')[0]!;
 }
 
-const given = protectStdinArgument(hideBin(process.argv));
-const named = commandIn(given);
+const raw = hideBin(process.argv);
+const named = commandIn(protectStdinArgument(raw));
 const valueOptions = named ? valueOptionsOf(named) : new Set<string>();
-const argv = joinDashValues(given, (name) => valueOptions.has(name));
+// Values joined first, so that only a `-` that is no option's value is the standard-input trace.
+const argv = protectStdinArgument(joinDashValues(raw, (name) => valueOptions.has(name)));
 let cli = yargs(argv)
   .scriptName('memreplay')
   .usage('$0 <command> [options]\n\nReplay CPython allocation traces through an exact pymalloc model.');

@@ -49,8 +49,9 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       );
       const report = args.json
         ? formatAnalyzeJson(results, failures)
-        : results.map((r) => formatAnalyzeText(r, { width: args.output === undefined ? stdoutWidth() : undefined })).join('\n');
-      if (args.output !== undefined) {
+        : results.map((r) => formatAnalyzeText(r, { width: args.output === undefined || args.output === '-' ? stdoutWidth() : undefined })).join('\n');
+      // -o - is standard output, as without -o.
+      if (args.output !== undefined && args.output !== '-') {
         writeReportFile(args.output, report, { force: args.force, inputs });
         reportWrote(args, args.output);
       } else {

@@ -31,7 +31,7 @@ export const convertCommand: CommandModule<object, ConvertArgs> = {
     runCommand(async () => {
       const level = wholeNumberOption('level', args.level, 0);
       if (level !== undefined && level > 9) throw new UsageError(`--level ${level}: expected 0 to 9`);
-      const run = await convertTrace(traceArgument(args.input), args.output, {
+      const run = await convertTrace(traceArgument(args.input), traceArgument(args.output), {
         trace: { format: traceFormatOption(args), lenient: args.lenient },
         output: { force: args.force, level },
       });

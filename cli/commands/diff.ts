@@ -99,7 +99,8 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
           : diff.kind === 'snapshot'
             ? formatSnapshotDiffText(diff.result, top)
             : formatTraceDiffText(diff.result, top);
-      if (args.output !== undefined) {
+      // -o - is standard output, as without -o.
+      if (args.output !== undefined && args.output !== '-') {
         writeReportFile(args.output, report, { force: args.force, inputs });
         reportWrote(args, args.output);
       } else {

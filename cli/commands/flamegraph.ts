@@ -39,9 +39,9 @@ export const flamegraphCommand: CommandModule<object, FlamegraphArgs> = {
   builder: (y: Argv) =>
     withQuietOption(withLiveStacksOptions(withTraceOptions(y)))
       .positional('trace', { type: 'string', demandOption: true, describe: 'trace file (CSV or JSONL, optionally gzip), or - for stdin (with --at, --at-event or --at-end)' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write the flame graph (SVG) to this file' })
-      .option('folded', { type: 'string', describe: "write every live stack as folded text (flamegraph.pl's and inferno's input) to this file" })
-      .option('speedscope', { type: 'string', describe: "write the live stacks as a speedscope file (its JSON file format) to this file" })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the flame graph (SVG) to this file (- for stdout)' })
+      .option('folded', { type: 'string', describe: "write every live stack as folded text (flamegraph.pl's and inferno's input) to this file (- for stdout)" })
+      .option('speedscope', { type: 'string', describe: "write the live stacks as a speedscope file (its JSON file format) to this file (- for stdout)" })
       .option('colour-by', { type: 'string', choices: [...COLOUR_BY], default: 'file', describe: "colour frames by file, or by package (site-packages' top folder, stdlib, or the file's folder)" })
       .option('max-frames', {
         type: 'string',
@@ -59,6 +59,8 @@ export const flamegraphCommand: CommandModule<object, FlamegraphArgs> = {
       const inputs = [trace];
       refuseInputsAsOutputs([args.output, args.folded, args.speedscope], inputs);
       refuseOutputTwice(outputs);
+      const toStdout = outputs.filter(([, path]) => path === '-').map(([flag]) => flag);
+      if (toStdout.length > 1) throw new UsageError(`${toStdout.join(' - and ')} - would all write to standard output: give all but one a file name`);
       const weight = weightOption(args);
       const result = await stacksAt(trace, stacksOptionsOf(args));
       const heading = stacksHeading(result);
@@ -73,20 +75,21 @@ export const flamegraphCommand: CommandModule<object, FlamegraphArgs> = {
             colourBy,
             warnings,
             ...(result.measure === 'allocated' ? { rootName: 'every block allocated, freed or not' } : {}),
-          }), { force: args.force, inputs });
+          }), { force: args.force, inputs, stdout: { free: true, option: '-o' } });
         written.push(args.output);
       }
       if (args.folded !== undefined) {
-        writeReportFile(args.folded, foldedStacks(result.live, weight), { force: args.force, inputs });
+        writeReportFile(args.folded, foldedStacks(result.live, weight), { force: args.force, inputs, stdout: { free: true, option: '--folded' } });
         written.push(args.folded);
         // Folded text has no place for a note (every line is a stack): the warning goes to stderr.
         for (const w of warnings) process.stderr.write(`memreplay: ${terminalSafe(args.folded, 80)}: ${terminalSafe(w, 400)}\n`);
       }
       if (args.speedscope !== undefined) {
         const file = speedscopeFile(result.live, { name: heading, exporter: `memreplay ${MEMREPLAY_VERSION}`, weight, warnings });
-        writeReportFile(args.speedscope, file, { force: args.force, inputs });
+        writeReportFile(args.speedscope, file, { force: args.force, inputs, stdout: { free: true, option: '--speedscope' } });
         written.push(args.speedscope);
       }
-      for (const path of written) reportWrote(args, path);
+      // `-` is standard output (one output at most: refuseOutputTwice): nothing to tell.
+      for (const path of written) if (path !== '-') reportWrote(args, path);
     }),
 };

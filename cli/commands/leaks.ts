@@ -44,7 +44,7 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       refuseOutputTwice([['-o', args.output], ['--gen-suppressions', gen]]);
       const options = leakOptionsOf(args, suppressions);
       const result = await findLeaks(trace, options);
-      const report = args.json ? formatLeaksJson(result) : formatLeaksText(result, { width: args.output === undefined ? stdoutWidth() : undefined });
+      const report = args.json ? formatLeaksJson(result) : formatLeaksText(result, { width: args.output === undefined || args.output === '-' ? stdoutWidth() : undefined });
       if (gen !== undefined) {
         if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');
         const text = generateSuppressions(result.file, result.sites, result.groupedBy, options.sites.projectRoot);
@@ -54,7 +54,8 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           reportWrote(args, gen);
         }
       }
-      if (args.output !== undefined) {
+      // -o - is standard output, as without -o.
+      if (args.output !== undefined && args.output !== '-') {
         writeReportFile(args.output, report, { force: args.force, inputs });
         reportWrote(args, args.output);
       } else if (gen !== '-') {

@@ -62,6 +62,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .conflicts('at', 'at-end') as unknown as Argv<ReportArgs>,
   handler: (args: ArgumentsCamelCase<ReportArgs>) =>
     runCommand(async () => {
+      if (args.output === '-') throw new UsageError('-o -: report writes a directory of files (the report, its charts); name a directory');
       const versions = pythonList(args.python);
       const jobs = jobsOption(args.jobs);
       const inputs = await traceInputs(args.traces);

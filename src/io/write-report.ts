@@ -7,7 +7,7 @@
 
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MemreplayError } from '../errors.js';
+import { MemreplayError, UsageError } from '../errors.js';
 import { ensureParentDirectory } from './output-directory.js';
 import { refuseInputAsOutput, type Inputs } from './same-file.js';
 import { sweepStaleTempsOnce, tempPathFor } from './temp-files.js';
@@ -21,9 +21,24 @@ export interface WriteOptions {
    * Required, so that no writer can forget them.
    */
   inputs: Inputs;
+  /**
+   * `-` names standard output, written there when the command prints nothing
+   * else on it (true); else `-` is refused in one line. The option's name
+   * (`--junit`) is for that line.
+   */
+  stdout?: { free: boolean; option: string };
 }
 
 export function writeReportFile(path: string, content: string | Uint8Array, options: WriteOptions): void {
+  if (path === '-') {
+    if (options.stdout?.free !== true) {
+      const option = options.stdout?.option ?? 'the output';
+      throw new UsageError(`${option} -: standard output is not free for it here (the command prints its own output there, or another output goes there); name a file`);
+    }
+    // A reader that went away is the cli's to ignore (run-command.ts), as for any output.
+    process.stdout.write(content);
+    return;
+  }
   refuseInputAsOutput(path, options.inputs);
   if (existsSync(path)) {
     // --force replaces a file, never a directory: say so rather than suggest it.
@@ -41,3 +56,4 @@ export function writeReportFile(path: string, content: string | Uint8Array, opti
     throw new MemreplayError(`cannot write ${path}: ${(e as Error).message}`);
   }
 }
+

@@ -40,12 +40,13 @@ export function writeCheckOutputs(
   wrote: (file: string, replacedBaseline: boolean) => void,
 ): void {
   const allInputs = [...read.inputs, ...(read.baseline !== undefined ? [read.baseline] : [])];
-  const write = (file: string, text: string): void => {
-    writeReportFile(file, text, { force: files.force, inputs: allInputs });
+  // Standard output carries check's own report: `-` is refused for these (write-report.ts).
+  const write = (file: string, text: string, option: string): void => {
+    writeReportFile(file, text, { force: files.force, inputs: allInputs, stdout: { free: false, option } });
     wrote(file, false);
   };
-  if (files.junit !== undefined) write(files.junit, formatJunit(report));
-  if (files.sarif !== undefined) write(files.sarif, formatSarif(report, { sourceRoot: files.sourceRoot, toolVersion: MEMREPLAY_VERSION }));
+  if (files.junit !== undefined) write(files.junit, formatJunit(report), '--junit');
+  if (files.sarif !== undefined) write(files.sarif, formatSarif(report, { sourceRoot: files.sourceRoot, toolVersion: MEMREPLAY_VERSION }), '--sarif');
   if (files.updateBaseline !== undefined) {
     const file = files.updateBaseline;
     const exists = existsSync(file);
@@ -53,13 +54,13 @@ export function writeCheckOutputs(
     if (exists && !replacing && !files.force) {
       throw new UsageError(`--update-baseline ${file}: the file exists and is not a memreplay check baseline; pass --force to overwrite it`);
     }
-    writeReportFile(file, formatBaselineJson(report), { force: true, inputs: read.inputs });
+    writeReportFile(file, formatBaselineJson(report), { force: true, inputs: read.inputs, stdout: { free: false, option: '--update-baseline' } });
     wrote(file, replacing);
   }
   const gen = files.genSuppressions;
   if (gen !== undefined) {
     if (gen === '' || gen === '-') throw new UsageError('--gen-suppressions needs a file name with check (stdout carries the report)');
-    write(gen, generateSuppressions(report.traces.map((t) => t.file).join(', '), sitesFailingBudgets(report), report.traces[0]?.leaks.groupedBy ?? 'lineno', files.projectRoot));
+    write(gen, generateSuppressions(report.traces.map((t) => t.file).join(', '), sitesFailingBudgets(report), report.traces[0]?.leaks.groupedBy ?? 'lineno', files.projectRoot), '--gen-suppressions');
   }
 }
 

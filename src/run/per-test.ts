@@ -41,7 +41,7 @@ export async function checkPerTest(path: string, given: Given<PerTestCheckOption
 
 /** --junit: one test case per test (nothing the run read is written over: `inputs`). */
 export function writePerTestJunit(report: PerTestReport, file: string, options: { readonly force: boolean; readonly inputs: readonly string[] }): void {
-  writeReportFile(file, formatPerTestJunit(report), { force: options.force, inputs: options.inputs });
+  writeReportFile(file, formatPerTestJunit(report), { force: options.force, inputs: options.inputs, stdout: { free: false, option: '--junit' } });
 }
 
 /** --sarif: a result per failure of a failing test, paths relative to `sourceRoot` (nothing the run read is written over). */
@@ -50,5 +50,9 @@ export function writePerTestSarif(
   file: string,
   options: { readonly force: boolean; readonly inputs: readonly string[]; readonly sourceRoot: string },
 ): void {
-  writeReportFile(file, formatPerTestSarif(report, { sourceRoot: options.sourceRoot, toolVersion: MEMREPLAY_VERSION }), { force: options.force, inputs: options.inputs });
+  writeReportFile(file, formatPerTestSarif(report, { sourceRoot: options.sourceRoot, toolVersion: MEMREPLAY_VERSION }), {
+    force: options.force,
+    inputs: options.inputs,
+    stdout: { free: false, option: '--sarif' },
+  });
 }
