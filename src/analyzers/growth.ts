@@ -253,8 +253,9 @@ export class GrowthSeries {
   }
 
   /**
-   * The sample a site is judged from: the end of the warm-up, or, for a site
-   * that first held bytes after it, the last sample before it did. A leak
+   * The sample a site is judged from: the end of the warm-up, or, over
+   * event windows, for a site that first held bytes after it, the last
+   * sample before it did. A leak
    * that starts after the warm-up (a service that takes a request path late,
    * or a short run whose start-up is a third of it) grows in every part of
    * its own life but not in the parts before it: judged from the warm-up it
@@ -263,6 +264,11 @@ export class GrowthSeries {
    * sawtooth born late still fails "s_n above the first half".
    */
   originOf(all: readonly number[]): number {
+    // With marks the warm-up is the start-up (the first mark by default), so
+    // a late site's growth is judged against the whole run, as measured on
+    // the recorded request loops (a type-cache site first filled late would
+    // otherwise be judged on its few own marks): windows only.
+    if (this.basis === 'marks') return this.firstSteady;
     let first = 0;
     while (first < all.length && all[first]! === 0) first++;
     return Math.max(this.firstSteady, first - 1);

@@ -130,8 +130,9 @@ export interface LeaksSite {
     readonly liveBytes: readonly number[];
     /**
      * The sample the site is judged from: the end of the warm-up
-     * (growth.firstSteadySample), or, when the site first held bytes after
-     * it, the last sample before it did (growth.ts, originOf).
+     * (growth.firstSteadySample), or, over event windows, when the site
+     * first held bytes after it, the last sample before it did (growth.ts,
+     * originOf).
      */
     readonly from: number;
     /**
