@@ -11,6 +11,7 @@ import type { AnalyzeTaskOptions } from '../../src/run/analyze-task.js';
 import { refuseInputsAsOutputs } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatAnalyzeText } from '../../src/reports/analyze-text.js';
+import { fileOutput } from '../output-option.js';
 import { stdoutWidth } from '../output-width.js';
 import { churnOptionsOf, withChurnSwitch, type ChurnArgs } from '../churn-options.js';
 import { instantOptionsOf, withAtEndOption, type AtEndArgs } from '../at-end-option.js';
@@ -43,17 +44,17 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the --output file if it exists' }) as unknown as Argv<AnalyzeArgs>,
   handler: (args: ArgumentsCamelCase<AnalyzeArgs>) =>
     runCommand(async () => {
+      const output = fileOutput(args.output);
       const options: AnalyzeTaskOptions = { trace: traceOptionsOf(args), sites: siteOptionsOf(args), instant: instantOptionsOf(args), churn: churnOptionsOf(args) };
       const { inputs, results, failures, exitCode } = await runTraceBatch<AnalyzeTaskOptions, AnalyzeResult>(args, 'analyze', options, (inputs) =>
-        refuseInputsAsOutputs([args.output], inputs),
+        refuseInputsAsOutputs([output], inputs),
       );
       const report = args.json
         ? formatAnalyzeJson(results, failures)
-        : results.map((r) => formatAnalyzeText(r, { width: args.output === undefined || args.output === '-' ? stdoutWidth() : undefined })).join('\n');
-      // -o - is standard output, as without -o.
-      if (args.output !== undefined && args.output !== '-') {
-        writeReportFile(args.output, report, { force: args.force, inputs });
-        reportWrote(args, args.output);
+        : results.map((r) => formatAnalyzeText(r, { width: output === undefined ? stdoutWidth() : undefined })).join('\n');
+      if (output !== undefined) {
+        writeReportFile(output, report, { force: args.force, inputs });
+        reportWrote(args, output);
       } else {
         writeStdout(report);
       }

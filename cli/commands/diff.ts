@@ -19,6 +19,7 @@ import { depthOption } from '../site-options.js';
 import { traceArgument } from '../stdin-argument.js';
 import { noteRenamed, pythonOption, withLenientOption } from '../trace-options.js';
 import { instantOptionsOf } from '../at-end-option.js';
+import { fileOutput } from '../output-option.js';
 import { DEFAULT_TOP } from '../../src/options/site-options.js';
 import { DEFAULT_TRACE_OPTIONS } from '../../src/options/trace-options.js';
 
@@ -83,7 +84,8 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
 
       // OLD and NEW are never written over, not even with --force.
       const inputs = [oldPath, newPath];
-      refuseInputsAsOutputs([args.output], inputs);
+      const output = fileOutput(args.output);
+      refuseInputsAsOutputs([output], inputs);
       const diff = await runDiff(oldPath, newPath, {
         by,
         cumulative: args.cumulative,
@@ -99,10 +101,9 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
           : diff.kind === 'snapshot'
             ? formatSnapshotDiffText(diff.result, top)
             : formatTraceDiffText(diff.result, top);
-      // -o - is standard output, as without -o.
-      if (args.output !== undefined && args.output !== '-') {
-        writeReportFile(args.output, report, { force: args.force, inputs });
-        reportWrote(args, args.output);
+      if (output !== undefined) {
+        writeReportFile(output, report, { force: args.force, inputs });
+        reportWrote(args, output);
       } else {
         writeStdout(report);
       }

@@ -8,6 +8,7 @@ import { UsageError } from '../../src/errors.js';
 import { refuseInputsAsOutputs, refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeReportFile } from '../../src/io/write-report.js';
 import { formatLeaksText } from '../../src/reports/leaks-text.js';
+import { fileOutput } from '../output-option.js';
 import { stdoutWidth } from '../output-width.js';
 import { generateSuppressions } from '../../src/reports/suppressions-file.js';
 import { leakOptionsOf, suppressionsOf, withLeakOptions, type LeakArgs } from '../leak-options.js';
@@ -40,11 +41,12 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
       const gen = args.genSuppressions === undefined ? undefined : traceArgument(args.genSuppressions);
       // The trace and the suppression files read are never written over, not even with --force.
       const inputs = [trace, ...suppressions.files];
-      refuseInputsAsOutputs([args.output, gen], inputs);
-      refuseOutputTwice([['-o', args.output], ['--gen-suppressions', gen]]);
+      const output = fileOutput(args.output);
+      refuseInputsAsOutputs([output, gen], inputs);
+      refuseOutputTwice([['-o', output], ['--gen-suppressions', gen]]);
       const options = leakOptionsOf(args, suppressions);
       const result = await findLeaks(trace, options);
-      const report = args.json ? formatLeaksJson(result) : formatLeaksText(result, { width: args.output === undefined || args.output === '-' ? stdoutWidth() : undefined });
+      const report = args.json ? formatLeaksJson(result) : formatLeaksText(result, { width: output === undefined ? stdoutWidth() : undefined });
       if (gen !== undefined) {
         if (gen === '') throw new UsageError('--gen-suppressions needs a file name, or - for stdout');
         const text = generateSuppressions(result.file, result.sites, result.groupedBy, options.sites.projectRoot);
@@ -54,10 +56,9 @@ export const leaksCommand: CommandModule<object, LeaksArgs> = {
           reportWrote(args, gen);
         }
       }
-      // -o - is standard output, as without -o.
-      if (args.output !== undefined && args.output !== '-') {
-        writeReportFile(args.output, report, { force: args.force, inputs });
-        reportWrote(args, args.output);
+      if (output !== undefined) {
+        writeReportFile(output, report, { force: args.force, inputs });
+        reportWrote(args, output);
       } else if (gen !== '-') {
         writeStdout(report);
       }
