@@ -2,6 +2,7 @@
 // is only news ("Wrote FILE", progress); errors and warnings still print.
 
 import type { Argv } from 'yargs';
+import { visibleControls } from '../src/text/visible-controls.js';
 
 export interface QuietArgs {
   quiet: boolean;
@@ -11,7 +12,11 @@ export function withQuietOption<T>(y: Argv<T>, describe = 'no "Wrote FILE" messa
   return y.option('quiet', { alias: 'q', type: 'boolean', default: false, describe }) as Argv<T & QuietArgs>;
 }
 
-/** Say on stderr that a file was written, unless --quiet. */
-export function reportWrote(args: QuietArgs, file: string): void {
-  if (!args.quiet) process.stderr.write(`Wrote ${file}\n`);
+/**
+ * Say on stderr that a file was written (and `note` after it), unless
+ * --quiet. A file name can hold control bytes: shown as escapes, never sent
+ * to the terminal.
+ */
+export function reportWrote(args: { readonly quiet?: boolean }, file: string, note = ''): void {
+  if (args.quiet !== true) process.stderr.write(`Wrote ${visibleControls(file)}${note}\n`);
 }

@@ -14,6 +14,7 @@ import { perTestAnnotations, perTestSummary } from '../../src/reports/per-test-g
 import { appendFileSync } from 'node:fs';
 import { siteGroupingOf, type SiteArgs } from '../site-options.js';
 import { traceOptionsOf, type TraceArgs } from '../trace-options.js';
+import { reportWrote } from '../quiet-option.js';
 
 export interface PerTestArgs extends SiteArgs, TraceArgs {
   readonly traces: readonly string[];
@@ -43,12 +44,12 @@ export async function runPerTestCheck(args: PerTestArgs): Promise<number> {
   });
   if (args.junit !== undefined) {
     writePerTestJunit(report, args.junit, { force: args.force, inputs });
-    if (args.quiet !== true) process.stderr.write(`Wrote ${args.junit}\n`);
+    reportWrote(args, args.junit);
   }
   const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
   if (args.sarif !== undefined) {
     writePerTestSarif(report, args.sarif, { force: args.force, inputs, sourceRoot });
-    if (args.quiet !== true) process.stderr.write(`Wrote ${args.sarif}\n`);
+    reportWrote(args, args.sarif);
   }
   writeStdout(args.json ? formatPerTestJson(report) : formatPerTestText(report));
   if (process.env['GITHUB_ACTIONS'] === 'true') {

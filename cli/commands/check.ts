@@ -18,6 +18,7 @@ import { traceArgument } from '../stdin-argument.js';
 import { runTraceBatch, withBatchOptions, type BatchArgs } from '../batch-options.js';
 import { withTraceOptions } from '../trace-options.js';
 import { runPerTestCheck } from './check-per-test.js';
+import { reportWrote } from '../quiet-option.js';
 
 interface CheckArgs extends CheckPolicyArgs, BatchArgs {
   traces: string[];
@@ -103,7 +104,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         },
         { inputs: [...batch.inputs, ...readFiles], baseline: baselineFile },
         (file, replaced) => {
-          if (!args.quiet) process.stderr.write(`Wrote ${file}${replaced ? ' (replaced the baseline that was there)' : ''}\n`);
+          reportWrote(args, file, replaced ? ' (replaced the baseline that was there)' : '');
         },
       );
       printCheckReport(report, { json: args.json, sourceRoot });
