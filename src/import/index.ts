@@ -45,9 +45,12 @@ export interface ParseOptions {
   batchCapacity?: number;
   /**
    * Decode a binary trace on a worker thread: default when it is a file of
-   * at least 4 MiB. (parseTraceBytes never does: it is synchronous.)
+   * at least 4 MiB; its first chunks are decoded here while the worker starts.
+   * 'worker': every events chunk on the worker (for tests: a small file would
+   * otherwise be read before the worker is up). (parseTraceBytes never
+   * decodes on a worker: it is synchronous.)
    */
-  decodeThread?: boolean;
+  decodeThread?: boolean | 'worker';
   /**
    * Import into this context (for a sink that needs its address space before
    * the import starts); its file name and lenient flag then apply.

@@ -106,10 +106,10 @@ class MrtParser implements PushParser {
     private readonly sink: TraceSink,
     /** Events per batch handed on; undefined: a chunk's events in one batch. */
     private readonly batchCapacity: number | undefined,
-    decodeThread: boolean,
+    decodeThread: boolean | 'worker',
   ) {
-    this.thread = decodeThread ? new MrtDecodeThread() : null;
-    this.chunks = new ChunkReader((chunk) => this.onChunk(chunk), decodeThread ? (kind) => kind === CHUNK_EVENTS : undefined);
+    this.thread = decodeThread !== false ? new MrtDecodeThread(decodeThread === true) : null;
+    this.chunks = new ChunkReader((chunk) => this.onChunk(chunk), decodeThread !== false ? (kind) => kind === CHUNK_EVENTS : undefined);
   }
 
   push(bytes: Uint8Array): void {

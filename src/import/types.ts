@@ -43,8 +43,8 @@ export interface PushParser {
 export interface ParserOptions {
   /** Events per batch handed to the sink. */
   batchCapacity?: number;
-  /** Decode on a worker thread while this one takes the batches (the binary format only). */
-  decodeThread?: boolean;
+  /** Decode on a worker thread while this one takes the batches (the binary format only; 'worker': see ImportOptions). */
+  decodeThread?: boolean | 'worker';
 }
 
 export type TraceFormatName = 'csv' | 'jsonl' | 'mrt';

@@ -85,7 +85,7 @@ async function failure(bytes: Uint8Array, lenient = false, onWorker = true): Pro
     expect(e).toBeInstanceOf(MemreplayError);
     whole = (e as Error).message;
   }
-  for (const decodeThread of onWorker ? [false, true] : [false]) {
+  for (const decodeThread of onWorker ? [false, true, 'worker' as const] : [false]) {
     let streamed = '';
     try {
       const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => Buffer.from(bytes.subarray(i * 7, i * 7 + 7)));
@@ -134,6 +134,7 @@ describe('a .mrt written from a trace', () => {
       const path = file(`edges-${chunkBytes}.mrt`, await mrtOf(source, chunkBytes));
       expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
       expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
+      expect(await traceDigest(path, { decodeThread: 'worker' })).toEqual(expected);
     }
   });
 
@@ -148,7 +149,7 @@ describe('a .mrt written from a trace', () => {
     const source = file('slices.jsonl', records.join('\n') + '\n');
     const path = file('slices.mrt', await mrtOf(source));
     const expectedLabels = records.map((r) => (JSON.parse(r) as { label?: string }).label ?? null);
-    for (const decodeThread of [false, true]) {
+    for (const decodeThread of [false, true, 'worker' as const]) {
       const lines: number[] = [];
       const labels: (string | null)[] = [];
       await importTrace(path, { decodeThread }, {
@@ -182,6 +183,7 @@ describe('a .mrt written from a trace', () => {
     const path = file('varints.mrt', await mrtOf(source));
     expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
     expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
+    expect(await traceDigest(path, { decodeThread: 'worker' })).toEqual(expected);
   });
 
   test('means the same when its label table starts again between chunks', async () => {
@@ -198,6 +200,7 @@ describe('a .mrt written from a trace', () => {
     expect(Buffer.from(bytes).toString('latin1').split('request 6').length - 1).toBeGreaterThan(1);
     expect(await traceDigest(file('labels.mrt', bytes), { decodeThread: false })).toEqual(expected);
     expect(await traceDigest(file('labels.mrt', bytes), { decodeThread: true })).toEqual(expected);
+    expect(await traceDigest(file('labels.mrt', bytes), { decodeThread: 'worker' })).toEqual(expected);
   });
 
   test('reads the same from a stream cut anywhere as from whole bytes', async () => {
@@ -226,6 +229,7 @@ describe('a .mrt written from a trace', () => {
       const expected = await traceDigest(source);
       expect(await traceDigest(v1, { decodeThread: false })).toEqual(expected);
       expect(await traceDigest(v1, { decodeThread: true })).toEqual(expected);
+      expect(await traceDigest(v1, { decodeThread: 'worker' })).toEqual(expected);
     }
   });
 
@@ -245,6 +249,7 @@ describe('a .mrt written from a trace', () => {
       const path = file(`native-${chunkBytes}.mrt`, bytes);
       expect(await traceDigest(path, { decodeThread: false })).toEqual(expected);
       expect(await traceDigest(path, { decodeThread: true })).toEqual(expected);
+      expect(await traceDigest(path, { decodeThread: 'worker' })).toEqual(expected);
     }
   });
 

@@ -143,7 +143,7 @@ describe('the .mrt reader', () => {
     const bad = [...PAST_2_64, ...ACROSS_2_48];
     const bytes = mrtOf([...FITS, ...bad, FITS[1]!]);
     expect(countEvents(bytes, 'x.mrt', true)).toEqual({ events: FITS.length + 1, skipped: bad.length });
-    for (const decodeThread of [false, true]) {
+    for (const decodeThread of [false, true, 'worker' as const]) {
       let events = 0;
       const summary = await importTrace('-', { stdin: Readable.from([Buffer.from(bytes)]), lenient: true, decodeThread }, { meta: () => undefined, batch: (b) => void (events += b.length) });
       expect({ events, skipped: summary.ctx.skippedRecords }).toEqual({ events: FITS.length + 1, skipped: bad.length });

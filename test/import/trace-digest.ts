@@ -41,7 +41,7 @@ class FirstUse {
 }
 
 /** The digest of the trace at `path`; `options` as importTrace takes them (a binary trace decoded on a worker, or not). */
-export async function traceDigest(path: string, options: { decodeThread?: boolean } = {}): Promise<TraceDigest> {
+export async function traceDigest(path: string, options: { decodeThread?: boolean | 'worker' } = {}): Promise<TraceDigest> {
   const ctx = new ImportContext(path);
   const hash = createHash('sha256');
   // Addresses are keys (events/address-space.ts): the same addresses in the same order give the same keys; the 64-bit ones are hashed exactly besides.
