@@ -420,8 +420,7 @@ export class Replayer implements TraceSink, ReplayView {
       const k = this.foundIndex;
       // The store first: the model's free may release the arena, and with it
       // the pool's records (PoolBlocks.releaseArena).
-      this.liveRequestedBytes -= this.currentPool.size(k);
-      this.currentPool.markFreed(k);
+      this.liveRequestedBytes -= this.currentPool.release(k);
       this.currentModel.freeBlockIndex(k, this.foundPool);
     } else {
       const live = this.live;

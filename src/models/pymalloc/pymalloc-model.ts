@@ -85,6 +85,10 @@ export class PymallocModel implements PymallocView {
   readonly g: PymallocGeometry;
   private readonly poolsPerArena: number;
   private readonly poolShift: number;
+  /** g.poolSize and its inverse (exact: a power of two), and g.poolOverhead: fields of their own for the per-event paths. */
+  private readonly poolSize: number;
+  private readonly poolSizeInverse: number;
+  private readonly poolOverhead: number;
   /**
    * Block numbers a pool spans in a block index (and `blockNext` per pool):
    * the power of two at or above the blocks per pool of class 0, so that a
@@ -204,6 +208,10 @@ export class PymallocModel implements PymallocView {
     this.g = geometry;
     this.poolsPerArena = geometry.maxPoolsInArena;
     this.poolShift = Math.log2(geometry.maxPoolsInArena);
+    if (!Number.isInteger(Math.log2(geometry.poolSize))) throw new RangeError(`pool size ${geometry.poolSize}: a power of two`);
+    this.poolSize = geometry.poolSize;
+    this.poolSizeInverse = 1 / geometry.poolSize;
+    this.poolOverhead = geometry.poolOverhead;
     this.poolMask = geometry.maxPoolsInArena - 1;
     this.blockSizes = new Int32Array(geometry.sizeClasses);
     this.numBlocks = new Int32Array(geometry.sizeClasses);
@@ -269,7 +277,7 @@ export class PymallocModel implements PymallocView {
       this.countBlock(c);
       return this.allocateFromNewPool(c);
     }
-    if (this.poolAddr[pool]! + this.g.poolOverhead + this.poolFreeHead[pool]! * this.blockSizes[c]! !== addresses[i]) {
+    if (this.poolAddr[pool]! + this.poolOverhead + this.poolFreeHead[pool]! * this.blockSizes[c]! !== addresses[i]) {
       return NOT_PYMALLOC;
     }
     return this.takeHead(pool, c);
@@ -286,9 +294,9 @@ export class PymallocModel implements PymallocView {
     // A never-used pool is carved next, or an empty pool is reused: block 0
     // of a (re)initialised pool, or the free-stack top of an emptied pool of
     // the same class, exactly as allocateFromNewPool chooses.
-    if (pool === NONE) return this.arenaPoolAddress[ao]! + this.g.poolOverhead === addresses[i];
+    if (pool === NONE) return this.arenaPoolAddress[ao]! + this.poolOverhead === addresses[i];
     const b = this.poolSzidx[pool] === c ? this.poolFreeHead[pool]! : 0;
-    return this.poolAddr[pool]! + this.g.poolOverhead + b * this.blockSizes[c]! === addresses[i];
+    return this.poolAddr[pool]! + this.poolOverhead + b * this.blockSizes[c]! === addresses[i];
   }
 
   private countBlock(c: number): void {
@@ -310,7 +318,7 @@ export class PymallocModel implements PymallocView {
 
   /** Record block b of `pool` (class c) as the one just handed out. */
   private handOut(pool: number, b: number, c: number): number {
-    const offset = this.g.poolOverhead + b * this.blockSizes[c]!;
+    const offset = this.poolOverhead + b * this.blockSizes[c]!;
     this.lastPool = pool;
     this.lastAddress = this.poolAddr[pool]! + offset;
     this.lastBlock = pool * this.blockStride + b;
@@ -653,9 +661,10 @@ export class PymallocModel implements PymallocView {
       this.lastArenaLooked = a;
     }
     const offset = address - this.arenaFirstPool[a]!;
-    const inArena = Math.floor(offset / this.g.poolSize);
+    // (A multiply, not a division: the pool size is a power of two, so its inverse and the product are exact.)
+    const inArena = Math.floor(offset * this.poolSizeInverse);
     const pool = (a << this.poolShift) + inArena;
-    this.locatedBlock = this.blockAt(pool, offset - inArena * this.g.poolSize);
+    this.locatedBlock = this.blockAt(pool, offset - inArena * this.poolSize);
     return pool;
   }
 
@@ -671,7 +680,7 @@ export class PymallocModel implements PymallocView {
   /** Block index of the block starting `offset` bytes into pool slot `pool`, or -1. */
   private blockAt(pool: number, offset: number): number {
     const c = this.poolSzidx[pool]!;
-    const b = (offset - this.g.poolOverhead) / this.blockSizes[c]!;
+    const b = (offset - this.poolOverhead) / this.blockSizes[c]!;
     // (A whole number below the class's block count only at a block's start.)
     return b >= 0 && b < this.numBlocks[c]! && b === Math.floor(b) ? pool * this.blockStride + b : -1;
   }
