@@ -1,12 +1,12 @@
 /* The binary trace (`.mrt`, docs/trace-format-binary.md, version 2.0),
  * written by the recorder itself: `memreplay record -o NAME.mrt`.
  *
- * Each record goes to the current chunk (mrt-chunks.h) as the format codes
- * it: two flag bytes, then its fields in five streams (addresses by their
- * role, sizes, timestamp deltas, references), with stacks, frames, threads
- * and mark labels interned in the chunk's table the first time an event
- * uses them. The same records as the CSV writer (record.c) makes, field for
- * field: the reader turns either into the same events.
+ * Each record goes to the current chunk (mrt-chunks.h) as it comes, a few
+ * stores; the compressor thread codes the chunk's events as the format says
+ * (mrt-encode.h). Stacks, frames, threads and mark labels are interned here,
+ * in the chunk's table, the first time an event uses them. The same records
+ * as the CSV writer (record.c) makes, field for field: the reader turns
+ * either into the same events.
  *
  * Callers serialize as for record.h (the GIL or record_lock()). Nothing
  * here allocates but through own-memory.h. */
