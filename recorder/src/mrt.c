@@ -26,14 +26,12 @@ int g_mrt_on;
 
 /* ---- the current chunk ------------------------------------------------------------ */
 
-static mrt_chunk *g_c;
-/* Set when something went into the table, whose entries can be large: the
- * chunk's fullness is checked then. */
-static int g_check_now;
+mrt_chunk *g_mrt_chunk;
+int g_mrt_check;
 
 static void table_u8(uint8_t b) {
-    g_c->table[g_c->table_len++] = b;
-    g_check_now = 1;
+    g_mrt_chunk->table[g_mrt_chunk->table_len++] = b;
+    g_mrt_check = 1;
 }
 
 static void table_varint(uint64_t v) {
@@ -50,13 +48,13 @@ static void table_csv_text(const char *s, size_t n) {
     size_t quotes = 0;
     for (size_t i = 0; i < n; i++) quotes += s[i] == '"';
     table_varint(n - quotes / 2);
-    uint8_t *p = g_c->table + g_c->table_len;
+    uint8_t *p = g_mrt_chunk->table + g_mrt_chunk->table_len;
     for (size_t i = 0; i < n; i++) {
         *p++ = (uint8_t)s[i];
         if (s[i] == '"') i++; /* the quote's double */
     }
-    g_c->table_len = (size_t)(p - g_c->table);
-    g_check_now = 1;
+    g_mrt_chunk->table_len = (size_t)(p - g_mrt_chunk->table);
+    g_mrt_check = 1;
 }
 
 /* ---- tables ------------------------------------------------------------------------- */
@@ -100,7 +98,7 @@ typedef struct {
 } thread_slot;
 static thread_slot *g_threads;
 static uint32_t g_threads_cap = 1024, g_thread_count;
-static __thread uint32_t t_thread; /* this thread's file id + 1 */
+__thread uint32_t t_mrt_thread;
 
 static uint32_t thread_insert(int32_t tid, uint32_t id) {
     uint32_t j = (uint32_t)(((uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ULL) >> 32) & (g_threads_cap - 1);
@@ -143,7 +141,7 @@ static uint32_t new_thread_id(void) {
 /* A chunk is full: hand it over (its events are coded there) and start the
  * next. Labels start again here when there are many. */
 static void end_chunk(void) {
-    g_c = mrt_chunks_pass();
+    g_mrt_chunk = mrt_chunks_pass();
     if (g_labels >= LABEL_RESET_ENTRIES || g_label_bytes >= LABEL_RESET_BYTES) {
         table_u8(ENTRY_LABELS_RESET);
         g_labels = 0;
@@ -151,41 +149,26 @@ static void end_chunk(void) {
     }
 }
 
+void mrt_chunk_check(void) {
+    g_mrt_check = 0;
+    if (g_mrt_chunk->n_events >= MRT_CHUNK_EVENTS || g_mrt_chunk->table_len >= MRT_CHUNK_BYTES) end_chunk();
+}
+
 static inline void maybe_end_chunk(void) {
-    if (++g_c->n_events < MRT_CHUNK_EVENTS && !g_check_now) return;
-    g_check_now = 0;
-    if (g_c->n_events >= MRT_CHUNK_EVENTS || g_c->table_len >= MRT_CHUNK_BYTES) end_chunk();
+    if (++g_mrt_chunk->n_events >= MRT_CHUNK_EVENTS || g_mrt_check) mrt_chunk_check();
 }
 
-/* This thread's id in the file, interned (a table entry) the first time. */
-static inline uint32_t thread_id(void) {
-    if (t_thread == 0) t_thread = new_thread_id();
-    return t_thread - 1;
-}
-
-void mrt_event(int op, int domain, uintptr_t addr, uintptr_t old, uint64_t size, uint64_t ts, uint32_t stack, long long interp) {
-    mrt_raw_event *e = &g_c->events[g_c->n_events];
-    e->addr = (uint64_t)addr;
-    e->old = (uint64_t)old;
-    e->size = size;
-    e->ts = ts;
-    e->interp = interp;
-    e->ref = stack;
-    e->thread = thread_id();
-    e->op = (uint8_t)op;
-    e->domain = (uint8_t)domain;
-    maybe_end_chunk();
-}
+uint32_t mrt_intern_thread(void) { return t_mrt_thread = new_thread_id(); }
 
 void mrt_mark(const char *label, size_t len, uint64_t ts, long long interp) {
-    uint32_t thread = thread_id();
+    uint32_t thread = (t_mrt_thread != 0 ? t_mrt_thread : mrt_intern_thread()) - 1;
     /* Each mark's label is an entry of its own: marks are few, and a
      * reset bounds the table. */
     table_u8(ENTRY_LABEL);
-    size_t before = g_c->table_len;
+    size_t before = g_mrt_chunk->table_len;
     table_csv_text(label, len);
-    g_label_bytes += (uint32_t)(g_c->table_len - before);
-    mrt_raw_event *e = &g_c->events[g_c->n_events];
+    g_label_bytes += (uint32_t)(g_mrt_chunk->table_len - before);
+    mrt_raw_event *e = &g_mrt_chunk->events[g_mrt_chunk->n_events];
     e->addr = e->old = 0;
     e->size = MRT_NO_SIZE;
     e->ts = ts;
@@ -237,14 +220,14 @@ int mrt_start(int fd, int level) {
     g_frame_ids_cap = 1024;
     g_frame_ids = own_alloc(g_frame_ids_cap * sizeof *g_frame_ids);
     if (!mrt_chunks_start(fd, payload, n + g_meta_len, level)) return 0;
-    g_c = mrt_chunks_current();
+    g_mrt_chunk = mrt_chunks_current();
     g_mrt_on = 1;
     return 1;
 }
 
 void mrt_flush(void) {
     if (!g_mrt_on) return;
-    if (g_c->n_events > 0 || g_c->table_len > 0) end_chunk();
+    if (g_mrt_chunk->n_events > 0 || g_mrt_chunk->table_len > 0) end_chunk();
 }
 
 void mrt_finish(uint64_t events) {
@@ -256,5 +239,5 @@ void mrt_finish(uint64_t events) {
 void mrt_after_fork(void) {
     g_mrt_on = 0;
     mrt_chunks_forget();
-    t_thread = 0;
+    t_mrt_thread = 0;
 }
