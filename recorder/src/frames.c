@@ -20,13 +20,6 @@ int frames_init(void) {
     return (PyCode_Type.tp_flags & Py_TPFLAGS_HAVE_GC) == 0;
 }
 
-PyObject *frames_code_in_block(const void *block) {
-    /* Every block is at least 16 bytes (pymalloc's smallest class; the C
-     * library's smallest chunk holds 24), so ob_type can be read. */
-    PyObject *o = (PyObject *)block;
-    return o->ob_type == &PyCode_Type ? o : NULL;
-}
-
 /* PyThread_get_thread_ident() is a call per allocation, and a thread's
  * ident never changes (a forked child's one thread keeps its parent's). */
 static __thread unsigned long t_ident;

@@ -85,9 +85,7 @@ static uint32_t code_gen(PyObject *code) {
 }
 
 void stacks_forget_code(const void *block) {
-    PyObject *code = frames_code_in_block(block);
-    if (code == NULL) return;
-    uintptr_t key = (uintptr_t)code;
+    uintptr_t key = (uintptr_t)block;
     size_t mask = g_codes_cap - 1, j = mix64(key) & mask;
     for (; g_codes[j].code != CODE_EMPTY; j = (j + 1) & mask) {
         if (g_codes[j].code == key) {

@@ -36,7 +36,8 @@ uint32_t stacks_capture(void);
  * with the thread's Python frames spliced in where they pass through the
  * eval loop, whose code is `eval`. Caller holds the writer lock. */
 uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval);
-/* `block` (about to be freed) may hold a code object: forget its address. */
+/* `block` (about to be freed) holds a code object (frames_code_in_block):
+ * forget its address. */
 void stacks_forget_code(const void *block);
 
 /* Distinct stacks and frames so far. */
