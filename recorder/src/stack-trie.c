@@ -2,9 +2,10 @@
 
 #include "own-memory.h"
 
-/* Past this many nodes the table starts over: paths keyed by generations of
- * code objects long freed would otherwise pile up. */
-#define TRIE_NODES_LIMIT (1u << 22)
+/* Past this many nodes (some 44 MiB with the edges) the table starts over:
+ * paths keyed by generations of code objects long freed would otherwise
+ * pile up. Starting over costs a frame lookup per node found again. */
+#define TRIE_NODES_LIMIT (1u << 20)
 
 typedef struct {
     uint64_t key; /* parent << 32 | gen; 0 = empty (generations start at 1) */
