@@ -20,11 +20,13 @@ int frames_init(void) {
     return (PyCode_Type.tp_flags & Py_TPFLAGS_HAVE_GC) == 0;
 }
 
-PyObject *frames_code_in_block(const void *block) {
-    /* Every block is at least 16 bytes (pymalloc's smallest class; the C
-     * library's smallest chunk holds 24), so ob_type can be read. */
-    PyObject *o = (PyObject *)block;
-    return o->ob_type == &PyCode_Type ? o : NULL;
+/* PyThread_get_thread_ident() is a call per allocation, and a thread's
+ * ident never changes (a forked child's one thread keeps its parent's). */
+static __thread unsigned long t_ident;
+
+static inline unsigned long own_ident(void) {
+    if (t_ident == 0) t_ident = PyThread_get_thread_ident();
+    return t_ident;
 }
 
 PyThreadState *frames_thread_state(void) {
@@ -35,7 +37,7 @@ PyThreadState *frames_thread_state(void) {
 #endif
     /* Before 3.12 this is the state of the thread holding the GIL, which may
      * be another thread when a RAW call comes from a thread without it. */
-    if (ts == NULL || ts->thread_id != PyThread_get_thread_ident()) return NULL;
+    if (ts == NULL || ts->thread_id != own_ident()) return NULL;
     return ts;
 }
 
@@ -71,7 +73,8 @@ static inline int skipped(_PyInterpreterFrame *f) {
     return _PyFrame_IsIncomplete(f);
 }
 
-int frames_walk(PyThreadState *ts, raw_frame *out, uint8_t *entry, int max) {
+/* Inlined twice (frames_walk): with no `entry`, the loop tests nothing of it. */
+static inline __attribute__((always_inline)) int walk(PyThreadState *ts, raw_frame *out, uint8_t *entry, int max) {
 #  if PY_VERSION_HEX >= 0x030D0000
     _PyInterpreterFrame *f = ts->current_frame;
 #  else
@@ -99,6 +102,10 @@ int frames_walk(PyThreadState *ts, raw_frame *out, uint8_t *entry, int max) {
     }
     if (entry != NULL && n > 0) entry[n - 1] = 1;
     return n;
+}
+
+int frames_walk(PyThreadState *ts, raw_frame *out, uint8_t *entry, int max) {
+    return entry == NULL ? walk(ts, out, NULL, max) : walk(ts, out, entry, max);
 }
 
 int frames_line(const raw_frame *f) {

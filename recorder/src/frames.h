@@ -51,8 +51,14 @@ PyObject *frames_filename(PyObject *code);
 PyObject *frames_function(PyObject *code);
 
 /* The code object held by a block about to be freed, or NULL: the cache of
- * code object -> lines must forget it (its address may be reused). */
-PyObject *frames_code_in_block(const void *block);
+ * code object -> lines must forget it (its address may be reused). Inline:
+ * every free of the OBJ domain asks. Every block is at least 16 bytes
+ * (pymalloc's smallest class; the C library's smallest chunk holds 24), so
+ * ob_type can be read. */
+static inline PyObject *frames_code_in_block(const void *block) {
+    PyObject *o = (PyObject *)block;
+    return o->ob_type == &PyCode_Type ? o : NULL;
+}
 /* 0 when this interpreter's code objects cannot be recognised that way. */
 int frames_init(void);
 

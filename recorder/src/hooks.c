@@ -1,5 +1,6 @@
 #include "hooks.h"
 
+#include "frames.h"
 #include "record.h"
 #include "stacks.h"
 
@@ -96,7 +97,7 @@ static void wrap_free(void *ctx, void *ptr) {
     }
     record_lock();
     t_inside = 1;
-    if (g_rec.stacks && ptr != NULL && DOMAIN(ctx) == DOMAIN_OBJ) stacks_forget_code(ptr);
+    if (g_rec.stacks && ptr != NULL && DOMAIN(ctx) == DOMAIN_OBJ && frames_code_in_block(ptr)) stacks_forget_code(ptr);
     record_free(DOMAIN(ctx), ptr);
     o->free(o->ctx, ptr);
     g_calls++;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "mrt-encode.h"
 #include "own-memory.h"
 #include "writer.h"
 
@@ -193,27 +194,27 @@ static size_t put_varint(uint8_t *p, uint64_t v) {
     return n;
 }
 
-/* The table the chunk's events need first, then the events: their count,
- * the byte length of each stream, the streams. */
+/* The table the chunk's events need first, then the events, coded: their
+ * count, the byte length of each stream, the streams. */
 static void write_slot(mrt_chunk *c) {
     if (c->table_len > 0) {
         struct iovec t = {c->table, c->table_len};
         write_chunk(KIND_TABLE, &t, 1, 0);
     }
-    if (c->events == 0) return;
+    if (c->n_events == 0) return;
+    const mrt_streams *coded = mrt_encode(c->events, c->n_events);
     uint8_t head[10 * (1 + MRT_STREAMS)];
-    size_t h = put_varint(head, c->events);
-    for (int s = 0; s < MRT_STREAMS; s++) h += put_varint(head + h, c->len[s]);
+    size_t h = put_varint(head, c->n_events);
+    for (int s = 0; s < MRT_STREAMS; s++) h += put_varint(head + h, coded->len[s]);
     struct iovec parts[1 + MRT_STREAMS];
     parts[0] = (struct iovec){head, h};
-    for (int s = 0; s < MRT_STREAMS; s++) parts[1 + s] = (struct iovec){c->stream[s], c->len[s]};
+    for (int s = 0; s < MRT_STREAMS; s++) parts[1 + s] = (struct iovec){coded->stream[s], coded->len[s]};
     write_chunk(KIND_EVENTS, parts, 1 + MRT_STREAMS, 1u << (1 + MRT_TIMES));
 }
 
 static void clear_slot(mrt_chunk *c) {
-    for (int s = 0; s < MRT_STREAMS; s++) c->len[s] = 0;
+    c->n_events = 0;
     c->table_len = 0;
-    c->events = 0;
 }
 
 /* The compressor: each full slot in turn, for as long as the process runs. */
@@ -249,9 +250,10 @@ int mrt_chunks_start(int fd, const uint8_t *meta, size_t meta_len, int level) {
     g_fd = fd;
     g_level = level;
     for (int i = 0; i < MRT_SLOTS; i++) {
-        for (int s = 0; s < MRT_STREAMS; s++) g_slots[i].stream[s] = own_alloc(MRT_STREAM_CAPACITY);
+        g_slots[i].events = own_alloc(MRT_CHUNK_EVENTS * sizeof(mrt_raw_event));
         g_slots[i].table = own_alloc(MRT_TABLE_CAPACITY);
     }
+    mrt_encode_init();
 #ifndef MEMREPLAY_NO_ZLIB
     g_z.zalloc = own_zalloc;
     g_z.zfree = own_zfree;
@@ -259,7 +261,7 @@ int mrt_chunks_start(int fd, const uint8_t *meta, size_t meta_len, int level) {
         errno = ENOMEM;
         return 0;
     }
-    g_out_cap = MRT_STREAMS * MRT_STREAM_CAPACITY + MRT_TABLE_CAPACITY;
+    g_out_cap = MRT_CHUNK_EVENTS * MRT_EVENT_MAX + MRT_TABLE_CAPACITY;
     g_out = own_alloc(g_out_cap);
 #endif
     uint8_t file[12];
@@ -309,7 +311,7 @@ mrt_chunk *mrt_chunks_pass(void) {
 void mrt_chunks_finish(uint64_t events) {
     if (g_forgotten) return;
     mrt_chunk *c = mrt_chunks_current();
-    if (c->events > 0 || c->table_len > 0) mrt_chunks_pass();
+    if (c->n_events > 0 || c->table_len > 0) mrt_chunks_pass();
     pthread_mutex_lock(&g_lock);
     while (g_full > 0) pthread_cond_wait(&g_some_free, &g_lock);
     pthread_mutex_unlock(&g_lock);

@@ -5,6 +5,7 @@
 #include "frames.h"
 #include "mrt.h"
 #include "own-memory.h"
+#include "stack-trie.h"
 #include "record.h"
 #include "text.h"
 #include "writer.h"
@@ -84,9 +85,7 @@ static uint32_t code_gen(PyObject *code) {
 }
 
 void stacks_forget_code(const void *block) {
-    PyObject *code = frames_code_in_block(block);
-    if (code == NULL) return;
-    uintptr_t key = (uintptr_t)code;
+    uintptr_t key = (uintptr_t)block;
     size_t mask = g_codes_cap - 1, j = mix64(key) & mask;
     for (; g_codes[j].code != CODE_EMPTY; j = (j + 1) & mask) {
         if (g_codes[j].code == key) {
@@ -326,15 +325,19 @@ static uint32_t stack_for_ids(const uint32_t *ids, int n) {
 
 /* ---- capture --------------------------------------------------------------- */
 
+/* The last stack captured: its frames, and the trie node of each of its
+ * outer parts (g_last_node[d]: the path of its d + 1 outermost frames). */
 static raw_frame g_last[FRAMES_MAX];
-static uint32_t g_last_ids[FRAMES_MAX]; /* the frame id of each of g_last */
+static uint32_t g_last_node[FRAMES_MAX];
 static int g_last_n = -1;
 static uint64_t g_last_epoch;
 static uint32_t g_last_id;
 
+static inline int same_frame(const raw_frame *a, const raw_frame *b) { return a->code == b->code && a->where == b->where; }
+
 static inline int same_frames(const raw_frame *a, const raw_frame *b, int n) {
     for (int i = 0; i < n; i++)
-        if (a[i].code != b[i].code || a[i].where != b[i].where) return 0;
+        if (!same_frame(&a[i], &b[i])) return 0;
     return 1;
 }
 
@@ -357,7 +360,17 @@ int stacks_init(int max_frames) {
     g_stack_n = own_alloc(g_stacks_cap * sizeof *g_stack_n);
     g_stack_slots_cap = 2048;
     g_stack_slots = own_alloc(g_stack_slots_cap * sizeof(stack_slot));
+    trie_init();
     return 1;
+}
+
+/* The stack of a trie node's path of n frames (stack_for_ids: the one
+ * native captures find too), kept in the node. */
+static uint32_t stack_of_node(uint32_t node, int n) {
+    uint32_t ids[FRAMES_MAX];
+    uint32_t k = node;
+    for (int i = 0; i < n; i++, k = g_trie_parent[k]) ids[i] = g_trie_frame[k];
+    return g_trie_stack[node] = stack_for_ids(ids, n);
 }
 
 uint32_t stacks_capture(void) {
@@ -367,19 +380,36 @@ uint32_t stacks_capture(void) {
     int n = frames_walk(ts, fr, NULL, g_max_frames);
     if (n == 0) return 0;
     uint64_t epoch = g_code_epoch;
-    int same_epoch = g_last_epoch == epoch;
+    int same_epoch = g_last_epoch == epoch && g_last_n > 0;
     if (n == g_last_n && same_epoch && same_frames(fr, g_last, n)) return g_last_id;
-    /* Most allocations in a row share their outer frames and differ in the
-     * innermost ones: a frame equal to the last stack's at the same distance
-     * from the outer end has its id already (a code address means the same
-     * code object for as long as the epoch is unchanged). */
-    uint32_t ids[FRAMES_MAX];
-    for (int i = 0; i < n; i++) {
-        int j = g_last_n - n + i;
-        if (same_epoch && j >= 0 && fr[i].code == g_last[j].code && fr[i].where == g_last[j].where) ids[i] = g_last_ids[j];
-        else ids[i] = frame_id(&fr[i]);
+    if (trie_full()) {
+        trie_reset();
+        same_epoch = 0;
     }
-    uint32_t id = stack_for_ids(ids, n);
+    /* Most allocations in a row share their outer frames and differ in the
+     * innermost ones: the outer frames equal to the last stack's, counted
+     * from the outer end, are the path to a node known already (a code
+     * address means the same code object for as long as the epoch is
+     * unchanged). */
+    int shared = 0;
+    if (same_epoch) {
+        int most = n < g_last_n ? n : g_last_n;
+        while (shared < most && same_frame(&fr[n - 1 - shared], &g_last[g_last_n - 1 - shared])) shared++;
+    }
+    uint32_t node = shared > 0 ? g_last_node[shared - 1] : 0;
+    for (int d = shared; d < n; d++) {
+        const raw_frame *f = &fr[n - 1 - d];
+        uint32_t gen = code_gen(f->code);
+        uint32_t child = trie_child(node, gen, f->where);
+        if (child == 0) {
+            uint32_t frame = frame_id(f);
+            /* frame_id may have started the code set over: the code then
+             * has a new generation, and the edge is keyed by it. */
+            child = trie_add(node, g_code_epoch == epoch ? gen : code_gen(f->code), f->where, frame);
+        }
+        g_last_node[d] = node = child;
+    }
+    uint32_t id = g_trie_stack[node] != 0 ? g_trie_stack[node] : stack_of_node(node, n);
     /* The caches started over meanwhile (frame_id): frames looked up before
      * are not in the new code set, whose epoch would not move when they are
      * freed. Remember nothing. */
@@ -388,9 +418,8 @@ uint32_t stacks_capture(void) {
         return id;
     }
     memcpy(g_last, fr, (size_t)n * sizeof *fr);
-    memcpy(g_last_ids, ids, (size_t)n * sizeof *ids);
     g_last_n = n;
-    g_last_epoch = g_code_epoch;
+    g_last_epoch = epoch;
     g_last_id = id;
     return id;
 }

@@ -9,12 +9,15 @@
  *   frame cache  (generation, offset) -> frame id
  *   frames       frame text "function (file:line)" -> frame id (canonical)
  *   stacks       frame ids, innermost first -> stack id
+ *   trie         (path node, generation, offset) -> path node -> stack id
+ *                (stack-trie.h)
  *
  * A code object's address can be reused after it is freed, so the free hook
  * tells us (stacks_forget_code) and the address gets a new generation: stale
  * cache entries are never matched again. Consecutive allocations from the
- * same place are common, so the last stack is also compared pair by pair
- * before anything is hashed.
+ * same place are common, so the last stack is compared pair by pair before
+ * anything is hashed; the outer frames it shares with the new one lead to
+ * their trie node, and only the frames below cost a lookup each.
  *
  * All tables live in the recorder's own memory (own-memory.h), never in the
  * domains we record nor in the C library's heap. Callers hold the GIL or the writer lock. */
@@ -33,7 +36,8 @@ uint32_t stacks_capture(void);
  * with the thread's Python frames spliced in where they pass through the
  * eval loop, whose code is `eval`. Caller holds the writer lock. */
 uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval);
-/* `block` (about to be freed) may hold a code object: forget its address. */
+/* `block` (about to be freed) holds a code object (frames_code_in_block):
+ * forget its address. */
 void stacks_forget_code(const void *block);
 
 /* Distinct stacks and frames so far. */
