@@ -10,6 +10,7 @@
 
 import { basename } from 'node:path';
 import { DEFAULT_SYMBOLIZER, ObjectSymbols, type Symbolizer } from './object-symbols.js';
+import { SymbolCache } from './symbol-cache.js';
 
 export { DEFAULT_SYMBOLIZER, type Symbolizer } from './object-symbols.js';
 
@@ -54,7 +55,11 @@ export class FrameNamer {
   private asked = 0;
   private named = 0;
 
-  constructor(private readonly tools: Symbolizer = DEFAULT_SYMBOLIZER) {}
+  constructor(
+    private readonly tools: Symbolizer = DEFAULT_SYMBOLIZER,
+    /** Names kept between recordings (none by default). */
+    private readonly cache: SymbolCache = new SymbolCache(null),
+  ) {}
 
   /** A module line. One over an earlier object's range (after a dlclose) takes its place, and its addresses are named again. */
   addModule(m: ModuleRange): void {
@@ -93,6 +98,7 @@ export class FrameNamer {
   async close(): Promise<NativeNamesSummary> {
     await Promise.all(this.pending);
     for (const o of this.objects.values()) o.close();
+    this.cache.save();
     return { addresses: this.asked, named: this.named, modules: this.modules.length };
   }
 
@@ -106,7 +112,7 @@ export class FrameNamer {
 
   private async placed(m: ModuleRange, addr: bigint): Promise<string> {
     let o = this.objects.get(m.path);
-    if (o === undefined) this.objects.set(m.path, (o = new ObjectSymbols(m.path, this.tools)));
+    if (o === undefined) this.objects.set(m.path, (o = new ObjectSymbols(m.path, this.tools, this.cache.object(m.path))));
     const rel = addr - m.bias;
     // A return address: the call is the instruction before it.
     const { fn, where } = await o.resolve(rel - 1n);

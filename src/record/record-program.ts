@@ -15,14 +15,15 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { MemreplayError, UsageError } from '../errors.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
-import { ensureLauncher, type Launcher } from './launcher-cache.js';
+import { ensureLauncher, recorderCacheDir, type Launcher } from './launcher-cache.js';
 import { ZLIB_MISSING } from './toolchain.js';
-import { FrameNamer, type NativeNamesSummary } from './native-symbols.js';
+import { DEFAULT_SYMBOLIZER, FrameNamer, type NativeNamesSummary } from './native-symbols.js';
+import { SymbolCache } from './symbol-cache.js';
 import { serveFrameNames } from './frame-name-server.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 import { forwardTermination } from './signal-forwarding.js';
@@ -160,7 +161,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   let ours = false;
   // With --native the launcher asks the names of its frames here as it
   // runs, on a socket of their own (frame-name-server.ts).
-  const namer = o.native ? new FrameNamer() : null;
+  const namer = o.native ? new FrameNamer(DEFAULT_SYMBOLIZER, new SymbolCache(join(recorderCacheDir(env), 'symbols'))) : null;
   const removeAll = () => {
     for (const p of [...(ours ? [files.trace] : []), files.stats, files.final]) rmSync(p, { force: true });
   };

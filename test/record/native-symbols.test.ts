@@ -4,10 +4,11 @@
 // no known object, and one in a range another object was loaded over.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FrameNamer, parseModuleLine, type ModuleRange } from '../../src/record/native-symbols.js';
+import { DEFAULT_SYMBOLIZER, FrameNamer, parseModuleLine, type ModuleRange } from '../../src/record/native-symbols.js';
+import { SymbolCache } from '../../src/record/symbol-cache.js';
 import { tempDir } from '../cli/helpers.js';
 import { buildAlign } from './native-helpers.js';
 
@@ -91,5 +92,30 @@ describe('native frames named', () => {
     namer.addModule(moduleFor(lib));
     expect(await namer.name(ret)).toMatch(/\[libalign\.so\+/);
     expect(await namer.close()).toEqual({ addresses: 3, named: 3, modules: 2 });
+  });
+
+  it('keeps the names between recordings, for the object as it is on disk', async () => {
+    const lib = join(tempDir(), 'libalign.so');
+    copyFileSync(buildAlign(), lib);
+    const fn = symbolAddress(lib, 'align_block');
+    const ret = (BIAS + fn + 8n).toString(16);
+    const cacheDir = join(tempDir(), 'symbols');
+    const first = new FrameNamer(DEFAULT_SYMBOLIZER, new SymbolCache(cacheDir));
+    first.addModule(moduleFor(lib));
+    const text = await first.name(ret);
+    expect(text).toMatch(/^align_block \(.*align\.c:\d+\) \[libalign\.so\+/);
+    await first.close();
+    // Tools that do not exist: the name can only come from what was kept.
+    const noTools = { addr2line: join(tempDir(), 'no-addr2line'), nm: join(tempDir(), 'no-nm') };
+    const again = new FrameNamer(noTools, new SymbolCache(cacheDir));
+    again.addModule(moduleFor(lib));
+    expect(await again.name(ret)).toBe(text);
+    await again.close();
+    // The object rebuilt (another modification time): named afresh.
+    utimesSync(lib, new Date(), new Date(Date.now() + 5000));
+    const changed = new FrameNamer(noTools, new SymbolCache(cacheDir));
+    changed.addModule(moduleFor(lib));
+    expect(await changed.name(ret)).toBe(`?? [libalign.so+0x${(fn + 8n).toString(16)}]`);
+    await changed.close();
   });
 });
