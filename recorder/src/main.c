@@ -4,13 +4,15 @@
  *
  *   memreplay-launcher --trace-fd N [--status-fd N] [--stats PATH]
  *       [--final-stats PATH] [--frames N] [--raw] [--parent-pid N]
- *       [--native [--native-frames N]] [--trace-format csv|mrt [--mrt-level N]]
+ *       [--native [--native-frames N] [--names-fd N]] [--trace-format csv|mrt [--mrt-level N]]
  *       [--trace-format both --mrt-fd N] -- EXECUTABLE ARGS...
  *
  * --native is accepted only by the native build (MEMREPLAY_NATIVE, native.h).
+ * --names-fd: a socket on which `memreplay record` names native frames as
+ * they come (native-names.h); without it they are written as addresses.
  * --trace-format mrt writes the binary format (mrt.h) instead of CSV, its
  * chunks deflated at --mrt-level (default MRT_DEFAULT_LEVEL); not with
- * --native, whose trace is finished after the run (src/record/native-trace.ts).
+ * --native (memreplay writes .mrt from the named CSV).
  * `both` is for the tests: the CSV trace to --trace-fd and the same records,
  * timestamps included, as `.mrt` to --mrt-fd, so that the two can be compared
  * record for record (test/record/mrt-recording.test.ts).
@@ -56,6 +58,7 @@
 #ifdef MEMREPLAY_NATIVE
 #  include "native.h"
 #  include "native-pre-start.h"
+#  include "native-names.h"
 #endif
 #include "interp.h"
 #include "record.h"
@@ -72,6 +75,7 @@ typedef struct {
     int raw;
     int native;        /* --native: C library calls and anonymous mappings too */
     int native_frames; /* native frames per stack (0: none) */
+    int names_fd;      /* --names-fd: native frames named by memreplay as they come (native-names.h) */
     long parent_pid; /* 0: not given */
     int mrt;         /* --trace-format mrt (or both) */
     int mrt_fd;      /* where it goes: --trace-fd, or --mrt-fd with both */
@@ -84,7 +88,7 @@ typedef struct {
  * docs/recording.md for what the levels cost and save on the bench. */
 #define MRT_DEFAULT_LEVEL 1
 
-static options g_opt = {.trace_fd = -1, .status_fd = -1, .frames = 16, .native_frames = 16, .mrt_level = MRT_DEFAULT_LEVEL, .mrt_fd = -1};
+static options g_opt = {.names_fd = -1, .trace_fd = -1, .status_fd = -1, .frames = 16, .native_frames = 16, .mrt_level = MRT_DEFAULT_LEVEL, .mrt_fd = -1};
 static pid_t g_pid;
 static char g_python_version[32];
 static int g_complete;
@@ -252,6 +256,7 @@ static void parse_args(int argc, char **argv) {
         else if (strcmp(a, "--final-stats") == 0) g_opt.final_path = v;
         else if (strcmp(a, "--frames") == 0) g_opt.frames = parse_int(a, v, 0, FRAMES_MAX);
         else if (strcmp(a, "--native-frames") == 0) g_opt.native_frames = parse_int(a, v, 0, 128);
+        else if (strcmp(a, "--names-fd") == 0) g_opt.names_fd = parse_int(a, v, 0, 1 << 20);
         else if (strcmp(a, "--parent-pid") == 0) g_opt.parent_pid = parse_int(a, v, 1, 1 << 30);
         else if (strcmp(a, "--mrt-level") == 0) g_opt.mrt_level = parse_int(a, v, 0, 9);
         else if (strcmp(a, "--trace-format") == 0) {
@@ -457,6 +462,9 @@ int main(int argc, char **argv) {
     g_rec.recording = 1;
     hooks_install(g_opt.raw);
 #ifdef MEMREPLAY_NATIVE
+#ifdef MEMREPLAY_NATIVE
+    if (g_opt.native && g_opt.names_fd >= 0) native_names_init(move_out_of_the_way(g_opt.names_fd));
+#endif
     if (g_opt.native) native_start();
 #endif
 

@@ -43,6 +43,7 @@
 
 #include "hooks.h"
 #include "native-eval-parts.h"
+#include "native-names.h"
 #include "native-pre-start.h"
 #include "record.h"
 #include "stacks.h"
@@ -103,6 +104,7 @@ static _Unwind_Reason_Code collect(struct _Unwind_Context *ctx, void *arg) {
 }
 
 static void write_new_modules(int wait);
+static void forget_unloaded_modules(void);
 static uint64_t g_flushes_seen;
 static int all_in_written_modules(const native_stack *s);
 static void write_modules_if_loaded(void);
@@ -119,9 +121,9 @@ static inline void capture_from(native_stack *s, void *caller) {
     s->skipped = 0;
     s->caller = (uintptr_t)caller;
     if (g_max_frames > 0) _Unwind_Backtrace(collect, s);
-    /* The frames are named as the trace streams (src/record/native-trace.ts):
-     * an object loaded since the map was last written goes into it now,
-     * before the stack that holds its first frame. */
+    /* The frames are named by the module map (native-names.h): an object
+     * loaded since the map was last sent goes into it now, before the
+     * stack that holds its first frame is named. */
     if (!all_in_written_modules(s)) write_modules_if_loaded();
 }
 
@@ -132,7 +134,8 @@ static inline void capture_from(native_stack *s, void *caller) {
 /* Under the writer lock: the stack id (its record written if new). */
 static inline uint32_t intern(const native_stack *s) {
     if (!g_rec.stacks) return 0;
-    return stacks_capture_native(s->ip, s->n, &g_eval);
+    native_names_prepare(s->ip, s->n, &g_eval);
+    return stacks_capture_native(s->ip, s->n, &g_eval, native_names_frame);
 }
 
 /* ---- records -------------------------------------------------------------- */
@@ -507,8 +510,43 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
 /* An object about to be unloaded may hold frames already written: the map
  * is brought up to date before it goes. */
 EXPORT int dlclose(void *handle) {
-    if (g_on && g_rec.recording && !t_busy) native_write_modules();
-    return g_real_dlclose(handle);
+    int recording = g_on && g_rec.recording && !t_busy;
+    if (recording) native_write_modules();
+    int r = g_real_dlclose(handle);
+    if (recording) forget_unloaded_modules();
+    return r;
+}
+
+/* After an unload: the objects no longer loaded leave the map, and every
+ * address is named again when next seen, so that an object loaded later at
+ * the same place gets its module line before the first stack in it, and
+ * its own names (not the unloaded one's). */
+static void forget_unloaded_modules(void) {
+    while (__atomic_exchange_n(&g_snapshot, 1, __ATOMIC_ACQUIRE)) sched_yield();
+    int busy = t_busy;
+    t_busy = 1;
+    g_n_modules = 0;
+    dl_iterate_phdr(add_module, NULL);
+    record_lock();
+    for (int i = 0; i < g_n_known;) {
+        int loaded = 0;
+        for (int j = 0; j < g_n_modules && !loaded; j++)
+            loaded = g_modules[j].lo == g_known[i].lo && g_modules[j].bias == g_known[i].bias && hash_path(g_modules[j].path) == g_known[i].path_hash;
+        if (loaded) i++;
+        else g_known[i] = g_known[--g_n_known];
+    }
+    /* Read without the lock (all_in_written_modules): an entry emptied, its end first, matches nothing. */
+    for (int i = 0; i < g_n_written; i++) {
+        int loaded = 0;
+        for (int j = 0; j < g_n_modules && !loaded; j++) loaded = g_modules[j].lo == g_written[i].lo && g_modules[j].hi == g_written[i].hi;
+        if (loaded) continue;
+        __atomic_store_n(&g_written[i].hi, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&g_written[i].lo, 0, __ATOMIC_RELEASE);
+    }
+    native_names_forget();
+    record_unlock();
+    t_busy = busy;
+    __atomic_store_n(&g_snapshot, 0, __ATOMIC_RELEASE);
 }
 
 /* `module,LO,SIZE,BIAS,,,,,,"PATH"`: the executable code [LO, LO+SIZE) of
@@ -537,7 +575,10 @@ static void write_new_modules(int wait) {
             __atomic_store_n(&g_n_written, g_n_written + 1, __ATOMIC_RELEASE);
         }
         size_t n = strlen(m->path);
-        char *p = writer_reserve(128 + 2 * n);
+        /* To the namer when it is asked (native-names.h), else into the trace. */
+        char line[128 + 2 * MODULE_PATH_MAX];
+        char *start = native_names_on() ? line : writer_reserve(128 + 2 * n);
+        char *p = start;
         p = PUT_LIT(p, "module,");
         p = put_hex(p, m->lo);
         *p++ = ',';
@@ -550,7 +591,8 @@ static void write_new_modules(int wait) {
             *p++ = m->path[k];
         }
         p = PUT_LIT(p, "\"\n");
-        writer_commit(p);
+        if (start == line) native_names_send(line, (size_t)(p - line));
+        else writer_commit(p);
     }
     record_unlock();
     t_busy = busy;

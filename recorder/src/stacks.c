@@ -430,9 +430,8 @@ uint32_t stacks_capture(void) {
  * that call of the loop runs, down to its entry frame. Python frames older
  * than the last native frame captured (the native stack was cut at
  * --native-frames) go after it, so the Python line that led into C is always
- * there. Native frames are written as "@native:0xADDR", named as the trace
- * streams (src/record/native-trace.ts). */
-uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval) {
+ * there. Each native frame's id is `native_frame`'s (native-names.h). */
+uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval, uint32_t (*native_frame)(uintptr_t ip)) {
     raw_frame fr[FRAMES_MAX];
     uint8_t entry[FRAMES_MAX];
     PyThreadState *ts = frames_own_thread_state();
@@ -450,16 +449,15 @@ uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts
             }
             continue;
         }
-        char text[40];
-        char *p = PUT_LIT(text, "@native:");
-        p = put_hex(p, ip);
-        ids[n++] = frame_for_text(text, (size_t)(p - text));
+        ids[n++] = native_frame(ip);
     }
     while (py < n_py) ids[n++] = frame_id(&fr[py++]);
     if (n == 0) return 0;
     if (n > FRAMES_MAX) n = FRAMES_MAX; /* the innermost ones (the importer keeps 256) */
     return stack_for_ids(ids, n);
 }
+
+uint32_t stacks_frame_for_text(const char *s, size_t n) { return frame_for_text(s, n); }
 
 uint32_t stacks_count(void) { return g_stacks; }
 uint32_t stacks_frame_count(void) { return g_frames; }

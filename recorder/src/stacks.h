@@ -24,6 +24,7 @@
 #ifndef MEMREPLAY_STACKS_H
 #define MEMREPLAY_STACKS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "native-eval-parts.h"
 
@@ -34,8 +35,11 @@ int stacks_init(int max_frames);
 uint32_t stacks_capture(void);
 /* The stack of a native allocation: its return addresses (innermost first)
  * with the thread's Python frames spliced in where they pass through the
- * eval loop, whose code is `eval`. Caller holds the writer lock. */
-uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval);
+ * eval loop, whose code is `eval`; each other address is the frame
+ * `native_frame` gives (native-names.h). Caller holds the writer lock. */
+uint32_t stacks_capture_native(const uintptr_t *ips, int n_ips, const eval_parts *eval, uint32_t (*native_frame)(uintptr_t ip));
+/* The id of the frame whose text is s[0..n) (interned). Caller holds the writer lock. */
+uint32_t stacks_frame_for_text(const char *s, size_t n);
 /* `block` (about to be freed) holds a code object (frames_code_in_block):
  * forget its address. */
 void stacks_forget_code(const void *block);

@@ -1,19 +1,16 @@
-// Native frames named while the program runs: a return address recorded by
-// the launcher (`@native:0xADDR` in its stack records) becomes
-// `FUNCTION [OBJECT+0xOFFSET]`, or `FUNCTION (FILE:LINE) [OBJECT+0xOFFSET]`
-// where the object has debug information (docs/trace-format.md). Each
-// distinct address is asked once, of its object's own symbolizer
-// (object-symbols.ts), as soon as the trace shows it.
+// Native frames named while the program runs: a return address the launcher
+// asks about (recorder/src/native-names.h) becomes `FUNCTION [OBJECT+0xOFFSET]`,
+// or `FUNCTION (FILE:LINE) [OBJECT+0xOFFSET]` where the object has debug
+// information (docs/trace-format.md). Each address is asked once, of its
+// object's own symbolizer (object-symbols.ts).
 //
-// The object comes from the launcher's module map (`module` lines). An
-// object loaded after the last map written appears in the stream a little
-// later: the launcher writes the new ones after each buffer it writes (1 MiB)
-// and at the end. An address in no known object waits for MODULE_WAIT_BYTES
-// more of the stream, or its end, before it is written as unknown; the wait
-// depends on the stream's content only, never on timing.
+// The object comes from the launcher's module map (`module` lines), which it
+// sends before the first stack holding an address in a new object: an
+// address in no known object is unknown at once.
 
 import { basename } from 'node:path';
 import { DEFAULT_SYMBOLIZER, ObjectSymbols, type Symbolizer } from './object-symbols.js';
+import { SymbolCache } from './symbol-cache.js';
 
 export { DEFAULT_SYMBOLIZER, type Symbolizer } from './object-symbols.js';
 
@@ -25,9 +22,6 @@ export interface ModuleRange {
   bias: bigint;
   path: string;
 }
-
-/** Bytes of the stream after a stack line within which its objects' module lines come (two of the launcher's buffers, and more). */
-export const MODULE_WAIT_BYTES = 4 << 20;
 
 const MODULE_LINE = /^module,0x([0-9a-f]+),(\d+),0x([0-9a-f]+),,,,,,"((?:[^"]|"")*)"$/;
 
@@ -51,77 +45,61 @@ export interface NativeNamesSummary {
   modules: number;
 }
 
-interface Unplaced {
-  hex: string;
-  /** Stream position after which it is given up as in no object. */
-  until: number;
-  done: (text: string | Promise<string>) => void;
-}
-
 export class FrameNamer {
   /** Objects in the order their module lines came; the latest covering an address wins (a range reused after dlclose). */
   private readonly modules: ModuleRange[] = [];
   private readonly objects = new Map<string, ObjectSymbols>();
+  /** Names by address (hex, as recorded), until another object is loaded over it. */
   private readonly texts = new Map<string, string | Promise<string>>();
-  private unplaced: Unplaced[] = [];
+  private readonly pending: Promise<string>[] = [];
+  private asked = 0;
   private named = 0;
 
-  constructor(private readonly tools: Symbolizer = DEFAULT_SYMBOLIZER) {}
+  constructor(
+    private readonly tools: Symbolizer = DEFAULT_SYMBOLIZER,
+    /** Names kept between recordings (none by default). */
+    private readonly cache: SymbolCache = new SymbolCache(null),
+  ) {}
 
-  /** A module line; addresses waiting for their object are placed. */
+  /** A module line. One over an earlier object's range (after a dlclose) takes its place, and its addresses are named again. */
   addModule(m: ModuleRange): void {
-    if (this.modules.some((k) => k.lo === m.lo && k.size === m.size && k.bias === m.bias && k.path === m.path)) return;
+    const same = this.modules.findIndex((k) => k.lo === m.lo && k.size === m.size && k.bias === m.bias && k.path === m.path);
+    if (same >= 0) this.modules.splice(same, 1);
+    const reused = this.modules.some((k) => k.lo < m.lo + m.size && m.lo < k.lo + k.size);
     this.modules.push(m);
-    if (this.unplaced.length === 0) return;
-    const still: Unplaced[] = [];
-    for (const u of this.unplaced) {
-      const addr = BigInt(`0x${u.hex}`);
-      if (addr >= m.lo && addr < m.lo + m.size) u.done(this.placed(m, addr));
-      else still.push(u);
+    if (!reused) return;
+    for (const hex of [...this.texts.keys()]) {
+      const addr = BigInt(`0x${hex}`);
+      if (addr >= m.lo && addr < m.lo + m.size) this.texts.delete(hex);
     }
-    this.unplaced = still;
   }
 
-  /** The frame text of a return address (hex without 0x, as recorded) seen at stream position `at`. */
-  name(hex: string, at: number): string | Promise<string> {
+  /** The frame text of a return address (hex without 0x, as recorded). */
+  name(hex: string): string | Promise<string> {
     let text = this.texts.get(hex);
-    if (text === undefined) {
-      const addr = BigInt(`0x${hex}`);
-      const m = this.moduleOf(addr);
-      if (m !== null) text = this.placed(m, addr);
-      else text = new Promise<string>((done) => void this.unplaced.push({ hex, until: at + MODULE_WAIT_BYTES, done }));
-      this.texts.set(hex, text);
-      void Promise.resolve(text).then((t) => {
+    if (text !== undefined) return text;
+    this.asked++;
+    const addr = BigInt(`0x${hex}`);
+    const m = this.moduleOf(addr);
+    if (m === null) text = unknown(hex);
+    else {
+      const placed = this.placed(m, addr).then((t) => {
         if (!t.startsWith('?? ')) this.named++;
-        this.texts.set(hex, t);
+        return t;
       });
+      this.pending.push(placed);
+      text = placed;
     }
+    this.texts.set(hex, text);
     return text;
   }
 
-  /** The stream has reached `at`: addresses in no object that long are unknown. */
-  advance(at: number): void {
-    if (this.unplaced.length === 0 || this.unplaced[0]!.until > at) return;
-    const still: Unplaced[] = [];
-    for (const u of this.unplaced) {
-      if (u.until <= at) u.done(unknown(u.hex));
-      else still.push(u);
-    }
-    this.unplaced = still;
-  }
-
-  /** The stream has ended: no more module lines. */
-  end(): void {
-    for (const u of this.unplaced) u.done(unknown(u.hex));
-    this.unplaced = [];
-  }
-
-  /** Every name asked is written: the symbolizers end. */
+  /** Every name asked is known: the symbolizers end. */
   async close(): Promise<NativeNamesSummary> {
-    this.end();
-    await Promise.all([...this.texts.values()]);
+    await Promise.all(this.pending);
     for (const o of this.objects.values()) o.close();
-    return { addresses: this.texts.size, named: this.named, modules: this.modules.length };
+    this.cache.save();
+    return { addresses: this.asked, named: this.named, modules: this.modules.length };
   }
 
   private moduleOf(addr: bigint): ModuleRange | null {
@@ -134,7 +112,7 @@ export class FrameNamer {
 
   private async placed(m: ModuleRange, addr: bigint): Promise<string> {
     let o = this.objects.get(m.path);
-    if (o === undefined) this.objects.set(m.path, (o = new ObjectSymbols(m.path, this.tools)));
+    if (o === undefined) this.objects.set(m.path, (o = new ObjectSymbols(m.path, this.tools, this.cache.object(m.path))));
     const rel = addr - m.bias;
     // A return address: the call is the instruction before it.
     const { fn, where } = await o.resolve(rel - 1n);

@@ -10,6 +10,7 @@
 
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { ObjectNames } from './symbol-cache.js';
 
 export interface Symbolizer {
   addr2line: string;
@@ -46,6 +47,8 @@ export class ObjectSymbols {
   constructor(
     private readonly path: string,
     private readonly tools: Symbolizer,
+    /** Names kept from earlier recordings (symbol-cache.ts), and where new ones go. */
+    private readonly names: ObjectNames = new ObjectNames(path, null),
   ) {
     this.readable = existsSync(path);
   }
@@ -53,6 +56,15 @@ export class ObjectSymbols {
   /** The function (and FILE:LINE) at `rel`, an address in the file. */
   async resolve(rel: bigint): Promise<Resolved> {
     if (!this.readable) return UNKNOWN;
+    const kept = this.names.get(rel);
+    if (kept !== undefined) return kept;
+    const r = await this.lookUp(rel);
+    // Only functions the tools named: an unknown one is asked again next time (the tools may be there then).
+    if (r.fn !== '??') this.names.set(rel, r);
+    return r;
+  }
+
+  private async lookUp(rel: bigint): Promise<Resolved> {
     const r = await this.ask(rel);
     if (r.fn !== '??') return r;
     const exported = await (this.exported ??= exportedFunctions(this.tools.nm, this.path));

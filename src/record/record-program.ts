@@ -15,17 +15,16 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
+import { dirname, join } from 'node:path';
+import type { Duplex, Readable } from 'node:stream';
 import { MemreplayError, UsageError } from '../errors.js';
 import { gzipInBlocks } from './block-gzip.js';
 import { probeInterpreter, type InterpreterInfo } from './interpreter.js';
-import { ensureLauncher, type Launcher } from './launcher-cache.js';
+import { ensureLauncher, recorderCacheDir, type Launcher } from './launcher-cache.js';
 import { ZLIB_MISSING } from './toolchain.js';
-import { FrameNamer, type NativeNamesSummary } from './native-symbols.js';
-import { namedNativeTrace, pipeChunks, writeMrtTrace, writeNamedTrace } from './native-trace.js';
-import { openTraceFifo, type TraceFifo } from './trace-fifo.js';
+import { DEFAULT_SYMBOLIZER, FrameNamer, type NativeNamesSummary } from './native-symbols.js';
+import { SymbolCache } from './symbol-cache.js';
+import { serveFrameNames } from './frame-name-server.js';
 import { checkWritable, recordingFiles, type RecordingFiles } from './output-paths.js';
 import { forwardTermination } from './signal-forwarding.js';
 import { withTestPlugin } from './test-plugin.js';
@@ -160,15 +159,14 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   // Set once the trace file is ours (created, or replaced with --force):
   // only then may a failure remove it.
   let ours = false;
-  // With --native the launcher's output comes here through a pipe and its
-  // frames are named as it streams (native-trace.ts).
-  const namer = o.native ? new FrameNamer() : null;
+  // With --native the launcher asks the names of its frames here as it
+  // runs, on a socket of their own (frame-name-server.ts).
+  const namer = o.native ? new FrameNamer(DEFAULT_SYMBOLIZER, new SymbolCache(join(recorderCacheDir(env), 'symbols'))) : null;
   const removeAll = () => {
     for (const p of [...(ours ? [files.trace] : []), files.stats, files.final]) rmSync(p, { force: true });
   };
 
   let traceFd: number | null = null;
-  let fifo: TraceFifo | null = null;
   try {
     traceFd = openSync(files.trace, o.force ? 'w' : 'wx');
     ours = true;
@@ -177,8 +175,6 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       closeSync(traceFd);
       traceFd = null;
     }
-    // With --native the trace written here (traceFd) comes through a named pipe.
-    if (namer) fifo = await openTraceFifo();
     const args = [
       '--trace-fd', '3',
       '--status-fd', '4',
@@ -187,27 +183,27 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       '--frames', String(o.frames),
       '--parent-pid', String(process.pid),
       ...(o.raw ? ['--raw'] : []),
-      ...(o.native ? ['--native', '--native-frames', String(nf)] : []),
+      ...(o.native ? ['--native', '--native-frames', String(nf), '--names-fd', '5'] : []),
       ...(launcherMrt ? ['--trace-format', 'mrt'] : []),
       '--',
       interpreter.executable,
       ...run.program,
     ];
     const child = spawn(launcher.path, args, {
-      stdio: ['inherit', 'inherit', 'inherit', fifo?.writerFd ?? traceFd ?? 'pipe', 'pipe'],
+      stdio: ['inherit', 'inherit', 'inherit', traceFd ?? 'pipe', 'pipe', ...(namer ? ['pipe' as const] : [])],
       env,
     });
-    if (fifo) closeSync(fifo.writerFd);
-    else if (traceFd !== null) {
+    if (traceFd !== null) {
       closeSync(traceFd);
       traceFd = null;
     }
     const stopForwarding = forwardTermination(child);
     try {
-      const compressing = namer && fifo
-        ? writeNative(fifo.reader, namer, traceFd, files)
-        : files.gzip
-          ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
+      const naming = namer ? serveFrameNames((child.stdio as unknown as Duplex[])[5]!, namer) : Promise.resolve();
+      const compressing = files.gzip
+        ? gzipInBlocks(child.stdio[3] as Readable, files.trace, { level: GZIP_LEVEL, flags: 'w' })
+        : files.mrt && o.native
+          ? nativeMrt(child.stdio[3] as Readable, files.trace)
           : Promise.resolve(0);
       const statusText = collect(child.stdio[4] as Readable);
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
@@ -216,11 +212,7 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
       });
       // Wait for everything, even when the compressor failed: the program
       // runs on (its trace lost) and is not left behind.
-      const [exit, text, compressed] = await Promise.allSettled([exited, statusText, compressing]);
-      if (traceFd !== null) {
-        closeSync(traceFd);
-        traceFd = null;
-      }
+      const [exit, text, compressed] = await Promise.allSettled([exited, statusText, compressing, naming]);
       if (exit.status === 'rejected') throw exit.reason;
       if (compressed.status === 'rejected') {
         throw new MemreplayError(`writing the trace ${files.trace} failed: ${(compressed.reason as Error).message}; nothing was kept`);
@@ -245,22 +237,10 @@ export async function recordProgram(o: RecordOptions): Promise<RecordResult> {
   }
 }
 
-/**
- * The --native trace from the launcher's pipe, named as it streams, into the
- * open file `fd` (or compressed, by name, when `fd` is null). Should writing
- * fail, the pipe is drained, so that the program runs on rather than block.
- */
-async function writeNative(reader: FileHandle, namer: FrameNamer, fd: number | null, files: RecordingFiles): Promise<unknown> {
-  try {
-    if (files.mrt) return await writeMrtTrace(Readable.from(namedNativeTrace(pipeChunks(reader), namer)), files.trace);
-    if (fd !== null) return await writeNamedTrace(pipeChunks(reader), namer, fd);
-    return await gzipInBlocks(Readable.from(namedNativeTrace(pipeChunks(reader), namer)), files.trace, { level: GZIP_LEVEL, flags: 'w' });
-  } catch (e) {
-    for await (const _ of pipeChunks(reader));
-    throw e;
-  } finally {
-    await reader.close();
-  }
+/** The --native launcher's CSV as `.mrt` (native-trace.ts: the trace reader and writer, loaded only here, are most of record's start-up). */
+async function nativeMrt(csv: Readable, path: string): Promise<void> {
+  const { writeMrtTrace } = await import('./native-trace.js');
+  await writeMrtTrace(csv, path);
 }
 
 function finish(

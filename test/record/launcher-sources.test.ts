@@ -20,7 +20,7 @@ function exported(binary: string): Set<string> {
 describe('the native build and the plain one', () => {
   it('keeps native.c and its helpers out of the plain build', () => {
     const s = launcherSources();
-    expect(s.nativeFiles.map((f) => basename(f)).sort()).toEqual(['native-eval-parts.c', 'native-pre-start.c', 'native.c']);
+    expect(s.nativeFiles.map((f) => basename(f)).sort()).toEqual(['native-eval-parts.c', 'native-names.c', 'native-pre-start.c', 'native.c']);
     for (const f of s.nativeFiles) expect(s.cFiles).not.toContain(f);
     expect(s.cFiles.map((f) => basename(f))).toContain('main.c');
   });

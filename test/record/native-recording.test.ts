@@ -7,6 +7,7 @@
 // and threads, a library dlopen'd after start-up (allocating with
 // posix_memalign) and a fork are covered.
 
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../cli/helpers.js';
@@ -87,6 +88,25 @@ describe('record --native: a run killed before its end', () => {
     expect(copies.length).toBeGreaterThanOrEqual(5);
     const unnamed = [...stacks.values()].flat().filter((f) => f.startsWith('?? [??+'));
     expect(unnamed).toEqual([]);
+  });
+});
+
+describe('record --native: a library unloaded and another loaded in its place', () => {
+  const series = [...SERIES].reverse().find((v) => findPython(v) !== null) ?? '3.13';
+  const python = findPython(series);
+  it.skipIf(!python)(titleFor(series, `CPython ${series}: each block is named with its own library, not the one unloaded from the same addresses`), () => {
+    const dir = tempDir();
+    const [a, b] = [join(dir, 'libalign.so'), join(dir, 'libalign-b.so')];
+    copyFileSync(buildAlign(), a);
+    copyFileSync(buildAlign(), b);
+    const out = join(dir, 'reload.csv');
+    const r = memreplay(['record', '--native', '--python', python!, '-o', out, '--', join(NATIVE_EXT, 'reload.py'), a, b]);
+    expect(r.code).toBe(0);
+    const rows = traceRows(readTrace(out));
+    const stacks = stacksOf(rows);
+    const named = (size: string) => rows.filter((x) => x['domain'] === 'native' && x['size'] === size).map((x) => siteOf(stacks.get(x['stack']!)).native);
+    expect(named('4441')).toEqual([expect.stringMatching(/^align_block \(.*\) \[libalign\.so\+0x/)]);
+    expect(named('4442')).toEqual([expect.stringMatching(/^align_block \(.*\) \[libalign-b\.so\+0x/)]);
   });
 });
 

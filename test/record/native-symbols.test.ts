@@ -1,14 +1,14 @@
-// Naming native return addresses as the trace streams (src/record/native-symbols.ts)
-// against a library gcc builds here: with debug information (function, file
-// and line), stripped (the exported symbol below the address, from nm -D),
-// an address in no known object, and one whose object's module line comes
-// after it.
+// Naming native return addresses (src/record/native-symbols.ts) against a
+// library gcc builds here: with debug information (function, file and line),
+// stripped (the exported symbol below the address, from nm -D), an address in
+// no known object, and one in a range another object was loaded over.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FrameNamer, MODULE_WAIT_BYTES, parseModuleLine, type ModuleRange } from '../../src/record/native-symbols.js';
+import { DEFAULT_SYMBOLIZER, FrameNamer, parseModuleLine, type ModuleRange } from '../../src/record/native-symbols.js';
+import { SymbolCache } from '../../src/record/symbol-cache.js';
 import { tempDir } from '../cli/helpers.js';
 import { buildAlign } from './native-helpers.js';
 
@@ -30,12 +30,12 @@ function moduleFor(path: string): ModuleRange {
 async function nameOf(hex: string, modules: ModuleRange[]): Promise<string> {
   const namer = new FrameNamer();
   for (const m of modules) namer.addModule(m);
-  const text = namer.name(hex, 0);
-  await namer.close(); // the stream's end: no more module lines
+  const text = namer.name(hex);
+  await namer.close();
   return text;
 }
 
-describe('native frames named as the trace streams', () => {
+describe('native frames named', () => {
   it('reads the launcher\'s module lines, quotes and all', () => {
     expect(parseModuleLine('module,0x7f1200001000,4096,0x7f1200000000,,,,,,"/opt/a ""b""/libx.so"')).toEqual({
       lo: 0x7f1200001000n,
@@ -68,27 +68,54 @@ describe('native frames named as the trace streams', () => {
     expect(await nameOf('1234', [])).toBe('?? [??+0x1234]');
   });
 
-  it('names an address whose module line comes later in the stream, within the wait', async () => {
+  it('names an address in no object yet as unknown, once: its object\'s module line comes before any stack in it', async () => {
     const lib = buildAlign();
     const ret = (BIAS + symbolAddress(lib, 'align_block') + 8n).toString(16);
     const namer = new FrameNamer();
-    const text = namer.name(ret, 100);
-    namer.advance(100 + MODULE_WAIT_BYTES - 1);
-    namer.addModule(moduleFor(lib));
-    expect(await text).toMatch(/^align_block \(/);
-    expect(await namer.close()).toEqual({ addresses: 1, named: 1, modules: 1 });
+    expect(namer.name(ret)).toBe(`?? [??+0x${ret}]`);
+    expect(await namer.close()).toEqual({ addresses: 1, named: 0, modules: 0 });
   });
 
-  it('gives an address up as unknown once the stream has passed the wait without its object', async () => {
+  it('names an address again, as the new object\'s, once another object is loaded over its range (after a dlclose)', async () => {
     const lib = buildAlign();
-    const ret = (BIAS + symbolAddress(lib, 'align_block') + 8n).toString(16);
+    const stripped = join(tempDir(), 'libother.so');
+    copyFileSync(lib, stripped);
+    expect(spawnSync('strip', [stripped]).status).toBe(0);
+    const fn = symbolAddress(lib, 'align_block');
+    const ret = (BIAS + fn + 8n).toString(16);
     const namer = new FrameNamer();
-    const text = namer.name(ret, 100);
-    namer.advance(100 + MODULE_WAIT_BYTES);
     namer.addModule(moduleFor(lib));
-    expect(await text).toBe(`?? [??+0x${ret}]`);
-    // The same address again: named once, as it was first.
-    expect(await namer.name(ret, 200 + MODULE_WAIT_BYTES)).toBe(`?? [??+0x${ret}]`);
-    expect(await namer.close()).toEqual({ addresses: 1, named: 0, modules: 1 });
+    expect(await namer.name(ret)).toMatch(/^align_block \(.*\) \[libalign\.so\+/);
+    namer.addModule(moduleFor(stripped));
+    expect(await namer.name(ret)).toBe(`align_block [libother.so+0x${(fn + 8n).toString(16)}]`);
+    // The first object loaded there again: its own names again.
+    namer.addModule(moduleFor(lib));
+    expect(await namer.name(ret)).toMatch(/\[libalign\.so\+/);
+    expect(await namer.close()).toEqual({ addresses: 3, named: 3, modules: 2 });
+  });
+
+  it('keeps the names between recordings, for the object as it is on disk', async () => {
+    const lib = join(tempDir(), 'libalign.so');
+    copyFileSync(buildAlign(), lib);
+    const fn = symbolAddress(lib, 'align_block');
+    const ret = (BIAS + fn + 8n).toString(16);
+    const cacheDir = join(tempDir(), 'symbols');
+    const first = new FrameNamer(DEFAULT_SYMBOLIZER, new SymbolCache(cacheDir));
+    first.addModule(moduleFor(lib));
+    const text = await first.name(ret);
+    expect(text).toMatch(/^align_block \(.*align\.c:\d+\) \[libalign\.so\+/);
+    await first.close();
+    // Tools that do not exist: the name can only come from what was kept.
+    const noTools = { addr2line: join(tempDir(), 'no-addr2line'), nm: join(tempDir(), 'no-nm') };
+    const again = new FrameNamer(noTools, new SymbolCache(cacheDir));
+    again.addModule(moduleFor(lib));
+    expect(await again.name(ret)).toBe(text);
+    await again.close();
+    // The object rebuilt (another modification time): named afresh.
+    utimesSync(lib, new Date(), new Date(Date.now() + 5000));
+    const changed = new FrameNamer(noTools, new SymbolCache(cacheDir));
+    changed.addModule(moduleFor(lib));
+    expect(await changed.name(ret)).toBe(`?? [libalign.so+0x${(fn + 8n).toString(16)}]`);
+    await changed.close();
   });
 });
