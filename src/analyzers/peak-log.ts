@@ -219,10 +219,19 @@ export class PeakLog implements ReplayObserver {
   at(r: ReplayView, event: number): ReplayView {
     this.readCandidates(r);
     if (event <= 0 || !this.candidates.includes(event)) throw new Error(`internal: event ${event} is no peak PeakLog followed`);
+    // One view per peak: several metrics often peak at one event, and each
+    // view sorts out its logged records once (loggedInOrder).
+    const kept = this.views.get(event);
+    if (kept !== undefined && kept.r === r && kept.replayedTo === r.events) return kept.view as unknown as ReplayView;
     // The walks read only what PastLiveView has (geometry, model, the two visits, formatAddress, events).
     const arenas = event === this.arenaPeakEvent ? this.arenaSlots : null;
-    return new PastLiveView(r, event, this.log, this.resizedSince, arenas, this.inVisitOrder(r)) as unknown as ReplayView;
+    const view = new PastLiveView(r, event, this.log, this.resizedSince, arenas, this.inVisitOrder(r));
+    this.views.set(event, { r, replayedTo: r.events, view });
+    return view as unknown as ReplayView;
   }
+
+  /** The views given out, valid while the replay stays where it was (replayedTo). */
+  private readonly views = new Map<number, { readonly r: ReplayView; readonly replayedTo: number; readonly view: PastLiveView }>();
 
   private sorted: { readonly keys: Float64Array; readonly order: Int32Array } | null = null;
 
