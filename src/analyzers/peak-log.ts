@@ -76,6 +76,27 @@ class EndedRecords {
     this.interpreter = grown(this.interpreter, Uint16Array);
   }
 
+  /** Puts record order[j] at j, for every j (order: a permutation of the records). */
+  reorder(order: Int32Array): void {
+    const n = this.length;
+    const permuted = <T extends Float64Array | Int32Array | Int16Array | Uint8Array | Uint16Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(a.length);
+      for (let j = 0; j < n; j++) b[j] = a[order[j]!]!;
+      return b;
+    };
+    this.since = permuted(this.since, Float64Array);
+    this.until = permuted(this.until, Float64Array);
+    this.allocEvent = permuted(this.allocEvent, Float64Array);
+    this.allocTs = permuted(this.allocTs, Float64Array);
+    this.size = permuted(this.size, Float64Array);
+    this.stack = permuted(this.stack, Int32Array);
+    this.pool = permuted(this.pool, Int32Array);
+    this.sizeClass = permuted(this.sizeClass, Int16Array);
+    this.place = permuted(this.place, Float64Array);
+    this.domain = permuted(this.domain, Uint8Array);
+    this.interpreter = permuted(this.interpreter, Uint16Array);
+  }
+
   private move(from: number, to: number): void {
     this.since[to] = this.since[from]!;
     this.until[to] = this.until[from]!;
@@ -233,15 +254,18 @@ export class PeakLog implements ReplayObserver {
   /** The views given out, valid while the replay stays where it was (replayedTo). */
   private readonly views = new Map<number, { readonly r: ReplayView; readonly replayedTo: number; readonly view: PastLiveView }>();
 
-  private sorted: { readonly keys: Float64Array; readonly order: Int32Array } | null = null;
+  /** The log's keys once it is sorted (null: not yet). */
+  private sortedKeys: Float64Array | null = null;
 
   /**
    * Each logged record's key (store rank x PLACE_SPAN + place in the store,
-   * unique among the blocks live at one instant) and the records sorted by
-   * it: once for every view, which only filters it.
+   * unique among the blocks live at one instant), ascending: the log's
+   * records are put in that order, once for every view, which only filters
+   * it. In that order every walk reads the log's columns front to back
+   * (scattered reads of millions of records cost most of a peak's walk).
    */
-  private inVisitOrder(r: ReplayView): { readonly keys: Float64Array; readonly order: Int32Array } {
-    if (this.sorted !== null) return this.sorted;
+  private inVisitOrder(r: ReplayView): Float64Array {
+    if (this.sortedKeys !== null) return this.sortedKeys;
     const log = this.log;
     const hashRank = r.interpreters.length;
     const keys = new Float64Array(log.length);
@@ -250,8 +274,11 @@ export class PeakLog implements ReplayObserver {
       keys[i] = place >= 0 ? log.interpreter[i]! * PLACE_SPAN + place : hashRank * PLACE_SPAN - place - 1;
     }
     const order = radixOrder(keys);
-    this.sorted = { keys, order };
-    return this.sorted;
+    log.reorder(order);
+    const sorted = new Float64Array(keys.length);
+    for (let j = 0; j < order.length; j++) sorted[j] = keys[order[j]!]!;
+    this.sortedKeys = sorted;
+    return sorted;
   }
 }
 
@@ -338,8 +365,8 @@ class PastLiveView {
     private readonly log: EndedRecords,
     private readonly resizedSince: ReadonlyMap<number, number>,
     arenas: ArenaSlotsCopy | null,
-    /** Every logged record's key and the records by key (PeakLog.inVisitOrder). */
-    private readonly inOrder: { readonly keys: Float64Array; readonly order: Int32Array },
+    /** Every logged record's key, the log sorted by it (PeakLog.inVisitOrder). */
+    private readonly keys: Float64Array,
   ) {
     const classes = r.interpreters.map(() => new Map<number, number>());
     for (let i = 0; i < log.length; i++) {
@@ -445,14 +472,13 @@ class PastLiveView {
   /** The logged records live at P in visit order: their keys (see placeKeys), ascending, and the record of each. */
   private loggedInOrder(): { keys: Float64Array; records: Int32Array } {
     if (this.ordered !== null) return this.ordered;
-    const { keys: all, order } = this.inOrder;
+    const all = this.keys;
     let n = 0;
-    for (let j = 0; j < order.length; j++) if (this.logged(order[j]!)) n++;
+    for (let i = 0; i < all.length; i++) if (this.logged(i)) n++;
     const keys = new Float64Array(n);
     const records = new Int32Array(n);
     n = 0;
-    for (let j = 0; j < order.length; j++) {
-      const i = order[j]!;
+    for (let i = 0; i < all.length; i++) {
       if (!this.logged(i)) continue;
       keys[n] = all[i]!;
       records[n++] = i;
