@@ -26,6 +26,8 @@ import { HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-m
 import { NOT_PYMALLOC, type PymallocView } from '../models/pymalloc/pymalloc-view.js';
 import type { LiveBlockVisit, LiveBlockVisitBrief, ReplayObserver, ReplayView } from '../replay/replay-view.js';
 
+type Column = Float64Array | Int32Array | Int16Array | Uint8Array | Uint16Array;
+
 /** Log columns, grown by doubling (after dropping what no candidate needs). */
 class EndedRecords {
   length = 0;
@@ -58,43 +60,36 @@ class EndedRecords {
 
   grow(): void {
     const c = this.capacity * 2;
-    const grown = <T extends Float64Array | Int32Array | Int16Array | Uint8Array | Uint16Array>(a: T, make: new (n: number) => T): T => {
+    this.mapColumns((a, make) => {
       const b = new make(c);
       b.set(a);
       return b;
-    };
-    this.since = grown(this.since, Float64Array);
-    this.until = grown(this.until, Float64Array);
-    this.allocEvent = grown(this.allocEvent, Float64Array);
-    this.allocTs = grown(this.allocTs, Float64Array);
-    this.size = grown(this.size, Float64Array);
-    this.stack = grown(this.stack, Int32Array);
-    this.pool = grown(this.pool, Int32Array);
-    this.sizeClass = grown(this.sizeClass, Int16Array);
-    this.place = grown(this.place, Float64Array);
-    this.domain = grown(this.domain, Uint8Array);
-    this.interpreter = grown(this.interpreter, Uint16Array);
+    });
   }
 
   /** Puts record order[j] at j, for every j (order: a permutation of the records). */
   reorder(order: Int32Array): void {
     const n = this.length;
-    const permuted = <T extends Float64Array | Int32Array | Int16Array | Uint8Array | Uint16Array>(a: T, make: new (n: number) => T): T => {
+    this.mapColumns((a, make) => {
       const b = new make(a.length);
       for (let j = 0; j < n; j++) b[j] = a[order[j]!]!;
       return b;
-    };
-    this.since = permuted(this.since, Float64Array);
-    this.until = permuted(this.until, Float64Array);
-    this.allocEvent = permuted(this.allocEvent, Float64Array);
-    this.allocTs = permuted(this.allocTs, Float64Array);
-    this.size = permuted(this.size, Float64Array);
-    this.stack = permuted(this.stack, Int32Array);
-    this.pool = permuted(this.pool, Int32Array);
-    this.sizeClass = permuted(this.sizeClass, Int16Array);
-    this.place = permuted(this.place, Float64Array);
-    this.domain = permuted(this.domain, Uint8Array);
-    this.interpreter = permuted(this.interpreter, Uint16Array);
+    });
+  }
+
+  /** Every column replaced by `f` of it. */
+  private mapColumns(f: <T extends Column>(a: T, make: new (n: number) => T) => T): void {
+    this.since = f(this.since, Float64Array);
+    this.until = f(this.until, Float64Array);
+    this.allocEvent = f(this.allocEvent, Float64Array);
+    this.allocTs = f(this.allocTs, Float64Array);
+    this.size = f(this.size, Float64Array);
+    this.stack = f(this.stack, Int32Array);
+    this.pool = f(this.pool, Int32Array);
+    this.sizeClass = f(this.sizeClass, Int16Array);
+    this.place = f(this.place, Float64Array);
+    this.domain = f(this.domain, Uint8Array);
+    this.interpreter = f(this.interpreter, Uint16Array);
   }
 
   private move(from: number, to: number): void {
