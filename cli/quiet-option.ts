@@ -18,5 +18,10 @@ export function withQuietOption<T>(y: Argv<T>, describe = 'no "Wrote FILE" messa
  * to the terminal.
  */
 export function reportWrote(args: { readonly quiet?: boolean }, file: string, note = ''): void {
-  if (args.quiet !== true) process.stderr.write(`Wrote ${visibleControls(file)}${note}\n`);
+  if (args.quiet !== true) process.stderr.write(`${wroteLine(file, note)}\n`);
+}
+
+/** "Wrote FILE" and `note`, the file name's control bytes as escapes: for commands that say it their own way (over a progress line). */
+export function wroteLine(file: string, note = ''): string {
+  return `Wrote ${visibleControls(file)}${note}`;
 }

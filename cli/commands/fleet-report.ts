@@ -11,7 +11,7 @@ import { refuseOutputTwice } from '../../src/io/same-file.js';
 import { writeCheckOutputs } from '../../src/run/check-outputs.js';
 import { engineOf, withEngineOption, type EngineArgs } from '../engine-option.js';
 import { printCheckReport } from '../check-report-output.js';
-import { withQuietOption, type QuietArgs } from '../quiet-option.js';
+import { withQuietOption, wroteLine, type QuietArgs } from '../quiet-option.js';
 import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, runCommand } from '../run-command.js';
 
 interface ReportArgs extends EngineArgs, QuietArgs {
@@ -62,13 +62,13 @@ export const fleetReportCommand: CommandModule<object, ReportArgs> = {
         force: args.force,
         readFiles: [],
         onProgress: (p) => sayProgress(progressText(run, p)),
-        onWrote: (path) => say(`Wrote ${path}`),
+        onWrote: (path) => say(wroteLine(path)),
         onWriteFailure: (message) => process.stderr.write(`memreplay: ${message}\n`),
       });
       const { report } = outcome;
       for (const failure of report.failures) process.stderr.write(`memreplay: ${failure.error}\n`);
       const sourceRoot = args.sourceRoot ?? process.env['GITHUB_WORKSPACE'] ?? process.cwd();
-      writeCheckOutputs(report, { junit: args.junit, sarif: args.sarif, force: args.force, sourceRoot }, { inputs: [], baseline: undefined }, (file) => say(`Wrote ${file}`));
+      writeCheckOutputs(report, { junit: args.junit, sarif: args.sarif, force: args.force, sourceRoot }, { inputs: [], baseline: undefined }, (file) => say(wroteLine(file)));
       printCheckReport(report, { json: args.json, sourceRoot });
       if (outcome.internal) return EXIT_INTERNAL;
       if (report.failures.length > 0 || outcome.reports?.failed === true) return EXIT_USAGE;

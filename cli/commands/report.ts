@@ -16,6 +16,7 @@ import type { ReportTaskOptions, ReportTaskResult } from '../../src/run/report-t
 import { planReportDirectory, REPORT_INDEX, reportIndexFiles } from '../../src/run/report-batch.js';
 import { runTraceTasks } from '../../src/run/trace-batch.js';
 import { jobsOption, printError, progressLine, traceInputs, withBatchOptions, type BatchArgs } from '../batch-options.js';
+import { wroteLine } from '../quiet-option.js';
 import { instantOptionsOf, withAtEndOption } from '../at-end-option.js';
 import { churnOptionsOf, withChurnOptions, type ChurnArgs } from '../churn-options.js';
 import { siteGroupingOf } from '../site-options.js';
@@ -104,7 +105,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         onResult: ({ entry, files }, index, file) => {
           const wrote = directory.write({ file, entry, files, ...(format === 'html' ? { charts: chartsFolder(names[index]!) } : {}) });
           if ('error' in wrote) return printError(progress, wrote.error.message);
-          say(`Wrote ${wrote.path}\n`);
+          say(`${wroteLine(wrote.path)}\n`);
           if (entry.exactness.state === 'inexact') {
             printError(progress, `${terminalSafe(entry.file, 80)}: inexact replay (its report says why); the model's figures may not be the program's`);
           }
@@ -121,7 +122,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       if (batch) {
         const index = await directory.writeIndex((entries, failures) => reportIndexFiles(entries, failures, format), format === 'html' ? chartsFolder(REPORT_INDEX) : undefined);
         const written = `${thousands(directory.entries.length)} of ${count(inputs.length, 'trace')}`;
-        if (index !== undefined) say(`Wrote ${index} (${written})\n`);
+        if (index !== undefined) say(`${wroteLine(index, ` (${written})`)}\n`);
         else printError(progress, `no report was written (${written}), so no index either`);
       }
       const failed = directory.failures.length > 0;

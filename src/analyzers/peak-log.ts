@@ -26,6 +26,8 @@ import { HIGH_WATER_METRICS, type HighWaterMetric } from '../events/high-water-m
 import { NOT_PYMALLOC, type PymallocView } from '../models/pymalloc/pymalloc-view.js';
 import type { LiveBlockVisit, LiveBlockVisitBrief, ReplayObserver, ReplayView } from '../replay/replay-view.js';
 
+type Column = Float64Array | Int32Array | Int16Array | Uint8Array | Uint16Array;
+
 /** Log columns, grown by doubling (after dropping what no candidate needs). */
 class EndedRecords {
   length = 0;
@@ -58,22 +60,36 @@ class EndedRecords {
 
   grow(): void {
     const c = this.capacity * 2;
-    const grown = <T extends Float64Array | Int32Array | Int16Array | Uint8Array | Uint16Array>(a: T, make: new (n: number) => T): T => {
+    this.mapColumns((a, make) => {
       const b = new make(c);
       b.set(a);
       return b;
-    };
-    this.since = grown(this.since, Float64Array);
-    this.until = grown(this.until, Float64Array);
-    this.allocEvent = grown(this.allocEvent, Float64Array);
-    this.allocTs = grown(this.allocTs, Float64Array);
-    this.size = grown(this.size, Float64Array);
-    this.stack = grown(this.stack, Int32Array);
-    this.pool = grown(this.pool, Int32Array);
-    this.sizeClass = grown(this.sizeClass, Int16Array);
-    this.place = grown(this.place, Float64Array);
-    this.domain = grown(this.domain, Uint8Array);
-    this.interpreter = grown(this.interpreter, Uint16Array);
+    });
+  }
+
+  /** Puts record order[j] at j, for every j (order: a permutation of the records). */
+  reorder(order: Int32Array): void {
+    const n = this.length;
+    this.mapColumns((a, make) => {
+      const b = new make(a.length);
+      for (let j = 0; j < n; j++) b[j] = a[order[j]!]!;
+      return b;
+    });
+  }
+
+  /** Every column replaced by `f` of it. */
+  private mapColumns(f: <T extends Column>(a: T, make: new (n: number) => T) => T): void {
+    this.since = f(this.since, Float64Array);
+    this.until = f(this.until, Float64Array);
+    this.allocEvent = f(this.allocEvent, Float64Array);
+    this.allocTs = f(this.allocTs, Float64Array);
+    this.size = f(this.size, Float64Array);
+    this.stack = f(this.stack, Int32Array);
+    this.pool = f(this.pool, Int32Array);
+    this.sizeClass = f(this.sizeClass, Int16Array);
+    this.place = f(this.place, Float64Array);
+    this.domain = f(this.domain, Uint8Array);
+    this.interpreter = f(this.interpreter, Uint16Array);
   }
 
   private move(from: number, to: number): void {
@@ -219,20 +235,32 @@ export class PeakLog implements ReplayObserver {
   at(r: ReplayView, event: number): ReplayView {
     this.readCandidates(r);
     if (event <= 0 || !this.candidates.includes(event)) throw new Error(`internal: event ${event} is no peak PeakLog followed`);
+    // One view per peak: several metrics often peak at one event, and each
+    // view sorts out its logged records once (loggedInOrder).
+    const kept = this.views.get(event);
+    if (kept !== undefined && kept.r === r && kept.replayedTo === r.events) return kept.view as unknown as ReplayView;
     // The walks read only what PastLiveView has (geometry, model, the two visits, formatAddress, events).
     const arenas = event === this.arenaPeakEvent ? this.arenaSlots : null;
-    return new PastLiveView(r, event, this.log, this.resizedSince, arenas, this.inVisitOrder(r)) as unknown as ReplayView;
+    const view = new PastLiveView(r, event, this.log, this.resizedSince, arenas, this.inVisitOrder(r));
+    this.views.set(event, { r, replayedTo: r.events, view });
+    return view as unknown as ReplayView;
   }
 
-  private sorted: { readonly keys: Float64Array; readonly order: Int32Array } | null = null;
+  /** The views given out, valid while the replay stays where it was (replayedTo). */
+  private readonly views = new Map<number, { readonly r: ReplayView; readonly replayedTo: number; readonly view: PastLiveView }>();
+
+  /** The log's keys once it is sorted (null: not yet). */
+  private sortedKeys: Float64Array | null = null;
 
   /**
    * Each logged record's key (store rank x PLACE_SPAN + place in the store,
-   * unique among the blocks live at one instant) and the records sorted by
-   * it: once for every view, which only filters it.
+   * unique among the blocks live at one instant), ascending: the log's
+   * records are put in that order, once for every view, which only filters
+   * it. In that order every walk reads the log's columns front to back
+   * (scattered reads of millions of records cost most of a peak's walk).
    */
-  private inVisitOrder(r: ReplayView): { readonly keys: Float64Array; readonly order: Int32Array } {
-    if (this.sorted !== null) return this.sorted;
+  private inVisitOrder(r: ReplayView): Float64Array {
+    if (this.sortedKeys !== null) return this.sortedKeys;
     const log = this.log;
     const hashRank = r.interpreters.length;
     const keys = new Float64Array(log.length);
@@ -241,8 +269,11 @@ export class PeakLog implements ReplayObserver {
       keys[i] = place >= 0 ? log.interpreter[i]! * PLACE_SPAN + place : hashRank * PLACE_SPAN - place - 1;
     }
     const order = radixOrder(keys);
-    this.sorted = { keys, order };
-    return this.sorted;
+    log.reorder(order);
+    const sorted = new Float64Array(keys.length);
+    for (let j = 0; j < order.length; j++) sorted[j] = keys[order[j]!]!;
+    this.sortedKeys = sorted;
+    return sorted;
   }
 }
 
@@ -329,8 +360,8 @@ class PastLiveView {
     private readonly log: EndedRecords,
     private readonly resizedSince: ReadonlyMap<number, number>,
     arenas: ArenaSlotsCopy | null,
-    /** Every logged record's key and the records by key (PeakLog.inVisitOrder). */
-    private readonly inOrder: { readonly keys: Float64Array; readonly order: Int32Array },
+    /** Every logged record's key, the log sorted by it (PeakLog.inVisitOrder). */
+    private readonly keys: Float64Array,
   ) {
     const classes = r.interpreters.map(() => new Map<number, number>());
     for (let i = 0; i < log.length; i++) {
@@ -436,14 +467,13 @@ class PastLiveView {
   /** The logged records live at P in visit order: their keys (see placeKeys), ascending, and the record of each. */
   private loggedInOrder(): { keys: Float64Array; records: Int32Array } {
     if (this.ordered !== null) return this.ordered;
-    const { keys: all, order } = this.inOrder;
+    const all = this.keys;
     let n = 0;
-    for (let j = 0; j < order.length; j++) if (this.logged(order[j]!)) n++;
+    for (let i = 0; i < all.length; i++) if (this.logged(i)) n++;
     const keys = new Float64Array(n);
     const records = new Int32Array(n);
     n = 0;
-    for (let j = 0; j < order.length; j++) {
-      const i = order[j]!;
+    for (let i = 0; i < all.length; i++) {
       if (!this.logged(i)) continue;
       keys[n] = all[i]!;
       records[n++] = i;

@@ -33,11 +33,23 @@ const I = Object.fromEntries(TIMELINE_METRICS.map((m, i) => [m, i])) as Record<T
 
 /**
  * Metrics of the pool structure alone (arenas, pools in use, free pools,
- * unaligned arenas, the pools' tails) and what follows from them; the others
- * (VOLATILE) change with nearly every block.
+ * unaligned arenas, the pools' tails) and what follows from them.
  */
 const STRUCTURE = ['arenas', 'poolsInUse', 'unusedPools', 'quantizationBytes', 'arenaAlignmentBytes'].map((m) => I[m as TimelineMetric]);
-const VOLATILE = (['liveBlocks', 'liveRequestedBytes', 'allocatedBlockBytes', 'utilisation', 'availableBlockBytes', 'systemBytes', 'footprintBytes'] as const).map((m) => I[m]);
+// The others, which change with nearly every block (as numbers, for the per-event path).
+const LIVE_BLOCKS = I.liveBlocks;
+const LIVE_REQUESTED = I.liveRequestedBytes;
+const ALLOCATED = I.allocatedBlockBytes;
+const UTILISATION = I.utilisation;
+const AVAILABLE = I.availableBlockBytes;
+const SYSTEM = I.systemBytes;
+const FOOTPRINT = I.footprintBytes;
+
+/** Fold value `v` into the min and max at `k`. */
+function fold(min: Float64Array, max: Float64Array, k: number, v: number): void {
+  if (v < min[k]!) min[k] = v;
+  if (v > max[k]!) max[k] = v;
+}
 
 /** Write every timeline metric of the replayer's current state into `out` (length M). */
 export function readTimelineMetrics(r: ReplayView, out: Float64Array): void {
@@ -123,42 +135,55 @@ export class TimelineObserver implements ReplayObserver {
 
   onEvent(r: ReplayView): void {
     const cur = this.cur;
-    readTimelineMetrics(r, cur);
     const i = this.closed;
     const o = i * M;
     const min = this.min;
     const max = this.max;
     // The pool structure (arenas, pools, free pools, their tails): most events
     // leave it as it was, and with it every metric that depends on it alone,
-    // already folded into this bucket's min and max by the event before.
+    // already folded into this bucket's min and max by the event before; then
+    // only the VOLATILE metrics are read and folded.
+    const model = r.model;
+    const g = r.geometry;
+    const arenas = model.arenasCurrent;
+    const pools = model.poolsInUseCount;
+    const quantization = model.quantizationBytes;
     const structure = this.structure;
-    let same = this.filled !== 0;
-    for (let j = 0; j < STRUCTURE.length; j++) {
-      const v = cur[STRUCTURE[j]!]!;
-      if (v !== structure[j]) {
-        structure[j] = v;
-        same = false;
-      }
-    }
-    if (this.filled === 0) {
-      this.firstEvent[i] = r.events;
-      for (let k = 0; k < M; k++) {
-        const v = cur[k]!;
-        min[o + k] = v;
-        max[o + k] = v;
-      }
-    } else if (same) {
-      for (let j = 0; j < VOLATILE.length; j++) {
-        const k = VOLATILE[j]!;
-        const v = cur[k]!;
-        if (v < min[o + k]!) min[o + k] = v;
-        if (v > max[o + k]!) max[o + k] = v;
-      }
+    if (
+      this.filled !== 0 &&
+      arenas === structure[0] &&
+      pools === structure[1] &&
+      model.freePools === structure[2] &&
+      quantization === structure[3] &&
+      model.unalignedArenaCount * g.poolSize === structure[4]
+    ) {
+      // As readTimelineMetrics, for these metrics alone.
+      const allocated = model.allocatedBlockBytes;
+      const arenaBytes = arenas * g.arenaSize;
+      const system = r.system.liveBytes;
+      fold(min, max, o + LIVE_BLOCKS, (cur[LIVE_BLOCKS] = r.liveBlockCount));
+      fold(min, max, o + LIVE_REQUESTED, (cur[LIVE_REQUESTED] = r.liveRequestedBytes));
+      fold(min, max, o + ALLOCATED, (cur[ALLOCATED] = allocated));
+      fold(min, max, o + UTILISATION, (cur[UTILISATION] = arenaBytes === 0 ? 0 : allocated / arenaBytes));
+      fold(min, max, o + AVAILABLE, (cur[AVAILABLE] = pools * (g.poolSize - g.poolOverhead) - quantization - allocated));
+      fold(min, max, o + SYSTEM, (cur[SYSTEM] = system));
+      fold(min, max, o + FOOTPRINT, (cur[FOOTPRINT] = arenaBytes + system));
     } else {
-      for (let k = 0; k < M; k++) {
-        const v = cur[k]!;
-        if (v < min[o + k]!) min[o + k] = v;
-        if (v > max[o + k]!) max[o + k] = v;
+      readTimelineMetrics(r, cur);
+      for (let j = 0; j < STRUCTURE.length; j++) structure[j] = cur[STRUCTURE[j]!]!;
+      if (this.filled === 0) {
+        this.firstEvent[i] = r.events;
+        for (let k = 0; k < M; k++) {
+          const v = cur[k]!;
+          min[o + k] = v;
+          max[o + k] = v;
+        }
+      } else {
+        for (let k = 0; k < M; k++) {
+          const v = cur[k]!;
+          if (v < min[o + k]!) min[o + k] = v;
+          if (v > max[o + k]!) max[o + k] = v;
+        }
       }
     }
     this.lastEvent[i] = r.events;

@@ -1,13 +1,15 @@
 // `memreplay report --format html`: one self-contained page per trace, a pure
-// function of its ReportData. The charts are drawn here to SVG (see
-// html/render-chart.ts); the page has no script and loads nothing.
+// function of its ReportData. The charts are drawn to SVG (see
+// html/render-chart.ts), here or by the caller's `draw` (a chart thread,
+// html/chart-thread.ts); the page has no script and loads nothing.
 
 import { instantHeading } from './instant-text.js';
 import type { ReportData } from '../analyzers/report-data.js';
 import { MEMREPLAY_VERSION } from '../version.js';
 import { escapeHtml, traceText } from './html/escape.js';
 import { htmlPage } from './html/page.js';
-import { renderChartSvg, type ChartSpec, type RenderedChart } from './html/render-chart.js';
+import { withIdPrefix, type ChartSpec, type DrawnChart, type RenderedChart } from './html/chart-svg.js';
+import type { TopLevelSpec } from 'vega-lite';
 import type { ReportSection, SectionContext } from './html/section.js';
 import { anomaliesSection } from './html/sections/anomalies-section.js';
 import { fragmentationSection } from './html/sections/fragmentation-section.js';
@@ -46,6 +48,17 @@ export interface HtmlReportOptions {
    * (the page links every chart to its spec); the caller writes the files.
    */
   readonly chartsHref: string;
+  /**
+   * Draws a chart's spec (html/chart-thread.ts draws on another thread);
+   * default: here, loading vega on first use.
+   */
+  readonly draw?: (spec: TopLevelSpec) => Promise<DrawnChart>;
+}
+
+/** Drawn on this thread; vega is loaded only now, as only the HTML report needs it. */
+async function drawHere(spec: TopLevelSpec): Promise<DrawnChart> {
+  const { drawChart } = await import('./html/render-chart.js');
+  return drawChart(spec);
 }
 
 export interface HtmlReport {
@@ -61,8 +74,10 @@ export function reportCharts(data: ReportData): ChartSpec[] {
 
 export async function renderHtmlReport(data: ReportData, options: HtmlReportOptions): Promise<HtmlReport> {
   const sections = REPORT_SECTIONS.filter((s) => s.applies(data));
-  const charts: RenderedChart[] = [];
-  for (const [i, spec] of sections.flatMap((s) => s.charts(data)).entries()) charts.push(await renderChartSvg(spec, `c${i}`));
+  const draw = options.draw ?? drawHere;
+  const specs = sections.flatMap((s) => s.charts(data));
+  const drawn = await Promise.all(specs.map((c) => draw(c.spec)));
+  const charts: RenderedChart[] = specs.map((c, i) => withIdPrefix(c, drawn[i]!, `c${i}`));
   const byName = new Map(charts.map((c) => [c.name, c]));
   const chart = (name: string): RenderedChart => {
     const c = byName.get(name);

@@ -1,20 +1,21 @@
 // The driver of `flamegraph` and `tree`: the live blocks by full stack at
 // one instant. The footprint high-water mark (the default) is only known
-// once the whole trace was read, so that instant takes two replays, as
-// memray does for its peak: the first finds the event, the second stops
-// right after it and walks the live set. A mark (--at), an event
-// (--at-event) or the end (--at-end) take one replay that stops there.
+// once the whole trace was read: one replay to the end keeps, with PeakLog,
+// the records of what ended after each new high, and walks the live set as
+// of the last one (no second read, unlike memray's two passes for its
+// peak). A mark (--at), an event (--at-event) or the end (--at-end) take one
+// replay that stops there.
 
-import { MemreplayError } from '../errors.js';
 import { ImportContext } from '../import/import-context.js';
-import { requireRegularFile, traceDisplayName } from '../import/source.js';
+import { traceDisplayName } from '../import/source.js';
 import { replayTrace, type ReplayTraceOptions } from './replay-trace.js';
 import type { ReplayView } from '../replay/replay-view.js';
-import { instantOf } from '../analyzers/instant.js';
+import { instantAt, instantOf } from '../analyzers/instant.js';
+import { PeakLog } from '../analyzers/peak-log.js';
+import type { TraceInstant } from '../analyzers/report-data.js';
 import { DEFAULT_AT_MARK } from '../options/instant-options.js';
 import { DEFAULT_TRACE_OPTIONS, type TraceOptions } from '../options/trace-options.js';
 import { liveStacksOf, type LiveStacksAt, type StacksInstant } from '../analyzers/live-stacks.js';
-import { fullCollection } from '../memory-guard.js';
 import { AllocatedStacks } from '../analyzers/allocated-stacks.js';
 import { exactnessOf, type Exactness } from '../replay/exactness.js';
 import type { Completeness } from '../replay/completeness.js';
@@ -52,25 +53,23 @@ export async function liveStacksAt(path: string, options: LiveStacksOptions): Pr
   const newContext = (): ImportContext => new ImportContext(traceDisplayName(path), trace.lenient);
   const instant = options.instant;
   if (instant.kind === 'footprint-peak') {
-    const twice = 'the footprint high-water mark takes two reads of the trace (one to find it, one to stop there)';
-    if (path === '-') throw new MemreplayError(`${twice}; give a file, not standard input, or choose --at, --at-event or --at-end`);
-    requireRegularFile(path, twice);
-    const first = await replayTrace(path, { ...replayOptions, context: newContext() });
-    const peak = first.replayer.highWater.point('footprint_bytes');
-    const python = first.replayer.geometry.version;
-    // The peak is the whole run's: whether the run is all there, and the
-    // replay exact, is the first (whole) replay's to say.
-    const trust = { completeness: first.completeness, exactness: exactnessOf(first.replayer) };
-    if (peak.event === 0) return walk(first.replayer, first.ctx, path, instant.kind, null, trust);
-    fullCollection();
+    // One replay to the end: what was live at the peak is read from the
+    // records PeakLog kept of what ended after it (peak-log.ts), as the report does.
     const ctx = newContext();
-    const second = await replayTrace(path, { ...replayOptions, python, context: ctx, stopAtEvent: peak.event });
-    return walk(second.replayer, ctx, path, instant.kind, peak.value, trust);
+    const log = new PeakLog(['footprint_bytes']);
+    const replayed = await replayTrace(path, { ...replayOptions, context: ctx, observers: [log] });
+    const r = replayed.replayer;
+    const peak = r.highWater.point('footprint_bytes');
+    // The peak is the whole run's: whether the run is all there, and the
+    // replay exact, is the whole replay's to say.
+    const trust = { completeness: replayed.completeness, exactness: exactnessOf(r) };
+    if (peak.event === 0) return walk(r, instantOf(r), ctx, path, instant.kind, null, trust);
+    return walk(log.at(r, peak.event), instantAt(peak.event, peak.ts ?? NaN, peak.line, peak.mark), ctx, path, instant.kind, peak.value, trust);
   }
   const ctx = newContext();
   const replayed = await replayTrace(path, { ...replayOptions, ...stopOf(instant), context: ctx });
   const trust = { completeness: replayed.completeness, exactness: exactnessOf(replayed.replayer) };
-  return walk(replayed.replayer, ctx, path, resolvedKind(instant, replayed.stoppedEarly), null, trust);
+  return walk(replayed.replayer, instantOf(replayed.replayer), ctx, path, resolvedKind(instant, replayed.stoppedEarly), null, trust);
 }
 
 /** Whether the figures can be trusted: the trace's completeness and the replay's exactness. */
@@ -98,12 +97,13 @@ export function resolvedKind(instant: StacksInstant, stoppedEarly: boolean): Liv
   return instant.kind === 'judged' ? (stoppedEarly ? 'mark' : 'end') : instant.kind;
 }
 
-function walk(r: ReplayView, ctx: ImportContext, path: string, instant: LiveStacksAt['instant'], footprintBytes: number | null, trust: Trust): LiveStacksAt {
+/** The live stacks of `r` (a replay stopped at `at`, or PeakLog's view of a past peak). */
+function walk(r: ReplayView, at: TraceInstant, ctx: ImportContext, path: string, instant: LiveStacksAt['instant'], footprintBytes: number | null, trust: Trust): LiveStacksAt {
   return {
     file: traceDisplayName(path),
     python: r.geometry.version,
     instant,
-    at: instantOf(r),
+    at,
     footprintBytes,
     leakSites: null,
     ...trust,

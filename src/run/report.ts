@@ -120,7 +120,20 @@ export const DEFAULT_REPORT_OPTIONS: ReportOptions = {
   churn: DEFAULT_CHURN_OPTIONS,
 };
 
-export async function buildReport(path: string, given: Given<ReportOptions> = {}): Promise<ReportData> {
+/** What a caller may do while the report is built. */
+export interface ReportHooks {
+  /**
+   * Called once the first pass has settled everything it reads from the
+   * trace but the peaks' figures, with the report as it stands: the peaks'
+   * live sites empty, no flame graph, no arena-peak map or pinning, no
+   * mark-window timeline, no other Python versions. What it shows of the
+   * rest is final, so a caller can start drawing it (the HTML report's
+   * charts, report-task.ts) while the peaks are walked.
+   */
+  readonly onFirstPass?: (partial: ReportData) => void;
+}
+
+export async function buildReport(path: string, given: Given<ReportOptions> = {}, hooks: ReportHooks = {}): Promise<ReportData> {
   const twice = 'a report reads the trace more than once (to look again at its peaks)';
   if (path === '-') throw new MemreplayError(`${twice}; give a file, not standard input`);
   requireRegularFile(path, twice);
@@ -131,7 +144,9 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
   // One set of arrays for every walk of the live set, in both replays: the
   // walks' pair and owner tables are reused instead of piling up (walk-scratch.ts).
   const scratch = new WalkScratch();
-  const first = await firstPass(path, replayOptions, newContext(), limits, grouping, options, scratch);
+  const first = await firstPass(path, replayOptions, newContext(), limits, grouping, options, scratch, (settled) => {
+    hooks.onFirstPass?.(reportDataOf(settled, NO_PEAKS, null, null, options));
+  });
   const { analyze } = first;
   dropReplay();
 
@@ -147,25 +162,6 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
     await replayTrace(path, { ...replayOptions, python: analyze.python.version, context: newContext(), stopAtEvent: window.lastEvent, observers: [window] });
     dropReplay();
   }
-  const highWater = {} as Record<PeakSiteMetric, PeakSites>;
-  for (const metric of PEAK_SITE_METRICS) {
-    const p = analyze.highWater[metric];
-    highWater[metric] = {
-      metric,
-      description: HIGH_WATER_DESCRIPTIONS[metric],
-      value: p.value,
-      ...instantAt(p.event, p.ts ?? NaN, p.line, p.mark),
-      live: first.peaks.live.get(p.event) ?? {
-        groupedBy: grouping.by,
-        depth: grouping.depth ?? null,
-        totalBlocks: 0,
-        totalRequestedBytes: 0,
-        totalGroups: 0,
-        groups: [],
-      },
-    };
-  }
-
   // Pass 3: other geometries.
   let whatIf: WhatIfVersion[] | null = null;
   if (options.whatIf.length > 0) {
@@ -179,6 +175,36 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
     }
   }
 
+  return reportDataOf(first, first.peaks, window, whatIf, options);
+}
+
+/** What the first pass settled before it walks the peaks. */
+type FirstPass = Omit<Awaited<ReturnType<typeof firstPass>>, 'peaks'>;
+
+/** The peaks before they are walked (ReportHooks.onFirstPass). */
+const NO_PEAKS: AtThePeaks = { live: new Map(), flame: null, arenaMap: null, pinning: null };
+
+function reportDataOf(first: FirstPass, peaks: AtThePeaks, window: TimelineWindowObserver | null, whatIf: WhatIfVersion[] | null, options: ReportOptions): ReportData {
+  const { analyze } = first;
+  const grouping = options.sites;
+  const highWater = {} as Record<PeakSiteMetric, PeakSites>;
+  for (const metric of PEAK_SITE_METRICS) {
+    const p = analyze.highWater[metric];
+    highWater[metric] = {
+      metric,
+      description: HIGH_WATER_DESCRIPTIONS[metric],
+      value: p.value,
+      ...instantAt(p.event, p.ts ?? NaN, p.line, p.mark),
+      live: peaks.live.get(p.event) ?? {
+        groupedBy: grouping.by,
+        depth: grouping.depth ?? null,
+        totalBlocks: 0,
+        totalRequestedBytes: 0,
+        totalGroups: 0,
+        groups: [],
+      },
+    };
+  }
   return {
     schema: REPORT_SCHEMA,
     analyze,
@@ -186,13 +212,13 @@ export async function buildReport(path: string, given: Given<ReportOptions> = {}
     timeline: first.timeline,
     markWindow: window?.result() ?? null,
     sizeClasses: first.sizeClasses,
-    arenaMap: { judged: first.arenaMapJudged, arenaPeak: first.peaks.arenaMap },
-    pinning: { judged: first.pinningJudged, arenaPeak: first.peaks.pinning },
+    arenaMap: { judged: first.arenaMapJudged, arenaPeak: peaks.arenaMap },
+    pinning: { judged: first.pinningJudged, arenaPeak: peaks.pinning },
     highWater,
     leaks: first.leaks,
     whatIf,
-    limits,
-    flame: first.peaks.flame,
+    limits: options.limits,
+    flame: peaks.flame,
     churn: first.churn,
     leakFlame: first.leakFlame,
   };
@@ -274,6 +300,7 @@ async function firstPass(
   grouping: SiteGroupingOptions,
   options: ReportOptions,
   scratch: WalkScratch,
+  settled: (first: FirstPass) => void,
 ) {
   const timeline = new TimelineObserver({ maxBuckets: limits.maxBuckets, maxMarks: limits.maxMarks });
   const peak = new ArenaPeakObserver();
@@ -310,7 +337,7 @@ async function firstPass(
   if (at !== undefined && !judged.atMark) throw noMarkLabelled(ctx.fileName, at, leaks.marksSeen(r));
   const leaksAtEnd = leaksResultOf(leaks, r, at, ctx.fileName);
   const snap = peak.snapshot;
-  return {
+  const first = {
     analyze: analyzeReplayed(replayed, peak, { value: value.analyze, at: judgedAt.at }),
     timeline: timeline.result(),
     sizeClasses: {
@@ -325,6 +352,7 @@ async function firstPass(
     leakFlame: judgedAt.at.end ? leakFlameOf(r, ctx, leaksAtEnd, grouping, options.growth.suppressions) : value.leakFlame,
     ownWhatIf: value.ownWhatIf === null ? null : whatIfOfReplay(r, peak, { value: value.ownWhatIf, at: judgedAt.at }),
     churn: churn.result(r),
-    peaks: atThePeaks(r, ctx, peakLog, limits, grouping, scratch),
   };
+  settled(first);
+  return { ...first, peaks: atThePeaks(r, ctx, peakLog, limits, grouping, scratch) };
 }

@@ -49,6 +49,8 @@ async function expectSameAsStopped(path: string): Promise<{ resizes: Resizes; pe
   let liveAtPeaks = 0;
   for (const event of events) {
     const at = log.at(r, event);
+    // One view per peak, asked for by every walk there: each walk below goes over it again.
+    expect(log.at(r, event)).toBe(at);
     const stoppedCtx = new ImportContext('t');
     const { replayer: stopped } = await replayTrace(path, { context: stoppedCtx, stopAtEvent: event });
     liveAtPeaks += stopped.liveBlockCount;

@@ -19,6 +19,15 @@ describe('Wrote FILE', () => {
     expect(r.stderr).toContain('flame\\x1b[31m\\x07.txt');
   });
 
+  it('escapes them in the pages report writes too, its own and the batch index, as the files are named', () => {
+    const dir = join(tempDir(), 'out\u001b[2J');
+    const r = memreplay(['report', TRACE, join(ROOT, 'traces', 'startup-3.11.csv.gz'), '-o', dir, '--format', 'md', '--jobs', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'index.md'))).toBe(true);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+    expect(r.stderr.match(/^Wrote .*out\\x1b\[2J/gm)).toHaveLength(3);
+  });
+
   it('says nothing with --quiet', () => {
     const r = memreplay(['flamegraph', TRACE, '--folded', join(tempDir(), 'f.txt'), '--quiet']);
     expect([r.code, r.stderr]).toEqual([0, '']);

@@ -1,5 +1,5 @@
 // The live-stacks driver picks its instant: the footprint high-water mark
-// (two reads), a mark, an event, or the end. On the pinning trace
+// (one read, its peak from the peak log), a mark, an event, or the end. On the pinning trace
 // (test/analyzers/pinning-trace.ts) the footprint peaks when the leak.py:5
 // block opens the second arena, and at the end only that block is live.
 
@@ -37,7 +37,4 @@ describe('live stacks at an instant', () => {
     expect(keys(atEnd)).toEqual([[LEAK, 1]]);
   });
 
-  it('refuses standard input for the peak, which needs two reads', async () => {
-    await expect(liveStacksAt('-', { instant: { kind: 'footprint-peak' } })).rejects.toThrow(/two reads.*not standard input/);
-  });
 });

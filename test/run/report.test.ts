@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/run/analyze.js';
-import { REPORT_SCHEMA, TIMELINE_METRICS } from '../../src/analyzers/report-data.js';
+import { REPORT_SCHEMA, TIMELINE_METRICS, type ReportData } from '../../src/analyzers/report-data.js';
+import { reportCharts } from '../../src/reports/report-html.js';
 import { buildReport, REPORT_FLAME_LIMITS } from '../../src/run/report.js';
 import { liveStacksAt } from '../../src/run/live-stacks.js';
 import { callTreeOf, unflattenCallTree } from '../../src/analyzers/call-tree.js';
@@ -81,6 +82,24 @@ describe('buildReport on a trace where one block pins an arena', () => {
     const { value, event } = d.analyze.highWater.footprint_bytes;
     expect(d.whatIf![1]!.footprintPeak).toMatchObject({ value, event });
     expect(d.whatIf![1]!.arenasFromTrace).toBe(false); // the trace has no arena records
+  });
+
+  it('shows the first pass, once, with all but the peaks final: the charts drawn early are the ones the page draws', async () => {
+    const partials: ReportData[] = [];
+    const d = await buildReport(path, { whatIf: ['3.8'] }, { onFirstPass: (p) => partials.push(structuredClone(p)) });
+    expect(partials).toHaveLength(1);
+    const p = partials[0]!;
+    expect([p.flame, p.arenaMap.arenaPeak, p.pinning.arenaPeak, p.whatIf, p.markWindow]).toEqual([null, null, null, null, null]);
+    expect(p.highWater.arenas.live.groups).toEqual([]);
+    expect(d.flame).not.toBeNull();
+    expect(d.arenaMap.arenaPeak).not.toBeNull();
+    const { highWater: _h, flame: _f, arenaMap, pinning, whatIf: _w, ...settled } = d;
+    expect(p).toMatchObject({ ...settled, arenaMap: { judged: arenaMap.judged }, pinning: { judged: pinning.judged } });
+    const early = new Map(reportCharts(p).map((c) => [c.name, JSON.stringify(c.spec)]));
+    const final = reportCharts(d);
+    const same = final.filter((c) => early.get(c.name) === JSON.stringify(c.spec)).map((c) => c.name);
+    expect(same).toEqual(expect.arrayContaining(['timeline', 'size-classes-peak', 'size-classes-end', 'arena-map-end']));
+    expect(final.map((c) => c.name).filter((n) => !same.includes(n))).toEqual(['arena-map-peak', 'what-if']);
   });
 
   it('refuses standard input, which it could not read twice', async () => {

@@ -13,26 +13,12 @@ import * as vega from 'vega';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { textWidth } from './text-width.js';
+import { mergeAdjacentPaths, roundPaths, withIdPrefix, type ChartSpec, type DrawnChart, type RenderedChart } from './chart-svg.js';
+
+export { CHART_NAME, mergeAdjacentPaths, prefixIds, roundPaths, type ChartSpec, type DrawnChart, type RenderedChart } from './chart-svg.js';
 
 // Lay text out with the widths of the font the reader will see (text-width.ts).
 (vega as unknown as { textMetrics: { width: typeof textWidth } }).textMetrics.width = textWidth;
-
-/** A chart of a report: its vega-lite spec, and a name unique within the report (used for its .vl.json file). */
-export interface ChartSpec {
-  /** Lower-case letters, digits and dashes: part of a file name. */
-  readonly name: string;
-  /** What the chart shows, for the reader (our text, never trace text). */
-  readonly title: string;
-  readonly spec: TopLevelSpec;
-}
-
-export interface RenderedChart extends ChartSpec {
-  readonly svg: string;
-  /** What vega-lite and vega warned about while compiling and drawing (none for a well-formed spec). */
-  readonly warnings: readonly string[];
-}
-
-export const CHART_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Warnings vega-lite or vega raised; a well-formed spec of ours raises none (the tests check that). */
 export interface CompiledChart {
@@ -46,78 +32,25 @@ export function compileChart(spec: TopLevelSpec): CompiledChart {
   return { vega, warnings };
 }
 
-/**
- * The chart as an SVG element, ready to inline into an HTML page. `idPrefix`
- * keeps the ids vega generates (clip paths, gradients: "clip1", ...) unique
- * when several charts share a page.
- */
+/** The chart as an SVG element, ready to inline into an HTML page, its ids prefixed with `idPrefix` (chart-svg.ts withIdPrefix). */
 export async function renderChartSvg(chart: ChartSpec, idPrefix: string): Promise<RenderedChart> {
-  if (!CHART_NAME.test(chart.name)) throw new Error(`chart name ${JSON.stringify(chart.name)} is not a file-name word`);
-  const { vega, warnings } = compileChart(chart.spec);
+  return withIdPrefix(chart, await drawChart(chart.spec), idPrefix);
+}
+
+/**
+ * The chart's SVG before its ids are made unique (withIdPrefix): what a
+ * spec alone decides, so that it can be drawn before its place on the page
+ * is known, or on another thread (chart-thread.ts).
+ */
+export async function drawChart(spec: TopLevelSpec): Promise<DrawnChart> {
+  const { vega, warnings } = compileChart(spec);
   const view = new View(parse(vega), { renderer: 'none', logger: collectingLogger(warnings) });
   try {
     const svg = await view.toSVG();
-    return { ...chart, svg: mergeAdjacentPaths(roundPaths(prefixIds(svg, idPrefix))), warnings };
+    return { svg: mergeAdjacentPaths(roundPaths(svg)), warnings };
   } finally {
     view.finalize();
   }
-}
-
-/**
- * Apply `edit` to every tag of vega's SVG, never to text. vega escapes `<`
- * and `>` in text and in attribute values, so `<...>` is always a tag; but it
- * leaves quotes in text unescaped, so text may look like `id="x"`.
- */
-function inTags(svg: string, edit: (tag: string) => string): string {
-  return svg.replace(/<[^<>]*>/g, edit);
-}
-
-/**
- * Rename every id="X" to id="P-X" and every reference url(#X) to
- * url(#P-X), in tags only.
- */
-export function prefixIds(svg: string, prefix: string): string {
-  return inTags(svg, (tag) =>
-    tag
-      .replace(/ id="([^"]+)"/g, (_m, id: string) => ` id="${prefix}-${id}"`)
-      .replace(/="url\(#([^)"]+)\)"/g, (_m, id: string) => `="url(#${prefix}-${id})"`),
-  );
-}
-
-/**
- * Path coordinates to a tenth of a pixel (vega writes thousandths): the long
- * paths of timelines are most of a report's bytes, and a tenth of a pixel is
- * below what a screen shows. Only `d` attributes are touched.
- */
-export function roundPaths(svg: string): string {
-  return inTags(svg, (tag) =>
-    tag.replace(/ d="([^"]*)"/g, (_m, d: string) => ` d="${d.replace(/-?\d*\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`),
-  );
-}
-
-/**
- * Neighbouring `<path d="..." fill="F"/>` elements with the same fill become
- * one path with both outlines. The paint order is kept (only neighbours
- * merge) and, without any opacity, painting two outlines in one path looks
- * the same as painting them one after the other. An arena map of thousands of
- * pools, sorted by colour, shrinks to one path per colour.
- */
-export function mergeAdjacentPaths(svg: string): string {
-  return svg.replace(/(?:<path d="[^"]*" fill="#[0-9a-f]{3,6}"\/>){2,}/g, (run) => {
-    const out: string[] = [];
-    let fill = '';
-    let d = '';
-    for (const m of run.matchAll(/<path d="([^"]*)" fill="([^"]*)"\/>/g)) {
-      if (m[2] !== fill && d !== '') {
-        out.push(`<path d="${d}" fill="${fill}"/>`);
-        d = '';
-      }
-      fill = m[2]!;
-      d += m[1]!;
-    }
-    out.push(`<path d="${d}" fill="${fill}"/>`);
-    return out.join('');
-  });
 }
 
 type Logger = NonNullable<Parameters<typeof compile>[1]>['logger'] & object;
