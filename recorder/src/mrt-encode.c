@@ -41,7 +41,7 @@ static uint32_t g_born;                 /* births so far in the chunk */
  * back. Open addressing; a slot of an earlier chunk (older gen) is empty,
  * so a new chunk starts with an empty table without clearing it. A chunk
  * has at most MRT_CHUNK_EVENTS births: the table is never half full. */
-#define BIRTH_BITS 17
+#define BIRTH_BITS 15
 #define BIRTH_SLOTS (1u << BIRTH_BITS)
 _Static_assert(BIRTH_SLOTS >= 2 * MRT_CHUNK_EVENTS, "the births table is never more than half full");
 #define RELEASED UINT32_MAX
