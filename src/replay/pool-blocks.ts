@@ -120,15 +120,12 @@ export class PoolBlocks {
     this.live++;
   }
 
+  /** release(k), when the size is not wanted. */
   markFreed(k: number): void {
-    const p = k >>> this.strideShift;
-    const ints = this.ints[this.slabChunk[p]!]!;
-    const i = (this.slabStart[p]! + (k & this.strideMask)) * RECORD_INTS + STATE_INT;
-    ints[i] = (ints[i]! & ((1 << STATE_SHIFT) - 1)) | (SLOT_FREED << STATE_SHIFT);
-    this.live--;
+    this.release(k);
   }
 
-  /** markFreed(k), returning the block's size: a free's two touches of the record, with one address computation. */
+  /** Mark block k freed and return its size: a free's two touches of the record, with one address computation. */
   release(k: number): number {
     const p = k >>> this.strideShift;
     const ints = this.ints[this.slabChunk[p]!]!;

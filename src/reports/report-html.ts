@@ -75,7 +75,7 @@ export function reportCharts(data: ReportData): ChartSpec[] {
 export async function renderHtmlReport(data: ReportData, options: HtmlReportOptions): Promise<HtmlReport> {
   const sections = REPORT_SECTIONS.filter((s) => s.applies(data));
   const draw = options.draw ?? drawHere;
-  const specs = sections.flatMap((s) => s.charts(data));
+  const specs = reportCharts(data);
   const drawn = await Promise.all(specs.map((c) => draw(c.spec)));
   const charts: RenderedChart[] = specs.map((c, i) => withIdPrefix(c, drawn[i]!, `c${i}`));
   const byName = new Map(charts.map((c) => [c.name, c]));
